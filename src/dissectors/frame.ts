@@ -1,0 +1,100 @@
+/**
+ * The `frame` pseudo-protocol: capture metadata (number, times, lengths, interface, comments) and
+ * the dispatch on the link-layer type. Entry point of every dissection: `dissectFrame`.
+ */
+import { Direction } from '../capture/frame.js';
+import { defineFields, FT } from './fields.js';
+import type { Packet } from './packet.js';
+import { dispatch, register } from './registry.js';
+
+export const F = defineFields({
+  frame: { abbrev: 'frame', name: 'Frame', type: FT.PROTOCOL },
+  interface_id: { abbrev: 'frame.interface_id', name: 'Interface id', type: FT.UINT32 },
+  interface_name: { abbrev: 'frame.interface_name', name: 'Interface name', type: FT.STRING },
+  direction: { abbrev: 'frame.p2p_dir', name: 'Direction', type: FT.INT32, strings: { 0: 'Sent', 1: 'Received' } },
+  encap: { abbrev: 'frame.encap_type', name: 'Encapsulation type', type: FT.INT32 },
+  time: { abbrev: 'frame.time', name: 'Arrival Time', type: FT.ABSOLUTE_TIME },
+  time_epoch: { abbrev: 'frame.time_epoch', name: 'Epoch Time', type: FT.ABSOLUTE_TIME, unit: ' seconds' },
+  time_delta: { abbrev: 'frame.time_delta', name: 'Time delta from previous captured frame', type: FT.RELATIVE_TIME, generated: true, unit: ' seconds' },
+  time_relative: { abbrev: 'frame.time_relative', name: 'Time since reference or first frame', type: FT.RELATIVE_TIME, generated: true, unit: ' seconds' },
+  number: { abbrev: 'frame.number', name: 'Frame Number', type: FT.UINT32 },
+  len: { abbrev: 'frame.len', name: 'Frame Length', type: FT.UINT32, unit: ' bytes' },
+  cap_len: { abbrev: 'frame.cap_len', name: 'Capture Length', type: FT.UINT32, unit: ' bytes' },
+  comment: { abbrev: 'frame.comment', name: 'Comment', type: FT.STRING },
+  dropcount: { abbrev: 'frame.drop_count', name: 'Drop Count', type: FT.UINT32 },
+  protocols: { abbrev: 'frame.protocols', name: 'Protocols in frame', type: FT.STRING, generated: true },
+  malformed: { abbrev: '_ws.malformed', name: 'Malformed Packet', type: FT.PROTOCOL },
+});
+
+/** Wireshark's WTAP_ENCAP numbers for frame.encap_type, by pcap link type. */
+const WTAP_ENCAP: Record<number, number> = { 0: 15, 1: 1, 101: 7, 108: 15, 113: 25, 228: 129, 229: 130, 276: 210 };
+
+/** Times of the first and previous frames, kept in the session for relative/delta times. */
+interface TimeState {
+  firstSec: number;
+  firstNsec: number;
+  prevSec: number;
+  prevNsec: number;
+  seen: boolean;
+}
+
+/** Exact seconds difference a - b as a double. */
+export function timeDiff(aSec: number, aNsec: number, bSec: number, bNsec: number): number {
+  return aSec - bSec + (aNsec - bNsec) / 1e9;
+}
+
+/** Dissects a whole frame into `pkt` (which must have been `reset` with the frame). */
+export function dissectFrame(pkt: Packet): void {
+  const f = pkt.frame;
+  const len = f.data.length;
+  const top = pkt.addProtocol(F.frame, 'frame', 0, len, -1);
+  let ts = pkt.session.state.get('frame.time') as TimeState | undefined;
+  if (!ts) {
+    ts = { firstSec: f.tsSec, firstNsec: f.tsNsec, prevSec: f.tsSec, prevNsec: f.tsNsec, seen: false };
+    pkt.session.state.set('frame.time', ts);
+  }
+  if (f.hasTime && !ts.seen) {
+    ts.firstSec = ts.prevSec = f.tsSec;
+    ts.firstNsec = ts.prevNsec = f.tsNsec;
+    ts.seen = true;
+  }
+  pkt.add(F.interface_id, 0, 0, top, f.interfaceId);
+  if (f.direction !== Direction.Unknown) pkt.add(F.direction, 0, 0, top, f.direction === Direction.Inbound ? 1 : 0);
+  pkt.add(F.encap, 0, 0, top, WTAP_ENCAP[f.linkType] ?? -1);
+  if (f.hasTime) {
+    pkt.add(F.time, 0, 0, top, 0, f);
+    pkt.add(F.time_epoch, 0, 0, top, 0, f);
+    pkt.add(F.time_delta, 0, 0, top, timeDiff(f.tsSec, f.tsNsec, ts.prevSec, ts.prevNsec));
+    pkt.add(F.time_relative, 0, 0, top, timeDiff(f.tsSec, f.tsNsec, ts.firstSec, ts.firstNsec));
+    ts.prevSec = f.tsSec;
+    ts.prevNsec = f.tsNsec;
+  }
+  pkt.add(F.number, 0, 0, top, f.number);
+  pkt.add(F.len, 0, 0, top, f.origLen);
+  pkt.add(F.cap_len, 0, 0, top, f.capLen);
+  if (f.comments) for (const c of f.comments) pkt.add(F.comment, 0, 0, top, 0, c);
+  if (f.dropCount !== undefined) pkt.add(F.dropcount, 0, 0, top, f.dropCount);
+  const protoItem = pkt.add(F.protocols, 0, 0, top, 0, '');
+  // The reported length of the frame is its original length (bytes beyond the snap length are missing).
+  dispatch('linktype', f.linkType, pkt, 0, len, Math.max(len, f.origLen), -1);
+  pkt.ref[protoItem] = pkt.protocols.join(':');
+  if (pkt.malformed) {
+    const m = pkt.expert.find((e) => e.group === 'Malformed');
+    pkt.add(F.malformed, len, 0, -1);
+    if (m && pkt.wantColumns) pkt.colInfo += '[Malformed Packet]';
+    pkt.protocols.push('_ws.malformed');
+    pkt.ref[protoItem] = pkt.protocols.join(':');
+  }
+}
+
+/** Frame timestamps as text, for `-t` formats and the tree. */
+export function epochText(sec: number, nsec: number): string {
+  return `${sec}.${String(nsec).padStart(9, '0')}`;
+}
+
+register({
+  name: 'frame',
+  longName: 'Frame',
+  decode: () => {},
+});
+

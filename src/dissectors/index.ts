@@ -1,0 +1,13 @@
+/**
+ * Every dissector, registered by importing its module. Adding a protocol means adding its file
+ * and one line here.
+ */
+import './data.js';
+import './frame.js';
+import './eth.js';
+import './ip.js';
+import './udp.js';
+import './tcp.js';
+
+export { dissectFrame } from './frame.js';
+export { Packet, newSession, secondPass } from './packet.js';

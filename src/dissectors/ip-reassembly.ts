@@ -1,0 +1,136 @@
+/**
+ * IP fragment reassembly, shared by IPv4 (RFC 791) and the IPv6 Fragment header (RFC 8200 4.5).
+ *
+ * A datagram is complete when the fragment with More-Fragments clear has been seen and the bytes
+ * from 0 to its end are all present (Wireshark's rule; overlapping fragments are allowed, the
+ * first copy of a byte wins and an overlap with different data is reported).
+ *
+ * Memory is bounded by named limits: datagrams in progress, bytes buffered in total, the size of
+ * one datagram, and an idle timeout in capture time. Reaching a limit evicts the oldest entries.
+ */
+import { sessionState, type Packet } from './packet.js';
+
+export const REASSEMBLY_LIMITS = {
+  /** Datagrams being reassembled at once. */
+  maxDatagrams: 4096,
+  /** Bytes held across all datagrams. */
+  maxBytes: 64 * 1024 * 1024,
+  /** Largest reassembled datagram (IPv4: 65535; IPv6 jumbograms are not reassembled). */
+  maxDatagramSize: 65535 + 65535,
+  /** A datagram not completed within this many seconds of capture time is dropped. */
+  timeoutSec: 60,
+};
+
+interface Fragment {
+  offset: number;
+  data: Uint8Array;
+  frame: number;
+}
+
+interface Pending {
+  key: string;
+  frags: Fragment[];
+  total: number; // -1 until the last fragment is seen
+  bytes: number;
+  firstSec: number;
+  /** Frames of the fragments (for `ip.fragment` items and annotations). */
+  frames: number[];
+}
+
+export interface ReassemblyResult {
+  /** The reassembled datagram payload. */
+  data: Uint8Array;
+  /** Frame numbers of every fragment, in offset order. */
+  frames: number[];
+  overlap: boolean;
+  overlapConflict: boolean;
+}
+
+interface Table {
+  pending: Map<string, Pending>;
+  bytes: number;
+  evicted: number;
+}
+
+function table(pkt: Packet, name: string): Table {
+  return sessionState(pkt, `reasm.${name}`, () => ({ pending: new Map(), bytes: 0, evicted: 0 }));
+}
+
+function drop(t: Table, p: Pending): void {
+  t.pending.delete(p.key);
+  t.bytes -= p.bytes;
+}
+
+/**
+ * Adds a fragment; returns the datagram when this fragment completes it, else undefined.
+ * `data` is copied (frame buffers are reused by the reader).
+ */
+export function addFragment(
+  pkt: Packet,
+  name: string,
+  key: string,
+  offset: number,
+  data: Uint8Array,
+  more: boolean,
+): ReassemblyResult | undefined {
+  const t = table(pkt, name);
+  const now = pkt.frame.tsSec;
+  // Evict timed-out datagrams (Map iteration order = insertion order = oldest first).
+  for (const p of t.pending.values()) {
+    if (now - p.firstSec <= REASSEMBLY_LIMITS.timeoutSec) break;
+    drop(t, p);
+    t.evicted++;
+  }
+  let p = t.pending.get(key);
+  if (!p) {
+    while (t.pending.size >= REASSEMBLY_LIMITS.maxDatagrams) {
+      const oldest = t.pending.values().next().value as Pending;
+      drop(t, oldest);
+      t.evicted++;
+    }
+    p = { key, frags: [], total: -1, bytes: 0, firstSec: now, frames: [] };
+    t.pending.set(key, p);
+  }
+  if (offset + data.length > REASSEMBLY_LIMITS.maxDatagramSize) {
+    drop(t, p);
+    return undefined;
+  }
+  while (t.bytes + data.length > REASSEMBLY_LIMITS.maxBytes && t.pending.size > 1) {
+    const oldest = t.pending.values().next().value as Pending;
+    if (oldest === p) break;
+    drop(t, oldest);
+    t.evicted++;
+  }
+  p.frags.push({ offset, data: data.slice(), frame: pkt.frame.number });
+  p.bytes += data.length;
+  t.bytes += data.length;
+  if (!more) p.total = offset + data.length;
+  if (p.total < 0) return undefined;
+  // Complete when [0, total) is covered.
+  const sorted = p.frags.slice().sort((a, b) => a.offset - b.offset || a.frame - b.frame);
+  let covered = 0;
+  for (const f of sorted) {
+    if (f.offset > covered) return undefined;
+    covered = Math.max(covered, f.offset + f.data.length);
+    if (covered >= p.total) break;
+  }
+  if (covered < p.total) return undefined;
+  const out = new Uint8Array(p.total);
+  const written = new Uint8Array(p.total);
+  let overlap = false;
+  let conflict = false;
+  for (const f of sorted) {
+    for (let i = 0; i < f.data.length && f.offset + i < p.total; i++) {
+      const at = f.offset + i;
+      if (written[at]) {
+        overlap = true;
+        if (out[at] !== f.data[i]) conflict = true;
+        continue;
+      }
+      out[at] = f.data[i]!;
+      written[at] = 1;
+    }
+  }
+  drop(t, p);
+  return { data: out, frames: sorted.map((f) => f.frame), overlap, overlapConflict: conflict };
+}

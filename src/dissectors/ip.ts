@@ -1,0 +1,288 @@
+/**
+ * IPv4 (RFC 791; DSCP RFC 2474, ECN RFC 3168; options RFC 791 3.1). Header checksum verified
+ * (RFC 1071). Fragments are reassembled (src, dst, protocol, id) and the datagram is dissected in
+ * the frame that completes it, as tshark does; other fragments show "Fragmented IP protocol".
+ */
+import { defineFields, FT, Base } from './fields.js';
+import { foldChecksum, formatIPv4, parseIPv4, sum16 } from './bytes.js';
+import { annotate, annotation, need, Severity, type Packet } from './packet.js';
+import { dispatch, dissectData, register, selectorFor, type EmitContext, type LayerSpec } from './registry.js';
+import { addFragment } from './ip-reassembly.js';
+import { prefs } from './prefs.js';
+
+export const IP_PROTOS: Record<number, string> = {
+  0: 'IPv6 Hop-by-Hop Option',
+  1: 'ICMP',
+  2: 'IGMP',
+  4: 'IPIP',
+  6: 'TCP',
+  17: 'UDP',
+  41: 'IPv6',
+  43: 'IPv6 Routing',
+  44: 'IPv6 Fragment',
+  47: 'GRE',
+  50: 'ESP',
+  51: 'AH',
+  58: 'ICMPv6',
+  59: 'IPv6 No Next Header',
+  60: 'IPv6 Destination Options',
+  89: 'OSPF IGP',
+  103: 'PIM',
+  112: 'VRRP',
+  132: 'SCTP',
+  136: 'UDPLite',
+};
+
+const DSCP: Record<number, string> = {
+  0: 'Default', 8: 'Class Selector 1', 16: 'Class Selector 2', 24: 'Class Selector 3', 32: 'Class Selector 4',
+  40: 'Class Selector 5', 48: 'Class Selector 6', 56: 'Class Selector 7', 10: 'Assured Forwarding 11',
+  12: 'Assured Forwarding 12', 14: 'Assured Forwarding 13', 18: 'Assured Forwarding 21', 20: 'Assured Forwarding 22',
+  22: 'Assured Forwarding 23', 26: 'Assured Forwarding 31', 28: 'Assured Forwarding 32', 30: 'Assured Forwarding 33',
+  34: 'Assured Forwarding 41', 36: 'Assured Forwarding 42', 38: 'Assured Forwarding 43', 46: 'Expedited Forwarding',
+  44: 'Voice Admit', 1: 'Lower Effort',
+};
+const ECN: Record<number, string> = { 0: 'Not ECN-Capable Transport', 1: 'ECN-Capable Transport codepoint \'01\'', 2: 'ECN-Capable Transport codepoint \'10\'', 3: 'Congestion Experienced' };
+const OPT_TYPES: Record<number, string> = {
+  0: 'End of Options List (EOL)', 1: 'No-Operation (NOP)', 7: 'Record Route', 68: 'Time Stamp', 130: 'Security',
+  131: 'Loose Source Route', 133: 'Extended Security', 136: 'Stream Identifier', 137: 'Strict Source Route',
+  148: 'Router Alert', 82: 'Traceroute', 25: 'Quick-Start', 134: 'Commercial IP Security Option',
+};
+
+export const F = defineFields({
+  ip: { abbrev: 'ip', name: 'Internet Protocol Version 4', type: FT.PROTOCOL },
+  version: { abbrev: 'ip.version', name: 'Version', type: FT.UINT8, bits: 8, mask: 0xf0 },
+  hdr_len: { abbrev: 'ip.hdr_len', name: 'Header Length', type: FT.UINT8, bits: 8, mask: 0x0f, unit: ' bytes' },
+  dsfield: { abbrev: 'ip.dsfield', name: 'Differentiated Services Field', type: FT.UINT8, base: Base.HEX },
+  dscp: { abbrev: 'ip.dsfield.dscp', name: 'Differentiated Services Codepoint', type: FT.UINT8, bits: 8, mask: 0xfc, strings: DSCP },
+  ecn: { abbrev: 'ip.dsfield.ecn', name: 'Explicit Congestion Notification', type: FT.UINT8, bits: 8, mask: 0x03, strings: ECN },
+  len: { abbrev: 'ip.len', name: 'Total Length', type: FT.UINT16 },
+  id: { abbrev: 'ip.id', name: 'Identification', type: FT.UINT16, base: Base.HEX_DEC },
+  flags: { abbrev: 'ip.flags', name: 'Flags', type: FT.UINT8, base: Base.HEX, bits: 8, mask: 0xe0 },
+  rb: { abbrev: 'ip.flags.rb', name: 'Reserved bit', type: FT.BOOLEAN, bits: 8, mask: 0x80 },
+  df: { abbrev: 'ip.flags.df', name: "Don't fragment", type: FT.BOOLEAN, bits: 8, mask: 0x40 },
+  mf: { abbrev: 'ip.flags.mf', name: 'More fragments', type: FT.BOOLEAN, bits: 8, mask: 0x20 },
+  frag_offset: { abbrev: 'ip.frag_offset', name: 'Fragment Offset', type: FT.UINT16, bits: 16, mask: 0x1fff },
+  ttl: { abbrev: 'ip.ttl', name: 'Time to Live', type: FT.UINT8 },
+  proto: { abbrev: 'ip.proto', name: 'Protocol', type: FT.UINT8, strings: IP_PROTOS },
+  checksum: { abbrev: 'ip.checksum', name: 'Header Checksum', type: FT.UINT16, base: Base.HEX },
+  checksum_calculated: { abbrev: 'ip.checksum_calculated', name: 'Calculated Checksum', type: FT.UINT16, base: Base.HEX, generated: true },
+  checksum_status: { abbrev: 'ip.checksum.status', name: 'Header checksum status', type: FT.UINT8, generated: true, strings: { 0: 'Bad', 1: 'Good', 2: 'Unverified' } },
+  src: { abbrev: 'ip.src', name: 'Source Address', type: FT.IPV4 },
+  dst: { abbrev: 'ip.dst', name: 'Destination Address', type: FT.IPV4 },
+  addr: { abbrev: 'ip.addr', name: 'Source or Destination Address', type: FT.IPV4 },
+  options: { abbrev: 'ip.options', name: 'Options', type: FT.BYTES },
+  opt_type: { abbrev: 'ip.opt.type', name: 'Type', type: FT.UINT8, strings: OPT_TYPES },
+  opt_len: { abbrev: 'ip.opt.len', name: 'Length', type: FT.UINT8 },
+  opt_value: { abbrev: 'ip.opt.value', name: 'Value', type: FT.BYTES },
+  fragments: { abbrev: 'ip.fragments', name: 'IPv4 Fragments', type: FT.NONE },
+  fragment: { abbrev: 'ip.fragment', name: 'Frame', type: FT.FRAMENUM },
+  fragment_count: { abbrev: 'ip.fragment.count', name: 'Fragment count', type: FT.UINT32 },
+  fragment_overlap: { abbrev: 'ip.fragment.overlap', name: 'Fragment overlap', type: FT.BOOLEAN },
+  fragment_conflict: { abbrev: 'ip.fragment.overlap.conflict', name: 'Conflicting data in fragment overlap', type: FT.BOOLEAN },
+  reassembled_in: { abbrev: 'ip.reassembled_in', name: 'Reassembled IPv4 in frame', type: FT.FRAMENUM, generated: true },
+  reassembled_length: { abbrev: 'ip.reassembled.length', name: 'Reassembled IPv4 length', type: FT.UINT32, generated: true },
+});
+
+/** Protocol column name for an IP protocol number when nothing dissects the payload. */
+export function ipProtoName(p: number): string {
+  return IP_PROTOS[p] ?? `Unknown`;
+}
+
+function decode(pkt: Packet, off: number, end: number, rep: number, parent: number): void {
+  const d = pkt.data;
+  const v = pkt.view;
+  const top = pkt.addProtocol(F.ip, 'ip', off, Math.min(20, end - off), parent);
+  pkt.setProtocol('IPv4');
+  if (!need(pkt, off, 1, end, rep, top, 'IPv4')) return;
+  const b0 = d[off]!;
+  const version = b0 >> 4;
+  pkt.add(F.version, off, 1, top, version);
+  const hlen = (b0 & 0x0f) * 4;
+  const hl = pkt.add(F.hdr_len, off, 1, top, hlen);
+  if (version !== 4) {
+    pkt.addExpert(top, Severity.Error, 'Protocol', 'ip.bogus_ip_version', `Bogus IP version (${version}, must be 4)`);
+    pkt.setInfo(`Bogus IP version (${version}, must be 4)`);
+    return;
+  }
+  if (hlen < 20) {
+    pkt.addExpert(hl, Severity.Error, 'Protocol', 'ip.bogus_header_length', `Bogus IP header length (${hlen}, must be at least 20)`);
+    pkt.setInfo(`Bogus IP header length (${hlen}, must be at least 20)`);
+    return;
+  }
+  if (!need(pkt, off, 20, end, rep, top, 'IPv4')) return;
+  pkt.len[top] = Math.min(hlen, end - off);
+  const tos = d[off + 1]!;
+  const ds = pkt.add(F.dsfield, off + 1, 1, top, tos);
+  pkt.add(F.dscp, off + 1, 1, ds, tos >> 2);
+  pkt.add(F.ecn, off + 1, 1, ds, tos & 3);
+  let totalLen = v.getUint16(off + 2);
+  const lenItem = pkt.add(F.len, off + 2, 2, top, totalLen);
+  const id = v.getUint16(off + 4);
+  pkt.add(F.id, off + 4, 2, top, id);
+  const ff = v.getUint16(off + 6);
+  const fl = pkt.add(F.flags, off + 6, 1, top, ff >> 13);
+  pkt.add(F.rb, off + 6, 1, fl, (ff >> 15) & 1);
+  const df = (ff >> 14) & 1;
+  const mf = (ff >> 13) & 1;
+  pkt.add(F.df, off + 6, 1, fl, df);
+  pkt.add(F.mf, off + 6, 1, fl, mf);
+  const fragOff = ff & 0x1fff;
+  pkt.add(F.frag_offset, off + 6, 2, top, fragOff);
+  pkt.add(F.ttl, off + 8, 1, top, d[off + 8]!);
+  const proto = d[off + 9]!;
+  pkt.add(F.proto, off + 9, 1, top, proto);
+  const ck = v.getUint16(off + 10);
+  const cki = pkt.add(F.checksum, off + 10, 2, top, ck);
+  const src = v.getUint32(off + 12);
+  const dst = v.getUint32(off + 16);
+  if (pkt.wantColumns) pkt.setAddresses(formatIPv4(src), formatIPv4(dst));
+
+  // Header checksum (needs the whole header).
+  if (hlen <= end - off) {
+    const good = !prefs.ipCheckChecksum ? -1 : foldChecksum(sum16(d, off, hlen)) === 0 ? 1 : 0;
+    pkt.add(F.checksum_status, off + 10, 0, cki, good < 0 ? 2 : good);
+    if (good === 0) {
+      const expected = foldChecksum(sum16(d, off, hlen) - ck);
+      pkt.add(F.checksum_calculated, off + 10, 0, cki, expected);
+      pkt.addExpert(cki, Severity.Error, 'Checksum', 'ip.checksum_bad.expert', 'Bad checksum');
+    }
+  } else {
+    pkt.add(F.checksum_status, off + 10, 0, cki, 2);
+  }
+  const si = pkt.add(F.src, off + 12, 4, top, src);
+  pkt.hidden[pkt.add(F.addr, off + 12, 4, si)] = 1;
+  const di = pkt.add(F.dst, off + 16, 4, top, dst);
+  pkt.hidden[pkt.add(F.addr, off + 16, 4, di)] = 1;
+
+  if (hlen > 20) decodeOptions(pkt, off + 20, Math.min(off + hlen, end), top);
+  if (!need(pkt, off, hlen, end, rep, top, 'IPv4 header')) return;
+
+  // Total length: 0 is TSO (use what is there); too short is bogus; beyond the packet is an error.
+  const avail = rep - off;
+  if (totalLen === 0) totalLen = avail;
+  if (totalLen < hlen) {
+    pkt.addExpert(lenItem, Severity.Error, 'Protocol', 'ip.bogus_ip_length', `Bogus IP length (${totalLen}, less than header length ${hlen})`);
+    pkt.setInfo(`Bogus IP length (${totalLen}, less than header length ${hlen})`);
+    return;
+  }
+  if (totalLen > avail) {
+    pkt.addExpert(lenItem, Severity.Error, 'Malformed', 'ip.len.past_end', `IPv4 total length exceeds packet length (${avail} bytes)`);
+    totalLen = avail;
+  }
+  const pEnd = Math.min(end, off + totalLen);
+  const pRep = off + totalLen;
+
+  pkt.ipVersion = 4;
+  pkt.ipHdr = d;
+  pkt.ipSrcOff = off + 12;
+  pkt.ipDstOff = off + 16;
+
+  const payloadOff = off + hlen;
+  const isFragment = mf === 1 || fragOff !== 0;
+  if (isFragment && pkt.fence === 0 && prefs['ip.defragment']) {
+    const frame = pkt.frame.number;
+    const key = `${src}>${dst}/${proto}/${id}`;
+    const res = pEnd === pRep ? addFragment(pkt, 'ipv4', key, fragOff * 8, d.subarray(payloadOff, pEnd), mf === 1) : undefined;
+    if (res) {
+      for (const fr of res.frames) annotate(pkt, fr, 'ip.reassembled_in', frame);
+      const fi = pkt.add(F.fragments, payloadOff, 0, top);
+      pkt.label[fi] = `[${res.frames.length} IPv4 Fragments (${res.data.length} bytes): ${res.frames.map((n) => `#${n}`).join(', ')}]`;
+      for (const n of res.frames) pkt.add(F.fragment, payloadOff, 0, fi, n);
+      pkt.add(F.fragment_count, payloadOff, 0, fi, res.frames.length);
+      if (res.overlap) pkt.add(F.fragment_overlap, payloadOff, 0, fi, 1);
+      if (res.overlapConflict) {
+        pkt.add(F.fragment_conflict, payloadOff, 0, fi, 1);
+        pkt.addExpert(fi, Severity.Error, 'Malformed', 'ip.fragment.overlap.conflict', 'Conflicting data in fragment overlap');
+      }
+      pkt.add(F.reassembled_length, payloadOff, 0, fi, res.data.length);
+      const prev = pkt.pushSource(res.data, 'Reassembled IPv4');
+      dispatch('ip.proto', proto, pkt, 0, res.data.length, res.data.length, -1);
+      pkt.popSource(prev);
+      return;
+    }
+    const inFrame = annotation(pkt, frame, 'ip.reassembled_in');
+    if (inFrame !== undefined) pkt.add(F.reassembled_in, payloadOff, 0, top, inFrame);
+    if (pkt.wantColumns) {
+      pkt.setInfo(
+        `Fragmented IP protocol (proto=${ipProtoName(proto)} ${proto}, off=${fragOff * 8}, ID=${id.toString(16).padStart(4, '0')})` +
+          (inFrame !== undefined ? ` [Reassembled in #${inFrame}]` : ''),
+      );
+    }
+    dissectData(pkt, payloadOff, pEnd, pRep, -1);
+    return;
+  }
+  if (isFragment && fragOff !== 0) {
+    // Inside an ICMP error: a non-first fragment has no transport header to show.
+    dissectData(pkt, payloadOff, pEnd, pRep, -1);
+    return;
+  }
+  if (!dispatch('ip.proto', proto, pkt, payloadOff, pEnd, pRep, -1) && pkt.wantColumns && pkt.fence === 0) {
+    // Nothing took the payload: Wireshark shows the IP protocol name.
+    if (!pkt.colInfo) pkt.setInfo(`${ipProtoName(proto)}`);
+  }
+}
+
+
+function decodeOptions(pkt: Packet, off: number, end: number, parent: number): void {
+  const it = pkt.add(F.options, off, end - off, parent);
+  let p = off;
+  while (p < end) {
+    const t = pkt.data[p]!;
+    if (t === 0 || t === 1) {
+      pkt.add(F.opt_type, p, 1, it, t);
+      p++;
+      if (t === 0) break;
+      continue;
+    }
+    if (p + 1 >= end) {
+      pkt.markMalformed(it, 'IPv4 option length missing');
+      return;
+    }
+    const l = pkt.data[p + 1]!;
+    const ti = pkt.add(F.opt_type, p, Math.max(2, Math.min(l, end - p)), it, t);
+    pkt.add(F.opt_len, p + 1, 1, ti, l);
+    if (l < 2 || p + l > end) {
+      pkt.addExpert(ti, Severity.Warn, 'Protocol', 'ip.opt.len.invalid', `Option length ${l} is invalid`);
+      return;
+    }
+    if (l > 2) pkt.add(F.opt_value, p + 2, l - 2, ti);
+    p += l;
+  }
+}
+
+/** Builds an IPv4 header around `payload`: total length, protocol and checksum computed unless given. */
+function emit(spec: LayerSpec, payload: Uint8Array, ctx: EmitContext): Uint8Array {
+  const opts = (spec.options as Uint8Array | undefined) ?? new Uint8Array(0);
+  const optLen = (opts.length + 3) & ~3;
+  const hlen = 20 + optLen;
+  const out = new Uint8Array(hlen + payload.length);
+  const v = new DataView(out.buffer);
+  out[0] = 0x40 | ((spec.ihl as number | undefined) ?? hlen / 4);
+  out[1] = ((spec.dscp as number | undefined) ?? 0) << 2 | ((spec.ecn as number | undefined) ?? 0);
+  v.setUint16(2, (spec.len as number | undefined) ?? hlen + payload.length);
+  v.setUint16(4, (spec.id as number | undefined) ?? 0);
+  const flags = (spec.df ? 0x4000 : 0) | (spec.mf ? 0x2000 : 0) | (spec.rb ? 0x8000 : 0);
+  v.setUint16(6, flags | (((spec.fragOffset as number | undefined) ?? 0) & 0x1fff));
+  out[8] = (spec.ttl as number | undefined) ?? 64;
+  const next = ctx.layers[ctx.index + 1];
+  out[9] = (spec.protocol as number | undefined) ?? (next ? selectorFor('ip.proto', next.proto) : undefined) ?? 0;
+  v.setUint32(12, parseIPv4(String(spec.src ?? '0.0.0.0')));
+  v.setUint32(16, parseIPv4(String(spec.dst ?? '0.0.0.0')));
+  out.set(opts, 20);
+  v.setUint16(10, (spec.checksum as number | undefined) ?? foldChecksum(sum16(out, 0, hlen)));
+  out.set(payload, hlen);
+  return out;
+}
+
+register({
+  name: 'ip',
+  longName: 'Internet Protocol Version 4',
+  bind: [
+    ['ethertype', 0x0800],
+    ['linktype', 228],
+    ['null.family', 2],
+    ['ip.proto', 4],
+  ],
+  decode,
+  emit,
+});

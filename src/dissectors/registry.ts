@@ -1,0 +1,166 @@
+/**
+ * Dissector registry: the tables that connect protocols, dispatch, and the safety boundary.
+ *
+ * As in Wireshark's epan, a child binds itself to its parent's table (`udp.port` 53 -> dns), so a
+ * parent never knows its children. Dispatch for port tables: lower port, higher port, heuristics,
+ * then `data`. The registry wraps every decode: an exception never leaves a dissector; it becomes
+ * a malformed mark that keeps the bytes (and a test treats it as a bug).
+ */
+import type { Packet } from './packet.js';
+import { Severity } from './packet.js';
+
+/**
+ * Decodes the bytes [off, end) of the packet's current data source.
+ * `rep` is the reported end (>= end when the capture was cut by the snap length).
+ * `parent` is the tree item to hang the protocol item under (-1 for top level).
+ * Returns the number of bytes this layer consumed including what it handed on
+ * (informational; the registry does not rely on it).
+ */
+export type DecodeFn = (pkt: Packet, off: number, end: number, rep: number, parent: number) => void;
+
+/** A heuristic: returns true if it recognised and dissected the payload. */
+export type HeuristicFn = (pkt: Packet, off: number, end: number, rep: number, parent: number) => boolean;
+
+/** One layer description for building packets (`undefined` fields are computed). */
+export interface LayerSpec {
+  proto: string;
+  [field: string]: unknown;
+}
+
+export interface EmitContext {
+  /** All layers of the packet being built, outermost first. */
+  layers: readonly LayerSpec[];
+  /** Index of the layer being emitted. */
+  index: number;
+}
+
+/**
+ * Builds this layer around an already-built payload (innermost first), returning header+payload.
+ * Lengths and checksums are computed unless the spec gives them.
+ */
+export type EmitFn = (spec: LayerSpec, payload: Uint8Array, ctx: EmitContext) => Uint8Array;
+
+export interface Dissector {
+  /** Protocol filter name (`ip`, `tcp`). */
+  name: string;
+  /** Long name shown in the tree. */
+  longName: string;
+  /** Tables this dissector binds to: [table, value]. */
+  bind?: ReadonlyArray<readonly [string, number]>;
+  /** Heuristic registrations: [table, fn]. */
+  heuristics?: ReadonlyArray<readonly [string, HeuristicFn]>;
+  decode: DecodeFn;
+  emit?: EmitFn;
+  /**
+   * What this layer puts in its parent's "next protocol" field when built (e.g. ethertype 0x0800
+   * for ip): [table, value]. Used by the builder to fill `eth.type`, `ip.proto`, ...
+   */
+  selector?: ReadonlyArray<readonly [string, number]>;
+}
+
+interface Table {
+  name: string;
+  byValue: Map<number, Dissector>;
+  heuristics: HeuristicFn[];
+}
+
+const tables = new Map<string, Table>();
+const byName = new Map<string, Dissector>();
+
+function table(name: string): Table {
+  let t = tables.get(name);
+  if (!t) {
+    t = { name, byValue: new Map(), heuristics: [] };
+    tables.set(name, t);
+  }
+  return t;
+}
+
+export function register(d: Dissector): void {
+  byName.set(d.name, d);
+  for (const [t, v] of d.bind ?? []) table(t).byValue.set(v, d);
+  for (const [t, fn] of d.heuristics ?? []) table(t).heuristics.push(fn);
+}
+
+export function dissectorByName(name: string): Dissector | undefined {
+  return byName.get(name);
+}
+
+/** Finds the value that binds `d` in `tableName` (for builders). */
+export function selectorFor(tableName: string, name: string): number | undefined {
+  const d = byName.get(name);
+  for (const [t, v] of d?.selector ?? []) if (t === tableName) return v;
+  for (const [t, v] of d?.bind ?? []) if (t === tableName) return v;
+  return undefined;
+}
+
+/** Runs a decode inside the safety boundary. */
+export function callDissector(d: Dissector, pkt: Packet, off: number, end: number, rep: number, parent: number): void {
+  const n = pkt.n;
+  const fence = pkt.fence;
+  const cur = pkt.cur;
+  try {
+    d.decode(pkt, off, end, rep, parent);
+  } catch (err) {
+    // A throw is a bug in a dissector; keep what was built and mark the packet.
+    pkt.fence = fence;
+    if (pkt.cur !== cur) pkt.popSource(cur);
+    const msg = err instanceof Error ? err.message : String(err);
+    const at = pkt.n > n ? n : parent;
+    pkt.addExpert(at, Severity.Error, 'Malformed', '_ws.malformed.expert', `Malformed Packet (Exception occurred: ${d.name}: ${msg})`);
+  }
+}
+
+/** Looks a value up in a table; dissects as `data` when nothing matches. Returns true if a dissector took it. */
+export function dispatch(tableName: string, value: number, pkt: Packet, off: number, end: number, rep: number, parent: number): boolean {
+  const t = tables.get(tableName);
+  const d = t?.byValue.get(value);
+  if (d) {
+    callDissector(d, pkt, off, end, rep, parent);
+    return true;
+  }
+  if (t && t.heuristics.length && tryHeuristics(t, pkt, off, end, rep, parent)) return true;
+  dissectData(pkt, off, end, rep, parent);
+  return false;
+}
+
+/** Port dispatch as Wireshark does it: lower port first, then the higher, then heuristics, then data. */
+export function dispatchPorts(tableName: string, a: number, b: number, pkt: Packet, off: number, end: number, rep: number, parent: number): boolean {
+  const t = tables.get(tableName);
+  if (t) {
+    const lo = a < b ? a : b;
+    const hi = a < b ? b : a;
+    const d = t.byValue.get(lo) ?? t.byValue.get(hi);
+    if (d) {
+      callDissector(d, pkt, off, end, rep, parent);
+      return true;
+    }
+    if (t.heuristics.length && tryHeuristics(t, pkt, off, end, rep, parent)) return true;
+  }
+  dissectData(pkt, off, end, rep, parent);
+  return false;
+}
+
+function tryHeuristics(t: Table, pkt: Packet, off: number, end: number, rep: number, parent: number): boolean {
+  for (const h of t.heuristics) {
+    const n = pkt.n;
+    try {
+      if (h(pkt, off, end, rep, parent)) return true;
+    } catch {
+      // A heuristic that throws did not recognise the data.
+    }
+    pkt.n = n;
+  }
+  return false;
+}
+
+/** `data` dissector, settable by the data module. */
+let dataDissector: Dissector | undefined;
+export function setDataDissector(d: Dissector): void {
+  dataDissector = d;
+}
+
+export function dissectData(pkt: Packet, off: number, end: number, rep: number, parent: number): void {
+  if (off >= end || !dataDissector) return;
+  callDissector(dataDissector, pkt, off, end, rep, parent);
+}

@@ -1,0 +1,466 @@
+/**
+ * TCP (RFC 9293). Options: EOL/NOP, MSS (RFC 9293 3.2), window scale and timestamps (RFC 7323),
+ * SACK-permitted and SACK (RFC 2018), TCP Fast Open cookie (RFC 7413); unknown options kept as
+ * bytes. Relative sequence numbers, the stream index and the scaled window come from the
+ * conversation table (src/analysis/tcp-conversations.ts), as in Wireshark.
+ */
+import { defineFields, FT, Base } from './fields.js';
+import { foldChecksum, sum16 } from './bytes.js';
+import { need, sessionState, Severity, type Packet } from './packet.js';
+import { dispatchPorts, register, type EmitContext, type LayerSpec } from './registry.js';
+import { prefs } from './prefs.js';
+import { pseudoHeaderSum, pseudoHeaderSumFromSpec } from './checksum.js';
+import { newConvTable, relSeq, trackSegment, windowShift, type TcpConvTable } from '../analysis/tcp-conversations.js';
+
+const OPT_KINDS: Record<number, string> = {
+  0: 'End of Option List (EOL)', 1: 'No-Operation (NOP)', 2: 'Maximum Segment Size', 3: 'Window Scale', 4: 'SACK Permitted',
+  5: 'SACK', 8: 'Time Stamp Option', 19: 'MD5 signature', 28: 'User Timeout', 29: 'TCP Authentication Option',
+  30: 'Multipath TCP', 34: 'TCP Fast Open Cookie', 253: 'RFC3692-style Experiment 1', 254: 'RFC3692-style Experiment 2',
+};
+
+export const F = defineFields({
+  tcp: { abbrev: 'tcp', name: 'Transmission Control Protocol', type: FT.PROTOCOL },
+  srcport: { abbrev: 'tcp.srcport', name: 'Source Port', type: FT.UINT16 },
+  dstport: { abbrev: 'tcp.dstport', name: 'Destination Port', type: FT.UINT16 },
+  port: { abbrev: 'tcp.port', name: 'Source or Destination Port', type: FT.UINT16 },
+  stream: { abbrev: 'tcp.stream', name: 'Stream index', type: FT.UINT32, generated: true },
+  len: { abbrev: 'tcp.len', name: 'TCP Segment Len', type: FT.UINT32, generated: true },
+  seq: { abbrev: 'tcp.seq', name: 'Sequence Number', type: FT.UINT32 },
+  seq_raw: { abbrev: 'tcp.seq_raw', name: 'Sequence Number (raw)', type: FT.UINT32 },
+  nxtseq: { abbrev: 'tcp.nxtseq', name: 'Next Sequence Number', type: FT.UINT32, generated: true },
+  ack: { abbrev: 'tcp.ack', name: 'Acknowledgment Number', type: FT.UINT32 },
+  ack_raw: { abbrev: 'tcp.ack_raw', name: 'Acknowledgment number (raw)', type: FT.UINT32 },
+  hdr_len: { abbrev: 'tcp.hdr_len', name: 'Header Length', type: FT.UINT8, bits: 8, mask: 0xf0, unit: ' bytes' },
+  flags: { abbrev: 'tcp.flags', name: 'Flags', type: FT.UINT16, base: Base.HEX, bits: 16, mask: 0x0fff },
+  res: { abbrev: 'tcp.flags.res', name: 'Reserved', type: FT.BOOLEAN, bits: 12, mask: 0xe00 },
+  ae: { abbrev: 'tcp.flags.ae', name: 'Accurate ECN', type: FT.BOOLEAN, bits: 12, mask: 0x100 },
+  cwr: { abbrev: 'tcp.flags.cwr', name: 'Congestion Window Reduced', type: FT.BOOLEAN, bits: 12, mask: 0x080 },
+  ece: { abbrev: 'tcp.flags.ece', name: 'ECN-Echo', type: FT.BOOLEAN, bits: 12, mask: 0x040 },
+  urg: { abbrev: 'tcp.flags.urg', name: 'Urgent', type: FT.BOOLEAN, bits: 12, mask: 0x020 },
+  ackf: { abbrev: 'tcp.flags.ack', name: 'Acknowledgment', type: FT.BOOLEAN, bits: 12, mask: 0x010 },
+  push: { abbrev: 'tcp.flags.push', name: 'Push', type: FT.BOOLEAN, bits: 12, mask: 0x008 },
+  reset: { abbrev: 'tcp.flags.reset', name: 'Reset', type: FT.BOOLEAN, bits: 12, mask: 0x004 },
+  syn: { abbrev: 'tcp.flags.syn', name: 'Syn', type: FT.BOOLEAN, bits: 12, mask: 0x002 },
+  fin: { abbrev: 'tcp.flags.fin', name: 'Fin', type: FT.BOOLEAN, bits: 12, mask: 0x001 },
+  flags_str: { abbrev: 'tcp.flags.str', name: 'TCP Flags', type: FT.STRING, generated: true },
+  window_size_value: { abbrev: 'tcp.window_size_value', name: 'Window', type: FT.UINT16 },
+  window_size: { abbrev: 'tcp.window_size', name: 'Calculated window size', type: FT.UINT32, generated: true },
+  window_size_scalefactor: { abbrev: 'tcp.window_size_scalefactor', name: 'Window size scaling factor', type: FT.INT32, generated: true },
+  checksum: { abbrev: 'tcp.checksum', name: 'Checksum', type: FT.UINT16, base: Base.HEX },
+  checksum_calculated: { abbrev: 'tcp.checksum_calculated', name: 'Calculated Checksum', type: FT.UINT16, base: Base.HEX, generated: true },
+  checksum_status: { abbrev: 'tcp.checksum.status', name: 'Checksum Status', type: FT.UINT8, generated: true, strings: { 0: 'Bad', 1: 'Good', 2: 'Unverified' } },
+  urgent_pointer: { abbrev: 'tcp.urgent_pointer', name: 'Urgent Pointer', type: FT.UINT16 },
+  options: { abbrev: 'tcp.options', name: 'Options', type: FT.BYTES },
+  option_kind: { abbrev: 'tcp.option_kind', name: 'Kind', type: FT.UINT8, strings: OPT_KINDS },
+  option_len: { abbrev: 'tcp.option_len', name: 'Length', type: FT.UINT8 },
+  opt_eol: { abbrev: 'tcp.options.eol', name: 'TCP Option - End of Option List (EOL)', type: FT.NONE },
+  opt_nop: { abbrev: 'tcp.options.nop', name: 'TCP Option - No-Operation (NOP)', type: FT.NONE },
+  opt_mss: { abbrev: 'tcp.options.mss', name: 'TCP Option - Maximum segment size', type: FT.NONE },
+  mss_val: { abbrev: 'tcp.options.mss_val', name: 'MSS Value', type: FT.UINT16 },
+  opt_wscale: { abbrev: 'tcp.options.wscale', name: 'TCP Option - Window scale', type: FT.NONE },
+  wscale_shift: { abbrev: 'tcp.options.wscale.shift', name: 'Shift count', type: FT.UINT8 },
+  wscale_multiplier: { abbrev: 'tcp.options.wscale.multiplier', name: 'Multiplier', type: FT.UINT16, generated: true },
+  sack_perm: { abbrev: 'tcp.options.sack_perm', name: 'TCP Option - SACK permitted', type: FT.NONE },
+  sack: { abbrev: 'tcp.options.sack', name: 'TCP Option - SACK', type: FT.NONE },
+  sack_le: { abbrev: 'tcp.options.sack_le', name: 'left edge', type: FT.UINT32 },
+  sack_re: { abbrev: 'tcp.options.sack_re', name: 'right edge', type: FT.UINT32 },
+  sack_count: { abbrev: 'tcp.options.sack.count', name: 'TCP SACK Count', type: FT.UINT8, generated: true },
+  opt_ts: { abbrev: 'tcp.options.timestamp', name: 'TCP Option - Timestamps', type: FT.NONE },
+  tsval: { abbrev: 'tcp.options.timestamp.tsval', name: 'Timestamp value', type: FT.UINT32 },
+  tsecr: { abbrev: 'tcp.options.timestamp.tsecr', name: 'Timestamp echo reply', type: FT.UINT32 },
+  opt_tfo: { abbrev: 'tcp.options.tfo', name: 'TCP Option - TCP Fast Open', type: FT.NONE },
+  tfo_request: { abbrev: 'tcp.options.tfo.request', name: 'Fast Open Cookie Request', type: FT.NONE },
+  tfo_cookie: { abbrev: 'tcp.options.tfo.cookie', name: 'Fast Open Cookie', type: FT.BYTES },
+  opt_unknown: { abbrev: 'tcp.options.unknown', name: 'TCP Option - Unknown', type: FT.NONE },
+  opt_unknown_payload: { abbrev: 'tcp.options.unknown.payload', name: 'Payload', type: FT.BYTES },
+  payload: { abbrev: 'tcp.payload', name: 'TCP payload', type: FT.BYTES },
+  reused_ports: { abbrev: 'tcp.analysis.reused_ports', name: 'A new tcp session is started with the same ports as an earlier session in this trace', type: FT.NONE },
+});
+
+const FLAG_NAMES = ['FIN', 'SYN', 'RST', 'PSH', 'ACK', 'URG', 'ECE', 'CWR', 'AE'];
+const FLAG_CHARS = 'RRRACEUAPRSF';
+
+/** `[SYN, ACK]` text of the low 9 flag bits. */
+export function flagsText(flags: number): string {
+  let s = '';
+  for (let i = 0; i < 9; i++) {
+    if (flags & (1 << i)) s += s ? `, ${FLAG_NAMES[i]}` : FLAG_NAMES[i];
+  }
+  if (flags & 0xe00) s += s ? ', Reserved' : 'Reserved';
+  return s || '<None>';
+}
+
+function flagsStr(flags: number): string {
+  let s = '';
+  for (let i = 0; i < 12; i++) s += flags & (1 << (11 - i)) ? FLAG_CHARS[i] : '·';
+  return s;
+}
+
+interface OptInfo {
+  wsShift: number;
+  text: string;
+}
+
+/** Decodes the options; returns the window-scale shift (or -1) and the Info text. */
+function decodeOptions(pkt: Packet, off: number, end: number, parent: number, flags: number, revBase: number | undefined): OptInfo {
+  const d = pkt.data;
+  const v = pkt.view;
+  const it = pkt.add(F.options, off, end - off, parent);
+  const cols = pkt.wantColumns;
+  let text = '';
+  let ws = -1;
+  let p = off;
+  while (p < end) {
+    const kind = d[p]!;
+    if (kind === 0) {
+      const o = pkt.add(F.opt_eol, p, 1, it);
+      pkt.add(F.option_kind, p, 1, o, 0);
+      break;
+    }
+    if (kind === 1) {
+      const o = pkt.add(F.opt_nop, p, 1, it);
+      pkt.add(F.option_kind, p, 1, o, 1);
+      p++;
+      continue;
+    }
+    if (p + 1 >= end) {
+      pkt.markMalformed(it, 'TCP option length missing');
+      break;
+    }
+    const l = d[p + 1]!;
+    if (l < 2 || p + l > end) {
+      const o = pkt.add(F.opt_unknown, p, end - p, it);
+      pkt.add(F.option_kind, p, 1, o, kind);
+      pkt.add(F.option_len, p + 1, 1, o, l);
+      pkt.addExpert(o, Severity.Warn, 'Protocol', 'tcp.option.len.invalid', `The length of option ${kind} is invalid: ${l}`);
+      break;
+    }
+    const body = p + 2;
+    switch (kind) {
+      case 2: {
+        const o = pkt.add(F.opt_mss, p, l, it);
+        pkt.add(F.option_kind, p, 1, o, kind);
+        pkt.add(F.option_len, p + 1, 1, o, l);
+        if (l === 4) {
+          const mss = v.getUint16(body);
+          pkt.add(F.mss_val, body, 2, o, mss);
+          if (cols) text += ` MSS=${mss}`;
+        }
+        break;
+      }
+      case 3: {
+        const o = pkt.add(F.opt_wscale, p, l, it);
+        pkt.add(F.option_kind, p, 1, o, kind);
+        pkt.add(F.option_len, p + 1, 1, o, l);
+        if (l === 3) {
+          ws = d[body]!;
+          pkt.add(F.wscale_shift, body, 1, o, ws);
+          const mult = 1 << Math.min(ws, 14);
+          pkt.add(F.wscale_multiplier, body, 1, o, mult);
+          if (cols) text += ` WS=${mult}`;
+        }
+        break;
+      }
+      case 4: {
+        const o = pkt.add(F.sack_perm, p, l, it);
+        pkt.add(F.option_kind, p, 1, o, kind);
+        pkt.add(F.option_len, p + 1, 1, o, l);
+        if (cols) text += ' SACK_PERM';
+        break;
+      }
+      case 5: {
+        const o = pkt.add(F.sack, p, l, it);
+        pkt.add(F.option_kind, p, 1, o, kind);
+        pkt.add(F.option_len, p + 1, 1, o, l);
+        let n = 0;
+        for (let q = body; q + 8 <= p + l; q += 8) {
+          const le = v.getUint32(q);
+          const re = v.getUint32(q + 4);
+          const rle = revBase === undefined ? le : (le - revBase) >>> 0;
+          const rre = revBase === undefined ? re : (re - revBase) >>> 0;
+          pkt.add(F.sack_le, q, 4, o, rle);
+          pkt.add(F.sack_re, q + 4, 4, o, rre);
+          if (cols) text += ` SLE=${rle} SRE=${rre}`;
+          n++;
+        }
+        pkt.add(F.sack_count, p, 0, o, n);
+        break;
+      }
+      case 8: {
+        const o = pkt.add(F.opt_ts, p, l, it);
+        pkt.add(F.option_kind, p, 1, o, kind);
+        pkt.add(F.option_len, p + 1, 1, o, l);
+        if (l === 10) {
+          const tsval = v.getUint32(body);
+          const tsecr = v.getUint32(body + 4);
+          pkt.add(F.tsval, body, 4, o, tsval);
+          pkt.add(F.tsecr, body + 4, 4, o, tsecr);
+          if (cols) text += ` TSval=${tsval} TSecr=${tsecr}`;
+        }
+        break;
+      }
+      case 34: {
+        const o = pkt.add(F.opt_tfo, p, l, it);
+        pkt.add(F.option_kind, p, 1, o, kind);
+        pkt.add(F.option_len, p + 1, 1, o, l);
+        if (l === 2) {
+          pkt.add(F.tfo_request, p, 2, o);
+          if (cols) text += ' TFO=R';
+        } else {
+          pkt.add(F.tfo_cookie, body, l - 2, o);
+          if (cols) text += ' TFO=C';
+        }
+        break;
+      }
+      default: {
+        const o = pkt.add(F.opt_unknown, p, l, it);
+        pkt.add(F.option_kind, p, 1, o, kind);
+        pkt.add(F.option_len, p + 1, 1, o, l);
+        if (l > 2) pkt.add(F.opt_unknown_payload, body, l - 2, o);
+      }
+    }
+    p += l;
+  }
+  void flags;
+  return { wsShift: ws, text };
+}
+
+function convKeyPart(pkt: Packet, srcFirst: boolean, sp: number, dp: number): string {
+  const h = pkt.ipHdr;
+  const n = pkt.ipVersion === 4 ? 4 : 16;
+  const a = srcFirst ? pkt.ipSrcOff : pkt.ipDstOff;
+  const b = srcFirst ? pkt.ipDstOff : pkt.ipSrcOff;
+  let s = '';
+  for (let i = 0; i < n; i++) s += String.fromCharCode(h[a + i]!);
+  s += String.fromCharCode(sp >> 8, sp & 0xff);
+  for (let i = 0; i < n; i++) s += String.fromCharCode(h[b + i]!);
+  s += String.fromCharCode(dp >> 8, dp & 0xff);
+  return s;
+}
+
+function decode(pkt: Packet, off: number, end: number, rep: number, parent: number): void {
+  const d = pkt.data;
+  const v = pkt.view;
+  const top = pkt.addProtocol(F.tcp, 'tcp', off, Math.min(20, end - off), parent);
+  pkt.setProtocol('TCP');
+  // Inside an ICMP error only 8 bytes may be quoted: ports and sequence number.
+  if (end - off < 20 && pkt.fence > 0 && end - off >= 4) {
+    const sp = v.getUint16(off);
+    const dp = v.getUint16(off + 2);
+    pkt.add(F.srcport, off, 2, top, sp);
+    pkt.add(F.dstport, off + 2, 2, top, dp);
+    if (end - off >= 8) pkt.add(F.seq_raw, off + 4, 4, top, v.getUint32(off + 4));
+    return;
+  }
+  if (!need(pkt, off, 20, end, rep, top, 'TCP')) return;
+  const sp = v.getUint16(off);
+  const dp = v.getUint16(off + 2);
+  const seq = v.getUint32(off + 4);
+  const ackRaw = v.getUint32(off + 8);
+  const hlen = (d[off + 12]! >> 4) * 4;
+  const flags = v.getUint16(off + 12) & 0x0fff;
+  const win = v.getUint16(off + 14);
+  const ck = v.getUint16(off + 16);
+  const urp = v.getUint16(off + 18);
+  const segLen = Math.max(0, rep - off - hlen);
+  const cols = pkt.wantColumns;
+  pkt.add(F.srcport, off, 2, top, sp);
+  pkt.add(F.dstport, off + 2, 2, top, dp);
+  pkt.hidden[pkt.add(F.port, off, 2, top, sp)] = 1;
+  pkt.hidden[pkt.add(F.port, off + 2, 2, top, dp)] = 1;
+
+  // Conversation (not inside ICMP error quotes).
+  let conv: ReturnType<typeof trackSegment> | undefined;
+  let wsOpt = -1;
+  if (pkt.fence === 0 && pkt.ipVersion !== 0 && hlen >= 20) {
+    // Pre-scan the window-scale option (needed before the options are shown).
+    if (flags & 0x02) wsOpt = scanWscale(d, off + 20, Math.min(off + hlen, end));
+    const t = sessionState<TcpConvTable>(pkt, 'tcp.conv', newConvTable);
+    conv = trackSegment(t, convKeyPart(pkt, true, sp, dp), convKeyPart(pkt, false, dp, sp), { seq, ack: ackRaw, flags, wsOpt }, pkt.frame.number, pkt.frame.tsSec);
+  }
+  const fwd = conv?.conv.dirs[conv.dir];
+  const rev = conv?.conv.dirs[1 - conv.dir];
+  const rseq = fwd ? (seq - fwd.base) >>> 0 : seq;
+  const hasAck = (flags & 0x10) !== 0;
+  const rack = rev && rev.baseSet ? (ackRaw - rev.base) >>> 0 : ackRaw;
+  if (conv) pkt.add(F.stream, off, 0, top, conv.conv.stream);
+  const lenItem = pkt.add(F.len, off, 0, top, segLen);
+  void lenItem;
+  pkt.add(F.seq, off + 4, 4, top, rseq);
+  pkt.add(F.seq_raw, off + 4, 4, top, seq);
+  const nxt = segLen + (flags & 0x02 ? 1 : 0) + (flags & 0x01 ? 1 : 0);
+  if (nxt > 0) pkt.add(F.nxtseq, off, 0, top, (rseq + nxt) >>> 0);
+  if (hasAck) pkt.add(F.ack, off + 8, 4, top, rack);
+  pkt.add(F.ack_raw, off + 8, 4, top, ackRaw);
+  const hi = pkt.add(F.hdr_len, off + 12, 1, top, hlen);
+  const fi = pkt.add(F.flags, off + 12, 2, top, flags);
+  pkt.add(F.res, off + 12, 2, fi, flags & 0xe00 ? 1 : 0);
+  pkt.add(F.ae, off + 12, 2, fi, (flags >> 8) & 1);
+  pkt.add(F.cwr, off + 12, 2, fi, (flags >> 7) & 1);
+  pkt.add(F.ece, off + 12, 2, fi, (flags >> 6) & 1);
+  pkt.add(F.urg, off + 12, 2, fi, (flags >> 5) & 1);
+  pkt.add(F.ackf, off + 12, 2, fi, (flags >> 4) & 1);
+  pkt.add(F.push, off + 12, 2, fi, (flags >> 3) & 1);
+  const rsti = pkt.add(F.reset, off + 12, 2, fi, (flags >> 2) & 1);
+  const syni = pkt.add(F.syn, off + 12, 2, fi, (flags >> 1) & 1);
+  const fini = pkt.add(F.fin, off + 12, 2, fi, flags & 1);
+  if (cols) pkt.add(F.flags_str, off + 12, 2, fi, 0, flagsStr(flags));
+  if (pkt.fence === 0) {
+    if (flags & 0x02) {
+      if (flags & 0x10) pkt.addExpert(syni, Severity.Chat, 'Sequence', 'tcp.connection.synack', `Connection establish acknowledge (SYN+ACK): server port ${sp}`);
+      else pkt.addExpert(syni, Severity.Chat, 'Sequence', 'tcp.connection.syn', `Connection establish request (SYN): server port ${dp}`);
+    }
+    if (flags & 0x01) pkt.addExpert(fini, Severity.Chat, 'Sequence', 'tcp.connection.fin', 'Connection finish (FIN)');
+    if (flags & 0x04) pkt.addExpert(rsti, Severity.Warn, 'Sequence', 'tcp.connection.rst', 'Connection reset (RST)');
+  }
+  pkt.add(F.window_size_value, off + 14, 2, top, win);
+  let wsize = win;
+  let factor = -1;
+  if (conv && !(flags & 0x02)) {
+    factor = windowShift(conv.conv, conv.dir);
+    if (factor >= 0) wsize = win * (1 << factor);
+  }
+  pkt.add(F.window_size, off + 14, 2, top, wsize);
+  if (conv && !(flags & 0x02)) pkt.add(F.window_size_scalefactor, off + 14, 2, top, factor >= 0 ? 1 << factor : factor);
+  const cki = pkt.add(F.checksum, off + 16, 2, top, ck);
+  const tcpEnd = off + hlen + segLen;
+  if (prefs['tcp.check_checksum'] && pkt.ipVersion !== 0 && tcpEnd <= end && pkt.fence === 0) {
+    const acc = pseudoHeaderSum(pkt, 6, tcpEnd - off) + sum16(d, off, tcpEnd - off);
+    if (foldChecksum(acc) === 0) pkt.add(F.checksum_status, off + 16, 0, cki, 1);
+    else {
+      pkt.add(F.checksum_calculated, off + 16, 0, cki, foldChecksum(acc - ck));
+      pkt.add(F.checksum_status, off + 16, 0, cki, 0);
+      pkt.addExpert(cki, Severity.Error, 'Checksum', 'tcp.checksum_bad.expert', 'Bad checksum');
+    }
+  } else pkt.add(F.checksum_status, off + 16, 0, cki, 2);
+  pkt.add(F.urgent_pointer, off + 18, 2, top, urp);
+  if (conv?.reusedPorts) pkt.addExpert(pkt.add(F.reused_ports, off, 0, top), Severity.Note, 'Sequence', 'tcp.analysis.reused_ports', 'A new tcp session is started with the same ports as an earlier session in this trace');
+
+  if (hlen < 20) {
+    pkt.addExpert(hi, Severity.Error, 'Malformed', 'tcp.hdr_len.bogus', `Bogus TCP header length (${hlen}, must be at least 20)`);
+    if (cols) pkt.setInfo(`${sp} → ${dp} [BOGUS TCP HEADER LENGTH ${hlen}, MUST BE AT LEAST 20]`);
+    return;
+  }
+  let optText = '';
+  if (hlen > 20) {
+    if (!need(pkt, off + 20, hlen - 20, end, rep, top, 'TCP options')) {
+      if (cols) pkt.setInfo(`${sp} → ${dp} [${flagsText(flags)}]`);
+      return;
+    }
+    pkt.len[top] = hlen;
+    optText = decodeOptions(pkt, off + 20, off + hlen, top, flags, rev?.baseSet ? rev.base : undefined).text;
+  }
+  if (cols) {
+    let info = `${sp} → ${dp} [${flagsText(flags)}] Seq=${rseq}`;
+    if (hasAck) info += ` Ack=${rack}`;
+    info += ` Win=${wsize}`;
+    if (flags & 0x20) info += ` Urg=${urp}`;
+    info += ` Len=${segLen}${optText}`;
+    pkt.setInfo(info);
+  }
+  const pOff = off + hlen;
+  const pEnd = Math.min(end, pOff + segLen);
+  if (segLen > 0 && pOff < pEnd) {
+    if (pkt.fence === 0) pkt.add(F.payload, pOff, pEnd - pOff, top);
+    dispatchPorts('tcp.port', sp, dp, pkt, pOff, pEnd, pOff + segLen, -1);
+  }
+}
+
+function scanWscale(d: Uint8Array, p: number, end: number): number {
+  while (p < end) {
+    const k = d[p]!;
+    if (k === 0) break;
+    if (k === 1) {
+      p++;
+      continue;
+    }
+    if (p + 1 >= end) break;
+    const l = d[p + 1]!;
+    if (l < 2) break;
+    if (k === 3 && l === 3 && p + 2 < end) return d[p + 2]!;
+    p += l;
+  }
+  return -1;
+}
+
+/**
+ * Builds a TCP segment. Spec: sport, dport, seq, ack, flags (number or a string like "SA", "PA"),
+ * window, urgent, options: Uint8Array (raw) or {mss, wscale, sackPerm, ts: [val, ecr], sack: [[l,r]]}.
+ */
+function emit(spec: LayerSpec, payload: Uint8Array, ctx: EmitContext): Uint8Array {
+  const opts = buildOptions(spec.options);
+  const hlen = 20 + opts.length;
+  const out = new Uint8Array(hlen + payload.length);
+  const v = new DataView(out.buffer);
+  v.setUint16(0, (spec.sport as number | undefined) ?? 0);
+  v.setUint16(2, (spec.dport as number | undefined) ?? 0);
+  v.setUint32(4, ((spec.seq as number | undefined) ?? 0) >>> 0);
+  v.setUint32(8, ((spec.ack as number | undefined) ?? 0) >>> 0);
+  const flags = typeof spec.flags === 'string' ? parseFlags(spec.flags) : ((spec.flags as number | undefined) ?? 0);
+  v.setUint16(12, (((spec.dataOffset as number | undefined) ?? hlen / 4) << 12) | (flags & 0x0fff));
+  v.setUint16(14, (spec.window as number | undefined) ?? 65535);
+  v.setUint16(18, (spec.urgent as number | undefined) ?? 0);
+  out.set(opts, 20);
+  out.set(payload, hlen);
+  let ck = spec.checksum as number | undefined;
+  if (ck === undefined) {
+    const acc = pseudoHeaderSumFromSpec(ctx, 6, out.length);
+    ck = acc === undefined ? 0 : foldChecksum(acc + sum16(out, 0, out.length));
+  }
+  v.setUint16(16, ck);
+  return out;
+}
+
+/** Flags from tcpdump-style letters: F S R P A U E C (and N for AE). */
+export function parseFlags(s: string): number {
+  const map: Record<string, number> = { F: 1, S: 2, R: 4, P: 8, A: 0x10, U: 0x20, E: 0x40, C: 0x80, N: 0x100 };
+  let f = 0;
+  for (const ch of s.toUpperCase()) {
+    if (ch === '.') continue;
+    const b = map[ch];
+    if (b === undefined) throw new Error(`unknown TCP flag letter "${ch}" in "${s}"`);
+    f |= b;
+  }
+  return f;
+}
+
+interface OptSpec {
+  mss?: number;
+  wscale?: number;
+  sackPerm?: boolean;
+  ts?: [number, number];
+  sack?: [number, number][];
+  tfoCookie?: Uint8Array | true;
+}
+
+function buildOptions(o: unknown): Uint8Array {
+  if (!o) return new Uint8Array(0);
+  if (o instanceof Uint8Array) {
+    const padded = new Uint8Array((o.length + 3) & ~3);
+    padded.set(o);
+    return padded;
+  }
+  const s = o as OptSpec;
+  const b: number[] = [];
+  if (s.mss !== undefined) b.push(2, 4, s.mss >> 8, s.mss & 0xff);
+  if (s.sackPerm) b.push(4, 2);
+  if (s.ts) {
+    const [a, e] = s.ts;
+    b.push(8, 10, a >>> 24, (a >>> 16) & 0xff, (a >>> 8) & 0xff, a & 0xff, e >>> 24, (e >>> 16) & 0xff, (e >>> 8) & 0xff, e & 0xff);
+  }
+  if (s.wscale !== undefined) b.push(1, 3, 3, s.wscale);
+  if (s.sack?.length) {
+    b.push(1, 1, 5, 2 + 8 * s.sack.length);
+    for (const [l, r] of s.sack) {
+      for (const x of [l >>> 0, r >>> 0]) b.push(x >>> 24, (x >>> 16) & 0xff, (x >>> 8) & 0xff, x & 0xff);
+    }
+  }
+  if (s.tfoCookie) {
+    if (s.tfoCookie === true) b.push(34, 2);
+    else b.push(34, 2 + s.tfoCookie.length, ...s.tfoCookie);
+  }
+  while (b.length % 4) b.push(0);
+  return Uint8Array.from(b);
+}
+
+register({ name: 'tcp', longName: 'Transmission Control Protocol', bind: [['ip.proto', 6]], decode, emit });
