@@ -36,6 +36,12 @@ export interface InterfaceInfo {
   tsOffset?: number;
   /** FCS bytes at the end of each frame (pcap link-type FCS bits, pcapng if_fcslen), 0 if none. */
   fcsLen: number;
+  /**
+   * pcapng files with several sections: the 0-based section of this interface and its id inside
+   * that section (`id` is file-wide: interfaces numbered in file order). Absent in the first section.
+   */
+  section?: number;
+  sectionInterfaceId?: number;
 }
 
 export interface Frame {
