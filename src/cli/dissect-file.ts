@@ -1,0 +1,80 @@
+/**
+ * The read pipeline: capture file -> frames -> dissection -> a sink per packet.
+ *
+ * Reading a file (not stdin) in a mode that prints packets runs two passes, as `tshark -2`: the
+ * first only dissects (no column text) so that facts known later (a fragment's "reassembled in",
+ * TCP analysis verdicts) are final when the second pass prints. Stdin is read once.
+ */
+import type { Frame, InterfaceInfo } from '../capture/frame.js';
+import { readCapture } from '../capture/reader.js';
+import { dissectFrame, newSession, Packet, secondPass } from '../dissectors/index.js';
+import type { Session } from '../dissectors/packet.js';
+
+export interface DissectOptions {
+  /** Build column text (Info, addresses): needed by every output but `-q`. */
+  columns: boolean;
+  /** Run a first pass (only for files; ignored for stdin). */
+  twoPass: boolean;
+  /** Stop after this many frames (0 = all). */
+  count: number;
+  onInterface?: (info: InterfaceInfo) => void;
+}
+
+export interface DissectSummary {
+  frames: number;
+  /** Time-stamp precision of the file (6 for µs, 9 for ns), for the time column. */
+  tsDigits: number;
+  interfaces: InterfaceInfo[];
+}
+
+class StopReading extends Error {}
+
+/** Reads and dissects every frame of `path`, calling `sink` with each dissected packet. */
+export async function dissectFile(
+  path: string,
+  opts: DissectOptions,
+  sink: (pkt: Packet, frame: Frame) => void,
+): Promise<DissectSummary> {
+  const session = newSession();
+  if (opts.twoPass && path !== '-') {
+    session.pass = 1;
+    await runPass(path, session, false, opts, () => {});
+    secondPass(session);
+  }
+  return runPass(path, session, opts.columns, opts, sink);
+}
+
+async function runPass(
+  path: string,
+  session: Session,
+  columns: boolean,
+  opts: DissectOptions,
+  sink: (pkt: Packet, frame: Frame) => void,
+): Promise<DissectSummary> {
+  const pkt = new Packet(session, columns);
+  const interfaces: InterfaceInfo[] = [];
+  let frames = 0;
+  let tsDigits = 6;
+  try {
+    await readCapture(path, {
+      onInterface(info: InterfaceInfo) {
+        interfaces[info.id] = info;
+        session.state.set(`fcslen.${info.id}`, info.fcsLen);
+        const r = info.tsResol ?? 6;
+        const digits = r & 0x80 ? Math.ceil((r & 0x7f) * Math.log10(2)) : r;
+        if (interfaces.length === 1 || digits > tsDigits) tsDigits = Math.min(9, digits);
+        if (session.pass !== 1) opts.onInterface?.(info);
+      },
+      onFrame(frame: Frame) {
+        frames++;
+        pkt.reset(frame);
+        dissectFrame(pkt);
+        sink(pkt, frame);
+        if (opts.count && frames >= opts.count) throw new StopReading();
+      },
+    });
+  } catch (e) {
+    if (!(e instanceof StopReading)) throw e;
+  }
+  return { frames, tsDigits, interfaces };
+}

@@ -1,0 +1,40 @@
+/**
+ * wirelite's command line: a small main that wires one file per command.
+ */
+import { Command, CommanderError } from '@commander-js/extra-typings';
+import { readCommand } from './commands/read.js';
+import { EXIT, UsageError } from './errors.js';
+import { CaptureFileError } from '../capture/capture-error.js';
+
+const program = new Command('wirelite')
+  .description('A Wireshark-lite for the terminal: read captures, dissect, analyse.')
+  .version('0.1.0')
+  .showHelpAfterError('(run with --help for usage)')
+  .exitOverride();
+
+program.addCommand(readCommand().exitOverride());
+
+async function main(): Promise<void> {
+  try {
+    await program.parseAsync(process.argv);
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      process.exitCode = e.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
+      return;
+    }
+    if (e instanceof UsageError) {
+      process.stderr.write(`wirelite: ${e.message}\n`);
+      process.exitCode = EXIT.USAGE;
+      return;
+    }
+    if (e instanceof CaptureFileError) {
+      process.stderr.write(`wirelite: ${e.message}\n`);
+      process.exitCode = EXIT.FILE;
+      return;
+    }
+    process.stderr.write(`wirelite: internal error: ${(e as Error)?.stack ?? String(e)}\n`);
+    process.exitCode = EXIT.INTERNAL;
+  }
+}
+
+void main();
