@@ -97,7 +97,10 @@ export interface CustomBlock {
 }
 
 export interface CaptureHandlers {
-  /** A packet. `frame.data` is a view valid until the next frame is delivered: copy it to keep it. */
+  /**
+   * A packet. `frame.data` is a plain Uint8Array view (never a Buffer, so `data.slice()` copies) into
+   * the chunk or the carry buffer, valid until the next frame is delivered: copy it to keep it.
+   */
   onFrame(frame: Frame): void;
   /** Once, as soon as the magic number has been read. */
   onFormat?(format: FileFormat): void;
@@ -483,7 +486,7 @@ export class CaptureParser {
         linkType,
         interfaceId: 0,
         direction: Direction.Unknown,
-        data: buf.subarray(data, next),
+        data: new Uint8Array(buf.buffer, buf.byteOffset + data, capLen),
       };
       pos = next;
       onFrame(frame);
@@ -652,7 +655,7 @@ export class CaptureParser {
       linkType: this.ifaces[id]!.linkType,
       interfaceId: id,
       direction: Direction.Unknown,
-      data: buf.subarray(data, data + capLen),
+      data: new Uint8Array(buf.buffer, buf.byteOffset + data, capLen),
     };
     const optStart = data + capLen + N.pad4(capLen);
     const optEnd = pos + len - 4;
@@ -681,7 +684,7 @@ export class CaptureParser {
       linkType: this.ifaces[id]!.linkType,
       interfaceId: id,
       direction: Direction.Unknown,
-      data: buf.subarray(data, data + capLen),
+      data: new Uint8Array(buf.buffer, buf.byteOffset + data, capLen),
     };
     if (drops !== 0xffff) frame.dropCount = drops; // 0xFFFF: not known
     const optStart = data + capLen + N.pad4(capLen);
@@ -713,7 +716,7 @@ export class CaptureParser {
       linkType: info.linkType,
       interfaceId: id,
       direction: Direction.Unknown,
-      data: buf.subarray(data, data + capLen),
+      data: new Uint8Array(buf.buffer, buf.byteOffset + data, capLen),
     };
     this.onFrameCb(frame);
   }
@@ -854,7 +857,7 @@ export class CaptureParser {
     if (slen > len - N.MIN_DSB_LEN) {
       throw this.corrupt(`corrupt decryption secrets block at offset ${at}: secrets length ${slen} does not fit in a block of ${len} bytes`, at);
     }
-    this.h.onDecryptionSecrets?.({ type, data: buf.slice(pos + N.DSB_DATA, pos + N.DSB_DATA + slen) });
+    this.h.onDecryptionSecrets?.({ type, data: copyBytes(buf, pos + N.DSB_DATA, pos + N.DSB_DATA + slen) });
   }
 
   private customBlock(buf: Uint8Array, dv: DataView, pos: number, len: number, base: number, type: number): void {
@@ -863,7 +866,7 @@ export class CaptureParser {
     this.h.onCustomBlock?.({
       blockType: type,
       pen: dv.getUint32(pos + N.CB_PEN, this.le),
-      data: buf.slice(pos + N.CB_DATA, pos + len - 4),
+      data: copyBytes(buf, pos + N.CB_DATA, pos + len - 4),
       copyable: type === N.BT_CB_COPY,
       offset: at,
     });
@@ -903,4 +906,9 @@ export function formatIPv6(b: Uint8Array, p: number): string {
   const hex = (xs: number[]): string => xs.map((x) => x.toString(16)).join(':');
   if (bestStart < 0) return hex(g);
   return `${hex(g.slice(0, bestStart))}::${hex(g.slice(bestStart + bestLen))}`;
+}
+
+/** A real copy (Buffer.prototype.slice would return a view when the chunk is a Buffer). */
+function copyBytes(buf: Uint8Array, start: number, end: number): Uint8Array {
+  return new Uint8Array(buf.subarray(start, end));
 }
