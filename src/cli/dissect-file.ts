@@ -38,7 +38,8 @@ export async function dissectFile(
   const session = newSession();
   if (opts.twoPass && path !== '-') {
     session.pass = 1;
-    await runPass(path, session, false, opts, () => {});
+    // A damaged file fails again, after the same frames, in the second pass: report it there.
+    await runPass(path, session, false, opts, () => {}).catch(() => undefined);
     secondPass(session);
   }
   return runPass(path, session, opts.columns, opts, sink);
@@ -59,7 +60,7 @@ async function runPass(
     await readCapture(path, {
       onInterface(info: InterfaceInfo) {
         interfaces[info.id] = info;
-        session.state.set(`fcslen.${info.id}`, info.fcsLen);
+        session.fcsLen[info.id] = info.fcsLen;
         const r = info.tsResol ?? 6;
         const digits = r & 0x80 ? Math.ceil((r & 0x7f) * Math.log10(2)) : r;
         if (interfaces.length === 1 || digits > tsDigits) tsDigits = Math.min(9, digits);

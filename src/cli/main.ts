@@ -8,7 +8,8 @@ import { CaptureFileError } from '../capture/capture-error.js';
 
 const program = new Command('wirelite')
   .description('A Wireshark-lite for the terminal: read captures, dissect, analyse.')
-  .version('0.1.0')
+  .version('0.1.0', '-v, --version')
+  .enablePositionalOptions()
   .showHelpAfterError('(run with --help for usage)')
   .exitOverride();
 

@@ -148,3 +148,16 @@ export function parseIPv6(text: string): Uint8Array {
   }
   return out;
 }
+
+/** Big-endian reads without a DataView (V8 inlines these; no allocation per packet). */
+export function u16(b: Uint8Array, off: number): number {
+  return (b[off]! << 8) | b[off + 1]!;
+}
+
+export function u24(b: Uint8Array, off: number): number {
+  return (b[off]! << 16) | (b[off + 1]! << 8) | b[off + 2]!;
+}
+
+export function u32(b: Uint8Array, off: number): number {
+  return ((b[off]! << 24) | (b[off + 1]! << 16) | (b[off + 2]! << 8) | b[off + 3]!) >>> 0;
+}

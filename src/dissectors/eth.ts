@@ -4,7 +4,7 @@
  * FCS bytes (when the capture says frames carry one) are shown and excluded from the payload.
  */
 import { defineFields, FT, Base } from './fields.js';
-import { formatMac } from './bytes.js';
+import { formatMac, u16, u32 } from './bytes.js';
 import { need, type Packet } from './packet.js';
 import { dispatch, register, selectorFor, type LayerSpec, type EmitContext } from './registry.js';
 import { parseMac } from './bytes.js';
@@ -47,30 +47,31 @@ function addAddr(pkt: Packet, field: number, off: number, parent: number): void 
 }
 
 function decode(pkt: Packet, off: number, end: number, rep: number, parent: number): void {
+  const d = pkt.data;
   // FCS: pcap's link-type FCS bits or pcapng if_fcslen, passed through the frame's interface.
-  const fcsLen = pkt.session.state.get(`fcslen.${pkt.frame.interfaceId}`) as number | undefined;
+  const fcsLen = pkt.session.fcsLen[pkt.frame.interfaceId];
   let payloadEnd = end;
   if (fcsLen && end - off >= 14 + fcsLen) payloadEnd = end - fcsLen;
   const top = pkt.addProtocol(F.eth, 'eth', off, Math.min(14, end - off), parent);
   if (!need(pkt, off, 14, end, rep, top, 'Ethernet')) return;
   addAddr(pkt, F.dst, off, top);
   addAddr(pkt, F.src, off + 6, top);
-  const type = pkt.view.getUint16(off + 12);
+  const type = u16(d, off + 12);
   if (pkt.wantColumns) {
     pkt.setAddresses(formatMac(pkt.data, off + 6), formatMac(pkt.data, off));
     pkt.setProtocol(type >= 0x0600 ? `0x${type.toString(16).padStart(4, '0')}` : 'LLC');
   }
-  if (fcsLen && payloadEnd < end) pkt.add(F.fcs, payloadEnd, 4, top, pkt.view.getUint32(payloadEnd));
+  if (fcsLen && payloadEnd < end) pkt.add(F.fcs, payloadEnd, 4, top, u32(d, payloadEnd));
   if (type <= 1500) {
     // IEEE 802.3: a length, then LLC.
     pkt.label[top] = undefined;
     pkt.add(F.len, off + 12, 2, top, type);
     const llcEnd = Math.min(payloadEnd, off + 14 + type);
-    dispatch('ethertype.llc', 0, pkt, off + 14, llcEnd, Math.min(rep, off + 14 + type), top);
+    dispatch('ethertype.llc', 0, pkt, off + 14, llcEnd, Math.min(rep, off + 14 + type), -1);
     return;
   }
   pkt.add(F.type, off + 12, 2, top, type);
-  dispatch('ethertype', type, pkt, off + 14, payloadEnd, rep - (end - payloadEnd), top);
+  dispatch('ethertype', type, pkt, off + 14, payloadEnd, rep - (end - payloadEnd), -1);
 }
 
 function emit(spec: LayerSpec, payload: Uint8Array, ctx: EmitContext): Uint8Array {

@@ -81,8 +81,10 @@ export function fieldText(pkt: Packet, i: number): string {
       return formatMac(pkt.sources[pkt.src[i]!]!, pkt.start[i]!);
     case FT.IPV6:
       return pkt.ref[i] instanceof Uint8Array ? formatIPv6(pkt.ref[i] as Uint8Array, 0) : formatIPv6(pkt.sources[pkt.src[i]!]!, pkt.start[i]!);
-    case FT.STRING:
-      return String(pkt.ref[i] ?? '');
+    case FT.STRING: {
+      const r = pkt.ref[i];
+      return Array.isArray(r) ? r.join(':') : String(r ?? '');
+    }
     case FT.RELATIVE_TIME:
       return relTimeText(v);
     case FT.ABSOLUTE_TIME: {

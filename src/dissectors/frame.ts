@@ -29,15 +29,6 @@ export const F = defineFields({
 /** Wireshark's WTAP_ENCAP numbers for frame.encap_type, by pcap link type. */
 const WTAP_ENCAP: Record<number, number> = { 0: 15, 1: 1, 101: 7, 108: 15, 113: 25, 228: 129, 229: 130, 276: 210 };
 
-/** Times of the first and previous frames, kept in the session for relative/delta times. */
-interface TimeState {
-  firstSec: number;
-  firstNsec: number;
-  prevSec: number;
-  prevNsec: number;
-  seen: boolean;
-}
-
 /** Exact seconds difference a - b as a double. */
 export function timeDiff(aSec: number, aNsec: number, bSec: number, bNsec: number): number {
   return aSec - bSec + (aNsec - bNsec) / 1e9;
@@ -47,12 +38,8 @@ export function timeDiff(aSec: number, aNsec: number, bSec: number, bNsec: numbe
 export function dissectFrame(pkt: Packet): void {
   const f = pkt.frame;
   const len = f.data.length;
-  const top = pkt.addProtocol(F.frame, 'frame', 0, len, -1);
-  let ts = pkt.session.state.get('frame.time') as TimeState | undefined;
-  if (!ts) {
-    ts = { firstSec: f.tsSec, firstNsec: f.tsNsec, prevSec: f.tsSec, prevNsec: f.tsNsec, seen: false };
-    pkt.session.state.set('frame.time', ts);
-  }
+  const top = pkt.add(F.frame, 0, len, -1);
+  const ts = pkt.session.time;
   if (f.hasTime && !ts.seen) {
     ts.firstSec = ts.prevSec = f.tsSec;
     ts.firstNsec = ts.prevNsec = f.tsNsec;
@@ -74,17 +61,16 @@ export function dissectFrame(pkt: Packet): void {
   pkt.add(F.cap_len, 0, 0, top, f.capLen);
   if (f.comments) for (const c of f.comments) pkt.add(F.comment, 0, 0, top, 0, c);
   if (f.dropCount !== undefined) pkt.add(F.dropcount, 0, 0, top, f.dropCount);
-  const protoItem = pkt.add(F.protocols, 0, 0, top, 0, '');
+  // frame.protocols: the layer list itself, joined only when printed.
+  pkt.add(F.protocols, 0, 0, top, 0, pkt.protocols);
   // The reported length of the frame is its original length (bytes beyond the snap length are missing).
   dispatch('linktype', f.linkType, pkt, 0, len, Math.max(len, f.origLen), -1);
-  pkt.ref[protoItem] = pkt.protocols.join(':');
   if (pkt.malformed) {
     const m = pkt.expert.find((e) => e.group === 'Malformed');
     pkt.add(F.malformed, len, 0, -1);
     if (m && pkt.wantColumns) pkt.colInfo += '[Malformed Packet]';
     pkt.protocols.push('_ws.malformed');
-    pkt.ref[protoItem] = pkt.protocols.join(':');
-  }
+    }
 }
 
 /** Frame timestamps as text, for `-t` formats and the tree. */

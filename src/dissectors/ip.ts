@@ -4,7 +4,7 @@
  * the frame that completes it, as tshark does; other fragments show "Fragmented IP protocol".
  */
 import { defineFields, FT, Base } from './fields.js';
-import { foldChecksum, formatIPv4, parseIPv4, sum16 } from './bytes.js';
+import { foldChecksum, formatIPv4, parseIPv4, sum16, u16, u32 } from './bytes.js';
 import { annotate, annotation, need, Severity, type Packet } from './packet.js';
 import { dispatch, dissectData, register, selectorFor, type EmitContext, type LayerSpec } from './registry.js';
 import { addFragment } from './ip-reassembly.js';
@@ -90,7 +90,6 @@ export function ipProtoName(p: number): string {
 
 function decode(pkt: Packet, off: number, end: number, rep: number, parent: number): void {
   const d = pkt.data;
-  const v = pkt.view;
   const top = pkt.addProtocol(F.ip, 'ip', off, Math.min(20, end - off), parent);
   pkt.setProtocol('IPv4');
   if (!need(pkt, off, 1, end, rep, top, 'IPv4')) return;
@@ -115,11 +114,11 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
   const ds = pkt.add(F.dsfield, off + 1, 1, top, tos);
   pkt.add(F.dscp, off + 1, 1, ds, tos >> 2);
   pkt.add(F.ecn, off + 1, 1, ds, tos & 3);
-  let totalLen = v.getUint16(off + 2);
+  let totalLen = u16(d, off + 2);
   const lenItem = pkt.add(F.len, off + 2, 2, top, totalLen);
-  const id = v.getUint16(off + 4);
+  const id = u16(d, off + 4);
   pkt.add(F.id, off + 4, 2, top, id);
-  const ff = v.getUint16(off + 6);
+  const ff = u16(d, off + 6);
   const fl = pkt.add(F.flags, off + 6, 1, top, ff >> 13);
   pkt.add(F.rb, off + 6, 1, fl, (ff >> 15) & 1);
   const df = (ff >> 14) & 1;
@@ -131,10 +130,10 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
   pkt.add(F.ttl, off + 8, 1, top, d[off + 8]!);
   const proto = d[off + 9]!;
   pkt.add(F.proto, off + 9, 1, top, proto);
-  const ck = v.getUint16(off + 10);
+  const ck = u16(d, off + 10);
   const cki = pkt.add(F.checksum, off + 10, 2, top, ck);
-  const src = v.getUint32(off + 12);
-  const dst = v.getUint32(off + 16);
+  const src = u32(d, off + 12);
+  const dst = u32(d, off + 16);
   if (pkt.wantColumns) pkt.setAddresses(formatIPv4(src), formatIPv4(dst));
 
   // Header checksum (needs the whole header).

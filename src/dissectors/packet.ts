@@ -40,16 +40,21 @@ export interface Session {
   /** 0: single pass; 1: first of two passes; 2: second pass (notes from pass 1 are final). */
   pass: 0 | 1 | 2;
   notes: Map<number, Map<string, number>>;
+  /** FCS bytes per interface id (from the capture file's interface descriptions). */
+  fcsLen: number[];
+  /** Times of the first and previous frames (frame.time_relative / time_delta). */
+  time: { firstSec: number; firstNsec: number; prevSec: number; prevNsec: number; seen: boolean };
 }
 
 export function newSession(): Session {
-  return { state: new Map(), pass: 0, notes: new Map() };
+  return { state: new Map(), pass: 0, notes: new Map(), fcsLen: [], time: { firstSec: 0, firstNsec: 0, prevSec: 0, prevNsec: 0, seen: false } };
 }
 
 /** Starts the second pass: fresh state, notes kept. */
 export function secondPass(s: Session): void {
   s.state = new Map();
   s.pass = 2;
+  s.time = { firstSec: 0, firstNsec: 0, prevSec: 0, prevNsec: 0, seen: false };
 }
 
 /** Gets (or creates) a piece of per-capture state. */
@@ -87,8 +92,13 @@ export class Packet {
   sourceNames: string[] = [];
   /** The current data source while dissecting. */
   data!: Uint8Array;
-  view!: DataView;
+  private viewCache: DataView | undefined;
   cur = 0;
+
+  /** A DataView over the current data source, made on first use (most dissectors use u16/u32). */
+  get view(): DataView {
+    return (this.viewCache ??= new DataView(this.data.buffer, this.data.byteOffset, this.data.byteLength));
+  }
 
   // --- the tree
   n = 0;
@@ -147,7 +157,7 @@ export class Packet {
     this.sourceNames.push('Frame');
     this.cur = 0;
     this.data = frame.data;
-    this.view = new DataView(frame.data.buffer, frame.data.byteOffset, frame.data.byteLength);
+    this.viewCache = undefined;
     this.protocols.length = 0;
     this.colProtocol = '';
     this.colInfo = '';
@@ -234,14 +244,14 @@ export class Packet {
     this.sourceNames.push(name);
     this.cur = this.sources.length - 1;
     this.data = data;
-    this.view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+    this.viewCache = undefined;
     return prev;
   }
 
   popSource(prev: number): void {
     this.cur = prev;
     this.data = this.sources[prev]!;
-    this.view = new DataView(this.data.buffer, this.data.byteOffset, this.data.byteLength);
+    this.viewCache = undefined;
   }
 
   // --- columns (no-ops inside a fence, like Wireshark's col_set_writable(FALSE))

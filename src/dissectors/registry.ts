@@ -114,6 +114,8 @@ export function callDissector(d: Dissector, pkt: Packet, off: number, end: numbe
 /** Looks a value up in a table; dissects as `data` when nothing matches. Returns true if a dissector took it. */
 export function dispatch(tableName: string, value: number, pkt: Packet, off: number, end: number, rep: number, parent: number): boolean {
   const t = tables.get(tableName);
+  // Wireshark's ethertype table is itself a (tree-less) dissector: it shows in frame.protocols.
+  if (tableName === 'ethertype') pkt.protocols.push('ethertype');
   const d = t?.byValue.get(value);
   if (d) {
     callDissector(d, pkt, off, end, rep, parent);

@@ -5,7 +5,7 @@
  * conversation table (src/analysis/tcp-conversations.ts), as in Wireshark.
  */
 import { defineFields, FT, Base } from './fields.js';
-import { foldChecksum, sum16 } from './bytes.js';
+import { foldChecksum, sum16, u16, u32 } from './bytes.js';
 import { need, sessionState, Severity, type Packet } from './packet.js';
 import { dispatchPorts, register, type EmitContext, type LayerSpec } from './registry.js';
 import { prefs } from './prefs.js';
@@ -104,7 +104,6 @@ interface OptInfo {
 /** Decodes the options; returns the window-scale shift (or -1) and the Info text. */
 function decodeOptions(pkt: Packet, off: number, end: number, parent: number, flags: number, revBase: number | undefined): OptInfo {
   const d = pkt.data;
-  const v = pkt.view;
   const it = pkt.add(F.options, off, end - off, parent);
   const cols = pkt.wantColumns;
   let text = '';
@@ -142,7 +141,7 @@ function decodeOptions(pkt: Packet, off: number, end: number, parent: number, fl
         pkt.add(F.option_kind, p, 1, o, kind);
         pkt.add(F.option_len, p + 1, 1, o, l);
         if (l === 4) {
-          const mss = v.getUint16(body);
+          const mss = u16(d, body);
           pkt.add(F.mss_val, body, 2, o, mss);
           if (cols) text += ` MSS=${mss}`;
         }
@@ -174,8 +173,8 @@ function decodeOptions(pkt: Packet, off: number, end: number, parent: number, fl
         pkt.add(F.option_len, p + 1, 1, o, l);
         let n = 0;
         for (let q = body; q + 8 <= p + l; q += 8) {
-          const le = v.getUint32(q);
-          const re = v.getUint32(q + 4);
+          const le = u32(d, q);
+          const re = u32(d, q + 4);
           const rle = revBase === undefined ? le : (le - revBase) >>> 0;
           const rre = revBase === undefined ? re : (re - revBase) >>> 0;
           pkt.add(F.sack_le, q, 4, o, rle);
@@ -191,8 +190,8 @@ function decodeOptions(pkt: Packet, off: number, end: number, parent: number, fl
         pkt.add(F.option_kind, p, 1, o, kind);
         pkt.add(F.option_len, p + 1, 1, o, l);
         if (l === 10) {
-          const tsval = v.getUint32(body);
-          const tsecr = v.getUint32(body + 4);
+          const tsval = u32(d, body);
+          const tsecr = u32(d, body + 4);
           pkt.add(F.tsval, body, 4, o, tsval);
           pkt.add(F.tsecr, body + 4, 4, o, tsecr);
           if (cols) text += ` TSval=${tsval} TSecr=${tsecr}`;
@@ -225,43 +224,44 @@ function decodeOptions(pkt: Packet, off: number, end: number, parent: number, fl
   return { wsShift: ws, text };
 }
 
+/** A conversation key: addresses and ports packed into 16-bit char codes (no number formatting). */
 function convKeyPart(pkt: Packet, srcFirst: boolean, sp: number, dp: number): string {
   const h = pkt.ipHdr;
-  const n = pkt.ipVersion === 4 ? 4 : 16;
   const a = srcFirst ? pkt.ipSrcOff : pkt.ipDstOff;
   const b = srcFirst ? pkt.ipDstOff : pkt.ipSrcOff;
+  if (pkt.ipVersion === 4) {
+    return String.fromCharCode(u16(h, a), u16(h, a + 2), sp, u16(h, b), u16(h, b + 2), dp);
+  }
   let s = '';
-  for (let i = 0; i < n; i++) s += String.fromCharCode(h[a + i]!);
-  s += String.fromCharCode(sp >> 8, sp & 0xff);
-  for (let i = 0; i < n; i++) s += String.fromCharCode(h[b + i]!);
-  s += String.fromCharCode(dp >> 8, dp & 0xff);
-  return s;
+  for (let i = 0; i < 16; i += 2) s += String.fromCharCode(u16(h, a + i));
+  s += String.fromCharCode(sp);
+  for (let i = 0; i < 16; i += 2) s += String.fromCharCode(u16(h, b + i));
+  return s + String.fromCharCode(dp);
 }
 
 function decode(pkt: Packet, off: number, end: number, rep: number, parent: number): void {
   const d = pkt.data;
-  const v = pkt.view;
   const top = pkt.addProtocol(F.tcp, 'tcp', off, Math.min(20, end - off), parent);
   pkt.setProtocol('TCP');
   // Inside an ICMP error only 8 bytes may be quoted: ports and sequence number.
   if (end - off < 20 && pkt.fence > 0 && end - off >= 4) {
-    const sp = v.getUint16(off);
-    const dp = v.getUint16(off + 2);
+    const sp = u16(d, off);
+    const dp = u16(d, off + 2);
     pkt.add(F.srcport, off, 2, top, sp);
     pkt.add(F.dstport, off + 2, 2, top, dp);
-    if (end - off >= 8) pkt.add(F.seq_raw, off + 4, 4, top, v.getUint32(off + 4));
+    if (end - off >= 8) pkt.add(F.seq_raw, off + 4, 4, top, u32(d, off + 4));
     return;
   }
   if (!need(pkt, off, 20, end, rep, top, 'TCP')) return;
-  const sp = v.getUint16(off);
-  const dp = v.getUint16(off + 2);
-  const seq = v.getUint32(off + 4);
-  const ackRaw = v.getUint32(off + 8);
+  const sp = u16(d, off);
+  const dp = u16(d, off + 2);
+  const seq = u32(d, off + 4);
+  const ackRaw = u32(d, off + 8);
   const hlen = (d[off + 12]! >> 4) * 4;
-  const flags = v.getUint16(off + 12) & 0x0fff;
-  const win = v.getUint16(off + 14);
-  const ck = v.getUint16(off + 16);
-  const urp = v.getUint16(off + 18);
+  const flags = u16(d, off + 12) & 0x0fff;
+  const win = u16(d, off + 14);
+  const ck = u16(d, off + 16);
+  const urp = u16(d, off + 18);
   const segLen = Math.max(0, rep - off - hlen);
   const cols = pkt.wantColumns;
   pkt.add(F.srcport, off, 2, top, sp);

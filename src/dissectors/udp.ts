@@ -4,7 +4,7 @@
  * `-o udp.check_checksum:TRUE`, as in Wireshark.
  */
 import { defineFields, FT, Base } from './fields.js';
-import { foldChecksum, sum16 } from './bytes.js';
+import { foldChecksum, sum16, u16, u32 } from './bytes.js';
 import { need, Severity, type Packet } from './packet.js';
 import { dispatchPorts, register, type EmitContext, type LayerSpec } from './registry.js';
 import { prefs } from './prefs.js';
@@ -23,14 +23,14 @@ export const F = defineFields({
 });
 
 function decode(pkt: Packet, off: number, end: number, rep: number, parent: number): void {
-  const v = pkt.view;
+  const d = pkt.data;
   const top = pkt.addProtocol(F.udp, 'udp', off, Math.min(8, end - off), parent);
   pkt.setProtocol('UDP');
   if (!need(pkt, off, 8, end, rep, top, 'UDP')) return;
-  const sp = v.getUint16(off);
-  const dp = v.getUint16(off + 2);
-  const ulen = v.getUint16(off + 4);
-  const ck = v.getUint16(off + 6);
+  const sp = u16(d, off);
+  const dp = u16(d, off + 2);
+  const ulen = u16(d, off + 4);
+  const ck = u16(d, off + 6);
   pkt.add(F.srcport, off, 2, top, sp);
   pkt.add(F.dstport, off + 2, 2, top, dp);
   pkt.hidden[pkt.add(F.port, off, 2, top, sp)] = 1;
