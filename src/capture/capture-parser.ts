@@ -383,7 +383,7 @@ export class CaptureParser {
         return new CaptureFileError('truncated', `file truncated inside the file header (${have} of ${P.PCAP_FILE_HEADER_LEN} bytes)`, frames, at);
       case State.PcapRecords: {
         const need = have < P.PCAP_RECORD_HEADER_LEN ? P.PCAP_RECORD_HEADER_LEN : this.unitSize(this.carryDv, 0, have, at);
-        const where = have < P.PCAP_RECORD_HEADER_LEN ? 'record header' : 'record';
+        const where = have < P.PCAP_RECORD_HEADER_LEN ? 'the header of record' : 'record';
         return new CaptureFileError('truncated',
           `file truncated inside ${where} ${frames + 1} at offset ${at} (${have} of ${need} bytes)`, frames, at);
       }
@@ -646,7 +646,7 @@ export class CaptureParser {
     ticksToTime(dv.getUint32(pos + N.EPB_TS_HIGH, le), dv.getUint32(pos + N.EPB_TS_LOW, le), this.ifRes[id]!, time);
     const data = pos + N.EPB_DATA;
     const frame: Frame = {
-      number: ++this.frames,
+      number: this.frames + 1,
       tsSec: time.sec + this.ifOffset[id]!,
       tsNsec: time.nsec,
       hasTime: true,
@@ -660,6 +660,7 @@ export class CaptureParser {
     const optStart = data + capLen + N.pad4(capLen);
     const optEnd = pos + len - 4;
     if (optStart < optEnd) this.packetOptions(buf, dv, optStart, optEnd, base + pos, frame);
+    this.frames++; // only now: a bad option must not count the frame as read
     this.onFrameCb(frame);
   }
 
@@ -675,7 +676,7 @@ export class CaptureParser {
     const data = pos + N.EPB_DATA;
     const drops = dv.getUint16(pos + N.PB_DROPS, le);
     const frame: Frame = {
-      number: ++this.frames,
+      number: this.frames + 1,
       tsSec: time.sec + this.ifOffset[id]!,
       tsNsec: time.nsec,
       hasTime: true,
@@ -690,6 +691,7 @@ export class CaptureParser {
     const optStart = data + capLen + N.pad4(capLen);
     const optEnd = pos + len - 4;
     if (optStart < optEnd) this.packetOptions(buf, dv, optStart, optEnd, base + pos, frame);
+    this.frames++; // only now: a bad option must not count the frame as read
     this.onFrameCb(frame);
   }
 
