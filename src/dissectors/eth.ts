@@ -58,7 +58,10 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
   addAddr(pkt, F.src, off + 6, top);
   const type = u16(d, off + 12);
   if (pkt.wantColumns) {
-    pkt.setAddresses(formatMac(pkt.data, off + 6), formatMac(pkt.data, off));
+    const srcText = formatMac(pkt.data, off + 6);
+    const dstText = formatMac(pkt.data, off);
+    pkt.setAddresses(srcText, dstText);
+    pkt.setLabel(top, `Ethernet II, Src: ${srcText}, Dst: ${dstText}`);
     pkt.setProtocol(type >= 0x0600 ? `0x${type.toString(16).padStart(4, '0')}` : 'LLC');
   }
   if (fcsLen && payloadEnd < end) pkt.add(F.fcs, payloadEnd, 4, top, u32(d, payloadEnd));

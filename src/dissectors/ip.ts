@@ -83,6 +83,18 @@ export const F = defineFields({
   reassembled_length: { abbrev: 'ip.reassembled.length', name: 'Reassembled IPv4 length', type: FT.UINT32, generated: true },
 });
 
+const ECN_SHORT = ['Not-ECT', 'ECT(1)', 'ECT(0)', 'CE'];
+
+function dscpShort(v: number): string {
+  if (v === 0) return 'CS0';
+  if (v % 8 === 0) return `CS${v / 8}`;
+  if (v === 46) return 'EF';
+  if (v === 44) return 'VOICE-ADMIT';
+  if (v === 1) return 'LE';
+  if ((v & 1) === 0 && v >= 10 && v <= 38) return `AF${v >> 3}${(v >> 1) & 3}`;
+  return String(v);
+}
+
 /** Protocol column name for an IP protocol number when nothing dissects the payload. */
 export function ipProtoName(p: number): string {
   return IP_PROTOS[p] ?? `Unknown`;
@@ -134,7 +146,14 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
   const cki = pkt.add(F.checksum, off + 10, 2, top, ck);
   const src = u32(d, off + 12);
   const dst = u32(d, off + 16);
-  if (pkt.wantColumns) pkt.setAddresses(formatIPv4(src), formatIPv4(dst));
+  if (pkt.wantColumns) {
+    const st = formatIPv4(src);
+    const dt = formatIPv4(dst);
+    pkt.setAddresses(st, dt);
+    pkt.setLabel(top, `Internet Protocol Version 4, Src: ${st}, Dst: ${dt}`);
+    pkt.setLabel(fl, `${ff & 0x8000 ? '1' : '0'}${df ? '1' : '0'}${mf ? '1' : '0'}. .... = Flags: 0x${ff >> 13}${df ? ", Don't fragment" : ''}${mf ? ', More fragments' : ''}`);
+    pkt.setLabel(ds, `Differentiated Services Field: 0x${tos.toString(16).padStart(2, '0')} (DSCP: ${dscpShort(tos >> 2)}, ECN: ${ECN_SHORT[tos & 3]})`);
+  }
 
   // Header checksum (needs the whole header).
   if (hlen <= end - off) {

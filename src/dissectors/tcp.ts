@@ -77,6 +77,11 @@ export const F = defineFields({
   reused_ports: { abbrev: 'tcp.analysis.reused_ports', name: 'A new tcp session is started with the same ports as an earlier session in this trace', type: FT.NONE },
 });
 
+const OPT_LIST_NAMES: Record<number, string> = {
+  2: 'Maximum segment size', 3: 'Window scale', 4: 'SACK permitted', 5: 'SACK', 8: 'Timestamps', 34: 'TCP Fast Open',
+  19: 'MD5 signature', 28: 'User Timeout', 29: 'TCP Authentication Option', 30: 'Multipath TCP',
+};
+
 const FLAG_NAMES = ['FIN', 'SYN', 'RST', 'PSH', 'ACK', 'URG', 'ECE', 'CWR', 'AE'];
 const FLAG_CHARS = 'RRRACEUAPRSF';
 
@@ -106,17 +111,20 @@ function decodeOptions(pkt: Packet, off: number, end: number, parent: number, fl
   const d = pkt.data;
   const it = pkt.add(F.options, off, end - off, parent);
   const cols = pkt.wantColumns;
+  const names: string[] = [];
   let text = '';
   let ws = -1;
   let p = off;
   while (p < end) {
     const kind = d[p]!;
     if (kind === 0) {
+      if (cols) names.push('End of Option List (EOL)');
       const o = pkt.add(F.opt_eol, p, 1, it);
       pkt.add(F.option_kind, p, 1, o, 0);
       break;
     }
     if (kind === 1) {
+      if (cols) names.push('No-Operation (NOP)');
       const o = pkt.add(F.opt_nop, p, 1, it);
       pkt.add(F.option_kind, p, 1, o, 1);
       p++;
@@ -143,7 +151,10 @@ function decodeOptions(pkt: Packet, off: number, end: number, parent: number, fl
         if (l === 4) {
           const mss = u16(d, body);
           pkt.add(F.mss_val, body, 2, o, mss);
-          if (cols) text += ` MSS=${mss}`;
+          if (cols) {
+            text += ` MSS=${mss}`;
+            pkt.setLabel(o, `TCP Option - Maximum segment size: ${mss} bytes`);
+          }
         }
         break;
       }
@@ -156,7 +167,10 @@ function decodeOptions(pkt: Packet, off: number, end: number, parent: number, fl
           pkt.add(F.wscale_shift, body, 1, o, ws);
           const mult = 1 << Math.min(ws, 14);
           pkt.add(F.wscale_multiplier, body, 1, o, mult);
-          if (cols) text += ` WS=${mult}`;
+          if (cols) {
+            text += ` WS=${mult}`;
+            pkt.setLabel(o, `TCP Option - Window scale: ${ws} (multiply by ${mult})`);
+          }
         }
         break;
       }
@@ -194,7 +208,10 @@ function decodeOptions(pkt: Packet, off: number, end: number, parent: number, fl
           const tsecr = u32(d, body + 4);
           pkt.add(F.tsval, body, 4, o, tsval);
           pkt.add(F.tsecr, body + 4, 4, o, tsecr);
-          if (cols) text += ` TSval=${tsval} TSecr=${tsecr}`;
+          if (cols) {
+            text += ` TSval=${tsval} TSecr=${tsecr}`;
+            pkt.setLabel(o, `TCP Option - Timestamps: TSval ${tsval}, TSecr ${tsecr}`);
+          }
         }
         break;
       }
@@ -218,8 +235,10 @@ function decodeOptions(pkt: Packet, off: number, end: number, parent: number, fl
         if (l > 2) pkt.add(F.opt_unknown_payload, body, l - 2, o);
       }
     }
+    if (cols) names.push(OPT_LIST_NAMES[kind] ?? `Unknown (0x${kind.toString(16).padStart(2, '0')})`);
     p += l;
   }
+  if (cols) pkt.setLabel(it, `Options: (${end - off} bytes)${names.length ? ', ' + names.join(', ') : ''}`);
   void flags;
   return { wsShift: ws, text };
 }
@@ -351,6 +370,8 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
     optText = decodeOptions(pkt, off + 20, off + hlen, top, flags, rev?.baseSet ? rev.base : undefined).text;
   }
   if (cols) {
+    pkt.setLabel(top, `Transmission Control Protocol, Src Port: ${sp}, Dst Port: ${dp}, Seq: ${rseq}${hasAck ? `, Ack: ${rack}` : ''}, Len: ${segLen}`);
+    pkt.setLabel(fi, `Flags: 0x${flags.toString(16).padStart(3, '0')} (${flagsText(flags).replace(/, /g, ', ')})`);
     let info = `${sp} → ${dp} [${flagsText(flags)}] Seq=${rseq}`;
     if (hasAck) info += ` Ack=${rack}`;
     info += ` Win=${wsize}`;
