@@ -116,8 +116,8 @@ export interface TicksSlot {
   lo: number;
 }
 
-/** Largest second count whose nanosecond tick count fits in 64 bits (year 2554). */
-export const MAX_NANO_TICK_SEC = 18446744072;
+/** Largest second count whose nanosecond tick count can fit in 64 bits (2^64 ns = 18446744073.709551616 s, year 2554). */
+export const MAX_NANO_TICK_SEC = 18446744073;
 
 /**
  * Seconds and nanoseconds to a 64-bit nanosecond tick count (if_tsresol = 9), exactly.
