@@ -8,6 +8,7 @@ import './eth.js';
 import './ip.js';
 import './udp.js';
 import './tcp.js';
+import './ipv6.js';
 
 export { dissectFrame } from './frame.js';
 export { Packet, newSession, secondPass } from './packet.js';
