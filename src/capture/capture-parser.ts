@@ -779,7 +779,7 @@ export class CaptureParser {
     if (len < N.MIN_ISB_LEN) throw this.tooShort(N.BT_ISB, len, N.MIN_ISB_LEN, at);
     const le = this.le;
     const id = this.iface(dv.getUint32(pos + N.ISB_INTERFACE, le), N.BT_ISB, at);
-    if (this.h.onInterfaceStats === undefined) return;
+    // Parsed even without a handler, so that a damaged ISB fails the same way whoever listens.
     const res = this.ifRes[id]!;
     const off = this.ifOffset[id]!;
     const t: TimeSlot = { sec: 0, nsec: 0 };
@@ -806,7 +806,7 @@ export class CaptureParser {
         case N.ISB_USRDELIV: stats.usrDeliv = readU64(dv, v, le); break;
       }
     });
-    this.h.onInterfaceStats(stats);
+    this.h.onInterfaceStats?.(stats);
   }
 
   private nrb(buf: Uint8Array, dv: DataView, pos: number, len: number, base: number): void {

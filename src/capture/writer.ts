@@ -87,7 +87,17 @@ export type ByteSink = (bytes: Uint8Array) => void;
 export function createCaptureWriter(target: string, format: WriteFormat, opts: CaptureWriterOptions): CaptureWriter {
   validate(format, opts);
   const toStdout = target === '-';
-  const fd = toStdout ? 1 : fs.openSync(target, 'w');
+  let fd = 1;
+  if (!toStdout) {
+    try {
+      fd = fs.openSync(target, 'w');
+    } catch (e) {
+      const err = e as NodeJS.ErrnoException;
+      const why = err.code === 'ENOENT' ? 'no such directory' : err.code === 'EACCES' ? 'permission denied'
+        : err.code === 'EISDIR' ? 'is a directory' : err.message;
+      throw new Error(`cannot create ${target}: ${why}`, { cause: e });
+    }
+  }
   return new Encoder(format, opts, (bytes) => writeAll(fd, bytes), () => {
     if (!toStdout) fs.closeSync(fd);
   });

@@ -107,6 +107,12 @@ describe('pcap writer round trip', () => {
     expect(() => encodeCapture('pcapng', { interfaces: eth }, [{ ...f, tsSec: -1 }])).toThrow(/cannot be stored in pcapng/);
   });
 
+  it('says why it cannot create the file', () => {
+    expect(() => createCaptureWriter(path.join(tmp, 'no/such/dir/x.pcap'), 'pcap', { interfaces: eth })).toThrow(
+      `cannot create ${path.join(tmp, 'no/such/dir/x.pcap')}: no such directory`);
+    expect(() => createCaptureWriter(tmp, 'pcap', { interfaces: eth })).toThrow(`cannot create ${tmp}: is a directory`);
+  });
+
   it('write after close is an error; close twice is fine', () => {
     const w = createCaptureWriter(path.join(tmp, 'c.pcap'), 'pcap', { interfaces: eth });
     void w.close();
