@@ -575,7 +575,7 @@ export class CaptureParser {
       throw new CaptureFileError('unsupported', `unsupported pcapng section version ${major}.${minor} at offset ${at}`, this.frames, at);
     }
     const info: SectionInfo = { index: ++this.sectionIndex, offset: at, byteOrder, versionMajor: major, versionMinor: minor };
-    this.options(buf, dv, pos + N.SHB_OPTIONS, pos + len - 4, at, (code, vpos, vlen) => {
+    this.options(dv, pos + N.SHB_OPTIONS, pos + len - 4, at, (code, vpos, vlen) => {
       switch (code) {
         case N.OPT_COMMENT: (info.comments ??= []).push(decodeString(buf, vpos, vlen)); break;
         case N.SHB_HARDWARE: info.hardware = decodeString(buf, vpos, vlen); break;
@@ -600,7 +600,7 @@ export class CaptureParser {
     };
     let tsResol = TSRESOL_DEFAULT;
     let tsOffset = 0;
-    this.options(buf, dv, pos + N.IDB_OPTIONS, pos + len - 4, at, (code, vpos, vlen) => {
+    this.options(dv, pos + N.IDB_OPTIONS, pos + len - 4, at, (code, vpos, vlen) => {
       switch (code) {
         case N.IF_NAME: info.name = decodeString(buf, vpos, vlen); break;
         case N.IF_DESCRIPTION: info.description = decodeString(buf, vpos, vlen); break;
@@ -759,7 +759,7 @@ export class CaptureParser {
   }
 
   /** Walk the options in [p, end); `cb` gets each option's code and value range. */
-  private options(buf: Uint8Array, dv: DataView, p: number, end: number, at: number,
+  private options(dv: DataView, p: number, end: number, at: number,
     cb: (code: number, vpos: number, vlen: number) => void): void {
     const le = this.le;
     while (end - p >= 4) {
@@ -771,7 +771,6 @@ export class CaptureParser {
       cb(code, v, vlen);
       p = v + vlen + N.pad4(vlen);
     }
-    void buf;
   }
 
   private isb(buf: Uint8Array, dv: DataView, pos: number, len: number, base: number): void {
@@ -790,7 +789,7 @@ export class CaptureParser {
       ticksToTime(dv.getUint32(v, le), dv.getUint32(v + 4, le), res, s);
       return { sec: s.sec + off, nsec: s.nsec };
     };
-    this.options(buf, dv, pos + N.ISB_OPTIONS, pos + len - 4, at, (code, v, vlen) => {
+    this.options(dv, pos + N.ISB_OPTIONS, pos + len - 4, at, (code, v, vlen) => {
       if (code === N.OPT_COMMENT) {
         (stats.comments ??= []).push(decodeString(buf, v, vlen));
         return;
@@ -828,7 +827,7 @@ export class CaptureParser {
       }
       p = v + rlen + N.pad4(rlen);
       if (type === N.NRB_END) {
-        if (p < end) this.options(buf, dv, p, end, at, () => undefined); // validate, nothing to keep
+        if (p < end) this.options(dv, p, end, at, () => undefined); // validate, nothing to keep
         break;
       }
       const addrLen = type === N.NRB_IPV4 ? 4 : type === N.NRB_IPV6 ? 16 : -1;
