@@ -36,6 +36,12 @@ export interface WriterStats {
 export interface CaptureWriter {
   readonly format: WriteFormat;
   write(frame: Frame): void;
+  /**
+   * Declare an interface met after the writer was created (a pcapng IDB that follows packets).
+   * pcapng: an IDB is written at this point, which the format allows anywhere in a section.
+   * pcap: accepted only with the file's link type (it merges into interface 0).
+   */
+  addInterface(info: InterfaceInfo): void;
   /** Flush, write the closing blocks (pcapng ISBs) and close the file. Idempotent. */
   close(): Promise<void> | void;
   readonly stats: WriterStats;
@@ -175,16 +181,33 @@ class Encoder implements CaptureWriter {
   constructor(format: WriteFormat, opts: CaptureWriterOptions, private readonly sink: ByteSink, private readonly onClose: () => void) {
     this.format = format;
     this.cut = opts.snapLen;
-    opts.interfaces.forEach((info, index) => {
-      const s: IfaceState = {
-        info, index, snapLen: opts.snapLen ?? (info.snapLen || DEFAULT_SNAPLEN),
-        frames: 0, firstSec: 0, firstNsec: 0, lastSec: 0, lastNsec: 0,
-      };
-      this.ifaces.push(s);
-      this.byId.set(info.id, s);
-    });
+    for (const info of opts.interfaces) this.register(info);
     if (format === 'pcapng') this.pcapngHeader(opts);
     else this.pcapHeader(opts);
+  }
+
+  private register(info: InterfaceInfo): IfaceState {
+    const s: IfaceState = {
+      info, index: this.ifaces.length, snapLen: this.cut ?? (info.snapLen || DEFAULT_SNAPLEN),
+      frames: 0, firstSec: 0, firstNsec: 0, lastSec: 0, lastNsec: 0,
+    };
+    this.ifaces.push(s);
+    this.byId.set(info.id, s);
+    return s;
+  }
+
+  addInterface(info: InterfaceInfo): void {
+    if (this.closed) throw new Error('capture writer: addInterface() after close()');
+    if (this.byId.has(info.id)) throw new Error(`interface id ${info.id} is given twice`);
+    if (this.format !== 'pcapng') {
+      const linkType = this.ifaces[0]!.info.linkType;
+      if (info.linkType !== linkType) {
+        throw new Error(`a pcap file has a single link type (${linkType}), but interface ${info.id}${info.name ? ` (${info.name})` : ''} has ${info.linkType}; write pcapng instead`);
+      }
+      this.register(info);
+      return;
+    }
+    this.idb(this.register(info));
   }
 
   write(frame: Frame): void {
@@ -299,25 +322,28 @@ class Encoder implements CaptureWriter {
       this.dv.setUint16(at + N.SHB_VERSION_MINOR, 0, true);
       this.dv.setBigInt64(at + N.SHB_SECTION_LENGTH, -1n, true); // length not known
     });
-    for (const s of this.ifaces) {
-      const i = s.info;
-      const o: Array<[number, Uint8Array]> = [];
-      if (i.name !== undefined) o.push([N.IF_NAME, enc.encode(i.name)]);
-      if (i.description !== undefined) o.push([N.IF_DESCRIPTION, enc.encode(i.description)]);
-      o.push([N.IF_TSRESOL, Uint8Array.of(9)]);
-      if (i.filter !== undefined) {
-        const f = enc.encode(i.filter);
-        const v = new Uint8Array(f.length + 1); // kind 0: libpcap filter string
-        v.set(f, 1);
-        o.push([N.IF_FILTER, v]);
-      }
-      if (i.fcsLen) o.push([N.IF_FCSLEN, Uint8Array.of(i.fcsLen)]);
-      this.block(N.BT_IDB, 8, o, (at) => {
-        this.dv.setUint16(at + N.IDB_LINKTYPE, i.linkType, true);
-        this.dv.setUint16(at + N.IDB_LINKTYPE + 2, 0, true);
-        this.dv.setUint32(at + N.IDB_SNAPLEN, s.snapLen, true);
-      });
+    for (const s of this.ifaces) this.idb(s);
+  }
+
+  private idb(s: IfaceState): void {
+    const enc = new TextEncoder();
+    const i = s.info;
+    const o: Array<[number, Uint8Array]> = [];
+    if (i.name !== undefined) o.push([N.IF_NAME, enc.encode(i.name)]);
+    if (i.description !== undefined) o.push([N.IF_DESCRIPTION, enc.encode(i.description)]);
+    o.push([N.IF_TSRESOL, Uint8Array.of(9)]);
+    if (i.filter !== undefined) {
+      const f = enc.encode(i.filter);
+      const v = new Uint8Array(f.length + 1); // kind 0: libpcap filter string
+      v.set(f, 1);
+      o.push([N.IF_FILTER, v]);
     }
+    if (i.fcsLen) o.push([N.IF_FCSLEN, Uint8Array.of(i.fcsLen)]);
+    this.block(N.BT_IDB, 8, o, (at) => {
+      this.dv.setUint16(at + N.IDB_LINKTYPE, i.linkType, true);
+      this.dv.setUint16(at + N.IDB_LINKTYPE + 2, 0, true);
+      this.dv.setUint32(at + N.IDB_SNAPLEN, s.snapLen, true);
+    });
   }
 
   /** A non-packet block: fixed part of `fixed` bytes after the 8-byte header, then options. */

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { createCaptureWriter, encodeCapture, formatForPath } from '../../src/capture/writer.js';
+import { createCaptureEncoder, createCaptureWriter, encodeCapture, formatForPath } from '../../src/capture/writer.js';
 import { readCapture } from '../../src/capture/reader.js';
 import type { InterfaceStats, SectionInfo } from '../../src/capture/capture-parser.js';
 import type { Frame, InterfaceInfo } from '../../src/capture/frame.js';
@@ -45,6 +45,24 @@ describe('pcapng writer round trip', () => {
     expect(seen).toEqual(frames);
     expect(appl).toBe('test-suite');
     expect(summary).toMatchObject({ frames: 300, sections: 1, compressed: false, format: { name: 'pcapng', byteOrder: 'little-endian', version: '1.0' } });
+  });
+
+  it('addInterface: an interface that turns up after the first packets gets its IDB there', () => {
+    const [a, b, c] = testInterfaces;
+    const parts: Uint8Array[] = [];
+    const enc = createCaptureEncoder('pcapng', { interfaces: [a!] }, (x) => parts.push(new Uint8Array(x)));
+    const early = frames.filter((f) => f.interfaceId === 0).slice(0, 3);
+    for (const f of early) enc.write(f);
+    expect(() => enc.write(frames.find((f) => f.interfaceId === 1)!)).toThrow(/interface 1 is not one of the writer's interfaces/);
+    enc.addInterface(b!);
+    enc.addInterface(c!);
+    expect(() => enc.addInterface(c!)).toThrow('interface id 2 is given twice');
+    for (const f of frames) enc.write(f);
+    void enc.close();
+    const r = parseBytes(Buffer.concat(parts));
+    expect(r.error).toBeUndefined();
+    expect(r.frames.map((f) => ({ ...f, number: 0 }))).toEqual([...early, ...frames].map((f) => ({ ...f, number: 0 })));
+    expect(r.interfaces.map((i) => i.name)).toEqual(['eth0', 'any', 'tun0']);
   });
 
   it('frames without a timestamp (SPB) are written with time 0; snapLen cuts long frames', () => {
@@ -94,6 +112,14 @@ describe('pcap writer round trip', () => {
     const f = makeFrames(20, 5, two);
     const r = parseBytes(encodeCapture('pcap-ns', { interfaces: two }, f));
     expect(r.frames).toEqual(f.map((x) => asPcap(x, true)));
+  });
+
+  it('addInterface accepts another interface of the same link type, refuses a different one', () => {
+    const w = createCaptureEncoder('pcap', { interfaces: eth }, () => undefined);
+    w.addInterface({ ...eth[0]!, id: 4, name: 'eth4' });
+    expect(() => w.addInterface({ ...testInterfaces[1]!, id: 5 })).toThrow(
+      'a pcap file has a single link type (1), but interface 5 (any) has 113; write pcapng instead');
+    w.write({ ...frames[0]!, interfaceId: 4 });
   });
 
   it('refuses interfaces of different link types, unknown interfaces and out-of-range times', () => {
