@@ -105,6 +105,8 @@ export function readCommand() {
             count: o.c ?? 0,
             onInterface: (info) => {
               interfaces[info.id] = info;
+              // An interface described after packets were written (pcapng allows it).
+              writer?.addInterface(info);
             },
           },
           sink,
