@@ -14,7 +14,7 @@
  * when segments are left.
  */
 import { defineFields, defineField, FT, Base } from './fields.js';
-import { formatIPv6, parseIPv6, toHex } from './bytes.js';
+import { formatIPv6, parseIPv6, toHex, u16, u32 } from './bytes.js';
 import { annotate, annotation, need, Severity, type Packet } from './packet.js';
 import { dispatch, dissectData, register, selectorFor, type EmitContext, type LayerSpec } from './registry.js';
 import { addFragment } from './ip-reassembly.js';
@@ -45,6 +45,24 @@ const DSCP: Record<number, string> = {
 const ECN: Record<number, string> = {
   0: 'Not ECN-Capable Transport', 1: "ECN-Capable Transport codepoint '01'", 2: "ECN-Capable Transport codepoint '10'", 3: 'Congestion Experienced',
 };
+
+const ECN_SHORT = ['Not-ECT', 'ECT(1)', 'ECT(0)', 'CE'];
+
+/** Short DSCP names of the Traffic Class summary (`CS0`, `AF41`, `EF`), as Wireshark prints them. */
+function dscpShort(v: number): string {
+  if (v === 0) return 'CS0';
+  if (v % 8 === 0) return `CS${v / 8}`;
+  if (v === 46) return 'EF';
+  if (v === 44) return 'VOICE-ADMIT';
+  if (v === 1) return 'LE';
+  if ((v & 1) === 0 && v >= 10 && v <= 38) return `AF${v >> 3}${(v >> 1) & 3}`;
+  return String(v);
+}
+
+function bits8(v: number): string {
+  const b = v.toString(2).padStart(8, '0');
+  return `${b.slice(0, 4)} ${b.slice(4)}`;
+}
 
 /** Option names (RFC 8200 4.2 registry, Wireshark's ipv6_opt_type_vals). */
 const OPT_NAMES: Record<number, string> = {
@@ -191,7 +209,6 @@ function chainAt(top: number, hdr: Uint8Array, hdrOff: number): Chain {
 
 function decode(pkt: Packet, off: number, end: number, rep: number, parent: number): void {
   const d = pkt.data;
-  const v = pkt.view;
   const top = pkt.addProtocol(F.ipv6, 'ipv6', off, Math.min(40, Math.max(0, end - off)), parent);
   pkt.setProtocol('IPv6');
   if (!need(pkt, off, 1, end, rep, top, 'IPv6')) return;
@@ -210,13 +227,13 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
   }
   if (!need(pkt, off, 40, end, rep, top, 'IPv6')) return;
 
-  const w0 = v.getUint32(off);
+  const w0 = u32(d, off);
   const tclass = (w0 >>> 20) & 0xff;
   const tc = pkt.add(F.tclass, off, 4, top, tclass);
   pkt.add(F.dscp, off, 4, tc, tclass >> 2);
   pkt.add(F.ecn, off, 4, tc, tclass & 3);
   pkt.add(F.flow, off + 1, 3, top, w0 & 0xfffff);
-  const plen = v.getUint16(off + 4);
+  const plen = u16(d, off + 4);
   const plenItem = pkt.add(F.plen, off + 4, 2, top, plen);
   const nxt = d[off + 6]!;
   pkt.add(F.nxt, off + 6, 1, top, nxt);
@@ -225,7 +242,14 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
   pkt.hidden[pkt.add(F.addr, off + 8, 16, si)] = 1;
   const di = pkt.add(F.dst, off + 24, 16, top);
   pkt.hidden[pkt.add(F.addr, off + 24, 16, di)] = 1;
-  if (pkt.wantColumns) pkt.setAddresses(formatIPv6(d, off + 8), formatIPv6(d, off + 24));
+  if (pkt.wantColumns) {
+    const st = formatIPv6(d, off + 8);
+    const dt = formatIPv6(d, off + 24);
+    pkt.setAddresses(st, dt);
+    pkt.setLabel(top, `Internet Protocol Version 6, Src: ${st}, Dst: ${dt}`);
+    pkt.setLabel(tc, `.... ${bits8(tclass)} .... .... .... .... .... = Traffic Class: 0x${tclass.toString(16).padStart(2, '0')} (DSCP: ${dscpShort(tclass >> 2)}, ECN: ${ECN_SHORT[tclass & 3]})`);
+    if (plen === 0 && nxt === HOPOPTS) pkt.setLabel(plenItem, 'Payload Length: 0 (Jumbogram)');
+  }
 
   // Payload length: 0 is a jumbogram (hop-by-hop Jumbo Payload option) or TSO; beyond the frame
   // is reported and the frame's bytes are used.
@@ -367,7 +391,6 @@ function upper(pkt: Packet, nxt: number, p: number, end: number, rep: number, c:
 
 function options(pkt: Packet, p: number, end: number, parent: number, hop: boolean, c: Chain): void {
   const d = pkt.data;
-  const v = pkt.view;
   while (p < end) {
     const t = d[p]!;
     if (t === 0) {
@@ -406,7 +429,7 @@ function options(pkt: Packet, p: number, end: number, parent: number, hop: boole
           pkt.addExpert(lenItem, Severity.Error, 'Malformed', 'ipv6.opt.invalid_len', `Jumbo Payload: Invalid length (${l} bytes)`);
           break;
         }
-        const jl = v.getUint32(body);
+        const jl = u32(d, body);
         const ji = pkt.add(F.opt_jumbo, body, 4, o, jl);
         if (!hop) {
           pkt.addExpert(ti, Severity.Warn, 'Protocol', 'ipv6.opt.header_mismatch', 'Wrong options extension header for type');
@@ -423,7 +446,7 @@ function options(pkt: Packet, p: number, end: number, parent: number, hop: boole
           pkt.addExpert(lenItem, Severity.Error, 'Malformed', 'ipv6.opt.invalid_len', `Router Alert: Invalid Length (${l} bytes)`);
           break;
         }
-        pkt.add(F.opt_router_alert, body, 2, o, v.getUint16(body));
+        pkt.add(F.opt_router_alert, body, 2, o, u16(d, body));
         break;
       case 0x04:
         if (hop) pkt.addExpert(ti, Severity.Warn, 'Protocol', 'ipv6.opt.header_mismatch', 'Tunnel Encapsulation Limit must use a destination options header');
@@ -505,7 +528,6 @@ function routing(pkt: Packet, p: number, hl: number, type: number, segleft: numb
 
 function fragment(pkt: Packet, p: number, end: number, rep: number, c: Chain): void {
   const d = pkt.data;
-  const v = pkt.view;
   const it = pkt.addProtocol(F.fraghdr, 'ipv6.fraghdr', p, Math.max(0, Math.min(8, end - p)), c.top);
   if (rep - p < 8) {
     pkt.markMalformed(it, `Malformed Packet (IPv6 fragment header: needs 8 bytes, ${Math.max(0, rep - p)} in the payload)`);
@@ -513,10 +535,10 @@ function fragment(pkt: Packet, p: number, end: number, rep: number, c: Chain): v
   }
   if (!need(pkt, p, 8, end, rep, it, 'IPv6 fragment header')) return;
   const nxt = d[p]!;
-  const offm = v.getUint16(p + 2);
+  const offm = u16(d, p + 2);
   const fragOff = offm >> 3;
   const more = offm & 1;
-  const ident = v.getUint32(p + 4);
+  const ident = u32(d, p + 4);
   pkt.add(F.fraghdr_nxt, p, 1, it, nxt);
   pkt.add(F.fraghdr_reserved_octet, p + 1, 1, it, d[p + 1]!);
   pkt.add(F.fraghdr_offset, p + 2, 2, it, fragOff);
