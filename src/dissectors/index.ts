@@ -9,6 +9,7 @@ import './ip.js';
 import './udp.js';
 import './tcp.js';
 import './ipv6.js';
+import './icmp.js';
 
 export { dissectFrame } from './frame.js';
 export { Packet, newSession, secondPass } from './packet.js';
