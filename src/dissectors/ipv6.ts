@@ -59,6 +59,11 @@ function dscpShort(v: number): string {
   return String(v);
 }
 
+function flowBits(v: number): string {
+  const b = v.toString(2).padStart(20, '0');
+  return `${b.slice(0, 4)} ${b.slice(4, 8)} ${b.slice(8, 12)} ${b.slice(12, 16)} ${b.slice(16)}`;
+}
+
 function bits8(v: number): string {
   const b = v.toString(2).padStart(8, '0');
   return `${b.slice(0, 4)} ${b.slice(4)}`;
@@ -232,7 +237,7 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
   const tc = pkt.add(F.tclass, off, 4, top, tclass);
   pkt.add(F.dscp, off, 4, tc, tclass >> 2);
   pkt.add(F.ecn, off, 4, tc, tclass & 3);
-  pkt.add(F.flow, off + 1, 3, top, w0 & 0xfffff);
+  const fi = pkt.add(F.flow, off + 1, 3, top, w0 & 0xfffff);
   const plen = u16(d, off + 4);
   const plenItem = pkt.add(F.plen, off + 4, 2, top, plen);
   const nxt = d[off + 6]!;
@@ -248,6 +253,7 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
     pkt.setAddresses(st, dt);
     pkt.setLabel(top, `Internet Protocol Version 6, Src: ${st}, Dst: ${dt}`);
     pkt.setLabel(tc, `.... ${bits8(tclass)} .... .... .... .... .... = Traffic Class: 0x${tclass.toString(16).padStart(2, '0')} (DSCP: ${dscpShort(tclass >> 2)}, ECN: ${ECN_SHORT[tclass & 3]})`);
+    pkt.setLabel(fi, `.... ${flowBits(w0 & 0xfffff)} = Flow Label: 0x${(w0 & 0xfffff).toString(16).padStart(5, '0')}`);
     if (plen === 0 && nxt === HOPOPTS) pkt.setLabel(plenItem, 'Payload Length: 0 (Jumbogram)');
   }
 
