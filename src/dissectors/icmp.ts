@@ -419,7 +419,7 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
       if (need(pkt, body, 4, end, rep, top, 'ICMP address mask')) pkt.add(F.address_mask, body, 4, top, u32(d, body));
       break;
     case 42:
-      if (end > body) extensions(pkt, body, end, rep, top);
+      if (end > body) icmpExtensions(pkt, body, end, rep, top);
       break;
   }
   if (cols) pkt.setInfo(info);
@@ -486,11 +486,15 @@ function quote(pkt: Packet, off: number, end: number, rep: number, top: number, 
   if (rep - off > 8 + 128 && innerTotal <= 128) {
     const ext = q + (origLen ? origLen * 4 : 128);
     // Not captured (snap length): nothing to show.
-    if (ext < end) extensions(pkt, ext, end, rep, top);
+    if (ext < end) icmpExtensions(pkt, ext, end, rep, top);
   }
 }
 
-function extensions(pkt: Packet, off: number, end: number, rep: number, parent: number): void {
+/**
+ * ICMP multi-part extensions (RFC 4884 7): a version/checksum header, then objects (MPLS label
+ * stack RFC 4950, interface identification RFC 8335, others as bytes). Shared with ICMPv6.
+ */
+export function icmpExtensions(pkt: Packet, off: number, end: number, rep: number, parent: number): void {
   const d = pkt.data;
   const top = pkt.add(F.ext, off, Math.max(0, Math.min(end, rep) - off), parent);
   pkt.label[top] = 'ICMP Multi-Part Extensions';

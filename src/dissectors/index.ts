@@ -10,6 +10,7 @@ import './udp.js';
 import './tcp.js';
 import './ipv6.js';
 import './icmp.js';
+import './icmpv6.js';
 
 export { dissectFrame } from './frame.js';
 export { Packet, newSession, secondPass } from './packet.js';
