@@ -452,6 +452,31 @@ function echoData(pkt: Packet, body: number, end: number, rep: number, top: numb
 }
 
 /**
+ * Dissects a datagram quoted by an ICMP/ICMPv6 error (or an ND redirected header) with the named
+ * dissector under a fence: columns are not written and no reassembly or conversation state is
+ * touched. The network-layer context of the outer packet is restored afterwards, so whatever
+ * reads it after dissection sees the outer addresses, not the quoted ones.
+ */
+export function dissectQuoted(pkt: Packet, name: string, off: number, end: number, rep: number, parent: number): void {
+  const d = dissectorByName(name);
+  if (!d) {
+    dissectData(pkt, off, end, rep, parent);
+    return;
+  }
+  const version = pkt.ipVersion;
+  const hdr = pkt.ipHdr;
+  const src = pkt.ipSrcOff;
+  const dst = pkt.ipDstOff;
+  pkt.fence++;
+  callDissector(d, pkt, off, end, rep, parent);
+  pkt.fence--;
+  pkt.ipVersion = version;
+  pkt.ipHdr = hdr;
+  pkt.ipSrcOff = src;
+  pkt.ipDstOff = dst;
+}
+
+/**
  * The quoted original datagram of an error, dissected by the IPv4 dissector under a fence, then
  * RFC 4884 / MPLS extensions when present.
  */
@@ -474,12 +499,7 @@ function quote(pkt: Packet, off: number, end: number, rep: number, top: number, 
   // The quoted datagram is usually cut short: its own total length is its reported length, so
   // the missing part reads as truncated rather than malformed.
   if (innerTotal > qRep - q) qRep = q + innerTotal;
-  const ip = dissectorByName('ip');
-  if (ip) {
-    pkt.fence++;
-    callDissector(ip, pkt, q, qEnd, qRep, top);
-    pkt.fence--;
-  } else dissectData(pkt, q, qEnd, qRep, top);
+  dissectQuoted(pkt, 'ip', q, qEnd, qRep, top);
 
   // Multi-part extensions (RFC 4884; MPLS, RFC 4950): after the original datagram, padded to 128
   // bytes when the length field is 0 (the pre-RFC 4884 draft), when that datagram is short.

@@ -11,9 +11,9 @@
 import { defineFields, FT, Base } from './fields.js';
 import { foldChecksum, formatIPv6, formatMac, parseIPv6, sum16, toHex, u16, u32 } from './bytes.js';
 import { need, Severity, type Packet } from './packet.js';
-import { callDissector, dissectData, dissectorByName, register, type EmitContext, type LayerSpec } from './registry.js';
+import { dissectData, register, type EmitContext, type LayerSpec } from './registry.js';
 import { pseudoHeaderSum, pseudoHeaderSumFromSpec } from './checksum.js';
-import { icmpExtensions, trackEcho } from './icmp.js';
+import { dissectQuoted, icmpExtensions, trackEcho } from './icmp.js';
 import { F as IPV6 } from './ipv6.js';
 
 const TYPES: Record<number, string> = {
@@ -169,6 +169,11 @@ function codeName(type: number, code: number): string | undefined {
   return t[code] ?? (type === 1 ? 'Unknown' : `Unknown (${code})`);
 }
 
+/** An IPv6 address as an 8-character string (one char per 16-bit group): a cheap exact map key. */
+function addrKey(b: Uint8Array, o: number): string {
+  return String.fromCharCode(u16(b, o), u16(b, o + 2), u16(b, o + 4), u16(b, o + 6), u16(b, o + 8), u16(b, o + 10), u16(b, o + 12), u16(b, o + 14));
+}
+
 /** Hop limit of the innermost IPv6 header (the last `ipv6.hlim` item) for the echo Info. */
 function hopLimit(pkt: Packet): number {
   for (let i = pkt.n - 1; i >= 0; i--) if (pkt.fid[i] === IPV6.hlim) return pkt.num[i]!;
@@ -252,8 +257,8 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
       }
       if (pkt.fence === 0 && pkt.ipVersion === 6) {
         const h = pkt.ipHdr;
-        const a = toHex(h, pkt.ipSrcOff, 16);
-        const b = toHex(h, pkt.ipDstOff, 16);
+        const a = addrKey(h, pkt.ipSrcOff);
+        const b = addrKey(h, pkt.ipDstOff);
         // The request's checksum adjusted by the type difference (129 - 128 in the first word)
         // equals the reply's when the rest of the message is echoed unchanged.
         const k0 = type === 128 ? foldChecksum((~ck & 0xffff) + 0x0100) : ck === 0xffff ? 0 : ck;
@@ -374,12 +379,7 @@ function quote(pkt: Packet, q: number, end: number, rep: number, top: number, or
   }
   // The quote is usually cut short: the inner packet's own length is its reported length.
   if (q + 6 <= qEnd && d[q]! >> 4 === 6) qRep = Math.max(qRep, q + 40 + u16(d, q + 4));
-  const ipv6 = dissectorByName('ipv6');
-  if (ipv6) {
-    pkt.fence++;
-    callDissector(ipv6, pkt, q, qEnd, qRep, top);
-    pkt.fence--;
-  } else dissectData(pkt, q, qEnd, qRep, top);
+  dissectQuoted(pkt, 'ipv6', q, qEnd, qRep, top);
   if (ext >= 0 && ext < end) icmpExtensions(pkt, ext, end, rep, top);
 }
 
@@ -483,12 +483,7 @@ function options(pkt: Packet, p: number, end: number, rep: number, parent: numbe
       case 4: {
         pkt.add(F.opt_reserved, b, 6, o);
         const rp = pkt.add(F.opt_redirected_packet, b + 6, l - 8, o);
-        const ipv6 = dissectorByName('ipv6');
-        if (ipv6 && l > 8) {
-          pkt.fence++;
-          callDissector(ipv6, pkt, b + 6, p + l, p + l, rp);
-          pkt.fence--;
-        }
+        if (l > 8) dissectQuoted(pkt, 'ipv6', b + 6, p + l, p + l, rp);
         break;
       }
       case 5:

@@ -304,6 +304,9 @@ describe('ICMP errors', () => {
     const icmp = pkt.find(id('icmp'));
     expect(pkt.parent[pkt.find(id('ip'), icmp)]).toBe(icmp);
     expect(pkt.fence).toBe(0);
+    // The network context is the outer header again once the quote is done.
+    expect(pkt.ipVersion).toBe(4);
+    expect(Array.from(pkt.ipHdr.subarray(pkt.ipSrcOff, pkt.ipSrcOff + 4)).join('.')).toBe('192.168.1.102');
     expect(pkt.malformed).toBe(false);
     noException(pkt);
     rangesInside(pkt);

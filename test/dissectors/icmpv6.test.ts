@@ -291,6 +291,8 @@ describe('ICMPv6 errors', () => {
     const icmp = pkt.find(id('icmpv6'));
     expect(pkt.parent[pkt.find(id('ipv6'), icmp)]).toBe(icmp);
     expect(pkt.fence).toBe(0);
+    // The network context is the outer header again once the quote is done.
+    expect(formatIPv6(pkt.ipHdr, pkt.ipSrcOff)).toBe('fe80::dead');
     expect(pkt.malformed).toBe(false);
     noException(pkt);
     rangesInside(pkt);
