@@ -23,7 +23,10 @@ export interface TcpDirection {
   baseSet: boolean;
   base: number;
   sawSyn: boolean;
-  /** Window shift from this side's SYN: -1 no SYN seen, -2 SYN without the option, else 0..14. */
+  /**
+   * Window scale as Wireshark keeps it: -1 unknown, -2 scaling not used, else the shift (0..14)
+   * announced by this side (in its SYN; Wireshark also takes the option from any segment).
+   */
   wscale: number;
 }
 
@@ -31,7 +34,6 @@ export interface TcpConversation {
   stream: number;
   /** Direction 0 is the side that sent the first packet seen. */
   dirs: [TcpDirection, TcpDirection];
-  /** Address/port text of direction 0's sender, for matching. */
   firstFrame: number;
   lastSec: number;
 }
@@ -40,6 +42,14 @@ export interface TcpConvTable {
   byKey: Map<string, TcpConversation>;
   nextStream: number;
   evicted: number;
+  /**
+   * Second pass of a two-pass read: the conversations as the first pass left them, by stream.
+   * Relative numbers and window scaling then use these final values, as `tshark -2` does (its
+   * conversation state survives into the second pass).
+   */
+  finals?: TcpConversation[];
+  /** First pass: every conversation by stream, handed to the second pass. */
+  all?: TcpConversation[];
 }
 
 export function newConvTable(): TcpConvTable {
@@ -68,25 +78,36 @@ export interface ConvLookup {
 const SYN = 0x02;
 const ACK = 0x10;
 
+/** Finds the conversation of a segment without creating or changing anything (ICMP error quotes). */
+export function findConversation(t: TcpConvTable, fwdKey: string, revKey: string): ConvLookup | undefined {
+  let conv = t.byKey.get(fwdKey);
+  if (conv) return { conv, dir: 0, reusedPorts: false };
+  conv = t.byKey.get(revKey);
+  return conv ? { conv, dir: 1, reusedPorts: false } : undefined;
+}
+
 /**
  * Finds or creates the conversation of a segment and updates the base sequence numbers and
- * window-scale knowledge. `fwdKey` identifies src->dst, `revKey` dst->src.
+ * window-scale knowledge (packet-tcp.c: conversation lookup, port reuse, tcp_analyze_sequence_number's
+ * base_seq, pdu_store_window_scale_option and verify_tcp_window_scaling). `fwdKey` identifies
+ * src->dst, `revKey` dst->src.
  */
 export function trackSegment(t: TcpConvTable, fwdKey: string, revKey: string, seg: TcpSegmentInfo, frame: number, sec: number): ConvLookup {
   let conv = t.byKey.get(fwdKey);
+  let key = fwdKey;
   let dir = 0;
-  if (conv) dir = 0;
-  else {
+  if (!conv) {
     conv = t.byKey.get(revKey);
+    key = revKey;
     dir = 1;
   }
   let reused = false;
-  const isSynOnly = (seg.flags & (SYN | ACK)) === SYN;
-  if (conv && isSynOnly) {
+  const synOnly = (seg.flags & (SYN | ACK)) === SYN;
+  if (conv && synOnly) {
     const d = conv.dirs[dir]!;
     if (d.baseSet && d.base !== seg.seq) {
-      // Port reuse: a new connection on the same 4-tuple.
-      t.byKey.delete(dir === 0 ? fwdKey : revKey);
+      // Port reuse: a new connection (a new stream) on the same 4-tuple.
+      t.byKey.delete(key);
       conv = undefined;
       reused = true;
     }
@@ -99,11 +120,17 @@ export function trackSegment(t: TcpConvTable, fwdKey: string, revKey: string, se
     }
     conv = { stream: t.nextStream++, dirs: [newDir(), newDir()], firstFrame: frame, lastSec: sec };
     t.byKey.set(fwdKey, conv);
+    t.all?.push(conv);
     dir = 0;
   }
   conv.lastSec = sec;
   const fwd = conv.dirs[dir]!;
   const rev = conv.dirs[1 - dir]!;
+  if ((seg.flags & (SYN | ACK)) === (SYN | ACK) && fwd.baseSet && fwd.base !== seg.seq) {
+    // A SYN/ACK with another ISN on a known conversation: ports reused, the side starts afresh.
+    reused = true;
+    fwd.base = seg.seq;
+  }
   if (!fwd.baseSet) {
     fwd.base = seg.flags & SYN ? seg.seq : (seg.seq - 1) >>> 0;
     fwd.baseSet = true;
@@ -112,11 +139,23 @@ export function trackSegment(t: TcpConvTable, fwdKey: string, revKey: string, se
     rev.base = (seg.ack - 1) >>> 0;
     rev.baseSet = true;
   }
+  if (seg.wsOpt >= 0) fwd.wscale = Math.min(seg.wsOpt, 14);
   if (seg.flags & SYN) {
     fwd.sawSyn = true;
-    fwd.wscale = seg.wsOpt >= 0 ? Math.min(seg.wsOpt, 14) : -2;
+    if (fwd.wscale === -1) {
+      // This SYN (or SYN/ACK) has no window-scale option: neither side scales.
+      fwd.wscale = -2;
+      rev.wscale = -2;
+    } else if (seg.flags & ACK && rev.wscale === -2) {
+      fwd.wscale = -2;
+    }
   }
   return { conv, dir, reusedPorts: reused };
+}
+
+/** The state to read relative numbers and scaling from: pass-1 finals in a second pass. */
+export function effective(t: TcpConvTable, conv: TcpConversation): TcpConversation {
+  return t.finals?.[conv.stream] ?? conv;
 }
 
 /** Relative sequence number in a direction. */
@@ -125,13 +164,9 @@ export function relSeq(d: TcpDirection, seq: number): number {
 }
 
 /**
- * The window scale factor that applies to a non-SYN segment sent in direction `dir`:
- * the shift when both SYNs carried the option, -2 when a SYN lacked it, -1 when unknown.
+ * Wireshark's window scale factor for a non-SYN segment sent in direction `dir`: the shift, or
+ * -1 (unknown: the handshake was not seen), or -2 (scaling not used).
  */
 export function windowShift(conv: TcpConversation, dir: number): number {
-  const a = conv.dirs[dir]!;
-  const b = conv.dirs[1 - dir]!;
-  if (a.wscale === -2 || b.wscale === -2) return -2;
-  if (a.wscale >= 0 && b.wscale >= 0) return a.wscale;
-  return -1;
+  return conv.dirs[dir]!.wscale;
 }

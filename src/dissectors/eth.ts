@@ -82,7 +82,11 @@ function emit(spec: LayerSpec, payload: Uint8Array, ctx: EmitContext): Uint8Arra
   out.set(parseMac(String(spec.dst ?? 'ff:ff:ff:ff:ff:ff')), 0);
   out.set(parseMac(String(spec.src ?? '00:00:00:00:00:00')), 6);
   const next = ctx.layers[ctx.index + 1];
-  const type = (spec.type as number | undefined) ?? (next ? selectorFor('ethertype', next.proto) : undefined) ?? 0;
+  // A next layer bound in `ethertype.llc` (LLC) makes an IEEE 802.3 frame: the field is its length.
+  const type =
+    (spec.type as number | undefined) ??
+    (next ? selectorFor('ethertype', next.proto) ?? (selectorFor('ethertype.llc', next.proto) !== undefined ? payload.length : undefined) : undefined) ??
+    0;
   out[12] = type >> 8;
   out[13] = type & 0xff;
   out.set(payload, 14);

@@ -9,6 +9,10 @@ import './ip.js';
 import './udp.js';
 import './tcp.js';
 import './ipv6.js';
+import './vlan.js';
+import './llc.js';
+import './arp.js';
+import './sll.js';
 import './icmp.js';
 import './icmpv6.js';
 

@@ -69,6 +69,7 @@ export const F = defineFields({
   checksum_status: { abbrev: 'ip.checksum.status', name: 'Header checksum status', type: FT.UINT8, generated: true, strings: { 0: 'Bad', 1: 'Good', 2: 'Unverified' } },
   src: { abbrev: 'ip.src', name: 'Source Address', type: FT.IPV4 },
   dst: { abbrev: 'ip.dst', name: 'Destination Address', type: FT.IPV4 },
+  cur_rt: { abbrev: 'ip.cur_rt', name: 'Current Route', type: FT.IPV4 },
   addr: { abbrev: 'ip.addr', name: 'Source or Destination Address', type: FT.IPV4 },
   options: { abbrev: 'ip.options', name: 'Options', type: FT.BYTES },
   opt_type: { abbrev: 'ip.opt.type', name: 'Type', type: FT.UINT8, strings: OPT_TYPES },
@@ -169,8 +170,23 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
   }
   const si = pkt.add(F.src, off + 12, 4, top, src);
   pkt.hidden[pkt.add(F.addr, off + 12, 4, si)] = 1;
-  const di = pkt.add(F.dst, off + 16, 4, top, dst);
-  pkt.hidden[pkt.add(F.addr, off + 16, 4, di)] = 1;
+  // With a loose/strict source route, Wireshark's ip.dst is the route's final destination and
+  // the header's destination is the current hop (ip.cur_rt).
+  const finalOff = hlen > 20 && hlen <= end - off ? sourceRouteFinal(d, off + 20, off + hlen) : -1;
+  if (finalOff >= 0) {
+    const di = pkt.add(F.cur_rt, off + 16, 4, top, dst);
+    pkt.hidden[pkt.add(F.addr, off + 16, 4, di)] = 1;
+    const fd = u32(d, finalOff);
+    pkt.hidden[pkt.add(F.dst, finalOff, 4, top, fd)] = 1;
+    pkt.hidden[pkt.add(F.addr, finalOff, 4, top, fd)] = 1;
+    if (pkt.wantColumns) {
+      pkt.setAddresses(pkt.colSrc, formatIPv4(fd));
+      pkt.setLabel(top, `Internet Protocol Version 4, Src: ${formatIPv4(src)}, Dst: ${formatIPv4(fd)}, Via: ${formatIPv4(dst)}`);
+    }
+  } else {
+    const di = pkt.add(F.dst, off + 16, 4, top, dst);
+    pkt.hidden[pkt.add(F.addr, off + 16, 4, di)] = 1;
+  }
 
   if (hlen > 20) decodeOptions(pkt, off + 20, Math.min(off + hlen, end), top);
   if (!need(pkt, off, hlen, end, rep, top, 'IPv4 header')) return;
@@ -240,6 +256,24 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
   }
 }
 
+
+/** Offset of the final destination of an LSRR/SSRR option, or -1. */
+function sourceRouteFinal(d: Uint8Array, p: number, end: number): number {
+  while (p < end) {
+    const t = d[p]!;
+    if (t === 0) break;
+    if (t === 1) {
+      p++;
+      continue;
+    }
+    if (p + 1 >= end) break;
+    const l = d[p + 1]!;
+    if (l < 2 || p + l > end) break;
+    if ((t === 131 || t === 137) && l >= 7 && (l - 3) % 4 === 0) return p + l - 4;
+    p += l;
+  }
+  return -1;
+}
 
 function decodeOptions(pkt: Packet, off: number, end: number, parent: number): void {
   const it = pkt.add(F.options, off, end - off, parent);

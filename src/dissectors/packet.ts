@@ -40,6 +40,8 @@ export interface Session {
   /** 0: single pass; 1: first of two passes; 2: second pass (notes from pass 1 are final). */
   pass: 0 | 1 | 2;
   notes: Map<number, Map<string, number>>;
+  /** What the first pass hands to the second (e.g. final TCP conversation state); kept by secondPass. */
+  carry: Map<string, unknown>;
   /** FCS bytes per interface id (from the capture file's interface descriptions). */
   fcsLen: number[];
   /** Times of the first and previous frames (frame.time_relative / time_delta). */
@@ -47,7 +49,7 @@ export interface Session {
 }
 
 export function newSession(): Session {
-  return { state: new Map(), pass: 0, notes: new Map(), fcsLen: [], time: { firstSec: 0, firstNsec: 0, prevSec: 0, prevNsec: 0, seen: false } };
+  return { state: new Map(), pass: 0, notes: new Map(), carry: new Map(), fcsLen: [], time: { firstSec: 0, firstNsec: 0, prevSec: 0, prevNsec: 0, seen: false } };
 }
 
 /** Starts the second pass: fresh state, notes kept. */

@@ -10,7 +10,7 @@ import { need, sessionState, Severity, type Packet } from './packet.js';
 import { dispatchPorts, register, type EmitContext, type LayerSpec } from './registry.js';
 import { prefs } from './prefs.js';
 import { pseudoHeaderSum, pseudoHeaderSumFromSpec } from './checksum.js';
-import { newConvTable, relSeq, trackSegment, windowShift, type TcpConvTable } from '../analysis/tcp-conversations.js';
+import { effective, findConversation, newConvTable, trackSegment, windowShift, type TcpConvTable } from '../analysis/tcp-conversations.js';
 
 const OPT_KINDS: Record<number, string> = {
   0: 'End of Option List (EOL)', 1: 'No-Operation (NOP)', 2: 'Maximum Segment Size', 3: 'Window Scale', 4: 'SACK Permitted',
@@ -262,13 +262,10 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
   const d = pkt.data;
   const top = pkt.addProtocol(F.tcp, 'tcp', off, Math.min(20, end - off), parent);
   pkt.setProtocol('TCP');
-  // Inside an ICMP error only 8 bytes may be quoted: ports and sequence number.
-  if (end - off < 20 && pkt.fence > 0 && end - off >= 4) {
-    const sp = u16(d, off);
-    const dp = u16(d, off + 2);
-    pkt.add(F.srcport, off, 2, top, sp);
-    pkt.add(F.dstport, off + 2, 2, top, dp);
-    if (end - off >= 8) pkt.add(F.seq_raw, off + 4, 4, top, u32(d, off + 4));
+  // Inside an ICMP error (Wireshark: no analysis, absolute numbers, no tcp.seq_raw/tcp.len):
+  // often only 8 bytes are quoted, ports and sequence number.
+  if (pkt.fence > 0) {
+    decodeQuoted(pkt, off, end, top);
     return;
   }
   if (!need(pkt, off, 20, end, rep, top, 'TCP')) return;
@@ -293,12 +290,12 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
   let wsOpt = -1;
   if (pkt.fence === 0 && pkt.ipVersion !== 0 && hlen >= 20) {
     // Pre-scan the window-scale option (needed before the options are shown).
-    if (flags & 0x02) wsOpt = scanWscale(d, off + 20, Math.min(off + hlen, end));
-    const t = sessionState<TcpConvTable>(pkt, 'tcp.conv', newConvTable);
-    conv = trackSegment(t, convKeyPart(pkt, true, sp, dp), convKeyPart(pkt, false, dp, sp), { seq, ack: ackRaw, flags, wsOpt }, pkt.frame.number, pkt.frame.tsSec);
+    if (hlen > 20) wsOpt = scanWscale(d, off + 20, Math.min(off + hlen, end));
+    conv = trackSegment(convTable(pkt), convKeyPart(pkt, true, sp, dp), convKeyPart(pkt, false, dp, sp), { seq, ack: ackRaw, flags, wsOpt }, pkt.frame.number, pkt.frame.tsSec);
   }
-  const fwd = conv?.conv.dirs[conv.dir];
-  const rev = conv?.conv.dirs[1 - conv.dir];
+  const state = conv ? effective(convTable(pkt), conv.conv) : undefined;
+  const fwd = state?.dirs[conv!.dir];
+  const rev = state?.dirs[1 - conv!.dir];
   const rseq = fwd ? (seq - fwd.base) >>> 0 : seq;
   const hasAck = (flags & 0x10) !== 0;
   const rack = rev && rev.baseSet ? (ackRaw - rev.base) >>> 0 : ackRaw;
@@ -309,7 +306,8 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
   pkt.add(F.seq_raw, off + 4, 4, top, seq);
   const nxt = segLen + (flags & 0x02 ? 1 : 0) + (flags & 0x01 ? 1 : 0);
   if (nxt > 0) pkt.add(F.nxtseq, off, 0, top, (rseq + nxt) >>> 0);
-  if (hasAck) pkt.add(F.ack, off + 8, 4, top, rack);
+  // Wireshark 4.0 shows the field without the ACK flag too, then with the raw value.
+  pkt.add(F.ack, off + 8, 4, top, hasAck ? rack : ackRaw);
   pkt.add(F.ack_raw, off + 8, 4, top, ackRaw);
   const hi = pkt.add(F.hdr_len, off + 12, 1, top, hlen);
   const fi = pkt.add(F.flags, off + 12, 2, top, flags);
@@ -336,7 +334,7 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
   let wsize = win;
   let factor = -1;
   if (conv && !(flags & 0x02)) {
-    factor = windowShift(conv.conv, conv.dir);
+    factor = windowShift(state!, conv.dir);
     if (factor >= 0) wsize = win * (1 << factor);
   }
   pkt.add(F.window_size, off + 14, 2, top, wsize);
@@ -385,6 +383,46 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
     if (pkt.fence === 0) pkt.add(F.payload, pOff, pEnd - pOff, top);
     dispatchPorts('tcp.port', sp, dp, pkt, pOff, pEnd, pOff + segLen, -1);
   }
+}
+
+/** The TCP header quoted by an ICMP error: what is there, raw numbers, the stream if known. */
+function decodeQuoted(pkt: Packet, off: number, end: number, top: number): void {
+  const d = pkt.data;
+  if (end - off < 4) return;
+  const sp = u16(d, off);
+  const dp = u16(d, off + 2);
+  pkt.add(F.srcport, off, 2, top, sp);
+  pkt.add(F.dstport, off + 2, 2, top, dp);
+  if (end - off >= 20 && pkt.ipVersion !== 0) {
+    const c = findConversation(convTable(pkt), convKeyPart(pkt, true, sp, dp), convKeyPart(pkt, false, dp, sp));
+    if (c) pkt.add(F.stream, off, 0, top, c.conv.stream);
+  }
+  if (end - off >= 8) pkt.add(F.seq, off + 4, 4, top, u32(d, off + 4));
+  if (end - off < 20) return;
+  const flags = u16(d, off + 12) & 0x0fff;
+  pkt.add(F.ack, off + 8, 4, top, u32(d, off + 8));
+  pkt.add(F.ack_raw, off + 8, 4, top, u32(d, off + 8));
+  pkt.add(F.hdr_len, off + 12, 1, top, (d[off + 12]! >> 4) * 4);
+  pkt.add(F.flags, off + 12, 2, top, flags);
+  const win = u16(d, off + 14);
+  pkt.add(F.window_size_value, off + 14, 2, top, win);
+  pkt.add(F.window_size, off + 14, 2, top, win);
+  pkt.add(F.checksum, off + 16, 2, top, u16(d, off + 16));
+  pkt.add(F.urgent_pointer, off + 18, 2, top, u16(d, off + 18));
+}
+
+/** The session's conversation table; a second pass starts with the first pass's finals. */
+function convTable(pkt: Packet): TcpConvTable {
+  return sessionState<TcpConvTable>(pkt, 'tcp.conv', () => {
+    const t = newConvTable();
+    const carried = pkt.session.carry.get('tcp.conv.all') as TcpConvTable['all'];
+    if (pkt.session.pass === 2 && carried) t.finals = carried;
+    if (pkt.session.pass === 1) {
+      t.all = [];
+      pkt.session.carry.set('tcp.conv.all', t.all);
+    }
+    return t;
+  });
 }
 
 function scanWscale(d: Uint8Array, p: number, end: number): number {
