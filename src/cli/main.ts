@@ -3,6 +3,8 @@
  */
 import { Command, CommanderError } from '@commander-js/extra-typings';
 import { readCommand } from './commands/read.js';
+import { captureCommand } from './commands/capture.js';
+import { interfacesCommand } from './commands/interfaces.js';
 import { EXIT, UsageError } from './errors.js';
 import { CaptureFileError } from '../capture/capture-error.js';
 
@@ -14,6 +16,8 @@ const program = new Command('wirelite')
   .exitOverride();
 
 program.addCommand(readCommand().exitOverride());
+program.addCommand(captureCommand().exitOverride());
+program.addCommand(interfacesCommand().exitOverride());
 
 async function main(): Promise<void> {
   try {
