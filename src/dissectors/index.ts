@@ -13,6 +13,8 @@ import './vlan.js';
 import './llc.js';
 import './arp.js';
 import './sll.js';
+import './null.js';
+import './raw.js';
 import './icmp.js';
 import './icmpv6.js';
 

@@ -105,12 +105,11 @@ describe('802.1Q details (frames crafted with text2pcap)', () => {
     expect(pkt.malformed).toBe(false);
   });
 
-  it('marks an 802.3 length past the end of the frame as malformed and dissects what is there', () => {
+  it('flags an 802.3 length past the end of the frame (expert, group Malformed) and dissects what is there', () => {
     // ARP	Who has 10.0.0.2? Tell 10.0.0.1	Length field value goes past the end of the payload
     const pkt = dissect(hex(`${E} 8100 0064 0100 aaaa03 000000 0806 0001080006040001 001122334455 0a000001 000000000000 0a000002 00000000`));
     noException(pkt);
-    expect(pkt.expert.map((e) => [e.abbrev, e.message])).toEqual([['vlan.len.past_end', 'Length field value goes past the end of the payload']]);
-    expect(pkt.malformed).toBe(true);
+    expect(pkt.expert.map((e) => [e.group, e.abbrev, e.message])).toEqual([['Malformed', 'vlan.len.past_end', 'Length field value goes past the end of the payload']]);
     expect(vals(pkt, 'arp.dst.proto_ipv4')).toEqual(['10.0.0.2']);
   });
 
