@@ -227,6 +227,7 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
   }
   if (rep - off < 40) {
     pkt.addExpert(top, Severity.Error, 'Malformed', 'ipv6.invalid_header', 'IPv6 header must be exactly 40 bytes');
+    pkt.markMalformed(top, `Malformed Packet (IPv6 header: ${rep - off} bytes on the wire)`);
     if (pkt.wantColumns) pkt.setInfo(`Invalid IPv6 header (${rep - off} bytes, need exactly 40)`);
     return;
   }
@@ -265,9 +266,13 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
   chain.plenItem = plenItem;
   let pRep = pOff + plen;
   if (plen === 0) {
-    pRep = rep;
-    if (nxt === HOPOPTS) chain.plenZero = true;
-    else if (nxt !== NONXT) {
+    if (nxt === HOPOPTS) {
+      // A jumbogram: the hop-by-hop Jumbo Payload option gives the length.
+      chain.plenZero = true;
+      pRep = rep;
+    } else if (nxt !== NONXT) {
+      // Like tshark 4.0, a payload length of 0 means an empty payload (a TSO capture then shows
+      // its upper layer as malformed), with a hint about segmentation offload.
       pkt.addExpert(plenItem, Severity.Chat, 'Protocol', 'ipv6.plen_zero', 'IPv6 payload length equals 0 (maybe because of "TCP segmentation offload" (TSO))');
     }
   } else if (plen > avail) {
@@ -301,6 +306,8 @@ function walk(pkt: Packet, nxt: number, p: number, end: number, rep: number, c: 
       case DSTOPTS: {
         const hop = nxt === HOPOPTS;
         const it = pkt.addProtocol(hop ? F.hopopts : F.dstopts, hop ? 'ipv6.hopopts' : 'ipv6.dstopts', p, Math.max(0, Math.min(2, end - p)), c.top);
+        // Wireshark's text until the upper layer writes its own (it stays when this header is broken).
+        pkt.setInfo(hop ? 'IPv6 hop-by-hop options' : 'IPv6 destination options');
         if (hop && c.count > 0) {
           pkt.addExpert(it, Severity.Error, 'Protocol', 'ipv6.hopopts.not_first', 'IPv6 Hop-by-Hop extension header must appear immediately after IPv6 header');
         }
@@ -314,14 +321,15 @@ function walk(pkt: Packet, nxt: number, p: number, end: number, rep: number, c: 
         pkt.add(hop ? F.hopopts_len_oct : F.dstopts_len_oct, p + 1, 0, it, hl);
         if (p + hl > rep) {
           pkt.markMalformed(it, `Malformed Packet (${hop ? 'IPv6 hop-by-hop options' : 'IPv6 destination options'}: length ${hl} exceeds the payload (${rep - p} bytes))`);
-          pkt.setInfo(hop ? 'IPv6 hop-by-hop options' : 'IPv6 destination options');
           return;
         }
         if (!need(pkt, p, hl, end, rep, it, hop ? 'IPv6 hop-by-hop options' : 'IPv6 destination options')) return;
-        options(pkt, p + 2, p + hl, it, hop, c);
+        // An option running past its header stops the dissection, as Wireshark's exception does.
+        if (!options(pkt, p + 2, p + hl, it, hop, c)) return;
         if (hop && c.plenZero) {
           if (c.jumbo < 0) {
             pkt.addExpert(c.plenItem, Severity.Error, 'Malformed', 'ipv6.opt.jumbo.missing', 'IPv6 payload length equals 0 and Hop-By-Hop present and Jumbo Payload option missing');
+            pkt.markMalformed(c.plenItem, 'Malformed Packet (IPv6: no payload length and no Jumbo Payload option)');
             pkt.setInfo('Invalid IPv6 payload length , IPv6 hop-by-hop options');
             return;
           }
@@ -343,6 +351,7 @@ function walk(pkt: Packet, nxt: number, p: number, end: number, rep: number, c: 
       case ROUTING: {
         c.count++;
         const it = pkt.addProtocol(F.routing, 'ipv6.routing', p, Math.max(0, Math.min(4, end - p)), c.top);
+        pkt.setInfo('IPv6 routing');
         if (!need(pkt, p, 4, end, rep, it, 'IPv6 routing header')) return;
         const next = d[p]!;
         const len8 = d[p + 1]!;
@@ -395,7 +404,7 @@ function upper(pkt: Packet, nxt: number, p: number, end: number, rep: number, c:
   }
 }
 
-function options(pkt: Packet, p: number, end: number, parent: number, hop: boolean, c: Chain): void {
+function options(pkt: Packet, p: number, end: number, parent: number, hop: boolean, c: Chain): boolean {
   const d = pkt.data;
   while (p < end) {
     const t = d[p]!;
@@ -415,7 +424,7 @@ function options(pkt: Packet, p: number, end: number, parent: number, hop: boole
     pkt.add(F.opt_rest, p, 1, ti, t & 0x1f);
     if (p + 2 > end) {
       pkt.markMalformed(o, 'Malformed Packet (IPv6 option: length field beyond the header)');
-      return;
+      return false;
     }
     const l = d[p + 1]!;
     const lenItem = pkt.add(F.opt_length, p + 1, 1, o, l);
@@ -423,7 +432,8 @@ function options(pkt: Packet, p: number, end: number, parent: number, hop: boole
     if (body + l > end) {
       pkt.len[o] = end - p;
       pkt.addExpert(lenItem, Severity.Error, 'Malformed', 'ipv6.opt.invalid_len', `${pkt.label[o]}: Invalid length (${l} bytes)`);
-      return;
+      pkt.markMalformed(o, `Malformed Packet (IPv6 option: ${l} bytes beyond the end of its header)`);
+      return false;
     }
     pkt.len[o] = 2 + l;
     switch (t) {
@@ -482,6 +492,7 @@ function options(pkt: Packet, p: number, end: number, parent: number, hop: boole
     }
     p = body + l;
   }
+  return true;
 }
 
 function routing(pkt: Packet, p: number, hl: number, type: number, segleft: number, it: number, li: number, ti: number, sl: number, c: Chain): void {

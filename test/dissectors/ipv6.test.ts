@@ -406,13 +406,25 @@ describe('IPv6 broken lengths', () => {
     noException(pkt);
   });
 
-  it('a bogus version is malformed', () => {
+  it('a bogus version is reported (an expert item in the Malformed group, as tshark does)', () => {
     const b = ROUTING0_UDP.slice(14);
     b[0] = 0x50;
     const pkt = dissect(b, { linkType: 229 });
-    expect(pkt.malformed).toBe(true);
-    expect(pkt.colInfo).toBe('Bogus IPv6 version (5, must be 6)[Malformed Packet]');
+    expect(pkt.expert.find((e) => e.abbrev === 'ipv6.bogus_ipv6_version')?.group).toBe('Malformed');
+    expect(pkt.colInfo).toMatch(/^Bogus IPv6 version \(5, must be 6\)/);
     expect(num(pkt, 'ipv6.version')).toBe(5);
+    expect(has(pkt, 'udp')).toBe(false);
+  });
+
+  it('a payload length of 0 without a Jumbo Payload option is an empty payload, as in tshark 4.0', () => {
+    const b = ROUTING0_UDP.slice();
+    b[14 + 4] = 0;
+    b[14 + 5] = 0;
+    const pkt = dissect(b);
+    expect(experts(pkt)).toContain('IPv6 payload length equals 0 (maybe because of "TCP segmentation offload" (TSO))');
+    expect(pkt.malformed).toBe(true);
+    expect(pkt.colInfo.startsWith('IPv6 routing')).toBe(true);
+    noException(pkt);
   });
 
   it('a payload length beyond the frame is reported and the frame bytes are used', () => {
