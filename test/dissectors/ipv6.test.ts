@@ -315,6 +315,23 @@ describe('IPv6 fragments', () => {
   });
 });
 
+describe('IPv6 bindings', () => {
+  it('raw IPv6 link type, BSD loopback families 24/28/30 and IPv6 in IPv4 (protocol 41)', () => {
+    const inner = [{ proto: 'ipv6', src: '2001:db8::1', dst: '2001:db8::2' }, { proto: 'udp', sport: 1, dport: 2 }];
+    expect(num(dissect(buildPacket(inner), { linkType: 229 }), 'udp.dstport')).toBe(2);
+    for (const family of [24, 28, 30]) {
+      const pkt = dissect(buildPacket([{ proto: 'null', family }, ...inner]), { linkType: 0 });
+      expect(addrs(pkt, 'ipv6.src')).toEqual(['2001:db8::1']);
+      expect(num(pkt, 'udp.dstport')).toBe(2);
+    }
+    const sixInFour = dissect(buildPacket([{ proto: 'eth' }, { proto: 'ip', src: '192.0.2.1', dst: '192.0.2.2' }, ...inner]));
+    expect(num(sixInFour, 'ip.proto')).toBe(41);
+    expect(addrs(sixInFour, 'ipv6.dst')).toEqual(['2001:db8::2']);
+    expect(sixInFour.colSrc).toBe('2001:db8::1');
+    expect(num(sixInFour, 'udp.dstport')).toBe(2);
+  });
+});
+
 describe('IPv6 builder', () => {
   it('builds header, extension headers and payload; decode gives the same fields back', () => {
     prefs['udp.check_checksum'] = true;
