@@ -3,7 +3,9 @@
  * RFC 5227 classification: a request whose sender and target protocol addresses are equal is
  * gratuitous (an "ARP Announcement" when the target MAC is zero); a request with a zero sender
  * address and a zero target MAC is an "ARP Probe". Info texts and fields are Wireshark 4.0's
- * (`packet-arp.c`), including its duplicate-IP-address detection (on by default in Wireshark).
+ * (`packet-arp.c`), including its duplicate-IP-address detection (on by default in Wireshark;
+ * 4.0 reports it as an expert item and leaves the Info column alone). ATMARP (hardware type 19)
+ * and AX.25 ARP have layouts of their own in Wireshark and are decoded here as plain ARP.
  *
  * The packet length is 8 + 2*hln + 2*pln; a frame whose reported length is shorter is malformed
  * (Wireshark's tvb_set_reported_length throws), one cut by the snap length is truncated.
@@ -170,13 +172,17 @@ function macText(mac: number): string {
   return s;
 }
 
+function newBindingTable(): Map<number, Binding> {
+  return new Map();
+}
+
 /**
  * Wireshark's check_for_duplicate_addresses: remembers the MAC seen with each IPv4 address and
  * reports a later frame that binds the same address to another MAC. Deterministic in frame order,
  * so a second pass over fresh session state reaches the same verdicts.
  */
 function checkDuplicate(pkt: Packet, mac: number, ip: number): DuplicateHit | undefined {
-  const table = sessionState(pkt, 'arp.bindings', () => new Map<number, Binding>());
+  const table = sessionState(pkt, 'arp.bindings', newBindingTable);
   const frame = pkt.frame.number;
   const v = table.get(ip);
   if (v === undefined) {
@@ -274,17 +280,19 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
   if (pln !== 0 && op !== ArpOp.DRARP_ERROR) pkt.add(ipv4 ? F.dst_proto_ipv4 : F.dst_proto, tpa, pln, top, ipv4 ? u32(d, tpa) : 0);
   else if (pln !== 0) pkt.add(F.drarp_error_status, tpa, 1, top, d[tpa]!);
 
-  for (const hit of [dupSender, dupTarget]) {
-    if (!hit) continue;
-    const it = pkt.add(F.duplicate, off, 0, top);
-    if (pkt.wantColumns) {
-      const mac = hit === dupSender ? macAt(d, sha) : macAt(d, tha);
-      pkt.setLabel(it, `[Duplicate IP address detected for ${ipText(hit.ip)} (${macText(mac)}) - also in use by ${macText(hit.earlier.mac)} (frame ${hit.earlier.frame})]`);
-    }
-    const fi = pkt.add(F.duplicate_frame, off, 0, it, hit.earlier.frame);
-    pkt.add(F.duplicate_seconds, off, 0, it, Math.max(0, pkt.frame.tsSec - hit.earlier.sec));
-    pkt.addExpert(fi, Severity.Warn, 'Sequence', 'arp.duplicate-address-detected', `Duplicate IP address configured (${ipText(hit.ip)})`);
+  if (dupSender) addDuplicate(pkt, dupSender, macAt(d, sha), off, top);
+  if (dupTarget) addDuplicate(pkt, dupTarget, macAt(d, tha), off, top);
+}
+
+/** The "Duplicate IP address detected" subtree and its expert item. */
+function addDuplicate(pkt: Packet, hit: DuplicateHit, mac: number, off: number, top: number): void {
+  const it = pkt.add(F.duplicate, off, 0, top);
+  if (pkt.wantColumns) {
+    pkt.setLabel(it, `[Duplicate IP address detected for ${ipText(hit.ip)} (${macText(mac)}) - also in use by ${macText(hit.earlier.mac)} (frame ${hit.earlier.frame})]`);
   }
+  const fi = pkt.add(F.duplicate_frame, off, 0, it, hit.earlier.frame);
+  pkt.add(F.duplicate_seconds, off, 0, it, Math.max(0, pkt.frame.tsSec - hit.earlier.sec));
+  pkt.addExpert(fi, Severity.Warn, 'Sequence', 'arp.duplicate-address-detected', `Duplicate IP address configured (${ipText(hit.ip)})`);
 }
 
 function ipText(ip: number): string {

@@ -44,6 +44,8 @@ const LTYPES: Record<number, string> = {
 /** "yes, 1536 - that's how Linux does it" (packet-sll.c): up to here the protocol is ETH_P_*. */
 const MAX_LINUX_PROTO = 1536;
 const ARPHRD_ETHER = 1;
+/** ETH_P_ETHERNET: the payload is a whole Ethernet frame. */
+const LTYPE_ETHERNET = 0x0003;
 const ARPHRD_IPGRE = 778;
 const ADDR_LEN = 8;
 const SLL_HDR = 16;
@@ -172,7 +174,7 @@ function header(spec: LayerSpec, ctx: EmitContext): Header {
   const next = ctx.layers[ctx.index + 1];
   const proto =
     (spec.protocol as number | undefined) ??
-    (next ? selectorFor('ethertype', next.proto) ?? selectorFor('sll.ltype', next.proto) : undefined) ??
+    (next ? selectorFor('ethertype', next.proto) ?? selectorFor('sll.ltype', next.proto) ?? (next.proto === 'eth' ? LTYPE_ETHERNET : undefined) : undefined) ??
     0;
   return {
     pkttype: (spec.pkttype as number | undefined) ?? 0,
@@ -214,4 +216,4 @@ function emitV2(spec: LayerSpec, payload: Uint8Array, ctx: EmitContext): Uint8Ar
 register({ name: 'sll', longName: 'Linux cooked-mode capture', bind: [['linktype', 113]], decode: decodeV1, emit: emitV1 });
 register({ name: 'sll2', longName: 'Linux cooked-mode capture v2', bind: [['linktype', 276]], decode: decodeV2, emit: emitV2 });
 // ETH_P_ETHERNET (3): the payload is a complete Ethernet frame, as Wireshark's eth binds it.
-register({ name: 'sll.eth', longName: 'Ethernet in Linux cooked capture', bind: [['sll.ltype', 3]], decode: decodeEthernetPayload });
+register({ name: 'sll.eth', longName: 'Ethernet in Linux cooked capture', bind: [['sll.ltype', LTYPE_ETHERNET]], decode: decodeEthernetPayload });

@@ -201,6 +201,17 @@ describe('SLL builders', () => {
   });
 });
 
+describe('SLL builders (Ethernet payload)', () => {
+  it('uses ETH_P_ETHERNET (3) when a whole Ethernet frame follows', () => {
+    const b = buildPacket([{ proto: 'sll', src: '02:00:00:00:00:01' }, { proto: 'eth', src: '02:00:00:00:00:02' }, { proto: 'arp', srcIp: '10.0.0.1', dstIp: '10.0.0.2' }]);
+    const pkt = dissect(b, 113);
+    noException(pkt);
+    expect(vals(pkt, 'sll.ltype')).toEqual(['0x0003']);
+    expect(vals(pkt, 'eth.src')).toEqual(['02:00:00:00:00:02']);
+    expect(pkt.colInfo).toBe('Who has 10.0.0.2? Tell 10.0.0.1');
+  });
+});
+
 describe('SLL robustness', () => {
   it('never throws on any prefix or corruption of v1 and v2 headers', () => {
     const frames: Array<[Uint8Array, number]> = [
