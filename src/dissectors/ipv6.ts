@@ -170,8 +170,9 @@ const DSTOPTS = 60;
 
 /** What the extension-header walk learns and hands on. */
 interface Chain {
-  /** The IPv6 tree item. */
+  /** The IPv6 tree item, and the item IPv6 itself hangs under (-1 at the top; the ICMPv6 item in an error quote). */
   top: number;
+  parent: number;
   /** The bytes holding the IPv6 header (the frame, or a reassembly buffer when tunnelled) and its offset. */
   hdr: Uint8Array;
   hdrOff: number;
@@ -194,13 +195,14 @@ interface Chain {
 const chains: Chain[] = [];
 let depth = 0;
 
-function chainAt(top: number, hdr: Uint8Array, hdrOff: number): Chain {
+function chainAt(top: number, parent: number, hdr: Uint8Array, hdrOff: number): Chain {
   let c = chains[depth];
   if (!c) {
-    c = { top, hdr, hdrOff, srcOff: 0, dstOff: 0, plenZero: false, plenItem: -1, jumbo: -1, count: 0 };
+    c = { top, parent: -1, hdr, hdrOff, srcOff: 0, dstOff: 0, plenZero: false, plenItem: -1, jumbo: -1, count: 0 };
     chains[depth] = c;
   }
   c.top = top;
+  c.parent = parent;
   c.hdr = hdr;
   c.hdrOff = hdrOff;
   c.srcOff = hdrOff + 8;
@@ -262,7 +264,7 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
   // is reported and the frame's bytes are used.
   const pOff = off + 40;
   const avail = rep - pOff;
-  const chain = chainAt(top, d, off);
+  const chain = chainAt(top, parent, d, off);
   chain.plenItem = plenItem;
   let pRep = pOff + plen;
   if (plen === 0) {
@@ -399,7 +401,8 @@ function upper(pkt: Packet, nxt: number, p: number, end: number, rep: number, c:
   pkt.ipHdr = c.hdr;
   pkt.ipSrcOff = c.srcOff;
   pkt.ipDstOff = c.dstOff;
-  if (!dispatch('ip.proto', nxt, pkt, p, end, rep, -1) && pkt.wantColumns) {
+  // The upper layer is a sibling of IPv6 (Wireshark: top level, or inside the ICMPv6 quoting it).
+  if (!dispatch('ip.proto', nxt, pkt, p, end, rep, c.parent) && pkt.wantColumns) {
     pkt.setInfo(`Unknown IP Protocol: ${IP_PROTOS[nxt] ?? 'Unassigned'} (${nxt})`);
   }
 }
@@ -601,7 +604,7 @@ function fragment(pkt: Packet, p: number, end: number, rep: number, c: Chain): v
   if (pkt.wantColumns) {
     pkt.setInfo(`IPv6 fragment (off=${fragOff * 8} more=${more ? 'y' : 'n'} ident=0x${ident.toString(16).padStart(8, '0')} nxt=${nxt})`);
   }
-  dissectData(pkt, payloadOff, end, rep, -1);
+  dissectData(pkt, payloadOff, end, rep, c.parent);
 }
 
 // --- building

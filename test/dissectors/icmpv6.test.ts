@@ -313,6 +313,10 @@ describe('ICMPv6 errors', () => {
     const pkt = dissect(UNREACH_HOPOPTS);
     expect(pkt.colInfo).toBe('Destination Unreachable (no route to destination)');
     expect(pkt.protocols.slice(-5)).toEqual(['icmpv6', 'ipv6', 'ipv6.hopopts', 'udp', 'data']);
+    // As in tshark: the quoted IPv6 and its UDP hang under ICMPv6, UDP's payload at the top.
+    const icmp = pkt.find(id('icmpv6'));
+    expect(pkt.parent[pkt.find(id('udp'))]).toBe(icmp);
+    expect(pkt.parent[pkt.find(id('data'))]).toBe(-1);
     expect(num(pkt, 'udp.length')).toBe(12);
     noException(pkt);
   });
