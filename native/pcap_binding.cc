@@ -23,7 +23,9 @@
 #include <netinet/in.h>
 #include <netpacket/packet.h>
 #include <poll.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <net/if.h>
 
 #include <cerrno>
 #include <cstdint>
@@ -119,6 +121,7 @@ class Handle : public Napi::ObjectWrap<Handle> {
                            InstanceMethod<&Handle::Inject>("inject"),
                            InstanceMethod<&Handle::Close>("close"),
                            InstanceMethod<&Handle::IsOpen>("isOpen"),
+                           InstanceMethod<&Handle::TakeLinkDown>("takeLinkDown"),
                        });
   }
 
@@ -198,6 +201,7 @@ class Handle : public Napi::ObjectWrap<Handle> {
       throw codedError(env, "EPCAP", errbuf);
     }
     p_ = p;
+    device_ = device;
     fd_ = pcap_get_selectable_fd(p);
     snaplen_ = pcap_snapshot(p);
     nano_ = pcap_get_tstamp_precision(p) == PCAP_TSTAMP_PRECISION_NANO;
@@ -211,6 +215,9 @@ class Handle : public Napi::ObjectWrap<Handle> {
   int snaplen_ = 0;
   bool nano_ = false;
   std::string warning_;
+  std::string device_;
+  // Set when the interface was seen going down (libpcap keeps the capture open and says nothing).
+  bool linkDown_ = false;
   // A packet read that did not fit the caller's buffer, delivered first by the next read().
   bool hasStash_ = false;
   struct pcap_pkthdr stashHdr_ {};
@@ -315,6 +322,9 @@ class Handle : public Napi::ObjectWrap<Handle> {
             if (soerr == ENXIO || soerr == ENODEV) throw codedError(env, "ENODEV", "The interface disappeared");
             if (pfd.revents & POLLHUP) throw codedError(env, "ENODEV", "Hangup on packet socket (the interface disappeared)");
             if (soerr != 0) throw codedError(env, "EPCAP", std::strerror(soerr));
+            // libpcap took an ENETDOWN and keeps going because the device still exists: it was
+            // taken down. Packets resume when it comes back up; remember it for the caller.
+            if (!InterfaceUp()) linkDown_ = true;
             continue;
           }
         }
@@ -428,6 +438,22 @@ class Handle : public Napi::ObjectWrap<Handle> {
   }
 
   Napi::Value IsOpen(const Napi::CallbackInfo& info) { return Napi::Boolean::New(info.Env(), p_ != nullptr); }
+
+  // takeLinkDown(): true once after the interface was seen going down.
+  Napi::Value TakeLinkDown(const Napi::CallbackInfo& info) {
+    bool v = linkDown_;
+    linkDown_ = false;
+    return Napi::Boolean::New(info.Env(), v);
+  }
+
+  bool InterfaceUp() {
+    if (fd_ < 0 || device_.empty() || device_ == "any" || device_.size() >= IFNAMSIZ) return true;
+    struct ifreq ifr;
+    std::memset(&ifr, 0, sizeof ifr);
+    std::memcpy(ifr.ifr_name, device_.data(), device_.size());
+    if (ioctl(fd_, SIOCGIFFLAGS, &ifr) < 0) return true;
+    return (ifr.ifr_flags & IFF_UP) != 0;
+  }
 };
 
 // findAllDevs(): [{name, description?, loopback, up, running, wireless, connection, addresses}]

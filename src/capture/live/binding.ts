@@ -56,6 +56,8 @@ export interface NativeHandle {
   /** Frees everything. Idempotent; any later call but close/isOpen throws (code ECLOSED). */
   close(): void;
   isOpen(): boolean;
+  /** True once after the interface was seen going down (the capture stays open). */
+  takeLinkDown(): boolean;
 }
 
 export interface DeviceAddress {

@@ -55,6 +55,13 @@ export interface LiveCaptureEnd {
  */
 export type FrameCallback = (frame: Frame) => boolean | void;
 
+export interface LiveCaptureEvents {
+  /** Called after each batch (flush printed output here). */
+  onBatchEnd?: () => void;
+  /** The interface was taken down: the capture stays open and resumes when it is up again. */
+  onLinkDown?: () => void;
+}
+
 export class LiveCapture {
   /** Resolves when the worker is gone and every batch was delivered. */
   readonly ended: Promise<LiveCaptureEnd>;
@@ -74,7 +81,7 @@ export class LiveCapture {
     control: SharedArrayBuffer,
     private readonly returns: MessagePort,
     private readonly onFrame: FrameCallback,
-    private readonly onBatchEnd: (() => void) | undefined,
+    private readonly events: LiveCaptureEvents,
   ) {
     this.control = new Int32Array(control);
     this.ended = new Promise((resolve) => {
@@ -98,7 +105,7 @@ export class LiveCapture {
    * Opens the device in a new worker and starts capturing. Rejects with a LiveCaptureError when the
    * addon is missing or the device cannot be opened (EPERM, ENODEV, EBADFILTER, ...).
    */
-  static open(opts: LiveCaptureOptions, onFrame: FrameCallback, onBatchEnd?: () => void): Promise<LiveCapture> {
+  static open(opts: LiveCaptureOptions, onFrame: FrameCallback, events: LiveCaptureEvents = {}): Promise<LiveCapture> {
     loadBinding(); // EUNAVAILABLE here, before any thread is started
     const { device, filter, batchBytes, maxInFlightBytes, ...open } = opts;
     const control = new SharedArrayBuffer(CONTROL.WORDS * 4);
@@ -120,7 +127,7 @@ export class LiveCapture {
           worker.off('error', failed);
           worker.off('exit', exited);
           const info: LiveCaptureInfo = { device, linkType: linkTypeOfDlt(m.linkType), dlt: m.linkType, snaplen: m.snaplen, nanoseconds: m.nanoseconds, ...(m.warning ? { warning: m.warning } : {}) };
-          resolve(new LiveCapture(info, worker, control, port1, onFrame, onBatchEnd));
+          resolve(new LiveCapture(info, worker, control, port1, onFrame, events));
         } else if (m.type === 'error') {
           worker.off('message', early);
           reject(LiveCaptureError.from(m.error));
@@ -168,6 +175,9 @@ export class LiveCapture {
       case 'batch':
         if (this.waiting) this.waiting.push({ buffer: m.buffer, count: m.count });
         else this.onBatch(m.buffer, m.count);
+        return;
+      case 'linkdown':
+        this.events.onLinkDown?.();
         return;
       case 'end':
         if (m.stats) this.stats = m.stats;
@@ -223,6 +233,6 @@ export class LiveCapture {
         break;
       }
     }
-    this.onBatchEnd?.();
+    this.events.onBatchEnd?.();
   }
 }

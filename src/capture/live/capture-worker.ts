@@ -76,6 +76,7 @@ function run(input: WorkerInput): void {
     const n = handle.read(new Uint8Array(buf), timeoutMs);
     if (n > 0) post({ type: 'batch', buffer: buf, count: n }, [buf]);
     else pool.push(buf);
+    if (handle.takeLinkDown()) post({ type: 'linkdown' });
     return n;
   };
   try {

@@ -35,5 +35,6 @@ export type WorkerMessage =
   | { type: 'ready'; linkType: number; snaplen: number; nanoseconds: boolean; warning?: string }
   | { type: 'error'; error: { code: string; message: string } }
   | { type: 'batch'; buffer: ArrayBuffer; count: number }
+  | { type: 'linkdown' }
   | { type: 'end'; stats?: PcapStats; error?: { code: string; message: string } };
 

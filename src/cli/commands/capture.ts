@@ -140,7 +140,10 @@ export function captureCommand() {
           ...(linkType !== undefined ? { linkType } : {}),
         },
         onFrame,
-        () => printer.flush(),
+        {
+          onBatchEnd: () => printer.flush(),
+          onLinkDown: () => process.stderr.write(`wirelite: warning: interface ${device} went down; still listening (packets resume when it is up again)\n`),
+        },
       );
     } catch (e) {
       const err = LiveCaptureError.from(e);
