@@ -36,6 +36,10 @@ export interface TcpConversation {
   dirs: [TcpDirection, TcpDirection];
   firstFrame: number;
   lastSec: number;
+  /** A SYN asked for Accurate ECN (AE, CWR and ECE set). */
+  accEcnSyn?: boolean;
+  /** The SYN/ACK agreed: AE/CWR/ECE now carry the ACE counter (draft-ietf-tcpm-accurate-ecn). */
+  accEcn?: boolean;
 }
 
 export interface TcpConvTable {
@@ -140,6 +144,11 @@ export function trackSegment(t: TcpConvTable, fwdKey: string, revKey: string, se
     rev.baseSet = true;
   }
   if (seg.wsOpt >= 0) fwd.wscale = Math.min(seg.wsOpt, 14);
+  if ((seg.flags & (SYN | ACK)) === SYN) conv.accEcnSyn = (seg.flags & 0x1c0) === 0x1c0;
+  else if ((seg.flags & (SYN | ACK)) === (SYN | ACK) && conv.accEcnSyn) {
+    const e = seg.flags & 0x1c0;
+    conv.accEcn = e !== 0 && e !== 0x40;
+  }
   if (seg.flags & SYN) {
     fwd.sawSyn = true;
     if (fwd.wscale === -1) {

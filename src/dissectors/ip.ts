@@ -250,9 +250,9 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
     dissectData(pkt, payloadOff, pEnd, pRep, -1);
     return;
   }
-  if (!dispatch('ip.proto', proto, pkt, payloadOff, pEnd, pRep, -1) && pkt.wantColumns && pkt.fence === 0) {
-    // Nothing took the payload: Wireshark shows the IP protocol name.
-    if (!pkt.colInfo) pkt.setInfo(`${ipProtoName(proto)}`);
+  if (!dispatch('ip.proto', proto, pkt, payloadOff, pEnd, pRep, -1) && pkt.wantColumns) {
+    // Nothing took the payload: Wireshark shows the IP protocol's name and number.
+    pkt.setInfo(`${ipProtoName(proto)} (${proto})`);
   }
 }
 

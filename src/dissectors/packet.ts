@@ -231,11 +231,11 @@ export class Packet {
 
   addExpert(item: number, severity: Severity, group: string, abbrev: string, message: string): void {
     this.expert.push({ severity, group, message, abbrev, item });
-    if (group === 'Malformed') this.malformed = true;
   }
 
   /** Marks the packet malformed at `item` (Wireshark's `_ws.malformed`). */
   markMalformed(item: number, message: string): void {
+    this.malformed = true;
     this.addExpert(item, Severity.Error, 'Malformed', '_ws.malformed.expert', message);
   }
 

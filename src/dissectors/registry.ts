@@ -107,7 +107,7 @@ export function callDissector(d: Dissector, pkt: Packet, off: number, end: numbe
     if (pkt.cur !== cur) pkt.popSource(cur);
     const msg = err instanceof Error ? err.message : String(err);
     const at = pkt.n > n ? n : parent;
-    pkt.addExpert(at, Severity.Error, 'Malformed', '_ws.malformed.expert', `Malformed Packet (Exception occurred: ${d.name}: ${msg})`);
+    pkt.markMalformed(at, `Malformed Packet (Exception occurred: ${d.name}: ${msg})`);
   }
 }
 

@@ -5,7 +5,7 @@
  * conversation table (src/analysis/tcp-conversations.ts), as in Wireshark.
  */
 import { defineFields, FT, Base } from './fields.js';
-import { foldChecksum, sum16, u16, u32 } from './bytes.js';
+import { foldChecksum, sum16, u16, u24, u32 } from './bytes.js';
 import { need, sessionState, Severity, type Packet } from './packet.js';
 import { dispatchPorts, register, type EmitContext, type LayerSpec } from './registry.js';
 import { prefs } from './prefs.js';
@@ -71,6 +71,15 @@ export const F = defineFields({
   opt_tfo: { abbrev: 'tcp.options.tfo', name: 'TCP Option - TCP Fast Open', type: FT.NONE },
   tfo_request: { abbrev: 'tcp.options.tfo.request', name: 'Fast Open Cookie Request', type: FT.NONE },
   tfo_cookie: { abbrev: 'tcp.options.tfo.cookie', name: 'Fast Open Cookie', type: FT.BYTES },
+  opt_qs: { abbrev: 'tcp.options.qs', name: 'TCP Option - Quick-Start', type: FT.NONE },
+  qs_rate: { abbrev: 'tcp.options.qs.rate', name: 'Rate', type: FT.UINT8 },
+  opt_user_to: { abbrev: 'tcp.options.user_to', name: 'TCP Option - User Timeout', type: FT.NONE },
+  user_to_val: { abbrev: 'tcp.options.user_to_val', name: 'User Timeout', type: FT.UINT16 },
+  opt_exp: { abbrev: 'tcp.options.experimental', name: 'TCP Option - Experimental', type: FT.NONE },
+  exp_exid: { abbrev: 'tcp.options.experimental.exid', name: 'Experiment Identifier', type: FT.UINT16, base: Base.HEX },
+  acc_ee0b: { abbrev: 'tcp.options.acc_ecn.ee0b', name: 'Accurate ECN Echo ECT(0) Byte Counter', type: FT.UINT24 },
+  acc_eceb: { abbrev: 'tcp.options.acc_ecn.eceb', name: 'Accurate ECN Echo CE Byte Counter', type: FT.UINT24 },
+  acc_ee1b: { abbrev: 'tcp.options.acc_ecn.ee1b', name: 'Accurate ECN Echo ECT(1) Byte Counter', type: FT.UINT24 },
   opt_unknown: { abbrev: 'tcp.options.unknown', name: 'TCP Option - Unknown', type: FT.NONE },
   opt_unknown_payload: { abbrev: 'tcp.options.unknown.payload', name: 'Payload', type: FT.BYTES },
   payload: { abbrev: 'tcp.payload', name: 'TCP payload', type: FT.BYTES },
@@ -82,15 +91,21 @@ const OPT_LIST_NAMES: Record<number, string> = {
   19: 'MD5 signature', 28: 'User Timeout', 29: 'TCP Authentication Option', 30: 'Multipath TCP',
 };
 
+const QS_RATES = ['0 bit/s', '80 kbit/s', '160 kbit/s', '320 kbit/s', '640 kbit/s', '1.28 Mbit/s', '2.56 Mbit/s', '5.12 Mbit/s', '10.24 Mbit/s', '20.48 Mbit/s', '40.96 Mbit/s', '81.92 Mbit/s', '163.84 Mbit/s', '327.68 Mbit/s', '655.36 Mbit/s', '1.31072 Gbit/s'];
+
 const FLAG_NAMES = ['FIN', 'SYN', 'RST', 'PSH', 'ACK', 'URG', 'ECE', 'CWR', 'AE'];
 const FLAG_CHARS = 'RRRACEUAPRSF';
 
-/** `[SYN, ACK]` text of the low 9 flag bits. */
-export function flagsText(flags: number): string {
+/**
+ * `[SYN, ACK]` text of the low 9 flag bits. With Accurate ECN negotiated (`ace`), the AE, CWR and
+ * ECE bits of non-SYN segments are the ACE counter and shown as `ACE=n`, as Wireshark does.
+ */
+export function flagsText(flags: number, ace = false): string {
   let s = '';
-  for (let i = 0; i < 9; i++) {
+  for (let i = 0; i < (ace ? 6 : 9); i++) {
     if (flags & (1 << i)) s += s ? `, ${FLAG_NAMES[i]}` : FLAG_NAMES[i];
   }
+  if (ace) s += `${s ? ', ' : ''}ACE=${((flags >> 6) & 1) | (((flags >> 7) & 1) << 1) | (((flags >> 8) & 1) << 2)}`;
   if (flags & 0xe00) s += s ? ', Reserved' : 'Reserved';
   return s || '<None>';
 }
@@ -225,6 +240,66 @@ function decodeOptions(pkt: Packet, off: number, end: number, parent: number, fl
         } else {
           pkt.add(F.tfo_cookie, body, l - 2, o);
           if (cols) text += ' TFO=C';
+        }
+        break;
+      }
+      case 253:
+      case 254:
+      case 172:
+      case 174: {
+        // RFC 6994 experiments (ExID): TCP Fast Open 0xF989 (RFC 7413), Accurate ECN 0xACC0/0xACC1;
+        // IANA kinds 172/174 are AccECN order 0/1 without an ExID.
+        const exid = kind >= 253 && l >= 4 ? u16(d, body) : -1;
+        const o = pkt.add(F.opt_exp, p, l, it);
+        pkt.add(F.option_kind, p, 1, o, kind);
+        pkt.add(F.option_len, p + 1, 1, o, l);
+        if (exid >= 0) pkt.add(F.exp_exid, body, 2, o, exid);
+        if (exid === 0xf989) {
+          if (l === 4) {
+            pkt.add(F.tfo_request, p, l, o);
+            if (cols) text += ' TFO=R';
+          } else {
+            pkt.add(F.tfo_cookie, body + 2, l - 4, o);
+            if (cols) text += ' TFO=C';
+          }
+          if (cols) names.push('Experimental');
+        } else if (exid === 0xacc0 || exid === 0xacc1 || kind === 172 || kind === 174) {
+          const order1 = exid === 0xacc1 || kind === 174;
+          const start = exid >= 0 ? body + 2 : body;
+          const names3 = order1 ? ['EE1B', 'ECEB', 'EE0B'] : ['EE0B', 'ECEB', 'EE1B'];
+          const fids = order1 ? [F.acc_ee1b, F.acc_eceb, F.acc_ee0b] : [F.acc_ee0b, F.acc_eceb, F.acc_ee1b];
+          for (let k = 0; k < 3 && start + 3 * k + 3 <= p + l; k++) {
+            const v = u24(d, start + 3 * k);
+            pkt.add(fids[k]!, start + 3 * k, 3, o, v);
+            if (cols) text += ` ${names3[k]}=${v}`;
+          }
+          if (cols) names.push(kind >= 253 ? 'Experimental' : 'Accurate ECN');
+        } else if (cols) names.push('Experimental');
+        p += l;
+        continue;
+      }
+      case 27: {
+        // Quick-Start (RFC 4782): function (request 0 / response 8) and rate.
+        const o = pkt.add(F.opt_qs, p, l, it);
+        pkt.add(F.option_kind, p, 1, o, kind);
+        pkt.add(F.option_len, p + 1, 1, o, l);
+        if (l >= 4) {
+          const rate = d[body]! & 0x0f;
+          pkt.add(F.qs_rate, body, 1, o, rate);
+          // Wireshark 4.0 labels the rate "QSresp" whatever the function.
+          if (cols) text += ` QSresp=${QS_RATES[rate]}`;
+        }
+        break;
+      }
+      case 28: {
+        // TCP User Timeout (RFC 5482): granularity bit and 15-bit timeout.
+        const o = pkt.add(F.opt_user_to, p, l, it);
+        pkt.add(F.option_kind, p, 1, o, kind);
+        pkt.add(F.option_len, p + 1, 1, o, l);
+        if (l === 4) {
+          const v = u16(d, body) & 0x7fff;
+          pkt.add(F.user_to_val, body, 2, o, v);
+          if (cols) text += ` USER_TO=${v}`;
         }
         break;
       }
@@ -370,7 +445,8 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
   if (cols) {
     pkt.setLabel(top, `Transmission Control Protocol, Src Port: ${sp}, Dst Port: ${dp}, Seq: ${rseq}${hasAck ? `, Ack: ${rack}` : ''}, Len: ${segLen}`);
     pkt.setLabel(fi, `Flags: 0x${flags.toString(16).padStart(3, '0')} (${flagsText(flags).replace(/, /g, ', ')})`);
-    let info = `${sp} → ${dp} [${flagsText(flags)}] Seq=${rseq}`;
+    const ace = !!conv?.conv.accEcn && !(flags & 0x02);
+    let info = `${sp} → ${dp} [${flagsText(flags, ace)}] Seq=${rseq}`;
     if (hasAck) info += ` Ack=${rack}`;
     info += ` Win=${wsize}`;
     if (flags & 0x20) info += ` Urg=${urp}`;

@@ -52,6 +52,8 @@ export const FOUNDATION_FIELDS = [
   'tcp.window_size',
   'tcp.options.mss_val',
   'tcp.options.wscale.shift',
+  '_ws.col.Protocol',
+  '_ws.col.Info',
 ] as const;
 
 interface KnownRow {
