@@ -270,7 +270,9 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
   const ck = u16(d, off + 2);
   const cki = pkt.add(F.checksum, off + 2, 2, top, ck);
   const ckText = pkt.wantColumns ? `Checksum: 0x${ck.toString(16).padStart(4, '0')}` : '';
-  if (pkt.fence === 0 && end >= rep) {
+  // A fragment dissected without reassembly holds only part of the message: not checksummed.
+  const fragmented = pkt.ipVersion === 4 && pkt.ipHdr === d && (u16(d, pkt.ipSrcOff - 6) & 0x3fff) !== 0;
+  if (pkt.fence === 0 && end >= rep && !fragmented) {
     const sum = sum16(d, off, rep - off);
     if (foldChecksum(sum) === 0) {
       pkt.add(F.checksum_status, off + 2, 0, cki, 1);
@@ -283,7 +285,7 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
     }
   } else {
     pkt.add(F.checksum_status, off + 2, 0, cki, 2);
-    if (pkt.wantColumns) pkt.label[cki] = `${ckText} [${pkt.fence > 0 ? 'in ICMP error packet' : 'unverified'}]`;
+    if (pkt.wantColumns) pkt.label[cki] = `${ckText} [unverified] [${pkt.fence > 0 ? 'in ICMP error packet' : fragmented ? 'fragmented datagram' : 'captured length < reported length'}]`;
   }
   if (!need(pkt, off, 8, end, rep, top, 'ICMP')) return;
 

@@ -174,6 +174,20 @@ function addrKey(b: Uint8Array, o: number): string {
   return String.fromCharCode(u16(b, o), u16(b, o + 2), u16(b, o + 4), u16(b, o + 6), u16(b, o + 8), u16(b, o + 10), u16(b, o + 12), u16(b, o + 14));
 }
 
+/**
+ * True when the enclosing IPv6 header has a Fragment header that is not atomic: the message is a
+ * first fragment dissected without reassembly (then only part of it is here).
+ */
+function inFragment(pkt: Packet): boolean {
+  for (let i = pkt.n - 1; i >= 0; i--) {
+    const f = pkt.fid[i];
+    if (f === IPV6.ipv6) return false;
+    if (f === IPV6.fraghdr_more && pkt.num[i] === 1) return true;
+    if (f === IPV6.fraghdr_offset && pkt.num[i] !== 0) return true;
+  }
+  return false;
+}
+
 /** Hop limit of the innermost IPv6 header (the last `ipv6.hlim` item) for the echo Info. */
 function hopLimit(pkt: Packet): number {
   for (let i = pkt.n - 1; i >= 0; i--) if (pkt.fid[i] === IPV6.hlim) return pkt.num[i]!;
@@ -204,7 +218,8 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
   const ck = u16(d, off + 2);
   const cki = pkt.add(F.checksum, off + 2, 2, top, ck);
   const ckText = pkt.wantColumns ? `Checksum: 0x${ck.toString(16).padStart(4, '0')}` : '';
-  if (pkt.fence === 0 && end >= rep && pkt.ipVersion === 6) {
+  const fragmented = pkt.ipVersion === 6 && pkt.ipHdr === d && inFragment(pkt);
+  if (pkt.fence === 0 && end >= rep && pkt.ipVersion === 6 && !fragmented) {
     const sum = pseudoHeaderSum(pkt, 58, rep - off) + sum16(d, off, rep - off);
     if (foldChecksum(sum) === 0) {
       pkt.add(F.checksum_status, off + 2, 0, cki, 1);
@@ -217,7 +232,7 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
     }
   } else {
     pkt.add(F.checksum_status, off + 2, 0, cki, 2);
-    if (pkt.wantColumns) pkt.label[cki] = `${ckText} [${pkt.fence > 0 ? 'in ICMP error packet' : 'unverified'}]`;
+    if (pkt.wantColumns) pkt.label[cki] = `${ckText} [unverified] [${pkt.fence > 0 ? 'in ICMP error packet' : fragmented ? 'fragmented datagram' : 'captured length < reported length'}]`;
   }
 
   const body = off + 4;

@@ -3,13 +3,14 @@
  * Info texts, request/response pairing in one and two passes, errors quoting the original
  * datagram under a fence, RFC 4884/MPLS extensions, build round trips and broken lengths.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { dissectFrame, Packet, newSession, secondPass } from '../../src/dissectors/index.js';
 import type { Session } from '../../src/dissectors/packet.js';
 import { fieldByName } from '../../src/dissectors/fields.js';
 import { formatIPv4 } from '../../src/dissectors/bytes.js';
 import { buildPacket } from '../../src/dissectors/build.js';
 import { ECHO_LIMITS, msecsText } from '../../src/dissectors/icmp.js';
+import { prefs } from '../../src/dissectors/prefs.js';
 
 function hex(s: string): Uint8Array {
   return Uint8Array.from(s.match(/../g)!.map((h) => parseInt(h, 16)));
@@ -409,6 +410,35 @@ describe('ICMP other messages', () => {
     expect(info(40, 5)).toBe('Photuris             (Need Authorization)');
     expect(info(7, 0)).toBe('Unknown ICMP (obsolete or malformed?)');
     expect(info(30, 0)).toBe('Traceroute          ');
+  });
+});
+
+describe('ICMP in fragments', () => {
+  const icmp = buildPacket([{ proto: 'icmp', type: 8, id: 0x4242, seq: 1 }, { proto: 'data', bytes: new Uint8Array(2000).fill(0x61) }]);
+  const frags = [
+    buildPacket([{ proto: 'eth' }, { proto: 'ip', src: '10.1.1.1', dst: '10.1.1.2', id: 77, mf: true, protocol: 1 }, { proto: 'data', bytes: icmp.subarray(0, 1480) }]),
+    buildPacket([{ proto: 'eth' }, { proto: 'ip', src: '10.1.1.1', dst: '10.1.1.2', id: 77, fragOffset: 185, protocol: 1 }, { proto: 'data', bytes: icmp.subarray(1480) }]),
+  ];
+
+  it('a reassembled ping is checksummed over the whole message', () => {
+    const session = newSession();
+    dissect(frags[0]!, { session, number: 1 });
+    const pkt = dissect(frags[1]!, { session, number: 2 });
+    expect(pkt.colInfo).toBe('Echo (ping) request  id=0x4242, seq=1/256, ttl=64');
+    expect(num(pkt, 'icmp.checksum.status')).toBe(1);
+    expect(num(pkt, 'data.len')).toBe(2000);
+  });
+
+  it('without reassembly, the first fragment is dissected but its checksum is not verified', () => {
+    prefs['ip.defragment'] = false;
+    try {
+      const pkt = dissect(frags[0]!);
+      expect(num(pkt, 'icmp.type')).toBe(8);
+      expect(num(pkt, 'icmp.checksum.status')).toBe(2);
+      expect(experts(pkt)).toEqual([]);
+    } finally {
+      prefs['ip.defragment'] = true;
+    }
   });
 });
 

@@ -10,6 +10,7 @@ import { fieldByName } from '../../src/dissectors/fields.js';
 import { formatIPv6, formatMac } from '../../src/dissectors/bytes.js';
 import { buildPacket } from '../../src/dissectors/build.js';
 import { linkAddrOption } from '../../src/dissectors/icmpv6.js';
+import { prefs } from '../../src/dissectors/prefs.js';
 
 function hex(s: string): Uint8Array {
   return Uint8Array.from(s.match(/../g)!.map((h) => parseInt(h, 16)));
@@ -439,6 +440,38 @@ describe('MLD', () => {
     expect(num(q, 'icmpv6.mld.flag.qrv')).toBe(2);
     expect(num(q, 'icmpv6.mld.qqi')).toBe(60);
     expect(num(q, 'icmpv6.mld.nb_sources')).toBe(0);
+  });
+});
+
+describe('ICMPv6 in fragments', () => {
+  it('reassembled: checksummed; without reassembly: the first fragment is not checksummed', () => {
+    const msg = buildPacket([
+      { proto: 'ipv6', src: '2001:db8::1', dst: '2001:db8::2' },
+      { proto: 'icmpv6', type: 128, id: 5, seq: 6, data: new Uint8Array(3000).fill(0x62) },
+    ]).subarray(40);
+    const frags = [0, 1448, 2896].map((off) =>
+      buildPacket([
+        { proto: 'eth' },
+        { proto: 'ipv6', src: '2001:db8::1', dst: '2001:db8::2', nxt: 58, ext: [{ type: 'fragment', offset: off, more: off + 1448 < msg.length, ident: 9 }] },
+        { proto: 'data', bytes: msg.subarray(off, off + 1448) },
+      ]),
+    );
+    // Alone, the last fragment is only a fragment.
+    const last = dissect(frags[2]!, { number: 3 });
+    expect(last.colInfo).toBe('IPv6 fragment (off=2896 more=n ident=0x00000009 nxt=58)');
+    const s2 = newSession();
+    const done = frags.map((f, i) => dissect(f, { session: s2, number: i + 1 }))[2]!;
+    expect(done.colInfo).toBe('Echo (ping) request id=0x0005, seq=6, hop limit=64');
+    expect(num(done, 'icmpv6.checksum.status')).toBe(1);
+    prefs['ipv6.defragment'] = false;
+    try {
+      const first = dissect(frags[0]!);
+      expect(num(first, 'icmpv6.type')).toBe(128);
+      expect(num(first, 'icmpv6.checksum.status')).toBe(2);
+      expect(experts(first)).toEqual([]);
+    } finally {
+      prefs['ipv6.defragment'] = true;
+    }
   });
 });
 
