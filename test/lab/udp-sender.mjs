@@ -48,7 +48,17 @@ const rate = Number(values.rate);
 const sock = dgram.createSocket({ type: values.family === '6' ? 'udp6' : 'udp4', sendBufferSize: 4 << 20 });
 // Not connected: ICMP port-unreachable replies (nobody listens) must not fail later sends.
 sock.on('error', () => {});
-const nowNs = () => BigInt(Math.round((performance.timeOrigin + performance.now()) * 1e6));
+/**
+ * Wall clock in ns: the monotonic clock plus an offset taken at the moment Date.now() ticks to a
+ * new millisecond (performance.timeOrigin can be off by tens of ms on a busy machine).
+ */
+const clockOffset = (() => {
+  const start = Date.now();
+  let ms = start;
+  while ((ms = Date.now()) === start);
+  return BigInt(ms) * 1_000_000n - process.hrtime.bigint();
+})();
+const nowNs = () => process.hrtime.bigint() + clockOffset;
 
 /** A ring of payload buffers: libuv may still hold one while we fill the next. */
 const RING = 4096;

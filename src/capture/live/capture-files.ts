@@ -193,6 +193,10 @@ export class CaptureFiles {
     } catch (e) {
       f.failed = true;
       const err = e as NodeJS.ErrnoException;
+      // Keep the whole records among the bytes that did reach the file.
+      const part = wholeRecords(this.opts.format, bytes.subarray(0, off), f.durableBytes === 0);
+      f.durableBytes += part.bytes;
+      f.durableFrames += part.frames;
       if (!this.toStdout) {
         try {
           fs.ftruncateSync(f.fd, f.durableBytes);
@@ -209,4 +213,36 @@ export class CaptureFiles {
     f.durableBytes += bytes.length;
     f.durableFrames = framesAfter;
   }
+}
+
+/**
+ * The longest prefix of `chunk` (bytes the writer produced, starting at a record boundary) made of
+ * whole records, and how many packets it holds. `first`: the chunk starts the file (pcap's
+ * 24-byte header first). Our writer writes little-endian.
+ */
+export function wholeRecords(format: WriteFormat, chunk: Uint8Array, first: boolean): { bytes: number; frames: number } {
+  const dv = new DataView(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+  let pos = 0;
+  let frames = 0;
+  if (format === 'pcapng') {
+    while (pos + 12 <= chunk.length) {
+      const type = dv.getUint32(pos, true);
+      const len = dv.getUint32(pos + 4, true);
+      if (len < 12 || pos + len > chunk.length) break;
+      if (type === 6) frames++;
+      pos += len;
+    }
+    return { bytes: pos, frames };
+  }
+  if (first) {
+    if (chunk.length < 24) return { bytes: 0, frames: 0 };
+    pos = 24;
+  }
+  while (pos + 16 <= chunk.length) {
+    const end = pos + 16 + dv.getUint32(pos + 8, true);
+    if (end > chunk.length) break;
+    frames++;
+    pos = end;
+  }
+  return { bytes: pos, frames };
 }

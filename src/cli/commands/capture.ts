@@ -30,6 +30,12 @@ export const CAPTURE_EXIT = { OK: 0, USAGE: 1, FILE: 2, INTERNAL: 3, DEVICE: 4, 
 const MAX_SNAPLEN = 262144;
 /** Kernel block timeout when packets are not printed live (tcpdump uses 1000 ms). */
 const BLOCK_TIMEOUT_MS = 100;
+/**
+ * Kernel buffer in immediate mode (TPACKET_V2: one slot per packet, each as large as the link's
+ * biggest frame, 64 KiB on loopback), unless -B says otherwise: libpcap's 2 MiB would hold only
+ * 32 packets on loopback.
+ */
+const IMMEDIATE_BUFFER_BYTES = 32 << 20;
 
 interface StopConditions {
   packets?: number;
@@ -45,7 +51,7 @@ export function captureCommand() {
     .option('-f <filter>', 'capture filter in libpcap (BPF) syntax, e.g. "udp port 53"')
     .option('-s <snaplen>', 'bytes kept of each packet (0: 262144, the default)', (v) => nonNegativeInt(v, '-s'))
     .option('-p', 'do not put the interface into promiscuous mode')
-    .option('-B <MiB>', 'kernel capture buffer size in MiB (default: libpcap\'s, 2)', (v) => positiveInt(v, '-B'))
+    .option('-B <MiB>', 'kernel capture buffer size in MiB (default: libpcap\'s 2; 32 in immediate mode)', (v) => positiveInt(v, '-B'))
     .option('-c <count>', 'stop after this many packets', (v) => positiveInt(v, '-c'))
     .option('-a <condition>', 'stop after duration:S, filesize:KB (written, in kB of 1000 bytes) or packets:N (repeatable)', collect, [] as string[])
     .option('-b <option>', 'ring buffer with -w: filesize:KB, files:N, duration:S (repeatable)', collect, [] as string[])
@@ -56,7 +62,7 @@ export function captureCommand() {
     .option('-n', 'no name resolution (the default; accepted for compatibility)')
     .option('-y <linktype>', 'link-layer type to capture with, e.g. LINUX_SLL2 with -i any')
     .option('-Z <user>', 'after opening the device, drop privileges to this user (as tcpdump)')
-    .option('--immediate-mode', 'deliver every packet at once (the default when packets are printed)')
+    .option('--immediate-mode', 'deliver every packet at once (the default when packets are printed to a terminal)')
     .option('--time-stamp-type <type>', 'libpcap time stamp type: host, adapter, adapter_unsynced, ...');
   return addPrintOptions(cmd).action(async (filterWords, o) => {
     // ---------------------------------------------------------------- options
@@ -124,6 +130,10 @@ export function captureCommand() {
       return true;
     };
 
+    // As tcpdump: immediate delivery when packets are printed to a terminal (the user is watching);
+    // kernel blocks otherwise, which costs less per packet.
+    const immediate = o.immediateMode ?? (printing && process.stdout.isTTY === true);
+    const bufferSize = o.B !== undefined ? o.B * 1024 * 1024 : immediate ? IMMEDIATE_BUFFER_BYTES : undefined;
     let capture: LiveCapture;
     try {
       capture = await LiveCapture.open(
@@ -132,10 +142,10 @@ export function captureCommand() {
           ...(filter !== undefined ? { filter } : {}),
           snaplen,
           promisc: !o.p,
-          immediate: o.immediateMode ?? printing,
+          immediate,
           timeoutMs: BLOCK_TIMEOUT_MS,
           nanoseconds: true,
-          ...(o.B !== undefined ? { bufferSize: o.B * 1024 * 1024 } : {}),
+          ...(bufferSize !== undefined ? { bufferSize } : {}),
           ...(o.timeStampType !== undefined ? { tstampType: o.timeStampType } : {}),
           ...(linkType !== undefined ? { linkType } : {}),
         },
