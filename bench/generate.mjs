@@ -33,8 +33,7 @@ let sec = 1_700_000_000;
 let usec = 0;
 let n = 0;
 function emit(layers) {
-  let data;
-  try { data = buildPacket(layers); } catch { return; }
+  const data = buildPacket(layers);
   usec += 1 + ri(40);
   if (usec >= 1_000_000) {
     sec += Math.floor(usec / 1_000_000);
@@ -128,8 +127,8 @@ while (n < total) {
     const id = ri(65536);
     const seq = ri(100);
     const body = payload(56);
-    emit([eth(true), { proto: 'ip', src: clientIp(id), dst: serverIp(id), ttl: 64, id }, { proto: 'icmp', type: 8, code: 0, ident: id, seq }, { proto: 'data', bytes: body }]);
-    if (n < total) emit([eth(false), { proto: 'ip', src: serverIp(id), dst: clientIp(id), ttl: 55, id: id ^ 0x5555 }, { proto: 'icmp', type: 0, code: 0, ident: id, seq }, { proto: 'data', bytes: body }]);
+    emit([eth(true), { proto: 'ip', src: clientIp(id), dst: serverIp(id), ttl: 64, id }, { proto: 'icmp', type: 8, code: 0, id, seq }, { proto: 'data', bytes: body }]);
+    if (n < total) emit([eth(false), { proto: 'ip', src: serverIp(id), dst: clientIp(id), ttl: 55, id: id ^ 0x5555 }, { proto: 'icmp', type: 0, code: 0, id, seq }, { proto: 'data', bytes: body }]);
   }
 }
 await writer.close();

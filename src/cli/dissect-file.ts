@@ -17,6 +17,8 @@ export interface DissectOptions {
   twoPass: boolean;
   /** Stop after this many frames (0 = all). */
   count: number;
+  /** Fields the tree keeps: null for all (default), a list of field ids (`-e`), [] for none. */
+  fields?: readonly number[] | null;
   onInterface?: (info: InterfaceInfo) => void;
 }
 
@@ -53,6 +55,7 @@ async function runPass(
   sink: (pkt: Packet, frame: Frame) => void,
 ): Promise<DissectSummary> {
   const pkt = new Packet(session, columns);
+  pkt.selectFields(opts.fields ?? null);
   const interfaces: InterfaceInfo[] = [];
   let frames = 0;
   let tsDigits = 6;

@@ -52,6 +52,10 @@ export interface PrintFlags {
 export interface PacketPrinter {
   /** Whether anything is printed per packet (false for `-q` without `-V`/`-x`). */
   readonly printing: boolean;
+  /** Whether the output needs the column texts (Info, addresses). */
+  readonly columns: boolean;
+  /** The fields the output reads from the tree: null for all (-V, JSON), ids for -e, [] for none. */
+  readonly fields: readonly number[] | null;
   /** Prints one dissected packet (buffered). */
   print(pkt: Packet, frame: Frame): void;
   /** Writes out what is buffered. */
@@ -80,8 +84,15 @@ export function createPacketPrinter(flags: PrintFlags, tsDigits: (frame: Frame) 
   let headerDone = !fieldsOpts?.header;
   let firstPacket = true;
 
+  // Build only what the output reads, as tshark does: the one-line summary needs the columns
+  // and no tree; -T fields needs its fields; -V and JSON need everything.
+  const fields: readonly number[] | null =
+    mode === 'json' || flags.V ? null : fieldsOpts ? ids.filter((x): x is number => typeof x === 'number') : [];
+  const columns = printing && (!fieldsOpts || ids.some((x) => typeof x === 'string' && x.startsWith('_ws.col.')));
   return {
     printing,
+    columns,
+    fields,
     flush: () => out.flush(),
     print(pkt: Packet, frame: Frame): void {
       if (!printing) return;

@@ -67,7 +67,6 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
   if (fcsLen && payloadEnd < end) pkt.add(F.fcs, payloadEnd, 4, top, u32(d, payloadEnd));
   if (type <= 1500) {
     // IEEE 802.3: a length, then LLC.
-    pkt.label[top] = undefined;
     pkt.add(F.len, off + 12, 2, top, type);
     const llcEnd = Math.min(payloadEnd, off + 14 + type);
     dispatch('ethertype.llc', 0, pkt, off + 14, llcEnd, Math.min(rep, off + 14 + type), -1);

@@ -260,8 +260,8 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
     // Wireshark appends the names to the number: `Type: 3 (Destination unreachable)`.
     const t = typeName(type, code);
     const c = codeName(type, code);
-    pkt.label[ti] = `Type: ${type} (${t})`;
-    if (c !== undefined) pkt.label[ci] = `Code: ${code} (${c})`;
+    pkt.setLabel(ti, `Type: ${type} (${t})`);
+    if (c !== undefined) pkt.setLabel(ci, `Code: ${code} (${c})`);
     if (cols) {
       info = t.padEnd(20) + (c === undefined ? '' : ` (${c})`);
       pkt.setInfo(info);
@@ -276,16 +276,16 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
     const sum = sum16(d, off, rep - off);
     if (foldChecksum(sum) === 0) {
       pkt.add(F.checksum_status, off + 2, 0, cki, 1);
-      if (pkt.wantColumns) pkt.label[cki] = `${ckText} [correct]`;
+      if (pkt.wantColumns) pkt.setLabel(cki, `${ckText} [correct]`);
     } else {
       pkt.add(F.checksum_status, off + 2, 0, cki, 0);
       const should = `0x${foldChecksum(sum - ck).toString(16).padStart(4, '0')}`;
-      if (pkt.wantColumns) pkt.label[cki] = `${ckText} incorrect, should be ${should}`;
+      if (pkt.wantColumns) pkt.setLabel(cki, `${ckText} incorrect, should be ${should}`);
       pkt.addExpert(cki, Severity.Warn, 'Checksum', 'icmp.checksum_bad', `Bad checksum [should be ${should}]`);
     }
   } else {
     pkt.add(F.checksum_status, off + 2, 0, cki, 2);
-    if (pkt.wantColumns) pkt.label[cki] = `${ckText} [unverified] [${pkt.fence > 0 ? 'in ICMP error packet' : fragmented ? 'fragmented datagram' : 'captured length < reported length'}]`;
+    if (pkt.wantColumns) pkt.setLabel(cki, `${ckText} [unverified] [${pkt.fence > 0 ? 'in ICMP error packet' : fragmented ? 'fragmented datagram' : 'captured length < reported length'}]`);
   }
   if (!need(pkt, off, 8, end, rep, top, 'ICMP')) return;
 
@@ -323,7 +323,7 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
       pkt.add(F.addr_entry_size, off + 5, 1, top, d[off + 5]!);
       const lt = u16(d, off + 6);
       const li = pkt.add(F.lifetime, off + 6, 2, top, lt);
-      if (pkt.wantColumns) pkt.label[li] = `Lifetime: ${lt} (${secsText(lt)})`;
+      if (pkt.wantColumns) pkt.setLabel(li, `Lifetime: ${lt} (${secsText(lt)})`);
       break;
     }
     case 12:
@@ -410,9 +410,9 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
       if (pkt.wantColumns) {
         const f = pkt.frame;
         const frameMs = ((f.tsSec % 86400) * 1000 + Math.floor(f.tsNsec / 1e6)) % MS_PER_DAY;
-        pkt.label[o] = `Originate Timestamp: ${pkt.num[o]} (${msecsText(guessMsOfDay(d, body, frameMs))} after midnight UTC)`;
-        pkt.label[r] = `Receive Timestamp: ${pkt.num[r]} (${msecsText(guessMsOfDay(d, body + 4, frameMs))} after midnight UTC)`;
-        pkt.label[t] = `Transmit Timestamp: ${pkt.num[t]} (${msecsText(guessMsOfDay(d, body + 8, frameMs))} after midnight UTC)`;
+        pkt.setLabel(o, `Originate Timestamp: ${pkt.num[o]} (${msecsText(guessMsOfDay(d, body, frameMs))} after midnight UTC)`);
+        pkt.setLabel(r, `Receive Timestamp: ${pkt.num[r]} (${msecsText(guessMsOfDay(d, body + 4, frameMs))} after midnight UTC)`);
+        pkt.setLabel(t, `Transmit Timestamp: ${pkt.num[t]} (${msecsText(guessMsOfDay(d, body + 8, frameMs))} after midnight UTC)`);
       }
       break;
     }
@@ -469,6 +469,8 @@ export function dissectQuoted(pkt: Packet, name: string, off: number, end: numbe
   const hdr = pkt.ipHdr;
   const src = pkt.ipSrcOff;
   const dst = pkt.ipDstOff;
+  const hopLimit = pkt.ipHopLimit;
+  const fragmented = pkt.ipFragmented;
   pkt.fence++;
   callDissector(d, pkt, off, end, rep, parent);
   pkt.fence--;
@@ -476,6 +478,8 @@ export function dissectQuoted(pkt: Packet, name: string, off: number, end: numbe
   pkt.ipHdr = hdr;
   pkt.ipSrcOff = src;
   pkt.ipDstOff = dst;
+  pkt.ipHopLimit = hopLimit;
+  pkt.ipFragmented = fragmented;
 }
 
 /**
@@ -519,7 +523,7 @@ function quote(pkt: Packet, off: number, end: number, rep: number, top: number, 
 export function icmpExtensions(pkt: Packet, off: number, end: number, rep: number, parent: number): void {
   const d = pkt.data;
   const top = pkt.add(F.ext, off, Math.max(0, Math.min(end, rep) - off), parent);
-  pkt.label[top] = 'ICMP Multi-Part Extensions';
+  pkt.setLabel(top, 'ICMP Multi-Part Extensions');
   if (rep - off < 4 || !need(pkt, off, 4, end, rep, top, 'ICMP extensions')) return;
   const version = d[off]! >> 4;
   pkt.add(F.ext_version, off, 1, top, version);
@@ -536,7 +540,7 @@ export function icmpExtensions(pkt: Packet, off: number, end: number, rep: numbe
     }
   } else pkt.add(F.ext_checksum_status, off + 2, 0, cki, 2);
   if (version !== 1 && version !== 2) {
-    pkt.label[top] = 'ICMP Multi-Part Extensions (unsupported version)';
+    pkt.setLabel(top, 'ICMP Multi-Part Extensions (unsupported version)');
     return;
   }
   let p = off + 4;
@@ -552,13 +556,13 @@ export function icmpExtensions(pkt: Packet, off: number, end: number, rep: numbe
     pkt.add(F.ext_class, p + 2, 1, o, cls);
     pkt.add(F.ext_ctype, p + 3, 1, o, ctype);
     if (len < 4) {
-      pkt.label[o] = 'Object with bad length';
+      pkt.setLabel(o, 'Object with bad length');
       return;
     }
     let known = false;
     if (cls === 1 && ctype === 1) {
       known = true;
-      pkt.label[o] = 'MPLS Stack Entry';
+      pkt.setLabel(o, 'MPLS Stack Entry');
       for (let e = p + 4; e + 4 <= oEnd; e += 4) {
         const w = u32(d, e);
         pkt.add(F.mpls_label, e, 3, o, w >>> 12);
@@ -568,7 +572,7 @@ export function icmpExtensions(pkt: Packet, off: number, end: number, rep: numbe
       }
     } else if (cls === 3 && (ctype === 1 || ctype === 2) && oEnd - p > 4) {
       known = true;
-      pkt.label[o] = 'Interface Identification Object';
+      pkt.setLabel(o, 'Interface Identification Object');
       if (ctype === 1) {
         let s = '';
         for (let i = p + 4; i < oEnd && d[i] !== 0; i++) s += String.fromCharCode(d[i]!);
@@ -576,10 +580,10 @@ export function icmpExtensions(pkt: Packet, off: number, end: number, rep: numbe
       } else if (oEnd - p >= 8) pkt.add(F.int_ident_index, p + 4, 4, o, u32(d, p + 4));
     }
     if (!known) {
-      if (pkt.wantColumns) pkt.label[o] = `Unknown object (${cls}/${ctype})`;
+      if (pkt.wantColumns) pkt.setLabel(o, `Unknown object (${cls}/${ctype})`);
       if (oEnd - p > 4) pkt.add(F.ext_data, p + 4, oEnd - p - 4, o);
     }
-    if (olen < len && pkt.wantColumns) pkt.label[o] = `${pkt.label[o] ?? 'Object'} (truncated)`;
+    if (olen < len && pkt.wantColumns) pkt.setLabel(o, `${pkt.label[o] ?? 'Object'} (truncated)`);
     p += olen;
   }
 }

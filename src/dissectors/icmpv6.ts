@@ -174,26 +174,6 @@ function addrKey(b: Uint8Array, o: number): string {
   return String.fromCharCode(u16(b, o), u16(b, o + 2), u16(b, o + 4), u16(b, o + 6), u16(b, o + 8), u16(b, o + 10), u16(b, o + 12), u16(b, o + 14));
 }
 
-/**
- * True when the enclosing IPv6 header has a Fragment header that is not atomic: the message is a
- * first fragment dissected without reassembly (then only part of it is here).
- */
-function inFragment(pkt: Packet): boolean {
-  for (let i = pkt.n - 1; i >= 0; i--) {
-    const f = pkt.fid[i];
-    if (f === IPV6.ipv6) return false;
-    if (f === IPV6.fraghdr_more && pkt.num[i] === 1) return true;
-    if (f === IPV6.fraghdr_offset && pkt.num[i] !== 0) return true;
-  }
-  return false;
-}
-
-/** Hop limit of the innermost IPv6 header (the last `ipv6.hlim` item) for the echo Info. */
-function hopLimit(pkt: Packet): number {
-  for (let i = pkt.n - 1; i >= 0; i--) if (pkt.fid[i] === IPV6.hlim) return pkt.num[i]!;
-  return -1;
-}
-
 function decode(pkt: Packet, off: number, end: number, rep: number, parent: number): void {
   const d = pkt.data;
   const cols = pkt.wantColumns && pkt.fence === 0;
@@ -208,8 +188,8 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
   const ci = pkt.add(F.code, off + 1, 1, top, code);
   if (pkt.wantColumns) {
     const c = codeName(type, code);
-    if (TYPES[type] === undefined) pkt.label[ti] = `Type: Unknown (${type})`;
-    if (c !== undefined) pkt.label[ci] = `Code: ${code} (${c})`;
+    if (TYPES[type] === undefined) pkt.setLabel(ti, `Type: Unknown (${type})`);
+    if (c !== undefined) pkt.setLabel(ci, `Code: ${code} (${c})`);
     if (cols) {
       info = typeName(type) + (c === undefined ? '' : ` (${c})`);
       pkt.setInfo(info);
@@ -218,21 +198,21 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
   const ck = u16(d, off + 2);
   const cki = pkt.add(F.checksum, off + 2, 2, top, ck);
   const ckText = pkt.wantColumns ? `Checksum: 0x${ck.toString(16).padStart(4, '0')}` : '';
-  const fragmented = pkt.ipVersion === 6 && pkt.ipHdr === d && inFragment(pkt);
+  const fragmented = pkt.ipVersion === 6 && pkt.ipHdr === d && pkt.ipFragmented;
   if (pkt.fence === 0 && end >= rep && pkt.ipVersion === 6 && !fragmented) {
     const sum = pseudoHeaderSum(pkt, 58, rep - off) + sum16(d, off, rep - off);
     if (foldChecksum(sum) === 0) {
       pkt.add(F.checksum_status, off + 2, 0, cki, 1);
-      if (pkt.wantColumns) pkt.label[cki] = `${ckText} [correct]`;
+      if (pkt.wantColumns) pkt.setLabel(cki, `${ckText} [correct]`);
     } else {
       pkt.add(F.checksum_status, off + 2, 0, cki, 0);
       const should = `0x${foldChecksum(sum - ck).toString(16).padStart(4, '0')}`;
-      if (pkt.wantColumns) pkt.label[cki] = `${ckText} incorrect, should be ${should}`;
+      if (pkt.wantColumns) pkt.setLabel(cki, `${ckText} incorrect, should be ${should}`);
       pkt.addExpert(cki, Severity.Warn, 'Checksum', 'icmpv6.checksum_bad.expert', `Bad checksum [should be ${should}]`);
     }
   } else {
     pkt.add(F.checksum_status, off + 2, 0, cki, 2);
-    if (pkt.wantColumns) pkt.label[cki] = `${ckText} [unverified] [${pkt.fence > 0 ? 'in ICMP error packet' : fragmented ? 'fragmented datagram' : 'captured length < reported length'}]`;
+    if (pkt.wantColumns) pkt.setLabel(cki, `${ckText} [unverified] [${pkt.fence > 0 ? 'in ICMP error packet' : fragmented ? 'fragmented datagram' : 'captured length < reported length'}]`);
   }
 
   const body = off + 4;
@@ -267,7 +247,7 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
       pkt.add(F.echo_sequence_number, body + 2, 2, top, seq);
       if (cols) {
         info += ` id=0x${id.toString(16).padStart(4, '0')}, seq=${seq}`;
-        const hl = hopLimit(pkt);
+        const hl = pkt.ipHopLimit;
         if (hl >= 0) info += `, hop limit=${hl}`;
       }
       if (pkt.fence === 0 && pkt.ipVersion === 6) {
@@ -298,7 +278,7 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
       pkt.add(F.mld_flag_s, body + 20, 1, fi, (fl >> 3) & 1);
       pkt.add(F.mld_flag_qrv, body + 20, 1, fi, fl & 7);
       pkt.add(F.mld_flag_reserved, body + 20, 1, fi, fl >> 4);
-      if (pkt.wantColumns) pkt.label[fi] = `Flags: 0x${fl.toString(16).padStart(2, '0')}${fl & 8 ? ', Suppress Router-Side Processing' : ''}`;
+      if (pkt.wantColumns) pkt.setLabel(fi, `Flags: 0x${fl.toString(16).padStart(2, '0')}${fl & 8 ? ', Suppress Router-Side Processing' : ''}`);
       pkt.add(F.mld_qqi, body + 21, 1, top, d[body + 21]!);
       const n = u16(d, body + 22);
       pkt.add(F.mld_nb_sources, body + 22, 2, top, n);
@@ -328,9 +308,11 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
       pkt.add(F.ra_flag_p, body + 1, 1, fi, (fl >> 2) & 1);
       pkt.add(F.ra_flag_rsv, body + 1, 1, fi, fl & 3);
       if (pkt.wantColumns) {
-        pkt.label[fi] =
+        pkt.setLabel(
+          fi,
           `Flags: 0x${fl.toString(16).padStart(2, '0')}${fl & 0x80 ? ', Managed address configuration' : ''}${fl & 0x40 ? ', Other configuration' : ''}` +
-          `${fl & 0x20 ? ', Home Agent' : ''}, Prf (Default Router Preference): ${PREFERENCE[(fl >> 3) & 3]}${fl & 4 ? ', Proxy' : ''}`;
+            `${fl & 0x20 ? ', Home Agent' : ''}, Prf (Default Router Preference): ${PREFERENCE[(fl >> 3) & 3]}${fl & 4 ? ', Proxy' : ''}`,
+        );
       }
       pkt.add(F.ra_router_lifetime, body + 2, 2, top, u16(d, body + 2));
       pkt.add(F.ra_reachable_time, body + 4, 4, top, u32(d, body + 4));
@@ -356,7 +338,7 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
       pkt.add(F.na_target_address, body + 4, 16, top);
       if (pkt.wantColumns) {
         const names = `${fl & 0x80000000 ? 'rtr, ' : ''}${fl & 0x40000000 ? 'sol, ' : ''}${fl & 0x20000000 ? 'ovr, ' : ''}`.slice(0, -2);
-        pkt.label[fi] = `Flags: 0x${fl.toString(16).padStart(8, '0')}${names ? ', ' : ''}${names.replace('rtr', 'Router').replace('sol', 'Solicited').replace('ovr', 'Override')}`;
+        pkt.setLabel(fi, `Flags: 0x${fl.toString(16).padStart(8, '0')}${names ? ', ' : ''}${names.replace('rtr', 'Router').replace('sol', 'Solicited').replace('ovr', 'Override')}`);
         if (cols) info += ` ${formatIPv6(d, body + 4)} (${names || 'none'})`;
       }
       info += options(pkt, body + 20, end, rep, top);
@@ -412,7 +394,7 @@ function mldv2Report(pkt: Packet, body: number, end: number, rep: number, top: n
     const ns = u16(d, p + 2);
     const len = 20 + ns * 16 + aux;
     const r = pkt.add(F.mldr_mar, p, Math.min(len, end - p), top);
-    if (pkt.wantColumns) pkt.label[r] = `Multicast Address Record ${MLDR_TYPES[rt] ?? `Unknown (${rt})`}: ${formatIPv6(d, p + 4)}`;
+    if (pkt.wantColumns) pkt.setLabel(r, `Multicast Address Record ${MLDR_TYPES[rt] ?? `Unknown (${rt})`}: ${formatIPv6(d, p + 4)}`);
     pkt.add(F.mldr_mar_record_type, p, 1, r, rt);
     pkt.add(F.mldr_mar_aux_data_len, p + 1, 1, r, d[p + 1]!);
     pkt.add(F.mldr_mar_nb_sources, p + 2, 2, r, ns);
@@ -439,10 +421,10 @@ function options(pkt: Packet, p: number, end: number, rep: number, parent: numbe
     const l = l8 * 8;
     const o = pkt.add(F.opt, p, Math.min(Math.max(l, 2), end - p), parent);
     const name = OPT_TYPES[t];
-    if (cols) pkt.label[o] = `ICMPv6 Option (${name ?? `Unknown ${t}`})`;
+    if (cols) pkt.setLabel(o, `ICMPv6 Option (${name ?? `Unknown ${t}`})`);
     pkt.add(F.opt_type, p, 1, o, t);
     const li = pkt.add(F.opt_length, p + 1, 1, o, l8);
-    if (cols) pkt.label[li] = `Length: ${l8} (${l} bytes)`;
+    if (cols) pkt.setLabel(li, `Length: ${l8} (${l} bytes)`);
     if (l === 0) {
       pkt.addExpert(li, Severity.Error, 'Malformed', 'icmpv6.invalid_option_length', 'Invalid option length (Zero)');
       return info;
@@ -461,7 +443,7 @@ function options(pkt: Packet, p: number, end: number, rep: number, parent: numbe
           pkt.hidden[pkt.add(t === 1 ? F.opt_src_linkaddr : F.opt_target_linkaddr, b, 6, o)] = 1;
           if (cols) {
             const mac = formatMac(d, b);
-            pkt.label[o] = `ICMPv6 Option (${name} : ${mac})`;
+            pkt.setLabel(o, `ICMPv6 Option (${name} : ${mac})`);
             info += t === 1 ? ` from ${mac}` : ` is at ${mac}`;
           }
         } else if (l - 2 === 14) {
@@ -490,8 +472,8 @@ function options(pkt: Packet, p: number, end: number, rep: number, parent: numbe
         pkt.add(F.opt_reserved, b + 10, 4, o);
         pkt.add(F.opt_prefix, b + 14, 16, o);
         if (cols) {
-          pkt.label[o] = `ICMPv6 Option (Prefix information : ${formatIPv6(d, b + 14)}/${plen})`;
-          pkt.label[fi] = `Flag: 0x${fl.toString(16).padStart(2, '0')}${fl & 0x80 ? ', On-link flag(L)' : ''}${fl & 0x40 ? ', Autonomous address-configuration flag(A)' : ''}${fl & 0x20 ? ', Router address flag(R)' : ''}`;
+          pkt.setLabel(o, `ICMPv6 Option (Prefix information : ${formatIPv6(d, b + 14)}/${plen})`);
+          pkt.setLabel(fi, `Flag: 0x${fl.toString(16).padStart(2, '0')}${fl & 0x80 ? ', On-link flag(L)' : ''}${fl & 0x40 ? ', Autonomous address-configuration flag(A)' : ''}${fl & 0x20 ? ', Router address flag(R)' : ''}`);
         }
         break;
       }
@@ -508,7 +490,7 @@ function options(pkt: Packet, p: number, end: number, rep: number, parent: numbe
         }
         pkt.add(F.opt_reserved, b, 2, o);
         pkt.add(F.opt_mtu, b + 2, 4, o, u32(d, b + 2));
-        if (cols) pkt.label[o] = `ICMPv6 Option (MTU : ${u32(d, b + 2)})`;
+        if (cols) pkt.setLabel(o, `ICMPv6 Option (MTU : ${u32(d, b + 2)})`);
         break;
       case 7:
         if (l !== 8) {
@@ -517,7 +499,7 @@ function options(pkt: Packet, p: number, end: number, rep: number, parent: numbe
         }
         pkt.add(F.opt_reserved, b, 2, o);
         pkt.add(F.opt_advertisement_interval, b + 2, 4, o, u32(d, b + 2));
-        if (cols) pkt.label[o] = `ICMPv6 Option (Advertisement Interval : ${u32(d, b + 2)})`;
+        if (cols) pkt.setLabel(o, `ICMPv6 Option (Advertisement Interval : ${u32(d, b + 2)})`);
         break;
       case 14:
         pkt.add(F.opt_nonce, b, l - 2, o);
@@ -531,7 +513,7 @@ function options(pkt: Packet, p: number, end: number, rep: number, parent: numbe
         pkt.add(F.opt_route_lifetime, b + 2, 4, o, u32(d, b + 2));
         if (l > 8) {
           pkt.add(F.opt_prefix, b + 6, Math.min(16, l - 8), o, 0, routePrefix(d, b + 6, Math.min(16, l - 8)));
-          if (cols) pkt.label[o] = `ICMPv6 Option (Route Information : ${PREFERENCE[(fl >> 3) & 3]} ${formatIPv6(routePrefix(d, b + 6, Math.min(16, l - 8)), 0)}/${plen})`;
+          if (cols) pkt.setLabel(o, `ICMPv6 Option (Route Information : ${PREFERENCE[(fl >> 3) & 3]} ${formatIPv6(routePrefix(d, b + 6, Math.min(16, l - 8)), 0)}/${plen})`);
         }
         break;
       }
@@ -543,7 +525,7 @@ function options(pkt: Packet, p: number, end: number, rep: number, parent: numbe
           pkt.add(F.opt_rdnss, a, 16, o);
           if (cols) label += ` ${formatIPv6(d, a)}`;
         }
-        if (cols) pkt.label[o] = `${label})`;
+        if (cols) pkt.setLabel(o, `${label})`);
         break;
       }
       default:

@@ -207,6 +207,8 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
   const pRep = off + totalLen;
 
   pkt.ipVersion = 4;
+  pkt.ipHopLimit = d[off + 8]!;
+  pkt.ipFragmented = mf === 1 || fragOff !== 0;
   pkt.ipHdr = d;
   pkt.ipSrcOff = off + 12;
   pkt.ipDstOff = off + 16;
@@ -220,7 +222,7 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
     if (res) {
       for (const fr of res.frames) annotate(pkt, fr, 'ip.reassembled_in', frame);
       const fi = pkt.add(F.fragments, payloadOff, 0, top);
-      pkt.label[fi] = `[${res.frames.length} IPv4 Fragments (${res.data.length} bytes): ${res.frames.map((n) => `#${n}`).join(', ')}]`;
+      pkt.setLabel(fi, `[${res.frames.length} IPv4 Fragments (${res.data.length} bytes): ${res.frames.map((n) => `#${n}`).join(', ')}]`);
       for (const n of res.frames) pkt.add(F.fragment, payloadOff, 0, fi, n);
       pkt.add(F.fragment_count, payloadOff, 0, fi, res.frames.length);
       if (res.overlap) pkt.add(F.fragment_overlap, payloadOff, 0, fi, 1);
@@ -250,7 +252,8 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
     dissectData(pkt, payloadOff, pEnd, pRep, -1);
     return;
   }
-  if (!dispatch('ip.proto', proto, pkt, payloadOff, pEnd, pRep, -1) && pkt.wantColumns) {
+  // Top level, except inside an ICMP error where the quoted transport header nests under ICMP (as tshark).
+  if (!dispatch('ip.proto', proto, pkt, payloadOff, pEnd, pRep, pkt.fence > 0 ? parent : -1) && pkt.wantColumns) {
     // Nothing took the payload: Wireshark shows the IP protocol's name and number.
     pkt.setInfo(`${ipProtoName(proto)} (${proto})`);
   }

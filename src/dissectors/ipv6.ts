@@ -288,6 +288,8 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
   pkt.ipHdr = d;
   pkt.ipSrcOff = off + 8;
   pkt.ipDstOff = off + 24;
+  pkt.ipHopLimit = d[off + 7]!;
+  pkt.ipFragmented = false;
   depth++;
   try {
     walk(pkt, nxt, pOff, pEnd, pRep, chain);
@@ -361,7 +363,7 @@ function walk(pkt: Packet, nxt: number, p: number, end: number, rep: number, c: 
         const type = d[p + 2]!;
         const segleft = d[p + 3]!;
         pkt.len[it] = Math.min(hl, end - p);
-        pkt.label[it] = ROUTING_LABELS[type] ?? `Routing Header for IPv6 (Unknown type ${type})`;
+        pkt.setLabel(it, ROUTING_LABELS[type] ?? `Routing Header for IPv6 (Unknown type ${type})`);
         pkt.add(F.routing_nxt, p, 1, it, next);
         const li = pkt.add(F.routing_len, p + 1, 1, it, len8);
         pkt.add(F.routing_len_oct, p + 1, 0, it, hl);
@@ -413,14 +415,14 @@ function options(pkt: Packet, p: number, end: number, parent: number, hop: boole
     const t = d[p]!;
     if (t === 0) {
       const o = pkt.add(F.opt, p, 1, parent);
-      pkt.label[o] = 'Pad1';
+      pkt.setLabel(o, 'Pad1');
       pkt.add(F.opt_type, p, 1, o, 0);
       pkt.add(F.opt_pad1, p, 1, o);
       p++;
       continue;
     }
     const o = pkt.add(F.opt, p, Math.min(2, end - p), parent);
-    pkt.label[o] = OPT_NAMES[t] ?? `Unknown IPv6 Option (${t})`;
+    pkt.setLabel(o, OPT_NAMES[t] ?? `Unknown IPv6 Option (${t})`);
     const ti = pkt.add(F.opt_type, p, 1, o, t);
     pkt.add(F.opt_action, p, 1, ti, t >> 6);
     pkt.add(F.opt_change, p, 1, ti, (t >> 5) & 1);
@@ -434,7 +436,7 @@ function options(pkt: Packet, p: number, end: number, parent: number, hop: boole
     const body = p + 2;
     if (body + l > end) {
       pkt.len[o] = end - p;
-      pkt.addExpert(lenItem, Severity.Error, 'Malformed', 'ipv6.opt.invalid_len', `${pkt.label[o]}: Invalid length (${l} bytes)`);
+      pkt.addExpert(lenItem, Severity.Error, 'Malformed', 'ipv6.opt.invalid_len', `${OPT_NAMES[t] ?? `Unknown IPv6 Option (${t})`}: Invalid length (${l} bytes)`);
       pkt.markMalformed(o, `Malformed Packet (IPv6 option: ${l} bytes beyond the end of its header)`);
       return false;
     }
@@ -564,6 +566,7 @@ function fragment(pkt: Packet, p: number, end: number, rep: number, c: Chain): v
   pkt.add(F.fraghdr_offset, p + 2, 2, it, fragOff);
   pkt.add(F.fraghdr_reserved_bits, p + 2, 2, it, (offm >> 1) & 3);
   pkt.add(F.fraghdr_more, p + 2, 2, it, more);
+  pkt.ipFragmented = more === 1 || fragOff !== 0;
   pkt.add(F.fraghdr_ident, p + 4, 4, it, ident);
   const payloadOff = p + 8;
 
@@ -580,7 +583,7 @@ function fragment(pkt: Packet, p: number, end: number, rep: number, c: Chain): v
     if (res) {
       for (const fr of res.frames) annotate(pkt, fr, 'ipv6.reassembled.in', frame);
       const fi = pkt.add(F.fragments, payloadOff, 0, c.top);
-      if (pkt.wantColumns) pkt.label[fi] = `[${res.frames.length} IPv6 Fragments (${res.data.length} bytes): ${res.frames.map((n) => `#${n}`).join(', ')}]`;
+      if (pkt.wantColumns) pkt.setLabel(fi, `[${res.frames.length} IPv6 Fragments (${res.data.length} bytes): ${res.frames.map((n) => `#${n}`).join(', ')}]`);
       for (const n of res.frames) pkt.add(F.fragment, payloadOff, 0, fi, n);
       pkt.add(F.fragment_count, payloadOff, 0, fi, res.frames.length);
       if (res.overlap) pkt.add(F.fragment_overlap, payloadOff, 0, fi, 1);

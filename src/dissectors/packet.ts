@@ -9,7 +9,7 @@
  * Ranges of items whose value lives in the bytes (MAC, IPv6, bytes) are decoded only when printed.
  */
 import type { Frame } from '../capture/frame.js';
-import { fieldById, FT } from './fields.js';
+import { allFields, fieldById, FT } from './fields.js';
 
 export const enum Severity {
   Chat = 1,
@@ -134,6 +134,10 @@ export class Packet {
   ipHdr!: Uint8Array;
   ipSrcOff = 0;
   ipDstOff = 0;
+  /** TTL / hop limit of the innermost IP header. */
+  ipHopLimit = 0;
+  /** The innermost IP header is a fragment dissected without reassembly (only part of the payload is here). */
+  ipFragmented = false;
 
   constructor(session: Session = newSession(), wantColumns = true, capacity = 256) {
     this.session = session;
@@ -169,6 +173,7 @@ export class Packet {
     this.expert.length = 0;
     this.malformed = false;
     this.ipVersion = 0;
+    this.ipFragmented = false;
   }
 
   private grow(): void {
@@ -195,8 +200,27 @@ export class Packet {
     this.label.length = cap;
   }
 
-  /** Adds an item; returns its index (to use as a parent). */
+  /** Fields to keep in the tree (by id), or null to keep every field. */
+  private keep: Uint8Array | null = null;
+
+  /**
+   * Chooses which fields the tree keeps, as Wireshark primes its tree with the fields a filter or
+   * `-e` refers to: `null` keeps all (detail tree, JSON), an empty list keeps none (`-q`, one-line
+   * output, which need only the columns). Dissection itself is the same in every mode: every layer
+   * is decoded and every piece of state (reassembly, conversations, pairing) is updated.
+   */
+  selectFields(ids: readonly number[] | null): void {
+    if (ids === null) {
+      this.keep = null;
+      return;
+    }
+    this.keep = new Uint8Array(allFields().length + 1);
+    for (const id of ids) this.keep[id] = 1;
+  }
+
+  /** Adds an item; returns its index (to use as a parent), or -1 when the field is not kept. */
   add(fid: number, start: number, len: number, parent: number, num = 0, ref?: unknown): number {
+    if (this.keep !== null && this.keep[fid] !== 1) return -1;
     const i = this.n;
     if (i === this.fid.length) this.grow();
     this.fid[i] = fid;
@@ -226,7 +250,7 @@ export class Packet {
   }
 
   setLabel(item: number, text: string): void {
-    this.label[item] = text;
+    if (item >= 0) this.label[item] = text;
   }
 
   addExpert(item: number, severity: Severity, group: string, abbrev: string, message: string): void {

@@ -42,7 +42,8 @@ export function readCommand() {
         await dissectFile(
           file,
           {
-            columns: printing,
+            columns: printer.columns,
+            fields: printer.fields,
             twoPass: printing,
             count: o.c ?? 0,
             onInterface: (info) => {
