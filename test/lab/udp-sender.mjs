@@ -4,7 +4,7 @@
  * at a given rate, and prints a JSON line with what it sent and when (wall clock, ns).
  *
  *   node test/lab/udp-sender.mjs --dst 127.0.0.1 --port 9999 --count 1000 [--size 32] [--rate PPS]
- *        [--src-port P] [--family 4|6] [--via socket|inject] [--iface lo]
+ *        [--src-port P] [--family 4|6] [--via socket|inject] [--iface lo] [--src ADDR]
  *
  * `--via socket` (the default) sends through a UDP socket (Node's dgram). `--via inject` writes
  * whole Ethernet frames with wirelite's own libpcap binding (pcap_inject on `--iface`, loopback by
@@ -29,6 +29,7 @@ const { values } = parseArgs({
     family: { type: 'string', default: '4' },
     via: { type: 'string', default: 'socket' },
     iface: { type: 'string', default: 'lo' },
+    src: { type: 'string' },
   },
 });
 const dst = values.dst;
@@ -108,7 +109,7 @@ async function injectAll() {
   const { buildPacket } = await import(new URL('dist/dissectors/build.js', root).href);
   const frame = buildPacket([
     { proto: 'eth', src: '00:00:00:00:00:00', dst: '00:00:00:00:00:00' },
-    { proto: 'ip', src: dst, dst, ttl: 64 },
+    { proto: 'ip', src: values.src ?? dst, dst, ttl: 64 },
     { proto: 'udp', sport: Number(values['src-port']) || 40000, dport: port, checksum: 0 },
     { proto: 'data', bytes: new Uint8Array(size) },
   ]);

@@ -110,6 +110,10 @@ export interface SendOptions {
   size?: number;
   srcPort?: number;
   via?: 'socket' | 'inject';
+  /** Interface for `via: 'inject'` (default lo). */
+  iface?: string;
+  /** Source address of injected packets (default: dst). */
+  src?: string;
   /** Send from inside this namespace (its address must be the lab's). */
   ns?: string;
 }
@@ -121,6 +125,8 @@ export function send(o: SendOptions): Promise<Sent> {
   if (o.size) args.push('--size', String(o.size));
   if (o.srcPort) args.push('--src-port', String(o.srcPort));
   if (o.via) args.push('--via', o.via);
+  if (o.iface) args.push('--iface', o.iface);
+  if (o.src) args.push('--src', o.src);
   const [cmd, argv] = o.ns ? ['ip', ['netns', 'exec', o.ns, process.execPath, ...args]] : [process.execPath, args];
   return new Promise((res, rej) => {
     const p = spawn(cmd, argv, { cwd: root, env: { ...process.env, WIRELITE_LAB_NETNS: o.ns ? '1' : '' }, stdio: ['ignore', 'pipe', 'pipe'] });
