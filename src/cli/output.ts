@@ -1,3 +1,4 @@
+import { writeSync } from 'node:fs';
 /**
  * Output formats for dissected packets: tshark's one-line summary, the detail tree (-V), the hex
  * dump (-x), `-T fields` and JSON lines. Each is a thin function over a dissected Packet; none of
@@ -8,29 +9,38 @@ import { fieldById, fieldByName, FT } from '../dissectors/fields.js';
 import { absoluteTimeText, epochText, fieldJson, fieldText, itemLabel, rfc3339 } from '../dissectors/format.js';
 import { SEVERITY_NAMES, type Packet } from '../dissectors/packet.js';
 
-/** A buffered stdout writer: one write per ~64 KiB, not per line. */
+/**
+ * A buffered stdout writer: text is encoded straight into a 1 MiB buffer (no big intermediate
+ * strings to collect) and written with one system call when it fills.
+ */
 export class OutBuffer {
-  private parts: string[] = [];
-  private size = 0;
-  constructor(private readonly fd: number = 1, private readonly limit = 1 << 16) {}
+  private readonly buf: Buffer;
+  private pos = 0;
+  constructor(
+    private readonly fd: number = 1,
+    size = 1 << 20,
+  ) {
+    this.buf = Buffer.allocUnsafe(size);
+  }
   write(s: string): void {
-    this.parts.push(s);
-    this.size += s.length;
-    if (this.size >= this.limit) this.flush();
+    // A UTF-16 unit takes at most 3 bytes in UTF-8.
+    if (this.pos + s.length * 3 > this.buf.length) {
+      this.flush();
+      if (s.length * 3 > this.buf.length) {
+        writeAllSync(this.fd, Buffer.from(s, 'utf8'));
+        return;
+      }
+    }
+    this.pos += this.buf.write(s, this.pos, 'utf8');
   }
   flush(): void {
-    if (!this.parts.length) return;
-    const s = this.parts.join('');
-    this.parts = [];
-    this.size = 0;
-    writeAllSync(this.fd, s);
+    if (this.pos === 0) return;
+    writeAllSync(this.fd, this.buf.subarray(0, this.pos));
+    this.pos = 0;
   }
 }
 
-import { writeSync } from 'node:fs';
-
-function writeAllSync(fd: number, s: string): void {
-  const buf = Buffer.from(s, 'utf8');
+function writeAllSync(fd: number, buf: Buffer): void {
   let off = 0;
   while (off < buf.length) {
     try {
@@ -38,6 +48,7 @@ function writeAllSync(fd: number, s: string): void {
     } catch (e) {
       const err = e as NodeJS.ErrnoException;
       if (err.code === 'EAGAIN') continue;
+      // The reader went away (`| head`): stop quietly, as tshark does.
       if (err.code === 'EPIPE') process.exit(0);
       throw e;
     }

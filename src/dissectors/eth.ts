@@ -61,7 +61,7 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
     const srcText = formatMac(pkt.data, off + 6);
     const dstText = formatMac(pkt.data, off);
     pkt.setAddresses(srcText, dstText);
-    pkt.setLabel(top, `Ethernet II, Src: ${srcText}, Dst: ${dstText}`);
+    if (pkt.wantLabels) pkt.setLabel(top, `Ethernet II, Src: ${srcText}, Dst: ${dstText}`);
     pkt.setProtocol(type >= 0x0600 ? `0x${type.toString(16).padStart(4, '0')}` : 'LLC');
   }
   if (fcsLen && payloadEnd < end) pkt.add(F.fcs, payloadEnd, 4, top, u32(d, payloadEnd));

@@ -91,8 +91,11 @@ export function addFragment(
     p = { key, frags: [], total: -1, bytes: 0, firstSec: now, frames: [] };
     t.pending.set(key, p);
   }
-  if (offset + data.length > REASSEMBLY_LIMITS.maxDatagramSize) {
+  // A fragment past the largest datagram, or a datagram holding more than twice that in
+  // (overlapping, duplicated) fragments, is hostile or broken: give it up.
+  if (offset + data.length > REASSEMBLY_LIMITS.maxDatagramSize || p.bytes + data.length > 2 * REASSEMBLY_LIMITS.maxDatagramSize) {
     drop(t, p);
+    t.evicted++;
     return undefined;
   }
   while (t.bytes + data.length > REASSEMBLY_LIMITS.maxBytes && t.pending.size > 1) {

@@ -151,7 +151,9 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
     const st = formatIPv4(src);
     const dt = formatIPv4(dst);
     pkt.setAddresses(st, dt);
-    pkt.setLabel(top, `Internet Protocol Version 4, Src: ${st}, Dst: ${dt}`);
+  }
+  if (pkt.wantLabels) {
+    pkt.setLabel(top, `Internet Protocol Version 4, Src: ${formatIPv4(src)}, Dst: ${formatIPv4(dst)}`);
     pkt.setLabel(fl, `${ff & 0x8000 ? '1' : '0'}${df ? '1' : '0'}${mf ? '1' : '0'}. .... = Flags: 0x${ff >> 13}${df ? ", Don't fragment" : ''}${mf ? ', More fragments' : ''}`);
     pkt.setLabel(ds, `Differentiated Services Field: 0x${tos.toString(16).padStart(2, '0')} (DSCP: ${dscpShort(tos >> 2)}, ECN: ${ECN_SHORT[tos & 3]})`);
   }

@@ -203,6 +203,11 @@ export class Packet {
   /** Fields to keep in the tree (by id), or null to keep every field. */
   private keep: Uint8Array | null = null;
 
+  /** Whether tree labels are worth building: the whole tree is kept and texts are wanted (-V). */
+  get wantLabels(): boolean {
+    return this.keep === null && this.wantColumns;
+  }
+
   /**
    * Chooses which fields the tree keeps, as Wireshark primes its tree with the fields a filter or
    * `-e` refers to: `null` keeps all (detail tree, JSON), an empty list keeps none (`-q`, one-line

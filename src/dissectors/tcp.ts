@@ -86,6 +86,9 @@ export const F = defineFields({
   reused_ports: { abbrev: 'tcp.analysis.reused_ports', name: 'A new tcp session is started with the same ports as an earlier session in this trace', type: FT.NONE },
 });
 
+/** Shared empty list when option names are not collected (no per-packet allocation). */
+const NO_NAMES: string[] = [];
+
 const OPT_LIST_NAMES: Record<number, string> = {
   2: 'Maximum segment size', 3: 'Window scale', 4: 'SACK permitted', 5: 'SACK', 8: 'Timestamps', 34: 'TCP Fast Open',
   19: 'MD5 signature', 28: 'User Timeout', 29: 'TCP Authentication Option', 30: 'Multipath TCP',
@@ -126,20 +129,21 @@ function decodeOptions(pkt: Packet, off: number, end: number, parent: number, fl
   const d = pkt.data;
   const it = pkt.add(F.options, off, end - off, parent);
   const cols = pkt.wantColumns;
-  const names: string[] = [];
+  const labels = pkt.wantLabels;
+  const names: string[] = labels ? [] : NO_NAMES;
   let text = '';
   let ws = -1;
   let p = off;
   while (p < end) {
     const kind = d[p]!;
     if (kind === 0) {
-      if (cols) names.push('End of Option List (EOL)');
+      if (labels) names.push('End of Option List (EOL)');
       const o = pkt.add(F.opt_eol, p, 1, it);
       pkt.add(F.option_kind, p, 1, o, 0);
       break;
     }
     if (kind === 1) {
-      if (cols) names.push('No-Operation (NOP)');
+      if (labels) names.push('No-Operation (NOP)');
       const o = pkt.add(F.opt_nop, p, 1, it);
       pkt.add(F.option_kind, p, 1, o, 1);
       p++;
@@ -166,10 +170,8 @@ function decodeOptions(pkt: Packet, off: number, end: number, parent: number, fl
         if (l === 4) {
           const mss = u16(d, body);
           pkt.add(F.mss_val, body, 2, o, mss);
-          if (cols) {
-            text += ` MSS=${mss}`;
-            pkt.setLabel(o, `TCP Option - Maximum segment size: ${mss} bytes`);
-          }
+          if (cols) text += ` MSS=${mss}`;
+          if (labels) pkt.setLabel(o, `TCP Option - Maximum segment size: ${mss} bytes`);
         }
         break;
       }
@@ -182,10 +184,8 @@ function decodeOptions(pkt: Packet, off: number, end: number, parent: number, fl
           pkt.add(F.wscale_shift, body, 1, o, ws);
           const mult = 1 << Math.min(ws, 14);
           pkt.add(F.wscale_multiplier, body, 1, o, mult);
-          if (cols) {
-            text += ` WS=${mult}`;
-            pkt.setLabel(o, `TCP Option - Window scale: ${ws} (multiply by ${mult})`);
-          }
+          if (cols) text += ` WS=${mult}`;
+          if (labels) pkt.setLabel(o, `TCP Option - Window scale: ${ws} (multiply by ${mult})`);
         }
         break;
       }
@@ -223,10 +223,8 @@ function decodeOptions(pkt: Packet, off: number, end: number, parent: number, fl
           const tsecr = u32(d, body + 4);
           pkt.add(F.tsval, body, 4, o, tsval);
           pkt.add(F.tsecr, body + 4, 4, o, tsecr);
-          if (cols) {
-            text += ` TSval=${tsval} TSecr=${tsecr}`;
-            pkt.setLabel(o, `TCP Option - Timestamps: TSval ${tsval}, TSecr ${tsecr}`);
-          }
+          if (cols) text += ` TSval=${tsval} TSecr=${tsecr}`;
+          if (labels) pkt.setLabel(o, `TCP Option - Timestamps: TSval ${tsval}, TSecr ${tsecr}`);
         }
         break;
       }
@@ -262,7 +260,7 @@ function decodeOptions(pkt: Packet, off: number, end: number, parent: number, fl
             pkt.add(F.tfo_cookie, body + 2, l - 4, o);
             if (cols) text += ' TFO=C';
           }
-          if (cols) names.push('Experimental');
+          if (labels) names.push('Experimental');
         } else if (exid === 0xacc0 || exid === 0xacc1 || kind === 172 || kind === 174) {
           const order1 = exid === 0xacc1 || kind === 174;
           const start = exid >= 0 ? body + 2 : body;
@@ -273,8 +271,8 @@ function decodeOptions(pkt: Packet, off: number, end: number, parent: number, fl
             pkt.add(fids[k]!, start + 3 * k, 3, o, v);
             if (cols) text += ` ${names3[k]}=${v}`;
           }
-          if (cols) names.push(kind >= 253 ? 'Experimental' : 'Accurate ECN');
-        } else if (cols) names.push('Experimental');
+          if (labels) names.push(kind >= 253 ? 'Experimental' : 'Accurate ECN');
+        } else if (labels) names.push('Experimental');
         p += l;
         continue;
       }
@@ -310,10 +308,10 @@ function decodeOptions(pkt: Packet, off: number, end: number, parent: number, fl
         if (l > 2) pkt.add(F.opt_unknown_payload, body, l - 2, o);
       }
     }
-    if (cols) names.push(OPT_LIST_NAMES[kind] ?? `Unknown (0x${kind.toString(16).padStart(2, '0')})`);
+    if (labels) names.push(OPT_LIST_NAMES[kind] ?? `Unknown (0x${kind.toString(16).padStart(2, '0')})`);
     p += l;
   }
-  if (cols) pkt.setLabel(it, `Options: (${end - off} bytes)${names.length ? ', ' + names.join(', ') : ''}`);
+  if (labels) pkt.setLabel(it, `Options: (${end - off} bytes)${names.length ? ', ' + names.join(', ') : ''}`);
   void flags;
   return { wsShift: ws, text };
 }
@@ -396,7 +394,7 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
   const rsti = pkt.add(F.reset, off + 12, 2, fi, (flags >> 2) & 1);
   const syni = pkt.add(F.syn, off + 12, 2, fi, (flags >> 1) & 1);
   const fini = pkt.add(F.fin, off + 12, 2, fi, flags & 1);
-  if (cols) pkt.add(F.flags_str, off + 12, 2, fi, 0, flagsStr(flags));
+  if (fi >= 0) pkt.add(F.flags_str, off + 12, 2, fi, 0, flagsStr(flags));
   if (pkt.fence === 0) {
     if (flags & 0x02) {
       if (flags & 0x10) pkt.addExpert(syni, Severity.Chat, 'Sequence', 'tcp.connection.synack', `Connection establish acknowledge (SYN+ACK): server port ${sp}`);
@@ -442,9 +440,11 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
     pkt.len[top] = hlen;
     optText = decodeOptions(pkt, off + 20, off + hlen, top, flags, rev?.baseSet ? rev.base : undefined).text;
   }
-  if (cols) {
+  if (pkt.wantLabels) {
     pkt.setLabel(top, `Transmission Control Protocol, Src Port: ${sp}, Dst Port: ${dp}, Seq: ${rseq}${hasAck ? `, Ack: ${rack}` : ''}, Len: ${segLen}`);
-    pkt.setLabel(fi, `Flags: 0x${flags.toString(16).padStart(3, '0')} (${flagsText(flags).replace(/, /g, ', ')})`);
+    pkt.setLabel(fi, `Flags: 0x${flags.toString(16).padStart(3, '0')} (${flagsText(flags)})`);
+  }
+  if (cols) {
     const ace = !!conv?.conv.accEcn && !(flags & 0x02);
     let info = `${sp} → ${dp} [${flagsText(flags, ace)}] Seq=${rseq}`;
     if (hasAck) info += ` Ack=${rack}`;

@@ -65,7 +65,7 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
   } else {
     pkt.add(F.checksum_status, off + 6, 0, cki, 2);
   }
-  if (pkt.wantColumns) pkt.setLabel(top, `User Datagram Protocol, Src Port: ${sp}, Dst Port: ${dp}`);
+  if (pkt.wantLabels) pkt.setLabel(top, `User Datagram Protocol, Src Port: ${sp}, Dst Port: ${dp}`);
   if (pkt.wantColumns) pkt.setInfo(`${sp} → ${dp}${bad}` + (ulen >= 8 ? ` Len=${ulen - 8}` : ''));
   if (off + 8 < dEnd && pkt.fence === 0) pkt.add(F.payload, off + 8, dEnd - off - 8, top);
   if (off + 8 <= dEnd) dispatchPorts('udp.port', sp, dp, pkt, off + 8, dEnd, dRep, -1);
