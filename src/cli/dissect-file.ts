@@ -61,6 +61,9 @@ async function runPass(
   let tsDigits = 6;
   try {
     await readCapture(path, {
+      onFormat(format) {
+        session.interfaceIds = format.name === 'pcapng';
+      },
       onInterface(info: InterfaceInfo) {
         interfaces[info.id] = info;
         session.fcsLen[info.id] = info.fcsLen;

@@ -45,7 +45,7 @@ export function dissectFrame(pkt: Packet): void {
     ts.firstNsec = ts.prevNsec = f.tsNsec;
     ts.seen = true;
   }
-  pkt.add(F.interface_id, 0, 0, top, f.interfaceId);
+  if (pkt.session.interfaceIds) pkt.add(F.interface_id, 0, 0, top, f.interfaceId);
   if (f.direction !== Direction.Unknown) pkt.add(F.direction, 0, 0, top, f.direction === Direction.Inbound ? 1 : 0);
   pkt.add(F.encap, 0, 0, top, WTAP_ENCAP[f.linkType] ?? -1);
   if (f.hasTime) {

@@ -42,6 +42,8 @@ export interface Session {
   notes: Map<number, Map<string, number>>;
   /** What the first pass hands to the second (e.g. final TCP conversation state); kept by secondPass. */
   carry: Map<string, unknown>;
+  /** The file says which interface each packet came from (pcapng): frame.interface_id is shown. */
+  interfaceIds: boolean;
   /** FCS bytes per interface id (from the capture file's interface descriptions). */
   fcsLen: number[];
   /** Times of the first and previous frames (frame.time_relative / time_delta). */
@@ -49,7 +51,7 @@ export interface Session {
 }
 
 export function newSession(): Session {
-  return { state: new Map(), pass: 0, notes: new Map(), carry: new Map(), fcsLen: [], time: { firstSec: 0, firstNsec: 0, prevSec: 0, prevNsec: 0, seen: false } };
+  return { state: new Map(), pass: 0, notes: new Map(), carry: new Map(), interfaceIds: false, fcsLen: [], time: { firstSec: 0, firstNsec: 0, prevSec: 0, prevNsec: 0, seen: false } };
 }
 
 /** Starts the second pass: fresh state, notes kept. */

@@ -378,7 +378,7 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
   pkt.add(F.seq, off + 4, 4, top, rseq);
   pkt.add(F.seq_raw, off + 4, 4, top, seq);
   const nxt = segLen + (flags & 0x02 ? 1 : 0) + (flags & 0x01 ? 1 : 0);
-  if (nxt > 0) pkt.add(F.nxtseq, off, 0, top, (rseq + nxt) >>> 0);
+  pkt.add(F.nxtseq, off, 0, top, (rseq + nxt) >>> 0);
   // Wireshark 4.0 shows the field without the ACK flag too, then with the raw value.
   pkt.add(F.ack, off + 8, 4, top, hasAck ? rack : ackRaw);
   pkt.add(F.ack_raw, off + 8, 4, top, ackRaw);
