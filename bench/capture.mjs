@@ -178,6 +178,6 @@ if (liveRuns.length) {
   lines.push('| --- | ---: | ---: | ---: | ---: |');
   for (const r of liveRuns) lines.push(`| ${r.ok ? 'no loss' : '**loss**'} | ${r.rate ? fmt(r.rate) : 'as fast as possible'} | ${fmt(Math.round(r.actualRate))} | ${fmt(r.printed)} of ${fmt(r.sent)} | ${fmt(r.dropped)} |`);
   lines.push('');
-  lines.push(`Highest rate printed live without drops: ${best ? `${fmt(Math.round(best.rate || best.actualRate))} packets/s` : 'none of the rates tried'}.`);
+  lines.push(`Highest rate printed live without drops (as achieved by the sender): ${best ? `${fmt(Math.round(best.actualRate))} packets/s` : 'none of the rates tried'}.`);
 }
 console.log(lines.join('\n'));
