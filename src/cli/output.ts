@@ -167,7 +167,7 @@ export function summaryLine(pkt: Packet, t: TimeContext): string {
 }
 
 function protocolFallback(pkt: Packet): string {
-  const last = pkt.protocols[pkt.protocols.length - 1];
+  const last = pkt.protocols.last();
   return last ? last.toUpperCase() : 'UNKNOWN';
 }
 

@@ -6,7 +6,7 @@
 import { defineFields, FT, Base } from './fields.js';
 import { formatMac, u16, u32 } from './bytes.js';
 import { need, type Packet } from './packet.js';
-import { dispatch, register, selectorFor, type LayerSpec, type EmitContext } from './registry.js';
+import { dispatch, register, selectorFor, type LayerSpec, type EmitContext, dispatchEthertype } from './registry.js';
 import { parseMac } from './bytes.js';
 
 export const ETHERTYPES: Record<number, string> = {
@@ -73,7 +73,7 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
     return;
   }
   pkt.add(F.type, off + 12, 2, top, type);
-  dispatch('ethertype', type, pkt, off + 14, payloadEnd, rep - (end - payloadEnd), -1);
+  dispatchEthertype(type, pkt, off + 14, payloadEnd, rep - (end - payloadEnd), -1);
 }
 
 function emit(spec: LayerSpec, payload: Uint8Array, ctx: EmitContext): Uint8Array {

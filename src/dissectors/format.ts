@@ -6,7 +6,7 @@
 import type { Frame } from '../capture/frame.js';
 import { Base, fieldById, FT, type FieldDef } from './fields.js';
 import { formatIPv4, formatIPv6, formatMac, toHex } from './bytes.js';
-import type { Packet } from './packet.js';
+import { LayerList, type Packet } from './packet.js';
 
 function hexWidth(def: FieldDef): number {
   return Math.max(1, Math.ceil(def.bits / 4));
@@ -83,7 +83,7 @@ export function fieldText(pkt: Packet, i: number): string {
       return pkt.ref[i] instanceof Uint8Array ? formatIPv6(pkt.ref[i] as Uint8Array, 0) : formatIPv6(pkt.sources[pkt.src[i]!]!, pkt.start[i]!);
     case FT.STRING: {
       const r = pkt.ref[i];
-      return Array.isArray(r) ? r.join(':') : String(r ?? '');
+      return r instanceof LayerList ? r.join(':') : String(r ?? '');
     }
     case FT.RELATIVE_TIME:
       return relTimeText(v);

@@ -288,14 +288,7 @@ function decodeSnap(pkt: Packet, off: number, end: number, rep: number, top: num
  * through the ethertype dissector, so no `ethertype` layer appears in frame.protocols.
  */
 function dispatchEthertypeTable(pkt: Packet, type: number, off: number, end: number, rep: number): boolean {
-  const n = pkt.protocols.length;
-  const took = dispatch('ethertype', type, pkt, off, end, rep, -1);
-  const p = pkt.protocols;
-  if (p[n] === 'ethertype') {
-    for (let i = n; i < p.length - 1; i++) p[i] = p[i + 1]!;
-    p.length--;
-  }
-  return took;
+  return dispatch('ethertype', type, pkt, off, end, rep, -1);
 }
 
 function decodeBasicXid(pkt: Packet, off: number, end: number, rep: number): void {

@@ -85,6 +85,41 @@ export function annotation(pkt: Packet, frame: number, key: string): number | un
   return pkt.session.notes.get(frame)?.get(key);
 }
 
+/**
+ * The layers of a packet (`frame.protocols`), reused from packet to packet: clearing it keeps its
+ * storage (an array's `length = 0` would free and regrow it for every packet).
+ */
+export class LayerList {
+  private items: string[] = [];
+  length = 0;
+  push(name: string): void {
+    this.items[this.length++] = name;
+  }
+  at(i: number): string | undefined {
+    return i >= 0 && i < this.length ? this.items[i] : undefined;
+  }
+  last(): string | undefined {
+    return this.at(this.length - 1);
+  }
+  /** Removes the layer at index `i` (the lookups that Wireshark does without a layer). */
+  removeAt(i: number): void {
+    if (i < 0 || i >= this.length) return;
+    for (let k = i; k < this.length - 1; k++) this.items[k] = this.items[k + 1]!;
+    this.length--;
+  }
+  clear(): void {
+    this.length = 0;
+  }
+  join(sep: string): string {
+    let s = '';
+    for (let i = 0; i < this.length; i++) s += i ? sep + this.items[i] : this.items[i];
+    return s;
+  }
+  toArray(): string[] {
+    return this.items.slice(0, this.length);
+  }
+}
+
 export class Packet {
   frame!: Frame;
   session: Session;
@@ -119,7 +154,7 @@ export class Packet {
   hidden: Uint8Array;
 
   // --- summary
-  protocols: string[] = [];
+  protocols = new LayerList();
   colProtocol = '';
   colInfo = '';
   colSrc = '';
@@ -159,20 +194,23 @@ export class Packet {
   reset(frame: Frame): void {
     this.frame = frame;
     this.n = 0;
-    this.sources.length = 0;
-    this.sourceNames.length = 0;
-    this.sources.push(frame.data);
-    this.sourceNames.push('Frame');
+    // Truncate only when reassembly added sources: `length = 0` would free and regrow the arrays.
+    if (this.sources.length !== 1) {
+      this.sources.length = 1;
+      this.sourceNames.length = 1;
+    }
+    this.sources[0] = frame.data;
+    this.sourceNames[0] = 'Frame';
     this.cur = 0;
     this.data = frame.data;
     this.viewCache = undefined;
-    this.protocols.length = 0;
+    this.protocols.clear();
     this.colProtocol = '';
     this.colInfo = '';
     this.colSrc = '';
     this.colDst = '';
     this.fence = 0;
-    this.expert.length = 0;
+    if (this.expert.length) this.expert = [];
     this.malformed = false;
     this.ipVersion = 0;
     this.ipFragmented = false;

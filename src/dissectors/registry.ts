@@ -114,8 +114,6 @@ export function callDissector(d: Dissector, pkt: Packet, off: number, end: numbe
 /** Looks a value up in a table; dissects as `data` when nothing matches. Returns true if a dissector took it. */
 export function dispatch(tableName: string, value: number, pkt: Packet, off: number, end: number, rep: number, parent: number): boolean {
   const t = tables.get(tableName);
-  // Wireshark's ethertype table is itself a (tree-less) dissector: it shows in frame.protocols.
-  if (tableName === 'ethertype') pkt.protocols.push('ethertype');
   const d = t?.byValue.get(value);
   if (d) {
     callDissector(d, pkt, off, end, rep, parent);
@@ -124,6 +122,16 @@ export function dispatch(tableName: string, value: number, pkt: Packet, off: num
   if (t && t.heuristics.length && tryHeuristics(t, pkt, off, end, rep, parent)) return true;
   dissectData(pkt, off, end, rep, parent);
   return false;
+}
+
+/**
+ * Dispatch through Wireshark's `ethertype` dissector, which is itself a (tree-less) layer in
+ * frame.protocols (`eth:ethertype:ip`). Dissectors that look the table up directly (SNAP, NULL)
+ * call `dispatch('ethertype', ...)` instead.
+ */
+export function dispatchEthertype(type: number, pkt: Packet, off: number, end: number, rep: number, parent: number): boolean {
+  pkt.protocols.push('ethertype');
+  return dispatch('ethertype', type, pkt, off, end, rep, parent);
 }
 
 /** Port dispatch as Wireshark does it: lower port first, then the higher, then heuristics, then data. */

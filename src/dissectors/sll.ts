@@ -17,7 +17,7 @@
 import { defineFields, FT, Base } from './fields.js';
 import { formatIPv4At, formatMac, parseMac, u16, u32 } from './bytes.js';
 import { need, type Packet } from './packet.js';
-import { callDissector, dispatch, dissectorByName, register, selectorFor, type EmitContext, type LayerSpec } from './registry.js';
+import { callDissector, dispatch, dissectorByName, register, selectorFor, type EmitContext, type LayerSpec, dispatchEthertype } from './registry.js';
 import { ETHERTYPES } from './eth.js';
 import { ARPHRD } from './arp.js';
 
@@ -100,7 +100,7 @@ function dispatchPayload(pkt: Packet, proto: number, hatype: number, off: number
     if (d) callDissector(d, pkt, off, end, rep, -1);
     return;
   }
-  if (!dispatch('ethertype', proto, pkt, off, end, rep, -1) && pkt.wantColumns) {
+  if (!dispatchEthertype(proto, pkt, off, end, rep, -1) && pkt.wantColumns) {
     pkt.setProtocol(`0x${proto.toString(16).padStart(4, '0')}`);
   }
 }

@@ -12,7 +12,7 @@
 import { defineFields, FT, Base } from './fields.js';
 import { u16 } from './bytes.js';
 import { need, Severity, type Packet } from './packet.js';
-import { dispatch, dissectData, register, selectorFor, type EmitContext, type LayerSpec } from './registry.js';
+import { dispatch, dissectData, register, selectorFor, type EmitContext, type LayerSpec, dispatchEthertype as viaEthertype } from './registry.js';
 import { ETHERTYPES } from './eth.js';
 
 /** IEEE 802.1Q-2014 Table I-2 traffic type names (Wireshark's default). */
@@ -50,7 +50,7 @@ function hex4(v: number): string {
 
 /** Dispatches the payload after a tag on its Ethertype; unknown types show the type as Protocol. */
 function dispatchEthertype(pkt: Packet, type: number, off: number, end: number, rep: number): void {
-  if (!dispatch('ethertype', type, pkt, off, end, rep, -1) && pkt.wantColumns) pkt.setProtocol(hex4(type));
+  if (!viaEthertype(type, pkt, off, end, rep, -1) && pkt.wantColumns) pkt.setProtocol(hex4(type));
 }
 
 function decodeVlan(pkt: Packet, off: number, end: number, rep: number, parent: number): void {

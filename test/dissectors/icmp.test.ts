@@ -213,7 +213,7 @@ describe('ICMP echo', () => {
     expect(has(pkt, 'icmp.data_time')).toBe(true);
     expect(num(pkt, 'icmp.data_time_relative')).toBeCloseTo(0.000036, 9);
     expect(num(pkt, 'data.len')).toBe(48);
-    expect(pkt.protocols.slice(-2)).toEqual(['icmp', 'data']);
+    expect(pkt.protocols.toArray().slice(-2)).toEqual(['icmp', 'data']);
     noException(pkt);
     rangesInside(pkt);
   });

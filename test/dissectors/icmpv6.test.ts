@@ -238,7 +238,7 @@ describe('ICMPv6 echo', () => {
     expect(num(pkt, 'icmpv6.echo.identifier')).toBe(1);
     expect(num(pkt, 'icmpv6.echo.sequence_number')).toBe(3);
     expect(num(pkt, 'data.len')).toBe(32);
-    expect(pkt.protocols.slice(-3)).toEqual(['ipv6', 'icmpv6', 'data']);
+    expect(pkt.protocols.toArray().slice(-3)).toEqual(['ipv6', 'icmpv6', 'data']);
     noException(pkt);
     rangesInside(pkt);
   });
@@ -313,7 +313,7 @@ describe('ICMPv6 errors', () => {
   it('destination unreachable quoting a packet with a hop-by-hop header', () => {
     const pkt = dissect(UNREACH_HOPOPTS);
     expect(pkt.colInfo).toBe('Destination Unreachable (no route to destination)');
-    expect(pkt.protocols.slice(-5)).toEqual(['icmpv6', 'ipv6', 'ipv6.hopopts', 'udp', 'data']);
+    expect(pkt.protocols.toArray().slice(-5)).toEqual(['icmpv6', 'ipv6', 'ipv6.hopopts', 'udp', 'data']);
     // As in tshark: the quoted IPv6 and its UDP hang under ICMPv6, UDP's payload at the top.
     const icmp = pkt.find(id('icmpv6'));
     expect(pkt.parent[pkt.find(id('udp'))]).toBe(icmp);

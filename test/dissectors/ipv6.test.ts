@@ -201,7 +201,7 @@ describe('IPv6 header', () => {
     expect(num(pkt, 'ipv6.routing.segleft')).toBe(1);
     expect(addrs(pkt, 'ipv6.routing.src.addr')).toEqual(['2200::210:2:0:0:4']);
     expect(experts(pkt)).toContain('Routing header type is deprecated');
-    expect(pkt.protocols).toContain('ipv6.routing');
+    expect(pkt.protocols.toArray()).toContain('ipv6.routing');
     expect(num(pkt, 'udp.srcport')).toBe(5645);
     expect(pkt.colProtocol).toBe('UDP');
     expect(pkt.colInfo).toBe('5645 → 5642 Len=0');
@@ -258,7 +258,7 @@ describe('IPv6 header', () => {
 
 /** The innermost layers (frame.protocols), without the link layer the test does not care about. */
 function lastProtocols(pkt: Packet, n: number): string[] {
-  return pkt.protocols.slice(-n);
+  return pkt.protocols.toArray().slice(-n);
 }
 
 describe('IPv6 fragments', () => {

@@ -45,7 +45,7 @@ describe('NULL (link type 0)', () => {
     noException(pkt);
     expect(vals(pkt, 'null.family')).toEqual(['2']);
     expect(vals(pkt, 'null.type')).toEqual([]);
-    expect(pkt.protocols.slice(0, 3).join(':')).toBe('null:ip:tcp');
+    expect(pkt.protocols.toArray().slice(0, 3).join(':')).toBe('null:ip:tcp');
     expect(pkt.colProtocol).toBe('TCP');
     expect(vals(pkt, 'tcp.dstport')).toEqual(['8400']);
   });
@@ -87,7 +87,7 @@ describe('NULL (link type 0)', () => {
     for (const h of ['18000000', '1c000000', '1e000000', '0000001e']) {
       const pkt = dissect(hex(`${h} ${v6}`), 0);
       noException(pkt);
-      expect(pkt.protocols[1]).toBe('ipv6');
+      expect(pkt.protocols.at(1)).toBe('ipv6');
       expect(vals(pkt, 'ipv6.src')).toEqual(['fe80::1']);
     }
   });

@@ -53,7 +53,7 @@ describe('raw IP', () => {
     // raw:ipv6:icmpv6	ICMPv6	Echo (ping) request id=0x0000, seq=0, hop limit=255
     const pkt = dissect(hex(ICMPV6_ECHO));
     noException(pkt);
-    expect(pkt.protocols.slice(0, 2).join(':')).toBe('raw:ipv6');
+    expect(pkt.protocols.toArray().slice(0, 2).join(':')).toBe('raw:ipv6');
     expect(vals(pkt, 'ipv6.dst')).toEqual(['fe80::2']);
   });
 
@@ -62,7 +62,7 @@ describe('raw IP', () => {
     for (const lt of [12, 14]) {
       const pkt = dissect(hex(ICMP_ECHO), lt);
       noException(pkt);
-      expect(pkt.protocols.slice(0, 2).join(':')).toBe('raw:ip');
+      expect(pkt.protocols.toArray().slice(0, 2).join(':')).toBe('raw:ip');
     }
   });
 
@@ -70,7 +70,7 @@ describe('raw IP', () => {
     // raw:ip:icmp	ICMP	Echo (ping) request  id=0x0000, seq=0/0, ttl=64
     const pkt = dissect(hex(`00000000000000000000 ${ICMP_ECHO}`));
     noException(pkt);
-    expect(pkt.protocols.slice(0, 2).join(':')).toBe('raw:ip');
+    expect(pkt.protocols.toArray().slice(0, 2).join(':')).toBe('raw:ip');
     expect(vals(pkt, 'ip.dst')).toEqual(['10.0.0.2']);
   });
 

@@ -48,7 +48,7 @@ describe('SLL v1 (link type 113)', () => {
     expect(vals(pkt, 'sll.unused')).toEqual(['f67f']);
     expect(vals(pkt, 'sll.etype')).toEqual(['0x86dd']);
     expect(vals(pkt, 'sll.ifindex')).toEqual([]);
-    expect(pkt.protocols.slice(0, 3).join(':')).toBe('sll:ethertype:ipv6');
+    expect(pkt.protocols.toArray().slice(0, 3).join(':')).toBe('sll:ethertype:ipv6');
     expect(pkt.label[pkt.find(fieldByName('sll')!.id)]).toBe('Linux cooked capture v1');
   });
 
@@ -108,7 +108,7 @@ describe('SLL v1 (link type 113)', () => {
     const ip = dissect(hex(`0000 030a 0000 0000000000000000 0800 ${ICMP_ECHO}`), 113);
     expect(vals(ip, 'sll.gretype')).toEqual(['0x0800']);
     expect(vals(ip, 'sll.etype')).toEqual([]);
-    expect(ip.protocols.slice(0, 2).join(':')).toBe('sll:ip');
+    expect(ip.protocols.toArray().slice(0, 2).join(':')).toBe('sll:ip');
     // sll	sll.gretype=0x1234	SLL	Unicast to us   (nothing takes it, not even data)
     const other = dissect(hex(`0000 030a 0000 0000000000000000 1234 ${ICMP_ECHO}`), 113);
     expect(other.protocols.join(':')).toBe('sll');
@@ -138,7 +138,7 @@ describe('SLL v2 (link type 276)', () => {
     expect(vals(pkt, 'sll.halen')).toEqual(['6']);
     expect(vals(pkt, 'sll.src.eth')).toEqual(['d2:cf:c2:50:15:ea']);
     expect(vals(pkt, 'sll.unused')).toEqual(['0000']);
-    expect(pkt.protocols.slice(0, 4).join(':')).toBe('sll:ethertype:ip:tcp');
+    expect(pkt.protocols.toArray().slice(0, 4).join(':')).toBe('sll:ethertype:ip:tcp');
     expect(pkt.colSrc).toBe('7.249.151.114');
     expect(pkt.colProtocol).toBe('TCP');
     expect(pkt.label[pkt.find(fieldByName('sll')!.id)]).toBe('Linux cooked capture v2');
