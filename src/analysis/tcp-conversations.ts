@@ -32,6 +32,8 @@ export interface TcpDirection {
 
 export interface TcpConversation {
   stream: number;
+  /** Whether direction 0 (the first packet's sender) is the reverse of the canonical key order. */
+  firstReversed: boolean;
   /** Direction 0 is the side that sent the first packet seen. */
   dirs: [TcpDirection, TcpDirection];
   firstFrame: number;
@@ -54,10 +56,13 @@ export interface TcpConvTable {
   finals?: TcpConversation[];
   /** First pass: every conversation by stream, handed to the second pass. */
   all?: TcpConversation[];
+  /** Results of the last lookup (kept here so a lookup allocates nothing). */
+  dir: number;
+  reusedPorts: boolean;
 }
 
 export function newConvTable(): TcpConvTable {
-  return { byKey: new Map(), nextStream: 0, evicted: 0 };
+  return { byKey: new Map(), nextStream: 0, evicted: 0, dir: 0, reusedPorts: false };
 }
 
 function newDir(): TcpDirection {
@@ -72,44 +77,34 @@ export interface TcpSegmentInfo {
   wsOpt: number;
 }
 
-export interface ConvLookup {
-  conv: TcpConversation;
-  /** 0 or 1: the direction of this segment. */
-  dir: number;
-  reusedPorts: boolean;
-}
-
 const SYN = 0x02;
 const ACK = 0x10;
 
-/** Finds the conversation of a segment without creating or changing anything (ICMP error quotes). */
-export function findConversation(t: TcpConvTable, fwdKey: string, revKey: string): ConvLookup | undefined {
-  let conv = t.byKey.get(fwdKey);
-  if (conv) return { conv, dir: 0, reusedPorts: false };
-  conv = t.byKey.get(revKey);
-  return conv ? { conv, dir: 1, reusedPorts: false } : undefined;
+/**
+ * Finds the conversation of a segment without creating or changing anything (ICMP error quotes).
+ * `key` is the canonical 4-tuple key, `reversed` whether this segment goes against its order.
+ * Sets `t.dir`.
+ */
+export function findConversation(t: TcpConvTable, key: string, reversed: boolean): TcpConversation | undefined {
+  const conv = t.byKey.get(key);
+  if (conv) t.dir = reversed === conv.firstReversed ? 0 : 1;
+  return conv;
 }
 
 /**
  * Finds or creates the conversation of a segment and updates the base sequence numbers and
  * window-scale knowledge (packet-tcp.c: conversation lookup, port reuse, tcp_analyze_sequence_number's
- * base_seq, pdu_store_window_scale_option and verify_tcp_window_scaling). `fwdKey` identifies
- * src->dst, `revKey` dst->src.
+ * base_seq, pdu_store_window_scale_option and verify_tcp_window_scaling). `key` is the canonical
+ * 4-tuple key and `reversed` says whether this segment goes against its order. Sets `t.dir` (the
+ * segment's direction in the conversation) and `t.reusedPorts`.
  */
-export function trackSegment(t: TcpConvTable, fwdKey: string, revKey: string, seg: TcpSegmentInfo, frame: number, sec: number): ConvLookup {
-  let conv = t.byKey.get(fwdKey);
-  let key = fwdKey;
-  let dir = 0;
-  if (!conv) {
-    conv = t.byKey.get(revKey);
-    key = revKey;
-    dir = 1;
-  }
+export function trackSegment(t: TcpConvTable, key: string, reversed: boolean, seq: number, ack: number, flags: number, wsOpt: number, frame: number, sec: number): TcpConversation {
+  let conv = t.byKey.get(key);
+  let dir = conv ? (reversed === conv.firstReversed ? 0 : 1) : 0;
   let reused = false;
-  const synOnly = (seg.flags & (SYN | ACK)) === SYN;
-  if (conv && synOnly) {
+  if (conv && (flags & (SYN | ACK)) === SYN) {
     const d = conv.dirs[dir]!;
-    if (d.baseSet && d.base !== seg.seq) {
+    if (d.baseSet && d.base !== seq) {
       // Port reuse: a new connection (a new stream) on the same 4-tuple.
       t.byKey.delete(key);
       conv = undefined;
@@ -122,44 +117,46 @@ export function trackSegment(t: TcpConvTable, fwdKey: string, revKey: string, se
       t.byKey.delete(oldest);
       t.evicted++;
     }
-    conv = { stream: t.nextStream++, dirs: [newDir(), newDir()], firstFrame: frame, lastSec: sec };
-    t.byKey.set(fwdKey, conv);
+    conv = { stream: t.nextStream++, firstReversed: reversed, dirs: [newDir(), newDir()], firstFrame: frame, lastSec: sec };
+    t.byKey.set(key, conv);
     t.all?.push(conv);
     dir = 0;
   }
   conv.lastSec = sec;
   const fwd = conv.dirs[dir]!;
   const rev = conv.dirs[1 - dir]!;
-  if ((seg.flags & (SYN | ACK)) === (SYN | ACK) && fwd.baseSet && fwd.base !== seg.seq) {
+  if ((flags & (SYN | ACK)) === (SYN | ACK) && fwd.baseSet && fwd.base !== seq) {
     // A SYN/ACK with another ISN on a known conversation: ports reused, the side starts afresh.
     reused = true;
-    fwd.base = seg.seq;
+    fwd.base = seq;
   }
   if (!fwd.baseSet) {
-    fwd.base = seg.flags & SYN ? seg.seq : (seg.seq - 1) >>> 0;
+    fwd.base = flags & SYN ? seq : (seq - 1) >>> 0;
     fwd.baseSet = true;
   }
-  if (!rev.baseSet && seg.flags & ACK) {
-    rev.base = (seg.ack - 1) >>> 0;
+  if (!rev.baseSet && flags & ACK) {
+    rev.base = (ack - 1) >>> 0;
     rev.baseSet = true;
   }
-  if (seg.wsOpt >= 0) fwd.wscale = Math.min(seg.wsOpt, 14);
-  if ((seg.flags & (SYN | ACK)) === SYN) conv.accEcnSyn = (seg.flags & 0x1c0) === 0x1c0;
-  else if ((seg.flags & (SYN | ACK)) === (SYN | ACK) && conv.accEcnSyn) {
-    const e = seg.flags & 0x1c0;
+  if (wsOpt >= 0) fwd.wscale = Math.min(wsOpt, 14);
+  if ((flags & (SYN | ACK)) === SYN) conv.accEcnSyn = (flags & 0x1c0) === 0x1c0;
+  else if ((flags & (SYN | ACK)) === (SYN | ACK) && conv.accEcnSyn) {
+    const e = flags & 0x1c0;
     conv.accEcn = e !== 0 && e !== 0x40;
   }
-  if (seg.flags & SYN) {
+  if (flags & SYN) {
     fwd.sawSyn = true;
     if (fwd.wscale === -1) {
       // This SYN (or SYN/ACK) has no window-scale option: neither side scales.
       fwd.wscale = -2;
       rev.wscale = -2;
-    } else if (seg.flags & ACK && rev.wscale === -2) {
+    } else if (flags & ACK && rev.wscale === -2) {
       fwd.wscale = -2;
     }
   }
-  return { conv, dir, reusedPorts: reused };
+  t.dir = dir;
+  t.reusedPorts = reused;
+  return conv;
 }
 
 /** The state to read relative numbers and scaling from: pass-1 finals in a second pass. */

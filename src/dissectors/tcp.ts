@@ -10,7 +10,7 @@ import { need, sessionState, Severity, type Packet } from './packet.js';
 import { dispatchPorts, register, type EmitContext, type LayerSpec } from './registry.js';
 import { prefs } from './prefs.js';
 import { pseudoHeaderSum, pseudoHeaderSumFromSpec } from './checksum.js';
-import { effective, findConversation, newConvTable, trackSegment, windowShift, type TcpConvTable } from '../analysis/tcp-conversations.js';
+import { effective, findConversation, newConvTable, trackSegment, windowShift, type TcpConvTable, type TcpConversation } from '../analysis/tcp-conversations.js';
 
 const OPT_KINDS: Record<number, string> = {
   0: 'End of Option List (EOL)', 1: 'No-Operation (NOP)', 2: 'Maximum Segment Size', 3: 'Window Scale', 4: 'SACK Permitted',
@@ -119,13 +119,8 @@ function flagsStr(flags: number): string {
   return s;
 }
 
-interface OptInfo {
-  wsShift: number;
-  text: string;
-}
-
 /** Decodes the options; returns the window-scale shift (or -1) and the Info text. */
-function decodeOptions(pkt: Packet, off: number, end: number, parent: number, flags: number, revBase: number | undefined): OptInfo {
+function decodeOptions(pkt: Packet, off: number, end: number, parent: number, flags: number, revBase: number | undefined): string {
   const d = pkt.data;
   const it = pkt.add(F.options, off, end - off, parent);
   const cols = pkt.wantColumns;
@@ -313,22 +308,38 @@ function decodeOptions(pkt: Packet, off: number, end: number, parent: number, fl
   }
   if (labels) pkt.setLabel(it, `Options: (${end - off} bytes)${names.length ? ', ' + names.join(', ') : ''}`);
   void flags;
-  return { wsShift: ws, text };
+  return text;
 }
 
-/** A conversation key: addresses and ports packed into 16-bit char codes (no number formatting). */
-function convKeyPart(pkt: Packet, srcFirst: boolean, sp: number, dp: number): string {
+/** Set by convKey: whether the segment goes against the canonical order of its key. */
+let keyReversed = false;
+
+/**
+ * The canonical conversation key of a segment: both endpoints (address, port) packed into 16-bit
+ * char codes, the smaller endpoint first (one key per conversation, one lookup per segment).
+ */
+function convKey(pkt: Packet, sp: number, dp: number): string {
   const h = pkt.ipHdr;
-  const a = srcFirst ? pkt.ipSrcOff : pkt.ipDstOff;
-  const b = srcFirst ? pkt.ipDstOff : pkt.ipSrcOff;
+  const a = pkt.ipSrcOff;
+  const b = pkt.ipDstOff;
   if (pkt.ipVersion === 4) {
-    return String.fromCharCode(u16(h, a), u16(h, a + 2), sp, u16(h, b), u16(h, b + 2), dp);
+    const s1 = u16(h, a);
+    const s2 = u16(h, a + 2);
+    const d1 = u16(h, b);
+    const d2 = u16(h, b + 2);
+    keyReversed = s1 > d1 || (s1 === d1 && (s2 > d2 || (s2 === d2 && sp > dp)));
+    return keyReversed ? String.fromCharCode(d1, d2, dp, s1, s2, sp) : String.fromCharCode(s1, s2, sp, d1, d2, dp);
   }
+  let cmp = 0;
+  for (let i = 0; i < 16 && cmp === 0; i++) cmp = h[a + i]! - h[b + i]!;
+  keyReversed = cmp > 0 || (cmp === 0 && sp > dp);
+  const first = keyReversed ? b : a;
+  const second = keyReversed ? a : b;
   let s = '';
-  for (let i = 0; i < 16; i += 2) s += String.fromCharCode(u16(h, a + i));
-  s += String.fromCharCode(sp);
-  for (let i = 0; i < 16; i += 2) s += String.fromCharCode(u16(h, b + i));
-  return s + String.fromCharCode(dp);
+  for (let i = 0; i < 16; i += 2) s += String.fromCharCode(u16(h, first + i));
+  s += String.fromCharCode(keyReversed ? dp : sp);
+  for (let i = 0; i < 16; i += 2) s += String.fromCharCode(u16(h, second + i));
+  return s + String.fromCharCode(keyReversed ? sp : dp);
 }
 
 function decode(pkt: Packet, off: number, end: number, rep: number, parent: number): void {
@@ -359,20 +370,26 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
   pkt.hidden[pkt.add(F.port, off + 2, 2, top, dp)] = 1;
 
   // Conversation (not inside ICMP error quotes).
-  let conv: ReturnType<typeof trackSegment> | undefined;
+  let conv: TcpConversation | undefined;
+  let dir = 0;
+  let reusedPorts = false;
   let wsOpt = -1;
   if (pkt.fence === 0 && pkt.ipVersion !== 0 && hlen >= 20) {
     // Pre-scan the window-scale option (needed before the options are shown).
     if (hlen > 20) wsOpt = scanWscale(d, off + 20, Math.min(off + hlen, end));
-    conv = trackSegment(convTable(pkt), convKeyPart(pkt, true, sp, dp), convKeyPart(pkt, false, dp, sp), { seq, ack: ackRaw, flags, wsOpt }, pkt.frame.number, pkt.frame.tsSec);
+    const t = convTable(pkt);
+    const key = convKey(pkt, sp, dp);
+    conv = trackSegment(t, key, keyReversed, seq, ackRaw, flags, wsOpt, pkt.frame.number, pkt.frame.tsSec);
+    dir = t.dir;
+    reusedPorts = t.reusedPorts;
   }
-  const state = conv ? effective(convTable(pkt), conv.conv) : undefined;
-  const fwd = state?.dirs[conv!.dir];
-  const rev = state?.dirs[1 - conv!.dir];
+  const state = conv ? effective(convTable(pkt), conv) : undefined;
+  const fwd = state?.dirs[dir];
+  const rev = state?.dirs[1 - dir];
   const rseq = fwd ? (seq - fwd.base) >>> 0 : seq;
   const hasAck = (flags & 0x10) !== 0;
   const rack = rev && rev.baseSet ? (ackRaw - rev.base) >>> 0 : ackRaw;
-  if (conv) pkt.add(F.stream, off, 0, top, conv.conv.stream);
+  if (conv) pkt.add(F.stream, off, 0, top, conv.stream);
   const lenItem = pkt.add(F.len, off, 0, top, segLen);
   void lenItem;
   pkt.add(F.seq, off + 4, 4, top, rseq);
@@ -407,7 +424,7 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
   let wsize = win;
   let factor = -1;
   if (conv && !(flags & 0x02)) {
-    factor = windowShift(state!, conv.dir);
+    factor = windowShift(state!, dir);
     if (factor >= 0) wsize = win * (1 << factor);
   }
   pkt.add(F.window_size, off + 14, 2, top, wsize);
@@ -424,7 +441,7 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
     }
   } else pkt.add(F.checksum_status, off + 16, 0, cki, 2);
   pkt.add(F.urgent_pointer, off + 18, 2, top, urp);
-  if (conv?.reusedPorts) pkt.addExpert(pkt.add(F.reused_ports, off, 0, top), Severity.Note, 'Sequence', 'tcp.analysis.reused_ports', 'A new tcp session is started with the same ports as an earlier session in this trace');
+  if (reusedPorts) pkt.addExpert(pkt.add(F.reused_ports, off, 0, top), Severity.Note, 'Sequence', 'tcp.analysis.reused_ports', 'A new tcp session is started with the same ports as an earlier session in this trace');
 
   if (hlen < 20) {
     pkt.addExpert(hi, Severity.Error, 'Malformed', 'tcp.hdr_len.bogus', `Bogus TCP header length (${hlen}, must be at least 20)`);
@@ -438,14 +455,14 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
       return;
     }
     pkt.len[top] = hlen;
-    optText = decodeOptions(pkt, off + 20, off + hlen, top, flags, rev?.baseSet ? rev.base : undefined).text;
+    optText = decodeOptions(pkt, off + 20, off + hlen, top, flags, rev?.baseSet ? rev.base : undefined);
   }
   if (pkt.wantLabels) {
     pkt.setLabel(top, `Transmission Control Protocol, Src Port: ${sp}, Dst Port: ${dp}, Seq: ${rseq}${hasAck ? `, Ack: ${rack}` : ''}, Len: ${segLen}`);
     pkt.setLabel(fi, `Flags: 0x${flags.toString(16).padStart(3, '0')} (${flagsText(flags)})`);
   }
   if (cols) {
-    const ace = !!conv?.conv.accEcn && !(flags & 0x02);
+    const ace = !!conv?.accEcn && !(flags & 0x02);
     let info = `${sp} → ${dp} [${flagsText(flags, ace)}] Seq=${rseq}`;
     if (hasAck) info += ` Ack=${rack}`;
     info += ` Win=${wsize}`;
@@ -470,8 +487,8 @@ function decodeQuoted(pkt: Packet, off: number, end: number, top: number): void 
   pkt.add(F.srcport, off, 2, top, sp);
   pkt.add(F.dstport, off + 2, 2, top, dp);
   if (end - off >= 20 && pkt.ipVersion !== 0) {
-    const c = findConversation(convTable(pkt), convKeyPart(pkt, true, sp, dp), convKeyPart(pkt, false, dp, sp));
-    if (c) pkt.add(F.stream, off, 0, top, c.conv.stream);
+    const c = findConversation(convTable(pkt), convKey(pkt, sp, dp), keyReversed);
+    if (c) pkt.add(F.stream, off, 0, top, c.stream);
   }
   if (end - off >= 8) pkt.add(F.seq, off + 4, 4, top, u32(d, off + 4));
   if (end - off < 20) return;
