@@ -3,6 +3,7 @@
  */
 import { Command, CommanderError } from '@commander-js/extra-typings';
 import { readCommand } from './commands/read.js';
+import { fieldsCommand } from './commands/fields.js';
 import { captureCommand } from './commands/capture.js';
 import { interfacesCommand } from './commands/interfaces.js';
 import { EXIT, UsageError } from './errors.js';
@@ -16,6 +17,7 @@ const program = new Command('wirelite')
   .exitOverride();
 
 program.addCommand(readCommand().exitOverride());
+program.addCommand(fieldsCommand().exitOverride());
 program.addCommand(captureCommand().exitOverride());
 program.addCommand(interfacesCommand().exitOverride());
 

@@ -154,3 +154,15 @@ describe('wirelite read', () => {
     expect(notCapture.err).toMatch(/not a pcap or pcapng file/);
   });
 });
+
+describe('wirelite fields', () => {
+  it('lists field names with their types, filtered by prefix', () => {
+    const r = wl(['fields', 'ip.']);
+    expect(r.code).toBe(0);
+    const lines = r.out.trim().split('\n');
+    expect(lines).toContain('ip.src\tSource Address\tFT_IPv4\tBASE_NONE');
+    expect(lines.every((l) => l.startsWith('ip.'))).toBe(true);
+    const json = wl(['fields', 'tcp.flags.syn', '--json']).out.trim().split('\n').map((l) => JSON.parse(l));
+    expect(json).toEqual([{ name: 'tcp.flags.syn', label: 'Syn', type: 'FT_BOOLEAN', base: 'BASE_NONE', generated: false }]);
+  });
+});
