@@ -111,7 +111,9 @@ export function captureCommand() {
     let files: CaptureFiles | undefined;
     let captured = 0;
     const session = newSession();
-    const pkt = new Packet(session, printing);
+    // Build only what the output reads, as read does (columns for one-line, -e fields, all for -V/JSON).
+    const pkt = new Packet(session, printer.columns);
+    pkt.selectFields(printer.fields);
 
     const onFrame = (frame: Frame): boolean => {
       if (files) files.write(frame);
