@@ -212,7 +212,7 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
   const op = u16(d, off + 6);
   const totLen = HDR_LEN + 2 * hln + 2 * pln;
   pkt.setProtocol(protocolColumn(op));
-  pkt.len[top] = Math.min(totLen, end - off);
+  pkt.setLength(top, Math.min(totLen, end - off));
   pkt.add(F.hw_type, off, 2, top, hrd);
   pkt.add(F.proto_type, off + 2, 2, top, pro);
   pkt.add(F.hw_size, off + 4, 1, top, hln);

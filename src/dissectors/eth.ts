@@ -40,7 +40,7 @@ const F = defineFields({
 
 function addAddr(pkt: Packet, field: number, off: number, parent: number): void {
   const it = pkt.add(field, off, 6, parent);
-  pkt.hidden[pkt.add(F.addr, off, 6, it)] = 1;
+  pkt.hide(pkt.add(F.addr, off, 6, it));
   const b0 = pkt.data[off]!;
   pkt.add(F.lg, off, 3, it, (b0 >> 1) & 1);
   pkt.add(F.ig, off, 3, it, b0 & 1);

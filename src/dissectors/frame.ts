@@ -45,22 +45,27 @@ export function dissectFrame(pkt: Packet): void {
     ts.firstNsec = ts.prevNsec = f.tsNsec;
     ts.seen = true;
   }
-  if (pkt.session.interfaceIds) pkt.add(F.interface_id, 0, 0, top, f.interfaceId);
-  if (f.direction !== Direction.Unknown) pkt.add(F.direction, 0, 0, top, f.direction === Direction.Inbound ? 1 : 0);
-  pkt.add(F.encap, 0, 0, top, WTAP_ENCAP[f.linkType] ?? -1);
-  if (f.hasTime) {
-    pkt.add(F.time, 0, 0, top, 0, f);
-    pkt.add(F.time_epoch, 0, 0, top, 0, f);
-    pkt.add(F.time_delta, 0, 0, top, timeDiff(f.tsSec, f.tsNsec, ts.prevSec, ts.prevNsec));
-    pkt.add(F.time_relative, 0, 0, top, timeDiff(f.tsSec, f.tsNsec, ts.firstSec, ts.firstNsec));
+  if (pkt.tree) {
+    if (pkt.session.interfaceIds) pkt.add(F.interface_id, 0, 0, top, f.interfaceId);
+    if (f.direction !== Direction.Unknown) pkt.add(F.direction, 0, 0, top, f.direction === Direction.Inbound ? 1 : 0);
+    pkt.add(F.encap, 0, 0, top, WTAP_ENCAP[f.linkType] ?? -1);
+    if (f.hasTime) {
+      pkt.add(F.time, 0, 0, top, 0, f);
+      pkt.add(F.time_epoch, 0, 0, top, 0, f);
+      pkt.add(F.time_delta, 0, 0, top, timeDiff(f.tsSec, f.tsNsec, ts.prevSec, ts.prevNsec));
+      pkt.add(F.time_relative, 0, 0, top, timeDiff(f.tsSec, f.tsNsec, ts.firstSec, ts.firstNsec));
+      ts.prevSec = f.tsSec;
+      ts.prevNsec = f.tsNsec;
+    }
+    pkt.add(F.number, 0, 0, top, f.number);
+    pkt.add(F.len, 0, 0, top, f.origLen);
+    pkt.add(F.cap_len, 0, 0, top, f.capLen);
+    if (f.comments) for (const c of f.comments) pkt.add(F.comment, 0, 0, top, 0, c);
+    if (f.dropCount !== undefined) pkt.add(F.dropcount, 0, 0, top, f.dropCount);
+  } else if (f.hasTime) {
     ts.prevSec = f.tsSec;
     ts.prevNsec = f.tsNsec;
   }
-  pkt.add(F.number, 0, 0, top, f.number);
-  pkt.add(F.len, 0, 0, top, f.origLen);
-  pkt.add(F.cap_len, 0, 0, top, f.capLen);
-  if (f.comments) for (const c of f.comments) pkt.add(F.comment, 0, 0, top, 0, c);
-  if (f.dropCount !== undefined) pkt.add(F.dropcount, 0, 0, top, f.dropCount);
   // frame.protocols: the layer list itself, joined only when printed.
   pkt.add(F.protocols, 0, 0, top, 0, pkt.protocols);
   // The reported length of the frame is its original length (bytes beyond the snap length are missing).
@@ -70,7 +75,7 @@ export function dissectFrame(pkt: Packet): void {
     pkt.add(F.malformed, len, 0, -1);
     if (m && pkt.wantColumns) pkt.colInfo += '[Malformed Packet]';
     pkt.protocols.push('_ws.malformed');
-    }
+  }
 }
 
 /** Frame timestamps as text, for `-t` formats and the tree. */

@@ -440,7 +440,7 @@ function options(pkt: Packet, p: number, end: number, rep: number, parent: numbe
       case 2: {
         if (l - 2 === 6) {
           pkt.add(F.opt_linkaddr, b, 6, o);
-          pkt.hidden[pkt.add(t === 1 ? F.opt_src_linkaddr : F.opt_target_linkaddr, b, 6, o)] = 1;
+          pkt.hide(pkt.add(t === 1 ? F.opt_src_linkaddr : F.opt_target_linkaddr, b, 6, o));
           if (cols) {
             const mac = formatMac(d, b);
             pkt.setLabel(o, `ICMPv6 Option (${name} : ${mac})`);

@@ -122,7 +122,7 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
     return;
   }
   if (!need(pkt, off, 20, end, rep, top, 'IPv4')) return;
-  pkt.len[top] = Math.min(hlen, end - off);
+  pkt.setLength(top, Math.min(hlen, end - off));
   const tos = d[off + 1]!;
   const ds = pkt.add(F.dsfield, off + 1, 1, top, tos);
   pkt.add(F.dscp, off + 1, 1, ds, tos >> 2);
@@ -171,23 +171,23 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
     pkt.add(F.checksum_status, off + 10, 0, cki, 2);
   }
   const si = pkt.add(F.src, off + 12, 4, top, src);
-  pkt.hidden[pkt.add(F.addr, off + 12, 4, si)] = 1;
+  pkt.hide(pkt.add(F.addr, off + 12, 4, si));
   // With a loose/strict source route, Wireshark's ip.dst is the route's final destination and
   // the header's destination is the current hop (ip.cur_rt).
   const finalOff = hlen > 20 && hlen <= end - off ? sourceRouteFinal(d, off + 20, off + hlen) : -1;
   if (finalOff >= 0) {
     const di = pkt.add(F.cur_rt, off + 16, 4, top, dst);
-    pkt.hidden[pkt.add(F.addr, off + 16, 4, di)] = 1;
+    pkt.hide(pkt.add(F.addr, off + 16, 4, di));
     const fd = u32(d, finalOff);
-    pkt.hidden[pkt.add(F.dst, finalOff, 4, top, fd)] = 1;
-    pkt.hidden[pkt.add(F.addr, finalOff, 4, top, fd)] = 1;
+    pkt.hide(pkt.add(F.dst, finalOff, 4, top, fd));
+    pkt.hide(pkt.add(F.addr, finalOff, 4, top, fd));
     if (pkt.wantColumns) {
       pkt.setAddresses(pkt.colSrc, formatIPv4(fd));
       pkt.setLabel(top, `Internet Protocol Version 4, Src: ${formatIPv4(src)}, Dst: ${formatIPv4(fd)}, Via: ${formatIPv4(dst)}`);
     }
   } else {
     const di = pkt.add(F.dst, off + 16, 4, top, dst);
-    pkt.hidden[pkt.add(F.addr, off + 16, 4, di)] = 1;
+    pkt.hide(pkt.add(F.addr, off + 16, 4, di));
   }
 
   if (hlen > 20) decodeOptions(pkt, off + 20, Math.min(off + hlen, end), top);

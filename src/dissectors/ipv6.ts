@@ -221,7 +221,7 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
   if (!need(pkt, off, 1, end, rep, top, 'IPv6')) return;
   const version = d[off]! >> 4;
   pkt.add(F.version, off, 1, top, version);
-  pkt.hidden[pkt.add(IP_VERSION, off, 1, top, version)] = 1;
+  pkt.hide(pkt.add(IP_VERSION, off, 1, top, version));
   if (version !== 6) {
     pkt.addExpert(top, Severity.Error, 'Malformed', 'ipv6.bogus_ipv6_version', 'Bogus IPv6 version');
     if (pkt.wantColumns) pkt.setInfo(`Bogus IPv6 version (${version}, must be 6)`);
@@ -247,9 +247,9 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
   pkt.add(F.nxt, off + 6, 1, top, nxt);
   pkt.add(F.hlim, off + 7, 1, top, d[off + 7]!);
   const si = pkt.add(F.src, off + 8, 16, top);
-  pkt.hidden[pkt.add(F.addr, off + 8, 16, si)] = 1;
+  pkt.hide(pkt.add(F.addr, off + 8, 16, si));
   const di = pkt.add(F.dst, off + 24, 16, top);
-  pkt.hidden[pkt.add(F.addr, off + 24, 16, di)] = 1;
+  pkt.hide(pkt.add(F.addr, off + 24, 16, di));
   if (pkt.wantColumns) {
     const st = formatIPv6(d, off + 8);
     const dt = formatIPv6(d, off + 24);
@@ -282,7 +282,7 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
     pRep = rep;
   }
   const pEnd = Math.min(end, pRep);
-  pkt.len[top] = 40;
+  pkt.setLength(top, 40);
 
   pkt.ipVersion = 6;
   pkt.ipHdr = d;
@@ -319,7 +319,7 @@ function walk(pkt: Packet, nxt: number, p: number, end: number, rep: number, c: 
         if (!need(pkt, p, 2, end, rep, it, hop ? 'IPv6 hop-by-hop options' : 'IPv6 destination options')) return;
         const next = d[p]!;
         const hl = (d[p + 1]! + 1) * 8;
-        pkt.len[it] = Math.min(hl, end - p);
+        pkt.setLength(it, Math.min(hl, end - p));
         pkt.add(hop ? F.hopopts_nxt : F.dstopts_nxt, p, 1, it, next);
         pkt.add(hop ? F.hopopts_len : F.dstopts_len, p + 1, 1, it, d[p + 1]!);
         pkt.add(hop ? F.hopopts_len_oct : F.dstopts_len_oct, p + 1, 0, it, hl);
@@ -362,7 +362,7 @@ function walk(pkt: Packet, nxt: number, p: number, end: number, rep: number, c: 
         const hl = (len8 + 1) * 8;
         const type = d[p + 2]!;
         const segleft = d[p + 3]!;
-        pkt.len[it] = Math.min(hl, end - p);
+        pkt.setLength(it, Math.min(hl, end - p));
         pkt.setLabel(it, ROUTING_LABELS[type] ?? `Routing Header for IPv6 (Unknown type ${type})`);
         pkt.add(F.routing_nxt, p, 1, it, next);
         const li = pkt.add(F.routing_len, p + 1, 1, it, len8);
@@ -435,12 +435,12 @@ function options(pkt: Packet, p: number, end: number, parent: number, hop: boole
     const lenItem = pkt.add(F.opt_length, p + 1, 1, o, l);
     const body = p + 2;
     if (body + l > end) {
-      pkt.len[o] = end - p;
+      pkt.setLength(o, end - p);
       pkt.addExpert(lenItem, Severity.Error, 'Malformed', 'ipv6.opt.invalid_len', `${OPT_NAMES[t] ?? `Unknown IPv6 Option (${t})`}: Invalid length (${l} bytes)`);
       pkt.markMalformed(o, `Malformed Packet (IPv6 option: ${l} bytes beyond the end of its header)`);
       return false;
     }
-    pkt.len[o] = 2 + l;
+    pkt.setLength(o, 2 + l);
     switch (t) {
       case 0x01:
         pkt.add(F.opt_padn, body, l, o);

@@ -187,7 +187,7 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
 
   const isSnap = dsap === SAP_SNAP && ssap === SAP_SNAP;
   const hLen = 2 + cLen + (isSnap ? 5 : 0);
-  pkt.len[top] = Math.min(hLen, end - off);
+  pkt.setLength(top, Math.min(hLen, end - off));
   if (isSnap) {
     decodeSnap(pkt, off + 2 + cLen, end, rep, top, control);
     return;

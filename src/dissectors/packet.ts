@@ -243,6 +243,12 @@ export class Packet {
   /** Fields to keep in the tree (by id), or null to keep every field. */
   private keep: Uint8Array | null = null;
 
+  /**
+   * Whether any field is kept: when false, dissectors may skip whole groups of items (as Wireshark
+   * does `if (tree)`); state, columns and expert items are still produced.
+   */
+  tree = true;
+
   /** Whether tree labels are worth building: the whole tree is kept and texts are wanted (-V). */
   get wantLabels(): boolean {
     return this.keep === null && this.wantColumns;
@@ -255,6 +261,7 @@ export class Packet {
    * is decoded and every piece of state (reassembly, conversations, pairing) is updated.
    */
   selectFields(ids: readonly number[] | null): void {
+    this.tree = ids === null || ids.length > 0;
     if (ids === null) {
       this.keep = null;
       return;
@@ -292,6 +299,24 @@ export class Packet {
     const i = this.add(fid, start, len, parent);
     this.label[i] = text;
     return i;
+  }
+
+  /**
+   * Hides an item from the tree (it stays in fields and filters). Items not kept are -1: never
+   * index typed arrays with it (an out-of-bounds store takes V8's slow path).
+   */
+  hide(item: number): void {
+    if (item >= 0) this.hidden[item] = 1;
+  }
+
+  /** Sets the byte length of an item once known (no-op for an item not kept). */
+  setLength(item: number, len: number): void {
+    if (item >= 0) this.len[item] = len;
+  }
+
+  /** Replaces the value of an item (no-op for an item not kept). */
+  setValue(item: number, num: number): void {
+    if (item >= 0) this.num[item] = num;
   }
 
   setLabel(item: number, text: string): void {

@@ -366,8 +366,8 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
   const cols = pkt.wantColumns;
   pkt.add(F.srcport, off, 2, top, sp);
   pkt.add(F.dstport, off + 2, 2, top, dp);
-  pkt.hidden[pkt.add(F.port, off, 2, top, sp)] = 1;
-  pkt.hidden[pkt.add(F.port, off + 2, 2, top, dp)] = 1;
+  pkt.hide(pkt.add(F.port, off, 2, top, sp));
+  pkt.hide(pkt.add(F.port, off + 2, 2, top, dp));
 
   // Conversation (not inside ICMP error quotes).
   let conv: TcpConversation | undefined;
@@ -454,7 +454,7 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
       if (cols) pkt.setInfo(`${sp} → ${dp} [${flagsText(flags)}]`);
       return;
     }
-    pkt.len[top] = hlen;
+    pkt.setLength(top, hlen);
     optText = decodeOptions(pkt, off + 20, off + hlen, top, flags, rev?.baseSet ? rev.base : undefined);
   }
   if (pkt.wantLabels) {

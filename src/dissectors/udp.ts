@@ -33,8 +33,8 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
   const ck = u16(d, off + 6);
   pkt.add(F.srcport, off, 2, top, sp);
   pkt.add(F.dstport, off + 2, 2, top, dp);
-  pkt.hidden[pkt.add(F.port, off, 2, top, sp)] = 1;
-  pkt.hidden[pkt.add(F.port, off + 2, 2, top, dp)] = 1;
+  pkt.hide(pkt.add(F.port, off, 2, top, sp));
+  pkt.hide(pkt.add(F.port, off + 2, 2, top, dp));
   const li = pkt.add(F.length, off + 4, 2, top, ulen);
   const ipPayload = rep - off;
   let bad = '';
