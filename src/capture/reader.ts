@@ -53,6 +53,13 @@ export function openCaptureSource(pathOrDash: string): CaptureSource {
 
 async function* readSource(pathOrDash: string, state: { compressed: boolean }): AsyncGenerator<Uint8Array> {
   const name = pathOrDash === '-' ? 'standard input' : pathOrDash;
+  if (pathOrDash !== '-') {
+    const plain = await readPlainFile(pathOrDash, name);
+    if (plain) {
+      yield* plain;
+      return;
+    }
+  }
   const input: Readable = pathOrDash === '-' ? process.stdin : fs.createReadStream(pathOrDash, { highWaterMark: READ_CHUNK });
   try {
     yield* readStream(input, name, state);
@@ -123,6 +130,54 @@ async function* readStream(input: Readable, name: string, state: { compressed: b
   } finally {
     gunzip.destroy();
     compressed.destroy();
+  }
+}
+
+/**
+ * A regular, uncompressed file is read into two reused 1 MiB buffers (alternately), not a stream
+ * of fresh Buffers: memory stays flat however large the file (fresh chunks would wait for a major
+ * GC before their memory is returned). Frames are views of these buffers, valid until the parser
+ * moves on, as the Frame contract says. Returns undefined for anything else (gzip, a pipe), which
+ * goes through the stream path.
+ */
+async function readPlainFile(path: string, name: string): Promise<AsyncGenerator<Uint8Array> | undefined> {
+  let fh: fs.promises.FileHandle;
+  try {
+    fh = await fs.promises.open(path, 'r');
+  } catch (e) {
+    throw ioError(e, name, 0);
+  }
+  let ok = false;
+  try {
+    const st = await fh.stat();
+    if (!st.isFile()) return undefined;
+    const bufs = [Buffer.allocUnsafe(READ_CHUNK), Buffer.allocUnsafe(READ_CHUNK)];
+    const first = await fh.read(bufs[0]!, 0, READ_CHUNK, null);
+    if (first.bytesRead >= 2 && bufs[0]![0] === GZIP_MAGIC_0 && bufs[0]![1] === GZIP_MAGIC_1) return undefined;
+    ok = true;
+    return (async function* () {
+      try {
+        let n = first.bytesRead;
+        let which = 0;
+        let offset = n;
+        while (n > 0) {
+          yield new Uint8Array(bufs[which]!.buffer, bufs[which]!.byteOffset, n);
+          which ^= 1;
+          try {
+            n = (await fh.read(bufs[which]!, 0, READ_CHUNK, null)).bytesRead;
+          } catch (e) {
+            throw ioError(e, name, offset);
+          }
+          offset += n;
+        }
+      } finally {
+        await fh.close();
+      }
+    })();
+  } catch (e) {
+    throw ioError(e, name, 0);
+  } finally {
+    if (!ok) await fh.close();
   }
 }
 
