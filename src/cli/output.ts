@@ -40,6 +40,8 @@ export class OutBuffer {
   }
 }
 
+const PAUSE = new Int32Array(new SharedArrayBuffer(4));
+
 function writeAllSync(fd: number, buf: Buffer): void {
   let off = 0;
   while (off < buf.length) {
@@ -47,7 +49,11 @@ function writeAllSync(fd: number, buf: Buffer): void {
       off += writeSync(fd, buf, off);
     } catch (e) {
       const err = e as NodeJS.ErrnoException;
-      if (err.code === 'EAGAIN') continue;
+      if (err.code === 'EAGAIN') {
+        // A full non-blocking pipe: wait a moment for the reader instead of spinning.
+        Atomics.wait(PAUSE, 0, 0, 2);
+        continue;
+      }
       // The reader went away (`| head`): stop quietly, as tshark does.
       if (err.code === 'EPIPE') process.exit(0);
       throw e;
