@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, afterAll } from 'vitest';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -10,6 +10,7 @@ import type { Frame } from '../../src/capture/frame.js';
 import { makeFrames, testInterfaces } from './helpers.js';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'wirelite-reader-'));
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 const frames = makeFrames(500, 11);
 const pcapng = encodeCapture('pcapng', { interfaces: testInterfaces }, frames);
 

@@ -3,7 +3,7 @@
  * frames, times, lengths, interfaces, comments and directions. Required: it fails when tshark is
  * missing, because that is the only independent check of the writer.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, afterAll } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -26,7 +26,8 @@ const MISSING = 'tshark/capinfos are not on PATH: install the Debian package "ts
   + 'this test checks that Wireshark reads the pcap and pcapng files our writer produces';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'wirelite-tshark-'));
-const env = { ...process.env, WIRESHARK_CONFIG_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'wirelite-wsconf-')) };
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+const env = { ...process.env, WIRESHARK_CONFIG_DIR: fs.mkdtempSync(path.join(tmp, 'wsconf-')) };
 
 function tsharkFields(file: string, fields: string[]): string[][] {
   const out = execFileSync('tshark', ['-n', '-r', file, '-T', 'fields', '-E', 'separator=\t', '-E', 'occurrence=a', '-E', 'aggregator=|',

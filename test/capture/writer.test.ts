@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, afterAll } from 'vitest';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -9,6 +9,7 @@ import type { Frame, InterfaceInfo } from '../../src/capture/frame.js';
 import { asPcap, makeFrames, parseBytes, testInterfaces } from './helpers.js';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'wirelite-writer-'));
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 describe('pcapng writer round trip', () => {
   const frames = makeFrames(300, 1);

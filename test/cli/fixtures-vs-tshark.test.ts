@@ -5,10 +5,10 @@
  * tshark is installed by .ci/run; this test fails, not skips, without it.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const root = resolve(import.meta.dirname, '../..');
 const bin = join(root, 'bin/wirelite');
@@ -30,12 +30,15 @@ const FIELDS = [
   '_ws.col.Protocol', '_ws.col.Info',
 ];
 
+const wsconf = mkdtempSync(join(tmpdir(), 'wl-wsconf-'));
+afterAll(() => rmSync(wsconf, { recursive: true, force: true }));
+
 function tshark(args: string[]): string {
   return execFileSync('tshark', args, {
     encoding: 'utf8',
     maxBuffer: 1 << 28,
     stdio: ['ignore', 'pipe', 'ignore'],
-    env: { ...process.env, WIRESHARK_CONFIG_DIR: mkdtempSync(join(tmpdir(), 'wsconf-')) },
+    env: { ...process.env, WIRESHARK_CONFIG_DIR: wsconf },
   });
 }
 

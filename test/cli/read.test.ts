@@ -3,10 +3,10 @@
  * installed by .ci/run; these tests fail, not skip, when it is missing).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const root = resolve(import.meta.dirname, '../..');
 const bin = join(root, 'bin/wirelite');
@@ -17,8 +17,12 @@ function wl(args: string[], input?: Buffer) {
   return { code: r.status, out: r.stdout.toString('utf8'), err: r.stderr.toString('utf8') };
 }
 
+/** One scratch folder for this file (tshark's empty config, written files), removed at the end. */
+const scratch = mkdtempSync(join(tmpdir(), 'wl-read-test-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
 function tshark(args: string[]): string {
-  return execFileSync('tshark', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], env: { ...process.env, WIRESHARK_CONFIG_DIR: mkdtempSync(join(tmpdir(), 'wsconf-')) } });
+  return execFileSync('tshark', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], env: { ...process.env, WIRESHARK_CONFIG_DIR: scratch } });
 }
 
 beforeAll(() => {
@@ -110,14 +114,14 @@ describe('wirelite read', () => {
   it('reads stdin and gzip-compressed files', () => {
     const plain = wl(['read', fixture]).out;
     expect(wl(['read', '-'], readFileSync(fixture)).out.split('\n').length).toBe(plain.split('\n').length);
-    const dir = mkdtempSync(join(tmpdir(), 'wl-'));
+    const dir = mkdtempSync(join(scratch, 'case-'));
     const gz = join(dir, 'f.pcap.gz');
     execFileSync('sh', ['-c', `gzip -c '${fixture}' > '${gz}'`]);
     expect(wl(['read', gz]).out).toBe(plain);
   });
 
   it('-w writes pcap and pcapng that tshark reads back identically', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'wl-'));
+    const dir = mkdtempSync(join(scratch, 'case-'));
     for (const name of ['out.pcap', 'out.pcapng']) {
       const path = join(dir, name);
       const r = wl(['read', fixture, '-q', '-w', path]);
@@ -129,7 +133,7 @@ describe('wirelite read', () => {
   });
 
   it('exits 2 with a clear message on a truncated file, after printing every readable frame', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'wl-'));
+    const dir = mkdtempSync(join(scratch, 'case-'));
     const cut = join(dir, 'cut.pcap');
     const bytes = readFileSync(fixture);
     writeFileSync(cut, bytes.subarray(0, bytes.length - 20));
