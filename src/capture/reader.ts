@@ -161,10 +161,13 @@ async function readPlainFile(path: string, name: string): Promise<AsyncGenerator
         let which = 0;
         let offset = n;
         while (n > 0) {
+          // While the parser works on one buffer, the next read fills the other.
+          const next = fh.read(bufs[which ^ 1]!, 0, READ_CHUNK, null);
+          next.catch(() => undefined);
           yield new Uint8Array(bufs[which]!.buffer, bufs[which]!.byteOffset, n);
           which ^= 1;
           try {
-            n = (await fh.read(bufs[which]!, 0, READ_CHUNK, null)).bytesRead;
+            n = (await next).bytesRead;
           } catch (e) {
             throw ioError(e, name, offset);
           }
