@@ -3,6 +3,7 @@
  * (RFC 1071). Fragments are reassembled (src, dst, protocol, id) and the datagram is dissected in
  * the frame that completes it, as tshark does; other fragments show "Fragmented IP protocol".
  */
+import { DSCP, ECN, ECN_SHORT, dscpShort } from './diffserv.js';
 import { defineFields, FT, Base } from './fields.js';
 import { foldChecksum, formatIPv4, parseIPv4, sum16, u16, u32 } from './bytes.js';
 import { annotate, annotation, need, Severity, type Packet } from './packet.js';
@@ -33,15 +34,6 @@ export const IP_PROTOS: Record<number, string> = {
   136: 'UDPLite',
 };
 
-const DSCP: Record<number, string> = {
-  0: 'Default', 8: 'Class Selector 1', 16: 'Class Selector 2', 24: 'Class Selector 3', 32: 'Class Selector 4',
-  40: 'Class Selector 5', 48: 'Class Selector 6', 56: 'Class Selector 7', 10: 'Assured Forwarding 11',
-  12: 'Assured Forwarding 12', 14: 'Assured Forwarding 13', 18: 'Assured Forwarding 21', 20: 'Assured Forwarding 22',
-  22: 'Assured Forwarding 23', 26: 'Assured Forwarding 31', 28: 'Assured Forwarding 32', 30: 'Assured Forwarding 33',
-  34: 'Assured Forwarding 41', 36: 'Assured Forwarding 42', 38: 'Assured Forwarding 43', 46: 'Expedited Forwarding',
-  44: 'Voice Admit', 1: 'Lower Effort',
-};
-const ECN: Record<number, string> = { 0: 'Not ECN-Capable Transport', 1: 'ECN-Capable Transport codepoint \'01\'', 2: 'ECN-Capable Transport codepoint \'10\'', 3: 'Congestion Experienced' };
 const OPT_TYPES: Record<number, string> = {
   0: 'End of Options List (EOL)', 1: 'No-Operation (NOP)', 7: 'Record Route', 68: 'Time Stamp', 130: 'Security',
   131: 'Loose Source Route', 133: 'Extended Security', 136: 'Stream Identifier', 137: 'Strict Source Route',
@@ -84,17 +76,7 @@ export const F = defineFields({
   reassembled_length: { abbrev: 'ip.reassembled.length', name: 'Reassembled IPv4 length', type: FT.UINT32, generated: true },
 });
 
-const ECN_SHORT = ['Not-ECT', 'ECT(1)', 'ECT(0)', 'CE'];
 
-function dscpShort(v: number): string {
-  if (v === 0) return 'CS0';
-  if (v % 8 === 0) return `CS${v / 8}`;
-  if (v === 46) return 'EF';
-  if (v === 44) return 'VOICE-ADMIT';
-  if (v === 1) return 'LE';
-  if ((v & 1) === 0 && v >= 10 && v <= 38) return `AF${v >> 3}${(v >> 1) & 3}`;
-  return String(v);
-}
 
 /** Protocol column name for an IP protocol number when nothing dissects the payload. */
 export function ipProtoName(p: number): string {

@@ -13,6 +13,7 @@
  * type 0 routing header, the home address of a type 2 one, segment 0 of a segment routing header,
  * when segments are left.
  */
+import { DSCP, ECN, ECN_SHORT, dscpShort } from './diffserv.js';
 import { defineFields, defineField, FT, Base } from './fields.js';
 import { formatIPv6, parseIPv6, toHex, u16, u32 } from './bytes.js';
 import { annotate, annotation, need, Severity, type Packet } from './packet.js';
@@ -34,30 +35,8 @@ export const IPV6_NEXT_HEADERS: Record<number, string> = {
   140: 'Shim6 Protocol',
 };
 
-const DSCP: Record<number, string> = {
-  0: 'Default', 8: 'Class Selector 1', 16: 'Class Selector 2', 24: 'Class Selector 3', 32: 'Class Selector 4',
-  40: 'Class Selector 5', 48: 'Class Selector 6', 56: 'Class Selector 7', 10: 'Assured Forwarding 11',
-  12: 'Assured Forwarding 12', 14: 'Assured Forwarding 13', 18: 'Assured Forwarding 21', 20: 'Assured Forwarding 22',
-  22: 'Assured Forwarding 23', 26: 'Assured Forwarding 31', 28: 'Assured Forwarding 32', 30: 'Assured Forwarding 33',
-  34: 'Assured Forwarding 41', 36: 'Assured Forwarding 42', 38: 'Assured Forwarding 43', 46: 'Expedited Forwarding',
-  44: 'Voice Admit', 1: 'Lower Effort',
-};
-const ECN: Record<number, string> = {
-  0: 'Not ECN-Capable Transport', 1: "ECN-Capable Transport codepoint '01'", 2: "ECN-Capable Transport codepoint '10'", 3: 'Congestion Experienced',
-};
 
-const ECN_SHORT = ['Not-ECT', 'ECT(1)', 'ECT(0)', 'CE'];
 
-/** Short DSCP names of the Traffic Class summary (`CS0`, `AF41`, `EF`), as Wireshark prints them. */
-function dscpShort(v: number): string {
-  if (v === 0) return 'CS0';
-  if (v % 8 === 0) return `CS${v / 8}`;
-  if (v === 46) return 'EF';
-  if (v === 44) return 'VOICE-ADMIT';
-  if (v === 1) return 'LE';
-  if ((v & 1) === 0 && v >= 10 && v <= 38) return `AF${v >> 3}${(v >> 1) & 3}`;
-  return String(v);
-}
 
 function flowBits(v: number): string {
   const b = v.toString(2).padStart(20, '0');
