@@ -6,50 +6,10 @@
  * trips; truncated and impossible lengths.
  */
 import { describe, expect, it } from 'vitest';
-import { dissectFrame, newSession, Packet } from '../../src/dissectors/index.js';
-import type { Session } from '../../src/dissectors/packet.js';
+import { newSession } from '../../src/dissectors/index.js';
 import { fieldByName } from '../../src/dissectors/fields.js';
-import { fieldText } from '../../src/dissectors/format.js';
 import { buildPacket } from '../../src/dissectors/build.js';
-
-function hex(s: string): Uint8Array {
-  return Uint8Array.from(s.replace(/\s+/g, '').match(/../g)!.map((h) => parseInt(h, 16)));
-}
-
-interface Opts {
-  linkType?: number;
-  origLen?: number;
-  number?: number;
-  tsSec?: number;
-  session?: Session;
-}
-
-function dissect(data: Uint8Array, o: Opts = {}): Packet {
-  const pkt = new Packet(o.session ?? newSession(), true);
-  pkt.reset({
-    number: o.number ?? 1, tsSec: o.tsSec ?? 0, tsNsec: 0, hasTime: true, capLen: data.length, origLen: o.origLen ?? data.length,
-    linkType: o.linkType ?? 1, interfaceId: 0, direction: 0, data,
-  });
-  dissectFrame(pkt);
-  return pkt;
-}
-
-/** Every occurrence of a field, as `tshark -T fields -e NAME` prints it. */
-function vals(pkt: Packet, name: string): string[] {
-  const f = fieldByName(name);
-  if (!f) throw new Error(`no field ${name}`);
-  const out: string[] = [];
-  for (let i = 0; i < pkt.n; i++) if (pkt.fid[i] === f.id) out.push(fieldText(pkt, i));
-  return out;
-}
-
-function val(pkt: Packet, name: string): string | undefined {
-  return vals(pkt, name)[0];
-}
-
-function noException(pkt: Packet): void {
-  expect(pkt.expert.filter((e) => e.message.includes('Exception occurred'))).toEqual([]);
-}
+import { hex, dissect, vals, val, noException } from './helpers.js';
 
 const ETH_BCAST = 'ffffffffffff 001122334455 0806';
 

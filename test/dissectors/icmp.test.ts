@@ -4,89 +4,11 @@
  * datagram under a fence, RFC 4884/MPLS extensions, build round trips and broken lengths.
  */
 import { describe, expect, it } from 'vitest';
-import { dissectFrame, Packet, newSession, secondPass } from '../../src/dissectors/index.js';
-import type { Session } from '../../src/dissectors/packet.js';
-import { fieldByName } from '../../src/dissectors/fields.js';
-import { formatIPv4 } from '../../src/dissectors/bytes.js';
+import { newSession } from '../../src/dissectors/index.js';
 import { buildPacket } from '../../src/dissectors/build.js';
 import { ECHO_LIMITS, msecsText } from '../../src/dissectors/icmp.js';
 import { prefs } from '../../src/dissectors/prefs.js';
-
-function hex(s: string): Uint8Array {
-  return Uint8Array.from(s.match(/../g)!.map((h) => parseInt(h, 16)));
-}
-
-interface Opts {
-  session?: Session;
-  number?: number;
-  linkType?: number;
-  origLen?: number;
-  tsSec?: number;
-  tsNsec?: number;
-}
-
-function dissect(data: Uint8Array, o: Opts = {}): Packet {
-  const pkt = new Packet(o.session ?? newSession(), true);
-  pkt.reset({
-    number: o.number ?? 1, tsSec: o.tsSec ?? 0, tsNsec: o.tsNsec ?? 0, hasTime: true, capLen: data.length,
-    origLen: o.origLen ?? data.length, linkType: o.linkType ?? 1, interfaceId: 0, direction: 0, data,
-  });
-  dissectFrame(pkt);
-  return pkt;
-}
-
-interface Timed {
-  data: Uint8Array;
-  tsSec: number;
-  tsNsec: number;
-}
-
-/** Dissects frames as `tshark -2` does: a first pass that leaves notes, then the pass that is kept. */
-function twoPass(frames: Timed[]): Packet[] {
-  const session = newSession();
-  session.pass = 1;
-  frames.forEach((f, i) => dissect(f.data, { session, number: i + 1, tsSec: f.tsSec, tsNsec: f.tsNsec }));
-  secondPass(session);
-  return frames.map((f, i) => dissect(f.data, { session, number: i + 1, tsSec: f.tsSec, tsNsec: f.tsNsec }));
-}
-
-function onePass(frames: Timed[]): Packet[] {
-  const session = newSession();
-  return frames.map((f, i) => dissect(f.data, { session, number: i + 1, tsSec: f.tsSec, tsNsec: f.tsNsec }));
-}
-
-function id(name: string): number {
-  const f = fieldByName(name);
-  if (!f) throw new Error(`no field ${name}`);
-  return f.id;
-}
-function nums(pkt: Packet, name: string): number[] {
-  const out: number[] = [];
-  const f = id(name);
-  for (let i = 0; i < pkt.n; i++) if (pkt.fid[i] === f) out.push(pkt.num[i]!);
-  return out;
-}
-function num(pkt: Packet, name: string): number | undefined {
-  return pkt.value(id(name));
-}
-function ipv4s(pkt: Packet, name: string): string[] {
-  return nums(pkt, name).map(formatIPv4);
-}
-function has(pkt: Packet, name: string): boolean {
-  return pkt.has(id(name));
-}
-function experts(pkt: Packet): string[] {
-  return pkt.expert.map((e) => e.message);
-}
-function noException(pkt: Packet): void {
-  expect(experts(pkt).filter((m) => m.includes('Exception occurred'))).toEqual([]);
-}
-function rangesInside(pkt: Packet): void {
-  for (let i = 0; i < pkt.n; i++) {
-    const src = pkt.sources[pkt.src[i]!]!;
-    expect(pkt.start[i]! >= 0 && pkt.len[i]! >= 0 && pkt.start[i]! + pkt.len[i]! <= src.length).toBe(true);
-  }
-}
+import { hex, dissect, twoPass, onePass, id, nums, num, ipv4s, has, experts, noException, rangesInside } from './helpers.js';
 
 // zeek/icmp/icmp-ping.pcap (epoch 1334173763.977955)
 const PING = {

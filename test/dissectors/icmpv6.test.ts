@@ -4,97 +4,12 @@
  * Neighbor Discovery with options, MLD/MLDv2, build round trips and broken lengths.
  */
 import { describe, expect, it } from 'vitest';
-import { dissectFrame, Packet, newSession, secondPass } from '../../src/dissectors/index.js';
-import type { Session } from '../../src/dissectors/packet.js';
-import { fieldByName } from '../../src/dissectors/fields.js';
-import { formatIPv6, formatMac } from '../../src/dissectors/bytes.js';
+import { newSession } from '../../src/dissectors/index.js';
+import { formatIPv6 } from '../../src/dissectors/bytes.js';
 import { buildPacket } from '../../src/dissectors/build.js';
 import { linkAddrOption } from '../../src/dissectors/icmpv6.js';
 import { prefs } from '../../src/dissectors/prefs.js';
-
-function hex(s: string): Uint8Array {
-  return Uint8Array.from(s.match(/../g)!.map((h) => parseInt(h, 16)));
-}
-
-interface Opts {
-  session?: Session;
-  number?: number;
-  linkType?: number;
-  origLen?: number;
-  tsSec?: number;
-  tsNsec?: number;
-}
-
-function dissect(data: Uint8Array, o: Opts = {}): Packet {
-  const pkt = new Packet(o.session ?? newSession(), true);
-  pkt.reset({
-    number: o.number ?? 1, tsSec: o.tsSec ?? 0, tsNsec: o.tsNsec ?? 0, hasTime: true, capLen: data.length,
-    origLen: o.origLen ?? data.length, linkType: o.linkType ?? 1, interfaceId: 0, direction: 0, data,
-  });
-  dissectFrame(pkt);
-  return pkt;
-}
-
-interface Timed {
-  data: Uint8Array;
-  tsSec: number;
-  tsNsec: number;
-}
-
-/** Dissects frames as `tshark -2` does: a first pass that leaves notes, then the pass that is kept. */
-function twoPass(frames: Timed[], linkType = 1): Packet[] {
-  const session = newSession();
-  session.pass = 1;
-  frames.forEach((f, i) => dissect(f.data, { session, number: i + 1, tsSec: f.tsSec, tsNsec: f.tsNsec, linkType }));
-  secondPass(session);
-  return frames.map((f, i) => dissect(f.data, { session, number: i + 1, tsSec: f.tsSec, tsNsec: f.tsNsec, linkType }));
-}
-
-function id(name: string): number {
-  const f = fieldByName(name);
-  if (!f) throw new Error(`no field ${name}`);
-  return f.id;
-}
-function nums(pkt: Packet, name: string): number[] {
-  const out: number[] = [];
-  const f = id(name);
-  for (let i = 0; i < pkt.n; i++) if (pkt.fid[i] === f) out.push(pkt.num[i]!);
-  return out;
-}
-function num(pkt: Packet, name: string): number | undefined {
-  return pkt.value(id(name));
-}
-function addrs(pkt: Packet, name: string): string[] {
-  const out: string[] = [];
-  const f = id(name);
-  for (let i = 0; i < pkt.n; i++) {
-    if (pkt.fid[i] !== f) continue;
-    const r = pkt.ref[i];
-    out.push(r instanceof Uint8Array ? formatIPv6(r, 0) : formatIPv6(pkt.sources[pkt.src[i]!]!, pkt.start[i]!));
-  }
-  return out;
-}
-function macs(pkt: Packet, name: string): string[] {
-  const out: string[] = [];
-  const f = id(name);
-  for (let i = 0; i < pkt.n; i++) if (pkt.fid[i] === f) out.push(formatMac(pkt.sources[pkt.src[i]!]!, pkt.start[i]!));
-  return out;
-}
-function has(pkt: Packet, name: string): boolean {
-  return pkt.has(id(name));
-}
-function experts(pkt: Packet): string[] {
-  return pkt.expert.map((e) => e.message);
-}
-function noException(pkt: Packet): void {
-  expect(experts(pkt).filter((m) => m.includes('Exception occurred'))).toEqual([]);
-}
-function rangesInside(pkt: Packet): void {
-  for (let i = 0; i < pkt.n; i++) {
-    const src = pkt.sources[pkt.src[i]!]!;
-    expect(pkt.start[i]! >= 0 && pkt.len[i]! >= 0 && pkt.start[i]! + pkt.len[i]! <= src.length).toBe(true);
-  }
-}
+import { hex, dissect, twoPass, id, nums, num, addrs, macs, has, experts, noException, rangesInside } from './helpers.js';
 
 // zeek/icmp/icmp6-ping.pcap
 const PING6 = {

@@ -3,81 +3,11 @@
  * Wireshark field names, reassembly across frames, build round trips, and broken lengths.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { dissectFrame, Packet, newSession, secondPass } from '../../src/dissectors/index.js';
-import type { Session } from '../../src/dissectors/packet.js';
-import { fieldByName } from '../../src/dissectors/fields.js';
+import { Packet, newSession } from '../../src/dissectors/index.js';
 import { formatIPv6 } from '../../src/dissectors/bytes.js';
 import { buildPacket } from '../../src/dissectors/build.js';
 import { prefs } from '../../src/dissectors/prefs.js';
-
-function hex(s: string): Uint8Array {
-  return Uint8Array.from(s.match(/../g)!.map((h) => parseInt(h, 16)));
-}
-
-interface Opts {
-  session?: Session;
-  number?: number;
-  linkType?: number;
-  origLen?: number;
-  tsSec?: number;
-}
-
-function dissect(data: Uint8Array, o: Opts = {}): Packet {
-  const pkt = new Packet(o.session ?? newSession(), true);
-  pkt.reset({
-    number: o.number ?? 1, tsSec: o.tsSec ?? 0, tsNsec: 0, hasTime: true, capLen: data.length, origLen: o.origLen ?? data.length,
-    linkType: o.linkType ?? 1, interfaceId: 0, direction: 0, data,
-  });
-  dissectFrame(pkt);
-  return pkt;
-}
-
-/** Dissects frames as `tshark -2` does: a first pass for notes, then the pass that is kept. */
-function twoPass(frames: Uint8Array[], linkType = 1): Packet[] {
-  const session = newSession();
-  session.pass = 1;
-  frames.forEach((f, i) => dissect(f, { session, number: i + 1, linkType, tsSec: i }));
-  secondPass(session);
-  return frames.map((f, i) => dissect(f, { session, number: i + 1, linkType, tsSec: i }));
-}
-
-function id(name: string): number {
-  const f = fieldByName(name);
-  if (!f) throw new Error(`no field ${name}`);
-  return f.id;
-}
-function nums(pkt: Packet, name: string): number[] {
-  const out: number[] = [];
-  const f = id(name);
-  for (let i = 0; i < pkt.n; i++) if (pkt.fid[i] === f) out.push(pkt.num[i]!);
-  return out;
-}
-function num(pkt: Packet, name: string): number | undefined {
-  return pkt.value(id(name));
-}
-function addrs(pkt: Packet, name: string): string[] {
-  const out: string[] = [];
-  const f = id(name);
-  for (let i = 0; i < pkt.n; i++) if (pkt.fid[i] === f) out.push(formatIPv6(pkt.sources[pkt.src[i]!]!, pkt.start[i]!));
-  return out;
-}
-function has(pkt: Packet, name: string): boolean {
-  return pkt.has(id(name));
-}
-function experts(pkt: Packet): string[] {
-  return pkt.expert.map((e) => e.message);
-}
-/** No dissector threw: the registry turns a throw into this expert. */
-function noException(pkt: Packet): void {
-  expect(experts(pkt).filter((m) => m.includes('Exception occurred'))).toEqual([]);
-}
-/** Every item's byte range lies inside its data source. */
-function rangesInside(pkt: Packet): void {
-  for (let i = 0; i < pkt.n; i++) {
-    const src = pkt.sources[pkt.src[i]!]!;
-    expect(pkt.start[i]! >= 0 && pkt.len[i]! >= 0 && pkt.start[i]! + pkt.len[i]! <= src.length).toBe(true);
-  }
-}
+import { hex, dissect, twoPass, id, nums, num, addrs, has, experts, noException, rangesInside } from './helpers.js';
 
 afterEach(() => {
   prefs['udp.check_checksum'] = false;

@@ -5,37 +5,9 @@
  * columns are LLC's own, which is what we show when nothing takes the payload.
  */
 import { describe, expect, it } from 'vitest';
-import { dissectFrame, newSession, Packet } from '../../src/dissectors/index.js';
 import { fieldByName } from '../../src/dissectors/fields.js';
-import { fieldText } from '../../src/dissectors/format.js';
 import { buildPacket } from '../../src/dissectors/build.js';
-
-function hex(s: string): Uint8Array {
-  return Uint8Array.from(s.replace(/\s+/g, '').match(/../g)!.map((h) => parseInt(h, 16)));
-}
-
-function dissect(data: Uint8Array, o: { origLen?: number; linkType?: number } = {}): Packet {
-  const pkt = new Packet(newSession(), true);
-  pkt.reset({
-    number: 1, tsSec: 0, tsNsec: 0, hasTime: true, capLen: data.length, origLen: o.origLen ?? data.length,
-    linkType: o.linkType ?? 1, interfaceId: 0, direction: 0, data,
-  });
-  dissectFrame(pkt);
-  return pkt;
-}
-
-/** Every occurrence of a field, as `tshark -T fields -e NAME` prints it. */
-function vals(pkt: Packet, name: string): string[] {
-  const f = fieldByName(name);
-  if (!f) throw new Error(`no field ${name}`);
-  const out: string[] = [];
-  for (let i = 0; i < pkt.n; i++) if (pkt.fid[i] === f.id) out.push(fieldText(pkt, i));
-  return out;
-}
-
-function noException(pkt: Packet): void {
-  expect(pkt.expert.filter((e) => e.message.includes('Exception occurred'))).toEqual([]);
-}
+import { hex, dissect, vals, noException } from './helpers.js';
 
 /** An 802.3 frame (broadcast, from 00:11:22:33:44:55) around an LLC PDU padded to 40 bytes. */
 function dot3(llc: string): Uint8Array {

@@ -4,34 +4,9 @@
  * `-T fields -e frame.protocols -e _ws.col.Protocol -e _ws.col.Info` lines; builder; short frames.
  */
 import { describe, expect, it } from 'vitest';
-import { dissectFrame, newSession, Packet } from '../../src/dissectors/index.js';
 import { fieldByName } from '../../src/dissectors/fields.js';
-import { fieldText } from '../../src/dissectors/format.js';
 import { buildPacket } from '../../src/dissectors/build.js';
-
-function hex(s: string): Uint8Array {
-  return Uint8Array.from(s.replace(/\s+/g, '').match(/../g)!.map((h) => parseInt(h, 16)));
-}
-
-function dissect(data: Uint8Array, linkType = 101, origLen = data.length): Packet {
-  const pkt = new Packet(newSession(), true);
-  pkt.reset({ number: 1, tsSec: 0, tsNsec: 0, hasTime: true, capLen: data.length, origLen, linkType, interfaceId: 0, direction: 0, data });
-  dissectFrame(pkt);
-  return pkt;
-}
-
-/** Every occurrence of a field, as `tshark -T fields -e NAME` prints it. */
-function vals(pkt: Packet, name: string): string[] {
-  const f = fieldByName(name);
-  if (!f) throw new Error(`no field ${name}`);
-  const out: string[] = [];
-  for (let i = 0; i < pkt.n; i++) if (pkt.fid[i] === f.id) out.push(fieldText(pkt, i));
-  return out;
-}
-
-function noException(pkt: Packet): void {
-  expect(pkt.expert.filter((e) => e.message.includes('Exception occurred'))).toEqual([]);
-}
+import { hex, dissect, vals, noException } from './helpers.js';
 
 const ICMP_ECHO = '4500001c000100004001f8d70a0000010a000002 0800f7ff00000000';
 const ICMPV6_ECHO = '6000000000083afffe800000000000000000000000000001fe80000000000000000000000000000280000000000000000';
@@ -39,7 +14,7 @@ const ICMPV6_ECHO = '6000000000083afffe800000000000000000000000000001fe800000000
 describe('raw IP', () => {
   it('decodes IPv4 (suricata-verify/tcp-empty-sack/tcp-opt.pcap #1)', () => {
     // raw:ip:tcp	TCP	49506 → 443 [SYN] Seq=0 Win=65535 Len=0 MSS=1460 WS=128 TSval=849476499 TSecr=0 SACK_PERM
-    const pkt = dissect(hex('45000040000040003f06267ac0a8003611ad42b3c16201bbdf10241c00000000b002ffff2d3d0000020405b4010303070101080a32a1fb930000000004020000'));
+    const pkt = dissect(hex('45000040000040003f06267ac0a8003611ad42b3c16201bbdf10241c00000000b002ffff2d3d0000020405b4010303070101080a32a1fb930000000004020000'), { linkType: 101 });
     noException(pkt);
     expect(pkt.protocols.join(':')).toBe('raw:ip:tcp');
     expect(vals(pkt, 'ip.src')).toEqual(['192.168.0.54']);
@@ -51,7 +26,7 @@ describe('raw IP', () => {
 
   it('decodes IPv6 (text2pcap)', () => {
     // raw:ipv6:icmpv6	ICMPv6	Echo (ping) request id=0x0000, seq=0, hop limit=255
-    const pkt = dissect(hex(ICMPV6_ECHO));
+    const pkt = dissect(hex(ICMPV6_ECHO), { linkType: 101 });
     noException(pkt);
     expect(pkt.protocols.toArray().slice(0, 2).join(':')).toBe('raw:ipv6');
     expect(vals(pkt, 'ipv6.dst')).toEqual(['fe80::2']);
@@ -60,7 +35,7 @@ describe('raw IP', () => {
   it('binds the old DLT_RAW link types 12 and 14 (text2pcap -l 12 / -l 14)', () => {
     // raw:ip:icmp	frame.encap_type=7	ICMP	Echo (ping) request  id=0x0000, seq=0/0, ttl=64
     for (const lt of [12, 14]) {
-      const pkt = dissect(hex(ICMP_ECHO), lt);
+      const pkt = dissect(hex(ICMP_ECHO), { linkType: lt });
       noException(pkt);
       expect(pkt.protocols.toArray().slice(0, 2).join(':')).toBe('raw:ip');
     }
@@ -68,7 +43,7 @@ describe('raw IP', () => {
 
   it('skips 10 zero bytes left by a down ISDN link (text2pcap)', () => {
     // raw:ip:icmp	ICMP	Echo (ping) request  id=0x0000, seq=0/0, ttl=64
-    const pkt = dissect(hex(`00000000000000000000 ${ICMP_ECHO}`));
+    const pkt = dissect(hex(`00000000000000000000 ${ICMP_ECHO}`), { linkType: 101 });
     noException(pkt);
     expect(pkt.protocols.toArray().slice(0, 2).join(':')).toBe('raw:ip');
     expect(vals(pkt, 'ip.dst')).toEqual(['10.0.0.2']);
@@ -76,21 +51,21 @@ describe('raw IP', () => {
 
   it('leaves other versions and PPP leftovers to data (text2pcap)', () => {
     // raw:data	N/A	Raw packet data
-    const other = dissect(hex('7000000000000000'));
+    const other = dissect(hex('7000000000000000'), { linkType: 101 });
     expect(other.protocols.join(':')).toBe('raw:data');
     expect([other.colProtocol, other.colInfo]).toEqual(['N/A', 'Raw packet data']);
     // tshark: raw:ppp:ip:icmp (no PPP dissector here)
-    const ppp = dissect(hex(`ff03 0021 ${ICMP_ECHO}`));
+    const ppp = dissect(hex(`ff03 0021 ${ICMP_ECHO}`), { linkType: 101 });
     noException(ppp);
     expect(ppp.protocols.join(':')).toBe('raw:data');
   });
 
   it('marks frames shorter than 8 bytes as malformed (tshark reads offsets 0..7), truncated under a snap length', () => {
     // raw	N/A	Raw packet data[Malformed Packet]
-    const pkt = dissect(hex('1234'));
+    const pkt = dissect(hex('1234'), { linkType: 101 });
     noException(pkt);
     expect([pkt.colProtocol, pkt.colInfo, pkt.malformed]).toEqual(['N/A', 'Raw packet data[Malformed Packet]', true]);
-    const snapped = dissect(hex('4500'), 101, 60);
+    const snapped = dissect(hex('4500'), { linkType: 101, origLen: 60 });
     expect(snapped.malformed).toBe(false);
     expect(snapped.expert.map((e) => e.abbrev)).toEqual(['_ws.short']);
   });
@@ -98,7 +73,7 @@ describe('raw IP', () => {
   it('builds raw IP packets (the link layer adds nothing)', () => {
     const b = buildPacket([{ proto: 'raw' }, { proto: 'ip', src: '192.0.2.1', dst: '192.0.2.2' }, { proto: 'udp', sport: 7, dport: 9 }]);
     expect(b[0]).toBe(0x45);
-    const pkt = dissect(b);
+    const pkt = dissect(b, { linkType: 101 });
     noException(pkt);
     expect(pkt.protocols.join(':')).toBe('raw:ip:udp');
     expect(vals(pkt, 'udp.dstport')).toEqual(['9']);
@@ -107,14 +82,14 @@ describe('raw IP', () => {
   it('never throws on any prefix or corruption', () => {
     for (const frame of [hex(ICMP_ECHO), hex(ICMPV6_ECHO)]) {
       for (let n = 0; n <= frame.length; n++) {
-        noException(dissect(frame.slice(0, n)));
-        noException(dissect(frame.slice(0, n), 101, frame.length));
+        noException(dissect(frame.slice(0, n), { linkType: 101 }));
+        noException(dissect(frame.slice(0, n), { linkType: 101, origLen: frame.length }));
       }
       for (let at = 0; at < 12; at++) {
         for (const v of [0x00, 0x03, 0x45, 0x60, 0xff]) {
           const b = frame.slice();
           b[at] = v;
-          const pkt = dissect(b);
+          const pkt = dissect(b, { linkType: 101 });
           noException(pkt);
           for (let i = 0; i < pkt.n; i++) expect(pkt.start[i]! + pkt.len[i]!).toBeLessThanOrEqual(b.length);
         }

@@ -3,34 +3,9 @@
  * each), stacked tags, 802.3 lengths inside a tag, builders, truncated and impossible lengths.
  */
 import { describe, expect, it } from 'vitest';
-import { dissectFrame, newSession, Packet } from '../../src/dissectors/index.js';
 import { fieldByName } from '../../src/dissectors/fields.js';
-import { fieldText } from '../../src/dissectors/format.js';
 import { buildPacket } from '../../src/dissectors/build.js';
-
-function hex(s: string): Uint8Array {
-  return Uint8Array.from(s.replace(/\s+/g, '').match(/../g)!.map((h) => parseInt(h, 16)));
-}
-
-function dissect(data: Uint8Array, origLen = data.length): Packet {
-  const pkt = new Packet(newSession(), true);
-  pkt.reset({ number: 1, tsSec: 0, tsNsec: 0, hasTime: true, capLen: data.length, origLen, linkType: 1, interfaceId: 0, direction: 0, data });
-  dissectFrame(pkt);
-  return pkt;
-}
-
-/** Every occurrence of a field, as `tshark -T fields -e NAME` prints it. */
-function vals(pkt: Packet, name: string): string[] {
-  const f = fieldByName(name);
-  if (!f) throw new Error(`no field ${name}`);
-  const out: string[] = [];
-  for (let i = 0; i < pkt.n; i++) if (pkt.fid[i] === f.id) out.push(fieldText(pkt, i));
-  return out;
-}
-
-function noException(pkt: Packet): void {
-  expect(pkt.expert.filter((e) => e.message.includes('Exception occurred'))).toEqual([]);
-}
+import { hex, dissect, vals, noException } from './helpers.js';
 
 const E = 'ffffffffffff 001122334455';
 
@@ -120,7 +95,7 @@ describe('802.1Q details (frames crafted with text2pcap)', () => {
     expect([q.colProtocol, q.colInfo, q.malformed]).toEqual(['VLAN', '[Malformed Packet]', true]);
     const ad = dissect(hex(`${E} 88a8 f0`));
     expect([ad.colProtocol, ad.colInfo, ad.malformed]).toEqual(['802.1ad', '[Malformed Packet]', true]);
-    const snapped = dissect(hex(`${E} 8100 f0`), 64);
+    const snapped = dissect(hex(`${E} 8100 f0`), { origLen: 64 });
     expect(snapped.malformed).toBe(false);
     expect(snapped.expert.map((e) => e.abbrev)).toEqual(['_ws.short']);
   });
@@ -129,7 +104,7 @@ describe('802.1Q details (frames crafted with text2pcap)', () => {
     const frame = hex('ffffffffffff0020d25afb3f88a800c8810007d1080600010800060400010020d25afb3fac154f61000000000000ac154f640000000000000000000000000000');
     for (let n = 0; n <= frame.length; n++) {
       noException(dissect(frame.slice(0, n)));
-      noException(dissect(frame.slice(0, n), frame.length));
+      noException(dissect(frame.slice(0, n), { origLen: frame.length }));
     }
     for (let at = 12; at < 24; at++) {
       for (const v of [0x00, 0x05, 0x81, 0x88, 0xa8, 0xff]) {
