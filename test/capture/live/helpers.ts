@@ -8,10 +8,11 @@
  * as a normal user, they are skipped with the reason.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Frame } from '../../../src/capture/frame.js';
 import { readCapture } from '../../../src/capture/reader.js';
+import buildIfStale from '../../global-setup.js';
 
 export const root = resolve(import.meta.dirname, '../../..');
 export const bin = join(root, 'bin/wirelite');
@@ -22,25 +23,13 @@ export const isRoot = process.getuid?.() === 0;
 /** Run the live tests: as root (always in CI), or when asked. */
 export const liveEnabled = isRoot || process.env.CI === 'true';
 
-/** Newest modification time of the files under `dir`. */
-function newest(dir: string): number {
-  let t = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    t = Math.max(t, e.isDirectory() ? newest(p) : statSync(p).mtimeMs);
-  }
-  return t;
-}
 
 /**
  * Builds dist/ when src/ changed since the last build (CI's npm ci just built it: then nothing
  * is rewritten while other test files run the CLI), and the addon when it is missing.
  */
 export function ensureBuilt(): void {
-  const main = join(root, 'dist/cli/main.js');
-  if (!existsSync(main) || statSync(main).mtimeMs < newest(join(root, 'src'))) {
-    execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'ignore' });
-  }
+  buildIfStale();
   if (!existsSync(addon)) execFileSync(process.execPath, [join(root, 'native/install.mjs')], { cwd: root, stdio: 'inherit' });
   if (!existsSync(addon)) throw new Error(`the libpcap addon was not built (${addon}): apt-get install -y libpcap-dev, then npm rebuild`);
 }
