@@ -17,6 +17,7 @@ import './null.js';
 import './raw.js';
 import './icmp.js';
 import './icmpv6.js';
+import './dns.js';
 
 export { dissectFrame } from './frame.js';
 export { Packet, newSession, secondPass } from './packet.js';

@@ -175,6 +175,9 @@ export class Packet {
   ipHopLimit = 0;
   /** The innermost IP header is a fragment dissected without reassembly (only part of the payload is here). */
   ipFragmented = false;
+  /** Ports of the innermost UDP/TCP header (application dissectors pair requests by them). */
+  srcPort = 0;
+  dstPort = 0;
 
   constructor(session: Session = newSession(), wantColumns = true, capacity = 256) {
     this.session = session;

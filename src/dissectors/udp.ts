@@ -68,6 +68,8 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
   if (pkt.wantLabels) pkt.setLabel(top, `User Datagram Protocol, Src Port: ${sp}, Dst Port: ${dp}`);
   if (pkt.wantColumns) pkt.setInfo(`${sp} → ${dp}${bad}` + (ulen >= 8 ? ` Len=${ulen - 8}` : ''));
   if (off + 8 < dEnd && pkt.fence === 0) pkt.add(F.payload, off + 8, dEnd - off - 8, top);
+  pkt.srcPort = sp;
+  pkt.dstPort = dp;
   if (off + 8 <= dEnd) dispatchPorts('udp.port', sp, dp, pkt, off + 8, dEnd, dRep, -1);
 }
 

@@ -44,14 +44,14 @@ export function readOracle(path: string): OracleFrame[] {
 }
 
 /** Protocol-column values of the layers this project dissects (other rows' columns are not compared). */
-export const OUR_TOP_PROTOCOLS = new Set(['TCP', 'UDP', 'ICMP', 'ICMPv6', 'ARP', 'IPv4', 'IPv6', 'LLC']);
+export const OUR_TOP_PROTOCOLS = new Set(['TCP', 'UDP', 'ICMP', 'ICMPv6', 'ARP', 'IPv4', 'IPv6', 'LLC', 'DNS', 'MDNS', 'LLMNR']);
 
 /**
- * tshark's Info text without what the TCP-analysis and stream-reassembly issues add (analysis
- * prefixes such as `[TCP Retransmission] `, the `[TCP segment of a reassembled PDU]` suffix).
+ * tshark's Info text without what the stream-reassembly issue adds (the `[TCP segment of a
+ * reassembled PDU]` suffix). TCP-analysis prefixes (`[TCP Retransmission] `, ...) are compared.
  */
 export function normaliseInfo(info: string): string {
-  return info.replace(/^(\[TCP [^\]]*\] )+/, '').replace(/ \[TCP segment of a reassembled PDU\]$/, '');
+  return info.replace(/ \[TCP segment of a reassembled PDU\]$/, '');
 }
 
 /** The value of one field in a packet, encoded as the oracle encodes it (see expected/README.md). */
