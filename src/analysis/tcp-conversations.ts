@@ -42,6 +42,8 @@ export interface TcpConversation {
   accEcnSyn?: boolean;
   /** The SYN/ACK agreed: AE/CWR/ECE now carry the ACE counter (draft-ietf-tcpm-accurate-ecn). */
   accEcn?: boolean;
+  /** Sequence-analysis state (src/analysis/tcp-analysis.ts), made on the first segment analysed. */
+  analysis?: unknown;
 }
 
 export interface TcpConvTable {

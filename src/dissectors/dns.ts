@@ -14,7 +14,9 @@
 import { defineFields, FT, Base } from './fields.js';
 import { formatIPv4At, formatIPv6, parseIPv4, parseIPv6, toHex, u16, u32 } from './bytes.js';
 import { annotate, annotation, need, sessionState, Severity, type Packet } from './packet.js';
-import { register, type LayerSpec } from './registry.js';
+import { register, type Dissector, type LayerSpec } from './registry.js';
+import { registerStreamProtocol } from './tcp-stream.js';
+import { lengthPrefixed16 } from '../analysis/reassembly.js';
 import { timeDiff } from './frame.js';
 
 // --- value strings
@@ -1059,6 +1061,16 @@ function kindOfPorts(a: number, b: number): DnsKind {
   return DnsKind.Dns;
 }
 
+const tcpEp: DnsEndpoints = { srcPort: 0, dstPort: 0, transport: 't' };
+
+/** One length-prefixed message from a reassembled TCP stream (RFC 7766 8). */
+export function decodeDnsTcp(pkt: Packet, off: number, end: number, _rep: number, parent: number): void {
+  tcpEp.srcPort = pkt.srcPort;
+  tcpEp.dstPort = pkt.dstPort;
+  const len = u16(pkt.data, off);
+  decodeDnsMessage(pkt, off + 2, Math.min(end, off + 2 + len), off + 2 + len, parent, kindOfPorts(pkt.srcPort, pkt.dstPort), tcpEp, len);
+}
+
 function decodeUdp(pkt: Packet, off: number, end: number, rep: number, parent: number): void {
   // An empty datagram is not handed to DNS (Wireshark's UDP calls no subdissector for it).
   if (rep <= off) return;
@@ -1350,6 +1362,9 @@ function emit(spec: LayerSpec, payload: Uint8Array): Uint8Array {
   out.set(payload, msg.length);
   return out;
 }
+
+const dnsTcp: Dissector = { name: 'dns', longName: 'Domain Name System (TCP)', decode: decodeDnsTcp };
+for (const port of [53, 5353, 5355]) registerStreamProtocol(port, { parser: lengthPrefixed16, dissector: dnsTcp });
 
 register({
   name: 'dns',

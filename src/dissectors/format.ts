@@ -96,6 +96,8 @@ export function fieldText(pkt: Packet, i: number): string {
     case FT.BYTES:
     case FT.NONE: {
       const r = pkt.ref[i];
+      // A presence-only item (no bytes, no value) prints "1", as tshark -T fields does for FT_NONE.
+      if (def.type === FT.NONE && r === undefined && pkt.len[i] === 0) return '1';
       if (r instanceof Uint8Array) return toHex(r, 0, r.length);
       if (typeof r === 'string') return r;
       return toHex(pkt.sources[pkt.src[i]!]!, pkt.start[i]!, pkt.len[i]!);

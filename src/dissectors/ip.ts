@@ -215,6 +215,7 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
         pkt.addExpert(fi, Severity.Error, 'Malformed', 'ip.fragment.overlap.conflict', 'Conflicting data in fragment overlap');
       }
       pkt.add(F.reassembled_length, payloadOff, 0, fi, res.data.length);
+      pkt.ipFragmented = false; // the whole datagram is here now
       const prev = pkt.pushSource(res.data, 'Reassembled IPv4');
       dispatch('ip.proto', proto, pkt, 0, res.data.length, res.data.length, -1);
       pkt.popSource(prev);

@@ -571,6 +571,7 @@ function fragment(pkt: Packet, p: number, end: number, rep: number, c: Chain): v
         pkt.addExpert(fi, Severity.Error, 'Malformed', 'ipv6.fragment.overlap.conflict', 'Conflicting data in fragment overlap');
       }
       pkt.add(F.reassembled_length, payloadOff, 0, fi, res.data.length);
+      pkt.ipFragmented = false; // the whole datagram is here now
       const prev = pkt.pushSource(res.data, 'Reassembled IPv6');
       walk(pkt, nxt, 0, res.data.length, res.data.length, c);
       pkt.popSource(prev);

@@ -157,6 +157,11 @@ export class Packet {
   protocols = new LayerList();
   colProtocol = '';
   colInfo = '';
+  /**
+   * Length of the Info prefix that later `setInfo` calls keep (Wireshark's col_prepend_fence_fstr:
+   * TCP analysis verdicts stay in front of what DNS or TLS writes for the same frame).
+   */
+  infoFence = 0;
   colSrc = '';
   colDst = '';
   /** >0 while dissecting inside an ICMP error quote: columns are fenced, no stateful analysis. */
@@ -210,6 +215,7 @@ export class Packet {
     this.protocols.clear();
     this.colProtocol = '';
     this.colInfo = '';
+    this.infoFence = 0;
     this.colSrc = '';
     this.colDst = '';
     this.fence = 0;
@@ -358,7 +364,14 @@ export class Packet {
     if (this.fence === 0) this.colProtocol = p;
   }
   setInfo(text: string): void {
-    if (this.fence === 0) this.colInfo = text;
+    if (this.fence === 0) this.colInfo = this.infoFence === 0 ? text : this.colInfo.slice(0, this.infoFence) + text;
+  }
+  /** Puts `text` in front of the Info column and keeps it there (the fence moves past it). */
+  prependInfoFenced(text: string): void {
+    if (this.fence === 0) {
+      this.colInfo = text + this.colInfo;
+      this.infoFence += text.length;
+    }
   }
   appendInfo(text: string): void {
     if (this.fence === 0) this.colInfo += text;

@@ -10,6 +10,7 @@ import { need, sessionState, Severity, type Packet } from './packet.js';
 import { dispatchPorts, register, type EmitContext, type LayerSpec } from './registry.js';
 import { prefs } from './prefs.js';
 import { pseudoHeaderSum, pseudoHeaderSumFromSpec } from './checksum.js';
+import { addTcpAnalysisTree, analyseTcp, tcpAnalysisInfoPrefix } from '../analysis/tcp-analysis.js';
 import { effective, findConversation, newConvTable, trackSegment, windowShift, type TcpConvTable, type TcpConversation } from '../analysis/tcp-conversations.js';
 
 const OPT_KINDS: Record<number, string> = {
@@ -386,6 +387,9 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
   const state = conv ? effective(convTable(pkt), conv) : undefined;
   const fwd = state?.dirs[dir];
   const rev = state?.dirs[1 - dir];
+  // Sequence analysis (tcp.analysis.*), as Wireshark: only with a whole header and a known length.
+  const analysed = conv !== undefined && hlen >= 20 && rep - off >= hlen && !pkt.ipFragmented;
+  if (analysed) analyseTcp(pkt, conv!, state!, dir, seq, ackRaw, segLen, flags, win, off + 20, Math.min(off + hlen, end));
   const rseq = fwd ? (seq - fwd.base) >>> 0 : seq;
   const hasAck = (flags & 0x10) !== 0;
   const rack = rev && rev.baseSet ? (ackRaw - rev.base) >>> 0 : ackRaw;
@@ -441,6 +445,7 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
     }
   } else pkt.add(F.checksum_status, off + 16, 0, cki, 2);
   pkt.add(F.urgent_pointer, off + 18, 2, top, urp);
+  if (analysed) addTcpAnalysisTree(pkt, top, off);
   if (reusedPorts) pkt.addExpert(pkt.add(F.reused_ports, off, 0, top), Severity.Note, 'Sequence', 'tcp.analysis.reused_ports', 'A new tcp session is started with the same ports as an earlier session in this trace');
 
   if (hlen < 20) {
@@ -468,7 +473,7 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
     info += ` Win=${wsize}`;
     if (flags & 0x20) info += ` Urg=${urp}`;
     info += ` Len=${segLen}${optText}`;
-    pkt.setInfo(info);
+    pkt.setInfo(analysed || reusedPorts ? tcpAnalysisInfoPrefix(analysed, reusedPorts) + info : info);
   }
   const pOff = off + hlen;
   const pEnd = Math.min(end, pOff + segLen);

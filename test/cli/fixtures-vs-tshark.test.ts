@@ -1,7 +1,7 @@
 /**
  * Our own captures (fixtures/) against tshark 4.0 run live: every foundation field and more,
  * printed with `-T fields`, must be byte-for-byte what tshark prints, and so must the Protocol
- * and Info columns (less the TCP-analysis prefixes of the later TCP-analysis issue).
+ * and Info columns (TCP-analysis prefixes included; less the stream-reassembly note).
  * tshark is installed by .ci/run; this test fails, not skips, without it.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -27,6 +27,12 @@ const FIELDS = [
   'tcp.srcport', 'tcp.dstport', 'tcp.stream', 'tcp.len', 'tcp.seq', 'tcp.seq_raw', 'tcp.nxtseq', 'tcp.ack', 'tcp.ack_raw', 'tcp.hdr_len', 'tcp.flags', 'tcp.flags.syn', 'tcp.flags.ack',
   'tcp.window_size_value', 'tcp.window_size', 'tcp.window_size_scalefactor', 'tcp.checksum', 'tcp.urgent_pointer', 'tcp.options.mss_val', 'tcp.options.wscale.shift',
   'tcp.options.sack_le', 'tcp.options.sack_re', 'tcp.options.timestamp.tsval', 'tcp.options.timestamp.tsecr',
+  'tcp.analysis.acks_frame', 'tcp.analysis.ack_rtt', 'tcp.analysis.initial_rtt', 'tcp.analysis.bytes_in_flight', 'tcp.analysis.push_bytes_sent',
+  'tcp.analysis.retransmission', 'tcp.analysis.fast_retransmission', 'tcp.analysis.spurious_retransmission', 'tcp.analysis.out_of_order',
+  'tcp.analysis.lost_segment', 'tcp.analysis.ack_lost_segment', 'tcp.analysis.duplicate_ack', 'tcp.analysis.duplicate_ack_num', 'tcp.analysis.duplicate_ack_frame',
+  'tcp.analysis.zero_window', 'tcp.analysis.zero_window_probe', 'tcp.analysis.zero_window_probe_ack', 'tcp.analysis.window_full', 'tcp.analysis.window_update',
+  'tcp.analysis.keep_alive', 'tcp.analysis.keep_alive_ack', 'tcp.analysis.rto', 'tcp.analysis.rto_frame', 'tcp.analysis.reused_ports',
+  'tcp.time_relative', 'tcp.time_delta',
   '_ws.col.Protocol', '_ws.col.Info',
 ];
 
@@ -62,8 +68,8 @@ describe.each(['loopback.pcap', 'synthetic.pcapng'])('fixtures/%s against tshark
       const o = ours[i]!.split('|');
       FIELDS.forEach((f, k) => {
         let tv = t[k] ?? '';
-        // TCP analysis prefixes and stream-reassembly notes belong to later issues.
-        if (f === '_ws.col.Info') tv = tv.replace(/^(\[TCP [^\]]*\] )+/, '').replace(/ \[TCP segment of a reassembled PDU\]$/, '');
+        // Stream-reassembly notes belong to a later issue.
+        if (f === '_ws.col.Info') tv = tv.replace(/ \[TCP segment of a reassembled PDU\]$/, '');
         if (f === '_ws.col.Protocol' && /^(HTTP|DNS|MDNS)$/.test(tv)) return;
         if (f === '_ws.col.Info' && /^(HTTP|DNS|MDNS)$/.test(t[FIELDS.indexOf('_ws.col.Protocol')] ?? '')) return;
         if ((o[k] ?? '') !== tv) diffs.push(`frame ${i + 1} ${f}: ours "${o[k]}" tshark "${tv}"`);

@@ -50,6 +50,8 @@ export const OUR_TOP_PROTOCOLS = new Set(['TCP', 'UDP', 'ICMP', 'ICMPv6', 'ARP',
  * tshark's Info text without what the stream-reassembly issue adds (the `[TCP segment of a
  * reassembled PDU]` suffix). TCP-analysis prefixes (`[TCP Retransmission] `, ...) are compared.
  */
+const REASSEMBLED_SUFFIX = ' [TCP segment of a reassembled PDU]';
+
 export function normaliseInfo(info: string): string {
   return info.replace(/ \[TCP segment of a reassembled PDU\]$/, '');
 }
@@ -114,7 +116,8 @@ export async function compareCapture(path: string, fields: readonly string[]): P
         if (f.startsWith('_ws.col.')) {
           // Columns are compared where the top protocol is one of ours.
           if (!OUR_TOP_PROTOCOLS.has(String(exp['_ws.col.Protocol']))) continue;
-          if (f === '_ws.col.Info') theirs = normaliseInfo(String(theirs));
+          // The suffix is compared where wirelite reassembles the stream (it then writes it too).
+          if (f === '_ws.col.Info' && !pkt.colInfo.endsWith(REASSEMBLED_SUFFIX)) theirs = normaliseInfo(String(theirs));
         }
         const ours = ourValue(pkt, f);
         if (theirs === undefined && ours === undefined) continue;

@@ -256,3 +256,76 @@ describe('hostile DNS messages end in a malformed mark, never a throw', () => {
     }
   });
 });
+
+describe('DNS over TCP, from the reassembled stream', () => {
+  // A handshake, two queries in one segment, then two responses cut into four segments at
+  // arbitrary points. tshark 4.0.17 -2 on the capture of these packets:
+  //   1 TCP  40000 → 53 [SYN] Seq=0 Win=65535 Len=0
+  //   2 TCP  53 → 40000 [SYN, ACK] Seq=0 Ack=1 Win=65535 Len=0
+  //   3 TCP  40000 → 53 [ACK] Seq=1 Ack=1 Win=65535 Len=0
+  //   4 DNS  Standard query 0x0202 AAAA two.example                      dns.id 0x0101,0x0202
+  //   5 TCP  53 → 40000 [ACK] Seq=1 Ack=63 Win=65535 Len=1 [TCP segment of a reassembled PDU]        tcp.reassembled_in 7
+  //   6 TCP  53 → 40000 [PSH, ACK] Seq=2 Ack=63 Win=65535 Len=29 [TCP segment of a reassembled PDU]  tcp.reassembled_in 7
+  //   7 DNS  Standard query response 0x0101 A one.example A 192.0.2.1 A 192.0.2.2   dns.response_to 4, tcp.reassembled_in 8
+  //   8 DNS  Standard query response 0x0202 AAAA two.example AAAA 2001:db8::2       dns.response_to 4
+  const C = { ip: '10.0.0.1', port: 40000 };
+  const S = { ip: '10.0.0.53', port: 53 };
+  const q1 = buildDnsMessage({ id: 0x0101, questions: [{ name: 'one.example' }], tcp: true });
+  const q2 = buildDnsMessage({ id: 0x0202, questions: [{ name: 'two.example', type: 'AAAA' }], tcp: true });
+  const r1 = buildDnsMessage({ id: 0x0101, response: true, ra: true, questions: [{ name: 'one.example' }], answers: [{ name: 'one.example', type: 'A', data: '192.0.2.1' }, { name: 'one.example', type: 'A', data: '192.0.2.2' }], tcp: true });
+  const r2 = buildDnsMessage({ id: 0x0202, response: true, ra: true, questions: [{ name: 'two.example', type: 'AAAA' }], answers: [{ name: 'two.example', type: 'AAAA', data: '2001:db8::2' }], tcp: true });
+  const cat = (...a: Uint8Array[]) => Uint8Array.from(a.flatMap((x) => [...x]));
+  let cseq = 1000;
+  let sseq = 5000;
+  const seg = (fromClient: boolean, flags: string, payload = new Uint8Array(0)): Uint8Array => {
+    const [a, b] = fromClient ? [C, S] : [S, C];
+    const p = buildPacket([
+      { proto: 'eth', src: '02:00:00:00:00:01', dst: '02:00:00:00:00:02' },
+      { proto: 'ip', src: a.ip, dst: b.ip, ttl: 64 },
+      { proto: 'tcp', sport: a.port, dport: b.port, seq: fromClient ? cseq : sseq, ack: flags.includes('A') ? (fromClient ? sseq : cseq) : 0, flags },
+      { proto: 'data', bytes: payload },
+    ]);
+    const inc = payload.length + (flags.includes('S') ? 1 : 0);
+    if (fromClient) cseq += inc;
+    else sseq += inc;
+    return p;
+  };
+  const both = cat(r1, r2);
+  const frames = [seg(true, 'S'), seg(false, 'SA'), seg(true, 'A'), seg(true, 'PA', cat(q1, q2)), seg(false, 'A', both.slice(0, 1)), seg(false, 'PA', both.slice(1, 30)), seg(false, 'PA', both.slice(30, r1.length + 5)), seg(false, 'PA', both.slice(r1.length + 5))];
+
+  function run(twoPass: boolean): Packet[] {
+    const s = newSession();
+    if (twoPass) {
+      s.pass = 1;
+      frames.forEach((f, i) => dissect(f, s, i + 1, 100, i * 1_000_000));
+      secondPass(s);
+    }
+    return frames.map((f, i) => dissect(f, s, i + 1, 100, i * 1_000_000));
+  }
+
+  it('dissects each message in the frame that completes it, as tshark -2', () => {
+    const p = run(true);
+    expect(p.map((x) => `${x.colProtocol} ${x.colInfo}`).slice(3)).toEqual([
+      'DNS Standard query 0x0202 AAAA two.example',
+      'TCP 53 → 40000 [ACK] Seq=1 Ack=63 Win=65535 Len=1 [TCP segment of a reassembled PDU]',
+      'TCP 53 → 40000 [PSH, ACK] Seq=2 Ack=63 Win=65535 Len=29 [TCP segment of a reassembled PDU]',
+      'DNS Standard query response 0x0101 A one.example A 192.0.2.1 A 192.0.2.2',
+      'DNS Standard query response 0x0202 AAAA two.example AAAA 2001:db8::2',
+    ]);
+    expect(vals(p[3]!, 'dns.id')).toEqual(['0x0101', '0x0202']);
+    expect(vals(p[3]!, 'dns.length')).toEqual([String(q1.length - 2), String(q2.length - 2)]);
+    expect(vals(p[4]!, 'tcp.reassembled_in')).toEqual(['7']);
+    expect(vals(p[5]!, 'tcp.reassembled_in')).toEqual(['7']);
+    expect(vals(p[6]!, 'tcp.reassembled_in')).toEqual(['8']);
+    expect(vals(p[6]!, 'dns.response_to')).toEqual(['4']);
+    expect(vals(p[7]!, 'dns.response_to')).toEqual(['4']);
+    expect(vals(p[6]!, 'dns.a')).toEqual(['192.0.2.1', '192.0.2.2']);
+    // The message completed by frame 7 is read from the reassembled bytes.
+    expect(p[6]!.sourceNames).toContain(`Reassembled TCP (${r1.length} bytes)`);
+    for (const x of p) expect(x.malformed).toBe(false);
+  });
+
+  it('one pass gives the same columns', () => {
+    expect(run(false).map((x) => x.colInfo)).toEqual(run(true).map((x) => x.colInfo));
+  });
+});

@@ -1,0 +1,352 @@
+/**
+ * TCP stream reassembly: per direction, in-order bytes plus gap notices, cut into protocol data
+ * units (PDUs) by a stream parser, with bounded memory. One module shared by the application
+ * dissectors over TCP (DNS, TLS), TCP analysis and `follow`.
+ *
+ * Model (Zeek, Suricata; Wireshark's tcp_dissect_pdus): a direction keeps the next expected
+ * sequence number and, when a PDU spans segments, the bytes of the unfinished PDU. Each new
+ * in-order segment is parsed from the start of that PDU (or from the segment's first byte):
+ *
+ * - the parser answers `ok` (one PDU of `consumed` bytes), `incomplete(consumed, needed)` (wait for
+ *   `needed` more bytes) or `error` (not this protocol: the rest of the segment is given up);
+ * - a PDU wholly inside the segment is handed on as a view of the segment's bytes (no copy); a PDU
+ *   completed by this segment is handed on from a buffer holding its pieces (the frame that
+ *   completes it dissects it, as tshark does);
+ * - bytes already delivered (a retransmission, an overlap) are not delivered again;
+ * - a segment beyond the next expected byte leaves a gap: by default (Wireshark's
+ *   `tcp.reassemble_out_of_order` FALSE) the gap is reported, the unfinished PDU is dropped and
+ *   parsing resumes at the segment; with `outOfOrder` the segment is held (up to a limit) until the
+ *   gap is filled.
+ *
+ * Every buffer is bounded by a named limit (REASSEMBLY_LIMITS) per direction and in total; hitting
+ * one drops the buffered bytes, counts it on the direction and reports it through the sink.
+ *
+ * Sequence numbers compare modulo 2^32 (seq.ts).
+ */
+import { seqAdd, seqDiff } from './seq.js';
+
+/** Named limits on what reassembly may hold. */
+export const REASSEMBLY_LIMITS = {
+  /** Largest unfinished PDU buffered per direction (bytes); a parser needing more is an error. */
+  maxPduBytes: 1 << 20,
+  /** Out-of-order segments held per direction (only with `outOfOrder`). */
+  maxOutOfOrderSegments: 64,
+  /** Out-of-order bytes held per direction (only with `outOfOrder`). */
+  maxOutOfOrderBytes: 1 << 20,
+  /** All buffered bytes, over every stream of a capture (unfinished PDUs and held segments). */
+  maxTotalBytes: 64 << 20,
+  /** Streams whose directions are tracked at once; the oldest are released beyond this. */
+  maxStreams: 100_000,
+};
+
+/** What a stream parser says about the bytes at the start of a PDU. */
+export const enum ParseStatus {
+  /** One whole PDU of `consumed` bytes. */
+  Ok = 0,
+  /** Not enough bytes: `needed` more (beyond `consumed`) are required before it can say more. */
+  Incomplete = 1,
+  /** These bytes are not (or no longer) this protocol. */
+  Error = 2,
+}
+
+/** A parser's answer, written into a reused object (no allocation per PDU). */
+export interface ParseResult {
+  status: ParseStatus;
+  consumed: number;
+  needed: number;
+  /** For errors: why. */
+  message: string;
+}
+
+/**
+ * A stream parser: looks at the bytes `[off, end)` of `data`, which start at a PDU boundary, and
+ * says how long the first PDU is. It must give the same answer however the stream was split into
+ * segments (tested by feeding the same bytes split at every offset).
+ */
+export interface StreamParser {
+  parse(data: Uint8Array, off: number, end: number, out: ParseResult): void;
+}
+
+/** Where reassembly hands its results. */
+export interface PduSink {
+  /**
+   * A whole PDU: `data[off, end)`. `firstFrame` is the frame holding its first byte (it equals the
+   * current frame unless `reassembled`).
+   */
+  pdu(data: Uint8Array, off: number, end: number, reassembled: boolean, firstFrame: number, parts: readonly number[]): void;
+  /** The first `bytes` of the segment start an unfinished PDU (buffered, nothing to dissect yet). */
+  partial(bytes: number): void;
+  /** `missing` bytes were never seen before this segment (a capture gap); buffered data was dropped. */
+  gap(missing: number): void;
+  /** The parser rejected the data at this point, or a limit was hit; the rest is not parsed. */
+  error(message: string, off: number): void;
+}
+
+/** Totals over every stream, to enforce REASSEMBLY_LIMITS.maxTotalBytes. */
+export interface ReassemblyBudget {
+  used: number;
+  /** Times a limit dropped buffered bytes. */
+  overflows: number;
+}
+
+export function newBudget(): ReassemblyBudget {
+  return { used: 0, overflows: 0 };
+}
+
+interface Held {
+  seq: number;
+  data: Uint8Array;
+  frame: number;
+}
+
+/** One direction of a TCP connection. */
+export class StreamDirection {
+  /** Whether `next` is known (the first segment or the SYN was seen). */
+  synced = false;
+  /** The next sequence number expected. */
+  next = 0;
+  /** The unfinished PDU's bytes (`pending[0, pendingLen)`), and the frame of its first byte. */
+  pending: Uint8Array | null = null;
+  pendingLen = 0;
+  pendingFrame = 0;
+  /** Frames that hold bytes of the unfinished PDU, in order (Wireshark's tcp.reassembled_in). */
+  pendingFrames: number[] = [];
+  /** Bytes the parser still needs for the unfinished PDU (0 when it did not say). */
+  needed = 0;
+  /** Held out-of-order segments (outOfOrder only), by arrival. */
+  held: Held[] = [];
+  heldBytes = 0;
+  /** Notices, for the user and for tests. */
+  gaps = 0;
+  gapBytes = 0;
+  overflows = 0;
+  /** The parser failed: the direction is no longer parsed (bytes are still counted). */
+  failed = false;
+  /** Bytes delivered in order so far. */
+  delivered = 0;
+
+  /** Starts the direction at the byte after a SYN (or at the first segment seen). */
+  sync(seq: number): void {
+    this.synced = true;
+    this.next = seq >>> 0;
+  }
+}
+
+const NO_PARTS: readonly number[] = [];
+const scratch: ParseResult = { status: ParseStatus.Ok, consumed: 0, needed: 0, message: '' };
+
+/** Releases a direction's buffers (connection closed, evicted, or the capture ends). */
+export function releaseDirection(dir: StreamDirection, budget: ReassemblyBudget): void {
+  budget.used -= dir.pendingLen + dir.heldBytes;
+  dir.pending = null;
+  dir.pendingLen = 0;
+  dir.needed = 0;
+  dir.held = [];
+  dir.heldBytes = 0;
+}
+
+function dropPending(dir: StreamDirection, budget: ReassemblyBudget): void {
+  budget.used -= dir.pendingLen;
+  dir.pendingLen = 0;
+  dir.needed = 0;
+  if (dir.pending && dir.pending.length > 65536) dir.pending = null;
+}
+
+function appendPending(dir: StreamDirection, budget: ReassemblyBudget, d: Uint8Array, off: number, end: number, frame: number): boolean {
+  const n = end - off;
+  if (dir.pendingLen + n > REASSEMBLY_LIMITS.maxPduBytes || budget.used + n > REASSEMBLY_LIMITS.maxTotalBytes) return false;
+  if (dir.pendingLen === 0) {
+    dir.pendingFrame = frame;
+    dir.pendingFrames.length = 0;
+  }
+  if (dir.pendingFrames[dir.pendingFrames.length - 1] !== frame && dir.pendingFrames.length < 4096) dir.pendingFrames.push(frame);
+  const need = dir.pendingLen + n;
+  if (!dir.pending || dir.pending.length < need) {
+    const grown = new Uint8Array(Math.max(need, Math.min(REASSEMBLY_LIMITS.maxPduBytes, (dir.pending?.length ?? 0) * 2, Math.max(need, 2048))));
+    if (dir.pending) grown.set(dir.pending.subarray(0, dir.pendingLen));
+    dir.pending = grown;
+  }
+  dir.pending.set(d.subarray(off, end), dir.pendingLen);
+  dir.pendingLen += n;
+  budget.used += n;
+  return true;
+}
+
+/**
+ * Cuts in-order bytes `d[off, end)` (whose first byte is `dir.next`) into PDUs, using and
+ * refilling the direction's unfinished PDU.
+ */
+function deliver(dir: StreamDirection, budget: ReassemblyBudget, parser: StreamParser, d: Uint8Array, off: number, end: number, frame: number, sink: PduSink): void {
+  dir.next = seqAdd(dir.next, end - off);
+  dir.delivered += end - off;
+  if (dir.failed) return;
+  let p = off;
+  if (dir.pendingLen > 0) {
+    // Complete the unfinished PDU first: add only what the parser asked for, when it said.
+    while (p < end) {
+      const take = dir.needed > 0 ? Math.min(dir.needed, end - p) : end - p;
+      if (!appendPending(dir, budget, d, p, p + take, frame)) {
+        limitHit(dir, budget, sink, p - off);
+        return;
+      }
+      p += take;
+      const buf = dir.pending!;
+      parser.parse(buf, 0, dir.pendingLen, scratch);
+      if (scratch.status === ParseStatus.Error) {
+        dropPending(dir, budget);
+        dir.failed = true;
+        sink.error(scratch.message, p - off);
+        return;
+      }
+      if (scratch.status === ParseStatus.Incomplete) {
+        dir.needed = scratch.needed;
+        if (scratch.consumed + scratch.needed > REASSEMBLY_LIMITS.maxPduBytes) {
+          limitHit(dir, budget, sink, p - off);
+          return;
+        }
+        continue;
+      }
+      // A whole PDU; what the buffer holds beyond it goes back to the segment.
+      const consumed = scratch.consumed;
+      const extra = dir.pendingLen - consumed;
+      const firstFrame = dir.pendingFrame;
+      // The PDU's bytes must outlive this call's reuse of the buffer: hand a copy.
+      const pdu = buf.slice(0, consumed);
+      const parts = dir.pendingFrames.slice();
+      p -= extra;
+      dropPending(dir, budget);
+      sink.pdu(pdu, 0, pdu.length, true, firstFrame, parts);
+      break;
+    }
+    if (dir.pendingLen > 0) {
+      sink.partial(end - off);
+      return;
+    }
+  }
+  while (p < end) {
+    parser.parse(d, p, end, scratch);
+    if (scratch.status === ParseStatus.Ok && scratch.consumed > 0 && p + scratch.consumed <= end) {
+      sink.pdu(d, p, p + scratch.consumed, false, frame, NO_PARTS);
+      p += scratch.consumed;
+      continue;
+    }
+    if (scratch.status === ParseStatus.Incomplete) {
+      if (scratch.consumed + scratch.needed + (end - p) > REASSEMBLY_LIMITS.maxPduBytes) {
+        limitHit(dir, budget, sink, p - off);
+        return;
+      }
+      if (!appendPending(dir, budget, d, p, end, frame)) {
+        limitHit(dir, budget, sink, p - off);
+        return;
+      }
+      dir.needed = scratch.needed;
+      sink.partial(end - p);
+      return;
+    }
+    dir.failed = true;
+    sink.error(scratch.message || 'stream parser error', p - off);
+    return;
+  }
+}
+
+function limitHit(dir: StreamDirection, budget: ReassemblyBudget, sink: PduSink, at: number): void {
+  dropPending(dir, budget);
+  dir.overflows++;
+  budget.overflows++;
+  dir.failed = true;
+  sink.error(`reassembly limit reached (a PDU over ${REASSEMBLY_LIMITS.maxPduBytes} bytes, or ${REASSEMBLY_LIMITS.maxTotalBytes} bytes buffered in total)`, at);
+}
+
+/** Options of a reassembler. */
+export interface ReassemblyOptions {
+  /** Hold segments that arrive beyond a gap until it is filled (Wireshark's tcp.reassemble_out_of_order). */
+  outOfOrder: boolean;
+}
+
+/**
+ * Feeds one segment's payload `d[off, end)` with sequence number `seq` (of its first byte) to a
+ * direction. `frame` is the current frame number. Results go to `sink`.
+ */
+export function feedSegment(dir: StreamDirection, budget: ReassemblyBudget, parser: StreamParser, opts: ReassemblyOptions, seq: number, d: Uint8Array, off: number, end: number, frame: number, sink: PduSink): void {
+  if (end <= off) return;
+  if (!dir.synced) dir.sync(seq);
+  let s = seq >>> 0;
+  const ahead = seqDiff(s, dir.next);
+  if (ahead < 0) {
+    // Overlap or retransmission: only bytes beyond what was delivered are new.
+    const dup = Math.min(-ahead, end - off);
+    off += dup;
+    s = seqAdd(s, dup);
+    if (off >= end) return;
+  } else if (ahead > 0) {
+    if (opts.outOfOrder && hold(dir, budget, s, d, off, end, frame)) return;
+    // A gap that will not be filled: report it, drop the unfinished PDU and resume here.
+    dir.gaps++;
+    dir.gapBytes += ahead;
+    dropPending(dir, budget);
+    dir.failed = false;
+    dir.next = s;
+    sink.gap(ahead);
+  }
+  deliver(dir, budget, parser, d, off, end, frame, sink);
+  if (dir.held.length) drainHeld(dir, budget, parser, frame, sink);
+}
+
+function hold(dir: StreamDirection, budget: ReassemblyBudget, seq: number, d: Uint8Array, off: number, end: number, frame: number): boolean {
+  const n = end - off;
+  if (dir.held.length >= REASSEMBLY_LIMITS.maxOutOfOrderSegments || dir.heldBytes + n > REASSEMBLY_LIMITS.maxOutOfOrderBytes || budget.used + n > REASSEMBLY_LIMITS.maxTotalBytes) {
+    dir.overflows++;
+    budget.overflows++;
+    return false;
+  }
+  dir.held.push({ seq, data: d.slice(off, end), frame });
+  dir.heldBytes += n;
+  budget.used += n;
+  return true;
+}
+
+/** Delivers held segments that became in order. */
+function drainHeld(dir: StreamDirection, budget: ReassemblyBudget, parser: StreamParser, frame: number, sink: PduSink): void {
+  for (let progress = true; progress && dir.held.length; ) {
+    progress = false;
+    for (let i = 0; i < dir.held.length; i++) {
+      const h = dir.held[i]!;
+      const ahead = seqDiff(h.seq, dir.next);
+      if (ahead > 0) continue;
+      dir.held.splice(i, 1);
+      dir.heldBytes -= h.data.length;
+      budget.used -= h.data.length;
+      const skip = -ahead;
+      if (skip < h.data.length) deliver(dir, budget, parser, h.data, skip, h.data.length, frame, sink);
+      progress = true;
+      break;
+    }
+  }
+}
+
+/**
+ * The length-prefixed framing of DNS over TCP (RFC 1035 4.2.2, RFC 7766 8): a two-byte length,
+ * then the message.
+ */
+export const lengthPrefixed16: StreamParser = {
+  parse(d, off, end, out) {
+    const avail = end - off;
+    out.message = '';
+    if (avail < 2) {
+      out.status = ParseStatus.Incomplete;
+      out.consumed = 0;
+      out.needed = 2 - avail;
+      return;
+    }
+    const total = 2 + ((d[off]! << 8) | d[off + 1]!);
+    if (avail < total) {
+      out.status = ParseStatus.Incomplete;
+      out.consumed = 0;
+      out.needed = total - avail;
+      return;
+    }
+    out.status = ParseStatus.Ok;
+    out.consumed = total;
+    out.needed = 0;
+  },
+};

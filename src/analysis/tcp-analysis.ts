@@ -1,0 +1,659 @@
+/**
+ * TCP sequence analysis: the per-packet `tcp.analysis.*` verdicts, as Wireshark 4.0 computes them
+ * in `tcp_analyze_sequence_number` (epan/dissectors/packet-tcp.c; the User's Guide, "TCP
+ * Analysis"), with the same definitions, the same order of tests and the same precedence:
+ *
+ * - zero window probe (then nothing else is tested), zero window, previous segment not captured
+ *   (lost segment), keep-alive, window update, window full, keep-alive ACK and zero window probe
+ *   ACK (then nothing else), duplicate ACK; then ACKed unseen segment; then, for segments that
+ *   carry data, SYN or FIN and are not keep-alives: spurious retransmission, fast retransmission,
+ *   out-of-order, retransmission (first that applies wins);
+ * - bytes in flight and bytes sent since the last PSH, ACK RTT and the frame it acknowledges,
+ *   the handshake's initial RTT, time since the first frame and the previous frame of the stream.
+ *
+ * State is per conversation and per direction (`fwd` = this segment's sender, `rev` = the other),
+ * with sequence numbers compared modulo 2^32 (./seq.ts). The list of segments not yet
+ * acknowledged lives in small typed arrays per direction, capped at
+ * `TCP_ANALYSIS_LIMITS.maxUnackedSegments` (Wireshark's TCP_MAX_UNACKED_SEGMENTS): beyond it new
+ * segments are not remembered (as in Wireshark), so memory stays bounded when ACKs are missing.
+ *
+ * Two passes (`tshark -2`): the first pass computes each frame's verdicts and stores them compactly
+ * (a slot per frame that has any, in typed arrays); the second pass only looks them up. A single
+ * pass (stdin) computes and shows them at once.
+ */
+import { defineFields, FT } from '../dissectors/fields.js';
+import { Severity, type Packet } from '../dissectors/packet.js';
+import { seqGt, seqLe, seqLt } from './seq.js';
+import type { TcpConversation } from './tcp-conversations.js';
+
+export const TCP_ANALYSIS_LIMITS = {
+  /** Unacknowledged segments remembered per direction (Wireshark: TCP_MAX_UNACKED_SEGMENTS). */
+  maxUnackedSegments: 10_000,
+};
+
+/** Verdict bits, Wireshark's TCP_A_* values. */
+export const TcpFlag = {
+  RETRANSMISSION: 0x0001,
+  LOST_PACKET: 0x0002,
+  ACK_LOST_PACKET: 0x0004,
+  KEEP_ALIVE: 0x0008,
+  DUPLICATE_ACK: 0x0010,
+  ZERO_WINDOW: 0x0020,
+  ZERO_WINDOW_PROBE: 0x0040,
+  ZERO_WINDOW_PROBE_ACK: 0x0080,
+  KEEP_ALIVE_ACK: 0x0100,
+  OUT_OF_ORDER: 0x0200,
+  FAST_RETRANSMISSION: 0x0400,
+  WINDOW_UPDATE: 0x0800,
+  WINDOW_FULL: 0x1000,
+  REUSED_PORTS: 0x2000,
+  SPURIOUS_RETRANSMISSION: 0x4000,
+} as const;
+
+export const AF = defineFields({
+  analysis: { abbrev: 'tcp.analysis', name: 'SEQ/ACK analysis', type: FT.NONE },
+  acks_frame: { abbrev: 'tcp.analysis.acks_frame', name: 'This is an ACK to the segment in frame', type: FT.FRAMENUM, generated: true },
+  ack_rtt: { abbrev: 'tcp.analysis.ack_rtt', name: 'The RTT to ACK the segment was', type: FT.RELATIVE_TIME, generated: true, unit: ' seconds' },
+  initial_rtt: { abbrev: 'tcp.analysis.initial_rtt', name: 'iRTT', type: FT.RELATIVE_TIME, generated: true, unit: ' seconds' },
+  bytes_in_flight: { abbrev: 'tcp.analysis.bytes_in_flight', name: 'Bytes in flight', type: FT.UINT32, generated: true },
+  push_bytes_sent: { abbrev: 'tcp.analysis.push_bytes_sent', name: 'Bytes sent since last PSH flag', type: FT.UINT32, generated: true },
+  flags: { abbrev: 'tcp.analysis.flags', name: 'TCP Analysis Flags', type: FT.NONE },
+  retransmission: { abbrev: 'tcp.analysis.retransmission', name: 'Retransmission', type: FT.NONE },
+  fast_retransmission: { abbrev: 'tcp.analysis.fast_retransmission', name: 'Fast Retransmission', type: FT.NONE },
+  spurious_retransmission: { abbrev: 'tcp.analysis.spurious_retransmission', name: 'Spurious Retransmission', type: FT.NONE },
+  out_of_order: { abbrev: 'tcp.analysis.out_of_order', name: 'Out Of Order', type: FT.NONE },
+  lost_segment: { abbrev: 'tcp.analysis.lost_segment', name: 'Previous segment(s) not captured', type: FT.NONE },
+  ack_lost_segment: { abbrev: 'tcp.analysis.ack_lost_segment', name: "ACKed segment that wasn't captured", type: FT.NONE },
+  window_update: { abbrev: 'tcp.analysis.window_update', name: 'Window update', type: FT.NONE },
+  window_full: { abbrev: 'tcp.analysis.window_full', name: 'Window full', type: FT.NONE },
+  keep_alive: { abbrev: 'tcp.analysis.keep_alive', name: 'Keep-Alive', type: FT.NONE },
+  keep_alive_ack: { abbrev: 'tcp.analysis.keep_alive_ack', name: 'Keep-Alive ACK', type: FT.NONE },
+  duplicate_ack: { abbrev: 'tcp.analysis.duplicate_ack', name: 'Duplicate ACK', type: FT.NONE },
+  duplicate_ack_num: { abbrev: 'tcp.analysis.duplicate_ack_num', name: 'Duplicate ACK #', type: FT.UINT32, generated: true },
+  duplicate_ack_frame: { abbrev: 'tcp.analysis.duplicate_ack_frame', name: 'Duplicate to the ACK in frame', type: FT.FRAMENUM, generated: true },
+  zero_window_probe: { abbrev: 'tcp.analysis.zero_window_probe', name: 'Zero Window Probe', type: FT.NONE },
+  zero_window: { abbrev: 'tcp.analysis.zero_window', name: 'Zero Window', type: FT.NONE },
+  zero_window_probe_ack: { abbrev: 'tcp.analysis.zero_window_probe_ack', name: 'Zero Window Probe Ack', type: FT.NONE },
+  rto: { abbrev: 'tcp.analysis.rto', name: 'The RTO for this segment was', type: FT.RELATIVE_TIME, generated: true, unit: ' seconds' },
+  rto_frame: { abbrev: 'tcp.analysis.rto_frame', name: 'RTO based on delta from frame', type: FT.FRAMENUM, generated: true },
+  time_relative: { abbrev: 'tcp.time_relative', name: 'Time since first frame in this TCP stream', type: FT.RELATIVE_TIME, generated: true, unit: ' seconds' },
+  time_delta: { abbrev: 'tcp.time_delta', name: 'Time since previous frame in this TCP stream', type: FT.RELATIVE_TIME, generated: true, unit: ' seconds' },
+});
+
+const SACK_IN_BIF = true;
+const SYN = 0x02;
+const FIN = 0x01;
+const RST = 0x04;
+const ACK = 0x10;
+const PSH = 0x08;
+
+/** One direction's sequence-analysis state (Wireshark's tcp_flow_t + tcp_analyze_seq_flow_info_t). */
+class Flow {
+  /** Highest next sequence number seen (0 = none yet, as in Wireshark). */
+  nextseq = 0;
+  nextseqframe = 0;
+  nextseqSec = 0;
+  nextseqNsec = 0;
+  /** Highest continuous sequence number to be acknowledged (ACKed-unseen detection). */
+  maxseqtobeacked = 0;
+  lastack = 0;
+  lastackSec = 0;
+  lastackNsec = 0;
+  lastnondupack = 0;
+  dupacknum = 0;
+  /** Last raw (unscaled) window sent; Wireshark starts at G_MAXUINT32. */
+  window = 0xffffffff;
+  /** The last segment sent was a SYN: its window is never scaled. */
+  windowFromSyn = false;
+  lastsegmentflags = 0;
+  validBif = true;
+  pushBytesSent = 0;
+  pushSetLast = false;
+  /** SACK blocks of the last segment of this direction that had them (Wireshark keeps up to 3). */
+  sackN = 0;
+  sackDelivered = 0;
+  // Segments sent and not yet acknowledged, in order of arrival (Wireshark walks them newest first).
+  n = 0;
+  segSeq: Uint32Array = EMPTY_U32;
+  segNext: Uint32Array = EMPTY_U32;
+  segFrame: Uint32Array = EMPTY_U32;
+  segSec: Float64Array = EMPTY_F64;
+  segNsec: Uint32Array = EMPTY_U32;
+
+  push(seq: number, next: number, frame: number, sec: number, nsec: number): void {
+    if (this.n === this.segSeq.length) {
+      const cap = Math.min(TCP_ANALYSIS_LIMITS.maxUnackedSegments, Math.max(4, this.n * 2));
+      this.segSeq = growU32(this.segSeq, cap);
+      this.segNext = growU32(this.segNext, cap);
+      this.segFrame = growU32(this.segFrame, cap);
+      this.segNsec = growU32(this.segNsec, cap);
+      const s = new Float64Array(cap);
+      s.set(this.segSec);
+      this.segSec = s;
+    }
+    const i = this.n++;
+    this.segSeq[i] = seq;
+    this.segNext[i] = next;
+    this.segFrame[i] = frame;
+    this.segSec[i] = sec;
+    this.segNsec[i] = nsec;
+  }
+
+  remove(i: number): void {
+    const last = this.n - 1;
+    this.segSeq.copyWithin(i, i + 1, this.n);
+    this.segNext.copyWithin(i, i + 1, this.n);
+    this.segFrame.copyWithin(i, i + 1, this.n);
+    this.segSec.copyWithin(i, i + 1, this.n);
+    this.segNsec.copyWithin(i, i + 1, this.n);
+    this.n = last;
+  }
+}
+
+const EMPTY_U32 = new Uint32Array(0);
+const EMPTY_F64 = new Float64Array(0);
+
+function growU32(a: Uint32Array, cap: number): Uint32Array {
+  const b = new Uint32Array(cap);
+  b.set(a);
+  return b;
+}
+
+/** Per-conversation analysis state, hung on the conversation (`conv.analysis`). */
+export class TcpConvAnalysis {
+  flows: [Flow, Flow] = [new Flow(), new Flow()];
+  /** Most recent SYN (without ACK), for the initial RTT. */
+  synSet = false;
+  synSec = 0;
+  synNsec = 0;
+  /** Initial RTT in seconds (0 = not known), as Wireshark's ts_first_rtt. */
+  firstRtt = 0;
+  firstRttNs = 0;
+  firstSec = 0;
+  firstNsec = 0;
+  prevSec = 0;
+  prevNsec = 0;
+}
+
+/** What the analysis found for the current segment (Wireshark's struct tcp_acked); reused. */
+export const result = {
+  /** Whether anything was found (Wireshark: a tcp_acked exists for the frame). */
+  present: false,
+  flags: 0,
+  dupackNum: 0,
+  dupackFrame: 0,
+  bytesInFlight: 0,
+  pushBytesSent: 0,
+  acksFrame: 0,
+  /** Seconds from the acknowledged segment to this ACK (0: none). */
+  ackRtt: 0,
+  rtoFrame: 0,
+  rto: 0,
+  /** Initial RTT of the stream, seconds (0: none). */
+  initialRtt: 0,
+};
+
+function clearResult(): void {
+  result.present = false;
+  result.flags = 0;
+  result.dupackNum = 0;
+  result.dupackFrame = 0;
+  result.bytesInFlight = 0;
+  result.pushBytesSent = 0;
+  result.acksFrame = 0;
+  result.ackRtt = 0;
+  result.rtoFrame = 0;
+  result.rto = 0;
+  result.initialRtt = 0;
+}
+
+/** Per-frame verdicts from the first pass, in typed arrays; a slot per frame that has any. */
+class FrameStore {
+  slotOf = new Int32Array(1024);
+  n = 0;
+  flags = new Uint16Array(256);
+  nums = new Uint32Array(256 * 6);
+  times = new Float64Array(256 * 2);
+
+  put(frame: number): void {
+    if (frame >= this.slotOf.length) {
+      let cap = this.slotOf.length;
+      while (cap <= frame) cap *= 2;
+      const s = new Int32Array(cap);
+      s.set(this.slotOf);
+      this.slotOf = s;
+    }
+    if (this.slotOf[frame] !== 0) return; // a second TCP header in the frame: the first one's verdict is kept
+    if (this.n === this.flags.length) {
+      const cap = this.n * 2;
+      const f = new Uint16Array(cap);
+      f.set(this.flags);
+      this.flags = f;
+      const u = new Uint32Array(cap * 6);
+      u.set(this.nums);
+      this.nums = u;
+      const t = new Float64Array(cap * 2);
+      t.set(this.times);
+      this.times = t;
+    }
+    const i = this.n++;
+    this.slotOf[frame] = i + 1;
+    this.flags[i] = result.flags;
+    const u = this.nums;
+    u[i * 6] = result.dupackNum;
+    u[i * 6 + 1] = result.dupackFrame;
+    u[i * 6 + 2] = result.bytesInFlight;
+    u[i * 6 + 3] = result.pushBytesSent;
+    u[i * 6 + 4] = result.acksFrame;
+    u[i * 6 + 5] = result.rtoFrame;
+    this.times[i * 2] = result.ackRtt;
+    this.times[i * 2 + 1] = result.rto;
+  }
+
+  /** Fills `result` from the frame's slot; false when the frame had nothing. */
+  get(frame: number): boolean {
+    const s = frame < this.slotOf.length ? this.slotOf[frame]! : 0;
+    if (s === 0) return false;
+    const i = s - 1;
+    result.present = true;
+    result.flags = this.flags[i]!;
+    const u = this.nums;
+    result.dupackNum = u[i * 6]!;
+    result.dupackFrame = u[i * 6 + 1]!;
+    result.bytesInFlight = u[i * 6 + 2]!;
+    result.pushBytesSent = u[i * 6 + 3]!;
+    result.acksFrame = u[i * 6 + 4]!;
+    result.rtoFrame = u[i * 6 + 5]!;
+    result.ackRtt = this.times[i * 2]!;
+    result.rto = this.times[i * 2 + 1]!;
+    return true;
+  }
+}
+
+const STORE_KEY = 'tcp.analysis.frames';
+
+function frameStore(pkt: Packet): FrameStore {
+  let s = pkt.session.carry.get(STORE_KEY) as FrameStore | undefined;
+  if (!s) {
+    s = new FrameStore();
+    pkt.session.carry.set(STORE_KEY, s);
+  }
+  return s;
+}
+
+/** Time from (bSec, bNsec) to (aSec, aNsec) in nanoseconds (exact for any realistic gap). */
+function ns(aSec: number, aNsec: number, bSec: number, bNsec: number): number {
+  return (aSec - bSec) * 1e9 + (aNsec - bNsec);
+}
+
+/** Values of the current segment the analysis needs besides the header fields; set by analyseTcp. */
+let curTimeRelative = 0;
+let curTimeDelta = 0;
+
+/**
+ * Analyses one TCP segment of `conv` sent in direction `dir` (0/1 as in the conversation) and
+ * leaves the verdict in `result`. `state` is the conversation whose final values (the initial
+ * RTT) are shown: the first pass's in a second pass. In a second pass nothing is computed: the
+ * first pass's verdict for the frame is looked up. `opts`..`optEnd` are the option bytes (for SACK).
+ * Returns `result.present`.
+ */
+export function analyseTcp(
+  pkt: Packet,
+  conv: TcpConversation,
+  state: TcpConversation,
+  dir: number,
+  seq: number,
+  ack: number,
+  seglen: number,
+  flags: number,
+  window: number,
+  optStart: number,
+  optEnd: number,
+): boolean {
+  clearResult();
+  const f = pkt.frame;
+  let a = conv.analysis as TcpConvAnalysis | undefined;
+  if (!a) {
+    a = new TcpConvAnalysis();
+    a.firstSec = a.prevSec = f.tsSec;
+    a.firstNsec = a.prevNsec = f.tsNsec;
+    conv.analysis = a;
+  }
+  curTimeRelative = (f.tsSec - a.firstSec) + (f.tsNsec - a.firstNsec) / 1e9;
+  curTimeDelta = (f.tsSec - a.prevSec) + (f.tsNsec - a.prevNsec) / 1e9;
+  a.prevSec = f.tsSec;
+  a.prevNsec = f.tsNsec;
+  const pass = pkt.session.pass;
+  if (pass === 2) {
+    frameStore(pkt).get(f.number);
+  } else {
+    analyseSegment(pkt, conv, a, dir, seq, ack, seglen, flags, window, optStart, optEnd);
+    if (pass === 1 && result.present) frameStore(pkt).put(f.number);
+  }
+  const fin = (state.analysis as TcpConvAnalysis | undefined) ?? a;
+  if (result.present) result.initialRtt = fin.firstRtt;
+  return result.present;
+}
+
+function analyseSegment(pkt: Packet, conv: TcpConversation, a: TcpConvAnalysis, dir: number, seq: number, ack: number, seglen: number, flags: number, window: number, optStart: number, optEnd: number): void {
+  const f = pkt.frame;
+  const sec = f.tsSec;
+  const nsec = f.tsNsec;
+  const num = f.number;
+  const fwd = a.flows[dir]!;
+  const rev = a.flows[1 - dir]!;
+  const r = result;
+  // The initial RTT: from the most recent SYN to the first pure ACK (dissect_tcp).
+  if ((flags & (SYN | ACK)) === SYN) {
+    a.synSet = true;
+    a.synSec = sec;
+    a.synNsec = nsec;
+  } else if ((flags & (SYN | ACK)) === ACK && a.synSet && a.firstRttNs === 0) {
+    a.firstRttNs = ns(sec, nsec, a.synSec, a.synNsec);
+    a.firstRtt = (sec - a.synSec) + (nsec - a.synNsec) / 1e9;
+  }
+  if (flags & ACK) rev.validBif = true;
+  const noSfr = (flags & (SYN | FIN | RST)) === 0;
+
+  analysis: {
+    // ZERO WINDOW PROBE: 1 byte at the next expected sequence number into a zero window.
+    if (seglen === 1 && seq === fwd.nextseq && rev.window === 0) {
+      r.flags |= TcpFlag.ZERO_WINDOW_PROBE;
+      break analysis;
+    }
+    // ZERO WINDOW: the window is 0 (not on SYN/FIN/RST).
+    if (window === 0 && noSfr) r.flags |= TcpFlag.ZERO_WINDOW;
+    // LOST PACKET: beyond the highest next sequence number seen (not on RST).
+    if (fwd.nextseq !== 0 && seqGt(seq, fwd.nextseq) && (flags & RST) === 0) {
+      r.flags |= TcpFlag.LOST_PACKET;
+      fwd.validBif = false;
+    }
+    // KEEP ALIVE: 0 or 1 byte starting one byte before the next expected sequence number.
+    if ((seglen === 0 || seglen === 1) && seq === ((fwd.nextseq - 1) >>> 0) && noSfr) r.flags |= TcpFlag.KEEP_ALIVE;
+    // WINDOW UPDATE: no data, same SEQ/ACK as before, a new non-zero window.
+    if (seglen === 0 && window !== 0 && window !== fwd.window && seq === fwd.nextseq && ack === fwd.lastack && noSfr) r.flags |= TcpFlag.WINDOW_UPDATE;
+    // WINDOW FULL: data up to the right edge of the window the receiver advertised (scaling known).
+    if (seglen > 0 && rev.window !== 0xffffffff && noSfr) {
+      const ws = conv.dirs[1 - dir].wscale;
+      if (ws !== -1) {
+        const shift = rev.windowFromSyn || ws === -2 ? 0 : ws;
+        if (((seq + seglen) >>> 0) === ((rev.lastack + rev.window * 2 ** shift) >>> 0)) r.flags |= TcpFlag.WINDOW_FULL;
+      }
+    }
+    // KEEP ALIVE ACK: repeats the previous ACK, the other side's last segment was a keep-alive.
+    if (seglen === 0 && window !== 0 && window === fwd.window && seq === fwd.nextseq && ack === fwd.lastack && rev.lastsegmentflags & TcpFlag.KEEP_ALIVE && noSfr) {
+      r.flags |= TcpFlag.KEEP_ALIVE_ACK;
+      break analysis;
+    }
+    // ZERO WINDOW PROBE ACK: repeats the previous ACK and zero window after a probe.
+    if (seglen === 0 && window === 0 && window === fwd.window && seq === fwd.nextseq && ack === fwd.lastack && rev.lastsegmentflags & TcpFlag.ZERO_WINDOW_PROBE && noSfr) {
+      r.flags |= TcpFlag.ZERO_WINDOW_PROBE_ACK;
+      break analysis;
+    }
+    // DUPLICATE ACK: no data, same window, SEQ and ACK as the previous segment.
+    if (seglen === 0 && window !== 0 && window === fwd.window && seq === fwd.nextseq && ack === fwd.lastack && noSfr) {
+      fwd.dupacknum = fwd.dupacknum === -1 ? 1 : fwd.dupacknum + 1;
+      r.flags |= TcpFlag.DUPLICATE_ACK;
+      r.dupackNum = fwd.dupacknum;
+      r.dupackFrame = fwd.lastnondupack;
+    }
+  }
+  // finished_fwd: a new ACK number resets the duplicate-ACK count.
+  if (ack !== fwd.lastack) {
+    fwd.lastnondupack = num;
+    fwd.dupacknum = 0;
+  }
+  // ACKED LOST PACKET: acknowledges beyond what the other side was seen to send.
+  if (rev.maxseqtobeacked !== 0 && seqGt(ack, rev.maxseqtobeacked) && flags & ACK) {
+    // Reported once per gap. If the other side's boundary lags behind its highest sequence number
+    // (a hole was seen), the boundary moves there; otherwise the other side is only sending pure
+    // ACKs, and the same gap is reported again only after it sent a new ACK number. tshark 4.0's
+    // output shows this test as `maxseqtobeacked < nextseq` (modulo 2^32); later Wireshark
+    // versions test `>`, which would flag every later ACK of a stream that lost data.
+    r.present = true;
+    if (seqLt(rev.maxseqtobeacked, rev.nextseq)) {
+      rev.maxseqtobeacked = rev.nextseq;
+      r.flags |= TcpFlag.ACK_LOST_PACKET;
+    } else {
+      if (rev.dupacknum === 0) r.flags |= TcpFlag.ACK_LOST_PACKET;
+      rev.dupacknum = -1;
+    }
+  }
+  // RETRANSMISSION / FAST RETRANSMISSION / OUT-OF-ORDER / SPURIOUS for data, SYN or FIN.
+  if ((seglen > 0 || flags & (SYN | FIN)) && !(r.flags & TcpFlag.KEEP_ALIVE)) {
+    let notAdvanced = fwd.nextseq !== 0 && seqLt(seq, fwd.nextseq);
+    // Not a retransmission: more than one byte starting just before nextseq (after a probe).
+    if (seglen > 1 && ((fwd.nextseq - 1) >>> 0) === seq) notAdvanced = false;
+    retrans: {
+      // Spurious retransmission: all of the data was already acknowledged.
+      if (seglen > 0 && rev.lastack !== 0 && seqLe((seq + seglen) >>> 0, rev.lastack)) {
+        r.flags |= TcpFlag.SPURIOUS_RETRANSMISSION;
+        break retrans;
+      }
+      // Fast retransmission: >= 2 duplicate ACKs for this sequence number, within 20 ms of the last.
+      // Wireshark's count is unsigned, so its "ACKed unseen segment" mark (-1) also passes as >= 2:
+      // a retransmission right after the other side ACKed unseen data is called fast, as tshark does.
+      if (notAdvanced && (rev.dupacknum >= 2 || rev.dupacknum === -1) && rev.lastack === seq && ns(sec, nsec, rev.lastackSec, rev.lastackNsec) < 20_000_000) {
+        r.flags |= TcpFlag.FAST_RETRANSMISSION;
+        break retrans;
+      }
+      // Out-of-order: soon after the highest segment (within the initial RTT, else 3 ms).
+      const thres = a.firstRttNs !== 0 ? a.firstRttNs : 3_000_000;
+      if (notAdvanced && ns(sec, nsec, fwd.nextseqSec, fwd.nextseqNsec) < thres && fwd.nextseq !== ((seq + seglen + (flags & (SYN | FIN) ? 1 : 0)) >>> 0)) {
+        r.flags |= TcpFlag.OUT_OF_ORDER;
+        break retrans;
+      }
+      if (notAdvanced) {
+        r.flags |= TcpFlag.RETRANSMISSION;
+        // RTO: from the oldest unacknowledged segment (or the highest one) to this one.
+        if (fwd.n > 0) {
+          r.rto = (sec - fwd.segSec[0]!) + (nsec - fwd.segNsec[0]!) / 1e9;
+          r.rtoFrame = fwd.segFrame[0]!;
+        } else {
+          r.rto = (sec - fwd.nextseqSec) + (nsec - fwd.nextseqNsec) / 1e9;
+          r.rtoFrame = fwd.nextseqframe;
+        }
+      }
+    }
+  }
+  // finished_checking_retransmission_type
+  let nextseq = (seq + seglen) >>> 0;
+  if (seglen > 0 || flags & (SYN | FIN)) {
+    if (flags & (SYN | FIN)) nextseq = (nextseq + 1) >>> 0;
+    if (fwd.n < TCP_ANALYSIS_LIMITS.maxUnackedSegments) fwd.push(seq, nextseq, num, sec, nsec);
+  }
+  const zwp = (r.flags & TcpFlag.ZERO_WINDOW_PROBE) !== 0;
+  // A RST does not move the highest sequence number (tshark 4.0: a reset's sequence number, often
+  // unrelated to the data, does not make the next connection's segments retransmissions).
+  if ((seqGt(nextseq, fwd.nextseq) || fwd.nextseq === 0) && !zwp && !(flags & RST)) {
+    fwd.nextseq = nextseq;
+    fwd.nextseqframe = num;
+    fwd.nextseqSec = sec;
+    fwd.nextseqNsec = nsec;
+  }
+  if ((seq === fwd.maxseqtobeacked || fwd.maxseqtobeacked === 0) && !zwp) fwd.maxseqtobeacked = fwd.nextseq;
+  fwd.window = window;
+  fwd.windowFromSyn = (flags & SYN) !== 0;
+  fwd.lastack = ack;
+  fwd.lastackSec = sec;
+  fwd.lastackNsec = nsec;
+  fwd.lastsegmentflags = r.flags;
+
+  // Remove what this ACK acknowledges from the other direction's list (newest first, as Wireshark).
+  for (let i = rev.n - 1; i >= 0; i--) {
+    const s = rev.segSeq[i]!;
+    const e = rev.segNext[i]!;
+    if (ack === e) {
+      r.present = true;
+      r.acksFrame = rev.segFrame[i]!;
+      r.ackRtt = (sec - rev.segSec[i]!) + (nsec - rev.segNsec[i]!) / 1e9;
+    } else if (seqGt(ack, s) && seqLe(ack, e)) {
+      rev.segSeq[i] = ack;
+      continue;
+    } else if (seqGt(e, ack)) continue;
+    rev.remove(i);
+  }
+
+  // Bytes in flight (the default, payload-based method) and bytes sent since the last PSH.
+  if (seglen !== 0 && fwd.n > 0 && fwd.validBif) {
+    const base = conv.dirs[dir].base;
+    let first = (fwd.segSeq[fwd.n - 1]! - base) >>> 0;
+    let last = (fwd.segNext[fwd.n - 1]! - base) >>> 0;
+    for (let i = 0; i < fwd.n; i++) {
+      const e = (fwd.segNext[i]! - base) >>> 0;
+      const s = (fwd.segSeq[i]! - base) >>> 0;
+      if (e > last) last = e;
+      if (s < first) first = s;
+    }
+    let inFlight = (last - first) >>> 0;
+    if (SACK_IN_BIF && rev.sackN > 0) inFlight = (inFlight - rev.sackDelivered) >>> 0;
+    if (inFlight > 0 && inFlight < 2_000_000_000) {
+      r.bytesInFlight = flags & (SYN | FIN) ? inFlight - 1 : inFlight;
+    }
+    if (flags & PSH && !fwd.pushSetLast) {
+      fwd.pushBytesSent += seglen;
+      fwd.pushSetLast = true;
+    } else if (flags & PSH && fwd.pushSetLast) {
+      fwd.pushBytesSent = seglen;
+    } else if (fwd.pushSetLast) {
+      fwd.pushBytesSent = seglen;
+      fwd.pushSetLast = false;
+    } else fwd.pushBytesSent += seglen;
+    fwd.pushBytesSent >>>= 0;
+    r.pushBytesSent = fwd.pushBytesSent;
+    r.present = true;
+  }
+  if (r.flags !== 0) r.present = true;
+
+  // SACK blocks of this segment, for the other direction's bytes in flight (dissect_tcpopt_sack:
+  // Wireshark keeps at most 3 blocks, the last ones' count, and keeps them until a new SACK option).
+  fwd.sackN = 0;
+  if (optEnd - optStart >= 10) scanSack(pkt.data, optStart, optEnd, fwd);
+}
+
+function scanSack(d: Uint8Array, p: number, end: number, fwd: Flow): void {
+  while (p < end) {
+    const k = d[p]!;
+    if (k === 0) return;
+    if (k === 1) {
+      p++;
+      continue;
+    }
+    if (p + 1 >= end) return;
+    const l = d[p + 1]!;
+    if (l < 2 || p + l > end) return;
+    if (k === 5) {
+      let n = 0;
+      let delivered = 0;
+      for (let q = p + 2; q + 8 <= p + l; q += 8) {
+        n++;
+        if (n < 4) {
+          const le = ((d[q]! << 24) | (d[q + 1]! << 16) | (d[q + 2]! << 8) | d[q + 3]!) >>> 0;
+          const re = ((d[q + 4]! << 24) | (d[q + 5]! << 16) | (d[q + 6]! << 8) | d[q + 7]!) >>> 0;
+          delivered = (delivered + ((re - le) >>> 0)) >>> 0;
+          fwd.sackN = n;
+        }
+      }
+      if (n > 0) fwd.sackDelivered = delivered;
+    }
+    p += l;
+  }
+}
+
+/** Severity, group and message of each verdict's expert item, as Wireshark 4.0 gives them. */
+const EXPERTS: [flag: number, field: number, sev: Severity, abbrev: string, msg: string][] = [
+  [TcpFlag.RETRANSMISSION, AF.retransmission, Severity.Note, 'tcp.analysis.retransmission', 'This frame is a (suspected) retransmission'],
+  [TcpFlag.FAST_RETRANSMISSION, AF.fast_retransmission, Severity.Note, 'tcp.analysis.fast_retransmission', 'This frame is a (suspected) fast retransmission'],
+  [TcpFlag.SPURIOUS_RETRANSMISSION, AF.spurious_retransmission, Severity.Note, 'tcp.analysis.spurious_retransmission', 'This frame is a (suspected) spurious retransmission'],
+  [TcpFlag.OUT_OF_ORDER, AF.out_of_order, Severity.Warn, 'tcp.analysis.out_of_order', 'This frame is a (suspected) out-of-order segment'],
+  [TcpFlag.LOST_PACKET, AF.lost_segment, Severity.Warn, 'tcp.analysis.lost_segment', 'Previous segment(s) not captured (common at capture start)'],
+  [TcpFlag.ACK_LOST_PACKET, AF.ack_lost_segment, Severity.Warn, 'tcp.analysis.ack_lost_segment', "ACKed segment that wasn't captured (common at capture start)"],
+  [TcpFlag.WINDOW_UPDATE, AF.window_update, Severity.Chat, 'tcp.analysis.window_update', 'TCP window update'],
+  [TcpFlag.WINDOW_FULL, AF.window_full, Severity.Warn, 'tcp.analysis.window_full', 'TCP window specified by the receiver is now completely full'],
+  [TcpFlag.KEEP_ALIVE, AF.keep_alive, Severity.Note, 'tcp.analysis.keep_alive', 'TCP keep-alive segment'],
+  [TcpFlag.KEEP_ALIVE_ACK, AF.keep_alive_ack, Severity.Note, 'tcp.analysis.keep_alive_ack', 'ACK to a TCP keep-alive segment'],
+  [TcpFlag.DUPLICATE_ACK, AF.duplicate_ack, Severity.Note, 'tcp.analysis.duplicate_ack', 'Duplicate ACK'],
+  [TcpFlag.ZERO_WINDOW_PROBE, AF.zero_window_probe, Severity.Note, 'tcp.analysis.zero_window_probe', 'TCP Zero Window Probe'],
+  [TcpFlag.ZERO_WINDOW, AF.zero_window, Severity.Warn, 'tcp.analysis.zero_window', 'TCP Zero Window segment'],
+  [TcpFlag.ZERO_WINDOW_PROBE_ACK, AF.zero_window_probe_ack, Severity.Note, 'tcp.analysis.zero_window_probe_ack', 'ACK to a TCP Zero Window Probe'],
+];
+
+/**
+ * Adds the analysis of the current segment (in `result`) to the tree under `parent`, with its
+ * expert items, and the stream times. Call after analyseTcp.
+ */
+export function addTcpAnalysisTree(pkt: Packet, parent: number, off: number): void {
+  if (pkt.tree) {
+    pkt.add(AF.time_relative, off, 0, parent, curTimeRelative);
+    pkt.add(AF.time_delta, off, 0, parent, curTimeDelta);
+  }
+  const r = result;
+  if (!r.present) return;
+  let top = -1;
+  if (pkt.tree) {
+    top = pkt.add(AF.analysis, off, 0, parent);
+    if (r.acksFrame) {
+      pkt.add(AF.acks_frame, off, 0, top, r.acksFrame);
+      if (r.ackRtt !== 0) pkt.add(AF.ack_rtt, off, 0, top, r.ackRtt);
+    }
+    if (r.initialRtt !== 0) pkt.add(AF.initial_rtt, off, 0, top, r.initialRtt);
+    if (r.bytesInFlight) {
+      pkt.add(AF.bytes_in_flight, off, 0, top, r.bytesInFlight);
+      pkt.add(AF.push_bytes_sent, off, 0, top, r.pushBytesSent);
+    }
+  }
+  if (!r.flags) return;
+  const fl = pkt.tree ? pkt.add(AF.flags, off, 0, top) : -1;
+  for (const [flag, field, sev, abbrev, msg] of EXPERTS) {
+    if (!(r.flags & flag)) continue;
+    if (flag === TcpFlag.DUPLICATE_ACK) {
+      const it = pkt.add(field, off, 0, fl);
+      pkt.setLabel(it, 'This is a TCP duplicate ack');
+      pkt.add(AF.duplicate_ack_num, off, 0, top, r.dupackNum);
+      const fr = pkt.add(AF.duplicate_ack_frame, off, 0, top, r.dupackFrame);
+      pkt.addExpert(fr, sev, 'Sequence', abbrev, `Duplicate ACK (#${r.dupackNum})`);
+      continue;
+    }
+    const it = pkt.add(field, off, 0, fl);
+    pkt.addExpert(it, sev, 'Sequence', abbrev, msg);
+    // Fast and spurious retransmissions are also retransmissions (a second expert item).
+    if (flag === TcpFlag.FAST_RETRANSMISSION || flag === TcpFlag.SPURIOUS_RETRANSMISSION) {
+      pkt.addExpert(pkt.add(AF.retransmission, off, 0, fl), Severity.Note, 'Sequence', 'tcp.analysis.retransmission', 'This frame is a (suspected) retransmission');
+    }
+    if (flag === TcpFlag.RETRANSMISSION && r.rtoFrame) {
+      if (r.rto !== 0) {
+        pkt.add(AF.rto, off, 0, fl, r.rto);
+        pkt.add(AF.rto_frame, off, 0, fl, r.rtoFrame);
+      }
+    }
+  }
+}
+
+/**
+ * The Info prefix of the current segment's verdicts (`analysed`: analyseTcp ran for it), in tshark's order (each verdict is
+ * prepended in turn, so the last one tested comes first). `reused` adds `[TCP Port numbers reused]`.
+ */
+export function tcpAnalysisInfoPrefix(analysed: boolean, reused: boolean): string {
+  const f = analysed && result.present ? result.flags : 0;
+  if (!f && !reused) return '';
+  let s = '';
+  const pre = (t: string) => {
+    s = t + s;
+  };
+  if (reused) pre('[TCP Port numbers reused] ');
+  if (f & TcpFlag.RETRANSMISSION) pre('[TCP Retransmission] ');
+  if (f & TcpFlag.FAST_RETRANSMISSION) pre('[TCP Fast Retransmission] ');
+  if (f & TcpFlag.SPURIOUS_RETRANSMISSION) pre('[TCP Spurious Retransmission] ');
+  if (f & TcpFlag.OUT_OF_ORDER) pre('[TCP Out-Of-Order] ');
+  if (f & TcpFlag.LOST_PACKET) pre('[TCP Previous segment not captured] ');
+  if (f & TcpFlag.ACK_LOST_PACKET) pre('[TCP ACKed unseen segment] ');
+  if (f & TcpFlag.WINDOW_UPDATE) pre('[TCP Window Update] ');
+  if (f & TcpFlag.WINDOW_FULL) pre('[TCP Window Full] ');
+  if (f & TcpFlag.KEEP_ALIVE) pre('[TCP Keep-Alive] ');
+  if (f & TcpFlag.KEEP_ALIVE_ACK) pre('[TCP Keep-Alive ACK] ');
+  if (f & TcpFlag.DUPLICATE_ACK) pre(`[TCP Dup ACK ${result.dupackFrame}#${result.dupackNum}] `);
+  if (f & TcpFlag.ZERO_WINDOW_PROBE) pre('[TCP ZeroWindowProbe] ');
+  if (f & TcpFlag.ZERO_WINDOW) pre('[TCP ZeroWindow] ');
+  if (f & TcpFlag.ZERO_WINDOW_PROBE_ACK) pre('[TCP ZeroWindowProbeAck] ');
+  return s;
+}

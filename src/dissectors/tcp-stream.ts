@@ -1,0 +1,108 @@
+/**
+ * Application protocols over TCP parsed from reassembled stream bytes (src/analysis/reassembly.ts)
+ * rather than one segment at a time: a protocol binds a port here with its stream parser (which
+ * finds PDU boundaries) and a decoder for one whole PDU. TCP calls `dissectTcpStream` for each
+ * segment with payload; a PDU is dissected in the frame that completes it, several PDUs in one
+ * segment are dissected one after the other, and a PDU built from several segments is dissected
+ * from a new data source ("Reassembled TCP"), as tshark does.
+ */
+import type { Packet } from './packet.js';
+import { annotate, annotation, sessionState } from './packet.js';
+import { defineFields, FT } from './fields.js';
+import { callDissector, type Dissector } from './registry.js';
+import { feedSegment, newBudget, releaseDirection, REASSEMBLY_LIMITS, StreamDirection, type PduSink, type ReassemblyBudget, type StreamParser } from '../analysis/reassembly.js';
+
+/** A protocol carried in a TCP byte stream. */
+export interface StreamProtocol {
+  /** Finds PDU boundaries. */
+  parser: StreamParser;
+  /** Dissects one whole PDU `[off, end)` of the packet's current data source. */
+  dissector: Dissector;
+}
+
+const F = defineFields({
+  reassembled_in: { abbrev: 'tcp.reassembled_in', name: 'Reassembled PDU in frame', type: FT.FRAMENUM, generated: true },
+});
+
+const byPort = new Map<number, StreamProtocol>();
+
+/** Binds a stream protocol to a TCP port (the lower port of a segment is tried first). */
+export function registerStreamProtocol(port: number, proto: StreamProtocol): void {
+  byPort.set(port, proto);
+}
+
+interface StreamTable {
+  /** Two directions per TCP stream index (insertion order: oldest first). */
+  dirs: Map<number, [StreamDirection, StreamDirection]>;
+  budget: ReassemblyBudget;
+}
+
+/** The sink that dissects PDUs into the packet being dissected (one per process, reused). */
+class PacketSink implements PduSink {
+  pkt!: Packet;
+  proto!: StreamProtocol;
+  /** PDUs dissected in this segment. */
+  count = 0;
+  /** Bytes of this segment went into an unfinished PDU. */
+  buffered = false;
+  pdu(data: Uint8Array, off: number, end: number, reassembled: boolean, _firstFrame: number, parts: readonly number[]): void {
+    const pkt = this.pkt;
+    this.count++;
+    if (pkt.session.pass === 1) {
+      const frame = pkt.frame.number;
+      for (const f of parts) if (f !== frame) annotate(pkt, f, 'tcp.reassembled_in', frame);
+    }
+    if (!reassembled) {
+      callDissector(this.proto.dissector, pkt, off, end, end, -1);
+      return;
+    }
+    const prev = pkt.pushSource(data, `Reassembled TCP (${end - off} bytes)`);
+    callDissector(this.proto.dissector, pkt, off, end, end, -1);
+    pkt.popSource(prev);
+  }
+  partial(): void {
+    this.buffered = true;
+  }
+  gap(): void {}
+  error(): void {}
+}
+
+const sink = new PacketSink();
+const OPTS = { outOfOrder: false };
+
+/**
+ * Feeds one segment's payload `[off, end)` to the stream protocol bound to its ports, if any
+ * (`tcpItem`: the TCP tree item, parent of `tcp.reassembled_in`).
+ * `synBase` is the direction's initial sequence number when its SYN was seen (else -1). Returns
+ * false when no stream protocol is bound (the caller dispatches the payload as usual).
+ */
+export function dissectTcpStream(pkt: Packet, tcpItem: number, stream: number, dir: number, synBase: number, seq: number, sp: number, dp: number, off: number, end: number): boolean {
+  const proto = byPort.get(sp < dp ? sp : dp) ?? byPort.get(sp < dp ? dp : sp);
+  if (!proto) return false;
+  const t = sessionState<StreamTable>(pkt, 'tcp.reassembly', () => ({ dirs: new Map(), budget: newBudget() }));
+  let pair = t.dirs.get(stream);
+  if (!pair) {
+    if (t.dirs.size >= REASSEMBLY_LIMITS.maxStreams) {
+      const [oldest, old] = t.dirs.entries().next().value as [number, [StreamDirection, StreamDirection]];
+      releaseDirection(old[0], t.budget);
+      releaseDirection(old[1], t.budget);
+      t.dirs.delete(oldest);
+    }
+    pair = [new StreamDirection(), new StreamDirection()];
+    t.dirs.set(stream, pair);
+  }
+  const d = pair[dir]!;
+  if (!d.synced && synBase >= 0) d.sync((synBase + 1) >>> 0);
+  pkt.srcPort = sp;
+  pkt.dstPort = dp;
+  sink.pkt = pkt;
+  sink.proto = proto;
+  sink.count = 0;
+  sink.buffered = false;
+  const later = pkt.session.pass === 2 ? annotation(pkt, pkt.frame.number, 'tcp.reassembled_in') : undefined;
+  if (later !== undefined) pkt.add(F.reassembled_in, off, 0, tcpItem, later);
+  feedSegment(d, t.budget, proto.parser, OPTS, seq, pkt.data, off, end, pkt.frame.number, sink);
+  // As tshark: a segment that only carries part of a PDU says so.
+  if (sink.count === 0 && sink.buffered && pkt.wantColumns) pkt.appendInfo(' [TCP segment of a reassembled PDU]');
+  return true;
+}
