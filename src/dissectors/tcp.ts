@@ -10,6 +10,7 @@ import { need, sessionState, Severity, type Packet } from './packet.js';
 import { dispatchPorts, register, type EmitContext, type LayerSpec } from './registry.js';
 import { prefs } from './prefs.js';
 import { pseudoHeaderSum, pseudoHeaderSumFromSpec } from './checksum.js';
+import { dissectTcpStream } from './tcp-stream.js';
 import { addTcpAnalysisTree, analyseTcp, tcpAnalysisInfoPrefix } from '../analysis/tcp-analysis.js';
 import { effective, findConversation, newConvTable, trackSegment, windowShift, type TcpConvTable, type TcpConversation } from '../analysis/tcp-conversations.js';
 
@@ -473,13 +474,18 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
     info += ` Win=${wsize}`;
     if (flags & 0x20) info += ` Urg=${urp}`;
     info += ` Len=${segLen}${optText}`;
-    pkt.setInfo(analysed || reusedPorts ? tcpAnalysisInfoPrefix(analysed, reusedPorts) + info : info);
+    pkt.setInfo(info);
+    // Fenced, as Wireshark: the verdicts stay in front of what DNS/TLS write for this frame.
+    if (analysed || reusedPorts) pkt.prependInfoFenced(tcpAnalysisInfoPrefix(analysed, reusedPorts));
   }
   const pOff = off + hlen;
   const pEnd = Math.min(end, pOff + segLen);
   if (segLen > 0 && pOff < pEnd) {
     if (pkt.fence === 0) pkt.add(F.payload, pOff, pEnd - pOff, top);
-    dispatchPorts('tcp.port', sp, dp, pkt, pOff, pEnd, pOff + segLen, -1);
+    // Stream protocols (DNS, TLS) are parsed from reassembled bytes; whole segments only.
+    const cd = conv?.dirs[dir];
+    const streamed = cd !== undefined && pkt.fence === 0 && !pkt.ipFragmented && pEnd === pOff + segLen && dissectTcpStream(pkt, top, conv!.stream, dir, cd.sawSyn ? cd.base : -1, seq, sp, dp, pOff, pEnd);
+    if (!streamed) dispatchPorts('tcp.port', sp, dp, pkt, pOff, pEnd, pOff + segLen, -1);
   }
 }
 
