@@ -92,14 +92,16 @@ function* tcpConnection(id) {
   yield [eth(true), ip(true), tcp(true, 'A', (cseq + 1) >>> 0, (sseq + 1) >>> 0)];
 }
 
-function dnsQuery(idn, name, response) {
-  const labels = name.split('.');
-  const q = [];
-  for (const l of labels) q.push(l.length, ...Buffer.from(l));
-  q.push(0, 0, 1, 0, 1);
-  const head = [idn >> 8, idn & 255, response ? 0x81 : 0x01, response ? 0x80 : 0x00, 0, 1, 0, response ? 1 : 0, 0, 0, 0, 0];
-  const ans = response ? [0xc0, 12, 0, 1, 0, 1, 0, 0, 0x0e, 0x10, 0, 4, 192, 0, 2, idn & 255] : [];
-  return Uint8Array.from([...head, ...q, ...ans]);
+/** A DNS query or its response, built by the DNS dissector's builder (`emit`). */
+function dns(idn, name, response) {
+  return {
+    proto: 'dns',
+    id: idn,
+    response,
+    ra: response,
+    questions: [{ name, type: 'A' }],
+    answers: response ? [{ name, type: 'A', ttl: 3600, data: `192.0.2.${idn & 255}` }] : [],
+  };
 }
 
 const active = [];
@@ -118,8 +120,8 @@ while (n < total) {
     const c = clientIp(id);
     const name = names[id % names.length];
     const sport = 30000 + (id % 30000);
-    emit([eth(true), { proto: 'ip', src: c, dst: '192.0.2.53', ttl: 64, id }, { proto: 'udp', sport, dport: 53 }, { proto: 'data', bytes: dnsQuery(id, name, false) }]);
-    if (n < total) emit([eth(false), { proto: 'ip', src: '192.0.2.53', dst: c, ttl: 60, id: id ^ 0xffff }, { proto: 'udp', sport: 53, dport: sport }, { proto: 'data', bytes: dnsQuery(id, name, true) }]);
+    emit([eth(true), { proto: 'ip', src: c, dst: '192.0.2.53', ttl: 64, id }, { proto: 'udp', sport, dport: 53 }, dns(id, name, false)]);
+    if (n < total) emit([eth(false), { proto: 'ip', src: '192.0.2.53', dst: c, ttl: 60, id: id ^ 0xffff }, { proto: 'udp', sport: 53, dport: sport }, dns(id, name, true)]);
   } else if (r < 0.97) {
     const id = ri(65536);
     emit([eth(true), { proto: 'ip', src: clientIp(id), dst: serverIp(id), ttl: 64, id }, { proto: 'udp', sport: 40000 + (id % 1000), dport: 5000 + (id % 7) }, { proto: 'data', bytes: payload(20 + ri(1200)) }]);
