@@ -112,52 +112,39 @@ class Flow {
   /** SACK blocks of the last segment of this direction that had them (Wireshark keeps up to 3). */
   sackN = 0;
   sackDelivered = 0;
-  // Segments sent and not yet acknowledged, in order of arrival (Wireshark walks them newest first).
+  /**
+   * Segments sent and not yet acknowledged, in order of arrival (Wireshark walks them newest
+   * first): SEG_STRIDE numbers each (seq, next seq, frame, seconds, nanoseconds) in one array per
+   * direction, made on the first segment and grown by doubling up to the limit.
+   */
   n = 0;
-  segSeq: Uint32Array = EMPTY_U32;
-  segNext: Uint32Array = EMPTY_U32;
-  segFrame: Uint32Array = EMPTY_U32;
-  segSec: Float64Array = EMPTY_F64;
-  segNsec: Uint32Array = EMPTY_U32;
+  seg: Float64Array = EMPTY_F64;
 
   push(seq: number, next: number, frame: number, sec: number, nsec: number): void {
-    if (this.n === this.segSeq.length) {
+    if (this.n * SEG_STRIDE === this.seg.length) {
       const cap = Math.min(TCP_ANALYSIS_LIMITS.maxUnackedSegments, Math.max(4, this.n * 2));
-      this.segSeq = growU32(this.segSeq, cap);
-      this.segNext = growU32(this.segNext, cap);
-      this.segFrame = growU32(this.segFrame, cap);
-      this.segNsec = growU32(this.segNsec, cap);
-      const s = new Float64Array(cap);
-      s.set(this.segSec);
-      this.segSec = s;
+      const g = new Float64Array(cap * SEG_STRIDE);
+      g.set(this.seg);
+      this.seg = g;
     }
-    const i = this.n++;
-    this.segSeq[i] = seq;
-    this.segNext[i] = next;
-    this.segFrame[i] = frame;
-    this.segSec[i] = sec;
-    this.segNsec[i] = nsec;
+    const o = this.n++ * SEG_STRIDE;
+    const g = this.seg;
+    g[o] = seq;
+    g[o + 1] = next;
+    g[o + 2] = frame;
+    g[o + 3] = sec;
+    g[o + 4] = nsec;
   }
 
   remove(i: number): void {
-    const last = this.n - 1;
-    this.segSeq.copyWithin(i, i + 1, this.n);
-    this.segNext.copyWithin(i, i + 1, this.n);
-    this.segFrame.copyWithin(i, i + 1, this.n);
-    this.segSec.copyWithin(i, i + 1, this.n);
-    this.segNsec.copyWithin(i, i + 1, this.n);
-    this.n = last;
+    this.seg.copyWithin(i * SEG_STRIDE, (i + 1) * SEG_STRIDE, this.n * SEG_STRIDE);
+    this.n--;
   }
 }
 
-const EMPTY_U32 = new Uint32Array(0);
+/** Numbers per unacknowledged segment: seq, next seq, frame, seconds, nanoseconds. */
+const SEG_STRIDE = 5;
 const EMPTY_F64 = new Float64Array(0);
-
-function growU32(a: Uint32Array, cap: number): Uint32Array {
-  const b = new Uint32Array(cap);
-  b.set(a);
-  return b;
-}
 
 /** Per-conversation analysis state, hung on the conversation (`conv.analysis`). */
 export class TcpConvAnalysis {
@@ -290,6 +277,35 @@ function ns(aSec: number, aNsec: number, bSec: number, bNsec: number): number {
 let curTimeRelative = 0;
 let curTimeDelta = 0;
 
+/** The conversation's analysis state (made on first use); sets the stream times of this frame. */
+function streamTimes(pkt: Packet, conv: TcpConversation): TcpConvAnalysis {
+  const f = pkt.frame;
+  let a = conv.analysis as TcpConvAnalysis | undefined;
+  if (!a) {
+    a = new TcpConvAnalysis();
+    a.firstSec = a.prevSec = f.tsSec;
+    a.firstNsec = a.prevNsec = f.tsNsec;
+    conv.analysis = a;
+  }
+  curTimeRelative = f.tsSec - a.firstSec + (f.tsNsec - a.firstNsec) / 1e9;
+  curTimeDelta = f.tsSec - a.prevSec + (f.tsNsec - a.prevNsec) / 1e9;
+  a.prevSec = f.tsSec;
+  a.prevNsec = f.tsNsec;
+  return a;
+}
+
+/**
+ * A TCP header quoted by an ICMP error: no analysis, but the stream times, which (as in Wireshark)
+ * also count this frame as the stream's previous one.
+ */
+export function addTcpQuotedTimes(pkt: Packet, conv: TcpConversation, parent: number, off: number): void {
+  streamTimes(pkt, conv);
+  if (pkt.tree) {
+    pkt.add(AF.time_relative, off, 0, parent, curTimeRelative);
+    pkt.add(AF.time_delta, off, 0, parent, curTimeDelta);
+  }
+}
+
 /**
  * Analyses one TCP segment of `conv` sent in direction `dir` (0/1 as in the conversation) and
  * leaves the verdict in `result`. `state` is the conversation whose final values (the initial
@@ -312,17 +328,7 @@ export function analyseTcp(
 ): boolean {
   clearResult();
   const f = pkt.frame;
-  let a = conv.analysis as TcpConvAnalysis | undefined;
-  if (!a) {
-    a = new TcpConvAnalysis();
-    a.firstSec = a.prevSec = f.tsSec;
-    a.firstNsec = a.prevNsec = f.tsNsec;
-    conv.analysis = a;
-  }
-  curTimeRelative = (f.tsSec - a.firstSec) + (f.tsNsec - a.firstNsec) / 1e9;
-  curTimeDelta = (f.tsSec - a.prevSec) + (f.tsNsec - a.prevNsec) / 1e9;
-  a.prevSec = f.tsSec;
-  a.prevNsec = f.tsNsec;
+  const a = streamTimes(pkt, conv);
   const pass = pkt.session.pass;
   if (pass === 2) {
     frameStore(pkt).get(f.number);
@@ -447,8 +453,8 @@ function analyseSegment(pkt: Packet, conv: TcpConversation, a: TcpConvAnalysis, 
         r.flags |= TcpFlag.RETRANSMISSION;
         // RTO: from the oldest unacknowledged segment (or the highest one) to this one.
         if (fwd.n > 0) {
-          r.rto = (sec - fwd.segSec[0]!) + (nsec - fwd.segNsec[0]!) / 1e9;
-          r.rtoFrame = fwd.segFrame[0]!;
+          r.rto = sec - fwd.seg[3]! + (nsec - fwd.seg[4]!) / 1e9;
+          r.rtoFrame = fwd.seg[2]!;
         } else {
           r.rto = (sec - fwd.nextseqSec) + (nsec - fwd.nextseqNsec) / 1e9;
           r.rtoFrame = fwd.nextseqframe;
@@ -480,15 +486,17 @@ function analyseSegment(pkt: Packet, conv: TcpConversation, a: TcpConvAnalysis, 
   fwd.lastsegmentflags = r.flags;
 
   // Remove what this ACK acknowledges from the other direction's list (newest first, as Wireshark).
+  const rs = rev.seg;
   for (let i = rev.n - 1; i >= 0; i--) {
-    const s = rev.segSeq[i]!;
-    const e = rev.segNext[i]!;
+    const o = i * SEG_STRIDE;
+    const s = rs[o]!;
+    const e = rs[o + 1]!;
     if (ack === e) {
       r.present = true;
-      r.acksFrame = rev.segFrame[i]!;
-      r.ackRtt = (sec - rev.segSec[i]!) + (nsec - rev.segNsec[i]!) / 1e9;
+      r.acksFrame = rs[o + 2]!;
+      r.ackRtt = sec - rs[o + 3]! + (nsec - rs[o + 4]!) / 1e9;
     } else if (seqGt(ack, s) && seqLe(ack, e)) {
-      rev.segSeq[i] = ack;
+      rs[o] = ack;
       continue;
     } else if (seqGt(e, ack)) continue;
     rev.remove(i);
@@ -497,11 +505,13 @@ function analyseSegment(pkt: Packet, conv: TcpConversation, a: TcpConvAnalysis, 
   // Bytes in flight (the default, payload-based method) and bytes sent since the last PSH.
   if (seglen !== 0 && fwd.n > 0 && fwd.validBif) {
     const base = conv.dirs[dir].base;
-    let first = (fwd.segSeq[fwd.n - 1]! - base) >>> 0;
-    let last = (fwd.segNext[fwd.n - 1]! - base) >>> 0;
-    for (let i = 0; i < fwd.n; i++) {
-      const e = (fwd.segNext[i]! - base) >>> 0;
-      const s = (fwd.segSeq[i]! - base) >>> 0;
+    const fs = fwd.seg;
+    const lo = (fwd.n - 1) * SEG_STRIDE;
+    let first = (fs[lo]! - base) >>> 0;
+    let last = (fs[lo + 1]! - base) >>> 0;
+    for (let o = 0; o <= lo; o += SEG_STRIDE) {
+      const e = (fs[o + 1]! - base) >>> 0;
+      const s = (fs[o]! - base) >>> 0;
       if (e > last) last = e;
       if (s < first) first = s;
     }

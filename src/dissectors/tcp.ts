@@ -11,7 +11,7 @@ import { dispatchPorts, register, type EmitContext, type LayerSpec } from './reg
 import { prefs } from './prefs.js';
 import { pseudoHeaderSum, pseudoHeaderSumFromSpec } from './checksum.js';
 import { dissectTcpStream } from './tcp-stream.js';
-import { addTcpAnalysisTree, analyseTcp, tcpAnalysisInfoPrefix } from '../analysis/tcp-analysis.js';
+import { addTcpAnalysisTree, addTcpQuotedTimes, analyseTcp, result as analysis, TcpFlag, tcpAnalysisInfoPrefix } from '../analysis/tcp-analysis.js';
 import { effective, findConversation, newConvTable, trackSegment, windowShift, type TcpConvTable, type TcpConversation } from '../analysis/tcp-conversations.js';
 
 const OPT_KINDS: Record<number, string> = {
@@ -482,9 +482,12 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
   const pEnd = Math.min(end, pOff + segLen);
   if (segLen > 0 && pOff < pEnd) {
     if (pkt.fence === 0) pkt.add(F.payload, pOff, pEnd - pOff, top);
-    // Stream protocols (DNS, TLS) are parsed from reassembled bytes; whole segments only.
+    // Stream protocols (DNS, TLS) are parsed from reassembled bytes; whole segments only. As
+    // Wireshark, a retransmitted or out-of-order segment is not handed on (its bytes would be
+    // delivered twice or out of place).
     const cd = conv?.dirs[dir];
-    const streamed = cd !== undefined && pkt.fence === 0 && !pkt.ipFragmented && pEnd === pOff + segLen && dissectTcpStream(pkt, top, conv!.stream, dir, cd.sawSyn ? cd.base : -1, seq, sp, dp, pOff, pEnd);
+    const resent = analysed && (analysis.flags & (TcpFlag.RETRANSMISSION | TcpFlag.OUT_OF_ORDER)) !== 0;
+    const streamed = cd !== undefined && pkt.fence === 0 && !pkt.ipFragmented && !resent && pEnd === pOff + segLen && dissectTcpStream(pkt, top, conv!.stream, dir, cd.sawSyn ? cd.base : -1, seq, sp, dp, pOff, pEnd);
     if (!streamed) dispatchPorts('tcp.port', sp, dp, pkt, pOff, pEnd, pOff + segLen, -1);
   }
 }
@@ -499,7 +502,10 @@ function decodeQuoted(pkt: Packet, off: number, end: number, top: number): void 
   pkt.add(F.dstport, off + 2, 2, top, dp);
   if (end - off >= 20 && pkt.ipVersion !== 0) {
     const c = findConversation(convTable(pkt), convKey(pkt, sp, dp), keyReversed);
-    if (c) pkt.add(F.stream, off, 0, top, c.stream);
+    if (c) {
+      pkt.add(F.stream, off, 0, top, c.stream);
+      addTcpQuotedTimes(pkt, c, top, off);
+    }
   }
   if (end - off >= 8) pkt.add(F.seq, off + 4, 4, top, u32(d, off + 4));
   if (end - off < 20) return;
