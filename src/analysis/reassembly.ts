@@ -74,7 +74,7 @@ export interface PduSink {
    * current frame unless `reassembled`).
    */
   pdu(data: Uint8Array, off: number, end: number, reassembled: boolean, firstFrame: number, parts: readonly number[]): void;
-  /** The first `bytes` of the segment start an unfinished PDU (buffered, nothing to dissect yet). */
+  /** `bytes` of the segment belong to an unfinished PDU (buffered, or skipped past a gap or a limit). */
   partial(bytes: number): void;
   /** `missing` bytes were never seen before this segment (a capture gap); buffered data was dropped. */
   gap(missing: number): void;
@@ -120,8 +120,13 @@ export class StreamDirection {
   gaps = 0;
   gapBytes = 0;
   overflows = 0;
-  /** The parser failed: the direction is no longer parsed (bytes are still counted). */
+  /**
+   * The parser failed inside the current segment: the rest of it is not parsed. The next segment is
+   * parsed from its first byte again (as Wireshark's tcp_dissect_pdus tries every new segment).
+   */
   failed = false;
+  /** Bytes still to discard of a PDU that was over the limit (its end is where parsing resumes). */
+  skip = 0;
   /** Bytes delivered in order so far. */
   delivered = 0;
 
@@ -179,8 +184,16 @@ function appendPending(dir: StreamDirection, budget: ReassemblyBudget, d: Uint8A
 function deliver(dir: StreamDirection, budget: ReassemblyBudget, parser: StreamParser, d: Uint8Array, off: number, end: number, frame: number, sink: PduSink): void {
   dir.next = seqAdd(dir.next, end - off);
   dir.delivered += end - off;
-  if (dir.failed) return;
+  // A parser failure ended the previous segment; this one starts afresh.
+  dir.failed = false;
   let p = off;
+  if (dir.skip > 0) {
+    const k = Math.min(dir.skip, end - p);
+    dir.skip -= k;
+    p += k;
+    sink.partial(k);
+    if (p >= end) return;
+  }
   if (dir.pendingLen > 0) {
     // Complete the unfinished PDU first: add only what the parser asked for, when it said.
     while (p < end) {
@@ -201,7 +214,9 @@ function deliver(dir: StreamDirection, budget: ReassemblyBudget, parser: StreamP
       if (scratch.status === ParseStatus.Incomplete) {
         dir.needed = scratch.needed;
         if (scratch.consumed + scratch.needed > REASSEMBLY_LIMITS.maxPduBytes) {
+          const skip = scratch.needed;
           limitHit(dir, budget, sink, p - off);
+          dir.skip = Math.max(0, skip - (end - p));
           return;
         }
         continue;
@@ -232,7 +247,10 @@ function deliver(dir: StreamDirection, budget: ReassemblyBudget, parser: StreamP
     }
     if (scratch.status === ParseStatus.Incomplete) {
       if (scratch.consumed + scratch.needed + (end - p) > REASSEMBLY_LIMITS.maxPduBytes) {
+        // Too big to hold: discard it up to its announced end, then parse again there.
+        const skip = scratch.needed;
         limitHit(dir, budget, sink, p - off);
+        dir.skip = skip;
         return;
       }
       if (!appendPending(dir, budget, d, p, end, frame)) {
@@ -251,6 +269,7 @@ function deliver(dir: StreamDirection, budget: ReassemblyBudget, parser: StreamP
 
 function limitHit(dir: StreamDirection, budget: ReassemblyBudget, sink: PduSink, at: number): void {
   dropPending(dir, budget);
+  dir.skip = 0;
   dir.overflows++;
   budget.overflows++;
   dir.failed = true;
@@ -280,11 +299,15 @@ export function feedSegment(dir: StreamDirection, budget: ReassemblyBudget, pars
     if (off >= end) return;
   } else if (ahead > 0) {
     if (opts.outOfOrder && hold(dir, budget, s, d, off, end, frame)) return;
-    // A gap that will not be filled: report it, drop the unfinished PDU and resume here.
+    // A gap that will not be filled: report it and drop the unfinished PDU. A segment that falls
+    // inside that PDU still belongs to it (as in tshark, which keeps reassembling it with a hole,
+    // so it never completes): its bytes up to the PDU's end are skipped, parsing resumes there.
     dir.gaps++;
     dir.gapBytes += ahead;
+    const skip = dir.pendingLen > 0 && dir.needed > ahead ? dir.needed - ahead : 0;
     dropPending(dir, budget);
     dir.failed = false;
+    dir.skip = skip;
     dir.next = s;
     sink.gap(ahead);
   }

@@ -18,6 +18,7 @@ import './raw.js';
 import './icmp.js';
 import './icmpv6.js';
 import './dns.js';
+import './tls.js';
 
 export { dissectFrame } from './frame.js';
 export { Packet, newSession, secondPass } from './packet.js';

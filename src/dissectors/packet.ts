@@ -183,6 +183,10 @@ export class Packet {
   /** Ports of the innermost UDP/TCP header (application dissectors pair requests by them). */
   srcPort = 0;
   dstPort = 0;
+  /** For stream protocols over TCP: the stream index, the direction (0/1) and the bound (server) port. */
+  tcpStream = -1;
+  tcpDir = 0;
+  tcpServerPort = 0;
 
   constructor(session: Session = newSession(), wantColumns = true, capacity = 256) {
     this.session = session;

@@ -18,6 +18,10 @@ export interface StreamProtocol {
   parser: StreamParser;
   /** Dissects one whole PDU `[off, end)` of the packet's current data source. */
   dissector: Dissector;
+  /** Shows bytes `[off, end)` of the frame that the parser rejected (e.g. TLS "Continuation Data"). */
+  rejected?: (pkt: Packet, off: number, end: number) => void;
+  /** Called before a segment is fed (the parser may depend on the session, e.g. its TLS version). */
+  prepare?: (pkt: Packet) => void;
 }
 
 const F = defineFields({
@@ -62,9 +66,24 @@ class PacketSink implements PduSink {
   }
   partial(): void {
     this.buffered = true;
+    // As tshark: a segment whose bytes (so far) only continue a PDU says so; what follows in the
+    // same segment is appended after it (the text is fenced).
+    const pkt = this.pkt;
+    if (this.count === 0 && !this.suffixed && pkt.wantColumns && pkt.fence === 0) {
+      pkt.appendInfo(' [TCP segment of a reassembled PDU]');
+      pkt.infoFence = pkt.colInfo.length;
+      this.suffixed = true;
+    }
   }
+  suffixed = false;
   gap(): void {}
-  error(): void {}
+  /** The segment's payload in the frame (for `rejected`). */
+  segOff = 0;
+  segEnd = 0;
+  error(_message: string, at: number): void {
+    const r = this.proto.rejected;
+    if (r) callDissector({ name: 'tcp-stream', longName: 'TCP stream', decode: (pkt, off, end) => r(pkt, off, end) }, this.pkt, this.segOff + at, this.segEnd, this.segEnd, -1);
+  }
 }
 
 const sink = new PacketSink();
@@ -77,7 +96,14 @@ const OPTS = { outOfOrder: false };
  * false when no stream protocol is bound (the caller dispatches the payload as usual).
  */
 export function dissectTcpStream(pkt: Packet, tcpItem: number, stream: number, dir: number, synBase: number, seq: number, sp: number, dp: number, off: number, end: number): boolean {
-  const proto = byPort.get(sp < dp ? sp : dp) ?? byPort.get(sp < dp ? dp : sp);
+  const lo = sp < dp ? sp : dp;
+  const hi = sp < dp ? dp : sp;
+  let proto = byPort.get(lo);
+  let port = lo;
+  if (!proto) {
+    proto = byPort.get(hi);
+    port = hi;
+  }
   if (!proto) return false;
   const t = sessionState<StreamTable>(pkt, 'tcp.reassembly', () => ({ dirs: new Map(), budget: newBudget() }));
   let pair = t.dirs.get(stream);
@@ -95,14 +121,23 @@ export function dissectTcpStream(pkt: Packet, tcpItem: number, stream: number, d
   if (!d.synced && synBase >= 0) d.sync((synBase + 1) >>> 0);
   pkt.srcPort = sp;
   pkt.dstPort = dp;
+  pkt.tcpStream = stream;
+  pkt.tcpDir = dir;
+  pkt.tcpServerPort = port;
   sink.pkt = pkt;
   sink.proto = proto;
   sink.count = 0;
   sink.buffered = false;
+  sink.suffixed = false;
+  sink.segOff = off;
+  sink.segEnd = end;
   const later = pkt.session.pass === 2 ? annotation(pkt, pkt.frame.number, 'tcp.reassembled_in') : undefined;
   if (later !== undefined) pkt.add(F.reassembled_in, off, 0, tcpItem, later);
+  proto.prepare?.(pkt);
+  const tcpProtocol = pkt.colProtocol;
   feedSegment(d, t.budget, proto.parser, OPTS, seq, pkt.data, off, end, pkt.frame.number, sink);
-  // As tshark: a segment that only carries part of a PDU says so.
-  if (sink.count === 0 && sink.buffered && pkt.wantColumns) pkt.appendInfo(' [TCP segment of a reassembled PDU]');
+  // tshark fences the Protocol column with the Info text: a segment that began by continuing a PDU
+  // stays "TCP" even when PDUs follow in it.
+  if (sink.suffixed) pkt.setProtocol(tcpProtocol);
   return true;
 }
