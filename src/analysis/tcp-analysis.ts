@@ -160,6 +160,8 @@ export class TcpConvAnalysis {
   firstNsec = 0;
   prevSec = 0;
   prevNsec = 0;
+  /** Which side sent a FIN first (Wireshark's closing_initiator), by direction. */
+  closing: [boolean, boolean] = [false, false];
 }
 
 /** What the analysis found for the current segment (Wireshark's struct tcp_acked); reused. */
@@ -178,6 +180,8 @@ export const result = {
   rto: 0,
   /** Initial RTT of the stream, seconds (0: none). */
   initialRtt: 0,
+  /** A FIN: 1 it initiates the closing, 2 it answers the other side's (0: no FIN). */
+  closing: 0,
 };
 
 function clearResult(): void {
@@ -192,6 +196,7 @@ function clearResult(): void {
   result.rtoFrame = 0;
   result.rto = 0;
   result.initialRtt = 0;
+  result.closing = 0;
 }
 
 /** Per-frame verdicts from the first pass, in typed arrays; a slot per frame that has any. */
@@ -338,6 +343,15 @@ export function analyseTcp(
   }
   const fin = (state.analysis as TcpConvAnalysis | undefined) ?? a;
   if (result.present) result.initialRtt = fin.firstRtt;
+  if (flags & FIN) {
+    // Closing initiator: Wireshark keeps it in the conversation across passes, so a second pass
+    // continues from the first pass's final state (the side whose FIN came first stays "active").
+    const c = pass === 2 ? fin : a;
+    if (!c.closing[1 - dir]) {
+      c.closing[dir] = true;
+      result.closing = 1;
+    } else result.closing = 2;
+  }
   return result.present;
 }
 
@@ -598,6 +612,8 @@ export function addTcpAnalysisTree(pkt: Packet, parent: number, off: number): vo
     pkt.add(AF.time_delta, off, 0, parent, curTimeDelta);
   }
   const r = result;
+  if (r.closing === 1) pkt.addExpert(-1, Severity.Note, 'Sequence', 'tcp.connection.fin_active', 'This frame initiates the connection closing');
+  else if (r.closing === 2) pkt.addExpert(-1, Severity.Note, 'Sequence', 'tcp.connection.fin_passive', 'This frame undergoes the connection closing');
   if (!r.present) return;
   let top = -1;
   if (pkt.tree) {

@@ -6,6 +6,7 @@ import { readCommand } from './commands/read.js';
 import { fieldsCommand } from './commands/fields.js';
 import { captureCommand } from './commands/capture.js';
 import { interfacesCommand } from './commands/interfaces.js';
+import { statsCommand } from './commands/stats.js';
 import { EXIT, UsageError } from './errors.js';
 import { CaptureFileError } from '../capture/capture-error.js';
 
@@ -20,6 +21,7 @@ program.addCommand(readCommand().exitOverride());
 program.addCommand(fieldsCommand().exitOverride());
 program.addCommand(captureCommand().exitOverride());
 program.addCommand(interfacesCommand().exitOverride());
+program.addCommand(statsCommand().exitOverride());
 
 async function main(): Promise<void> {
   try {

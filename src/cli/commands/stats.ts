@@ -1,0 +1,102 @@
+/**
+ * `wirelite stats FILE expert`: the expert items of a capture grouped by severity, like
+ * `tshark -2 -q -z expert`: a block per severity (Errors, Warns, Notes, Chats) with, per distinct
+ * (group, protocol, message), how often it occurred. `--json` prints one object per line instead,
+ * with typed numbers and the frames where it occurred (the first `STATS_LIMITS.framesPerRow`).
+ *
+ * The file is read in two passes, as `tshark -2`, so TCP-analysis verdicts are final.
+ *
+ * Exit codes: 0 success; 1 bad usage; 2 the file cannot be read.
+ */
+import { Command } from '@commander-js/extra-typings';
+import { dissectFile } from '../dissect-file.js';
+import { SEVERITY_NAMES, type Packet } from '../../dissectors/packet.js';
+import { UsageError } from '../errors.js';
+
+export const STATS_LIMITS = {
+  /** Frame numbers kept per expert row in `--json` (the count is always exact). */
+  framesPerRow: 10_000,
+};
+
+/** Statistics `stats` knows; the others of issue 3 (conv, endpoints, tcp, io) come later. */
+const KINDS = ['expert'] as const;
+
+/** tshark's protocol names for the first component of an expert's name. */
+const PROTOCOL_NAMES: Record<string, string> = {
+  ip: 'IPv4', ipv6: 'IPv6', icmp: 'ICMP', icmpv6: 'ICMPv6', tcp: 'TCP', udp: 'UDP', arp: 'ARP', eth: 'Ethernet',
+  vlan: 'VLAN', dns: 'DNS', mdns: 'MDNS', llmnr: 'LLMNR', tls: 'TLS', sll: 'SLL', llc: 'LLC', frame: 'Frame',
+};
+
+export interface ExpertRow {
+  severity: number;
+  group: string;
+  protocol: string;
+  summary: string;
+  count: number;
+  frames: number[];
+}
+
+/** Expert rows in order of first occurrence. */
+export class ExpertTable {
+  private rows = new Map<string, ExpertRow>();
+
+  add(pkt: Packet): void {
+    for (const e of pkt.expert) {
+      const prefix = e.abbrev.slice(0, e.abbrev.indexOf('.'));
+      const protocol = PROTOCOL_NAMES[prefix] ?? (prefix === '_ws' ? layerName(pkt) : prefix.toUpperCase());
+      const key = `${e.severity}\u0000${e.group}\u0000${protocol}\u0000${e.message}`;
+      let r = this.rows.get(key);
+      if (!r) {
+        r = { severity: e.severity, group: e.group, protocol, summary: e.message, count: 0, frames: [] };
+        this.rows.set(key, r);
+      }
+      r.count++;
+      if (r.frames.length < STATS_LIMITS.framesPerRow) r.frames.push(pkt.frame.number);
+    }
+  }
+
+  /** Rows by severity, most severe first, each in order of first occurrence. */
+  bySeverity(): ExpertRow[] {
+    return [...this.rows.values()].sort((a, b) => b.severity - a.severity);
+  }
+
+  /** The text of `tshark -z expert`. */
+  text(): string {
+    const titles = ['', 'Chats', 'Notes', 'Warns', 'Errors'];
+    let out = '';
+    for (let sev = 4; sev >= 1; sev--) {
+      const rows = [...this.rows.values()].filter((r) => r.severity === sev);
+      if (!rows.length) continue;
+      const total = rows.reduce((n, r) => n + r.count, 0);
+      out += `\n${titles[sev]} (${total})\n=============\n   Frequency      Group           Protocol  Summary\n`;
+      for (const r of rows) out += `${String(r.count).padStart(12)}${r.group.padStart(11)}${r.protocol.padStart(19)}  ${r.summary}\n`;
+    }
+    return out;
+  }
+}
+
+/** The innermost layer's name for expert items that belong to no protocol (malformed, short). */
+function layerName(pkt: Packet): string {
+  const l = pkt.protocols.last() ?? 'frame';
+  return PROTOCOL_NAMES[l] ?? l.toUpperCase();
+}
+
+export function statsCommand() {
+  return new Command('stats')
+    .description('statistics over a capture file (read in two passes, as tshark -2): expert = expert items by severity (tshark -z expert)')
+    .argument('<file>', 'capture file (pcap or pcapng, possibly gzip-compressed)')
+    .argument('<kind>', `which statistics: ${KINDS.join(', ')}`)
+    .option('--json', 'one JSON object per line (typed numbers, with frame numbers)')
+    .action(async (file, kind, o) => {
+      if (!(KINDS as readonly string[]).includes(kind)) throw new UsageError(`unknown statistics "${kind}" (known: ${KINDS.join(', ')})`);
+      const table = new ExpertTable();
+      await dissectFile(file, { columns: false, twoPass: true, count: 0, fields: [] }, (pkt) => table.add(pkt));
+      if (o.json) {
+        let out = '';
+        for (const r of table.bySeverity()) {
+          out += JSON.stringify({ severity: SEVERITY_NAMES[r.severity]!.toLowerCase(), group: r.group, protocol: r.protocol, summary: r.summary, count: r.count, frames: r.frames }) + '\n';
+        }
+        process.stdout.write(out);
+      } else process.stdout.write(table.text());
+    });
+}

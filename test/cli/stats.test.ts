@@ -1,0 +1,85 @@
+/**
+ * `wirelite stats FILE expert` against `tshark -2 -q -z expert` (tshark 4.0, installed by .ci/run;
+ * the test fails, not skips, without it). The TCP sequence-analysis rows (group Sequence, protocol
+ * TCP) must be identical, count for count; rows of analyses wirelite does not have yet (D-SACK,
+ * HTTP, frame comments) are left out of the comparison.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const root = resolve(import.meta.dirname, '../..');
+const bin = join(root, 'bin/wirelite');
+const scratch = mkdtempSync(join(tmpdir(), 'wl-stats-test-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+function tshark(args: string[]): string {
+  return execFileSync('tshark', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], env: { ...process.env, WIRESHARK_CONFIG_DIR: scratch } });
+}
+
+function wl(args: string[]) {
+  const r = spawnSync(bin, args, { cwd: root, encoding: 'utf8' });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+/** `severity|group|protocol|summary` -> count, from the text of `-z expert`. */
+function rows(text: string): Map<string, number> {
+  const m = new Map<string, number>();
+  let sev = '';
+  for (const line of text.split('\n')) {
+    const h = /^(\w+) \(\d+\)$/.exec(line);
+    if (h) sev = h[1]!;
+    const r = /^\s+(\d+)\s+(\S+)\s+(\S+)  (.*)$/.exec(line);
+    if (r && r[1] !== 'Frequency') m.set(`${sev}|${r[2]}|${r[3]}|${r[4]}`, Number(r[1]));
+  }
+  return m;
+}
+
+const tcpSequence = (m: Map<string, number>) => new Map([...m].filter(([k]) => k.includes('|Sequence|TCP|') && !k.endsWith('D-SACK Sequence')));
+
+beforeAll(() => {
+  expect(spawnSync('tshark', ['--version']).status, 'tshark must be installed (apt-get install tshark)').toBe(0);
+});
+
+describe.each(['loopback.pcap', 'synthetic.pcapng'])('wirelite stats fixtures/%s expert', (name) => {
+  const file = join(root, 'fixtures', name);
+
+  it('gives the TCP rows of tshark -2 -z expert, in its layout', () => {
+    const ours = wl(['stats', file, 'expert']);
+    expect(ours.err).toBe('');
+    expect(ours.code).toBe(0);
+    const theirs = tshark(['-n', '-2', '-q', '-o', 'ip.check_checksum:TRUE', '-r', file, '-z', 'expert']);
+    expect(tcpSequence(rows(ours.out))).toEqual(tcpSequence(rows(theirs)));
+    expect(tcpSequence(rows(ours.out)).size).toBeGreaterThan(0);
+    // The block layout is tshark's.
+    expect(ours.out).toMatch(/\n(Errors|Warns|Notes|Chats) \(\d+\)\n=============\n {3}Frequency {6}Group {11}Protocol {2}Summary\n/);
+  });
+
+  it('--json prints one typed object per row, with frame numbers', () => {
+    const r = wl(['stats', file, 'expert', '--json']);
+    expect(r.code).toBe(0);
+    const objs = r.out.trim().split('\n').map((l) => JSON.parse(l) as { severity: string; group: string; protocol: string; summary: string; count: number; frames: number[] });
+    expect(objs.length).toBeGreaterThan(0);
+    const order = ['error', 'warning', 'note', 'chat'];
+    for (const o of objs) {
+      expect(order).toContain(o.severity);
+      expect(typeof o.count).toBe('number');
+      expect(o.frames.length).toBe(o.count);
+      expect(o.frames.every((f) => Number.isInteger(f) && f >= 1)).toBe(true);
+    }
+    // Most severe first.
+    const ranks = objs.map((o) => order.indexOf(o.severity));
+    expect([...ranks].sort((a, b) => a - b)).toEqual(ranks);
+    expect(rows(wl(['stats', file, 'expert']).out).size).toBe(objs.length);
+  });
+});
+
+describe('wirelite stats usage', () => {
+  it('rejects an unknown statistics kind with exit 1', () => {
+    const r = wl(['stats', join(root, 'fixtures/loopback.pcap'), 'nonesuch']);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/unknown statistics "nonesuch"/);
+  });
+});
