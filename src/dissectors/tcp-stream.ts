@@ -35,9 +35,24 @@ export function registerStreamProtocol(port: number, proto: StreamProtocol): voi
   byPort.set(port, proto);
 }
 
+/**
+ * A heuristic: looks at a segment's payload on ports no stream protocol is bound to, and returns the
+ * server port if it recognises its protocol (the stream is then bound to it), else -1.
+ */
+export type StreamHeuristic = (d: Uint8Array, off: number, end: number, sp: number, dp: number) => number;
+
+const heuristics: Array<[StreamHeuristic, StreamProtocol]> = [];
+
+/** Registers a heuristic for TCP streams on any port (Wireshark's heuristic sub-dissectors of tcp). */
+export function registerStreamHeuristic(test: StreamHeuristic, proto: StreamProtocol): void {
+  heuristics.push([test, proto]);
+}
+
 interface StreamTable {
   /** Two directions per TCP stream index (insertion order: oldest first). */
   dirs: Map<number, [StreamDirection, StreamDirection]>;
+  /** Streams bound by a heuristic: the protocol and its server port. */
+  bound: Map<number, [StreamProtocol, number]>;
   budget: ReassemblyBudget;
 }
 
@@ -104,8 +119,25 @@ export function dissectTcpStream(pkt: Packet, tcpItem: number, stream: number, d
     proto = byPort.get(hi);
     port = hi;
   }
-  if (!proto) return false;
-  const t = sessionState<StreamTable>(pkt, 'tcp.reassembly', () => ({ dirs: new Map(), budget: newBudget() }));
+  if (!proto && heuristics.length === 0) return false;
+  const t = sessionState<StreamTable>(pkt, 'tcp.reassembly', () => ({ dirs: new Map(), bound: new Map(), budget: newBudget() }));
+  if (!proto) {
+    let b = t.bound.get(stream);
+    if (!b) {
+      for (const [test, hp] of heuristics) {
+        const server = test(pkt.data, off, end, sp, dp);
+        if (server >= 0) {
+          b = [hp, server];
+          if (t.bound.size >= REASSEMBLY_LIMITS.maxStreams) t.bound.delete(t.bound.keys().next().value as number);
+          t.bound.set(stream, b);
+          break;
+        }
+      }
+      if (!b) return false;
+    }
+    proto = b[0];
+    port = b[1];
+  }
   let pair = t.dirs.get(stream);
   if (!pair) {
     if (t.dirs.size >= REASSEMBLY_LIMITS.maxStreams) {

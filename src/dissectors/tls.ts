@@ -16,7 +16,7 @@ import { defineFields, FT, Base } from './fields.js';
 import { u16, u24 } from './bytes.js';
 import { sessionState, type Packet } from './packet.js';
 import type { Dissector } from './registry.js';
-import { registerStreamProtocol } from './tcp-stream.js';
+import { registerStreamHeuristic, registerStreamProtocol } from './tcp-stream.js';
 import { ParseStatus, type StreamParser } from '../analysis/reassembly.js';
 
 const CONTENT_TYPES: Record<number, string> = { 20: 'Change Cipher Spec', 21: 'Alert', 22: 'Handshake', 23: 'Application Data', 24: 'Heartbeat' };
@@ -359,6 +359,21 @@ function continuation(pkt: Packet, off: number, end: number): void {
 /** Ports where TLS is expected (Wireshark's defaults without heuristics: HTTPS). */
 export const TLS_PORTS = [443];
 for (const port of TLS_PORTS) registerStreamProtocol(port, { parser: tlsRecords, dissector: tls, rejected: continuation, prepare });
+
+/**
+ * TLS on other ports: a segment that starts with a handshake record holding a whole-looking
+ * ClientHello or ServerHello (type 22, version 3.0-3.4, sane lengths) binds its stream to TLS.
+ */
+function looksLikeHello(d: Uint8Array, off: number, end: number, sp: number, dp: number): number {
+  if (end - off < 9 || d[off] !== 22 || d[off + 1] !== 3 || d[off + 2]! > 4) return -1;
+  const len = u16(d, off + 3);
+  const ht = d[off + 5]!;
+  const hl = u24(d, off + 6);
+  if (len < 4 || len > 16384 + 2048 || (ht !== 1 && ht !== 2) || hl + 4 > 65536 || hl < 38) return -1;
+  if (off + 11 <= end && d[off + 9] !== 3) return -1;
+  return ht === 1 ? dp : sp;
+}
+registerStreamHeuristic(looksLikeHello, { parser: tlsRecords, dissector: tls, rejected: continuation, prepare });
 
 function prepare(pkt: Packet): void {
   const v = table(pkt).finals.get(pkt.tcpStream) ?? table(pkt).byStream.get(pkt.tcpStream)?.version ?? 0;

@@ -43,12 +43,12 @@ function clientHello(sni: string, alpn: string[]): number[] {
   return [1, ...u24(body.length), ...body];
 }
 
-function tcpFrames(payloads: Uint8Array[]): Packet[] {
+function tcpFrames(payloads: Uint8Array[], dport = 443): Packet[] {
   let seq = 1000;
   const frames = [
-    buildPacket([{ proto: 'eth' }, { proto: 'ip', src: '10.0.0.1', dst: '10.0.0.2' }, { proto: 'tcp', sport: 50000, dport: 443, seq: seq++, flags: 'S' }]),
+    buildPacket([{ proto: 'eth' }, { proto: 'ip', src: '10.0.0.1', dst: '10.0.0.2' }, { proto: 'tcp', sport: 50000, dport, seq: seq++, flags: 'S' }]),
     ...payloads.map((p) => {
-      const f = buildPacket([{ proto: 'eth' }, { proto: 'ip', src: '10.0.0.1', dst: '10.0.0.2' }, { proto: 'tcp', sport: 50000, dport: 443, seq, ack: 1, flags: 'PA' }, { proto: 'data', bytes: p }]);
+      const f = buildPacket([{ proto: 'eth' }, { proto: 'ip', src: '10.0.0.1', dst: '10.0.0.2' }, { proto: 'tcp', sport: 50000, dport, seq, ack: 1, flags: 'PA' }, { proto: 'data', bytes: p }]);
       seq += p.length;
       return f;
     }),
@@ -80,6 +80,14 @@ describe('TLS ClientHello from a reassembled stream', () => {
     expect(vals(p[3]!, 'tls.handshake.extensions.supported_version')).toEqual(['0x0304', '0x0303']);
     expect(vals(p[3]!, 'tls.record.version')).toEqual(['0x0301']);
     expect(vals(p[1]!, 'tcp.reassembled_in')).toEqual(['4']);
+  });
+
+  it('finds TLS on another port by its ClientHello (heuristic), and not in other data', () => {
+    const p = tcpFrames([hello.slice(0, 100), hello.slice(100)], 8400);
+    expect(p.map((x) => x.colProtocol)).toEqual(['TCP', 'TCP', 'TLSv1']);
+    expect(vals(p[2]!, 'tls.handshake.extensions_server_name')).toEqual(['www.example.com']);
+    const other = tcpFrames([Uint8Array.from(Buffer.from('GET / HTTP/1.1\r\nHost: x\r\n\r\n'))], 8400);
+    expect(other.map((x) => x.colProtocol)).toEqual(['TCP', 'TCP']);
   });
 
   it('the record parser gives the same records however the stream is split', () => {
