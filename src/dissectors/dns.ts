@@ -371,6 +371,9 @@ function endpointKey(pkt: Packet, ep: DnsEndpoints): string {
 function track(pkt: Packet, top: number, ep: DnsEndpoints, id: number, response: boolean): void {
   const frame = pkt.frame.number;
   const s = pkt.session;
+  trackPeer = 0;
+  trackTime = 0;
+  trackRetrans = false;
   if (pkt.fence > 0) return;
   let reqFrame = 0;
   let repFrame = 0;
@@ -416,6 +419,9 @@ function track(pkt: Packet, top: number, ep: DnsEndpoints, id: number, response:
     // A query's own response is known only in the second pass.
     if (!response && !retrans) reqFrame = 0;
   }
+  trackPeer = response ? reqFrame : retrans ? 0 : repFrame;
+  trackTime = response && reqFrame && !retrans ? ms : 0;
+  trackRetrans = retrans;
   if (!response) {
     if (retrans && reqFrame) {
       pkt.addExpert(top, Severity.Note, 'Sequence', 'dns.retransmit_request', `DNS query retransmission. Original request in frame ${reqFrame}`);
@@ -437,6 +443,39 @@ function track(pkt: Packet, top: number, ep: DnsEndpoints, id: number, response:
     pkt.add(F.unsolicited, 0, 0, top, 1);
   }
 }
+
+// --- tap (statistics read what the dissector found, without a tree)
+
+/** One DNS message as `wirelite stats FILE dns` sees it. */
+export interface DnsTapRecord {
+  frame: number;
+  response: boolean;
+  opcode: number;
+  rcode: number;
+  /** The first question (name `<Root>` for the root; '' when there is none). */
+  qname: string;
+  qtype: number;
+  /** Two-pass reads: a query's response frame (0: none), a response's query frame (0: none). */
+  peer: number;
+  /** A response's time since its query, in seconds (when paired). */
+  time: number;
+  /** A retransmitted query or response (tshark's dns.retransmission). */
+  retransmission: boolean;
+}
+
+/** The tap, when statistics are collected (null otherwise: no cost). */
+let tap: ((r: DnsTapRecord) => void) | null = null;
+const tapRecord: DnsTapRecord = { frame: 0, response: false, opcode: 0, rcode: 0, qname: '', qtype: 0, peer: 0, time: 0, retransmission: false };
+
+/** Sets (or clears) the DNS tap; the record passed to it is reused: copy what you keep. */
+export function setDnsTap(fn: ((r: DnsTapRecord) => void) | null): void {
+  tap = fn;
+}
+
+/** What `track` found for the current message (read by the tap). */
+let trackPeer = 0;
+let trackTime = 0;
+let trackRetrans = false;
 
 // --- decode
 
@@ -546,6 +585,20 @@ export function decodeDnsMessage(pkt: Packet, off: number, end: number, rep: num
   }
   pkt.setLength(top, Math.min(end, p) - off + (tcpLen >= 0 ? 2 : 0));
   track(pkt, top, ep, id, response);
+  if (tap && pkt.fence === 0 && pkt.session.pass !== 1) {
+    const t = tapRecord;
+    t.frame = pkt.frame.number;
+    t.response = response;
+    t.opcode = opcode;
+    t.rcode = rcode;
+    t.qname = qd > 0 ? readName(d, off, end, off + 12, true) : '';
+    t.qtype = qd > 0 && nameErr === NameError.None && nameEnd + 2 <= end ? u16(d, nameEnd) : 0;
+    if (nameErr !== NameError.None) t.qname = '';
+    t.peer = trackPeer;
+    t.time = trackTime;
+    t.retransmission = trackRetrans;
+    tap(t);
+  }
   // As tshark: a message cut by the snap length says so at the end of the Info column.
   if (cols && !ok && cutShort(pkt, ex0)) info += '[Packet size limited during capture]';
   if (cols) pkt.setInfo(info);

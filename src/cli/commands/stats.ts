@@ -12,6 +12,7 @@ import { Command } from '@commander-js/extra-typings';
 import { dissectFile } from '../dissect-file.js';
 import { SEVERITY_NAMES, type Packet } from '../../dissectors/packet.js';
 import { UsageError } from '../errors.js';
+import { DnsStats } from '../dns-stats.js';
 
 export const STATS_LIMITS = {
   /** Frame numbers kept per expert row in `--json` (the count is always exact). */
@@ -19,7 +20,7 @@ export const STATS_LIMITS = {
 };
 
 /** Statistics `stats` knows; the others of issue 3 (conv, endpoints, tcp, io) come later. */
-const KINDS = ['expert'] as const;
+const KINDS = ['expert', 'dns'] as const;
 
 /** tshark's protocol names for the first component of an expert's name. */
 const PROTOCOL_NAMES: Record<string, string> = {
@@ -83,12 +84,17 @@ function layerName(pkt: Packet): string {
 
 export function statsCommand() {
   return new Command('stats')
-    .description('statistics over a capture file (read in two passes, as tshark -2): expert = expert items by severity (tshark -z expert)')
+    .description('statistics over a capture file (read in two passes, as tshark -2): expert = expert items by severity (tshark -z expert); dns = queries by name/type, rcodes, response times, unanswered queries')
     .argument('<file>', 'capture file (pcap or pcapng, possibly gzip-compressed)')
     .argument('<kind>', `which statistics: ${KINDS.join(', ')}`)
     .option('--json', 'one JSON object per line (typed numbers, with frame numbers)')
     .action(async (file, kind, o) => {
       if (!(KINDS as readonly string[]).includes(kind)) throw new UsageError(`unknown statistics "${kind}" (known: ${KINDS.join(', ')})`);
+      if (kind === 'dns') {
+        const dns = await new DnsStats().collect(() => dissectFile(file, { columns: false, twoPass: true, count: 0, fields: [] }, () => {}));
+        process.stdout.write(o.json ? JSON.stringify(dns.json()) + '\n' : dns.text());
+        return;
+      }
       const table = new ExpertTable();
       await dissectFile(file, { columns: false, twoPass: true, count: 0, fields: [] }, (pkt) => table.add(pkt));
       if (o.json) {
