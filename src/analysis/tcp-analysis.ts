@@ -21,7 +21,7 @@
  * (a slot per frame that has any, in typed arrays); the second pass only looks them up. A single
  * pass (stdin) computes and shows them at once.
  */
-import { defineFields, FT } from '../dissectors/fields.js';
+import { defineFields, fieldByName, FT } from '../dissectors/fields.js';
 import { Severity, type Packet } from '../dissectors/packet.js';
 import { seqGt, seqLe, seqLt } from './seq.js';
 import type { TcpConversation } from './tcp-conversations.js';
@@ -51,13 +51,13 @@ export const TcpFlag = {
 } as const;
 
 export const AF = defineFields({
-  analysis: { abbrev: 'tcp.analysis', name: 'SEQ/ACK analysis', type: FT.NONE },
+  analysis: { abbrev: 'tcp.analysis', name: 'SEQ/ACK analysis', type: FT.NONE, generated: true },
   acks_frame: { abbrev: 'tcp.analysis.acks_frame', name: 'This is an ACK to the segment in frame', type: FT.FRAMENUM, generated: true },
   ack_rtt: { abbrev: 'tcp.analysis.ack_rtt', name: 'The RTT to ACK the segment was', type: FT.RELATIVE_TIME, generated: true, unit: ' seconds' },
   initial_rtt: { abbrev: 'tcp.analysis.initial_rtt', name: 'iRTT', type: FT.RELATIVE_TIME, generated: true, unit: ' seconds' },
   bytes_in_flight: { abbrev: 'tcp.analysis.bytes_in_flight', name: 'Bytes in flight', type: FT.UINT32, generated: true },
   push_bytes_sent: { abbrev: 'tcp.analysis.push_bytes_sent', name: 'Bytes sent since last PSH flag', type: FT.UINT32, generated: true },
-  flags: { abbrev: 'tcp.analysis.flags', name: 'TCP Analysis Flags', type: FT.NONE },
+  flags: { abbrev: 'tcp.analysis.flags', name: 'TCP Analysis Flags', type: FT.NONE, generated: true },
   retransmission: { abbrev: 'tcp.analysis.retransmission', name: 'Retransmission', type: FT.NONE },
   fast_retransmission: { abbrev: 'tcp.analysis.fast_retransmission', name: 'Fast Retransmission', type: FT.NONE },
   spurious_retransmission: { abbrev: 'tcp.analysis.spurious_retransmission', name: 'Spurious Retransmission', type: FT.NONE },
@@ -81,6 +81,9 @@ export const AF = defineFields({
 });
 
 const SACK_IN_BIF = true;
+
+/** Field id of tcp.flags.fin (defined by the TCP dissector, looked up on first use). */
+let finFid: number | undefined;
 const SYN = 0x02;
 const FIN = 0x01;
 const RST = 0x04;
@@ -612,8 +615,13 @@ export function addTcpAnalysisTree(pkt: Packet, parent: number, off: number): vo
     pkt.add(AF.time_delta, off, 0, parent, curTimeDelta);
   }
   const r = result;
-  if (r.closing === 1) pkt.addExpert(-1, Severity.Note, 'Sequence', 'tcp.connection.fin_active', 'This frame initiates the connection closing');
-  else if (r.closing === 2) pkt.addExpert(-1, Severity.Note, 'Sequence', 'tcp.connection.fin_passive', 'This frame undergoes the connection closing');
+  if (r.closing !== 0) {
+    // Under the FIN flag, as Wireshark.
+    finFid ??= fieldByName('tcp.flags.fin')?.id ?? -1;
+    const fin = pkt.tree ? pkt.find(finFid, parent) : -1;
+    if (r.closing === 1) pkt.addExpert(fin, Severity.Note, 'Sequence', 'tcp.connection.fin_active', 'This frame initiates the connection closing');
+    else pkt.addExpert(fin, Severity.Note, 'Sequence', 'tcp.connection.fin_passive', 'This frame undergoes the connection closing');
+  }
   if (!r.present) return;
   let top = -1;
   if (pkt.tree) {
@@ -634,17 +642,20 @@ export function addTcpAnalysisTree(pkt: Packet, parent: number, off: number): vo
     if (!(r.flags & flag)) continue;
     if (flag === TcpFlag.DUPLICATE_ACK) {
       const it = pkt.add(field, off, 0, fl);
-      pkt.setLabel(it, 'This is a TCP duplicate ack');
+      pkt.setLabel(it, '[This is a TCP duplicate ack]');
       pkt.add(AF.duplicate_ack_num, off, 0, top, r.dupackNum);
       const fr = pkt.add(AF.duplicate_ack_frame, off, 0, top, r.dupackFrame);
       pkt.addExpert(fr, sev, 'Sequence', abbrev, `Duplicate ACK (#${r.dupackNum})`);
       continue;
     }
-    const it = pkt.add(field, off, 0, fl);
-    pkt.addExpert(it, sev, 'Sequence', abbrev, msg);
+    // The verdict's field (for -T fields, JSON, filters) is hidden: the tree shows its expert
+    // item under "TCP Analysis Flags", as Wireshark's expert_add_info on the flags item does.
+    pkt.hide(pkt.add(field, off, 0, fl));
+    pkt.addExpert(fl, sev, 'Sequence', abbrev, msg);
     // Fast and spurious retransmissions are also retransmissions (a second expert item).
     if (flag === TcpFlag.FAST_RETRANSMISSION || flag === TcpFlag.SPURIOUS_RETRANSMISSION) {
-      pkt.addExpert(pkt.add(AF.retransmission, off, 0, fl), Severity.Note, 'Sequence', 'tcp.analysis.retransmission', 'This frame is a (suspected) retransmission');
+      pkt.hide(pkt.add(AF.retransmission, off, 0, fl));
+      pkt.addExpert(fl, Severity.Note, 'Sequence', 'tcp.analysis.retransmission', 'This frame is a (suspected) retransmission');
     }
     if (flag === TcpFlag.RETRANSMISSION && r.rtoFrame) {
       if (r.rto !== 0) {
