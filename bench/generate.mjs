@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 /**
  * Generates the benchmark capture deterministically with wirelite's own packet builders:
- * a mix of TCP connections (handshake, data both ways with delayed ACKs, FIN close), DNS over UDP
- * (query/response), other UDP and ICMP echo, with µs timestamps advancing realistically.
+ * a mix like an office uplink: 90% TCP connections (handshake, data both ways with delayed ACKs,
+ * FIN close) to ports 443/80/22/8080, 5% DNS over UDP (query/response), 3% other UDP and 2% ICMP
+ * echo, with µs timestamps advancing realistically.
  *
  *   node bench/generate.mjs [packets=2000000] [out=bench/data/mixed-2m.pcap]
  *
@@ -109,20 +110,20 @@ let nextConn = 0;
 const names = ['example.com', 'wirelite.test', 'www.example.org', 'api.service.internal', 'cdn.example.net'];
 while (n < total) {
   const r = rand();
-  if (r < 0.82) {
+  if (r < 0.9) {
     while (active.length < 200) active.push(tcpConnection(nextConn++));
     const i = ri(active.length);
     const step = active[i].next();
     if (step.done) active.splice(i, 1);
     else emit(step.value);
-  } else if (r < 0.94) {
+  } else if (r < 0.95) {
     const id = ri(65536);
     const c = clientIp(id);
     const name = names[id % names.length];
     const sport = 30000 + (id % 30000);
     emit([eth(true), { proto: 'ip', src: c, dst: '192.0.2.53', ttl: 64, id }, { proto: 'udp', sport, dport: 53 }, dns(id, name, false)]);
     if (n < total) emit([eth(false), { proto: 'ip', src: '192.0.2.53', dst: c, ttl: 60, id: id ^ 0xffff }, { proto: 'udp', sport: 53, dport: sport }, dns(id, name, true)]);
-  } else if (r < 0.97) {
+  } else if (r < 0.98) {
     const id = ri(65536);
     emit([eth(true), { proto: 'ip', src: clientIp(id), dst: serverIp(id), ttl: 64, id }, { proto: 'udp', sport: 40000 + (id % 1000), dport: 5000 + (id % 7) }, { proto: 'data', bytes: payload(20 + ri(1200)) }]);
   } else {
