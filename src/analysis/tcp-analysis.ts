@@ -204,6 +204,26 @@ function clearResult(): void {
 
 /** Per-frame verdicts from the first pass, in typed arrays; a slot per frame that has any. */
 class FrameStore {
+  /**
+   * Per stream (by index): the final initial RTT (seconds, 0 = none) and which sides sent a FIN
+   * first (bit per direction), what a second pass shows or continues from. Kept here, not on the
+   * conversations, so the first pass's per-connection state can be let go before the second.
+   */
+  streamRtt = new Float64Array(256);
+  streamClosing = new Uint8Array(256);
+
+  stream(i: number): void {
+    if (i < this.streamRtt.length) return;
+    let cap = this.streamRtt.length;
+    while (cap <= i) cap *= 2;
+    const r = new Float64Array(cap);
+    r.set(this.streamRtt);
+    this.streamRtt = r;
+    const c = new Uint8Array(cap);
+    c.set(this.streamClosing);
+    this.streamClosing = c;
+  }
+
   slotOf = new Int32Array(1024);
   n = 0;
   flags = new Uint16Array(256);
@@ -344,17 +364,26 @@ export function analyseTcp(
     analyseSegment(pkt, conv, a, dir, seq, ack, seglen, flags, window, optStart, optEnd);
     if (pass === 1 && result.present) frameStore(pkt).put(f.number);
   }
-  const fin = (state.analysis as TcpConvAnalysis | undefined) ?? a;
-  if (result.present) result.initialRtt = fin.firstRtt;
+  // Per-stream finals for a second pass (the stream index is the same in both passes).
+  let store: FrameStore | undefined;
+  if (pass !== 0) {
+    store = frameStore(pkt);
+    store.stream(conv.stream);
+    if (pass === 1 && a.firstRtt !== 0) store.streamRtt[conv.stream] = a.firstRtt;
+  }
+  if (result.present) result.initialRtt = pass === 2 ? store!.streamRtt[conv.stream]! : a.firstRtt;
   if (flags & FIN) {
     // Closing initiator: Wireshark keeps it in the conversation across passes, so a second pass
     // continues from the first pass's final state (the side whose FIN came first stays "active").
-    const c = pass === 2 ? fin : a;
-    if (!c.closing[1 - dir]) {
-      c.closing[dir] = true;
+    let bits = pass === 0 ? (a.closing[0] ? 1 : 0) | (a.closing[1] ? 2 : 0) : store!.streamClosing[conv.stream]!;
+    if (!(bits & (1 << (1 - dir)))) {
+      bits |= 1 << dir;
       result.closing = 1;
     } else result.closing = 2;
+    if (pass === 0) a.closing[dir] = (bits & (1 << dir)) !== 0;
+    else store!.streamClosing[conv.stream] = bits;
   }
+  void state;
   return result.present;
 }
 
