@@ -5,6 +5,8 @@
  * first only dissects (no column text) so that facts known later (a fragment's "reassembled in",
  * TCP analysis verdicts) are final when the second pass prints. Stdin is read once.
  */
+import v8 from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import type { Frame, InterfaceInfo } from '../capture/frame.js';
 import { readCapture } from '../capture/reader.js';
 import { dissectFrame, newSession, Packet, secondPass } from '../dissectors/index.js';
@@ -31,6 +33,20 @@ export interface DissectSummary {
 
 class StopReading extends Error {}
 
+/** V8's full GC, reached without a command-line flag (a no-op if it cannot be). */
+let gcFn: (() => void) | undefined;
+function collectGarbage(): void {
+  try {
+    if (!gcFn) {
+      v8.setFlagsFromString('--expose-gc');
+      gcFn = runInNewContext('gc') as () => void;
+    }
+    gcFn();
+  } catch {
+    /* no GC hook: the memory is still reclaimed, later */
+  }
+}
+
 /** Reads and dissects every frame of `path`, calling `sink` with each dissected packet. */
 export async function dissectFile(
   path: string,
@@ -43,6 +59,9 @@ export async function dissectFile(
     // A damaged file fails again, after the same frames, in the second pass: report it there.
     await runPass(path, session, false, opts, () => {}).catch(() => undefined);
     secondPass(session);
+    // The first pass's tables are garbage now: collect them before the second pass builds its own,
+    // so the two never add up in the peak memory.
+    collectGarbage();
   }
   return runPass(path, session, opts.columns, opts, sink);
 }

@@ -39,7 +39,8 @@ export interface Session {
   state: Map<string, unknown>;
   /** 0: single pass; 1: first of two passes; 2: second pass (notes from pass 1 are final). */
   pass: 0 | 1 | 2;
-  notes: Map<number, Map<string, number>>;
+  /** Notes by kind (`ip.reassembled_in`, ...), then by frame: a few maps, not one per frame. */
+  notes: Map<string, Map<number, number>>;
   /** What the first pass hands to the second (e.g. final TCP conversation state); kept by secondPass. */
   carry: Map<string, unknown>;
   /** The file says which interface each packet came from (pcapng): frame.interface_id is shown. */
@@ -73,16 +74,16 @@ export function sessionState<T>(pkt: Packet, key: string, make: () => T): T {
 
 /** Records a fact about a frame for later frames or the second pass (e.g. `ip.reassembled_in`). */
 export function annotate(pkt: Packet, frame: number, key: string, value: number): void {
-  let m = pkt.session.notes.get(frame);
+  let m = pkt.session.notes.get(key);
   if (!m) {
     m = new Map();
-    pkt.session.notes.set(frame, m);
+    pkt.session.notes.set(key, m);
   }
-  if (!m.has(key)) m.set(key, value);
+  if (!m.has(frame)) m.set(frame, value);
 }
 
 export function annotation(pkt: Packet, frame: number, key: string): number | undefined {
-  return pkt.session.notes.get(frame)?.get(key);
+  return pkt.session.notes.get(key)?.get(frame);
 }
 
 /**

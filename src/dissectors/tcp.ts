@@ -526,7 +526,12 @@ function convTable(pkt: Packet): TcpConvTable {
   return sessionState<TcpConvTable>(pkt, 'tcp.conv', () => {
     const t = newConvTable();
     const carried = pkt.session.carry.get('tcp.conv.all') as TcpConvTable['all'];
-    if (pkt.session.pass === 2 && carried) t.finals = carried;
+    if (pkt.session.pass === 2 && carried) {
+      // The second pass needs only the final base numbers and window scaling of each stream:
+      // let the first pass's analysis state go.
+      for (const c of carried) c.analysis = undefined;
+      t.finals = carried;
+    }
     if (pkt.session.pass === 1) {
       t.all = [];
       pkt.session.carry.set('tcp.conv.all', t.all);
