@@ -142,6 +142,9 @@ class Flow {
   remove(i: number): void {
     this.seg.copyWithin(i * SEG_STRIDE, (i + 1) * SEG_STRIDE, this.n * SEG_STRIDE);
     this.n--;
+    // Everything acknowledged: give a grown array back (closed and idle connections then hold
+    // nothing; a busy one regrows it by doubling).
+    if (this.n === 0 && this.seg.length > 4 * SEG_STRIDE) this.seg = EMPTY_F64;
   }
 }
 
@@ -203,6 +206,10 @@ function clearResult(): void {
 }
 
 /** Per-frame verdicts from the first pass, in typed arrays; a slot per frame that has any. */
+const BLOCK_BITS = 16;
+const BLOCK = 1 << BLOCK_BITS;
+const BLOCK_MASK = BLOCK - 1;
+
 class FrameStore {
   /**
    * Per stream (by index): the final initial RTT (seconds, 0 = none) and which sides sent a FIN
@@ -224,65 +231,95 @@ class FrameStore {
     this.streamClosing = c;
   }
 
-  slotOf = new Int32Array(1024);
+  /*
+   * Per-frame verdicts, in blocks of BLOCK entries allocated as needed (no doubling copies, no
+   * slack beyond one block): a frame's slot (0 = nothing), then per slot the flags, bytes in
+   * flight and push bytes (every analysed segment has these) and an index into the "extra"
+   * records (DUP ACK, acked frame, RTT, RTO) that only some segments have. About 14 bytes per
+   * analysed frame, plus 32 for those with an extra record.
+   */
+  private slotOf: Int32Array[] = [];
   n = 0;
-  flags = new Uint16Array(256);
-  nums = new Uint32Array(256 * 6);
-  times = new Float64Array(256 * 2);
+  private core: Uint32Array[] = [];
+  private extraOf: Uint32Array[] = [];
+  private nExtra = 0;
+  private extraNums: Uint32Array[] = [];
+  private extraTimes: Float64Array[] = [];
 
   put(frame: number): void {
-    if (frame >= this.slotOf.length) {
-      let cap = this.slotOf.length;
-      while (cap <= frame) cap *= 2;
-      const s = new Int32Array(cap);
-      s.set(this.slotOf);
-      this.slotOf = s;
-    }
-    if (this.slotOf[frame] !== 0) return; // a second TCP header in the frame: the first one's verdict is kept
-    if (this.n === this.flags.length) {
-      const cap = this.n * 2;
-      const f = new Uint16Array(cap);
-      f.set(this.flags);
-      this.flags = f;
-      const u = new Uint32Array(cap * 6);
-      u.set(this.nums);
-      this.nums = u;
-      const t = new Float64Array(cap * 2);
-      t.set(this.times);
-      this.times = t;
-    }
+    const fb = frame >>> BLOCK_BITS;
+    const fi = frame & BLOCK_MASK;
+    let sb = this.slotOf[fb];
+    if (!sb) sb = this.slotOf[fb] = new Int32Array(BLOCK);
+    if (sb[fi] !== 0) return; // a second TCP header in the frame: the first one's verdict is kept
     const i = this.n++;
-    this.slotOf[frame] = i + 1;
-    this.flags[i] = result.flags;
-    const u = this.nums;
-    u[i * 6] = result.dupackNum;
-    u[i * 6 + 1] = result.dupackFrame;
-    u[i * 6 + 2] = result.bytesInFlight;
-    u[i * 6 + 3] = result.pushBytesSent;
-    u[i * 6 + 4] = result.acksFrame;
-    u[i * 6 + 5] = result.rtoFrame;
-    this.times[i * 2] = result.ackRtt;
-    this.times[i * 2 + 1] = result.rto;
+    sb[fi] = i + 1;
+    const cb = i >>> BLOCK_BITS;
+    const ci = (i & BLOCK_MASK) * 3;
+    let core = this.core[cb];
+    if (!core) {
+      core = this.core[cb] = new Uint32Array(BLOCK * 3);
+      this.extraOf[cb] = new Uint32Array(BLOCK);
+    }
+    core[ci] = result.flags;
+    core[ci + 1] = result.bytesInFlight;
+    core[ci + 2] = result.pushBytesSent;
+    if (result.dupackNum || result.dupackFrame || result.acksFrame || result.rtoFrame || result.ackRtt || result.rto) {
+      const e = this.nExtra++;
+      const eb = e >>> BLOCK_BITS;
+      const ei = e & BLOCK_MASK;
+      let nums = this.extraNums[eb];
+      if (!nums) {
+        nums = this.extraNums[eb] = new Uint32Array(BLOCK * 4);
+        this.extraTimes[eb] = new Float64Array(BLOCK * 2);
+      }
+      nums[ei * 4] = result.dupackNum;
+      nums[ei * 4 + 1] = result.dupackFrame;
+      nums[ei * 4 + 2] = result.acksFrame;
+      nums[ei * 4 + 3] = result.rtoFrame;
+      const t = this.extraTimes[eb]!;
+      t[ei * 2] = result.ackRtt;
+      t[ei * 2 + 1] = result.rto;
+      this.extraOf[cb]![i & BLOCK_MASK] = e + 1;
+    }
   }
 
   /** Fills `result` from the frame's slot; false when the frame had nothing. */
   get(frame: number): boolean {
-    const s = frame < this.slotOf.length ? this.slotOf[frame]! : 0;
+    const sb = this.slotOf[frame >>> BLOCK_BITS];
+    const s = sb ? sb[frame & BLOCK_MASK]! : 0;
     if (s === 0) return false;
     const i = s - 1;
+    const cb = i >>> BLOCK_BITS;
+    const ci = (i & BLOCK_MASK) * 3;
+    const core = this.core[cb]!;
     result.present = true;
-    result.flags = this.flags[i]!;
-    const u = this.nums;
-    result.dupackNum = u[i * 6]!;
-    result.dupackFrame = u[i * 6 + 1]!;
-    result.bytesInFlight = u[i * 6 + 2]!;
-    result.pushBytesSent = u[i * 6 + 3]!;
-    result.acksFrame = u[i * 6 + 4]!;
-    result.rtoFrame = u[i * 6 + 5]!;
-    result.ackRtt = this.times[i * 2]!;
-    result.rto = this.times[i * 2 + 1]!;
+    result.flags = core[ci]!;
+    result.bytesInFlight = core[ci + 1]!;
+    result.pushBytesSent = core[ci + 2]!;
+    const x = this.extraOf[cb]![i & BLOCK_MASK]!;
+    if (x === 0) {
+      result.dupackNum = 0;
+      result.dupackFrame = 0;
+      result.acksFrame = 0;
+      result.rtoFrame = 0;
+      result.ackRtt = 0;
+      result.rto = 0;
+      return true;
+    }
+    const e = x - 1;
+    const nums = this.extraNums[e >>> BLOCK_BITS]!;
+    const t = this.extraTimes[e >>> BLOCK_BITS]!;
+    const ei = e & BLOCK_MASK;
+    result.dupackNum = nums[ei * 4]!;
+    result.dupackFrame = nums[ei * 4 + 1]!;
+    result.acksFrame = nums[ei * 4 + 2]!;
+    result.rtoFrame = nums[ei * 4 + 3]!;
+    result.ackRtt = t[ei * 2]!;
+    result.rto = t[ei * 2 + 1]!;
     return true;
   }
+
 }
 
 const STORE_KEY = 'tcp.analysis.frames';
