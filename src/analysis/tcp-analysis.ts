@@ -17,9 +17,10 @@
  * `TCP_ANALYSIS_LIMITS.maxUnackedSegments` (Wireshark's TCP_MAX_UNACKED_SEGMENTS): beyond it new
  * segments are not remembered (as in Wireshark), so memory stays bounded when ACKs are missing.
  *
- * Two passes (`tshark -2`): the first pass computes each frame's verdicts and stores them compactly
- * (a slot per frame that has any, in typed arrays); the second pass only looks them up. A single
- * pass (stdin) computes and shows them at once.
+ * Two passes (`tshark -2`): the verdicts of a frame depend only on earlier frames, so each pass
+ * computes them (the second exactly as the first did) and nothing is kept per frame between the
+ * passes; only per-stream facts known at the end (initial RTT, which side closed first) are handed
+ * to the second pass. A single pass (stdin) computes and shows them at once.
  */
 import { defineFields, fieldByName, FT } from '../dissectors/fields.js';
 import { Severity, type Packet } from '../dissectors/packet.js';
@@ -205,12 +206,8 @@ function clearResult(): void {
   result.closing = 0;
 }
 
-/** Per-frame verdicts from the first pass, in typed arrays; a slot per frame that has any. */
-const BLOCK_BITS = 16;
-const BLOCK = 1 << BLOCK_BITS;
-const BLOCK_MASK = BLOCK - 1;
-
-class FrameStore {
+/** What the first pass hands to the second: per-stream facts known only at the end. */
+class StreamFinals {
   /**
    * Per stream (by index): the final initial RTT (seconds, 0 = none) and which sides sent a FIN
    * first (bit per direction), what a second pass shows or continues from. Kept here, not on the
@@ -230,104 +227,14 @@ class FrameStore {
     c.set(this.streamClosing);
     this.streamClosing = c;
   }
-
-  /*
-   * Per-frame verdicts, in blocks of BLOCK entries allocated as needed (no doubling copies, no
-   * slack beyond one block): a frame's slot (0 = nothing), then per slot the flags, bytes in
-   * flight and push bytes (every analysed segment has these) and an index into the "extra"
-   * records (DUP ACK, acked frame, RTT, RTO) that only some segments have. About 14 bytes per
-   * analysed frame, plus 32 for those with an extra record.
-   */
-  private slotOf: Int32Array[] = [];
-  n = 0;
-  private core: Uint32Array[] = [];
-  private extraOf: Uint32Array[] = [];
-  private nExtra = 0;
-  private extraNums: Uint32Array[] = [];
-  private extraTimes: Float64Array[] = [];
-
-  put(frame: number): void {
-    const fb = frame >>> BLOCK_BITS;
-    const fi = frame & BLOCK_MASK;
-    let sb = this.slotOf[fb];
-    if (!sb) sb = this.slotOf[fb] = new Int32Array(BLOCK);
-    if (sb[fi] !== 0) return; // a second TCP header in the frame: the first one's verdict is kept
-    const i = this.n++;
-    sb[fi] = i + 1;
-    const cb = i >>> BLOCK_BITS;
-    const ci = (i & BLOCK_MASK) * 3;
-    let core = this.core[cb];
-    if (!core) {
-      core = this.core[cb] = new Uint32Array(BLOCK * 3);
-      this.extraOf[cb] = new Uint32Array(BLOCK);
-    }
-    core[ci] = result.flags;
-    core[ci + 1] = result.bytesInFlight;
-    core[ci + 2] = result.pushBytesSent;
-    if (result.dupackNum || result.dupackFrame || result.acksFrame || result.rtoFrame || result.ackRtt || result.rto) {
-      const e = this.nExtra++;
-      const eb = e >>> BLOCK_BITS;
-      const ei = e & BLOCK_MASK;
-      let nums = this.extraNums[eb];
-      if (!nums) {
-        nums = this.extraNums[eb] = new Uint32Array(BLOCK * 4);
-        this.extraTimes[eb] = new Float64Array(BLOCK * 2);
-      }
-      nums[ei * 4] = result.dupackNum;
-      nums[ei * 4 + 1] = result.dupackFrame;
-      nums[ei * 4 + 2] = result.acksFrame;
-      nums[ei * 4 + 3] = result.rtoFrame;
-      const t = this.extraTimes[eb]!;
-      t[ei * 2] = result.ackRtt;
-      t[ei * 2 + 1] = result.rto;
-      this.extraOf[cb]![i & BLOCK_MASK] = e + 1;
-    }
-  }
-
-  /** Fills `result` from the frame's slot; false when the frame had nothing. */
-  get(frame: number): boolean {
-    const sb = this.slotOf[frame >>> BLOCK_BITS];
-    const s = sb ? sb[frame & BLOCK_MASK]! : 0;
-    if (s === 0) return false;
-    const i = s - 1;
-    const cb = i >>> BLOCK_BITS;
-    const ci = (i & BLOCK_MASK) * 3;
-    const core = this.core[cb]!;
-    result.present = true;
-    result.flags = core[ci]!;
-    result.bytesInFlight = core[ci + 1]!;
-    result.pushBytesSent = core[ci + 2]!;
-    const x = this.extraOf[cb]![i & BLOCK_MASK]!;
-    if (x === 0) {
-      result.dupackNum = 0;
-      result.dupackFrame = 0;
-      result.acksFrame = 0;
-      result.rtoFrame = 0;
-      result.ackRtt = 0;
-      result.rto = 0;
-      return true;
-    }
-    const e = x - 1;
-    const nums = this.extraNums[e >>> BLOCK_BITS]!;
-    const t = this.extraTimes[e >>> BLOCK_BITS]!;
-    const ei = e & BLOCK_MASK;
-    result.dupackNum = nums[ei * 4]!;
-    result.dupackFrame = nums[ei * 4 + 1]!;
-    result.acksFrame = nums[ei * 4 + 2]!;
-    result.rtoFrame = nums[ei * 4 + 3]!;
-    result.ackRtt = t[ei * 2]!;
-    result.rto = t[ei * 2 + 1]!;
-    return true;
-  }
-
 }
 
 const STORE_KEY = 'tcp.analysis.frames';
 
-function frameStore(pkt: Packet): FrameStore {
-  let s = pkt.session.carry.get(STORE_KEY) as FrameStore | undefined;
+function streamFinals(pkt: Packet): StreamFinals {
+  let s = pkt.session.carry.get(STORE_KEY) as StreamFinals | undefined;
   if (!s) {
-    s = new FrameStore();
+    s = new StreamFinals();
     pkt.session.carry.set(STORE_KEY, s);
   }
   return s;
@@ -374,8 +281,8 @@ export function addTcpQuotedTimes(pkt: Packet, conv: TcpConversation, parent: nu
 /**
  * Analyses one TCP segment of `conv` sent in direction `dir` (0/1 as in the conversation) and
  * leaves the verdict in `result`. `state` is the conversation whose final values (the initial
- * RTT) are shown: the first pass's in a second pass. In a second pass nothing is computed: the
- * first pass's verdict for the frame is looked up. `opts`..`optEnd` are the option bytes (for SACK).
+ * RTT) are shown: the first pass's in a second pass. Both passes compute the verdict (it depends only
+ * on earlier frames). `opts`..`optEnd` are the option bytes (for SACK).
  * Returns `result.present`.
  */
 export function analyseTcp(
@@ -395,16 +302,14 @@ export function analyseTcp(
   const f = pkt.frame;
   const a = streamTimes(pkt, conv);
   const pass = pkt.session.pass;
-  if (pass === 2) {
-    frameStore(pkt).get(f.number);
-  } else {
-    analyseSegment(pkt, conv, a, dir, seq, ack, seglen, flags, window, optStart, optEnd);
-    if (pass === 1 && result.present) frameStore(pkt).put(f.number);
-  }
+  // Every pass computes the verdicts: they depend only on earlier frames, so the second pass gets
+  // exactly the first pass's (as tshark -2 shows them) without keeping them per frame in between.
+  analyseSegment(pkt, conv, a, dir, seq, ack, seglen, flags, window, optStart, optEnd);
+  void f;
   // Per-stream finals for a second pass (the stream index is the same in both passes).
-  let store: FrameStore | undefined;
+  let store: StreamFinals | undefined;
   if (pass !== 0) {
-    store = frameStore(pkt);
+    store = streamFinals(pkt);
     store.stream(conv.stream);
     if (pass === 1 && a.firstRtt !== 0) store.streamRtt[conv.stream] = a.firstRtt;
   }
