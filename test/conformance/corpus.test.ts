@@ -146,7 +146,7 @@ async function expectAgreement(fields: readonly string[], label: string): Promis
   return totals;
 }
 
-describe.skipIf(!corpusPresent)('conformance with tshark 4.0 over ../shared/corpus (skipped: ../shared/corpus missing)', () => {
+describe.skipIf(!corpusPresent)(corpusPresent ? 'conformance with tshark 4.0 over ../shared/corpus' : 'SKIPPED: ../shared/corpus missing (no tshark oracle to compare with)', () => {
   it('agrees frame by frame on every foundation field, or the difference is documented', async () => {
     await expectAgreement(FOUNDATION_FIELDS, 'foundation');
   }, 600_000);

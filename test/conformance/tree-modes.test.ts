@@ -45,7 +45,7 @@ describe('tree modes', () => {
   it('give the same columns and fields on our fixture', async () => {
     await check(join(repoRoot, 'fixtures/loopback.pcap'));
   });
-  it.skipIf(!corpusPresent)('give the same columns and fields over the public corpus (skipped: ../shared/corpus missing)', async () => {
+  it.skipIf(!corpusPresent)(corpusPresent ? 'give the same columns and fields over the public corpus' : 'SKIPPED: ../shared/corpus missing (public corpus)', async () => {
     for (const e of readIndex().filter((x) => !x.path.includes('malformed/'))) await check(join(corpusRoot, 'public', e.path));
   }, 300_000);
 });

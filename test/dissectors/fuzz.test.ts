@@ -123,7 +123,7 @@ function walk(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : [join(dir, e.name)]));
 }
 
-describe.skipIf(!malformedPresent)('malformed public captures (skipped: ../shared/corpus/public/malformed missing)', () => {
+describe.skipIf(!malformedPresent)(malformedPresent ? 'malformed public captures' : 'SKIPPED: ../shared/corpus/public/malformed missing', () => {
   it('every frame of every broken capture dissects without a throw; broken files end in CaptureFileError', async () => {
     const files = walk(malformedDir).filter((f) => !f.endsWith('.md'));
     expect(files.length).toBeGreaterThan(50);
