@@ -8,7 +8,7 @@
  * Memory is bounded by named limits: datagrams in progress, bytes buffered in total, the size of
  * one datagram, and an idle timeout in capture time. Reaching a limit evicts the oldest entries.
  */
-import { sessionState, type Packet } from './packet.js';
+import { annotate, sessionState, Severity, type Packet } from './packet.js';
 
 export const REASSEMBLY_LIMITS = {
   /** Datagrams being reassembled at once. */
@@ -136,4 +136,35 @@ export function addFragment(
   }
   drop(t, p);
   return { data: out, frames: sorted.map((f) => f.frame), overlap, overlapConflict: conflict };
+}
+
+/** The field ids under which a protocol shows its reassembled fragments (ip.* or ipv6.*). */
+export interface FragmentFields {
+  fragments: number;
+  fragment: number;
+  fragment_count: number;
+  fragment_overlap: number;
+  fragment_conflict: number;
+  reassembled_length: number;
+}
+
+/**
+ * After `addFragment` completed a datagram: notes "reassembled in" on every fragment's frame (for a
+ * second pass), adds the fragment list under `parent` as Wireshark shows it, and marks the packet's
+ * network context whole again. `name` is `IPv4` or `IPv6`, `prefix` the field prefix (`ip`, `ipv6`).
+ */
+export function showReassembled(pkt: Packet, res: ReassemblyResult, f: FragmentFields, noteKey: string, name: string, prefix: string, at: number, parent: number): void {
+  const frame = pkt.frame.number;
+  for (const fr of res.frames) annotate(pkt, fr, noteKey, frame);
+  const fi = pkt.add(f.fragments, at, 0, parent);
+  if (pkt.wantLabels) pkt.setLabel(fi, `[${res.frames.length} ${name} Fragments (${res.data.length} bytes): ${res.frames.map((n) => `#${n}`).join(', ')}]`);
+  for (const n of res.frames) pkt.add(f.fragment, at, 0, fi, n);
+  pkt.add(f.fragment_count, at, 0, fi, res.frames.length);
+  if (res.overlap) pkt.add(f.fragment_overlap, at, 0, fi, 1);
+  if (res.overlapConflict) {
+    pkt.add(f.fragment_conflict, at, 0, fi, 1);
+    pkt.addExpert(fi, Severity.Error, 'Malformed', `${prefix}.fragment.overlap.conflict`, 'Conflicting data in fragment overlap');
+  }
+  pkt.add(f.reassembled_length, at, 0, fi, res.data.length);
+  pkt.ipFragmented = false; // the whole datagram is here now
 }

@@ -8,7 +8,7 @@ import { defineFields, FT, Base } from './fields.js';
 import { foldChecksum, formatIPv4, parseIPv4, sum16, u16, u32 } from './bytes.js';
 import { annotate, annotation, need, Severity, type Packet } from './packet.js';
 import { dispatch, dissectData, register, selectorFor, type EmitContext, type LayerSpec } from './registry.js';
-import { addFragment } from './ip-reassembly.js';
+import { addFragment, showReassembled } from './ip-reassembly.js';
 import { prefs } from './prefs.js';
 
 export const IP_PROTOS: Record<number, string> = {
@@ -204,18 +204,7 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
     const key = `${src}>${dst}/${proto}/${id}`;
     const res = pEnd === pRep ? addFragment(pkt, 'ipv4', key, fragOff * 8, d.subarray(payloadOff, pEnd), mf === 1) : undefined;
     if (res) {
-      for (const fr of res.frames) annotate(pkt, fr, 'ip.reassembled_in', frame);
-      const fi = pkt.add(F.fragments, payloadOff, 0, top);
-      pkt.setLabel(fi, `[${res.frames.length} IPv4 Fragments (${res.data.length} bytes): ${res.frames.map((n) => `#${n}`).join(', ')}]`);
-      for (const n of res.frames) pkt.add(F.fragment, payloadOff, 0, fi, n);
-      pkt.add(F.fragment_count, payloadOff, 0, fi, res.frames.length);
-      if (res.overlap) pkt.add(F.fragment_overlap, payloadOff, 0, fi, 1);
-      if (res.overlapConflict) {
-        pkt.add(F.fragment_conflict, payloadOff, 0, fi, 1);
-        pkt.addExpert(fi, Severity.Error, 'Malformed', 'ip.fragment.overlap.conflict', 'Conflicting data in fragment overlap');
-      }
-      pkt.add(F.reassembled_length, payloadOff, 0, fi, res.data.length);
-      pkt.ipFragmented = false; // the whole datagram is here now
+      showReassembled(pkt, res, F, 'ip.reassembled_in', 'IPv4', 'ip', payloadOff, top);
       const prev = pkt.pushSource(res.data, 'Reassembled IPv4');
       dispatch('ip.proto', proto, pkt, 0, res.data.length, res.data.length, -1);
       pkt.popSource(prev);

@@ -18,7 +18,7 @@ import { defineFields, defineField, FT, Base } from './fields.js';
 import { formatIPv6, parseIPv6, toHex, u16, u32 } from './bytes.js';
 import { annotate, annotation, need, Severity, type Packet } from './packet.js';
 import { dispatch, dissectData, register, selectorFor, type EmitContext, type LayerSpec } from './registry.js';
-import { addFragment } from './ip-reassembly.js';
+import { addFragment, showReassembled } from './ip-reassembly.js';
 import { IP_PROTOS } from './ip.js';
 import { prefs } from './prefs.js';
 
@@ -560,18 +560,7 @@ function fragment(pkt: Packet, p: number, end: number, rep: number, c: Chain): v
     const key = `${toHex(c.hdr, c.hdrOff + 8, 32)}/${ident}`;
     const res = end === rep ? addFragment(pkt, 'ipv6', key, fragOff * 8, d.subarray(payloadOff, end), more === 1) : undefined;
     if (res) {
-      for (const fr of res.frames) annotate(pkt, fr, 'ipv6.reassembled.in', frame);
-      const fi = pkt.add(F.fragments, payloadOff, 0, c.top);
-      if (pkt.wantColumns) pkt.setLabel(fi, `[${res.frames.length} IPv6 Fragments (${res.data.length} bytes): ${res.frames.map((n) => `#${n}`).join(', ')}]`);
-      for (const n of res.frames) pkt.add(F.fragment, payloadOff, 0, fi, n);
-      pkt.add(F.fragment_count, payloadOff, 0, fi, res.frames.length);
-      if (res.overlap) pkt.add(F.fragment_overlap, payloadOff, 0, fi, 1);
-      if (res.overlapConflict) {
-        pkt.add(F.fragment_conflict, payloadOff, 0, fi, 1);
-        pkt.addExpert(fi, Severity.Error, 'Malformed', 'ipv6.fragment.overlap.conflict', 'Conflicting data in fragment overlap');
-      }
-      pkt.add(F.reassembled_length, payloadOff, 0, fi, res.data.length);
-      pkt.ipFragmented = false; // the whole datagram is here now
+      showReassembled(pkt, res, F, 'ipv6.reassembled.in', 'IPv6', 'ipv6', payloadOff, c.top);
       const prev = pkt.pushSource(res.data, 'Reassembled IPv6');
       walk(pkt, nxt, 0, res.data.length, res.data.length, c);
       pkt.popSource(prev);
