@@ -348,28 +348,38 @@ function drainHeld(dir: StreamDirection, budget: ReassemblyBudget, parser: Strea
 }
 
 /**
+ * The answer for a PDU made of a `headerLen`-byte header that carries the body length (read by
+ * `bodyLen` once the header is there): incomplete until header and body are in, then ok. Shared by
+ * every length-prefixed stream parser (DNS over TCP, TLS records).
+ */
+export function frameLengthPrefixed(d: Uint8Array, off: number, end: number, headerLen: number, bodyLen: (d: Uint8Array, off: number) => number, out: ParseResult): void {
+  const avail = end - off;
+  out.message = '';
+  out.consumed = 0;
+  if (avail < headerLen) {
+    out.status = ParseStatus.Incomplete;
+    out.needed = headerLen - avail;
+    return;
+  }
+  const total = headerLen + bodyLen(d, off);
+  if (avail < total) {
+    out.status = ParseStatus.Incomplete;
+    out.needed = total - avail;
+    return;
+  }
+  out.status = ParseStatus.Ok;
+  out.consumed = total;
+  out.needed = 0;
+}
+
+const dnsLength = (d: Uint8Array, off: number): number => (d[off]! << 8) | d[off + 1]!;
+
+/**
  * The length-prefixed framing of DNS over TCP (RFC 1035 4.2.2, RFC 7766 8): a two-byte length,
  * then the message.
  */
 export const lengthPrefixed16: StreamParser = {
   parse(d, off, end, out) {
-    const avail = end - off;
-    out.message = '';
-    if (avail < 2) {
-      out.status = ParseStatus.Incomplete;
-      out.consumed = 0;
-      out.needed = 2 - avail;
-      return;
-    }
-    const total = 2 + ((d[off]! << 8) | d[off + 1]!);
-    if (avail < total) {
-      out.status = ParseStatus.Incomplete;
-      out.consumed = 0;
-      out.needed = total - avail;
-      return;
-    }
-    out.status = ParseStatus.Ok;
-    out.consumed = total;
-    out.needed = 0;
+    frameLengthPrefixed(d, off, end, 2, dnsLength, out);
   },
 };

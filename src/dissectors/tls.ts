@@ -17,7 +17,9 @@ import { u16, u24 } from './bytes.js';
 import { sessionState, type Packet } from './packet.js';
 import type { Dissector } from './registry.js';
 import { registerStreamHeuristic, registerStreamProtocol } from './tcp-stream.js';
-import { ParseStatus, type StreamParser } from '../analysis/reassembly.js';
+import { frameLengthPrefixed, ParseStatus, type StreamParser } from '../analysis/reassembly.js';
+
+const recordLength = (d: Uint8Array, off: number): number => u16(d, off + 3);
 
 const CONTENT_TYPES: Record<number, string> = { 20: 'Change Cipher Spec', 21: 'Alert', 22: 'Handshake', 23: 'Application Data', 24: 'Heartbeat' };
 const VERSIONS: Record<number, string> = { 0x0300: 'SSL 3.0', 0x0301: 'TLS 1.0', 0x0302: 'TLS 1.1', 0x0303: 'TLS 1.2', 0x0304: 'TLS 1.3' };
@@ -137,22 +139,8 @@ export const tlsRecords: StreamParser = {
       out.message = `not a TLS record (version ${d[off + 1]}.x)`;
       return;
     }
-    if (avail < 5) {
-      out.status = ParseStatus.Incomplete;
-      out.consumed = 0;
-      out.needed = 5 - avail;
-      return;
-    }
-    const total = 5 + u16(d, off + 3);
-    if (avail < total) {
-      out.status = ParseStatus.Incomplete;
-      out.consumed = 0;
-      out.needed = total - avail;
-      return;
-    }
-    out.status = ParseStatus.Ok;
-    out.consumed = total;
-    out.needed = 0;
+    // A record: 5-byte header (type, version, length), then the fragment.
+    frameLengthPrefixed(d, off, end, 5, recordLength, out);
   },
 };
 
