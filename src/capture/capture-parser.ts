@@ -642,26 +642,7 @@ export class CaptureParser {
     const id = this.iface(dv.getUint32(pos + N.EPB_INTERFACE, le), N.BT_EPB, base + pos);
     const capLen = dv.getUint32(pos + N.EPB_CAPLEN, le);
     if (capLen > len - N.MIN_EPB_LEN) throw this.dataOverrun(N.BT_EPB, capLen, len, base + pos);
-    const time = this.time;
-    ticksToTime(dv.getUint32(pos + N.EPB_TS_HIGH, le), dv.getUint32(pos + N.EPB_TS_LOW, le), this.ifRes[id]!, time);
-    const data = pos + N.EPB_DATA;
-    const frame: Frame = {
-      number: this.frames + 1,
-      tsSec: time.sec + this.ifOffset[id]!,
-      tsNsec: time.nsec,
-      hasTime: true,
-      capLen,
-      origLen: dv.getUint32(pos + N.EPB_ORIGLEN, le),
-      linkType: this.ifaces[id]!.linkType,
-      interfaceId: id,
-      direction: Direction.Unknown,
-      data: new Uint8Array(buf.buffer, buf.byteOffset + data, capLen),
-    };
-    const optStart = data + capLen + N.pad4(capLen);
-    const optEnd = pos + len - 4;
-    if (optStart < optEnd) this.packetOptions(buf, dv, optStart, optEnd, base + pos, frame);
-    this.frames++; // only now: a bad option must not count the frame as read
-    this.onFrameCb(frame);
+    this.timedPacket(buf, dv, pos, len, base, id, capLen, -1);
   }
 
   /** Obsolete Packet Block (type 2): like an EPB with a 16-bit interface id and a drops count. */
@@ -671,10 +652,19 @@ export class CaptureParser {
     const id = this.iface(dv.getUint16(pos + N.PB_INTERFACE, le), N.BT_PB, base + pos);
     const capLen = dv.getUint32(pos + N.EPB_CAPLEN, le);
     if (capLen > len - N.MIN_PB_LEN) throw this.dataOverrun(N.BT_PB, capLen, len, base + pos);
+    const drops = dv.getUint16(pos + N.PB_DROPS, le);
+    this.timedPacket(buf, dv, pos, len, base, id, capLen, drops === 0xffff ? -1 : drops); // 0xFFFF: not known
+  }
+
+  /**
+   * The frame of an EPB or an obsolete PB (same layout after the interface id): timestamp, lengths,
+   * data view, options; delivered once its options proved valid. `drops` is the PB's count, or -1.
+   */
+  private timedPacket(buf: Uint8Array, dv: DataView, pos: number, len: number, base: number, id: number, capLen: number, drops: number): void {
+    const le = this.le;
     const time = this.time;
     ticksToTime(dv.getUint32(pos + N.EPB_TS_HIGH, le), dv.getUint32(pos + N.EPB_TS_LOW, le), this.ifRes[id]!, time);
     const data = pos + N.EPB_DATA;
-    const drops = dv.getUint16(pos + N.PB_DROPS, le);
     const frame: Frame = {
       number: this.frames + 1,
       tsSec: time.sec + this.ifOffset[id]!,
@@ -687,7 +677,7 @@ export class CaptureParser {
       direction: Direction.Unknown,
       data: new Uint8Array(buf.buffer, buf.byteOffset + data, capLen),
     };
-    if (drops !== 0xffff) frame.dropCount = drops; // 0xFFFF: not known
+    if (drops >= 0) frame.dropCount = drops;
     const optStart = data + capLen + N.pad4(capLen);
     const optEnd = pos + len - 4;
     if (optStart < optEnd) this.packetOptions(buf, dv, optStart, optEnd, base + pos, frame);
