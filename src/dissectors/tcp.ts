@@ -11,6 +11,7 @@ import { dispatchPorts, register, type EmitContext, type LayerSpec } from './reg
 import { prefs } from './prefs.js';
 import { pseudoHeaderSum, pseudoHeaderSumFromSpec } from './checksum.js';
 import { dissectTcpStream } from './tcp-stream.js';
+import { scanTapOptions, tcpTapListeners, tcpTapRecord } from './tcp-tap.js';
 import { addTcpAnalysisTree, addTcpQuotedTimes, analyseTcp, result as analysis, TcpFlag, tcpAnalysisInfoPrefix } from '../analysis/tcp-analysis.js';
 import { effective, findConversation, newConvTable, trackSegment, windowShift, type TcpConvTable, type TcpConversation } from '../analysis/tcp-conversations.js';
 
@@ -478,6 +479,7 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
     // Fenced, as Wireshark: the verdicts stay in front of what DNS/TLS write for this frame.
     if (analysed || reusedPorts) pkt.prependInfoFenced(tcpAnalysisInfoPrefix(analysed, reusedPorts));
   }
+  if (conv && tcpTapListeners.length > 0 && pkt.session.pass !== 1) tapSegment(pkt, conv.stream, dir, sp, dp, seq, ackRaw, rseq, rack, nxt, segLen, flags, win, wsize, factor, off + 20, Math.min(off + hlen, end), analysed, reusedPorts);
   const pOff = off + hlen;
   const pEnd = Math.min(end, pOff + segLen);
   if (segLen > 0 && pOff < pEnd) {
@@ -490,6 +492,43 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
     const streamed = cd !== undefined && pkt.fence === 0 && !pkt.ipFragmented && !resent && pEnd === pOff + segLen && dissectTcpStream(pkt, top, conv!.stream, dir, cd.sawSyn ? cd.base : -1, seq, sp, dp, pOff, pEnd);
     if (!streamed) dispatchPorts('tcp.port', sp, dp, pkt, pOff, pEnd, pOff + segLen, -1);
   }
+}
+
+/** Fills the tap record for this segment and hands it to every listener. */
+function tapSegment(pkt: Packet, stream: number, dir: number, sp: number, dp: number, seq: number, ackRaw: number, rseq: number, rack: number, nxt: number, segLen: number, flags: number, win: number, wsize: number, factor: number, optOff: number, optEnd: number, analysed: boolean, reusedPorts: boolean): void {
+  const r = tcpTapRecord;
+  const f = pkt.frame;
+  r.frame = f.number;
+  r.tsSec = f.tsSec;
+  r.tsNsec = f.tsNsec;
+  r.frameLen = f.origLen;
+  r.stream = stream;
+  r.dir = dir;
+  r.srcPort = sp;
+  r.dstPort = dp;
+  r.seqRaw = seq;
+  r.ackRaw = ackRaw;
+  r.seq = rseq;
+  r.ack = flags & 0x10 ? rack : 0;
+  r.nxtseq = (rseq + nxt) >>> 0;
+  r.len = segLen;
+  r.flags = flags;
+  r.winRaw = win;
+  r.win = wsize;
+  r.winScale = flags & 0x02 ? -1 : factor >= 0 ? 1 << factor : factor;
+  scanTapOptions(pkt.data, optOff, optEnd, r);
+  const h = pkt.ipHdr;
+  r.ipVersion = pkt.ipVersion;
+  r.ipEcn = pkt.ipVersion === 4 ? h[pkt.ipSrcOff - 11]! & 3 : pkt.ipVersion === 6 ? (h[pkt.ipSrcOff - 7]! >> 4) & 3 : 0;
+  r.analysed = analysed;
+  r.analysisFlags = analysed ? analysis.flags : 0;
+  r.bytesInFlight = analysed && analysis.present && analysis.bytesInFlight > 0 ? analysis.bytesInFlight : -1;
+  r.ackRtt = analysed ? analysis.ackRtt : 0;
+  r.acksFrame = analysed ? analysis.acksFrame : 0;
+  r.dupackNum = analysed ? analysis.dupackNum : 0;
+  r.initialRtt = analysed ? analysis.initialRtt : 0;
+  r.reusedPorts = reusedPorts;
+  for (let i = 0; i < tcpTapListeners.length; i++) tcpTapListeners[i]!(r);
 }
 
 /** The TCP header quoted by an ICMP error: what is there, raw numbers, the stream if known. */

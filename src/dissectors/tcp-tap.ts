@@ -1,0 +1,106 @@
+/**
+ * The TCP tap: what the TCP dissector found for one segment, for statistics and per-connection
+ * analysis (`wirelite stats FILE tcp|conv|io`), without building a tree (Wireshark's "tcp" tap,
+ * struct tcpheader plus the analysis verdicts).
+ *
+ * The dissector fills one reused record per segment (not for headers quoted in ICMP errors) and
+ * calls every listener; a listener copies what it keeps. No listener: no cost. The record is given
+ * in a single-pass read and in the second pass of a two-pass read (then verdicts are final), never
+ * in a first pass.
+ */
+export interface TcpTapRecord {
+  frame: number;
+  tsSec: number;
+  tsNsec: number;
+  /** Bytes on the wire of the whole frame. */
+  frameLen: number;
+  /** Stream index (tcp.stream) and direction: 0 = sent by the side that sent the stream's first packet. */
+  stream: number;
+  dir: number;
+  srcPort: number;
+  dstPort: number;
+  /** Raw and relative sequence / acknowledgement numbers; next relative sequence number. */
+  seqRaw: number;
+  ackRaw: number;
+  seq: number;
+  ack: number;
+  nxtseq: number;
+  /** TCP payload length (tcp.len). */
+  len: number;
+  /** Header flags (12 bits: AE CWR ECE URG ACK PSH RST SYN FIN). */
+  flags: number;
+  /** Raw window field, the scaled window (tcp.window_size) and the scale factor (-1 unknown, -2 unused, else 2^shift). */
+  winRaw: number;
+  win: number;
+  winScale: number;
+  /** Options seen in this segment: MSS (-1 none), window-scale shift (-1 none), SACK permitted, SACK blocks. */
+  mss: number;
+  wsShift: number;
+  sackPerm: boolean;
+  sackBlocks: number;
+  /** IP ECN codepoint (0 Not-ECT, 1 ECT(1), 2 ECT(0), 3 CE) and IP version (4/6). */
+  ipEcn: number;
+  ipVersion: number;
+  /** Whether sequence analysis ran for this segment and what it found (TcpFlag bits of tcp-analysis.ts). */
+  analysed: boolean;
+  analysisFlags: number;
+  /** tcp.analysis.bytes_in_flight (-1 when not reported). */
+  bytesInFlight: number;
+  /** tcp.analysis.ack_rtt in seconds (0: none) and the frame it acknowledges (0: none). */
+  ackRtt: number;
+  acksFrame: number;
+  /** tcp.analysis.duplicate_ack_num (0: not a duplicate ACK). */
+  dupackNum: number;
+  /** tcp.analysis.initial_rtt in seconds (0: unknown). */
+  initialRtt: number;
+  /** A new stream on a used 4-tuple (tcp.analysis.reused_ports). */
+  reusedPorts: boolean;
+}
+
+export type TcpTapListener = (r: TcpTapRecord) => void;
+
+export const tcpTapRecord: TcpTapRecord = {
+  frame: 0, tsSec: 0, tsNsec: 0, frameLen: 0, stream: 0, dir: 0, srcPort: 0, dstPort: 0,
+  seqRaw: 0, ackRaw: 0, seq: 0, ack: 0, nxtseq: 0, len: 0, flags: 0, winRaw: 0, win: 0, winScale: -1,
+  mss: -1, wsShift: -1, sackPerm: false, sackBlocks: 0, ipEcn: 0, ipVersion: 0,
+  analysed: false, analysisFlags: 0, bytesInFlight: -1, ackRtt: 0, acksFrame: 0, dupackNum: 0, initialRtt: 0, reusedPorts: false,
+};
+
+/** Listeners; empty when no statistics are collected. */
+export const tcpTapListeners: TcpTapListener[] = [];
+
+/** Adds a listener; returns the function that removes it. */
+export function addTcpTap(fn: TcpTapListener): () => void {
+  tcpTapListeners.push(fn);
+  return () => {
+    const i = tcpTapListeners.indexOf(fn);
+    if (i >= 0) tcpTapListeners.splice(i, 1);
+  };
+}
+
+/**
+ * Options a listener needs, scanned from the option bytes [p, end): MSS, window-scale shift,
+ * SACK permitted and the number of SACK blocks (written into the tap record).
+ */
+export function scanTapOptions(d: Uint8Array, p: number, end: number, r: TcpTapRecord): void {
+  r.mss = -1;
+  r.wsShift = -1;
+  r.sackPerm = false;
+  r.sackBlocks = 0;
+  while (p < end) {
+    const k = d[p]!;
+    if (k === 0) break;
+    if (k === 1) {
+      p++;
+      continue;
+    }
+    if (p + 1 >= end) break;
+    const l = d[p + 1]!;
+    if (l < 2 || p + l > end) break;
+    if (k === 2 && l === 4) r.mss = (d[p + 2]! << 8) | d[p + 3]!;
+    else if (k === 3 && l === 3) r.wsShift = d[p + 2]!;
+    else if (k === 4 && l === 2) r.sackPerm = true;
+    else if (k === 5) r.sackBlocks = (l - 2) >> 3;
+    p += l;
+  }
+}

@@ -1,0 +1,72 @@
+/**
+ * What the TLS dissector (./tls.ts) hands to the modules around it: the parsed hellos (for JA3/JA3S
+ * and JA4/JA4S in ./tls-fingerprint.ts), certificates (DER, decoded by ./x509.ts) and the TLS tap
+ * that `wirelite stats FILE tls` reads (src/cli/tls-stats.ts). Plain data; the dissector fills it,
+ * the others only read it.
+ */
+
+/** A ClientHello or ServerHello as the fingerprints need it, every list in wire order. */
+export interface TlsHelloInfo {
+  client: boolean;
+  /** legacy_version of the hello body (0x0303 for TLS 1.2 and 1.3). */
+  version: number;
+  /** 32-byte random as lowercase hex (the key-log files name connections by the client random). */
+  random: string;
+  /** Client: cipher suites offered (GREASE included, as on the wire); server: [chosen]. */
+  ciphers: number[];
+  /** Extension types in wire order (GREASE included). */
+  extensions: number[];
+  /** supported_groups (client). */
+  groups: number[];
+  /** ec_point_formats (client). */
+  ecPointFormats: number[];
+  /** signature_algorithms, in order. */
+  sigAlgs: number[];
+  /** ALPN protocol names (client: offered; server: chosen). */
+  alpn: string[];
+  /** server_name (client), '' when absent. */
+  sni: string;
+  /** supported_versions: client's list; server's selected version as a one-element list. */
+  supportedVersions: number[];
+}
+
+/** One certificate of a Certificate message: its DER bytes (a view, copy to keep). */
+export interface TlsCertificateInfo {
+  der: Uint8Array;
+}
+
+/** What the TLS tap reports, one record per event of a TLS connection (reused: copy what you keep). */
+export interface TlsTapRecord {
+  frame: number;
+  tsSec: number;
+  tsNsec: number;
+  /** TCP stream index (tcp.stream) and whether the client sent this. */
+  stream: number;
+  fromClient: boolean;
+  kind: 'client_hello' | 'server_hello' | 'hello_retry_request' | 'certificate' | 'alert' | 'finished' | 'change_cipher_spec' | 'app_data' | 'handshake';
+  /** kind client_hello / server_hello / hello_retry_request. */
+  hello?: TlsHelloInfo;
+  /** kind certificate: the chain in wire order. */
+  certificates?: TlsCertificateInfo[];
+  /** kind alert: level and description (-1 each for an encrypted alert). */
+  alertLevel?: number;
+  alertDescription?: number;
+  /** kind handshake: the handshake type number (encrypted handshake: -1). */
+  handshakeType?: number;
+  /** Record length (app_data: the encrypted bytes). */
+  length: number;
+}
+
+export type TlsTapListener = (r: TlsTapRecord) => void;
+
+/** Listeners; empty when no statistics are collected (the dissector then skips the tap). */
+export const tlsTapListeners: TlsTapListener[] = [];
+
+/** Adds a listener; returns the function that removes it. */
+export function addTlsTap(fn: TlsTapListener): () => void {
+  tlsTapListeners.push(fn);
+  return () => {
+    const i = tlsTapListeners.indexOf(fn);
+    if (i >= 0) tlsTapListeners.splice(i, 1);
+  };
+}
