@@ -55,6 +55,14 @@ export interface TcpTapRecord {
   initialRtt: number;
   /** A new stream on a used 4-tuple (tcp.analysis.reused_ports). */
   reusedPorts: boolean;
+  /**
+   * The bytes holding this segment's IP header and the offsets of its source and destination
+   * addresses (4 bytes each for IPv4, 16 for IPv6): a listener formats them only when it needs
+   * them (e.g. once per new stream). A view of the frame: valid only during the call.
+   */
+  addrBytes: Uint8Array;
+  srcAddrOff: number;
+  dstAddrOff: number;
 }
 
 export type TcpTapListener = (r: TcpTapRecord) => void;
@@ -64,6 +72,7 @@ export const tcpTapRecord: TcpTapRecord = {
   seqRaw: 0, ackRaw: 0, seq: 0, ack: 0, nxtseq: 0, len: 0, flags: 0, winRaw: 0, win: 0, winScale: -1,
   mss: -1, wsShift: -1, sackPerm: false, sackBlocks: 0, ipEcn: 0, ipVersion: 0,
   analysed: false, analysisFlags: 0, bytesInFlight: -1, ackRtt: 0, acksFrame: 0, dupackNum: 0, initialRtt: 0, reusedPorts: false,
+  addrBytes: new Uint8Array(0), srcAddrOff: 0, dstAddrOff: 0,
 };
 
 /** Listeners; empty when no statistics are collected. */

@@ -528,6 +528,9 @@ function tapSegment(pkt: Packet, stream: number, dir: number, sp: number, dp: nu
   r.dupackNum = analysed ? analysis.dupackNum : 0;
   r.initialRtt = analysed ? analysis.initialRtt : 0;
   r.reusedPorts = reusedPorts;
+  r.addrBytes = h;
+  r.srcAddrOff = pkt.ipSrcOff;
+  r.dstAddrOff = pkt.ipDstOff;
   for (let i = 0; i < tcpTapListeners.length; i++) tcpTapListeners[i]!(r);
 }
 
