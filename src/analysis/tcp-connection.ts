@@ -1,0 +1,1295 @@
+/**
+ * The per-connection TCP model behind `wirelite stats FILE tcp`: what each connection went through,
+ * summed up from the TCP tap (src/dissectors/tcp-tap.ts; one record per segment with Wireshark's
+ * `tcp.analysis.*` verdicts, final in a two-pass read). No tree is built.
+ *
+ * Per connection (a TCP stream, `tcp.stream`):
+ * - Originator and responder as Zeek has them: the sender of the first packet, except when that
+ *   packet is a SYN/ACK (the roles are then flipped and `history` starts with `^`). Zeek's port
+ *   heuristics for midstream connections are not applied.
+ * - Zeek's `conn_state` and `history`: Zeek's endpoint state machine (TCPSessionAdapter.cc:
+ *   INACTIVE, SYN_SENT, SYN_ACK_SENT, PARTIAL, ESTABLISHED, CLOSED, RESET; the same transitions)
+ *   and Zeek's `conn_state()` of base/protocols/conn/main.zeek over the final states and sizes.
+ *   History letters as Zeek's `update_history`: s h a d f r once (s h f r again when their sequence
+ *   number differs), i (FIN+RST) and q (SYN+FIN / SYN+RST) once; t (payload not beyond the
+ *   highest sequence number sent, Zeek's `DidRxmit`), w (zero window) and g (content gap) at
+ *   1, 10, 100, ... occurrences. Upper case for the originator. Not produced: c (we do not
+ *   verify TCP checksums) and x. Our g is counted from tshark's "ACKed segment that wasn't
+ *   captured" verdicts (Zeek counts gaps in its reassembler).
+ * - Sizes: packets and frame bytes each way (as `tshark -z conv,tcp`), payload bytes (with
+ *   retransmissions), unique bytes = the sequence span of the data delivered (highest of data end
+ *   and peer's ACK, minus the first data sequence number), goodput = unique bytes / the time from
+ *   the direction's first data segment to its last ACK (or last data segment).
+ * - Handshake: tshark's iRTT (SYN to the ACK of the SYN/ACK) and its two halves.
+ * - RTT samples: tshark's `tcp.analysis.ack_rtt`, kept per data direction in a log histogram
+ *   (TCP_CONNECTION_LIMITS.rttBucketsPerDecade buckets per decade from 1 µs to 1000 s; exact
+ *   count, min and max; p50/p95 are bucket midpoints, within ±3% of the true sample).
+ * - Retransmissions by tshark's verdict (retransmission, fast, spurious, out-of-order, previous
+ *   segment not captured, ACKed unseen, duplicate ACKs), zero-window time (from a zero window
+ *   advertisement to the next non-zero window of the same side), window-full events.
+ *
+ * Congestion (per data direction, the sender S and its peer P):
+ * - Rounds: a round starts with a data segment while none is open and ends when P's ACK covers
+ *   the highest sequence number S had sent when the round started (one RTT of ACK clocking); the
+ *   next round starts at once if data is outstanding. The congestion-window estimate of a round is
+ *   the largest flight (tshark's bytes in flight, else highest sent - highest ACKed) seen in it.
+ * - Phase of a round: fast recovery (a fast retransmission in it or recovery still running),
+ *   RTO recovery (a retransmission with fewer than 3 duplicate ACKs before it), slow start (the
+ *   flight grew by at least 1.5x and by at least one MSS), congestion avoidance (grew, less than
+ *   that), flat (did not grow: the limit is elsewhere).
+ * - Loss event: a fast retransmission, or a plain retransmission with fewer than 3 duplicate ACKs
+ *   (RTO), while not in recovery. Recovery lasts until P ACKs the highest sequence number sent
+ *   before the loss. Flight before = the largest flight of the round of the loss (or the previous
+ *   round, whichever is larger); after = the largest flight of the first round that starts after
+ *   recovery ended (null when the capture ends first).
+ *
+ * Limited-by time split (per data direction, from its first data segment to its last data; idle
+ * time after the last data is not counted). After each packet of the connection the state of S is
+ * decided; the time to the next packet of the connection is counted in that state:
+ *   1. nothing outstanding (highest sent = highest ACKed) → application-limited (counted only
+ *      when S sends data again: idle time between bursts);
+ *   2. P's window is zero, or outstanding ≥ P's window - 1 MSS (P's window scaling known), or
+ *      S's last data segment was "window full" and P has not ACKed since → receiver-window-limited;
+ *   3. S is in loss recovery → congestion-limited;
+ *   4. outstanding ≥ 3/4 of the congestion-window estimate (the largest flight of the last round,
+ *      or of this round so far), the flight grew in the last round (a sender that is not limited
+ *      by its congestion window does not grow it), and the flight is at least the initial window
+ *      (10 MSS) or S has had a loss → congestion-limited;
+ *   5. otherwise (data in flight below both windows) → application-limited.
+ * The MSS of S is what P announced in its SYN, or the largest segment S sent if larger (or none).
+ *
+ * Verdict: the direction that sent the most unique bytes; its largest share of limited-by time
+ * names the limit (receiver window; congestion with losses; congestion without losses or
+ * request/response turns that take most of the time → the network's RTT; application), with the
+ * frames that show it. Detectors (each with frames):
+ * - Nagle meeting delayed ACK: P's ACK of S's data comes 25-60 ms or 150-260 ms later than the
+ *   smallest RTT (a delayed ACK: at most 2 MSS were outstanding) and S's next data segment is
+ *   smaller than the MSS and follows that ACK within 1.5 RTT + 5 ms (it was waiting for it);
+ *   reported from 3 occurrences on.
+ * - Zero-window stall: each zero-window period of P (duration, first and last frame).
+ * - RTO stall: a retransmission (not fast) after ≥ 200 ms without any packet on the connection;
+ *   the time lost is that silence.
+ * - Capture missed packets: a "previous segment not captured" gap that P ACKs later while no
+ *   retransmission filled it, or an ACK of data beyond what S was seen sending ("ACKed unseen"
+ *   once S has been seen sending): the receiver got the bytes, the capture did not.
+ *
+ * Memory: a connection that is a lone SYN costs one small object (no per-direction detail, no
+ * histograms: they are created on the first packet with payload or FIN, or the fourth packet);
+ * every list is fixed-size (TCP_CONNECTION_LIMITS), counts and totals stay exact beyond it.
+ */
+import type { TcpTapRecord } from '../dissectors/tcp-tap.js';
+import { addTcpTap } from '../dissectors/tcp-tap.js';
+import { formatIPv4At, formatIPv6 } from '../dissectors/bytes.js';
+import { TcpFlag } from './tcp-analysis.js';
+import { seqGe, seqGt, seqLt, seqDiff } from './seq.js';
+
+/** Named limits of the per-connection model (all per connection unless said otherwise). */
+export const TCP_CONNECTION_LIMITS = {
+  /** Connections tracked per capture; later ones are only counted (`untracked`). */
+  maxConnections: 2_000_000,
+  /** Connections that get the detailed model (RTT, congestion, detectors); the rest keep counts, state and history. */
+  maxDetailed: 200_000,
+  /** RTT histogram resolution: buckets per decade (1 µs .. 1000 s). */
+  rttBucketsPerDecade: 40,
+  /** Congestion rounds kept per direction; when full, adjacent rounds are merged (largest flight kept). */
+  roundsKept: 128,
+  /** Loss events, zero-window stalls and RTO stalls kept per direction (counts and totals stay exact). */
+  eventsKept: 32,
+  /** Frames kept per piece of evidence. */
+  evidenceFrames: 8,
+  /** "Previous segment not captured" gaps waiting for a retransmission or an ACK, per direction. */
+  pendingGaps: 16,
+  /** Characters of the history string. */
+  historyChars: 64,
+};
+
+const FIN = 0x01;
+const SYN = 0x02;
+const RST = 0x04;
+const ACK = 0x10;
+const ECE = 0x40;
+const CWR = 0x80;
+
+/** Zeek's TCP endpoint states. */
+const enum ZS { INACTIVE, SYN_SENT, SYN_ACK_SENT, PARTIAL, ESTABLISHED, CLOSED, RESET }
+
+const enum Phase { SLOW_START = 1, CONG_AVOID, FAST_RECOVERY, RTO_RECOVERY, FLAT }
+const PHASE_NAMES = ['', 'slow start', 'congestion avoidance', 'fast recovery', 'RTO recovery', 'flat'];
+/** When rounds are merged, the phase that says more wins. */
+const PHASE_RANK = [0, 2, 1, 4, 5, 0];
+
+const enum Lim { NONE, IDLE, RWND, CONG, APP }
+
+const RTT_MIN = 1e-6;
+const RTT_DECADES = 9;
+
+/** Log histogram of RTT samples (seconds). */
+class RttHist {
+  counts = new Uint32Array(RTT_DECADES * TCP_CONNECTION_LIMITS.rttBucketsPerDecade);
+  n = 0;
+  min = Infinity;
+  max = 0;
+  add(v: number): void {
+    const b = TCP_CONNECTION_LIMITS.rttBucketsPerDecade;
+    let i = v <= RTT_MIN ? 0 : Math.floor(Math.log10(v / RTT_MIN) * b);
+    if (i >= this.counts.length) i = this.counts.length - 1;
+    this.counts[i]!++;
+    this.n++;
+    if (v < this.min) this.min = v;
+    if (v > this.max) this.max = v;
+  }
+  quantile(p: number): number {
+    const b = TCP_CONNECTION_LIMITS.rttBucketsPerDecade;
+    const want = Math.max(1, Math.ceil(p * this.n));
+    let acc = 0;
+    for (let i = 0; i < this.counts.length; i++) {
+      acc += this.counts[i]!;
+      if (acc >= want) return Math.min(this.max, Math.max(this.min, RTT_MIN * 10 ** ((i + 0.5) / b)));
+    }
+    return this.max;
+  }
+}
+
+/** A list that keeps its first `cap` items and counts the rest. */
+class Kept<T> {
+  items: T[] = [];
+  count = 0;
+  constructor(private cap: number) {}
+  add(v: T): void {
+    this.count++;
+    if (this.items.length < this.cap) this.items.push(v);
+  }
+}
+
+export interface LossEvent {
+  frame: number;
+  /** Seconds since the connection's first packet. */
+  time: number;
+  kind: 'fast' | 'rto';
+  flightBefore: number;
+  flightAfter: number | null;
+}
+
+export interface Stall {
+  startFrame: number;
+  endFrame: number;
+  seconds: number;
+}
+
+/** Everything kept about one direction (the side that sends) once a connection is detailed. */
+class Side {
+  dataPkts = 0;
+  payload = 0;
+  /** Relative sequence numbers: first data byte, highest data end, highest ACK from the peer (-1 none). */
+  startSeq = -1;
+  highEnd = -1;
+  /** Sequence number of this side's FIN (-1 none): ACKs beyond it are not data. */
+  finAt = -1;
+  highAck = -1;
+  firstDataT = -1;
+  lastDataT = -1;
+  lastAckedT = -1;
+  maxSeg = 0;
+  rtx = 0;
+  fast = 0;
+  spurious = 0;
+  ooo = 0;
+  lost = 0;
+  ackedUnseen = 0;
+  dupAcks = 0;
+  dupRun = 0;
+  zeroWinAdv = 0;
+  zeroProbe = 0;
+  winFull = 0;
+  winUpdate = 0;
+  keepAlive = 0;
+  winFullFrames = new Kept<number>(TCP_CONNECTION_LIMITS.evidenceFrames);
+  rtxFrames = new Kept<number>(TCP_CONNECTION_LIMITS.evidenceFrames);
+  /** Windows this side advertised (scaled; not in SYNs). */
+  maxWin = -1;
+  minWin = -1;
+  lastWin = -1;
+  winKnown = false;
+  zeroSince = -1;
+  zeroStartFrame = 0;
+  zeroTime = 0;
+  zeroStalls = new Kept<Stall>(TCP_CONNECTION_LIMITS.eventsKept);
+  rtt: RttHist | undefined;
+  // congestion
+  roundOpen = false;
+  roundEndSeq = 0;
+  roundFlight = 0;
+  roundLoss = 0;
+  prevFlight = 0;
+  roundsDone = 0;
+  lastGrew = true;
+  maxFlight = 0;
+  flights: Uint32Array | undefined;
+  phases: Uint8Array | undefined;
+  nRounds = 0;
+  stride = 1;
+  accN = 0;
+  accFlight = 0;
+  accPhase = 0;
+  phaseCount = [0, 0, 0, 0, 0, 0];
+  recovery = 0;
+  recoverySeq = 0;
+  lossSeen = false;
+  losses = new Kept<LossEvent>(TCP_CONNECTION_LIMITS.eventsKept);
+  fastLosses = 0;
+  rtoLosses = 0;
+  awaitAfter: LossEvent[] = [];
+  // limited-by
+  lim = Lim.NONE;
+  tRwnd = 0;
+  tCong = 0;
+  tApp = 0;
+  pendingIdle = 0;
+  rwndFrames = new Kept<number>(TCP_CONNECTION_LIMITS.evidenceFrames);
+  congFrames = new Kept<number>(TCP_CONNECTION_LIMITS.evidenceFrames);
+  appFrames = new Kept<number>(TCP_CONNECTION_LIMITS.evidenceFrames);
+  winFullPending = false;
+  // detectors
+  nagleCandT = -1;
+  nagleCandFrame = 0;
+  nagleCandClass = 0;
+  nagle40 = 0;
+  nagle200 = 0;
+  nagleFrames = new Kept<number>(TCP_CONNECTION_LIMITS.evidenceFrames);
+  rtoStalls = new Kept<Stall>(TCP_CONNECTION_LIMITS.eventsKept);
+  rtoLost = 0;
+  gapStart: number[] = [];
+  gapEnd: number[] = [];
+  gapFrame: number[] = [];
+  gapsFilled = 0;
+  missed = 0;
+  missedBytes = 0;
+  missedFrames = new Kept<number>(TCP_CONNECTION_LIMITS.evidenceFrames);
+  // ECN marks
+  ece = 0;
+  cwr = 0;
+  ect = 0;
+  ce = 0;
+  turnsStarted = 0;
+}
+
+/** Facts of the handshake, kept apart from the detail (a lone SYN needs a few of them). */
+interface SynInfo {
+  mss: number;
+  ws: number;
+  sack: boolean;
+}
+
+/** One connection; the per-direction detail is created lazily. */
+export class TcpConnection {
+  stream: number;
+  /** Direction index (tap `dir`) of the originator: 1 when the first packet was a SYN/ACK. */
+  origDir = 0;
+  firstFrame: number;
+  lastFrame: number;
+  t0: number;
+  tLast: number;
+  epoch0: number;
+  /** "addr port addr port" of tap direction 0 (sender first). */
+  ends: string;
+  pkts0 = 0;
+  pkts1 = 0;
+  bytes0 = 0;
+  bytes1 = 0;
+  /** Zeek endpoint states by tap direction, with the previous state (4 bits each). */
+  zs = 0;
+  histSeen = 0;
+  history = '';
+  syn: [SynInfo | undefined, SynInfo | undefined] | undefined;
+  /** Times (relative to t0) of the first SYN, SYN/ACK and the ACK completing the handshake; -1 unseen. */
+  synT = -1;
+  synAckT = -1;
+  hsAckT = -1;
+  iRtt = 0;
+  /** Flags seen: bit 0/1 SYN by dir, 2/3 SYN-ACK, 4/5 FIN, 6/7 RST, 8 ECN setup in SYN, 9 ECE in SYN/ACK. */
+  seen = 0;
+  finFirst = -1;
+  rstFirst = -1;
+  /** Direction of the last data segment (request/response turns). */
+  lastDataDir = -1;
+  detail: [Side, Side] | undefined;
+  /** Zeek per-endpoint sequence tracking for 't' (last sequence, start sequence) and counters. */
+  zk: Float64Array | undefined;
+
+  constructor(r: TcpTapRecord, t: number, epoch: number) {
+    this.stream = r.stream;
+    this.firstFrame = r.frame;
+    this.lastFrame = r.frame;
+    this.t0 = t;
+    this.tLast = t;
+    this.epoch0 = epoch;
+    const v6 = r.ipVersion === 6;
+    const a = r.addrBytes.length ? (v6 ? formatIPv6(r.addrBytes, r.srcAddrOff) : formatIPv4At(r.addrBytes, r.srcAddrOff)) : '?';
+    const b = r.addrBytes.length ? (v6 ? formatIPv6(r.addrBytes, r.dstAddrOff) : formatIPv4At(r.addrBytes, r.dstAddrOff)) : '?';
+    this.ends = `${a} ${r.srcPort} ${b} ${r.dstPort}`;
+  }
+
+  zState(dir: number): number {
+    return (this.zs >> (dir * 8)) & 15;
+  }
+  zPrev(dir: number): number {
+    return (this.zs >> (dir * 8 + 4)) & 15;
+  }
+  setZ(dir: number, s: number): void {
+    const cur = this.zState(dir);
+    const sh = dir * 8;
+    this.zs = (this.zs & ~(0xff << sh)) | (((cur << 4) | s) << sh);
+  }
+}
+
+/** What a card shows about one direction (sent by that side). */
+export interface DirectionSummary {
+  packets: number;
+  bytes: number;
+  dataPackets: number | null;
+  payloadBytes: number | null;
+  uniqueBytes: number | null;
+  goodputBitsPerSecond: number | null;
+  mss: number | null;
+  windowScaleShift: number | null;
+  sackPermitted: boolean | null;
+  maxWindow: number | null;
+  minWindow: number | null;
+  retransmissions: {
+    retransmission: number; fast: number; spurious: number; outOfOrder: number; lostSegment: number; ackedUnseen: number; dupAcks: number; frames: number[];
+  } | null;
+  zeroWindow: { advertisements: number; probes: number; seconds: number; stalls: Stall[] } | null;
+  windowFull: { count: number; frames: number[] } | null;
+  keepAlives: number | null;
+  rttMs: { count: number; min: number; p50: number; p95: number; max: number } | null;
+  ecn: { ece: number; cwr: number; ect: number; ce: number } | null;
+  congestion: {
+    rounds: number; maxFlight: number; roundsPerEntry: number; flightPerRound: number[]; phasePerRound: string[];
+    phases: { slowStart: number; congestionAvoidance: number; fastRecovery: number; rtoRecovery: number; flat: number };
+    lossEvents: { count: number; fast: number; rto: number; events: Array<LossEvent & { cutPercent: number | null }> };
+  } | null;
+  limitedBy: { transferSeconds: number; receiverWindow: number; congestion: number; application: number } | null;
+}
+
+export interface Detector {
+  kind: 'nagle-delayed-ack' | 'zero-window-stall' | 'rto-stall' | 'capture-missed-packets';
+  /** Which side's data it concerns. */
+  side: 'originator' | 'responder';
+  text: string;
+  frames: number[];
+  count: number;
+  seconds?: number;
+}
+
+export interface ConnectionSummary {
+  stream: number;
+  originator: { address: string; port: number };
+  responder: { address: string; port: number };
+  flipped: boolean;
+  firstFrame: number;
+  lastFrame: number;
+  /** Epoch seconds of the first packet. */
+  startTime: number;
+  duration: number;
+  state: {
+    handshake: 'complete' | 'syn' | 'syn-synack' | 'synack' | 'none';
+    established: boolean;
+    finFrom: 'none' | 'originator' | 'responder' | 'both';
+    finFirst: 'originator' | 'responder' | null;
+    resetBy: 'none' | 'originator' | 'responder' | 'both';
+    halfOpen: boolean;
+    summary: string;
+  };
+  connState: string;
+  history: string;
+  handshake: { rttMs: number | null; synToSynAckMs: number | null; synAckToAckMs: number | null };
+  windowScaling: { negotiated: boolean | null; originatorShift: number | null; responderShift: number | null };
+  sackPermitted: boolean | null;
+  ecn: { negotiated: boolean; used: boolean; ceMarks: number };
+  orig: DirectionSummary;
+  resp: DirectionSummary;
+  detailed: boolean;
+  verdict: { limitedBy: 'receiver-window' | 'congestion' | 'network-rtt' | 'application' | 'none'; text: string; frames: number[] };
+  detectors: Detector[];
+}
+
+/** The connections of a capture, fed by the TCP tap. */
+export class TcpConnections {
+  conns: (TcpConnection | undefined)[] = [];
+  untracked = 0;
+  detailed = 0;
+  private baseSec = -1;
+
+  /** Collects while `run` reads the file (the tap is removed afterwards). */
+  async collect(run: () => Promise<unknown>): Promise<this> {
+    const remove = addTcpTap((r) => this.add(r));
+    try {
+      await run();
+    } finally {
+      remove();
+    }
+    return this;
+  }
+
+  add(r: TcpTapRecord): void {
+    if (this.baseSec < 0) this.baseSec = r.tsSec;
+    const t = r.tsSec - this.baseSec + r.tsNsec / 1e9;
+    let c = this.conns[r.stream];
+    if (!c) {
+      if (r.stream >= TCP_CONNECTION_LIMITS.maxConnections) {
+        this.untracked++;
+        return;
+      }
+      c = new TcpConnection(r, t, r.tsSec + r.tsNsec / 1e9);
+      if ((r.flags & (SYN | ACK)) === (SYN | ACK)) {
+        c.origDir = 1;
+        c.history = '^';
+      }
+      this.conns[r.stream] = c;
+    }
+    update(this, c, r, t);
+  }
+
+  /** Summaries in stream order. */
+  *summaries(): Generator<ConnectionSummary> {
+    for (const c of this.conns) if (c) yield summarize(c);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Per-segment update
+
+function update(all: TcpConnections, c: TcpConnection, r: TcpTapRecord, t: number): void {
+  const d = r.dir;
+  const flags = r.flags;
+  const rel = t - c.t0;
+  const silence = t - c.tLast;
+  if (d === 0) {
+    c.pkts0++;
+    c.bytes0 += r.frameLen;
+  } else {
+    c.pkts1++;
+    c.bytes1 += r.frameLen;
+  }
+  // Handshake facts.
+  if (flags & SYN) {
+    if (!c.syn) c.syn = [undefined, undefined];
+    c.syn[d] = { mss: r.mss, ws: r.wsShift, sack: r.sackPerm };
+    if (flags & ACK) {
+      c.seen |= 4 << d;
+      if (c.synAckT < 0) c.synAckT = rel;
+      if ((flags & (ECE | CWR)) === ECE) c.seen |= 0x200;
+    } else {
+      c.seen |= 1 << d;
+      if (c.synT < 0) c.synT = rel;
+      if ((flags & (ECE | CWR)) === (ECE | CWR)) c.seen |= 0x100;
+    }
+  } else if ((flags & ACK) && c.synAckT >= 0 && c.hsAckT < 0 && (c.seen & (4 << (1 - d)))) c.hsAckT = rel;
+  if (r.initialRtt > 0) c.iRtt = r.initialRtt;
+  if (flags & FIN) {
+    c.seen |= 16 << d;
+    if (c.finFirst < 0) c.finFirst = d;
+  }
+  if (flags & RST) {
+    c.seen |= 64 << d;
+    if (c.rstFirst < 0) c.rstFirst = d;
+  }
+  zeekUpdate(c, r, d === c.origDir);
+
+  const total = c.pkts0 + c.pkts1;
+  if (!c.detail && (r.len > 0 || (flags & FIN) || total > 3) && all.detailed < TCP_CONNECTION_LIMITS.maxDetailed) {
+    all.detailed++;
+    c.detail = [new Side(), new Side()];
+  }
+  if (c.detail) detailUpdate(c, c.detail[d]!, c.detail[1 - d]!, r, rel, silence);
+  c.tLast = t;
+  c.lastFrame = r.frame;
+}
+
+/** The MSS S may send: what P announced, or the largest segment S sent if that is larger. */
+function mssOf(c: TcpConnection, dir: number, s: Side): number {
+  const announced = c.syn?.[1 - dir]?.mss ?? -1;
+  const m = Math.max(announced, s.maxSeg);
+  return m > 0 ? m : 1460;
+}
+
+function detailUpdate(c: TcpConnection, s: Side, p: Side, r: TcpTapRecord, rel: number, silence: number): void {
+  const d = r.dir;
+  const flags = r.flags;
+  const af = r.analysisFlags;
+  // 1. Time since the previous packet goes to each direction's state.
+  for (const x of c.detail!) account(x, silence);
+
+  // 2. This segment as sent by S.
+  if (r.ipEcn === 3) s.ce++;
+  else if (r.ipEcn) s.ect++;
+  if (!(flags & SYN)) {
+    if (flags & ECE) s.ece++;
+    if (flags & CWR) s.cwr++;
+  }
+  if (af & TcpFlag.RETRANSMISSION) s.rtx++;
+  if (af & TcpFlag.FAST_RETRANSMISSION) s.fast++;
+  if (af & TcpFlag.SPURIOUS_RETRANSMISSION) s.spurious++;
+  if (af & TcpFlag.OUT_OF_ORDER) s.ooo++;
+  if (af & (TcpFlag.RETRANSMISSION | TcpFlag.FAST_RETRANSMISSION | TcpFlag.SPURIOUS_RETRANSMISSION)) s.rtxFrames.add(r.frame);
+  if (af & TcpFlag.LOST_PACKET) s.lost++;
+  if (af & TcpFlag.ACK_LOST_PACKET) s.ackedUnseen++;
+  if (af & TcpFlag.DUPLICATE_ACK) {
+    s.dupAcks++;
+    p.dupRun++;
+  }
+  if (af & TcpFlag.ZERO_WINDOW_PROBE) s.zeroProbe++;
+  if (af & TcpFlag.WINDOW_UPDATE) s.winUpdate++;
+  if (af & TcpFlag.KEEP_ALIVE) s.keepAlive++;
+  if (af & TcpFlag.WINDOW_FULL) {
+    s.winFull++;
+    s.winFullFrames.add(r.frame);
+  }
+  // Windows S advertises (the window P may fill).
+  if (!(flags & (SYN | RST))) {
+    const w = r.win;
+    s.winKnown = r.winScale !== -1;
+    s.lastWin = w;
+    if (w > s.maxWin) s.maxWin = w;
+    if (s.minWin < 0 || w < s.minWin) s.minWin = w;
+    if (w === 0) {
+      s.zeroWinAdv++;
+      if (s.zeroSince < 0) {
+        s.zeroSince = rel;
+        s.zeroStartFrame = r.frame;
+      }
+    } else if (s.zeroSince >= 0) {
+      const dur = rel - s.zeroSince;
+      s.zeroTime += dur;
+      s.zeroStalls.add({ startFrame: s.zeroStartFrame, endFrame: r.frame, seconds: round6(dur) });
+      s.zeroSince = -1;
+    }
+  }
+
+  if ((flags & FIN) && s.finAt < 0) s.finAt = (r.seq + r.len) >>> 0;
+  const mss = mssOf(c, d, s);
+  const isData = r.len > 0 && !(af & (TcpFlag.KEEP_ALIVE | TcpFlag.ZERO_WINDOW_PROBE)) && !(flags & RST);
+  if (isData) {
+    const start = r.seq;
+    const end = (r.seq + r.len) >>> 0;
+    s.dataPkts++;
+    s.payload += r.len;
+    if (r.len > s.maxSeg) s.maxSeg = r.len;
+    if (s.startSeq < 0) {
+      s.startSeq = start;
+      s.firstDataT = rel;
+    }
+    // Nagle meeting delayed ACK: a small segment that waited for P's delayed ACK.
+    if (s.nagleCandT >= 0) {
+      const rtt = minRtt(c, s);
+      if (r.len < mss && rel - s.nagleCandT <= 1.5 * rtt + 0.005) {
+        if (s.nagleCandClass === 40) s.nagle40++;
+        else s.nagle200++;
+        s.nagleFrames.add(s.nagleCandFrame);
+      }
+      s.nagleCandT = -1;
+    }
+    // Gaps: a retransmission that fills one shows the network lost it.
+    if (s.gapStart.length && s.highEnd >= 0 && seqLt(start, s.highEnd)) {
+      for (let i = s.gapStart.length - 1; i >= 0; i--) {
+        if (seqLt(start, s.gapEnd[i]!) && seqGt(end, s.gapStart[i]!)) {
+          s.gapsFilled++;
+          dropGap(s, i);
+        }
+      }
+    }
+    if ((af & TcpFlag.LOST_PACKET) && s.highEnd >= 0 && seqGt(start, s.highEnd) && s.gapStart.length < TCP_CONNECTION_LIMITS.pendingGaps) {
+      s.gapStart.push(s.highEnd);
+      s.gapEnd.push(start);
+      s.gapFrame.push(r.frame);
+    }
+    // A new burst after idle time: that idle time was the application's.
+    const newData = s.highEnd < 0 || seqGt(end, s.highEnd);
+    if (newData) {
+      if (c.lastDataDir !== d) {
+        if (c.lastDataDir >= 0) s.turnsStarted++;
+        c.lastDataDir = d;
+      }
+      if (s.pendingIdle > 0) {
+        s.tApp += s.pendingIdle;
+        s.pendingIdle = 0;
+        s.appFrames.add(r.frame);
+      }
+      s.highEnd = end;
+      s.lastDataT = rel;
+    }
+    // Congestion: loss events and rounds.
+    const flight = r.bytesInFlight >= 0 ? r.bytesInFlight : s.highAck >= 0 ? Math.max(0, seqDiff(s.highEnd, s.highAck)) : r.len;
+    const fastRtx = (af & TcpFlag.FAST_RETRANSMISSION) !== 0;
+    const plainRtx = (af & TcpFlag.RETRANSMISSION) !== 0;
+    if ((fastRtx || plainRtx) && silence >= 0.2) {
+      s.rtoStalls.add({ startFrame: c.lastFrame, endFrame: r.frame, seconds: round6(silence) });
+      s.rtoLost += silence;
+    }
+    if ((fastRtx || plainRtx) && !s.recovery) {
+      const kind = fastRtx || p.dupRun >= 3 ? 'fast' : 'rto';
+      const ev: LossEvent = { frame: r.frame, time: round6(rel), kind, flightBefore: Math.max(s.roundFlight, s.prevFlight), flightAfter: null };
+      s.losses.add(ev);
+      if (kind === 'fast') s.fastLosses++;
+      else s.rtoLosses++;
+      s.awaitAfter.push(ev);
+      if (s.awaitAfter.length > TCP_CONNECTION_LIMITS.eventsKept) s.awaitAfter.shift();
+      s.recovery = kind === 'fast' ? Phase.FAST_RECOVERY : Phase.RTO_RECOVERY;
+      s.recoverySeq = s.highEnd;
+      s.roundLoss = s.recovery;
+      s.lossSeen = true;
+      s.congFrames.add(r.frame);
+    }
+    if (!plainRtx && !fastRtx && !(af & (TcpFlag.SPURIOUS_RETRANSMISSION | TcpFlag.OUT_OF_ORDER))) {
+      if (!s.roundOpen) {
+        s.roundOpen = true;
+        s.roundEndSeq = s.highEnd;
+        s.roundFlight = 0;
+      }
+    }
+    if (s.roundOpen && flight > s.roundFlight) s.roundFlight = flight;
+    if (flight > s.maxFlight) s.maxFlight = flight;
+    if (af & TcpFlag.WINDOW_FULL) s.winFullPending = true;
+  }
+
+  // 3. What this segment tells about P's data (its ACK), P as the sender.
+  if (flags & ACK && !(flags & SYN && !(flags & ACK))) {
+    const ack = r.ack;
+    if (r.ackRtt > 0) {
+      if (!p.rtt) p.rtt = new RttHist();
+      p.rtt.add(r.ackRtt);
+    }
+    if (p.highEnd >= 0) {
+      const advanced = p.highAck < 0 || seqGt(ack, p.highAck);
+      // Nagle meeting delayed ACK: this ACK came a delayed-ACK timer late for a small flight.
+      if (advanced && r.ackRtt > 0) {
+        const extra = r.ackRtt - minRtt(c, p);
+        const outBefore = p.highAck >= 0 ? seqDiff(p.highEnd, p.highAck) : 0;
+        const cls = extra >= 0.025 && extra <= 0.06 ? 40 : extra >= 0.15 && extra <= 0.26 ? 200 : 0;
+        if (cls && outBefore <= 2 * mssOf(c, 1 - d, p)) {
+          p.nagleCandT = rel;
+          p.nagleCandFrame = r.frame;
+          p.nagleCandClass = cls;
+        } else p.nagleCandT = -1;
+      }
+      // ACK of data beyond what P was seen sending: the capture missed it.
+      if ((af & TcpFlag.ACK_LOST_PACKET) && seqGt(ack, p.highEnd)) {
+        p.missed++;
+        p.missedBytes += seqDiff(ack, p.highEnd);
+        p.missedFrames.add(r.frame);
+      }
+      if (advanced) {
+        p.highAck = ack;
+        p.dupRun = 0;
+        p.winFullPending = false;
+        if (seqGe(ack, p.highEnd)) p.lastAckedT = rel;
+        // Gaps ACKed while never filled: the receiver got bytes the capture did not.
+        for (let i = p.gapStart.length - 1; i >= 0; i--) {
+          if (seqGe(ack, p.gapEnd[i]!)) {
+            p.missed++;
+            p.missedBytes += seqDiff(p.gapEnd[i]!, p.gapStart[i]!);
+            p.missedFrames.add(p.gapFrame[i]!);
+            dropGap(p, i);
+          }
+        }
+        if (p.recovery && seqGe(ack, p.recoverySeq)) {
+          p.recovery = 0;
+          for (const ev of p.awaitAfter) (ev as LossEvent & { ready?: boolean }).ready = true;
+        }
+        if (p.roundOpen && seqGe(ack, p.roundEndSeq)) closeRound(c, 1 - d, p);
+      }
+    } else if (p.highAck < 0 || seqGt(ack, p.highAck)) p.highAck = ack;
+  }
+
+  // 4. The state of each direction until the next packet.
+  decide(c, 0, c.detail![0], r.frame);
+  decide(c, 1, c.detail![1], r.frame);
+  const st = s.lim;
+  if (isData && st === Lim.RWND) s.rwndFrames.add(r.frame);
+}
+
+function dropGap(s: Side, i: number): void {
+  s.gapStart.splice(i, 1);
+  s.gapEnd.splice(i, 1);
+  s.gapFrame.splice(i, 1);
+}
+
+function minRtt(c: TcpConnection, s: Side): number {
+  const m = s.rtt && s.rtt.n ? s.rtt.min : Infinity;
+  const i = c.iRtt > 0 ? c.iRtt : Infinity;
+  const v = Math.min(m, i);
+  return Number.isFinite(v) ? v : 0;
+}
+
+function closeRound(c: TcpConnection, dir: number, s: Side): void {
+  const cur = s.roundFlight;
+  const prev = s.prevFlight;
+  const mss = mssOf(c, dir, s);
+  let ph: Phase;
+  if (s.roundLoss) ph = s.roundLoss;
+  else if (s.recovery) ph = s.recovery;
+  else if (s.roundsDone === 0) ph = Phase.SLOW_START;
+  else if (cur >= 1.5 * prev && cur - prev >= mss) ph = Phase.SLOW_START;
+  else if (cur > prev) ph = Phase.CONG_AVOID;
+  else ph = Phase.FLAT;
+  s.phaseCount[ph]!++;
+  s.lastGrew = ph !== Phase.FLAT;
+  // Loss events whose recovery has ended take this round's flight as "after".
+  if (!s.recovery && !s.roundLoss && s.awaitAfter.length) {
+    for (const ev of s.awaitAfter) {
+      if ((ev as LossEvent & { ready?: boolean }).ready) ev.flightAfter = cur;
+    }
+    s.awaitAfter = s.awaitAfter.filter((ev) => ev.flightAfter === null);
+  }
+  pushRound(s, cur, ph);
+  s.roundsDone++;
+  s.prevFlight = cur;
+  s.roundLoss = 0;
+  const out = s.highAck >= 0 && s.highEnd >= 0 ? seqDiff(s.highEnd, s.highAck) : 0;
+  if (out > 0) {
+    s.roundOpen = true;
+    s.roundEndSeq = s.highEnd;
+    s.roundFlight = out;
+  } else s.roundOpen = false;
+}
+
+function pushRound(s: Side, flight: number, ph: Phase): void {
+  const cap = TCP_CONNECTION_LIMITS.roundsKept;
+  if (!s.flights) {
+    s.flights = new Uint32Array(cap);
+    s.phases = new Uint8Array(cap);
+  }
+  s.accFlight = Math.max(s.accFlight, flight);
+  if (PHASE_RANK[ph]! >= PHASE_RANK[s.accPhase]!) s.accPhase = ph;
+  if (++s.accN < s.stride) return;
+  if (s.nRounds === cap) {
+    for (let i = 0; i < cap / 2; i++) {
+      s.flights[i] = Math.max(s.flights[2 * i]!, s.flights[2 * i + 1]!);
+      const a = s.phases![2 * i]!;
+      const b = s.phases![2 * i + 1]!;
+      s.phases![i] = PHASE_RANK[a]! >= PHASE_RANK[b]! ? a : b;
+    }
+    s.nRounds = cap / 2;
+    s.stride *= 2;
+    // The accumulated rounds were fewer than the new stride: keep accumulating.
+    if (s.accN < s.stride) return;
+  }
+  s.flights[s.nRounds] = Math.min(0xffffffff, s.accFlight);
+  s.phases![s.nRounds] = s.accPhase;
+  s.nRounds++;
+  s.accN = 0;
+  s.accFlight = 0;
+  s.accPhase = 0;
+}
+
+/** The limited-by state of direction `dir` after the current packet (rules in the module comment). */
+function decide(c: TcpConnection, dir: number, s: Side, frame: number): void {
+  if (s.highEnd < 0) {
+    s.lim = Lim.NONE;
+    return;
+  }
+  const p = c.detail![1 - dir]!;
+  const out = s.highAck >= 0 ? Math.max(0, seqDiff(s.highEnd, s.highAck)) : s.highEnd === s.startSeq ? 0 : seqDiff(s.highEnd, s.startSeq);
+  const prevLim = s.lim;
+  if (out === 0) s.lim = Lim.IDLE;
+  else {
+    const mss = mssOf(c, dir, s);
+    const rwnd = p.lastWin;
+    if ((p.lastWin === 0 && p.maxWin >= 0) || (p.winKnown && rwnd >= 0 && out >= rwnd - mss) || s.winFullPending) s.lim = Lim.RWND;
+    else if (s.recovery) s.lim = Lim.CONG;
+    else {
+      const cwnd = Math.max(s.prevFlight, s.roundFlight);
+      const big = out >= 10 * mss - mss || s.lossSeen;
+      s.lim = out >= 0.75 * cwnd && (s.lastGrew || s.roundsDone === 0) && big ? Lim.CONG : Lim.APP;
+    }
+  }
+  if (s.lim === Lim.CONG && prevLim !== Lim.CONG && !s.recovery) s.congFrames.add(frame);
+  if (s.lim === Lim.APP && prevLim !== Lim.APP) s.appFrames.add(frame);
+}
+
+function account(s: Side, dt: number): void {
+  if (dt <= 0) return;
+  switch (s.lim) {
+    case Lim.IDLE:
+      s.pendingIdle += dt;
+      break;
+    case Lim.RWND:
+      s.tRwnd += dt;
+      break;
+    case Lim.CONG:
+      s.tCong += dt;
+      break;
+    case Lim.APP:
+      s.tApp += dt;
+      break;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Zeek's endpoint state machine and history (TCPSessionAdapter.cc, main.zeek)
+
+const HIST_SYN = 1;
+const HIST_FIN = 2;
+const HIST_RST = 4;
+const HIST_ACK = 8;
+const HIST_DATA = 16;
+const HIST_FIN_RST = 32;
+const HIST_MULTI = 64;
+
+function zeekUpdate(c: TcpConnection, r: TcpTapRecord, isOrig: boolean): void {
+  const flags = r.flags;
+  const d = r.dir;
+  const pd = 1 - d;
+  if (!c.zk) c.zk = new Float64Array(16).fill(-1);
+  // zk: [0+d*8] lastSeq, [1] startSeq, [2] histLastSyn, [3] histLastFin, [4] histLastRst, [5] rxmt count, [6] zero-window count, [7] gap count
+  const z = c.zk;
+  const o = d * 8;
+  const segLen = r.len + (flags & SYN ? 1 : 0) + (flags & FIN ? 1 : 0) - (flags & RST ? r.len : 0);
+  const seq = r.seqRaw;
+  const lastSeqNew = (seq + segLen) >>> 0;
+  const st = c.zState(d);
+  // init_endpoint
+  if (st === ZS.INACTIVE) {
+    if (flags & SYN) {
+      z[o + 1] = seq;
+      z[o] = lastSeqNew;
+    } else {
+      z[o + 1] = (seq - 1) >>> 0;
+      z[o] = seq;
+    }
+  } else if ((st === ZS.SYN_SENT || st === ZS.SYN_ACK_SENT || st === ZS.ESTABLISHED || st === ZS.PARTIAL) && (flags & SYN) && seq !== z[o + 1]) {
+    z[o + 1] = seq;
+    z[o] = lastSeqNew;
+  }
+  const relSeq = seqDiff(seq, z[o + 1]!);
+  // update_history
+  const bits = (flags & SYN ? 1 : 0) + (flags & FIN ? 1 : 0) + (flags & RST ? 1 : 0);
+  if (bits > 1) {
+    if ((flags & FIN) && (flags & RST)) checkHistory(c, isOrig, HIST_FIN_RST, 'I');
+    else checkHistory(c, isOrig, HIST_MULTI, 'Q');
+  } else if (bits === 1) {
+    if (flags & SYN) {
+      const code = flags & ACK ? 'H' : 'S';
+      if (checkHistory(c, isOrig, HIST_SYN, code) && relSeq !== z[o + 2]) addHistory(c, isOrig, code);
+      z[o + 2] = relSeq;
+    }
+    if (flags & FIN) {
+      if (checkHistory(c, isOrig, HIST_FIN, 'F') && relSeq + r.len !== z[o + 3]) addHistory(c, isOrig, 'F');
+      z[o + 3] = relSeq + r.len;
+    }
+    if (flags & RST) {
+      if (checkHistory(c, isOrig, HIST_RST, 'R') && relSeq !== z[o + 4]) addHistory(c, isOrig, 'R');
+      z[o + 4] = relSeq;
+    }
+  } else if (r.len) checkHistory(c, isOrig, HIST_DATA, 'D');
+  else if (flags & ACK) checkHistory(c, isOrig, HIST_ACK, 'A');
+  // update_window: zero window
+  if (r.winRaw === 0 && !(flags & RST) && c.zState(pd) !== ZS.CLOSED && st !== ZS.RESET) scaled(c, isOrig, z, o + 6, 'W');
+  // content gap (approximation: tshark's ACKed-unseen verdict, charged to the peer's data)
+  if (r.analysisFlags & TcpFlag.ACK_LOST_PACKET && !(flags & (FIN | RST))) scaled(c, !isOrig, z, pd * 8 + 7, 'G');
+  // update_last_seq
+  const delta = seqDiff(lastSeqNew, z[o]!);
+  if ((flags & (SYN | RST)) && (delta > 1048576 || delta < -1048576)) {
+    /* untrusted */
+  } else if ((flags & FIN) && z[o] === ((z[o + 1]! + 1) >>> 0)) z[o] = lastSeqNew;
+  else if (st === ZS.RESET) {
+    /* not trusted after a reset */
+  } else if (delta > 0) z[o] = lastSeqNew;
+  else if (r.len > 0) scaled(c, isOrig, z, o + 5, 'T');
+  // UpdateStateMachine
+  const peer = c.zState(pd);
+  switch (st) {
+    case ZS.INACTIVE: {
+      if (flags & SYN) {
+        if (isOrig) c.setZ(d, flags & ACK ? ZS.SYN_ACK_SENT : ZS.SYN_SENT);
+        else {
+          if (peer === ZS.SYN_SENT) c.setZ(pd, ZS.ESTABLISHED);
+          c.setZ(d, ZS.ESTABLISHED);
+        }
+      }
+      if (flags & FIN) c.setZ(d, ZS.CLOSED);
+      if (flags & RST) c.setZ(d, ZS.RESET);
+      if (c.zState(d) === ZS.INACTIVE) {
+        const o2 = c.zState(c.origDir);
+        if (!isOrig && r.len === 0 && o2 === ZS.SYN_SENT) {
+          /* an ACK of the SYN before the SYN/ACK: not partial */
+        } else if ((flags & ACK) && c.zState(pd) === ZS.ESTABLISHED) c.setZ(d, ZS.ESTABLISHED);
+        else c.setZ(d, ZS.PARTIAL);
+      }
+      break;
+    }
+    case ZS.SYN_SENT:
+    case ZS.SYN_ACK_SENT:
+      if (flags & FIN) c.setZ(d, ZS.CLOSED);
+      if (flags & RST) c.setZ(d, ZS.RESET);
+      break;
+    case ZS.ESTABLISHED:
+    case ZS.PARTIAL:
+      if ((flags & SYN) && st === ZS.PARTIAL && peer === ZS.INACTIVE && !(flags & ACK)) c.setZ(d, ZS.SYN_SENT);
+      if ((flags & FIN) && !(flags & RST)) {
+        c.setZ(d, ZS.CLOSED);
+        if (peer === ZS.RESET && c.zPrev(pd) === ZS.CLOSED) c.setZ(pd, ZS.CLOSED);
+      }
+      if (flags & RST) c.setZ(d, ZS.RESET);
+      break;
+    case ZS.CLOSED:
+      if ((flags & RST) && peer !== ZS.CLOSED) c.setZ(d, ZS.RESET);
+      break;
+    default:
+      break;
+  }
+}
+
+/** Zeek's CheckHistory: the letter the first time; true when it was seen before. */
+function checkHistory(c: TcpConnection, isOrig: boolean, mask: number, code: string): boolean {
+  const m = isOrig ? mask : mask << 8;
+  if (c.histSeen & m) return true;
+  c.histSeen |= m;
+  addHistory(c, isOrig, code);
+  return false;
+}
+
+function addHistory(c: TcpConnection, isOrig: boolean, code: string): void {
+  if (c.history.length < TCP_CONNECTION_LIMITS.historyChars) c.history += isOrig ? code : code.toLowerCase();
+}
+
+/** Zeek's ScaledHistoryEntry: the letter at the 1st, 10th, 100th ... occurrence. */
+function scaled(c: TcpConnection, isOrig: boolean, z: Float64Array, i: number, code: string): void {
+  const n = z[i]! < 0 ? 1 : z[i]! + 1;
+  z[i] = n;
+  if (Number.isInteger(Math.log10(n)) && 10 ** Math.round(Math.log10(n)) === n) addHistory(c, isOrig, code);
+}
+
+function connState(c: TcpConnection): string {
+  const os = c.zState(c.origDir);
+  const rs = c.zState(1 - c.origDir);
+  const oInactive = os === ZS.INACTIVE || os === ZS.PARTIAL;
+  const rInactive = rs === ZS.INACTIVE || rs === ZS.PARTIAL;
+  if (rs === ZS.RESET) {
+    const sizes = sizeOf(c, c.origDir) + sizeOf(c, 1 - c.origDir);
+    if (os === ZS.SYN_SENT || os === ZS.SYN_ACK_SENT || (os === ZS.RESET && sizes === 0)) return 'REJ';
+    return oInactive ? 'RSTRH' : 'RSTR';
+  }
+  if (os === ZS.RESET) {
+    if (rInactive) return /^\^?S[^HAFGIQ]*R/.test(c.history) ? 'RSTOS0' : 'OTH';
+    return 'RSTO';
+  }
+  if (rs === ZS.CLOSED && os === ZS.CLOSED) return 'SF';
+  if (os === ZS.CLOSED) return rInactive ? 'SH' : 'S2';
+  if (rs === ZS.CLOSED) return oInactive ? 'SHR' : 'S3';
+  if (os === ZS.SYN_SENT && rs === ZS.INACTIVE) return 'S0';
+  if (os === ZS.ESTABLISHED && rs === ZS.ESTABLISHED) return 'S1';
+  return 'OTH';
+}
+
+/** Zeek's endpoint size: payload bytes by sequence numbers (last - start - 1 for the SYN). */
+function sizeOf(c: TcpConnection, dir: number): number {
+  const z = c.zk;
+  if (!z || z[dir * 8]! < 0) return 0;
+  const span = seqDiff(z[dir * 8]!, z[dir * 8 + 1]!) - 1;
+  return Math.max(0, span);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Summaries
+
+const round6 = (v: number) => Math.round(v * 1e6) / 1e6;
+const round3 = (v: number) => Math.round(v * 1e3) / 1e3;
+const ms = (v: number) => round3(v * 1000);
+
+function dirSummary(c: TcpConnection, dir: number): DirectionSummary {
+  const s = c.detail?.[dir];
+  const syn = c.syn?.[dir];
+  const base = {
+    packets: dir === 0 ? c.pkts0 : c.pkts1,
+    bytes: dir === 0 ? c.bytes0 : c.bytes1,
+    mss: syn && syn.mss >= 0 ? syn.mss : null,
+    windowScaleShift: syn ? (syn.ws >= 0 ? syn.ws : null) : null,
+    sackPermitted: syn ? syn.sack : null,
+  };
+  if (!s) {
+    return {
+      ...base, dataPackets: null, payloadBytes: null, uniqueBytes: null, goodputBitsPerSecond: null, maxWindow: null, minWindow: null,
+      retransmissions: null, zeroWindow: null, windowFull: null, keepAlives: null, rttMs: null, ecn: null, congestion: null, limitedBy: null,
+    };
+  }
+  const unique = uniqueBytes(s);
+  const endT = s.lastAckedT > s.lastDataT ? s.lastAckedT : s.lastDataT;
+  const span = s.firstDataT >= 0 ? endT - s.firstDataT : 0;
+  const zeroOpen = s.zeroSince >= 0 ? c.tLast - c.t0 - s.zeroSince : 0;
+  const stalls = [...s.zeroStalls.items];
+  if (zeroOpen > 0 && stalls.length < TCP_CONNECTION_LIMITS.eventsKept) stalls.push({ startFrame: s.zeroStartFrame, endFrame: c.lastFrame, seconds: round6(zeroOpen) });
+  const h = s.rtt;
+  const flights = s.flights ? Array.from(s.flights.subarray(0, s.nRounds)) : [];
+  const phases = s.phases ? Array.from(s.phases.subarray(0, s.nRounds), (p) => PHASE_NAMES[p]!) : [];
+  if (s.accN > 0) {
+    flights.push(s.accFlight);
+    phases.push(PHASE_NAMES[s.accPhase]!);
+  }
+  return {
+    ...base,
+    dataPackets: s.dataPkts,
+    payloadBytes: s.payload,
+    uniqueBytes: unique,
+    goodputBitsPerSecond: span > 0 ? Math.round((unique * 8) / span) : null,
+    maxWindow: s.maxWin >= 0 ? s.maxWin : null,
+    minWindow: s.minWin >= 0 ? s.minWin : null,
+    retransmissions: {
+      retransmission: s.rtx, fast: s.fast, spurious: s.spurious, outOfOrder: s.ooo, lostSegment: s.lost, ackedUnseen: s.ackedUnseen, dupAcks: s.dupAcks,
+      frames: s.rtxFrames.items,
+    },
+    zeroWindow: { advertisements: s.zeroWinAdv, probes: s.zeroProbe, seconds: round6(s.zeroTime + zeroOpen), stalls },
+    windowFull: { count: s.winFull, frames: s.winFullFrames.items },
+    keepAlives: s.keepAlive,
+    rttMs: h && h.n ? { count: h.n, min: ms(h.min), p50: ms(h.quantile(0.5)), p95: ms(h.quantile(0.95)), max: ms(h.max) } : null,
+    ecn: { ece: s.ece, cwr: s.cwr, ect: s.ect, ce: s.ce },
+    congestion: s.dataPkts
+      ? {
+        rounds: s.roundsDone, maxFlight: s.maxFlight, roundsPerEntry: s.stride, flightPerRound: flights, phasePerRound: phases,
+        phases: {
+          slowStart: s.phaseCount[Phase.SLOW_START]!, congestionAvoidance: s.phaseCount[Phase.CONG_AVOID]!, fastRecovery: s.phaseCount[Phase.FAST_RECOVERY]!,
+          rtoRecovery: s.phaseCount[Phase.RTO_RECOVERY]!, flat: s.phaseCount[Phase.FLAT]!,
+        },
+        lossEvents: {
+          count: s.losses.count, fast: s.fastLosses, rto: s.rtoLosses,
+          events: s.losses.items.map((e) => ({
+            frame: e.frame, time: e.time, kind: e.kind, flightBefore: e.flightBefore, flightAfter: e.flightAfter,
+            cutPercent: e.flightAfter !== null && e.flightBefore > 0 ? Math.round((1 - e.flightAfter / e.flightBefore) * 100) : null,
+          })),
+        },
+      }
+      : null,
+    limitedBy: s.dataPkts
+      ? { transferSeconds: round6(s.tRwnd + s.tCong + s.tApp), receiverWindow: round6(s.tRwnd), congestion: round6(s.tCong), application: round6(s.tApp) }
+      : null,
+  };
+}
+
+function uniqueBytes(s: Side): number {
+  if (s.startSeq < 0) return 0;
+  let end = s.highEnd;
+  if (s.highAck >= 0 && seqGt(s.highAck, end)) end = s.finAt >= 0 && seqGt(s.highAck, s.finAt) ? s.finAt : s.highAck;
+  if (seqLt(end, s.highEnd)) end = s.highEnd;
+  return Math.max(0, seqDiff(end, s.startSeq));
+}
+
+function fmtBytes(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+function pct(a: number, b: number): number {
+  return b > 0 ? Math.round((a / b) * 100) : 0;
+}
+
+function frameList(frames: number[]): string {
+  return frames.length ? ` (frames ${frames.slice(0, 5).join(', ')})` : '';
+}
+
+function summarize(c: TcpConnection): ConnectionSummary {
+  const od = c.origDir;
+  const rd = 1 - od;
+  const [a0, p0, a1, p1] = c.ends.split(' ') as [string, string, string, string];
+  const e0 = { address: a0, port: Number(p0) };
+  const e1 = { address: a1, port: Number(p1) };
+  const orig = dirSummary(c, od);
+  const resp = dirSummary(c, rd);
+  const synO = (c.seen & (1 << od)) !== 0;
+  const synAckR = (c.seen & (4 << rd)) !== 0;
+  const handshake: ConnectionSummary['state']['handshake'] = synO && synAckR ? (c.hsAckT >= 0 ? 'complete' : 'syn-synack') : synO ? 'syn' : synAckR ? 'synack' : 'none';
+  const fin = ((c.seen >> 4) & 3);
+  const rst = ((c.seen >> 6) & 3);
+  const who = (bits: number): 'none' | 'originator' | 'responder' | 'both' =>
+    bits === 3 ? 'both' : bits === 0 ? 'none' : (bits >> od) & 1 ? 'originator' : 'responder';
+  const cs = connState(c);
+  const established = c.zState(od) !== ZS.SYN_SENT && (cs !== 'S0' && cs !== 'REJ' && cs !== 'RSTOS0' && cs !== 'SH' && cs !== 'OTH' || handshake === 'complete');
+  const halfOpen = handshake === 'syn' || handshake === 'syn-synack' && !c.detail && !fin && !rst;
+  const state: ConnectionSummary['state'] = {
+    handshake, established, finFrom: who(fin), finFirst: c.finFirst < 0 ? null : c.finFirst === od ? 'originator' : 'responder', resetBy: who(rst), halfOpen, summary: '',
+  };
+  state.summary = stateText(state, cs);
+  const dur = c.tLast - c.t0;
+  const irtt = c.iRtt > 0 ? c.iRtt : c.hsAckT >= 0 && c.synT >= 0 ? c.hsAckT - c.synT : 0;
+  const syns = c.syn;
+  const so = syns?.[od];
+  const sr = syns?.[rd];
+  const wsNeg = so && sr ? so.ws >= 0 && sr.ws >= 0 : null;
+  const sum: ConnectionSummary = {
+    stream: c.stream,
+    originator: od === 0 ? e0 : e1,
+    responder: od === 0 ? e1 : e0,
+    flipped: od === 1,
+    firstFrame: c.firstFrame,
+    lastFrame: c.lastFrame,
+    startTime: round6(c.epoch0),
+    duration: round6(dur),
+    state,
+    connState: cs,
+    history: c.history,
+    handshake: {
+      rttMs: irtt > 0 ? ms(irtt) : null,
+      synToSynAckMs: c.synT >= 0 && c.synAckT >= 0 ? ms(c.synAckT - c.synT) : null,
+      synAckToAckMs: c.synAckT >= 0 && c.hsAckT >= 0 ? ms(c.hsAckT - c.synAckT) : null,
+    },
+    windowScaling: { negotiated: wsNeg, originatorShift: so && so.ws >= 0 ? so.ws : null, responderShift: sr && sr.ws >= 0 ? sr.ws : null },
+    sackPermitted: so && sr ? so.sack && sr.sack : null,
+    ecn: {
+      negotiated: (c.seen & 0x300) === 0x300,
+      used: !!((orig.ecn?.ece ?? 0) + (orig.ecn?.cwr ?? 0) + (orig.ecn?.ce ?? 0) + (resp.ecn?.ece ?? 0) + (resp.ecn?.cwr ?? 0) + (resp.ecn?.ce ?? 0)),
+      ceMarks: (orig.ecn?.ce ?? 0) + (resp.ecn?.ce ?? 0),
+    },
+    orig,
+    resp,
+    detailed: c.detail !== undefined,
+    verdict: { limitedBy: 'none', text: '', frames: [] },
+    detectors: [],
+  };
+  if (c.detail) {
+    sum.detectors = detectors(c, sum);
+    sum.verdict = verdict(c, sum);
+  } else sum.verdict = { limitedBy: 'none', text: noDataText(sum), frames: [] };
+  return sum;
+}
+
+function stateText(s: ConnectionSummary['state'], cs: string): string {
+  const parts: string[] = [];
+  if (s.handshake === 'complete') parts.push('handshake seen');
+  else if (s.handshake === 'syn') parts.push('SYN without a SYN/ACK');
+  else if (s.handshake === 'syn-synack') parts.push('SYN and SYN/ACK, no final ACK');
+  else if (s.handshake === 'synack') parts.push('SYN/ACK seen, SYN not captured');
+  else parts.push('no handshake seen (capture started mid-connection)');
+  if (cs === 'REJ') parts.push('rejected (RST to the SYN)');
+  else if (s.halfOpen && s.resetBy === 'none') parts.push('half-open');
+  else if (s.established) parts.push('established');
+  if (s.finFrom === 'both') parts.push(`closed by FIN from both sides (${s.finFirst} first)`);
+  else if (s.finFrom !== 'none') parts.push(`half-closed (FIN from the ${s.finFrom} only)`);
+  if (s.resetBy !== 'none' && cs !== 'REJ') parts.push(`reset by the ${s.resetBy === 'both' ? 'both sides' : s.resetBy}`);
+  if (s.finFrom === 'none' && s.resetBy === 'none' && !s.halfOpen) parts.push('still open at the end of the capture');
+  return parts.join('; ');
+}
+
+function noDataText(s: ConnectionSummary): string {
+  if (s.connState === 'REJ') return 'No data: the connection was rejected (the responder answered the SYN with a RST).';
+  if (s.connState === 'S0') return 'No data: the SYN was never answered (half-open attempt).';
+  return `No data was transferred (${s.state.summary}).`;
+}
+
+function detectors(c: TcpConnection, sum: ConnectionSummary): Detector[] {
+  const out: Detector[] = [];
+  for (const [dir, name] of [[c.origDir, 'originator'], [1 - c.origDir, 'responder']] as const) {
+    const s = c.detail![dir]!;
+    const side = name as 'originator' | 'responder';
+    const peer = side === 'originator' ? 'responder' : 'originator';
+    const n = s.nagle40 + s.nagle200;
+    if (n >= 3) {
+      const timer = s.nagle40 >= s.nagle200 ? '~40 ms' : '~200 ms';
+      out.push({
+        kind: 'nagle-delayed-ack', side, count: n, frames: s.nagleFrames.items,
+        text: `Nagle meeting delayed ACK: ${n} times the ${side} held a small segment until the ${peer}'s delayed ACK (${timer} late)${frameList(s.nagleFrames.items)}; set TCP_NODELAY on the ${side}'s socket (or write whole messages at once).`,
+      });
+    }
+    // Zero-window stalls are the receiver's: the side that advertised them.
+    const zw = sum[side === 'originator' ? 'orig' : 'resp'].zeroWindow;
+    if (zw && zw.stalls.length) {
+      const frames = zw.stalls.flatMap((x) => [x.startFrame, x.endFrame]);
+      out.push({
+        kind: 'zero-window-stall', side, count: zw.stalls.length, seconds: zw.seconds, frames,
+        text: `Zero-window stall: the ${side} advertised a zero window ${zw.stalls.length} time(s), ${fmtSec(zw.seconds)} in total (frames ${zw.stalls.slice(0, 3).map((x) => `${x.startFrame}-${x.endFrame}`).join(', ')}): its application did not read fast enough.`,
+      });
+    }
+    if (s.rtoStalls.count) {
+      const frames = s.rtoStalls.items.map((x) => x.endFrame);
+      out.push({
+        kind: 'rto-stall', side, count: s.rtoStalls.count, seconds: round6(s.rtoLost), frames,
+        text: `RTO stall: the ${side} retransmitted after ${s.rtoStalls.count === 1 ? `${fmtSec(s.rtoLost)} of silence` : `silences of ${fmtSec(s.rtoLost)} in total`}${frameList(frames)}: a retransmission timeout, ${fmtSec(s.rtoLost)} lost.`,
+      });
+    }
+    if (s.missed) {
+      out.push({
+        kind: 'capture-missed-packets', side, count: s.missed, frames: s.missedFrames.items,
+        text: `The capture missed packets, not the network: ${s.missed} time(s) the ${peer} acknowledged ${fmtBytes(s.missedBytes)} bytes of the ${side}'s data that the capture never saw and that were never retransmitted${frameList(s.missedFrames.items)}.`,
+      });
+    }
+  }
+  return out;
+}
+
+function fmtSec(v: number): string {
+  return v >= 1 ? `${round3(v)} s` : `${round3(v * 1000)} ms`;
+}
+
+function verdict(c: TcpConnection, sum: ConnectionSummary): ConnectionSummary['verdict'] {
+  const od = c.origDir;
+  const o = c.detail![od]!;
+  const r = c.detail![1 - od]!;
+  const uo = uniqueBytes(o);
+  const ur = uniqueBytes(r);
+  if (uo === 0 && ur === 0) return { limitedBy: 'none', text: noDataText(sum), frames: [] };
+  const mainIsOrig = uo >= ur;
+  const s = mainIsOrig ? o : r;
+  const sd = mainIsOrig ? od : 1 - od;
+  const p = mainIsOrig ? r : o;
+  const side = mainIsOrig ? 'originator' : 'responder';
+  const peer = mainIsOrig ? 'responder' : 'originator';
+  const total = s.tRwnd + s.tCong + s.tApp;
+  const bytes = fmtBytes(mainIsOrig ? uo : ur);
+  const rtt = minRtt(c, s);
+  const turns = countTurns(c);
+  const lead = `${side} sent ${bytes} bytes`;
+  const missedNote = s.missed ? ` The capture missed packets (${s.missed} gap(s) ACKed but never seen), so loss figures understate what the receiver got.` : '';
+  if (total <= 0) {
+    const frames = [s.rtxFrames.items[0] ?? c.firstFrame];
+    if (rtt > 0 && turns * rtt >= 0.5 * sum.duration && sum.duration > 0) {
+      return { limitedBy: 'network-rtt', frames, text: `Limited by the network's RTT: the ${lead} in ${turns} request/response turn(s) of about ${fmtSec(rtt)} each.${missedNote}` };
+    }
+    return { limitedBy: 'application', frames, text: `Limited by the application: the ${lead} in single flights; nothing waited on a window.${missedNote}` };
+  }
+  const shares = [s.tRwnd, s.tCong, s.tApp];
+  const best = shares.indexOf(Math.max(...shares));
+  if (best === 0) {
+    const frames = s.winFullFrames.items.length ? s.winFullFrames.items : s.rwndFrames.items;
+    const ws = sum.windowScaling.negotiated;
+    const pShift = sum.windowScaling[mainIsOrig ? 'responderShift' : 'originatorShift'];
+    const wsText = ws === null ? 'the handshake was not captured (window scaling unknown)' : ws ? `window scaling was negotiated (the ${peer}'s shift ${pShift})` : 'window scaling was not negotiated';
+    const zero = p.zeroWinAdv ? `; it advertised a zero window ${p.zeroWinAdv} time(s)` : '';
+    return {
+      limitedBy: 'receiver-window', frames,
+      text: `Limited by the receiver's window: ${pct(s.tRwnd, total)}% of the transfer time the ${side} had a full window${frameList(frames)}; the ${peer} advertised at most ${fmtBytes(Math.max(0, p.maxWin))} bytes and ${wsText}${zero}.${missedNote}`,
+    };
+  }
+  if (best === 1) {
+    if (s.losses.count) {
+      const ev = s.losses.items;
+      const cut = ev.find((e) => e.flightAfter !== null);
+      const cutText = cut ? `; the flight was cut from ${fmtBytes(cut.flightBefore)} to ${fmtBytes(cut.flightAfter!)} bytes at frame ${cut.frame}` : '';
+      const frames = ev.map((e) => e.frame);
+      return {
+        limitedBy: 'congestion', frames,
+        text: `Limited by congestion/loss: ${pct(s.tCong, total)}% of the transfer time the ${side} was at its congestion window or recovering; ${s.losses.count} loss event(s) (${s.fastLosses} fast retransmission, ${s.rtoLosses} timeout)${frameList(frames)}${cutText}.${missedNote}`,
+      };
+    }
+    const frames = s.congFrames.items;
+    return {
+      limitedBy: 'network-rtt', frames,
+      text: `Limited by the network's RTT: ${pct(s.tCong, total)}% of the transfer time the ${side} was growing its congestion window without loss (${s.roundsDone} round trip(s) of about ${fmtSec(rtt)}, largest flight ${fmtBytes(s.maxFlight)} bytes)${frameList(frames)}.${missedNote}`,
+    };
+  }
+  const frames = s.appFrames.items.length ? s.appFrames.items : [c.firstFrame];
+  if (rtt > 0 && turns >= 2 && turns * rtt >= 0.5 * sum.duration) {
+    return {
+      limitedBy: 'network-rtt', frames,
+      text: `Limited by the network's RTT: ${turns} request/response turns of about ${fmtSec(rtt)} make up most of the ${fmtSec(sum.duration)}; the windows were never full.${missedNote}`,
+    };
+  }
+  return {
+    limitedBy: 'application', frames,
+    text: `Limited by the application: ${pct(s.tApp, total)}% of the transfer time the ${side} had little or nothing in flight though both windows had room${frameList(frames)}.${missedNote}`,
+  };
+}
+
+/** Request/response turns: how often the data sender changed (both directions carried data). */
+function countTurns(c: TcpConnection): number {
+  const o = c.detail![0]!;
+  const r = c.detail![1]!;
+  if (o.dataPkts === 0 || r.dataPkts === 0) return 1;
+  return Math.max(1, o.turnsStarted + r.turnsStarted);
+}
