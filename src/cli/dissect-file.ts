@@ -22,6 +22,8 @@ export interface DissectOptions {
   /** Fields the tree keeps: null for all (default), a list of field ids (`-e`), [] for none. */
   fields?: readonly number[] | null;
   onInterface?: (info: InterfaceInfo) => void;
+  /** A single pass (stdin) revised an already passed frame (see Session.revise). */
+  onRevise?: (frame: number, key: string, value: number) => void;
 }
 
 export interface DissectSummary {
@@ -57,6 +59,7 @@ export async function dissectFile(
   sink: (pkt: Packet, frame: Frame) => void,
 ): Promise<DissectSummary> {
   const session = newSession();
+  session.revise = opts.onRevise;
   if (opts.twoPass && path !== '-') {
     session.pass = 1;
     // A damaged file fails again, after the same frames, in the second pass: report it there.

@@ -315,6 +315,28 @@ export const JSON_SCHEMA_VERSION = 1;
  * { schema, number, time, time_epoch, len, caplen, interface_id, protocols, protocol, src, dst,
  *   info, layers: { <proto>: { <field>: value | value[] } }, expert: [...] , malformed }
  */
+/** Notes a later frame leaves on an earlier one (`annotate` keys) and the field each revises. */
+const REVISIONS: Record<string, [layer: string, field: string]> = {
+  'ip.reassembled_in': ['ip', 'ip.reassembled_in'],
+  'ipv6.reassembled.in': ['ipv6', 'ipv6.reassembled.in'],
+  'tcp.reassembled_in': ['tcp', 'tcp.reassembled_in'],
+  'icmp.resp_in': ['icmp', 'icmp.resp_in'],
+  'icmpv6.resp_in': ['icmpv6', 'icmpv6.resp_in'],
+  'dns.rep': ['dns', 'dns.response_in'],
+  'tcp.analysis.initial_rtt': ['tcp', 'tcp.analysis.initial_rtt'],
+};
+
+/**
+ * A JSON line revising an already printed frame (single-pass reads): the packet schema's shape,
+ * with `update: true` and only the fields that changed, so a consumer can merge it into the
+ * object with the same `number`. Undefined for a note no output field shows.
+ */
+export function updateLine(frame: number, key: string, value: number): string | undefined {
+  const r = REVISIONS[key];
+  if (!r) return undefined;
+  return JSON.stringify({ schema: JSON_SCHEMA_VERSION, number: frame, update: true, layers: { [r[0]]: { [r[1]]: value } } });
+}
+
 export function jsonLine(pkt: Packet): string {
   const f = pkt.frame;
   const layers: Record<string, Record<string, unknown>> = {};

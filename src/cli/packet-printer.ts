@@ -13,6 +13,7 @@ import {
   fieldsLine,
   hexDump,
   jsonLine,
+  updateLine,
   newTimeContext,
   OutBuffer,
   summaryLine,
@@ -60,6 +61,12 @@ export interface PacketPrinter {
   print(pkt: Packet, frame: Frame): void;
   /** Writes out what is buffered. */
   flush(): void;
+  /**
+   * For a single-pass read (live capture, stdin): prints that a later frame revised an earlier,
+   * already printed one (JSON lines only; other formats, like tshark's, do not revise). Undefined
+   * when the output cannot revise.
+   */
+  readonly revise: ((frame: number, key: string, value: number) => void) | undefined;
 }
 
 /**
@@ -92,6 +99,10 @@ export function createPacketPrinter(flags: PrintFlags, tsDigits: (frame: Frame) 
   return {
     printing,
     columns,
+    revise: mode === 'json' && printing ? (frame, key, value) => {
+      const line = updateLine(frame, key, value);
+      if (line) out.write(line + '\n');
+    } : undefined,
     fields,
     flush: () => out.flush(),
     print(pkt: Packet, frame: Frame): void {

@@ -403,7 +403,7 @@ function track(pkt: Packet, top: number, ep: DnsEndpoints, id: number, response:
       if (t.rep === 0 || t.rep === frame) {
         t.rep = frame;
         ms = timeDiff(pkt.frame.tsSec, pkt.frame.tsNsec, t.sec, t.nsec);
-        if (s.pass === 1) annotate(pkt, t.frame, 'dns.rep', frame);
+        annotate(pkt, t.frame, 'dns.rep', frame);
       } else {
         retrans = true;
         repFrame = t.rep;

@@ -167,8 +167,8 @@ export function trackEcho(pkt: Packet, proto: string, f: EchoFields, top: number
   if (!p || p.frame >= frame) return '';
   pending.delete(key);
   const ms = timeDiff(pkt.frame.tsSec, pkt.frame.tsNsec, p.sec, p.nsec) * 1000;
+  annotate(pkt, p.frame, `${proto}.resp_in`, frame);
   if (s.pass === 1) {
-    annotate(pkt, p.frame, `${proto}.resp_in`, frame);
     annotate(pkt, frame, `${proto}.resp_to`, p.frame);
     annotate(pkt, frame, `${proto}.resptime`, ms);
   }

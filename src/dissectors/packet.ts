@@ -49,6 +49,13 @@ export interface Session {
   fcsLen: number[];
   /** Times of the first and previous frames (frame.time_relative / time_delta). */
   time: { firstSec: number; firstNsec: number; prevSec: number; prevNsec: number; seen: boolean };
+  /**
+   * Single pass (live capture, stdin): a later frame revealed a fact about an earlier, already
+   * shown frame (its DNS response, the frame that reassembled it, ...). Called with the earlier
+   * frame, the note's key (`annotate`) and its value; outputs that can revise (JSON lines) print an
+   * update. Nothing is stored in a single pass, so memory does not grow with the capture.
+   */
+  revise?: (frame: number, key: string, value: number) => void;
 }
 
 export function newSession(): Session {
@@ -72,8 +79,15 @@ export function sessionState<T>(pkt: Packet, key: string, make: () => T): T {
   return v;
 }
 
-/** Records a fact about a frame for later frames or the second pass (e.g. `ip.reassembled_in`). */
+/**
+ * Records a fact about a frame for the second pass (e.g. `ip.reassembled_in`). In a single pass
+ * nothing is kept: a fact about an earlier frame goes to `session.revise` instead.
+ */
 export function annotate(pkt: Packet, frame: number, key: string, value: number): void {
+  if (pkt.session.pass === 0) {
+    if (frame < pkt.frame.number) pkt.session.revise?.(frame, key, value);
+    return;
+  }
   let m = pkt.session.notes.get(key);
   if (!m) {
     m = new Map();

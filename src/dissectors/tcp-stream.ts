@@ -67,7 +67,7 @@ class PacketSink implements PduSink {
   pdu(data: Uint8Array, off: number, end: number, reassembled: boolean, _firstFrame: number, parts: readonly number[]): void {
     const pkt = this.pkt;
     this.count++;
-    if (pkt.session.pass === 1) {
+    if (pkt.session.pass !== 2) {
       const frame = pkt.frame.number;
       for (const f of parts) if (f !== frame) annotate(pkt, f, 'tcp.reassembled_in', frame);
     }

@@ -111,6 +111,7 @@ export function captureCommand() {
     let files: CaptureFiles | undefined;
     let captured = 0;
     const session = newSession();
+    session.revise = printer.revise;
     // Build only what the output reads, as read does (columns for one-line, -e fields, all for -V/JSON).
     const pkt = new Packet(session, printer.columns);
     pkt.selectFields(printer.fields);

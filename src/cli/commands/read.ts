@@ -46,6 +46,7 @@ export function readCommand() {
             fields: printer.fields,
             twoPass: printing,
             count: o.c ?? 0,
+            onRevise: printer.revise,
             onInterface: (info) => {
               interfaces[info.id] = info;
               // An interface described after packets were written (pcapng allows it).
