@@ -13,6 +13,8 @@ import { dissectFile } from '../dissect-file.js';
 import { SEVERITY_NAMES, type Packet } from '../../dissectors/packet.js';
 import { UsageError } from '../errors.js';
 import { DnsStats } from '../dns-stats.js';
+import { CONV_TYPES, ConvStats, type ConvType } from '../conv-stats.js';
+import { IO_DEFAULT_INTERVAL, IoStats, parseInterval } from '../io-stats.js';
 
 export const STATS_LIMITS = {
   /** Frame numbers kept per expert row in `--json` (the count is always exact). */
@@ -20,7 +22,7 @@ export const STATS_LIMITS = {
 };
 
 /** Statistics `stats` knows; the others of issue 3 (conv, endpoints, tcp, io) come later. */
-const KINDS = ['expert', 'dns'] as const;
+const KINDS = ['expert', 'dns', 'conv', 'endpoints', 'io'] as const;
 
 /** tshark's protocol names for the first component of an expert's name. */
 const PROTOCOL_NAMES: Record<string, string> = {
@@ -87,9 +89,25 @@ export function statsCommand() {
     .description('statistics over a capture file (read in two passes, as tshark -2): expert = expert items by severity (tshark -z expert); dns = queries by name/type, rcodes, response times, unanswered queries')
     .argument('<file>', 'capture file (pcap or pcapng, possibly gzip-compressed)')
     .argument('<kind>', `which statistics: ${KINDS.join(', ')}`)
+    .argument('[arg]', `conv/endpoints: ${CONV_TYPES.join('|')} (default tcp); io: the interval in seconds (default ${IO_DEFAULT_INTERVAL})`)
     .option('--json', 'one JSON object per line (typed numbers, with frame numbers)')
-    .action(async (file, kind, o) => {
+    .action(async (file, kind, arg, o) => {
       if (!(KINDS as readonly string[]).includes(kind)) throw new UsageError(`unknown statistics "${kind}" (known: ${KINDS.join(', ')})`);
+      if (kind === 'conv' || kind === 'endpoints') {
+        const type = arg ?? 'tcp';
+        if (!(CONV_TYPES as readonly string[]).includes(type)) throw new UsageError(`unknown ${kind} type "${type}" (known: ${CONV_TYPES.join(', ')})`);
+        const t = await new ConvStats(type as ConvType).collect(file);
+        process.stdout.write(kind === 'conv' ? (o.json ? t.convJson() : t.convText()) : o.json ? t.endpointsJson() : t.endpointsText());
+        if (t.error) throw t.error;
+        return;
+      }
+      if (kind === 'io') {
+        const io = await new IoStats(parseInterval(arg)).collect(file);
+        process.stdout.write(o.json ? io.json() : io.text());
+        if (io.error) throw io.error;
+        return;
+      }
+      if (arg !== undefined) throw new UsageError(`stats ${kind} takes no argument (got "${arg}")`);
       if (kind === 'dns') {
         const dns = await new DnsStats().collect(() => dissectFile(file, { columns: false, twoPass: true, count: 0, fields: [] }, () => {}));
         process.stdout.write(o.json ? JSON.stringify(dns.json()) + '\n' : dns.text());

@@ -1,0 +1,536 @@
+/**
+ * `wirelite stats FILE conv [tcp|udp|ip|ipv6|eth]` and `stats FILE endpoints [...]`: the
+ * conversation and endpoint tables of `tshark -z conv,TYPE` / `-z endpoints,TYPE` (tshark 4.0).
+ *
+ * A conversation's side A is the source of its first packet: `->` counts A to B, `<-` B to A.
+ * TCP conversations are keyed by stream (tcp.stream), so a reused 4-tuple is a new row, as in
+ * tshark; the others by their canonical address (and port) pair. Rows are printed by total frames,
+ * most first; ties in order of first appearance. Times are relative to the first frame of the file.
+ *
+ * TCP is fed by the TCP tap (no tree, no columns: one lean pass); the others by a handful of
+ * fields kept in the tree (addresses, ports; whatever follows an ICMP/ICMPv6 header is a quoted
+ * packet inside an error and, as in tshark, not counted).
+ *
+ * Memory: a row is about 100 bytes plus its address texts (shared between rows); at most
+ * CONV_LIMITS.maxRows rows are kept. Packets of conversations beyond it are still counted, in
+ * `overflow`, and the output says so.
+ */
+import { CaptureFileError } from '../capture/capture-error.js';
+import type { Frame } from '../capture/frame.js';
+import { formatIPv4, formatIPv4At, formatIPv6, formatMac } from '../dissectors/bytes.js';
+import { fieldByName } from '../dissectors/fields.js';
+import { addTcpTap, type TcpTapRecord } from '../dissectors/tcp-tap.js';
+import { dissectFile } from './dissect-file.js';
+
+export const CONV_TYPES = ['tcp', 'udp', 'ip', 'ipv6', 'eth'] as const;
+export type ConvType = (typeof CONV_TYPES)[number];
+
+/** Named limits (documented in the README). */
+export const CONV_LIMITS = {
+  /** Conversation rows kept; packets of later conversations are counted in `overflow` only. */
+  maxRows: 4_000_000,
+};
+
+/** tshark's table titles. */
+export const CONV_TITLES: Record<ConvType, string> = { tcp: 'TCP', udp: 'UDP', ip: 'IPv4', ipv6: 'IPv6', eth: 'Ethernet' };
+
+export interface ConvRow {
+  a: string;
+  b: string;
+  /** Ports (TCP, UDP), else -1. */
+  aPort: number;
+  bPort: number;
+  /** tcp.stream for TCP rows, else -1. */
+  stream: number;
+  framesAB: number;
+  bytesAB: number;
+  framesBA: number;
+  bytesBA: number;
+  /** Seconds since the first frame of the file, and the span of the conversation. */
+  relStart: number;
+  duration: number;
+}
+
+export interface EndpointRow {
+  address: string;
+  port: number;
+  frames: number;
+  bytes: number;
+  txFrames: number;
+  txBytes: number;
+  rxFrames: number;
+  rxBytes: number;
+}
+
+/** Growable numeric columns, one entry per row (no object per conversation while reading). */
+class Columns {
+  cap = 1024;
+  framesAB = new Float64Array(this.cap);
+  bytesAB = new Float64Array(this.cap);
+  framesBA = new Float64Array(this.cap);
+  bytesBA = new Float64Array(this.cap);
+  startSec = new Float64Array(this.cap);
+  startNsec = new Int32Array(this.cap);
+  stopSec = new Float64Array(this.cap);
+  stopNsec = new Int32Array(this.cap);
+  aPort = new Int32Array(this.cap);
+  bPort = new Int32Array(this.cap);
+  /** Index of the address text of A and B in `addrs`. */
+  aAddr = new Int32Array(this.cap);
+  bAddr = new Int32Array(this.cap);
+  /** TCP: the direction (tap `dir`) of A's packets; others unused. */
+  aDir = new Uint8Array(this.cap);
+  stream = new Int32Array(this.cap);
+
+  grow(): void {
+    this.cap *= 2;
+    const f = (a: Float64Array) => {
+      const b = new Float64Array(this.cap);
+      b.set(a);
+      return b;
+    };
+    const i = (a: Int32Array) => {
+      const b = new Int32Array(this.cap);
+      b.set(a);
+      return b;
+    };
+    this.framesAB = f(this.framesAB);
+    this.bytesAB = f(this.bytesAB);
+    this.framesBA = f(this.framesBA);
+    this.bytesBA = f(this.bytesBA);
+    this.startSec = f(this.startSec);
+    this.startNsec = i(this.startNsec);
+    this.stopSec = f(this.stopSec);
+    this.stopNsec = i(this.stopNsec);
+    this.aPort = i(this.aPort);
+    this.bPort = i(this.bPort);
+    this.aAddr = i(this.aAddr);
+    this.bAddr = i(this.bAddr);
+    this.stream = i(this.stream);
+    const d = new Uint8Array(this.cap);
+    d.set(this.aDir);
+    this.aDir = d;
+  }
+}
+
+/** Collects one type of conversation table over a capture file. */
+export class ConvStats {
+  readonly type: ConvType;
+  rows = 0;
+  private c = new Columns();
+  /** Address texts, interned (hosts repeat across conversations). */
+  private addrs: string[] = [];
+  private addrIndex = new Map<string, number>();
+  /** Non-TCP: row by canonical key. */
+  private byKey = new Map<string, number>();
+  /** TCP: row by stream index (-1: none yet). */
+  private streamRow = new Int32Array(1024).fill(-1);
+  /** Packets of conversations beyond CONV_LIMITS.maxRows, and how many such conversations. */
+  overflowFrames = 0;
+  overflowBytes = 0;
+  overflowConversations = 0;
+  private overflowStreams = new Set<number>();
+  /** Time of the first frame of the file (relative times count from it). */
+  private firstSec = 0;
+  private firstNsec = 0;
+  private haveFirst = false;
+
+  constructor(type: ConvType) {
+    this.type = type;
+  }
+
+  /**
+   * Reads `file` in one pass and fills the table. A file damaged after some frames still gives
+   * the table of those frames; the error is kept in `error` (the command prints, then fails).
+   */
+  async collect(file: string): Promise<this> {
+    try {
+      await this.read(file);
+    } catch (e) {
+      if (!(e instanceof CaptureFileError) || e.framesRead === 0) throw e;
+      this.error = e;
+    }
+    return this;
+  }
+
+  /** The damage that stopped the read (after `framesRead` frames), if any. */
+  error: CaptureFileError | undefined;
+
+  private async read(file: string): Promise<void> {
+    if (this.type === 'tcp') {
+      const remove = addTcpTap((r) => this.tcpSegment(r));
+      try {
+        await dissectFile(file, { columns: false, twoPass: false, count: 0, fields: [] }, (_pkt, frame) => this.tcpFrame(frame));
+      } finally {
+        remove();
+      }
+      return;
+    }
+    const ids = FIELD_NAMES.map((n) => fieldByName(n)!.id);
+    const [ipSrc, ipDst, ip6Src, ip6Dst, ethDst, ethSrc, udpSrc, udpDst, icmp, icmp6] = ids as [number, number, number, number, number, number, number, number, number, number];
+    await dissectFile(file, { columns: false, twoPass: false, count: 0, fields: ids }, (pkt, frame) => {
+      this.firstFrame(frame);
+      const n = pkt.n;
+      const fid = pkt.fid;
+      let a = '';
+      let b = '';
+      for (let i = 0; i < n; i++) {
+        const f = fid[i]!;
+        if (f === icmp || f === icmp6) break; // what follows is quoted in an ICMP error
+        if (f === ipSrc) a = formatIPv4(pkt.num[i]!);
+        else if (f === ipDst) {
+          b = formatIPv4(pkt.num[i]!);
+          if (this.type === 'ip') this.addPacket(a, -1, b, -1, frame);
+        } else if (f === ip6Src) a = formatIPv6(pkt.sources[pkt.src[i]!]!, pkt.start[i]!);
+        else if (f === ip6Dst) {
+          b = formatIPv6(pkt.sources[pkt.src[i]!]!, pkt.start[i]!);
+          if (this.type === 'ipv6') this.addPacket(a, -1, b, -1, frame);
+        } else if (f === ethDst) b = formatMac(pkt.sources[pkt.src[i]!]!, pkt.start[i]!);
+        else if (f === ethSrc) {
+          if (this.type === 'eth') this.addPacket(formatMac(pkt.sources[pkt.src[i]!]!, pkt.start[i]!), -1, b, -1, frame);
+        } else if (f === udpSrc && this.type === 'udp' && i + 1 < n && fid[i + 1] === udpDst && pkt.ipVersion !== 0) {
+          // The addresses of the transport pseudo-header, as tshark's UDP tap: with an IPv6
+          // routing header, the final destination.
+          const h = pkt.ipHdr;
+          const v6 = pkt.ipVersion === 6;
+          const src = v6 ? formatIPv6(h, pkt.ipSrcOff) : formatIPv4At(h, pkt.ipSrcOff);
+          const dst = v6 ? formatIPv6(h, pkt.ipDstOff) : formatIPv4At(h, pkt.ipDstOff);
+          this.addPacket(src, pkt.num[i]!, dst, pkt.num[i + 1]!, frame);
+        }
+      }
+    });
+  }
+
+  private firstFrame(frame: Frame): void {
+    if (!this.haveFirst) {
+      this.haveFirst = true;
+      this.firstSec = frame.tsSec;
+      this.firstNsec = frame.tsNsec;
+    }
+  }
+
+  private intern(s: string): number {
+    let i = this.addrIndex.get(s);
+    if (i === undefined) {
+      i = this.addrs.length;
+      this.addrs.push(s);
+      this.addrIndex.set(s, i);
+    }
+    return i;
+  }
+
+  private newRow(sec: number, nsec: number): number {
+    const c = this.c;
+    const row = this.rows++;
+    if (row === c.cap) c.grow();
+    c.framesAB[row] = 0;
+    c.bytesAB[row] = 0;
+    c.framesBA[row] = 0;
+    c.bytesBA[row] = 0;
+    c.startSec[row] = sec;
+    c.startNsec[row] = nsec;
+    c.stopSec[row] = sec;
+    c.stopNsec[row] = nsec;
+    c.stream[row] = -1;
+    return row;
+  }
+
+  /** tshark's update of a conversation's times: a later packet moves the stop, an earlier the start. */
+  private touch(row: number, sec: number, nsec: number): void {
+    const c = this.c;
+    const ss = c.stopSec[row]!;
+    if (sec > ss || (sec === ss && nsec > c.stopNsec[row]!)) {
+      c.stopSec[row] = sec;
+      c.stopNsec[row] = nsec;
+    } else {
+      const s = c.startSec[row]!;
+      if (sec < s || (sec === s && nsec < c.startNsec[row]!)) {
+        c.startSec[row] = sec;
+        c.startNsec[row] = nsec;
+      }
+    }
+  }
+
+  /** The TCP tap: one call per segment, on the hot path of `stats conv tcp`. */
+  private tcpSegment(r: TcpTapRecord): void {
+    const stream = r.stream;
+    let row = stream < this.streamRow.length ? this.streamRow[stream]! : -1;
+    if (row < 0) {
+      if (this.rows >= CONV_LIMITS.maxRows) {
+        if (!this.overflowStreams.has(stream)) {
+          this.overflowStreams.add(stream);
+          this.overflowConversations++;
+        }
+        this.overflowFrames++;
+        this.overflowBytes += r.frameLen;
+        return;
+      }
+      row = this.newRow(r.tsSec, r.tsNsec);
+      while (stream >= this.streamRow.length) {
+        const g = new Int32Array(this.streamRow.length * 2).fill(-1);
+        g.set(this.streamRow);
+        this.streamRow = g;
+      }
+      this.streamRow[stream] = row;
+      const c = this.c;
+      c.stream[row] = stream;
+      c.aDir[row] = r.dir;
+      c.aPort[row] = r.srcPort;
+      c.bPort[row] = r.dstPort;
+      const h = r.addrBytes;
+      const v6 = r.ipVersion === 6;
+      c.aAddr[row] = this.intern(v6 ? formatIPv6(h, r.srcAddrOff) : formatIPv4At(h, r.srcAddrOff));
+      c.bAddr[row] = this.intern(v6 ? formatIPv6(h, r.dstAddrOff) : formatIPv4At(h, r.dstAddrOff));
+    } else this.touch(row, r.tsSec, r.tsNsec);
+    const c = this.c;
+    if (r.dir === c.aDir[row]) {
+      c.framesAB[row]++;
+      c.bytesAB[row] += r.frameLen;
+    } else {
+      c.framesBA[row]++;
+      c.bytesBA[row] += r.frameLen;
+    }
+  }
+
+  /** After each frame: the time of the file's first frame. */
+  private tcpFrame(frame: Frame): void {
+    if (!this.haveFirst) this.firstFrame(frame);
+  }
+
+  /** A packet of a non-TCP conversation (ports -1 when there are none). */
+  private addPacket(src: string, sp: number, dst: string, dp: number, frame: Frame): void {
+    this.firstFrame(frame);
+    // One key for both directions: the smaller endpoint first.
+    const fwd = src < dst || (src === dst && sp <= dp);
+    const key = fwd ? `${src} ${sp} ${dst} ${dp}` : `${dst} ${dp} ${src} ${sp}`;
+    let row = this.byKey.get(key);
+    const len = frame.origLen;
+    if (row === undefined) {
+      if (this.rows >= CONV_LIMITS.maxRows) {
+        this.overflowFrames++;
+        this.overflowBytes += len;
+        // Each overflowing key is counted once (the key set is what the limit bounds: keep the
+        // count of conversations exact only while it fits).
+        return;
+      }
+      row = this.newRow(frame.tsSec, frame.tsNsec);
+      this.byKey.set(key, row);
+      const c = this.c;
+      c.aAddr[row] = this.intern(src);
+      c.bAddr[row] = this.intern(dst);
+      c.aPort[row] = sp;
+      c.bPort[row] = dp;
+    } else this.touch(row, frame.tsSec, frame.tsNsec);
+    const c = this.c;
+    if (this.addrs[c.aAddr[row]!] === src && c.aPort[row] === sp) {
+      c.framesAB[row]++;
+      c.bytesAB[row] += len;
+    } else {
+      c.framesBA[row]++;
+      c.bytesBA[row] += len;
+    }
+  }
+
+  /** Seconds from the first frame to (sec, nsec), as tshark's nstime_delta then nstime_to_sec. */
+  private rel(sec: number, nsec: number): number {
+    let ds = sec - this.firstSec;
+    let dn = nsec - this.firstNsec;
+    if (dn < 0 && ds > 0) {
+      ds--;
+      dn += 1e9;
+    } else if (dn > 0 && ds < 0) {
+      ds++;
+      dn -= 1e9;
+    }
+    return ds + dn / 1e9;
+  }
+
+  /** The rows in tshark's order: most frames first, ties in order of first appearance. */
+  conversations(): ConvRow[] {
+    const c = this.c;
+    const order: number[] = [];
+    for (let i = 0; i < this.rows; i++) if (c.framesAB[i]! + c.framesBA[i]! > 0) order.push(i);
+    order.sort((x, y) => c.framesAB[y]! + c.framesBA[y]! - (c.framesAB[x]! + c.framesBA[x]!) || x - y);
+    return order.map((i) => {
+      const start = this.rel(c.startSec[i]!, c.startNsec[i]!);
+      return {
+        a: this.addrs[c.aAddr[i]!] ?? '',
+        b: this.addrs[c.bAddr[i]!] ?? '',
+        aPort: c.aPort[i]!,
+        bPort: c.bPort[i]!,
+        stream: c.stream[i]!,
+        framesAB: c.framesAB[i]!,
+        bytesAB: c.bytesAB[i]!,
+        framesBA: c.framesBA[i]!,
+        bytesBA: c.bytesBA[i]!,
+        relStart: start,
+        duration: this.rel(c.stopSec[i]!, c.stopNsec[i]!) - start,
+      };
+    });
+  }
+
+  /**
+   * The endpoints (tshark -z endpoints): per address (and port), packets and bytes sent (tx) and
+   * received (rx); most packets first, ties in order of first appearance.
+   */
+  endpoints(): EndpointRow[] {
+    const c = this.c;
+    const byKey = new Map<string, EndpointRow>();
+    const list: EndpointRow[] = [];
+    const get = (addr: number, port: number) => {
+      const key = `${addr} ${port}`;
+      let e = byKey.get(key);
+      if (!e) {
+        e = { address: this.addrs[addr] ?? '', port, frames: 0, bytes: 0, txFrames: 0, txBytes: 0, rxFrames: 0, rxBytes: 0 };
+        byKey.set(key, e);
+        list.push(e);
+      }
+      return e;
+    };
+    for (let i = 0; i < this.rows; i++) {
+      const a = get(c.aAddr[i]!, c.aPort[i]!);
+      const b = get(c.bAddr[i]!, c.bPort[i]!);
+      a.txFrames += c.framesAB[i]!;
+      a.txBytes += c.bytesAB[i]!;
+      a.rxFrames += c.framesBA[i]!;
+      a.rxBytes += c.bytesBA[i]!;
+      b.txFrames += c.framesBA[i]!;
+      b.txBytes += c.bytesBA[i]!;
+      b.rxFrames += c.framesAB[i]!;
+      b.rxBytes += c.bytesAB[i]!;
+    }
+    for (const e of list) {
+      e.frames = e.txFrames + e.rxFrames;
+      e.bytes = e.txBytes + e.rxBytes;
+    }
+    return list
+      .map((e, i) => ({ e, i }))
+      .filter(({ e }) => e.frames > 0)
+      .sort((x, y) => y.e.frames - x.e.frames || x.i - y.i)
+      .map(({ e }) => e);
+  }
+
+  /** `tshark -q -z conv,TYPE` text. */
+  convText(): string {
+    const ports = this.type === 'tcp' || this.type === 'udp';
+    const w = ports ? 26 : 20;
+    const pad = ' '.repeat(w * 2 + 7);
+    let out = `${RULE}\n${CONV_TITLES[this.type]} Conversations\nFilter:<No Filter>\n`;
+    out += `${pad}|       <-      | |       ->      | |     Total     |    Relative    |   Duration   |\n`;
+    out += `${pad}| Frames  Bytes | | Frames  Bytes | | Frames  Bytes |      Start     |              |\n`;
+    for (const r of this.conversations()) {
+      const a = ports ? `${r.a}:${r.aPort}` : r.a;
+      const b = ports ? `${r.b}:${r.bPort}` : r.b;
+      out += `${a.padEnd(w)} <-> ${b.padEnd(w)}  ${num(r.framesBA, 6)} ${formatSize(r.bytesBA).padEnd(9)}  ${num(r.framesAB, 6)} ${formatSize(r.bytesAB).padEnd(9)}  ${num(r.framesAB + r.framesBA, 6)} ${formatSize(r.bytesAB + r.bytesBA).padEnd(9)}  `;
+      out += `${fixed(r.relStart, 9).padStart(14)}   ${fixed(r.duration, 4).padStart(12)}\n`;
+    }
+    out += `${RULE}\n`;
+    if (this.overflowFrames) out += overflowNote(this);
+    return out;
+  }
+
+  /** `tshark -q -z endpoints,TYPE` text. */
+  endpointsText(): string {
+    const ports = this.type === 'tcp' || this.type === 'udp';
+    let out = `${RULE}\n${CONV_TITLES[this.type]} Endpoints\nFilter:<No Filter>\n`;
+    out += ports
+      ? '                       |  Port  ||  Packets  | |  Bytes  | | Tx Packets | | Tx Bytes | | Rx Packets | | Rx Bytes |\n'
+      : '                       |  Packets  | |  Bytes  | | Tx Packets | | Tx Bytes | | Rx Packets | | Rx Bytes |\n';
+    for (const e of this.endpoints()) {
+      out += e.address.padEnd(20);
+      // tshark: "%-20s      %5u     %6u" with ports, "%-20s      %6u" without.
+      out += ports ? `      ${num(e.port, 5)}     ` : '      ';
+      out += `${num(e.frames, 6)}     ${num(e.bytes, 9)}     ${num(e.txFrames, 6)}       ${num(e.txBytes, 9)}      ${num(e.rxFrames, 6)}       ${num(e.rxBytes, 9)}   \n`;
+    }
+    out += `${RULE}\n`;
+    if (this.overflowFrames) out += overflowNote(this);
+    return out;
+  }
+
+  /** `--json` lines: one object per conversation, typed numbers, times in seconds. */
+  convJson(): string {
+    let out = '';
+    const ports = this.type === 'tcp' || this.type === 'udp';
+    for (const r of this.conversations()) {
+      const o: Record<string, unknown> = { type: this.type };
+      if (this.type === 'tcp') o.stream = r.stream;
+      o.a = r.a;
+      if (ports) o.aPort = r.aPort;
+      o.b = r.b;
+      if (ports) o.bPort = r.bPort;
+      Object.assign(o, {
+        framesAtoB: r.framesAB,
+        bytesAtoB: r.bytesAB,
+        framesBtoA: r.framesBA,
+        bytesBtoA: r.bytesBA,
+        frames: r.framesAB + r.framesBA,
+        bytes: r.bytesAB + r.bytesBA,
+        relStart: round9(r.relStart),
+        duration: round9(r.duration),
+      });
+      out += JSON.stringify(o) + '\n';
+    }
+    if (this.overflowFrames) out += JSON.stringify({ type: this.type, overflow: true, limit: CONV_LIMITS.maxRows, frames: this.overflowFrames, bytes: this.overflowBytes }) + '\n';
+    return out;
+  }
+
+  endpointsJson(): string {
+    let out = '';
+    const ports = this.type === 'tcp' || this.type === 'udp';
+    for (const e of this.endpoints()) {
+      const o: Record<string, unknown> = { type: this.type, address: e.address };
+      if (ports) o.port = e.port;
+      Object.assign(o, { frames: e.frames, bytes: e.bytes, txFrames: e.txFrames, txBytes: e.txBytes, rxFrames: e.rxFrames, rxBytes: e.rxBytes });
+      out += JSON.stringify(o) + '\n';
+    }
+    if (this.overflowFrames) out += JSON.stringify({ type: this.type, overflow: true, limit: CONV_LIMITS.maxRows, frames: this.overflowFrames, bytes: this.overflowBytes }) + '\n';
+    return out;
+  }
+}
+
+/** Fields the non-TCP tables read (in this order; see `collect`). */
+const FIELD_NAMES = ['ip.src', 'ip.dst', 'ipv6.src', 'ipv6.dst', 'eth.dst', 'eth.src', 'udp.srcport', 'udp.dstport', 'icmp', 'icmpv6'];
+
+const RULE = '='.repeat(80);
+
+function overflowNote(s: ConvStats): string {
+  return `(more than ${CONV_LIMITS.maxRows} conversations: ${s.overflowFrames} frames, ${s.overflowBytes} bytes of later conversations are not in the table)\n`;
+}
+
+function num(v: number, w: number): string {
+  return String(v).padStart(w);
+}
+
+function round9(v: number): number {
+  return Math.round(v * 1e9) / 1e9;
+}
+
+/**
+ * Wireshark's format_size (SI prefixes, "bytes" below 10 kB): integer division, so 10,999
+ * bytes are "10 kB".
+ */
+export function formatSize(n: number): string {
+  const p = 1000;
+  if (Math.floor(n / p ** 4) >= 10) return `${Math.floor(n / p ** 4)} TB`;
+  if (Math.floor(n / p ** 3) >= 10) return `${Math.floor(n / p ** 3)} GB`;
+  if (Math.floor(n / p ** 2) >= 10) return `${Math.floor(n / p ** 2)} MB`;
+  if (Math.floor(n / p) >= 10) return `${Math.floor(n / p)} kB`;
+  return `${n} bytes`;
+}
+
+/**
+ * C's printf("%.Nf") of a double: the exact binary value rounded half to even (JavaScript's
+ * toFixed rounds exact ties up, e.g. 0.03125 to 4 places).
+ */
+export function fixed(v: number, digits: number): string {
+  const s = v.toFixed(digits);
+  // A tie is only possible when the value has exactly digits+1 decimals ending in 5.
+  const exact = v.toFixed(Math.min(100, digits + 30));
+  const tail = exact.slice(exact.indexOf('.') + 1 + digits);
+  if (/^50*$/.test(tail)) {
+    const down = v < 0 ? -Math.ceil(-v * 10 ** digits) : Math.floor(v * 10 ** digits);
+    const lastDigitEven = Math.abs(down) % 2 === 0;
+    if (lastDigitEven) return (down / 10 ** digits).toFixed(digits);
+  }
+  return s;
+}
