@@ -25,7 +25,7 @@
 import { defineFields, fieldByName, FT } from '../dissectors/fields.js';
 import { Severity, type Packet } from '../dissectors/packet.js';
 import { seqGt, seqLe, seqLt } from './seq.js';
-import type { TcpConversation } from './tcp-conversations.js';
+import { FirstSegment, type TcpConversation, type TcpStateView } from './tcp-conversations.js';
 
 export const TCP_ANALYSIS_LIMITS = {
   /** Unacknowledged segments remembered per direction (Wireshark: TCP_MAX_UNACKED_SEGMENTS). */
@@ -249,20 +249,74 @@ function ns(aSec: number, aNsec: number, bSec: number, bNsec: number): number {
 let curTimeRelative = 0;
 let curTimeDelta = 0;
 
-/** The conversation's analysis state (made on first use); sets the stream times of this frame. */
-function streamTimes(pkt: Packet, conv: TcpConversation): TcpConvAnalysis {
+/** Sets the stream times of this frame (time since the stream's first and previous frames). */
+function streamTimes(pkt: Packet, a: TcpConvAnalysis): void {
   const f = pkt.frame;
-  let a = conv.analysis as TcpConvAnalysis | undefined;
-  if (!a) {
-    a = new TcpConvAnalysis();
-    a.firstSec = a.prevSec = f.tsSec;
-    a.firstNsec = a.prevNsec = f.tsNsec;
-    conv.analysis = a;
-  }
   curTimeRelative = f.tsSec - a.firstSec + (f.tsNsec - a.firstNsec) / 1e9;
   curTimeDelta = f.tsSec - a.prevSec + (f.tsNsec - a.prevNsec) / 1e9;
   a.prevSec = f.tsSec;
   a.prevNsec = f.tsNsec;
+}
+
+function newAnalysis(sec: number, nsec: number): TcpConvAnalysis {
+  const a = new TcpConvAnalysis();
+  a.firstSec = a.prevSec = sec;
+  a.firstNsec = a.prevNsec = nsec;
+  return a;
+}
+
+/*
+ * Lazy analysis state. A conversation's first analysed segment is analysed on a fresh state that
+ * is then let go: the segment itself (FirstSegment.STRIDE numbers in the conversation's table
+ * slot) is what is kept. The second segment makes the state for good by analysing the first one
+ * again (the result is the same: it depends only on that segment), then itself. A SYN flood's
+ * lone SYNs thus cost no analysis objects.
+ */
+const FS_SEQ = 0;
+const FS_ACK = 1;
+const FS_LEN = 2;
+/** window * 2^15 + flags * 2^3 + dir * 4 + SACK block count (0..3). */
+const FS_WFD = 3;
+const FS_FRAME = 4;
+const FS_SEC = 5;
+const FS_NSEC = 6;
+const FS_SACK = 7;
+
+function storeFirstSegment(conv: TcpConversation, a: TcpConvAnalysis, dir: number, seq: number, ack: number, seglen: number, flags: number, window: number, num: number, sec: number, nsec: number): void {
+  const g = conv.table.first;
+  const o = conv.slot * FirstSegment.STRIDE;
+  const fwd = a.flows[dir]!;
+  g[o + FS_SEQ] = seq;
+  g[o + FS_ACK] = ack;
+  g[o + FS_LEN] = seglen;
+  g[o + FS_WFD] = window * 32768 + (flags & 0xfff) * 8 + dir * 4 + fwd.sackN;
+  g[o + FS_FRAME] = num;
+  g[o + FS_SEC] = sec;
+  g[o + FS_NSEC] = nsec;
+  g[o + FS_SACK] = fwd.sackN > 0 ? fwd.sackDelivered : 0;
+  conv.hasFirstSegment = true;
+}
+
+/** The conversation's analysis state, made from its stored first segment if need be (else undefined). */
+function analysisOf(conv: TcpConversation, pass: number): TcpConvAnalysis | undefined {
+  const cur = conv.analysis as TcpConvAnalysis | undefined;
+  if (cur || !conv.hasFirstSegment) return cur;
+  const g = conv.table.first;
+  const o = conv.slot * FirstSegment.STRIDE;
+  const wfd = g[o + FS_WFD]!;
+  const dir = (wfd >> 2) & 1;
+  const flags = (wfd >>> 3) & 0xfff;
+  const sec = g[o + FS_SEC]!;
+  const nsec = g[o + FS_NSEC]!;
+  const a = newAnalysis(sec, nsec);
+  analyseSegment(conv, a, dir, g[o + FS_SEQ]!, g[o + FS_ACK]!, g[o + FS_LEN]!, flags, Math.floor(wfd / 32768), g[o + FS_FRAME]!, sec, nsec, null, 0, 0);
+  const fwd = a.flows[dir]!;
+  fwd.sackN = wfd & 3;
+  if (fwd.sackN > 0) fwd.sackDelivered = g[o + FS_SACK]!;
+  if (pass === 0 && flags & FIN) a.closing[dir] = true;
+  conv.analysis = a;
+  conv.hasFirstSegment = false;
+  clearResult();
   return a;
 }
 
@@ -271,7 +325,9 @@ function streamTimes(pkt: Packet, conv: TcpConversation): TcpConvAnalysis {
  * also count this frame as the stream's previous one.
  */
 export function addTcpQuotedTimes(pkt: Packet, conv: TcpConversation, parent: number, off: number): void {
-  streamTimes(pkt, conv);
+  let a = analysisOf(conv, pkt.session.pass);
+  if (!a) conv.analysis = a = newAnalysis(pkt.frame.tsSec, pkt.frame.tsNsec);
+  streamTimes(pkt, a);
   if (pkt.tree) {
     pkt.add(AF.time_relative, off, 0, parent, curTimeRelative);
     pkt.add(AF.time_delta, off, 0, parent, curTimeDelta);
@@ -288,7 +344,7 @@ export function addTcpQuotedTimes(pkt: Packet, conv: TcpConversation, parent: nu
 export function analyseTcp(
   pkt: Packet,
   conv: TcpConversation,
-  state: TcpConversation,
+  state: TcpStateView,
   dir: number,
   seq: number,
   ack: number,
@@ -298,14 +354,18 @@ export function analyseTcp(
   optStart: number,
   optEnd: number,
 ): boolean {
-  clearResult();
   const f = pkt.frame;
-  const a = streamTimes(pkt, conv);
   const pass = pkt.session.pass;
+  let a = analysisOf(conv, pass);
+  clearResult();
+  const first = !a;
+  // The first segment is analysed on a state that is then let go (see storeFirstSegment).
+  if (!a) a = newAnalysis(f.tsSec, f.tsNsec);
+  streamTimes(pkt, a);
   // Every pass computes the verdicts: they depend only on earlier frames, so the second pass gets
   // exactly the first pass's (as tshark -2 shows them) without keeping them per frame in between.
-  analyseSegment(pkt, conv, a, dir, seq, ack, seglen, flags, window, optStart, optEnd);
-  void f;
+  analyseSegment(conv, a, dir, seq, ack, seglen, flags, window, f.number, f.tsSec, f.tsNsec, pkt.data, optStart, optEnd);
+  if (first) storeFirstSegment(conv, a, dir, seq, ack, seglen, flags, window, f.number, f.tsSec, f.tsNsec);
   // Per-stream finals for a second pass (the stream index is the same in both passes).
   let store: StreamFinals | undefined;
   if (pass !== 0) {
@@ -329,11 +389,11 @@ export function analyseTcp(
   return result.present;
 }
 
-function analyseSegment(pkt: Packet, conv: TcpConversation, a: TcpConvAnalysis, dir: number, seq: number, ack: number, seglen: number, flags: number, window: number, optStart: number, optEnd: number): void {
-  const f = pkt.frame;
-  const sec = f.tsSec;
-  const nsec = f.tsNsec;
-  const num = f.number;
+/**
+ * The sequence analysis of one segment on state `a` (Wireshark's tcp_analyze_sequence_number);
+ * `data[optStart, optEnd)` are its option bytes (SACK), `data` null when replaying a stored segment.
+ */
+function analyseSegment(conv: TcpConversation, a: TcpConvAnalysis, dir: number, seq: number, ack: number, seglen: number, flags: number, window: number, num: number, sec: number, nsec: number, data: Uint8Array | null, optStart: number, optEnd: number): void {
   const fwd = a.flows[dir]!;
   const rev = a.flows[1 - dir]!;
   const r = result;
@@ -368,7 +428,7 @@ function analyseSegment(pkt: Packet, conv: TcpConversation, a: TcpConvAnalysis, 
     if (seglen === 0 && window !== 0 && window !== fwd.window && seq === fwd.nextseq && ack === fwd.lastack && noSfr) r.flags |= TcpFlag.WINDOW_UPDATE;
     // WINDOW FULL: data up to the right edge of the window the receiver advertised (scaling known).
     if (seglen > 0 && rev.window !== 0xffffffff && noSfr) {
-      const ws = conv.dirs[1 - dir].wscale;
+      const ws = conv.wscale(1 - dir);
       if (ws !== -1) {
         const shift = rev.windowFromSyn || ws === -2 ? 0 : ws;
         if (((seq + seglen) >>> 0) === ((rev.lastack + rev.window * 2 ** shift) >>> 0)) r.flags |= TcpFlag.WINDOW_FULL;
@@ -492,7 +552,7 @@ function analyseSegment(pkt: Packet, conv: TcpConversation, a: TcpConvAnalysis, 
 
   // Bytes in flight (the default, payload-based method) and bytes sent since the last PSH.
   if (seglen !== 0 && fwd.n > 0 && fwd.validBif) {
-    const base = conv.dirs[dir].base;
+    const base = conv.base(dir);
     const fs = fwd.seg;
     const lo = (fwd.n - 1) * SEG_STRIDE;
     let first = (fs[lo]! - base) >>> 0;
@@ -526,7 +586,7 @@ function analyseSegment(pkt: Packet, conv: TcpConversation, a: TcpConvAnalysis, 
   // SACK blocks of this segment, for the other direction's bytes in flight (dissect_tcpopt_sack:
   // Wireshark keeps at most 3 blocks, the last ones' count, and keeps them until a new SACK option).
   fwd.sackN = 0;
-  if (optEnd - optStart >= 10) scanSack(pkt.data, optStart, optEnd, fwd);
+  if (data && optEnd - optStart >= 10) scanSack(data, optStart, optEnd, fwd);
 }
 
 function scanSack(d: Uint8Array, p: number, end: number, fwd: Flow): void {

@@ -10,77 +10,222 @@
  * - Window scale: the shift a side announced in its SYN applies to the windows it sends, once both
  *   SYNs were seen with the option; Wireshark's scale factor -1 = handshake not seen, -2 = not used.
  *
- * The table is bounded (TCP_LIMITS.maxConversations): the oldest conversations are evicted.
+ * Memory (a SYN flood makes one conversation per packet): a conversation is one small object of
+ * small integers; its numbers (base sequence numbers, the first analysed segment) live in typed
+ * arrays of the table, in a slot the conversation holds while it is tracked. The sequence
+ * analysis (tcp-analysis.ts) is made only when a second segment comes. About 150 bytes per
+ * conversation that saw one segment.
+ *
+ * The table is bounded (TCP_LIMITS.maxConversations): at the limit the least recently seen
+ * conversation is evicted (second-chance order: a conversation seen since it was queued goes to
+ * the back once), its memory released, and the evictions counted; a later segment of its
+ * 4-tuple starts a new stream. In a two-pass read, what the second pass needs of each stream (the
+ * final base numbers and window scaling) is kept by stream index in typed arrays (TcpFinals),
+ * about 10 bytes per stream.
  */
 import { seqDiff } from './seq.js';
 
+/** Named limits of the conversation table. */
 export const TCP_LIMITS = {
-  /** Conversations tracked at once; the oldest are evicted beyond this. */
-  maxConversations: 1_000_000,
+  /**
+   * Conversations tracked at once (`-o tcp.max_conversations:N`, or the environment variable
+   * WIRELITE_TCP_MAX_CONVERSATIONS); the least recently seen is evicted beyond this.
+   */
+  maxConversations: envLimit('WIRELITE_TCP_MAX_CONVERSATIONS', 1_000_000),
 };
 
-export interface TcpDirection {
-  baseSet: boolean;
-  base: number;
-  sawSyn: boolean;
-  /**
-   * Window scale as Wireshark keeps it: -1 unknown, -2 scaling not used, else the shift (0..14)
-   * announced by this side (in its SYN; Wireshark also takes the option from any segment).
-   */
-  wscale: number;
+function envLimit(name: string, dflt: number): number {
+  const v = Number(globalThis.process?.env?.[name]);
+  return Number.isInteger(v) && v > 0 ? v : dflt;
 }
 
-export interface TcpConversation {
+// Bits of TcpConversation.bits.
+const B_FIRST_REVERSED = 1;
+const B_BASE_SET0 = 2; // << dir
+const B_SAW_SYN0 = 8; // << dir
+const B_ACC_ECN_SYN = 32;
+const B_ACC_ECN = 64;
+const B_FIRST_SEG = 128;
+/** Window scale of direction d: 4 bits at WS_SHIFT + 4*d, stored as wscale + 2 (-2..14 -> 0..16 fits 5 bits: 4 + top bit). */
+const WS_SHIFT = 8;
+const WS_MASK = 0x1f;
+
+/** The state of one conversation (a small object: integers only, numbers in the table's slot). */
+export class TcpConversation {
   stream: number;
+  /** B_* bits and the two window scales. */
+  bits: number;
+  /** The conversation's slot in the table's typed arrays. */
+  slot: number;
+  /** Frame number of the last segment; `mark`: its value when queued for eviction (second chance). */
+  lastSeen: number;
+  mark: number;
+  /** Sequence-analysis state (src/analysis/tcp-analysis.ts), made on the second segment analysed. */
+  analysis: unknown = undefined;
+  /** The table whose typed arrays hold this conversation's numbers. */
+  readonly table: TcpConvTable;
+
+  constructor(table: TcpConvTable, stream: number, slot: number, reversed: boolean, frame: number) {
+    this.table = table;
+    this.stream = stream;
+    this.slot = slot;
+    this.bits = (reversed ? B_FIRST_REVERSED : 0) | (1 << WS_SHIFT) | (1 << (WS_SHIFT + 5));
+    this.lastSeen = frame;
+    this.mark = frame;
+  }
+
   /** Whether direction 0 (the first packet's sender) is the reverse of the canonical key order. */
-  firstReversed: boolean;
-  /** Direction 0 is the side that sent the first packet seen. */
-  dirs: [TcpDirection, TcpDirection];
-  firstFrame: number;
-  lastSec: number;
-  /** A SYN asked for Accurate ECN (AE, CWR and ECE set). */
-  accEcnSyn?: boolean;
-  /** The SYN/ACK agreed: AE/CWR/ECE now carry the ACE counter (draft-ietf-tcpm-accurate-ecn). */
-  accEcn?: boolean;
-  /** Sequence-analysis state (src/analysis/tcp-analysis.ts), made on the first segment analysed. */
-  analysis?: unknown;
+  get firstReversed(): boolean {
+    return (this.bits & B_FIRST_REVERSED) !== 0;
+  }
+  /** Base sequence number of direction `d` (valid when baseSet(d)). */
+  base(d: number): number {
+    return this.table.base[this.slot * 2 + d]!;
+  }
+  baseSet(d: number): boolean {
+    return (this.bits & (B_BASE_SET0 << d)) !== 0;
+  }
+  sawSyn(d: number): boolean {
+    return (this.bits & (B_SAW_SYN0 << d)) !== 0;
+  }
+  /** Window scale as Wireshark keeps it: -1 unknown, -2 scaling not used, else the shift (0..14). */
+  wscale(d: number): number {
+    return ((this.bits >> (WS_SHIFT + 5 * d)) & WS_MASK) - 2;
+  }
+  setWscale(d: number, v: number): void {
+    const sh = WS_SHIFT + 5 * d;
+    this.bits = (this.bits & ~(WS_MASK << sh)) | ((v + 2) << sh);
+  }
+  /** A SYN/ACK agreed on Accurate ECN: AE/CWR/ECE carry the ACE counter (draft-ietf-tcpm-accurate-ecn). */
+  get accEcn(): boolean {
+    return (this.bits & B_ACC_ECN) !== 0;
+  }
+  /** The first analysed segment is kept in the table's slot (the analysis state is not made yet). */
+  get hasFirstSegment(): boolean {
+    return (this.bits & B_FIRST_SEG) !== 0;
+  }
+  set hasFirstSegment(v: boolean) {
+    this.bits = v ? this.bits | B_FIRST_SEG : this.bits & ~B_FIRST_SEG;
+  }
 }
+
+/**
+ * What a second pass needs of each stream, by stream index: the final base numbers and window
+ * scaling of both directions (tshark -2's conversation state survives into its second pass).
+ */
+export class TcpFinals {
+  base = new Uint32Array(512);
+  /** baseSet bits (2) and the window scales + 2 (5 bits each), as TcpConversation.bits. */
+  bits = new Uint16Array(256);
+  streams = 0;
+
+  record(c: TcpConversation): void {
+    const s = c.stream;
+    if (s >= this.bits.length) {
+      let cap = this.bits.length;
+      while (cap <= s) cap *= 2;
+      const b = new Uint32Array(cap * 2);
+      b.set(this.base);
+      this.base = b;
+      const f = new Uint16Array(cap);
+      f.set(this.bits);
+      this.bits = f;
+    }
+    if (s >= this.streams) this.streams = s + 1;
+    this.base[2 * s] = c.base(0);
+    this.base[2 * s + 1] = c.base(1);
+    this.bits[s] = ((c.bits >> 1) & 3) | (((c.bits >> WS_SHIFT) & 0x3ff) << 2);
+  }
+  baseSet(s: number, d: number): boolean {
+    return (this.bits[s]! & (1 << d)) !== 0;
+  }
+  base_(s: number, d: number): number {
+    return this.base[2 * s + d]!;
+  }
+  wscale(s: number, d: number): number {
+    return ((this.bits[s]! >> (2 + 5 * d)) & WS_MASK) - 2;
+  }
+}
+
+/** Numbers per slot of the first analysed segment (see FirstSegment). */
+const FS_STRIDE = 8;
 
 export interface TcpConvTable {
   byKey: Map<string, TcpConversation>;
   nextStream: number;
+  /** Conversations evicted at the limit. */
   evicted: number;
+  /** The limit in force when the table was made. */
+  limit: number;
+  /** Per slot: base sequence numbers of directions 0 and 1. */
+  base: Uint32Array;
   /**
-   * Second pass of a two-pass read: the conversations as the first pass left them, by stream.
-   * Relative numbers and window scaling then use these final values, as `tshark -2` does (its
-   * conversation state survives into the second pass).
+   * Per slot: the first analysed segment, FS_STRIDE numbers (seq, ack, len, window<<16 | flags<<1 |
+   * dir... see tcp-analysis.ts), kept until a second segment makes the analysis state.
    */
-  finals?: TcpConversation[];
-  /** First pass: every conversation by stream, handed to the second pass. */
-  all?: TcpConversation[];
+  first: Uint32Array;
+  /** Free slots (a stack) and the next never-used slot. */
+  free: number[];
+  slots: number;
+  /** Second pass: the first pass's final state by stream. */
+  finals?: TcpFinals;
+  /** First pass: records the final state by stream for the second. */
+  record?: TcpFinals;
   /** Results of the last lookup (kept here so a lookup allocates nothing). */
   dir: number;
   reusedPorts: boolean;
 }
 
 export function newConvTable(): TcpConvTable {
-  return { byKey: new Map(), nextStream: 0, evicted: 0, dir: 0, reusedPorts: false };
+  const cap = 1024;
+  return {
+    byKey: new Map(), nextStream: 0, evicted: 0, limit: TCP_LIMITS.maxConversations,
+    base: new Uint32Array(cap * 2), first: new Uint32Array(cap * FS_STRIDE), free: [], slots: 0, dir: 0, reusedPorts: false,
+  };
 }
 
-function newDir(): TcpDirection {
-  return { baseSet: false, base: 0, sawSyn: false, wscale: -1 };
+function allocSlot(t: TcpConvTable): number {
+  if (t.free.length) return t.free.pop()!;
+  const s = t.slots++;
+  if (s * 2 >= t.base.length) {
+    const cap = (t.base.length / 2) * 2;
+    const b = new Uint32Array(cap * 2);
+    b.set(t.base);
+    t.base = b;
+    const f = new Uint32Array(cap * FS_STRIDE);
+    f.set(t.first);
+    t.first = f;
+  }
+  return s;
 }
 
-export interface TcpSegmentInfo {
-  seq: number;
-  ack: number;
-  flags: number;
-  /** Window scale shift option in this segment, or -1. */
-  wsOpt: number;
+/** Drops a conversation from the table: its slot is reused, its analysis state let go. */
+function release(t: TcpConvTable, key: string, c: TcpConversation): void {
+  t.byKey.delete(key);
+  t.base[c.slot * 2] = 0;
+  t.base[c.slot * 2 + 1] = 0;
+  t.free.push(c.slot);
+  c.analysis = undefined;
+  c.slot = -1;
 }
 
-const SYN = 0x02;
-const ACK = 0x10;
+/** Evicts the least recently seen conversation (second chance: one seen since it was queued is requeued once). */
+function evictOne(t: TcpConvTable): void {
+  for (const [k, c] of t.byKey) {
+    if (c.lastSeen !== c.mark) {
+      t.byKey.delete(k);
+      c.mark = c.lastSeen;
+      t.byKey.set(k, c);
+      continue;
+    }
+    release(t, k, c);
+    t.evicted++;
+    return;
+  }
+}
+
+/** The first analysed segment of a conversation, as stored in its slot. */
+export const FirstSegment = { STRIDE: FS_STRIDE };
 
 /**
  * Finds the conversation of a segment without creating or changing anything (ICMP error quotes).
@@ -93,6 +238,9 @@ export function findConversation(t: TcpConvTable, key: string, reversed: boolean
   return conv;
 }
 
+const SYN = 0x02;
+const ACK = 0x10;
+
 /**
  * Finds or creates the conversation of a segment and updates the base sequence numbers and
  * window-scale knowledge (packet-tcp.c: conversation lookup, port reuse, tcp_analyze_sequence_number's
@@ -100,81 +248,109 @@ export function findConversation(t: TcpConvTable, key: string, reversed: boolean
  * 4-tuple key and `reversed` says whether this segment goes against its order. Sets `t.dir` (the
  * segment's direction in the conversation) and `t.reusedPorts`.
  */
-export function trackSegment(t: TcpConvTable, key: string, reversed: boolean, seq: number, ack: number, flags: number, wsOpt: number, frame: number, sec: number): TcpConversation {
+export function trackSegment(t: TcpConvTable, key: string, reversed: boolean, seq: number, ack: number, flags: number, wsOpt: number, frame: number): TcpConversation {
   let conv = t.byKey.get(key);
   let dir = conv ? (reversed === conv.firstReversed ? 0 : 1) : 0;
   let reused = false;
   if (conv && (flags & (SYN | ACK)) === SYN) {
-    const d = conv.dirs[dir]!;
-    if (d.baseSet && d.base !== seq) {
+    if (conv.baseSet(dir) && conv.base(dir) !== seq) {
       // Port reuse: a new connection (a new stream) on the same 4-tuple.
-      t.byKey.delete(key);
+      release(t, key, conv);
       conv = undefined;
       reused = true;
     }
   }
   if (!conv) {
-    if (t.byKey.size >= TCP_LIMITS.maxConversations) {
-      const oldest = t.byKey.keys().next().value as string;
-      t.byKey.delete(oldest);
-      t.evicted++;
-    }
-    conv = { stream: t.nextStream++, firstReversed: reversed, dirs: [newDir(), newDir()], firstFrame: frame, lastSec: sec };
+    while (t.byKey.size >= t.limit) evictOne(t);
+    conv = new TcpConversation(t, t.nextStream++, allocSlot(t), reversed, frame);
     t.byKey.set(key, conv);
-    t.all?.push(conv);
     dir = 0;
   }
-  conv.lastSec = sec;
-  const fwd = conv.dirs[dir]!;
-  const rev = conv.dirs[1 - dir]!;
-  if ((flags & (SYN | ACK)) === (SYN | ACK) && fwd.baseSet && fwd.base !== seq) {
+  conv.lastSeen = frame;
+  const slot = conv.slot * 2;
+  const rd = 1 - dir;
+  if ((flags & (SYN | ACK)) === (SYN | ACK) && conv.baseSet(dir) && conv.base(dir) !== seq) {
     // A SYN/ACK with another ISN on a known conversation: ports reused, the side starts afresh.
     reused = true;
-    fwd.base = seq;
+    t.base[slot + dir] = seq;
   }
-  if (!fwd.baseSet) {
-    fwd.base = flags & SYN ? seq : (seq - 1) >>> 0;
-    fwd.baseSet = true;
+  if (!conv.baseSet(dir)) {
+    t.base[slot + dir] = flags & SYN ? seq : (seq - 1) >>> 0;
+    conv.bits |= B_BASE_SET0 << dir;
   }
-  if (!rev.baseSet && flags & ACK) {
-    rev.base = (ack - 1) >>> 0;
-    rev.baseSet = true;
+  if (!conv.baseSet(rd) && flags & ACK) {
+    t.base[slot + rd] = (ack - 1) >>> 0;
+    conv.bits |= B_BASE_SET0 << rd;
   }
-  if (wsOpt >= 0) fwd.wscale = Math.min(wsOpt, 14);
-  if ((flags & (SYN | ACK)) === SYN) conv.accEcnSyn = (flags & 0x1c0) === 0x1c0;
-  else if ((flags & (SYN | ACK)) === (SYN | ACK) && conv.accEcnSyn) {
+  if (wsOpt >= 0) conv.setWscale(dir, Math.min(wsOpt, 14));
+  if ((flags & (SYN | ACK)) === SYN) {
+    if ((flags & 0x1c0) === 0x1c0) conv.bits |= B_ACC_ECN_SYN;
+    else conv.bits &= ~B_ACC_ECN_SYN;
+  } else if ((flags & (SYN | ACK)) === (SYN | ACK) && conv.bits & B_ACC_ECN_SYN) {
     const e = flags & 0x1c0;
-    conv.accEcn = e !== 0 && e !== 0x40;
+    if (e !== 0 && e !== 0x40) conv.bits |= B_ACC_ECN;
+    else conv.bits &= ~B_ACC_ECN;
   }
   if (flags & SYN) {
-    fwd.sawSyn = true;
-    if (fwd.wscale === -1) {
+    conv.bits |= B_SAW_SYN0 << dir;
+    if (conv.wscale(dir) === -1) {
       // This SYN (or SYN/ACK) has no window-scale option: neither side scales.
-      fwd.wscale = -2;
-      rev.wscale = -2;
-    } else if (flags & ACK && rev.wscale === -2) {
-      fwd.wscale = -2;
+      conv.setWscale(dir, -2);
+      conv.setWscale(rd, -2);
+    } else if (flags & ACK && conv.wscale(rd) === -2) {
+      conv.setWscale(dir, -2);
     }
   }
+  t.record?.record(conv);
   t.dir = dir;
   t.reusedPorts = reused;
   return conv;
 }
 
-/** The state to read relative numbers and scaling from: pass-1 finals in a second pass. */
-export function effective(t: TcpConvTable, conv: TcpConversation): TcpConversation {
-  return t.finals?.[conv.stream] ?? conv;
+/**
+ * Where relative numbers and window scaling are read from: the conversation itself, or in a second
+ * pass the first pass's final values of its stream.
+ */
+export interface TcpStateView {
+  baseSet(d: number): boolean;
+  base(d: number): number;
+  wscale(d: number): number;
 }
 
-/** Relative sequence number in a direction. */
-export function relSeq(d: TcpDirection, seq: number): number {
-  return d.baseSet ? seqDiff(seq, d.base) >>> 0 : seq;
+/** The pass-1 finals of one stream, as a TcpStateView (one reused object). */
+class FinalsView implements TcpStateView {
+  f!: TcpFinals;
+  s = 0;
+  baseSet(d: number): boolean {
+    return this.f.baseSet(this.s, d);
+  }
+  base(d: number): number {
+    return this.f.base_(this.s, d);
+  }
+  wscale(d: number): number {
+    return this.f.wscale(this.s, d);
+  }
+}
+const finalsView = new FinalsView();
+
+/** The state to read relative numbers and scaling from: pass-1 finals in a second pass. */
+export function effective(t: TcpConvTable, conv: TcpConversation): TcpStateView {
+  const f = t.finals;
+  if (!f || conv.stream >= f.streams) return conv;
+  finalsView.f = f;
+  finalsView.s = conv.stream;
+  return finalsView;
+}
+
+/** Relative sequence number of `seq` sent in direction `d`. */
+export function relSeq(v: TcpStateView, d: number, seq: number): number {
+  return v.baseSet(d) ? seqDiff(seq, v.base(d)) >>> 0 : seq;
 }
 
 /**
  * Wireshark's window scale factor for a non-SYN segment sent in direction `dir`: the shift, or
  * -1 (unknown: the handshake was not seen), or -2 (scaling not used).
  */
-export function windowShift(conv: TcpConversation, dir: number): number {
-  return conv.dirs[dir]!.wscale;
+export function windowShift(v: TcpStateView, dir: number): number {
+  return v.wscale(dir);
 }

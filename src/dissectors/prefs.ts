@@ -3,7 +3,18 @@
  * (`-o ip.check_checksum:FALSE`). wirelite verifies IPv4 header checksums by default (the issue's
  * choice and what most users want); TCP/UDP checksums are off by default as in Wireshark, because
  * checksum offload makes locally sent packets look bad.
+ *
+ * Numeric preferences set a named limit: `-o tcp.max_conversations:N` (TCP_LIMITS).
  */
+import { TCP_LIMITS } from '../analysis/tcp-conversations.js';
+
+/** Limits settable with -o name:N (a positive integer). */
+const LIMIT_PREFS: Record<string, (n: number) => void> = {
+  'tcp.max_conversations': (n) => {
+    TCP_LIMITS.maxConversations = n;
+  },
+};
+
 export const prefs = {
   'ip.check_checksum': true,
   'udp.check_checksum': false,
@@ -23,7 +34,14 @@ export function setPref(text: string): void {
   if (i < 0) throw new Error(`bad preference "${text}": expected name:value`);
   const name = text.slice(0, i).trim();
   const value = text.slice(i + 1).trim().toUpperCase();
-  if (!(name in prefs) || name.startsWith('get ')) throw new Error(`unknown preference "${name}" (known: ${PREF_NAMES.join(', ')})`);
+  const limit = LIMIT_PREFS[name];
+  if (limit) {
+    const n = Number(value);
+    if (!/^[0-9]+$/.test(value) || !Number.isSafeInteger(n) || n < 1) throw new Error(`preference ${name} takes a positive integer, not "${value}"`);
+    limit(n);
+    return;
+  }
+  if (!(name in prefs) || name.startsWith('get ')) throw new Error(`unknown preference "${name}" (known: ${[...PREF_NAMES, ...Object.keys(LIMIT_PREFS)].join(', ')})`);
   if (value !== 'TRUE' && value !== 'FALSE') throw new Error(`preference ${name} takes TRUE or FALSE, not "${value}"`);
   (prefs as Record<PrefName, boolean>)[name as PrefName] = value === 'TRUE';
 }

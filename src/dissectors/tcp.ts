@@ -13,7 +13,7 @@ import { pseudoHeaderSum, pseudoHeaderSumFromSpec } from './checksum.js';
 import { dissectTcpStream } from './tcp-stream.js';
 import { scanTapOptions, tcpTapListeners, tcpTapRecord } from './tcp-tap.js';
 import { addTcpAnalysisTree, addTcpQuotedTimes, analyseTcp, result as analysis, TcpFlag, tcpAnalysisInfoPrefix } from '../analysis/tcp-analysis.js';
-import { effective, findConversation, newConvTable, trackSegment, windowShift, type TcpConvTable, type TcpConversation } from '../analysis/tcp-conversations.js';
+import { effective, findConversation, newConvTable, TcpFinals, trackSegment, windowShift, type TcpConvTable, type TcpConversation } from '../analysis/tcp-conversations.js';
 
 const OPT_KINDS: Record<number, string> = {
   0: 'End of Option List (EOL)', 1: 'No-Operation (NOP)', 2: 'Maximum Segment Size', 3: 'Window Scale', 4: 'SACK Permitted',
@@ -382,19 +382,18 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
     if (hlen > 20) wsOpt = scanWscale(d, off + 20, Math.min(off + hlen, end));
     const t = convTable(pkt);
     const key = convKey(pkt, sp, dp);
-    conv = trackSegment(t, key, keyReversed, seq, ackRaw, flags, wsOpt, pkt.frame.number, pkt.frame.tsSec);
+    conv = trackSegment(t, key, keyReversed, seq, ackRaw, flags, wsOpt, pkt.frame.number);
     dir = t.dir;
     reusedPorts = t.reusedPorts;
   }
   const state = conv ? effective(convTable(pkt), conv) : undefined;
-  const fwd = state?.dirs[dir];
-  const rev = state?.dirs[1 - dir];
   // Sequence analysis (tcp.analysis.*), as Wireshark: only with a whole header and a known length.
   const analysed = conv !== undefined && hlen >= 20 && rep - off >= hlen && !pkt.ipFragmented;
   if (analysed) analyseTcp(pkt, conv!, state!, dir, seq, ackRaw, segLen, flags, win, off + 20, Math.min(off + hlen, end));
-  const rseq = fwd ? (seq - fwd.base) >>> 0 : seq;
+  const rseq = state ? (seq - state.base(dir)) >>> 0 : seq;
   const hasAck = (flags & 0x10) !== 0;
-  const rack = rev && rev.baseSet ? (ackRaw - rev.base) >>> 0 : ackRaw;
+  const revBase = state && state.baseSet(1 - dir) ? state.base(1 - dir) : undefined;
+  const rack = revBase !== undefined ? (ackRaw - revBase) >>> 0 : ackRaw;
   if (conv) pkt.add(F.stream, off, 0, top, conv.stream);
   const lenItem = pkt.add(F.len, off, 0, top, segLen);
   void lenItem;
@@ -462,7 +461,7 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
       return;
     }
     pkt.setLength(top, hlen);
-    optText = decodeOptions(pkt, off + 20, off + hlen, top, flags, rev?.baseSet ? rev.base : undefined);
+    optText = decodeOptions(pkt, off + 20, off + hlen, top, flags, revBase);
   }
   if (pkt.wantLabels) {
     pkt.setLabel(top, `Transmission Control Protocol, Src Port: ${sp}, Dst Port: ${dp}, Seq: ${rseq}${hasAck ? `, Ack: ${rack}` : ''}, Len: ${segLen}`);
@@ -487,9 +486,8 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
     // Stream protocols (DNS, TLS) are parsed from reassembled bytes; whole segments only. As
     // Wireshark, a retransmitted or out-of-order segment is not handed on (its bytes would be
     // delivered twice or out of place).
-    const cd = conv?.dirs[dir];
     const resent = analysed && (analysis.flags & (TcpFlag.RETRANSMISSION | TcpFlag.OUT_OF_ORDER)) !== 0;
-    const streamed = cd !== undefined && pkt.fence === 0 && !pkt.ipFragmented && !resent && pEnd === pOff + segLen && dissectTcpStream(pkt, top, conv!.stream, dir, cd.sawSyn ? cd.base : -1, seq, sp, dp, pOff, pEnd);
+    const streamed = conv !== undefined && pkt.fence === 0 && !pkt.ipFragmented && !resent && pEnd === pOff + segLen && dissectTcpStream(pkt, top, conv.stream, dir, conv.sawSyn(dir) ? conv.base(dir) : -1, seq, sp, dp, pOff, pEnd);
     if (!streamed) dispatchPorts('tcp.port', sp, dp, pkt, pOff, pEnd, pOff + segLen, -1);
   }
 }
@@ -567,19 +565,32 @@ function decodeQuoted(pkt: Packet, off: number, end: number, top: number): void 
 function convTable(pkt: Packet): TcpConvTable {
   return sessionState<TcpConvTable>(pkt, 'tcp.conv', () => {
     const t = newConvTable();
-    const carried = pkt.session.carry.get('tcp.conv.all') as TcpConvTable['all'];
-    if (pkt.session.pass === 2 && carried) {
-      // The second pass needs only the final base numbers and window scaling of each stream:
-      // let the first pass's analysis state go.
-      for (const c of carried) c.analysis = undefined;
-      t.finals = carried;
-    }
+    const carried = pkt.session.carry.get('tcp.conv.finals') as TcpFinals | undefined;
+    // The second pass reads the final base numbers and window scaling of each stream from the first.
+    if (pkt.session.pass === 2 && carried) t.finals = carried;
     if (pkt.session.pass === 1) {
-      t.all = [];
-      pkt.session.carry.set('tcp.conv.all', t.all);
+      t.record = new TcpFinals();
+      pkt.session.carry.set('tcp.conv.finals', t.record);
     }
+    if (pkt.session.pass !== 1) reportEvictionsAtExit(t);
     return t;
   });
+}
+
+/**
+ * Tells the user on stderr, when the process ends, how many conversations the last table (of a
+ * single pass or a second pass) evicted at its limit. The notice is written at exit so that it comes
+ * after all the output of a read, whatever the command.
+ */
+let noticeTable: TcpConvTable | undefined;
+function reportEvictionsAtExit(t: TcpConvTable): void {
+  if (!noticeTable && typeof process !== 'undefined' && process.once) {
+    process.once('exit', () => {
+      const n = noticeTable?.evicted ?? 0;
+      if (n > 0) process.stderr.write(`wirelite: ${n} TCP conversations evicted (limit ${noticeTable!.limit}; raise it with -o tcp.max_conversations:N)\n`);
+    });
+  }
+  noticeTable = t;
 }
 
 function scanWscale(d: Uint8Array, p: number, end: number): number {
