@@ -1,23 +1,45 @@
 /**
  * TLS record layer (RFC 8446 5.1, RFC 5246 6.2) and the handshake messages in the clear
- * (RFC 8446 4, RFC 5246 7.4): ClientHello and ServerHello with their extensions (server_name
- * RFC 6066 3, ALPN RFC 7301, supported_versions RFC 8446 4.2.1), the other handshake types by
- * name. Parsed only from reassembled TCP stream bytes (src/dissectors/tcp-stream.ts): one record
- * per PDU, so a record split over segments, many records in one segment and endless lengths are
- * handled by the reassembly and its limits.
+ * (RFC 8446 4, RFC 5246 7.4), as tshark 4.0 shows them. Parsed only from reassembled TCP stream
+ * bytes (src/dissectors/tcp-stream.ts): one record per PDU, so a record split over segments, many
+ * records in one segment and endless record lengths are handled by the stream reassembly and its
+ * limits. Handshake messages are reassembled per direction over records (a message split over
+ * several records, several messages in one record) and dissected in the record that completes
+ * them, from a "Reassembled Handshake Message" data source (HANDSHAKE_LIMITS bound the memory).
  *
  * Without keys nothing is decrypted: after a side's ChangeCipherSpec its handshake records are
  * "Encrypted Handshake Message" and its alerts "Encrypted Alert"; in TLS 1.3 the encrypted records
  * are application data records (`tls.record.opaque_type`), as tshark shows them. The Protocol
- * column names the version the session settled on (ServerHello's supported_versions), known to
- * every frame of a two-pass read as in `tshark -2`.
+ * column names the version the session settled on (the ServerHello, or the first record that is
+ * authoritative about it), known to every frame of a two-pass read as in `tshark -2`.
+ *
+ * Consumers: ./tls-types.ts (TlsHelloInfo for the fingerprints, the TLS tap for statistics).
  */
 import { defineFields, FT, Base } from './fields.js';
-import { u16, u24 } from './bytes.js';
-import { sessionState, type Packet } from './packet.js';
+import { u16, u24, u32, toHex } from './bytes.js';
+import { annotate, annotation, sessionState, type Packet } from './packet.js';
 import type { Dissector } from './registry.js';
 import { registerStreamHeuristic, registerStreamProtocol } from './tcp-stream.js';
-import { frameLengthPrefixed, ParseStatus, type StreamParser } from '../analysis/reassembly.js';
+import { frameLengthPrefixed, ParseStatus, REASSEMBLY_LIMITS, type StreamParser } from '../analysis/reassembly.js';
+import { tlsTapListeners, type TlsHelloInfo, type TlsTapRecord } from './tls-types.js';
+
+/** Named limits of the handshake reassembly (per TLS direction, and over all sessions). */
+export const HANDSHAKE_LIMITS = {
+  /**
+   * Largest handshake message (header included) kept for reassembly. A longer one (the length
+   * field allows 2^24 - 1) is marked malformed and its bytes are skipped, not stored.
+   */
+  maxMessageBytes: (1 << 20) + 4,
+  /** Bytes of unfinished handshake messages held over every session of a capture. */
+  maxTotalBytes: 64 << 20,
+  /**
+   * A record that starts with a handshake message longer than this (and than the record) is taken
+   * as encrypted, as tshark 4.0 does (it starts reassembly only below 2^16).
+   */
+  maxFirstFragmentLength: 0xffff,
+  /** TLS sessions tracked at once (the oldest are released beyond this). */
+  maxSessions: REASSEMBLY_LIMITS.maxStreams,
+};
 
 const recordLength = (d: Uint8Array, off: number): number => u16(d, off + 3);
 
@@ -42,55 +64,204 @@ const ALERT_DESCRIPTIONS: Record<number, string> = {
   113: 'Bad Certificate Status Response', 114: 'Bad Certificate Hash Value', 115: 'Unknown PSK Identity',
   116: 'Certificate Required', 120: 'No application Protocol',
 };
+/** Cipher suites by number (IANA names, the common ones; others print their number). */
+const CIPHER_SUITES: Record<number, string> = {
+  0x0000: 'TLS_NULL_WITH_NULL_NULL', 0x0004: 'TLS_RSA_WITH_RC4_128_MD5', 0x0005: 'TLS_RSA_WITH_RC4_128_SHA', 0x000a: 'TLS_RSA_WITH_3DES_EDE_CBC_SHA',
+  0x0016: 'TLS_DHE_RSA_WITH_3DES_EDE_CBC_SHA', 0x002f: 'TLS_RSA_WITH_AES_128_CBC_SHA', 0x0032: 'TLS_DHE_DSS_WITH_AES_128_CBC_SHA',
+  0x0033: 'TLS_DHE_RSA_WITH_AES_128_CBC_SHA', 0x0035: 'TLS_RSA_WITH_AES_256_CBC_SHA', 0x0038: 'TLS_DHE_DSS_WITH_AES_256_CBC_SHA',
+  0x0039: 'TLS_DHE_RSA_WITH_AES_256_CBC_SHA', 0x003c: 'TLS_RSA_WITH_AES_128_CBC_SHA256', 0x003d: 'TLS_RSA_WITH_AES_256_CBC_SHA256',
+  0x0067: 'TLS_DHE_RSA_WITH_AES_128_CBC_SHA256', 0x006b: 'TLS_DHE_RSA_WITH_AES_256_CBC_SHA256', 0x009c: 'TLS_RSA_WITH_AES_128_GCM_SHA256',
+  0x009d: 'TLS_RSA_WITH_AES_256_GCM_SHA384', 0x009e: 'TLS_DHE_RSA_WITH_AES_128_GCM_SHA256', 0x009f: 'TLS_DHE_RSA_WITH_AES_256_GCM_SHA384',
+  0x00ff: 'TLS_EMPTY_RENEGOTIATION_INFO_SCSV', 0x5600: 'TLS_FALLBACK_SCSV',
+  0x1301: 'TLS_AES_128_GCM_SHA256', 0x1302: 'TLS_AES_256_GCM_SHA384', 0x1303: 'TLS_CHACHA20_POLY1305_SHA256', 0x1304: 'TLS_AES_128_CCM_SHA256',
+  0xc009: 'TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA', 0xc00a: 'TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA', 0xc011: 'TLS_ECDHE_RSA_WITH_RC4_128_SHA',
+  0xc012: 'TLS_ECDHE_RSA_WITH_3DES_EDE_CBC_SHA', 0xc013: 'TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA', 0xc014: 'TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA',
+  0xc023: 'TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256', 0xc024: 'TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384', 0xc027: 'TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256',
+  0xc028: 'TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384', 0xc02b: 'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256', 0xc02c: 'TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384',
+  0xc02f: 'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256', 0xc030: 'TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384', 0xcca8: 'TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256',
+  0xcca9: 'TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256', 0xccaa: 'TLS_DHE_RSA_WITH_CHACHA20_POLY1305_SHA256',
+};
+const EXTENSIONS: Record<number, string> = {
+  0: 'server_name', 1: 'max_fragment_length', 5: 'status_request', 10: 'supported_groups', 11: 'ec_point_formats', 13: 'signature_algorithms',
+  15: 'heartbeat', 16: 'application_layer_protocol_negotiation', 18: 'signed_certificate_timestamp', 21: 'padding', 22: 'encrypt_then_mac',
+  23: 'extended_master_secret', 27: 'compress_certificate', 28: 'record_size_limit', 35: 'session_ticket', 41: 'pre_shared_key', 42: 'early_data',
+  43: 'supported_versions', 44: 'cookie', 45: 'psk_key_exchange_modes', 49: 'post_handshake_auth', 50: 'signature_algorithms_cert', 51: 'key_share',
+  13172: 'next_protocol_negotiation', 17513: 'application_settings', 65037: 'encrypted_client_hello', 65281: 'renegotiation_info',
+};
+const GROUPS: Record<number, string> = {
+  0x0017: 'secp256r1', 0x0018: 'secp384r1', 0x0019: 'secp521r1', 0x001d: 'x25519', 0x001e: 'x448', 0x0100: 'ffdhe2048', 0x0101: 'ffdhe3072',
+  0x0102: 'ffdhe4096', 0x0103: 'ffdhe6144', 0x0104: 'ffdhe8192', 0x0016: 'secp256k1', 0x6399: 'X25519Kyber768Draft00', 0x11ec: 'X25519MLKEM768',
+};
+const SIG_ALGS: Record<number, string> = {
+  0x0201: 'rsa_pkcs1_sha1', 0x0203: 'ecdsa_sha1', 0x0401: 'rsa_pkcs1_sha256', 0x0403: 'ecdsa_secp256r1_sha256', 0x0501: 'rsa_pkcs1_sha384',
+  0x0503: 'ecdsa_secp384r1_sha384', 0x0601: 'rsa_pkcs1_sha512', 0x0603: 'ecdsa_secp521r1_sha512', 0x0804: 'rsa_pss_rsae_sha256',
+  0x0805: 'rsa_pss_rsae_sha384', 0x0806: 'rsa_pss_rsae_sha512', 0x0807: 'ed25519', 0x0808: 'ed448', 0x0809: 'rsa_pss_pss_sha256',
+  0x080a: 'rsa_pss_pss_sha384', 0x080b: 'rsa_pss_pss_sha512',
+};
+const PSK_MODES: Record<number, string> = { 0: 'PSK-only key establishment (psk_ke)', 1: 'PSK with (EC)DHE key establishment (psk_dhe_ke)' };
+const EC_POINT_FORMATS: Record<number, string> = { 0: 'uncompressed', 1: 'ansiX962_compressed_prime', 2: 'ansiX962_compressed_char2' };
+const CURVE_TYPES: Record<number, string> = { 1: 'explicit_prime', 2: 'explicit_char2', 3: 'named_curve' };
+const COMPRESSION: Record<number, string> = { 0: 'null', 1: 'DEFLATE' };
+const SNI_TYPES: Record<number, string> = { 0: 'host_name' };
 
 /** The ServerHello random of a HelloRetryRequest (RFC 8446 4.1.3). */
 const HRR_RANDOM = 'cf21ad74e59a6111be1d8c021e65b891c2a211167abb8c5e079e09e2c8a8339c';
 
+const u8f = (abbrev: string, name: string, strings?: Record<number, string>) => ({ abbrev, name, type: FT.UINT8, strings });
+const u16f = (abbrev: string, name: string, strings?: Record<number, string>) => ({ abbrev, name, type: FT.UINT16, strings });
+const u16h = (abbrev: string, name: string, strings?: Record<number, string>) => ({ abbrev, name, type: FT.UINT16, base: Base.HEX, strings });
+const u24f = (abbrev: string, name: string) => ({ abbrev, name, type: FT.UINT24 });
+const u32f = (abbrev: string, name: string) => ({ abbrev, name, type: FT.UINT32 });
+const bytes = (abbrev: string, name: string) => ({ abbrev, name, type: FT.BYTES });
+const none = (abbrev: string, name: string) => ({ abbrev, name, type: FT.NONE });
+const str = (abbrev: string, name: string) => ({ abbrev, name, type: FT.STRING });
+
 export const F = defineFields({
   tls: { abbrev: 'tls', name: 'Transport Layer Security', type: FT.PROTOCOL },
-  record: { abbrev: 'tls.record', name: 'Record Layer', type: FT.NONE },
-  content_type: { abbrev: 'tls.record.content_type', name: 'Content Type', type: FT.UINT8, strings: CONTENT_TYPES },
-  opaque_type: { abbrev: 'tls.record.opaque_type', name: 'Opaque Type', type: FT.UINT8, strings: CONTENT_TYPES },
-  version: { abbrev: 'tls.record.version', name: 'Version', type: FT.UINT16, base: Base.HEX, strings: VERSIONS },
-  length: { abbrev: 'tls.record.length', name: 'Length', type: FT.UINT16 },
-  app_data: { abbrev: 'tls.app_data', name: 'Encrypted Application Data', type: FT.BYTES },
-  change_cipher_spec: { abbrev: 'tls.change_cipher_spec', name: 'Change Cipher Spec Message', type: FT.NONE },
-  alert: { abbrev: 'tls.alert_message', name: 'Alert Message', type: FT.NONE },
-  alert_level: { abbrev: 'tls.alert_message.level', name: 'Level', type: FT.UINT8, strings: ALERT_LEVELS },
-  alert_desc: { abbrev: 'tls.alert_message.desc', name: 'Description', type: FT.UINT8, strings: ALERT_DESCRIPTIONS },
-  handshake: { abbrev: 'tls.handshake', name: 'Handshake Protocol', type: FT.NONE },
-  hs_type: { abbrev: 'tls.handshake.type', name: 'Handshake Type', type: FT.UINT8, strings: HANDSHAKE_TYPES },
-  hs_length: { abbrev: 'tls.handshake.length', name: 'Length', type: FT.UINT24 },
-  hs_version: { abbrev: 'tls.handshake.version', name: 'Version', type: FT.UINT16, base: Base.HEX, strings: VERSIONS },
-  hs_random: { abbrev: 'tls.handshake.random', name: 'Random', type: FT.BYTES },
-  hs_session_id_length: { abbrev: 'tls.handshake.session_id_length', name: 'Session ID Length', type: FT.UINT8 },
-  hs_session_id: { abbrev: 'tls.handshake.session_id', name: 'Session ID', type: FT.BYTES },
-  hs_cipher_suites_length: { abbrev: 'tls.handshake.cipher_suites_length', name: 'Cipher Suites Length', type: FT.UINT16 },
-  hs_ciphersuite: { abbrev: 'tls.handshake.ciphersuite', name: 'Cipher Suite', type: FT.UINT16, base: Base.HEX },
-  hs_comp_methods_length: { abbrev: 'tls.handshake.comp_methods_length', name: 'Compression Methods Length', type: FT.UINT8 },
-  hs_comp_method: { abbrev: 'tls.handshake.comp_method', name: 'Compression Method', type: FT.UINT8 },
-  hs_extensions_length: { abbrev: 'tls.handshake.extensions_length', name: 'Extensions Length', type: FT.UINT16 },
-  hs_extension_type: { abbrev: 'tls.handshake.extension.type', name: 'Type', type: FT.UINT16 },
-  hs_extension_len: { abbrev: 'tls.handshake.extension.len', name: 'Length', type: FT.UINT16 },
-  hs_sni: { abbrev: 'tls.handshake.extensions_server_name', name: 'Server Name', type: FT.STRING },
-  hs_alpn: { abbrev: 'tls.handshake.extensions_alpn_str', name: 'ALPN Next Protocol', type: FT.STRING },
-  hs_supported_version: { abbrev: 'tls.handshake.extensions.supported_version', name: 'Supported Version', type: FT.UINT16, base: Base.HEX, strings: VERSIONS },
+  record: none('tls.record', 'Record Layer'),
+  content_type: u8f('tls.record.content_type', 'Content Type', CONTENT_TYPES),
+  opaque_type: u8f('tls.record.opaque_type', 'Opaque Type', CONTENT_TYPES),
+  version: u16h('tls.record.version', 'Version', VERSIONS),
+  length: u16f('tls.record.length', 'Length'),
+  app_data: bytes('tls.app_data', 'Encrypted Application Data'),
+  change_cipher_spec: none('tls.change_cipher_spec', 'Change Cipher Spec Message'),
+  alert: none('tls.alert_message', 'Alert Message'),
+  alert_level: u8f('tls.alert_message.level', 'Level', ALERT_LEVELS),
+  alert_desc: u8f('tls.alert_message.desc', 'Description', ALERT_DESCRIPTIONS),
+  handshake: none('tls.handshake', 'Handshake Protocol'),
+  hs_type: u8f('tls.handshake.type', 'Handshake Type', HANDSHAKE_TYPES),
+  hs_length: u24f('tls.handshake.length', 'Length'),
+  hs_fragments: none('tls.handshake.fragments', 'Reassembled Handshake Fragments'),
+  hs_fragment: { abbrev: 'tls.handshake.fragment', name: 'Handshake Fragment', type: FT.FRAMENUM },
+  hs_fragment_count: u32f('tls.handshake.fragment.count', 'Handshake Fragment count'),
+  hs_reassembled_in: { abbrev: 'tls.handshake.reassembled_in', name: 'Reassembled Handshake Message in frame', type: FT.FRAMENUM },
+  hs_version: u16h('tls.handshake.version', 'Version', VERSIONS),
+  hs_random: bytes('tls.handshake.random', 'Random'),
+  hs_session_id_length: u8f('tls.handshake.session_id_length', 'Session ID Length'),
+  hs_session_id: bytes('tls.handshake.session_id', 'Session ID'),
+  hs_cipher_suites_length: u16f('tls.handshake.cipher_suites_length', 'Cipher Suites Length'),
+  hs_ciphersuites: none('tls.handshake.ciphersuites', 'Cipher Suites'),
+  hs_ciphersuite: u16h('tls.handshake.ciphersuite', 'Cipher Suite', CIPHER_SUITES),
+  hs_comp_methods_length: u8f('tls.handshake.comp_methods_length', 'Compression Methods Length'),
+  hs_comp_methods: none('tls.handshake.comp_methods', 'Compression Methods'),
+  hs_comp_method: u8f('tls.handshake.comp_method', 'Compression Method', COMPRESSION),
+  hs_extensions_length: u16f('tls.handshake.extensions_length', 'Extensions Length'),
+  hs_extension_type: u16f('tls.handshake.extension.type', 'Type', EXTENSIONS),
+  hs_extension_len: u16f('tls.handshake.extension.len', 'Length'),
+  hs_extension_data: bytes('tls.handshake.extension.data', 'Data'),
+  hs_sni_list_len: u16f('tls.handshake.extensions_server_name_list_len', 'Server Name list length'),
+  hs_sni_type: u8f('tls.handshake.extensions_server_name_type', 'Server Name Type', SNI_TYPES),
+  hs_sni_len: u16f('tls.handshake.extensions_server_name_len', 'Server Name length'),
+  hs_sni: str('tls.handshake.extensions_server_name', 'Server Name'),
+  hs_alpn_len: u16f('tls.handshake.extensions_alpn_len', 'ALPN Extension Length'),
+  hs_alpn_str_len: u8f('tls.handshake.extensions_alpn_str_len', 'ALPN string length'),
+  hs_alpn: str('tls.handshake.extensions_alpn_str', 'ALPN Next Protocol'),
+  hs_supported_versions_len: u8f('tls.handshake.extensions.supported_versions_len', 'Supported Versions length'),
+  hs_supported_version: u16h('tls.handshake.extensions.supported_version', 'Supported Version', VERSIONS),
+  hs_groups_length: u16f('tls.handshake.extensions_supported_groups_length', 'Supported Groups List Length'),
+  hs_group: u16h('tls.handshake.extensions_supported_group', 'Supported Group', GROUPS),
+  hs_ec_point_formats_length: u8f('tls.handshake.extensions_ec_point_formats_length', 'EC point formats Length'),
+  hs_ec_point_format: u8f('tls.handshake.extensions_ec_point_format', 'EC point format', EC_POINT_FORMATS),
+  hs_sig_hash_alg_len: u16f('tls.handshake.sig_hash_alg_len', 'Signature Hash Algorithms Length'),
+  hs_sig_hash_alg: u16h('tls.handshake.sig_hash_alg', 'Signature Algorithm', SIG_ALGS),
+  hs_key_share_client_length: u16f('tls.handshake.extensions_key_share_client_length', 'Client Key Share Length'),
+  hs_key_share_group: u16f('tls.handshake.extensions_key_share_group', 'Group', GROUPS),
+  hs_key_share_kx_length: u16f('tls.handshake.extensions_key_share_key_exchange_length', 'Key Exchange Length'),
+  hs_key_share_kx: bytes('tls.handshake.extensions_key_share_key_exchange', 'Key Exchange'),
+  hs_key_share_selected_group: u16f('tls.handshake.extensions_key_share_selected_group', 'Selected Group', GROUPS),
+  hs_psk_ke_modes_length: u8f('tls.extension.psk_ke_modes_length', 'PSK Key Exchange Modes Length'),
+  hs_psk_ke_mode: u8f('tls.extension.psk_ke_mode', 'PSK Key Exchange Mode', PSK_MODES),
+  hs_max_early_data_size: u32f('tls.early_data.max_early_data_size', 'Maximum Early Data Size'),
+  hs_cookie_len: u16f('tls.handshake.extensions.cookie_len', 'Cookie length'),
+  hs_cookie: bytes('tls.handshake.extensions.cookie', 'Cookie'),
+  hs_padding: bytes('tls.handshake.extensions_padding_data', 'Padding Data'),
+  hs_reneg_info_len: u8f('tls.handshake.extensions_reneg_info_len', 'Renegotiation info extension length'),
+  hs_record_size_limit: u16f('tls.record_size_limit', 'Record Size Limit'),
+  hs_certificate_request_context_length: u8f('tls.handshake.certificate_request_context_length', 'Certificate Request Context Length'),
+  hs_certificates_length: u24f('tls.handshake.certificates_length', 'Certificates Length'),
+  hs_certificate_length: u24f('tls.handshake.certificate_length', 'Certificate Length'),
+  hs_certificate: bytes('tls.handshake.certificate', 'Certificate'),
+  hs_server_curve_type: { abbrev: 'tls.handshake.server_curve_type', name: 'Curve Type', type: FT.UINT8, base: Base.HEX, strings: CURVE_TYPES },
+  hs_server_named_curve: u16h('tls.handshake.server_named_curve', 'Named Curve', GROUPS),
+  hs_server_point_len: u8f('tls.handshake.server_point_len', 'Pubkey Length'),
+  hs_server_point: bytes('tls.handshake.server_point', 'Pubkey'),
+  hs_p_len: u16f('tls.handshake.p_len', 'p Length'),
+  hs_g_len: u16f('tls.handshake.g_len', 'g Length'),
+  hs_ys_len: u16f('tls.handshake.ys_len', 'Pubkey Length'),
+  hs_sig_len: u16f('tls.handshake.sig_len', 'Signature Length'),
+  hs_sig: bytes('tls.handshake.sig', 'Signature'),
+  hs_client_point_len: u8f('tls.handshake.client_point_len', 'Pubkey Length'),
+  hs_client_point: bytes('tls.handshake.client_point', 'Pubkey'),
+  hs_yc_len: u16f('tls.handshake.yc_len', 'Pubkey Length'),
+  hs_epms_len: u16f('tls.handshake.epms_len', 'Encrypted PreMaster length'),
+  hs_epms: bytes('tls.handshake.epms', 'Encrypted PreMaster'),
+  hs_verify_data: none('tls.handshake.verify_data', 'Verify Data'),
+  hs_ticket_lifetime_hint: u32f('tls.handshake.session_ticket_lifetime_hint', 'Session Ticket Lifetime Hint'),
+  hs_ticket_age_add: u32f('tls.handshake.session_ticket_age_add', 'Session Ticket Age Add'),
+  hs_ticket_nonce_length: u8f('tls.handshake.session_ticket_nonce_length', 'Session Ticket Nonce Length'),
+  hs_ticket_length: u16f('tls.handshake.session_ticket_length', 'Session Ticket Length'),
+  hs_ticket: bytes('tls.handshake.session_ticket', 'Session Ticket'),
+  hs_cert_types_count: u8f('tls.handshake.cert_types_count', 'Certificate types count'),
+  hs_cert_type: u8f('tls.handshake.cert_type', 'Certificate Type'),
+  hs_dnames_len: u16f('tls.handshake.dnames_len', 'Distinguished Names Length'),
+  hs_ja3_full: str('tls.handshake.ja3_full', 'JA3 Fullstring'),
+  hs_ja3: str('tls.handshake.ja3', 'JA3'),
+  hs_ja3s_full: str('tls.handshake.ja3s_full', 'JA3S Fullstring'),
+  hs_ja3s: str('tls.handshake.ja3s', 'JA3S'),
+  hs_ja4: str('tls.handshake.ja4', 'JA4'),
+  hs_ja4s: str('tls.handshake.ja4s', 'JA4S'),
 });
 
-/** Per TCP stream: what the handshake told so far (and, in a second pass, the final version). */
+/** TLS 1.3 draft and vendor versions count as TLS 1.3 (tshark's extract_tls13_draft_version). */
+function normVersion(v: number): number {
+  if ((v & 0xff00) === 0x7f00 || v === 0x7e01 || v === 0x7e02 || v === 0xfb17 || v === 0xfb1a) return 0x0304;
+  return v;
+}
+function validVersion(v: number): boolean {
+  return (v >= 0x0300 && v <= 0x0304) || normVersion(v) === 0x0304;
+}
+/** A TLS 1.3 draft before 22 (a ServerHello without session id and compression). */
+function oldDraft(v: number): boolean {
+  return (v & 0xff00) === 0x7f00 && (v & 0xff) < 22;
+}
+
+/** A handshake message being reassembled in one direction. */
+interface HsBuffer {
+  /** Bytes held (`buf[0, have)`), and the message's whole length with its header (0: header not complete). */
+  buf: Uint8Array | null;
+  have: number;
+  total: number;
+  /** An oversized message: its bytes are counted, not kept. */
+  skip: boolean;
+  /** Frames that carried its fragments, and the bytes each carried (parallel). */
+  frames: number[];
+  sizes: number[];
+}
+
+/** Per TCP stream: what the handshake told so far. */
 interface TlsSession {
-  /** The version the ServerHello chose (0: not seen). */
+  /** The session version (tshark's session->version; 0 unknown). */
   version: number;
+  /** The ServerHello chose TLS 1.3. */
+  tls13: boolean;
   /** A ChangeCipherSpec was sent by the client / by the server. */
   ccs: [boolean, boolean];
   /** The TCP direction (0/1 of the conversation) that sent the ClientHello, or -1. */
   clientDir: number;
+  /** The cipher suite the ServerHello chose (-1 unknown). */
+  cipher: number;
+  /** Handshake reassembly by TCP direction. */
+  hs: [HsBuffer | null, HsBuffer | null];
+  /** TLS 1.3: encrypted records seen from the client (the first is its Finished). */
+  opaqueFromClient: number;
 }
 
 /** Sessions by TCP stream index; a second pass starts with the first pass's final versions. */
 interface TlsTable {
   byStream: Map<number, TlsSession>;
   finals: Map<number, number>;
+  /** Bytes held by every HsBuffer. */
+  held: number;
 }
 
 function table(pkt: Packet): TlsTable {
@@ -100,16 +271,28 @@ function table(pkt: Packet): TlsTable {
       finals = new Map();
       if (pkt.session.pass === 1) pkt.session.carry.set('tls.versions', finals);
     }
-    return { byStream: new Map(), finals };
+    return { byStream: new Map(), finals, held: 0 };
   });
 }
 
-/** TCP context of the record being dissected, set by the stream glue through the packet. */
+function releaseHs(t: TlsTable, s: TlsSession, dir: number): void {
+  const h = s.hs[dir];
+  if (h?.buf) t.held -= h.buf.length;
+  s.hs[dir] = null;
+}
+
+/** The session of the stream being dissected (set by the stream glue through the packet). */
 function session(pkt: Packet): TlsSession {
   const t = table(pkt);
   let s = t.byStream.get(pkt.tcpStream);
   if (!s) {
-    s = { version: 0, ccs: [false, false], clientDir: -1 };
+    if (t.byStream.size >= HANDSHAKE_LIMITS.maxSessions) {
+      const [k, old] = t.byStream.entries().next().value as [number, TlsSession];
+      releaseHs(t, old, 0);
+      releaseHs(t, old, 1);
+      t.byStream.delete(k);
+    }
+    s = { version: 0, tls13: false, ccs: [false, false], clientDir: -1, cipher: -1, hs: [null, null], opaqueFromClient: 0 };
     t.byStream.set(pkt.tcpStream, s);
   }
   return s;
@@ -123,8 +306,15 @@ export const tlsRecords: StreamParser = {
   parse(d, off, end, out) {
     const avail = end - off;
     out.message = '';
-    // Once a TLS <= 1.2 session is known, tshark frames any 5-byte header by its length (an invalid
-    // type is then an "Ignored Unknown Record"); before that, such bytes are not TLS.
+    if (lenient && avail >= 1 && (d[off]! < 20 || d[off]! > 24)) {
+      // tshark (TLS 1.0-1.2 session): an invalid type makes every byte available here an
+      // "Ignored Unknown Record"; parsing starts again with the next segment.
+      out.status = ParseStatus.Ok;
+      out.consumed = avail;
+      out.needed = 0;
+      return;
+    }
+    // Before a TLS 1.0-1.2 session is known, bytes that do not start a record are not TLS.
     if (!lenient && avail >= 1 && (d[off]! < 20 || d[off]! > 24)) {
       out.status = ParseStatus.Error;
       out.consumed = 0;
@@ -132,7 +322,7 @@ export const tlsRecords: StreamParser = {
       out.message = `not a TLS record (content type ${d[off]})`;
       return;
     }
-    if (!lenient && avail >= 2 && d[off + 1] !== 3) {
+    if (!lenient && avail >= 2 && d[off + 1] !== 3 && d[off + 1] !== 0x7f) {
       out.status = ParseStatus.Error;
       out.consumed = 0;
       out.needed = 0;
@@ -148,6 +338,35 @@ function appendInfo(pkt: Packet, text: string): void {
   if (pkt.wantColumns) pkt.appendInfo(pkt.colInfo.length ? `, ${text}` : text);
 }
 
+// --- the TLS tap (./tls-types.ts): one reused record
+
+const tapRec: TlsTapRecord = { frame: 0, tsSec: 0, tsNsec: 0, stream: 0, fromClient: false, kind: 'handshake', length: 0 };
+function tapOn(pkt: Packet): boolean {
+  return tlsTapListeners.length > 0 && pkt.session.pass !== 1 && pkt.fence === 0;
+}
+function tap(pkt: Packet, fromClient: boolean, kind: TlsTapRecord['kind'], length: number, extra?: Partial<TlsTapRecord>): void {
+  const r = tapRec;
+  r.frame = pkt.frame.number;
+  r.tsSec = pkt.frame.tsSec;
+  r.tsNsec = pkt.frame.tsNsec;
+  r.stream = pkt.tcpStream;
+  r.fromClient = fromClient;
+  r.kind = kind;
+  r.length = length;
+  r.hello = extra?.hello;
+  r.certificates = extra?.certificates;
+  r.alertLevel = extra?.alertLevel;
+  r.alertDescription = extra?.alertDescription;
+  r.handshakeType = extra?.handshakeType;
+  for (const fn of tlsTapListeners) fn(r);
+}
+
+/** Whether the record's version tells the session version (tshark's ssl_is_authoritative_version_message). */
+function authoritative(type: number, next: number): boolean {
+  if (type === 22) return HANDSHAKE_TYPES[next] !== undefined && next !== 1;
+  return type >= 20 && type <= 24;
+}
+
 /** One record `[off, end)` (header included). */
 function decode(pkt: Packet, off: number, end: number, _rep: number, parent: number): void {
   const d = pkt.data;
@@ -159,169 +378,693 @@ function decode(pkt: Packet, off: number, end: number, _rep: number, parent: num
   const top = pkt.addProtocol(F.tls, 'tls', off, end - off, parent);
   if (first) pkt.setInfo('');
   const type = d[off]!;
+  const fromClient = s.clientDir < 0 ? pkt.dstPort === pkt.tcpServerPort : pkt.tcpDir === s.clientDir;
+  if (type < 20 || type > 24) {
+    // Bytes of a TLS 1.0-1.2 session that do not start a record (tshark: no record fields).
+    pkt.setProtocol(VERSION_SHORT[normVersion(t.finals.get(pkt.tcpStream) ?? s.version)] ?? 'SSL');
+    appendInfo(pkt, 'Ignored Unknown Record');
+    return;
+  }
   const version = u16(d, off + 1);
   const len = u16(d, off + 3);
-  const fromClient = s.clientDir < 0 ? pkt.dstPort === pkt.tcpServerPort : pkt.tcpDir === s.clientDir;
-  const final = t.finals.get(pkt.tcpStream) ?? s.version;
-  const sessionVersion = final || version;
-  pkt.setProtocol(VERSION_SHORT[sessionVersion] ?? 'TLS');
-  const tls13 = (final || s.version) === 0x0304;
+  const body = off + 5;
+  if (s.version === 0 && validVersion(version) && authoritative(type, len > 0 && body < end ? d[body]! : -1)) s.version = normVersion(version);
+  const final = t.finals.get(pkt.tcpStream) ?? 0;
+  pkt.setProtocol(VERSION_SHORT[normVersion(final || s.version || version)] ?? 'TLS');
+  const tls13 = s.tls13 || normVersion(final) === 0x0304;
   const rec = pkt.add(F.record, off, end - off, top);
   if (type === 23 && tls13) pkt.add(F.opaque_type, off, 1, rec, type);
   else pkt.add(F.content_type, off, 1, rec, type);
   pkt.add(F.version, off + 1, 2, rec, version);
   pkt.add(F.length, off + 3, 2, rec, len);
-  const body = off + 5;
-  const ccsSeen = s.ccs[fromClient ? 0 : 1];
+  const dir = fromClient ? 0 : 1;
+  const ccsSeen = s.ccs[dir];
+  let recLabel = CONTENT_TYPES[type]!;
   switch (type) {
     case 20:
       pkt.add(F.change_cipher_spec, body, len, rec);
-      s.ccs[fromClient ? 0 : 1] = true;
+      s.ccs[dir] = true;
       appendInfo(pkt, 'Change Cipher Spec');
+      recLabel = 'Change Cipher Spec Protocol: Change Cipher Spec';
+      if (tapOn(pkt)) tap(pkt, fromClient, 'change_cipher_spec', len);
       break;
     case 21:
       if (!ccsSeen && len === 2) {
         const a = pkt.add(F.alert, body, 2, rec);
         pkt.add(F.alert_level, body, 1, a, d[body]!);
         pkt.add(F.alert_desc, body + 1, 1, a, d[body + 1]!);
-        appendInfo(pkt, `Alert (Level: ${ALERT_LEVELS[d[body]!] ?? 'Unknown'}, Description: ${ALERT_DESCRIPTIONS[d[body + 1]!] ?? 'Unknown'})`);
-      } else appendInfo(pkt, 'Encrypted Alert');
+        const text = `Alert (Level: ${ALERT_LEVELS[d[body]!] ?? 'Unknown'}, Description: ${ALERT_DESCRIPTIONS[d[body + 1]!] ?? 'Unknown'})`;
+        appendInfo(pkt, text);
+        recLabel = `Alert Protocol: ${text}`;
+        if (tapOn(pkt)) tap(pkt, fromClient, 'alert', len, { alertLevel: d[body]!, alertDescription: d[body + 1]! });
+      } else {
+        appendInfo(pkt, 'Encrypted Alert');
+        recLabel = 'Encrypted Alert';
+        if (tapOn(pkt)) tap(pkt, fromClient, 'alert', len, { alertLevel: -1, alertDescription: -1 });
+      }
       break;
-    case 22:
-      if (ccsSeen || !handshake(pkt, s, body, end, rec, fromClient)) appendInfo(pkt, 'Encrypted Handshake Message');
+    case 22: {
+      const label = ccsSeen ? null : handshakeRecord(pkt, s, t, body, end, rec, dir, fromClient);
+      if (label === null) {
+        releaseHs(t, s, dir);
+        appendInfo(pkt, 'Encrypted Handshake Message');
+        recLabel = 'Handshake Protocol: Encrypted Handshake Message';
+        if (tapOn(pkt)) tap(pkt, fromClient, ccsSeen ? 'finished' : 'handshake', len, { handshakeType: -1 });
+      } else recLabel = `Handshake Protocol: ${label}`;
       break;
+    }
     case 23:
       if (pkt.tree && len) pkt.add(F.app_data, body, len, rec);
       appendInfo(pkt, 'Application Data');
+      recLabel = 'Application Data Protocol: Application Data';
+      if (tapOn(pkt)) {
+        // TLS 1.3 without keys: the server's records before the client's first encrypted record
+        // are its encrypted handshake; the client's first encrypted record is its Finished.
+        if (tls13 && (fromClient ? s.opaqueFromClient === 0 : s.opaqueFromClient === 0)) tap(pkt, fromClient, fromClient ? 'finished' : 'handshake', len, { handshakeType: -1 });
+        else tap(pkt, fromClient, 'app_data', len);
+      }
+      if (tls13 && fromClient) s.opaqueFromClient++;
       break;
     case 24:
       appendInfo(pkt, ccsSeen ? 'Encrypted Heartbeat' : 'Heartbeat');
       break;
-    default:
-      appendInfo(pkt, 'Ignored Unknown Record');
   }
+  if (pkt.wantLabels && rec >= 0) pkt.setLabel(rec, `${VERSION_SHORT[normVersion(final || s.version || version)] ?? 'TLS'} Record Layer: ${recLabel}`);
   if (pkt.session.pass === 1 && s.version) t.finals.set(pkt.tcpStream, s.version);
 }
 
 /**
- * Handshake messages in the clear within one record. Returns false when the record does not hold
- * well-formed messages (it is then taken as encrypted, as tshark does without keys).
+ * The handshake messages in the clear of one record `[p, end)`, with the direction's reassembly.
+ * Returns the record's label (the message name, "Multiple Handshake Messages"), or null when the
+ * record does not hold handshake messages (it is then taken as encrypted, as tshark does).
  */
-function handshake(pkt: Packet, s: TlsSession, p: number, end: number, rec: number, fromClient: boolean): boolean {
+function handshakeRecord(pkt: Packet, s: TlsSession, t: TlsTable, p: number, end: number, rec: number, dir: number, fromClient: boolean): string | null {
   const d = pkt.data;
-  // A first look: every message must fit and have a known type, else it is encrypted.
-  for (let q = p; q < end; ) {
-    if (q + 4 > end) return q > p;
-    const ht = d[q]!;
-    const hl = u24(d, q + 1);
-    if (HANDSHAKE_TYPES[ht] === undefined) return false;
-    if (q + 4 + hl > end) break;
-    q += 4 + hl;
-  }
-  while (p + 4 <= end) {
-    let ht = d[p]!;
-    const hl = u24(d, p + 1);
-    const mEnd = Math.min(end, p + 4 + hl);
-    const hs = pkt.add(F.handshake, p, mEnd - p, rec);
-    if (ht === 2 && mEnd - p >= 38 && toHex32(d, p + 6) === HRR_RANDOM) ht = 6;
-    pkt.add(F.hs_type, p, 1, hs, ht === 6 ? 2 : ht);
-    pkt.add(F.hs_length, p + 1, 3, hs, hl);
-    appendInfo(pkt, HANDSHAKE_TYPES[ht]!);
-    if (ht === 1) {
-      if (s.clientDir < 0) s.clientDir = pkt.tcpDir;
-      hello(pkt, s, p + 4, mEnd, hs, true);
-    } else if (ht === 2 || ht === 6) {
-      if (s.clientDir < 0) s.clientDir = 1 - pkt.tcpDir;
-      hello(pkt, s, p + 4, mEnd, hs, false);
+  const frame = pkt.frame.number;
+  let h = s.hs[dir];
+  if (!h || (h.have === 0 && h.total === 0)) {
+    // A first look: every message must have a known type; the first one that does not fit must
+    // be short enough to be a fragment, else the record is encrypted.
+    if (end - p >= 1 && HANDSHAKE_TYPES[d[p]!] === undefined) return null;
+    for (let q = p; q < end; ) {
+      if (q + 4 > end) break;
+      const ht = d[q]!;
+      const hl = u24(d, q + 1);
+      if (HANDSHAKE_TYPES[ht] === undefined) return null;
+      if (q + 4 + hl > end) {
+        if (q === p && hl > HANDSHAKE_LIMITS.maxFirstFragmentLength) return null;
+        break;
+      }
+      q += 4 + hl;
     }
+  }
+  let names = 0;
+  let label = '';
+  // Continue the message this direction is reassembling.
+  if (h && (h.have > 0 || h.total > 0)) {
+    while (p < end && h) {
+      let want = h.total === 0 ? 4 - h.have : h.total - h.have;
+      const take = Math.min(want, end - p);
+      const piece = pkt.add(F.handshake, p, take, rec);
+      if (!h.skip) h.buf!.set(d.subarray(p, p + take), h.have);
+      h.have += take;
+      if (h.frames[h.frames.length - 1] === frame) h.sizes[h.sizes.length - 1]! += take;
+      else if (h.frames.length < 4096) {
+        h.frames.push(frame);
+        h.sizes.push(take);
+      }
+      p += take;
+      want -= take;
+      if (h.total === 0) {
+        if (h.have < 4) break;
+        // The header is complete: now the message's length is known.
+        const hl = u24(h.buf!, 1);
+        if (!startBuffer(pkt, t, h, 4 + hl, piece)) {
+          // An oversized message: skipped; the fragments so far are not kept.
+        }
+        if (h.have >= h.total) {
+          finishMessage(pkt, s, t, h, rec, dir, fromClient, piece);
+          h = s.hs[dir];
+          names++;
+          label = names === 1 ? HANDSHAKE_TYPES[lastType]! : 'Multiple Handshake Messages';
+          break;
+        }
+        continue;
+      }
+      if (want === 0) {
+        if (pkt.wantLabels) pkt.setLabel(piece, `Handshake Protocol: ${HANDSHAKE_TYPES[h.buf ? h.buf[0]! : -1] ?? 'Unknown'} (last fragment)`);
+        finishMessage(pkt, s, t, h, rec, dir, fromClient, piece);
+        h = s.hs[dir];
+        names++;
+        label = names === 1 ? HANDSHAKE_TYPES[lastType]! : 'Multiple Handshake Messages';
+      } else {
+        if (pkt.wantLabels) pkt.setLabel(piece, `Handshake Protocol: ${h.buf && h.have > 0 ? (HANDSHAKE_TYPES[h.buf[0]!] ?? 'Unknown') : 'Unknown'} (fragment)`);
+        if (pkt.session.pass === 2) {
+          const r = annotation(pkt, frame, 'tls.handshake.reassembled_in');
+          if (r !== undefined) pkt.add(F.hs_reassembled_in, p, 0, rec, r);
+        }
+        label = 'Multiple Handshake Messages';
+      }
+    }
+  }
+  const startP = p;
+  while (p < end) {
+    const rest = end - p;
+    if (rest < 4 || p + 4 + u24(d, p + 1) > end) {
+      // The start of a message that continues in the next records.
+      const hb: HsBuffer = { buf: null, have: 0, total: 0, skip: false, frames: [frame], sizes: [rest], };
+      const ht = d[p]!;
+      const item = pkt.add(F.handshake, p, rest, rec);
+      if (rest >= 4) startBuffer(pkt, t, hb, 4 + u24(d, p + 1), item);
+      else startBuffer(pkt, t, hb, 0, item);
+      if (!hb.skip) hb.buf!.set(d.subarray(p, end), 0);
+      hb.have = rest;
+      s.hs[dir] = hb;
+      if (pkt.wantLabels) pkt.setLabel(item, `Handshake Protocol: ${HANDSHAKE_TYPES[ht] ?? 'Unknown'} (fragment)`);
+      if (pkt.session.pass === 2) {
+        const r = annotation(pkt, frame, 'tls.handshake.reassembled_in');
+        if (r !== undefined) pkt.add(F.hs_reassembled_in, p, 0, rec, r);
+      }
+      // tshark: a record that begins with a fragment says so in Info.
+      if (p === startP && names === 0 && label === '') appendInfo(pkt, `[${HANDSHAKE_TYPES[ht] ?? 'Unknown'} Fragment]`);
+      label = names === 0 && label === '' ? `${HANDSHAKE_TYPES[ht] ?? 'Unknown'} (fragment)` : 'Multiple Handshake Messages';
+      break;
+    }
+    const hl = u24(d, p + 1);
+    message(pkt, s, p, p + 4 + hl, rec, fromClient);
+    names++;
+    label = names === 1 && label === '' ? HANDSHAKE_TYPES[lastType]! : 'Multiple Handshake Messages';
     p += 4 + hl;
   }
-  void fromClient;
+  return label || 'Handshake';
+}
+
+/** Sizes a reassembly buffer for a message of `total` bytes (0: header not complete yet). */
+function startBuffer(pkt: Packet, t: TlsTable, h: HsBuffer, total: number, item: number): boolean {
+  const cap = total === 0 ? 4 : total;
+  if (total > HANDSHAKE_LIMITS.maxMessageBytes || t.held + cap > HANDSHAKE_LIMITS.maxTotalBytes) {
+    if (h.buf) t.held -= h.buf.length;
+    h.buf = null;
+    h.skip = true;
+    h.total = total;
+    pkt.markMalformed(item, `Malformed Packet (TLS handshake message of ${total - 4} bytes: over the reassembly limit of ${HANDSHAKE_LIMITS.maxMessageBytes - 4} bytes${total <= HANDSHAKE_LIMITS.maxMessageBytes ? ' held over all sessions' : ''})`);
+    return false;
+  }
+  const old = h.buf;
+  const b = new Uint8Array(cap);
+  if (old) {
+    b.set(old.subarray(0, Math.min(h.have, cap)));
+    t.held -= old.length;
+  }
+  t.held += cap;
+  h.buf = b;
+  h.total = total;
   return true;
 }
 
-function toHex32(d: Uint8Array, off: number): string {
-  let s = '';
-  for (let i = 0; i < 32; i++) s += d[off + i]!.toString(16).padStart(2, '0');
-  return s;
+let lastType = 0;
+
+/** A reassembled message is complete: dissect it from its own data source. */
+function finishMessage(pkt: Packet, s: TlsSession, t: TlsTable, h: HsBuffer, rec: number, dir: number, fromClient: boolean, piece: number): void {
+  const frame = pkt.frame.number;
+  s.hs[dir] = null;
+  if (h.buf) t.held -= h.buf.length;
+  if (h.skip || !h.buf) return;
+  if (pkt.session.pass === 1) for (const f of h.frames) if (f !== frame) annotate(pkt, f, 'tls.handshake.reassembled_in', frame);
+  const buf = h.buf;
+  if (pkt.tree) {
+    const frags = pkt.add(F.hs_fragments, pkt.start[piece] ?? 0, 0, rec);
+    if (frags >= 0) {
+      for (let i = 0; i < h.frames.length; i++) pkt.add(F.hs_fragment, 0, 0, frags, h.frames[i]!);
+      pkt.add(F.hs_fragment_count, 0, 0, frags, h.frames.length);
+      if (pkt.wantLabels) {
+        let off = 0;
+        const parts = h.frames.map((f, i) => {
+          const a = off;
+          off += h.sizes[i]!;
+          return `#${f}(${h.sizes[i]})`.concat(a < 0 ? '' : '');
+        });
+        pkt.setLabel(frags, `[${h.frames.length} Reassembled Handshake Fragments (${buf.length} bytes): ${parts.join(', ')}]`);
+      }
+    }
+  }
+  const prev = pkt.pushSource(buf, `Reassembled Handshake Message (${buf.length} bytes)`);
+  try {
+    message(pkt, s, 0, buf.length, rec, fromClient);
+  } finally {
+    pkt.popSource(prev);
+  }
 }
 
-/** ClientHello / ServerHello bodies (RFC 8446 4.1.2, 4.1.3); stops quietly at a short field. */
-function hello(pkt: Packet, s: TlsSession, p: number, end: number, hs: number, client: boolean): void {
+/** One whole handshake message `[p, end)` (header included) of the current data source. */
+function message(pkt: Packet, s: TlsSession, p: number, end: number, rec: number, fromClient: boolean): void {
   const d = pkt.data;
-  if (p + 35 > end) return;
+  let ht = d[p]!;
+  const hl = u24(d, p + 1);
+  const hs = pkt.add(F.handshake, p, end - p, rec);
+  if (ht === 2 && end - p >= 38 && toHex(d, p + 6, 32) === HRR_RANDOM) ht = 6;
+  lastType = ht;
+  pkt.add(F.hs_type, p, 1, hs, ht === 6 ? 2 : ht);
+  pkt.add(F.hs_length, p + 1, 3, hs, hl);
+  const name = HANDSHAKE_TYPES[ht] ?? `Unknown (${ht})`;
+  if (pkt.wantLabels) pkt.setLabel(hs, `Handshake Protocol: ${name}`);
+  appendInfo(pkt, name);
+  const b = p + 4;
+  const tapping = tapOn(pkt);
+  switch (ht) {
+    case 1:
+    case 2:
+    case 6: {
+      if (ht === 1 && s.clientDir < 0) s.clientDir = pkt.tcpDir;
+      if (ht !== 1 && s.clientDir < 0) s.clientDir = 1 - pkt.tcpDir;
+      const info = hello(pkt, s, b, end, hs, ht === 1, tapping || fingerprintWanted(pkt));
+      if (info) {
+        fingerprints(pkt, info, hs, b, end);
+        if (tapping) tap(pkt, ht === 1, ht === 1 ? 'client_hello' : ht === 2 ? 'server_hello' : 'hello_retry_request', end - p, { hello: info });
+      }
+      return;
+    }
+    case 4:
+      newSessionTicket(pkt, s, b, end, hs);
+      break;
+    case 11:
+      certificate(pkt, s, b, end, hs, fromClient, tapping);
+      return;
+    case 12:
+      serverKeyExchange(pkt, s, b, end, hs);
+      break;
+    case 13:
+      certificateRequest(pkt, s, b, end, hs);
+      break;
+    case 15:
+      if (end - b >= 4) {
+        pkt.add(F.hs_sig_hash_alg, b, 2, hs, u16(d, b));
+        const sl = u16(d, b + 2);
+        pkt.add(F.hs_sig_len, b + 2, 2, hs, sl);
+        if (b + 4 + sl <= end && pkt.tree) pkt.add(F.hs_sig, b + 4, sl, hs);
+        else if (b + 4 + sl > end) pkt.markMalformed(hs, 'Malformed Packet (TLS Certificate Verify: signature beyond the message)');
+      }
+      break;
+    case 16:
+      clientKeyExchange(pkt, s, b, end, hs);
+      break;
+    case 20:
+      pkt.add(F.hs_verify_data, b, end - b, hs);
+      if (tapping) tap(pkt, fromClient, 'finished', end - p, { handshakeType: 20 });
+      return;
+  }
+  if (tapping) tap(pkt, fromClient, 'handshake', end - p, { handshakeType: ht });
+}
+
+function short(pkt: Packet, item: number, what: string): void {
+  pkt.markMalformed(item, `Malformed Packet (TLS ${what}: beyond the end of the message)`);
+}
+
+/** ClientHello / ServerHello / HelloRetryRequest bodies (RFC 8446 4.1.2, 4.1.3). */
+function hello(pkt: Packet, s: TlsSession, p: number, end: number, hs: number, client: boolean, want: boolean): TlsHelloInfo | null {
+  const d = pkt.data;
+  const info: TlsHelloInfo | null = want
+    ? { client, version: 0, random: '', ciphers: [], extensions: [], groups: [], ecPointFormats: [], sigAlgs: [], alpn: [], sni: '', supportedVersions: [] }
+    : null;
+  if (p + 34 > end) {
+    short(pkt, hs, client ? 'Client Hello' : 'Server Hello');
+    return null;
+  }
   const legacy = u16(d, p);
   pkt.add(F.hs_version, p, 2, hs, legacy);
   pkt.add(F.hs_random, p + 2, 32, hs);
+  if (info) {
+    info.version = legacy;
+    info.random = toHex(d, p + 2, 32);
+  }
   let q = p + 34;
-  const sidLen = d[q]!;
-  pkt.add(F.hs_session_id_length, q, 1, hs, sidLen);
-  if (q + 1 + sidLen > end) return;
-  if (sidLen) pkt.add(F.hs_session_id, q + 1, sidLen, hs);
-  q += 1 + sidLen;
+  const draft = !client && oldDraft(legacy);
+  if (!draft) {
+    if (q + 1 > end) return short(pkt, hs, 'hello session id'), info;
+    const sidLen = d[q]!;
+    pkt.add(F.hs_session_id_length, q, 1, hs, sidLen);
+    if (q + 1 + sidLen > end) return short(pkt, hs, 'hello session id'), info;
+    if (sidLen) pkt.add(F.hs_session_id, q + 1, sidLen, hs);
+    q += 1 + sidLen;
+  }
   if (client) {
-    if (q + 2 > end) return;
+    if (q + 2 > end) return short(pkt, hs, 'Client Hello cipher suites'), info;
     const csLen = u16(d, q);
     pkt.add(F.hs_cipher_suites_length, q, 2, hs, csLen);
-    if (q + 2 + csLen > end) return;
-    for (let k = q + 2; k + 2 <= q + 2 + csLen; k += 2) pkt.add(F.hs_ciphersuite, k, 2, hs, u16(d, k));
+    if (q + 2 + csLen > end) return short(pkt, hs, 'Client Hello cipher suites'), info;
+    const list = pkt.add(F.hs_ciphersuites, q + 2, csLen, hs);
+    if (pkt.wantLabels) pkt.setLabel(list, `Cipher Suites (${csLen >> 1} suites)`);
+    for (let k = q + 2; k + 2 <= q + 2 + csLen; k += 2) {
+      pkt.add(F.hs_ciphersuite, k, 2, list >= 0 ? list : hs, u16(d, k));
+      info?.ciphers.push(u16(d, k));
+    }
     q += 2 + csLen;
-    if (q + 1 > end) return;
+    if (q + 1 > end) return short(pkt, hs, 'Client Hello compression methods'), info;
     const cmLen = d[q]!;
     pkt.add(F.hs_comp_methods_length, q, 1, hs, cmLen);
-    if (q + 1 + cmLen > end) return;
-    for (let k = q + 1; k < q + 1 + cmLen; k++) pkt.add(F.hs_comp_method, k, 1, hs, d[k]!);
+    if (q + 1 + cmLen > end) return short(pkt, hs, 'Client Hello compression methods'), info;
+    const cms = pkt.add(F.hs_comp_methods, q + 1, cmLen, hs);
+    if (pkt.wantLabels) pkt.setLabel(cms, `Compression Methods (${cmLen} method${cmLen === 1 ? '' : 's'})`);
+    for (let k = q + 1; k < q + 1 + cmLen; k++) pkt.add(F.hs_comp_method, k, 1, cms >= 0 ? cms : hs, d[k]!);
     q += 1 + cmLen;
   } else {
-    if (q + 3 > end) return;
-    pkt.add(F.hs_ciphersuite, q, 2, hs, u16(d, q));
-    pkt.add(F.hs_comp_method, q + 2, 1, hs, d[q + 2]!);
-    q += 3;
+    if (q + (draft ? 2 : 3) > end) return short(pkt, hs, 'Server Hello cipher suite'), info;
+    const cs = u16(d, q);
+    pkt.add(F.hs_ciphersuite, q, 2, hs, cs);
+    s.cipher = cs;
+    info?.ciphers.push(cs);
+    if (!draft) pkt.add(F.hs_comp_method, q + 2, 1, hs, d[q + 2]!);
+    q += draft ? 2 : 3;
   }
   let chosen = legacy;
   if (q + 2 <= end) {
     const extLen = u16(d, q);
     pkt.add(F.hs_extensions_length, q, 2, hs, extLen);
+    if (q + 2 + extLen > end) short(pkt, hs, 'hello extensions');
     const extEnd = Math.min(end, q + 2 + extLen);
     q += 2;
-    while (q + 4 <= extEnd) {
+    while (q < extEnd) {
+      if (q + 4 > extEnd) {
+        short(pkt, hs, 'hello extension');
+        break;
+      }
       const et = u16(d, q);
       const el = u16(d, q + 2);
       const v = q + 4;
-      if (v + el > extEnd) break;
+      info?.extensions.push(et);
+      const ex = pkt.tree ? pkt.add(F.handshake, q, Math.min(4 + el, extEnd - q), hs) : -1;
+      if (ex >= 0) {
+        pkt.hide(ex);
+        if (pkt.wantLabels) {
+          pkt.hidden[ex] = 0;
+          pkt.setLabel(ex, `Extension: ${EXTENSIONS[et] ?? `Unknown type ${et}`} (len=${el})`);
+        }
+      }
+      const parent = ex >= 0 ? ex : hs;
       if (pkt.tree) {
-        pkt.add(F.hs_extension_type, q, 2, hs, et);
-        pkt.add(F.hs_extension_len, q + 2, 2, hs, el);
+        pkt.add(F.hs_extension_type, q, 2, parent, et);
+        pkt.add(F.hs_extension_len, q + 2, 2, parent, el);
       }
-      if (et === 0 && client && el >= 5) {
-        // server_name: a list of (type, name); host names are type 0.
-        let k = v + 2;
-        while (k + 3 <= v + el) {
-          const nl = u16(d, k + 1);
-          if (k + 3 + nl > v + el) break;
-          if (d[k] === 0) pkt.add(F.hs_sni, k + 3, nl, hs, 0, latin1(d, k + 3, nl));
-          k += 3 + nl;
-        }
-      } else if (et === 16 && el >= 2) {
-        for (let k = v + 2; k < v + el; ) {
-          const l = d[k]!;
-          if (k + 1 + l > v + el) break;
-          pkt.add(F.hs_alpn, k + 1, l, hs, 0, latin1(d, k + 1, l));
-          k += 1 + l;
-        }
-      } else if (et === 43) {
-        if (client) {
-          for (let k = v + 1; k + 2 <= v + 1 + Math.min(d[v]!, el - 1); k += 2) pkt.add(F.hs_supported_version, k, 2, hs, u16(d, k));
-        } else if (el === 2) {
-          chosen = u16(d, v);
-          pkt.add(F.hs_supported_version, v, 2, hs, chosen);
-        }
+      if (v + el > extEnd) {
+        short(pkt, parent, `extension ${EXTENSIONS[et] ?? et}`);
+        break;
       }
+      const r = extension(pkt, et, v, v + el, parent, client, info);
+      if (r >= 0) chosen = r;
       q = v + el;
     }
   }
-  if (!client) s.version = chosen;
+  if (!client) {
+    s.version = normVersion(chosen);
+    s.tls13 = s.version === 0x0304;
+  }
+  return info;
 }
+
+/**
+ * One hello extension's body `[v, e)`. Returns the version a ServerHello's supported_versions
+ * selected, else -1.
+ */
+function extension(pkt: Packet, et: number, v: number, e: number, parent: number, client: boolean, info: TlsHelloInfo | null): number {
+  const d = pkt.data;
+  const el = e - v;
+  switch (et) {
+    case 0: // server_name (RFC 6066 3)
+      if (!client || el < 2) return -1;
+      pkt.add(F.hs_sni_list_len, v, 2, parent, u16(d, v));
+      for (let k = v + 2; k < e; ) {
+        if (k + 3 > e) return short(pkt, parent, 'server_name'), -1;
+        const nl = u16(d, k + 1);
+        pkt.add(F.hs_sni_type, k, 1, parent, d[k]!);
+        pkt.add(F.hs_sni_len, k + 1, 2, parent, nl);
+        if (k + 3 + nl > e) return short(pkt, parent, 'server_name'), -1;
+        if (d[k] === 0) {
+          const name = latin1(d, k + 3, nl);
+          pkt.add(F.hs_sni, k + 3, nl, parent, 0, name);
+          if (info && !info.sni) info.sni = name;
+        }
+        k += 3 + nl;
+      }
+      return -1;
+    case 10: // supported_groups
+      if (el < 2) return -1;
+      pkt.add(F.hs_groups_length, v, 2, parent, u16(d, v));
+      for (let k = v + 2; k + 2 <= Math.min(e, v + 2 + u16(d, v)); k += 2) {
+        pkt.add(F.hs_group, k, 2, parent, u16(d, k));
+        info?.groups.push(u16(d, k));
+      }
+      return -1;
+    case 11: // ec_point_formats
+      if (el < 1) return -1;
+      pkt.add(F.hs_ec_point_formats_length, v, 1, parent, d[v]!);
+      for (let k = v + 1; k < Math.min(e, v + 1 + d[v]!); k++) {
+        pkt.add(F.hs_ec_point_format, k, 1, parent, d[k]!);
+        info?.ecPointFormats.push(d[k]!);
+      }
+      return -1;
+    case 13: // signature_algorithms
+    case 50: // signature_algorithms_cert
+      if (el < 2) return -1;
+      pkt.add(F.hs_sig_hash_alg_len, v, 2, parent, u16(d, v));
+      for (let k = v + 2; k + 2 <= Math.min(e, v + 2 + u16(d, v)); k += 2) {
+        pkt.add(F.hs_sig_hash_alg, k, 2, parent, u16(d, k));
+        if (et === 13) info?.sigAlgs.push(u16(d, k));
+      }
+      return -1;
+    case 16: // ALPN (RFC 7301)
+      if (el < 2) return -1;
+      pkt.add(F.hs_alpn_len, v, 2, parent, u16(d, v));
+      for (let k = v + 2; k < e; ) {
+        const l = d[k]!;
+        if (k + 1 + l > e) return short(pkt, parent, 'ALPN'), -1;
+        pkt.add(F.hs_alpn_str_len, k, 1, parent, l);
+        const proto = latin1(d, k + 1, l);
+        pkt.add(F.hs_alpn, k + 1, l, parent, 0, proto);
+        info?.alpn.push(proto);
+        k += 1 + l;
+      }
+      return -1;
+    case 21: // padding
+      if (pkt.tree && el) pkt.add(F.hs_padding, v, el, parent);
+      return -1;
+    case 28: // record_size_limit
+      if (el >= 2) pkt.add(F.hs_record_size_limit, v, 2, parent, u16(d, v));
+      return -1;
+    case 42: // early_data: empty in hellos, a size in NewSessionTicket
+      if (el >= 4) pkt.add(F.hs_max_early_data_size, v, 4, parent, u32(d, v));
+      return -1;
+    case 43: // supported_versions (RFC 8446 4.2.1)
+      if (client) {
+        if (el < 1) return -1;
+        pkt.add(F.hs_supported_versions_len, v, 1, parent, d[v]!);
+        for (let k = v + 1; k + 2 <= v + 1 + Math.min(d[v]!, el - 1); k += 2) {
+          pkt.add(F.hs_supported_version, k, 2, parent, u16(d, k));
+          info?.supportedVersions.push(u16(d, k));
+        }
+        return -1;
+      }
+      if (el !== 2) return -1;
+      pkt.add(F.hs_supported_version, v, 2, parent, u16(d, v));
+      info?.supportedVersions.push(u16(d, v));
+      return u16(d, v);
+    case 44: // cookie
+      if (el < 2) return -1;
+      pkt.add(F.hs_cookie_len, v, 2, parent, u16(d, v));
+      if (pkt.tree) pkt.add(F.hs_cookie, v + 2, Math.min(u16(d, v), el - 2), parent);
+      return -1;
+    case 45: // psk_key_exchange_modes
+      if (el < 1) return -1;
+      pkt.add(F.hs_psk_ke_modes_length, v, 1, parent, d[v]!);
+      for (let k = v + 1; k < Math.min(e, v + 1 + d[v]!); k++) pkt.add(F.hs_psk_ke_mode, k, 1, parent, d[k]!);
+      return -1;
+    case 51: // key_share: client shares; server share; HRR selected group
+      if (client) {
+        if (el < 2) return -1;
+        pkt.add(F.hs_key_share_client_length, v, 2, parent, u16(d, v));
+        for (let k = v + 2; k + 4 <= e; ) {
+          const kl = u16(d, k + 2);
+          pkt.add(F.hs_key_share_group, k, 2, parent, u16(d, k));
+          pkt.add(F.hs_key_share_kx_length, k + 2, 2, parent, kl);
+          if (k + 4 + kl > e) return short(pkt, parent, 'key_share'), -1;
+          if (pkt.tree && kl) pkt.add(F.hs_key_share_kx, k + 4, kl, parent);
+          k += 4 + kl;
+        }
+      } else if (el === 2) pkt.add(F.hs_key_share_selected_group, v, 2, parent, u16(d, v));
+      else if (el >= 4) {
+        const kl = u16(d, v + 2);
+        pkt.add(F.hs_key_share_group, v, 2, parent, u16(d, v));
+        pkt.add(F.hs_key_share_kx_length, v + 2, 2, parent, kl);
+        if (v + 4 + kl > e) return short(pkt, parent, 'key_share'), -1;
+        if (pkt.tree && kl) pkt.add(F.hs_key_share_kx, v + 4, kl, parent);
+      }
+      return -1;
+    case 65281: // renegotiation_info
+      if (el >= 1) pkt.add(F.hs_reneg_info_len, v, 1, parent, d[v]!);
+      return -1;
+    default:
+      // Extensions without a decoder here (and unknown ones) are shown by number, with their bytes.
+      if (pkt.tree && el && EXTENSIONS[et] === undefined) pkt.add(F.hs_extension_data, v, el, parent);
+      return -1;
+  }
+}
+
+/** NewSessionTicket (RFC 5077 3.3; RFC 8446 4.6.1). */
+function newSessionTicket(pkt: Packet, s: TlsSession, p: number, end: number, hs: number): void {
+  const d = pkt.data;
+  if (p + 4 > end) return short(pkt, hs, 'New Session Ticket');
+  pkt.add(F.hs_ticket_lifetime_hint, p, 4, hs, u32(d, p));
+  let q = p + 4;
+  if (s.tls13) {
+    if (q + 5 > end) return short(pkt, hs, 'New Session Ticket');
+    pkt.add(F.hs_ticket_age_add, q, 4, hs, u32(d, q));
+    const nl = d[q + 4]!;
+    pkt.add(F.hs_ticket_nonce_length, q + 4, 1, hs, nl);
+    q += 5 + nl;
+  }
+  if (q + 2 > end) return short(pkt, hs, 'New Session Ticket');
+  const tl = u16(d, q);
+  pkt.add(F.hs_ticket_length, q, 2, hs, tl);
+  if (q + 2 + tl > end) return short(pkt, hs, 'New Session Ticket');
+  if (pkt.tree && tl) pkt.add(F.hs_ticket, q + 2, tl, hs);
+  q += 2 + tl;
+  if (s.tls13 && q + 2 <= end) {
+    const xl = u16(d, q);
+    pkt.add(F.hs_extensions_length, q, 2, hs, xl);
+    for (let k = q + 2; k + 4 <= Math.min(end, q + 2 + xl); ) {
+      const et = u16(d, k);
+      const el = u16(d, k + 2);
+      pkt.add(F.hs_extension_type, k, 2, hs, et);
+      pkt.add(F.hs_extension_len, k + 2, 2, hs, el);
+      if (k + 4 + el > end) return short(pkt, hs, 'New Session Ticket extension');
+      extension(pkt, et, k + 4, k + 4 + el, hs, false, null);
+      k += 4 + el;
+    }
+  }
+}
+
+/** Certificate (RFC 5246 7.4.2; RFC 8446 4.4.2): the chain and each certificate's length. */
+function certificate(pkt: Packet, s: TlsSession, p: number, end: number, hs: number, fromClient: boolean, tapping: boolean): void {
+  const d = pkt.data;
+  let q = p;
+  if (s.tls13) {
+    if (q + 1 > end) return short(pkt, hs, 'Certificate');
+    pkt.add(F.hs_certificate_request_context_length, q, 1, hs, d[q]!);
+    q += 1 + d[q]!;
+  }
+  if (q + 3 > end) return short(pkt, hs, 'Certificate');
+  const total = u24(d, q);
+  pkt.add(F.hs_certificates_length, q, 3, hs, total);
+  const listEnd = q + 3 + total;
+  if (listEnd > end) short(pkt, hs, 'Certificate list');
+  const certs: { der: Uint8Array }[] | null = tapping ? [] : null;
+  for (let k = q + 3; k < Math.min(listEnd, end); ) {
+    if (k + 3 > end) return short(pkt, hs, 'Certificate');
+    const cl = u24(d, k);
+    pkt.add(F.hs_certificate_length, k, 3, hs, cl);
+    if (k + 3 + cl > end) return short(pkt, hs, 'Certificate');
+    if (pkt.tree) pkt.add(F.hs_certificate, k + 3, cl, hs);
+    certs?.push({ der: d.subarray(k + 3, k + 3 + cl) });
+    k += 3 + cl;
+    if (s.tls13) {
+      if (k + 2 > end) return short(pkt, hs, 'Certificate extensions');
+      k += 2 + u16(d, k);
+    }
+  }
+  if (tapping) tap(pkt, fromClient, 'certificate', end - p + 4, { certificates: certs ?? [] });
+}
+
+/** ServerKeyExchange (RFC 8422 5.4 for ECDHE, RFC 5246 7.4.3 for DHE). */
+function serverKeyExchange(pkt: Packet, s: TlsSession, p: number, end: number, hs: number): void {
+  const d = pkt.data;
+  const name = CIPHER_SUITES[s.cipher] ?? '';
+  let q = p;
+  if (name.includes('_ECDHE_') || (!name && d[p] === 3 && p + 4 <= end && p + 4 + d[p + 3]! <= end)) {
+    if (q + 4 > end) return short(pkt, hs, 'Server Key Exchange');
+    pkt.add(F.hs_server_curve_type, q, 1, hs, d[q]!);
+    if (d[q] !== 3) return;
+    pkt.add(F.hs_server_named_curve, q + 1, 2, hs, u16(d, q + 1));
+    const pl = d[q + 3]!;
+    pkt.add(F.hs_server_point_len, q + 3, 1, hs, pl);
+    if (q + 4 + pl > end) return short(pkt, hs, 'Server Key Exchange');
+    if (pkt.tree) pkt.add(F.hs_server_point, q + 4, pl, hs);
+    q += 4 + pl;
+  } else if (name.includes('_DHE_') || !name) {
+    for (const f of [F.hs_p_len, F.hs_g_len, F.hs_ys_len]) {
+      if (q + 2 > end) return short(pkt, hs, 'Server Key Exchange');
+      pkt.add(f, q, 2, hs, u16(d, q));
+      q += 2 + u16(d, q);
+      if (q > end) return short(pkt, hs, 'Server Key Exchange');
+    }
+  } else return;
+  // TLS 1.2 signs with an explicit algorithm; earlier versions do not.
+  if (s.version === 0x0303 && q + 2 <= end) {
+    pkt.add(F.hs_sig_hash_alg, q, 2, hs, u16(d, q));
+    q += 2;
+  }
+  if (q + 2 > end) return;
+  const sl = u16(d, q);
+  pkt.add(F.hs_sig_len, q, 2, hs, sl);
+  if (q + 2 + sl > end) return short(pkt, hs, 'Server Key Exchange signature');
+  if (pkt.tree) pkt.add(F.hs_sig, q + 2, sl, hs);
+}
+
+/** CertificateRequest (RFC 5246 7.4.4; RFC 8446 4.3.2). */
+function certificateRequest(pkt: Packet, s: TlsSession, p: number, end: number, hs: number): void {
+  const d = pkt.data;
+  if (s.tls13) {
+    if (p + 1 > end) return short(pkt, hs, 'Certificate Request');
+    pkt.add(F.hs_certificate_request_context_length, p, 1, hs, d[p]!);
+    return;
+  }
+  if (p + 1 > end) return short(pkt, hs, 'Certificate Request');
+  const n = d[p]!;
+  pkt.add(F.hs_cert_types_count, p, 1, hs, n);
+  if (p + 1 + n > end) return short(pkt, hs, 'Certificate Request');
+  for (let k = p + 1; k < p + 1 + n; k++) pkt.add(F.hs_cert_type, k, 1, hs, d[k]!);
+  let q = p + 1 + n;
+  if (s.version === 0x0303) {
+    if (q + 2 > end) return short(pkt, hs, 'Certificate Request');
+    const sl = u16(d, q);
+    pkt.add(F.hs_sig_hash_alg_len, q, 2, hs, sl);
+    if (q + 2 + sl > end) return short(pkt, hs, 'Certificate Request');
+    for (let k = q + 2; k + 2 <= q + 2 + sl; k += 2) pkt.add(F.hs_sig_hash_alg, k, 2, hs, u16(d, k));
+    q += 2 + sl;
+  }
+  if (q + 2 > end) return short(pkt, hs, 'Certificate Request');
+  pkt.add(F.hs_dnames_len, q, 2, hs, u16(d, q));
+}
+
+/** ClientKeyExchange (RFC 5246 7.4.7; RFC 8422 5.7). */
+function clientKeyExchange(pkt: Packet, s: TlsSession, p: number, end: number, hs: number): void {
+  const d = pkt.data;
+  const name = CIPHER_SUITES[s.cipher] ?? '';
+  if (name.includes('_ECDH') || (!name && p + 1 + d[p]! === end)) {
+    if (p + 1 > end) return short(pkt, hs, 'Client Key Exchange');
+    const pl = d[p]!;
+    pkt.add(F.hs_client_point_len, p, 1, hs, pl);
+    if (p + 1 + pl > end) return short(pkt, hs, 'Client Key Exchange');
+    if (pkt.tree) pkt.add(F.hs_client_point, p + 1, pl, hs);
+    return;
+  }
+  if (p + 2 > end) return;
+  const l = u16(d, p);
+  if (name.includes('_DHE_')) {
+    pkt.add(F.hs_yc_len, p, 2, hs, l);
+    if (p + 2 + l > end) short(pkt, hs, 'Client Key Exchange');
+    return;
+  }
+  pkt.add(F.hs_epms_len, p, 2, hs, l);
+  if (p + 2 + l > end) return short(pkt, hs, 'Client Key Exchange');
+  if (pkt.tree) pkt.add(F.hs_epms, p + 2, l, hs);
+}
+
+// --- fingerprints (./tls-fingerprint.ts computes them; wired when it exists)
+
+/** Whether a fingerprint field is wanted in this packet's tree (selected, or the full tree). */
+function fingerprintWanted(_pkt: Packet): boolean {
+  return false;
+}
+function fingerprints(_pkt: Packet, _info: TlsHelloInfo, _hs: number, _p: number, _end: number): void {}
 
 function latin1(d: Uint8Array, off: number, len: number): string {
   let s = '';
@@ -340,7 +1083,7 @@ function continuation(pkt: Packet, off: number, end: number): void {
   for (let i = 0; i < pkt.protocols.length; i++) if (pkt.protocols.at(i) === 'tls') first = false;
   pkt.addProtocol(F.tls, 'tls', off, end - off, -1);
   if (first) pkt.setInfo('');
-  pkt.setProtocol(VERSION_SHORT[final] ?? 'TLS');
+  pkt.setProtocol(VERSION_SHORT[normVersion(final)] ?? 'TLS');
   appendInfo(pkt, 'Continuation Data');
 }
 
@@ -358,12 +1101,14 @@ function looksLikeHello(d: Uint8Array, off: number, end: number, sp: number, dp:
   const ht = d[off + 5]!;
   const hl = u24(d, off + 6);
   if (len < 4 || len > 16384 + 2048 || (ht !== 1 && ht !== 2) || hl + 4 > 65536 || hl < 38) return -1;
-  if (off + 11 <= end && d[off + 9] !== 3) return -1;
+  if (off + 11 <= end && d[off + 9] !== 3 && d[off + 9] !== 0x7f) return -1;
   return ht === 1 ? dp : sp;
 }
 registerStreamHeuristic(looksLikeHello, { parser: tlsRecords, dissector: tls, rejected: continuation, prepare });
 
 function prepare(pkt: Packet): void {
-  const v = table(pkt).finals.get(pkt.tcpStream) ?? table(pkt).byStream.get(pkt.tcpStream)?.version ?? 0;
-  lenient = v >= 0x0300 && v <= 0x0303 && (table(pkt).byStream.get(pkt.tcpStream)?.version ?? 0) !== 0;
+  const t = table(pkt);
+  const cur = t.byStream.get(pkt.tcpStream)?.version ?? 0;
+  const v = t.finals.get(pkt.tcpStream) ?? cur;
+  lenient = v >= 0x0301 && v <= 0x0303 && cur !== 0;
 }
