@@ -238,6 +238,8 @@ export const enum NameError {
 let nameEnd = 0;
 let nameErr: NameError = NameError.None;
 let nameLabels = 0;
+/** Bytes of the name read last, as text without escapes: label bytes and the dots between them. */
+let nameRawLen = 0;
 let nameWireLen = 0;
 
 const NAME_ERRORS = ['', 'name runs past the end of the message', 'compression pointer loop', 'unsupported label type', 'name longer than 255 bytes'];
@@ -254,6 +256,8 @@ export function readName(d: Uint8Array, msg: number, end: number, off: number, t
   let hops = 0;
   let wire = 0;
   let labels = 0;
+  let rawLen = 0;
+  let plain = true;
   nameEnd = -1;
   nameErr = NameError.None;
   for (;;) {
@@ -301,10 +305,11 @@ export function readName(d: Uint8Array, msg: number, end: number, off: number, t
     }
     labels++;
     if (text) {
-      if (s) s += '.';
+      if (labels > 1) nameBytes[rawLen++] = 0x2e;
       for (let i = p + 1; i <= p + len; i++) {
         const c = d[i]!;
-        s += c >= 0x20 && c < 0x7f ? String.fromCharCode(c) : `\\${c < 100 ? (c < 10 ? '00' : '0') : ''}${c}`;
+        if (c < 0x20 || c >= 0x7f) plain = false;
+        nameBytes[rawLen++] = c;
       }
     }
     p += 1 + len;
@@ -312,8 +317,45 @@ export function readName(d: Uint8Array, msg: number, end: number, off: number, t
   if (nameEnd < 0) nameEnd = nameErr === NameError.None ? p : Math.min(p, end);
   nameLabels = labels;
   nameWireLen = wire;
-  if (text && !s && nameErr === NameError.None) s = '<Root>';
+  nameRawLen = rawLen;
+  if (text) {
+    if (plain) s = latin1(nameBytes, 0, rawLen);
+    else {
+      s = escapeText(utf8.decode(nameBytes.subarray(0, rawLen)));
+      // tshark counts the labels of the text: a dot inside a label counts as a separator.
+      let dots = 0;
+      for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) === 0x2e) dots++;
+      nameLabels = rawLen ? dots + 1 : 0;
+    }
+    if (plain && rawLen) {
+      let dots = 0;
+      for (let i = 0; i < rawLen; i++) if (nameBytes[i] === 0x2e) dots++;
+      nameLabels = dots + 1;
+    }
+    if (!rawLen && nameErr === NameError.None) s = '<Root>';
+  }
   return s;
+}
+
+/** The bytes of the name being read, dots between labels (a name is at most 255 bytes). */
+const nameBytes = new Uint8Array(DNS_LIMITS.maxNameLength + 64);
+const utf8 = new TextDecoder('utf-8', { fatal: false });
+
+const C_ESCAPES: Record<number, string> = { 7: '\\a', 8: '\\b', 9: '\\t', 10: '\\n', 11: '\\v', 12: '\\f', 13: '\\r' };
+
+/**
+ * Wireshark's text for a name that is not plain ASCII (format_text): the bytes read as UTF-8 (an
+ * invalid sequence becomes U+FFFD), control characters as C escapes (`\t`) or three octal digits
+ * (`\000`, `\177`); a backslash stays as it is.
+ */
+function escapeText(t: string): string {
+  let out = '';
+  for (let i = 0; i < t.length; i++) {
+    const c = t.charCodeAt(i);
+    if (c >= 0x20 && c !== 0x7f) out += t[i];
+    else out += C_ESCAPES[c] ?? `\\${c.toString(8).padStart(3, '0')}`;
+  }
+  return out;
 }
 
 // --- per-message context
@@ -424,7 +466,7 @@ function track(pkt: Packet, top: number, ep: DnsEndpoints, id: number, response:
   trackRetrans = retrans;
   if (!response) {
     if (retrans && reqFrame) {
-      pkt.addExpert(top, Severity.Note, 'Sequence', 'dns.retransmit_request', `DNS query retransmission. Original request in frame ${reqFrame}`);
+      pkt.addExpert(top, Severity.Warn, 'Protocol', 'dns.retransmit_request', `DNS query retransmission. Original request in frame ${reqFrame}`);
       pkt.add(F.retransmit_request_in, 0, 0, top, reqFrame);
       pkt.add(F.retransmission, 0, 0, top, 1);
     } else if (repFrame) {
@@ -432,7 +474,7 @@ function track(pkt: Packet, top: number, ep: DnsEndpoints, id: number, response:
     }
   } else if (reqFrame) {
     if (retrans && repFrame) {
-      pkt.addExpert(top, Severity.Note, 'Sequence', 'dns.retransmit_response', `DNS response retransmission. Original response in frame ${repFrame}`);
+      pkt.addExpert(top, Severity.Warn, 'Protocol', 'dns.retransmit_response', `DNS response retransmission. Original response in frame ${repFrame}`);
       pkt.add(F.retransmit_response_in, 0, 0, top, repFrame);
       pkt.add(F.retransmission, 0, 0, top, 1);
     } else {
@@ -633,7 +675,7 @@ function question(pkt: Packet, p: number, msg: number, end: number, rep: number,
   const q = pkt.add(F.query, p, nEnd + 4 - p, parent);
   pkt.add(F.qry_name, p, nEnd - p, q, 0, name);
   if (pkt.tree) {
-    pkt.add(F.qry_name_len, p, 0, q, name === '<Root>' ? 6 : name.length);
+    pkt.add(F.qry_name_len, p, 0, q, name === '<Root>' ? 6 : nameRawLen);
     pkt.add(F.count_labels, p, 0, q, nameLabels);
   }
   pkt.add(F.qry_type, nEnd, 2, q, type);
