@@ -306,6 +306,13 @@ export const tlsRecords: StreamParser = {
   parse(d, off, end, out) {
     const avail = end - off;
     out.message = '';
+    if (lenient && avail < 5) {
+      // tshark (TLS 1.0-1.2 session): fewer than 5 bytes wait for the next segment, whatever they are.
+      out.status = ParseStatus.Incomplete;
+      out.consumed = 0;
+      out.needed = 0;
+      return;
+    }
     if (lenient && avail >= 1 && (d[off]! < 20 || d[off]! > 24)) {
       // tshark (TLS 1.0-1.2 session): an invalid type makes every byte available here an
       // "Ignored Unknown Record"; parsing starts again with the next segment.
@@ -403,7 +410,8 @@ function decode(pkt: Packet, off: number, end: number, _rep: number, parent: num
   switch (type) {
     case 20:
       pkt.add(F.change_cipher_spec, body, len, rec);
-      s.ccs[dir] = true;
+      // TLS 1.3 (RFC 8446 D.4): a compatibility ChangeCipherSpec changes nothing.
+      if (!tls13) s.ccs[dir] = true;
       appendInfo(pkt, 'Change Cipher Spec');
       recLabel = 'Change Cipher Spec Protocol: Change Cipher Spec';
       if (tapOn(pkt)) tap(pkt, fromClient, 'change_cipher_spec', len);
@@ -1087,8 +1095,11 @@ function continuation(pkt: Packet, off: number, end: number): void {
   appendInfo(pkt, 'Continuation Data');
 }
 
-/** Ports where TLS is expected (Wireshark's defaults without heuristics: HTTPS). */
-export const TLS_PORTS = [443];
+/**
+ * TCP ports where TLS is expected: Wireshark 4.0's defaults (`tshark -G decodes`, tcp.port -> tls:
+ * HTTPS, SMTPS, LDAPS, IMAPS, POP3S, DNS over TLS, SIP-TLS, AMQPS, MQTTS, ...).
+ */
+export const TLS_PORTS = [324, 443, 465, 636, 802, 853, 993, 995, 1300, 2221, 2443, 3249, 3250, 3251, 3252, 3496, 5061, 5671, 5684, 5868, 8883, 11207, 19999, 27017];
 for (const port of TLS_PORTS) registerStreamProtocol(port, { parser: tlsRecords, dissector: tls, rejected: continuation, prepare });
 
 /**
@@ -1110,5 +1121,5 @@ function prepare(pkt: Packet): void {
   const t = table(pkt);
   const cur = t.byStream.get(pkt.tcpStream)?.version ?? 0;
   const v = t.finals.get(pkt.tcpStream) ?? cur;
-  lenient = v >= 0x0301 && v <= 0x0303 && cur !== 0;
+  lenient = v >= 0x0301 && v <= 0x0303;
 }

@@ -45,6 +45,8 @@ export function readOracle(path: string): OracleFrame[] {
 
 /** Protocol-column values of the layers this project dissects (other rows' columns are not compared). */
 export const OUR_TOP_PROTOCOLS = new Set(['TCP', 'UDP', 'ICMP', 'ICMPv6', 'ARP', 'IPv4', 'IPv6', 'LLC', 'DNS', 'MDNS', 'LLMNR']);
+/** TLS (issue 4): the Protocol column names the session's version. */
+for (const p of ['SSL', 'SSLv3', 'TLS', 'TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3']) OUR_TOP_PROTOCOLS.add(p);
 
 /**
  * tshark's Info text without what the stream-reassembly issue adds (the `[TCP segment of a
