@@ -278,7 +278,6 @@ const FS_LEN = 2;
 /** window * 2^15 + flags * 2^3 + dir * 4 + SACK block count (0..3). */
 const FS_WFD = 3;
 const FS_FRAME = 4;
-const FS_SEC = 5;
 const FS_NSEC = 6;
 const FS_SACK = 7;
 
@@ -291,7 +290,7 @@ function storeFirstSegment(conv: TcpConversation, a: TcpConvAnalysis, dir: numbe
   g[o + FS_LEN] = seglen;
   g[o + FS_WFD] = window * 32768 + (flags & 0xfff) * 8 + dir * 4 + fwd.sackN;
   g[o + FS_FRAME] = num;
-  g[o + FS_SEC] = sec;
+  conv.table.firstSec[conv.slot] = sec;
   g[o + FS_NSEC] = nsec;
   g[o + FS_SACK] = fwd.sackN > 0 ? fwd.sackDelivered : 0;
   conv.hasFirstSegment = true;
@@ -306,7 +305,7 @@ function analysisOf(conv: TcpConversation, pass: number): TcpConvAnalysis | unde
   const wfd = g[o + FS_WFD]!;
   const dir = (wfd >> 2) & 1;
   const flags = (wfd >>> 3) & 0xfff;
-  const sec = g[o + FS_SEC]!;
+  const sec = conv.table.firstSec[conv.slot]!;
   const nsec = g[o + FS_NSEC]!;
   const a = newAnalysis(sec, nsec);
   analyseSegment(conv, a, dir, g[o + FS_SEQ]!, g[o + FS_ACK]!, g[o + FS_LEN]!, flags, Math.floor(wfd / 32768), g[o + FS_FRAME]!, sec, nsec, null, 0, 0);

@@ -164,6 +164,8 @@ export interface TcpConvTable {
    * dir... see tcp-analysis.ts), kept until a second segment makes the analysis state.
    */
   first: Uint32Array;
+  /** Per slot: the first analysed segment's seconds (any value a capture may hold). */
+  firstSec: Float64Array;
   /** Free slots (a stack) and the next never-used slot. */
   free: number[];
   slots: number;
@@ -180,7 +182,7 @@ export function newConvTable(): TcpConvTable {
   const cap = 1024;
   return {
     byKey: new Map(), nextStream: 0, evicted: 0, limit: TCP_LIMITS.maxConversations,
-    base: new Uint32Array(cap * 2), first: new Uint32Array(cap * FS_STRIDE), free: [], slots: 0, dir: 0, reusedPorts: false,
+    base: new Uint32Array(cap * 2), first: new Uint32Array(cap * FS_STRIDE), firstSec: new Float64Array(cap), free: [], slots: 0, dir: 0, reusedPorts: false,
   };
 }
 
@@ -195,6 +197,9 @@ function allocSlot(t: TcpConvTable): number {
     const f = new Uint32Array(cap * FS_STRIDE);
     f.set(t.first);
     t.first = f;
+    const fs = new Float64Array(cap);
+    fs.set(t.firstSec);
+    t.firstSec = fs;
   }
   return s;
 }
