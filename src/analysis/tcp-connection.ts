@@ -29,9 +29,10 @@
  *   advertisement to the next non-zero window of the same side), window-full events.
  *
  * Congestion (per data direction, the sender S and its peer P):
- * - Rounds: a round starts with a data segment while none is open and ends when P's ACK covers
- *   the highest sequence number S had sent when the round started (one RTT of ACK clocking); the
- *   next round starts at once if data is outstanding. The congestion-window estimate of a round is
+ * - Rounds: a round starts with a data segment while none is open and ends when P ACKs data sent
+ *   after the round started (beyond the highest sequence number sent at its start: one RTT of ACK
+ *   clocking, BBR's round counting) or everything sent; the next round starts at once if data is
+ *   outstanding. The congestion-window estimate of a round is
  *   the largest flight (tshark's bytes in flight, else highest sent - highest ACKed) seen in it.
  * - Phase of a round: fast recovery (a fast retransmission in it or recovery still running),
  *   RTO recovery (a retransmission with fewer than 3 duplicate ACKs before it), slow start (the
@@ -46,16 +47,17 @@
  * Limited-by time split (per data direction, from its first data segment to its last data; idle
  * time after the last data is not counted). After each packet of the connection the state of S is
  * decided; the time to the next packet of the connection is counted in that state:
- *   1. nothing outstanding (highest sent = highest ACKed) → application-limited (counted only
+ *   1. P's window is zero → receiver-window-limited;
+ *   2. nothing outstanding (highest sent = highest ACKed) → application-limited (counted only
  *      when S sends data again: idle time between bursts);
- *   2. P's window is zero, or outstanding ≥ P's window - 1 MSS (P's window scaling known), or
+ *   3. outstanding ≥ P's window - 1 MSS (P's window scaling known), or
  *      S's last data segment was "window full" and P has not ACKed since → receiver-window-limited;
- *   3. S is in loss recovery → congestion-limited;
- *   4. outstanding ≥ 3/4 of the congestion-window estimate (the largest flight of the last round,
- *      or of this round so far), the flight grew in the last round (a sender that is not limited
+ *   4. S is in loss recovery → congestion-limited;
+ *   5. outstanding ≥ 3/4 of the congestion-window estimate (the largest flight of the last round,
+ *      unless it was a recovery round, or of this round so far), the flight grew in the last round (a sender that is not limited
  *      by its congestion window does not grow it), and the flight is at least the initial window
  *      (10 MSS) or S has had a loss → congestion-limited;
- *   5. otherwise (data in flight below both windows) → application-limited.
+ *   6. otherwise (data in flight below both windows) → application-limited.
  * The MSS of S is what P announced in its SYN, or the largest segment S sent if larger (or none).
  *
  * Verdict: the direction that sent the most unique bytes; its largest share of limited-by time
@@ -199,6 +201,7 @@ class Side {
   dupAcks = 0;
   dupRun = 0;
   zeroWinAdv = 0;
+  /** Zero-window probes received (sent by the peer into this side's zero window). */
   zeroProbe = 0;
   winFull = 0;
   winUpdate = 0;
@@ -223,6 +226,7 @@ class Side {
   prevFlight = 0;
   roundsDone = 0;
   lastGrew = true;
+  prevWasLoss = false;
   maxFlight = 0;
   flights: Uint32Array | undefined;
   phases: Uint8Array | undefined;
@@ -538,7 +542,7 @@ function detailUpdate(c: TcpConnection, s: Side, p: Side, r: TcpTapRecord, rel: 
     s.dupAcks++;
     p.dupRun++;
   }
-  if (af & TcpFlag.ZERO_WINDOW_PROBE) s.zeroProbe++;
+  if (af & TcpFlag.ZERO_WINDOW_PROBE) p.zeroProbe++;
   if (af & TcpFlag.WINDOW_UPDATE) s.winUpdate++;
   if (af & TcpFlag.KEEP_ALIVE) s.keepAlive++;
   if (af & TcpFlag.WINDOW_FULL) {
@@ -696,7 +700,9 @@ function detailUpdate(c: TcpConnection, s: Side, p: Side, r: TcpTapRecord, rel: 
           p.recovery = 0;
           for (const ev of p.awaitAfter) (ev as LossEvent & { ready?: boolean }).ready = true;
         }
-        if (p.roundOpen && seqGe(ack, p.roundEndSeq)) closeRound(c, 1 - d, p);
+        // The round ends when a segment sent after it started is ACKed (BBR's round counting),
+        // or when nothing is left in flight.
+        if (p.roundOpen && (seqGt(ack, p.roundEndSeq) || seqGe(ack, p.highEnd))) closeRound(c, 1 - d, p);
       }
     } else if (p.highAck < 0 || seqGt(ack, p.highAck)) p.highAck = ack;
   }
@@ -734,6 +740,7 @@ function closeRound(c: TcpConnection, dir: number, s: Side): void {
   else ph = Phase.FLAT;
   s.phaseCount[ph]!++;
   s.lastGrew = ph !== Phase.FLAT;
+  s.prevWasLoss = ph === Phase.FAST_RECOVERY || ph === Phase.RTO_RECOVERY;
   // Loss events whose recovery has ended take this round's flight as "after".
   if (!s.recovery && !s.roundLoss && s.awaitAfter.length) {
     for (const ev of s.awaitAfter) {
@@ -791,14 +798,16 @@ function decide(c: TcpConnection, dir: number, s: Side, frame: number): void {
   const p = c.detail![1 - dir]!;
   const out = s.highAck >= 0 ? Math.max(0, seqDiff(s.highEnd, s.highAck)) : s.highEnd === s.startSeq ? 0 : seqDiff(s.highEnd, s.startSeq);
   const prevLim = s.lim;
-  if (out === 0) s.lim = Lim.IDLE;
+  if (p.lastWin === 0 && p.maxWin >= 0) s.lim = Lim.RWND;
+  else if (out === 0) s.lim = Lim.IDLE;
   else {
     const mss = mssOf(c, dir, s);
     const rwnd = p.lastWin;
-    if ((p.lastWin === 0 && p.maxWin >= 0) || (p.winKnown && rwnd >= 0 && out >= rwnd - mss) || s.winFullPending) s.lim = Lim.RWND;
+    if ((p.winKnown && rwnd >= 0 && out >= rwnd - mss) || s.winFullPending) s.lim = Lim.RWND;
     else if (s.recovery) s.lim = Lim.CONG;
     else {
-      const cwnd = Math.max(s.prevFlight, s.roundFlight);
+      // After a loss the window was cut: the rounds before it no longer say where it is.
+      const cwnd = s.prevWasLoss ? s.roundFlight : Math.max(s.prevFlight, s.roundFlight);
       const big = out >= 10 * mss - mss || s.lossSeen;
       s.lim = out >= 0.75 * cwnd && (s.lastGrew || s.roundsDone === 0) && big ? Lim.CONG : Lim.APP;
     }
