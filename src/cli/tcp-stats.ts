@@ -7,13 +7,27 @@
  */
 import { TcpConnections, type ConnectionSummary, type DirectionSummary } from '../analysis/tcp-connection.js';
 import { dissectFile } from './dissect-file.js';
+import { CaptureFileError } from '../capture/capture-error.js';
 
-/** Reads `file` and returns the connections (two passes; the tap is given in the second). */
-export async function collectTcpConnections(file: string): Promise<TcpConnections> {
-  return new TcpConnections().collect(() => dissectFile(file, { columns: false, twoPass: true, count: 0, fields: [] }, () => {}));
+/**
+ * Reads `file` and returns the connections (two passes; the tap is given in the second). A file
+ * damaged after some frames gives the connections of those frames and the error in `error`.
+ */
+export async function collectTcpConnections(file: string): Promise<TcpConnections & { error?: CaptureFileError }> {
+  const conns: TcpConnections & { error?: CaptureFileError } = new TcpConnections();
+  try {
+    await conns.collect(() => dissectFile(file, { columns: false, twoPass: true, count: 0, fields: [] }, () => {}));
+  } catch (e) {
+    if (!(e instanceof CaptureFileError) || e.framesRead === 0) throw e;
+    conns.error = e;
+  }
+  return conns;
 }
 
-/** Writes the cards (or JSON lines) of `file` to `write`. */
+/**
+ * Writes the cards (or JSON lines) of `file` to `write`; then throws the capture error, if the
+ * file was damaged, so the command exits as the other stats commands do (2).
+ */
 export async function tcpStats(file: string, json: boolean, write: (s: string) => void): Promise<void> {
   const conns = await collectTcpConnections(file);
   let n = 0;
@@ -26,6 +40,7 @@ export async function tcpStats(file: string, json: boolean, write: (s: string) =
     if (conns.untracked) tail += `; ${conns.untracked} more not tracked (TCP_CONNECTION_LIMITS.maxConnections)`;
     write(tail + '\n');
   } else if (conns.untracked) write(JSON.stringify({ untrackedConnections: conns.untracked }) + '\n');
+  if (conns.error) throw conns.error;
 }
 
 const num = (n: number) => n.toLocaleString('en-US');

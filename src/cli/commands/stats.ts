@@ -13,6 +13,7 @@ import { dissectFile } from '../dissect-file.js';
 import { SEVERITY_NAMES, type Packet } from '../../dissectors/packet.js';
 import { UsageError } from '../errors.js';
 import { DnsStats } from '../dns-stats.js';
+import { tcpStats } from '../tcp-stats.js';
 import { CONV_TYPES, ConvStats, type ConvType } from '../conv-stats.js';
 import { IO_DEFAULT_INTERVAL, IoStats, parseInterval } from '../io-stats.js';
 
@@ -22,7 +23,7 @@ export const STATS_LIMITS = {
 };
 
 /** Statistics `stats` knows; the others of issue 3 (conv, endpoints, tcp, io) come later. */
-const KINDS = ['expert', 'dns', 'conv', 'endpoints', 'io'] as const;
+const KINDS = ['expert', 'dns', 'conv', 'endpoints', 'io', 'tcp'] as const;
 
 /** tshark's protocol names for the first component of an expert's name. */
 const PROTOCOL_NAMES: Record<string, string> = {
@@ -86,7 +87,7 @@ function layerName(pkt: Packet): string {
 
 export function statsCommand() {
   return new Command('stats')
-    .description('statistics over a capture file (read in two passes, as tshark -2): expert = expert items by severity (tshark -z expert); dns = queries by name/type, rcodes, response times, unanswered queries')
+    .description('statistics over a capture file (read in two passes, as tshark -2): expert = expert items by severity (tshark -z expert); dns = queries by name/type, rcodes, response times, unanswered queries; tcp = one card per TCP connection (state, Zeek conn_state/history, RTT, retransmissions, congestion, what limited it)')
     .argument('<file>', 'capture file (pcap or pcapng, possibly gzip-compressed)')
     .argument('<kind>', `which statistics: ${KINDS.join(', ')}`)
     .argument('[arg]', `conv/endpoints: ${CONV_TYPES.join('|')} (default tcp); io: the interval in seconds (default ${IO_DEFAULT_INTERVAL})`)
@@ -108,6 +109,10 @@ export function statsCommand() {
         return;
       }
       if (arg !== undefined) throw new UsageError(`stats ${kind} takes no argument (got "${arg}")`);
+      if (kind === 'tcp') {
+        await tcpStats(file, o.json === true, (s) => process.stdout.write(s));
+        return;
+      }
       if (kind === 'dns') {
         const dns = await new DnsStats().collect(() => dissectFile(file, { columns: false, twoPass: true, count: 0, fields: [] }, () => {}));
         process.stdout.write(o.json ? JSON.stringify(dns.json()) + '\n' : dns.text());
