@@ -22,14 +22,15 @@ export function synFloodPacket(i) {
   ]);
 }
 
-/** Writes `count` SYNs to `out` (pcap, µs timestamps). */
-export async function writeSynFlood(count, out) {
+/** Writes `count` SYNs to `out` (pcap, µs timestamps), then again the SYNs numbered in `again`. */
+export async function writeSynFlood(count, out, again = []) {
   mkdirSync(dirname(out), { recursive: true });
   const writer = createCaptureWriter(out, 'pcap', { interfaces: [{ id: 0, linkType: 1, snapLen: 65535, fcsLen: 0 }] });
-  for (let i = 0; i < count; i++) {
-    const data = synFloodPacket(i);
-    const us = i * 10;
-    writer.write({ number: i + 1, tsSec: 1_700_000_000 + Math.floor(us / 1e6), tsNsec: (us % 1e6) * 1000, hasTime: true, capLen: data.length, origLen: data.length, linkType: 1, interfaceId: 0, direction: 0, data });
+  const order = [...Array(count).keys(), ...again];
+  for (let n = 0; n < order.length; n++) {
+    const data = synFloodPacket(order[n]);
+    const us = n * 10;
+    writer.write({ number: n + 1, tsSec: 1_700_000_000 + Math.floor(us / 1e6), tsNsec: (us % 1e6) * 1000, hasTime: true, capLen: data.length, origLen: data.length, linkType: 1, interfaceId: 0, direction: 0, data });
   }
   await writer.close();
 }
