@@ -8,6 +8,7 @@
 import { TcpConnections, type ConnectionSummary, type DirectionSummary } from '../analysis/tcp-connection.js';
 import { dissectFile } from './dissect-file.js';
 import { CaptureFileError } from '../capture/capture-error.js';
+import { OutBuffer } from './output.js';
 
 /**
  * Reads `file` and returns the connections (two passes; the tap is given in the second). A file
@@ -41,6 +42,16 @@ export async function tcpStats(file: string, json: boolean, write: (s: string) =
     write(tail + '\n');
   } else if (conns.untracked) write(JSON.stringify({ untrackedConnections: conns.untracked }) + '\n');
   if (conns.error) throw conns.error;
+}
+
+/** `stats FILE tcp [--json]` to standard output (buffered; flushed before a capture error is rethrown). */
+export async function printTcpStats(file: string, json: boolean): Promise<void> {
+  const out = new OutBuffer();
+  try {
+    await tcpStats(file, json, (s) => out.write(s));
+  } finally {
+    out.flush();
+  }
 }
 
 const num = (n: number) => n.toLocaleString('en-US');
@@ -77,7 +88,7 @@ export function tcpCard(s: ConnectionSummary): string {
   else if (hs.synToSynAckMs !== null) hsParts.push(`SYN->SYN/ACK ${hs.synToSynAckMs} ms`);
   hsParts.push(`MSS ${o.mss ?? '-'}/${r.mss ?? '-'}`);
   const ws = s.windowScaling;
-  hsParts.push(ws.negotiated === null ? 'window scale unknown (handshake not seen)' : ws.negotiated ? `window scale ${ws.originatorShift}/${ws.responderShift} (negotiated)` : `window scaling not negotiated (offered ${ws.originatorShift ?? '-'}/${ws.responderShift ?? '-'})`);
+  hsParts.push(ws.negotiated === null ? 'window scale unknown (handshake not seen)' : ws.negotiated ? `window scale ${ws.originatorShift}/${ws.responderShift} (negotiated)` : ws.originatorShift === null && ws.responderShift === null ? 'window scaling not negotiated (not offered)' : `window scaling not negotiated (offered by the ${ws.originatorShift === null ? 'responder' : 'originator'} only)`);
   if (s.sackPermitted !== null) hsParts.push(s.sackPermitted ? 'SACK permitted' : 'no SACK');
   hsParts.push(s.ecn.negotiated ? `ECN negotiated${s.ecn.used ? `, used (${s.ecn.ceMarks} CE marks)` : ', not used'}` : s.ecn.used ? `ECN not negotiated but marks seen (${s.ecn.ceMarks} CE)` : 'no ECN');
   out += `  Handshake: ${hsParts.join('; ')}\n`;
@@ -101,8 +112,9 @@ export function tcpCard(s: ConnectionSummary): string {
     );
   }
   const w = Math.max(...rows.map(([l]) => l.length)) + 2;
-  out += `  ${''.padEnd(w)}${'originator ->'.padEnd(26)}responder ->\n`;
-  for (const [label, f] of rows) out += `  ${label.padEnd(w)}${f(o).padEnd(26)}${f(r)}\n`;
+  const w2 = Math.max(16, ...rows.map(([, f]) => f(o).length)) + 3;
+  out += `  ${''.padEnd(w)}${'originator ->'.padEnd(w2)}responder ->\n`;
+  for (const [label, f] of rows) out += `  ${label.padEnd(w)}${f(o).padEnd(w2)}${f(r)}\n`;
 
   for (const [name, d] of [['originator', o], ['responder', r]] as const) {
     const c = d.congestion;
@@ -113,7 +125,7 @@ export function tcpCard(s: ConnectionSummary): string {
       out += `    cwnd estimate per ${c.roundsPerEntry > 1 ? `${c.roundsPerEntry} rounds` : 'round'}: ${shown.join(' ')}${c.flightPerRound.length > 24 ? ' ...' : ''}\n`;
     }
     for (const e of c.lossEvents.events.slice(0, 5)) {
-      out += `    loss at frame ${e.frame} (${e.kind === 'fast' ? 'fast retransmission' : 'timeout'}, +${secs(e.time)}): flight ${num(e.flightBefore)} -> ${e.flightAfter === null ? '?' : num(e.flightAfter)} bytes${e.cutPercent !== null ? ` (cut ${e.cutPercent}%)` : ''}\n`;
+      out += `    loss at frame ${e.frame} (${e.kind === 'fast' ? 'fast retransmission' : 'timeout'}, +${secs(e.time)}): flight ${num(e.flightBefore)} -> ${e.flightAfter === null ? '?' : num(e.flightAfter)} bytes${e.cutPercent === null ? '' : e.cutPercent > 0 ? ` (cut ${e.cutPercent}%)` : ' (not reduced)'}\n`;
     }
     if (c.lossEvents.count > 5) out += `    ... ${c.lossEvents.count - 5} more loss event(s)\n`;
     const l = d.limitedBy!;

@@ -13,7 +13,7 @@ import { dissectFile } from '../dissect-file.js';
 import { SEVERITY_NAMES, type Packet } from '../../dissectors/packet.js';
 import { UsageError } from '../errors.js';
 import { DnsStats } from '../dns-stats.js';
-import { tcpStats } from '../tcp-stats.js';
+import { printTcpStats } from '../tcp-stats.js';
 import { CONV_TYPES, ConvStats, type ConvType } from '../conv-stats.js';
 import { IO_DEFAULT_INTERVAL, IoStats, parseInterval } from '../io-stats.js';
 
@@ -110,7 +110,7 @@ export function statsCommand() {
       }
       if (arg !== undefined) throw new UsageError(`stats ${kind} takes no argument (got "${arg}")`);
       if (kind === 'tcp') {
-        await tcpStats(file, o.json === true, (s) => process.stdout.write(s));
+        await printTcpStats(file, o.json === true);
         return;
       }
       if (kind === 'dns') {
