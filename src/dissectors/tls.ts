@@ -22,6 +22,7 @@ import type { Dissector } from './registry.js';
 import { registerStreamHeuristic, registerStreamProtocol } from './tcp-stream.js';
 import { frameLengthPrefixed, ParseStatus, REASSEMBLY_LIMITS, type StreamParser } from '../analysis/reassembly.js';
 import { tlsTapListeners, type TlsHelloInfo, type TlsTapRecord } from './tls-types.js';
+import { ja3, ja3s, ja4, ja4s } from './tls-fingerprint.js';
 
 /** Named limits of the handshake reassembly (per TLS direction, and over all sessions). */
 export const HANDSHAKE_LIMITS = {
@@ -204,12 +205,12 @@ export const F = defineFields({
   hs_cert_types_count: u8f('tls.handshake.cert_types_count', 'Certificate types count'),
   hs_cert_type: u8f('tls.handshake.cert_type', 'Certificate Type'),
   hs_dnames_len: u16f('tls.handshake.dnames_len', 'Distinguished Names Length'),
-  hs_ja3_full: str('tls.handshake.ja3_full', 'JA3 Fullstring'),
-  hs_ja3: str('tls.handshake.ja3', 'JA3'),
-  hs_ja3s_full: str('tls.handshake.ja3s_full', 'JA3S Fullstring'),
-  hs_ja3s: str('tls.handshake.ja3s', 'JA3S'),
-  hs_ja4: str('tls.handshake.ja4', 'JA4'),
-  hs_ja4s: str('tls.handshake.ja4s', 'JA4S'),
+  hs_ja3_full: { ...str('tls.handshake.ja3_full', 'JA3 Fullstring'), generated: true },
+  hs_ja3: { ...str('tls.handshake.ja3', 'JA3'), generated: true },
+  hs_ja3s_full: { ...str('tls.handshake.ja3s_full', 'JA3S Fullstring'), generated: true },
+  hs_ja3s: { ...str('tls.handshake.ja3s', 'JA3S'), generated: true },
+  hs_ja4: { ...str('tls.handshake.ja4', 'JA4'), generated: true },
+  hs_ja4s: { ...str('tls.handshake.ja4s', 'JA4S'), generated: true },
 });
 
 /** TLS 1.3 draft and vendor versions count as TLS 1.3 (tshark's extract_tls13_draft_version). */
@@ -645,7 +646,7 @@ function message(pkt: Packet, s: TlsSession, p: number, end: number, rec: number
     case 6: {
       if (ht === 1 && s.clientDir < 0) s.clientDir = pkt.tcpDir;
       if (ht !== 1 && s.clientDir < 0) s.clientDir = 1 - pkt.tcpDir;
-      const info = hello(pkt, s, b, end, hs, ht === 1, tapping || fingerprintWanted(pkt));
+      const info = hello(pkt, s, b, end, hs, ht === 1, tapping || fingerprintWanted(pkt, ht === 1));
       if (info) {
         fingerprints(pkt, info, hs, b, end);
         if (tapping) tap(pkt, ht === 1, ht === 1 ? 'client_hello' : ht === 2 ? 'server_hello' : 'hello_retry_request', end - p, { hello: info });
@@ -1066,13 +1067,42 @@ function clientKeyExchange(pkt: Packet, s: TlsSession, p: number, end: number, h
   if (pkt.tree) pkt.add(F.hs_epms, p + 2, l, hs);
 }
 
-// --- fingerprints (./tls-fingerprint.ts computes them; wired when it exists)
+// --- fingerprints (computed by ./tls-fingerprint.ts)
 
-/** Whether a fingerprint field is wanted in this packet's tree (selected, or the full tree). */
-function fingerprintWanted(_pkt: Packet): boolean {
+/**
+ * Whether a fingerprint field of this hello is kept in the tree (selected by -e or a filter, or
+ * the full tree). A probe: the item is added and taken back, so the -q path computes nothing.
+ */
+function fingerprintWanted(pkt: Packet, client: boolean): boolean {
+  if (!pkt.tree) return false;
+  for (const f of client ? [F.hs_ja3_full, F.hs_ja3, F.hs_ja4] : [F.hs_ja3s_full, F.hs_ja3s, F.hs_ja4s]) {
+    if (pkt.add(f, 0, 0, -1) >= 0) {
+      pkt.n--;
+      return true;
+    }
+  }
   return false;
 }
-function fingerprints(_pkt: Packet, _info: TlsHelloInfo, _hs: number, _p: number, _end: number): void {}
+
+/** JA3/JA4 (ClientHello), JA3S/JA4S (ServerHello, HelloRetryRequest), generated under the hello. */
+function fingerprints(pkt: Packet, info: TlsHelloInfo, hs: number, p: number, end: number): void {
+  if (!fingerprintWanted(pkt, info.client)) return;
+  const put = (f: number, v: () => string) => {
+    const i = pkt.add(f, p, end - p, hs);
+    if (i >= 0) pkt.ref[i] = v();
+  };
+  if (info.client) {
+    const j = ja3(info);
+    put(F.hs_ja3_full, () => j.full);
+    put(F.hs_ja3, () => j.hash);
+    put(F.hs_ja4, () => ja4(info));
+  } else {
+    const j = ja3s(info);
+    put(F.hs_ja3s_full, () => j.full);
+    put(F.hs_ja3s, () => j.hash);
+    put(F.hs_ja4s, () => ja4s(info));
+  }
+}
 
 function latin1(d: Uint8Array, off: number, len: number): string {
   let s = '';
