@@ -167,28 +167,45 @@ export class ConvStats {
       return;
     }
     const ids = FIELD_NAMES.map((n) => fieldByName(n)!.id);
-    const [ipSrc, ipDst, ip6Src, ip6Dst, ethDst, ethSrc, udpSrc, udpDst, icmp, icmp6] = ids as [number, number, number, number, number, number, number, number, number, number];
+    const [ipSrc, ipDst, ip6Src, ip6Dst, ethDst, ethSrc, udpSrc, udpDst, icmp, icmp6, fragOffset, fragMore, ip6Fragments] = ids as [number, number, number, number, number, number, number, number, number, number, number, number, number];
+    const type = this.type;
     await dissectFile(file, { columns: false, twoPass: false, count: 0, fields: ids }, (pkt, frame) => {
       this.firstFrame(frame);
       const n = pkt.n;
       const fid = pkt.fid;
       let a = '';
       let b = '';
+      // IPv6: a header counts once its payload reaches the next protocol, as tshark's tap: a
+      // fragment counts only in the frame that reassembles it.
+      let v6a = '';
+      let v6b = '';
+      let v6Pending = false;
+      let v6Fragment = false;
+      const flushV6 = () => {
+        if (v6Pending && !v6Fragment) this.addPacket(v6a, -1, v6b, -1, frame);
+        v6Pending = false;
+      };
       for (let i = 0; i < n; i++) {
         const f = fid[i]!;
         if (f === icmp || f === icmp6) break; // what follows is quoted in an ICMP error
         if (f === ipSrc) a = formatIPv4(pkt.num[i]!);
         else if (f === ipDst) {
           b = formatIPv4(pkt.num[i]!);
-          if (this.type === 'ip') this.addPacket(a, -1, b, -1, frame);
-        } else if (f === ip6Src) a = formatIPv6(pkt.sources[pkt.src[i]!]!, pkt.start[i]!);
-        else if (f === ip6Dst) {
-          b = formatIPv6(pkt.sources[pkt.src[i]!]!, pkt.start[i]!);
-          if (this.type === 'ipv6') this.addPacket(a, -1, b, -1, frame);
-        } else if (f === ethDst) b = formatMac(pkt.sources[pkt.src[i]!]!, pkt.start[i]!);
+          if (type === 'ip') this.addPacket(a, -1, b, -1, frame);
+        } else if (f === ip6Src) {
+          if (type === 'ipv6') flushV6();
+          v6a = formatIPv6(pkt.sources[pkt.src[i]!]!, pkt.start[i]!);
+        } else if (f === ip6Dst) {
+          v6b = formatIPv6(pkt.sources[pkt.src[i]!]!, pkt.start[i]!);
+          v6Pending = true;
+          v6Fragment = false;
+        } else if (f === fragOffset || f === fragMore) {
+          if (pkt.num[i] !== 0) v6Fragment = true;
+        } else if (f === ip6Fragments) v6Fragment = false;
+        else if (f === ethDst) b = formatMac(pkt.sources[pkt.src[i]!]!, pkt.start[i]!);
         else if (f === ethSrc) {
-          if (this.type === 'eth') this.addPacket(formatMac(pkt.sources[pkt.src[i]!]!, pkt.start[i]!), -1, b, -1, frame);
-        } else if (f === udpSrc && this.type === 'udp' && i + 1 < n && fid[i + 1] === udpDst && pkt.ipVersion !== 0) {
+          if (type === 'eth') this.addPacket(formatMac(pkt.sources[pkt.src[i]!]!, pkt.start[i]!), -1, b, -1, frame);
+        } else if (f === udpSrc && type === 'udp' && i + 1 < n && fid[i + 1] === udpDst && pkt.ipVersion !== 0) {
           // The addresses of the transport pseudo-header, as tshark's UDP tap: with an IPv6
           // routing header, the final destination.
           const h = pkt.ipHdr;
@@ -198,6 +215,7 @@ export class ConvStats {
           this.addPacket(src, pkt.num[i]!, dst, pkt.num[i + 1]!, frame);
         }
       }
+      if (type === 'ipv6') flushV6();
     });
   }
 
@@ -489,7 +507,7 @@ export class ConvStats {
 }
 
 /** Fields the non-TCP tables read (in this order; see `collect`). */
-const FIELD_NAMES = ['ip.src', 'ip.dst', 'ipv6.src', 'ipv6.dst', 'eth.dst', 'eth.src', 'udp.srcport', 'udp.dstport', 'icmp', 'icmpv6'];
+const FIELD_NAMES = ['ip.src', 'ip.dst', 'ipv6.src', 'ipv6.dst', 'eth.dst', 'eth.src', 'udp.srcport', 'udp.dstport', 'icmp', 'icmpv6', 'ipv6.fraghdr.offset', 'ipv6.fraghdr.more', 'ipv6.fragments'];
 
 const RULE = '='.repeat(80);
 
@@ -524,7 +542,10 @@ export function formatSize(n: number): string {
  */
 export function fixed(v: number, digits: number): string {
   const s = v.toFixed(digits);
-  // A tie is only possible when the value has exactly digits+1 decimals ending in 5.
+  // A tie is only possible when the value has exactly digits+1 decimals ending in 5 (cheap test
+  // first: the scaled value is within rounding of a half).
+  const scaled = Math.abs(v) * 10 ** digits;
+  if (Math.abs(scaled - Math.floor(scaled) - 0.5) > 1e-6 * Math.max(1, scaled)) return s;
   const exact = v.toFixed(Math.min(100, digits + 30));
   const tail = exact.slice(exact.indexOf('.') + 1 + digits);
   if (/^50*$/.test(tail)) {

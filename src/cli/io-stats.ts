@@ -214,7 +214,7 @@ export class IoStats {
       String(r.fastRetransmissions),
       String(r.spuriousRetransmissions),
       r.bytesInFlightMax === null ? '-' : String(r.bytesInFlightMax),
-      r.bytesInFlightAvg === null ? '-' : r.bytesInFlightAvg.toFixed(0),
+      r.bytesInFlightAvg === null ? '-' : r.bytesInFlightAvg.toFixed(1),
     ]);
     const head = ['Interval', ...cols];
     const widths = head.map((h, c) => Math.max(h.length, ...cells.map((r) => r[c]!.length)));

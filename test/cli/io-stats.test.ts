@@ -1,0 +1,160 @@
+/**
+ * `wirelite stats FILE io [interval]` against live tshark 4.0 (`-2 -z io,stat,INTERVAL,...`; the
+ * test fails, not skips, without tshark): per interval, frames and bytes (filter `frame`), the
+ * frames marked as a retransmission of any kind, fast retransmissions, spurious retransmissions,
+ * and MAX / AVG of tcp.analysis.bytes_in_flight, on our fixtures and on corpus captures with
+ * retransmissions; then the command's text, --json and usage errors.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { IO_LIMITS, IoStats, parseInterval, type IoRow } from '../../src/cli/io-stats.js';
+import { corpusPresent, corpusRoot } from '../conformance/oracle.js';
+
+const root = resolve(import.meta.dirname, '../..');
+const bin = join(root, 'bin/wirelite');
+const scratch = mkdtempSync(join(tmpdir(), 'wl-io-test-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+function wl(args: string[]) {
+  const r = spawnSync(bin, args, { cwd: root, encoding: 'utf8' });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+const RETRANS = 'tcp.analysis.retransmission || tcp.analysis.fast_retransmission || tcp.analysis.spurious_retransmission';
+const BIF = 'tcp.analysis.bytes_in_flight';
+
+interface TsharkRow {
+  frames: number;
+  bytes: number;
+  retrans: number;
+  fast: number;
+  spurious: number;
+  bifMax: number;
+  bifAvg: number;
+}
+
+/** tshark's io,stat rows for columns: frame, RETRANS, fast, spurious, MAX(bif), AVG(bif). */
+function tsharkIo(file: string, interval: string): TsharkRow[] {
+  const spec = `io,stat,${interval},frame,${RETRANS},tcp.analysis.fast_retransmission,tcp.analysis.spurious_retransmission,MAX(${BIF})${BIF},AVG(${BIF})${BIF}`;
+  const text = execFileSync('tshark', ['-n', '-2', '-q', '-r', file, '-z', spec], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], env: { ...process.env, WIRESHARK_CONFIG_DIR: scratch } });
+  const out: TsharkRow[] = [];
+  for (const line of text.split('\n')) {
+    if (!/^\|\s*[\d.]+ <> /.test(line)) continue;
+    const n = line.split('|').slice(2, 12).map((c) => Number(c.trim()));
+    expect(n.every((v) => Number.isFinite(v)), line).toBe(true);
+    out.push({ frames: n[0]!, bytes: n[1]!, retrans: n[2]!, fast: n[4]!, spurious: n[6]!, bifMax: n[8]!, bifAvg: n[9]! });
+  }
+  return out;
+}
+
+/** Our rows in the same shape (tshark prints 0 for MAX/AVG of an interval without values; AVG truncated). */
+function ours(rows: IoRow[]): TsharkRow[] {
+  return rows.map((r) => ({
+    frames: r.frames,
+    bytes: r.bytes,
+    retrans: r.retransmissions,
+    fast: r.fastRetransmissions,
+    spurious: r.spuriousRetransmissions,
+    bifMax: r.bytesInFlightMax ?? 0,
+    bifAvg: r.bytesInFlightAvg === null ? 0 : Math.floor(r.bytesInFlightAvg + 1e-9),
+  }));
+}
+
+beforeAll(() => {
+  expect(spawnSync('tshark', ['--version']).status, 'tshark must be installed (apt-get install tshark)').toBe(0);
+});
+
+const CASES: Array<[string, string]> = [
+  [join(root, 'fixtures/loopback.pcap'), '1'],
+  [join(root, 'fixtures/synthetic.pcapng'), '0.01'],
+  ...(corpusPresent
+    ? ([
+        ['zeek/tcp/ssh-dups.pcap', '1'],
+        ['zeek/tcp/ssh-dups.pcap', '0.25'],
+        ['zeek/http/m57-long-49583-80.pcap', '1'],
+        ['zeek/http/206_example_b.pcap', '1'],
+        ['suricata-verify/tls/tls-subjectaltname/input.pcap', '1'],
+        ['suricata-verify/tcp-empty-sack/tcp-opt.pcap', '5'],
+        ['zeek/tcp/reassembly.pcap', '1'],
+        ['suricata-verify/bug-4376/syn_retransmit_with_ts.pcap', '1'],
+        ['filesamples/200722_tcp_anon.pcapng', '1'],
+      ] as Array<[string, string]>).map(([p, i]) => [join(corpusRoot, 'public', p), i] as [string, string])
+    : []),
+];
+
+describe.each(CASES)('stats io on %s, interval %s s, beside tshark -2 -z io,stat', (file, interval) => {
+  it('gives the same frames, bytes, retransmissions and bytes in flight per interval', async () => {
+    const io = await new IoStats(parseInterval(interval)).collect(file);
+    const got = ours(io.rows());
+    const want = tsharkIo(file, interval);
+    expect(got.length).toBeGreaterThan(0);
+    expect(got).toEqual(want);
+  });
+});
+
+it('the corpus cases include retransmissions of each kind tshark reports there', async () => {
+  if (!corpusPresent) return expect(CASES.length).toBe(2);
+  let retrans = 0;
+  let fast = 0;
+  for (const [file, interval] of CASES) {
+    const io = await new IoStats(parseInterval(interval)).collect(file);
+    for (const r of io.rows()) {
+      retrans += r.retransmissions;
+      fast += r.fastRetransmissions;
+    }
+  }
+  expect(retrans).toBeGreaterThan(100);
+  expect(fast).toBeGreaterThan(10);
+});
+
+it.skipIf(!corpusPresent)('a capture spanning 4.5 years in 1-second intervals: IO_LIMITS.maxIntervals kept, the later frames counted apart and announced', async () => {
+  const file = join(corpusRoot, 'public/pcapplusplus/ExamplesTest/pcap_examples/many-protocols.pcap');
+  const io = await new IoStats(1).collect(file);
+  const rows = io.rows();
+  expect(rows.length).toBeGreaterThan(0);
+  expect(rows.length).toBeLessThanOrEqual(IO_LIMITS.maxIntervals);
+  expect(io.beyondFrames).toBeGreaterThan(0);
+  const total = execFileSync('capinfos', ['-c', '-M', file], { encoding: 'utf8' });
+  const frames = Number(/Number of packets:\s+(\d+)/.exec(total)![1]);
+  expect(rows.reduce((n, r) => n + r.frames, 0) + io.beyondFrames).toBe(frames);
+  expect(io.json().trim().split('\n').pop()).toMatch(/^\{"beyond":true,"limit":1000000,"frames":\d+,"bytes":\d+\}$/);
+});
+
+describe('wirelite stats FILE io (the command)', () => {
+  const file = join(root, 'fixtures/synthetic.pcapng');
+
+  it('defaults to 1-second intervals; text in the style of tshark, with the TCP columns', () => {
+    const a = wl(['stats', file, 'io']);
+    expect(a.code).toBe(0);
+    expect(a.err).toBe('');
+    expect(a.out).toBe(wl(['stats', file, 'io', '1']).out);
+    expect(a.out).toMatch(/\| IO Statistics +\|\n/);
+    expect(a.out).toMatch(/\| Interval +\| Frames \| Bytes \| Retrans \| Fast \| Spurious \| BIF max \| BIF avg +\|\n/);
+    expect(a.out).toMatch(/\| +0 <> Dur \| +\d+ \| +\d+ \|/);
+  });
+
+  it('--json: one object per interval with typed numbers that add up to the whole file', () => {
+    const r = wl(['stats', file, 'io', '0.01', '--json']);
+    expect(r.code).toBe(0);
+    const objs = r.out.trim().split('\n').map((l) => JSON.parse(l) as Record<string, number | null>);
+    expect(objs.length).toBeGreaterThan(3);
+    objs.forEach((o, i) => {
+      expect(o.start).toBeCloseTo(i * 0.01, 9);
+      expect(o.end).toBeCloseTo((i + 1) * 0.01, 9);
+      for (const k of ['frames', 'bytes', 'retransmissions', 'fastRetransmissions', 'spuriousRetransmissions']) expect(typeof o[k], k).toBe('number');
+    });
+    const frames = Number(spawnSync('tshark', ['-n', '-r', file], { encoding: 'utf8', env: { ...process.env, WIRESHARK_CONFIG_DIR: scratch } }).stdout.trim().split('\n').length);
+    expect(objs.reduce((n, o) => n + (o.frames as number), 0)).toBe(frames);
+  });
+
+  it('rejects a bad interval (exit 1)', () => {
+    for (const bad of ['0', 'x1', 'abc', '1e-9']) {
+      const r = wl(['stats', file, 'io', bad]);
+      expect(r.code, bad).toBe(1);
+      expect(r.err).toMatch(/interval/);
+    }
+  });
+});
