@@ -85,7 +85,7 @@ const CIPHER_SUITES: Record<number, string> = {
 const EXTENSIONS: Record<number, string> = {
   0: 'server_name', 1: 'max_fragment_length', 5: 'status_request', 10: 'supported_groups', 11: 'ec_point_formats', 13: 'signature_algorithms',
   15: 'heartbeat', 16: 'application_layer_protocol_negotiation', 18: 'signed_certificate_timestamp', 21: 'padding', 22: 'encrypt_then_mac',
-  23: 'extended_master_secret', 27: 'compress_certificate', 28: 'record_size_limit', 35: 'session_ticket', 41: 'pre_shared_key', 42: 'early_data',
+  23: 'extended_master_secret', 27: 'compress_certificate', 34: 'delegated_credentials', 40: 'key_share (draft)', 28: 'record_size_limit', 35: 'session_ticket', 41: 'pre_shared_key', 42: 'early_data',
   43: 'supported_versions', 44: 'cookie', 45: 'psk_key_exchange_modes', 49: 'post_handshake_auth', 50: 'signature_algorithms_cert', 51: 'key_share',
   13172: 'next_protocol_negotiation', 17513: 'application_settings', 65037: 'encrypted_client_hello', 65281: 'renegotiation_info',
 };
@@ -251,6 +251,8 @@ interface TlsSession {
   clientDir: number;
   /** The cipher suite the ServerHello chose (-1 unknown). */
   cipher: number;
+  /** Key exchange seen in the ServerKeyExchange: 0 none (RSA), 1 ECDHE, 2 DHE. */
+  kex: number;
   /** Handshake reassembly by TCP direction. */
   hs: [HsBuffer | null, HsBuffer | null];
   /** TLS 1.3: encrypted records seen from the client (the first is its Finished). */
@@ -293,7 +295,7 @@ function session(pkt: Packet): TlsSession {
       releaseHs(t, old, 1);
       t.byStream.delete(k);
     }
-    s = { version: 0, tls13: false, ccs: [false, false], clientDir: -1, cipher: -1, hs: [null, null], opaqueFromClient: 0 };
+    s = { version: 0, tls13: false, ccs: [false, false], clientDir: -1, cipher: -1, kex: 0, hs: [null, null], opaqueFromClient: 0 };
     t.byStream.set(pkt.tcpStream, s);
   }
   return s;
@@ -832,6 +834,7 @@ function extension(pkt: Packet, et: number, v: number, e: number, parent: number
       }
       return -1;
     case 13: // signature_algorithms
+    case 34: // delegated_credentials (RFC 9345)
     case 50: // signature_algorithms_cert
       if (el < 2) return -1;
       pkt.add(F.hs_sig_hash_alg_len, v, 2, parent, u16(d, v));
@@ -886,6 +889,7 @@ function extension(pkt: Packet, et: number, v: number, e: number, parent: number
       pkt.add(F.hs_psk_ke_modes_length, v, 1, parent, d[v]!);
       for (let k = v + 1; k < Math.min(e, v + 1 + d[v]!); k++) pkt.add(F.hs_psk_ke_mode, k, 1, parent, d[k]!);
       return -1;
+    case 40: // key_share before TLS 1.3 draft 23
     case 51: // key_share: client shares; server share; HRR selected group
       if (client) {
         if (el < 2) return -1;
@@ -989,6 +993,7 @@ function serverKeyExchange(pkt: Packet, s: TlsSession, p: number, end: number, h
   let q = p;
   if (name.includes('_ECDHE_') || (!name && d[p] === 3 && p + 4 <= end && p + 4 + d[p + 3]! <= end)) {
     if (q + 4 > end) return short(pkt, hs, 'Server Key Exchange');
+    s.kex = 1;
     pkt.add(F.hs_server_curve_type, q, 1, hs, d[q]!);
     if (d[q] !== 3) return;
     pkt.add(F.hs_server_named_curve, q + 1, 2, hs, u16(d, q + 1));
@@ -998,6 +1003,7 @@ function serverKeyExchange(pkt: Packet, s: TlsSession, p: number, end: number, h
     if (pkt.tree) pkt.add(F.hs_server_point, q + 4, pl, hs);
     q += 4 + pl;
   } else if (name.includes('_DHE_') || !name) {
+    s.kex = 2;
     for (const f of [F.hs_p_len, F.hs_g_len, F.hs_ys_len]) {
       if (q + 2 > end) return short(pkt, hs, 'Server Key Exchange');
       pkt.add(f, q, 2, hs, u16(d, q));
@@ -1047,7 +1053,7 @@ function certificateRequest(pkt: Packet, s: TlsSession, p: number, end: number, 
 function clientKeyExchange(pkt: Packet, s: TlsSession, p: number, end: number, hs: number): void {
   const d = pkt.data;
   const name = CIPHER_SUITES[s.cipher] ?? '';
-  if (name.includes('_ECDH') || (!name && p + 1 + d[p]! === end)) {
+  if (name.includes('_ECDH') || (!name && s.kex === 1)) {
     if (p + 1 > end) return short(pkt, hs, 'Client Key Exchange');
     const pl = d[p]!;
     pkt.add(F.hs_client_point_len, p, 1, hs, pl);
@@ -1057,7 +1063,7 @@ function clientKeyExchange(pkt: Packet, s: TlsSession, p: number, end: number, h
   }
   if (p + 2 > end) return;
   const l = u16(d, p);
-  if (name.includes('_DHE_')) {
+  if (name.includes('_DHE_') || (!name && s.kex === 2)) {
     pkt.add(F.hs_yc_len, p, 2, hs, l);
     if (p + 2 + l > end) short(pkt, hs, 'Client Key Exchange');
     return;
