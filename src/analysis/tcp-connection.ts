@@ -277,12 +277,27 @@ class Side {
   turnsStarted = 0;
 }
 
-/** Facts of the handshake, kept apart from the detail (a lone SYN needs a few of them). */
+/** Options of a side's SYN (unpacked from TcpConnection.syn0/syn1). */
 interface SynInfo {
   mss: number;
   ws: number;
   sack: boolean;
 }
+
+/** A SYN's options packed in one small integer: MSS + 1 (17 bits), shift + 1 (5 bits), SACK permitted. */
+function packSyn(mss: number, ws: number, sack: boolean): number {
+  return (mss + 1) | (Math.min(ws + 1, 31) << 17) | (sack ? 1 << 22 : 0);
+}
+
+function synOf(c: TcpConnection, dir: number): SynInfo | undefined {
+  const v = dir === 0 ? c.syn0 : c.syn1;
+  if (v < 0) return undefined;
+  return { mss: (v & 0x1ffff) - 1, ws: ((v >> 17) & 31) - 1, sack: (v & (1 << 22)) !== 0 };
+}
+
+/** Zeek's per-endpoint numbers, 8 per direction, for many connections in one block. */
+const ZK_PER_CONN = 16;
+const ZK_BLOCK = 4096;
 
 /** One connection; the per-direction detail is created lazily. */
 export class TcpConnection {
@@ -293,7 +308,6 @@ export class TcpConnection {
   lastFrame: number;
   t0: number;
   tLast: number;
-  epoch0: number;
   /** "addr port addr port" of tap direction 0 (sender first). */
   ends: string;
   pkts0 = 0;
@@ -304,7 +318,9 @@ export class TcpConnection {
   zs = 0;
   histSeen = 0;
   history = '';
-  syn: [SynInfo | undefined, SynInfo | undefined] | undefined;
+  /** The options of each direction's SYN, packed (packSyn); -1 none seen. */
+  syn0 = -1;
+  syn1 = -1;
   /** Times (relative to t0) of the first SYN, SYN/ACK and the ACK completing the handshake; -1 unseen. */
   synT = -1;
   synAckT = -1;
@@ -317,16 +333,21 @@ export class TcpConnection {
   /** Direction of the last data segment (request/response turns). */
   lastDataDir = -1;
   detail: [Side, Side] | undefined;
-  /** Zeek per-endpoint sequence tracking for 't' (last sequence, start sequence) and counters. */
-  zk: Float64Array | undefined;
+  /**
+   * Zeek per-endpoint sequence tracking (last and start sequence, last SYN/FIN/RST sequence) and the
+   * t/w/g counters: 16 numbers at `zo` in a block shared by ZK_BLOCK connections.
+   */
+  zk: Float64Array;
+  zo: number;
 
-  constructor(r: TcpTapRecord, t: number, epoch: number) {
+  constructor(r: TcpTapRecord, t: number, zk: Float64Array, zo: number) {
+    this.zk = zk;
+    this.zo = zo;
     this.stream = r.stream;
     this.firstFrame = r.frame;
     this.lastFrame = r.frame;
     this.t0 = t;
     this.tLast = t;
-    this.epoch0 = epoch;
     const v6 = r.ipVersion === 6;
     const a = r.addrBytes.length ? (v6 ? formatIPv6(r.addrBytes, r.srcAddrOff) : formatIPv4At(r.addrBytes, r.srcAddrOff)) : '?';
     const b = r.addrBytes.length ? (v6 ? formatIPv6(r.addrBytes, r.dstAddrOff) : formatIPv4At(r.addrBytes, r.dstAddrOff)) : '?';
@@ -422,7 +443,10 @@ export class TcpConnections {
   conns: (TcpConnection | undefined)[] = [];
   untracked = 0;
   detailed = 0;
-  private baseSec = -1;
+  /** Epoch second of the first record: connection times are relative to it. */
+  baseSec = -1;
+  private zkBlock: Float64Array | undefined;
+  private zkUsed = ZK_BLOCK;
 
   /** Collects while `run` reads the file (the tap is removed afterwards). */
   async collect(run: () => Promise<unknown>): Promise<this> {
@@ -444,7 +468,11 @@ export class TcpConnections {
         this.untracked++;
         return;
       }
-      c = new TcpConnection(r, t, r.tsSec + r.tsNsec / 1e9);
+      if (this.zkUsed === ZK_BLOCK) {
+        this.zkBlock = new Float64Array(ZK_BLOCK * ZK_PER_CONN).fill(-1);
+        this.zkUsed = 0;
+      }
+      c = new TcpConnection(r, t, this.zkBlock!, this.zkUsed++ * ZK_PER_CONN);
       if ((r.flags & (SYN | ACK)) === (SYN | ACK)) {
         c.origDir = 1;
         c.history = '^';
@@ -456,7 +484,7 @@ export class TcpConnections {
 
   /** Summaries in stream order. */
   *summaries(): Generator<ConnectionSummary> {
-    for (const c of this.conns) if (c) yield summarize(c);
+    for (const c of this.conns) if (c) yield summarize(c, this.baseSec);
   }
 }
 
@@ -477,8 +505,9 @@ function update(all: TcpConnections, c: TcpConnection, r: TcpTapRecord, t: numbe
   }
   // Handshake facts.
   if (flags & SYN) {
-    if (!c.syn) c.syn = [undefined, undefined];
-    c.syn[d] = { mss: r.mss, ws: r.wsShift, sack: r.sackPerm };
+    const packed = packSyn(r.mss, r.wsShift, r.sackPerm);
+    if (d === 0) c.syn0 = packed;
+    else c.syn1 = packed;
     if (flags & ACK) {
       c.seen |= 4 << d;
       if (c.synAckT < 0) c.synAckT = rel;
@@ -512,7 +541,7 @@ function update(all: TcpConnections, c: TcpConnection, r: TcpTapRecord, t: numbe
 
 /** The MSS S may send: what P announced, or the largest segment S sent if that is larger. */
 function mssOf(c: TcpConnection, dir: number, s: Side): number {
-  const announced = c.syn?.[1 - dir]?.mss ?? -1;
+  const announced = synOf(c, 1 - dir)?.mss ?? -1;
   const m = Math.max(announced, s.maxSeg);
   return m > 0 ? m : 1460;
 }
@@ -849,10 +878,9 @@ function zeekUpdate(c: TcpConnection, r: TcpTapRecord, isOrig: boolean): void {
   const flags = r.flags;
   const d = r.dir;
   const pd = 1 - d;
-  if (!c.zk) c.zk = new Float64Array(16).fill(-1);
-  // zk: [0+d*8] lastSeq, [1] startSeq, [2] histLastSyn, [3] histLastFin, [4] histLastRst, [5] rxmt count, [6] zero-window count, [7] gap count
+  // zk at o: [0] lastSeq, [1] startSeq, [2] histLastSyn, [3] histLastFin, [4] histLastRst, [5] rxmt count, [6] zero-window count, [7] gap count
   const z = c.zk;
-  const o = d * 8;
+  const o = c.zo + d * 8;
   const segLen = r.len + (flags & SYN ? 1 : 0) + (flags & FIN ? 1 : 0) - (flags & RST ? r.len : 0);
   const seq = r.seqRaw;
   const lastSeqNew = (seq + segLen) >>> 0;
@@ -895,7 +923,7 @@ function zeekUpdate(c: TcpConnection, r: TcpTapRecord, isOrig: boolean): void {
   // update_window: zero window
   if (r.winRaw === 0 && !(flags & RST) && c.zState(pd) !== ZS.CLOSED && st !== ZS.RESET) scaled(c, isOrig, z, o + 6, 'W');
   // content gap (approximation: tshark's ACKed-unseen verdict, charged to the peer's data)
-  if (r.analysisFlags & TcpFlag.ACK_LOST_PACKET && !(flags & (FIN | RST))) scaled(c, !isOrig, z, pd * 8 + 7, 'G');
+  if (r.analysisFlags & TcpFlag.ACK_LOST_PACKET && !(flags & (FIN | RST))) scaled(c, !isOrig, z, c.zo + pd * 8 + 7, 'G');
   // update_last_seq
   const delta = seqDiff(lastSeqNew, z[o]!);
   if ((flags & (SYN | RST)) && (delta > 1048576 || delta < -1048576)) {
@@ -994,8 +1022,9 @@ function connState(c: TcpConnection): string {
 /** Zeek's endpoint size: payload bytes by sequence numbers (last - start - 1 for the SYN). */
 function sizeOf(c: TcpConnection, dir: number): number {
   const z = c.zk;
-  if (!z || z[dir * 8]! < 0) return 0;
-  const span = seqDiff(z[dir * 8]!, z[dir * 8 + 1]!) - 1;
+  const o = c.zo + dir * 8;
+  if (z[o]! < 0) return 0;
+  const span = seqDiff(z[o]!, z[o + 1]!) - 1;
   return Math.max(0, span);
 }
 
@@ -1008,18 +1037,17 @@ const ms = (v: number) => round3(v * 1000);
 
 function dirSummary(c: TcpConnection, dir: number): DirectionSummary {
   const s = c.detail?.[dir];
-  const syn = c.syn?.[dir];
-  const base = {
-    packets: dir === 0 ? c.pkts0 : c.pkts1,
-    bytes: dir === 0 ? c.bytes0 : c.bytes1,
-    mss: syn && syn.mss >= 0 ? syn.mss : null,
-    windowScaleShift: syn ? (syn.ws >= 0 ? syn.ws : null) : null,
-    sackPermitted: syn ? syn.sack : null,
-  };
+  const syn = synOf(c, dir);
+  const packets = dir === 0 ? c.pkts0 : c.pkts1;
+  const bytes = dir === 0 ? c.bytes0 : c.bytes1;
+  const mss = syn && syn.mss >= 0 ? syn.mss : null;
+  const windowScaleShift = syn ? (syn.ws >= 0 ? syn.ws : null) : null;
+  const sackPermitted = syn ? syn.sack : null;
+  // Plain literals (an object spread here made every summary a slow dictionary object).
   if (!s) {
     return {
-      ...base, dataPackets: null, payloadBytes: null, uniqueBytes: null, goodputBitsPerSecond: null, maxWindow: null, minWindow: null,
-      retransmissions: null, zeroWindow: null, windowFull: null, keepAlives: null, rttMs: null, ecn: null, congestion: null, limitedBy: null,
+      packets, bytes, mss, windowScaleShift, sackPermitted, dataPackets: null, payloadBytes: null, uniqueBytes: null, goodputBitsPerSecond: null, maxWindow: null,
+      minWindow: null, retransmissions: null, zeroWindow: null, windowFull: null, keepAlives: null, rttMs: null, ecn: null, congestion: null, limitedBy: null,
     };
   }
   const unique = uniqueBytes(s);
@@ -1036,7 +1064,7 @@ function dirSummary(c: TcpConnection, dir: number): DirectionSummary {
     phases.push(PHASE_NAMES[s.accPhase]!);
   }
   return {
-    ...base,
+    packets, bytes, mss, windowScaleShift, sackPermitted,
     dataPackets: s.dataPkts,
     payloadBytes: s.payload,
     uniqueBytes: unique,
@@ -1094,7 +1122,7 @@ function frameList(frames: number[]): string {
   return frames.length ? ` (frames ${frames.slice(0, 5).join(', ')})` : '';
 }
 
-function summarize(c: TcpConnection): ConnectionSummary {
+function summarize(c: TcpConnection, baseSec: number): ConnectionSummary {
   const od = c.origDir;
   const rd = 1 - od;
   const [a0, p0, a1, p1] = c.ends.split(' ') as [string, string, string, string];
@@ -1118,9 +1146,8 @@ function summarize(c: TcpConnection): ConnectionSummary {
   state.summary = stateText(state, cs);
   const dur = c.tLast - c.t0;
   const irtt = c.iRtt > 0 ? c.iRtt : c.hsAckT >= 0 && c.synT >= 0 ? c.hsAckT - c.synT : 0;
-  const syns = c.syn;
-  const so = syns?.[od];
-  const sr = syns?.[rd];
+  const so = synOf(c, od);
+  const sr = synOf(c, rd);
   const wsNeg = so && sr ? so.ws >= 0 && sr.ws >= 0 : null;
   const sum: ConnectionSummary = {
     stream: c.stream,
@@ -1129,7 +1156,7 @@ function summarize(c: TcpConnection): ConnectionSummary {
     flipped: od === 1,
     firstFrame: c.firstFrame,
     lastFrame: c.lastFrame,
-    startTime: round6(c.epoch0),
+    startTime: round6(baseSec + c.t0),
     duration: round6(dur),
     state,
     connState: cs,
