@@ -16,6 +16,8 @@ import { DnsStats } from '../dns-stats.js';
 import { printTcpStats } from '../tcp-stats.js';
 import { CONV_TYPES, ConvStats, type ConvType } from '../conv-stats.js';
 import { IO_DEFAULT_INTERVAL, IoStats, parseInterval } from '../io-stats.js';
+import { printTlsStats } from '../tls-stats.js';
+import { readKeyLogFile } from '../../analysis/tls-keys.js';
 
 export const STATS_LIMITS = {
   /** Frame numbers kept per expert row in `--json` (the count is always exact). */
@@ -23,7 +25,7 @@ export const STATS_LIMITS = {
 };
 
 /** Statistics `stats` knows; the others of issue 3 (conv, endpoints, tcp, io) come later. */
-const KINDS = ['expert', 'dns', 'conv', 'endpoints', 'io', 'tcp'] as const;
+const KINDS = ['expert', 'dns', 'conv', 'endpoints', 'io', 'tcp', 'tls'] as const;
 
 /** tshark's protocol names for the first component of an expert's name. */
 const PROTOCOL_NAMES: Record<string, string> = {
@@ -87,13 +89,15 @@ function layerName(pkt: Packet): string {
 
 export function statsCommand() {
   return new Command('stats')
-    .description('statistics over a capture file (read in two passes, as tshark -2): expert = expert items by severity (tshark -z expert); dns = queries by name/type, rcodes, response times, unanswered queries; tcp = one card per TCP connection (state, Zeek conn_state/history, RTT, retransmissions, congestion, what limited it)')
+    .description('statistics over a capture file (read in two passes, as tshark -2): expert = expert items by severity (tshark -z expert); dns = queries by name/type, rcodes, response times, unanswered queries; tcp = one card per TCP connection (state, Zeek conn_state/history, RTT, retransmissions, congestion, what limited it); tls = one card per TLS connection (version, cipher, SNI, ALPN, certificates, handshake time, alerts, JA3/JA4, keys)')
     .argument('<file>', 'capture file (pcap or pcapng, possibly gzip-compressed)')
     .argument('<kind>', `which statistics: ${KINDS.join(', ')}`)
     .argument('[arg]', `conv/endpoints: ${CONV_TYPES.join('|')} (default tcp); io: the interval in seconds (default ${IO_DEFAULT_INTERVAL})`)
     .option('--json', 'one JSON object per line (typed numbers, with frame numbers)')
+    .option('--tls-keylog <file>', 'tls: an NSS key log (SSLKEYLOGFILE); says which connections its secrets would decrypt')
     .action(async (file, kind, arg, o) => {
       if (!(KINDS as readonly string[]).includes(kind)) throw new UsageError(`unknown statistics "${kind}" (known: ${KINDS.join(', ')})`);
+      if (o.tlsKeylog !== undefined && kind !== 'tls') throw new UsageError('--tls-keylog applies to stats tls only');
       if (kind === 'conv' || kind === 'endpoints') {
         const type = arg ?? 'tcp';
         if (!(CONV_TYPES as readonly string[]).includes(type)) throw new UsageError(`unknown ${kind} type "${type}" (known: ${CONV_TYPES.join(', ')})`);
@@ -111,6 +115,18 @@ export function statsCommand() {
       if (arg !== undefined) throw new UsageError(`stats ${kind} takes no argument (got "${arg}")`);
       if (kind === 'tcp') {
         await printTcpStats(file, o.json === true);
+        return;
+      }
+      if (kind === 'tls') {
+        let keyLog = null;
+        if (o.tlsKeylog !== undefined) {
+          try {
+            keyLog = readKeyLogFile(o.tlsKeylog);
+          } catch (e) {
+            throw new UsageError(`cannot read the key log ${o.tlsKeylog}: ${(e as Error).message}`);
+          }
+        }
+        await printTlsStats(file, o.json === true, keyLog);
         return;
       }
       if (kind === 'dns') {

@@ -1,0 +1,190 @@
+/**
+ * TLS secrets from NSS key log files (`SSLKEYLOGFILE`, `--tls-keylog FILE`, and the TLS key logs
+ * pcapng carries in Decryption Secrets Blocks of type 0x544c534b "TLSK"), and whether they would
+ * decrypt a given connection. Nothing is decrypted here.
+ *
+ * Key log format (NSS; https://firefox-source-docs.mozilla.org/security/nss/legacy/key_log_format/,
+ * draft-ietf-tls-keylogfile): one `LABEL <client_random hex> <secret hex>` per line, `#` comments,
+ * blank lines ignored. Labels: CLIENT_RANDOM (TLS 1.2 and older: the 48-byte master secret),
+ * PMS_CLIENT_RANDOM (a pre-master secret, as Wireshark also accepts), TLS 1.3's
+ * CLIENT_HANDSHAKE_TRAFFIC_SECRET, SERVER_HANDSHAKE_TRAFFIC_SECRET, CLIENT_TRAFFIC_SECRET_0,
+ * SERVER_TRAFFIC_SECRET_0, CLIENT_EARLY_TRAFFIC_SECRET, EXPORTER_SECRET, EARLY_EXPORTER_SECRET,
+ * and `RSA <first 8 bytes of the encrypted pre-master> <pre-master>` (keyed by the
+ * ClientKeyExchange, not the client random: counted, not matched to connections). A line that
+ * does not parse is counted (with its line number, the first few) and skipped, never fatal.
+ *
+ * What decrypts a connection (what Wireshark needs):
+ * - TLS 1.2 and older: CLIENT_RANDOM or PMS_CLIENT_RANDOM for its ClientHello's random.
+ * - TLS 1.3: both handshake traffic secrets decrypt the handshake (certificates, Finished), both
+ *   application traffic secrets the data; all four: `yes`, one pair: `partial`.
+ *
+ * Memory is bounded by TLS_KEYLOG_LIMITS.
+ */
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
+
+/** Named bounds of key-log parsing. */
+export const TLS_KEYLOG_LIMITS = {
+  /** Bytes read of one key log (file or DSB); the rest is ignored and said so. */
+  maxBytes: 64 * 1024 * 1024,
+  /** Client randoms kept (a line for one more is counted in `dropped`). */
+  maxClientRandoms: 1_000_000,
+  /** Line numbers of bad lines kept for the message. */
+  badLinesKept: 10,
+};
+
+export const KEYLOG_LABELS = [
+  'CLIENT_RANDOM',
+  'PMS_CLIENT_RANDOM',
+  'CLIENT_EARLY_TRAFFIC_SECRET',
+  'CLIENT_HANDSHAKE_TRAFFIC_SECRET',
+  'SERVER_HANDSHAKE_TRAFFIC_SECRET',
+  'CLIENT_TRAFFIC_SECRET_0',
+  'SERVER_TRAFFIC_SECRET_0',
+  'EARLY_EXPORTER_SECRET',
+  'EXPORTER_SECRET',
+] as const;
+export type KeylogLabel = (typeof KEYLOG_LABELS)[number];
+
+const BIT: Readonly<Record<KeylogLabel, number>> = Object.fromEntries(KEYLOG_LABELS.map((l, i) => [l, 1 << i])) as Record<KeylogLabel, number>;
+
+/** pcapng Decryption Secrets Block type of a TLS key log ("TLSK"). */
+export const DSB_TLS_KEY_LOG = 0x544c534b;
+
+export type KeysVerdict = 'yes' | 'partial' | 'no';
+
+export interface KeysAvailability {
+  /** yes: the secrets decrypt the whole connection; partial: a part of it; no: nothing. */
+  available: KeysVerdict;
+  /** Which secrets were found or are missing, in words. */
+  detail: string;
+}
+
+export interface KeyLogCounts {
+  /** Lines read (comments and blank lines included), lines with a usable secret, bad lines. */
+  lines: number;
+  secrets: number;
+  bad: number;
+  /** Line numbers (per source, `source:line`) of the first bad lines. */
+  badLines: string[];
+  /** RSA lines (keyed by the encrypted pre-master secret; not matched to connections). */
+  rsa: number;
+  /** Client randoms over TLS_KEYLOG_LIMITS.maxClientRandoms, bytes over maxBytes. */
+  dropped: number;
+  truncatedBytes: number;
+  /** Number of key logs read (files and DSBs). */
+  sources: number;
+}
+
+const HEX = /^[0-9a-fA-F]+$/;
+
+/** The secrets of one or more key logs, by client random. */
+export class TlsKeyLog {
+  /** Lowercase client random hex -> bit set of the labels seen for it. */
+  private byRandom = new Map<string, number>();
+  readonly counts: KeyLogCounts = { lines: 0, secrets: 0, bad: 0, badLines: [], rsa: 0, dropped: 0, truncatedBytes: 0, sources: 0 };
+
+  get size(): number {
+    return this.byRandom.size;
+  }
+
+  /** Adds the lines of a key log (text, or bytes as in a DSB). `source` names it in messages. */
+  add(log: string | Uint8Array, source: string): void {
+    this.counts.sources++;
+    let bytes = typeof log === 'string' ? Buffer.from(log, 'utf8') : Buffer.from(log.buffer, log.byteOffset, log.byteLength);
+    if (bytes.length > TLS_KEYLOG_LIMITS.maxBytes) {
+      this.counts.truncatedBytes += bytes.length - TLS_KEYLOG_LIMITS.maxBytes;
+      bytes = bytes.subarray(0, TLS_KEYLOG_LIMITS.maxBytes);
+    }
+    const text = bytes.toString('latin1');
+    let lineNo = 0;
+    for (let start = 0; start < text.length; ) {
+      let end = text.indexOf('\n', start);
+      if (end < 0) end = text.length;
+      lineNo++;
+      this.line(text.slice(start, end), source, lineNo);
+      start = end + 1;
+    }
+  }
+
+  private bad(source: string, lineNo: number): void {
+    this.counts.bad++;
+    if (this.counts.badLines.length < TLS_KEYLOG_LIMITS.badLinesKept) this.counts.badLines.push(`${source}:${lineNo}`);
+  }
+
+  private line(raw: string, source: string, lineNo: number): void {
+    this.counts.lines++;
+    const s = raw.trim();
+    if (!s || s.startsWith('#')) return;
+    const f = s.split(/\s+/);
+    if (f.length !== 3) return this.bad(source, lineNo);
+    const [label, key, secret] = f as [string, string, string];
+    if (label === 'RSA') {
+      if (key.length === 16 && HEX.test(key) && secret.length === 96 && HEX.test(secret)) this.counts.rsa++;
+      else this.bad(source, lineNo);
+      return;
+    }
+    const bit = BIT[label as KeylogLabel];
+    // A 32-byte client random; a secret of 32 to 64 bytes (48 for TLS 1.2, the hash length for 1.3).
+    if (!bit || key.length !== 64 || !HEX.test(key) || secret.length % 2 || secret.length < 64 || secret.length > 128 || !HEX.test(secret)) return this.bad(source, lineNo);
+    const cr = key.toLowerCase();
+    const had = this.byRandom.get(cr);
+    if (had === undefined && this.byRandom.size >= TLS_KEYLOG_LIMITS.maxClientRandoms) {
+      this.counts.dropped++;
+      return;
+    }
+    this.byRandom.set(cr, (had ?? 0) | bit);
+    this.counts.secrets++;
+  }
+
+  /** The labels known for a client random. */
+  labels(clientRandom: string): KeylogLabel[] {
+    const bits = this.byRandom.get(clientRandom.toLowerCase()) ?? 0;
+    return KEYLOG_LABELS.filter((l) => bits & BIT[l]);
+  }
+
+  /**
+   * Whether the secrets would decrypt a connection whose ClientHello carried `clientRandom`, with
+   * the negotiated `version` (0x0304 for TLS 1.3; 0 when no ServerHello was seen).
+   */
+  availability(clientRandom: string, version: number): KeysAvailability {
+    const bits = this.byRandom.get(clientRandom.toLowerCase()) ?? 0;
+    const has = (l: KeylogLabel) => (bits & BIT[l]) !== 0;
+    const tls12 = has('CLIENT_RANDOM') || has('PMS_CLIENT_RANDOM');
+    const hs = has('CLIENT_HANDSHAKE_TRAFFIC_SECRET') && has('SERVER_HANDSHAKE_TRAFFIC_SECRET');
+    const app = has('CLIENT_TRAFFIC_SECRET_0') && has('SERVER_TRAFFIC_SECRET_0');
+    if (!bits) return { available: 'no', detail: 'no secrets for this client random' };
+    if (version === 0x0304 || (version === 0 && !tls12)) {
+      if (hs && app) return { available: 'yes', detail: 'TLS 1.3 handshake and traffic secrets' };
+      if (hs) return { available: 'partial', detail: 'TLS 1.3 handshake secrets only (no CLIENT/SERVER_TRAFFIC_SECRET_0)' };
+      if (app) return { available: 'partial', detail: 'TLS 1.3 traffic secrets only (handshake stays encrypted)' };
+      return { available: 'no', detail: `incomplete TLS 1.3 secrets (${this.labels(clientRandom).join(', ')})` };
+    }
+    if (tls12) return { available: 'yes', detail: has('CLIENT_RANDOM') ? 'CLIENT_RANDOM master secret' : 'PMS_CLIENT_RANDOM pre-master secret' };
+    return { available: 'no', detail: `only TLS 1.3 secrets for a ${version ? 'TLS 1.2 or older' : 'connection of unknown version'}` };
+  }
+}
+
+/**
+ * Reads a key log file into `log` (or a new one). Throws an Error with a clear message when the
+ * file cannot be read; bad lines are counted in `log.counts`, not thrown.
+ */
+export function readKeyLogFile(path: string, log = new TlsKeyLog()): TlsKeyLog {
+  const st = statSync(path);
+  if (!st.isFile()) throw new Error(`${path}: not a regular file`);
+  // Read at most maxBytes (+1 to tell that there was more).
+  const buf = Buffer.alloc(Math.min(st.size, TLS_KEYLOG_LIMITS.maxBytes + 1));
+  const fd = openSync(path, 'r');
+  let n = 0;
+  try {
+    while (n < buf.length) {
+      const r = readSync(fd, buf, n, buf.length - n, n);
+      if (r === 0) break;
+      n += r;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  log.add(buf.subarray(0, n), path);
+  if (st.size > TLS_KEYLOG_LIMITS.maxBytes) log.counts.truncatedBytes += st.size - n;
+  return log;
+}
