@@ -383,3 +383,174 @@ export const lengthPrefixed16: StreamParser = {
     frameLengthPrefixed(d, off, end, 2, dnsLength, out);
   },
 };
+
+/*
+ * Following a stream (`wirelite follow`): both directions' payload in the order it was
+ * delivered, as Wireshark's "Follow TCP Stream" (epan/dissectors/packet-tcp.c,
+ * follow_tcp_tap_listener and check_follow_fragments): a segment at a direction's next expected
+ * byte is delivered at once (only its new bytes if it overlaps what was delivered: a
+ * retransmission is not repeated); a segment beyond it is held until the gap is filled (then
+ * delivered in sequence order), or until the other side acknowledges bytes beyond the gap: the
+ * bytes were sent but not captured, and a gap chunk says how many are missing. Held segments
+ * are bounded (FOLLOW_LIMITS): past a limit the gap is declared as if acknowledged.
+ */
+
+/** Named limits of what following a stream holds. */
+export const FOLLOW_LIMITS = {
+  /** Out-of-order segments held per direction. */
+  maxHeldSegments: 4096,
+  /** Out-of-order bytes held per direction. */
+  maxHeldBytes: 16 << 20,
+};
+
+/** One piece of a followed stream, in delivery order. */
+export interface FollowChunk {
+  /** 0: sent by the side that sent the stream's first packet (tshark's node 0), 1: the other. */
+  dir: number;
+  /** Frame whose bytes these are (for a gap: the frame that revealed it). */
+  frame: number;
+  /** Position of the first byte in the direction's byte stream (0 = first byte after the SYN or first segment). */
+  offset: number;
+  /** The bytes (a view, valid during the call); empty for a gap. */
+  data: Uint8Array;
+  /** Bytes missing from the capture before `offset` (a gap chunk), else 0. */
+  gap: number;
+}
+
+interface HeldSegment {
+  seq: number;
+  frame: number;
+  data: Uint8Array;
+}
+
+const EMPTY = new Uint8Array(0);
+const SYN_FLAG = 0x02;
+const ACK_FLAG = 0x10;
+
+/** Puts the two directions of one TCP stream in order; hands each chunk to `emit`. */
+export class FollowAssembler {
+  private readonly next = [0, 0];
+  private readonly start = [0, 0];
+  private readonly started = [false, false];
+  private readonly held: [HeldSegment[], HeldSegment[]] = [[], []];
+  private readonly heldBytes = [0, 0];
+  private readonly chunk: FollowChunk = { dir: 0, frame: 0, offset: 0, data: EMPTY, gap: 0 };
+
+  constructor(private readonly emit: (c: FollowChunk) => void) {}
+
+  /**
+   * One segment sent in direction `dir`: raw sequence and acknowledgement numbers, flags, the
+   * captured payload `data` and the payload length on the wire `length` (tcp.len).
+   */
+  segment(dir: number, frame: number, seq: number, ack: number, flags: number, data: Uint8Array, length: number): void {
+    let s = flags & SYN_FLAG ? (seq + 1) >>> 0 : seq >>> 0;
+    const other = 1 - dir;
+    // This segment acknowledges bytes the other side sent beyond a gap: they were not captured.
+    if (flags & ACK_FLAG && this.held[other].length) while (this.check(other, ack >>> 0, frame, true));
+    if (!this.started[dir]) {
+      this.started[dir] = true;
+      this.next[dir] = s;
+      this.start[dir] = s;
+    }
+    const cur = this.next[dir]!;
+    let off = 0;
+    let dlen = data.length;
+    let len = length;
+    if (seqDiff(s, cur) < 0) {
+      // Dated, but it may carry more than was delivered (a retransmission with more data).
+      const end = (s + len) >>> 0;
+      if (seqDiff(end, cur) > 0) {
+        off = seqDiff(cur, s);
+        dlen = dlen <= off ? 0 : dlen - off;
+        s = cur;
+        len = seqDiff(end, cur);
+      }
+    }
+    if (dlen === 0 || seqDiff(s, cur) < 0) return;
+    const bytes = data.subarray(off, off + dlen);
+    if (s === cur) {
+      this.next[dir] = (cur + len) >>> 0;
+      this.out(dir, frame, s, bytes, 0);
+      while (this.check(dir, 0, frame, false));
+      return;
+    }
+    // Out of order: hold a copy until the gap before it is filled or known to be lost.
+    const h = this.held[dir];
+    h.push({ seq: s, frame, data: bytes.slice() });
+    this.heldBytes[dir] += bytes.length;
+    while (h.length > FOLLOW_LIMITS.maxHeldSegments || this.heldBytes[dir]! > FOLLOW_LIMITS.maxHeldBytes) {
+      // Over a limit: the gap is declared now (as if acknowledged) and what follows it delivered.
+      if (!this.check(dir, 0, frame, false)) this.declareGap(dir, frame);
+    }
+  }
+
+  /** Ends the stream: what is still held stays undelivered (tshark shows it nowhere either). */
+  heldSegments(): number {
+    return this.held[0].length + this.held[1].length;
+  }
+
+  private out(dir: number, frame: number, seq: number, data: Uint8Array, gap: number): void {
+    const c = this.chunk;
+    c.dir = dir;
+    c.frame = frame;
+    c.offset = seqDiff(seq, this.start[dir]!) >>> 0;
+    c.data = data;
+    c.gap = gap;
+    this.emit(c);
+  }
+
+  private lowest(dir: number): number {
+    const h = this.held[dir];
+    let lo = h[0]!.seq;
+    for (const f of h) if (seqDiff(lo, f.seq) > 0) lo = f.seq;
+    return lo;
+  }
+
+  private declareGap(dir: number, frame: number): void {
+    const lo = this.lowest(dir);
+    this.out(dir, frame, this.next[dir]!, EMPTY, seqDiff(lo, this.next[dir]!));
+    this.next[dir] = lo;
+  }
+
+  /**
+   * Delivers the first held segment that now fits (Wireshark's check_follow_fragments), or with
+   * `useAck`, declares the gap if `acked` is beyond the lowest held segment. Returns whether it did.
+   */
+  private check(dir: number, acked: number, frame: number, useAck: boolean): boolean {
+    const h = this.held[dir];
+    if (h.length === 0) return false;
+    let lo = h[0]!.seq;
+    const cur = this.next[dir]!;
+    for (let i = 0; i < h.length; i++) {
+      const f = h[i]!;
+      if (seqDiff(lo, f.seq) > 0) lo = f.seq;
+      if (seqDiff(f.seq, cur) < 0) {
+        const end = (f.seq + f.data.length) >>> 0;
+        if (seqDiff(end, cur) > 0) {
+          const pos = seqDiff(cur, f.seq);
+          this.next[dir] = end;
+          this.out(dir, f.frame, cur, f.data.subarray(pos), 0);
+        }
+        this.drop(dir, i);
+        return true;
+      }
+      if (f.seq === cur) {
+        this.next[dir] = (cur + f.data.length) >>> 0;
+        this.out(dir, f.frame, cur, f.data, 0);
+        this.drop(dir, i);
+        return true;
+      }
+    }
+    if (useAck && seqDiff(acked, lo) > 0) {
+      this.out(dir, frame, cur, EMPTY, seqDiff(lo, cur));
+      this.next[dir] = lo;
+      return true;
+    }
+    return false;
+  }
+
+  private drop(dir: number, i: number): void {
+    const [f] = this.held[dir].splice(i, 1);
+    this.heldBytes[dir] -= f!.data.length;
+  }
+}

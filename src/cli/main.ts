@@ -7,6 +7,7 @@ import { fieldsCommand } from './commands/fields.js';
 import { captureCommand } from './commands/capture.js';
 import { interfacesCommand } from './commands/interfaces.js';
 import { statsCommand } from './commands/stats.js';
+import { followCommand } from './commands/follow.js';
 import { EXIT, UsageError } from './errors.js';
 import { CaptureFileError } from '../capture/capture-error.js';
 
@@ -22,6 +23,7 @@ program.addCommand(fieldsCommand().exitOverride());
 program.addCommand(captureCommand().exitOverride());
 program.addCommand(interfacesCommand().exitOverride());
 program.addCommand(statsCommand().exitOverride());
+program.addCommand(followCommand().exitOverride());
 
 async function main(): Promise<void> {
   try {

@@ -1,0 +1,198 @@
+/**
+ * `wirelite follow FILE --stream N [--format ascii|hex|raw|json]`: the payload of TCP stream N,
+ * both directions in the order it was delivered, as `tshark -q -z follow,tcp,ascii,N` shows it:
+ * out-of-order segments in their place, retransmitted bytes once, bytes the receiver acknowledged
+ * but the capture lacks marked as `[N bytes missing in capture file]` (FollowAssembler in
+ * src/analysis/reassembly.ts, bounded by FOLLOW_LIMITS).
+ *
+ * Formats: `ascii` and `hex` are tshark's (node 1's chunks indented by a tab); `raw` writes the
+ * payload bytes themselves to stdout (both directions, in order; gaps leave nothing); `json` one
+ * object per line: first `{"stream","node0","node1"}`, then one per chunk
+ * `{"dir","frame","offset","len","bytes"}` (bytes in base64; offset = position in the direction's
+ * byte stream) or, for a gap, `{"dir","frame","offset","len":0,"gap":missing}`.
+ *
+ * Output is written as the file is read (only out-of-order segments are held). Exit codes: 0; 1
+ * bad usage or no such stream; 2 the file cannot be read.
+ */
+import { Command, Option } from '@commander-js/extra-typings';
+import { dissectFile } from '../dissect-file.js';
+import { addTcpTap, type TcpTapRecord } from '../../dissectors/tcp-tap.js';
+import { fieldByName } from '../../dissectors/fields.js';
+import { formatIPv4At, formatIPv6 } from '../../dissectors/bytes.js';
+import type { Packet } from '../../dissectors/packet.js';
+import { FollowAssembler, type FollowChunk } from '../../analysis/reassembly.js';
+import { CaptureFileError } from '../../capture/capture-error.js';
+import { UsageError } from '../errors.js';
+
+const FORMATS = ['ascii', 'hex', 'raw', 'json'] as const;
+type Format = (typeof FORMATS)[number];
+
+const SEPARATOR = '===================================================================\n';
+
+export function followCommand() {
+  return new Command('follow')
+    .description('print the payload of a TCP stream, both directions in order, gaps marked (like tshark -z follow,tcp)')
+    .argument('<file>', 'capture file to read')
+    .requiredOption('--stream <n>', 'TCP stream index (tcp.stream)', (v) => streamIndex(v))
+    .addOption(new Option('--format <format>', 'ascii, hex (as tshark), raw (the bytes) or json (one object per chunk)').choices(FORMATS).default('ascii' as Format))
+    .action(async (file, o) => {
+      const out = new Output(o.format as Format, o.stream);
+      const payloadFid = fieldByName('tcp.payload')!.id;
+      let seg: { frame: number; dir: number; seq: number; ack: number; flags: number; len: number; sp: number; dp: number } | undefined;
+      const removeTap = addTcpTap((r: TcpTapRecord) => {
+        if (r.stream !== o.stream) return;
+        seg = { frame: r.frame, dir: r.dir, seq: r.seqRaw, ack: r.ackRaw, flags: r.flags, len: r.len, sp: r.srcPort, dp: r.dstPort };
+      });
+      const asm = new FollowAssembler((c) => out.chunk(c));
+      let failure: unknown;
+      try {
+        await dissectFile(file, { columns: false, twoPass: false, count: 0, fields: [payloadFid] }, (pkt: Packet) => {
+          const s = seg;
+          if (!s || s.frame !== pkt.frame.number) return;
+          seg = undefined;
+          if (!out.started) out.start(pkt, s.dir, s.sp, s.dp);
+          const i = s.len > 0 ? pkt.find(payloadFid) : -1;
+          const data = i >= 0 ? pkt.bytesOf(i) : EMPTY;
+          asm.segment(s.dir, s.frame, s.seq, s.ack, s.flags, data, s.len);
+        });
+      } catch (e) {
+        failure = e;
+      } finally {
+        removeTap();
+      }
+      if (!out.started && !failure) throw new UsageError(`no TCP stream ${o.stream} in ${file}`);
+      out.end();
+      await out.flush();
+      if (failure) {
+        if (failure instanceof CaptureFileError) {
+          process.stderr.write(`wirelite: ${failure.message}\n`);
+          process.exitCode = 2;
+          return;
+        }
+        throw failure;
+      }
+    });
+}
+
+const EMPTY = new Uint8Array(0);
+
+function streamIndex(v: string): number {
+  const n = Number(v);
+  if (!/^[0-9]+$/.test(v) || !Number.isSafeInteger(n)) throw new UsageError(`--stream takes a stream index (0, 1, ...), not "${v}"`);
+  return n;
+}
+
+/** Writes the chosen format to stdout, buffered. */
+class Output {
+  started = false;
+  private buf: (string | Uint8Array)[] = [];
+  private size = 0;
+  /** Bytes printed per direction (tshark's hex offsets count the gap texts too). */
+  private printed = [0, 0];
+  constructor(
+    private readonly format: Format,
+    private readonly stream: number,
+  ) {}
+
+  /** The first segment of the stream: its sender is node 0. */
+  start(pkt: Packet, dir: number, sp: number, dp: number): void {
+    this.started = true;
+    const [src, dst] = addresses(pkt);
+    // Node 0 sent the stream's first packet; this one may come from either side.
+    const n0 = dir === 0 ? endpoint(src, sp) : endpoint(dst, dp);
+    const n1 = dir === 0 ? endpoint(dst, dp) : endpoint(src, sp);
+    if (this.format === 'json') this.write(JSON.stringify({ stream: this.stream, node0: n0, node1: n1 }) + '\n');
+    else if (this.format !== 'raw') this.write(`\n${SEPARATOR}Follow: tcp,${this.format}\nFilter: tcp.stream eq ${this.stream}\nNode 0: ${n0}\nNode 1: ${n1}\n`);
+  }
+
+  chunk(c: FollowChunk): void {
+    const data = c.gap > 0 ? gapText(c.gap) : c.data;
+    const tab = c.dir ? '\t' : '';
+    switch (this.format) {
+      case 'json': {
+        const o: Record<string, unknown> = { dir: c.dir, frame: c.frame, offset: c.offset, len: c.data.length };
+        if (c.gap > 0) o.gap = c.gap;
+        else o.bytes = Buffer.from(c.data.buffer, c.data.byteOffset, c.data.length).toString('base64');
+        this.write(JSON.stringify(o) + '\n');
+        return;
+      }
+      case 'raw':
+        if (c.gap === 0) this.write(c.data.slice());
+        return;
+      case 'ascii':
+        this.write(`${tab}${data.length}\n${asciiText(data)}\n`);
+        break;
+      case 'hex':
+        this.write(hexDump(tab, this.printed[c.dir]!, data));
+        break;
+    }
+    this.printed[c.dir] += data.length;
+  }
+
+  end(): void {
+    if (this.started && (this.format === 'ascii' || this.format === 'hex')) this.write(SEPARATOR);
+  }
+
+  private write(s: string | Uint8Array): void {
+    this.buf.push(s);
+    this.size += s.length;
+    if (this.size > 1 << 16) void this.flush();
+  }
+
+  async flush(): Promise<void> {
+    if (!this.buf.length) return;
+    const parts = this.buf.map((p) => (typeof p === 'string' ? Buffer.from(p, 'latin1') : p));
+    this.buf = [];
+    this.size = 0;
+    const all = Buffer.concat(parts);
+    if (!process.stdout.write(all)) await new Promise<void>((r) => process.stdout.once('drain', () => r()));
+  }
+}
+
+function addresses(pkt: Packet): [string, string] {
+  const h = pkt.ipHdr;
+  if (pkt.ipVersion === 6) return [`[${formatIPv6(h, pkt.ipSrcOff)}]`, `[${formatIPv6(h, pkt.ipDstOff)}]`];
+  return [formatIPv4At(h, pkt.ipSrcOff), formatIPv4At(h, pkt.ipDstOff)];
+}
+
+function endpoint(addr: string, port: number): string {
+  return `${addr}:${port}`;
+}
+
+/** tshark's marker for bytes the capture lacks: the text and a NUL. */
+function gapText(n: number): Uint8Array {
+  return Buffer.from(`[${n} bytes missing in capture file]\0`, 'latin1');
+}
+
+/** tshark's ascii mode: printable bytes, CR and LF as they are, the rest as dots (one byte a char). */
+function asciiText(d: Uint8Array): string {
+  let s = '';
+  for (let i = 0; i < d.length; i++) {
+    const b = d[i]!;
+    s += b === 0x0d || b === 0x0a || (b >= 0x20 && b < 0x7f) ? String.fromCharCode(b) : '.';
+  }
+  return s;
+}
+
+/** tshark's hex mode: 16 bytes a line, offset in 8 uppercase hex digits, an extra space after 8 bytes. */
+function hexDump(prefix: string, offset: number, d: Uint8Array): string {
+  let s = '';
+  for (let i = 0; i < d.length; i += 16) {
+    const n = Math.min(16, d.length - i);
+    let hex = '';
+    let asc = '';
+    for (let k = 0; k < n; k++) {
+      const b = d[i + k]!;
+      hex += b.toString(16).padStart(2, '0') + ' ';
+      asc += b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : '.';
+      if (k === 7) {
+        hex += ' ';
+        asc += ' ';
+      }
+    }
+    // tshark drops one trailing space of the ASCII column (the one after byte 8, or a space byte).
+    if (asc.endsWith(' ')) asc = asc.slice(0, -1);
+    s += `${prefix}${(offset + i).toString(16).toUpperCase().padStart(8, '0')}  ${hex.padEnd(50, ' ')}${asc}\n`;
+  }
+  return s;
+}
