@@ -87,7 +87,7 @@ const EXTENSIONS: Record<number, string> = {
   15: 'heartbeat', 16: 'application_layer_protocol_negotiation', 18: 'signed_certificate_timestamp', 21: 'padding', 22: 'encrypt_then_mac',
   23: 'extended_master_secret', 27: 'compress_certificate', 34: 'delegated_credentials', 40: 'key_share (draft)', 28: 'record_size_limit', 35: 'session_ticket', 41: 'pre_shared_key', 42: 'early_data',
   43: 'supported_versions', 44: 'cookie', 45: 'psk_key_exchange_modes', 49: 'post_handshake_auth', 50: 'signature_algorithms_cert', 51: 'key_share',
-  13172: 'next_protocol_negotiation', 17513: 'application_settings', 65037: 'encrypted_client_hello', 65281: 'renegotiation_info',
+  13172: 'next_protocol_negotiation', 17513: 'application_settings', 65281: 'renegotiation_info',
 };
 const GROUPS: Record<number, string> = {
   0x0017: 'secp256r1', 0x0018: 'secp384r1', 0x0019: 'secp521r1', 0x001d: 'x25519', 0x001e: 'x448', 0x0100: 'ffdhe2048', 0x0101: 'ffdhe3072',
@@ -276,6 +276,11 @@ function table(pkt: Packet): TlsTable {
     }
     return { byStream: new Map(), finals, held: 0 };
   });
+}
+
+/** Bytes the handshake reassembly holds in a capture's session (for tests and memory reports). */
+export function tlsHandshakeBytesHeld(session: Packet['session']): number {
+  return (session.state.get('tls.sessions') as TlsTable | undefined)?.held ?? 0;
 }
 
 function releaseHs(t: TlsTable, s: TlsSession, dir: number): void {
@@ -785,6 +790,7 @@ function hello(pkt: Packet, s: TlsSession, p: number, end: number, hs: number, c
       q = v + el;
     }
   }
+  else if (q < end) short(pkt, hs, 'hello extensions length');
   if (!client) {
     s.version = normVersion(chosen);
     s.tls13 = s.version === 0x0304;
@@ -914,9 +920,11 @@ function extension(pkt: Packet, et: number, v: number, e: number, parent: number
     case 65281: // renegotiation_info
       if (el >= 1) pkt.add(F.hs_reneg_info_len, v, 1, parent, d[v]!);
       return -1;
+    case 35: // session_ticket: its bytes, even when empty (as tshark)
     default:
-      // Extensions without a decoder here (and unknown ones) are shown by number, with their bytes.
-      if (pkt.tree && el && EXTENSIONS[et] === undefined) pkt.add(F.hs_extension_data, v, el, parent);
+      // Unknown extensions (GREASE included) are shown by number, with their bytes; tshark prints
+      // an empty one as <MISSING>.
+      if (pkt.tree && (et === 35 || EXTENSIONS[et] === undefined)) pkt.add(F.hs_extension_data, v, el, parent, 0, el ? undefined : '<MISSING>');
       return -1;
   }
 }
