@@ -306,6 +306,8 @@ export class TcpConnection {
   origDir = 0;
   firstFrame: number;
   lastFrame: number;
+  /** Epoch second of the first packet; t0 and tLast are seconds since it. */
+  sec0: number;
   t0: number;
   tLast: number;
   /** "addr port addr port" of tap direction 0 (sender first). */
@@ -341,6 +343,7 @@ export class TcpConnection {
   zo: number;
 
   constructor(r: TcpTapRecord, t: number, zk: Float64Array, zo: number) {
+    this.sec0 = r.tsSec;
     this.zk = zk;
     this.zo = zo;
     this.stream = r.stream;
@@ -443,8 +446,6 @@ export class TcpConnections {
   conns: (TcpConnection | undefined)[] = [];
   untracked = 0;
   detailed = 0;
-  /** Epoch second of the first record: connection times are relative to it. */
-  baseSec = -1;
   private zkBlock: Float64Array | undefined;
   private zkUsed = ZK_BLOCK;
 
@@ -460,8 +461,6 @@ export class TcpConnections {
   }
 
   add(r: TcpTapRecord): void {
-    if (this.baseSec < 0) this.baseSec = r.tsSec;
-    const t = r.tsSec - this.baseSec + r.tsNsec / 1e9;
     let c = this.conns[r.stream];
     if (!c) {
       if (r.stream >= TCP_CONNECTION_LIMITS.maxConnections) {
@@ -472,19 +471,20 @@ export class TcpConnections {
         this.zkBlock = new Float64Array(ZK_BLOCK * ZK_PER_CONN).fill(-1);
         this.zkUsed = 0;
       }
-      c = new TcpConnection(r, t, this.zkBlock!, this.zkUsed++ * ZK_PER_CONN);
+      c = new TcpConnection(r, r.tsNsec / 1e9, this.zkBlock!, this.zkUsed++ * ZK_PER_CONN);
       if ((r.flags & (SYN | ACK)) === (SYN | ACK)) {
         c.origDir = 1;
         c.history = '^';
       }
       this.conns[r.stream] = c;
     }
-    update(this, c, r, t);
+    // Seconds since the connection's first whole second: full precision whatever the epoch.
+    update(this, c, r, r.tsSec - c.sec0 + r.tsNsec / 1e9);
   }
 
   /** Summaries in stream order. */
   *summaries(): Generator<ConnectionSummary> {
-    for (const c of this.conns) if (c) yield summarize(c, this.baseSec);
+    for (const c of this.conns) if (c) yield summarize(c);
   }
 }
 
@@ -1122,7 +1122,7 @@ function frameList(frames: number[]): string {
   return frames.length ? ` (frames ${frames.slice(0, 5).join(', ')})` : '';
 }
 
-function summarize(c: TcpConnection, baseSec: number): ConnectionSummary {
+function summarize(c: TcpConnection): ConnectionSummary {
   const od = c.origDir;
   const rd = 1 - od;
   const [a0, p0, a1, p1] = c.ends.split(' ') as [string, string, string, string];
@@ -1156,7 +1156,7 @@ function summarize(c: TcpConnection, baseSec: number): ConnectionSummary {
     flipped: od === 1,
     firstFrame: c.firstFrame,
     lastFrame: c.lastFrame,
-    startTime: round6(baseSec + c.t0),
+    startTime: round6(c.sec0 + c.t0),
     duration: round6(dur),
     state,
     connState: cs,

@@ -77,7 +77,9 @@ export function tcpCard(s: ConnectionSummary): string {
   const o = s.orig;
   const r = s.resp;
   const ep = (e: { address: string; port: number }) => (e.address.includes(':') ? `[${e.address}]:${e.port}` : `${e.address}:${e.port}`);
-  const start = new Date(s.startTime * 1000).toISOString().replace('T', ' ').replace('Z', ' UTC');
+  const d = new Date(s.startTime * 1000);
+  // A time outside what a Date can show (a damaged or odd capture) prints as epoch seconds.
+  const start = Number.isNaN(d.getTime()) ? `epoch ${s.startTime} s` : d.toISOString().replace('T', ' ').replace('Z', ' UTC');
   let out = `TCP stream ${s.stream}: ${ep(s.originator)} -> ${ep(s.responder)}${s.flipped ? ' (roles from the SYN/ACK)' : ''}\n`;
   out += `  Frames ${s.firstFrame}-${s.lastFrame}, ${secs(s.duration)}, from ${start}\n`;
   out += `  State: ${s.state.summary}\n`;
