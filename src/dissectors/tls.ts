@@ -23,6 +23,7 @@ import { registerStreamHeuristic, registerStreamProtocol } from './tcp-stream.js
 import { frameLengthPrefixed, ParseStatus, REASSEMBLY_LIMITS, type StreamParser } from '../analysis/reassembly.js';
 import { tlsTapListeners, type TlsHelloInfo, type TlsTapRecord } from './tls-types.js';
 import { ja3, ja3s, ja4, ja4s } from './tls-fingerprint.js';
+import { decodeCertificate } from './x509.js';
 
 /** Named limits of the handshake reassembly (per TLS direction, and over all sessions). */
 export const HANDSHAKE_LIMITS = {
@@ -182,6 +183,10 @@ export const F = defineFields({
   hs_certificates_length: u24f('tls.handshake.certificates_length', 'Certificates Length'),
   hs_certificate_length: u24f('tls.handshake.certificate_length', 'Certificate Length'),
   hs_certificate: bytes('tls.handshake.certificate', 'Certificate'),
+  // wirelite's own (tshark shows the names only as tree text of x509af.subject/issuer): the
+  // certificate's subject and issuer as Wireshark prints an rdnSequence, decoded by ./x509.ts.
+  hs_cert_subject: { ...str('tls.handshake.certificate_subject', 'Subject'), generated: true },
+  hs_cert_issuer: { ...str('tls.handshake.certificate_issuer', 'Issuer'), generated: true },
   hs_server_curve_type: { abbrev: 'tls.handshake.server_curve_type', name: 'Curve Type', type: FT.UINT8, base: Base.HEX, strings: CURVE_TYPES },
   hs_server_named_curve: u16h('tls.handshake.server_named_curve', 'Named Curve', GROUPS),
   hs_server_point_len: u8f('tls.handshake.server_point_len', 'Pubkey Length'),
@@ -983,7 +988,7 @@ function certificate(pkt: Packet, s: TlsSession, p: number, end: number, hs: num
     const cl = u24(d, k);
     pkt.add(F.hs_certificate_length, k, 3, hs, cl);
     if (k + 3 + cl > end) return short(pkt, hs, 'Certificate');
-    if (pkt.tree) pkt.add(F.hs_certificate, k + 3, cl, hs);
+    if (pkt.tree) certificateNames(pkt, k + 3, cl, hs);
     certs?.push({ der: d.subarray(k + 3, k + 3 + cl) });
     k += 3 + cl;
     if (s.tls13) {
@@ -992,6 +997,28 @@ function certificate(pkt: Packet, s: TlsSession, p: number, end: number, hs: num
     }
   }
   if (tapping) tap(pkt, fromClient, 'certificate', end - p + 4, { certificates: certs ?? [] });
+}
+
+/**
+ * One certificate's bytes, and its subject and issuer names (./x509.ts) when they are wanted: in
+ * the full tree (the Certificate line then ends with the subject, as in tshark -V) or selected.
+ */
+function certificateNames(pkt: Packet, off: number, len: number, parent: number): void {
+  const c = pkt.add(F.hs_certificate, off, len, parent);
+  let want = pkt.wantLabels;
+  for (const f of [F.hs_cert_subject, F.hs_cert_issuer]) {
+    if (!want && pkt.add(f, 0, 0, -1) >= 0) {
+      pkt.n--;
+      want = true;
+    }
+  }
+  if (!want) return;
+  const x = decodeCertificate(pkt.data.subarray(off, off + len));
+  if (!x) return;
+  const at = c >= 0 ? c : parent;
+  pkt.add(F.hs_cert_subject, off, len, at, 0, x.subject);
+  pkt.add(F.hs_cert_issuer, off, len, at, 0, x.issuer);
+  if (pkt.wantLabels && c >= 0) pkt.setLabel(c, `Certificate: ${toHex(pkt.data, off, Math.min(len, 36))}${len > 36 ? '…' : ''} (${x.subject})`);
 }
 
 /** ServerKeyExchange (RFC 8422 5.4 for ECDHE, RFC 5246 7.4.3 for DHE). */
