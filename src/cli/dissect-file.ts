@@ -22,6 +22,12 @@ export interface DissectOptions {
   /** Fields the tree keeps: null for all (default), a list of field ids (`-e`), [] for none. */
   fields?: readonly number[] | null;
   onInterface?: (info: InterfaceInfo) => void;
+  /**
+   * Force a full GC every 2^18 frames (default true): printed reads make garbage (column texts)
+   * that V8 would let grow the heap. Statistics that print nothing per packet pass false: V8's own
+   * collections keep their heap near the live data, and the forced ones cost about 5% of the time.
+   */
+  periodicGc?: boolean;
   /** A single pass (stdin) revised an already passed frame (see Session.revise). */
   onRevise?: (frame: number, key: string, value: number) => void;
 }
@@ -101,7 +107,7 @@ async function runPass(
         frames++;
         // Collect now and then, so that garbage (column texts, per-packet strings) does not grow
         // the heap between V8's own, lazier, full collections: peak memory stays near the live data.
-        if ((frames & GC_EVERY_MASK) === 0) collectGarbage();
+        if ((frames & GC_EVERY_MASK) === 0 && opts.periodicGc !== false) collectGarbage();
         pkt.reset(frame);
         dissectFrame(pkt);
         sink(pkt, frame);
