@@ -11,7 +11,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildPacket } from '../../src/dissectors/build.js';
 import { encodeCapture } from '../../src/capture/writer.js';
@@ -684,5 +684,56 @@ describe('stats tcp over corpus captures', () => {
     const theirs = convRows(readFileSync(join(EXPECTED, `${rel}.conv.txt`), 'utf8'));
     const key = (r: { a: string; b: string; fromB: number; fromA: number }) => `${r.a} ${r.b} ${r.fromA} ${r.fromB}`;
     expect(ours.map(key).sort()).toEqual(theirs.map(key).sort());
+  });
+});
+
+describe('wirelite stats FILE tcp (the CLI)', () => {
+  const root = resolve(import.meta.dirname, '../..');
+  const wl = (args: string[]) => {
+    const r = spawnSync(join(root, 'bin/wirelite'), args, { cwd: root, encoding: 'utf8' });
+    return { code: r.status, out: r.stdout, err: r.stderr };
+  };
+  const segs: Seg[] = [
+    ...handshake(),
+    { c: true, seq: ISN_C + 1, ack: ISN_S + 1, flags: 'PA', len: 100, ms: 30 },
+    { c: false, seq: ISN_S + 1, ack: ISN_C + 101, flags: 'PA', len: 300, ms: 50 },
+    { c: true, seq: ISN_C + 101, ack: ISN_S + 301, flags: 'FA', ms: 60 },
+    { c: false, seq: ISN_S + 301, ack: ISN_C + 102, flags: 'FA', ms: 80 },
+    { c: true, seq: ISN_C + 102, ack: ISN_S + 302, flags: 'A', ms: 81 },
+  ];
+  const two = [...segs.map((x) => frame(x)), ...[{ c: true, seq: 9, flags: 'S', ms: 100 } as Seg, { c: false, seq: 0, ack: 10, flags: 'RA', ms: 101 } as Seg].map((x) => frame(x, C.port + 1))];
+
+  it('--json: one object per connection per line, typed numbers', () => {
+    const path = writePcap(two);
+    const r = wl(['stats', path, 'tcp', '--json']);
+    expect(r.code).toBe(0);
+    const lines = r.out.trimEnd().split('\n').map((l) => JSON.parse(l) as ConnectionSummary);
+    expect(lines.map((l) => [l.stream, l.connState, l.history])).toEqual([[0, 'SF', 'ShADdFf'], [1, 'REJ', 'Sr']]);
+    expect(lines[0]!.orig.packets).toBe(5);
+    expect(typeof lines[0]!.duration).toBe('number');
+    expect(lines[0]!.resp.uniqueBytes).toBe(300);
+  });
+
+  it('text: a card per connection and a count', () => {
+    const r = wl(['stats', writePcap(two), 'tcp']);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^TCP stream 0: 10\.0\.0\.1:40000 -> 10\.0\.0\.2:9000\n/);
+    expect(r.out).toContain('TCP stream 1: 10.0.0.1:40001 -> 10.0.0.2:9000');
+    expect(r.out).toContain('  Zeek: conn_state REJ, history Sr\n');
+    expect(r.out.trimEnd().endsWith('2 TCP connection(s)')).toBe(true);
+  });
+
+  it('a file cut short: the connections read, then exit 2; no file: exit 2; an extra argument: exit 1', () => {
+    const whole = readFileSync(writePcap(two));
+    const cut = join(scratch, 'cut.pcap');
+    writeFileSync(cut, whole.subarray(0, whole.length - 20));
+    const r = wl(['stats', cut, 'tcp', '--json']);
+    expect(r.code).toBe(2);
+    expect(r.out.trimEnd().split('\n')).toHaveLength(2);
+    expect(r.err).not.toBe('');
+    expect(wl(['stats', join(scratch, 'nonesuch.pcap'), 'tcp']).code).toBe(2);
+    const u = wl(['stats', cut, 'tcp', 'extra']);
+    expect(u.code).toBe(1);
+    expect(u.err).toMatch(/takes no argument/);
   });
 });
