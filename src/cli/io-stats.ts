@@ -218,7 +218,7 @@ export class IoStats {
     ]);
     const head = ['Interval', ...cols];
     const widths = head.map((h, c) => Math.max(h.length, ...cells.map((r) => r[c]!.length)));
-    const line = (r: string[]) => ('| ' + r.map((v, c) => (c === 0 ? v.padEnd(widths[c]!) : v.padStart(widths[c]!))).join(' | ')).padEnd(inner) + ' |\n';
+    const line = (r: string[]) => '| ' + r.map((v, c) => (c === 0 ? v.padEnd(widths[c]!) : v.padStart(widths[c]!))).join(' | ') + ' |\n';
     const notes = [
       'IO Statistics',
       `Duration: ${this.duration.toFixed(6)} secs`,
@@ -226,7 +226,9 @@ export class IoStats {
       'Retrans: TCP retransmissions of every kind; Fast, Spurious: of those kinds',
       'BIF: tcp.analysis.bytes_in_flight (max, average) of the segments reporting it',
     ];
-    const inner = Math.max(widths.reduce((a, b) => a + b, 0) + 3 * (widths.length - 1) + 2, ...notes.map((n) => n.length + 2));
+    const tableWidth = widths.reduce((a, b) => a + b, 0) + 3 * (widths.length - 1) + 2;
+    const inner = Math.max(tableWidth, ...notes.map((n) => n.length + 2));
+    widths[widths.length - 1]! += inner - tableWidth; // the last column takes what the notes need
     const rule = `|${'-'.repeat(inner)}|\n`;
     let out = `${'='.repeat(inner + 2)}\n`;
     const box = (s: string) => `| ${s.padEnd(inner - 1)}|\n`;

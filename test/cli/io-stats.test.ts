@@ -132,7 +132,7 @@ describe('wirelite stats FILE io (the command)', () => {
     expect(a.err).toBe('');
     expect(a.out).toBe(wl(['stats', file, 'io', '1']).out);
     expect(a.out).toMatch(/\| IO Statistics +\|\n/);
-    expect(a.out).toMatch(/\| Interval +\| Frames \| Bytes \| Retrans \| Fast \| Spurious \| BIF max \| BIF avg +\|\n/);
+    expect(a.out).toMatch(/\| Interval +\| +Frames \| +Bytes \| +Retrans \| +Fast \| +Spurious \| +BIF max \| +BIF avg \|\n/);
     expect(a.out).toMatch(/\| +0 <> Dur \| +\d+ \| +\d+ \|/);
   });
 
