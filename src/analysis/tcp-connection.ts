@@ -39,7 +39,8 @@
  *   flight grew by at least 1.5x and by at least one MSS), congestion avoidance (grew, less than
  *   that), flat (did not grow: the limit is elsewhere).
  * - Loss event: a fast retransmission, or a plain retransmission with fewer than 3 duplicate ACKs
- *   (RTO), while not in recovery. Recovery lasts until P ACKs the highest sequence number sent
+ *   (RTO), while not in recovery; not a plain retransmission sent within half an RTT (or 1 ms) of
+ *   S's previous packet (`early`: a duplicate in the capture, no timer can be that short). Recovery lasts until P ACKs the highest sequence number sent
  *   before the loss. Flight before = the largest flight of the round of the loss (or the previous
  *   round, whichever is larger); after = the largest flight of the first round that starts after
  *   recovery ended (null when the capture ends first).
@@ -158,6 +159,8 @@ class Kept<T> {
   count = 0;
   constructor(private cap: number) {}
   add(v: T): void {
+    // The same frame twice in a row is one piece of evidence.
+    if (this.items.length && this.items[this.items.length - 1] === v) return;
     this.count++;
     if (this.items.length < this.cap) this.items.push(v);
   }
@@ -193,6 +196,10 @@ class Side {
   lastAckedT = -1;
   maxSeg = 0;
   rtx = 0;
+  /** Plain retransmissions within half an RTT of this side's previous packet (not loss events). */
+  early = 0;
+  /** Time of this side's previous packet (-1 none). */
+  lastSentT = -1;
   fast = 0;
   spurious = 0;
   ooo = 0;
@@ -384,7 +391,7 @@ export interface DirectionSummary {
   maxWindow: number | null;
   minWindow: number | null;
   retransmissions: {
-    retransmission: number; fast: number; spurious: number; outOfOrder: number; lostSegment: number; ackedUnseen: number; dupAcks: number; frames: number[];
+    retransmission: number; early: number; fast: number; spurious: number; outOfOrder: number; lostSegment: number; ackedUnseen: number; dupAcks: number; frames: number[];
   } | null;
   zeroWindow: { advertisements: number; probes: number; seconds: number; stalls: Stall[] } | null;
   windowFull: { count: number; frames: number[] } | null;
@@ -659,8 +666,12 @@ function detailUpdate(c: TcpConnection, s: Side, p: Side, r: TcpTapRecord, rel: 
       s.rtoStalls.add({ startFrame: c.lastFrame, endFrame: r.frame, seconds: round6(silence) });
       s.rtoLost += silence;
     }
-    if ((fastRtx || plainRtx) && !s.recovery) {
-      const kind = fastRtx || p.dupRun >= 3 ? 'fast' : 'rto';
+    const kind = fastRtx || p.dupRun >= 3 ? 'fast' : 'rto';
+    // A plain retransmission right behind this side's previous packet (within half an RTT, or
+    // 1 ms) cannot be a timeout: a duplicate in the capture, not a loss event.
+    const early = plainRtx && kind === 'rto' && s.lastSentT >= 0 && rel - s.lastSentT < Math.max(0.5 * minRtt(c, s), 0.001);
+    if (early) s.early++;
+    if ((fastRtx || plainRtx) && !s.recovery && !early) {
       const ev: LossEvent = { frame: r.frame, time: round6(rel), kind, flightBefore: Math.max(s.roundFlight, s.prevFlight), flightAfter: null };
       s.losses.add(ev);
       if (kind === 'fast') s.fastLosses++;
@@ -736,6 +747,7 @@ function detailUpdate(c: TcpConnection, s: Side, p: Side, r: TcpTapRecord, rel: 
     } else if (p.highAck < 0 || seqGt(ack, p.highAck)) p.highAck = ack;
   }
 
+  s.lastSentT = rel;
   // 4. The state of each direction until the next packet.
   decide(c, 0, c.detail![0], r.frame);
   decide(c, 1, c.detail![1], r.frame);
@@ -1072,7 +1084,7 @@ function dirSummary(c: TcpConnection, dir: number): DirectionSummary {
     maxWindow: s.maxWin >= 0 ? s.maxWin : null,
     minWindow: s.minWin >= 0 ? s.minWin : null,
     retransmissions: {
-      retransmission: s.rtx, fast: s.fast, spurious: s.spurious, outOfOrder: s.ooo, lostSegment: s.lost, ackedUnseen: s.ackedUnseen, dupAcks: s.dupAcks,
+      retransmission: s.rtx, early: s.early, fast: s.fast, spurious: s.spurious, outOfOrder: s.ooo, lostSegment: s.lost, ackedUnseen: s.ackedUnseen, dupAcks: s.dupAcks,
       frames: s.rtxFrames.items,
     },
     zeroWindow: { advertisements: s.zeroWinAdv, probes: s.zeroProbe, seconds: round6(s.zeroTime + zeroOpen), stalls },

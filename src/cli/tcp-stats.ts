@@ -104,7 +104,7 @@ export function tcpCard(s: ConnectionSummary): string {
       ['Payload / unique bytes', (d) => `${num(d.payloadBytes ?? 0)} / ${num(d.uniqueBytes ?? 0)}`],
       ['Goodput', (d) => rate(d.goodputBitsPerSecond)],
       ['RTT ms min/p50/p95/max', (d) => (d.rttMs ? `${d.rttMs.min}/${d.rttMs.p50}/${d.rttMs.p95}/${d.rttMs.max} (${d.rttMs.count})` : '-')],
-      ['Retrans / fast / spurious', (d) => `${d.retransmissions!.retransmission} / ${d.retransmissions!.fast} / ${d.retransmissions!.spurious}`],
+      ['Retrans (early) / fast / spurious', (d) => `${d.retransmissions!.retransmission} (${d.retransmissions!.early}) / ${d.retransmissions!.fast} / ${d.retransmissions!.spurious}`],
       ['Out-of-order / lost / ACKed unseen', (d) => `${d.retransmissions!.outOfOrder} / ${d.retransmissions!.lostSegment} / ${d.retransmissions!.ackedUnseen}`],
       ['Dup ACKs sent', (d) => num(d.retransmissions!.dupAcks)],
       ['Window advertised max/min', (d) => (d.maxWindow === null ? '-' : `${num(d.maxWindow)} / ${num(d.minWindow!)}`)],

@@ -603,6 +603,20 @@ describe('detectors on built connections (checked against tshark)', () => {
     expect(s.detectors.filter((x) => x.kind === 'capture-missed-packets')).toEqual([]);
   });
 
+  it('a capture holding a data segment twice: a retransmission for tshark, "early" here, not a loss event', () => {
+    const segs: Seg[] = [
+      ...handshake(),
+      { c: true, seq: ISN_C + 1, ack: ISN_S + 1, flags: 'PA', len: 500, ms: 30 },
+      { c: true, seq: ISN_C + 1, ack: ISN_S + 1, flags: 'PA', len: 500, ms: 30.05 },
+      { c: false, seq: ISN_S + 1, ack: ISN_C + 501, flags: 'A', ms: 50 },
+    ];
+    const s = card(segs);
+    expect(s.orig.retransmissions).toMatchObject({ retransmission: 1, early: 1 });
+    expect(s.orig.congestion!.lossEvents.count).toBe(0);
+    expect(s.orig.uniqueBytes).toBe(500);
+    expect(s.orig.payloadBytes).toBe(1000);
+  });
+
   it('ECN negotiated (SYN ECE+CWR, SYN/ACK ECE) and used: CE marks, ECE echoed, CWR', () => {
     const segs: Seg[] = [
       { c: true, seq: ISN_C, flags: 'SEC', ms: 0, opts: { mss: 1460 } },
