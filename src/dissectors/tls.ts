@@ -91,6 +91,11 @@ const EXTENSIONS: Record<number, string> = {
   13172: 'next_protocol_negotiation', 17513: 'application_settings', 65281: 'renegotiation_info',
 };
 const GROUPS: Record<number, string> = {
+  0x0001: 'sect163k1', 0x0002: 'sect163r1', 0x0003: 'sect163r2', 0x0004: 'sect193r1', 0x0005: 'sect193r2', 0x0006: 'sect233k1',
+  0x0007: 'sect233r1', 0x0008: 'sect239k1', 0x0009: 'sect283k1', 0x000a: 'sect283r1', 0x000b: 'sect409k1', 0x000c: 'sect409r1',
+  0x000d: 'sect571k1', 0x000e: 'sect571r1', 0x000f: 'secp160k1', 0x0010: 'secp160r1', 0x0011: 'secp160r2', 0x0012: 'secp192k1',
+  0x0013: 'secp192r1', 0x0014: 'secp224k1', 0x0015: 'secp224r1', 0x001a: 'brainpoolP256r1', 0x001b: 'brainpoolP384r1',
+  0x001c: 'brainpoolP512r1', 0xff01: 'arbitrary_explicit_prime_curves', 0xff02: 'arbitrary_explicit_char2_curves',
   0x0017: 'secp256r1', 0x0018: 'secp384r1', 0x0019: 'secp521r1', 0x001d: 'x25519', 0x001e: 'x448', 0x0100: 'ffdhe2048', 0x0101: 'ffdhe3072',
   0x0102: 'ffdhe4096', 0x0103: 'ffdhe6144', 0x0104: 'ffdhe8192', 0x0016: 'secp256k1', 0x6399: 'X25519Kyber768Draft00', 0x11ec: 'X25519MLKEM768',
 };
@@ -118,8 +123,14 @@ const bytes = (abbrev: string, name: string) => ({ abbrev, name, type: FT.BYTES 
 const none = (abbrev: string, name: string) => ({ abbrev, name, type: FT.NONE });
 const str = (abbrev: string, name: string) => ({ abbrev, name, type: FT.STRING });
 
+const HASHES: Record<number, string> = { 0: 'None', 1: 'MD5', 2: 'SHA1', 3: 'SHA224', 4: 'SHA256', 5: 'SHA384', 6: 'SHA512' };
+const SIGNATURES: Record<number, string> = { 0: 'Anonymous', 1: 'RSA', 2: 'DSA', 3: 'ECDSA' };
+const STATUS_TYPES: Record<number, string> = { 1: 'OCSP', 2: 'OCSP Multi' };
+
 export const F = defineFields({
   tls: { abbrev: 'tls', name: 'Transport Layer Security', type: FT.PROTOCOL },
+  /** Text-only subtrees (Wireshark's text items). */
+  text: none('_ws.text', 'Text item'),
   record: none('tls.record', 'Record Layer'),
   content_type: u8f('tls.record.content_type', 'Content Type', CONTENT_TYPES),
   opaque_type: u8f('tls.record.opaque_type', 'Opaque Type', CONTENT_TYPES),
@@ -133,12 +144,14 @@ export const F = defineFields({
   handshake: none('tls.handshake', 'Handshake Protocol'),
   hs_type: u8f('tls.handshake.type', 'Handshake Type', HANDSHAKE_TYPES),
   hs_length: u24f('tls.handshake.length', 'Length'),
-  hs_fragments: none('tls.handshake.fragments', 'Reassembled Handshake Fragments'),
-  hs_fragment: { abbrev: 'tls.handshake.fragment', name: 'Handshake Fragment', type: FT.FRAMENUM },
-  hs_fragment_count: u32f('tls.handshake.fragment.count', 'Handshake Fragment count'),
+  hs_fragments: { ...none('tls.handshake.fragments', 'Reassembled Handshake Fragments'), generated: true },
+  hs_fragment: { abbrev: 'tls.handshake.fragment', name: 'Handshake Fragment', type: FT.FRAMENUM, generated: true },
+  hs_fragment_count: { ...u32f('tls.handshake.fragment.count', 'Handshake Fragment count'), generated: true },
   hs_reassembled_in: { abbrev: 'tls.handshake.reassembled_in', name: 'Reassembled Handshake Message in frame', type: FT.FRAMENUM },
   hs_version: u16h('tls.handshake.version', 'Version', VERSIONS),
   hs_random: bytes('tls.handshake.random', 'Random'),
+  hs_random_time: { abbrev: 'tls.handshake.random_time', name: 'GMT Unix Time', type: FT.ABSOLUTE_TIME },
+  hs_random_bytes: bytes('tls.handshake.random_bytes', 'Random Bytes'),
   hs_session_id_length: u8f('tls.handshake.session_id_length', 'Session ID Length'),
   hs_session_id: bytes('tls.handshake.session_id', 'Session ID'),
   hs_cipher_suites_length: u16f('tls.handshake.cipher_suites_length', 'Cipher Suites Length'),
@@ -161,6 +174,16 @@ export const F = defineFields({
   hs_supported_versions_len: u8f('tls.handshake.extensions.supported_versions_len', 'Supported Versions length'),
   hs_supported_version: u16h('tls.handshake.extensions.supported_version', 'Supported Version', VERSIONS),
   hs_groups_length: u16f('tls.handshake.extensions_supported_groups_length', 'Supported Groups List Length'),
+  hs_groups: none('tls.handshake.extensions_supported_groups', 'Supported Groups List'),
+  hs_ec_point_formats: none('tls.handshake.extensions_ec_point_formats', 'EC point formats'),
+  hs_alpn_list: none('tls.handshake.extensions_alpn_list', 'ALPN Protocol'),
+  hs_sig_hash_algs: none('tls.handshake.sig_hash_algs', 'Signature Algorithms'),
+  hs_sig_hash_hash: u8f('tls.handshake.sig_hash_hash', 'Signature Hash Algorithm Hash', HASHES),
+  hs_sig_hash_sig: u8f('tls.handshake.sig_hash_sig', 'Signature Hash Algorithm Signature', SIGNATURES),
+  hs_status_request_type: u8f('tls.handshake.extensions_status_request_type', 'Certificate Status Type', STATUS_TYPES),
+  hs_status_request_responder_ids_len: u16f('tls.handshake.extensions_status_request_responder_ids_len', 'Responder ID list Length'),
+  hs_status_request_exts_len: u16f('tls.handshake.extensions_status_request_exts_len', 'Request Extensions Length'),
+  hs_certificates: none('tls.handshake.certificates', 'Certificates'),
   hs_group: u16h('tls.handshake.extensions_supported_group', 'Supported Group', GROUPS),
   hs_ec_point_formats_length: u8f('tls.handshake.extensions_ec_point_formats_length', 'EC point formats Length'),
   hs_ec_point_format: u8f('tls.handshake.extensions_ec_point_format', 'EC point format', EC_POINT_FORMATS),
@@ -178,6 +201,7 @@ export const F = defineFields({
   hs_cookie: bytes('tls.handshake.extensions.cookie', 'Cookie'),
   hs_padding: bytes('tls.handshake.extensions_padding_data', 'Padding Data'),
   hs_reneg_info_len: u8f('tls.handshake.extensions_reneg_info_len', 'Renegotiation info extension length'),
+  hs_heartbeat_mode: u8f('tls.handshake.extension.heartbeat.mode', 'Mode', { 1: 'Peer allowed to send requests', 2: 'Peer not allowed to send requests' }),
   hs_record_size_limit: u16f('tls.record_size_limit', 'Record Size Limit'),
   hs_certificate_request_context_length: u8f('tls.handshake.certificate_request_context_length', 'Certificate Request Context Length'),
   hs_certificates_length: u24f('tls.handshake.certificates_length', 'Certificates Length'),
@@ -439,6 +463,7 @@ function decode(pkt: Packet, off: number, end: number, _rep: number, parent: num
         recLabel = `Alert Protocol: ${text}`;
         if (tapOn(pkt)) tap(pkt, fromClient, 'alert', len, { alertLevel: d[body]!, alertDescription: d[body + 1]! });
       } else {
+        pkt.setLabel(pkt.add(F.alert, body, len, rec), 'Alert Message: Encrypted Alert');
         appendInfo(pkt, 'Encrypted Alert');
         recLabel = 'Encrypted Alert';
         if (tapOn(pkt)) tap(pkt, fromClient, 'alert', len, { alertLevel: -1, alertDescription: -1 });
@@ -448,6 +473,7 @@ function decode(pkt: Packet, off: number, end: number, _rep: number, parent: num
       const label = ccsSeen ? null : handshakeRecord(pkt, s, t, body, end, rec, dir, fromClient);
       if (label === null) {
         releaseHs(t, s, dir);
+        pkt.setLabel(pkt.add(F.handshake, body, len, rec), 'Handshake Protocol: Encrypted Handshake Message');
         appendInfo(pkt, 'Encrypted Handshake Message');
         recLabel = 'Handshake Protocol: Encrypted Handshake Message';
         if (tapOn(pkt)) tap(pkt, fromClient, ccsSeen ? 'finished' : 'handshake', len, { handshakeType: -1 });
@@ -616,16 +642,16 @@ function finishMessage(pkt: Packet, s: TlsSession, t: TlsTable, h: HsBuffer, rec
   if (pkt.tree) {
     const frags = pkt.add(F.hs_fragments, pkt.start[piece] ?? 0, 0, rec);
     if (frags >= 0) {
-      for (let i = 0; i < h.frames.length; i++) pkt.add(F.hs_fragment, 0, 0, frags, h.frames[i]!);
+      let at = 0;
+      for (let i = 0; i < h.frames.length; i++) {
+        const f = pkt.add(F.hs_fragment, 0, 0, frags, h.frames[i]!);
+        if (pkt.wantLabels) pkt.setLabel(f, `Frame: ${h.frames[i]}, payload: ${at}-${at + h.sizes[i]! - 1} (${h.sizes[i]} bytes)`);
+        at += h.sizes[i]!;
+      }
       pkt.add(F.hs_fragment_count, 0, 0, frags, h.frames.length);
       if (pkt.wantLabels) {
-        let off = 0;
-        const parts = h.frames.map((f, i) => {
-          const a = off;
-          off += h.sizes[i]!;
-          return `#${f}(${h.sizes[i]})`.concat(a < 0 ? '' : '');
-        });
-        pkt.setLabel(frags, `[${h.frames.length} Reassembled Handshake Fragments (${buf.length} bytes): ${parts.join(', ')}]`);
+        const parts = h.frames.map((f, i) => `#${f}(${h.sizes[i]})`);
+        pkt.setLabel(frags, `${h.frames.length} Reassembled Handshake Fragments (${buf.length} bytes): ${parts.join(', ')}`);
       }
     }
   }
@@ -697,6 +723,21 @@ function message(pkt: Packet, s: TlsSession, p: number, end: number, rec: number
   if (tapping) tap(pkt, fromClient, 'handshake', end - p, { handshakeType: ht });
 }
 
+/** A text-only subtree (shown in the full tree only); returns the parent to use for its items. */
+function subtree(pkt: Packet, off: number, len: number, parent: number, text: string): number {
+  if (!pkt.wantLabels) return parent;
+  const i = pkt.addText(F.text, off, len, parent, text);
+  return i >= 0 ? i : parent;
+}
+
+/** A list container field (FT_NONE) with a label; returns the parent for the list's items. */
+function container(pkt: Packet, f: number, off: number, len: number, parent: number, label: string): number {
+  const i = pkt.add(f, off, len, parent);
+  if (i < 0) return parent;
+  if (pkt.wantLabels) pkt.setLabel(i, label);
+  return i;
+}
+
 function short(pkt: Packet, item: number, what: string): void {
   pkt.markMalformed(item, `Malformed Packet (TLS ${what}: beyond the end of the message)`);
 }
@@ -713,7 +754,12 @@ function hello(pkt: Packet, s: TlsSession, p: number, end: number, hs: number, c
   }
   const legacy = u16(d, p);
   pkt.add(F.hs_version, p, 2, hs, legacy);
-  pkt.add(F.hs_random, p + 2, 32, hs);
+  const rnd = pkt.add(F.hs_random, p + 2, 32, hs);
+  if (pkt.wantLabels && !client && toHex(d, p + 2, 32) === HRR_RANDOM) pkt.setLabel(rnd, `Random: ${HRR_RANDOM} (HelloRetryRequest magic)`);
+  else if (rnd >= 0) {
+    pkt.add(F.hs_random_time, p + 2, 4, rnd, 0, { tsSec: u32(d, p + 2), tsNsec: 0 });
+    pkt.add(F.hs_random_bytes, p + 6, 28, rnd);
+  }
   if (info) {
     info.version = legacy;
     info.random = toHex(d, p + 2, 32);
@@ -813,6 +859,7 @@ function extension(pkt: Packet, et: number, v: number, e: number, parent: number
   switch (et) {
     case 0: // server_name (RFC 6066 3)
       if (!client || el < 2) return -1;
+      parent = subtree(pkt, v, el, parent, 'Server Name Indication extension');
       pkt.add(F.hs_sni_list_len, v, 2, parent, u16(d, v));
       for (let k = v + 2; k < e; ) {
         if (k + 3 > e) return short(pkt, parent, 'server_name'), -1;
@@ -831,14 +878,19 @@ function extension(pkt: Packet, et: number, v: number, e: number, parent: number
     case 10: // supported_groups
       if (el < 2) return -1;
       pkt.add(F.hs_groups_length, v, 2, parent, u16(d, v));
-      for (let k = v + 2; k + 2 <= Math.min(e, v + 2 + u16(d, v)); k += 2) {
-        pkt.add(F.hs_group, k, 2, parent, u16(d, k));
-        info?.groups.push(u16(d, k));
+      {
+        const n = Math.min(el - 2, u16(d, v)) >> 1;
+        const g = container(pkt, F.hs_groups, v + 2, n * 2, parent, `Supported Groups (${n} group${n === 1 ? '' : 's'})`);
+        for (let k = v + 2; k + 2 <= v + 2 + n * 2; k += 2) {
+          pkt.add(F.hs_group, k, 2, g, u16(d, k));
+          info?.groups.push(u16(d, k));
+        }
       }
       return -1;
     case 11: // ec_point_formats
       if (el < 1) return -1;
       pkt.add(F.hs_ec_point_formats_length, v, 1, parent, d[v]!);
+      parent = container(pkt, F.hs_ec_point_formats, v + 1, Math.min(el - 1, d[v]!), parent, `Elliptic curves point formats (${Math.min(el - 1, d[v]!)})`);
       for (let k = v + 1; k < Math.min(e, v + 1 + d[v]!); k++) {
         pkt.add(F.hs_ec_point_format, k, 1, parent, d[k]!);
         info?.ecPointFormats.push(d[k]!);
@@ -849,14 +901,12 @@ function extension(pkt: Packet, et: number, v: number, e: number, parent: number
     case 50: // signature_algorithms_cert
       if (el < 2) return -1;
       pkt.add(F.hs_sig_hash_alg_len, v, 2, parent, u16(d, v));
-      for (let k = v + 2; k + 2 <= Math.min(e, v + 2 + u16(d, v)); k += 2) {
-        pkt.add(F.hs_sig_hash_alg, k, 2, parent, u16(d, k));
-        if (et === 13) info?.sigAlgs.push(u16(d, k));
-      }
+      sigAlgList(pkt, v + 2, Math.min(e, v + 2 + u16(d, v)), parent, et === 13 ? info : null);
       return -1;
     case 16: // ALPN (RFC 7301)
       if (el < 2) return -1;
       pkt.add(F.hs_alpn_len, v, 2, parent, u16(d, v));
+      parent = container(pkt, F.hs_alpn_list, v + 2, el - 2, parent, 'ALPN Protocol');
       for (let k = v + 2; k < e; ) {
         const l = d[k]!;
         if (k + 1 + l > e) return short(pkt, parent, 'ALPN'), -1;
@@ -867,8 +917,18 @@ function extension(pkt: Packet, et: number, v: number, e: number, parent: number
         k += 1 + l;
       }
       return -1;
+    case 5: // status_request (RFC 6066 8)
+      if (!client || el < 5) return -1;
+      pkt.add(F.hs_status_request_type, v, 1, parent, d[v]!);
+      if (d[v] !== 1) return -1;
+      pkt.add(F.hs_status_request_responder_ids_len, v + 1, 2, parent, u16(d, v + 1));
+      if (v + 5 + u16(d, v + 1) <= e) pkt.add(F.hs_status_request_exts_len, v + 3 + u16(d, v + 1), 2, parent, u16(d, v + 3 + u16(d, v + 1)));
+      return -1;
     case 21: // padding
       if (pkt.tree && el) pkt.add(F.hs_padding, v, el, parent);
+      return -1;
+    case 15: // heartbeat (RFC 6520)
+      if (el >= 1) pkt.add(F.hs_heartbeat_mode, v, 1, parent, d[v]!);
       return -1;
     case 28: // record_size_limit
       if (el >= 2) pkt.add(F.hs_record_size_limit, v, 2, parent, u16(d, v));
@@ -904,16 +964,18 @@ function extension(pkt: Packet, et: number, v: number, e: number, parent: number
     case 51: // key_share: client shares; server share; HRR selected group
       if (client) {
         if (el < 2) return -1;
+        parent = subtree(pkt, v, el, parent, 'Key Share extension');
         pkt.add(F.hs_key_share_client_length, v, 2, parent, u16(d, v));
         for (let k = v + 2; k + 4 <= e; ) {
           const kl = u16(d, k + 2);
-          pkt.add(F.hs_key_share_group, k, 2, parent, u16(d, k));
-          pkt.add(F.hs_key_share_kx_length, k + 2, 2, parent, kl);
-          if (k + 4 + kl > e) return short(pkt, parent, 'key_share'), -1;
-          if (pkt.tree && kl) pkt.add(F.hs_key_share_kx, k + 4, kl, parent);
+          const entry = subtree(pkt, k, Math.min(4 + kl, e - k), parent, `Key Share Entry: Group: ${GROUPS[u16(d, k)] ?? `Unknown (${u16(d, k)})`}, Key Exchange length: ${kl}`);
+          pkt.add(F.hs_key_share_group, k, 2, entry, u16(d, k));
+          pkt.add(F.hs_key_share_kx_length, k + 2, 2, entry, kl);
+          if (k + 4 + kl > e) return short(pkt, entry, 'key_share'), -1;
+          if (pkt.tree && kl) pkt.add(F.hs_key_share_kx, k + 4, kl, entry);
           k += 4 + kl;
         }
-      } else if (el === 2) pkt.add(F.hs_key_share_selected_group, v, 2, parent, u16(d, v));
+      } else if (el === 2) pkt.add(F.hs_key_share_selected_group, v, 2, subtree(pkt, v, el, parent, 'Key Share extension'), u16(d, v));
       else if (el >= 4) {
         const kl = u16(d, v + 2);
         pkt.add(F.hs_key_share_group, v, 2, parent, u16(d, v));
@@ -923,14 +985,32 @@ function extension(pkt: Packet, et: number, v: number, e: number, parent: number
       }
       return -1;
     case 65281: // renegotiation_info
-      if (el >= 1) pkt.add(F.hs_reneg_info_len, v, 1, parent, d[v]!);
+      if (el >= 1) pkt.add(F.hs_reneg_info_len, v, 1, subtree(pkt, v, el, parent, 'Renegotiation Info extension'), d[v]!);
       return -1;
     case 35: // session_ticket: its bytes, even when empty (as tshark)
     default:
       // Unknown extensions (GREASE included) are shown by number, with their bytes; tshark prints
       // an empty one as <MISSING>.
-      if (pkt.tree && (et === 35 || EXTENSIONS[et] === undefined)) pkt.add(F.hs_extension_data, v, el, parent, 0, el ? undefined : '<MISSING>');
+      if (pkt.tree && (et === 35 || EXTENSIONS[et] === undefined)) {
+        const x = pkt.add(F.hs_extension_data, v, el, parent, 0, el ? undefined : '<MISSING>');
+        if (pkt.wantLabels && et === 35 && !el) pkt.setLabel(x, 'Data (0 bytes)');
+      }
       return -1;
+  }
+}
+
+/** A list of signature algorithms `[p, e)`, each with its hash and signature parts (TLS 1.2 names). */
+function sigAlgList(pkt: Packet, p: number, e: number, parent: number, info: TlsHelloInfo | null): void {
+  const d = pkt.data;
+  const n = (e - p) >> 1;
+  const list = container(pkt, F.hs_sig_hash_algs, p, n * 2, parent, `Signature Hash Algorithms (${n} algorithm${n === 1 ? '' : 's'})`);
+  for (let k = p; k + 2 <= e; k += 2) {
+    const a = pkt.add(F.hs_sig_hash_alg, k, 2, list, u16(d, k));
+    if (a >= 0) {
+      pkt.add(F.hs_sig_hash_hash, k, 1, a, d[k]!);
+      pkt.add(F.hs_sig_hash_sig, k + 1, 1, a, d[k + 1]!);
+    }
+    info?.sigAlgs.push(u16(d, k));
   }
 }
 
@@ -938,7 +1018,9 @@ function extension(pkt: Packet, et: number, v: number, e: number, parent: number
 function newSessionTicket(pkt: Packet, s: TlsSession, p: number, end: number, hs: number): void {
   const d = pkt.data;
   if (p + 4 > end) return short(pkt, hs, 'New Session Ticket');
-  pkt.add(F.hs_ticket_lifetime_hint, p, 4, hs, u32(d, p));
+  hs = subtree(pkt, p, end - p, hs, 'TLS Session Ticket');
+  const life = pkt.add(F.hs_ticket_lifetime_hint, p, 4, hs, u32(d, p));
+  if (pkt.wantLabels) pkt.setLabel(life, `Session Ticket Lifetime Hint: ${u32(d, p)} ${lifetimeText(u32(d, p))}`);
   let q = p + 4;
   if (s.tls13) {
     if (q + 5 > end) return short(pkt, hs, 'New Session Ticket');
@@ -968,6 +1050,19 @@ function newSessionTicket(pkt: Packet, s: TlsSession, p: number, end: number, hs
   }
 }
 
+/** tshark's unit text of a ticket lifetime: `seconds (5 minutes)`, `seconds (1 day, 2 hours)`. */
+function lifetimeText(v: number): string {
+  const parts: string[] = [];
+  const units: [number, string][] = [[86400, 'day'], [3600, 'hour'], [60, 'minute'], [1, 'second']];
+  let r = v;
+  for (const [n, name] of units) {
+    const q = Math.floor(r / n);
+    r -= q * n;
+    if (q) parts.push(`${q} ${name}${q === 1 ? '' : 's'}`);
+  }
+  return `second${v === 1 ? '' : 's'} (${parts.join(', ') || '0 seconds'})`;
+}
+
 /** Certificate (RFC 5246 7.4.2; RFC 8446 4.4.2): the chain and each certificate's length. */
 function certificate(pkt: Packet, s: TlsSession, p: number, end: number, hs: number, fromClient: boolean, tapping: boolean): void {
   const d = pkt.data;
@@ -983,12 +1078,13 @@ function certificate(pkt: Packet, s: TlsSession, p: number, end: number, hs: num
   const listEnd = q + 3 + total;
   if (listEnd > end) short(pkt, hs, 'Certificate list');
   const certs: { der: Uint8Array }[] | null = tapping ? [] : null;
+  const list = container(pkt, F.hs_certificates, q + 3, Math.min(listEnd, end) - q - 3, hs, `Certificates (${total} bytes)`);
   for (let k = q + 3; k < Math.min(listEnd, end); ) {
     if (k + 3 > end) return short(pkt, hs, 'Certificate');
     const cl = u24(d, k);
-    pkt.add(F.hs_certificate_length, k, 3, hs, cl);
+    pkt.add(F.hs_certificate_length, k, 3, list, cl);
     if (k + 3 + cl > end) return short(pkt, hs, 'Certificate');
-    if (pkt.tree) certificateNames(pkt, k + 3, cl, hs);
+    if (pkt.tree) certificateNames(pkt, k + 3, cl, list);
     certs?.push({ der: d.subarray(k + 3, k + 3 + cl) });
     k += 3 + cl;
     if (s.tls13) {
@@ -1029,6 +1125,7 @@ function serverKeyExchange(pkt: Packet, s: TlsSession, p: number, end: number, h
   if (name.includes('_ECDHE_') || (!name && d[p] === 3 && p + 4 <= end && p + 4 + d[p + 3]! <= end)) {
     if (q + 4 > end) return short(pkt, hs, 'Server Key Exchange');
     s.kex = 1;
+    hs = subtree(pkt, p, end - p, hs, 'EC Diffie-Hellman Server Params');
     pkt.add(F.hs_server_curve_type, q, 1, hs, d[q]!);
     if (d[q] !== 3) return;
     pkt.add(F.hs_server_named_curve, q + 1, 2, hs, u16(d, q + 1));
@@ -1039,6 +1136,7 @@ function serverKeyExchange(pkt: Packet, s: TlsSession, p: number, end: number, h
     q += 4 + pl;
   } else if (name.includes('_DHE_') || !name) {
     s.kex = 2;
+    hs = subtree(pkt, p, end - p, hs, 'Diffie-Hellman Server Params');
     for (const f of [F.hs_p_len, F.hs_g_len, F.hs_ys_len]) {
       if (q + 2 > end) return short(pkt, hs, 'Server Key Exchange');
       pkt.add(f, q, 2, hs, u16(d, q));
@@ -1048,7 +1146,11 @@ function serverKeyExchange(pkt: Packet, s: TlsSession, p: number, end: number, h
   } else return;
   // TLS 1.2 signs with an explicit algorithm; earlier versions do not.
   if (s.version === 0x0303 && q + 2 <= end) {
-    pkt.add(F.hs_sig_hash_alg, q, 2, hs, u16(d, q));
+    const a = pkt.add(F.hs_sig_hash_alg, q, 2, hs, u16(d, q));
+    if (a >= 0) {
+      pkt.add(F.hs_sig_hash_hash, q, 1, a, d[q]!);
+      pkt.add(F.hs_sig_hash_sig, q + 1, 1, a, d[q + 1]!);
+    }
     q += 2;
   }
   if (q + 2 > end) return;
@@ -1090,6 +1192,7 @@ function clientKeyExchange(pkt: Packet, s: TlsSession, p: number, end: number, h
   const name = CIPHER_SUITES[s.cipher] ?? '';
   if (name.includes('_ECDH') || (!name && s.kex === 1)) {
     if (p + 1 > end) return short(pkt, hs, 'Client Key Exchange');
+    hs = subtree(pkt, p, end - p, hs, 'EC Diffie-Hellman Client Params');
     const pl = d[p]!;
     pkt.add(F.hs_client_point_len, p, 1, hs, pl);
     if (p + 1 + pl > end) return short(pkt, hs, 'Client Key Exchange');
@@ -1099,10 +1202,12 @@ function clientKeyExchange(pkt: Packet, s: TlsSession, p: number, end: number, h
   if (p + 2 > end) return;
   const l = u16(d, p);
   if (name.includes('_DHE_') || (!name && s.kex === 2)) {
+    hs = subtree(pkt, p, end - p, hs, 'Diffie-Hellman Client Params');
     pkt.add(F.hs_yc_len, p, 2, hs, l);
     if (p + 2 + l > end) short(pkt, hs, 'Client Key Exchange');
     return;
   }
+  hs = subtree(pkt, p, end - p, hs, 'RSA Encrypted PreMaster Secret');
   pkt.add(F.hs_epms_len, p, 2, hs, l);
   if (p + 2 + l > end) return short(pkt, hs, 'Client Key Exchange');
   if (pkt.tree) pkt.add(F.hs_epms, p + 2, l, hs);
