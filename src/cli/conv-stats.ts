@@ -125,11 +125,14 @@ export class ConvStats {
   private byKey = new Map<string, number>();
   /** TCP: row by stream index (-1: none yet). */
   private streamRow = new Int32Array(1024).fill(-1);
-  /** Packets of conversations beyond CONV_LIMITS.maxRows, and how many such conversations. */
+  /** Packets of conversations beyond CONV_LIMITS.maxRows. */
   overflowFrames = 0;
   overflowBytes = 0;
-  overflowConversations = 0;
-  private overflowStreams = new Set<number>();
+  /**
+   * TCP: the highest stream index seen; streams are numbered from 0 in order of appearance, so
+   * the number of TCP conversations stays exact (highest + 1) beyond the limit too.
+   */
+  maxStream = -1;
   /** Time of the first frame of the file (relative times count from it). */
   private firstSec = 0;
   private firstNsec = 0;
@@ -272,13 +275,10 @@ export class ConvStats {
   /** The TCP tap: one call per segment, on the hot path of `stats conv tcp`. */
   private tcpSegment(r: TcpTapRecord): void {
     const stream = r.stream;
+    if (stream > this.maxStream) this.maxStream = stream;
     let row = stream < this.streamRow.length ? this.streamRow[stream]! : -1;
     if (row < 0) {
       if (this.rows >= CONV_LIMITS.maxRows) {
-        if (!this.overflowStreams.has(stream)) {
-          this.overflowStreams.add(stream);
-          this.overflowConversations++;
-        }
         this.overflowFrames++;
         this.overflowBytes += r.frameLen;
         return;
@@ -488,7 +488,7 @@ export class ConvStats {
       });
       out += JSON.stringify(o) + '\n';
     }
-    if (this.overflowFrames) out += JSON.stringify({ type: this.type, overflow: true, limit: CONV_LIMITS.maxRows, frames: this.overflowFrames, bytes: this.overflowBytes }) + '\n';
+    if (this.overflowFrames) out += JSON.stringify({ type: this.type, overflow: true, limit: CONV_LIMITS.maxRows, ...(this.type === 'tcp' ? { conversations: this.maxStream + 1 } : {}), frames: this.overflowFrames, bytes: this.overflowBytes }) + '\n';
     return out;
   }
 
@@ -512,7 +512,8 @@ const FIELD_NAMES = ['ip.src', 'ip.dst', 'ipv6.src', 'ipv6.dst', 'eth.dst', 'eth
 const RULE = '='.repeat(80);
 
 function overflowNote(s: ConvStats): string {
-  return `(more than ${CONV_LIMITS.maxRows} conversations: ${s.overflowFrames} frames, ${s.overflowBytes} bytes of later conversations are not in the table)\n`;
+  const total = s.type === 'tcp' ? ` (${s.maxStream + 1} TCP conversations in all)` : '';
+  return `(more than ${CONV_LIMITS.maxRows} conversations${total}: ${s.overflowFrames} frames, ${s.overflowBytes} bytes of later conversations are not in the table)\n`;
 }
 
 function num(v: number, w: number): string {

@@ -13,7 +13,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CONV_TITLES, ConvStats, fixed, formatSize, type ConvType } from '../../src/cli/conv-stats.js';
+import { CONV_LIMITS, CONV_TITLES, ConvStats, fixed, formatSize, type ConvType } from '../../src/cli/conv-stats.js';
 import { corpusPresent, corpusRoot, readIndex } from '../conformance/oracle.js';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -246,6 +246,31 @@ describe('wirelite stats FILE conv (the command)', () => {
     expect(r.err).toMatch(/truncated/);
     expect(r.out).toContain('TCP Conversations');
     expect(rows(tables(r.out).get('TCP Conversations')!).length).toBeGreaterThan(0);
+  });
+});
+
+describe('CONV_LIMITS.maxRows', () => {
+  it('keeps the first conversations, counts the packets of later ones apart and says so; the TCP total stays exact', async () => {
+    const file = join(root, 'fixtures/synthetic.pcapng');
+    const full = await new ConvStats('tcp').collect(file);
+    const all = full.conversations();
+    expect(all.length).toBe(2);
+    const saved = CONV_LIMITS.maxRows;
+    CONV_LIMITS.maxRows = 1;
+    try {
+      const cut = await new ConvStats('tcp').collect(file);
+      expect(cut.conversations()).toEqual(all.filter((r) => r.stream === 0));
+      const later = all.filter((r) => r.stream !== 0);
+      expect(cut.overflowFrames).toBe(later.reduce((n, r) => n + r.framesAB + r.framesBA, 0));
+      expect(cut.overflowBytes).toBe(later.reduce((n, r) => n + r.bytesAB + r.bytesBA, 0));
+      expect(cut.convText()).toContain(`(more than 1 conversations (2 TCP conversations in all): ${cut.overflowFrames} frames, ${cut.overflowBytes} bytes of later conversations are not in the table)`);
+      expect(JSON.parse(cut.convJson().trim().split('\n').pop()!)).toEqual({ type: 'tcp', overflow: true, limit: 1, conversations: 2, frames: cut.overflowFrames, bytes: cut.overflowBytes });
+      const udp = await new ConvStats('udp').collect(file);
+      expect(udp.conversations().length).toBe(1);
+      expect(udp.overflowFrames).toBeGreaterThan(0);
+    } finally {
+      CONV_LIMITS.maxRows = saved;
+    }
   });
 });
 
