@@ -302,66 +302,100 @@ function synOf(c: TcpConnection, dir: number): SynInfo | undefined {
   return { mss: (v & 0x1ffff) - 1, ws: ((v >> 17) & 31) - 1, sack: (v & (1 << 22)) !== 0 };
 }
 
-/** Zeek's per-endpoint numbers, 8 per direction, for many connections in one block. */
+/** Zeek's per-endpoint numbers, 8 per direction (int32), per connection. */
 const ZK_PER_CONN = 16;
-const ZK_BLOCK = 4096;
+/** Connections per storage block (the per-connection numbers live in typed arrays, ConnBlock). */
+const BLOCK = 4096;
 
-/** One connection; the per-direction detail is created lazily. */
+/** Per-connection numbers stored as doubles (times; byte counts that may pass 2^31). */
+const F64_FIELDS = ['sec0', 't0', 'tLast', 'synT', 'synAckT', 'hsAckT', 'iRtt', 'bytes0', 'bytes1'] as const;
+/** Per-connection numbers stored as int32. */
+const I32_FIELDS = ['firstFrame', 'lastFrame', 'pkts0', 'pkts1', 'zs', 'histSeen', 'syn0', 'syn1', 'seen', 'finFirst', 'rstFirst', 'origDir', 'lastDataDir'] as const;
+const NF = F64_FIELDS.length;
+const NI = I32_FIELDS.length;
+
+/**
+ * Storage of BLOCK connections: numbers in typed arrays (about 190 bytes a connection with Zeek's
+ * endpoint numbers), the endpoint text, history and lazily created detail in plain arrays.
+ */
+class ConnBlock {
+  f = new Float64Array(BLOCK * NF);
+  n = new Int32Array(BLOCK * NI);
+  zk = new Int32Array(BLOCK * ZK_PER_CONN).fill(-1);
+  ends: string[] = [];
+  history: string[] = [];
+  detail: Array<[Side, Side] | undefined> = [];
+}
+
+/**
+ * One connection: a view of its slot in a ConnBlock (no object is kept per connection). Fields:
+ * sec0 (epoch second of the first packet; t0, tLast and the handshake times are seconds since
+ * it), firstFrame/lastFrame, packets and frame bytes by tap direction, zs (Zeek endpoint states by
+ * tap direction with the previous state, 4 bits each), histSeen (Zeek's history mask), syn0/syn1
+ * (each direction's SYN options, packSyn; -1 none), synT/synAckT/hsAckT (first SYN, SYN/ACK and
+ * the ACK completing the handshake; -1 unseen), iRtt (tshark's), seen (bits 0/1 SYN by dir, 2/3
+ * SYN-ACK, 4/5 FIN, 6/7 RST, 8 ECN setup in SYN, 9 ECE in SYN/ACK, 10/11 Zeek endpoint
+ * initialised), finFirst/rstFirst (direction, -1), origDir (tap direction of the originator: 1
+ * when the first packet was a SYN/ACK), lastDataDir (direction of the last data segment).
+ */
+export interface TcpConnection {
+  sec0: number; t0: number; tLast: number; synT: number; synAckT: number; hsAckT: number; iRtt: number; bytes0: number; bytes1: number;
+  firstFrame: number; lastFrame: number; pkts0: number; pkts1: number; zs: number; histSeen: number; syn0: number; syn1: number; seen: number;
+  finFirst: number; rstFirst: number; origDir: number; lastDataDir: number;
+}
+
 export class TcpConnection {
-  stream: number;
-  /** Direction index (tap `dir`) of the originator: 1 when the first packet was a SYN/ACK. */
-  origDir = 0;
-  firstFrame: number;
-  lastFrame: number;
-  /** Epoch second of the first packet; t0 and tLast are seconds since it. */
-  sec0: number;
-  t0: number;
-  tLast: number;
-  /** "addr port addr port" of tap direction 0 (sender first). */
-  ends: string;
-  pkts0 = 0;
-  pkts1 = 0;
-  bytes0 = 0;
-  bytes1 = 0;
-  /** Zeek endpoint states by tap direction, with the previous state (4 bits each). */
-  zs = 0;
-  histSeen = 0;
-  history = '';
-  /** The options of each direction's SYN, packed (packSyn); -1 none seen. */
-  syn0 = -1;
-  syn1 = -1;
-  /** Times (relative to t0) of the first SYN, SYN/ACK and the ACK completing the handshake; -1 unseen. */
-  synT = -1;
-  synAckT = -1;
-  hsAckT = -1;
-  iRtt = 0;
-  /** Flags seen: bit 0/1 SYN by dir, 2/3 SYN-ACK, 4/5 FIN, 6/7 RST, 8 ECN setup in SYN, 9 ECE in SYN/ACK. */
-  seen = 0;
-  finFirst = -1;
-  rstFirst = -1;
-  /** Direction of the last data segment (request/response turns). */
-  lastDataDir = -1;
-  detail: [Side, Side] | undefined;
-  /**
-   * Zeek per-endpoint sequence tracking (last and start sequence, last SYN/FIN/RST sequence) and the
-   * t/w/g counters: 16 numbers at `zo` in a block shared by ZK_BLOCK connections.
-   */
-  zk: Float64Array;
-  zo: number;
+  constructor(
+    readonly blk: ConnBlock,
+    readonly k: number,
+    readonly stream: number,
+  ) {}
 
-  constructor(r: TcpTapRecord, t: number, zk: Float64Array, zo: number) {
+  /** Fills a new slot from the connection's first segment. */
+  init(r: TcpTapRecord, t: number): void {
     this.sec0 = r.tsSec;
-    this.zk = zk;
-    this.zo = zo;
-    this.stream = r.stream;
-    this.firstFrame = r.frame;
-    this.lastFrame = r.frame;
     this.t0 = t;
     this.tLast = t;
+    this.synT = -1;
+    this.synAckT = -1;
+    this.hsAckT = -1;
+    this.firstFrame = r.frame;
+    this.lastFrame = r.frame;
+    this.syn0 = -1;
+    this.syn1 = -1;
+    this.finFirst = -1;
+    this.rstFirst = -1;
+    this.lastDataDir = -1;
     const v6 = r.ipVersion === 6;
     const a = r.addrBytes.length ? (v6 ? formatIPv6(r.addrBytes, r.srcAddrOff) : formatIPv4At(r.addrBytes, r.srcAddrOff)) : '?';
     const b = r.addrBytes.length ? (v6 ? formatIPv6(r.addrBytes, r.dstAddrOff) : formatIPv4At(r.addrBytes, r.dstAddrOff)) : '?';
-    this.ends = `${a} ${r.srcPort} ${b} ${r.dstPort}`;
+    // join() builds one flat string (a template literal keeps a tree of pieces alive).
+    this.blk.ends[this.k] = [a, r.srcPort, b, r.dstPort].join(' ');
+    this.blk.history[this.k] = '';
+  }
+
+  /** "addr port addr port" of tap direction 0 (sender first). */
+  get ends(): string {
+    return this.blk.ends[this.k]!;
+  }
+  get history(): string {
+    return this.blk.history[this.k]!;
+  }
+  set history(v: string) {
+    this.blk.history[this.k] = v;
+  }
+  get detail(): [Side, Side] | undefined {
+    return this.blk.detail[this.k];
+  }
+  set detail(v: [Side, Side] | undefined) {
+    this.blk.detail[this.k] = v;
+  }
+  /** Zeek's endpoint numbers: 16 int32 at `zo` in `zk`. */
+  get zk(): Int32Array {
+    return this.blk.zk;
+  }
+  get zo(): number {
+    return this.k * ZK_PER_CONN;
   }
 
   zState(dir: number): number {
@@ -376,6 +410,27 @@ export class TcpConnection {
     this.zs = (this.zs & ~(0xff << sh)) | (((cur << 4) | s) << sh);
   }
 }
+
+F64_FIELDS.forEach((name, i) => {
+  Object.defineProperty(TcpConnection.prototype, name, {
+    get(this: TcpConnection) {
+      return this.blk.f[this.k * NF + i];
+    },
+    set(this: TcpConnection, v: number) {
+      this.blk.f[this.k * NF + i] = v;
+    },
+  });
+});
+I32_FIELDS.forEach((name, i) => {
+  Object.defineProperty(TcpConnection.prototype, name, {
+    get(this: TcpConnection) {
+      return this.blk.n[this.k * NI + i];
+    },
+    set(this: TcpConnection, v: number) {
+      this.blk.n[this.k * NI + i] = v;
+    },
+  });
+});
 
 /** What a card shows about one direction (sent by that side). */
 export interface DirectionSummary {
@@ -450,11 +505,13 @@ export interface ConnectionSummary {
 
 /** The connections of a capture, fed by the TCP tap. */
 export class TcpConnections {
-  conns: (TcpConnection | undefined)[] = [];
+  /** Storage blocks by stream index / BLOCK. */
+  blocks: (ConnBlock | undefined)[] = [];
+  /** Connections tracked. */
+  count = 0;
   untracked = 0;
+  private lastUntracked = -1;
   detailed = 0;
-  private zkBlock: Float64Array | undefined;
-  private zkUsed = ZK_BLOCK;
 
   /** Collects while `run` reads the file (the tap is removed afterwards). */
   async collect(run: () => Promise<unknown>): Promise<this> {
@@ -467,23 +524,35 @@ export class TcpConnections {
     return this;
   }
 
+  /** The connection of a stream, if tracked (a new view each call). */
+  get(stream: number): TcpConnection | undefined {
+    const b = this.blocks[Math.floor(stream / BLOCK)];
+    const k = stream % BLOCK;
+    return b && b.n[k * NI + 0]! > 0 ? new TcpConnection(b, k, stream) : undefined;
+  }
+
   add(r: TcpTapRecord): void {
-    let c = this.conns[r.stream];
-    if (!c) {
-      if (r.stream >= TCP_CONNECTION_LIMITS.maxConnections) {
+    if (r.stream >= TCP_CONNECTION_LIMITS.maxConnections) {
+      // Stream indices are given in order of first appearance: a higher one is a new connection.
+      if (r.stream > this.lastUntracked) {
         this.untracked++;
-        return;
+        this.lastUntracked = r.stream;
       }
-      if (this.zkUsed === ZK_BLOCK) {
-        this.zkBlock = new Float64Array(ZK_BLOCK * ZK_PER_CONN).fill(-1);
-        this.zkUsed = 0;
-      }
-      c = new TcpConnection(r, r.tsNsec / 1e9, this.zkBlock!, this.zkUsed++ * ZK_PER_CONN);
+      return;
+    }
+    const bi = Math.floor(r.stream / BLOCK);
+    let b = this.blocks[bi];
+    if (!b) b = this.blocks[bi] = new ConnBlock();
+    const k = r.stream % BLOCK;
+    const c = new TcpConnection(b, k, r.stream);
+    // firstFrame (field 0) is > 0 once the slot is in use.
+    if (b.n[k * NI]! === 0) {
+      c.init(r, r.tsNsec / 1e9);
+      this.count++;
       if ((r.flags & (SYN | ACK)) === (SYN | ACK)) {
         c.origDir = 1;
         c.history = '^';
       }
-      this.conns[r.stream] = c;
     }
     // Seconds since the connection's first whole second: full precision whatever the epoch.
     update(this, c, r, r.tsSec - c.sec0 + r.tsNsec / 1e9);
@@ -491,7 +560,11 @@ export class TcpConnections {
 
   /** Summaries in stream order. */
   *summaries(): Generator<ConnectionSummary> {
-    for (const c of this.conns) if (c) yield summarize(c);
+    for (let bi = 0; bi < this.blocks.length; bi++) {
+      const b = this.blocks[bi];
+      if (!b) continue;
+      for (let k = 0; k < BLOCK; k++) if (b.n[k * NI]! > 0) yield summarize(new TcpConnection(b, k, bi * BLOCK + k));
+    }
   }
 }
 
@@ -898,15 +971,17 @@ function zeekUpdate(c: TcpConnection, r: TcpTapRecord, isOrig: boolean): void {
   const lastSeqNew = (seq + segLen) >>> 0;
   const st = c.zState(d);
   // init_endpoint
+  // Int32 storage: sequence numbers are kept as their signed 32-bit images.
   if (st === ZS.INACTIVE) {
+    c.seen |= 0x400 << d;
     if (flags & SYN) {
       z[o + 1] = seq;
       z[o] = lastSeqNew;
     } else {
-      z[o + 1] = (seq - 1) >>> 0;
+      z[o + 1] = seq - 1;
       z[o] = seq;
     }
-  } else if ((st === ZS.SYN_SENT || st === ZS.SYN_ACK_SENT || st === ZS.ESTABLISHED || st === ZS.PARTIAL) && (flags & SYN) && seq !== z[o + 1]) {
+  } else if ((st === ZS.SYN_SENT || st === ZS.SYN_ACK_SENT || st === ZS.ESTABLISHED || st === ZS.PARTIAL) && (flags & SYN) && (seq | 0) !== z[o + 1]) {
     z[o + 1] = seq;
     z[o] = lastSeqNew;
   }
@@ -923,7 +998,7 @@ function zeekUpdate(c: TcpConnection, r: TcpTapRecord, isOrig: boolean): void {
       z[o + 2] = relSeq;
     }
     if (flags & FIN) {
-      if (checkHistory(c, isOrig, HIST_FIN, 'F') && relSeq + r.len !== z[o + 3]) addHistory(c, isOrig, 'F');
+      if (checkHistory(c, isOrig, HIST_FIN, 'F') && ((relSeq + r.len) | 0) !== z[o + 3]) addHistory(c, isOrig, 'F');
       z[o + 3] = relSeq + r.len;
     }
     if (flags & RST) {
@@ -940,7 +1015,7 @@ function zeekUpdate(c: TcpConnection, r: TcpTapRecord, isOrig: boolean): void {
   const delta = seqDiff(lastSeqNew, z[o]!);
   if ((flags & (SYN | RST)) && (delta > 1048576 || delta < -1048576)) {
     /* untrusted */
-  } else if ((flags & FIN) && z[o] === ((z[o + 1]! + 1) >>> 0)) z[o] = lastSeqNew;
+  } else if ((flags & FIN) && ((z[o]! - z[o + 1]! - 1) | 0) === 0) z[o] = lastSeqNew;
   else if (st === ZS.RESET) {
     /* not trusted after a reset */
   } else if (delta > 0) z[o] = lastSeqNew;
@@ -1003,7 +1078,7 @@ function addHistory(c: TcpConnection, isOrig: boolean, code: string): void {
 }
 
 /** Zeek's ScaledHistoryEntry: the letter at the 1st, 10th, 100th ... occurrence. */
-function scaled(c: TcpConnection, isOrig: boolean, z: Float64Array, i: number, code: string): void {
+function scaled(c: TcpConnection, isOrig: boolean, z: Int32Array, i: number, code: string): void {
   const n = z[i]! < 0 ? 1 : z[i]! + 1;
   z[i] = n;
   if (Number.isInteger(Math.log10(n)) && 10 ** Math.round(Math.log10(n)) === n) addHistory(c, isOrig, code);
@@ -1035,7 +1110,7 @@ function connState(c: TcpConnection): string {
 function sizeOf(c: TcpConnection, dir: number): number {
   const z = c.zk;
   const o = c.zo + dir * 8;
-  if (z[o]! < 0) return 0;
+  if (!(c.seen & (0x400 << dir))) return 0;
   const span = seqDiff(z[o]!, z[o + 1]!) - 1;
   return Math.max(0, span);
 }

@@ -638,6 +638,29 @@ describe('detectors on built connections (checked against tshark)', () => {
 });
 
 describe('bounded memory', () => {
+  it('beyond TCP_CONNECTION_LIMITS.maxConnections connections are counted, not tracked', () => {
+    const saved = TCP_CONNECTION_LIMITS.maxConnections;
+    TCP_CONNECTION_LIMITS.maxConnections = 2;
+    try {
+      const frames: Timed[] = [];
+      for (let i = 0; i < 5; i++) {
+        frames.push(frame({ c: true, seq: 100 + i, flags: 'S', ms: i }, 30000 + i));
+        frames.push(frame({ c: true, seq: 100 + i, flags: 'S', ms: i + 0.5 }, 30000 + i));
+      }
+      const conns = new TcpConnections();
+      const remove = addTcpTap((r) => conns.add(r));
+      try {
+        twoPass(frames);
+      } finally {
+        remove();
+      }
+      expect([...conns.summaries()].map((s) => [s.stream, s.orig.packets])).toEqual([[0, 2], [1, 2]]);
+      expect(conns.untracked).toBe(3);
+    } finally {
+      TCP_CONNECTION_LIMITS.maxConnections = saved;
+    }
+  });
+
   it('beyond TCP_CONNECTION_LIMITS.maxDetailed a connection keeps counts, state and history only', () => {
     const saved = TCP_CONNECTION_LIMITS.maxDetailed;
     TCP_CONNECTION_LIMITS.maxDetailed = 0;
