@@ -23,7 +23,7 @@
  * - Handshake: tshark's iRTT (SYN to the ACK of the SYN/ACK) and its two halves.
  * - RTT samples: tshark's `tcp.analysis.ack_rtt`, kept per data direction in a log histogram
  *   (TCP_CONNECTION_LIMITS.rttBucketsPerDecade buckets per decade from 1 µs to 1000 s; exact
- *   count, min and max; p50/p95 are bucket midpoints, within ±3% of the true sample).
+ *   count, min and max; p50/p95 are bucket midpoints, within ±6% of the true sample).
  * - Retransmissions by tshark's verdict (retransmission, fast, spurious, out-of-order, previous
  *   segment not captured, ACKed unseen, duplicate ACKs), zero-window time (from a zero window
  *   advertisement to the next non-zero window of the same side), window-full events.
@@ -90,10 +90,13 @@ import { seqGe, seqGt, seqLt, seqDiff } from './seq.js';
 export const TCP_CONNECTION_LIMITS = {
   /** Connections tracked per capture; later ones are only counted (`untracked`). */
   maxConnections: 2_000_000,
-  /** Connections that get the detailed model (RTT, congestion, detectors); the rest keep counts, state and history. */
-  maxDetailed: 200_000,
-  /** RTT histogram resolution: buckets per decade (1 µs .. 1000 s). */
-  rttBucketsPerDecade: 40,
+  /**
+   * Connections that get the detailed model (RTT, congestion, detectors; a few kilobytes each);
+   * the rest keep counts, state and history.
+   */
+  maxDetailed: 100_000,
+  /** RTT histogram resolution: buckets per decade (1 µs .. 1000 s): quantiles within ±6%. */
+  rttBucketsPerDecade: 20,
   /** Congestion rounds kept per direction; when full, adjacent rounds are merged (largest flight kept). */
   roundsKept: 128,
   /** Loss events, zero-window stalls and RTO stalls kept per direction (counts and totals stay exact). */
