@@ -106,6 +106,7 @@ interface Conn {
   clientHello: { ja3: string; ja3Full: string; ja4: string; sni: string; alpn: string[]; random: string } | null;
   serverHello: { ja3s: string; ja3sFull: string; ja4s: string; version: number; cipher: number; alpn: string | null } | null;
   hrr: boolean;
+  shFromHrr: boolean;
   serverCerts: CertificateNames[] | null;
   clientCerts: CertificateNames[] | null;
   clientFinished: number;
@@ -236,6 +237,7 @@ export class TlsStats {
       clientHello: null,
       serverHello: null,
       hrr: false,
+      shFromHrr: false,
       serverCerts: null,
       clientCerts: null,
       clientFinished: -1,
@@ -266,15 +268,17 @@ export class TlsStats {
         }
         break;
       case 'server_hello':
-        if (!c.serverHello && r.hello) {
+      case 'hello_retry_request':
+        // A HelloRetryRequest already selects the version and cipher suite (RFC 8446 4.1.4); its
+        // values stand until the ServerHello (which may be missing from the capture) replaces them.
+        if (r.kind === 'hello_retry_request') c.hrr = true;
+        if (r.hello && (!c.serverHello || (c.shFromHrr && r.kind === 'server_hello'))) {
           const h: TlsHelloInfo = r.hello;
           const j = ja3s(h);
           c.serverHello = { ja3s: j.hash, ja3sFull: j.full, ja4s: ja4s(h), version: h.supportedVersions[0] ?? h.version, cipher: h.ciphers[0] ?? -1, alpn: h.alpn[0] ?? null };
           c.shFrame = r.frame;
+          c.shFromHrr = r.kind === 'hello_retry_request';
         }
-        break;
-      case 'hello_retry_request':
-        c.hrr = true;
         break;
       case 'certificate':
         if (r.certificates) {
