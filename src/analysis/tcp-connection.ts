@@ -1228,8 +1228,11 @@ function summarize(c: TcpConnection): ConnectionSummary {
   const who = (bits: number): 'none' | 'originator' | 'responder' | 'both' =>
     bits === 3 ? 'both' : bits === 0 ? 'none' : (bits >> od) & 1 ? 'originator' : 'responder';
   const cs = connState(c);
-  const established = c.zState(od) !== ZS.SYN_SENT && (cs !== 'S0' && cs !== 'REJ' && cs !== 'RSTOS0' && cs !== 'SH' && cs !== 'OTH' || handshake === 'complete');
-  const halfOpen = handshake === 'syn' || handshake === 'syn-synack' && !c.detail && !fin && !rst;
+  // Established: the handshake completed, or (handshake not seen) both sides talked.
+  const bothTalked = c.pkts0 > 0 && c.pkts1 > 0;
+  const established = handshake === 'complete' || ((handshake === 'none' || handshake === 'synack') && bothTalked && cs !== 'REJ' && cs !== 'RSTRH');
+  // Half-open: a SYN (and maybe its SYN/ACK) and nothing after it: no final ACK, data, FIN or RST.
+  const halfOpen = (handshake === 'syn' || handshake === 'syn-synack') && !fin && !rst && !c.detail?.some((x) => x.dataPkts > 0);
   const state: ConnectionSummary['state'] = {
     handshake, established, finFrom: who(fin), finFirst: c.finFirst < 0 ? null : c.finFirst === od ? 'originator' : 'responder', resetBy: who(rst), halfOpen, summary: '',
   };

@@ -3,7 +3,7 @@
  * (src/analysis/tcp-connection.ts): state, Zeek conn_state and history, sizes, handshake, RTT,
  * retransmissions, windows, ECN, congestion rounds and loss events, the limited-by time split,
  * the verdict and the detectors. `--json` prints one object per connection per line (the
- * ConnectionSummary type; schema in the README). The file is read in two passes, as `tshark -2`.
+ * ConnectionSummary type; schema in the README). The file is read once (same verdicts as `tshark -2`).
  */
 import { TcpConnections, type ConnectionSummary, type DirectionSummary } from '../analysis/tcp-connection.js';
 import { dissectFile } from './dissect-file.js';
@@ -11,13 +11,15 @@ import { CaptureFileError } from '../capture/capture-error.js';
 import { OutBuffer } from './output.js';
 
 /**
- * Reads `file` and returns the connections (two passes; the tap is given in the second). A file
- * damaged after some frames gives the connections of those frames and the error in `error`.
+ * Reads `file` once and returns the connections. One pass gives tshark -2's values: the TCP
+ * verdicts of a segment depend only on earlier segments (src/analysis/tcp-analysis.ts), and the
+ * handshake RTT is taken from the segments after the handshake. A file damaged after some frames
+ * gives the connections of those frames and the error in `error`.
  */
 export async function collectTcpConnections(file: string): Promise<TcpConnections & { error?: CaptureFileError }> {
   const conns: TcpConnections & { error?: CaptureFileError } = new TcpConnections();
   try {
-    await conns.collect(() => dissectFile(file, { columns: false, twoPass: true, count: 0, fields: [] }, () => {}));
+    await conns.collect(() => dissectFile(file, { columns: false, twoPass: false, count: 0, fields: [] }, () => {}));
   } catch (e) {
     if (!(e instanceof CaptureFileError) || e.framesRead === 0) throw e;
     conns.error = e;

@@ -15,7 +15,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildPacket } from '../../src/dissectors/build.js';
 import { encodeCapture } from '../../src/capture/writer.js';
-import { twoPass, type Timed } from '../dissectors/helpers.js';
+import { onePass, twoPass, type Timed } from '../dissectors/helpers.js';
 import { TcpConnections, TCP_CONNECTION_LIMITS, type ConnectionSummary } from '../../src/analysis/tcp-connection.js';
 import { collectTcpConnections, tcpCard } from '../../src/cli/tcp-stats.js';
 import { addTcpTap } from '../../src/dissectors/tcp-tap.js';
@@ -378,7 +378,7 @@ describe('connection state and Zeek conn_state on built connections (checked aga
     ]);
     expect(s.connState).toBe('REJ');
     expect(s.history).toBe('Sr');
-    expect(s.state.resetBy).toBe('responder');
+    expect(s.state).toMatchObject({ resetBy: 'responder', halfOpen: false, established: false });
     expect(s.state.summary).toBe('SYN without a SYN/ACK; rejected (RST to the SYN)');
     expect(s.verdict.text).toMatch(/rejected/);
     expect(s.detailed).toBe(false);
@@ -401,8 +401,8 @@ describe('connection state and Zeek conn_state on built connections (checked aga
   it('SYN, SYN/ACK then silence: S1 in Zeek terms, half-open on the wire', () => {
     const s = card(handshake().slice(0, 2));
     expect(s.connState).toBe('S1');
-    expect(s.state.handshake).toBe('syn-synack');
-    expect(s.state.halfOpen).toBe(true);
+    expect(s.state).toMatchObject({ handshake: 'syn-synack', halfOpen: true, established: false });
+    expect(s.state.summary).toBe('SYN and SYN/ACK, no final ACK; half-open');
     expect(s.handshake.synToSynAckMs).toBe(20);
   });
 
@@ -634,6 +634,27 @@ describe('detectors on built connections (checked against tshark)', () => {
     expect(s.resp.ecn).toEqual({ ece: 1, cwr: 0, ect: 0, ce: 0 });
     expect(tcpCard(s)).toMatch(/ECN negotiated, used \(1 CE marks\)/);
     // ECE/CWR/ECT/CE counts per direction are checked against tshark at the end.
+  });
+});
+
+describe('one pass (what stats tcp reads) gives the cards of two passes', () => {
+  it('on a transfer with loss, recovery and an RTO, and on a request/response exchange', () => {
+    const cards = (frames: Timed[], read: (f: Timed[]) => unknown) => {
+      const conns = new TcpConnections();
+      const remove = addTcpTap((r) => conns.add(r));
+      try {
+        read(frames);
+      } finally {
+        remove();
+      }
+      return [...conns.summaries()];
+    };
+    for (const segs of [simulate({ total: 1460 * 200, owd: 15, wscale: 7, drop: [40, 199], rto: 300 }), simulate({ total: 1460 * 50, owd: 25, rwnd: 20000 })]) {
+      const frames = segs.map((x) => frame(x));
+      const one = cards(frames, onePass);
+      expect(one).toEqual(cards(frames, twoPass));
+      expect(one[0]!.orig.congestion!.lossEvents.count + one[0]!.orig.limitedBy!.receiverWindow).toBeGreaterThan(0);
+    }
   });
 });
 
