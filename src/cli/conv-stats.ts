@@ -20,7 +20,7 @@ import type { Frame } from '../capture/frame.js';
 import { formatIPv4, formatIPv4At, formatIPv6, formatMac } from '../dissectors/bytes.js';
 import { fieldByName } from '../dissectors/fields.js';
 import { addTcpTap, type TcpTapRecord } from '../dissectors/tcp-tap.js';
-import { dissectFile } from './dissect-file.js';
+import { collectGarbage, dissectFile } from './dissect-file.js';
 
 export const CONV_TYPES = ['tcp', 'udp', 'ip', 'ipv6', 'eth'] as const;
 export type ConvType = (typeof CONV_TYPES)[number];
@@ -75,9 +75,9 @@ class Columns {
   stopNsec = new Int32Array(this.cap);
   aPort = new Int32Array(this.cap);
   bPort = new Int32Array(this.cap);
-  /** Index of the address text of A and B in `addrs`. */
-  aAddr = new Int32Array(this.cap);
-  bAddr = new Int32Array(this.cap);
+  /** Addresses of A and B as codes: an IPv4 address as its u32, others 2^32 + index in `addrs`. */
+  aAddr = new Float64Array(this.cap);
+  bAddr = new Float64Array(this.cap);
   /** TCP: the direction (tap `dir`) of A's packets; others unused. */
   aDir = new Uint8Array(this.cap);
   stream = new Int32Array(this.cap);
@@ -104,8 +104,8 @@ class Columns {
     this.stopNsec = i(this.stopNsec);
     this.aPort = i(this.aPort);
     this.bPort = i(this.bPort);
-    this.aAddr = i(this.aAddr);
-    this.bAddr = i(this.bAddr);
+    this.aAddr = f(this.aAddr);
+    this.bAddr = f(this.bAddr);
     this.stream = i(this.stream);
     const d = new Uint8Array(this.cap);
     d.set(this.aDir);
@@ -118,7 +118,7 @@ export class ConvStats {
   readonly type: ConvType;
   rows = 0;
   private c = new Columns();
-  /** Address texts, interned (hosts repeat across conversations). */
+  /** Address texts other than IPv4 (IPv6, MAC), interned: hosts repeat across conversations. */
   private addrs: string[] = [];
   private addrIndex = new Map<string, number>();
   /** Non-TCP: row by canonical key. */
@@ -153,6 +153,9 @@ export class ConvStats {
       if (!(e instanceof CaptureFileError) || e.framesRead === 0) throw e;
       this.error = e;
     }
+    // The dissection state (flow table, analysis) is garbage now: free it before the output's
+    // tables are built, so that the two never add up in the peak memory.
+    collectGarbage();
     return this;
   }
 
@@ -230,6 +233,7 @@ export class ConvStats {
     }
   }
 
+  /** The code of an address text (see Columns.aAddr). */
   private intern(s: string): number {
     let i = this.addrIndex.get(s);
     if (i === undefined) {
@@ -237,7 +241,11 @@ export class ConvStats {
       this.addrs.push(s);
       this.addrIndex.set(s, i);
     }
-    return i;
+    return ADDR_TEXT + i;
+  }
+
+  private addrText(code: number): string {
+    return code < ADDR_TEXT ? formatIPv4(code) : (this.addrs[code - ADDR_TEXT] ?? '');
   }
 
   private newRow(sec: number, nsec: number): number {
@@ -297,8 +305,8 @@ export class ConvStats {
       c.bPort[row] = r.dstPort;
       const h = r.addrBytes;
       const v6 = r.ipVersion === 6;
-      c.aAddr[row] = this.intern(v6 ? formatIPv6(h, r.srcAddrOff) : formatIPv4At(h, r.srcAddrOff));
-      c.bAddr[row] = this.intern(v6 ? formatIPv6(h, r.dstAddrOff) : formatIPv4At(h, r.dstAddrOff));
+      c.aAddr[row] = v6 ? this.intern(formatIPv6(h, r.srcAddrOff)) : u32At(h, r.srcAddrOff);
+      c.bAddr[row] = v6 ? this.intern(formatIPv6(h, r.dstAddrOff)) : u32At(h, r.dstAddrOff);
     } else this.touch(row, r.tsSec, r.tsNsec);
     const c = this.c;
     if (r.dir === c.aDir[row]) {
@@ -323,6 +331,7 @@ export class ConvStats {
     const key = fwd ? `${src} ${sp} ${dst} ${dp}` : `${dst} ${dp} ${src} ${sp}`;
     let row = this.byKey.get(key);
     const len = frame.origLen;
+    const srcCode = this.intern(src);
     if (row === undefined) {
       if (this.rows >= CONV_LIMITS.maxRows) {
         this.overflowFrames++;
@@ -334,13 +343,13 @@ export class ConvStats {
       row = this.newRow(frame.tsSec, frame.tsNsec);
       this.byKey.set(key, row);
       const c = this.c;
-      c.aAddr[row] = this.intern(src);
+      c.aAddr[row] = srcCode;
       c.bAddr[row] = this.intern(dst);
       c.aPort[row] = sp;
       c.bPort[row] = dp;
     } else this.touch(row, frame.tsSec, frame.tsNsec);
     const c = this.c;
-    if (this.addrs[c.aAddr[row]!] === src && c.aPort[row] === sp) {
+    if (c.aAddr[row] === srcCode && c.aPort[row] === sp) {
       c.framesAB[row]++;
       c.bytesAB[row] += len;
     } else {
@@ -363,153 +372,239 @@ export class ConvStats {
     return ds + dn / 1e9;
   }
 
-  /** The rows in tshark's order: most frames first, ties in order of first appearance. */
-  conversations(): ConvRow[] {
+  /** Row indexes in tshark's order: most frames first, ties in order of first appearance. */
+  private order(): Int32Array {
     const c = this.c;
-    const order: number[] = [];
-    for (let i = 0; i < this.rows; i++) if (c.framesAB[i]! + c.framesBA[i]! > 0) order.push(i);
-    order.sort((x, y) => c.framesAB[y]! + c.framesBA[y]! - (c.framesAB[x]! + c.framesBA[x]!) || x - y);
-    return order.map((i) => {
-      const start = this.rel(c.startSec[i]!, c.startNsec[i]!);
-      return {
-        a: this.addrs[c.aAddr[i]!] ?? '',
-        b: this.addrs[c.bAddr[i]!] ?? '',
-        aPort: c.aPort[i]!,
-        bPort: c.bPort[i]!,
-        stream: c.stream[i]!,
-        framesAB: c.framesAB[i]!,
-        bytesAB: c.bytesAB[i]!,
-        framesBA: c.framesBA[i]!,
-        bytesBA: c.bytesBA[i]!,
-        relStart: start,
-        duration: this.rel(c.stopSec[i]!, c.stopNsec[i]!) - start,
-      };
-    });
+    let n = 0;
+    const order = new Int32Array(this.rows);
+    for (let i = 0; i < this.rows; i++) if (c.framesAB[i]! + c.framesBA[i]! > 0) order[n++] = i;
+    return order.subarray(0, n).sort((x, y) => c.framesAB[y]! + c.framesBA[y]! - (c.framesAB[x]! + c.framesBA[x]!) || x - y);
+  }
+
+  private row(i: number): ConvRow {
+    const c = this.c;
+    const start = this.rel(c.startSec[i]!, c.startNsec[i]!);
+    return {
+      a: this.addrText(c.aAddr[i]!),
+      b: this.addrText(c.bAddr[i]!),
+      aPort: c.aPort[i]!,
+      bPort: c.bPort[i]!,
+      stream: c.stream[i]!,
+      framesAB: c.framesAB[i]!,
+      bytesAB: c.bytesAB[i]!,
+      framesBA: c.framesBA[i]!,
+      bytesBA: c.bytesBA[i]!,
+      relStart: start,
+      duration: this.rel(c.stopSec[i]!, c.stopNsec[i]!) - start,
+    };
+  }
+
+  /** The rows in tshark's order (for tests and small tables; the writers below stream). */
+  conversations(): ConvRow[] {
+    return Array.from(this.order(), (i) => this.row(i));
   }
 
   /**
    * The endpoints (tshark -z endpoints): per address (and port), packets and bytes sent (tx) and
-   * received (rx); most packets first, ties in order of first appearance.
+   * received (rx), summed from the conversations (A sends A-to-B, B sends B-to-A); most packets
+   * first, ties in order of first appearance (which is the order of the conversations' first
+   * packets). Columns, not objects: a SYN flood has as many endpoints as conversations.
    */
-  endpoints(): EndpointRow[] {
+  private endpointTable(): { order: Int32Array; addr: Float64Array; port: Int32Array; tx: Float64Array; txB: Float64Array; rx: Float64Array; rxB: Float64Array } {
     const c = this.c;
-    const byKey = new Map<string, EndpointRow>();
-    const list: EndpointRow[] = [];
-    const get = (addr: number, port: number) => {
-      const key = `${addr} ${port}`;
-      let e = byKey.get(key);
-      if (!e) {
-        e = { address: this.addrs[addr] ?? '', port, frames: 0, bytes: 0, txFrames: 0, txBytes: 0, rxFrames: 0, rxBytes: 0 };
-        byKey.set(key, e);
-        list.push(e);
-      }
-      return e;
-    };
+    // Every conversation has two sides (2i: A, 2i+1: B); sides with the same (address, port) are
+    // one endpoint. Grouped by sorting the sides by key: typed arrays only, no map of endpoints.
+    const sides = this.rows * 2;
+    const key = new Float64Array(sides);
     for (let i = 0; i < this.rows; i++) {
-      const a = get(c.aAddr[i]!, c.aPort[i]!);
-      const b = get(c.bAddr[i]!, c.bPort[i]!);
-      a.txFrames += c.framesAB[i]!;
-      a.txBytes += c.bytesAB[i]!;
-      a.rxFrames += c.framesBA[i]!;
-      a.rxBytes += c.bytesBA[i]!;
-      b.txFrames += c.framesBA[i]!;
-      b.txBytes += c.bytesBA[i]!;
-      b.rxFrames += c.framesAB[i]!;
-      b.rxBytes += c.bytesAB[i]!;
+      key[2 * i] = c.aAddr[i]! * 65537 + c.aPort[i]! + 1;
+      key[2 * i + 1] = c.bAddr[i]! * 65537 + c.bPort[i]! + 1;
     }
-    for (const e of list) {
-      e.frames = e.txFrames + e.rxFrames;
-      e.bytes = e.txBytes + e.rxBytes;
+    const bySide = new Int32Array(sides);
+    for (let k = 0; k < sides; k++) bySide[k] = k;
+    bySide.sort((x, y) => key[x]! - key[y]! || x - y);
+    // One entry per endpoint, numbered in order of first appearance (its smallest side).
+    let n = 0;
+    for (let k = 0; k < sides; k++) if (k === 0 || key[bySide[k]!] !== key[bySide[k - 1]!]) n++;
+    const first = new Int32Array(n);
+    const group = new Int32Array(sides);
+    let g = -1;
+    for (let k = 0; k < sides; k++) {
+      const side = bySide[k]!;
+      if (k === 0 || key[side] !== key[bySide[k - 1]!]) first[++g] = side;
+      group[side] = g;
     }
-    return list
-      .map((e, i) => ({ e, i }))
-      .filter(({ e }) => e.frames > 0)
-      .sort((x, y) => y.e.frames - x.e.frames || x.i - y.i)
-      .map(({ e }) => e);
+    const addr = new Float64Array(n);
+    const port = new Int32Array(n);
+    const tx = new Float64Array(n);
+    const txB = new Float64Array(n);
+    const rx = new Float64Array(n);
+    const rxB = new Float64Array(n);
+    for (let i = 0; i < this.rows; i++) {
+      const a = group[2 * i]!;
+      const b = group[2 * i + 1]!;
+      addr[a] = c.aAddr[i]!;
+      port[a] = c.aPort[i]!;
+      addr[b] = c.bAddr[i]!;
+      port[b] = c.bPort[i]!;
+      tx[a] += c.framesAB[i]!;
+      txB[a] += c.bytesAB[i]!;
+      rx[a] += c.framesBA[i]!;
+      rxB[a] += c.bytesBA[i]!;
+      tx[b] += c.framesBA[i]!;
+      txB[b] += c.bytesBA[i]!;
+      rx[b] += c.framesAB[i]!;
+      rxB[b] += c.bytesAB[i]!;
+    }
+    let m = 0;
+    const order = new Int32Array(n);
+    for (let e = 0; e < n; e++) if (tx[e]! + rx[e]! > 0) order[m++] = e;
+    return { order: order.subarray(0, m).sort((x, y) => tx[y]! + rx[y]! - (tx[x]! + rx[x]!) || first[x]! - first[y]!), addr, port, tx, txB, rx, rxB };
   }
 
-  /** `tshark -q -z conv,TYPE` text. */
-  convText(): string {
-    const ports = this.type === 'tcp' || this.type === 'udp';
+  endpoints(): EndpointRow[] {
+    const t = this.endpointTable();
+    return Array.from(t.order, (e) => ({
+      address: this.addrText(t.addr[e]!),
+      port: t.port[e]!,
+      frames: t.tx[e]! + t.rx[e]!,
+      bytes: t.txB[e]! + t.rxB[e]!,
+      txFrames: t.tx[e]!,
+      txBytes: t.txB[e]!,
+      rxFrames: t.rx[e]!,
+      rxBytes: t.rxB[e]!,
+    }));
+  }
+
+  private get hasPorts(): boolean {
+    return this.type === 'tcp' || this.type === 'udp';
+  }
+
+  /** Writes the `tshark -q -z conv,TYPE` text. */
+  writeConvText(out: TextSink): void {
+    const ports = this.hasPorts;
     const w = ports ? 26 : 20;
     const pad = ' '.repeat(w * 2 + 7);
-    let out = `${RULE}\n${CONV_TITLES[this.type]} Conversations\nFilter:<No Filter>\n`;
-    out += `${pad}|       <-      | |       ->      | |     Total     |    Relative    |   Duration   |\n`;
-    out += `${pad}| Frames  Bytes | | Frames  Bytes | | Frames  Bytes |      Start     |              |\n`;
-    for (const r of this.conversations()) {
+    out.write(`${RULE}\n${CONV_TITLES[this.type]} Conversations\nFilter:<No Filter>\n`);
+    out.write(`${pad}|       <-      | |       ->      | |     Total     |    Relative    |   Duration   |\n`);
+    out.write(`${pad}| Frames  Bytes | | Frames  Bytes | | Frames  Bytes |      Start     |              |\n`);
+    for (const i of this.order()) {
+      const r = this.row(i);
       const a = ports ? `${r.a}:${r.aPort}` : r.a;
       const b = ports ? `${r.b}:${r.bPort}` : r.b;
-      out += `${a.padEnd(w)} <-> ${b.padEnd(w)}  ${num(r.framesBA, 6)} ${formatSize(r.bytesBA).padEnd(9)}  ${num(r.framesAB, 6)} ${formatSize(r.bytesAB).padEnd(9)}  ${num(r.framesAB + r.framesBA, 6)} ${formatSize(r.bytesAB + r.bytesBA).padEnd(9)}  `;
-      out += `${fixed(r.relStart, 9).padStart(14)}   ${fixed(r.duration, 4).padStart(12)}\n`;
+      out.write(
+        `${a.padEnd(w)} <-> ${b.padEnd(w)}  ${num(r.framesBA, 6)} ${formatSize(r.bytesBA).padEnd(9)}  ${num(r.framesAB, 6)} ${formatSize(r.bytesAB).padEnd(9)}  ${num(r.framesAB + r.framesBA, 6)} ${formatSize(r.bytesAB + r.bytesBA).padEnd(9)}  ` +
+          `${fixed(r.relStart, 9).padStart(14)}   ${fixed(r.duration, 4).padStart(12)}\n`,
+      );
     }
-    out += `${RULE}\n`;
-    if (this.overflowFrames) out += overflowNote(this);
-    return out;
+    out.write(`${RULE}\n`);
+    if (this.overflowFrames) out.write(overflowNote(this));
   }
 
-  /** `tshark -q -z endpoints,TYPE` text. */
-  endpointsText(): string {
-    const ports = this.type === 'tcp' || this.type === 'udp';
-    let out = `${RULE}\n${CONV_TITLES[this.type]} Endpoints\nFilter:<No Filter>\n`;
-    out += ports
-      ? '                       |  Port  ||  Packets  | |  Bytes  | | Tx Packets | | Tx Bytes | | Rx Packets | | Rx Bytes |\n'
-      : '                       |  Packets  | |  Bytes  | | Tx Packets | | Tx Bytes | | Rx Packets | | Rx Bytes |\n';
-    for (const e of this.endpoints()) {
-      out += e.address.padEnd(20);
+  /** Writes the `tshark -q -z endpoints,TYPE` text. */
+  writeEndpointsText(out: TextSink): void {
+    const ports = this.hasPorts;
+    out.write(`${RULE}\n${CONV_TITLES[this.type]} Endpoints\nFilter:<No Filter>\n`);
+    out.write(
+      ports
+        ? '                       |  Port  ||  Packets  | |  Bytes  | | Tx Packets | | Tx Bytes | | Rx Packets | | Rx Bytes |\n'
+        : '                       |  Packets  | |  Bytes  | | Tx Packets | | Tx Bytes | | Rx Packets | | Rx Bytes |\n',
+    );
+    const t = this.endpointTable();
+    for (const e of t.order) {
       // tshark: "%-20s      %5u     %6u" with ports, "%-20s      %6u" without.
-      out += ports ? `      ${num(e.port, 5)}     ` : '      ';
-      out += `${num(e.frames, 6)}     ${num(e.bytes, 9)}     ${num(e.txFrames, 6)}       ${num(e.txBytes, 9)}      ${num(e.rxFrames, 6)}       ${num(e.rxBytes, 9)}   \n`;
+      let line = this.addrText(t.addr[e]!).padEnd(20);
+      line += ports ? `      ${num(t.port[e]!, 5)}     ` : '      ';
+      line += `${num(t.tx[e]! + t.rx[e]!, 6)}     ${num(t.txB[e]! + t.rxB[e]!, 9)}     ${num(t.tx[e]!, 6)}       ${num(t.txB[e]!, 9)}      ${num(t.rx[e]!, 6)}       ${num(t.rxB[e]!, 9)}   \n`;
+      out.write(line);
     }
-    out += `${RULE}\n`;
-    if (this.overflowFrames) out += overflowNote(this);
-    return out;
+    out.write(`${RULE}\n`);
+    if (this.overflowFrames) out.write(overflowNote(this));
   }
 
-  /** `--json` lines: one object per conversation, typed numbers, times in seconds. */
-  convJson(): string {
-    let out = '';
-    const ports = this.type === 'tcp' || this.type === 'udp';
-    for (const r of this.conversations()) {
+  /** Writes `--json` lines: one object per conversation, typed numbers, times in seconds. */
+  writeConvJson(out: TextSink): void {
+    const ports = this.hasPorts;
+    for (const i of this.order()) {
+      const r = this.row(i);
       const o: Record<string, unknown> = { type: this.type };
       if (this.type === 'tcp') o.stream = r.stream;
       o.a = r.a;
       if (ports) o.aPort = r.aPort;
       o.b = r.b;
       if (ports) o.bPort = r.bPort;
-      Object.assign(o, {
-        framesAtoB: r.framesAB,
-        bytesAtoB: r.bytesAB,
-        framesBtoA: r.framesBA,
-        bytesBtoA: r.bytesBA,
-        frames: r.framesAB + r.framesBA,
-        bytes: r.bytesAB + r.bytesBA,
-        relStart: round9(r.relStart),
-        duration: round9(r.duration),
-      });
-      out += JSON.stringify(o) + '\n';
+      o.framesAtoB = r.framesAB;
+      o.bytesAtoB = r.bytesAB;
+      o.framesBtoA = r.framesBA;
+      o.bytesBtoA = r.bytesBA;
+      o.frames = r.framesAB + r.framesBA;
+      o.bytes = r.bytesAB + r.bytesBA;
+      o.relStart = round9(r.relStart);
+      o.duration = round9(r.duration);
+      out.write(JSON.stringify(o) + '\n');
     }
-    if (this.overflowFrames) out += JSON.stringify({ type: this.type, overflow: true, limit: CONV_LIMITS.maxRows, ...(this.type === 'tcp' ? { conversations: this.maxStream + 1 } : {}), frames: this.overflowFrames, bytes: this.overflowBytes }) + '\n';
-    return out;
+    if (this.overflowFrames) out.write(this.overflowJson());
   }
 
-  endpointsJson(): string {
-    let out = '';
-    const ports = this.type === 'tcp' || this.type === 'udp';
-    for (const e of this.endpoints()) {
-      const o: Record<string, unknown> = { type: this.type, address: e.address };
-      if (ports) o.port = e.port;
-      Object.assign(o, { frames: e.frames, bytes: e.bytes, txFrames: e.txFrames, txBytes: e.txBytes, rxFrames: e.rxFrames, rxBytes: e.rxBytes });
-      out += JSON.stringify(o) + '\n';
+  /** Writes `--json` lines: one object per endpoint. */
+  writeEndpointsJson(out: TextSink): void {
+    const ports = this.hasPorts;
+    const t = this.endpointTable();
+    for (const e of t.order) {
+      const o: Record<string, unknown> = { type: this.type, address: this.addrText(t.addr[e]!) };
+      if (ports) o.port = t.port[e]!;
+      o.frames = t.tx[e]! + t.rx[e]!;
+      o.bytes = t.txB[e]! + t.rxB[e]!;
+      o.txFrames = t.tx[e]!;
+      o.txBytes = t.txB[e]!;
+      o.rxFrames = t.rx[e]!;
+      o.rxBytes = t.rxB[e]!;
+      out.write(JSON.stringify(o) + '\n');
     }
-    if (this.overflowFrames) out += JSON.stringify({ type: this.type, overflow: true, limit: CONV_LIMITS.maxRows, frames: this.overflowFrames, bytes: this.overflowBytes }) + '\n';
-    return out;
+    if (this.overflowFrames) out.write(this.overflowJson());
   }
+
+  private overflowJson(): string {
+    return JSON.stringify({ type: this.type, overflow: true, limit: CONV_LIMITS.maxRows, ...(this.type === 'tcp' ? { conversations: this.maxStream + 1 } : {}), frames: this.overflowFrames, bytes: this.overflowBytes }) + '\n';
+  }
+
+  /** The texts as strings (tests, small tables). */
+  convText(): string {
+    return collectText((o) => this.writeConvText(o));
+  }
+  endpointsText(): string {
+    return collectText((o) => this.writeEndpointsText(o));
+  }
+  convJson(): string {
+    return collectText((o) => this.writeConvJson(o));
+  }
+  endpointsJson(): string {
+    return collectText((o) => this.writeEndpointsJson(o));
+  }
+}
+
+/** Where the writers put their text (a buffered stdout writer, or a string collector). */
+export interface TextSink {
+  write(s: string): void;
+}
+
+function collectText(fn: (o: TextSink) => void): string {
+  const parts: string[] = [];
+  fn({ write: (s) => void parts.push(s) });
+  return parts.join('');
 }
 
 /** Fields the non-TCP tables read (in this order; see `collect`). */
 const FIELD_NAMES = ['ip.src', 'ip.dst', 'ipv6.src', 'ipv6.dst', 'eth.dst', 'eth.src', 'udp.srcport', 'udp.dstport', 'icmp', 'icmpv6', 'ipv6.fraghdr.offset', 'ipv6.fraghdr.more', 'ipv6.fragments'];
 
 const RULE = '='.repeat(80);
+
+/** Address codes from here on index `addrs` (below: IPv4 addresses as u32). */
+const ADDR_TEXT = 2 ** 32;
+
+function u32At(b: Uint8Array, off: number): number {
+  return ((b[off]! << 24) | (b[off + 1]! << 16) | (b[off + 2]! << 8) | b[off + 3]!) >>> 0;
+}
 
 function overflowNote(s: ConvStats): string {
   const total = s.type === 'tcp' ? ` (${s.maxStream + 1} TCP conversations in all)` : '';

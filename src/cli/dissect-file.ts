@@ -46,7 +46,7 @@ const GC_EVERY_MASK = (1 << 18) - 1;
 
 /** V8's full GC, reached without a command-line flag (a no-op if it cannot be). */
 let gcFn: (() => void) | undefined;
-function collectGarbage(): void {
+export function collectGarbage(): void {
   try {
     if (!gcFn) {
       v8.setFlagsFromString('--expose-gc');

@@ -16,6 +16,7 @@ import { DnsStats } from '../dns-stats.js';
 import { printTcpStats } from '../tcp-stats.js';
 import { CONV_TYPES, ConvStats, type ConvType } from '../conv-stats.js';
 import { IO_DEFAULT_INTERVAL, IoStats, parseInterval } from '../io-stats.js';
+import { OutBuffer } from '../output.js';
 import { printTlsStats } from '../tls-stats.js';
 import { readKeyLogFile } from '../../analysis/tls-keys.js';
 
@@ -24,7 +25,7 @@ export const STATS_LIMITS = {
   framesPerRow: 10_000,
 };
 
-/** Statistics `stats` knows; the others of issue 3 (conv, endpoints, tcp, io) come later. */
+/** Statistics `stats` knows. */
 const KINDS = ['expert', 'dns', 'conv', 'endpoints', 'io', 'tcp', 'tls'] as const;
 
 /** tshark's protocol names for the first component of an expert's name. */
@@ -102,7 +103,10 @@ export function statsCommand() {
         const type = arg ?? 'tcp';
         if (!(CONV_TYPES as readonly string[]).includes(type)) throw new UsageError(`unknown ${kind} type "${type}" (known: ${CONV_TYPES.join(', ')})`);
         const t = await new ConvStats(type as ConvType).collect(file);
-        process.stdout.write(kind === 'conv' ? (o.json ? t.convJson() : t.convText()) : o.json ? t.endpointsJson() : t.endpointsText());
+        const out = new OutBuffer();
+        if (kind === 'conv') o.json ? t.writeConvJson(out) : t.writeConvText(out);
+        else o.json ? t.writeEndpointsJson(out) : t.writeEndpointsText(out);
+        out.flush();
         if (t.error) throw t.error;
         return;
       }
