@@ -77,7 +77,8 @@
  *   once S has been seen sending): the receiver got the bytes, the capture did not.
  *
  * Memory: a connection that is a lone SYN costs one small object (no per-direction detail, no
- * histograms: they are created on the first packet with payload or FIN, or the fourth packet);
+ * histograms: they are created on the first packet with payload or FIN, or on the third packet
+ * once both sides have sent one: SYN retries and SYN+RST pairs stay compact);
  * every list is fixed-size (TCP_CONNECTION_LIMITS), counts and totals stay exact beyond it.
  */
 import type { TcpTapRecord } from '../dissectors/tcp-tap.js';
@@ -613,7 +614,7 @@ function update(all: TcpConnections, c: TcpConnection, r: TcpTapRecord, t: numbe
   zeekUpdate(c, r, d === c.origDir);
 
   const total = c.pkts0 + c.pkts1;
-  if (!c.detail && (r.len > 0 || (flags & FIN) || total > 3) && all.detailed < TCP_CONNECTION_LIMITS.maxDetailed) {
+  if (!c.detail && (r.len > 0 || (flags & FIN) || (total >= 3 && c.pkts0 > 0 && c.pkts1 > 0)) && all.detailed < TCP_CONNECTION_LIMITS.maxDetailed) {
     all.detailed++;
     c.detail = [new Side(), new Side()];
   }
