@@ -84,7 +84,7 @@ const CIPHER_SUITES: Record<number, string> = {
   0xcca9: 'TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256', 0xccaa: 'TLS_DHE_RSA_WITH_CHACHA20_POLY1305_SHA256',
 };
 const EXTENSIONS: Record<number, string> = {
-  0: 'server_name', 1: 'max_fragment_length', 5: 'status_request', 10: 'supported_groups', 11: 'ec_point_formats', 13: 'signature_algorithms',
+  0: 'server_name', 1: 'max_fragment_length', 5: 'status_request', 17: 'status_request_v2', 10: 'supported_groups', 11: 'ec_point_formats', 13: 'signature_algorithms',
   15: 'heartbeat', 16: 'application_layer_protocol_negotiation', 18: 'signed_certificate_timestamp', 21: 'padding', 22: 'encrypt_then_mac',
   23: 'extended_master_secret', 27: 'compress_certificate', 34: 'delegated_credentials', 40: 'key_share (draft)', 28: 'record_size_limit', 35: 'session_ticket', 41: 'pre_shared_key', 42: 'early_data',
   43: 'supported_versions', 44: 'cookie', 45: 'psk_key_exchange_modes', 49: 'post_handshake_auth', 50: 'signature_algorithms_cert', 51: 'key_share',
@@ -183,6 +183,9 @@ export const F = defineFields({
   hs_status_request_type: u8f('tls.handshake.extensions_status_request_type', 'Certificate Status Type', STATUS_TYPES),
   hs_status_request_responder_ids_len: u16f('tls.handshake.extensions_status_request_responder_ids_len', 'Responder ID list Length'),
   hs_status_request_exts_len: u16f('tls.handshake.extensions_status_request_exts_len', 'Request Extensions Length'),
+  hs_status_request_list_len: u16f('tls.handshake.extensions_status_request_list_len', 'Certificate Status List Length'),
+  hs_cert_vrfy_sig_len: u16f('tls.handshake.client_cert_vrfy.sig_len', 'Signature length'),
+  hs_cert_vrfy_sig: bytes('tls.handshake.client_cert_vrfy.sig', 'Signature'),
   hs_certificates: none('tls.handshake.certificates', 'Certificates'),
   hs_group: u16h('tls.handshake.extensions_supported_group', 'Supported Group', GROUPS),
   hs_ec_point_formats_length: u8f('tls.handshake.extensions_ec_point_formats_length', 'EC point formats Length'),
@@ -705,15 +708,22 @@ function message(pkt: Packet, s: TlsSession, p: number, end: number, rec: number
       break;
     case 15:
       if (end - b >= 4) {
-        pkt.add(F.hs_sig_hash_alg, b, 2, hs, u16(d, b));
+        const a = pkt.add(F.hs_sig_hash_alg, b, 2, hs, u16(d, b));
+        if (a >= 0) {
+          pkt.add(F.hs_sig_hash_hash, b, 1, a, d[b]!);
+          pkt.add(F.hs_sig_hash_sig, b + 1, 1, a, d[b + 1]!);
+        }
         const sl = u16(d, b + 2);
-        pkt.add(F.hs_sig_len, b + 2, 2, hs, sl);
-        if (b + 4 + sl <= end && pkt.tree) pkt.add(F.hs_sig, b + 4, sl, hs);
+        pkt.add(F.hs_cert_vrfy_sig_len, b + 2, 2, hs, sl);
+        if (b + 4 + sl <= end && pkt.tree) pkt.add(F.hs_cert_vrfy_sig, b + 4, sl, hs);
         else if (b + 4 + sl > end) pkt.markMalformed(hs, 'Malformed Packet (TLS Certificate Verify: signature beyond the message)');
       }
       break;
     case 16:
       clientKeyExchange(pkt, s, b, end, hs);
+      break;
+    case 22: // CertificateStatus (RFC 6066 8)
+      if (end - b >= 1) pkt.add(F.hs_status_request_type, b, 1, hs, d[b]!);
       break;
     case 20:
       pkt.add(F.hs_verify_data, b, end - b, hs);
@@ -756,7 +766,8 @@ function hello(pkt: Packet, s: TlsSession, p: number, end: number, hs: number, c
   pkt.add(F.hs_version, p, 2, hs, legacy);
   const rnd = pkt.add(F.hs_random, p + 2, 32, hs);
   if (pkt.wantLabels && !client && toHex(d, p + 2, 32) === HRR_RANDOM) pkt.setLabel(rnd, `Random: ${HRR_RANDOM} (HelloRetryRequest magic)`);
-  else if (rnd >= 0) {
+  // tshark splits the random into time and bytes only outside TLS 1.3 (where it is all random).
+  else if (rnd >= 0 && !s.tls13 && normVersion(table(pkt).finals.get(pkt.tcpStream) ?? 0) !== 0x0304) {
     pkt.add(F.hs_random_time, p + 2, 4, rnd, 0, { tsSec: u32(d, p + 2), tsNsec: 0 });
     pkt.add(F.hs_random_bytes, p + 6, 28, rnd);
   }
@@ -819,15 +830,8 @@ function hello(pkt: Packet, s: TlsSession, p: number, end: number, hs: number, c
       const el = u16(d, q + 2);
       const v = q + 4;
       info?.extensions.push(et);
-      const ex = pkt.tree ? pkt.add(F.handshake, q, Math.min(4 + el, extEnd - q), hs) : -1;
-      if (ex >= 0) {
-        pkt.hide(ex);
-        if (pkt.wantLabels) {
-          pkt.hidden[ex] = 0;
-          pkt.setLabel(ex, `Extension: ${EXTENSIONS[et] ?? `Unknown type ${et}`} (len=${el})`);
-        }
-      }
-      const parent = ex >= 0 ? ex : hs;
+      // "Extension: name (len=N)": a text subtree of the full tree (tshark has no field for it).
+      const parent = subtree(pkt, q, Math.min(4 + el, extEnd - q), hs, `Extension: ${EXTENSIONS[et] ?? (isGreaseValue(et) ? 'Reserved (GREASE)' : `Unknown type ${et}`)} (len=${el})`);
       if (pkt.tree) {
         pkt.add(F.hs_extension_type, q, 2, parent, et);
         pkt.add(F.hs_extension_len, q + 2, 2, parent, el);
@@ -923,6 +927,14 @@ function extension(pkt: Packet, et: number, v: number, e: number, parent: number
       if (d[v] !== 1) return -1;
       pkt.add(F.hs_status_request_responder_ids_len, v + 1, 2, parent, u16(d, v + 1));
       if (v + 5 + u16(d, v + 1) <= e) pkt.add(F.hs_status_request_exts_len, v + 3 + u16(d, v + 1), 2, parent, u16(d, v + 3 + u16(d, v + 1)));
+      return -1;
+    case 17: // status_request_v2 (RFC 6961 2.2)
+      if (!client || el < 2) return -1;
+      pkt.add(F.hs_status_request_list_len, v, 2, parent, u16(d, v));
+      for (let k = v + 2; k + 3 <= e; ) {
+        pkt.add(F.hs_status_request_type, k, 1, parent, d[k]!);
+        k += 3 + u16(d, k + 1);
+      }
       return -1;
     case 21: // padding
       if (pkt.tree && el) pkt.add(F.hs_padding, v, el, parent);
@@ -1120,6 +1132,7 @@ function certificateNames(pkt: Packet, off: number, len: number, parent: number)
 /** ServerKeyExchange (RFC 8422 5.4 for ECDHE, RFC 5246 7.4.3 for DHE). */
 function serverKeyExchange(pkt: Packet, s: TlsSession, p: number, end: number, hs: number): void {
   const d = pkt.data;
+  if (s.cipher < 0) return;
   const name = CIPHER_SUITES[s.cipher] ?? '';
   let q = p;
   if (name.includes('_ECDHE_') || (!name && d[p] === 3 && p + 4 <= end && p + 4 + d[p + 3]! <= end)) {
@@ -1189,6 +1202,8 @@ function certificateRequest(pkt: Packet, s: TlsSession, p: number, end: number, 
 /** ClientKeyExchange (RFC 5246 7.4.7; RFC 8422 5.7). */
 function clientKeyExchange(pkt: Packet, s: TlsSession, p: number, end: number, hs: number): void {
   const d = pkt.data;
+  // Without the ServerHello the key exchange is unknown: tshark shows the bare message.
+  if (s.cipher < 0) return;
   const name = CIPHER_SUITES[s.cipher] ?? '';
   if (name.includes('_ECDH') || (!name && s.kex === 1)) {
     if (p + 1 > end) return short(pkt, hs, 'Client Key Exchange');
@@ -1248,6 +1263,11 @@ function fingerprints(pkt: Packet, info: TlsHelloInfo, hs: number, p: number, en
     put(F.hs_ja3s, () => j.hash);
     put(F.hs_ja4s, () => ja4s(info));
   }
+}
+
+/** RFC 8701 GREASE values (0x0a0a, 0x1a1a, ... 0xfafa). */
+function isGreaseValue(v: number): boolean {
+  return (v & 0x0f0f) === 0x0a0a && (v & 0xff) === v >> 8;
 }
 
 function latin1(d: Uint8Array, off: number, len: number): string {
