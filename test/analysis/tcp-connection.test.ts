@@ -461,6 +461,16 @@ describe('connection state and Zeek conn_state on built connections (checked aga
     const b = [...(await collectTcpConnections(join(dir, 'syn-then-stuff-then-rst.pcap'))).summaries()];
     expect(b.map((s) => [s.history, s.connState])).toEqual([['SaFR', 'OTH']]);
   });
+
+  it('Zeek baselines: missing-syn.pcap is SF "^hADdFaf" with 98/9417 bytes (core.tcp.missing-syn/conn.log); fin_retransmission.pcap ends originator CLOSED, responder RESET (core.tcp.fin-retransmit): RSTR, 3/2 packets', async () => {
+    const dir = '/work/shared/corpus/public/zeek/tcp';
+    const [m] = [...(await collectTcpConnections(join(dir, 'missing-syn.pcap'))).summaries()];
+    expect([m!.originator, m!.responder, m!.connState, m!.history, m!.orig.uniqueBytes, m!.resp.uniqueBytes, m!.orig.packets, m!.resp.packets]).toEqual([
+      { address: '141.42.64.125', port: 56730 }, { address: '125.190.109.199', port: 80 }, 'SF', '^hADdFaf', 98, 9417, 11, 10,
+    ]);
+    const f = [...(await collectTcpConnections(join(dir, 'fin_retransmission.pcap'))).summaries()];
+    expect(f.map((s) => [s.connState, s.orig.packets, s.resp.packets])).toEqual([['RSTR', 3, 2]]);
+  });
 });
 
 describe('congestion, limits and verdicts on simulated transfers (checked against tshark)', () => {
