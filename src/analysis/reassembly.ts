@@ -439,7 +439,7 @@ export class FollowAssembler {
   constructor(private readonly emit: (c: FollowChunk) => void) {}
 
   /**
-   * One segment sent in direction `dir`: raw sequence and acknowledgement numbers, flags, the
+   * One segment sent in direction `dir`: sequence and acknowledgement numbers (relative, as Wireshark's follow uses them: a port reuse then continues the stream), flags, the
    * captured payload `data` and the payload length on the wire `length` (tcp.len).
    */
   segment(dir: number, frame: number, seq: number, ack: number, flags: number, data: Uint8Array, length: number): void {
@@ -478,9 +478,10 @@ export class FollowAssembler {
     const h = this.held[dir];
     h.push({ seq: s, frame, data: bytes.slice() });
     this.heldBytes[dir] += bytes.length;
-    while (h.length > FOLLOW_LIMITS.maxHeldSegments || this.heldBytes[dir]! > FOLLOW_LIMITS.maxHeldBytes) {
+    if (h.length > FOLLOW_LIMITS.maxHeldSegments || this.heldBytes[dir]! > FOLLOW_LIMITS.maxHeldBytes) {
       // Over a limit: the gap is declared now (as if acknowledged) and what follows it delivered.
-      if (!this.check(dir, 0, frame, false)) this.declareGap(dir, frame);
+      this.declareGap(dir, frame);
+      while (this.check(dir, 0, frame, false));
     }
   }
 

@@ -23,6 +23,8 @@ import type { Packet } from '../../dissectors/packet.js';
 import { FollowAssembler, type FollowChunk } from '../../analysis/reassembly.js';
 import { CaptureFileError } from '../../capture/capture-error.js';
 import { UsageError } from '../errors.js';
+import { OutBuffer } from '../output.js';
+import { writeSync } from 'node:fs';
 
 const FORMATS = ['ascii', 'hex', 'raw', 'json'] as const;
 type Format = (typeof FORMATS)[number];
@@ -41,7 +43,7 @@ export function followCommand() {
       let seg: { frame: number; dir: number; seq: number; ack: number; flags: number; len: number; sp: number; dp: number } | undefined;
       const removeTap = addTcpTap((r: TcpTapRecord) => {
         if (r.stream !== o.stream) return;
-        seg = { frame: r.frame, dir: r.dir, seq: r.seqRaw, ack: r.ackRaw, flags: r.flags, len: r.len, sp: r.srcPort, dp: r.dstPort };
+        seg = { frame: r.frame, dir: r.dir, seq: r.seq, ack: r.ack, flags: r.flags, len: r.len, sp: r.srcPort, dp: r.dstPort };
       });
       const asm = new FollowAssembler((c) => out.chunk(c));
       let failure: unknown;
@@ -62,7 +64,7 @@ export function followCommand() {
       }
       if (!out.started && !failure) throw new UsageError(`no TCP stream ${o.stream} in ${file}`);
       out.end();
-      await out.flush();
+      out.flush();
       if (failure) {
         if (failure instanceof CaptureFileError) {
           process.stderr.write(`wirelite: ${failure.message}\n`);
@@ -85,8 +87,7 @@ function streamIndex(v: string): number {
 /** Writes the chosen format to stdout, buffered. */
 class Output {
   started = false;
-  private buf: (string | Uint8Array)[] = [];
-  private size = 0;
+  private readonly text = new OutBuffer();
   /** Bytes printed per direction (tshark's hex offsets count the gap texts too). */
   private printed = [0, 0];
   constructor(
@@ -117,7 +118,7 @@ class Output {
         return;
       }
       case 'raw':
-        if (c.gap === 0) this.write(c.data.slice());
+        if (c.gap === 0) this.write(c.data);
         return;
       case 'ascii':
         this.write(`${tab}${data.length}\n${asciiText(data)}\n`);
@@ -134,18 +135,35 @@ class Output {
   }
 
   private write(s: string | Uint8Array): void {
-    this.buf.push(s);
-    this.size += s.length;
-    if (this.size > 1 << 16) void this.flush();
+    if (typeof s === 'string') this.text.write(s);
+    else {
+      this.text.flush();
+      writeBytes(s);
+    }
   }
 
-  async flush(): Promise<void> {
-    if (!this.buf.length) return;
-    const parts = this.buf.map((p) => (typeof p === 'string' ? Buffer.from(p, 'latin1') : p));
-    this.buf = [];
-    this.size = 0;
-    const all = Buffer.concat(parts);
-    if (!process.stdout.write(all)) await new Promise<void>((r) => process.stdout.once('drain', () => r()));
+  flush(): void {
+    this.text.flush();
+  }
+}
+
+const PAUSE = new Int32Array(new SharedArrayBuffer(4));
+
+/** Writes bytes to stdout synchronously (raw format), waiting on a full pipe, quiet when the reader left. */
+function writeBytes(b: Uint8Array): void {
+  let off = 0;
+  while (off < b.length) {
+    try {
+      off += writeSync(1, b, off);
+    } catch (e) {
+      const err = e as NodeJS.ErrnoException;
+      if (err.code === 'EAGAIN') {
+        Atomics.wait(PAUSE, 0, 0, 2);
+        continue;
+      }
+      if (err.code === 'EPIPE') process.exit(0);
+      throw e;
+    }
   }
 }
 
