@@ -113,6 +113,11 @@ class Flow {
   validBif = true;
   pushBytesSent = 0;
   pushSetLast = false;
+  /**
+   * Handshake not seen: the least window-scale shift of this direction's windows that the other
+   * side's bytes in flight allow (a lower bound that only grows; 0 = no evidence).
+   */
+  inferredShift = 0;
   /** SACK blocks of the last segment of this direction that had them (Wireshark keeps up to 3). */
   sackN = 0;
   sackDelivered = 0;
@@ -189,6 +194,12 @@ export const result = {
   initialRtt: 0,
   /** A FIN: 1 it initiates the closing, 2 it answers the other side's (0: no FIN). */
   closing: 0,
+  /**
+   * Handshake not seen: the least window-scale shift of this segment's sender consistent with the
+   * bytes the other side had in flight (0: no evidence of scaling). wirelite's own field
+   * tcp.window_size_scalefactor_inferred.
+   */
+  inferredShift: 0,
 };
 
 function clearResult(): void {
@@ -204,6 +215,7 @@ function clearResult(): void {
   result.rto = 0;
   result.initialRtt = 0;
   result.closing = 0;
+  result.inferredShift = 0;
 }
 
 /** What the first pass hands to the second: per-stream facts known only at the end. */
@@ -566,6 +578,14 @@ function analyseSegment(conv: TcpConversation, a: TcpConvAnalysis, dir: number, 
     if (SACK_IN_BIF && rev.sackN > 0) inFlight = (inFlight - rev.sackDelivered) >>> 0;
     if (inFlight > 0 && inFlight < 2_000_000_000) {
       r.bytesInFlight = flags & (SYN | FIN) ? inFlight - 1 : inFlight;
+      // The receiver's last window (raw) must have allowed these bytes: with the handshake not seen,
+      // more in flight than window << k means its shift is at least k + 1.
+      const rw = rev.window;
+      if (conv.wscale(1 - dir) === -1 && rw !== 0xffffffff && rw > 0 && !rev.windowFromSyn && r.bytesInFlight > rw * 2 ** rev.inferredShift) {
+        let k = rev.inferredShift;
+        while (k < 14 && r.bytesInFlight > rw * 2 ** k) k++;
+        rev.inferredShift = k;
+      }
     }
     if (flags & PSH && !fwd.pushSetLast) {
       fwd.pushBytesSent += seglen;
@@ -581,6 +601,7 @@ function analyseSegment(conv: TcpConversation, a: TcpConvAnalysis, dir: number, 
     r.present = true;
   }
   if (r.flags !== 0) r.present = true;
+  r.inferredShift = fwd.inferredShift;
 
   // SACK blocks of this segment, for the other direction's bytes in flight (dissect_tcpopt_sack:
   // Wireshark keeps at most 3 blocks, the last ones' count, and keeps them until a new SACK option).

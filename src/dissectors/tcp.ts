@@ -7,6 +7,7 @@
 import { defineFields, FT, Base } from './fields.js';
 import { foldChecksum, sum16, u16, u24, u32 } from './bytes.js';
 import { need, sessionState, Severity, type Packet } from './packet.js';
+import { seqGe, seqLe, seqLt } from '../analysis/seq.js';
 import { dispatchPorts, register, type EmitContext, type LayerSpec } from './registry.js';
 import { prefs } from './prefs.js';
 import { pseudoHeaderSum, pseudoHeaderSumFromSpec } from './checksum.js';
@@ -68,6 +69,11 @@ export const F = defineFields({
   sack_le: { abbrev: 'tcp.options.sack_le', name: 'left edge', type: FT.UINT32 },
   sack_re: { abbrev: 'tcp.options.sack_re', name: 'right edge', type: FT.UINT32 },
   sack_count: { abbrev: 'tcp.options.sack.count', name: 'TCP SACK Count', type: FT.UINT8, generated: true },
+  dsack_le: { abbrev: 'tcp.options.sack.dsack_le', name: 'D-SACK Left Edge', type: FT.UINT32, generated: true },
+  dsack_re: { abbrev: 'tcp.options.sack.dsack_re', name: 'D-SACK Right Edge', type: FT.UINT32, generated: true },
+  dsack: { abbrev: 'tcp.options.sack.dsack', name: 'D-SACK Sequence', type: FT.NONE },
+  ack_nonzero: { abbrev: 'tcp.ack.nonzero', name: 'The acknowledgment number field is nonzero while the ACK flag is not set', type: FT.NONE },
+  window_size_scalefactor_inferred: { abbrev: 'tcp.window_size_scalefactor_inferred', name: 'Window size scaling factor, at least (inferred from bytes in flight)', type: FT.INT32, generated: true },
   opt_ts: { abbrev: 'tcp.options.timestamp', name: 'TCP Option - Timestamps', type: FT.NONE },
   tsval: { abbrev: 'tcp.options.timestamp.tsval', name: 'Timestamp value', type: FT.UINT32 },
   tsecr: { abbrev: 'tcp.options.timestamp.tsecr', name: 'Timestamp echo reply', type: FT.UINT32 },
@@ -123,7 +129,7 @@ function flagsStr(flags: number): string {
 }
 
 /** Decodes the options; returns the window-scale shift (or -1) and the Info text. */
-function decodeOptions(pkt: Packet, off: number, end: number, parent: number, flags: number, revBase: number | undefined): string {
+function decodeOptions(pkt: Packet, off: number, end: number, parent: number, flags: number, revBase: number | undefined, ackRaw: number): string {
   const d = pkt.data;
   const it = pkt.add(F.options, off, end - off, parent);
   const cols = pkt.wantColumns;
@@ -210,6 +216,18 @@ function decodeOptions(pkt: Packet, off: number, end: number, parent: number, fl
           n++;
         }
         pkt.add(F.sack_count, p, 0, o, n);
+        // D-SACK (RFC 2883): the first block reports bytes received twice: it lies below the
+        // cumulative ACK, or inside the second block.
+        if (n > 0 && flags & 0x10) {
+          const le = u32(d, body);
+          const re = u32(d, body + 4);
+          const below = seqLt(le, ackRaw);
+          if (below || (n > 1 && seqGe(le, u32(d, body + 8)) && seqLe(re, u32(d, body + 12)))) {
+            pkt.add(F.dsack_le, body, 4, o, revBase === undefined ? le : (le - revBase) >>> 0);
+            pkt.add(F.dsack_re, body + 4, 4, o, revBase === undefined ? re : (re - revBase) >>> 0);
+            pkt.addExpert(pkt.add(F.dsack, body, 0, o), Severity.Warn, 'Sequence', 'tcp.options.sack.dsack', 'D-SACK Sequence');
+          }
+        }
         break;
       }
       case 8: {
@@ -402,7 +420,11 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
   const nxt = segLen + (flags & 0x02 ? 1 : 0) + (flags & 0x01 ? 1 : 0);
   pkt.add(F.nxtseq, off, 0, top, (rseq + nxt) >>> 0);
   // Wireshark 4.0 shows the field without the ACK flag too, then with the raw value.
-  pkt.add(F.ack, off + 8, 4, top, hasAck ? rack : ackRaw);
+  const acki = pkt.add(F.ack, off + 8, 4, top, hasAck ? rack : ackRaw);
+  if (!hasAck && ackRaw !== 0) {
+    pkt.hide(pkt.add(F.ack_nonzero, off + 8, 0, acki));
+    pkt.addExpert(acki, Severity.Note, 'Protocol', 'tcp.ack.nonzero', 'The acknowledgment number field is nonzero while the ACK flag is not set');
+  }
   pkt.add(F.ack_raw, off + 8, 4, top, ackRaw);
   const hi = pkt.add(F.hdr_len, off + 12, 1, top, hlen);
   const fi = pkt.add(F.flags, off + 12, 2, top, flags);
@@ -434,6 +456,8 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
   }
   pkt.add(F.window_size, off + 14, 2, top, wsize);
   if (conv && !(flags & 0x02)) pkt.add(F.window_size_scalefactor, off + 14, 2, top, factor >= 0 ? 1 << factor : factor);
+  // Handshake not seen: a lower bound of the shift, from the other side's bytes in flight (ours).
+  if (factor === -1 && analysed && analysis.inferredShift > 0) pkt.add(F.window_size_scalefactor_inferred, off + 14, 2, top, 1 << analysis.inferredShift);
   const cki = pkt.add(F.checksum, off + 16, 2, top, ck);
   const tcpEnd = off + hlen + segLen;
   if (prefs['tcp.check_checksum'] && pkt.ipVersion !== 0 && tcpEnd <= end && pkt.fence === 0) {
@@ -461,7 +485,7 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
       return;
     }
     pkt.setLength(top, hlen);
-    optText = decodeOptions(pkt, off + 20, off + hlen, top, flags, revBase);
+    optText = decodeOptions(pkt, off + 20, off + hlen, top, flags, revBase, ackRaw);
   }
   if (pkt.wantLabels) {
     pkt.setLabel(top, `Transmission Control Protocol, Src Port: ${sp}, Dst Port: ${dp}, Seq: ${rseq}${hasAck ? `, Ack: ${rack}` : ''}, Len: ${segLen}`);
