@@ -14,6 +14,7 @@
 import { CaptureFileError } from '../capture/capture-error.js';
 import { TcpFlag } from '../analysis/tcp-analysis.js';
 import { addTcpTap, type TcpTapRecord } from '../dissectors/tcp-tap.js';
+import type { TextSink } from './conv-stats.js';
 import { dissectFile } from './dissect-file.js';
 import { UsageError } from './errors.js';
 
@@ -166,24 +167,30 @@ export class IoStats {
     }
   }
 
-  rows(): IoRow[] {
-    const out: IoRow[] = [];
+  /** The number of rows: from the first interval to the last one holding a frame. */
+  get length(): number {
+    return this.last + 1;
+  }
+
+  rowAt(i: number): IoRow {
     const iv = this.intervalUs / 1e6;
-    for (let i = 0; i <= this.last; i++) {
-      const n = this.bifCount[i]!;
-      out.push({
-        start: round6(i * iv),
-        end: round6((i + 1) * iv),
-        frames: this.frames[i]!,
-        bytes: this.bytes[i]!,
-        retransmissions: this.retrans[i]!,
-        fastRetransmissions: this.fast[i]!,
-        spuriousRetransmissions: this.spurious[i]!,
-        bytesInFlightMax: n ? this.bifMax[i]! : null,
-        bytesInFlightAvg: n ? Math.round((this.bifSum[i]! / n) * 1000) / 1000 : null,
-      });
-    }
-    return out;
+    const n = this.bifCount[i]!;
+    return {
+      start: round6(i * iv),
+      end: round6((i + 1) * iv),
+      frames: this.frames[i]!,
+      bytes: this.bytes[i]!,
+      retransmissions: this.retrans[i]!,
+      fastRetransmissions: this.fast[i]!,
+      spuriousRetransmissions: this.spurious[i]!,
+      bytesInFlightMax: n ? this.bifMax[i]! : null,
+      bytesInFlightAvg: n ? Math.round((this.bifSum[i]! / n) * 1000) / 1000 : null,
+    };
+  }
+
+  /** Every row as an object (tests, small tables; the writers below stream). */
+  rows(): IoRow[] {
+    return Array.from({ length: this.length }, (_, i) => this.rowAt(i));
   }
 
   /** Seconds from the first to the latest frame (tshark's "Duration"). */
@@ -192,32 +199,33 @@ export class IoStats {
   }
 
   /** `--json`: one object per interval. */
-  json(): string {
-    let out = '';
-    for (const r of this.rows()) out += JSON.stringify(r) + '\n';
-    if (this.beyondFrames) out += JSON.stringify({ beyond: true, limit: IO_LIMITS.maxIntervals, frames: this.beyondFrames, bytes: this.beyondBytes }) + '\n';
-    return out;
+  writeJson(out: TextSink): void {
+    for (let i = 0; i < this.length; i++) out.write(JSON.stringify(this.rowAt(i)) + '\n');
+    if (this.beyondFrames) out.write(JSON.stringify({ beyond: true, limit: IO_LIMITS.maxIntervals, frames: this.beyondFrames, bytes: this.beyondBytes }) + '\n');
   }
 
-  /** A table in the style of `tshark -z io,stat`, with the TCP columns added. */
-  text(): string {
-    const rows = this.rows();
+  /** A table in the style of `tshark -z io,stat`, with the TCP columns added (two passes over the rows: widths, then lines). */
+  writeText(out: TextSink): void {
     const iv = this.intervalUs / 1e6;
     const lab = (v: number) => (Number.isInteger(iv) ? String(Math.round(v)) : v.toFixed(Math.max(1, decimals(iv))));
-    const w = Math.max(3, lab(rows.length ? rows[rows.length - 1]!.start : 0).length);
-    const cols = ['Frames', 'Bytes', 'Retrans', 'Fast', 'Spurious', 'BIF max', 'BIF avg'];
-    const cells = rows.map((r, k) => [
-      `${lab(r.start).padStart(w)} <> ${k === rows.length - 1 ? 'Dur'.padEnd(w) : lab(r.end).padStart(w)}`,
-      String(r.frames),
-      String(r.bytes),
-      String(r.retransmissions),
-      String(r.fastRetransmissions),
-      String(r.spuriousRetransmissions),
-      r.bytesInFlightMax === null ? '-' : String(r.bytesInFlightMax),
-      r.bytesInFlightAvg === null ? '-' : r.bytesInFlightAvg.toFixed(1),
-    ]);
-    const head = ['Interval', ...cols];
-    const widths = head.map((h, c) => Math.max(h.length, ...cells.map((r) => r[c]!.length)));
+    const last = this.length - 1;
+    const w = Math.max(3, lab(last >= 0 ? this.rowAt(last).start : 0).length);
+    const cells = (k: number): string[] => {
+      const r = this.rowAt(k);
+      return [
+        `${lab(r.start).padStart(w)} <> ${k === last ? 'Dur'.padEnd(w) : lab(r.end).padStart(w)}`,
+        String(r.frames),
+        String(r.bytes),
+        String(r.retransmissions),
+        String(r.fastRetransmissions),
+        String(r.spuriousRetransmissions),
+        r.bytesInFlightMax === null ? '-' : String(r.bytesInFlightMax),
+        r.bytesInFlightAvg === null ? '-' : r.bytesInFlightAvg.toFixed(1),
+      ];
+    };
+    const head = ['Interval', 'Frames', 'Bytes', 'Retrans', 'Fast', 'Spurious', 'BIF max', 'BIF avg'];
+    const widths = head.map((h) => h.length);
+    for (let k = 0; k <= last; k++) cells(k).forEach((v, c) => (widths[c] = Math.max(widths[c]!, v.length)));
     const line = (r: string[]) => '| ' + r.map((v, c) => (c === 0 ? v.padEnd(widths[c]!) : v.padStart(widths[c]!))).join(' | ') + ' |\n';
     const notes = [
       'IO Statistics',
@@ -230,14 +238,25 @@ export class IoStats {
     const inner = Math.max(tableWidth, ...notes.map((n) => n.length + 2));
     widths[widths.length - 1]! += inner - tableWidth; // the last column takes what the notes need
     const rule = `|${'-'.repeat(inner)}|\n`;
-    let out = `${'='.repeat(inner + 2)}\n`;
     const box = (s: string) => `| ${s.padEnd(inner - 1)}|\n`;
-    out += box(notes[0]!) + box('') + box(notes[1]!) + box(notes[2]!) + box('') + box(notes[3]!) + box(notes[4]!);
-    out += rule + line(head) + rule;
-    for (const r of cells) out += line(r);
-    out += `${'='.repeat(inner + 2)}\n`;
-    if (this.beyondFrames) out += `(${this.beyondFrames} frames, ${this.beyondBytes} bytes later than ${IO_LIMITS.maxIntervals} intervals are not in the table)\n`;
-    return out;
+    out.write(`${'='.repeat(inner + 2)}\n`);
+    out.write(box(notes[0]!) + box('') + box(notes[1]!) + box(notes[2]!) + box('') + box(notes[3]!) + box(notes[4]!));
+    out.write(rule + line(head) + rule);
+    for (let k = 0; k <= last; k++) out.write(line(cells(k)));
+    out.write(`${'='.repeat(inner + 2)}\n`);
+    if (this.beyondFrames) out.write(`(${this.beyondFrames} frames, ${this.beyondBytes} bytes later than ${IO_LIMITS.maxIntervals} intervals are not in the table)\n`);
+  }
+
+  json(): string {
+    const parts: string[] = [];
+    this.writeJson({ write: (t) => void parts.push(t) });
+    return parts.join('');
+  }
+
+  text(): string {
+    const parts: string[] = [];
+    this.writeText({ write: (t) => void parts.push(t) });
+    return parts.join('');
   }
 }
 

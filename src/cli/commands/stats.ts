@@ -112,7 +112,10 @@ export function statsCommand() {
       }
       if (kind === 'io') {
         const io = await new IoStats(parseInterval(arg)).collect(file);
-        process.stdout.write(o.json ? io.json() : io.text());
+        const out = new OutBuffer();
+        if (o.json) io.writeJson(out);
+        else io.writeText(out);
+        out.flush();
         if (io.error) throw io.error;
         return;
       }
