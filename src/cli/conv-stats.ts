@@ -11,8 +11,9 @@
  * fields kept in the tree (addresses, ports; whatever follows an ICMP/ICMPv6 header is a quoted
  * packet inside an error and, as in tshark, not counted).
  *
- * Memory: a row is about 100 bytes plus its address texts (shared between rows); at most
- * CONV_LIMITS.maxRows rows are kept. Packets of conversations beyond it are still counted, in
+ * Memory: a row is about 90 bytes in typed arrays (IPv4 addresses as numbers; IPv6 and MAC
+ * address texts interned, shared between rows); the output is streamed (endpoints are grouped by
+ * sorting typed arrays, no object per row or endpoint); at most CONV_LIMITS.maxRows rows are kept. Packets of conversations beyond it are still counted, in
  * `overflow`, and the output says so.
  */
 import { CaptureFileError } from '../capture/capture-error.js';
