@@ -39,8 +39,9 @@
  *   flight grew by at least 1.5x and by at least one MSS), congestion avoidance (grew, less than
  *   that), flat (did not grow: the limit is elsewhere).
  * - Loss event: a fast retransmission, or a plain retransmission with fewer than 3 duplicate ACKs
- *   (RTO), while not in recovery; not a plain retransmission sent within half an RTT (or 1 ms) of
- *   S's previous packet (`early`: a duplicate in the capture, no timer can be that short). Recovery lasts until P ACKs the highest sequence number sent
+ *   (RTO), while not in recovery; not a plain retransmission sent, outside recovery, within half
+ *   an RTT (or 1 ms) of S's previous packet (`early`: a duplicate in the capture, no timer can be
+ *   that short). Recovery lasts until P ACKs the highest sequence number sent
  *   before the loss. Flight before = the largest flight of the round of the loss (or the previous
  *   round, whichever is larger); after = the largest flight of the first round that starts after
  *   recovery ended (null when the capture ends first).
@@ -746,7 +747,7 @@ function detailUpdate(c: TcpConnection, s: Side, p: Side, r: TcpTapRecord, rel: 
     const kind = fastRtx || p.dupRun >= 3 ? 'fast' : 'rto';
     // A plain retransmission right behind this side's previous packet (within half an RTT, or
     // 1 ms) cannot be a timeout: a duplicate in the capture, not a loss event.
-    const early = plainRtx && kind === 'rto' && s.lastSentT >= 0 && rel - s.lastSentT < Math.max(0.5 * minRtt(c, s), 0.001);
+    const early = plainRtx && kind === 'rto' && !s.recovery && s.lastSentT >= 0 && rel - s.lastSentT < Math.max(0.5 * minRtt(c, s), 0.001);
     if (early) s.early++;
     if ((fastRtx || plainRtx) && !s.recovery && !early) {
       const ev: LossEvent = { frame: r.frame, time: round6(rel), kind, flightBefore: Math.max(s.roundFlight, s.prevFlight), flightAfter: null };
