@@ -1,7 +1,8 @@
 /**
  * The per-connection TCP model behind `wirelite stats FILE tcp`: what each connection went through,
  * summed up from the TCP tap (src/dissectors/tcp-tap.ts; one record per segment with Wireshark's
- * `tcp.analysis.*` verdicts, final in a two-pass read). No tree is built.
+ * `tcp.analysis.*` verdicts, which depend only on earlier segments: one pass gives tshark -2's
+ * values). No tree is built.
  *
  * Per connection (a TCP stream, `tcp.stream`):
  * - Originator and responder as Zeek has them: the sender of the first packet, except when that
@@ -56,9 +57,9 @@
  *      S's last data segment was "window full" and P has not ACKed since → receiver-window-limited;
  *   4. S is in loss recovery → congestion-limited;
  *   5. outstanding ≥ 3/4 of the congestion-window estimate (the largest flight of the last round,
- *      unless it was a recovery round, or of this round so far), the flight grew in the last round (a sender that is not limited
- *      by its congestion window does not grow it), and the flight is at least the initial window
- *      (10 MSS) or S has had a loss → congestion-limited;
+ *      unless it was a recovery round, or of this round so far), the flight grew in the last
+ *      round (a sender that is not limited by its congestion window does not grow it), and the
+ *      flight is at least the initial window (10 MSS) or S has had a loss → congestion-limited;
  *   6. otherwise (data in flight below both windows) → application-limited.
  * The MSS of S is what P announced in its SYN, or the largest segment S sent if larger (or none).
  *
@@ -71,15 +72,16 @@
  *   smaller than the MSS and follows that ACK within 1.5 RTT + 5 ms (it was waiting for it);
  *   reported from 3 occurrences on.
  * - Zero-window stall: each zero-window period of P (duration, first and last frame).
- * - RTO stall: a retransmission (not fast) after ≥ 200 ms without any packet on the connection;
- *   the time lost is that silence.
+ * - RTO stall: a retransmission (plain or spurious, not fast) after ≥ 200 ms without any packet
+ *   on the connection; the time lost is that silence.
  * - Capture missed packets: a "previous segment not captured" gap that P ACKs later while no
  *   retransmission filled it, or an ACK of data beyond what S was seen sending ("ACKed unseen"
  *   once S has been seen sending): the receiver got the bytes, the capture did not.
  *
- * Memory: a connection that is a lone SYN costs one small object (no per-direction detail, no
- * histograms: they are created on the first packet with payload or FIN, or on the third packet
- * once both sides have sent one: SYN retries and SYN+RST pairs stay compact);
+ * Memory: a connection's numbers live in typed-array blocks (ConnBlock, about 260 bytes a
+ * connection with its endpoint text); the per-direction detail and histograms are created on the
+ * first packet with payload or FIN, or on the third packet once both sides have sent one (SYN
+ * retries and SYN+RST pairs stay compact);
  * every list is fixed-size (TCP_CONNECTION_LIMITS), counts and totals stay exact beyond it.
  */
 import type { TcpTapRecord } from '../dissectors/tcp-tap.js';
@@ -740,7 +742,7 @@ function detailUpdate(c: TcpConnection, s: Side, p: Side, r: TcpTapRecord, rel: 
     const flight = r.bytesInFlight >= 0 ? r.bytesInFlight : s.highAck >= 0 ? Math.max(0, seqDiff(s.highEnd, s.highAck)) : r.len;
     const fastRtx = (af & TcpFlag.FAST_RETRANSMISSION) !== 0;
     const plainRtx = (af & TcpFlag.RETRANSMISSION) !== 0;
-    if ((fastRtx || plainRtx) && silence >= 0.2) {
+    if ((plainRtx || (af & TcpFlag.SPURIOUS_RETRANSMISSION)) && silence >= 0.2) {
       s.rtoStalls.add({ startFrame: c.lastFrame, endFrame: r.frame, seconds: round6(silence) });
       s.rtoLost += silence;
     }
