@@ -7,7 +7,7 @@
 import { defineFields, FT, Base } from './fields.js';
 import { foldChecksum, sum16, u16, u24, u32 } from './bytes.js';
 import { need, sessionState, Severity, type Packet } from './packet.js';
-import { seqGe, seqLe, seqLt } from '../analysis/seq.js';
+import { seqGe, seqLe } from '../analysis/seq.js';
 import { dispatchPorts, register, type EmitContext, type LayerSpec } from './registry.js';
 import { prefs } from './prefs.js';
 import { pseudoHeaderSum, pseudoHeaderSumFromSpec } from './checksum.js';
@@ -216,12 +216,13 @@ function decodeOptions(pkt: Packet, off: number, end: number, parent: number, fl
           n++;
         }
         pkt.add(F.sack_count, p, 0, o, n);
-        // D-SACK (RFC 2883): the first block reports bytes received twice: it lies below the
-        // cumulative ACK, or inside the second block.
+        // D-SACK (RFC 2883): the first block reports bytes received twice: it lies wholly at or
+        // below the cumulative ACK (one that straddles it is not, as tshark 4.0), or inside the
+        // second block.
         if (n > 0 && flags & 0x10) {
           const le = u32(d, body);
           const re = u32(d, body + 4);
-          const below = seqLt(le, ackRaw);
+          const below = seqLe(re, ackRaw);
           if (below || (n > 1 && seqGe(le, u32(d, body + 8)) && seqLe(re, u32(d, body + 12)))) {
             pkt.add(F.dsack_le, body, 4, o, revBase === undefined ? le : (le - revBase) >>> 0);
             pkt.add(F.dsack_re, body + 4, 4, o, revBase === undefined ? re : (re - revBase) >>> 0);
