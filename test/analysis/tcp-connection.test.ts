@@ -583,6 +583,28 @@ describe('detectors on built connections (checked against tshark)', () => {
     expect(d.text).toMatch(/^Nagle meeting delayed ACK: 5 times the originator held a small segment until the responder's delayed ACK \(~40 ms late\) \(frames 5, 10, 15, 20, 25\); set TCP_NODELAY/);
   });
 
+  it('Nagle meeting a 200 ms delayed ACK (3 times) is reported; twice is not "repeatedly"', () => {
+    const build = (n: number): Seg[] => {
+      const segs: Seg[] = [...handshake({ rtt: 10 })];
+      let t = 20;
+      let cs = ISN_C + 1;
+      for (let i = 0; i < n; i++) {
+        segs.push({ c: true, seq: cs, ack: ISN_S + 1, flags: 'PA', len: 30, ms: t });
+        segs.push({ c: false, seq: ISN_S + 1, ack: cs + 30, flags: 'A', ms: t + 210 });
+        segs.push({ c: true, seq: cs + 30, ack: ISN_S + 1, flags: 'PA', len: 300, ms: t + 210.2 });
+        segs.push({ c: false, seq: ISN_S + 1, ack: cs + 330, flags: 'A', ms: t + 220 });
+        cs += 330;
+        t += 400;
+      }
+      return segs;
+    };
+    const s = card(build(3));
+    const d = s.detectors.find((x) => x.kind === 'nagle-delayed-ack')!;
+    expect(d.count).toBe(3);
+    expect(d.text).toMatch(/\(~200 ms late\)/);
+    expect(card(build(2)).detectors.filter((x) => x.kind === 'nagle-delayed-ack')).toEqual([]);
+  });
+
   it('a capture that missed packets (lost and ACKed-unseen, no retransmission): not the network', () => {
     const segs: Seg[] = [...handshake()];
     for (let i = 0; i < 10; i++) {
