@@ -111,6 +111,11 @@ const CURVE_TYPES: Record<number, string> = { 1: 'explicit_prime', 2: 'explicit_
 const COMPRESSION: Record<number, string> = { 0: 'null', 1: 'DEFLATE' };
 const SNI_TYPES: Record<number, string> = { 0: 'host_name' };
 
+/** RFC 8701 GREASE values in the tables that may carry them, named as tshark names them. */
+for (let g = 0x0a0a; g <= 0xfafa; g += 0x1010) {
+  for (const t of [CIPHER_SUITES, EXTENSIONS, GROUPS, VERSIONS]) t[g] = 'Reserved (GREASE)';
+}
+
 /** The ServerHello random of a HelloRetryRequest (RFC 8446 4.1.3). */
 const HRR_RANDOM = 'cf21ad74e59a6111be1d8c021e65b891c2a211167abb8c5e079e09e2c8a8339c';
 
@@ -124,7 +129,8 @@ const none = (abbrev: string, name: string) => ({ abbrev, name, type: FT.NONE })
 const str = (abbrev: string, name: string) => ({ abbrev, name, type: FT.STRING });
 
 const HASHES: Record<number, string> = { 0: 'None', 1: 'MD5', 2: 'SHA1', 3: 'SHA224', 4: 'SHA256', 5: 'SHA384', 6: 'SHA512' };
-const SIGNATURES: Record<number, string> = { 0: 'Anonymous', 1: 'RSA', 2: 'DSA', 3: 'ECDSA' };
+const SIGNATURES: Record<number, string> = { 0: 'Anonymous', 1: 'RSA', 2: 'DSA', 3: 'ECDSA', 4: 'SM2' };
+const CERT_TYPES: Record<number, string> = { 1: 'RSA Sign', 2: 'DSS Sign', 3: 'RSA Fixed DH', 4: 'DSS Fixed DH', 64: 'ECDSA Sign', 65: 'RSA Fixed ECDH', 66: 'ECDSA Fixed ECDH' };
 const STATUS_TYPES: Record<number, string> = { 1: 'OCSP', 2: 'OCSP Multi' };
 
 export const F = defineFields({
@@ -235,6 +241,7 @@ export const F = defineFields({
   hs_ticket_length: u16f('tls.handshake.session_ticket_length', 'Session Ticket Length'),
   hs_ticket: bytes('tls.handshake.session_ticket', 'Session Ticket'),
   hs_cert_types_count: u8f('tls.handshake.cert_types_count', 'Certificate types count'),
+  hs_cert_types: none('tls.handshake.cert_types', 'Certificate types'),
   hs_cert_type: u8f('tls.handshake.cert_type', 'Certificate Type'),
   hs_dnames_len: u16f('tls.handshake.dnames_len', 'Distinguished Names Length'),
   hs_ja3_full: { ...str('tls.handshake.ja3_full', 'JA3 Fullstring'), generated: true },
@@ -408,6 +415,9 @@ function tap(pkt: Packet, fromClient: boolean, kind: TlsTapRecord['kind'], lengt
   for (const fn of tlsTapListeners) fn(r);
 }
 
+/** The last "Transport Layer Security" item added (frame, pass, data source, item). */
+const lastTop = { frame: -1, pass: -1, src: -1, item: -1 };
+
 /** Whether the record's version tells the session version (tshark's ssl_is_authoritative_version_message). */
 function authoritative(type: number, next: number): boolean {
   if (type === 22) return HANDSHAKE_TYPES[next] !== undefined && next !== 1;
@@ -422,7 +432,18 @@ function decode(pkt: Packet, off: number, end: number, _rep: number, parent: num
   // The first record of a frame replaces TCP's Info (up to the fence of TCP-analysis verdicts).
   let first = true;
   for (let i = 0; i < pkt.protocols.length; i++) if (pkt.protocols.at(i) === 'tls') first = false;
-  const top = pkt.addProtocol(F.tls, 'tls', off, end - off, parent);
+  // Records of one data source share one "Transport Layer Security" item, as in tshark.
+  let top: number;
+  if (!first && lastTop.frame === pkt.frame.number && lastTop.pass === pkt.session.pass && lastTop.src === pkt.cur && lastTop.item >= 0 && lastTop.item < pkt.n && pkt.fid[lastTop.item] === F.tls) {
+    top = lastTop.item;
+    pkt.setLength(top, end - pkt.start[top]!);
+  } else {
+    top = pkt.addProtocol(F.tls, 'tls', off, end - off, parent);
+    lastTop.frame = pkt.frame.number;
+    lastTop.pass = pkt.session.pass;
+    lastTop.src = pkt.cur;
+    lastTop.item = top;
+  }
   if (first) pkt.setInfo('');
   const type = d[off]!;
   const fromClient = s.clientDir < 0 ? pkt.dstPort === pkt.tcpServerPort : pkt.tcpDir === s.clientDir;
@@ -648,13 +669,13 @@ function finishMessage(pkt: Packet, s: TlsSession, t: TlsTable, h: HsBuffer, rec
       let at = 0;
       for (let i = 0; i < h.frames.length; i++) {
         const f = pkt.add(F.hs_fragment, 0, 0, frags, h.frames[i]!);
-        if (pkt.wantLabels) pkt.setLabel(f, `Frame: ${h.frames[i]}, payload: ${at}-${at + h.sizes[i]! - 1} (${h.sizes[i]} bytes)`);
+        if (pkt.wantLabels) pkt.setLabel(f, `[Frame: ${h.frames[i]}, payload: ${at}-${at + h.sizes[i]! - 1} (${h.sizes[i]} bytes)]`);
         at += h.sizes[i]!;
       }
       pkt.add(F.hs_fragment_count, 0, 0, frags, h.frames.length);
       if (pkt.wantLabels) {
         const parts = h.frames.map((f, i) => `#${f}(${h.sizes[i]})`);
-        pkt.setLabel(frags, `${h.frames.length} Reassembled Handshake Fragments (${buf.length} bytes): ${parts.join(', ')}`);
+        pkt.setLabel(frags, `[${h.frames.length} Reassembled Handshake Fragments (${buf.length} bytes): ${parts.join(', ')}]`);
       }
     }
   }
@@ -731,6 +752,11 @@ function message(pkt: Packet, s: TlsSession, p: number, end: number, rec: number
       return;
   }
   if (tapping) tap(pkt, fromClient, 'handshake', end - p, { handshakeType: ht });
+}
+
+/** tshark's text of a value its table lacks: `Name: Unknown (N)` (full tree only). */
+function unknownLabel(pkt: Packet, item: number, name: string, table: Record<number, string>, v: number, hex = 0): void {
+  if (item >= 0 && pkt.wantLabels && table[v] === undefined) pkt.setLabel(item, `${name}: Unknown (${hex ? `0x${v.toString(16).padStart(hex, '0')}` : v})`);
 }
 
 /** A text-only subtree (shown in the full tree only); returns the parent to use for its items. */
@@ -833,7 +859,7 @@ function hello(pkt: Packet, s: TlsSession, p: number, end: number, hs: number, c
       // "Extension: name (len=N)": a text subtree of the full tree (tshark has no field for it).
       const parent = subtree(pkt, q, Math.min(4 + el, extEnd - q), hs, `Extension: ${EXTENSIONS[et] ?? (isGreaseValue(et) ? 'Reserved (GREASE)' : `Unknown type ${et}`)} (len=${el})`);
       if (pkt.tree) {
-        pkt.add(F.hs_extension_type, q, 2, parent, et);
+        unknownLabel(pkt, pkt.add(F.hs_extension_type, q, 2, parent, et), 'Type', EXTENSIONS, et);
         pkt.add(F.hs_extension_len, q + 2, 2, parent, el);
       }
       if (v + el > extEnd) {
@@ -990,6 +1016,8 @@ function extension(pkt: Packet, et: number, v: number, e: number, parent: number
       } else if (el === 2) pkt.add(F.hs_key_share_selected_group, v, 2, subtree(pkt, v, el, parent, 'Key Share extension'), u16(d, v));
       else if (el >= 4) {
         const kl = u16(d, v + 2);
+        parent = subtree(pkt, v, el, parent, 'Key Share extension');
+        parent = subtree(pkt, v, el, parent, `Key Share Entry: Group: ${GROUPS[u16(d, v)] ?? `Unknown (${u16(d, v)})`}, Key Exchange length: ${kl}`);
         pkt.add(F.hs_key_share_group, v, 2, parent, u16(d, v));
         pkt.add(F.hs_key_share_kx_length, v + 2, 2, parent, kl);
         if (v + 4 + kl > e) return short(pkt, parent, 'key_share'), -1;
@@ -1003,7 +1031,7 @@ function extension(pkt: Packet, et: number, v: number, e: number, parent: number
     default:
       // Unknown extensions (GREASE included) are shown by number, with their bytes; tshark prints
       // an empty one as <MISSING>.
-      if (pkt.tree && (et === 35 || EXTENSIONS[et] === undefined)) {
+      if (pkt.tree && (et === 35 || isGreaseValue(et) || EXTENSIONS[et] === undefined)) {
         const x = pkt.add(F.hs_extension_data, v, el, parent, 0, el ? undefined : '<MISSING>');
         if (pkt.wantLabels && et === 35 && !el) pkt.setLabel(x, 'Data (0 bytes)');
       }
@@ -1019,8 +1047,8 @@ function sigAlgList(pkt: Packet, p: number, e: number, parent: number, info: Tls
   for (let k = p; k + 2 <= e; k += 2) {
     const a = pkt.add(F.hs_sig_hash_alg, k, 2, list, u16(d, k));
     if (a >= 0) {
-      pkt.add(F.hs_sig_hash_hash, k, 1, a, d[k]!);
-      pkt.add(F.hs_sig_hash_sig, k + 1, 1, a, d[k + 1]!);
+      unknownLabel(pkt, pkt.add(F.hs_sig_hash_hash, k, 1, a, d[k]!), 'Signature Hash Algorithm Hash', HASHES, d[k]!);
+      unknownLabel(pkt, pkt.add(F.hs_sig_hash_sig, k + 1, 1, a, d[k + 1]!), 'Signature Hash Algorithm Signature', SIGNATURES, d[k + 1]!);
     }
     info?.sigAlgs.push(u16(d, k));
   }
@@ -1090,7 +1118,7 @@ function certificate(pkt: Packet, s: TlsSession, p: number, end: number, hs: num
   const listEnd = q + 3 + total;
   if (listEnd > end) short(pkt, hs, 'Certificate list');
   const certs: { der: Uint8Array }[] | null = tapping ? [] : null;
-  const list = container(pkt, F.hs_certificates, q + 3, Math.min(listEnd, end) - q - 3, hs, `Certificates (${total} bytes)`);
+  const list = total ? container(pkt, F.hs_certificates, q + 3, Math.min(listEnd, end) - q - 3, hs, `Certificates (${total} bytes)`) : hs;
   for (let k = q + 3; k < Math.min(listEnd, end); ) {
     if (k + 3 > end) return short(pkt, hs, 'Certificate');
     const cl = u24(d, k);
@@ -1185,14 +1213,18 @@ function certificateRequest(pkt: Packet, s: TlsSession, p: number, end: number, 
   const n = d[p]!;
   pkt.add(F.hs_cert_types_count, p, 1, hs, n);
   if (p + 1 + n > end) return short(pkt, hs, 'Certificate Request');
-  for (let k = p + 1; k < p + 1 + n; k++) pkt.add(F.hs_cert_type, k, 1, hs, d[k]!);
+  const types = container(pkt, F.hs_cert_types, p + 1, n, hs, `Certificate types (${n} type${n === 1 ? '' : 's'})`);
+  for (let k = p + 1; k < p + 1 + n; k++) {
+    const c = pkt.add(F.hs_cert_type, k, 1, types, d[k]!);
+    if (pkt.wantLabels) pkt.setLabel(c, `Certificate type: ${CERT_TYPES[d[k]!] ?? 'Unknown'} (${d[k]})`);
+  }
   let q = p + 1 + n;
   if (s.version === 0x0303) {
     if (q + 2 > end) return short(pkt, hs, 'Certificate Request');
     const sl = u16(d, q);
     pkt.add(F.hs_sig_hash_alg_len, q, 2, hs, sl);
     if (q + 2 + sl > end) return short(pkt, hs, 'Certificate Request');
-    for (let k = q + 2; k + 2 <= q + 2 + sl; k += 2) pkt.add(F.hs_sig_hash_alg, k, 2, hs, u16(d, k));
+    sigAlgList(pkt, q + 2, q + 2 + sl, hs, null);
     q += 2 + sl;
   }
   if (q + 2 > end) return short(pkt, hs, 'Certificate Request');

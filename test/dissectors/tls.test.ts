@@ -16,6 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeCapture } from '../../src/capture/writer.js';
+import { treeText } from '../../src/cli/output.js';
 import { addTlsTap, type TlsTapRecord } from '../../src/dissectors/tls-types.js';
 import { HANDSHAKE_LIMITS, tlsHandshakeBytesHeld } from '../../src/dissectors/tls.js';
 import { dissectFile } from '../../src/cli/dissect-file.js';
@@ -388,6 +389,63 @@ describe('TLS conversations built with our builders, read by tshark -2 and by wi
     expect(ours).toEqual(theirs);
     expect(ours.slice(3).map((r) => r[0])).toEqual(['Server Hello', 'Server Hello Done', '[Certificate Fragment]', '']);
   });
+});
+
+/** The TLS subtrees of each frame's detail text (`Transport Layer Security` to the next top line). */
+function tlsTrees(text: string): string[] {
+  const out: string[] = [];
+  let on = false;
+  for (const line of text.split('\n')) {
+    if (/^Frame \d+:/.test(line)) out.push('--');
+    if (line.startsWith('Transport Layer Security')) on = true;
+    else if (/^\S/.test(line)) on = false;
+    if (on) out.push(line);
+  }
+  return out;
+}
+
+/**
+ * What wirelite leaves out of the TLS tree on purpose, removed from tshark's: the X.509 dissection of
+ * each certificate (below its `Certificate:` line) and the HTTP dissector's guess of the protocol of
+ * application data (`Application Data Protocol: Hypertext Transfer Protocol`); long byte strings are
+ * compared on their first 36 bytes (tshark cuts them there with `…`); wirelite's JA4/JA4S lines are
+ * not in tshark 4.0; the day of `GMT Unix Time` is space-padded by tshark.
+ */
+function normaliseTree(lines: string[], ours: boolean): string[] {
+  const out: string[] = [];
+  let skipBelow = -1;
+  for (let line of lines) {
+    if (!line.trim()) continue;
+    const indent = line.length - line.trimStart().length;
+    if (skipBelow >= 0 && indent > skipBelow) continue;
+    skipBelow = -1;
+    if (/^\s+Certificate: /.test(line) && !/Length/.test(line)) skipBelow = indent;
+    if (ours && /^\s+\[JA4S?: /.test(line)) continue;
+    if (/^\s+\[Application Data Protocol: /.test(line)) continue;
+    line = line.replace(/Application Data Protocol: Hyper[Tt]ext Transfer Protocol( 2)?$/, 'Application Data Protocol: Application Data');
+    line = line.replace(/^(\s+[^:]+: )([0-9a-f]{72})[0-9a-f]+/, '$1$2…').replace(/^(\s+[^:]+: [0-9a-f]{72})…( \(|$)/, '$1…$2');
+    line = line.replace(/GMT Unix Time: (\w{3}) 0(\d),/, 'GMT Unix Time: $1  $2,');
+    out.push(line);
+  }
+  return out;
+}
+
+describe('TLS detail tree (-V) as tshark -V on built conversations', () => {
+  for (const [name, segs] of [['TLS 1.2', tls12], ['TLS 1.3 with HelloRetryRequest', tls13]] as const) {
+    it(name, () => {
+      const frames = connection(segs());
+      const path = join(scratch, `v${fileNo++}.pcap`);
+      writeFileSync(path, encodeCapture('pcap-ns', { interfaces: [{ id: 0, linkType: 1, snapLen: 262144, fcsLen: 0 }] }, frames.map((data, i) => ({
+        number: i + 1, tsSec: 1_700_000_000 + i, tsNsec: 0, hasTime: true, capLen: data.length, origLen: data.length, linkType: 1, interfaceId: 0, direction: 0, data,
+      }))));
+      const theirs = execFileSync('tshark', ['-n', '-2', '-r', path, '-V'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], env: { ...process.env, WIRESHARK_CONFIG_DIR: scratch } });
+      const ours = run(frames).map((p) => treeText(p)).join('');
+      const a = normaliseTree(tlsTrees(ours), true);
+      const b = normaliseTree(tlsTrees(theirs), false);
+      expect(a.length).toBeGreaterThan(150);
+      expect(a).toEqual(b);
+    });
+  }
 });
 
 describe('TLS handshake reassembly: the same messages however they are cut', () => {
