@@ -35,6 +35,9 @@ export const TLS_STATS_LIMITS = {
   maxAlerts: 16,
   /** Certificates decoded per chain. */
   maxChain: 10,
+  /** Characters kept of a subject or issuer name; subjectAltName entries kept (leaf certificate only). */
+  maxNameChars: 512,
+  maxAltNames: 32,
 };
 
 export interface CertificateNames {
@@ -169,11 +172,18 @@ export function alertName(d: number): string {
   return ALERT_NAMES[d] ?? `unknown(${d})`;
 }
 
+const clipName = (s: string): string => (s.length > TLS_STATS_LIMITS.maxNameChars ? `${s.slice(0, TLS_STATS_LIMITS.maxNameChars)}…` : s);
+
+/** The names of a chain, bounded (TLS_STATS_LIMITS): alt names of the leaf only. */
 function certNames(list: readonly { der: Uint8Array }[]): CertificateNames[] {
   const out: CertificateNames[] = [];
-  for (const c of list.slice(0, TLS_STATS_LIMITS.maxChain)) {
+  for (const [i, c] of list.slice(0, TLS_STATS_LIMITS.maxChain).entries()) {
     const x = decodeCertificate(c.der);
-    out.push(x ? { subject: x.subject, issuer: x.issuer, notBefore: x.notBefore, notAfter: x.notAfter, subjectAltNames: x.subjectAltNames } : { subject: '(malformed certificate)', issuer: '', notBefore: '', notAfter: '', subjectAltNames: [] });
+    out.push(
+      x
+        ? { subject: clipName(x.subject), issuer: clipName(x.issuer), notBefore: x.notBefore, notAfter: x.notAfter, subjectAltNames: i === 0 ? x.subjectAltNames.slice(0, TLS_STATS_LIMITS.maxAltNames) : [] }
+        : { subject: '(malformed certificate)', issuer: '', notBefore: '', notAfter: '', subjectAltNames: [] },
+    );
   }
   return out;
 }
