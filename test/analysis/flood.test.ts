@@ -15,6 +15,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error plain ESM script without types
 import { writeSynFlood } from '../../bench/synflood.mjs';
+import { newConvTable, TCP_LIMITS, trackSegment } from '../../src/analysis/tcp-conversations.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const main = join(root, 'dist/cli/main.js');
@@ -94,6 +95,35 @@ describe('SYN flood of 200,000 distinct SYNs', () => {
     const r = wirelite(['read', '-q', '-o', 'tcp.max_conversations:0', flood]);
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('tcp.max_conversations takes a positive integer');
+  });
+});
+
+describe('the conversation table at its limit', () => {
+  it('evicts the least recently seen conversation, not the oldest one still in use', () => {
+    const saved = TCP_LIMITS.maxConversations;
+    TCP_LIMITS.maxConversations = 3;
+    try {
+      const t = newConvTable();
+      const syn = (key: string, frame: number) => trackSegment(t, key, false, 1000 + frame, 0, 0x02, -1, frame);
+      const ack = (key: string, frame: number) => trackSegment(t, key, false, 1001, 0, 0x10, -1, frame);
+      const a = syn('A', 1);
+      syn('B', 2);
+      syn('C', 3);
+      ack('A', 4); // A is in use again: B is now the least recently seen
+      syn('D', 5);
+      expect([...t.byKey.keys()].sort()).toEqual(['A', 'C', 'D']);
+      expect(t.evicted).toBe(1);
+      expect(t.byKey.get('A')).toBe(a);
+      ack('C', 6);
+      syn('E', 7); // least recently seen: A (frame 4), then D (5), C (6)
+      syn('F', 8);
+      expect([...t.byKey.keys()].sort()).toEqual(['C', 'E', 'F']);
+      // Streams keep counting; a returning 4-tuple is a new stream.
+      expect(syn('B', 9).stream).toBe(6);
+      expect(t.evicted).toBe(4);
+    } finally {
+      TCP_LIMITS.maxConversations = saved;
+    }
   });
 });
 
