@@ -38,6 +38,8 @@ export const TLS_STATS_LIMITS = {
   /** Characters kept of a subject or issuer name; subjectAltName entries kept (leaf certificate only). */
   maxNameChars: 512,
   maxAltNames: 32,
+  /** Characters kept of ja3Full / ja3sFull (the hashes are always of the whole string). */
+  maxJa3FullChars: 8192,
 };
 
 export interface CertificateNames {
@@ -174,6 +176,8 @@ export function alertName(d: number): string {
 
 const clipName = (s: string): string => (s.length > TLS_STATS_LIMITS.maxNameChars ? `${s.slice(0, TLS_STATS_LIMITS.maxNameChars)}…` : s);
 
+const clipFull = (s: string): string => (s.length > TLS_STATS_LIMITS.maxJa3FullChars ? `${s.slice(0, TLS_STATS_LIMITS.maxJa3FullChars)}…` : s);
+
 /** The names of a chain, bounded (TLS_STATS_LIMITS): alt names of the leaf only. */
 function certNames(list: readonly { der: Uint8Array }[]): CertificateNames[] {
   const out: CertificateNames[] = [];
@@ -272,7 +276,7 @@ export class TlsStats {
         if (!c.clientHello && r.hello) {
           const h: TlsHelloInfo = r.hello;
           const j = ja3(h);
-          c.clientHello = { ja3: j.hash, ja3Full: j.full, ja4: ja4(h), sni: h.sni, alpn: [...h.alpn], random: h.random };
+          c.clientHello = { ja3: j.hash, ja3Full: clipFull(j.full), ja4: ja4(h), sni: h.sni, alpn: [...h.alpn], random: h.random };
           c.chFrame = r.frame;
           c.chTime = t;
         }
@@ -285,7 +289,7 @@ export class TlsStats {
         if (r.hello && (!c.serverHello || (c.shFromHrr && r.kind === 'server_hello'))) {
           const h: TlsHelloInfo = r.hello;
           const j = ja3s(h);
-          c.serverHello = { ja3s: j.hash, ja3sFull: j.full, ja4s: ja4s(h), version: h.supportedVersions[0] ?? h.version, cipher: h.ciphers[0] ?? -1, alpn: h.alpn[0] ?? null };
+          c.serverHello = { ja3s: j.hash, ja3sFull: clipFull(j.full), ja4s: ja4s(h), version: h.supportedVersions[0] ?? h.version, cipher: h.ciphers[0] ?? -1, alpn: h.alpn[0] ?? null };
           c.shFrame = r.frame;
           c.shFromHrr = r.kind === 'hello_retry_request';
         }
