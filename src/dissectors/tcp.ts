@@ -72,6 +72,8 @@ export const F = defineFields({
   dsack_le: { abbrev: 'tcp.options.sack.dsack_le', name: 'D-SACK Left Edge', type: FT.UINT32, generated: true },
   dsack_re: { abbrev: 'tcp.options.sack.dsack_re', name: 'D-SACK Right Edge', type: FT.UINT32, generated: true },
   dsack: { abbrev: 'tcp.options.sack.dsack', name: 'D-SACK Sequence', type: FT.NONE },
+  mss_absent: { abbrev: 'tcp.options.mss.absent', name: 'The SYN packet does not contain a MSS option', type: FT.NONE },
+  mss_present: { abbrev: 'tcp.options.mss.present', name: 'The non-SYN packet does contain a MSS option', type: FT.NONE },
   ack_nonzero: { abbrev: 'tcp.ack.nonzero', name: 'The acknowledgment number field is nonzero while the ACK flag is not set', type: FT.NONE },
   window_size_scalefactor_inferred: { abbrev: 'tcp.window_size_scalefactor_inferred', name: 'Window size scaling factor, at least (inferred from bytes in flight)', type: FT.INT32, generated: true },
   opt_ts: { abbrev: 'tcp.options.timestamp', name: 'TCP Option - Timestamps', type: FT.NONE },
@@ -137,6 +139,7 @@ function decodeOptions(pkt: Packet, off: number, end: number, parent: number, fl
   const names: string[] = labels ? [] : NO_NAMES;
   let text = '';
   let ws = -1;
+  let sawMss = false;
   let p = off;
   while (p < end) {
     const kind = d[p]!;
@@ -169,6 +172,11 @@ function decodeOptions(pkt: Packet, off: number, end: number, parent: number, fl
     switch (kind) {
       case 2: {
         const o = pkt.add(F.opt_mss, p, l, it);
+        sawMss = true;
+        if (!(flags & 0x02)) {
+          pkt.hide(pkt.add(F.mss_present, p, 0, o));
+          pkt.addExpert(o, Severity.Warn, 'Protocol', 'tcp.options.mss.present', 'The non-SYN packet does contain a MSS option');
+        }
         pkt.add(F.option_kind, p, 1, o, kind);
         pkt.add(F.option_len, p + 1, 1, o, l);
         if (l === 4) {
@@ -329,7 +337,10 @@ function decodeOptions(pkt: Packet, off: number, end: number, parent: number, fl
     p += l;
   }
   if (labels) pkt.setLabel(it, `Options: (${end - off} bytes)${names.length ? ', ' + names.join(', ') : ''}`);
-  void flags;
+  if (flags & 0x02 && !sawMss) {
+    pkt.hide(pkt.add(F.mss_absent, off, 0, it));
+    pkt.addExpert(it, Severity.Note, 'Protocol', 'tcp.options.mss.absent', 'The SYN packet does not contain a MSS option');
+  }
   return text;
 }
 

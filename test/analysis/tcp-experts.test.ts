@@ -6,6 +6,7 @@
  *   block: `tcp.options.sack.dsack_le`/`_re` and the expert `tcp.options.sack.dsack`
  *   (Warning/Sequence "D-SACK Sequence");
  * - `tcp.ack.nonzero` (Note/Protocol): an acknowledgment number without the ACK flag;
+ * - `tcp.options.mss.absent` (Note/Protocol) and `tcp.options.mss.present` (Warning/Protocol);
  * - wirelite's own `tcp.window_size_scalefactor_inferred`: with the handshake not seen, the least
  *   window scale the other side's bytes in flight allow (tshark has no such field: its own
  *   `tcp.window_size_scalefactor` must stay -1 there, as ours does).
@@ -114,6 +115,23 @@ describe('D-SACK and ACK number without the ACK flag, against tshark', () => {
     expect(dsack).toMatchObject({ severity: Severity.Warn, group: 'Sequence', message: 'D-SACK Sequence' });
     const nz = pkts[0]!.expert.find((e) => e.abbrev === 'tcp.ack.nonzero')!;
     expect(nz).toMatchObject({ severity: Severity.Note, group: 'Protocol', message: 'The acknowledgment number field is nonzero while the ACK flag is not set' });
+  });
+});
+
+describe('MSS option on SYN and non-SYN segments, against tshark', () => {
+  it('tcp.options.mss.absent (Note) on a SYN with options but no MSS; tcp.options.mss.present (Warning) off a SYN', () => {
+    const segs: Seg[] = [
+      { c: true, seq: 1000, flags: 'S' },
+      { c: true, seq: 1000, flags: 'S', opts: { sackPerm: true } },
+      { c: false, seq: 5000, ack: 1001, flags: 'SA', opts: { wscale: 2 } },
+      { c: true, seq: 1001, ack: 5001, flags: 'A', opts: { mss: 1460 } },
+      { c: false, seq: 5001, ack: 1001, flags: 'A', opts: { mss: 1400, sackPerm: true } },
+    ];
+    const { ours, theirs, pkts } = compare(segs, ['frame.number', 'tcp.options.mss.absent', 'tcp.options.mss.present', 'tcp.options.mss_val']);
+    expect(ours).toEqual(theirs);
+    expect(theirs.map((l) => l.split('|').slice(1, 3).join('|'))).toEqual(['|', '1|', '1|', '|1', '|1']);
+    expect(pkts[1]!.expert.find((e) => e.abbrev === 'tcp.options.mss.absent')).toMatchObject({ severity: Severity.Note, group: 'Protocol', message: 'The SYN packet does not contain a MSS option' });
+    expect(pkts[3]!.expert.find((e) => e.abbrev === 'tcp.options.mss.present')).toMatchObject({ severity: Severity.Warn, group: 'Protocol', message: 'The non-SYN packet does contain a MSS option' });
   });
 });
 
