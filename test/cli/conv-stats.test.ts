@@ -197,7 +197,7 @@ describe('wirelite stats FILE conv (the command)', () => {
       const r = wl(['stats', file, 'conv', t, '--json']);
       expect(r.code).toBe(0);
       const objs = r.out.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
-      const table = rows(tables(wl(['stats', file, 'conv', t]).out).get(`${CONV_TITLES[t]} Conversations`)!);
+      const table = rows(tables((await new ConvStats(t).collect(file)).convText()).get(`${CONV_TITLES[t]} Conversations`)!);
       expect(objs.length).toBe(table.length);
       objs.forEach((o, i) => {
         const row = table[i]!;
