@@ -434,9 +434,10 @@ function decode(pkt: Packet, off: number, end: number, _rep: number, parent: num
   for (let i = 0; i < pkt.protocols.length; i++) if (pkt.protocols.at(i) === 'tls') first = false;
   // Records of one data source share one "Transport Layer Security" item, as in tshark.
   let top: number;
-  if (!first && lastTop.frame === pkt.frame.number && lastTop.pass === pkt.session.pass && lastTop.src === pkt.cur && lastTop.item >= 0 && lastTop.item < pkt.n && pkt.fid[lastTop.item] === F.tls) {
+  // (Decided without the tree, which a -q or -e read does not keep: the layers must not depend on it.)
+  if (!first && lastTop.frame === pkt.frame.number && lastTop.pass === pkt.session.pass && lastTop.src === pkt.cur) {
     top = lastTop.item;
-    pkt.setLength(top, end - pkt.start[top]!);
+    if (top >= 0 && top < pkt.n && pkt.fid[top] === F.tls) pkt.setLength(top, end - pkt.start[top]!);
   } else {
     top = pkt.addProtocol(F.tls, 'tls', off, end - off, parent);
     lastTop.frame = pkt.frame.number;
@@ -1317,7 +1318,10 @@ function continuation(pkt: Packet, off: number, end: number): void {
   const final = table(pkt).finals.get(pkt.tcpStream) ?? s.version;
   let first = true;
   for (let i = 0; i < pkt.protocols.length; i++) if (pkt.protocols.at(i) === 'tls') first = false;
-  pkt.addProtocol(F.tls, 'tls', off, end - off, -1);
+  lastTop.item = pkt.addProtocol(F.tls, 'tls', off, end - off, -1);
+  lastTop.frame = pkt.frame.number;
+  lastTop.pass = pkt.session.pass;
+  lastTop.src = pkt.cur;
   if (first) pkt.setInfo('');
   pkt.setProtocol(VERSION_SHORT[normVersion(final)] ?? 'TLS');
   appendInfo(pkt, 'Continuation Data');
