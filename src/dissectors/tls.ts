@@ -521,6 +521,8 @@ function decode(pkt: Packet, off: number, end: number, _rep: number, parent: num
       appendInfo(pkt, ccsSeen ? 'Encrypted Heartbeat' : 'Heartbeat');
       break;
   }
+  // A ServerHello in this record may have set the version: the column says it (single pass).
+  pkt.setProtocol(VERSION_SHORT[normVersion(final || s.version || version)] ?? 'TLS');
   if (pkt.wantLabels && rec >= 0) pkt.setLabel(rec, `${VERSION_SHORT[normVersion(final || s.version || version)] ?? 'TLS'} Record Layer: ${recLabel}`);
   if (pkt.session.pass === 1 && s.version) t.finals.set(pkt.tcpStream, s.version);
 }
