@@ -168,6 +168,8 @@ export class TcpConvAnalysis {
   /** Initial RTT in seconds (0 = not known), as Wireshark's ts_first_rtt. */
   firstRtt = 0;
   firstRttNs = 0;
+  /** Single pass: frames shown before the initial RTT was known (revised when it is). */
+  rttPending: number[] | undefined = undefined;
   firstSec = 0;
   firstNsec = 0;
   prevSec = 0;
@@ -385,6 +387,7 @@ export function analyseTcp(
     if (pass === 1 && a.firstRtt !== 0) store.streamRtt[conv.stream] = a.firstRtt;
   }
   if (result.present) result.initialRtt = pass === 2 ? store!.streamRtt[conv.stream]! : a.firstRtt;
+  if (pass === 0 && pkt.session.revise) reviseInitialRtt(pkt, a);
   if (flags & FIN) {
     // Closing initiator: Wireshark keeps it in the conversation across passes, so a second pass
     // continues from the first pass's final state (the side whose FIN came first stays "active").
@@ -398,6 +401,21 @@ export function analyseTcp(
   }
   void state;
   return result.present;
+}
+
+/**
+ * A single pass (live capture, stdin) shows the initial RTT only from the handshake's last ACK on;
+ * a two-pass read shows it on the earlier frames of the stream too (the SYN/ACK). Those frames are
+ * remembered (a few per stream) and revised once the RTT is known.
+ */
+function reviseInitialRtt(pkt: Packet, a: TcpConvAnalysis): void {
+  if (a.firstRtt === 0) {
+    if (result.present && (a.rttPending ??= []).length < 4) a.rttPending.push(pkt.frame.number);
+    return;
+  }
+  if (!a.rttPending) return;
+  for (const fr of a.rttPending) if (fr !== pkt.frame.number) pkt.session.revise!(fr, 'tcp.analysis.initial_rtt', a.firstRtt);
+  a.rttPending = undefined;
 }
 
 /**
