@@ -42,7 +42,8 @@ export class OutBuffer {
 
 const PAUSE = new Int32Array(new SharedArrayBuffer(4));
 
-function writeAllSync(fd: number, buf: Buffer): void {
+/** Writes all of `buf` to `fd` synchronously: waits on a full pipe, exits quietly when the reader left. */
+export function writeAllSync(fd: number, buf: Uint8Array): void {
   let off = 0;
   while (off < buf.length) {
     try {

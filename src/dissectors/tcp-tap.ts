@@ -88,14 +88,10 @@ export function addTcpTap(fn: TcpTapListener): () => void {
 }
 
 /**
- * Options a listener needs, scanned from the option bytes [p, end): MSS, window-scale shift,
- * SACK permitted and the number of SACK blocks (written into the tap record).
+ * Offset of the first TCP option of `kind` in the option bytes [p, end), or -1: the walk stops at
+ * End of Option List and at an option whose length is short or runs past the end.
  */
-export function scanTapOptions(d: Uint8Array, p: number, end: number, r: TcpTapRecord): void {
-  r.mss = -1;
-  r.wsShift = -1;
-  r.sackPerm = false;
-  r.sackBlocks = 0;
+export function findTcpOption(d: Uint8Array, p: number, end: number, kind: number): number {
   while (p < end) {
     const k = d[p]!;
     if (k === 0) break;
@@ -106,10 +102,23 @@ export function scanTapOptions(d: Uint8Array, p: number, end: number, r: TcpTapR
     if (p + 1 >= end) break;
     const l = d[p + 1]!;
     if (l < 2 || p + l > end) break;
-    if (k === 2 && l === 4) r.mss = (d[p + 2]! << 8) | d[p + 3]!;
-    else if (k === 3 && l === 3) r.wsShift = d[p + 2]!;
-    else if (k === 4 && l === 2) r.sackPerm = true;
-    else if (k === 5) r.sackBlocks = (l - 2) >> 3;
+    if (k === kind) return p;
     p += l;
   }
+  return -1;
+}
+
+/**
+ * Options a listener needs, scanned from the option bytes [p, end): MSS, window-scale shift,
+ * SACK permitted and the number of SACK blocks (written into the tap record).
+ */
+export function scanTapOptions(d: Uint8Array, p: number, end: number, r: TcpTapRecord): void {
+  let o = findTcpOption(d, p, end, 2);
+  r.mss = o >= 0 && d[o + 1] === 4 ? (d[o + 2]! << 8) | d[o + 3]! : -1;
+  o = findTcpOption(d, p, end, 3);
+  r.wsShift = o >= 0 && d[o + 1] === 3 ? d[o + 2]! : -1;
+  o = findTcpOption(d, p, end, 4);
+  r.sackPerm = o >= 0 && d[o + 1] === 2;
+  o = findTcpOption(d, p, end, 5);
+  r.sackBlocks = o >= 0 ? (d[o + 1]! - 2) >> 3 : 0;
 }

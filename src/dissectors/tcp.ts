@@ -12,7 +12,7 @@ import { dispatchPorts, register, type EmitContext, type LayerSpec } from './reg
 import { prefs } from './prefs.js';
 import { pseudoHeaderSum, pseudoHeaderSumFromSpec } from './checksum.js';
 import { dissectTcpStream } from './tcp-stream.js';
-import { scanTapOptions, tcpTapListeners, tcpTapRecord } from './tcp-tap.js';
+import { findTcpOption, scanTapOptions, tcpTapListeners, tcpTapRecord } from './tcp-tap.js';
 import { addTcpAnalysisTree, addTcpQuotedTimes, analyseTcp, result as analysis, TcpFlag, tcpAnalysisInfoPrefix } from '../analysis/tcp-analysis.js';
 import { effective, findConversation, newConvTable, TcpFinals, trackSegment, windowShift, type TcpConvTable, type TcpConversation } from '../analysis/tcp-conversations.js';
 
@@ -630,20 +630,8 @@ function reportEvictionsAtExit(t: TcpConvTable): void {
 }
 
 function scanWscale(d: Uint8Array, p: number, end: number): number {
-  while (p < end) {
-    const k = d[p]!;
-    if (k === 0) break;
-    if (k === 1) {
-      p++;
-      continue;
-    }
-    if (p + 1 >= end) break;
-    const l = d[p + 1]!;
-    if (l < 2) break;
-    if (k === 3 && l === 3 && p + 2 < end) return d[p + 2]!;
-    p += l;
-  }
-  return -1;
+  const o = findTcpOption(d, p, end, 3);
+  return o >= 0 && d[o + 1] === 3 ? d[o + 2]! : -1;
 }
 
 /**

@@ -12,6 +12,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { encodeCapture } from '../../src/capture/writer.js';
 import { buildPacket, type LayerSpec } from '../../src/dissectors/build.js';
 import type { DnsMessageSpec } from '../../src/dissectors/dns.js';
+import { expertRows } from './expert-rows.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const bin = join(root, 'bin/wirelite');
@@ -42,18 +43,7 @@ function write(name: string, frames: Array<[data: Uint8Array, ms: number]>): str
   return path;
 }
 
-/** `severity|group|protocol|summary` -> count, from the text of `-z expert`. */
-function rows(text: string): Map<string, number> {
-  const m = new Map<string, number>();
-  let sev = '';
-  for (const line of text.split('\n')) {
-    const h = /^(\w+) \(\d+\)$/.exec(line);
-    if (h) sev = h[1]!;
-    const r = /^\s+(\d+)\s+(\S+)\s+(\S+)  (.*)$/.exec(line);
-    if (r && r[1] !== 'Frequency') m.set(`${sev}|${r[2]}|${r[3]}|${r[4]}`, Number(r[1]));
-  }
-  return m;
-}
+const rows = expertRows;
 
 const query: DnsMessageSpec = { id: 0x1234, questions: [{ name: 'www.example.com', type: 'A' }] };
 const answer: DnsMessageSpec = { id: 0x1234, response: true, ra: true, questions: [{ name: 'www.example.com', type: 'A' }], answers: [{ name: 'www.example.com', type: 'A', ttl: 60, data: '192.0.2.7' }] };

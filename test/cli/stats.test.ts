@@ -1,14 +1,15 @@
 /**
  * `wirelite stats FILE expert` against `tshark -2 -q -z expert` (tshark 4.0, installed by .ci/run;
  * the test fails, not skips, without it). The TCP sequence-analysis rows (group Sequence, protocol
- * TCP) must be identical, count for count; rows of analyses wirelite does not have yet (D-SACK,
- * HTTP, frame comments) are left out of the comparison.
+ * TCP, D-SACK included) must be identical, count for count; rows of analyses wirelite does not
+ * have yet (HTTP, frame comments) are left out of the comparison.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expertRows } from './expert-rows.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const bin = join(root, 'bin/wirelite');
@@ -24,20 +25,9 @@ function wl(args: string[]) {
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
-/** `severity|group|protocol|summary` -> count, from the text of `-z expert`. */
-function rows(text: string): Map<string, number> {
-  const m = new Map<string, number>();
-  let sev = '';
-  for (const line of text.split('\n')) {
-    const h = /^(\w+) \(\d+\)$/.exec(line);
-    if (h) sev = h[1]!;
-    const r = /^\s+(\d+)\s+(\S+)\s+(\S+)  (.*)$/.exec(line);
-    if (r && r[1] !== 'Frequency') m.set(`${sev}|${r[2]}|${r[3]}|${r[4]}`, Number(r[1]));
-  }
-  return m;
-}
+const rows = expertRows;
 
-const tcpSequence = (m: Map<string, number>) => new Map([...m].filter(([k]) => k.includes('|Sequence|TCP|') && !k.endsWith('D-SACK Sequence')));
+const tcpSequence = (m: Map<string, number>) => new Map([...m].filter(([k]) => k.includes('|Sequence|TCP|')));
 
 beforeAll(() => {
   expect(spawnSync('tshark', ['--version']).status, 'tshark must be installed (apt-get install tshark)').toBe(0);

@@ -21,10 +21,8 @@ import { fieldByName } from '../../dissectors/fields.js';
 import { formatIPv4At, formatIPv6 } from '../../dissectors/bytes.js';
 import type { Packet } from '../../dissectors/packet.js';
 import { FollowAssembler, type FollowChunk } from '../../analysis/reassembly.js';
-import { CaptureFileError } from '../../capture/capture-error.js';
 import { UsageError } from '../errors.js';
-import { OutBuffer } from '../output.js';
-import { writeSync } from 'node:fs';
+import { OutBuffer, writeAllSync } from '../output.js';
 
 const FORMATS = ['ascii', 'hex', 'raw', 'json'] as const;
 type Format = (typeof FORMATS)[number];
@@ -65,14 +63,8 @@ export function followCommand() {
       if (!out.started && !failure) throw new UsageError(`no TCP stream ${o.stream} in ${file}`);
       out.end();
       out.flush();
-      if (failure) {
-        if (failure instanceof CaptureFileError) {
-          process.stderr.write(`wirelite: ${failure.message}\n`);
-          process.exitCode = 2;
-          return;
-        }
-        throw failure;
-      }
+      // A damaged file: main() says why and exits 2, after everything read was written.
+      if (failure) throw failure;
     });
 }
 
@@ -147,24 +139,9 @@ class Output {
   }
 }
 
-const PAUSE = new Int32Array(new SharedArrayBuffer(4));
-
-/** Writes bytes to stdout synchronously (raw format), waiting on a full pipe, quiet when the reader left. */
+/** Writes bytes to stdout synchronously (raw format). */
 function writeBytes(b: Uint8Array): void {
-  let off = 0;
-  while (off < b.length) {
-    try {
-      off += writeSync(1, b, off);
-    } catch (e) {
-      const err = e as NodeJS.ErrnoException;
-      if (err.code === 'EAGAIN') {
-        Atomics.wait(PAUSE, 0, 0, 2);
-        continue;
-      }
-      if (err.code === 'EPIPE') process.exit(0);
-      throw e;
-    }
-  }
+  writeAllSync(1, b);
 }
 
 function addresses(pkt: Packet): [string, string] {

@@ -3,7 +3,6 @@
  */
 import { Command } from '@commander-js/extra-typings';
 import type { Frame, InterfaceInfo } from '../../capture/frame.js';
-import { CaptureFileError } from '../../capture/capture-error.js';
 import { createCaptureWriter, formatForPath } from '../../capture/writer.js';
 import { dissectFile } from '../dissect-file.js';
 import { addPrintOptions, createPacketPrinter } from '../packet-printer.js';
@@ -60,14 +59,8 @@ export function readCommand() {
       }
       printer.flush();
       if (writer) await writer.close();
-      if (failure) {
-        if (failure instanceof CaptureFileError) {
-          process.stderr.write(`wirelite: ${failure.message}\n`);
-          process.exitCode = 2;
-          return;
-        }
-        throw failure;
-      }
+      // A damaged file: main() says why and exits 2, after everything read was written.
+      if (failure) throw failure;
     });
 }
 
