@@ -5,13 +5,12 @@
  * the verdict flags, numbers and Info columns must be tshark's, frame by frame.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildPacket } from '../../src/dissectors/build.js';
-import { encodeCapture } from '../../src/capture/writer.js';
 import { onePass, twoPass, val, type Timed } from '../dissectors/helpers.js';
+import { C, S, tcpFrame, writeScenario, type Seg } from './tcp-scenario.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'wl-tcp-analysis-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -20,33 +19,7 @@ beforeAll(() => {
   expect(spawnSync('tshark', ['--version']).status, 'tshark must be installed (apt-get install tshark)').toBe(0);
 });
 
-const C = { ip: '10.0.0.1', port: 40000 };
-const S = { ip: '10.0.0.2', port: 9000 };
-
-interface Seg {
-  /** From the client (true) or the server. */
-  c: boolean;
-  seq: number;
-  ack?: number;
-  flags: string;
-  len?: number;
-  win?: number;
-  /** Milliseconds since the start. */
-  ms: number;
-  opts?: Record<string, unknown>;
-}
-
-function frame(s: Seg): Timed {
-  const [a, b] = s.c ? [C, S] : [S, C];
-  const data = buildPacket([
-    { proto: 'eth', src: '02:00:00:00:00:01', dst: '02:00:00:00:00:02' },
-    { proto: 'ip', src: a.ip, dst: b.ip, ttl: 64 },
-    { proto: 'tcp', sport: a.port, dport: b.port, seq: s.seq >>> 0, ack: (s.ack ?? 0) >>> 0, flags: s.flags, window: s.win ?? 1000, options: s.opts },
-    { proto: 'data', bytes: new Uint8Array(s.len ?? 0).fill(0x61) },
-  ]);
-  const ns = Math.round(s.ms * 1e6);
-  return { data, tsSec: 1_700_000_000 + Math.floor(ns / 1e9), tsNsec: ns % 1e9 };
-}
+const frame = (s: Seg): Timed => tcpFrame(s);
 
 /** The fields compared with tshark (flags print 1 when present). */
 const FIELDS = [
@@ -64,10 +37,7 @@ let fileNo = 0;
 function againstTshark(segs: Seg[]): Record<string, string>[] {
   const frames = segs.map(frame);
   const path = join(scratch, `s${fileNo++}.pcap`);
-  const bytes = encodeCapture('pcap-ns', { interfaces: [{ id: 0, linkType: 1, snapLen: 65535, fcsLen: 0 }] }, frames.map((f, i) => ({
-    number: i + 1, tsSec: f.tsSec, tsNsec: f.tsNsec, hasTime: true, capLen: f.data.length, origLen: f.data.length, linkType: 1, interfaceId: 0, direction: 0, data: f.data,
-  })));
-  writeFileSync(path, bytes);
+  writeScenario(path, frames);
   const out = execFileSync('tshark', ['-n', '-2', '-r', path, '-T', 'fields', ...FIELDS.flatMap((f) => ['-e', f]), '-E', 'separator=|'], {
     encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], env: { ...process.env, WIRESHARK_CONFIG_DIR: scratch },
   });

@@ -13,9 +13,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildPacket } from '../../src/dissectors/build.js';
-import { encodeCapture } from '../../src/capture/writer.js';
 import { onePass, twoPass, type Timed } from '../dissectors/helpers.js';
+import { C, S, tcpFrame, writeScenario, type Seg } from './tcp-scenario.js';
 import { TcpConnections, TCP_CONNECTION_LIMITS, type ConnectionSummary } from '../../src/analysis/tcp-connection.js';
 import { collectTcpConnections, tcpCard } from '../../src/cli/tcp-stats.js';
 import { addTcpTap } from '../../src/dissectors/tcp-tap.js';
@@ -27,46 +26,13 @@ beforeAll(() => {
   expect(spawnSync('tshark', ['--version']).status, 'tshark must be installed (apt-get install tshark)').toBe(0);
 });
 
-const C = { ip: '10.0.0.1', port: 40000 };
-const S = { ip: '10.0.0.2', port: 9000 };
-
-interface Seg {
-  /** From the client (true) or the server. */
-  c: boolean;
-  seq: number;
-  ack?: number;
-  flags: string;
-  len?: number;
-  win?: number;
-  /** Milliseconds since the start. */
-  ms: number;
-  opts?: Record<string, unknown>;
-  /** IP ECN codepoint. */
-  ecn?: number;
-}
-
-function frame(s: Seg, port = C.port, offsetSec = 0): Timed {
-  const cl = { ip: C.ip, port };
-  const [a, b] = s.c ? [cl, S] : [S, cl];
-  const data = buildPacket([
-    { proto: 'eth', src: '02:00:00:00:00:01', dst: '02:00:00:00:00:02' },
-    { proto: 'ip', src: a.ip, dst: b.ip, ttl: 64, ecn: s.ecn ?? 0 },
-    { proto: 'tcp', sport: a.port, dport: b.port, seq: s.seq >>> 0, ack: (s.ack ?? 0) >>> 0, flags: s.flags, window: s.win ?? 1000, options: s.opts },
-    { proto: 'data', bytes: new Uint8Array(s.len ?? 0).fill(0x61) },
-  ]);
-  const ns = Math.round(s.ms * 1e6);
-  return { data, tsSec: 1_700_000_000 + offsetSec + Math.floor(ns / 1e9), tsNsec: ns % 1e9 };
-}
+const frame = tcpFrame;
 
 let fileNo = 0;
 
 function writePcap(frames: Timed[]): string {
   const path = join(scratch, `c${fileNo++}.pcap`);
-  const bytes = encodeCapture('pcap-ns', { interfaces: [{ id: 0, linkType: 1, snapLen: 65535, fcsLen: 0 }] }, frames.map((f, i) => ({
-    number: i + 1, tsSec: f.tsSec, tsNsec: f.tsNsec, hasTime: true, capLen: f.data.length, origLen: f.data.length, linkType: 1, interfaceId: 0, direction: 0, data: f.data,
-  })));
-  writeFileSync(path, bytes);
-  return path;
+  return writeScenario(path, frames);
 }
 
 function tshark(args: string[]): string {

@@ -12,14 +12,16 @@
  *   `tcp.window_size_scalefactor` must stay -1 there, as ours does).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildPacket } from '../../src/dissectors/build.js';
-import { encodeCapture } from '../../src/capture/writer.js';
 import { Severity } from '../../src/dissectors/packet.js';
 import { twoPass, vals, type Timed } from '../dissectors/helpers.js';
+import { tcpFrame, writeScenario, type Seg as TimedSeg } from './tcp-scenario.js';
+
+/** A segment of these scenarios: one per millisecond. */
+type Seg = Omit<TimedSeg, 'ms'>;
 
 const scratch = mkdtempSync(join(tmpdir(), 'wl-tcp-experts-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -28,40 +30,14 @@ beforeAll(() => {
   expect(spawnSync('tshark', ['--version']).status, 'tshark must be installed (apt-get install tshark)').toBe(0);
 });
 
-const C = { ip: '10.0.0.1', port: 40000 };
-const S = { ip: '10.0.0.2', port: 9000 };
-
-interface Seg {
-  c: boolean;
-  seq: number;
-  ack?: number;
-  flags: string;
-  len?: number;
-  win?: number;
-  opts?: Record<string, unknown>;
-}
-
-function frames(segs: Seg[]): Timed[] {
-  return segs.map((s, i) => {
-    const [a, b] = s.c ? [C, S] : [S, C];
-    const data = buildPacket([
-      { proto: 'eth', src: '02:00:00:00:00:01', dst: '02:00:00:00:00:02' },
-      { proto: 'ip', src: a.ip, dst: b.ip, ttl: 64 },
-      { proto: 'tcp', sport: a.port, dport: b.port, seq: s.seq >>> 0, ack: (s.ack ?? 0) >>> 0, flags: s.flags, window: s.win ?? 1000, options: s.opts },
-      { proto: 'data', bytes: new Uint8Array(s.len ?? 0).fill(0x61) },
-    ]);
-    return { data, tsSec: 1_700_000_000, tsNsec: i * 1_000_000 };
-  });
-}
+const frames = (segs: Seg[]): Timed[] => segs.map((s, i) => tcpFrame({ ...s, ms: i }));
 
 let n = 0;
 /** tshark -2's values of `fields` per frame (separator |), and ours the same way. */
 function compare(segs: Seg[], fields: string[]): { ours: string[]; theirs: string[]; pkts: ReturnType<typeof twoPass> } {
   const fs = frames(segs);
   const path = join(scratch, `e${n++}.pcap`);
-  writeFileSync(path, encodeCapture('pcap-ns', { interfaces: [{ id: 0, linkType: 1, snapLen: 65535, fcsLen: 0 }] }, fs.map((f, i) => ({
-    number: i + 1, tsSec: f.tsSec, tsNsec: f.tsNsec, hasTime: true, capLen: f.data.length, origLen: f.data.length, linkType: 1, interfaceId: 0, direction: 0, data: f.data,
-  }))));
+  writeScenario(path, fs);
   const theirs = execFileSync('tshark', ['-n', '-2', '-r', path, '-T', 'fields', ...fields.flatMap((f) => ['-e', f]), '-E', 'separator=|'], {
     encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], env: { ...process.env, WIRESHARK_CONFIG_DIR: scratch },
   }).trimEnd().split('\n');
