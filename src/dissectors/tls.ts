@@ -24,6 +24,7 @@ import { frameLengthPrefixed, ParseStatus, REASSEMBLY_LIMITS, type StreamParser 
 import { tlsTapListeners, type TlsHelloInfo, type TlsTapRecord } from './tls-types.js';
 import { ja3, ja3s, ja4, ja4s } from './tls-fingerprint.js';
 import { decodeCertificate } from './x509.js';
+import { TLS_CIPHER_SUITES } from './tls-ciphers.js';
 
 /** Named limits of the handshake reassembly (per TLS direction, and over all sessions). */
 export const HANDSHAKE_LIMITS = {
@@ -66,23 +67,8 @@ const ALERT_DESCRIPTIONS: Record<number, string> = {
   113: 'Bad Certificate Status Response', 114: 'Bad Certificate Hash Value', 115: 'Unknown PSK Identity',
   116: 'Certificate Required', 120: 'No application Protocol',
 };
-/** Cipher suites by number (IANA names, the common ones; others print their number). */
-const CIPHER_SUITES: Record<number, string> = {
-  0x0000: 'TLS_NULL_WITH_NULL_NULL', 0x0004: 'TLS_RSA_WITH_RC4_128_MD5', 0x0005: 'TLS_RSA_WITH_RC4_128_SHA', 0x000a: 'TLS_RSA_WITH_3DES_EDE_CBC_SHA',
-  0x0016: 'TLS_DHE_RSA_WITH_3DES_EDE_CBC_SHA', 0x002f: 'TLS_RSA_WITH_AES_128_CBC_SHA', 0x0032: 'TLS_DHE_DSS_WITH_AES_128_CBC_SHA',
-  0x0033: 'TLS_DHE_RSA_WITH_AES_128_CBC_SHA', 0x0035: 'TLS_RSA_WITH_AES_256_CBC_SHA', 0x0038: 'TLS_DHE_DSS_WITH_AES_256_CBC_SHA',
-  0x0039: 'TLS_DHE_RSA_WITH_AES_256_CBC_SHA', 0x003c: 'TLS_RSA_WITH_AES_128_CBC_SHA256', 0x003d: 'TLS_RSA_WITH_AES_256_CBC_SHA256',
-  0x0067: 'TLS_DHE_RSA_WITH_AES_128_CBC_SHA256', 0x006b: 'TLS_DHE_RSA_WITH_AES_256_CBC_SHA256', 0x009c: 'TLS_RSA_WITH_AES_128_GCM_SHA256',
-  0x009d: 'TLS_RSA_WITH_AES_256_GCM_SHA384', 0x009e: 'TLS_DHE_RSA_WITH_AES_128_GCM_SHA256', 0x009f: 'TLS_DHE_RSA_WITH_AES_256_GCM_SHA384',
-  0x00ff: 'TLS_EMPTY_RENEGOTIATION_INFO_SCSV', 0x5600: 'TLS_FALLBACK_SCSV',
-  0x1301: 'TLS_AES_128_GCM_SHA256', 0x1302: 'TLS_AES_256_GCM_SHA384', 0x1303: 'TLS_CHACHA20_POLY1305_SHA256', 0x1304: 'TLS_AES_128_CCM_SHA256',
-  0xc009: 'TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA', 0xc00a: 'TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA', 0xc011: 'TLS_ECDHE_RSA_WITH_RC4_128_SHA',
-  0xc012: 'TLS_ECDHE_RSA_WITH_3DES_EDE_CBC_SHA', 0xc013: 'TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA', 0xc014: 'TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA',
-  0xc023: 'TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256', 0xc024: 'TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384', 0xc027: 'TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256',
-  0xc028: 'TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384', 0xc02b: 'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256', 0xc02c: 'TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384',
-  0xc02f: 'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256', 0xc030: 'TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384', 0xcca8: 'TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256',
-  0xcca9: 'TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256', 0xccaa: 'TLS_DHE_RSA_WITH_CHACHA20_POLY1305_SHA256',
-};
+/** Cipher suites by number (the IANA registry's names, as tshark's; GREASE added below). */
+const CIPHER_SUITES: Record<number, string> = { ...TLS_CIPHER_SUITES };
 const EXTENSIONS: Record<number, string> = {
   0: 'server_name', 1: 'max_fragment_length', 5: 'status_request', 17: 'status_request_v2', 10: 'supported_groups', 11: 'ec_point_formats', 13: 'signature_algorithms',
   15: 'heartbeat', 16: 'application_layer_protocol_negotiation', 18: 'signed_certificate_timestamp', 21: 'padding', 22: 'encrypt_then_mac',
