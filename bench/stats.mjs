@@ -14,51 +14,16 @@
  * Packets/second are given by wall time and by CPU time (user + system): on a machine shared with
  * other work the wall time of each tool depends on what else runs, the CPU time much less.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { benchSetup, bin, measure as timed } from './common.mjs';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const args = process.argv.slice(2);
-const runsAt = args.indexOf('--runs');
-const runs = runsAt >= 0 ? Number(args[runsAt + 1]) : 1;
-const file = args.find((a, i) => !a.startsWith('--') && args[i - 1] !== '--runs') ?? join(root, 'bench/data/mixed-2m.pcap');
-
-if (!existsSync(file)) {
-  console.error(`generating ${file} ...`);
-  execFileSync(process.execPath, [join(root, 'bench/generate.mjs'), '2000000', file], { stdio: 'inherit', cwd: root });
-}
-const timeBin = '/usr/bin/time';
-if (!existsSync(timeBin)) {
-  console.error('GNU time is needed for peak memory: apt-get install time');
-  process.exit(1);
-}
-
-const { readCapture } = await import('../dist/capture/reader.js');
-let count = 0;
-await readCapture(file, { onFrame: () => void count++ });
-
-const work = mkdtempSync(join(tmpdir(), 'wl-bench-stats-'));
+const { runs, file, count, work } = await benchSetup();
 const commands = [
-  ['wirelite stats FILE conv tcp', join(root, 'bin/wirelite'), ['stats', file, 'conv', 'tcp']],
+  ['wirelite stats FILE conv tcp', bin, ['stats', file, 'conv', 'tcp']],
   ['tshark -n -2 -q -z conv,tcp', 'tshark', ['-n', '-2', '-q', '-z', 'conv,tcp', '-r', file]],
 ];
-
-function measure(cmd, argv, out) {
-  let best;
-  for (let i = 0; i < runs; i++) {
-    const tm = join(work, 'time.txt');
-    const r = spawnSync('sh', ['-c', `"${timeBin}" -o "${tm}" -f '%e %M %U %S' "$@" > "${out}" 2>/dev/null`, 'sh', cmd, ...argv], { stdio: 'ignore', env: { ...process.env, WIRESHARK_CONFIG_DIR: work } });
-    if (!existsSync(tm)) return undefined;
-    const last = readFileSync(tm, 'utf8').trim().split('\n').pop();
-    const [elapsed, maxKb, user, sys] = last.split(' ').map(Number);
-    if (r.status !== 0 || !Number.isFinite(elapsed)) return undefined;
-    if (!best || elapsed < best.elapsed) best = { elapsed, maxKb, cpu: user + sys };
-  }
-  return best;
-}
+const measure = (cmd, argv, out) => timed(work, runs, cmd, argv, out);
 
 /** The conversation rows of a `-z conv,tcp` table. */
 const tableRows = (path) => readFileSync(path, 'utf8').split('\n').filter((l) => l.includes(' <-> '));
@@ -89,4 +54,3 @@ if (ours.m && theirs.m) {
     `${(ours.m.maxKb / theirs.m.maxKb * 100).toFixed(1)}% of the peak memory (1/${(theirs.m.maxKb / ours.m.maxKb).toFixed(1)}).`);
   console.log(`tables: ${a.length.toLocaleString('en-US')} conversations (wirelite), ${b.length.toLocaleString('en-US')} (tshark): ${same ? 'identical, row for row' : 'DIFFERENT'}.`);
 }
-rmSync(work, { recursive: true, force: true });
