@@ -6,7 +6,7 @@
  * ConnectionSummary type; schema in the README). The file is read once (same verdicts as `tshark -2`).
  */
 import { TcpConnections, type ConnectionSummary, type DirectionSummary } from '../analysis/tcp-connection.js';
-import { dissectFile } from './dissect-file.js';
+import { collectGarbage, dissectFile } from './dissect-file.js';
 import { CaptureFileError } from '../capture/capture-error.js';
 import { OutBuffer } from './output.js';
 
@@ -24,6 +24,9 @@ export async function collectTcpConnections(file: string): Promise<TcpConnection
     if (!(e instanceof CaptureFileError) || e.framesRead === 0) throw e;
     conns.error = e;
   }
+  // The dissection's tables (conversations, reassembly) are garbage now: give their memory back
+  // before the cards are made, so the two never add up in the peak (a SYN flood has a million).
+  collectGarbage();
   return conns;
 }
 
@@ -36,7 +39,8 @@ export async function tcpStats(file: string, json: boolean, write: (s: string) =
   let n = 0;
   for (const s of conns.summaries()) {
     write(json ? JSON.stringify(s) + '\n' : tcpCard(s));
-    n++;
+    // The written text is garbage once flushed: collect now and then (see dissect-file.ts).
+    if ((++n & 0x3ffff) === 0) collectGarbage();
   }
   if (!json) {
     let tail = `${n} TCP connection(s)`;
