@@ -63,8 +63,9 @@
  *   6. otherwise (data in flight below both windows) → application-limited.
  * The MSS of S is what P announced in its SYN, or the largest segment S sent if larger (or none).
  *
- * Verdict: the direction that sent the most unique bytes; its largest share of limited-by time
- * names the limit (receiver window; congestion with losses; congestion without losses or
+ * Verdict: the direction that sent the most unique bytes. If it lost a third of the connection's
+ * duration or more waiting for retransmission timeouts (RTO stalls below), that is the limit
+ * (congestion/loss); otherwise its largest share of limited-by time names the limit (receiver window; congestion with losses; congestion without losses or
  * request/response turns that take most of the time → the network's RTT; application), with the
  * frames that show it. Detectors (each with frames):
  * - Nagle meeting delayed ACK: P's ACK of S's data comes 25-60 ms or 150-260 ms later than the
@@ -1350,6 +1351,9 @@ function fmtSec(v: number): string {
   return v >= 1 ? `${round3(v)} s` : `${round3(v * 1000)} ms`;
 }
 
+/** Time lost to retransmission timeouts, as a share of the connection's duration, that makes them the verdict. */
+const RTO_VERDICT_SHARE = 1 / 3;
+
 function verdict(c: TcpConnection, sum: ConnectionSummary): ConnectionSummary['verdict'] {
   const od = c.origDir;
   const o = c.detail![od]!;
@@ -1375,6 +1379,16 @@ function verdict(c: TcpConnection, sum: ConnectionSummary): ConnectionSummary['v
       return { limitedBy: 'network-rtt', frames, text: `Limited by the network's RTT: the ${lead} in ${turns} request/response turn(s) of about ${fmtSec(rtt)} each.${missedNote}` };
     }
     return { limitedBy: 'application', frames, text: `Limited by the application: the ${lead} in single flights; nothing waited on a window.${missedNote}` };
+  }
+  // Retransmission timeouts that silenced the sender for a third of the connection or more limit it,
+  // whatever the split says: while waiting for the timer the sender may look idle to the capture
+  // (ACKs of segments the capture missed), but the time went to loss recovery.
+  if (s.rtoLost > 0 && sum.duration > 0 && s.rtoLost >= RTO_VERDICT_SHARE * sum.duration) {
+    const frames = s.rtoStalls.items.map((x) => x.endFrame);
+    return {
+      limitedBy: 'congestion', frames,
+      text: `Limited by loss recovered by retransmission timeouts: the ${side} waited ${fmtSec(s.rtoLost)} of the ${fmtSec(sum.duration)} for its retransmission timer (${s.rtoStalls.count} timeout(s))${frameList(frames)}; fast retransmission did not recover these losses (too few duplicate ACKs: a small flight or lost retransmissions).${missedNote}`,
+    };
   }
   const shares = [s.tRwnd, s.tCong, s.tApp];
   const best = shares.indexOf(Math.max(...shares));

@@ -497,6 +497,11 @@ describe('congestion, limits and verdicts on simulated transfers (checked agains
     expect(s.orig.congestion!.phases.rtoRecovery).toBeGreaterThanOrEqual(1);
     // tshark calls the same frame a retransmission (checked at the end with every card's retransmission frames).
     expect(s.orig.retransmissions!.frames).toContain(d.frames[0]);
+    // The timeout took a large part of this short transfer: it is the verdict.
+    expect(d.seconds! / s.duration).toBeGreaterThanOrEqual(1 / 3);
+    expect(s.verdict.limitedBy).toBe('congestion');
+    expect(s.verdict.text).toMatch(/^Limited by loss recovered by retransmission timeouts: the originator waited [\d.]+ ms of the [\d.]+ m?s for its retransmission timer \(1 timeout\(s\)\) \(frames \d+\)/);
+    expect(s.verdict.frames).toEqual(d.frames);
   });
 });
 
