@@ -8,6 +8,7 @@
 import v8 from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import type { Frame, InterfaceInfo } from '../capture/frame.js';
+import type { DecryptionSecrets } from '../capture/capture-parser.js';
 import { readCapture } from '../capture/reader.js';
 import { dissectFrame, newSession, Packet, secondPass } from '../dissectors/index.js';
 import type { Session } from '../dissectors/packet.js';
@@ -28,6 +29,8 @@ export interface DissectOptions {
    * collections keep their heap near the live data, and the forced ones cost about 5% of the time.
    */
   periodicGc?: boolean;
+  /** A pcapng Decryption Secrets Block (given once, in the first pass of a two-pass read). */
+  onDecryptionSecrets?: (secrets: DecryptionSecrets) => void;
   /** A single pass (stdin) revised an already passed frame (see Session.revise). */
   onRevise?: (frame: number, key: string, value: number) => void;
 }
@@ -102,6 +105,9 @@ async function runPass(
         const digits = r & 0x80 ? Math.ceil((r & 0x7f) * Math.log10(2)) : r;
         if (interfaces.length === 1 || digits > tsDigits) tsDigits = Math.min(9, digits);
         if (session.pass !== 1) opts.onInterface?.(info);
+      },
+      onDecryptionSecrets(secrets: DecryptionSecrets) {
+        if (session.pass !== 2) opts.onDecryptionSecrets?.(secrets);
       },
       onFrame(frame: Frame) {
         frames++;

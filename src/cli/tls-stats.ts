@@ -22,7 +22,7 @@ import { ja3, ja3s, ja4, ja4s } from '../dissectors/tls-fingerprint.js';
 import { decodeCertificate } from '../dissectors/x509.js';
 import { formatIPv4At, formatIPv6 } from '../dissectors/bytes.js';
 import { DSB_TLS_KEY_LOG, TlsKeyLog, type KeysAvailability } from '../analysis/tls-keys.js';
-import { readCapture } from '../capture/reader.js';
+import type { DecryptionSecrets } from '../capture/capture-parser.js';
 import { CaptureFileError } from '../capture/capture-error.js';
 import { dissectFile } from './dissect-file.js';
 import { OutBuffer } from './output.js';
@@ -201,7 +201,8 @@ export class TlsStats {
   private rtt = new Map<number, number>();
   private lastTcp: TcpTapRecord | null = null;
 
-  constructor(private readonly keys: TlsKeyLog | null = null) {}
+  /** `keys`: the key log to check connections against (null: none was given); asked when the cards are made. */
+  constructor(private readonly keys: () => TlsKeyLog | null = () => null) {}
 
   /** Runs `read` (a dissectFile call) with both taps attached. */
   async collect(read: () => Promise<unknown>): Promise<this> {
@@ -332,10 +333,11 @@ export class TlsStats {
 
   /** Connections in stream order. */
   summaries(): TlsConnectionSummary[] {
-    return [...this.conns.values()].sort((a, b) => a.stream - b.stream).map((c) => this.summary(c));
+    const keyLog = this.keys();
+    return [...this.conns.values()].sort((a, b) => a.stream - b.stream).map((c) => this.summary(c, keyLog));
   }
 
-  private summary(c: Conn): TlsConnectionSummary {
+  private summary(c: Conn, keyLog: TlsKeyLog | null): TlsConnectionSummary {
     const ch = c.clientHello;
     const sh = c.serverHello;
     let end = -1;
@@ -380,37 +382,13 @@ export class TlsStats {
       ja4: ch?.ja4 ?? null,
       ja4s: sh?.ja4s ?? null,
       clientRandom: ch?.random ?? null,
-      keys: this.keys ? (ch ? this.keys.availability(ch.random, sh?.version ?? 0) : { available: 'no', detail: 'no ClientHello seen (client random unknown)' }) : null,
+      keys: keyLog ? (ch ? keyLog.availability(ch.random, sh?.version ?? 0) : { available: 'no', detail: 'no ClientHello seen (client random unknown)' }) : null,
       appDataBytes: { client: c.appClient, server: c.appServer },
     };
   }
 }
 
 const round3 = (x: number): number => Math.round(x * 1000) / 1000;
-
-/** The TLS key logs a pcapng file carries in Decryption Secrets Blocks, added to `log`; how many. */
-export async function readCaptureSecrets(file: string, log: TlsKeyLog): Promise<number> {
-  if (file === '-') return 0;
-  let n = 0;
-  class NotPcapng extends Error {}
-  try {
-    await readCapture(file, {
-      onFormat(f) {
-        if (f.name !== 'pcapng') throw new NotPcapng();
-      },
-      onFrame() {},
-      onDecryptionSecrets(s) {
-        if (s.type !== DSB_TLS_KEY_LOG) return;
-        n++;
-        log.add(s.data, `${file} (DSB ${n})`);
-      },
-    });
-  } catch (e) {
-    // A pcap has no DSBs; a damaged file is reported by the dissecting read.
-    if (!(e instanceof NotPcapng) && !(e instanceof CaptureFileError)) throw e;
-  }
-  return n;
-}
 
 /** Everything `stats FILE tls` prints, computed from a file. */
 export interface TlsStatsResult {
@@ -427,12 +405,19 @@ export interface TlsStatsResult {
  */
 export async function collectTlsStats(file: string, keyLog: TlsKeyLog | null): Promise<TlsStatsResult> {
   const log = keyLog ?? new TlsKeyLog();
-  const fromCapture = await readCaptureSecrets(file, log);
-  const useKeys = keyLog !== null || fromCapture > 0;
-  const stats = new TlsStats(useKeys ? log : null);
+  // The capture's own key logs (pcapng DSBs) arrive while it is read; which connections they would
+  // decrypt is decided when the cards are made, after the read.
+  let fromCapture = 0;
+  const onDecryptionSecrets = (sec: DecryptionSecrets): void => {
+    if (sec.type !== DSB_TLS_KEY_LOG) return;
+    fromCapture++;
+    log.add(sec.data, `${file} (DSB ${fromCapture})`);
+  };
+  const stats = new TlsStats(() => (keyLog !== null || fromCapture > 0 ? log : null));
+  const useKeys = (): boolean => keyLog !== null || fromCapture > 0;
   let error: CaptureFileError | undefined;
   try {
-    await stats.collect(() => dissectFile(file, { columns: false, twoPass: true, count: 0, fields: [] }, () => {}));
+    await stats.collect(() => dissectFile(file, { columns: false, twoPass: true, count: 0, fields: [], onDecryptionSecrets }, () => {}));
   } catch (e) {
     if (!(e instanceof CaptureFileError) || e.framesRead === 0) throw e;
     error = e;
@@ -441,7 +426,7 @@ export async function collectTlsStats(file: string, keyLog: TlsKeyLog | null): P
   return {
     connections: stats.summaries(),
     untracked: stats.untracked,
-    keyLog: useKeys ? { secrets: k.secrets, clientRandoms: log.size, bad: k.bad, badLines: k.badLines, rsa: k.rsa, fromCapture } : null,
+    keyLog: useKeys() ? { secrets: k.secrets, clientRandoms: log.size, bad: k.bad, badLines: k.badLines, rsa: k.rsa, fromCapture } : null,
     error,
   };
 }

@@ -304,6 +304,11 @@ describe.skipIf(!canCapture)(canCapture ? 'key logs on a live loopback capture (
     expect(r.connections.map((c) => verdict(t.get(c.stream)!))).toEqual(['yes', 'yes', 'no']);
     // No key log anywhere: no verdict at all.
     expect((await collectTlsStats(cap, null)).connections.map((c) => c.keys)).toEqual([null, null, null]);
+    // From stdin (one pass): the DSB is read on the way, the same verdicts.
+    const piped = spawnSync(bin, ['stats', '-', 'tls', '--json'], { input: readFileSync(dsb), encoding: 'utf8' });
+    expect(piped.status, piped.stderr).toBe(0);
+    const lines = piped.stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as { keys?: { available: string } });
+    expect(lines.filter((l) => l.keys).map((l) => l.keys!.available)).toEqual(['yes', 'yes', 'no']);
   });
 
   it('handshake time: ClientHello to the last Finished, the frames tshark shows once it decrypts; RTTs over the TCP initial RTT', async () => {
