@@ -438,7 +438,7 @@ export function tlsCard(s: TlsConnectionSummary): string {
   lines.push(`TLS stream ${s.stream}  ${s.client} -> ${s.server}  (${frames})`);
   const cipher = s.cipherSuite === null ? '-' : s.cipherSuite.startsWith('0x') ? s.cipherSuite : `${s.cipherSuite} (0x${s.cipherSuiteCode!.toString(16).padStart(4, '0')})`;
   lines.push(`  version    ${s.version ?? '- (no ServerHello)'}${s.helloRetryRequest ? ' after HelloRetryRequest' : ''}   cipher ${cipher}`);
-  lines.push(`  SNI        ${s.sni ?? '-'}   ALPN offered ${s.alpnOffered.length ? s.alpnOffered.join(', ') : '-'}; chosen ${s.alpnChosen ?? '-'}`);
+  lines.push(`  SNI        ${s.sni ?? '-'}   ALPN offered ${s.alpnOffered.length ? s.alpnOffered.join(', ') : '-'}; chosen ${s.alpnChosen ?? (s.alpnOffered.length && s.version === 'TLS 1.3' ? '(encrypted: EncryptedExtensions)' : '-')}`);
   const chain = (label: string, list: CertificateNames[]) => {
     list.forEach((c, i) => {
       lines.push(`  ${i === 0 ? label : ' '.repeat(label.length)} [${i}] subject ${c.subject}`);
