@@ -419,6 +419,8 @@ export class TcpConnection {
   }
 }
 
+// Two loops, not one helper taking the array as a closure: the accessors run on every segment, and
+// the closure made `stats tcp` about 5% slower.
 F64_FIELDS.forEach((name, i) => {
   Object.defineProperty(TcpConnection.prototype, name, {
     get(this: TcpConnection) {
