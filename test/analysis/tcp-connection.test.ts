@@ -39,17 +39,21 @@ function tshark(args: string[]): string {
   return execFileSync('tshark', ['-n', ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], env: { ...process.env, WIRESHARK_CONFIG_DIR: scratch }, maxBuffer: 1 << 28 });
 }
 
-/** Our card of the one connection in `segs`; kept (unless `check` is false) for the tshark check at the end. */
-function card(segs: Seg[], check = true): ConnectionSummary {
-  const frames = segs.map((x) => frame(x));
+/** The cards of `frames` dissected by `read` (one or two passes), from the TCP tap. */
+function cards(frames: Timed[], read: (f: Timed[]) => unknown = twoPass): ConnectionSummary[] {
   const conns = new TcpConnections();
   const remove = addTcpTap((r) => conns.add(r));
   try {
-    twoPass(frames);
+    read(frames);
   } finally {
     remove();
   }
-  const all = [...conns.summaries()];
+  return [...conns.summaries()];
+}
+
+/** Our card of the one connection in `segs`; kept (unless `check` is false) for the tshark check at the end. */
+function card(segs: Seg[], check = true): ConnectionSummary {
+  const all = cards(segs.map((x) => frame(x)));
   expect(all).toHaveLength(1);
   const s = all[0]!;
   expect(tcpCard(s)).toContain('TCP stream 0: ');
@@ -642,16 +646,6 @@ describe('detectors on built connections (checked against tshark)', () => {
 
 describe('one pass (what stats tcp reads) gives the cards of two passes', () => {
   it('on a transfer with loss, recovery and an RTO, and on a request/response exchange', () => {
-    const cards = (frames: Timed[], read: (f: Timed[]) => unknown) => {
-      const conns = new TcpConnections();
-      const remove = addTcpTap((r) => conns.add(r));
-      try {
-        read(frames);
-      } finally {
-        remove();
-      }
-      return [...conns.summaries()];
-    };
     for (const segs of [simulate({ total: 1460 * 200, owd: 15, wscale: 7, drop: [40, 199], rto: 300 }), simulate({ total: 1460 * 50, owd: 25, rwnd: 20000 })]) {
       const frames = segs.map((x) => frame(x));
       const one = cards(frames, onePass);
