@@ -155,6 +155,11 @@ export interface TcpConvTable {
   nextStream: number;
   /** Conversations evicted at the limit. */
   evicted: number;
+  /**
+   * Where evictions are also counted, when someone must report them after the table is gone
+   * (a small object, so the report does not keep the whole table alive).
+   */
+  evictions?: { count: number };
   /** The limit in force when the table was made. */
   limit: number;
   /** Per slot: base sequence numbers of directions 0 and 1. */
@@ -225,6 +230,7 @@ function evictOne(t: TcpConvTable): void {
     }
     release(t, k, c);
     t.evicted++;
+    if (t.evictions) t.evictions.count++;
     return;
   }
 }

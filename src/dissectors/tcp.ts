@@ -616,17 +616,18 @@ function convTable(pkt: Packet): TcpConvTable {
 /**
  * Tells the user on stderr, when the process ends, how many conversations the last table (of a
  * single pass or a second pass) evicted at its limit. The notice is written at exit so that it comes
- * after all the output of a read, whatever the command.
+ * after all the output of a read, whatever the command. Only the count and the limit are kept for
+ * it, not the table (statistics let the dissection's tables go before they print).
  */
-let noticeTable: TcpConvTable | undefined;
+let notice: { count: number; limit: number } | undefined;
 function reportEvictionsAtExit(t: TcpConvTable): void {
-  if (!noticeTable && typeof process !== 'undefined' && process.once) {
+  if (!notice && typeof process !== 'undefined' && process.once) {
     process.once('exit', () => {
-      const n = noticeTable?.evicted ?? 0;
-      if (n > 0) process.stderr.write(`wirelite: ${n} TCP conversations evicted (limit ${noticeTable!.limit}; raise it with -o tcp.max_conversations:N)\n`);
+      if (notice && notice.count > 0) process.stderr.write(`wirelite: ${notice.count} TCP conversations evicted (limit ${notice.limit}; raise it with -o tcp.max_conversations:N)\n`);
     });
   }
-  noticeTable = t;
+  notice = { count: 0, limit: t.limit };
+  t.evictions = notice;
 }
 
 function scanWscale(d: Uint8Array, p: number, end: number): number {
