@@ -130,6 +130,14 @@ function flagsStr(flags: number): string {
   return s;
 }
 
+/** An option's item with its kind and length fields under it (what every option starts with). */
+function optionHead(pkt: Packet, field: number, p: number, len: number, parent: number, kind: number, l: number): number {
+  const o = pkt.add(field, p, len, parent);
+  pkt.add(F.option_kind, p, 1, o, kind);
+  pkt.add(F.option_len, p + 1, 1, o, l);
+  return o;
+}
+
 /** Decodes the options; returns the window-scale shift (or -1) and the Info text. */
 function decodeOptions(pkt: Packet, off: number, end: number, parent: number, flags: number, revBase: number | undefined, ackRaw: number): string {
   const d = pkt.data;
@@ -162,9 +170,7 @@ function decodeOptions(pkt: Packet, off: number, end: number, parent: number, fl
     }
     const l = d[p + 1]!;
     if (l < 2 || p + l > end) {
-      const o = pkt.add(F.opt_unknown, p, end - p, it);
-      pkt.add(F.option_kind, p, 1, o, kind);
-      pkt.add(F.option_len, p + 1, 1, o, l);
+      const o = optionHead(pkt, F.opt_unknown, p, end - p, it, kind, l);
       pkt.addExpert(o, Severity.Warn, 'Protocol', 'tcp.option.len.invalid', `The length of option ${kind} is invalid: ${l}`);
       break;
     }
@@ -188,9 +194,7 @@ function decodeOptions(pkt: Packet, off: number, end: number, parent: number, fl
         break;
       }
       case 3: {
-        const o = pkt.add(F.opt_wscale, p, l, it);
-        pkt.add(F.option_kind, p, 1, o, kind);
-        pkt.add(F.option_len, p + 1, 1, o, l);
+        const o = optionHead(pkt, F.opt_wscale, p, l, it, kind, l);
         if (l === 3) {
           ws = d[body]!;
           pkt.add(F.wscale_shift, body, 1, o, ws);
@@ -202,16 +206,12 @@ function decodeOptions(pkt: Packet, off: number, end: number, parent: number, fl
         break;
       }
       case 4: {
-        const o = pkt.add(F.sack_perm, p, l, it);
-        pkt.add(F.option_kind, p, 1, o, kind);
-        pkt.add(F.option_len, p + 1, 1, o, l);
+        const o = optionHead(pkt, F.sack_perm, p, l, it, kind, l);
         if (cols) text += ' SACK_PERM';
         break;
       }
       case 5: {
-        const o = pkt.add(F.sack, p, l, it);
-        pkt.add(F.option_kind, p, 1, o, kind);
-        pkt.add(F.option_len, p + 1, 1, o, l);
+        const o = optionHead(pkt, F.sack, p, l, it, kind, l);
         let n = 0;
         for (let q = body; q + 8 <= p + l; q += 8) {
           const le = u32(d, q);
@@ -240,9 +240,7 @@ function decodeOptions(pkt: Packet, off: number, end: number, parent: number, fl
         break;
       }
       case 8: {
-        const o = pkt.add(F.opt_ts, p, l, it);
-        pkt.add(F.option_kind, p, 1, o, kind);
-        pkt.add(F.option_len, p + 1, 1, o, l);
+        const o = optionHead(pkt, F.opt_ts, p, l, it, kind, l);
         if (l === 10) {
           const tsval = u32(d, body);
           const tsecr = u32(d, body + 4);
@@ -254,9 +252,7 @@ function decodeOptions(pkt: Packet, off: number, end: number, parent: number, fl
         break;
       }
       case 34: {
-        const o = pkt.add(F.opt_tfo, p, l, it);
-        pkt.add(F.option_kind, p, 1, o, kind);
-        pkt.add(F.option_len, p + 1, 1, o, l);
+        const o = optionHead(pkt, F.opt_tfo, p, l, it, kind, l);
         if (l === 2) {
           pkt.add(F.tfo_request, p, 2, o);
           if (cols) text += ' TFO=R';
@@ -273,9 +269,7 @@ function decodeOptions(pkt: Packet, off: number, end: number, parent: number, fl
         // RFC 6994 experiments (ExID): TCP Fast Open 0xF989 (RFC 7413), Accurate ECN 0xACC0/0xACC1;
         // IANA kinds 172/174 are AccECN order 0/1 without an ExID.
         const exid = kind >= 253 && l >= 4 ? u16(d, body) : -1;
-        const o = pkt.add(F.opt_exp, p, l, it);
-        pkt.add(F.option_kind, p, 1, o, kind);
-        pkt.add(F.option_len, p + 1, 1, o, l);
+        const o = optionHead(pkt, F.opt_exp, p, l, it, kind, l);
         if (exid >= 0) pkt.add(F.exp_exid, body, 2, o, exid);
         if (exid === 0xf989) {
           if (l === 4) {
@@ -303,9 +297,7 @@ function decodeOptions(pkt: Packet, off: number, end: number, parent: number, fl
       }
       case 27: {
         // Quick-Start (RFC 4782): function (request 0 / response 8) and rate.
-        const o = pkt.add(F.opt_qs, p, l, it);
-        pkt.add(F.option_kind, p, 1, o, kind);
-        pkt.add(F.option_len, p + 1, 1, o, l);
+        const o = optionHead(pkt, F.opt_qs, p, l, it, kind, l);
         if (l >= 4) {
           const rate = d[body]! & 0x0f;
           pkt.add(F.qs_rate, body, 1, o, rate);
@@ -316,9 +308,7 @@ function decodeOptions(pkt: Packet, off: number, end: number, parent: number, fl
       }
       case 28: {
         // TCP User Timeout (RFC 5482): granularity bit and 15-bit timeout.
-        const o = pkt.add(F.opt_user_to, p, l, it);
-        pkt.add(F.option_kind, p, 1, o, kind);
-        pkt.add(F.option_len, p + 1, 1, o, l);
+        const o = optionHead(pkt, F.opt_user_to, p, l, it, kind, l);
         if (l === 4) {
           const v = u16(d, body) & 0x7fff;
           pkt.add(F.user_to_val, body, 2, o, v);
@@ -327,9 +317,7 @@ function decodeOptions(pkt: Packet, off: number, end: number, parent: number, fl
         break;
       }
       default: {
-        const o = pkt.add(F.opt_unknown, p, l, it);
-        pkt.add(F.option_kind, p, 1, o, kind);
-        pkt.add(F.option_len, p + 1, 1, o, l);
+        const o = optionHead(pkt, F.opt_unknown, p, l, it, kind, l);
         if (l > 2) pkt.add(F.opt_unknown_payload, body, l - 2, o);
       }
     }
