@@ -79,14 +79,19 @@
  *   retransmission filled it, or an ACK of data beyond what S was seen sending ("ACKed unseen"
  *   once S has been seen sending): the receiver got the bytes, the capture did not.
  *
- * Memory: a connection's numbers live in typed-array blocks (ConnBlock, about 260 bytes a
- * connection with its endpoint text); the per-direction detail and histograms are created on the
- * first packet with payload or FIN, or on the third packet once both sides have sent one (SYN
- * retries and SYN+RST pairs stay compact);
+ * Memory (a SYN flood makes a million connections of one packet each): a connection's first
+ * segment, when it carries no payload, no FIN and comes over IPv4, is only recorded (FirstBlock,
+ * 48 bytes, in typed arrays indexed by the stream number: addresses as numbers, no text); the
+ * model of the connection (ConnBlock: its numbers in typed arrays, about 260 bytes with the
+ * endpoint text) is made when a second segment comes, by feeding it the recorded first segment
+ * and then the new one, so the result is the same as feeding both. A connection that stays one
+ * segment gets its model only for the time of its summary. The per-direction detail and
+ * histograms are created on the first packet with payload or FIN, or on the third packet once
+ * both sides have sent one (SYN retries and SYN+RST pairs stay compact);
  * every list is fixed-size (TCP_CONNECTION_LIMITS), counts and totals stay exact beyond it.
  */
 import type { TcpTapRecord } from '../dissectors/tcp-tap.js';
-import { addTcpTap } from '../dissectors/tcp-tap.js';
+import { addTcpTap, tcpTapRecord } from '../dissectors/tcp-tap.js';
 import { formatIPv4At, formatIPv6 } from '../dissectors/bytes.js';
 import { TcpFlag } from './tcp-analysis.js';
 import { seqGe, seqGt, seqLt, seqDiff } from './seq.js';
@@ -323,16 +328,126 @@ const NF = F64_FIELDS.length;
 const NI = I32_FIELDS.length;
 
 /**
- * Storage of BLOCK connections: numbers in typed arrays (about 190 bytes a connection with Zeek's
- * endpoint numbers), the endpoint text, history and lazily created detail in plain arrays.
+ * Storage of `cap` connection models: numbers in typed arrays (about 190 bytes a connection with
+ * Zeek's endpoint numbers), the endpoint text, history and lazily created detail in plain arrays.
  */
 class ConnBlock {
-  f = new Float64Array(BLOCK * NF);
-  n = new Int32Array(BLOCK * NI);
-  zk = new Int32Array(BLOCK * ZK_PER_CONN).fill(-1);
+  f: Float64Array;
+  n: Int32Array;
+  zk: Int32Array;
   ends: string[] = [];
   history: string[] = [];
   detail: Array<[Side, Side] | undefined> = [];
+  constructor(cap = BLOCK) {
+    this.f = new Float64Array(cap * NF);
+    this.n = new Int32Array(cap * NI);
+    this.zk = new Int32Array(cap * ZK_PER_CONN).fill(-1);
+  }
+  /** Empties slot 0 of a one-connection block (the model of a one-segment connection, made for its summary). */
+  clear(): void {
+    this.f.fill(0);
+    this.n.fill(0);
+    this.zk.fill(-1);
+    this.detail[0] = undefined;
+  }
+}
+
+/** FirstBlock.u words per connection: the recorded first segment. */
+const U_NSEC = 0;
+const U_FRAME = 1;
+const U_FRAMELEN = 2;
+const U_SEQ = 3;
+const U_SRC = 4;
+const U_DST = 5;
+/** Source port << 16 | destination port. */
+const U_PORTS = 6;
+/** The SYN options as packSyn packs them (0 when the segment had none of them). */
+const U_SYN = 7;
+/** TCP flags (12 bits), raw window << 12 (16 bits), then the F_* bits. */
+const U_BITS = 8;
+const NU = 9;
+const F_DIR = 1 << 28;
+const F_ACK_LOST = 1 << 29;
+const F_NO_ADDR = 1 << 30;
+
+/**
+ * The connections of BLOCK consecutive streams: the state of each (`model`: 0 not seen, -1 only
+ * its first segment recorded, else the ConnBlock slot of its model + 1) and its recorded first
+ * segment (48 bytes a connection in all).
+ */
+class FirstBlock {
+  sec = new Float64Array(BLOCK);
+  u = new Uint32Array(BLOCK * NU);
+  model = new Int32Array(BLOCK);
+}
+
+/**
+ * Whether a connection's first segment can be recorded instead of making the model: what the
+ * model takes from it then is the handshake facts, the sizes and Zeek's state (no detail is made
+ * for a segment without payload or FIN, alone on its connection).
+ */
+function recordable(r: TcpTapRecord): boolean {
+  return r.len === 0 && !(r.flags & FIN) && !(r.initialRtt > 0) && r.ipVersion !== 6 && r.flags < 4096 && r.dir <= 1;
+}
+
+function recordFirst(fb: FirstBlock, k: number, r: TcpTapRecord): void {
+  const u = fb.u;
+  const o = k * NU;
+  fb.sec[k] = r.tsSec;
+  u[o + U_NSEC] = r.tsNsec;
+  u[o + U_FRAME] = r.frame;
+  u[o + U_FRAMELEN] = r.frameLen;
+  u[o + U_SEQ] = r.seqRaw;
+  const a = r.addrBytes;
+  if (a.length) {
+    u[o + U_SRC] = ((a[r.srcAddrOff]! << 24) | (a[r.srcAddrOff + 1]! << 16) | (a[r.srcAddrOff + 2]! << 8) | a[r.srcAddrOff + 3]!) >>> 0;
+    u[o + U_DST] = ((a[r.dstAddrOff]! << 24) | (a[r.dstAddrOff + 1]! << 16) | (a[r.dstAddrOff + 2]! << 8) | a[r.dstAddrOff + 3]!) >>> 0;
+  }
+  u[o + U_PORTS] = ((r.srcPort << 16) | r.dstPort) >>> 0;
+  u[o + U_SYN] = r.flags & SYN ? packSyn(r.mss, r.wsShift, r.sackPerm) : 0;
+  u[o + U_BITS] = (r.flags | ((r.winRaw & 0xffff) << 12) | (r.dir ? F_DIR : 0) | (r.analysisFlags & TcpFlag.ACK_LOST_PACKET ? F_ACK_LOST : 0) | (a.length ? 0 : F_NO_ADDR)) >>> 0;
+}
+
+const replayAddr = new Uint8Array(8);
+const noAddr = new Uint8Array(0);
+/** The recorded first segment, as a tap record (one reused record, as the tap's own). */
+const replay: TcpTapRecord = { ...tcpTapRecord };
+
+function replayFirst(fb: FirstBlock, k: number, stream: number): TcpTapRecord {
+  const u = fb.u;
+  const o = k * NU;
+  const r = replay;
+  const bits = u[o + U_BITS]!;
+  const syn = u[o + U_SYN]!;
+  r.stream = stream;
+  r.tsSec = fb.sec[k]!;
+  r.tsNsec = u[o + U_NSEC]!;
+  r.frame = u[o + U_FRAME]!;
+  r.frameLen = u[o + U_FRAMELEN]!;
+  r.seqRaw = u[o + U_SEQ]!;
+  r.srcPort = u[o + U_PORTS]! >>> 16;
+  r.dstPort = u[o + U_PORTS]! & 0xffff;
+  r.flags = bits & 0xfff;
+  r.winRaw = (bits >>> 12) & 0xffff;
+  r.dir = bits & F_DIR ? 1 : 0;
+  r.analysisFlags = bits & F_ACK_LOST ? TcpFlag.ACK_LOST_PACKET : 0;
+  r.len = 0;
+  r.initialRtt = 0;
+  r.ipVersion = 4;
+  r.mss = syn ? (syn & 0x1ffff) - 1 : -1;
+  r.wsShift = syn ? ((syn >> 17) & 31) - 1 : -1;
+  r.sackPerm = (syn & (1 << 22)) !== 0;
+  if (bits & F_NO_ADDR) r.addrBytes = noAddr;
+  else {
+    for (let i = 0; i < 4; i++) {
+      replayAddr[i] = u[o + U_SRC]! >>> (24 - 8 * i);
+      replayAddr[4 + i] = u[o + U_DST]! >>> (24 - 8 * i);
+    }
+    r.addrBytes = replayAddr;
+    r.srcAddrOff = 0;
+    r.dstAddrOff = 4;
+  }
+  return r;
 }
 
 /**
@@ -515,8 +630,13 @@ export interface ConnectionSummary {
 
 /** The connections of a capture, fed by the TCP tap. */
 export class TcpConnections {
-  /** Storage blocks by stream index / BLOCK. */
-  blocks: (ConnBlock | undefined)[] = [];
+  /** The connections of each BLOCK streams (by stream index / BLOCK). */
+  private firsts: (FirstBlock | undefined)[] = [];
+  /** Storage blocks of the models, by model slot / BLOCK. */
+  private blocks: ConnBlock[] = [];
+  private models = 0;
+  /** Where the model of a connection that stays one segment is made for its summary. */
+  private scratch = new ConnBlock(1);
   /** Connections tracked. */
   count = 0;
   untracked = 0;
@@ -534,11 +654,16 @@ export class TcpConnections {
     return this;
   }
 
-  /** The connection of a stream, if tracked (a new view each call). */
+  /** The connection of a stream, if tracked (a new view each call; a one-segment connection's model is made anew). */
   get(stream: number): TcpConnection | undefined {
-    const b = this.blocks[Math.floor(stream / BLOCK)];
+    const fb = this.firsts[Math.floor(stream / BLOCK)];
     const k = stream % BLOCK;
-    return b && b.n[k * NI + 0]! > 0 ? new TcpConnection(b, k, stream) : undefined;
+    const m = fb ? fb.model[k]! : 0;
+    if (m === 0) return undefined;
+    if (m > 0) return this.view(m - 1, stream);
+    const c = new TcpConnection(new ConnBlock(1), 0, stream);
+    this.feed(c, replayFirst(fb!, k, stream), true);
+    return c;
   }
 
   add(r: TcpTapRecord): void {
@@ -550,15 +675,42 @@ export class TcpConnections {
       }
       return;
     }
-    const bi = Math.floor(r.stream / BLOCK);
-    let b = this.blocks[bi];
-    if (!b) b = this.blocks[bi] = new ConnBlock();
+    const fi = Math.floor(r.stream / BLOCK);
+    let fb = this.firsts[fi];
+    if (!fb) fb = this.firsts[fi] = new FirstBlock();
     const k = r.stream % BLOCK;
-    const c = new TcpConnection(b, k, r.stream);
-    // firstFrame (field 0) is > 0 once the slot is in use.
-    if (b.n[k * NI]! === 0) {
-      c.init(r, r.tsNsec / 1e9);
+    const m = fb.model[k]!;
+    if (m > 0) {
+      this.feed(this.view(m - 1, r.stream), r, false);
+      return;
+    }
+    if (m === 0) {
       this.count++;
+      if (recordable(r)) {
+        recordFirst(fb, k, r);
+        fb.model[k] = -1;
+        return;
+      }
+    }
+    // The model is made now: from the recorded first segment, if any, then this one.
+    const slot = this.models++;
+    fb.model[k] = slot + 1;
+    if (slot % BLOCK === 0) this.blocks.push(new ConnBlock());
+    const c = this.view(slot, r.stream);
+    if (m < 0) {
+      this.feed(c, replayFirst(fb, k, r.stream), true);
+      this.feed(c, r, false);
+    } else this.feed(c, r, true);
+  }
+
+  private view(slot: number, stream: number): TcpConnection {
+    return new TcpConnection(this.blocks[Math.floor(slot / BLOCK)]!, slot % BLOCK, stream);
+  }
+
+  /** One segment into a connection's model (`first`: its first segment fills the slot). */
+  private feed(c: TcpConnection, r: TcpTapRecord, first: boolean): void {
+    if (first) {
+      c.init(r, r.tsNsec / 1e9);
       if ((r.flags & (SYN | ACK)) === (SYN | ACK)) {
         c.origDir = 1;
         c.history = '^';
@@ -570,10 +722,20 @@ export class TcpConnections {
 
   /** Summaries in stream order. */
   *summaries(): Generator<ConnectionSummary> {
-    for (let bi = 0; bi < this.blocks.length; bi++) {
-      const b = this.blocks[bi];
-      if (!b) continue;
-      for (let k = 0; k < BLOCK; k++) if (b.n[k * NI]! > 0) yield summarize(new TcpConnection(b, k, bi * BLOCK + k));
+    for (let fi = 0; fi < this.firsts.length; fi++) {
+      const fb = this.firsts[fi];
+      if (!fb) continue;
+      for (let k = 0; k < BLOCK; k++) {
+        const m = fb.model[k]!;
+        const stream = fi * BLOCK + k;
+        if (m > 0) yield summarize(this.view(m - 1, stream));
+        else if (m < 0) {
+          this.scratch.clear();
+          const c = new TcpConnection(this.scratch, 0, stream);
+          this.feed(c, replayFirst(fb, k, stream), true);
+          yield summarize(c);
+        }
+      }
     }
   }
 }
