@@ -1,0 +1,416 @@
+/**
+ * Ground truth for `wirelite stats FILE tcp` from real Linux TCP: each scenario is a real transfer
+ * between two network namespaces with a known cause (test/lab/path-lab.ts: sender S, an impairing
+ * bridge R, receiver C; test/analysis/lab-tcp.py: the sockets), captured with tcpdump on the
+ * sender's interface as a user would capture on the sending host. Then the connection's card
+ * (`stats tcp --json`) is checked against what really happened: the cause we set up, the
+ * kernels' own TCP counters (TcpExt of each namespace: retransmitted segments, recovery
+ * episodes, timeouts, delayed ACKs, zero-window advertisements), what the bridge dropped, and
+ * tshark where tshark has the fact. Findings are written up in docs/tcp-verdicts.md.
+ *
+ * Only robust facts are asserted (the limit named, a detector present or absent, counts against
+ * the kernel's), never exact timings. Needs root, iproute2, python3, tcpdump, tshark and editcap
+ * (CI runs as root with all of them); otherwise one skipped test says why.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { canCreateNamespaces } from '../lab/netns.js';
+import { collect, counterDelta, createPathLab, python, waitForLine, type Bridge, type BridgeOptions, type BridgeReport, type PathLab } from '../lab/path-lab.js';
+import type { ConnectionSummary, DirectionSummary } from '../../src/analysis/tcp-connection.js';
+
+const root = resolve(import.meta.dirname, '../..');
+const bin = join(root, 'bin/wirelite');
+const labTcp = join(import.meta.dirname, 'lab-tcp.py');
+
+function has(cmd: string, args: string[]): boolean {
+  return spawnSync(cmd, args, { stdio: 'ignore' }).status === 0;
+}
+const missing = [
+  ['tc', ['-V']], ['tcpdump', ['--version']], ['tshark', ['-v']], ['editcap', ['-h']], [python, ['-c', 'import ctypes']],
+].filter(([c, a]) => !has(c as string, a as string[])).map(([c]) => c as string);
+const isRoot = process.getuid?.() === 0;
+const enabled = isRoot && missing.length === 0 && canCreateNamespaces();
+
+let lab: PathLab;
+let dir: string;
+let nextPort = 5001;
+
+interface Transfer {
+  file: string;
+  card: ConnectionSummary;
+  /** The data sender's direction of the card (the originator: the client sends in every scenario). */
+  s: DirectionSummary;
+  client: { sent: number; seconds: number; tcpInfo: { totalRetrans: number; sndMss: number; rttUs: number } };
+  server: { received: number; turns: number; seconds: number; stallAt: number | null; rcvbuf: number };
+  bridge: BridgeReport;
+  /** Changes of the kernel's TCP counters in S (sender) and C (receiver) during the transfer. */
+  kS: Record<string, number>;
+  kC: Record<string, number>;
+}
+
+interface TransferOptions {
+  name: string;
+  bridge: BridgeOptions;
+  tbf?: string[];
+  server: string[];
+  client: string[];
+  /** Called when the client printed "mark" (see lab-tcp.py --mark-after). */
+  onMark?: (b: Bridge) => void;
+}
+
+function card(file: string): ConnectionSummary {
+  const out = execFileSync(bin, ['stats', file, 'tcp', '--json'], { encoding: 'utf8' });
+  const cards = out.trim().split('\n').map((l) => JSON.parse(l) as ConnectionSummary);
+  expect(cards.length, out).toBe(1);
+  return cards[0]!;
+}
+
+/** What tshark -2 says about each frame: source, TCP payload length and expert messages. */
+interface TsharkFrame {
+  frame: number;
+  src: string;
+  len: number;
+  expert: Set<string>;
+}
+
+/** tshark's expert messages for the verdicts compared here. */
+const TS = {
+  retransmission: 'This frame is a (suspected) retransmission',
+  fast: 'This frame is a (suspected) fast retransmission',
+  spurious: 'This frame is a (suspected) spurious retransmission',
+  outOfOrder: 'This frame is a (suspected) out-of-order segment',
+  windowFull: 'TCP window specified by the receiver is now completely full',
+  zeroWindow: 'TCP Zero Window segment',
+  windowUpdate: 'TCP window update',
+  lostSegment: 'Previous segment(s) not captured (common at capture start)',
+  ackedUnseen: 'ACKed segment that wasn\'t captured (common at capture start)',
+};
+
+const tsharkCache = new Map<string, TsharkFrame[]>();
+
+/** One tshark -2 run per capture. */
+function tshark(file: string): TsharkFrame[] {
+  let v = tsharkCache.get(file);
+  if (!v) {
+    const out = execFileSync('tshark', ['-n', '-2', '-r', file, '-T', 'fields', '-E', 'separator=/t', '-e', 'frame.number', '-e', 'ip.src', '-e', 'tcp.len', '-e', '_ws.expert.message'],
+      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 64 << 20 });
+    v = out.split('\n').filter(Boolean).map((l) => {
+      const [f, src, len, msg] = l.split('\t');
+      return { frame: Number(f), src: src!, len: Number(len), expert: new Set((msg ?? '').split(',').filter(Boolean)) };
+    });
+    tsharkCache.set(file, v);
+  }
+  return v;
+}
+
+/** Frames with a tshark expert message (from `src` only, if given). */
+function tsharkFrames(file: string, message: string, src?: string): number[] {
+  return tshark(file).filter((f) => f.expert.has(message) && (!src || f.src === src)).map((f) => f.frame);
+}
+
+const k = (c: Record<string, number>, name: string): number => c[name] ?? 0;
+
+/** One real transfer: bridge, optional bottleneck, capture on S, server in C, client in S. */
+async function transfer(o: TransferOptions): Promise<Transfer> {
+  const file = join(dir, `${o.name}.pcap`);
+  const port = String(nextPort++);
+  lab.bottleneck(o.tbf);
+  // The bridge, the capture and the server start together (each takes a moment).
+  const bridgeUp = lab.bridge(o.bridge);
+  const [dc, da] = lab.exec(lab.nsS, 'tcpdump', ['-i', lab.ifS, '-n', '-s', '128', '--immediate-mode', '-U', '-w', file, 'tcp', 'port', port]);
+  const dump = spawn(dc, da, { stdio: ['ignore', 'ignore', 'pipe'] });
+  const dumpDone = collect(dump);
+  const [sc, sa] = lab.exec(lab.nsC, python, [labTcp, 'server', '--bind', lab.addrC, '--port', port, ...o.server]);
+  const server = spawn(sc, sa, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const serverDone = collect(server);
+  const [bridge] = await Promise.all([
+    bridgeUp, waitForLine(dump, 'stderr', /listening on/, 'tcpdump'), waitForLine(server, 'stdout', /^listening$/, 'the server'),
+  ]);
+  const s0 = lab.counters(lab.nsS);
+  const c0 = lab.counters(lab.nsC);
+  const [cc, ca] = lab.exec(lab.nsS, python, [labTcp, 'client', '--host', lab.addrC, '--port', port, ...o.client]);
+  const client = spawn(cc, ca, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const clientDone = collect(client);
+  if (o.onMark) {
+    await waitForLine(client, 'stdout', /^mark$/, 'the client\'s mark');
+    o.onMark(bridge);
+  }
+  const cr = await clientDone;
+  const sr = await serverDone;
+  const kS = counterDelta(s0, lab.counters(lab.nsS));
+  const kC = counterDelta(c0, lab.counters(lab.nsC));
+  // Held frames reach the capture before it stops.
+  const report = await bridge.stop();
+  dump.kill('SIGINT');
+  const dr = await dumpDone;
+  expect(cr.code, cr.stderr).toBe(0);
+  expect(sr.code, sr.stderr).toBe(0);
+  expect(dr.stderr).toMatch(/^0 packets dropped by kernel$/m);
+  const last = (t: string): string => t.trim().split('\n').pop()!;
+  const c = card(file);
+  return {
+    file, card: c, s: c.orig,
+    client: JSON.parse(last(cr.stdout)), server: JSON.parse(last(sr.stdout)), bridge: report, kS, kC,
+  };
+}
+
+/** Runs a transfer once, for the tests that look at it. */
+function once(o: TransferOptions): () => Promise<Transfer> {
+  let p: Promise<Transfer> | undefined;
+  return () => (p ??= transfer(o));
+}
+
+const detector = (t: Transfer, kind: string) => t.card.detectors.find((d) => d.kind === kind);
+const kinds = (t: Transfer): string[] => t.card.detectors.map((d) => d.kind).sort();
+
+/**
+ * Every retransmitted segment passes the sender's capture point: tshark's retransmission,
+ * out-of-order and spurious verdicts together are the kernel's RetransSegs, and ours are tshark's.
+ */
+function checkRetransmissions(t: Transfer): void {
+  const r = t.s.retransmissions!;
+  const tsRtx = tsharkFrames(t.file, TS.retransmission, lab.addrS).length;
+  const tsFast = tsharkFrames(t.file, TS.fast, lab.addrS).length;
+  const tsOoo = tsharkFrames(t.file, TS.outOfOrder, lab.addrS).length;
+  const tsSpur = tsharkFrames(t.file, TS.spurious, lab.addrS).length;
+  expect({ fast: r.fast, retransmissionOrFast: r.retransmission + r.fast, outOfOrder: r.outOfOrder, spurious: r.spurious })
+    .toEqual({ fast: tsFast, retransmissionOrFast: tsRtx, outOfOrder: tsOoo, spurious: tsSpur });
+  expect(r.retransmission + r.fast + r.outOfOrder + r.spurious).toBe(k(t.kS, 'RetransSegs'));
+}
+
+describe.runIf(enabled)('TCP verdicts on real Linux TCP (network namespaces)', () => {
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'wl-verdict-lab-'));
+    lab = createPathLab();
+  });
+  afterAll(() => {
+    lab?.destroy();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  // 1. Receiver window: an 8 KB receive buffer (the kernel doubles it: 16 KB) read at once; RTT 10 ms.
+  const rwnd = once({ name: 'rwnd', bridge: { delayMs: 5 }, server: ['--rcvbuf', '8192'], client: ['--bulk', '1000000'] });
+
+  it('receiver window: a small receive buffer read at once is named, and nothing else is detected', async () => {
+    const t = await rwnd();
+    expect(t.server.received).toBe(1_000_000);
+    expect(t.card.verdict.limitedBy, t.card.verdict.text).toBe('receiver-window');
+    const lb = t.s.limitedBy!;
+    expect(lb.receiverWindow / lb.transferSeconds).toBeGreaterThan(0.8);
+    // The window the receiver advertised fits in the buffer its kernel reports.
+    expect(t.card.resp.maxWindow!).toBeGreaterThan(0);
+    expect(t.card.resp.maxWindow!).toBeLessThanOrEqual(t.server.rcvbuf);
+    expect(kinds(t)).toEqual([]);
+    expect(t.s.windowFull!.count).toBe(tsharkFrames(t.file, TS.windowFull).length);
+    expect(t.s.windowFull!.count).toBeGreaterThan(50);
+    checkRetransmissions(t);
+  });
+
+  // 1b. The receiver stops reading for 600 ms after 200 KB: its window closes.
+  const zw = once({
+    name: 'zero-window', bridge: { delayMs: 5 },
+    server: ['--rcvbuf', '8192', '--stall-after', '200000', '--stall-ms', '600'], client: ['--bulk', '500000'],
+  });
+
+  it('receiver window: a receiver that stops reading gives a zero-window stall as long as the kernel kept its window shut', async () => {
+    const t = await zw();
+    expect(t.server.received).toBe(500_000);
+    expect(t.card.verdict.limitedBy, t.card.verdict.text).toBe('receiver-window');
+    const d = detector(t, 'zero-window-stall');
+    expect(d, JSON.stringify(t.card.detectors)).toBeDefined();
+    expect(d!.side).toBe('responder');
+    // The kernel's count of windows shut and reopened.
+    expect(d!.count).toBe(k(t.kC, 'TCPFromZeroWindowAdv'));
+    expect(k(t.kC, 'TCPToZeroWindowAdv')).toBeGreaterThanOrEqual(1);
+    // Shut after the application stopped reading, reopened when it read again (600 ms, plus an RTT).
+    expect(d!.seconds!).toBeGreaterThan(0.3);
+    expect(d!.seconds!).toBeLessThan(0.65);
+    // tshark: the same zero-window advertisements, and the reopening is its window update.
+    expect(t.card.resp.zeroWindow!.advertisements).toBe(tsharkFrames(t.file, TS.zeroWindow).length);
+    const updates = tsharkFrames(t.file, TS.windowUpdate);
+    expect(updates).toContain(d!.frames[1]);
+    expect(detector(t, 'rto-stall')).toBeUndefined();
+    checkRetransmissions(t);
+  });
+
+  // 2. Congestion: a 20 Mbit/s tbf bottleneck with a 30 KB queue; tail drops in slow start and after.
+  const tbf = once({
+    name: 'bottleneck', bridge: { delayMs: 5 }, tbf: ['rate', '20mbit', 'burst', '5kb', 'limit', '30kb'],
+    server: [], client: ['--bulk', '3000000'],
+  });
+
+  it('congestion: a tail-dropping bottleneck is named congestion/loss, with fast retransmissions as tshark counts them', async () => {
+    const t = await tbf();
+    expect(t.server.received).toBe(3_000_000);
+    expect(t.bridge.dropped.queue).toBeGreaterThan(0);
+    expect(k(t.kS, 'TCPSackRecovery')).toBeGreaterThan(0);
+    expect(t.card.verdict.limitedBy, t.card.verdict.text).toBe('congestion');
+    const c = t.s.congestion!;
+    expect(c.lossEvents.count).toBeGreaterThan(0);
+    expect(c.phases.fastRecovery).toBeGreaterThan(0);
+    // No timeouts happened: none is reported.
+    expect(k(t.kS, 'TCPTimeouts')).toBe(0);
+    expect(c.lossEvents.rto).toBe(0);
+    expect(detector(t, 'rto-stall')).toBeUndefined();
+    // Every segment the queue dropped was sent again (the capture is before the bottleneck).
+    expect(k(t.kS, 'RetransSegs')).toBeGreaterThanOrEqual(t.bridge.dropped.queue);
+    checkRetransmissions(t);
+  });
+
+  it.fails('congestion: one loss event per recovery episode of the kernel (TCPSackRecovery), each with the flight cut', async () => {
+    // Fails: recoveries whose retransmissions tshark calls out-of-order (sent within 3 ms of the
+    // previous segment) or plain retransmissions "early" (within half an RTT of the previous
+    // packet) are not loss events; and the SACK-blind flight (tshark's bytes in flight) is not
+    // cut (docs/tcp-verdicts.md; /work/notes/verdict-fixes.patch).
+    const t = await tbf();
+    const episodes = k(t.kS, 'TCPSackRecovery') + k(t.kS, 'TCPTimeouts');
+    const c = t.s.congestion!;
+    expect(c.lossEvents.count).toBeGreaterThanOrEqual(Math.floor(0.8 * episodes));
+    expect(c.lossEvents.count).toBeLessThanOrEqual(episodes + 1);
+    const cuts = c.lossEvents.events.filter((e) => e.cutPercent !== null).map((e) => e.cutPercent!);
+    expect(cuts.length).toBeGreaterThan(0);
+    for (const x of cuts) expect(x).toBeGreaterThan(0);
+  });
+
+  // 2b. Random loss: 2% of the data frames dropped by the bridge (seeded), paced at 50 Mbit/s.
+  const loss = once({
+    name: 'random-loss', bridge: { delayMs: 5, loss: 0.02, seed: 7 }, tbf: ['rate', '50mbit', 'burst', '10kb', 'limit', '200kb'],
+    server: [], client: ['--bulk', '2000000'],
+  });
+
+  it('congestion: random loss is named congestion/loss; every dropped segment is seen retransmitted', async () => {
+    const t = await loss();
+    expect(t.server.received).toBe(2_000_000);
+    expect(t.bridge.dropped.loss).toBeGreaterThan(5);
+    expect(t.card.verdict.limitedBy, t.card.verdict.text).toBe('congestion');
+    const c = t.s.congestion!;
+    expect(c.lossEvents.count).toBeGreaterThan(0);
+    expect(k(t.kS, 'RetransSegs')).toBeGreaterThanOrEqual(t.bridge.dropped.loss);
+    expect(detector(t, 'capture-missed-packets')).toBeUndefined();
+    checkRetransmissions(t);
+  });
+
+  it.fails('congestion: random loss gives one loss event per recovery episode of the kernel', async () => {
+    // Fails for the reason given in the bottleneck case above.
+    const t = await loss();
+    const episodes = k(t.kS, 'TCPSackRecovery') + k(t.kS, 'TCPTimeouts');
+    expect(t.s.congestion!.lossEvents.count).toBeGreaterThanOrEqual(Math.floor(0.8 * episodes));
+    expect(t.s.congestion!.lossEvents.count).toBeLessThanOrEqual(episodes + 1);
+  });
+
+  // 3. Application: 1000 bytes every 50 ms, 30 times.
+  const app = once({ name: 'app', bridge: { delayMs: 5 }, server: [], client: ['--chunk', '1000', '--interval-ms', '50', '--count', '30'] });
+
+  it('application: a sender writing a small chunk every 50 ms is named application-limited', async () => {
+    const t = await app();
+    expect(t.server.received).toBe(30_000);
+    expect(t.card.verdict.limitedBy, t.card.verdict.text).toBe('application');
+    const lb = t.s.limitedBy!;
+    expect(lb.application / lb.transferSeconds).toBeGreaterThan(0.9);
+    expect(kinds(t)).toEqual([]);
+    expect(k(t.kS, 'RetransSegs')).toBe(0);
+    checkRetransmissions(t);
+  });
+
+  // 4. Nagle meeting delayed ACK: write(header) write(body) read(response), 20 times.
+  const nagle = once({
+    name: 'nagle', bridge: { delayMs: 5 }, server: ['--mode', 'reqresp', '--req', '200', '--resp', '100'],
+    client: ['--turns', '20', '--parts', '100,100', '--resp', '100'],
+  });
+  const nodelay = once({
+    name: 'nodelay', bridge: { delayMs: 5 }, server: ['--mode', 'reqresp', '--req', '200', '--resp', '100'],
+    client: ['--turns', '20', '--parts', '100,100', '--resp', '100', '--nodelay'],
+  });
+
+  it('Nagle meeting delayed ACK: write-write-read without TCP_NODELAY is detected once per delayed ACK the receiver\'s kernel sent', async () => {
+    const t = await nagle();
+    expect(t.server.turns).toBe(20);
+    const delayed = k(t.kC, 'DelayedACKs');
+    // The kernel delayed the ACK of the header in most turns (quick ACKs at the start).
+    expect(delayed).toBeGreaterThanOrEqual(10);
+    const d = detector(t, 'nagle-delayed-ack');
+    expect(d, JSON.stringify(t.card.detectors)).toBeDefined();
+    expect(d!.side).toBe('originator');
+    expect(d!.count).toBeGreaterThanOrEqual(delayed - 2);
+    expect(d!.count).toBeLessThanOrEqual(delayed);
+    expect(d!.text).toMatch(/~40 ms/);
+    expect(['application', 'network-rtt']).toContain(t.card.verdict.limitedBy);
+  });
+
+  it('Nagle meeting delayed ACK: the same exchange with TCP_NODELAY is not detected (no delayed ACK was sent)', async () => {
+    const t = await nodelay();
+    expect(t.server.turns).toBe(20);
+    expect(k(t.kC, 'DelayedACKs')).toBe(0);
+    expect(kinds(t)).toEqual([]);
+    // 20 request/response turns of one RTT each: the network's RTT.
+    expect(t.card.verdict.limitedBy, t.card.verdict.text).toBe('network-rtt');
+  });
+
+  it.fails('Nagle meeting delayed ACK: the TCP_NODELAY verdict counts 20 request/response turns, not 39', async () => {
+    // Fails: countTurns() adds the turns started by both sides (request->response and
+    // response->request), so 20 exchanges are "39 turns" and 39 x RTT is more than the duration.
+    const t = await nodelay();
+    expect(t.card.verdict.text).toMatch(/\b(19|20) request\/response turns/);
+  });
+
+  // 5. RTO stall: the path drops everything for 1 s after the client has written 1 MB.
+  const rto = once({
+    name: 'rto', bridge: { delayMs: 5 }, tbf: ['rate', '20mbit', 'burst', '5kb', 'limit', '200kb'],
+    server: [], client: ['--bulk', '3000000', '--mark-after', '1000000'],
+    onMark: (b) => b.command('blackout 1.0'),
+  });
+
+  it('RTO stall: a 1 s blackout gives one RTO stall per kernel timeout and a congestion/loss verdict', async () => {
+    const t = await rto();
+    expect(t.server.received).toBe(3_000_000);
+    expect(t.bridge.dropped.blackoutData).toBeGreaterThan(0);
+    const timeouts = k(t.kS, 'TCPTimeouts');
+    expect(timeouts).toBeGreaterThanOrEqual(2);
+    const d = detector(t, 'rto-stall');
+    expect(d, JSON.stringify(t.card.detectors)).toBeDefined();
+    expect(d!.side).toBe('originator');
+    expect(d!.count).toBe(timeouts);
+    // The sender was silent from the blackout until its first retransmission that got through.
+    expect(d!.seconds!).toBeGreaterThan(0.9);
+    expect(d!.seconds!).toBeLessThan(2.5);
+    expect(t.s.congestion!.lossEvents.rto).toBeGreaterThanOrEqual(1);
+    expect(t.card.verdict.limitedBy, t.card.verdict.text).toBe('congestion');
+    expect(t.card.verdict.text).toMatch(/retransmission timeouts/);
+    checkRetransmissions(t);
+  });
+
+  // 6. Capture missed packets: data frames cut out of the clean capture of case 1 afterwards.
+  it('capture missed packets: data frames removed from the capture are reported as missed by the capture, not lost', async () => {
+    const t = await rwnd();
+    // Data segments of the sender in the middle of the transfer: two adjacent ones and a single one.
+    const data = tshark(t.file).filter((f) => f.src === lab.addrS && f.len > 0);
+    const i = Math.floor(data.length / 3);
+    const j = Math.floor((2 * data.length) / 3);
+    const [a, b, c] = [data[i]!.frame, data[i + 1]!.frame, data[j]!.frame];
+    const bytes = data[i]!.len + data[i + 1]!.len + data[j]!.len;
+    const cut = join(dir, 'missed.pcap');
+    execFileSync('editcap', [t.file, cut, String(a), String(b), String(c)], { stdio: 'ignore' });
+    const m = card(cut);
+    const d = m.detectors.find((x) => x.kind === 'capture-missed-packets');
+    expect(d, JSON.stringify(m.detectors)).toBeDefined();
+    expect(d!.side).toBe('originator');
+    expect(d!.count).toBe(2);
+    expect(d!.text).toContain(`acknowledged ${bytes.toLocaleString('en-US')} bytes`);
+    // tshark: two gaps ("previous segment not captured") that the receiver ACKed ("ACKed unseen").
+    expect(tsharkFrames(cut, TS.lostSegment).length).toBe(2);
+    expect(tsharkFrames(cut, TS.ackedUnseen).length).toBe(2);
+    // Not a loss: nothing was retransmitted, the limit stays the receiver's window.
+    expect(m.orig.congestion!.lossEvents.count).toBe(0);
+    expect(m.verdict.limitedBy).toBe('receiver-window');
+  });
+});
+
+// Only when these tests cannot run: say why (as root in CI with the tools installed, nothing is skipped).
+if (!enabled) {
+  describe('TCP verdicts on real Linux TCP (network namespaces)', () => {
+    it.skip(isRoot ? `needs ${missing.join(', ') || 'network namespaces'} (CI runs as root with them)` : 'needs root to create network namespaces (CI runs as root)', () => {});
+  });
+}
