@@ -22,6 +22,7 @@ import { formatIPv4, formatIPv4At, formatIPv6, formatMac } from '../dissectors/b
 import { fieldByName } from '../dissectors/fields.js';
 import { addTcpTap, type TcpTapRecord } from '../dissectors/tcp-tap.js';
 import { collectGarbage, dissectFile } from './dissect-file.js';
+import { applicationProtocols } from '../dissectors/registry.js';
 
 export const CONV_TYPES = ['tcp', 'udp', 'ip', 'ipv6', 'eth'] as const;
 export type ConvType = (typeof CONV_TYPES)[number];
@@ -167,7 +168,7 @@ export class ConvStats {
     if (this.type === 'tcp') {
       const remove = addTcpTap((r) => this.tcpSegment(r));
       try {
-        await dissectFile(file, { columns: false, twoPass: false, count: 0, fields: [], periodicGc: false }, (_pkt, frame) => this.tcpFrame(frame));
+        await dissectFile(file, { columns: false, twoPass: false, count: 0, fields: [], periodicGc: false, disabledProtocols: applicationProtocols() }, (_pkt, frame) => this.tcpFrame(frame));
       } finally {
         remove();
       }
@@ -176,7 +177,7 @@ export class ConvStats {
     const ids = FIELD_NAMES.map((n) => fieldByName(n)!.id);
     const [ipSrc, ipDst, ip6Src, ip6Dst, ethDst, ethSrc, udpSrc, udpDst, icmp, icmp6, fragOffset, fragMore, ip6Fragments] = ids as [number, number, number, number, number, number, number, number, number, number, number, number, number];
     const type = this.type;
-    await dissectFile(file, { columns: false, twoPass: false, count: 0, fields: ids, periodicGc: false }, (pkt, frame) => {
+    await dissectFile(file, { columns: false, twoPass: false, count: 0, fields: ids, periodicGc: false, disabledProtocols: applicationProtocols() }, (pkt, frame) => {
       this.firstFrame(frame);
       const n = pkt.n;
       const fid = pkt.fid;

@@ -12,6 +12,7 @@ import type { DecryptionSecrets } from '../capture/capture-parser.js';
 import { readCapture } from '../capture/reader.js';
 import { dissectFrame, newSession, Packet, secondPass } from '../dissectors/index.js';
 import type { Session } from '../dissectors/packet.js';
+import { disableProtocols } from '../dissectors/registry.js';
 
 export interface DissectOptions {
   /** Build column text (Info, addresses): needed by every output but `-q`. */
@@ -33,6 +34,11 @@ export interface DissectOptions {
   onDecryptionSecrets?: (secrets: DecryptionSecrets) => void;
   /** A single pass (stdin) revised an already passed frame (see Session.revise). */
   onRevise?: (frame: number, key: string, value: number) => void;
+  /**
+   * Protocols not dissected during this read (`--disable-protocol`; statistics that need only the
+   * lower layers pass `applicationProtocols()`): their bytes go to `data`, or nowhere if `data` is one.
+   */
+  disabledProtocols?: readonly string[];
 }
 
 export interface DissectSummary {
@@ -69,16 +75,21 @@ export async function dissectFile(
 ): Promise<DissectSummary> {
   const session = newSession();
   session.revise = opts.onRevise;
-  if (opts.twoPass && path !== '-') {
-    session.pass = 1;
-    // A damaged file fails again, after the same frames, in the second pass: report it there.
-    await runPass(path, session, false, opts, () => {}).catch(() => undefined);
-    secondPass(session);
-    // The first pass's tables are garbage now: collect them before the second pass builds its own,
-    // so the two never add up in the peak memory.
-    collectGarbage();
+  const restore = opts.disabledProtocols?.length ? disableProtocols(opts.disabledProtocols) : undefined;
+  try {
+    if (opts.twoPass && path !== '-') {
+      session.pass = 1;
+      // A damaged file fails again, after the same frames, in the second pass: report it there.
+      await runPass(path, session, false, opts, () => {}).catch(() => undefined);
+      secondPass(session);
+      // The first pass's tables are garbage now: collect them before the second pass builds its own,
+      // so the two never add up in the peak memory.
+      collectGarbage();
+    }
+    return await runPass(path, session, opts.columns, opts, sink);
+  } finally {
+    restore?.();
   }
-  return runPass(path, session, opts.columns, opts, sink);
 }
 
 async function runPass(

@@ -61,7 +61,7 @@ export interface Dissector {
 interface Table {
   name: string;
   byValue: Map<number, Dissector>;
-  heuristics: HeuristicFn[];
+  heuristics: Array<[HeuristicFn, Dissector]>;
 }
 
 const tables = new Map<string, Table>();
@@ -79,7 +79,60 @@ function table(name: string): Table {
 export function register(d: Dissector): void {
   byName.set(d.name, d);
   for (const [t, v] of d.bind ?? []) table(t).byValue.set(v, d);
-  for (const [t, fn] of d.heuristics ?? []) table(t).heuristics.push(fn);
+  for (const [t, fn] of d.heuristics ?? []) table(t).heuristics.push([fn, d]);
+}
+
+/**
+ * Disabled protocols, by name, as Wireshark's "Enabled Protocols" (`tshark --disable-protocol`):
+ * a table lookup or heuristic that finds a disabled dissector goes on as if it were not there (its
+ * bytes end up as `data`); disabling `data` drops them. Process-wide, like Wireshark's preference.
+ */
+const disabled = new Set<string>();
+
+/** Whether the protocol is enabled (every protocol is, unless disabled). */
+export function protocolEnabled(name: string): boolean {
+  return disabled.size === 0 || !disabled.has(name);
+}
+
+/**
+ * Disables the named protocols until the returned function is called (which restores what was
+ * disabled before). Throws on a name no dissector has.
+ */
+export function disableProtocols(names: Iterable<string>): () => void {
+  const before = new Set(disabled);
+  for (const n of names) {
+    if (!protocolKnown(n)) throw new Error(`unknown protocol "${n}"`);
+    disabled.add(n);
+  }
+  return () => {
+    disabled.clear();
+    for (const n of before) disabled.add(n);
+  };
+}
+
+/** Names a dissector registers under, also those reached only through TCP streams (see tcp-stream). */
+const extraNames = new Set<string>();
+export function registerProtocolName(name: string): void {
+  extraNames.add(name);
+}
+export function protocolKnown(name: string): boolean {
+  return byName.has(name) || extraNames.has(name);
+}
+
+/**
+ * The application protocols: the dissectors bound to a UDP or TCP port table, their heuristics,
+ * stream protocols and `data`. Statistics that read only the link, network and transport layers
+ * disable them (a TCP conversation table needs no DNS or TLS dissection).
+ */
+export function applicationProtocols(): string[] {
+  const names = new Set<string>(['data', ...extraNames]);
+  for (const t of ['udp.port', 'tcp.port']) {
+    const tb = tables.get(t);
+    if (!tb) continue;
+    for (const d of tb.byValue.values()) names.add(d.name);
+    for (const [, d] of tb.heuristics) names.add(d.name);
+  }
+  return [...names];
 }
 
 export function dissectorByName(name: string): Dissector | undefined {
@@ -115,7 +168,7 @@ export function callDissector(d: Dissector, pkt: Packet, off: number, end: numbe
 export function dispatch(tableName: string, value: number, pkt: Packet, off: number, end: number, rep: number, parent: number): boolean {
   const t = tables.get(tableName);
   const d = t?.byValue.get(value);
-  if (d) {
+  if (d && (disabled.size === 0 || !disabled.has(d.name))) {
     callDissector(d, pkt, off, end, rep, parent);
     return true;
   }
@@ -140,7 +193,11 @@ export function dispatchPorts(tableName: string, a: number, b: number, pkt: Pack
   if (t) {
     const lo = a < b ? a : b;
     const hi = a < b ? b : a;
-    const d = t.byValue.get(lo) ?? t.byValue.get(hi);
+    let d = t.byValue.get(lo);
+    // As Wireshark: a disabled protocol on the lower port lets the higher port's dissector try.
+    if (disabled.size !== 0 && d && disabled.has(d.name)) d = undefined;
+    d ??= t.byValue.get(hi);
+    if (disabled.size !== 0 && d && disabled.has(d.name)) d = undefined;
     if (d) {
       callDissector(d, pkt, off, end, rep, parent);
       return true;
@@ -152,7 +209,8 @@ export function dispatchPorts(tableName: string, a: number, b: number, pkt: Pack
 }
 
 function tryHeuristics(t: Table, pkt: Packet, off: number, end: number, rep: number, parent: number): boolean {
-  for (const h of t.heuristics) {
+  for (const [h, d] of t.heuristics) {
+    if (disabled.size !== 0 && disabled.has(d.name)) continue;
     const n = pkt.n;
     try {
       if (h(pkt, off, end, rep, parent)) return true;
@@ -171,6 +229,6 @@ export function setDataDissector(d: Dissector): void {
 }
 
 export function dissectData(pkt: Packet, off: number, end: number, rep: number, parent: number): void {
-  if (off >= end || !dataDissector) return;
+  if (off >= end || !dataDissector || (disabled.size !== 0 && disabled.has(dataDissector.name))) return;
   callDissector(dataDissector, pkt, off, end, rep, parent);
 }

@@ -16,6 +16,7 @@
  */
 import { Command, Option } from '@commander-js/extra-typings';
 import { dissectFile } from '../dissect-file.js';
+import { applicationProtocols } from '../../dissectors/registry.js';
 import { addTcpTap, type TcpTapRecord } from '../../dissectors/tcp-tap.js';
 import { fieldByName } from '../../dissectors/fields.js';
 import { formatIPv4At, formatIPv6 } from '../../dissectors/bytes.js';
@@ -46,7 +47,7 @@ export function followCommand() {
       const asm = new FollowAssembler((c) => out.chunk(c));
       let failure: unknown;
       try {
-        await dissectFile(file, { columns: false, twoPass: false, count: 0, fields: [payloadFid] }, (pkt: Packet) => {
+        await dissectFile(file, { columns: false, twoPass: false, count: 0, fields: [payloadFid], disabledProtocols: applicationProtocols() }, (pkt: Packet) => {
           const s = seg;
           if (!s || s.frame !== pkt.frame.number) return;
           seg = undefined;

@@ -7,6 +7,7 @@ import { createCaptureWriter, formatForPath } from '../../capture/writer.js';
 import { dissectFile } from '../dissect-file.js';
 import { addPrintOptions, createPacketPrinter } from '../packet-printer.js';
 import { UsageError } from '../errors.js';
+import { protocolKnown } from '../../dissectors/registry.js';
 
 export function readCommand() {
   const cmd = new Command('read')
@@ -18,11 +19,15 @@ export function readCommand() {
     .option('-q', 'quiet: dissect every packet but print nothing per packet')
     .option('-2', 'two-pass analysis (the default for files; accepted for compatibility)')
     .option('-w <file>', 'write the packets read to this file (pcap or pcapng, by extension or -F)')
-    .option('-F <format>', 'output file format for -w: pcap, nsecpcap, pcapng');
+    .option('-F <format>', 'output file format for -w: pcap, nsecpcap, pcapng')
+    .option('--disable-protocol <names>', 'do not dissect these protocols (comma-separated, repeatable, as tshark): their bytes show as data', collect, [] as string[]);
   return addPrintOptions(cmd)
     .action(async (fileArg, o) => {
       const file = o.r ?? fileArg;
       if (!file) throw new UsageError('no capture file given (wirelite read FILE, or -r FILE)');
+      // As in tshark, `data` cannot be disabled (what no dissector takes is always shown as data).
+      const disabledProtocols = o.disableProtocol.flatMap((v) => v.split(',')).map((v) => v.trim()).filter((v) => v && v !== 'data');
+      for (const p of disabledProtocols) if (!protocolKnown(p)) throw new UsageError(`--disable-protocol: unknown protocol "${p}" (wirelite fields lists them)`);
       const interfaces: InterfaceInfo[] = [];
       const printer = createPacketPrinter(o, (frame) => tsDigitsOf(interfaces, frame.interfaceId));
       const printing = printer.printing;
@@ -46,6 +51,7 @@ export function readCommand() {
             twoPass: printing,
             count: o.c ?? 0,
             onRevise: printer.revise,
+            disabledProtocols,
             onInterface: (info) => {
               interfaces[info.id] = info;
               // An interface described after packets were written (pcapng allows it).
@@ -74,4 +80,8 @@ function positiveInt(v: string, flag: string): number {
   const n = Number(v);
   if (!Number.isInteger(n) || n <= 0) throw new UsageError(`${flag} takes a positive integer, not "${v}"`);
   return n;
+}
+
+function collect(v: string, prev: string[]): string[] {
+  return [...prev, v];
 }
