@@ -54,8 +54,10 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
   if (fcsLen && end - off >= 14 + fcsLen) payloadEnd = end - fcsLen;
   const top = pkt.addProtocol(F.eth, 'eth', off, Math.min(14, end - off), parent);
   if (!need(pkt, off, 14, end, rep, top, 'Ethernet')) return;
-  addAddr(pkt, F.dst, off, top);
-  addAddr(pkt, F.src, off + 6, top);
+  if (pkt.tree) {
+    addAddr(pkt, F.dst, off, top);
+    addAddr(pkt, F.src, off + 6, top);
+  }
   const type = u16(d, off + 12);
   if (pkt.wantColumns) {
     const srcText = formatMac(pkt.data, off + 6);

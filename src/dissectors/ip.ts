@@ -106,27 +106,35 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
   if (!need(pkt, off, 20, end, rep, top, 'IPv4')) return;
   pkt.setLength(top, Math.min(hlen, end - off));
   const tos = d[off + 1]!;
-  const ds = pkt.add(F.dsfield, off + 1, 1, top, tos);
-  pkt.add(F.dscp, off + 1, 1, ds, tos >> 2);
-  pkt.add(F.ecn, off + 1, 1, ds, tos & 3);
   let totalLen = u16(d, off + 2);
-  const lenItem = pkt.add(F.len, off + 2, 2, top, totalLen);
   const id = u16(d, off + 4);
-  pkt.add(F.id, off + 4, 2, top, id);
   const ff = u16(d, off + 6);
-  const fl = pkt.add(F.flags, off + 6, 1, top, ff >> 13);
-  pkt.add(F.rb, off + 6, 1, fl, (ff >> 15) & 1);
   const df = (ff >> 14) & 1;
   const mf = (ff >> 13) & 1;
-  pkt.add(F.df, off + 6, 1, fl, df);
-  pkt.add(F.mf, off + 6, 1, fl, mf);
   const fragOff = ff & 0x1fff;
-  pkt.add(F.frag_offset, off + 6, 2, top, fragOff);
-  pkt.add(F.ttl, off + 8, 1, top, d[off + 8]!);
   const proto = d[off + 9]!;
-  pkt.add(F.proto, off + 9, 1, top, proto);
   const ck = u16(d, off + 10);
-  const cki = pkt.add(F.checksum, off + 10, 2, top, ck);
+  // Items only when a tree is kept (as Wireshark's `if (tree)`): without one every add is a no-op.
+  const tree = pkt.tree;
+  let ds = -1;
+  let lenItem = -1;
+  let fl = -1;
+  let cki = -1;
+  if (tree) {
+    ds = pkt.add(F.dsfield, off + 1, 1, top, tos);
+    pkt.add(F.dscp, off + 1, 1, ds, tos >> 2);
+    pkt.add(F.ecn, off + 1, 1, ds, tos & 3);
+    lenItem = pkt.add(F.len, off + 2, 2, top, totalLen);
+    pkt.add(F.id, off + 4, 2, top, id);
+    fl = pkt.add(F.flags, off + 6, 1, top, ff >> 13);
+    pkt.add(F.rb, off + 6, 1, fl, (ff >> 15) & 1);
+    pkt.add(F.df, off + 6, 1, fl, df);
+    pkt.add(F.mf, off + 6, 1, fl, mf);
+    pkt.add(F.frag_offset, off + 6, 2, top, fragOff);
+    pkt.add(F.ttl, off + 8, 1, top, d[off + 8]!);
+    pkt.add(F.proto, off + 9, 1, top, proto);
+    cki = pkt.add(F.checksum, off + 10, 2, top, ck);
+  }
   const src = u32(d, off + 12);
   const dst = u32(d, off + 16);
   if (pkt.wantColumns) {
@@ -143,17 +151,16 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
   // Header checksum (needs the whole header).
   if (hlen <= end - off) {
     const good = !prefs.ipCheckChecksum ? -1 : foldChecksum(sum16(d, off, hlen)) === 0 ? 1 : 0;
-    pkt.add(F.checksum_status, off + 10, 0, cki, good < 0 ? 2 : good);
+    if (tree) pkt.add(F.checksum_status, off + 10, 0, cki, good < 0 ? 2 : good);
     if (good === 0) {
       const expected = foldChecksum(sum16(d, off, hlen) - ck);
       pkt.add(F.checksum_calculated, off + 10, 0, cki, expected);
       pkt.addExpert(cki, Severity.Error, 'Checksum', 'ip.checksum_bad.expert', 'Bad checksum');
     }
-  } else {
+  } else if (tree) {
     pkt.add(F.checksum_status, off + 10, 0, cki, 2);
   }
-  const si = pkt.add(F.src, off + 12, 4, top, src);
-  pkt.hide(pkt.add(F.addr, off + 12, 4, si));
+  if (tree) pkt.hide(pkt.add(F.addr, off + 12, 4, pkt.add(F.src, off + 12, 4, top, src)));
   // With a loose/strict source route, Wireshark's ip.dst is the route's final destination and
   // the header's destination is the current hop (ip.cur_rt).
   const finalOff = hlen > 20 && hlen <= end - off ? sourceRouteFinal(d, off + 20, off + hlen) : -1;
@@ -167,9 +174,8 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
       pkt.setAddresses(pkt.colSrc, formatIPv4(fd));
       pkt.setLabel(top, `Internet Protocol Version 4, Src: ${formatIPv4(src)}, Dst: ${formatIPv4(fd)}, Via: ${formatIPv4(dst)}`);
     }
-  } else {
-    const di = pkt.add(F.dst, off + 16, 4, top, dst);
-    pkt.hide(pkt.add(F.addr, off + 16, 4, di));
+  } else if (tree) {
+    pkt.hide(pkt.add(F.addr, off + 16, 4, pkt.add(F.dst, off + 16, 4, top, dst)));
   }
 
   if (hlen > 20) decodeOptions(pkt, off + 20, Math.min(off + hlen, end), top);

@@ -385,10 +385,13 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
   const urp = u16(d, off + 18);
   const segLen = Math.max(0, rep - off - hlen);
   const cols = pkt.wantColumns;
-  pkt.add(F.srcport, off, 2, top, sp);
-  pkt.add(F.dstport, off + 2, 2, top, dp);
-  pkt.hide(pkt.add(F.port, off, 2, top, sp));
-  pkt.hide(pkt.add(F.port, off + 2, 2, top, dp));
+  const tree = pkt.tree;
+  if (tree) {
+    pkt.add(F.srcport, off, 2, top, sp);
+    pkt.add(F.dstport, off + 2, 2, top, dp);
+    pkt.hide(pkt.add(F.port, off, 2, top, sp));
+    pkt.hide(pkt.add(F.port, off + 2, 2, top, dp));
+  }
 
   // Conversation (not inside ICMP error quotes).
   let conv: TcpConversation | undefined;
@@ -412,33 +415,43 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
   const hasAck = (flags & 0x10) !== 0;
   const revBase = state && state.baseSet(1 - dir) ? state.base(1 - dir) : undefined;
   const rack = revBase !== undefined ? (ackRaw - revBase) >>> 0 : ackRaw;
-  if (conv) pkt.add(F.stream, off, 0, top, conv.stream);
-  const lenItem = pkt.add(F.len, off, 0, top, segLen);
-  void lenItem;
-  pkt.add(F.seq, off + 4, 4, top, rseq);
-  pkt.add(F.seq_raw, off + 4, 4, top, seq);
   const nxt = segLen + (flags & 0x02 ? 1 : 0) + (flags & 0x01 ? 1 : 0);
-  pkt.add(F.nxtseq, off, 0, top, (rseq + nxt) >>> 0);
-  // Wireshark 4.0 shows the field without the ACK flag too, then with the raw value.
-  const acki = pkt.add(F.ack, off + 8, 4, top, hasAck ? rack : ackRaw);
+  // Items only when a tree is kept (as Wireshark's `if (tree)`): without one every add is a no-op.
+  let acki = -1;
+  let hi = -1;
+  let fi = -1;
+  let rsti = -1;
+  let syni = -1;
+  let fini = -1;
+  if (tree) {
+    if (conv) pkt.add(F.stream, off, 0, top, conv.stream);
+    pkt.add(F.len, off, 0, top, segLen);
+    pkt.add(F.seq, off + 4, 4, top, rseq);
+    pkt.add(F.seq_raw, off + 4, 4, top, seq);
+    pkt.add(F.nxtseq, off, 0, top, (rseq + nxt) >>> 0);
+    // Wireshark 4.0 shows the field without the ACK flag too, then with the raw value.
+    acki = pkt.add(F.ack, off + 8, 4, top, hasAck ? rack : ackRaw);
+  }
   if (!hasAck && ackRaw !== 0) {
     pkt.hide(pkt.add(F.ack_nonzero, off + 8, 0, acki));
     pkt.addExpert(acki, Severity.Note, 'Protocol', 'tcp.ack.nonzero', 'The acknowledgment number field is nonzero while the ACK flag is not set');
   }
-  pkt.add(F.ack_raw, off + 8, 4, top, ackRaw);
-  const hi = pkt.add(F.hdr_len, off + 12, 1, top, hlen);
-  const fi = pkt.add(F.flags, off + 12, 2, top, flags);
-  pkt.add(F.res, off + 12, 2, fi, flags & 0xe00 ? 1 : 0);
-  pkt.add(F.ae, off + 12, 2, fi, (flags >> 8) & 1);
-  pkt.add(F.cwr, off + 12, 2, fi, (flags >> 7) & 1);
-  pkt.add(F.ece, off + 12, 2, fi, (flags >> 6) & 1);
-  pkt.add(F.urg, off + 12, 2, fi, (flags >> 5) & 1);
-  pkt.add(F.ackf, off + 12, 2, fi, (flags >> 4) & 1);
-  pkt.add(F.push, off + 12, 2, fi, (flags >> 3) & 1);
-  const rsti = pkt.add(F.reset, off + 12, 2, fi, (flags >> 2) & 1);
-  const syni = pkt.add(F.syn, off + 12, 2, fi, (flags >> 1) & 1);
-  const fini = pkt.add(F.fin, off + 12, 2, fi, flags & 1);
-  if (fi >= 0) pkt.add(F.flags_str, off + 12, 2, fi, 0, flagsStr(flags));
+  if (tree) {
+    pkt.add(F.ack_raw, off + 8, 4, top, ackRaw);
+    hi = pkt.add(F.hdr_len, off + 12, 1, top, hlen);
+    fi = pkt.add(F.flags, off + 12, 2, top, flags);
+    pkt.add(F.res, off + 12, 2, fi, flags & 0xe00 ? 1 : 0);
+    pkt.add(F.ae, off + 12, 2, fi, (flags >> 8) & 1);
+    pkt.add(F.cwr, off + 12, 2, fi, (flags >> 7) & 1);
+    pkt.add(F.ece, off + 12, 2, fi, (flags >> 6) & 1);
+    pkt.add(F.urg, off + 12, 2, fi, (flags >> 5) & 1);
+    pkt.add(F.ackf, off + 12, 2, fi, (flags >> 4) & 1);
+    pkt.add(F.push, off + 12, 2, fi, (flags >> 3) & 1);
+    rsti = pkt.add(F.reset, off + 12, 2, fi, (flags >> 2) & 1);
+    syni = pkt.add(F.syn, off + 12, 2, fi, (flags >> 1) & 1);
+    fini = pkt.add(F.fin, off + 12, 2, fi, flags & 1);
+    if (fi >= 0) pkt.add(F.flags_str, off + 12, 2, fi, 0, flagsStr(flags));
+  }
   if (pkt.fence === 0) {
     if (flags & 0x02) {
       if (flags & 0x10) pkt.addExpert(syni, Severity.Chat, 'Sequence', 'tcp.connection.synack', `Connection establish acknowledge (SYN+ACK): server port ${sp}`);
@@ -447,18 +460,21 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
     if (flags & 0x01) pkt.addExpert(fini, Severity.Chat, 'Sequence', 'tcp.connection.fin', 'Connection finish (FIN)');
     if (flags & 0x04) pkt.addExpert(rsti, Severity.Warn, 'Sequence', 'tcp.connection.rst', 'Connection reset (RST)');
   }
-  pkt.add(F.window_size_value, off + 14, 2, top, win);
   let wsize = win;
   let factor = -1;
   if (conv && !(flags & 0x02)) {
     factor = windowShift(state!, dir);
     if (factor >= 0) wsize = win * (1 << factor);
   }
-  pkt.add(F.window_size, off + 14, 2, top, wsize);
-  if (conv && !(flags & 0x02)) pkt.add(F.window_size_scalefactor, off + 14, 2, top, factor >= 0 ? 1 << factor : factor);
-  // Handshake not seen: a lower bound of the shift, from the other side's bytes in flight (ours).
-  if (factor === -1 && analysed && analysis.inferredShift > 0) pkt.add(F.window_size_scalefactor_inferred, off + 14, 2, top, 1 << analysis.inferredShift);
-  const cki = pkt.add(F.checksum, off + 16, 2, top, ck);
+  let cki = -1;
+  if (tree) {
+    pkt.add(F.window_size_value, off + 14, 2, top, win);
+    pkt.add(F.window_size, off + 14, 2, top, wsize);
+    if (conv && !(flags & 0x02)) pkt.add(F.window_size_scalefactor, off + 14, 2, top, factor >= 0 ? 1 << factor : factor);
+    // Handshake not seen: a lower bound of the shift, from the other side's bytes in flight (ours).
+    if (factor === -1 && analysed && analysis.inferredShift > 0) pkt.add(F.window_size_scalefactor_inferred, off + 14, 2, top, 1 << analysis.inferredShift);
+    cki = pkt.add(F.checksum, off + 16, 2, top, ck);
+  }
   const tcpEnd = off + hlen + segLen;
   if (prefs['tcp.check_checksum'] && pkt.ipVersion !== 0 && tcpEnd <= end && pkt.fence === 0) {
     const acc = pseudoHeaderSum(pkt, 6, tcpEnd - off) + sum16(d, off, tcpEnd - off);
@@ -468,8 +484,8 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
       pkt.add(F.checksum_status, off + 16, 0, cki, 0);
       pkt.addExpert(cki, Severity.Error, 'Checksum', 'tcp.checksum_bad.expert', 'Bad checksum');
     }
-  } else pkt.add(F.checksum_status, off + 16, 0, cki, 2);
-  pkt.add(F.urgent_pointer, off + 18, 2, top, urp);
+  } else if (tree) pkt.add(F.checksum_status, off + 16, 0, cki, 2);
+  if (tree) pkt.add(F.urgent_pointer, off + 18, 2, top, urp);
   if (analysed) addTcpAnalysisTree(pkt, top, off);
   if (reusedPorts) pkt.addExpert(pkt.add(F.reused_ports, off, 0, top), Severity.Note, 'Sequence', 'tcp.analysis.reused_ports', 'A new tcp session is started with the same ports as an earlier session in this trace');
 
