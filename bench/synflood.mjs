@@ -8,6 +8,7 @@
  *
  * Needs `npm run build` first (uses dist/). Memory of the analysis on it (README, "Known limits"):
  *   /usr/bin/time -v ./bin/wirelite read -q bench/data/synflood-1m.pcap
+ *   /usr/bin/time -f "%M KB %e s" ./bin/wirelite stats bench/data/synflood-1m.pcap tcp > /dev/null
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -22,13 +23,16 @@ export function synFloodPacket(i) {
   ]);
 }
 
-/** Writes `count` SYNs to `out` (pcap, µs timestamps), then again the SYNs numbered in `again`. */
-export async function writeSynFlood(count, out, again = []) {
+/**
+ * Writes `count` SYNs to `out` (pcap, µs timestamps), then again the SYNs numbered in `again`;
+ * `packetOf(i)` makes packet i (default: synFloodPacket).
+ */
+export async function writeSynFlood(count, out, again = [], packetOf = synFloodPacket) {
   mkdirSync(dirname(out), { recursive: true });
   const writer = createCaptureWriter(out, 'pcap', { interfaces: [{ id: 0, linkType: 1, snapLen: 65535, fcsLen: 0 }] });
   const order = [...Array(count).keys(), ...again];
   for (let n = 0; n < order.length; n++) {
-    const data = synFloodPacket(order[n]);
+    const data = packetOf(order[n]);
     const us = n * 10;
     writer.write({ number: n + 1, tsSec: 1_700_000_000 + Math.floor(us / 1e6), tsNsec: (us % 1e6) * 1000, hasTime: true, capLen: data.length, origLen: data.length, linkType: 1, interfaceId: 0, direction: 0, data });
   }

@@ -5,17 +5,25 @@
  * eviction a lone SYN costs a few hundred bytes at most. The captures are made with our packet
  * builders (bench/synflood.mjs); the CLI under test is dist/ (built by the global setup).
  *
+ * `stats tcp` keeps a 48-byte record of a connection that stays one segment (measured in-process
+ * on the 200,000-SYN flood, against the model it would otherwise make, about 230 bytes).
+ *
  * The 1-million-SYN run (bounded under 500 MB in every mode, README "Known limits") is a soak
  * test: SOAK=1 npx vitest run test/analysis/flood.test.ts.
  */
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error plain ESM script without types
-import { writeSynFlood } from '../../bench/synflood.mjs';
+import { synFloodPacket, writeSynFlood } from '../../bench/synflood.mjs';
 import { newConvTable, TCP_LIMITS, trackSegment } from '../../src/analysis/tcp-conversations.js';
+import { TcpConnections, type ConnectionSummary } from '../../src/analysis/tcp-connection.js';
+import { collectGarbage, dissectFile } from '../../src/cli/dissect-file.js';
+import { collectTcpConnections, tcpCard } from '../../src/cli/tcp-stats.js';
+import { buildPacket } from '../../src/dissectors/build.js';
+import { addTcpTap } from '../../src/dissectors/tcp-tap.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const main = join(root, 'dist/cli/main.js');
@@ -30,17 +38,21 @@ interface Run {
   maxRss: number;
 }
 
-/** Runs `wirelite args...` in a child node process that reports its own peak RSS on exit. */
-function wirelite(args: string[], env: Record<string, string> = {}): Run {
+/**
+ * Runs `wirelite args...` in a child node process that reports its own peak RSS on exit
+ * (`discard`: standard output goes to /dev/null, for output larger than a buffer).
+ */
+function wirelite(args: string[], env: Record<string, string> = {}, discard = false): Run {
   const script = `process.on('exit', () => process.stderr.write('MAXRSS ' + process.resourceUsage().maxRSS + '\\n'));
 process.argv = [process.argv[0], 'wirelite', ...JSON.parse(process.env.WL_ARGS)];
 await import(${JSON.stringify(main)});`;
   const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
     encoding: 'utf8', env: { ...process.env, ...env, WL_ARGS: JSON.stringify(args) }, maxBuffer: 256 << 20,
+    stdio: ['ignore', discard ? 'ignore' : 'pipe', 'pipe'],
   });
   const m = /MAXRSS (\d+)/.exec(r.stderr);
   expect(m, r.stderr).not.toBeNull();
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr.replace(/MAXRSS \d+\n/, ''), maxRss: Number(m![1]) * 1024 };
+  return { status: r.status, stdout: r.stdout ?? '', stderr: r.stderr.replace(/MAXRSS \d+\n/, ''), maxRss: Number(m![1]) * 1024 };
 }
 
 const N = 200_000;
@@ -98,6 +110,125 @@ describe('SYN flood of 200,000 distinct SYNs', () => {
   });
 });
 
+/**
+ * Packet i of a mixed flood: connections whose first segment is recorded (SYNs with and without
+ * options, a SYN/ACK, a bare ACK into a zero window, a RST) and ones whose model is made at once
+ * (IPv6, payload, FIN).
+ */
+function mixedPacket(i: number): Uint8Array {
+  const src = `10.1.${(i >>> 8) & 255}.${i & 255}`;
+  const ip = { proto: 'ip', src, dst: '192.0.2.80', ttl: 64 };
+  const tcp = { proto: 'tcp', sport: 2000 + i, dport: 443, seq: (i * 7919) >>> 0, ack: 0 };
+  const eth = { proto: 'eth', src: '02:00:00:00:00:01', dst: '02:00:00:00:00:02' };
+  switch (i % 8) {
+    case 0: return synFloodPacket(i) as Uint8Array;
+    case 1: return buildPacket([eth, { ...ip, ecn: 0 }, { ...tcp, flags: 'SEC', window: 1024 }]);
+    case 2: return buildPacket([eth, ip, { ...tcp, flags: 'SA', ack: 77, options: { mss: 1400, sackPerm: true } }]);
+    case 3: return buildPacket([eth, ip, { ...tcp, flags: 'A', ack: 5000, window: 0 }]);
+    case 4: return buildPacket([eth, ip, { ...tcp, flags: 'R' }]);
+    case 5: return buildPacket([eth, { proto: 'ipv6', src: `2001:db8::${i.toString(16)}`, dst: '2001:db8::80', hlim: 64 }, { ...tcp, flags: 'S', options: { mss: 1440, wscale: 9 } }]);
+    case 6: return buildPacket([eth, ip, { ...tcp, flags: 'PA', ack: 1, window: 300 }, { proto: 'data', bytes: new Uint8Array(10).fill(i & 255) }]);
+    default: return buildPacket([eth, ip, { ...tcp, flags: 'FA', ack: 1 }]);
+  }
+}
+
+/** Heap and typed-array bytes in use after a full collection. */
+function bytesInUse(): number {
+  collectGarbage();
+  const m = process.memoryUsage();
+  return m.heapUsed + m.arrayBuffers;
+}
+
+describe('stats tcp under a flood: a one-segment connection is a 48-byte record', () => {
+  const mixed = join(scratch, 'mixed-flood.pcap');
+  const M = 2_000;
+  // Some connections get a second segment (the recorded first one is then fed to the model first).
+  const again = [0, 1, 2, 3, 4, 8, 9, 10, 11, 12, 13, 14, 15, 1999];
+  beforeAll(async () => {
+    await writeSynFlood(M, mixed, again, mixedPacket);
+  });
+
+  it('gives the cards of the model made at the first segment', async () => {
+    const recorded = new TcpConnections();
+    const full = new TcpConnections({ recordFirstSegments: false });
+    const offA = addTcpTap((r) => recorded.add(r));
+    const offB = addTcpTap((r) => full.add(r));
+    try {
+      await dissectFile(mixed, { columns: false, twoPass: false, count: 0, fields: [] }, () => {});
+    } finally {
+      offA();
+      offB();
+    }
+    const a = [...recorded.summaries()];
+    const b = [...full.summaries()];
+    expect(a).toHaveLength(M);
+    expect(a).toEqual(b);
+    expect(a.map(tcpCard)).toEqual(b.map(tcpCard));
+    expect(recorded.detailed).toBe(full.detailed);
+    // Every kind is there (handshake, Zeek conn_state and history, detailed): SYNs (IPv4 and IPv6),
+    // a SYN/ACK (roles flipped), an ACK into a zero window, a RST, data (one retransmitted), a FIN.
+    const kinds = new Set(a.map((s) => `${s.state.handshake} ${s.connState} ${s.history} ${s.detailed}`));
+    expect([...kinds].sort()).toEqual(['none OTH AW false', 'none OTH D true', 'none OTH DT true', 'none OTH R false', 'none SH F true', 'syn S0 S false', 'synack OTH ^h false']);
+  });
+
+  it('each card says what tshark says of its stream: endpoints, frames, packets, SYN options', async () => {
+    const out = execFileSync('tshark', ['-n', '-r', mixed, '-T', 'fields', '-E', 'separator=|', '-e', 'tcp.stream', '-e', 'frame.number', '-e', 'ip.src', '-e', 'ipv6.src',
+      '-e', 'tcp.srcport', '-e', 'ip.dst', '-e', 'ipv6.dst', '-e', 'tcp.dstport', '-e', 'tcp.flags', '-e', 'tcp.options.mss_val', '-e', 'tcp.options.wscale.shift',
+      '-e', 'tcp.options.sack_perm', '-e', 'frame.len'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 1 << 26 });
+    const want = new Map<number, { first: string[]; last: number; packets: number; bytes: number }>();
+    for (const line of out.trimEnd().split('\n')) {
+      const f = line.split('|');
+      const st = Number(f[0]);
+      const w = want.get(st);
+      if (w) {
+        w.last = Number(f[1]);
+        w.packets++;
+        w.bytes += Number(f[12]);
+      } else want.set(st, { first: f, last: Number(f[1]), packets: 1, bytes: Number(f[12]) });
+    }
+    const conns = await collectTcpConnections(mixed);
+    let n = 0;
+    for (const s of conns.summaries()) {
+      n++;
+      const w = want.get(s.stream)!;
+      const [, frame, src4, src6, sport, dst4, dst6, dport, flags, mss, ws, sack] = w.first;
+      const sender = { address: src4 || src6!, port: Number(sport) };
+      const receiver = { address: dst4 || dst6!, port: Number(dport) };
+      const synAck = (Number(flags) & 0x12) === 0x12;
+      expect(s.flipped).toBe(synAck);
+      expect([s.originator, s.responder]).toEqual(synAck ? [receiver, sender] : [sender, receiver]);
+      expect([s.firstFrame, s.lastFrame]).toEqual([Number(frame), w.last]);
+      expect(s.orig.packets + s.resp.packets).toBe(w.packets);
+      expect(s.orig.bytes + s.resp.bytes).toBe(w.bytes);
+      if (Number(flags) & 0x02) {
+        const d = synAck ? s.resp : s.orig;
+        expect([d.mss, d.windowScaleShift, d.sackPermitted]).toEqual([mss ? Number(mss) : null, ws ? Number(ws) : null, sack !== '']);
+      }
+    }
+    expect(n).toBe(want.size);
+  });
+
+  it(`costs under 80 bytes a connection on the ${N.toLocaleString('en-US')}-SYN flood (the model made for each costs about 230)`, async () => {
+    // Warm up (code, the dissectors' tables), then measure what the connections of the flood keep.
+    await collectTcpConnections(mixed);
+    const before = bytesInUse();
+    const conns = await collectTcpConnections(flood);
+    const perConnection = (bytesInUse() - before) / N;
+    expect(conns.count).toBe(N);
+    expect(perConnection).toBeLessThan(80);
+    let n = 0;
+    let last: ConnectionSummary | undefined;
+    for (const s of conns.summaries()) {
+      if (s.connState !== 'S0' || s.history !== 'S' || !s.state.halfOpen || s.detailed) throw new Error(`stream ${s.stream}: ${JSON.stringify(s)}`);
+      n++;
+      last = s;
+    }
+    expect(n).toBe(N);
+    // The last SYN of the flood, as tshark reads it: frame 200000, stream 199999, 10.3.13.63:9023.
+    expect([last!.stream, last!.originator, last!.firstFrame]).toEqual([N - 1, { address: '10.3.13.63', port: 9023 }, N]);
+  });
+});
+
 describe('the conversation table at its limit', () => {
   it('evicts the least recently seen conversation, not the oldest one still in use', () => {
     const saved = TCP_LIMITS.maxConversations;
@@ -133,10 +264,11 @@ if (process.env.SOAK) describe('SOAK: SYN flood of 1,000,000 SYNs under 500 MB',
   beforeAll(async () => {
     await writeSynFlood(1_000_000, big);
   }, 120_000);
-  for (const args of [['read', '-q'], ['read'], ['stats', '@', 'expert']]) {
+  for (const args of [['read', '-q'], ['read'], ['stats', '@', 'expert'], ['stats', '@', 'tcp'], ['stats', '@', 'tcp', '--json']]) {
     it(`wirelite ${args.join(' ')}`, () => {
       const a = args.includes('@') ? args.map((x) => (x === '@' ? big : x)) : [...args, big];
-      const r = wirelite(a);
+      // stats tcp writes 450 MB of cards (1.4 GB of JSON) for a million SYNs.
+      const r = wirelite(a, {}, a.includes('tcp'));
       expect(r.status).toBe(0);
       process.stdout.write(`SOAK wirelite ${args.join(' ')}: peak RSS ${(r.maxRss / 2 ** 20).toFixed(0)} MiB\n`);
       expect(r.maxRss).toBeLessThan(500 * 2 ** 20);
