@@ -79,13 +79,14 @@
  *   retransmission filled it, or an ACK of data beyond what S was seen sending ("ACKed unseen"
  *   once S has been seen sending): the receiver got the bytes, the capture did not.
  *
- * Memory (a SYN flood makes a million connections of one packet each): a connection's first
- * segment, when it carries no payload, no FIN and comes over IPv4, is only recorded (FirstBlock,
- * 48 bytes, in typed arrays indexed by the stream number: addresses as numbers, no text); the
- * model of the connection (ConnBlock: its numbers in typed arrays, about 260 bytes with the
- * endpoint text) is made when a second segment comes, by feeding it the recorded first segment
- * and then the new one, so the result is the same as feeding both. A connection that stays one
- * segment gets its model only for the time of its summary. The per-direction detail and
+ * Memory (a SYN flood makes a million connections of one packet each, a scan a million of a SYN
+ * and its RST): a connection's first two segments, when they carry no payload, no FIN and come
+ * over IPv4, are only recorded (FirstBlock, 48 bytes a connection in typed arrays indexed by the
+ * stream number: addresses as numbers, no text; the second segment 44 bytes more, SecondStore);
+ * the model of the connection (ConnBlock: its numbers in typed arrays, about 260 bytes with the
+ * endpoint text) is made when another segment comes, by feeding it the recorded segments and
+ * then the new one, so the result is the same as feeding them all. A connection that stays
+ * recorded gets its model only for the time of its summary. The per-direction detail and
  * histograms are created on the first packet with payload or FIN, or on the third packet once
  * both sides have sent one (SYN retries and SYN+RST pairs stay compact);
  * every list is fixed-size (TCP_CONNECTION_LIMITS), counts and totals stay exact beyond it.
@@ -371,8 +372,9 @@ const F_ACK_LOST = 1 << 29;
 const F_NO_ADDR = 1 << 30;
 
 /**
- * The connections of BLOCK consecutive streams: the state of each (`model`: 0 not seen, -1 only
- * its first segment recorded, else the ConnBlock slot of its model + 1) and its recorded first
+ * The connections of BLOCK consecutive streams: the state of each (`model`: 0 not seen, -1 its
+ * first segment recorded, -2 - p its first two segments recorded, the second in slot p of
+ * TcpConnections.seconds, else the ConnBlock slot of its model + 1) and its recorded first
  * segment (48 bytes a connection in all).
  */
 class FirstBlock {
@@ -381,19 +383,44 @@ class FirstBlock {
   model = new Int32Array(BLOCK);
 }
 
+/** Recorded second segments (44 bytes each), in blocks of BLOCK slots; a slot is reused once its model is made. */
+class SecondStore {
+  private secs: Float64Array[] = [];
+  private us: Uint32Array[] = [];
+  private next = 0;
+  private free: number[] = [];
+  alloc(): number {
+    const p = this.free.pop();
+    if (p !== undefined) return p;
+    if (this.next % BLOCK === 0) {
+      this.secs.push(new Float64Array(BLOCK));
+      this.us.push(new Uint32Array(BLOCK * NU));
+    }
+    return this.next++;
+  }
+  release(p: number): void {
+    this.free.push(p);
+  }
+  record(p: number, r: TcpTapRecord): void {
+    recordSegment(this.secs[Math.floor(p / BLOCK)]!, this.us[Math.floor(p / BLOCK)]!, p % BLOCK, r);
+  }
+  replay(p: number, stream: number): TcpTapRecord {
+    return replaySegment(this.secs[Math.floor(p / BLOCK)]!, this.us[Math.floor(p / BLOCK)]!, p % BLOCK, stream);
+  }
+}
+
 /**
- * Whether a connection's first segment can be recorded instead of making the model: what the
- * model takes from it then is the handshake facts, the sizes and Zeek's state (no detail is made
- * for a segment without payload or FIN, alone on its connection).
+ * Whether a connection's first or second segment can be recorded instead of making the model:
+ * what the model takes from it then is the handshake facts, the sizes and Zeek's state (no detail
+ * is made for a segment without payload or FIN before the third segment).
  */
 function recordable(r: TcpTapRecord): boolean {
   return r.len === 0 && !(r.flags & FIN) && !(r.initialRtt > 0) && r.ipVersion !== 6 && r.flags < 4096 && r.dir <= 1;
 }
 
-function recordFirst(fb: FirstBlock, k: number, r: TcpTapRecord): void {
-  const u = fb.u;
+function recordSegment(sec: Float64Array, u: Uint32Array, k: number, r: TcpTapRecord): void {
   const o = k * NU;
-  fb.sec[k] = r.tsSec;
+  sec[k] = r.tsSec;
   u[o + U_NSEC] = r.tsNsec;
   u[o + U_FRAME] = r.frame;
   u[o + U_FRAMELEN] = r.frameLen;
@@ -410,17 +437,16 @@ function recordFirst(fb: FirstBlock, k: number, r: TcpTapRecord): void {
 
 const replayAddr = new Uint8Array(8);
 const noAddr = new Uint8Array(0);
-/** The recorded first segment, as a tap record (one reused record, as the tap's own). */
+/** A recorded segment, as a tap record (one reused record, as the tap's own). */
 const replay: TcpTapRecord = { ...tcpTapRecord };
 
-function replayFirst(fb: FirstBlock, k: number, stream: number): TcpTapRecord {
-  const u = fb.u;
+function replaySegment(sec: Float64Array, u: Uint32Array, k: number, stream: number): TcpTapRecord {
   const o = k * NU;
   const r = replay;
   const bits = u[o + U_BITS]!;
   const syn = u[o + U_SYN]!;
   r.stream = stream;
-  r.tsSec = fb.sec[k]!;
+  r.tsSec = sec[k]!;
   r.tsNsec = u[o + U_NSEC]!;
   r.frame = u[o + U_FRAME]!;
   r.frameLen = u[o + U_FRAMELEN]!;
@@ -635,21 +661,22 @@ export class TcpConnections {
   /** Storage blocks of the models, by model slot / BLOCK. */
   private blocks: ConnBlock[] = [];
   private models = 0;
-  /** Where the model of a connection that stays one segment is made for its summary. */
+  private seconds = new SecondStore();
+  /** Where the model of a connection of one or two segments is made for its summary. */
   private scratch = new ConnBlock(1);
   /** Connections tracked. */
   count = 0;
   untracked = 0;
   private lastUntracked = -1;
   detailed = 0;
-  private readonly recordFirst: boolean;
+  private readonly record: boolean;
 
   /**
-   * `recordFirstSegments: false` makes every model at once (what it costs without the records;
+   * `recordSegments: false` makes every model at once (what it costs without the records;
    * the tests compare the two).
    */
-  constructor(opts: { recordFirstSegments?: boolean } = {}) {
-    this.recordFirst = opts.recordFirstSegments ?? true;
+  constructor(opts: { recordSegments?: boolean } = {}) {
+    this.record = opts.recordSegments ?? true;
   }
 
   /** Collects while `run` reads the file (the tap is removed afterwards). */
@@ -663,7 +690,7 @@ export class TcpConnections {
     return this;
   }
 
-  /** The connection of a stream, if tracked (a new view each call; a one-segment connection's model is made anew). */
+  /** The connection of a stream, if tracked (a new view each call; the model of recorded segments is made anew). */
   get(stream: number): TcpConnection | undefined {
     const fb = this.firsts[Math.floor(stream / BLOCK)];
     const k = stream % BLOCK;
@@ -671,8 +698,15 @@ export class TcpConnections {
     if (m === 0) return undefined;
     if (m > 0) return this.view(m - 1, stream);
     const c = new TcpConnection(new ConnBlock(1), 0, stream);
-    this.feed(c, replayFirst(fb!, k, stream), true);
+    this.replayRecorded(c, fb!, k, stream);
     return c;
+  }
+
+  /** Feeds a connection's recorded segments to an empty model. */
+  private replayRecorded(c: TcpConnection, fb: FirstBlock, k: number, stream: number): void {
+    const m = fb.model[k]!;
+    this.feed(c, replaySegment(fb.sec, fb.u, k, stream), true);
+    if (m <= -2) this.feed(c, this.seconds.replay(-m - 2, stream), false);
   }
 
   add(r: TcpTapRecord): void {
@@ -695,21 +729,27 @@ export class TcpConnections {
     }
     if (m === 0) {
       this.count++;
-      if (this.recordFirst && recordable(r)) {
-        recordFirst(fb, k, r);
+      if (this.record && recordable(r)) {
+        recordSegment(fb.sec, fb.u, k, r);
         fb.model[k] = -1;
         return;
       }
+    } else if (m === -1 && recordable(r)) {
+      const p = this.seconds.alloc();
+      this.seconds.record(p, r);
+      fb.model[k] = -2 - p;
+      return;
     }
-    // The model is made now: from the recorded first segment, if any, then this one.
+    // The model is made now: from the recorded segments, if any, then this one.
     const slot = this.models++;
-    fb.model[k] = slot + 1;
     if (slot % BLOCK === 0) this.blocks.push(new ConnBlock());
     const c = this.view(slot, r.stream);
     if (m < 0) {
-      this.feed(c, replayFirst(fb, k, r.stream), true);
+      this.replayRecorded(c, fb, k, r.stream);
+      if (m <= -2) this.seconds.release(-m - 2);
       this.feed(c, r, false);
     } else this.feed(c, r, true);
+    fb.model[k] = slot + 1;
   }
 
   private view(slot: number, stream: number): TcpConnection {
@@ -741,7 +781,7 @@ export class TcpConnections {
         else if (m < 0) {
           this.scratch.clear();
           const c = new TcpConnection(this.scratch, 0, stream);
-          this.feed(c, replayFirst(fb, k, stream), true);
+          this.replayRecorded(c, fb, k, stream);
           yield summarize(c);
         }
       }
