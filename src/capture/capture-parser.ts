@@ -102,6 +102,13 @@ export interface CaptureHandlers {
    * the chunk or the carry buffer, valid until the next frame is delivered: copy it to keep it.
    */
   onFrame(frame: Frame): void;
+  /**
+   * Chooses frames from their raw bytes before they are made (a shard of a parallel read, see
+   * src/capture/flow-hash.ts): false skips the frame, which still counts (frame numbers stay those
+   * of the file). `d[off, off+len)` are the frame's bytes. pcapng frames are chosen after their
+   * options were checked, so a damaged file stops at the same frame whatever is chosen.
+   */
+  select?(d: Uint8Array, off: number, len: number, linkType: number): boolean;
   /** Once, as soon as the magic number has been read. */
   onFormat?(format: FileFormat): void;
   /** pcapng only: every Section Header Block. */
@@ -175,7 +182,10 @@ export class CaptureParser {
   constructor(handlers: CaptureHandlers) {
     this.h = handlers;
     this.onFrameCb = handlers.onFrame.bind(handlers);
+    this.selectCb = handlers.select?.bind(handlers);
   }
+
+  private readonly selectCb: ((d: Uint8Array, off: number, len: number, linkType: number) => boolean) | undefined;
 
   /** Frames delivered so far. */
   get framesRead(): number {
@@ -453,12 +463,18 @@ export class CaptureParser {
     const limit = this.maxRecordLen;
     const linkType = this.linkType0;
     const onFrame = this.onFrameCb;
+    const select = this.selectCb;
     while (end - pos >= P.PCAP_RECORD_HEADER_LEN) {
       const capLen = dv.getUint32(pos + P.PCAP_REC_CAPLEN, le);
       if (capLen > limit) this.pcapCapLen(dv, pos, base); // throws
       const data = pos + P.PCAP_RECORD_HEADER_LEN;
       const next = data + capLen;
       if (next > end) break;
+      if (select !== undefined && !select(buf, data, capLen, linkType)) {
+        this.frames++;
+        pos = next;
+        continue;
+      }
       let sec = dv.getUint32(pos + P.PCAP_REC_TS_SEC, le);
       let frac = dv.getUint32(pos + P.PCAP_REC_TS_FRAC, le);
       // An out-of-range fraction (seen in fuzzed files) carries into the seconds, so tsNsec stays < 10^9.
@@ -682,6 +698,7 @@ export class CaptureParser {
     const optEnd = pos + len - 4;
     if (optStart < optEnd) this.packetOptions(buf, dv, optStart, optEnd, base + pos, frame);
     this.frames++; // only now: a bad option must not count the frame as read
+    if (this.selectCb !== undefined && !this.selectCb(buf, data, capLen, frame.linkType)) return;
     this.onFrameCb(frame);
   }
 
@@ -710,6 +727,7 @@ export class CaptureParser {
       direction: Direction.Unknown,
       data: new Uint8Array(buf.buffer, buf.byteOffset + data, capLen),
     };
+    if (this.selectCb !== undefined && !this.selectCb(buf, data, capLen, info.linkType)) return;
     this.onFrameCb(frame);
   }
 

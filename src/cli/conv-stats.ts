@@ -16,7 +16,8 @@
  * sorting typed arrays, no object per row or endpoint); at most CONV_LIMITS.maxRows rows are kept. Packets of conversations beyond it are still counted, in
  * `overflow`, and the output says so.
  */
-import { CaptureFileError } from '../capture/capture-error.js';
+import { CaptureFileError, type CaptureErrorKind } from '../capture/capture-error.js';
+import { TCP_LIMITS } from '../analysis/tcp-conversations.js';
 import type { Frame } from '../capture/frame.js';
 import { formatIPv4, formatIPv4At, formatIPv6, formatMac } from '../dissectors/bytes.js';
 import { fieldByName } from '../dissectors/fields.js';
@@ -83,6 +84,8 @@ class Columns {
   /** TCP: the direction (tap `dir`) of A's packets; others unused. */
   aDir = new Uint8Array(this.cap);
   stream = new Int32Array(this.cap);
+  /** The number of the row's first frame (orders rows from several shards of a parallel read). */
+  firstFrame = new Float64Array(this.cap);
 
   grow(): void {
     this.cap *= 2;
@@ -109,6 +112,7 @@ class Columns {
     this.aAddr = f(this.aAddr);
     this.bAddr = f(this.bAddr);
     this.stream = i(this.stream);
+    this.firstFrame = f(this.firstFrame);
     const d = new Uint8Array(this.cap);
     d.set(this.aDir);
     this.aDir = d;
@@ -148,9 +152,10 @@ export class ConvStats {
    * Reads `file` in one pass and fills the table. A file damaged after some frames still gives
    * the table of those frames; the error is kept in `error` (the command prints, then fails).
    */
-  async collect(file: string): Promise<this> {
+  async collect(file: string, threads = 1): Promise<this> {
     try {
-      await this.read(file);
+      if (threads > 1) await this.readParallel(file, threads);
+      else await this.read(file);
     } catch (e) {
       if (!(e instanceof CaptureFileError) || e.framesRead === 0) throw e;
       this.error = e;
@@ -164,11 +169,129 @@ export class ConvStats {
   /** The damage that stopped the read (after `framesRead` frames), if any. */
   error: CaptureFileError | undefined;
 
-  private async read(file: string): Promise<void> {
+  /**
+   * One worker's part of a parallel read (src/cli/stats-worker.ts): the conversations of shard
+   * `index` of `count`, with everything needed to merge them (see `merge`).
+   */
+  async collectShard(file: string, index: number, count: number): Promise<ConvShard> {
+    let error: ConvShard['error'];
+    try {
+      await this.read(file, { index, count });
+    } catch (e) {
+      if (!(e instanceof CaptureFileError)) throw e;
+      error = { kind: e.kind, detail: e.detail, framesRead: e.framesRead, offset: e.offset };
+    }
+    const n = this.rows;
+    const c = this.c;
+    const cols = {
+      framesAB: c.framesAB.slice(0, n), bytesAB: c.bytesAB.slice(0, n), framesBA: c.framesBA.slice(0, n), bytesBA: c.bytesBA.slice(0, n),
+      startSec: c.startSec.slice(0, n), startNsec: c.startNsec.slice(0, n), stopSec: c.stopSec.slice(0, n), stopNsec: c.stopNsec.slice(0, n),
+      aPort: c.aPort.slice(0, n), bPort: c.bPort.slice(0, n), aAddr: c.aAddr.slice(0, n), bAddr: c.bAddr.slice(0, n),
+      stream: c.stream.slice(0, n), firstFrame: c.firstFrame.slice(0, n),
+    };
+    return {
+      rows: n, cols, addrs: this.addrs, overflowFrames: this.overflowFrames, overflowBytes: this.overflowBytes,
+      streams: this.maxStream + 1, first: this.haveFirst ? { number: this.firstNumber, sec: this.firstSec, nsec: this.firstNsec } : null, error,
+    };
+  }
+
+  /**
+   * Reads `file` with `threads` workers, each dissecting the frames of one shard (a symmetric hash
+   * of the IP address pair: src/capture/flow-hash.ts, so no conversation is split over two), then
+   * merges their tables into this one.
+   */
+  private async readParallel(file: string, threads: number): Promise<void> {
+    const { Worker } = await import('node:worker_threads');
+    const url = new URL('./stats-worker.js', import.meta.url);
+    const parts = await Promise.all(
+      Array.from({ length: threads }, (_, index) => new Promise<ConvShard>((resolve, reject) => {
+        const w = new Worker(url, { workerData: { task: 'conv', file, type: this.type, index, count: threads, maxConversations: TCP_LIMITS.maxConversations } });
+        w.once('message', (m: { ok: true; shard: ConvShard } | { ok: false; message: string }) => (m.ok ? resolve(m.shard) : reject(new Error(m.message))));
+        w.once('error', reject);
+        w.once('exit', (code) => reject(new Error(`statistics worker ${index} exited with code ${code}`)));
+      })),
+    );
+    this.merge(parts);
+    const e = parts.find((p) => p.error)?.error;
+    if (e) throw new CaptureFileError(e.kind, e.detail, e.framesRead, e.offset);
+  }
+
+  /**
+   * Merges the tables of the shards of a parallel read into this (empty) one, as one read would
+   * have made it: rows in order of their first frame (TCP streams numbered in that order, as
+   * tcp.stream numbers them); rows of the same conversation from several shards (Ethernet
+   * addresses carry many IP pairs) added up, side A being the sender of the earliest frame.
+   */
+  merge(parts: readonly ConvShard[]): void {
+    const all: Array<[number, number]> = [];
+    parts.forEach((p, k) => {
+      for (let i = 0; i < p.rows; i++) all.push([k, i]);
+    });
+    all.sort((x, y) => parts[x[0]]!.cols.firstFrame[x[1]]! - parts[y[0]]!.cols.firstFrame[y[1]]! || x[0] - y[0] || x[1] - y[1]);
+    const text = (p: ConvShard, code: number) => (code < ADDR_TEXT ? code : this.intern(p.addrs[code - ADDR_TEXT]!));
+    const tcp = this.type === 'tcp';
+    for (const [k, i] of all) {
+      const p = parts[k]!;
+      const s = p.cols;
+      const a = text(p, s.aAddr[i]!);
+      const b = text(p, s.bAddr[i]!);
+      const ap = s.aPort[i]!;
+      const bp = s.bPort[i]!;
+      const fwd = a < b || (a === b && ap <= bp);
+      const key = fwd ? `${a} ${ap} ${b} ${bp}` : `${b} ${bp} ${a} ${ap}`;
+      let row = tcp ? undefined : this.byKey.get(key);
+      let same = true;
+      if (row === undefined) {
+        if (this.rows >= CONV_LIMITS.maxRows) {
+          this.overflowFrames += s.framesAB[i]! + s.framesBA[i]!;
+          this.overflowBytes += s.bytesAB[i]! + s.bytesBA[i]!;
+          continue;
+        }
+        row = this.newRow(s.startSec[i]!, s.startNsec[i]!, s.firstFrame[i]!);
+        if (!tcp) this.byKey.set(key, row);
+        const c = this.c;
+        c.aAddr[row] = a;
+        c.bAddr[row] = b;
+        c.aPort[row] = ap;
+        c.bPort[row] = bp;
+        c.stopSec[row] = s.stopSec[i]!;
+        c.stopNsec[row] = s.stopNsec[i]!;
+        if (tcp) {
+          c.stream[row] = row;
+          while (row >= this.streamRow.length) this.streamRow = grownFilled(this.streamRow);
+          this.streamRow[row] = row;
+        }
+      } else {
+        const c = this.c;
+        same = c.aAddr[row] === a && c.aPort[row] === ap;
+        this.touch(row, s.startSec[i]!, s.startNsec[i]!);
+        this.touch(row, s.stopSec[i]!, s.stopNsec[i]!);
+      }
+      const c = this.c;
+      c.framesAB[row] += same ? s.framesAB[i]! : s.framesBA[i]!;
+      c.bytesAB[row] += same ? s.bytesAB[i]! : s.bytesBA[i]!;
+      c.framesBA[row] += same ? s.framesBA[i]! : s.framesAB[i]!;
+      c.bytesBA[row] += same ? s.bytesBA[i]! : s.bytesAB[i]!;
+    }
+    for (const p of parts) {
+      this.overflowFrames += p.overflowFrames;
+      this.overflowBytes += p.overflowBytes;
+    }
+    this.maxStream = parts.reduce((n, p) => n + p.streams, 0) - 1;
+    const first = parts.map((p) => p.first).filter((f) => f !== null).sort((x, y) => x.number - y.number)[0];
+    if (first) {
+      this.haveFirst = true;
+      this.firstSec = first.sec;
+      this.firstNsec = first.nsec;
+      this.firstNumber = first.number;
+    }
+  }
+
+  private async read(file: string, shard?: { index: number; count: number }): Promise<void> {
     if (this.type === 'tcp') {
       const remove = addTcpTap((r) => this.tcpSegment(r));
       try {
-        await dissectFile(file, { columns: false, twoPass: false, count: 0, fields: [], periodicGc: false, disabledProtocols: applicationProtocols() }, (_pkt, frame) => this.tcpFrame(frame));
+        await dissectFile(file, { columns: false, twoPass: false, count: 0, fields: [], periodicGc: false, disabledProtocols: applicationProtocols(), shard }, (_pkt, frame) => this.tcpFrame(frame));
       } finally {
         remove();
       }
@@ -177,7 +300,7 @@ export class ConvStats {
     const ids = FIELD_NAMES.map((n) => fieldByName(n)!.id);
     const [ipSrc, ipDst, ip6Src, ip6Dst, ethDst, ethSrc, udpSrc, udpDst, icmp, icmp6, fragOffset, fragMore, ip6Fragments] = ids as [number, number, number, number, number, number, number, number, number, number, number, number, number];
     const type = this.type;
-    await dissectFile(file, { columns: false, twoPass: false, count: 0, fields: ids, periodicGc: false, disabledProtocols: applicationProtocols() }, (pkt, frame) => {
+    await dissectFile(file, { columns: false, twoPass: false, count: 0, fields: ids, periodicGc: false, disabledProtocols: applicationProtocols(), shard }, (pkt, frame) => {
       this.firstFrame(frame);
       const n = pkt.n;
       const fid = pkt.fid;
@@ -232,8 +355,11 @@ export class ConvStats {
       this.haveFirst = true;
       this.firstSec = frame.tsSec;
       this.firstNsec = frame.tsNsec;
+      this.firstNumber = frame.number;
     }
   }
+  /** The number of the first frame read (1 but in a shard of a parallel read). */
+  private firstNumber = 0;
 
   /** The code of an address text (see Columns.aAddr). */
   private intern(s: string): number {
@@ -250,10 +376,11 @@ export class ConvStats {
     return code < ADDR_TEXT ? formatIPv4(code) : (this.addrs[code - ADDR_TEXT] ?? '');
   }
 
-  private newRow(sec: number, nsec: number): number {
+  private newRow(sec: number, nsec: number, frame: number): number {
     const c = this.c;
     const row = this.rows++;
     if (row === c.cap) c.grow();
+    c.firstFrame[row] = frame;
     c.framesAB[row] = 0;
     c.bytesAB[row] = 0;
     c.framesBA[row] = 0;
@@ -293,12 +420,8 @@ export class ConvStats {
         this.overflowBytes += r.frameLen;
         return;
       }
-      row = this.newRow(r.tsSec, r.tsNsec);
-      while (stream >= this.streamRow.length) {
-        const g = new Int32Array(this.streamRow.length * 2).fill(-1);
-        g.set(this.streamRow);
-        this.streamRow = g;
-      }
+      row = this.newRow(r.tsSec, r.tsNsec, r.frame);
+      while (stream >= this.streamRow.length) this.streamRow = grownFilled(this.streamRow);
       this.streamRow[stream] = row;
       const c = this.c;
       c.stream[row] = stream;
@@ -342,7 +465,7 @@ export class ConvStats {
         // count of conversations exact only while it fits).
         return;
       }
-      row = this.newRow(frame.tsSec, frame.tsNsec);
+      row = this.newRow(frame.tsSec, frame.tsNsec, frame.number);
       this.byKey.set(key, row);
       const c = this.c;
       c.aAddr[row] = srcCode;
@@ -583,6 +706,39 @@ export class ConvStats {
   endpointsJson(): string {
     return collectText((o) => this.writeEndpointsJson(o));
   }
+}
+
+/** One shard's table, as a worker of a parallel read sends it (typed arrays, one entry per row). */
+export interface ConvShard {
+  rows: number;
+  cols: {
+    framesAB: Float64Array; bytesAB: Float64Array; framesBA: Float64Array; bytesBA: Float64Array;
+    startSec: Float64Array; startNsec: Int32Array; stopSec: Float64Array; stopNsec: Int32Array;
+    aPort: Int32Array; bPort: Int32Array; aAddr: Float64Array; bAddr: Float64Array;
+    stream: Int32Array; firstFrame: Float64Array;
+  };
+  /** Address texts the codes of `aAddr`/`bAddr` refer to. */
+  addrs: string[];
+  overflowFrames: number;
+  overflowBytes: number;
+  /** TCP streams seen (numbered 0..streams-1 in the shard). */
+  streams: number;
+  /** The shard's first frame (its number and time), if it had any. */
+  first: { number: number; sec: number; nsec: number } | null;
+  /** The damage that stopped the read (the same in every shard: each reads the whole file). */
+  error?: { kind: CaptureErrorKind; detail: string; framesRead: number; offset: number };
+}
+
+/** The typed arrays of a shard (what a worker transfers instead of copying). */
+export function shardTransferables(s: ConvShard): ArrayBuffer[] {
+  return Object.values(s.cols).map((a) => a.buffer as ArrayBuffer);
+}
+
+/** An Int32Array twice as long, the new half -1. */
+function grownFilled(a: Int32Array): Int32Array<ArrayBuffer> {
+  const g = new Int32Array(a.length * 2).fill(-1);
+  g.set(a);
+  return g;
 }
 
 /** Where the writers put their text (a buffered stdout writer, or a string collector). */

@@ -10,6 +10,7 @@ import { runInNewContext } from 'node:vm';
 import type { Frame, InterfaceInfo } from '../capture/frame.js';
 import type { DecryptionSecrets } from '../capture/capture-parser.js';
 import { readCapture } from '../capture/reader.js';
+import { flowShard } from '../capture/flow-hash.js';
 import { dissectFrame, newSession, Packet, secondPass } from '../dissectors/index.js';
 import type { Session } from '../dissectors/packet.js';
 import { disableProtocols } from '../dissectors/registry.js';
@@ -39,6 +40,11 @@ export interface DissectOptions {
    * lower layers pass `applicationProtocols()`): their bytes go to `data`, or nowhere if `data` is one.
    */
   disabledProtocols?: readonly string[];
+  /**
+   * Dissect only the frames of shard `index` of `count` (src/capture/flow-hash.ts): one worker's
+   * part of a parallel read. The others are skipped unread; frame numbers stay the file's.
+   */
+  shard?: { index: number; count: number };
 }
 
 export interface DissectSummary {
@@ -105,7 +111,9 @@ async function runPass(
   let frames = 0;
   let tsDigits = 6;
   try {
+    const shard = opts.shard;
     await readCapture(path, {
+      select: shard && shard.count > 1 ? (d, off, len, linkType) => flowShard(d, off, len, linkType, shard.count) === shard.index : undefined,
       onFormat(format) {
         session.interfaceIds = format.name === 'pcapng';
       },

@@ -9,6 +9,8 @@
  * Exit codes: 0 success; 1 bad usage; 2 the file cannot be read.
  */
 import { Command } from '@commander-js/extra-typings';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { dissectFile } from '../dissect-file.js';
 import { SEVERITY_NAMES, type Packet } from '../../dissectors/packet.js';
 import { UsageError } from '../errors.js';
@@ -88,6 +90,33 @@ function layerName(pkt: Packet): string {
   return PROTOCOL_NAMES[l] ?? l.toUpperCase();
 }
 
+/** Parallel reads: at most this many workers when not asked, on files of at least this size. */
+const MAX_AUTO_THREADS = 4;
+const AUTO_THREADS_MIN_BYTES = 64 * 2 ** 20;
+
+/**
+ * Workers for a parallel read of `file` when --threads is not given: one per core up to
+ * MAX_AUTO_THREADS on a large, uncompressed file (each worker reads the whole file: a gzip stream
+ * would be decompressed once per worker), else one (starting workers costs ~0.2 s).
+ */
+function autoThreads(file: string): number {
+  if (file === '-') return 1;
+  try {
+    if (statSync(file).size < AUTO_THREADS_MIN_BYTES) return 1;
+    const head = Buffer.alloc(2);
+    const fd = openSync(file, 'r');
+    try {
+      readSync(fd, head, 0, 2, 0);
+    } finally {
+      closeSync(fd);
+    }
+    if (head[0] === 0x1f && head[1] === 0x8b) return 1;
+  } catch {
+    return 1; // the read itself says what is wrong with the file
+  }
+  return Math.max(1, Math.min(MAX_AUTO_THREADS, availableParallelism()));
+}
+
 export function statsCommand() {
   return new Command('stats')
     .description('statistics over a capture file (read in two passes, as tshark -2): expert = expert items by severity (tshark -z expert); dns = queries by name/type, rcodes, response times, unanswered queries; tcp = one card per TCP connection (state, Zeek conn_state/history, RTT, retransmissions, congestion, what limited it); tls = one card per TLS connection (version, cipher, SNI, ALPN, certificates, handshake time, alerts, JA3/JA4, keys)')
@@ -96,13 +125,20 @@ export function statsCommand() {
     .argument('[arg]', `conv/endpoints: ${CONV_TYPES.join('|')} (default tcp); io: the interval in seconds (default ${IO_DEFAULT_INTERVAL})`)
     .option('--json', 'one JSON object per line (typed numbers, with frame numbers)')
     .option('--tls-keylog <file>', 'tls: an NSS key log (SSLKEYLOGFILE); says which connections its secrets would decrypt')
+    .option('--threads <n>', `conv/endpoints: worker threads, each dissecting a share of the hosts (default: up to ${MAX_AUTO_THREADS} on files of ${AUTO_THREADS_MIN_BYTES / 2 ** 20} MiB or more, else 1)`, (v) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 1 || n > 64) throw new UsageError(`--threads takes an integer from 1 to 64, not "${v}"`);
+      return n;
+    })
     .action(async (file, kind, arg, o) => {
       if (!(KINDS as readonly string[]).includes(kind)) throw new UsageError(`unknown statistics "${kind}" (known: ${KINDS.join(', ')})`);
       if (o.tlsKeylog !== undefined && kind !== 'tls') throw new UsageError('--tls-keylog applies to stats tls only');
+      if (o.threads !== undefined && kind !== 'conv' && kind !== 'endpoints') throw new UsageError('--threads applies to stats conv and endpoints only');
+      if (o.threads !== undefined && o.threads > 1 && file === '-') throw new UsageError('--threads: standard input can be read only once (one thread)');
       if (kind === 'conv' || kind === 'endpoints') {
         const type = arg ?? 'tcp';
         if (!(CONV_TYPES as readonly string[]).includes(type)) throw new UsageError(`unknown ${kind} type "${type}" (known: ${CONV_TYPES.join(', ')})`);
-        const t = await new ConvStats(type as ConvType).collect(file);
+        const t = await new ConvStats(type as ConvType).collect(file, o.threads ?? autoThreads(file));
         const out = new OutBuffer();
         if (kind === 'conv') o.json ? t.writeConvJson(out) : t.writeConvText(out);
         else o.json ? t.writeEndpointsJson(out) : t.writeEndpointsText(out);
