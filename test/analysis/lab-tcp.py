@@ -6,7 +6,7 @@
       Accepts one connection. sink: reads everything (after --stall-after bytes it stops reading
       for --stall-ms, so its window fills and closes). reqresp: reads --req bytes, answers --resp
       bytes, until the client closes. Prints "listening" when ready, then a JSON summary at the end.
-  lab-tcp.py client --host ADDR --port P [--nodelay] [--sndbuf N]
+  lab-tcp.py client --host ADDR --port P [--nodelay] [--sndbuf N] [--cc cubic|bbr|reno]
                     (--bulk BYTES | --chunk N --interval-ms MS --count K | --turns K --parts A,B --resp N)
       bulk: writes BYTES as fast as the socket takes them (--mark-after N: prints "mark" once N
       bytes are written, for the test to act mid-transfer). chunk: writes N bytes every MS
@@ -14,7 +14,9 @@
       writes of the sizes in --parts (e.g. header then body), then the whole response read.
       Prints a JSON summary (bytes, seconds, TCP_INFO retransmission counters) at the end.
 
-Every socket option is set before connect/listen, so the handshake already carries it.
+Every socket option is set before connect/listen, so the handshake already carries it. The client
+uses CUBIC unless --cc says otherwise (a namespace inherits the host's default, which may be BBR,
+and may not change it: only root's per-socket TCP_CONGESTION can).
 """
 import argparse
 import json
@@ -34,6 +36,7 @@ def tcp_info(s):
     # last_ack_sent last_data_recv last_ack_recv pmtu rcv_ssthresh rtt rttvar snd_ssthresh
     # snd_cwnd advmss reordering rcv_rtt rcv_space total_retrans
     info = {
+        "cc": s.getsockopt(socket.IPPROTO_TCP, socket.TCP_CONGESTION, 16).split(b"\0")[0].decode(),
         "caState": u8[1],
         "rtoUs": u32[0],
         "sndMss": u32[2],
@@ -94,6 +97,8 @@ def client(a):
         s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     if a.sndbuf:
         s.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, a.sndbuf)
+    if a.cc:
+        s.setsockopt(socket.IPPROTO_TCP, socket.TCP_CONGESTION, a.cc.encode())
     s.connect((a.host, a.port))
     print("connected", flush=True)
     t0 = time.monotonic()
@@ -158,6 +163,7 @@ def main():
     cl.add_argument("--port", type=int, required=True)
     cl.add_argument("--nodelay", action="store_true")
     cl.add_argument("--sndbuf", type=int, default=0)
+    cl.add_argument("--cc", default="cubic")
     cl.add_argument("--bulk", type=int, default=0)
     cl.add_argument("--mark-after", type=int, default=0)
     cl.add_argument("--chunk", type=int, default=0)

@@ -43,7 +43,7 @@ interface Transfer {
   card: ConnectionSummary;
   /** The data sender's direction of the card (the originator: the client sends in every scenario). */
   s: DirectionSummary;
-  client: { sent: number; seconds: number; tcpInfo: { totalRetrans: number; sndMss: number; rttUs: number } };
+  client: { sent: number; seconds: number; tcpInfo: { cc: string; totalRetrans: number; sndMss: number; rttUs: number } };
   server: { received: number; turns: number; seconds: number; stallAt: number | null; rcvbuf: number };
   bridge: BridgeReport;
   /** Changes of the kernel's TCP counters in S (sender) and C (receiver) during the transfer. */
@@ -73,6 +73,10 @@ interface TsharkFrame {
   frame: number;
   src: string;
   len: number;
+  /** Relative tcp.seq, tcp.nxtseq and tcp.ack. */
+  seq: number;
+  nxtseq: number;
+  ack: number;
   expert: Set<string>;
 }
 
@@ -95,11 +99,14 @@ const tsharkCache = new Map<string, TsharkFrame[]>();
 function tshark(file: string): TsharkFrame[] {
   let v = tsharkCache.get(file);
   if (!v) {
-    const out = execFileSync('tshark', ['-n', '-2', '-r', file, '-T', 'fields', '-E', 'separator=/t', '-e', 'frame.number', '-e', 'ip.src', '-e', 'tcp.len', '-e', '_ws.expert.message'],
+    const out = execFileSync('tshark', ['-n', '-2', '-r', file, '-T', 'fields', '-E', 'separator=/t', '-e', 'frame.number', '-e', 'ip.src', '-e', 'tcp.len', '-e', 'tcp.seq', '-e', 'tcp.nxtseq', '-e', 'tcp.ack', '-e', '_ws.expert.message'],
       { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 64 << 20 });
     v = out.split('\n').filter(Boolean).map((l) => {
-      const [f, src, len, msg] = l.split('\t');
-      return { frame: Number(f), src: src!, len: Number(len), expert: new Set((msg ?? '').split(',').filter(Boolean)) };
+      const [f, src, len, seq, nxtseq, ack, msg] = l.split('\t');
+      return {
+        frame: Number(f), src: src!, len: Number(len), seq: Number(seq), nxtseq: Number(nxtseq), ack: Number(ack),
+        expert: new Set((msg ?? '').split(',').filter(Boolean)),
+      };
     });
     tsharkCache.set(file, v);
   }
@@ -236,36 +243,40 @@ describe.runIf(enabled)('TCP verdicts on real Linux TCP (network namespaces)', (
     checkRetransmissions(t);
   });
 
-  // 2. Congestion: a 20 Mbit/s tbf bottleneck with a 30 KB queue; tail drops in slow start and after.
+  // 2. Congestion: a 20 Mbit/s tbf bottleneck with a 30 KB queue (CUBIC, like every client here);
+  //    tail drops at the end of slow start and then about once per CUBIC epoch.
   const tbf = once({
     name: 'bottleneck', bridge: { delayMs: 5 }, tbf: ['rate', '20mbit', 'burst', '5kb', 'limit', '30kb'],
-    server: [], client: ['--bulk', '3000000'],
+    server: [], client: ['--bulk', '2000000'],
   });
 
-  it('congestion: a tail-dropping bottleneck is named congestion/loss, with fast retransmissions as tshark counts them', async () => {
+  it('congestion: behind a tail-dropping bottleneck, loss events and fast retransmissions are seen as tshark and the kernel count them', async () => {
     const t = await tbf();
-    expect(t.server.received).toBe(3_000_000);
+    expect(t.client.tcpInfo.cc).toBe('cubic');
+    expect(t.server.received).toBe(2_000_000);
     expect(t.bridge.dropped.queue).toBeGreaterThan(0);
     expect(k(t.kS, 'TCPSackRecovery')).toBeGreaterThan(0);
-    expect(t.card.verdict.limitedBy, t.card.verdict.text).toBe('congestion');
     const c = t.s.congestion!;
     expect(c.lossEvents.count).toBeGreaterThan(0);
     expect(c.phases.fastRecovery).toBeGreaterThan(0);
-    // No timeouts happened: none is reported.
-    expect(k(t.kS, 'TCPTimeouts')).toBe(0);
-    expect(c.lossEvents.rto).toBe(0);
-    expect(detector(t, 'rto-stall')).toBeUndefined();
+    // No more timeouts than the kernel's (none, as a rule, here).
+    expect(c.lossEvents.rto).toBeLessThanOrEqual(k(t.kS, 'TCPTimeouts'));
+    if (k(t.kS, 'TCPTimeouts') === 0) expect(detector(t, 'rto-stall')).toBeUndefined();
     // Every segment the queue dropped was sent again (the capture is before the bottleneck).
     expect(k(t.kS, 'RetransSegs')).toBeGreaterThanOrEqual(t.bridge.dropped.queue);
     checkRetransmissions(t);
   });
 
-  it.fails('congestion: one loss event per recovery episode of the kernel (TCPSackRecovery), each with the flight cut', async () => {
-    // Fails: recoveries whose retransmissions tshark calls out-of-order (sent within 3 ms of the
-    // previous segment) or plain retransmissions "early" (within half an RTT of the previous
-    // packet) are not loss events; and the SACK-blind flight (tshark's bytes in flight) is not
-    // cut (docs/tcp-verdicts.md; /work/notes/verdict-fixes.patch).
+  it.fails('congestion: a bulk sender behind a bottleneck is congestion-limited, one loss event per kernel recovery, each cutting the flight', async () => {
+    // Fails: rule 5 of the limited-by split wants the flight to have grown in the last round, but
+    // CUBIC's window near its plateau gives rounds whose largest flight does not grow, so about
+    // half of the time is called "application" (measured 46-54%; the verdict flips to
+    // application in some runs). Fixed by /work/notes/verdict-fixes.patch (ACK clocking:
+    // congestion 97%, loss events = the kernel's recoveries, cuts 28-30%: CUBIC's beta 0.7).
     const t = await tbf();
+    expect(t.card.verdict.limitedBy, t.card.verdict.text).toBe('congestion');
+    const lb = t.s.limitedBy!;
+    expect(lb.congestion / lb.transferSeconds).toBeGreaterThan(0.8);
     const episodes = k(t.kS, 'TCPSackRecovery') + k(t.kS, 'TCPTimeouts');
     const c = t.s.congestion!;
     expect(c.lossEvents.count).toBeGreaterThanOrEqual(Math.floor(0.8 * episodes));
@@ -275,30 +286,61 @@ describe.runIf(enabled)('TCP verdicts on real Linux TCP (network namespaces)', (
     for (const x of cuts) expect(x).toBeGreaterThan(0);
   });
 
-  // 2b. Random loss: 2% of the data frames dropped by the bridge (seeded), paced at 50 Mbit/s.
+  // 2b. Random loss: 2% of the data frames dropped by the bridge (seeded), at most 50 Mbit/s.
   const loss = once({
     name: 'random-loss', bridge: { delayMs: 5, loss: 0.02, seed: 7 }, tbf: ['rate', '50mbit', 'burst', '10kb', 'limit', '200kb'],
     server: [], client: ['--bulk', '2000000'],
   });
 
-  it('congestion: random loss is named congestion/loss; every dropped segment is seen retransmitted', async () => {
+  it('congestion: random loss; every dropped segment is seen retransmitted, fast retransmissions as tshark counts them', async () => {
     const t = await loss();
     expect(t.server.received).toBe(2_000_000);
     expect(t.bridge.dropped.loss).toBeGreaterThan(5);
-    expect(t.card.verdict.limitedBy, t.card.verdict.text).toBe('congestion');
     const c = t.s.congestion!;
     expect(c.lossEvents.count).toBeGreaterThan(0);
+    expect(c.lossEvents.rto).toBeLessThanOrEqual(k(t.kS, 'TCPTimeouts'));
     expect(k(t.kS, 'RetransSegs')).toBeGreaterThanOrEqual(t.bridge.dropped.loss);
     expect(detector(t, 'capture-missed-packets')).toBeUndefined();
     checkRetransmissions(t);
   });
 
-  it.fails('congestion: random loss gives one loss event per recovery episode of the kernel', async () => {
-    // Fails for the reason given in the bottleneck case above.
+  it.fails('congestion: random loss is named congestion/loss, with one loss event per recovery episode of the kernel', async () => {
+    // Fails: the verdict is "application" (congestion 32-37% of the time): most recoveries are
+    // not loss events (their first retransmission is tshark's "out-of-order", or a plain
+    // retransmission within half an RTT of the previous packet, "early"; measured 11-16 loss
+    // events for the kernel's 20-30 recoveries), so CUBIC's cut windows and flat rounds after
+    // them read as application time. Fixed by /work/notes/verdict-fixes.patch (congestion
+    // 76-90%, loss events 20/20, 23/23, 29/30).
     const t = await loss();
+    expect(t.card.verdict.limitedBy, t.card.verdict.text).toBe('congestion');
     const episodes = k(t.kS, 'TCPSackRecovery') + k(t.kS, 'TCPTimeouts');
     expect(t.s.congestion!.lossEvents.count).toBeGreaterThanOrEqual(Math.floor(0.8 * episodes));
     expect(t.s.congestion!.lossEvents.count).toBeLessThanOrEqual(episodes + 1);
+  });
+
+  // 2c. The same bottleneck with BBR (this machine's default congestion control): paced sending.
+  const bbr = once({
+    name: 'bottleneck-bbr', bridge: { delayMs: 5 }, tbf: ['rate', '20mbit', 'burst', '5kb', 'limit', '30kb'],
+    server: [], client: ['--bulk', '2000000', '--cc', 'bbr'],
+  });
+
+  it('congestion with BBR: retransmissions are seen as tshark and the kernel count them', async () => {
+    const t = await bbr();
+    expect(t.client.tcpInfo.cc).toBe('bbr');
+    expect(t.server.received).toBe(2_000_000);
+    expect(t.card.verdict.limitedBy).not.toBe('receiver-window');
+    checkRetransmissions(t);
+  });
+
+  it.fails('congestion with BBR: a paced bulk sender behind a bottleneck is congestion-limited most of the time', async () => {
+    // Fails, with or without the patch: BBR paces its segments (they leave a millisecond after
+    // the ACK, not at once) and holds its flight flat, so neither "the flight grew" nor the
+    // patch's ACK clocking holds and 25-53% of the time is called application. Knowing a paced
+    // sender needs another signal (docs/tcp-verdicts.md).
+    const t = await bbr();
+    expect(t.card.verdict.limitedBy, t.card.verdict.text).toBe('congestion');
+    const lb = t.s.limitedBy!;
+    expect(lb.congestion / lb.transferSeconds).toBeGreaterThan(0.8);
   });
 
   // 3. Application: 1000 bytes every 50 ms, 30 times.
@@ -352,6 +394,7 @@ describe.runIf(enabled)('TCP verdicts on real Linux TCP (network namespaces)', (
   it.fails('Nagle meeting delayed ACK: the TCP_NODELAY verdict counts 20 request/response turns, not 39', async () => {
     // Fails: countTurns() adds the turns started by both sides (request->response and
     // response->request), so 20 exchanges are "39 turns" and 39 x RTT is more than the duration.
+    // Fixed by /work/notes/verdict-fixes.patch (the larger of the two sides' counts).
     const t = await nodelay();
     expect(t.card.verdict.text).toMatch(/\b(19|20) request\/response turns/);
   });
@@ -359,13 +402,13 @@ describe.runIf(enabled)('TCP verdicts on real Linux TCP (network namespaces)', (
   // 5. RTO stall: the path drops everything for 1 s after the client has written 1 MB.
   const rto = once({
     name: 'rto', bridge: { delayMs: 5 }, tbf: ['rate', '20mbit', 'burst', '5kb', 'limit', '200kb'],
-    server: [], client: ['--bulk', '3000000', '--mark-after', '1000000'],
+    server: [], client: ['--bulk', '2000000', '--mark-after', '700000'],
     onMark: (b) => b.command('blackout 1.0'),
   });
 
   it('RTO stall: a 1 s blackout gives one RTO stall per kernel timeout and a congestion/loss verdict', async () => {
     const t = await rto();
-    expect(t.server.received).toBe(3_000_000);
+    expect(t.server.received).toBe(2_000_000);
     expect(t.bridge.dropped.blackoutData).toBeGreaterThan(0);
     const timeouts = k(t.kS, 'TCPTimeouts');
     expect(timeouts).toBeGreaterThanOrEqual(2);
@@ -383,28 +426,62 @@ describe.runIf(enabled)('TCP verdicts on real Linux TCP (network namespaces)', (
   });
 
   // 6. Capture missed packets: data frames cut out of the clean capture of case 1 afterwards.
+  //    One the receiver ACKed before the sender's next segment (so the ACK comes first: tshark's
+  //    "ACKed segment that wasn't captured"), one followed at once by the next segment (tshark's
+  //    "previous segment not captured", ACKed later).
+  let cutCache: Promise<{ t: Transfer; m: ConnectionSummary; cut: string; bytes: number }> | undefined;
+  function cutCapture(): Promise<{ t: Transfer; m: ConnectionSummary; cut: string; bytes: number }> {
+    return (cutCache ??= (async () => {
+      const t = await rwnd();
+      const all = tshark(t.file);
+      const isData = (f: TsharkFrame): boolean => f.src === lab.addrS && f.len > 0;
+      const data = all.filter(isData);
+      const from = Math.floor(data.length / 4);
+      // Acked first: the first packet after it that ACKs it comes before any other data segment.
+      const ackedFirst = data.slice(from).find((x) => {
+        for (const f of all.slice(all.indexOf(x) + 1)) {
+          if (isData(f)) return false;
+          if (f.src === lab.addrC && f.ack >= x.nxtseq) return true;
+        }
+        return false;
+      })!;
+      // Followed at once by the next data segment.
+      const half = data.slice(Math.floor(data.length / 2));
+      const followed = half.find((x) => { const n = all[all.indexOf(x) + 1]; return n !== undefined && isData(n); })!;
+      expect(ackedFirst).toBeDefined();
+      expect(followed).toBeDefined();
+      const cut = join(dir, 'missed.pcap');
+      execFileSync('editcap', [t.file, cut, String(ackedFirst.frame), String(followed.frame)], { stdio: 'ignore' });
+      return { t, m: card(cut), cut, bytes: ackedFirst.len + followed.len };
+    })());
+  }
+
   it('capture missed packets: data frames removed from the capture are reported as missed by the capture, not lost', async () => {
-    const t = await rwnd();
-    // Data segments of the sender in the middle of the transfer: two adjacent ones and a single one.
-    const data = tshark(t.file).filter((f) => f.src === lab.addrS && f.len > 0);
-    const i = Math.floor(data.length / 3);
-    const j = Math.floor((2 * data.length) / 3);
-    const [a, b, c] = [data[i]!.frame, data[i + 1]!.frame, data[j]!.frame];
-    const bytes = data[i]!.len + data[i + 1]!.len + data[j]!.len;
-    const cut = join(dir, 'missed.pcap');
-    execFileSync('editcap', [t.file, cut, String(a), String(b), String(c)], { stdio: 'ignore' });
-    const m = card(cut);
+    const { t, m, cut } = await cutCapture();
     const d = m.detectors.find((x) => x.kind === 'capture-missed-packets');
     expect(d, JSON.stringify(m.detectors)).toBeDefined();
     expect(d!.side).toBe('originator');
-    expect(d!.count).toBe(2);
-    expect(d!.text).toContain(`acknowledged ${bytes.toLocaleString('en-US')} bytes`);
-    // tshark: two gaps ("previous segment not captured") that the receiver ACKed ("ACKed unseen").
-    expect(tsharkFrames(cut, TS.lostSegment).length).toBe(2);
-    expect(tsharkFrames(cut, TS.ackedUnseen).length).toBe(2);
-    // Not a loss: nothing was retransmitted, the limit stays the receiver's window.
-    expect(m.orig.congestion!.lossEvents.count).toBe(0);
+    expect(d!.count).toBeGreaterThanOrEqual(2);
+    // tshark: the one ACKed first, the gap before the segment after the other.
+    expect(tsharkFrames(cut, TS.ackedUnseen).length).toBeGreaterThanOrEqual(1);
+    expect(tsharkFrames(cut, TS.lostSegment).length).toBeGreaterThanOrEqual(1);
+    // Not a loss: cutting frames adds no retransmission nor loss event; the limit stays the same.
+    const rtx = (x: DirectionSummary): number[] => [x.retransmissions!.retransmission, x.retransmissions!.fast, x.retransmissions!.outOfOrder, x.retransmissions!.spurious];
+    expect(rtx(m.orig)).toEqual(rtx(t.s));
+    expect(m.orig.congestion!.lossEvents.count).toBe(t.s.congestion!.lossEvents.count);
     expect(m.verdict.limitedBy).toBe('receiver-window');
+  });
+
+  it.fails('capture missed packets: two segments cut are two misses of exactly their bytes', async () => {
+    // Fails: the segment ACKed before the next one arrived is counted twice: once as "ACKed
+    // unseen" (the ACK beyond the highest byte seen), again when the next segment opens a gap
+    // from the highest byte seen ("previous segment not captured") and that gap is ACKed: 3 misses
+    // and 1,448 bytes too many. Fixed by /work/notes/verdict-fixes.patch (the gap starts above
+    // what the peer already ACKed).
+    const { m, bytes } = await cutCapture();
+    const d = m.detectors.find((x) => x.kind === 'capture-missed-packets')!;
+    expect(d.count).toBe(2);
+    expect(d.text).toContain(`acknowledged ${bytes.toLocaleString('en-US')} bytes`);
   });
 });
 
