@@ -260,14 +260,14 @@ function ns(aSec: number, aNsec: number, bSec: number, bNsec: number): number {
 }
 
 /** Values of the current segment the analysis needs besides the header fields; set by analyseTcp. */
-let curTimeRelative = 0;
-let curTimeDelta = 0;
+/** [tcp.time_relative, tcp.time_delta] of the current segment (a typed array: no number boxed per segment). */
+const curTimes = new Float64Array(2);
 
 /** Sets the stream times of this frame (time since the stream's first and previous frames). */
 function streamTimes(pkt: Packet, a: TcpConvAnalysis): void {
   const f = pkt.frame;
-  curTimeRelative = f.tsSec - a.firstSec + (f.tsNsec - a.firstNsec) / 1e9;
-  curTimeDelta = f.tsSec - a.prevSec + (f.tsNsec - a.prevNsec) / 1e9;
+  curTimes[0] = f.tsSec - a.firstSec + (f.tsNsec - a.firstNsec) / 1e9;
+  curTimes[1] = f.tsSec - a.prevSec + (f.tsNsec - a.prevNsec) / 1e9;
   a.prevSec = f.tsSec;
   a.prevNsec = f.tsNsec;
 }
@@ -342,8 +342,8 @@ export function addTcpQuotedTimes(pkt: Packet, conv: TcpConversation, parent: nu
   if (!a) conv.analysis = a = newAnalysis(pkt.frame.tsSec, pkt.frame.tsNsec);
   streamTimes(pkt, a);
   if (pkt.tree) {
-    pkt.add(AF.time_relative, off, 0, parent, curTimeRelative);
-    pkt.add(AF.time_delta, off, 0, parent, curTimeDelta);
+    pkt.add(AF.time_relative, off, 0, parent, curTimes[0]!);
+    pkt.add(AF.time_delta, off, 0, parent, curTimes[1]!);
   }
 }
 
@@ -680,8 +680,8 @@ const EXPERTS: [flag: number, field: number, sev: Severity, abbrev: string, msg:
  */
 export function addTcpAnalysisTree(pkt: Packet, parent: number, off: number): void {
   if (pkt.tree) {
-    pkt.add(AF.time_relative, off, 0, parent, curTimeRelative);
-    pkt.add(AF.time_delta, off, 0, parent, curTimeDelta);
+    pkt.add(AF.time_relative, off, 0, parent, curTimes[0]!);
+    pkt.add(AF.time_delta, off, 0, parent, curTimes[1]!);
   }
   const r = result;
   if (r.closing !== 0) {

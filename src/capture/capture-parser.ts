@@ -109,6 +109,11 @@ export interface CaptureHandlers {
    * options were checked, so a damaged file stops at the same frame whatever is chosen.
    */
   select?(d: Uint8Array, off: number, len: number, linkType: number): boolean;
+  /**
+   * pcap files: deliver every frame in the same Frame object, its fields changed (no object per
+   * frame), for a consumer that keeps nothing of a frame after `onFrame` returns.
+   */
+  reuseFrames?: boolean;
   /** Once, as soon as the magic number has been read. */
   onFormat?(format: FileFormat): void;
   /** pcapng only: every Section Header Block. */
@@ -183,7 +188,12 @@ export class CaptureParser {
     this.h = handlers;
     this.onFrameCb = handlers.onFrame.bind(handlers);
     this.selectCb = handlers.select?.bind(handlers);
+    this.reuseFrames = handlers.reuseFrames === true;
   }
+
+  private readonly reuseFrames: boolean;
+  /** The frame given again and again when `reuseFrames`. */
+  private readonly shared: Frame = { number: 0, tsSec: 0, tsNsec: 0, hasTime: true, capLen: 0, origLen: 0, linkType: 0, interfaceId: 0, direction: Direction.Unknown, data: new Uint8Array(0) };
 
   private readonly selectCb: ((d: Uint8Array, off: number, len: number, linkType: number) => boolean) | undefined;
 
@@ -492,18 +502,30 @@ export class CaptureParser {
         }
         frac *= 1000;
       }
-      const frame: Frame = {
-        number: ++this.frames,
-        tsSec: sec,
-        tsNsec: frac,
-        hasTime: true,
-        capLen,
-        origLen: dv.getUint32(pos + P.PCAP_REC_ORIGLEN, le),
-        linkType,
-        interfaceId: 0,
-        direction: Direction.Unknown,
-        data: new Uint8Array(buf.buffer, buf.byteOffset + data, capLen),
-      };
+      let frame: Frame;
+      if (this.reuseFrames) {
+        frame = this.shared;
+        frame.number = ++this.frames;
+        frame.tsSec = sec;
+        frame.tsNsec = frac;
+        frame.capLen = capLen;
+        frame.origLen = dv.getUint32(pos + P.PCAP_REC_ORIGLEN, le);
+        frame.linkType = linkType;
+        frame.data = new Uint8Array(buf.buffer, buf.byteOffset + data, capLen);
+      } else {
+        frame = {
+          number: ++this.frames,
+          tsSec: sec,
+          tsNsec: frac,
+          hasTime: true,
+          capLen,
+          origLen: dv.getUint32(pos + P.PCAP_REC_ORIGLEN, le),
+          linkType,
+          interfaceId: 0,
+          direction: Direction.Unknown,
+          data: new Uint8Array(buf.buffer, buf.byteOffset + data, capLen),
+        };
+      }
       pos = next;
       onFrame(frame);
     }

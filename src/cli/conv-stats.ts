@@ -291,7 +291,7 @@ export class ConvStats {
     if (this.type === 'tcp') {
       const remove = addTcpTap((r) => this.tcpSegment(r));
       try {
-        await dissectFile(file, { columns: false, twoPass: false, count: 0, fields: [], periodicGc: false, disabledProtocols: applicationProtocols(), shard }, (_pkt, frame) => this.tcpFrame(frame));
+        await dissectFile(file, { columns: false, twoPass: false, count: 0, fields: [], periodicGc: false, disabledProtocols: unreadProtocols(), shard, reuseFrames: true }, (_pkt, frame) => this.tcpFrame(frame));
       } finally {
         remove();
       }
@@ -300,7 +300,7 @@ export class ConvStats {
     const ids = FIELD_NAMES.map((n) => fieldByName(n)!.id);
     const [ipSrc, ipDst, ip6Src, ip6Dst, ethDst, ethSrc, udpSrc, udpDst, icmp, icmp6, fragOffset, fragMore, ip6Fragments] = ids as [number, number, number, number, number, number, number, number, number, number, number, number, number];
     const type = this.type;
-    await dissectFile(file, { columns: false, twoPass: false, count: 0, fields: ids, periodicGc: false, disabledProtocols: applicationProtocols(), shard }, (pkt, frame) => {
+    await dissectFile(file, { columns: false, twoPass: false, count: 0, fields: ids, periodicGc: false, disabledProtocols: unreadProtocols(), shard, reuseFrames: true }, (pkt, frame) => {
       this.firstFrame(frame);
       const n = pkt.n;
       const fid = pkt.fid;
@@ -706,6 +706,15 @@ export class ConvStats {
   endpointsJson(): string {
     return collectText((o) => this.writeEndpointsJson(o));
   }
+}
+
+/**
+ * The protocols no table reads, disabled while reading (less work, the same tables): the
+ * application protocols and ICMP/ICMPv6 (their echo pairing is not needed, and the packet an error
+ * quotes is not counted, whether it is dissected as a quote or left as data).
+ */
+export function unreadProtocols(): string[] {
+  return [...applicationProtocols(), 'icmp', 'icmpv6'];
 }
 
 /** One shard's table, as a worker of a parallel read sends it (typed arrays, one entry per row). */

@@ -45,6 +45,11 @@ export interface DissectOptions {
    * part of a parallel read. The others are skipped unread; frame numbers stay the file's.
    */
   shard?: { index: number; count: number };
+  /**
+   * The sink keeps nothing of a frame (nor of its packet) after it returns: the reader may give
+   * every frame in one reused object (statistics that only add numbers up).
+   */
+  reuseFrames?: boolean;
 }
 
 export interface DissectSummary {
@@ -113,6 +118,7 @@ async function runPass(
   try {
     const shard = opts.shard;
     await readCapture(path, {
+      reuseFrames: opts.reuseFrames,
       select: shard && shard.count > 1 ? (d, off, len, linkType) => flowShard(d, off, len, linkType, shard.count) === shard.index : undefined,
       onFormat(format) {
         session.interfaceIds = format.name === 'pcapng';

@@ -14,9 +14,8 @@
 import { CaptureFileError } from '../capture/capture-error.js';
 import { TcpFlag } from '../analysis/tcp-analysis.js';
 import { addTcpTap, type TcpTapRecord } from '../dissectors/tcp-tap.js';
-import type { TextSink } from './conv-stats.js';
+import { unreadProtocols, type TextSink } from './conv-stats.js';
 import { dissectFile } from './dissect-file.js';
-import { applicationProtocols } from '../dissectors/registry.js';
 import { UsageError } from './errors.js';
 
 export const IO_DEFAULT_INTERVAL = 1;
@@ -87,7 +86,7 @@ export class IoStats {
   async collect(file: string): Promise<this> {
     const remove = addTcpTap((r) => this.tcp(r));
     try {
-      await dissectFile(file, { columns: false, twoPass: false, count: 0, fields: [], periodicGc: false, disabledProtocols: applicationProtocols() }, (_pkt, f) => {
+      await dissectFile(file, { columns: false, twoPass: false, count: 0, fields: [], periodicGc: false, disabledProtocols: unreadProtocols(), reuseFrames: true }, (_pkt, f) => {
         const i = this.index(f.tsSec, f.tsNsec, true);
         if (i < 0) {
           this.beyondFrames++;

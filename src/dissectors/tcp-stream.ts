@@ -50,6 +50,11 @@ export function registerStreamHeuristic(test: StreamHeuristic, proto: StreamProt
   registerProtocolName(proto.dissector.name);
 }
 
+function anyHeuristicEnabled(): boolean {
+  for (let i = 0; i < heuristics.length; i++) if (protocolEnabled(heuristics[i]![1].dissector.name)) return true;
+  return false;
+}
+
 interface StreamTable {
   /** Two directions per TCP stream index (insertion order: oldest first). */
   dirs: Map<number, [StreamDirection, StreamDirection]>;
@@ -123,7 +128,7 @@ export function dissectTcpStream(pkt: Packet, tcpItem: number, stream: number, d
     port = hi;
     if (proto && !protocolEnabled(proto.dissector.name)) proto = undefined;
   }
-  if (!proto && heuristics.length === 0) return false;
+  if (!proto && !anyHeuristicEnabled()) return false;
   const t = sessionState<StreamTable>(pkt, 'tcp.reassembly', () => ({ dirs: new Map(), bound: new Map(), budget: newBudget() }));
   if (!proto) {
     let b = t.bound.get(stream);
