@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 /**
  * Statistics benchmark: packets/second and peak memory (max RSS) of
- *   wirelite stats FILE conv tcp       (one pass: every packet dissected, TCP analysis, the TCP tap)
+ *   wirelite stats FILE conv tcp       (one pass: every packet dissected down to TCP, TCP analysis,
+ *                                       the TCP tap; by default one worker per core, each taking a
+ *                                       shard of the hosts; also shown with --threads 1)
  * beside
  *   tshark -n -2 -q -z conv,tcp -r FILE
  * on the same file, in one run, and whether both print the same table (row for row).
@@ -22,6 +24,8 @@ const { runs, file, count, work } = await benchSetup();
 const commands = [
   ['wirelite stats FILE conv tcp', bin, ['stats', file, 'conv', 'tcp']],
   ['tshark -n -2 -q -z conv,tcp', 'tshark', ['-n', '-2', '-q', '-z', 'conv,tcp', '-r', file]],
+  // The same in one thread (the default reads a large file with one worker per core, up to 4).
+  ['wirelite stats FILE conv tcp --threads 1', bin, ['stats', file, 'conv', 'tcp', '--threads', '1']],
 ];
 const measure = (cmd, argv, out) => timed(work, runs, cmd, argv, out);
 
@@ -44,7 +48,7 @@ for (const { name, m } of results) {
   if (!m) console.log(`| ${name} | not available | | | | |`);
   else console.log(`| ${name} | ${fmt(count / m.elapsed)} | ${fmt(count / m.cpu)} | ${m.elapsed.toFixed(2)} s | ${m.cpu.toFixed(2)} s | ${(m.maxKb / 1024).toFixed(0)} MB |`);
 }
-const [ours, theirs] = results;
+const [ours, theirs, single] = results;
 if (ours.m && theirs.m) {
   const a = tableRows(ours.out);
   const b = tableRows(theirs.out);
@@ -53,4 +57,10 @@ if (ours.m && theirs.m) {
   console.log(`wirelite/tshark: ${(theirs.m.elapsed / ours.m.elapsed).toFixed(1)}x the packets/s by wall time, ${(theirs.m.cpu / ours.m.cpu).toFixed(1)}x by CPU time, ` +
     `${(ours.m.maxKb / theirs.m.maxKb * 100).toFixed(1)}% of the peak memory (1/${(theirs.m.maxKb / ours.m.maxKb).toFixed(1)}).`);
   console.log(`tables: ${a.length.toLocaleString('en-US')} conversations (wirelite), ${b.length.toLocaleString('en-US')} (tshark): ${same ? 'identical, row for row' : 'DIFFERENT'}.`);
+  if (single?.m) {
+    const c = tableRows(single.out);
+    const same1 = c.length === a.length && c.every((l, i) => l === a[i]);
+    console.log(`one thread: ${(theirs.m.elapsed / single.m.elapsed).toFixed(1)}x tshark by wall time, ${(theirs.m.cpu / single.m.cpu).toFixed(1)}x by CPU time, ` +
+      `${(single.m.maxKb / 1024).toFixed(0)} MB; table ${same1 ? 'identical to the parallel read' : 'DIFFERENT from the parallel read'}.`);
+  }
 }
