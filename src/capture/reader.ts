@@ -12,8 +12,8 @@ import { CaptureFileError } from './capture-error.js';
 import { CaptureParser, type CaptureHandlers, type FileFormat } from './capture-parser.js';
 import type { InterfaceInfo } from './frame.js';
 
-/** Read size: large, so the parser sees few chunk boundaries and little copying. */
-export const READ_CHUNK = 1024 * 1024;
+/** Read size: large, so the parser sees few chunk boundaries and little copying, and a file takes few reads (4 MiB: ~5% less CPU than 1 MiB on the 2M bench). */
+export const READ_CHUNK = 4 * 1024 * 1024;
 
 const GZIP_MAGIC_0 = 0x1f;
 const GZIP_MAGIC_1 = 0x8b;
@@ -134,7 +134,7 @@ async function* readStream(input: Readable, name: string, state: { compressed: b
 }
 
 /**
- * A regular, uncompressed file is read into two reused 1 MiB buffers (alternately), not a stream
+ * A regular, uncompressed file is read into two reused READ_CHUNK buffers (alternately), not a stream
  * of fresh Buffers: memory stays flat however large the file (fresh chunks would wait for a major
  * GC before their memory is returned). Frames are views of these buffers, valid until the parser
  * moves on, as the Frame contract says. Returns undefined for anything else (gzip, a pipe), which
