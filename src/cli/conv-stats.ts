@@ -203,14 +203,17 @@ export class ConvStats {
   private async readParallel(file: string, threads: number): Promise<void> {
     const { Worker } = await import('node:worker_threads');
     const url = new URL('./stats-worker.js', import.meta.url);
-    const parts = await Promise.all(
-      Array.from({ length: threads }, (_, index) => new Promise<ConvShard>((resolve, reject) => {
-        const w = new Worker(url, { workerData: { task: 'conv', file, type: this.type, index, count: threads, maxConversations: TCP_LIMITS.maxConversations } });
-        w.once('message', (m: { ok: true; shard: ConvShard } | { ok: false; message: string }) => (m.ok ? resolve(m.shard) : reject(new Error(m.message))));
-        w.once('error', reject);
-        w.once('exit', (code) => reject(new Error(`statistics worker ${index} exited with code ${code}`)));
-      })),
-    );
+    // Shards 1.. in workers, shard 0 here (this thread has its modules loaded already).
+    const workers = Array.from({ length: threads - 1 }, (_, k) => new Promise<ConvShard>((resolve, reject) => {
+      const index = k + 1;
+      const w = new Worker(url, { workerData: { task: 'conv', file, type: this.type, index, count: threads, maxConversations: TCP_LIMITS.maxConversations } });
+      w.once('message', (m: { ok: true; shard: ConvShard } | { ok: false; message: string }) => (m.ok ? resolve(m.shard) : reject(new Error(m.message))));
+      w.once('error', reject);
+      w.once('exit', (code) => reject(new Error(`statistics worker ${index} exited with code ${code}`)));
+    }));
+    // Let the workers start before this thread gets busy.
+    await new Promise((r) => setTimeout(r, 0));
+    const parts = await Promise.all([new ConvStats(this.type).collectShard(file, 0, threads), ...workers]);
     this.merge(parts);
     const e = parts.find((p) => p.error)?.error;
     if (e) throw new CaptureFileError(e.kind, e.detail, e.framesRead, e.offset);
