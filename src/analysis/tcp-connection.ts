@@ -82,7 +82,7 @@
  * Memory (a SYN flood makes a million connections of one packet each, a scan a million of a SYN
  * and its RST): a connection's first two segments, when they carry no payload, no FIN and come
  * over IPv4, are only recorded (FirstBlock, 48 bytes a connection in typed arrays indexed by the
- * stream number: addresses as numbers, no text; the second segment 44 bytes more, SecondStore);
+ * stream number: addresses as numbers, no text; the second segment 52 bytes more, SecondStore);
  * the model of the connection (ConnBlock: its numbers in typed arrays, about 260 bytes with the
  * endpoint text) is made when another segment comes, by feeding it the recorded segments and
  * then the new one, so the result is the same as feeding them all. A connection that stays
@@ -383,10 +383,14 @@ class FirstBlock {
   model = new Int32Array(BLOCK);
 }
 
-/** Recorded second segments (44 bytes each), in blocks of BLOCK slots; a slot is reused once its model is made. */
+/**
+ * Recorded second segments (52 bytes each, with tshark's iRTT: a RST can give it), in blocks of
+ * BLOCK slots; a slot is reused once its model is made.
+ */
 class SecondStore {
   private secs: Float64Array[] = [];
   private us: Uint32Array[] = [];
+  private rtts: Float64Array[] = [];
   private next = 0;
   private free: number[] = [];
   alloc(): number {
@@ -395,6 +399,7 @@ class SecondStore {
     if (this.next % BLOCK === 0) {
       this.secs.push(new Float64Array(BLOCK));
       this.us.push(new Uint32Array(BLOCK * NU));
+      this.rtts.push(new Float64Array(BLOCK));
     }
     return this.next++;
   }
@@ -402,20 +407,26 @@ class SecondStore {
     this.free.push(p);
   }
   record(p: number, r: TcpTapRecord): void {
-    recordSegment(this.secs[Math.floor(p / BLOCK)]!, this.us[Math.floor(p / BLOCK)]!, p % BLOCK, r);
+    const b = Math.floor(p / BLOCK);
+    recordSegment(this.secs[b]!, this.us[b]!, p % BLOCK, r);
+    this.rtts[b]![p % BLOCK] = r.initialRtt;
   }
   replay(p: number, stream: number): TcpTapRecord {
-    return replaySegment(this.secs[Math.floor(p / BLOCK)]!, this.us[Math.floor(p / BLOCK)]!, p % BLOCK, stream);
+    const b = Math.floor(p / BLOCK);
+    const r = replaySegment(this.secs[b]!, this.us[b]!, p % BLOCK, stream);
+    r.initialRtt = this.rtts[b]![p % BLOCK]!;
+    return r;
   }
 }
 
 /**
  * Whether a connection's first or second segment can be recorded instead of making the model:
- * what the model takes from it then is the handshake facts, the sizes and Zeek's state (no detail
- * is made for a segment without payload or FIN before the third segment).
+ * what the model takes from it then is the handshake facts, tshark's iRTT (kept for a second
+ * segment only), the sizes and Zeek's state (no detail is made for a segment without payload or
+ * FIN before the third segment).
  */
 function recordable(r: TcpTapRecord): boolean {
-  return r.len === 0 && !(r.flags & FIN) && !(r.initialRtt > 0) && r.ipVersion !== 6 && r.flags < 4096 && r.dir <= 1;
+  return r.len === 0 && !(r.flags & FIN) && r.ipVersion !== 6 && r.flags < 4096 && r.dir <= 1;
 }
 
 function recordSegment(sec: Float64Array, u: Uint32Array, k: number, r: TcpTapRecord): void {
@@ -729,7 +740,7 @@ export class TcpConnections {
     }
     if (m === 0) {
       this.count++;
-      if (this.record && recordable(r)) {
+      if (this.record && recordable(r) && !(r.initialRtt > 0)) {
         recordSegment(fb.sec, fb.u, k, r);
         fb.model[k] = -1;
         return;
