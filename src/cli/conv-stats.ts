@@ -87,6 +87,13 @@ class Columns {
   /** The number of the row's first frame (orders rows from several shards of a parallel read). */
   firstFrame = new Float64Array(this.cap);
 
+  /** Makes room for at least `n` rows (at once, not by doubling: a merged table's size is known). */
+  reserve(n: number): void {
+    if (n <= this.cap) return;
+    this.cap = n / 2;
+    this.grow();
+  }
+
   grow(): void {
     this.cap *= 2;
     const f = (a: Float64Array) => {
@@ -183,11 +190,12 @@ export class ConvStats {
     }
     const n = this.rows;
     const c = this.c;
+    // The columns themselves (rows 0..n-1 of them count), transferred, not copied: a flood's
+    // table is large.
     const cols = {
-      framesAB: c.framesAB.slice(0, n), bytesAB: c.bytesAB.slice(0, n), framesBA: c.framesBA.slice(0, n), bytesBA: c.bytesBA.slice(0, n),
-      startSec: c.startSec.slice(0, n), startNsec: c.startNsec.slice(0, n), stopSec: c.stopSec.slice(0, n), stopNsec: c.stopNsec.slice(0, n),
-      aPort: c.aPort.slice(0, n), bPort: c.bPort.slice(0, n), aAddr: c.aAddr.slice(0, n), bAddr: c.bAddr.slice(0, n),
-      stream: c.stream.slice(0, n), firstFrame: c.firstFrame.slice(0, n),
+      framesAB: c.framesAB, bytesAB: c.bytesAB, framesBA: c.framesBA, bytesBA: c.bytesBA,
+      startSec: c.startSec, startNsec: c.startNsec, stopSec: c.stopSec, stopNsec: c.stopNsec,
+      aPort: c.aPort, bPort: c.bPort, aAddr: c.aAddr, bAddr: c.bAddr, stream: c.stream, firstFrame: c.firstFrame,
     };
     return {
       rows: n, cols, addrs: this.addrs, overflowFrames: this.overflowFrames, overflowBytes: this.overflowBytes,
@@ -214,6 +222,8 @@ export class ConvStats {
     // Let the workers start before this thread gets busy.
     await new Promise((r) => setTimeout(r, 0));
     const parts = await Promise.all([new ConvStats(this.type).collectShard(file, 0, threads), ...workers]);
+    // This thread's dissection state is garbage now: free it before the merged table is built.
+    collectGarbage();
     this.merge(parts);
     const e = parts.find((p) => p.error)?.error;
     if (e) throw new CaptureFileError(e.kind, e.detail, e.framesRead, e.offset);
@@ -226,14 +236,20 @@ export class ConvStats {
    * addresses carry many IP pairs) added up, side A being the sender of the earliest frame.
    */
   merge(parts: readonly ConvShard[]): void {
-    const all: Array<[number, number]> = [];
-    parts.forEach((p, k) => {
-      for (let i = 0; i < p.rows; i++) all.push([k, i]);
-    });
-    all.sort((x, y) => parts[x[0]]!.cols.firstFrame[x[1]]! - parts[y[0]]!.cols.firstFrame[y[1]]! || x[0] - y[0] || x[1] - y[1]);
     const text = (p: ConvShard, code: number) => (code < ADDR_TEXT ? code : this.intern(p.addrs[code - ADDR_TEXT]!));
     const tcp = this.type === 'tcp';
-    for (const [k, i] of all) {
+    // A k-way merge: each shard's rows are already in order of their first frame (rows are made
+    // as frames come); ties (one frame, two rows: a tunnel) keep their shard's order.
+    const next = new Int32Array(parts.length);
+    this.c.reserve(Math.min(CONV_LIMITS.maxRows, parts.reduce((n, p) => n + p.rows, 0)));
+    for (;;) {
+      let k = -1;
+      for (let j = 0; j < parts.length; j++) {
+        if (next[j]! >= parts[j]!.rows) continue;
+        if (k < 0 || parts[j]!.cols.firstFrame[next[j]!]! < parts[k]!.cols.firstFrame[next[k]!]!) k = j;
+      }
+      if (k < 0) break;
+      const i = next[k]!++;
       const p = parts[k]!;
       const s = p.cols;
       const a = text(p, s.aAddr[i]!);
@@ -241,7 +257,8 @@ export class ConvStats {
       const ap = s.aPort[i]!;
       const bp = s.bPort[i]!;
       const fwd = a < b || (a === b && ap <= bp);
-      const key = fwd ? `${a} ${ap} ${b} ${bp}` : `${b} ${bp} ${a} ${ap}`;
+      // TCP rows are streams (never the same in two shards); the others are found by their key.
+      const key = tcp ? '' : fwd ? `${a} ${ap} ${b} ${bp}` : `${b} ${bp} ${a} ${ap}`;
       let row = tcp ? undefined : this.byKey.get(key);
       let same = true;
       if (row === undefined) {
