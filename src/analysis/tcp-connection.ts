@@ -39,13 +39,22 @@
  *   RTO recovery (a retransmission with fewer than 3 duplicate ACKs before it), slow start (the
  *   flight grew by at least 1.5x and by at least one MSS), congestion avoidance (grew, less than
  *   that), flat (did not grow: the limit is elsewhere).
- * - Loss event: a fast retransmission, or a plain retransmission with fewer than 3 duplicate ACKs
- *   (RTO), while not in recovery; not a plain retransmission sent, outside recovery, within half
- *   an RTT (or 1 ms) of S's previous packet (`early`: a duplicate in the capture, no timer can be
- *   that short). Recovery lasts until P ACKs the highest sequence number sent
+ * - Loss event: the first retransmission while not in recovery: tshark's fast or plain
+ *   retransmission, or its "out-of-order" segment (a SACK sender retransmits holes between new
+ *   segments, within tshark's 3 ms) unless that segment fills a gap in what the capture saw (it
+ *   may be a reordered original). Kind: fast when tshark says so, or P's ACKs of S's
+ *   data since they last advanced were duplicates or carried SACK blocks (a SACK sender
+ *   retransmits on its scoreboard, often before tshark's third duplicate ACK, and tshark calls
+ *   such ACKs window updates when the window grew) and the connection was silent less than
+ *   200 ms; otherwise RTO. Not a loss event: a plain retransmission of S's previous data segment
+ *   within half an RTT (or 1 ms) of it (`early`: a duplicate in the capture, no timer or ACK can
+ *   be that fast); nor a tail loss probe: a plain retransmission of S's highest segment with no
+ *   duplicate ACK or SACK before it after less than 200 ms of silence (Linux's minimum RTO; the
+ *   ACKs after the probe start a recovery if something was lost). Recovery lasts until P ACKs the highest sequence number sent
  *   before the loss. Flight before = the largest flight of the round of the loss (or the previous
  *   round, whichever is larger); after = the largest flight of the first round that starts after
- *   recovery ended (null when the capture ends first).
+ *   recovery ended, has no loss and no SACK blocks in P's ACKs (with holes the SACK-blind flight
+ *   counts SACKed bytes too; null when the capture ends first).
  *
  * Limited-by time split (per data direction, from its first data segment to its last data; idle
  * time after the last data is not counted). After each packet of the connection the state of S is
@@ -58,15 +67,18 @@
  *   4. S is in loss recovery → congestion-limited;
  *   5. outstanding ≥ 3/4 of the congestion-window estimate (the largest flight of the last round,
  *      unless it was a recovery round, or of this round so far), the flight grew in the last
- *      round (a sender that is not limited by its congestion window does not grow it), and the
- *      flight is at least the initial window (10 MSS) or S has had a loss → congestion-limited;
+ *      round (a sender that is not limited by its congestion window does not grow it) or the
+ *      last round was ACK-clocked (S answered at least half of P's advancing ACKs with new data
+ *      within min(0.5 ms, RTT/4): a bulk sender at a steady window, e.g. CUBIC near its
+ *      plateau, whose round maxima do not grow), and the flight is at least the initial window
+ *      (10 MSS) or S has had a loss → congestion-limited;
  *   6. otherwise (data in flight below both windows) → application-limited.
  * The MSS of S is what P announced in its SYN, or the largest segment S sent if larger (or none).
  *
  * Verdict: the direction that sent the most unique bytes. If it lost a third of the connection's
  * duration or more waiting for retransmission timeouts (RTO stalls below), that is the limit
  * (congestion/loss); otherwise its largest share of limited-by time names the limit (receiver window; congestion with losses; congestion without losses or
- * request/response turns that take most of the time → the network's RTT; application), with the
+ * request/response exchanges and rounds whose round trips take most of the time → the network's RTT; application), with the
  * frames that show it. Detectors (each with frames):
  * - Nagle meeting delayed ACK: P's ACK of S's data comes 25-60 ms or 150-260 ms later than the
  *   smallest RTT (a delayed ACK: at most 2 MSS were outstanding) and S's next data segment is
@@ -221,6 +233,10 @@ class Side {
   ackedUnseen = 0;
   dupAcks = 0;
   dupRun = 0;
+  /** ACKs of this side's data carrying SACK blocks since the peer's ACK last advanced. */
+  sackRun = 0;
+  /** Start of this side's previous data segment (-1 none). */
+  lastDataSeq = -1;
   zeroWinAdv = 0;
   /** Zero-window probes received (sent by the peer into this side's zero window). */
   zeroProbe = 0;
@@ -244,9 +260,20 @@ class Side {
   roundEndSeq = 0;
   roundFlight = 0;
   roundLoss = 0;
+  /** P's ACKs carried SACK blocks in this round: holes make the SACK-blind flight overstate the pipe. */
+  roundSack = false;
   prevFlight = 0;
   roundsDone = 0;
   lastGrew = true;
+  /**
+   * ACK clocking: time of P's last advancing ACK of S's data not yet answered (-1 none), the
+   * advancing ACKs of this round and how many S answered with new data at once; whether the
+   * last round was ACK-clocked.
+   */
+  ackT = -1;
+  clockAcks = 0;
+  clockHits = 0;
+  lastClocked = false;
   prevWasLoss = false;
   maxFlight = 0;
   flights: Uint32Array | undefined;
@@ -883,7 +910,9 @@ function detailUpdate(c: TcpConnection, s: Side, p: Side, r: TcpTapRecord, rel: 
     s.dupAcks++;
     p.dupRun++;
   }
-  if (af & TcpFlag.ZERO_WINDOW_PROBE) p.zeroProbe++;
+  // Linux probes a zero window with a segment of no payload one byte below the ACKed data
+  // (tcp_xmit_probe_skb), which tshark calls a keep-alive: one into P's zero window is a probe.
+  if ((af & TcpFlag.ZERO_WINDOW_PROBE) || ((af & TcpFlag.KEEP_ALIVE) && p.lastWin === 0 && p.maxWin >= 0)) p.zeroProbe++;
   if (af & TcpFlag.WINDOW_UPDATE) s.winUpdate++;
   if (af & TcpFlag.KEEP_ALIVE) s.keepAlive++;
   if (af & TcpFlag.WINDOW_FULL) {
@@ -935,16 +964,21 @@ function detailUpdate(c: TcpConnection, s: Side, p: Side, r: TcpTapRecord, rel: 
       s.nagleCandT = -1;
     }
     // Gaps: a retransmission that fills one shows the network lost it.
+    let filledGap = false;
     if (s.gapStart.length && s.highEnd >= 0 && seqLt(start, s.highEnd)) {
       for (let i = s.gapStart.length - 1; i >= 0; i--) {
         if (seqLt(start, s.gapEnd[i]!) && seqGt(end, s.gapStart[i]!)) {
           s.gapsFilled++;
+          filledGap = true;
           dropGap(s, i);
         }
       }
     }
-    if ((af & TcpFlag.LOST_PACKET) && s.highEnd >= 0 && seqGt(start, s.highEnd) && s.gapStart.length < TCP_CONNECTION_LIMITS.pendingGaps) {
-      s.gapStart.push(s.highEnd);
+    // The gap starts above what P already ACKed: bytes ACKed before this segment came were
+    // counted then ("ACKed unseen"), not again when the gap is ACKed.
+    const gapFrom = s.highAck >= 0 && s.highEnd >= 0 && seqGt(s.highAck, s.highEnd) ? s.highAck : s.highEnd;
+    if ((af & TcpFlag.LOST_PACKET) && s.highEnd >= 0 && seqGt(start, gapFrom) && s.gapStart.length < TCP_CONNECTION_LIMITS.pendingGaps) {
+      s.gapStart.push(gapFrom);
       s.gapEnd.push(start);
       s.gapFrame.push(r.frame);
     }
@@ -962,6 +996,10 @@ function detailUpdate(c: TcpConnection, s: Side, p: Side, r: TcpTapRecord, rel: 
       }
       s.highEnd = end;
       s.lastDataT = rel;
+      // New data right behind P's ACK (a sender-side capture sees the stack answer within
+      // microseconds): the ACK opened the window S was waiting on.
+      if (s.ackT >= 0 && rel - s.ackT <= Math.min(0.0005, 0.25 * minRtt(c, s))) s.clockHits++;
+      s.ackT = -1;
     }
     // Congestion: loss events and rounds.
     const flight = r.bytesInFlight >= 0 ? r.bytesInFlight : s.highAck >= 0 ? Math.max(0, seqDiff(s.highEnd, s.highAck)) : r.len;
@@ -971,12 +1009,25 @@ function detailUpdate(c: TcpConnection, s: Side, p: Side, r: TcpTapRecord, rel: 
       s.rtoStalls.add({ startFrame: c.lastFrame, endFrame: r.frame, seconds: round6(silence) });
       s.rtoLost += silence;
     }
-    const kind = fastRtx || p.dupRun >= 3 ? 'fast' : 'rto';
-    // A plain retransmission right behind this side's previous packet (within half an RTT, or
-    // 1 ms) cannot be a timeout: a duplicate in the capture, not a loss event.
-    const early = plainRtx && kind === 'rto' && !s.recovery && s.lastSentT >= 0 && rel - s.lastSentT < Math.max(0.5 * minRtt(c, s), 0.001);
+    // tshark calls a retransmission sent soon after S's highest segment "out-of-order" (SACK
+    // recovery sends them between new segments): when its bytes were seen before (it fills no
+    // gap) it is a retransmission. One that fills a gap may be a reordered original: not counted.
+    const oooRtx = (af & TcpFlag.OUT_OF_ORDER) !== 0 && !filledGap;
+    // Fast (ACK-driven) when P's ACKs since their last advance were duplicates or carried SACK
+    // blocks (a SACK sender retransmits on the scoreboard, often before tshark's third duplicate
+    // ACK, or on ACKs tshark calls window updates) and no RTO-long silence preceded it.
+    // (S's dupRun and sackRun count P's ACKs of S's data.)
+    const acked = fastRtx || s.dupRun >= 3 || ((s.dupRun >= 1 || s.sackRun >= 1) && silence < 0.2);
+    const kind = acked ? 'fast' : 'rto';
+    // A copy of S's previous data segment right behind it (within half an RTT, or 1 ms) cannot be
+    // a timeout or answer any ACK: a duplicate in the capture, not a loss event.
+    const early = plainRtx && kind === 'rto' && !s.recovery && start === s.lastDataSeq && s.lastSentT >= 0 && rel - s.lastSentT < Math.max(0.5 * minRtt(c, s), 0.001);
     if (early) s.early++;
-    if ((fastRtx || plainRtx) && !s.recovery && !early) {
+    // A tail loss probe (Linux sends one about 2 RTT after the last segment when no ACK came:
+    // the highest segment again, no duplicate ACK before it, well within the 200 ms minimum RTO)
+    // is not a loss by itself: the ACKs after it start a recovery if something was lost.
+    const probe = plainRtx && kind === 'rto' && !s.recovery && silence < 0.2 && end === s.highEnd;
+    if ((fastRtx || plainRtx || oooRtx) && !s.recovery && !early && !probe) {
       const ev: LossEvent = { frame: r.frame, time: round6(rel), kind, flightBefore: Math.max(s.roundFlight, s.prevFlight), flightAfter: null };
       s.losses.add(ev);
       if (kind === 'fast') s.fastLosses++;
@@ -999,6 +1050,7 @@ function detailUpdate(c: TcpConnection, s: Side, p: Side, r: TcpTapRecord, rel: 
     if (s.roundOpen && flight > s.roundFlight) s.roundFlight = flight;
     if (flight > s.maxFlight) s.maxFlight = flight;
     if (af & TcpFlag.WINDOW_FULL) s.winFullPending = true;
+    s.lastDataSeq = start;
   }
 
   // 3. What this segment tells about P's data (its ACK), P as the sender.
@@ -1027,9 +1079,14 @@ function detailUpdate(c: TcpConnection, s: Side, p: Side, r: TcpTapRecord, rel: 
         p.missedBytes += seqDiff(ack, p.highEnd);
         p.missedFrames.add(r.frame);
       }
+      if (!advanced && r.sackBlocks > 0) p.sackRun++;
+      if (r.sackBlocks > 0) p.roundSack = true;
       if (advanced) {
+        p.ackT = rel;
+        p.clockAcks++;
         p.highAck = ack;
         p.dupRun = 0;
+        p.sackRun = r.sackBlocks > 0 ? 1 : 0;
         p.winFullPending = false;
         if (seqGe(ack, p.highEnd)) p.lastAckedT = rel;
         // Gaps ACKed while never filled: the receiver got bytes the capture did not.
@@ -1086,9 +1143,14 @@ function closeRound(c: TcpConnection, dir: number, s: Side): void {
   else ph = Phase.FLAT;
   s.phaseCount[ph]!++;
   s.lastGrew = ph !== Phase.FLAT;
+  s.lastClocked = s.clockAcks >= 2 && 2 * s.clockHits >= s.clockAcks;
+  s.clockAcks = 0;
+  s.clockHits = 0;
   s.prevWasLoss = ph === Phase.FAST_RECOVERY || ph === Phase.RTO_RECOVERY;
   // Loss events whose recovery has ended take this round's flight as "after".
-  if (!s.recovery && !s.roundLoss && s.awaitAfter.length) {
+  // Only a round without SACK blocks says where the window is: with holes, tshark's flight (highest
+  // sent - highest ACKed) counts the SACKed bytes too.
+  if (!s.recovery && !s.roundLoss && !s.roundSack && s.awaitAfter.length) {
     for (const ev of s.awaitAfter) {
       if ((ev as LossEvent & { ready?: boolean }).ready) ev.flightAfter = cur;
     }
@@ -1098,6 +1160,7 @@ function closeRound(c: TcpConnection, dir: number, s: Side): void {
   s.roundsDone++;
   s.prevFlight = cur;
   s.roundLoss = 0;
+  s.roundSack = false;
   const out = s.highAck >= 0 && s.highEnd >= 0 ? seqDiff(s.highEnd, s.highAck) : 0;
   if (out > 0) {
     s.roundOpen = true;
@@ -1155,7 +1218,7 @@ function decide(c: TcpConnection, dir: number, s: Side, frame: number): void {
       // After a loss the window was cut: the rounds before it no longer say where it is.
       const cwnd = s.prevWasLoss ? s.roundFlight : Math.max(s.prevFlight, s.roundFlight);
       const big = out >= 10 * mss - mss || s.lossSeen;
-      s.lim = out >= 0.75 * cwnd && (s.lastGrew || s.roundsDone === 0) && big ? Lim.CONG : Lim.APP;
+      s.lim = out >= 0.75 * cwnd && (s.lastGrew || s.lastClocked || s.roundsDone === 0) && big ? Lim.CONG : Lim.APP;
     }
   }
   if (s.lim === Lim.CONG && prevLim !== Lim.CONG && !s.recovery) s.congFrames.add(frame);
@@ -1595,12 +1658,17 @@ function verdict(c: TcpConnection, sum: ConnectionSummary): ConnectionSummary['v
   const bytes = fmtBytes(mainIsOrig ? uo : ur);
   const rtt = minRtt(c, s);
   const turns = countTurns(c);
+  // n request/response exchanges are 2n - 1 changes of the data sender; each exchange and each
+  // round of the main direction (a request, or a window's worth of a transfer) costs a round trip.
+  const exchanges = Math.ceil((turns + 1) / 2);
+  const trips = Math.max(exchanges, s.roundsDone);
+  const tripText = `${exchanges} request/response exchange(s)${trips > exchanges ? ` and ${trips} round trips` : ''} of about ${fmtSec(rtt)}`;
   const lead = `${side} sent ${bytes} bytes`;
   const missedNote = s.missed ? ` The capture missed packets (${s.missed} gap(s) ACKed but never seen), so loss figures understate what the receiver got.` : '';
   if (total <= 0) {
     const frames = [s.rtxFrames.items[0] ?? c.firstFrame];
-    if (rtt > 0 && turns * rtt >= 0.5 * sum.duration && sum.duration > 0) {
-      return { limitedBy: 'network-rtt', frames, text: `Limited by the network's RTT: the ${lead} in ${turns} request/response turn(s) of about ${fmtSec(rtt)} each.${missedNote}` };
+    if (rtt > 0 && trips * rtt >= 0.5 * sum.duration && sum.duration > 0) {
+      return { limitedBy: 'network-rtt', frames, text: `Limited by the network's RTT: the ${lead} in ${tripText} each.${missedNote}` };
     }
     return { limitedBy: 'application', frames, text: `Limited by the application: the ${lead} in single flights; nothing waited on a window.${missedNote}` };
   }
@@ -1645,10 +1713,10 @@ function verdict(c: TcpConnection, sum: ConnectionSummary): ConnectionSummary['v
     };
   }
   const frames = s.appFrames.items.length ? s.appFrames.items : [c.firstFrame];
-  if (rtt > 0 && turns >= 2 && turns * rtt >= 0.5 * sum.duration) {
+  if (rtt > 0 && turns >= 2 && trips * rtt >= 0.5 * sum.duration) {
     return {
       limitedBy: 'network-rtt', frames,
-      text: `Limited by the network's RTT: ${turns} request/response turns of about ${fmtSec(rtt)} make up most of the ${fmtSec(sum.duration)}; the windows were never full.${missedNote}`,
+      text: `Limited by the network's RTT: ${tripText} make up most of the ${fmtSec(sum.duration)}; the windows were never full.${missedNote}`,
     };
   }
   return {
