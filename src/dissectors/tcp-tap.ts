@@ -75,6 +75,8 @@ export const tcpTapRecord: TcpTapRecord = {
   addrBytes: new Uint8Array(0), srcAddrOff: 0, dstAddrOff: 0,
 };
 
+const EMPTY = new Uint8Array(0);
+
 /** Listeners; empty when no statistics are collected. */
 export const tcpTapListeners: TcpTapListener[] = [];
 
@@ -84,6 +86,8 @@ export function addTcpTap(fn: TcpTapListener): () => void {
   return () => {
     const i = tcpTapListeners.indexOf(fn);
     if (i >= 0) tcpTapListeners.splice(i, 1);
+    // The record's address view would keep the last read buffer alive after the read.
+    if (tcpTapListeners.length === 0) tcpTapRecord.addrBytes = EMPTY;
   };
 }
 
