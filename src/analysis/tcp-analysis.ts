@@ -579,6 +579,13 @@ function analyseSegment(conv: TcpConversation, a: TcpConvAnalysis, dir: number, 
     rev.remove(i);
   }
 
+  // A reset (or closing) connection seldom sends again: lists it emptied are let go (a port scan's
+  // SYN and RST would otherwise keep ~0.5 KB of typed array per conversation).
+  if (flags & (RST | FIN)) {
+    if (rev.n === 0) rev.seg = EMPTY_F64;
+    if (fwd.n === 0) fwd.seg = EMPTY_F64;
+  }
+
   // Bytes in flight (the default, payload-based method) and bytes sent since the last PSH.
   if (seglen !== 0 && fwd.n > 0 && fwd.validBif) {
     const base = conv.base(dir);
