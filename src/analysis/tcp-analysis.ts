@@ -25,7 +25,7 @@
 import { defineFields, fieldByName, FT } from '../dissectors/fields.js';
 import { Severity, type Packet } from '../dissectors/packet.js';
 import { seqGt, seqLe, seqLt } from './seq.js';
-import { FirstSegment, type TcpConversation, type TcpStateView } from './tcp-conversations.js';
+import { FirstSegment, growSecond, type TcpConversation, type TcpStateView } from './tcp-conversations.js';
 
 export const TCP_ANALYSIS_LIMITS = {
   /** Unacknowledged segments remembered per direction (Wireshark: TCP_MAX_UNACKED_SEGMENTS). */
@@ -295,8 +295,8 @@ const FS_FRAME = 4;
 const FS_NSEC = 6;
 const FS_SACK = 7;
 
-function storeFirstSegment(conv: TcpConversation, a: TcpConvAnalysis, dir: number, seq: number, ack: number, seglen: number, flags: number, window: number, num: number, sec: number, nsec: number): void {
-  const g = conv.table.first;
+/** Keeps a segment in the conversation's slot: its first (`g` = table.first) or second (table.second). */
+function storeSegment(conv: TcpConversation, g: Uint32Array, secs: Float64Array, a: TcpConvAnalysis, dir: number, seq: number, ack: number, seglen: number, flags: number, window: number, num: number, sec: number, nsec: number): void {
   const o = conv.slot * FirstSegment.STRIDE;
   const fwd = a.flows[dir]!;
   g[o + FS_SEQ] = seq;
@@ -304,31 +304,45 @@ function storeFirstSegment(conv: TcpConversation, a: TcpConvAnalysis, dir: numbe
   g[o + FS_LEN] = seglen;
   g[o + FS_WFD] = window * 32768 + (flags & 0xfff) * 8 + dir * 4 + fwd.sackN;
   g[o + FS_FRAME] = num;
-  conv.table.firstSec[conv.slot] = sec;
+  secs[conv.slot] = sec;
   g[o + FS_NSEC] = nsec;
   g[o + FS_SACK] = fwd.sackN > 0 ? fwd.sackDelivered : 0;
+}
+
+function storeFirstSegment(conv: TcpConversation, a: TcpConvAnalysis, dir: number, seq: number, ack: number, seglen: number, flags: number, window: number, num: number, sec: number, nsec: number): void {
+  storeSegment(conv, conv.table.first, conv.table.firstSec, a, dir, seq, ack, seglen, flags, window, num, sec, nsec);
   conv.hasFirstSegment = true;
 }
 
-/** The conversation's analysis state, made from its stored first segment if need be (else undefined). */
-function analysisOf(conv: TcpConversation, pass: number): TcpConvAnalysis | undefined {
-  const cur = conv.analysis as TcpConvAnalysis | undefined;
-  if (cur || !conv.hasFirstSegment) return cur;
-  const g = conv.table.first;
+/** Analyses a kept segment again on `a` (the result is the same: it depends only on earlier ones). */
+function replaySegment(conv: TcpConversation, g: Uint32Array, secs: Float64Array, a: TcpConvAnalysis, pass: number): void {
   const o = conv.slot * FirstSegment.STRIDE;
   const wfd = g[o + FS_WFD]!;
   const dir = (wfd >> 2) & 1;
   const flags = (wfd >>> 3) & 0xfff;
-  const sec = conv.table.firstSec[conv.slot]!;
+  const sec = secs[conv.slot]!;
   const nsec = g[o + FS_NSEC]!;
-  const a = newAnalysis(sec, nsec);
   analyseSegment(conv, a, dir, g[o + FS_SEQ]!, g[o + FS_ACK]!, g[o + FS_LEN]!, flags, Math.floor(wfd / 32768), g[o + FS_FRAME]!, sec, nsec, null, 0, 0);
   const fwd = a.flows[dir]!;
   fwd.sackN = wfd & 3;
   if (fwd.sackN > 0) fwd.sackDelivered = g[o + FS_SACK]!;
   if (pass === 0 && flags & FIN) a.closing[dir] = true;
+  // The stream's previous frame is the last one replayed.
+  a.prevSec = sec;
+  a.prevNsec = nsec;
+}
+
+/** The conversation's analysis state, made from its kept segments if need be (else undefined). */
+function analysisOf(conv: TcpConversation, pass: number): TcpConvAnalysis | undefined {
+  const cur = conv.analysis as TcpConvAnalysis | undefined;
+  if (cur || !conv.hasFirstSegment) return cur;
+  const t = conv.table;
+  const a = newAnalysis(t.firstSec[conv.slot]!, t.first[conv.slot * FirstSegment.STRIDE + FS_NSEC]!);
+  replaySegment(conv, t.first, t.firstSec, a, pass);
+  if (conv.hasSecondSegment) replaySegment(conv, t.second!, t.secondSec!, a, pass);
   conv.analysis = a;
   conv.hasFirstSegment = false;
+  conv.hasSecondSegment = false;
   clearResult();
   return a;
 }
@@ -369,6 +383,9 @@ export function analyseTcp(
 ): boolean {
   const f = pkt.frame;
   const pass = pkt.session.pass;
+  // One segment kept and this one a bare RST (a scan's answer to its SYN): it is kept too, and
+  // the state made for it let go again.
+  const keepSecond = conv.hasFirstSegment && !conv.hasSecondSegment && !conv.analysis && (flags & (RST | SYN | FIN)) === RST && seglen === 0;
   let a = analysisOf(conv, pass);
   clearResult();
   const first = !a;
@@ -379,6 +396,13 @@ export function analyseTcp(
   // exactly the first pass's (as tshark -2 shows them) without keeping them per frame in between.
   analyseSegment(conv, a, dir, seq, ack, seglen, flags, window, f.number, f.tsSec, f.tsNsec, pkt.data, optStart, optEnd);
   if (first) storeFirstSegment(conv, a, dir, seq, ack, seglen, flags, window, f.number, f.tsSec, f.tsNsec);
+  else if (keepSecond) {
+    growSecond(conv.table);
+    storeSegment(conv, conv.table.second!, conv.table.secondSec!, a, dir, seq, ack, seglen, flags, window, f.number, f.tsSec, f.tsNsec);
+    conv.analysis = undefined;
+    conv.hasFirstSegment = true;
+    conv.hasSecondSegment = true;
+  }
   // Per-stream finals for a second pass (the stream index is the same in both passes).
   let store: StreamFinals | undefined;
   if (pass !== 0) {

@@ -46,6 +46,8 @@ const B_SAW_SYN0 = 8; // << dir
 const B_ACC_ECN_SYN = 32;
 const B_ACC_ECN = 64;
 const B_FIRST_SEG = 128;
+/** Bits 8..17 hold the window scales (WS_SHIFT). */
+const B_SECOND_SEG = 1 << 18;
 /** Window scale of direction d: 4 bits at WS_SHIFT + 4*d, stored as wscale + 2 (-2..14 -> 0..16 fits 5 bits: 4 + top bit). */
 const WS_SHIFT = 8;
 const WS_MASK = 0x1f;
@@ -106,6 +108,13 @@ export class TcpConversation {
   }
   set hasFirstSegment(v: boolean) {
     this.bits = v ? this.bits | B_FIRST_SEG : this.bits & ~B_FIRST_SEG;
+  }
+  /** A second segment (a RST answering the first) is kept too, in the table's `second` slot. */
+  get hasSecondSegment(): boolean {
+    return (this.bits & B_SECOND_SEG) !== 0;
+  }
+  set hasSecondSegment(v: boolean) {
+    this.bits = v ? this.bits | B_SECOND_SEG : this.bits & ~B_SECOND_SEG;
   }
 }
 
@@ -171,6 +180,12 @@ export interface TcpConvTable {
   first: Uint32Array;
   /** Per slot: the first analysed segment's seconds (any value a capture may hold). */
   firstSec: Float64Array;
+  /**
+   * Per slot, made when first needed: a second segment kept the same way, when it is a RST that
+   * answers the first (a port scan's SYN and RST make no analysis state either).
+   */
+  second?: Uint32Array;
+  secondSec?: Float64Array;
   /** Free slots (a stack) and the next never-used slot. */
   free: number[];
   slots: number;
@@ -205,8 +220,21 @@ function allocSlot(t: TcpConvTable): number {
     const fs = new Float64Array(cap);
     fs.set(t.firstSec);
     t.firstSec = fs;
+    if (t.second) growSecond(t);
   }
   return s;
+}
+
+/** Makes (or grows to the table's capacity) the slots of kept second segments. */
+export function growSecond(t: TcpConvTable): void {
+  const cap = t.firstSec.length;
+  if (t.second && t.second.length === cap * FS_STRIDE) return;
+  const g = new Uint32Array(cap * FS_STRIDE);
+  if (t.second) g.set(t.second);
+  t.second = g;
+  const gs = new Float64Array(cap);
+  if (t.secondSec) gs.set(t.secondSec);
+  t.secondSec = gs;
 }
 
 /** Drops a conversation from the table: its slot is reused, its analysis state let go. */

@@ -291,6 +291,26 @@ describe('stats tcp under a flood: a one-segment connection is a 48-byte record'
   });
 });
 
+describe('a scan: SYNs each answered by a RST', () => {
+  it('costs the dissector what a lone SYN costs: both segments are kept, no analysis state is made', async () => {
+    const n = 100_000;
+    const limit = 10_000;
+    const scan = join(scratch, 'scan-100k-dissector.pcap');
+    await writeSynFlood(2 * n, scan, [], scanPacket);
+    const limited = wirelite(['read', '-q', '-o', `tcp.max_conversations:${limit}`, scan]);
+    const all = wirelite(['read', '-q', scan]);
+    expect(all.status).toBe(0);
+    expect(all.stderr).toBe('');
+    // Before the second segment was kept, each conversation made an analysis state (about 1.3 KB).
+    const perConversation = (all.maxRss - limited.maxRss) / (n - limit);
+    expect(perConversation).toBeLessThan(600);
+    // Each SYN and its RST are one stream (what a third segment's verdicts would be after a kept
+    // RST is checked in test/analysis/tcp-analysis.test.ts).
+    const head = wirelite(['read', '-T', 'fields', '-e', 'tcp.stream', '-e', 'tcp.flags', '-c', '4', scan]);
+    expect(head.stdout.trimEnd().split('\n')).toEqual(['0\t0x0002', '0\t0x0014', '1\t0x0002', '1\t0x0014']);
+  }, 60_000);
+});
+
 describe('the conversation table at its limit', () => {
   it('evicts the least recently seen conversation, not the oldest one still in use', () => {
     const saved = TCP_LIMITS.maxConversations;

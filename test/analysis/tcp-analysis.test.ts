@@ -139,6 +139,24 @@ describe('TCP analysis against tshark -2 on built conversations', () => {
   });
 });
 
+describe('a SYN answered by a RST (kept without an analysis state), then more of the stream', () => {
+  it('gives tshark\'s verdicts on what follows: data after the RST, the SYN again', () => {
+    againstTshark([
+      { c: true, seq: 1000, flags: 'S', ms: 0, opts: { mss: 1460, wscale: 2, sackPerm: true } },
+      { c: false, seq: 0, ack: 1001, flags: 'RA', ms: 10 },
+      { c: true, seq: 1001, ack: 1, flags: 'PA', len: 50, ms: 30 },
+      { c: false, seq: 1, ack: 1051, flags: 'A', ms: 40 },
+    ]);
+    againstTshark([
+      { c: true, seq: 1000, flags: 'S', ms: 0 },
+      { c: false, seq: 0, flags: 'R', ms: 5 },
+      { c: true, seq: 1000, flags: 'S', ms: 1000 },
+      { c: false, seq: 9000, ack: 1001, flags: 'SA', ms: 1010 },
+      { c: true, seq: 1001, ack: 9001, flags: 'A', ms: 1020 },
+    ]);
+  });
+});
+
 describe('TCP analysis in one pass (stdin)', () => {
   it('gives the same verdicts as the second pass of two', () => {
     const segs: Seg[] = [
