@@ -284,7 +284,8 @@ function newAnalysis(sec: number, nsec: number): TcpConvAnalysis {
  * is then let go: the segment itself (FirstSegment.STRIDE numbers in the conversation's table
  * slot) is what is kept. The second segment makes the state for good by analysing the first one
  * again (the result is the same: it depends only on that segment), then itself. A SYN flood's
- * lone SYNs thus cost no analysis objects.
+ * lone SYNs thus cost no analysis objects. A bare RST as the second segment (a port scan's answer)
+ * is kept the same way (table.second), and the state is made by the third segment, from both.
  */
 const FS_SEQ = 0;
 const FS_ACK = 1;
