@@ -385,16 +385,11 @@ describe.runIf(enabled)('TCP verdicts on real Linux TCP (network namespaces)', (
     checkRetransmissions(t);
   });
 
-  it.fails('congestion with BBR: a paced bulk sender behind a bottleneck is congestion-limited most of the time', async () => {
-    // Fails, with or without the patch: BBR paces its segments (they leave a millisecond after
-    // the ACK, not at once) and holds its flight flat, so neither "the flight grew" nor the
-    // patch's ACK clocking holds and 25-53% of the time is called application. Knowing a paced
-    // sender needs another signal (docs/tcp-verdicts.md).
-    const t = await bbr();
-    expect(t.card.verdict.limitedBy, t.card.verdict.text).toBe('congestion');
-    const lb = t.s.limitedBy!;
-    expect(lb.congestion / lb.transferSeconds).toBeGreaterThan(0.8);
-  });
+  // Not asserted: the share of a BBR transfer called congestion-limited. BBR paces its segments
+  // (they leave a millisecond after the ACK) and holds its flight flat, so neither "the flight
+  // grew" nor ACK clocking holds, and 25-53% of the time is called application in most runs
+  // (congestion-limited above 80% in some): known wrong, and too variable for a test that must
+  // not flake (docs/tcp-verdicts.md, item 7).
 
   // 3. Application: 1000 bytes every 50 ms, 30 times.
   const app = once({ name: 'app', bridge: { delayMs: 5 }, server: [], client: ['--chunk', '1000', '--interval-ms', '50', '--count', '30'] });
