@@ -381,6 +381,7 @@ export function analyseTcp(
   window: number,
   optStart: number,
   optEnd: number,
+  reusedPorts = false,
 ): boolean {
   const f = pkt.frame;
   const pass = pkt.session.pass;
@@ -396,6 +397,9 @@ export function analyseTcp(
   // Every pass computes the verdicts: they depend only on earlier frames, so the second pass gets
   // exactly the first pass's (as tshark -2 shows them) without keeping them per frame in between.
   analyseSegment(conv, a, dir, seq, ack, seglen, flags, window, f.number, f.tsSec, f.tsNsec, pkt.data, optStart, optEnd);
+  // Reused ports are one of Wireshark's analysis flags: the segment has an analysis entry (so the
+  // stream's initial RTT is shown on it, as tshark -2 shows it on the SYN that reuses the ports).
+  if (reusedPorts) result.present = true;
   if (first) storeFirstSegment(conv, a, dir, seq, ack, seglen, flags, window, f.number, f.tsSec, f.tsNsec);
   else if (keepSecond) {
     growSecond(conv.table);

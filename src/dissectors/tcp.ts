@@ -410,7 +410,7 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
   const state = conv ? effective(convTable(pkt), conv) : undefined;
   // Sequence analysis (tcp.analysis.*), as Wireshark: only with a whole header and a known length.
   const analysed = conv !== undefined && hlen >= 20 && rep - off >= hlen && !pkt.ipFragmented;
-  if (analysed) analyseTcp(pkt, conv!, state!, dir, seq, ackRaw, segLen, flags, win, off + 20, Math.min(off + hlen, end));
+  if (analysed) analyseTcp(pkt, conv!, state!, dir, seq, ackRaw, segLen, flags, win, off + 20, Math.min(off + hlen, end), reusedPorts);
   const rseq = state ? (seq - state.base(dir)) >>> 0 : seq;
   const hasAck = (flags & 0x10) !== 0;
   const revBase = state && state.baseSet(1 - dir) ? state.base(1 - dir) : undefined;

@@ -140,7 +140,7 @@ describe('TCP analysis against tshark -2 on built conversations', () => {
 });
 
 describe('a SYN answered by a RST (kept without an analysis state), then more of the stream', () => {
-  it('gives tshark\'s verdicts on what follows: data after the RST, the SYN again', () => {
+  it('gives tshark\'s verdicts on what follows: data after the RST, the SYN again, a new SYN', () => {
     againstTshark([
       { c: true, seq: 1000, flags: 'S', ms: 0, opts: { mss: 1460, wscale: 2, sackPerm: true } },
       { c: false, seq: 0, ack: 1001, flags: 'RA', ms: 10 },
@@ -153,6 +153,15 @@ describe('a SYN answered by a RST (kept without an analysis state), then more of
       { c: true, seq: 1000, flags: 'S', ms: 1000 },
       { c: false, seq: 9000, ack: 1001, flags: 'SA', ms: 1010 },
       { c: true, seq: 1001, ack: 9001, flags: 'A', ms: 1020 },
+    ]);
+    // A new SYN (another ISN) reuses the ports: a new stream, whose initial RTT tshark -2 shows on
+    // that SYN too (reused ports are one of its analysis flags).
+    againstTshark([
+      { c: true, seq: 1000, flags: 'S', ms: 0 },
+      { c: false, seq: 0, ack: 1001, flags: 'RA', ms: 5 },
+      { c: true, seq: 7000, flags: 'S', ms: 500 },
+      { c: false, seq: 0, ack: 7001, flags: 'RA', ms: 505 },
+      { c: true, seq: 7000, flags: 'S', ms: 1500 },
     ]);
   });
 });
