@@ -133,6 +133,21 @@ async function* readStream(input: Readable, name: string, state: { compressed: b
   }
 }
 
+/** Whether the file at `path` starts as a gzip stream (false when it cannot be read: reading it says why). */
+export function isGzipFile(path: string): boolean {
+  try {
+    const fd = fs.openSync(path, 'r');
+    try {
+      const head = Buffer.alloc(2);
+      return fs.readSync(fd, head, 0, 2, 0) === 2 && head[0] === GZIP_MAGIC_0 && head[1] === GZIP_MAGIC_1;
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch {
+    return false;
+  }
+}
+
 /**
  * A regular, uncompressed file is read into two reused READ_CHUNK buffers (alternately), not a stream
  * of fresh Buffers: memory stays flat however large the file (fresh chunks would wait for a major

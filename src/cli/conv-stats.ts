@@ -89,13 +89,15 @@ class Columns {
 
   /** Makes room for at least `n` rows (at once, not by doubling: a merged table's size is known). */
   reserve(n: number): void {
-    if (n <= this.cap) return;
-    this.cap = n / 2;
-    this.grow();
+    if (n > this.cap) this.resize(n);
   }
 
   grow(): void {
-    this.cap *= 2;
+    this.resize(this.cap * 2);
+  }
+
+  private resize(cap: number): void {
+    this.cap = cap;
     const f = (a: Float64Array) => {
       const b = new Float64Array(this.cap);
       b.set(a);
@@ -256,9 +258,8 @@ export class ConvStats {
       const b = text(p, s.bAddr[i]!);
       const ap = s.aPort[i]!;
       const bp = s.bPort[i]!;
-      const fwd = a < b || (a === b && ap <= bp);
       // TCP rows are streams (never the same in two shards); the others are found by their key.
-      const key = tcp ? '' : fwd ? `${a} ${ap} ${b} ${bp}` : `${b} ${bp} ${a} ${ap}`;
+      const key = tcp ? '' : pairKey(a, ap, b, bp);
       let row = tcp ? undefined : this.byKey.get(key);
       let same = true;
       if (row === undefined) {
@@ -471,12 +472,11 @@ export class ConvStats {
   /** A packet of a non-TCP conversation (ports -1 when there are none). */
   private addPacket(src: string, sp: number, dst: string, dp: number, frame: Frame): void {
     this.firstFrame(frame);
-    // One key for both directions: the smaller endpoint first.
-    const fwd = src < dst || (src === dst && sp <= dp);
-    const key = fwd ? `${src} ${sp} ${dst} ${dp}` : `${dst} ${dp} ${src} ${sp}`;
+    const srcCode = this.intern(src);
+    const dstCode = this.intern(dst);
+    const key = pairKey(srcCode, sp, dstCode, dp);
     let row = this.byKey.get(key);
     const len = frame.origLen;
-    const srcCode = this.intern(src);
     if (row === undefined) {
       if (this.rows >= CONV_LIMITS.maxRows) {
         this.overflowFrames++;
@@ -489,7 +489,7 @@ export class ConvStats {
       this.byKey.set(key, row);
       const c = this.c;
       c.aAddr[row] = srcCode;
-      c.bAddr[row] = this.intern(dst);
+      c.bAddr[row] = dstCode;
       c.aPort[row] = sp;
       c.bPort[row] = dp;
     } else this.touch(row, frame.tsSec, frame.tsNsec);
@@ -761,6 +761,11 @@ export interface ConvShard {
 /** The typed arrays of a shard (what a worker transfers instead of copying). */
 export function shardTransferables(s: ConvShard): ArrayBuffer[] {
   return Object.values(s.cols).map((a) => a.buffer as ArrayBuffer);
+}
+
+/** One key for both directions of a non-TCP conversation (address codes and ports): the smaller endpoint first. */
+function pairKey(a: number, ap: number, b: number, bp: number): string {
+  return a < b || (a === b && ap <= bp) ? `${a} ${ap} ${b} ${bp}` : `${b} ${bp} ${a} ${ap}`;
 }
 
 /** An Int32Array twice as long, the new half -1. */

@@ -6,7 +6,7 @@ import type { Frame, InterfaceInfo } from '../../capture/frame.js';
 import { createCaptureWriter, formatForPath } from '../../capture/writer.js';
 import { dissectFile } from '../dissect-file.js';
 import { addPrintOptions, createPacketPrinter } from '../packet-printer.js';
-import { UsageError } from '../errors.js';
+import { collect, UsageError } from '../errors.js';
 import { protocolKnown } from '../../dissectors/registry.js';
 
 export function readCommand() {
@@ -80,8 +80,4 @@ function positiveInt(v: string, flag: string): number {
   const n = Number(v);
   if (!Number.isInteger(n) || n <= 0) throw new UsageError(`${flag} takes a positive integer, not "${v}"`);
   return n;
-}
-
-function collect(v: string, prev: string[]): string[] {
-  return [...prev, v];
 }

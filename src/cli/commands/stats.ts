@@ -9,7 +9,8 @@
  * Exit codes: 0 success; 1 bad usage; 2 the file cannot be read.
  */
 import { Command } from '@commander-js/extra-typings';
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
+import { isGzipFile } from '../../capture/reader.js';
 import { availableParallelism } from 'node:os';
 import { dissectFile } from '../dissect-file.js';
 import { SEVERITY_NAMES, type Packet } from '../../dissectors/packet.js';
@@ -108,15 +109,7 @@ const AUTO_THREADS_MIN_BYTES = 256 * 2 ** 20;
 function autoThreads(file: string): number {
   if (file === '-') return 1;
   try {
-    if (statSync(file).size < AUTO_THREADS_MIN_BYTES) return 1;
-    const head = Buffer.alloc(2);
-    const fd = openSync(file, 'r');
-    try {
-      readSync(fd, head, 0, 2, 0);
-    } finally {
-      closeSync(fd);
-    }
-    if (head[0] === 0x1f && head[1] === 0x8b) return 1;
+    if (statSync(file).size < AUTO_THREADS_MIN_BYTES || isGzipFile(file)) return 1;
   } catch {
     return 1; // the read itself says what is wrong with the file
   }
