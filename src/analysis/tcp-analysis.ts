@@ -259,8 +259,10 @@ function ns(aSec: number, aNsec: number, bSec: number, bNsec: number): number {
   return (aSec - bSec) * 1e9 + (aNsec - bNsec);
 }
 
-/** Values of the current segment the analysis needs besides the header fields; set by analyseTcp. */
-/** [tcp.time_relative, tcp.time_delta] of the current segment (a typed array: no number boxed per segment). */
+/**
+ * Values of the current segment the analysis needs besides the header fields, set by analyseTcp:
+ * [tcp.time_relative, tcp.time_delta] (a typed array: no number boxed per segment).
+ */
 const curTimes = new Float64Array(2);
 
 /** Sets the stream times of this frame (time since the stream's first and previous frames). */
