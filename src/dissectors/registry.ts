@@ -168,7 +168,7 @@ export function callDissector(d: Dissector, pkt: Packet, off: number, end: numbe
 export function dispatch(tableName: string, value: number, pkt: Packet, off: number, end: number, rep: number, parent: number): boolean {
   const t = tables.get(tableName);
   const d = t?.byValue.get(value);
-  if (d && (disabled.size === 0 || !disabled.has(d.name))) {
+  if (d && protocolEnabled(d.name)) {
     callDissector(d, pkt, off, end, rep, parent);
     return true;
   }
@@ -195,9 +195,9 @@ export function dispatchPorts(tableName: string, a: number, b: number, pkt: Pack
     const hi = a < b ? b : a;
     let d = t.byValue.get(lo);
     // As Wireshark: a disabled protocol on the lower port lets the higher port's dissector try.
-    if (disabled.size !== 0 && d && disabled.has(d.name)) d = undefined;
+    if (d && !protocolEnabled(d.name)) d = undefined;
     d ??= t.byValue.get(hi);
-    if (disabled.size !== 0 && d && disabled.has(d.name)) d = undefined;
+    if (d && !protocolEnabled(d.name)) d = undefined;
     if (d) {
       callDissector(d, pkt, off, end, rep, parent);
       return true;
@@ -210,7 +210,7 @@ export function dispatchPorts(tableName: string, a: number, b: number, pkt: Pack
 
 function tryHeuristics(t: Table, pkt: Packet, off: number, end: number, rep: number, parent: number): boolean {
   for (const [h, d] of t.heuristics) {
-    if (disabled.size !== 0 && disabled.has(d.name)) continue;
+    if (!protocolEnabled(d.name)) continue;
     const n = pkt.n;
     try {
       if (h(pkt, off, end, rep, parent)) return true;
@@ -229,6 +229,6 @@ export function setDataDissector(d: Dissector): void {
 }
 
 export function dissectData(pkt: Packet, off: number, end: number, rep: number, parent: number): void {
-  if (off >= end || !dataDissector || (disabled.size !== 0 && disabled.has(dataDissector.name))) return;
+  if (off >= end || !dataDissector || !protocolEnabled(dataDissector.name)) return;
   callDissector(dataDissector, pkt, off, end, rep, parent);
 }
