@@ -202,6 +202,9 @@ export class Packet {
   tcpStream = -1;
   tcpDir = 0;
   tcpServerPort = 0;
+  /** TCP's conversation table and the session state it belongs to (tcp.ts: one lookup per pass, not two per segment). */
+  tcpTableOf: Map<string, unknown> | undefined = undefined;
+  tcpTable: unknown = undefined;
 
   constructor(session: Session = newSession(), wantColumns = true, capacity = 256) {
     this.session = session;

@@ -56,6 +56,11 @@ export interface Dissector {
    * for ip): [table, value]. Used by the builder to fill `eth.type`, `ip.proto`, ...
    */
   selector?: ReadonlyArray<readonly [string, number]>;
+  /**
+   * Set by the registry while the protocol is disabled (`disableProtocols`): dispatch reads this
+   * flag, not the set of disabled names, once per layer of every packet.
+   */
+  disabled?: boolean;
 }
 
 interface Table {
@@ -76,7 +81,15 @@ function table(name: string): Table {
   return t;
 }
 
+/** Every dissector object the registry knows of (registered, stream protocols, data): their `disabled` flags. */
+const known = new Set<Dissector>();
+function know(d: Dissector): void {
+  d.disabled = disabled.has(d.name);
+  known.add(d);
+}
+
 export function register(d: Dissector): void {
+  know(d);
   byName.set(d.name, d);
   for (const [t, v] of d.bind ?? []) table(t).byValue.set(v, d);
   for (const [t, fn] of d.heuristics ?? []) table(t).heuristics.push([fn, d]);
@@ -94,6 +107,15 @@ export function protocolEnabled(name: string): boolean {
   return disabled.size === 0 || !disabled.has(name);
 }
 
+/** Whether the dissector's protocol is enabled (the per-packet form of `protocolEnabled`). */
+export function dissectorEnabled(d: Dissector): boolean {
+  return d.disabled !== true;
+}
+
+function applyDisabled(): void {
+  for (const d of known) d.disabled = disabled.has(d.name);
+}
+
 /**
  * Disables the named protocols until the returned function is called (which restores what was
  * disabled before). Throws on a name no dissector has.
@@ -104,16 +126,19 @@ export function disableProtocols(names: Iterable<string>): () => void {
     if (!protocolKnown(n)) throw new Error(`unknown protocol "${n}"`);
     disabled.add(n);
   }
+  applyDisabled();
   return () => {
     disabled.clear();
     for (const n of before) disabled.add(n);
+    applyDisabled();
   };
 }
 
 /** Names a dissector registers under, also those reached only through TCP streams (see tcp-stream). */
 const extraNames = new Set<string>();
-export function registerProtocolName(name: string): void {
+export function registerProtocolName(name: string, d?: Dissector): void {
   extraNames.add(name);
+  if (d) know(d);
 }
 export function protocolKnown(name: string): boolean {
   return byName.has(name) || extraNames.has(name);
@@ -168,7 +193,7 @@ export function callDissector(d: Dissector, pkt: Packet, off: number, end: numbe
 export function dispatch(tableName: string, value: number, pkt: Packet, off: number, end: number, rep: number, parent: number): boolean {
   const t = tables.get(tableName);
   const d = t?.byValue.get(value);
-  if (d && protocolEnabled(d.name)) {
+  if (d && dissectorEnabled(d)) {
     callDissector(d, pkt, off, end, rep, parent);
     return true;
   }
@@ -195,9 +220,9 @@ export function dispatchPorts(tableName: string, a: number, b: number, pkt: Pack
     const hi = a < b ? b : a;
     let d = t.byValue.get(lo);
     // As Wireshark: a disabled protocol on the lower port lets the higher port's dissector try.
-    if (d && !protocolEnabled(d.name)) d = undefined;
+    if (d && !dissectorEnabled(d)) d = undefined;
     d ??= t.byValue.get(hi);
-    if (d && !protocolEnabled(d.name)) d = undefined;
+    if (d && !dissectorEnabled(d)) d = undefined;
     if (d) {
       callDissector(d, pkt, off, end, rep, parent);
       return true;
@@ -210,7 +235,7 @@ export function dispatchPorts(tableName: string, a: number, b: number, pkt: Pack
 
 function tryHeuristics(t: Table, pkt: Packet, off: number, end: number, rep: number, parent: number): boolean {
   for (const [h, d] of t.heuristics) {
-    if (!protocolEnabled(d.name)) continue;
+    if (!dissectorEnabled(d)) continue;
     const n = pkt.n;
     try {
       if (h(pkt, off, end, rep, parent)) return true;
@@ -225,10 +250,11 @@ function tryHeuristics(t: Table, pkt: Packet, off: number, end: number, rep: num
 /** `data` dissector, settable by the data module. */
 let dataDissector: Dissector | undefined;
 export function setDataDissector(d: Dissector): void {
+  know(d);
   dataDissector = d;
 }
 
 export function dissectData(pkt: Packet, off: number, end: number, rep: number, parent: number): void {
-  if (off >= end || !dataDissector || !protocolEnabled(dataDissector.name)) return;
+  if (off >= end || !dataDissector || !dissectorEnabled(dataDissector)) return;
   callDissector(dataDissector, pkt, off, end, rep, parent);
 }

@@ -9,7 +9,7 @@
 import type { Packet } from './packet.js';
 import { annotate, annotation, sessionState } from './packet.js';
 import { defineFields, FT } from './fields.js';
-import { callDissector, protocolEnabled, registerProtocolName, type Dissector } from './registry.js';
+import { callDissector, dissectorEnabled, registerProtocolName, type Dissector } from './registry.js';
 import { feedSegment, newBudget, releaseDirection, REASSEMBLY_LIMITS, StreamDirection, type PduSink, type ReassemblyBudget, type StreamParser } from '../analysis/reassembly.js';
 
 /** A protocol carried in a TCP byte stream. */
@@ -33,7 +33,7 @@ const byPort = new Map<number, StreamProtocol>();
 /** Binds a stream protocol to a TCP port (the lower port of a segment is tried first). */
 export function registerStreamProtocol(port: number, proto: StreamProtocol): void {
   byPort.set(port, proto);
-  registerProtocolName(proto.dissector.name);
+  registerProtocolName(proto.dissector.name, proto.dissector);
 }
 
 /**
@@ -47,11 +47,11 @@ const heuristics: Array<[StreamHeuristic, StreamProtocol]> = [];
 /** Registers a heuristic for TCP streams on any port (Wireshark's heuristic sub-dissectors of tcp). */
 export function registerStreamHeuristic(test: StreamHeuristic, proto: StreamProtocol): void {
   heuristics.push([test, proto]);
-  registerProtocolName(proto.dissector.name);
+  registerProtocolName(proto.dissector.name, proto.dissector);
 }
 
 function anyHeuristicEnabled(): boolean {
-  for (let i = 0; i < heuristics.length; i++) if (protocolEnabled(heuristics[i]![1].dissector.name)) return true;
+  for (let i = 0; i < heuristics.length; i++) if (dissectorEnabled(heuristics[i]![1].dissector)) return true;
   return false;
 }
 
@@ -122,11 +122,11 @@ export function dissectTcpStream(pkt: Packet, tcpItem: number, stream: number, d
   const hi = sp < dp ? dp : sp;
   let proto = byPort.get(lo);
   let port = lo;
-  if (proto && !protocolEnabled(proto.dissector.name)) proto = undefined;
+  if (proto && !dissectorEnabled(proto.dissector)) proto = undefined;
   if (!proto) {
     proto = byPort.get(hi);
     port = hi;
-    if (proto && !protocolEnabled(proto.dissector.name)) proto = undefined;
+    if (proto && !dissectorEnabled(proto.dissector)) proto = undefined;
   }
   if (!proto && !anyHeuristicEnabled()) return false;
   const t = sessionState<StreamTable>(pkt, 'tcp.reassembly', () => ({ dirs: new Map(), bound: new Map(), budget: newBudget() }));
@@ -134,7 +134,7 @@ export function dissectTcpStream(pkt: Packet, tcpItem: number, stream: number, d
     let b = t.bound.get(stream);
     if (!b) {
       for (const [test, hp] of heuristics) {
-        if (!protocolEnabled(hp.dissector.name)) continue;
+        if (!dissectorEnabled(hp.dissector)) continue;
         const server = test(pkt.data, off, end, sp, dp);
         if (server >= 0) {
           b = [hp, server];

@@ -603,7 +603,10 @@ function decodeQuoted(pkt: Packet, off: number, end: number, top: number): void 
 
 /** The session's conversation table; a second pass starts with the first pass's finals. */
 function convTable(pkt: Packet): TcpConvTable {
-  return sessionState<TcpConvTable>(pkt, 'tcp.conv', () => {
+  // Looked up twice per segment: the packet keeps it for its session's state.
+  if (pkt.tcpTableOf === pkt.session.state) return pkt.tcpTable as TcpConvTable;
+  pkt.tcpTableOf = pkt.session.state;
+  return (pkt.tcpTable = sessionState<TcpConvTable>(pkt, 'tcp.conv', () => {
     const t = newConvTable();
     const carried = pkt.session.carry.get('tcp.conv.finals') as TcpFinals | undefined;
     // The second pass reads the final base numbers and window scaling of each stream from the first.
@@ -614,7 +617,7 @@ function convTable(pkt: Packet): TcpConvTable {
     }
     if (pkt.session.pass !== 1) reportEvictionsAtExit(t);
     return t;
-  });
+  }));
 }
 
 /**
