@@ -86,7 +86,14 @@ const known = new Set<Dissector>();
 function know(d: Dissector): void {
   d.disabled = disabled.has(d.name);
   known.add(d);
+  dissectorsEpoch++;
 }
+
+/**
+ * Changes whenever a dissector is registered or the disabled protocols change: what a dissector
+ * derives from the tables (`tableConsumes`) stays valid while it does not.
+ */
+export let dissectorsEpoch = 0;
 
 export function register(d: Dissector): void {
   know(d);
@@ -114,6 +121,21 @@ export function dissectorEnabled(d: Dissector): boolean {
 
 function applyDisabled(): void {
   for (const d of known) d.disabled = disabled.has(d.name);
+  dissectorsEpoch++;
+}
+
+/**
+ * Whether a port table dispatch can dissect anything: an enabled dissector bound to the table, an
+ * enabled heuristic, or `data`. When none is (statistics that disable the application protocols),
+ * a dissector may skip the dispatch of its payload.
+ */
+export function tableConsumes(tableName: string): boolean {
+  if (dataDissector && dissectorEnabled(dataDissector)) return true;
+  const t = tables.get(tableName);
+  if (!t) return false;
+  for (const d of t.byValue.values()) if (dissectorEnabled(d)) return true;
+  for (const [, d] of t.heuristics) if (dissectorEnabled(d)) return true;
+  return false;
 }
 
 /**

@@ -50,6 +50,12 @@ export function registerStreamHeuristic(test: StreamHeuristic, proto: StreamProt
   registerProtocolName(proto.dissector.name, proto.dissector);
 }
 
+/** Whether any stream protocol (bound to a port or found by a heuristic) is enabled. */
+export function streamProtocolsEnabled(): boolean {
+  for (const p of byPort.values()) if (dissectorEnabled(p.dissector)) return true;
+  return anyHeuristicEnabled();
+}
+
 function anyHeuristicEnabled(): boolean {
   for (let i = 0; i < heuristics.length; i++) if (dissectorEnabled(heuristics[i]![1].dissector)) return true;
   return false;

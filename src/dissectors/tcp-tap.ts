@@ -92,10 +92,17 @@ export function addTcpTap(fn: TcpTapListener): () => void {
 }
 
 /**
- * Offset of the first TCP option of `kind` in the option bytes [p, end), or -1: the walk stops at
- * End of Option List and at an option whose length is short or runs past the end.
+ * Options a listener needs, scanned from the option bytes [p, end) in one walk that stops at End of
+ * Option List and at an option whose length is short or runs past the end (the first option of each
+ * kind counts): MSS, window-scale shift, SACK permitted and the
+ * number of SACK blocks (written into the tap record).
  */
-export function findTcpOption(d: Uint8Array, p: number, end: number, kind: number): number {
+export function scanTapOptions(d: Uint8Array, p: number, end: number, r: TcpTapRecord): void {
+  let mss = -1;
+  let ws = -1;
+  let sackPerm = false;
+  let sackBlocks = 0;
+  let seen = 0;
   while (p < end) {
     const k = d[p]!;
     if (k === 0) break;
@@ -106,23 +113,17 @@ export function findTcpOption(d: Uint8Array, p: number, end: number, kind: numbe
     if (p + 1 >= end) break;
     const l = d[p + 1]!;
     if (l < 2 || p + l > end) break;
-    if (k === kind) return p;
+    if (k >= 2 && k <= 5 && (seen & (1 << k)) === 0) {
+      seen |= 1 << k;
+      if (k === 2) mss = l === 4 ? (d[p + 2]! << 8) | d[p + 3]! : -1;
+      else if (k === 3) ws = l === 3 ? d[p + 2]! : -1;
+      else if (k === 4) sackPerm = l === 2;
+      else sackBlocks = (l - 2) >> 3;
+    }
     p += l;
   }
-  return -1;
-}
-
-/**
- * Options a listener needs, scanned from the option bytes [p, end): MSS, window-scale shift,
- * SACK permitted and the number of SACK blocks (written into the tap record).
- */
-export function scanTapOptions(d: Uint8Array, p: number, end: number, r: TcpTapRecord): void {
-  let o = findTcpOption(d, p, end, 2);
-  r.mss = o >= 0 && d[o + 1] === 4 ? (d[o + 2]! << 8) | d[o + 3]! : -1;
-  o = findTcpOption(d, p, end, 3);
-  r.wsShift = o >= 0 && d[o + 1] === 3 ? d[o + 2]! : -1;
-  o = findTcpOption(d, p, end, 4);
-  r.sackPerm = o >= 0 && d[o + 1] === 2;
-  o = findTcpOption(d, p, end, 5);
-  r.sackBlocks = o >= 0 ? (d[o + 1]! - 2) >> 3 : 0;
+  r.mss = mss;
+  r.wsShift = ws;
+  r.sackPerm = sackPerm;
+  r.sackBlocks = sackBlocks;
 }

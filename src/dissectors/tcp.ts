@@ -8,11 +8,11 @@ import { defineFields, FT, Base } from './fields.js';
 import { foldChecksum, sum16, u16, u24, u32 } from './bytes.js';
 import { need, sessionState, Severity, type Packet } from './packet.js';
 import { seqGe, seqLe } from '../analysis/seq.js';
-import { dispatchPorts, register, type EmitContext, type LayerSpec } from './registry.js';
+import { dispatchPorts, dissectorsEpoch, register, tableConsumes, type EmitContext, type LayerSpec } from './registry.js';
 import { prefs } from './prefs.js';
 import { pseudoHeaderSum, pseudoHeaderSumFromSpec } from './checksum.js';
-import { dissectTcpStream } from './tcp-stream.js';
-import { findTcpOption, scanTapOptions, tcpTapListeners, tcpTapRecord } from './tcp-tap.js';
+import { dissectTcpStream, streamProtocolsEnabled } from './tcp-stream.js';
+import { scanTapOptions, tcpTapListeners, tcpTapRecord } from './tcp-tap.js';
 import { addTcpAnalysisTree, addTcpQuotedTimes, analyseTcp, result as analysis, TcpFlag, tcpAnalysisInfoPrefix } from '../analysis/tcp-analysis.js';
 import { effective, findConversation, newConvTable, TcpFinals, trackSegment, windowShift, type TcpConvTable, type TcpConversation } from '../analysis/tcp-conversations.js';
 
@@ -399,8 +399,9 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
   let reusedPorts = false;
   let wsOpt = -1;
   if (pkt.fence === 0 && pkt.ipVersion !== 0 && hlen >= 20) {
-    // Pre-scan the window-scale option (needed before the options are shown).
-    if (hlen > 20) wsOpt = scanWscale(d, off + 20, Math.min(off + hlen, end));
+    // Pre-scan the options the conversation (window scale) and the tap need, before they are shown.
+    scanTapOptions(d, off + 20, Math.min(off + hlen, end), tcpTapRecord);
+    wsOpt = tcpTapRecord.wsShift;
     const t = convTable(pkt);
     const key = convKey(pkt, sp, dp);
     conv = trackSegment(t, key, keyReversed, seq, ackRaw, flags, wsOpt, pkt.frame.number);
@@ -518,10 +519,10 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
     // Fenced, as Wireshark: the verdicts stay in front of what DNS/TLS write for this frame.
     if (analysed || reusedPorts) pkt.prependInfoFenced(tcpAnalysisInfoPrefix(analysed, reusedPorts));
   }
-  if (conv && tcpTapListeners.length > 0 && pkt.session.pass !== 1) tapSegment(pkt, conv.stream, dir, sp, dp, seq, ackRaw, rseq, rack, nxt, segLen, flags, win, wsize, factor, off + 20, Math.min(off + hlen, end), analysed, reusedPorts);
+  if (conv && tcpTapListeners.length > 0 && pkt.session.pass !== 1) tapSegment(pkt, conv.stream, dir, sp, dp, seq, ackRaw, rseq, rack, nxt, segLen, flags, win, wsize, factor, analysed, reusedPorts);
   const pOff = off + hlen;
   const pEnd = Math.min(end, pOff + segLen);
-  if (segLen > 0 && pOff < pEnd) {
+  if (segLen > 0 && pOff < pEnd && (pkt.tree || payloadConsumed())) {
     if (pkt.fence === 0) pkt.add(F.payload, pOff, pEnd - pOff, top);
     // Stream protocols (DNS, TLS) are parsed from reassembled bytes; whole segments only. As
     // Wireshark, a retransmitted or out-of-order segment is not handed on (its bytes would be
@@ -532,8 +533,22 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
   }
 }
 
+/**
+ * Whether anything can dissect a TCP payload (a stream protocol, a tcp.port dissector or heuristic,
+ * `data`): statistics that disable them all, and keep no tree, skip the payload's dispatch.
+ */
+let payloadEpoch = -1;
+let payloadWanted = true;
+function payloadConsumed(): boolean {
+  if (payloadEpoch !== dissectorsEpoch) {
+    payloadEpoch = dissectorsEpoch;
+    payloadWanted = streamProtocolsEnabled() || tableConsumes('tcp.port');
+  }
+  return payloadWanted;
+}
+
 /** Fills the tap record for this segment and hands it to every listener. */
-function tapSegment(pkt: Packet, stream: number, dir: number, sp: number, dp: number, seq: number, ackRaw: number, rseq: number, rack: number, nxt: number, segLen: number, flags: number, win: number, wsize: number, factor: number, optOff: number, optEnd: number, analysed: boolean, reusedPorts: boolean): void {
+function tapSegment(pkt: Packet, stream: number, dir: number, sp: number, dp: number, seq: number, ackRaw: number, rseq: number, rack: number, nxt: number, segLen: number, flags: number, win: number, wsize: number, factor: number, analysed: boolean, reusedPorts: boolean): void {
   const r = tcpTapRecord;
   const f = pkt.frame;
   r.frame = f.number;
@@ -554,7 +569,7 @@ function tapSegment(pkt: Packet, stream: number, dir: number, sp: number, dp: nu
   r.winRaw = win;
   r.win = wsize;
   r.winScale = flags & 0x02 ? -1 : factor >= 0 ? 1 << factor : factor;
-  scanTapOptions(pkt.data, optOff, optEnd, r);
+  // The options (mss, wsShift, sackPerm, sackBlocks) were scanned into the record before tracking.
   const h = pkt.ipHdr;
   r.ipVersion = pkt.ipVersion;
   r.ipEcn = pkt.ipVersion === 4 ? h[pkt.ipSrcOff - 11]! & 3 : pkt.ipVersion === 6 ? (h[pkt.ipSrcOff - 7]! >> 4) & 3 : 0;
@@ -635,11 +650,6 @@ function reportEvictionsAtExit(t: TcpConvTable): void {
   }
   notice = { count: 0, limit: t.limit };
   t.evictions = notice;
-}
-
-function scanWscale(d: Uint8Array, p: number, end: number): number {
-  const o = findTcpOption(d, p, end, 3);
-  return o >= 0 && d[o + 1] === 3 ? d[o + 2]! : -1;
 }
 
 /**
