@@ -148,14 +148,17 @@ class Flow {
   remove(i: number): void {
     this.seg.copyWithin(i * SEG_STRIDE, (i + 1) * SEG_STRIDE, this.n * SEG_STRIDE);
     this.n--;
-    // Everything acknowledged: give a grown array back (closed and idle connections then hold
-    // nothing; a busy one regrows it by doubling).
-    if (this.n === 0 && this.seg.length > 4 * SEG_STRIDE) this.seg = EMPTY_F64;
+    // Everything acknowledged: give a large array back (idle connections then hold little; a busy
+    // one regrows it by doubling). Up to SEG_KEEP segments stay: a bulk flow empties its list at
+    // every ACK that covers the flight, and would otherwise regrow it each time.
+    if (this.n === 0 && this.seg.length > SEG_KEEP * SEG_STRIDE) this.seg = EMPTY_F64;
   }
 }
 
 /** Numbers per unacknowledged segment: seq, next seq, frame, seconds, nanoseconds. */
 const SEG_STRIDE = 5;
+/** Segments' room an emptied list keeps (640 bytes). */
+const SEG_KEEP = 16;
 const EMPTY_F64 = new Float64Array(0);
 
 /** Per-conversation analysis state, hung on the conversation (`conv.analysis`). */
@@ -491,7 +494,7 @@ function analyseSegment(conv: TcpConversation, a: TcpConvAnalysis, dir: number, 
       const ws = conv.wscale(1 - dir);
       if (ws !== -1) {
         const shift = rev.windowFromSyn || ws === -2 ? 0 : ws;
-        if (((seq + seglen) >>> 0) === ((rev.lastack + rev.window * 2 ** shift) >>> 0)) r.flags |= TcpFlag.WINDOW_FULL;
+        if (((seq + seglen) >>> 0) === ((rev.lastack + rev.window * (1 << shift)) >>> 0)) r.flags |= TcpFlag.WINDOW_FULL;
       }
     }
     // KEEP ALIVE ACK: repeats the previous ACK, the other side's last segment was a keep-alive.

@@ -5,7 +5,10 @@
 import { Direction } from '../capture/frame.js';
 import { defineFields, FT } from './fields.js';
 import type { Packet } from './packet.js';
-import { dispatch, register } from './registry.js';
+import { register, dispatchIn, dispatchTable } from './registry.js';
+
+/** The table of the protocol after this one (looked up once). */
+const LINKTYPE = dispatchTable('linktype');
 
 export const F = defineFields({
   frame: { abbrev: 'frame', name: 'Frame', type: FT.PROTOCOL },
@@ -69,7 +72,7 @@ export function dissectFrame(pkt: Packet): void {
   // frame.protocols: the layer list itself, joined only when printed.
   pkt.add(F.protocols, 0, 0, top, 0, pkt.protocols);
   // The reported length of the frame is its original length (bytes beyond the snap length are missing).
-  dispatch('linktype', f.linkType, pkt, 0, len, Math.max(len, f.origLen), -1);
+  dispatchIn(LINKTYPE, f.linkType, pkt, 0, len, Math.max(len, f.origLen), -1);
   if (pkt.malformed) {
     const m = pkt.expert.find((e) => e.group === 'Malformed');
     pkt.add(F.malformed, len, 0, -1);

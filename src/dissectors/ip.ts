@@ -7,9 +7,12 @@ import { DSCP, ECN, ECN_SHORT, dscpShort } from './diffserv.js';
 import { defineFields, FT, Base } from './fields.js';
 import { foldChecksum, formatIPv4, parseIPv4, sum16, u16, u32 } from './bytes.js';
 import { annotate, annotation, need, Severity, type Packet } from './packet.js';
-import { dispatch, dissectData, register, selectorFor, type EmitContext, type LayerSpec } from './registry.js';
+import { dissectData, register, selectorFor, type EmitContext, type LayerSpec, dispatchIn, dispatchTable } from './registry.js';
 import { addFragment, showReassembled } from './ip-reassembly.js';
 import { prefs } from './prefs.js';
+
+/** The table of the protocol after this one (looked up once). */
+const IP_PROTO = dispatchTable('ip.proto');
 
 export const IP_PROTOS: Record<number, string> = {
   0: 'IPv6 Hop-by-Hop Option',
@@ -212,7 +215,7 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
     if (res) {
       showReassembled(pkt, res, F, 'ip.reassembled_in', 'IPv4', 'ip', payloadOff, top);
       const prev = pkt.pushSource(res.data, 'Reassembled IPv4');
-      dispatch('ip.proto', proto, pkt, 0, res.data.length, res.data.length, -1);
+      dispatchIn(IP_PROTO, proto, pkt, 0, res.data.length, res.data.length, -1);
       pkt.popSource(prev);
       return;
     }
@@ -233,7 +236,7 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
     return;
   }
   // Top level, except inside an ICMP error where the quoted transport header nests under ICMP (as tshark).
-  if (!dispatch('ip.proto', proto, pkt, payloadOff, pEnd, pRep, pkt.fence > 0 ? parent : -1) && pkt.wantColumns) {
+  if (!dispatchIn(IP_PROTO, proto, pkt, payloadOff, pEnd, pRep, pkt.fence > 0 ? parent : -1) && pkt.wantColumns) {
     // Nothing took the payload: Wireshark shows the IP protocol's name and number.
     pkt.setInfo(`${ipProtoName(proto)} (${proto})`);
   }

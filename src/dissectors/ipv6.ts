@@ -17,10 +17,13 @@ import { DSCP, ECN, ECN_SHORT, dscpShort } from './diffserv.js';
 import { defineFields, defineField, FT, Base } from './fields.js';
 import { formatIPv6, parseIPv6, toHex, u16, u32 } from './bytes.js';
 import { annotate, annotation, need, Severity, type Packet } from './packet.js';
-import { dispatch, dissectData, register, selectorFor, type EmitContext, type LayerSpec } from './registry.js';
+import { dissectData, register, selectorFor, type EmitContext, type LayerSpec, dispatchIn, dispatchTable } from './registry.js';
 import { addFragment, showReassembled } from './ip-reassembly.js';
 import { IP_PROTOS } from './ip.js';
 import { prefs } from './prefs.js';
+
+/** The table of the protocol after this one (looked up once). */
+const IP_PROTO = dispatchTable('ip.proto');
 
 /** Next Header names as Wireshark 4.0 prints them (its ipproto table). */
 export const IPV6_NEXT_HEADERS: Record<number, string> = {
@@ -383,7 +386,7 @@ function upper(pkt: Packet, nxt: number, p: number, end: number, rep: number, c:
   pkt.ipSrcOff = c.srcOff;
   pkt.ipDstOff = c.dstOff;
   // The upper layer is a sibling of IPv6 (Wireshark: top level, or inside the ICMPv6 quoting it).
-  if (!dispatch('ip.proto', nxt, pkt, p, end, rep, c.parent) && pkt.wantColumns) {
+  if (!dispatchIn(IP_PROTO, nxt, pkt, p, end, rep, c.parent) && pkt.wantColumns) {
     pkt.setInfo(`Unknown IP Protocol: ${IP_PROTOS[nxt] ?? 'Unassigned'} (${nxt})`);
   }
 }

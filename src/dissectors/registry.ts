@@ -95,7 +95,12 @@ function know(d: Dissector): void {
  */
 export let dissectorsEpoch = 0;
 
-export function register(d: Dissector): void {
+export function register(desc: Dissector): void {
+  // One object shape for every registered dissector: dispatch's `d.decode` stays monomorphic.
+  const d: Dissector = {
+    name: desc.name, longName: desc.longName, bind: desc.bind, heuristics: desc.heuristics,
+    decode: desc.decode, emit: desc.emit, selector: desc.selector, disabled: false,
+  };
   know(d);
   byName.set(d.name, d);
   for (const [t, v] of d.bind ?? []) table(t).byValue.set(v, d);
@@ -213,13 +218,23 @@ export function callDissector(d: Dissector, pkt: Packet, off: number, end: numbe
 
 /** Looks a value up in a table; dissects as `data` when nothing matches. Returns true if a dissector took it. */
 export function dispatch(tableName: string, value: number, pkt: Packet, off: number, end: number, rep: number, parent: number): boolean {
-  const t = tables.get(tableName);
-  const d = t?.byValue.get(value);
+  return dispatchIn(table(tableName), value, pkt, off, end, rep, parent);
+}
+
+/** A dispatch table, for a dissector that dispatches through it on every packet (`dispatchIn`). */
+export type DispatchTable = Table;
+export function dispatchTable(name: string): DispatchTable {
+  return table(name);
+}
+
+/** `dispatch` through a table looked up once (no lookup by name per packet). */
+export function dispatchIn(t: DispatchTable, value: number, pkt: Packet, off: number, end: number, rep: number, parent: number): boolean {
+  const d = t.byValue.get(value);
   if (d && dissectorEnabled(d)) {
     callDissector(d, pkt, off, end, rep, parent);
     return true;
   }
-  if (t && t.heuristics.length && tryHeuristics(t, pkt, off, end, rep, parent)) return true;
+  if (t.heuristics.length && tryHeuristics(t, pkt, off, end, rep, parent)) return true;
   dissectData(pkt, off, end, rep, parent);
   return false;
 }
@@ -229,9 +244,10 @@ export function dispatch(tableName: string, value: number, pkt: Packet, off: num
  * frame.protocols (`eth:ethertype:ip`). Dissectors that look the table up directly (SNAP, NULL)
  * call `dispatch('ethertype', ...)` instead.
  */
+const ETHERTYPE = table('ethertype');
 export function dispatchEthertype(type: number, pkt: Packet, off: number, end: number, rep: number, parent: number): boolean {
   pkt.protocols.push('ethertype');
-  return dispatch('ethertype', type, pkt, off, end, rep, parent);
+  return dispatchIn(ETHERTYPE, type, pkt, off, end, rep, parent);
 }
 
 /** Port dispatch as Wireshark does it: lower port first, then the higher, then heuristics, then data. */
