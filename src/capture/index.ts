@@ -17,7 +17,7 @@ export {
   type SectionInfo,
   type TimeValue,
 } from './capture-parser.js';
-export { openCaptureSource, readCapture, READ_CHUNK, type CaptureSource, type ReadSummary } from './reader.js';
+export { FILE_READ_CHUNK, openCaptureSource, readCapture, READ_CHUNK, type CaptureSource, type ReadSummary } from './reader.js';
 export {
   createCaptureEncoder,
   createCaptureWriter,

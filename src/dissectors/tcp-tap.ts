@@ -94,10 +94,11 @@ export function addTcpTap(fn: TcpTapListener): () => void {
 /**
  * Options a listener needs, scanned from the option bytes [p, end) in one walk that stops at End of
  * Option List and at an option whose length is short or runs past the end (the first option of each
- * kind counts): MSS, window-scale shift, SACK permitted and the
- * number of SACK blocks (written into the tap record).
+ * kind counts): MSS, window-scale shift, SACK permitted and the number of SACK blocks (written into
+ * the tap record). Returns the kinds 2..5 seen, as bits (1 << kind): whether the walk met a SACK
+ * option, for one, tells the analysis whether to look for its blocks.
  */
-export function scanTapOptions(d: Uint8Array, p: number, end: number, r: TcpTapRecord): void {
+export function scanTapOptions(d: Uint8Array, p: number, end: number, r: TcpTapRecord): number {
   let mss = -1;
   let ws = -1;
   let sackPerm = false;
@@ -126,4 +127,5 @@ export function scanTapOptions(d: Uint8Array, p: number, end: number, r: TcpTapR
   r.wsShift = ws;
   r.sackPerm = sackPerm;
   r.sackBlocks = sackBlocks;
+  return seen;
 }

@@ -398,9 +398,10 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
   let dir = 0;
   let reusedPorts = false;
   let wsOpt = -1;
+  let optKinds = 0;
   if (pkt.fence === 0 && pkt.ipVersion !== 0 && hlen >= 20) {
     // Pre-scan the options the conversation (window scale) and the tap need, before they are shown.
-    scanTapOptions(d, off + 20, Math.min(off + hlen, end), tcpTapRecord);
+    optKinds = scanTapOptions(d, off + 20, Math.min(off + hlen, end), tcpTapRecord);
     wsOpt = tcpTapRecord.wsShift;
     const t = convTable(pkt);
     const key = convKey(pkt, sp, dp);
@@ -411,7 +412,8 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
   const state = conv ? effective(convTable(pkt), conv) : undefined;
   // Sequence analysis (tcp.analysis.*), as Wireshark: only with a whole header and a known length.
   const analysed = conv !== undefined && hlen >= 20 && rep - off >= hlen && !pkt.ipFragmented;
-  if (analysed) analyseTcp(pkt, conv!, state!, dir, seq, ackRaw, segLen, flags, win, off + 20, Math.min(off + hlen, end), reusedPorts);
+  // The analysis reads the SACK blocks: the option bytes only when the scan met a SACK option.
+  if (analysed) analyseTcp(pkt, conv!, state!, dir, seq, ackRaw, segLen, flags, win, off + 20, optKinds & (1 << 5) ? Math.min(off + hlen, end) : off + 20, reusedPorts);
   const rseq = state ? (seq - state.base(dir)) >>> 0 : seq;
   const hasAck = (flags & 0x10) !== 0;
   const revBase = state && state.baseSet(1 - dir) ? state.base(1 - dir) : undefined;

@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 import { Readable } from 'node:stream';
-import { openCaptureSource, readCapture, READ_CHUNK } from '../../src/capture/reader.js';
+import { FILE_READ_CHUNK, openCaptureSource, readCapture } from '../../src/capture/reader.js';
 import { encodeCapture } from '../../src/capture/writer.js';
 import type { Frame } from '../../src/capture/frame.js';
 import { makeFrames, testInterfaces } from './helpers.js';
@@ -66,15 +66,19 @@ describe('readCapture', () => {
     await expect(readCapture(empty, { onFrame: () => undefined })).rejects.toMatchObject({ kind: 'empty', message: 'file is empty' });
   });
 
-  it('reads in large chunks', async () => {
-    const big = encodeCapture('pcap', { interfaces: [testInterfaces[0]!] }, makeFrames(Math.ceil(READ_CHUNK / 50), 12, [testInterfaces[0]!]));
-    expect(big.length).toBeGreaterThan(READ_CHUNK);
+  it('reads a regular file in chunks of FILE_READ_CHUNK, every byte once', async () => {
+    const big = encodeCapture('pcap', { interfaces: [testInterfaces[0]!] }, makeFrames(Math.ceil(3 * FILE_READ_CHUNK / 50), 12, [testInterfaces[0]!]));
+    expect(big.length).toBeGreaterThan(3 * FILE_READ_CHUNK);
     const file = path.join(tmp, 'big.pcap');
     fs.writeFileSync(file, big);
     const sizes: number[] = [];
     for await (const chunk of openCaptureSource(file)) sizes.push(chunk.length);
     expect(sizes.reduce((a, b) => a + b, 0)).toBe(big.length);
-    expect(Math.max(...sizes)).toBe(READ_CHUNK);
+    expect(Math.max(...sizes)).toBe(FILE_READ_CHUNK);
+    // The frames come out whole across the chunk boundaries.
+    const n = { frames: 0 };
+    await readCapture(file, { onFrame: () => void n.frames++ });
+    expect(n.frames).toBe(Math.ceil(3 * FILE_READ_CHUNK / 50));
   });
 });
 
