@@ -123,19 +123,15 @@ class Flow {
   sackDelivered = 0;
   /**
    * Segments sent and not yet acknowledged, in order of arrival (Wireshark walks them newest
-   * first): SEG_STRIDE numbers each (seq, next seq, frame, seconds, nanoseconds) in one array per
-   * direction, made on the first segment and grown by doubling up to the limit.
+   * first): SEG_STRIDE numbers each (seq, next seq, frame, seconds, nanoseconds) in one array of
+   * doubles per direction. A plain array (unboxed doubles, on V8's heap): making one is a bump of
+   * the heap pointer, where a typed array's buffer costs a malloc and a finalizer. Its length is
+   * its room (grown as it is written); `n` segments are in use.
    */
   n = 0;
-  seg: Float64Array = EMPTY_F64;
+  seg: number[] = doubles();
 
   push(seq: number, next: number, frame: number, sec: number, nsec: number): void {
-    if (this.n * SEG_STRIDE === this.seg.length) {
-      const cap = Math.min(TCP_ANALYSIS_LIMITS.maxUnackedSegments, Math.max(4, this.n * 2));
-      const g = new Float64Array(cap * SEG_STRIDE);
-      g.set(this.seg);
-      this.seg = g;
-    }
     const o = this.n++ * SEG_STRIDE;
     const g = this.seg;
     g[o] = seq;
@@ -146,23 +142,28 @@ class Flow {
   }
 
   remove(i: number): void {
-    // A loop, not copyWithin: lists are short (a builtin call costs more than moving a few numbers).
     const g = this.seg;
     const end = this.n * SEG_STRIDE;
     for (let o = i * SEG_STRIDE; o + SEG_STRIDE < end; o++) g[o] = g[o + SEG_STRIDE]!;
     this.n--;
     // Everything acknowledged: give a large array back (idle connections then hold little; a busy
-    // one regrows it by doubling). Up to SEG_KEEP segments stay: a bulk flow empties its list at
-    // every ACK that covers the flight, and would otherwise regrow it each time.
-    if (this.n === 0 && this.seg.length > SEG_KEEP * SEG_STRIDE) this.seg = EMPTY_F64;
+    // one regrows it). Up to SEG_KEEP segments' room stays: a bulk flow empties its list at every
+    // ACK that covers the flight, and would otherwise regrow it each time.
+    if (this.n === 0 && g.length > SEG_KEEP * SEG_STRIDE) this.seg = doubles();
   }
+}
+
+/** An empty array whose elements are unboxed doubles from the start (no transition on first use). */
+function doubles(): number[] {
+  const a = [0.5];
+  a.length = 0;
+  return a;
 }
 
 /** Numbers per unacknowledged segment: seq, next seq, frame, seconds, nanoseconds. */
 const SEG_STRIDE = 5;
 /** Segments' room an emptied list keeps (640 bytes). */
 const SEG_KEEP = 16;
-const EMPTY_F64 = new Float64Array(0);
 
 /** Per-conversation analysis state, hung on the conversation (`conv.analysis`). */
 export class TcpConvAnalysis {
@@ -619,8 +620,8 @@ function analyseSegment(conv: TcpConversation, a: TcpConvAnalysis, dir: number, 
   // A reset (or closing) connection seldom sends again: lists it emptied are let go (a port scan's
   // SYN and RST would otherwise keep ~0.5 KB of typed array per conversation).
   if (flags & (RST | FIN)) {
-    if (rev.n === 0) rev.seg = EMPTY_F64;
-    if (fwd.n === 0) fwd.seg = EMPTY_F64;
+    if (rev.n === 0 && rev.seg.length > 0) rev.seg = doubles();
+    if (fwd.n === 0 && fwd.seg.length > 0) fwd.seg = doubles();
   }
 
   // Bytes in flight (the default, payload-based method) and bytes sent since the last PSH.
