@@ -170,8 +170,8 @@ export class ConvStats {
       this.error = e;
     }
     // The dissection state (flow table, analysis) is garbage now: free it before the output's
-    // tables are built, so that the two never add up in the peak memory.
-    collectGarbage();
+    // tables are built, so that the two never add up in the peak memory (a parallel read did).
+    if (threads <= 1) collectGarbage();
     return this;
   }
 
