@@ -312,7 +312,7 @@ export class ConvStats {
     if (this.type === 'tcp') {
       const remove = addTcpTap((r) => this.tcpSegment(r));
       try {
-        await dissectFile(file, { columns: false, twoPass: false, count: 0, fields: [], periodicGc: false, disabledProtocols: unreadProtocols(), shard, reuseFrames: true }, (_pkt, frame) => this.tcpFrame(frame));
+        await dissectFile(file, { columns: false, twoPass: false, count: 0, fields: [], periodicGc: false, disabledProtocols: unreadProtocols(), experts: false, shard, reuseFrames: true }, (_pkt, frame) => this.tcpFrame(frame));
       } finally {
         remove();
       }
@@ -321,7 +321,7 @@ export class ConvStats {
     const ids = FIELD_NAMES.map((n) => fieldByName(n)!.id);
     const [ipSrc, ipDst, ip6Src, ip6Dst, ethDst, ethSrc, udpSrc, udpDst, icmp, icmp6, fragOffset, fragMore, ip6Fragments] = ids as [number, number, number, number, number, number, number, number, number, number, number, number, number];
     const type = this.type;
-    await dissectFile(file, { columns: false, twoPass: false, count: 0, fields: ids, periodicGc: false, disabledProtocols: unreadProtocols(), shard, reuseFrames: true }, (pkt, frame) => {
+    await dissectFile(file, { columns: false, twoPass: false, count: 0, fields: ids, periodicGc: false, disabledProtocols: unreadProtocols(), experts: false, shard, reuseFrames: true }, (pkt, frame) => {
       this.firstFrame(frame);
       const n = pkt.n;
       const fid = pkt.fid;

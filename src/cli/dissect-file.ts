@@ -46,6 +46,11 @@ export interface DissectOptions {
    */
   shard?: { index: number; count: number };
   /**
+   * Collect expert items (default true). Statistics that read only a tap pass false, with the
+   * application protocols disabled (see Packet.wantExperts).
+   */
+  experts?: boolean;
+  /**
    * The sink keeps nothing of a frame (nor of its packet) after it returns: the reader may give
    * every frame in one reused object (statistics that only add numbers up).
    */
@@ -131,6 +136,7 @@ async function runPass(
 ): Promise<DissectSummary> {
   const pkt = new Packet(session, columns);
   pkt.selectFields(opts.fields ?? null);
+  pkt.wantExperts = opts.experts !== false;
   const interfaces: InterfaceInfo[] = [];
   let frames = 0;
   let tsDigits = 6;

@@ -86,7 +86,7 @@ export class IoStats {
   async collect(file: string): Promise<this> {
     const remove = addTcpTap((r) => this.tcp(r));
     try {
-      await dissectFile(file, { columns: false, twoPass: false, count: 0, fields: [], periodicGc: false, disabledProtocols: unreadProtocols(), reuseFrames: true }, (_pkt, f) => {
+      await dissectFile(file, { columns: false, twoPass: false, count: 0, fields: [], periodicGc: false, disabledProtocols: unreadProtocols(), experts: false, reuseFrames: true }, (_pkt, f) => {
         const i = this.index(f.tsSec, f.tsNsec, true);
         if (i < 0) {
           this.beyondFrames++;

@@ -151,8 +151,8 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
     pkt.setLabel(ds, `Differentiated Services Field: 0x${tos.toString(16).padStart(2, '0')} (DSCP: ${dscpShort(tos >> 2)}, ECN: ${ECN_SHORT[tos & 3]})`);
   }
 
-  // Header checksum (needs the whole header).
-  if (hlen <= end - off) {
+  // Header checksum (needs the whole header); it feeds only the tree and an expert item.
+  if (hlen <= end - off && (tree || pkt.wantExperts)) {
     const good = !prefs.ipCheckChecksum ? -1 : foldChecksum(sum16(d, off, hlen)) === 0 ? 1 : 0;
     if (tree) pkt.add(F.checksum_status, off + 10, 0, cki, good < 0 ? 2 : good);
     if (good === 0) {

@@ -275,6 +275,14 @@ export class Packet {
   private keep: Uint8Array | null = null;
 
   /**
+   * Whether expert items are collected (default true). A read that keeps neither a tree nor
+   * experts (statistics that add up a tap, as Wireshark's dissection with no tree and no expert
+   * tap listening) may skip the work that only feeds them: checksums, option details. Only
+   * for reads whose dissectors take no decision from experts (the application protocols disabled).
+   */
+  wantExperts = true;
+
+  /**
    * Whether any field is kept: when false, dissectors may skip whole groups of items (as Wireshark
    * does `if (tree)`); state, columns and expert items are still produced.
    */
@@ -355,6 +363,7 @@ export class Packet {
   }
 
   addExpert(item: number, severity: Severity, group: string, abbrev: string, message: string): void {
+    if (!this.wantExperts) return;
     this.expert.push({ severity, group, message, abbrev, item });
   }
 

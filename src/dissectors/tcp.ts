@@ -455,7 +455,7 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
     fini = pkt.add(F.fin, off + 12, 2, fi, flags & 1);
     if (fi >= 0) pkt.add(F.flags_str, off + 12, 2, fi, 0, flagsStr(flags));
   }
-  if (pkt.fence === 0) {
+  if (pkt.fence === 0 && pkt.wantExperts) {
     if (flags & 0x02) {
       if (flags & 0x10) pkt.addExpert(syni, Severity.Chat, 'Sequence', 'tcp.connection.synack', `Connection establish acknowledge (SYN+ACK): server port ${sp}`);
       else pkt.addExpert(syni, Severity.Chat, 'Sequence', 'tcp.connection.syn', `Connection establish request (SYN): server port ${dp}`);
@@ -489,7 +489,7 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
     }
   } else if (tree) pkt.add(F.checksum_status, off + 16, 0, cki, 2);
   if (tree) pkt.add(F.urgent_pointer, off + 18, 2, top, urp);
-  if (analysed) addTcpAnalysisTree(pkt, top, off);
+  if (analysed && (tree || pkt.wantExperts)) addTcpAnalysisTree(pkt, top, off);
   if (reusedPorts) pkt.addExpert(pkt.add(F.reused_ports, off, 0, top), Severity.Note, 'Sequence', 'tcp.analysis.reused_ports', 'A new tcp session is started with the same ports as an earlier session in this trace');
 
   if (hlen < 20) {
@@ -504,7 +504,8 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
       return;
     }
     pkt.setLength(top, hlen);
-    optText = decodeOptions(pkt, off + 20, off + hlen, top, flags, revBase, ackRaw);
+    // The options' items, Info text and experts: nothing to make when none of them is wanted.
+    if (tree || cols || pkt.wantExperts) optText = decodeOptions(pkt, off + 20, off + hlen, top, flags, revBase, ackRaw);
   }
   if (pkt.wantLabels) {
     pkt.setLabel(top, `Transmission Control Protocol, Src Port: ${sp}, Dst Port: ${dp}, Seq: ${rseq}${hasAck ? `, Ack: ${rack}` : ''}, Len: ${segLen}`);
