@@ -22,7 +22,7 @@ import type { Frame } from '../capture/frame.js';
 import { formatIPv4, formatIPv4At, formatIPv6, formatMac } from '../dissectors/bytes.js';
 import { fieldByName } from '../dissectors/fields.js';
 import { addTcpTap, type TcpTapRecord } from '../dissectors/tcp-tap.js';
-import { collectGarbage, dissectFile } from './dissect-file.js';
+import { collectGarbageIfLarge, dissectFile } from './dissect-file.js';
 import { applicationProtocols } from '../dissectors/registry.js';
 
 export const CONV_TYPES = ['tcp', 'udp', 'ip', 'ipv6', 'eth'] as const;
@@ -171,7 +171,7 @@ export class ConvStats {
     }
     // The dissection state (flow table, analysis) is garbage now: free it before the output's
     // tables are built, so that the two never add up in the peak memory (a parallel read did).
-    if (threads <= 1) collectGarbage();
+    if (threads <= 1) collectGarbageIfLarge();
     return this;
   }
 
@@ -225,7 +225,7 @@ export class ConvStats {
     await new Promise((r) => setTimeout(r, 0));
     const parts = await Promise.all([new ConvStats(this.type).collectShard(file, 0, threads), ...workers]);
     // This thread's dissection state is garbage now: free it before the merged table is built.
-    collectGarbage();
+    collectGarbageIfLarge();
     this.merge(parts);
     const e = parts.find((p) => p.error)?.error;
     if (e) throw new CaptureFileError(e.kind, e.detail, e.framesRead, e.offset);

@@ -102,6 +102,15 @@ function shardSelector(index: number, count: number): (d: Uint8Array, off: numbe
   };
 }
 
+/**
+ * A full GC when the heap holds at least `minBytes` (live or not): the point is the peak memory of
+ * large reads (a flood's dissection state let go before the output's tables are built); a small
+ * heap is not worth the tens of milliseconds.
+ */
+export function collectGarbageIfLarge(minBytes = 128 * 2 ** 20): void {
+  if (v8.getHeapStatistics().used_heap_size >= minBytes) collectGarbage();
+}
+
 /** Reads and dissects every frame of `path`, calling `sink` with each dissected packet. */
 export async function dissectFile(
   path: string,
