@@ -284,7 +284,7 @@ export class Packet {
 
   /**
    * Whether any field is kept: when false, dissectors may skip whole groups of items (as Wireshark
-   * does `if (tree)`); state, columns and expert items are still produced.
+   * does `if (tree)`); state, columns and expert items (unless `wantExperts` is false) are still produced.
    */
   tree = true;
 

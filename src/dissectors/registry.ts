@@ -239,12 +239,13 @@ export function dispatchIn(t: DispatchTable, value: number, pkt: Packet, off: nu
   return false;
 }
 
+const ETHERTYPE = table('ethertype');
+
 /**
  * Dispatch through Wireshark's `ethertype` dissector, which is itself a (tree-less) layer in
  * frame.protocols (`eth:ethertype:ip`). Dissectors that look the table up directly (SNAP, NULL)
  * call `dispatch('ethertype', ...)` instead.
  */
-const ETHERTYPE = table('ethertype');
 export function dispatchEthertype(type: number, pkt: Packet, off: number, end: number, rep: number, parent: number): boolean {
   pkt.protocols.push('ethertype');
   return dispatchIn(ETHERTYPE, type, pkt, off, end, rep, parent);
