@@ -618,7 +618,7 @@ function analyseSegment(conv: TcpConversation, a: TcpConvAnalysis, dir: number, 
   }
 
   // A reset (or closing) connection seldom sends again: lists it emptied are let go (a port scan's
-  // SYN and RST would otherwise keep ~0.5 KB of typed array per conversation).
+  // SYN and RST would otherwise keep their lists' room per conversation).
   if (flags & (RST | FIN)) {
     if (rev.n === 0 && rev.seg.length > 0) rev.seg = doubles();
     if (fwd.n === 0 && fwd.seg.length > 0) fwd.seg = doubles();

@@ -37,6 +37,8 @@ export interface ExpertItem {
  */
 export interface Session {
   state: Map<string, unknown>;
+  /** State by SessionKey id (`sessionSlot`): per-packet lookups without a name. */
+  slots: unknown[];
   /** 0: single pass; 1: first of two passes; 2: second pass (notes from pass 1 are final). */
   pass: 0 | 1 | 2;
   /** Notes by kind (`ip.reassembled_in`, ...), then by frame: a few maps, not one per frame. */
@@ -59,14 +61,37 @@ export interface Session {
 }
 
 export function newSession(): Session {
-  return { state: new Map(), pass: 0, notes: new Map(), carry: new Map(), interfaceIds: false, fcsLen: [], time: { firstSec: 0, firstNsec: 0, prevSec: 0, prevNsec: 0, seen: false } };
+  return { state: new Map(), slots: [], pass: 0, notes: new Map(), carry: new Map(), interfaceIds: false, fcsLen: [], time: { firstSec: 0, firstNsec: 0, prevSec: 0, prevNsec: 0, seen: false } };
 }
 
 /** Starts the second pass: fresh state, notes kept. */
 export function secondPass(s: Session): void {
   s.state = new Map();
+  s.slots = [];
   s.pass = 2;
   s.time = { firstSec: 0, firstNsec: 0, prevSec: 0, prevNsec: 0, seen: false };
+}
+
+let nextSessionKey = 0;
+
+/**
+ * A kind of per-capture state looked up on every packet (`sessionSlot`): an array index, where
+ * `sessionState` hashes a name and takes a closure at each call.
+ */
+export class SessionKey<T> {
+  readonly id = nextSessionKey++;
+  constructor(readonly make: (pkt: Packet) => T) {}
+}
+
+/** Gets (or creates) the session's state of `key`. */
+export function sessionSlot<T>(pkt: Packet, key: SessionKey<T>): T {
+  const slots = pkt.session.slots;
+  let v = slots[key.id] as T | undefined;
+  if (v === undefined) {
+    v = key.make(pkt);
+    slots[key.id] = v;
+  }
+  return v;
 }
 
 /** Gets (or creates) a piece of per-capture state. */
@@ -202,9 +227,6 @@ export class Packet {
   tcpStream = -1;
   tcpDir = 0;
   tcpServerPort = 0;
-  /** TCP's conversation table and the session state it belongs to (tcp.ts: one lookup per pass, not two per segment). */
-  tcpTableOf: Map<string, unknown> | undefined = undefined;
-  tcpTable: unknown = undefined;
 
   constructor(session: Session = newSession(), wantColumns = true, capacity = 256) {
     this.session = session;

@@ -6,7 +6,7 @@
  */
 import { defineFields, FT, Base } from './fields.js';
 import { foldChecksum, sum16, u16, u24, u32 } from './bytes.js';
-import { need, sessionState, Severity, type Packet } from './packet.js';
+import { need, SessionKey, sessionSlot, Severity, type Packet } from './packet.js';
 import { seqGe, seqLe } from '../analysis/seq.js';
 import { dispatchPorts, dissectorsEpoch, register, tableConsumes, type EmitContext, type LayerSpec } from './registry.js';
 import { prefs } from './prefs.js';
@@ -620,22 +620,21 @@ function decodeQuoted(pkt: Packet, off: number, end: number, top: number): void 
 }
 
 /** The session's conversation table; a second pass starts with the first pass's finals. */
+const CONV_TABLE = new SessionKey<TcpConvTable>((pkt) => {
+  const t = newConvTable();
+  const carried = pkt.session.carry.get('tcp.conv.finals') as TcpFinals | undefined;
+  // The second pass reads the final base numbers and window scaling of each stream from the first.
+  if (pkt.session.pass === 2 && carried) t.finals = carried;
+  if (pkt.session.pass === 1) {
+    t.record = new TcpFinals();
+    pkt.session.carry.set('tcp.conv.finals', t.record);
+  }
+  if (pkt.session.pass !== 1) reportEvictionsAtExit(t);
+  return t;
+});
+
 function convTable(pkt: Packet): TcpConvTable {
-  // Looked up twice per segment: the packet keeps it for its session's state.
-  if (pkt.tcpTableOf === pkt.session.state) return pkt.tcpTable as TcpConvTable;
-  pkt.tcpTableOf = pkt.session.state;
-  return (pkt.tcpTable = sessionState<TcpConvTable>(pkt, 'tcp.conv', () => {
-    const t = newConvTable();
-    const carried = pkt.session.carry.get('tcp.conv.finals') as TcpFinals | undefined;
-    // The second pass reads the final base numbers and window scaling of each stream from the first.
-    if (pkt.session.pass === 2 && carried) t.finals = carried;
-    if (pkt.session.pass === 1) {
-      t.record = new TcpFinals();
-      pkt.session.carry.set('tcp.conv.finals', t.record);
-    }
-    if (pkt.session.pass !== 1) reportEvictionsAtExit(t);
-    return t;
-  }));
+  return sessionSlot(pkt, CONV_TABLE);
 }
 
 /**
