@@ -124,11 +124,10 @@ export class IoStats {
     }
     const relUs = ds < 0 || dn < 0 ? 0 : ds * 1e6 + Math.floor((dn + 500) / 1000);
     const i = Math.floor(relUs / this.intervalUs);
+    // The duration runs to the latest frame, also one past the intervals kept (tshark's Duration).
+    if (frame && relUs > this.maxRelUs) this.maxRelUs = relUs;
     if (i >= IO_LIMITS.maxIntervals) return -1;
-    if (frame) {
-      if (relUs > this.maxRelUs) this.maxRelUs = relUs;
-      if (i > this.last) this.last = i;
-    }
+    if (frame && i > this.last) this.last = i;
     while (i >= this.cap) this.grow();
     return i;
   }

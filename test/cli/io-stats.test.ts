@@ -123,6 +123,37 @@ it.skipIf(!corpusPresent)('a capture spanning 4.5 years in 1-second intervals: I
   expect(io.json().trim().split('\n').pop()).toMatch(/^\{"beyond":true,"limit":1000000,"frames":\d+,"bytes":\d+\}$/);
 });
 
+/**
+ * tshark's "Duration: N secs", in microseconds when the interval is whole seconds shorter than the
+ * capture or 1 µs (tshark prints it to the interval's precision otherwise).
+ */
+function tsharkDuration(file: string, interval: string): string {
+  const text = execFileSync('tshark', ['-n', '-q', '-r', file, '-z', `io,stat,${interval}`], { encoding: 'utf8', maxBuffer: 1 << 28, stdio: ['ignore', 'pipe', 'ignore'], env: { ...process.env, WIRESHARK_CONFIG_DIR: scratch } });
+  return /Duration: ([\d.]+) secs/.exec(text)![1]!;
+}
+
+it('Duration runs to the last frame when later frames are past IO_LIMITS.maxIntervals (as tshark\'s Duration)', async () => {
+  const file = join(root, 'fixtures/synthetic.pcapng');
+  const saved = IO_LIMITS.maxIntervals;
+  IO_LIMITS.maxIntervals = 2;
+  try {
+    const io = await new IoStats(parseInterval('0.01')).collect(file);
+    expect(io.beyondFrames).toBeGreaterThan(0);
+    const want = tsharkDuration(file, '0.000001');
+    expect(io.duration.toFixed(6)).toBe(want);
+    expect(io.text()).toContain(`Duration: ${want} secs`);
+  } finally {
+    IO_LIMITS.maxIntervals = saved;
+  }
+});
+
+it.skipIf(!corpusPresent)('Duration of a capture spanning 4.5 years in 1-second intervals is tshark\'s (142449834.964568 s), not the first cut-off', () => {
+  const file = join(corpusRoot, 'public/pcapplusplus/ExamplesTest/pcap_examples/many-protocols.pcap');
+  const r = wl(['stats', file, 'io']);
+  expect(r.code).toBe(0);
+  expect(/Duration: ([\d.]+) secs/.exec(r.out)![1]).toBe(tsharkDuration(file, '100000000'));
+});
+
 describe('wirelite stats FILE io (the command)', () => {
   const file = join(root, 'fixtures/synthetic.pcapng');
 
