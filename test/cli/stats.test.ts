@@ -72,4 +72,27 @@ describe('wirelite stats usage', () => {
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/unknown statistics "nonesuch"/);
   });
+
+  it('rejects a missing statistic and an extra argument with exit 1', () => {
+    const f = join(root, 'fixtures/loopback.pcap');
+    expect(wl(['stats', f]).code).toBe(1);
+    expect(wl(['stats', f]).err).toMatch(/^wirelite: stats needs a capture file and a statistic/);
+    const extra = wl(['stats', f, 'conv', 'tcp', 'udp']);
+    expect(extra.code).toBe(1);
+    expect(extra.err).toMatch(/stats conv takes at most one argument/);
+  });
+});
+
+describe('wirelite stats: the file first or last, for every statistic', () => {
+  const file = join(root, 'fixtures/synthetic.pcapng');
+  const cases: string[][] = [['expert'], ['dns'], ['conv'], ['conv', 'tcp'], ['conv', 'udp'], ['endpoints', 'ip'], ['io'], ['io', '0.01'], ['tcp'], ['tls'], ['tcp', '--json']];
+  it.each(cases.map((c) => [c.join(' '), c] as const))('stats %s FILE prints what stats FILE %s prints', (_, kindArgs) => {
+    const first = wl(['stats', file, ...kindArgs]);
+    const last = wl(['stats', ...kindArgs, file]);
+    expect(first.code).toBe(0);
+    expect(last.err).toBe('');
+    expect(last.code).toBe(0);
+    expect(last.out).toBe(first.out);
+    expect(first.out.length).toBeGreaterThan(0);
+  });
 });

@@ -9,7 +9,7 @@
  * Exit codes: 0 success; 1 bad usage; 2 the file cannot be read.
  */
 import { Command } from '@commander-js/extra-typings';
-import { statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { isGzipFile } from '../../capture/reader.js';
 import { availableParallelism } from 'node:os';
 import { dissectFile } from '../dissect-file.js';
@@ -30,6 +30,8 @@ export const STATS_LIMITS = {
 
 /** Statistics `stats` knows. */
 const KINDS = ['expert', 'dns', 'conv', 'endpoints', 'io', 'tcp', 'tls'] as const;
+/** The statistics' names, for the help text and the shell completion (src/cli/program.ts). */
+export const STATS_KINDS: readonly string[] = KINDS;
 
 /** tshark's protocol names for the first component of an expert's name. */
 const PROTOCOL_NAMES: Record<string, string> = {
@@ -116,12 +118,28 @@ function autoThreads(file: string): number {
   return Math.max(1, Math.min(MAX_AUTO_THREADS, availableParallelism()));
 }
 
+/**
+ * The file, the statistic and its arguments from the positional arguments, in either of the two
+ * orders users type: `FILE KIND [ARG...]` (wirelite's) or `KIND [ARG...] FILE` (the file last, as
+ * in `stats conv tcp FILE`). The first order wins when both read and a file of the first's name exists.
+ */
+export function splitArgs(args: readonly string[]): { file: string; kind: string; rest: string[] } {
+  const isKind = (a: string | undefined) => a !== undefined && (KINDS as readonly string[]).includes(a);
+  if (args.length < 2) throw new UsageError(`stats needs a capture file and a statistic (${KINDS.join(', ')}), e.g. "stats FILE conv tcp" or "stats conv tcp FILE"`);
+  // `conv tcp FILE` reads both ways (tcp is a statistic too): the kind is first unless a file of that name exists.
+  const kindFirst = isKind(args[0]) && (!isKind(args[1]) || !existsSync(args[0]!));
+  if (!kindFirst) {
+    if (!isKind(args[1])) throw new UsageError(`unknown statistics "${args[1]}" (known: ${KINDS.join(', ')})`);
+    return { file: args[0]!, kind: args[1]!, rest: args.slice(2) };
+  }
+  return { file: args[args.length - 1]!, kind: args[0]!, rest: args.slice(1, -1) };
+}
+
 export function statsCommand() {
   return new Command('stats')
     .description('statistics over a capture file (read in two passes, as tshark -2): expert = expert items by severity (tshark -z expert); dns = queries by name/type, rcodes, response times, unanswered queries; tcp = one card per TCP connection (state, Zeek conn_state/history, RTT, retransmissions, congestion, what limited it); tls = one card per TLS connection (version, cipher, SNI, ALPN, certificates, handshake time, alerts, JA3/JA4, keys)')
-    .argument('<file>', 'capture file (pcap or pcapng, possibly gzip-compressed)')
-    .argument('<kind>', `which statistics: ${KINDS.join(', ')}`)
-    .argument('[arg]', `conv/endpoints: ${CONV_TYPES.join('|')} (default tcp); io: the interval in seconds (default ${IO_DEFAULT_INTERVAL})`)
+    .usage('[options] FILE KIND [ARG...]   (or: KIND [ARG...] FILE)')
+    .argument('<args...>', `the capture file (pcap or pcapng, possibly gzip-compressed) and which statistics: ${KINDS.join(', ')}, in either order (the file first, or last as in "stats conv tcp FILE"); then conv/endpoints: ${CONV_TYPES.join('|')} (default tcp); io: the interval in seconds (default ${IO_DEFAULT_INTERVAL})`)
     .option('--json', 'one JSON object per line (typed numbers, with frame numbers)')
     .option('--tls-keylog <file>', 'tls: an NSS key log (SSLKEYLOGFILE); says which connections its secrets would decrypt')
     .option('--threads <n>', `conv/endpoints: worker threads, each dissecting a share of the hosts (default: up to ${MAX_AUTO_THREADS} on files of ${AUTO_THREADS_MIN_BYTES / 2 ** 20} MiB or more, else 1)`, (v) => {
@@ -129,8 +147,10 @@ export function statsCommand() {
       if (!Number.isInteger(n) || n < 1 || n > 64) throw new UsageError(`--threads takes an integer from 1 to 64, not "${v}"`);
       return n;
     })
-    .action(async (file, kind, arg, o) => {
-      if (!(KINDS as readonly string[]).includes(kind)) throw new UsageError(`unknown statistics "${kind}" (known: ${KINDS.join(', ')})`);
+    .action(async (args, o) => {
+      const { file, kind, rest } = splitArgs(args);
+      if (rest.length > 1) throw new UsageError(`stats ${kind} takes at most one argument (got ${rest.map((a) => `"${a}"`).join(' ')})`);
+      const arg = rest[0];
       if (o.tlsKeylog !== undefined && kind !== 'tls') throw new UsageError('--tls-keylog applies to stats tls only');
       if (o.threads !== undefined && kind !== 'conv' && kind !== 'endpoints') throw new UsageError('--threads applies to stats conv and endpoints only');
       if (o.threads !== undefined && o.threads > 1 && file === '-') throw new UsageError('--threads: standard input can be read only once (one thread)');
