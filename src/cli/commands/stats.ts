@@ -21,6 +21,7 @@ import { CONV_TYPES, ConvStats, type ConvType } from '../conv-stats.js';
 import { IO_DEFAULT_INTERVAL, IoStats, parseInterval } from '../io-stats.js';
 import { OutBuffer } from '../output.js';
 import { printTlsStats } from '../tls-stats.js';
+import { collectPhs, writePhsJson, writePhsText } from '../phs-stats.js';
 import { readKeyLogFile } from '../../analysis/tls-keys.js';
 
 export const STATS_LIMITS = {
@@ -29,7 +30,7 @@ export const STATS_LIMITS = {
 };
 
 /** Statistics `stats` knows. */
-const KINDS = ['expert', 'dns', 'conv', 'endpoints', 'io', 'tcp', 'tls'] as const;
+const KINDS = ['expert', 'dns', 'conv', 'endpoints', 'io', 'phs', 'tcp', 'tls'] as const;
 /** The statistics' names, for the help text and the shell completion (src/cli/program.ts). */
 export const STATS_KINDS: readonly string[] = KINDS;
 
@@ -137,7 +138,7 @@ export function splitArgs(args: readonly string[]): { file: string; kind: string
 
 export function statsCommand() {
   return new Command('stats')
-    .description('statistics over a capture file (read in two passes, as tshark -2): expert = expert items by severity (tshark -z expert); dns = queries by name/type, rcodes, response times, unanswered queries; tcp = one card per TCP connection (state, Zeek conn_state/history, RTT, retransmissions, congestion, what limited it); tls = one card per TLS connection (version, cipher, SNI, ALPN, certificates, handshake time, alerts, JA3/JA4, keys)')
+    .description('statistics over a capture file (read in two passes, as tshark -2): expert = expert items by severity (tshark -z expert); phs = protocol hierarchy, frames and bytes per protocol path (tshark -z io,phs); dns = queries by name/type, rcodes, response times, unanswered queries; tcp = one card per TCP connection (state, Zeek conn_state/history, RTT, retransmissions, congestion, what limited it); tls = one card per TLS connection (version, cipher, SNI, ALPN, certificates, handshake time, alerts, JA3/JA4, keys)')
     .usage('[options] FILE KIND [ARG...]   (or: KIND [ARG...] FILE)')
     .argument('<args...>', `the capture file (pcap or pcapng, possibly gzip-compressed) and which statistics: ${KINDS.join(', ')}, in either order (the file first, or last as in "stats conv tcp FILE"); then conv/endpoints: ${CONV_TYPES.join('|')} (default tcp); io: the interval in seconds (default ${IO_DEFAULT_INTERVAL})`)
     .option('--json', 'one JSON object per line (typed numbers, with frame numbers)')
@@ -175,6 +176,15 @@ export function statsCommand() {
         return;
       }
       if (arg !== undefined) throw new UsageError(`stats ${kind} takes no argument (got "${arg}")`);
+      if (kind === 'phs') {
+        const { phs, error } = await collectPhs(file);
+        const out = new OutBuffer();
+        if (o.json) writePhsJson(phs.result(), out);
+        else writePhsText(phs.result(), out);
+        out.flush();
+        if (error) throw error;
+        return;
+      }
       if (kind === 'tcp') {
         await printTcpStats(file, o.json === true);
         return;
