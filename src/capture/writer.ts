@@ -87,24 +87,76 @@ export function formatForPath(target: string, explicit?: string): WriteFormat {
 export type ByteSink = (bytes: Uint8Array) => void;
 
 /**
- * Create a writer on a file path, or `-` for standard output. Throws at once on an impossible setup
- * (no interfaces; a pcap file with interfaces of different link types).
+ * An output file that cannot be created or written (no such directory, a directory, no permission,
+ * disk full): the CLI prints `wirelite: <message>` and exits 2, as tshark does.
  */
-export function createCaptureWriter(target: string, format: WriteFormat, opts: CaptureWriterOptions): CaptureWriter {
+export class OutputFileError extends Error {
+  override readonly name = 'OutputFileError';
+  constructor(
+    readonly code: string,
+    readonly file: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** A short reason for a failed open or write of an output file, as the CLI prints it. */
+export function outputErrorReason(err: NodeJS.ErrnoException): string {
+  switch (err.code) {
+    case 'ENOENT':
+      return 'no such directory';
+    case 'ENOTDIR':
+      return 'a part of the path is not a directory';
+    case 'EACCES':
+    case 'EPERM':
+    case 'EROFS':
+      return 'permission denied';
+    case 'EISDIR':
+      return 'is a directory';
+    case 'ENOSPC':
+      return 'no space left on device';
+    case 'EDQUOT':
+      return 'disk quota exceeded';
+    case 'EPIPE':
+      return 'the reader of standard output went away';
+    default:
+      return err.message;
+  }
+}
+
+/**
+ * Opens (creates or truncates) an output file before anything is read, so that a bad `-w` path is
+ * reported at once: returns its descriptor, or 1 for `-`. Throws OutputFileError.
+ */
+export function openOutputFile(target: string): number {
+  if (target === '-') return 1;
+  try {
+    return fs.openSync(target, 'w');
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    throw new OutputFileError(err.code ?? 'EIO', target, `cannot create ${target}: ${outputErrorReason(err)}`, { cause: e });
+  }
+}
+
+/**
+ * Create a writer on a file path, or `-` for standard output (or on a descriptor that
+ * openOutputFile gave for `target`). Throws at once on an impossible setup (no interfaces; a pcap
+ * file with interfaces of different link types); a failed open or write throws OutputFileError.
+ */
+export function createCaptureWriter(target: string, format: WriteFormat, opts: CaptureWriterOptions, openFd?: number): CaptureWriter {
   validate(format, opts);
   const toStdout = target === '-';
-  let fd = 1;
-  if (!toStdout) {
+  const fd = openFd ?? openOutputFile(target);
+  return new Encoder(format, opts, (bytes) => {
     try {
-      fd = fs.openSync(target, 'w');
+      writeAll(fd, bytes);
     } catch (e) {
       const err = e as NodeJS.ErrnoException;
-      const why = err.code === 'ENOENT' ? 'no such directory' : err.code === 'EACCES' ? 'permission denied'
-        : err.code === 'EISDIR' ? 'is a directory' : err.message;
-      throw new Error(`cannot create ${target}: ${why}`, { cause: e });
+      throw new OutputFileError(err.code ?? 'EIO', target, `cannot write ${toStdout ? 'standard output' : target}: ${outputErrorReason(err)}`, { cause: e });
     }
-  }
-  return new Encoder(format, opts, (bytes) => writeAll(fd, bytes), () => {
+  }, () => {
     if (!toStdout) fs.closeSync(fd);
   });
 }

@@ -248,17 +248,12 @@ export interface FieldsOptions {
   occurrence: 'f' | 'l' | 'a';
   aggregator: string;
   quote: 'd' | 's' | 'n';
+  /** -E bom=y: a UTF-8 byte order mark before the first line (tshark writes it only for -T fields). */
+  bom: boolean;
 }
 
 /** Special column pseudo-fields tshark accepts in -e. */
-const COLUMN_FIELDS = new Set(['_ws.col.Protocol', '_ws.col.Info', '_ws.col.Source', '_ws.col.Destination', '_ws.col.No.', '_ws.col.Length', '_ws.col.Time', '_ws.expert.message', '_ws.expert.severity', '_ws.expert.group']);
-
-export function validateFields(names: string[]): string | undefined {
-  for (const n of names) {
-    if (!fieldByName(n) && !COLUMN_FIELDS.has(n)) return n;
-  }
-  return undefined;
-}
+export const COLUMN_FIELDS: ReadonlySet<string> = new Set(['_ws.col.Protocol', '_ws.col.Info', '_ws.col.Source', '_ws.col.Destination', '_ws.col.No.', '_ws.col.Length', '_ws.col.Time', '_ws.expert.message', '_ws.expert.severity', '_ws.expert.group']);
 
 export function fieldsLine(pkt: Packet, o: FieldsOptions, ids: (number | string)[], t?: TimeContext): string {
   const cols: string[] = [];
@@ -392,3 +387,254 @@ export function jsonLine(pkt: Packet): string {
 }
 
 export { absoluteTimeText };
+
+// ---------------------------------------------------------------- raw bytes (-x with JSON and EK)
+
+/** The bytes of item `i` in lower-case hex (tshark's `*_raw` and PDML `value`). */
+function rawHex(pkt: Packet, i: number): string {
+  return Buffer.from(pkt.bytesOf(i)).toString('hex');
+}
+
+function frameHex(pkt: Packet): string {
+  const b = pkt.sources[0];
+  return b ? Buffer.from(b).toString('hex') : '';
+}
+
+/**
+ * JSON lines with tshark's `-x` (the `*_raw` fields): `layers.frame_raw` holds the frame's bytes,
+ * `layers.<proto>_raw` each protocol's, and `<field>_raw` beside each field of nonzero length.
+ */
+export function jsonRawLine(pkt: Packet): string {
+  const obj = JSON.parse(jsonLine(pkt)) as { layers: Record<string, unknown> };
+  const layers: Record<string, unknown> = { frame_raw: frameHex(pkt) };
+  const raw = new Map<string, Record<string, string | string[]>>();
+  for (let i = 0; i < pkt.n; i++) {
+    if (pkt.len[i]! <= 0) continue;
+    const def = fieldById(pkt.fid[i]!);
+    if (def.type === FT.PROTOCOL) {
+      if (!raw.has(`${def.abbrev}_raw`)) raw.set(`${def.abbrev}_raw`, { hex: rawHex(pkt, i) });
+      continue;
+    }
+    let o = pkt.parent[i]!;
+    while (o >= 0 && fieldById(pkt.fid[o]!).type !== FT.PROTOCOL) o = pkt.parent[o]!;
+    const proto = o < 0 ? 'frame' : fieldById(pkt.fid[o]!).abbrev;
+    const m = raw.get(proto) ?? {};
+    raw.set(proto, m);
+    const k = `${def.abbrev}_raw`;
+    const prev = m[k];
+    const h = rawHex(pkt, i);
+    m[k] = prev === undefined ? h : Array.isArray(prev) ? [...prev, h] : [prev, h];
+  }
+  for (const [name, layer] of Object.entries(obj.layers)) {
+    const r = raw.get(`${name}_raw`);
+    if (r) layers[`${name}_raw`] = r.hex;
+    layers[name] = { ...(layer as object), ...(raw.get(name) ?? {}) };
+  }
+  obj.layers = layers;
+  return JSON.stringify(obj);
+}
+
+// ---------------------------------------------------------------- -e with JSON, EK and PDML
+
+/** The values of one `-e` name in a packet: a field's occurrences, or a column's text. */
+function valuesOf(pkt: Packet, id: number | string, t: TimeContext | undefined, json: boolean): (string | number | boolean)[] {
+  if (typeof id === 'string') return columnValues(pkt, id, t);
+  const vals: (string | number | boolean)[] = [];
+  for (let i = 0; i < pkt.n; i++) if (pkt.fid[i] === id) vals.push(json ? fieldJson(pkt, i) : fieldText(pkt, i));
+  return vals;
+}
+
+/** `-T json -e F...`: the packet's number and only those fields, each an array of its values. */
+export function jsonFieldsLine(pkt: Packet, names: string[], ids: (number | string)[], t?: TimeContext): string {
+  const layers: Record<string, unknown> = {};
+  names.forEach((n, k) => {
+    const v = valuesOf(pkt, ids[k]!, t, true);
+    if (v.length) layers[n] = v;
+  });
+  return JSON.stringify({ schema: JSON_SCHEMA_VERSION, number: pkt.frame.number, layers });
+}
+
+// ---------------------------------------------------------------- -T ek
+
+/** The local date of a time, as tshark names the Elasticsearch index (`packets-YYYY-MM-DD`). */
+function localDate(sec: number): string {
+  const d = new Date(sec * 1000);
+  return `${d.getFullYear()}-${pad2(d.getMonth() + 1)}-${pad2(d.getDate())}`;
+}
+
+/** An EK key: tshark's field name with dots as underscores. */
+function ekName(abbrev: string): string {
+  return abbrev.replace(/\./g, '_');
+}
+
+/**
+ * tshark's `-T ek`: an index line and one document line per packet. Without `-e`, each protocol is
+ * an object of `<proto>_<field>` keys (dots as underscores) in tree order, nested protocols inside
+ * their parent, values as strings (booleans as JSON booleans, text-only items as null), a key met
+ * twice in a row becoming an array and met again later repeated (as tshark does); with `-x` each
+ * key is preceded by its `_raw` hex. With `-e`, `layers` holds each field's values as strings.
+ */
+export function ekLines(pkt: Packet, opts: { names?: string[]; ids?: (number | string)[]; raw?: boolean; time?: TimeContext }): string {
+  const f = pkt.frame;
+  const index = `{"index":{"_index":"packets-${localDate(f.tsSec)}","_type":"doc"}}`;
+  const ts = `${f.tsSec}${String(Math.floor(f.tsNsec / 1e6)).padStart(3, '0')}`;
+  let layers: string;
+  if (opts.names && opts.ids) {
+    const parts: string[] = [];
+    opts.names.forEach((n, k) => {
+      const v = valuesOf(pkt, opts.ids![k]!, opts.time, false).map(String);
+      if (v.length) parts.push(`${JSON.stringify(ekName(n))}:${JSON.stringify(v)}`);
+    });
+    layers = `{${parts.join(',')}}`;
+  } else {
+    layers = ekTree(pkt, !!opts.raw);
+  }
+  return `${index}\n{"timestamp":"${ts}","layers":${layers}}`;
+}
+
+function ekValue(pkt: Packet, i: number): string {
+  const def = fieldById(pkt.fid[i]!);
+  if (def.type === FT.BOOLEAN) return pkt.num[i] ? 'true' : 'false';
+  if (def.type === FT.NONE) return 'null';
+  return JSON.stringify(fieldText(pkt, i));
+}
+
+function ekTree(pkt: Packet, raw: boolean): string {
+  const kids: number[][] = children(pkt);
+  const roots: number[] = [];
+  for (let i = 0; i < pkt.n; i++) {
+    const p = pkt.parent[i]!;
+    if (p < 0) roots.push(i);
+    else kids[p]!.push(i);
+  }
+  // Members of one object, in order; a key repeated in a row is merged into an array.
+  type Member = { key: string; values: string[]; raws: string[] };
+  const object = (members: Member[]) => `{${members.map((m) => {
+    const r = raw && m.raws.length ? `${JSON.stringify(`${m.key}_raw`)}:${m.raws.length > 1 ? `[${m.raws.map((x) => JSON.stringify(x)).join(',')}]` : JSON.stringify(m.raws[0])},` : '';
+    return `${r}${JSON.stringify(m.key)}:${m.values.length > 1 ? `[${m.values.join(',')}]` : m.values[0]}`;
+  }).join(',')}}`;
+  const push = (members: Member[], key: string, value: string, rawHexText: string | undefined) => {
+    const last = members[members.length - 1];
+    if (last && last.key === key && !value.startsWith('{')) {
+      last.values.push(value);
+      if (rawHexText !== undefined) last.raws.push(rawHexText);
+      return;
+    }
+    members.push({ key, values: [value], raws: rawHexText !== undefined ? [rawHexText] : [] });
+  };
+  const protoObject = (p: number): string => {
+    const proto = fieldById(pkt.fid[p]!).abbrev;
+    const members: Member[] = [];
+    const walk = (i: number) => {
+      for (const c of kids[i]!) {
+        const def = fieldById(pkt.fid[c]!);
+        const rh = pkt.len[c]! > 0 ? rawHex(pkt, c) : undefined;
+        if (def.type === FT.PROTOCOL) push(members, ekName(def.abbrev), protoObject(c), rh);
+        else {
+          push(members, `${ekName(proto)}_${ekName(def.abbrev)}`, ekValue(pkt, c), rh);
+          walk(c);
+        }
+      }
+    };
+    walk(p);
+    return object(members);
+  };
+  const top: Member[] = [];
+  if (raw) top.push({ key: 'frame_raw', values: [JSON.stringify(frameHex(pkt))], raws: [] });
+  for (const r of roots) {
+    const def = fieldById(pkt.fid[r]!);
+    if (def.type !== FT.PROTOCOL) continue;
+    if (raw && pkt.len[r]! > 0 && def.abbrev !== 'frame') top.push({ key: `${ekName(def.abbrev)}_raw`, values: [JSON.stringify(rawHex(pkt, r))], raws: [] });
+    top.push({ key: ekName(def.abbrev), values: [protoObject(r)], raws: [] });
+  }
+  return `{${top.map((m) => `${JSON.stringify(m.key)}:${m.values[0]}`).join(',')}}`;
+}
+
+// ---------------------------------------------------------------- -T psml and -T pdml
+
+/** XML attribute/text escaping as tshark's (`&`, `<`, `>`, `"`, `'`). */
+export function xmlEscape(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : c === '"' ? '&quot;' : '&apos;'));
+}
+
+/** The XML declaration and the columns, as `tshark -T psml` writes them before the first packet. */
+export function psmlHeader(creator: string): string {
+  const cols = ['No.', 'Time', 'Source', 'Destination', 'Protocol', 'Length', 'Info'];
+  return `<?xml version="1.0" encoding="utf-8"?>\n<psml version="0" creator="${xmlEscape(creator)}">\n<structure>\n${cols.map((c) => `<section>${c}</section>\n`).join('')}</structure>\n\n`;
+}
+
+export const PSML_FOOTER = '</psml>\n';
+
+/** One packet of `-T psml`: the summary line's columns. */
+export function psmlPacket(pkt: Packet, t: TimeContext): string {
+  const f = pkt.frame;
+  const cols = [String(f.number), timeColumn(pkt, t), pkt.colSrc, pkt.colDst, pkt.colProtocol || protocolFallback(pkt), String(f.origLen), pkt.colInfo];
+  return `<packet>\n${cols.map((c) => `<section>${xmlEscape(c)}</section>\n`).join('')}</packet>\n\n`;
+}
+
+/** The start of `-T pdml` (tshark's, with its own creator, time and file name). */
+export function pdmlHeader(creator: string, file: string, now: Date): string {
+  return '<?xml version="1.0" encoding="utf-8"?>\n'
+    + '<?xml-stylesheet type="text/xsl" href="pdml2html.xsl"?>\n'
+    + '<!-- You can find pdml2html.xsl in /usr/share/wireshark or at https://gitlab.com/wireshark/wireshark/-/raw/master/pdml2html.xsl. -->\n'
+    + `<pdml version="0" creator="${xmlEscape(creator)}" time="${ctimeText(now)}" capture_file="${xmlEscape(file)}">\n`;
+}
+
+export const PDML_FOOTER = '</pdml>\n';
+
+/** C's ctime() without the newline: `Sun Dec  6 20:07:30 2026` (local time). */
+function ctimeText(d: Date): string {
+  const days = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+  const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+  return `${days[d.getDay()]} ${months[d.getMonth()]} ${String(d.getDate()).padStart(2, ' ')} ${pad2(d.getHours())}:${pad2(d.getMinutes())}:${pad2(d.getSeconds())} ${d.getFullYear()}`;
+}
+
+/**
+ * One packet of `-T pdml`: tshark's `geninfo` pseudo-protocol, then every protocol and field of the
+ * tree with name, showname (the tree label), size, pos, show (the `-T fields` text) and value (the
+ * bytes in hex), hidden items with hide="yes"; with `-e`, only those fields as name and value.
+ */
+export function pdmlPacket(pkt: Packet, opts: { names?: string[]; ids?: (number | string)[]; time?: TimeContext }): string {
+  const f = pkt.frame;
+  const time = absoluteTimeText(f.tsSec, f.tsNsec);
+  let out = '<packet>\n'
+    + `  <proto name="geninfo" pos="0" showname="General information" size="${f.capLen}">\n`
+    + `    <field name="num" pos="0" show="${f.number}" showname="Number" value="${f.number.toString(16)}" size="${f.capLen}"/>\n`
+    + `    <field name="len" pos="0" show="${f.origLen}" showname="Frame Length" value="${f.origLen.toString(16)}" size="${f.capLen}"/>\n`
+    + `    <field name="caplen" pos="0" show="${f.capLen}" showname="Captured Length" value="${f.capLen.toString(16)}" size="${f.capLen}"/>\n`
+    + `    <field name="timestamp" pos="0" show="${xmlEscape(time)}" showname="Captured Time" value="${epochText(f.tsSec, f.tsNsec)}" size="${f.capLen}"/>\n`
+    + '  </proto>\n';
+  if (opts.names && opts.ids) {
+    opts.names.forEach((n, k) => {
+      for (const v of valuesOf(pkt, opts.ids![k]!, opts.time, false)) out += `  <field name="${xmlEscape(n)}" value="${xmlEscape(String(v))}"/>\n`;
+    });
+    return out + '</packet>\n\n\n';
+  }
+  const kids = children(pkt);
+  const roots: number[] = [];
+  for (let i = 0; i < pkt.n; i++) {
+    const p = pkt.parent[i]!;
+    if (p < 0) roots.push(i);
+    else kids[p]!.push(i);
+  }
+  const walk = (i: number, depth: number) => {
+    const def = fieldById(pkt.fid[i]!);
+    const ind = '  '.repeat(depth);
+    const tag = def.type === FT.PROTOCOL ? 'proto' : 'field';
+    let attrs = `name="${xmlEscape(def.abbrev)}" showname="${xmlEscape(topLabel(pkt, i))}"`;
+    if (pkt.hidden[i]) attrs += ' hide="yes"';
+    attrs += ` size="${pkt.len[i]}" pos="${pkt.start[i]}"`;
+    if (tag === 'field' && def.type !== FT.NONE) attrs += ` show="${xmlEscape(fieldText(pkt, i))}"`;
+    if (tag === 'field' && pkt.len[i]! > 0) attrs += ` value="${rawHex(pkt, i)}"`;
+    const cs = kids[i]!;
+    if (!cs.length) {
+      out += `${ind}<${tag} ${attrs}/>\n`;
+      return;
+    }
+    out += `${ind}<${tag} ${attrs}>\n`;
+    for (const c of cs) walk(c, depth + 1);
+    out += `${ind}</${tag}>\n`;
+  };
+  for (const r of roots) walk(r, 1);
+  return out + '</packet>\n\n\n';
+}

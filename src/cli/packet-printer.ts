@@ -9,33 +9,52 @@ import { fieldByName } from '../dissectors/fields.js';
 import type { Packet } from '../dissectors/packet.js';
 import { setPref } from '../dissectors/prefs.js';
 import { collect, UsageError } from './errors.js';
+import { colorFieldIds, colorLine, colorRuleFor, colorWanted } from './color.js';
+import { classifyFieldName, unknownFieldMessage } from './field-names.js';
 import {
+  COLUMN_FIELDS,
+  ekLines,
   fieldsLine,
   hexDump,
+  jsonFieldsLine,
   jsonLine,
+  jsonRawLine,
+  pdmlHeader,
+  pdmlPacket,
+  PDML_FOOTER,
+  psmlHeader,
+  psmlPacket,
+  PSML_FOOTER,
   updateLine,
   newTimeContext,
   OutBuffer,
   summaryLine,
   treeText,
-  validateFields,
   type FieldsOptions,
   type TimeFormat,
 } from './output.js';
 
 export const TIME_FORMATS: TimeFormat[] = ['r', 'a', 'ad', 'd', 'dd', 'e', 'u', 'ud'];
+export const OUTPUT_FORMATS = ['text', 'fields', 'json', 'ek', 'psml', 'pdml'] as const;
+
+/** Formats that print `-e` fields, and formats that can carry `-x`'s bytes (tshark 4.0's rules). */
+const TAKES_FIELDS = new Set(['fields', 'json', 'ek', 'pdml']);
+const TAKES_HEX = new Set(['text', 'json', 'ek']);
 
 /** Adds the output options to a command (typed: the options appear in its action's `o`). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function addPrintOptions<A extends any[], O extends OptionValues, G extends OptionValues>(cmd: Command<A, O, G>) {
   return cmd
     .option('-V', 'print the full detail tree of each packet')
-    .option('-x', 'print a hex and ASCII dump of each packet')
-    .addOption(new Option('-T <format>', 'output format').choices(['text', 'fields', 'json']).default('text'))
-    .option('-e <field>', 'field to print with -T fields (repeatable)', collect, [] as string[])
-    .option('-E <opt>', 'fields option: header=y|n, separator=/t|/s|C, occurrence=f|l|a, aggregator=C, quote=d|s|n', collect, [] as string[])
+    .option('-x', 'print a hex and ASCII dump of each packet (alone: without the summary line, as tshark); with -T json or ek, add *_raw fields')
+    .addOption(new Option('-T <format>', 'output format: text, fields, json (JSON lines), ek (Elasticsearch bulk), psml, pdml').choices(OUTPUT_FORMATS).default('text'))
+    .option('-e <field>', 'field to print with -T fields, json, ek or pdml (repeatable)', collect, [] as string[])
+    .option('-E <opt>', 'fields option: header=y|n, separator=/t|/s|C, occurrence=f|l|a, aggregator=C, quote=d|s|n, bom=y|n', collect, [] as string[])
     .addOption(new Option('-t <format>', 'time column format: r (relative), a, ad, d, dd, e, u, ud').choices(TIME_FORMATS).default('r'))
-    .option('-o <pref>', 'set a preference name:value, e.g. ip.check_checksum:FALSE (repeatable)', collect, [] as string[]);
+    .option('-o <pref>', 'set a preference name:value, e.g. ip.check_checksum:FALSE (repeatable)', collect, [] as string[])
+    .option('-l', 'flush standard output after each packet')
+    .option('--color', 'colour packets as Wireshark\'s default colouring rules (the default on a terminal, unless NO_COLOR is set)')
+    .option('--no-color', 'do not colour packets');
 }
 
 /** The parsed values of those options (plus `-q`, which each command declares itself). */
@@ -43,6 +62,10 @@ export interface PrintFlags {
   V?: boolean;
   x?: boolean;
   q?: boolean;
+  /** Print the summary line also with -V/-x, or when writing a file (tshark's -P). */
+  P?: boolean;
+  l?: boolean;
+  color?: boolean;
   T: string;
   e: string[];
   E: string[];
@@ -61,6 +84,8 @@ export interface PacketPrinter {
   print(pkt: Packet, frame: Frame): void;
   /** Writes out what is buffered. */
   flush(): void;
+  /** Writes what closes the output (the XML formats' end tag) and flushes. */
+  finish(): void;
   /**
    * For a single-pass read (live capture, stdin): prints that a later frame revised an earlier,
    * already printed one (JSON lines only; other formats, like tshark's, do not revise). Undefined
@@ -69,11 +94,29 @@ export interface PacketPrinter {
   readonly revise: ((frame: number, key: string, value: number) => void) | undefined;
 }
 
+/** Where the printer writes, and what it knows of it. */
+export interface PrinterContext {
+  out?: OutBuffer;
+  /** Whether standard output is a terminal (colours by default). */
+  isTTY?: boolean;
+  /** The capture file's name (PDML's capture_file). */
+  file?: string;
+  /** Warnings (a -e field of a protocol wirelite does not dissect): one line each. */
+  warn?: (line: string) => void;
+}
+
+/** The `creator` of PSML and PDML output. */
+const CREATOR = 'wirelite/0.1.0';
+
 /**
- * Applies `-o` preferences and checks the `-T fields` options: call before dissecting anything
- * (throws UsageError on a bad value).
+ * Applies `-o` preferences and checks the output options as tshark 4.0 does (`-e` only with
+ * fields, json, ek or pdml; `-x` only with text, json or ek; every field known): call before
+ * dissecting anything (throws UsageError on a bad value or combination).
  */
-export function createPacketPrinter(flags: PrintFlags, tsDigits: (frame: Frame) => number, out = new OutBuffer(1)): PacketPrinter {
+export function createPacketPrinter(flags: PrintFlags, tsDigits: (frame: Frame) => number, ctx: PrinterContext | OutBuffer = {}): PacketPrinter {
+  const c: PrinterContext = ctx instanceof OutBuffer ? { out: ctx } : ctx;
+  const out = c.out ?? new OutBuffer(1);
+  const warn = c.warn ?? ((line: string) => process.stderr.write(`wirelite: warning: ${line}\n`));
   for (const p of flags.o) {
     try {
       setPref(p);
@@ -82,63 +125,123 @@ export function createPacketPrinter(flags: PrintFlags, tsDigits: (frame: Frame) 
     }
   }
   const mode = flags.T;
+  if (flags.e.length && !TAKES_FIELDS.has(mode)) {
+    throw new UsageError(`-e FIELD needs -T fields, json, ek or pdml (${mode === 'psml' ? '-T psml prints only the summary columns' : 'as tshark 4.0'})`);
+  }
+  if (flags.x && !TAKES_HEX.has(mode)) {
+    throw new UsageError(`-x (hex dump) can be printed only with -T text, json or ek, not with -T ${mode} (as tshark 4.0)`);
+  }
   const format = flags.t as TimeFormat;
   const fieldsOpts = mode === 'fields' ? parseFieldsOptions(flags.e, flags.E) : undefined;
-  const ids = fieldsOpts?.fields.map((n) => fieldByName(n)?.id ?? n) ?? [];
-  const printing = !flags.q || !!flags.V || !!flags.x;
+  const names = fieldsOpts?.fields ?? (flags.e.length ? checkFieldNames(flags.e) : undefined);
+  const ids = names?.map((n) => fieldByName(n)?.id ?? n) ?? [];
+  for (const n of names ?? []) {
+    const v = classifyFieldName(n, COLUMN_FIELDS);
+    if (v.kind === 'undissected') warn(`-e ${n}: ${v.protocol} is not dissected by wirelite; its column stays empty`);
+  }
+  // As tshark: the summary line unless -V or -x (or -q) replaces it, and always with -P.
+  const summary = mode === 'text' && (flags.P || (!flags.V && !flags.x && !flags.q));
+  const printing = !flags.q || !!flags.V || !!flags.x || !!flags.P;
+  const colored = mode === 'text' && colorWanted(flags.color, c.isTTY ?? process.stdout.isTTY === true);
   let time = newTimeContext(format, 6);
   let timeReady = false;
   let headerDone = !fieldsOpts?.header;
-  let firstPacket = true;
+  let started = false;
 
   // Build only what the output reads, as tshark does: the one-line summary needs the columns
-  // and no tree; -T fields needs its fields; -V and JSON need everything.
+  // and no tree; -e needs its fields (and colouring the few its rules read); -V, JSON, EK and
+  // PDML need everything.
+  const wanted = ids.filter((x): x is number => typeof x === 'number');
   const fields: readonly number[] | null =
-    mode === 'json' || flags.V ? null : fieldsOpts ? ids.filter((x): x is number => typeof x === 'number') : [];
-  const columns = printing && (!fieldsOpts || ids.some((x) => typeof x === 'string' && x.startsWith('_ws.col.')));
+    (mode === 'json' || mode === 'ek' || mode === 'pdml') && !names ? null
+      : flags.V && mode === 'text' ? null
+        : names ? wanted
+          : colored ? colorFieldIds() : [];
+  const columns = printing && (mode === 'text' || mode === 'psml' || ids.some((x) => typeof x === 'string' && x.startsWith('_ws.col.')));
+  const start = () => {
+    if (started) return;
+    started = true;
+    if (fieldsOpts?.bom) out.write('\ufeff');
+    if (mode === 'psml') out.write(psmlHeader(CREATOR));
+    else if (mode === 'pdml') out.write(pdmlHeader(CREATOR, c.file ?? '', new Date()));
+  };
   return {
     printing,
     columns,
-    revise: mode === 'json' && printing ? (frame, key, value) => {
+    revise: mode === 'json' && printing && !names ? (frame, key, value) => {
       const line = updateLine(frame, key, value);
       if (line) out.write(line + '\n');
     } : undefined,
     fields,
     flush: () => out.flush(),
+    finish() {
+      if (printing) {
+        start();
+        if (mode === 'psml') out.write(PSML_FOOTER);
+        else if (mode === 'pdml') out.write(PDML_FOOTER);
+      }
+      out.flush();
+    },
     print(pkt: Packet, frame: Frame): void {
       if (!printing) return;
+      start();
       if (!timeReady) {
         time = newTimeContext(format, tsDigits(frame));
         timeReady = true;
       }
-      if (fieldsOpts) {
-        if (!headerDone) {
-          out.write(fieldsOpts.fields.join(fieldsOpts.separator) + '\n');
-          headerDone = true;
-        }
-        out.write(fieldsLine(pkt, fieldsOpts, ids, time) + '\n');
-        return;
-      }
-      if (mode === 'json') {
-        out.write(jsonLine(pkt) + '\n');
-        return;
-      }
-      if (flags.V || flags.x) {
-        if (!firstPacket) out.write('\n');
-        firstPacket = false;
-      }
-      if (flags.V) out.write(treeText(pkt));
-      else if (!flags.q) out.write(summaryLine(pkt, time) + '\n');
-      if (flags.x) out.write((flags.V ? '\n' : '') + hexDump(pkt));
+      printOne(pkt);
+      if (flags.l) out.flush();
     },
   };
+
+  function printOne(pkt: Packet): void {
+    switch (mode) {
+      case 'fields':
+        if (!headerDone) {
+          out.write(fieldsOpts!.fields.join(fieldsOpts!.separator) + '\n');
+          headerDone = true;
+        }
+        out.write(fieldsLine(pkt, fieldsOpts!, ids, time) + '\n');
+        return;
+      case 'json':
+        out.write((names ? jsonFieldsLine(pkt, names, ids, time) : flags.x ? jsonRawLine(pkt) : jsonLine(pkt)) + '\n');
+        return;
+      case 'ek':
+        out.write(ekLines(pkt, { ...(names ? { names, ids } : {}), raw: !!flags.x, time }) + '\n');
+        return;
+      case 'psml':
+        out.write(psmlPacket(pkt, time));
+        return;
+      case 'pdml':
+        out.write(pdmlPacket(pkt, { ...(names ? { names, ids } : {}), time }));
+        return;
+    }
+    // Text, as tshark 4.0 lays it out: the summary line; the tree; a blank line and the hex dump
+    // (the blank only when something came before it); a blank line after each packet that has a
+    // tree or a dump.
+    if (summary) {
+      const line = summaryLine(pkt, time);
+      out.write(colored ? colorLine(line, colorRuleFor(pkt)) : line + '\n');
+    }
+    if (flags.V) out.write(treeText(pkt));
+    if (flags.x) out.write((flags.V || summary ? '\n' : '') + hexDump(pkt));
+    if (flags.V || flags.x) out.write('\n');
+  }
+}
+
+/** Checks `-e` names (any format): unknown ones are a usage error with the nearest known field. */
+function checkFieldNames(names: string[]): string[] {
+  for (const n of names) {
+    const v = classifyFieldName(n, COLUMN_FIELDS);
+    if (v.kind === 'unknown') throw new UsageError(unknownFieldMessage(n, v.suggestion));
+  }
+  return names;
 }
 
 export function parseFieldsOptions(fields: string[], eopts: string[]): FieldsOptions {
   if (!fields.length) throw new UsageError('-T fields needs at least one -e FIELD');
-  const bad = validateFields(fields);
-  if (bad) throw new UsageError(`unknown field "${bad}" (field names follow Wireshark's: ip.src, tcp.srcport, ...)`);
-  const o: FieldsOptions = { fields, header: false, separator: '\t', occurrence: 'a', aggregator: ',', quote: 'n' };
+  checkFieldNames(fields);
+  const o: FieldsOptions = { fields, header: false, separator: '\t', occurrence: 'a', aggregator: ',', quote: 'n', bom: false };
   for (const e of eopts) {
     const i = e.indexOf('=');
     if (i < 0) throw new UsageError(`bad -E option "${e}": expected name=value`);
@@ -163,8 +266,12 @@ export function parseFieldsOptions(fields: string[], eopts: string[]): FieldsOpt
         if (v !== 'd' && v !== 's' && v !== 'n') throw new UsageError(`-E quote takes d, s or n, not "${v}"`);
         o.quote = v;
         break;
+      case 'bom':
+        if (v !== 'y' && v !== 'n') throw new UsageError(`-E bom takes y or n, not "${v}"`);
+        o.bom = v === 'y';
+        break;
       default:
-        throw new UsageError(`unknown -E option "${k}" (header, separator, occurrence, aggregator, quote)`);
+        throw new UsageError(`unknown -E option "${k}" (header, separator, occurrence, aggregator, quote, bom)`);
     }
   }
   return o;

@@ -15,7 +15,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Frame, InterfaceInfo } from '../frame.js';
-import { createCaptureEncoder, type CaptureWriter, type WriteFormat } from '../writer.js';
+import { createCaptureEncoder, outputErrorReason, type CaptureWriter, type WriteFormat } from '../writer.js';
 
 export interface RingOptions {
   /** Switch to a new file once this many bytes are in the current one. */
@@ -164,9 +164,7 @@ export class CaptureFiles {
         fd = fs.openSync(name, 'w');
       } catch (e) {
         const err = e as NodeJS.ErrnoException;
-        const why = err.code === 'ENOENT' ? 'no such directory' : err.code === 'EACCES' ? 'permission denied'
-          : err.code === 'EISDIR' ? 'is a directory' : err.code === 'ENOSPC' ? 'no space left on device' : err.message;
-        throw new CaptureWriteError(err.code ?? 'EIO', name, this.savedFrames, `cannot create ${name}: ${why}`);
+        throw new CaptureWriteError(err.code ?? 'EIO', name, this.savedFrames, `cannot create ${name}: ${outputErrorReason(err)}`);
       }
       this.kept.push(name);
     }
@@ -205,10 +203,8 @@ export class CaptureFiles {
         }
       }
       const saved = this.closedFrames + f.durableFrames;
-      const why = err.code === 'ENOSPC' ? 'no space left on device' : err.code === 'EDQUOT' ? 'disk quota exceeded'
-        : err.code === 'EPIPE' ? 'the reader of standard output went away' : err.message;
       throw new CaptureWriteError(err.code ?? 'EIO', f.name, saved,
-        `cannot write ${this.toStdout ? 'standard output' : f.name}: ${why}`);
+        `cannot write ${this.toStdout ? 'standard output' : f.name}: ${outputErrorReason(err)}`);
     }
     f.durableBytes += bytes.length;
     f.durableFrames = framesAfter;

@@ -214,7 +214,7 @@ export function captureCommand() {
     process.off('SIGTERM', onSignal);
 
     // ---------------------------------------------------------------- close, summarize
-    printer.flush();
+    printer.finish();
     let writeError = end.consumerError;
     try {
       files?.close();

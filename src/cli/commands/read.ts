@@ -1,13 +1,19 @@
 /**
  * `wirelite read FILE`: tshark's `-r` in the shape tshark users know.
+ *
+ * Every option is checked before anything is read, and the `-w` file is created up front (so a
+ * bad path is reported at once, as `capture` does): bad usage exits 1, a file that cannot be
+ * created or written exits 2 with `wirelite: cannot create PATH: REASON`.
  */
+import { closeSync, statSync } from 'node:fs';
 import { Command } from '@commander-js/extra-typings';
 import type { Frame, InterfaceInfo } from '../../capture/frame.js';
-import { createCaptureWriter, formatForPath } from '../../capture/writer.js';
+import { linkTypeText } from '../../capture/live/binding.js';
+import { createCaptureWriter, formatForPath, openOutputFile, OutputFileError, type WriteFormat } from '../../capture/writer.js';
+import { dispatchTable, protocolKnown } from '../../dissectors/registry.js';
 import { dissectFile } from '../dissect-file.js';
 import { addPrintOptions, createPacketPrinter } from '../packet-printer.js';
-import { collect, UsageError } from '../errors.js';
-import { protocolKnown } from '../../dissectors/registry.js';
+import { collect, EXIT, UsageError } from '../errors.js';
 
 export function readCommand() {
   const cmd = new Command('read')
@@ -18,24 +24,52 @@ export function readCommand() {
     .option('-n', 'no name resolution (the default; accepted for compatibility)')
     .option('-q', 'quiet: dissect every packet but print nothing per packet')
     .option('-2', 'two-pass analysis (the default for files; accepted for compatibility)')
-    .option('-w <file>', 'write the packets read to this file (pcap or pcapng, by extension or -F)')
+    .option('-w <file>', 'write the packets read to this file (pcap or pcapng, by extension or -F; - for stdout); prints nothing unless -P')
     .option('-F <format>', 'output file format for -w: pcap, nsecpcap, pcapng')
+    .option('-P', 'print the summary line also with -w, -V or -x (as tshark)')
     .option('--disable-protocol <names>', 'do not dissect these protocols (comma-separated, repeatable, as tshark): their bytes show as data', collect, [] as string[]);
   return addPrintOptions(cmd)
     .action(async (fileArg, o) => {
+      // ---------------------------------------------------------------- options, before reading
       const file = o.r ?? fileArg;
       if (!file) throw new UsageError('no capture file given (wirelite read FILE, or -r FILE)');
       // As in tshark, `data` cannot be disabled (what no dissector takes is always shown as data).
       const disabledProtocols = o.disableProtocol.flatMap((v) => v.split(',')).map((v) => v.trim()).filter((v) => v && v !== 'data');
       for (const p of disabledProtocols) if (!protocolKnown(p)) throw new UsageError(`--disable-protocol: unknown protocol "${p}" (wirelite fields lists them)`);
+      let format: WriteFormat | undefined;
+      if (o.w !== undefined) {
+        try {
+          format = formatForPath(o.w, o.F);
+        } catch (e) {
+          throw new UsageError((e as Error).message);
+        }
+      } else if (o.F !== undefined) throw new UsageError('-F needs -w FILE');
       const interfaces: InterfaceInfo[] = [];
-      const printer = createPacketPrinter(o, (frame) => tsDigitsOf(interfaces, frame.interfaceId));
+      // As tshark: writing a file prints nothing per packet unless -P asks for it.
+      const printer = createPacketPrinter({ ...o, q: o.q || (o.w !== undefined && !o.P) }, (frame) => tsDigitsOf(interfaces, frame.interfaceId), { file });
       const printing = printer.printing;
-      let writer: ReturnType<typeof createCaptureWriter> | undefined;
+      if (o.w === '-' && printing) throw new UsageError('-w - writes the capture to standard output: packets cannot be printed there too (drop -P, -V, -x)');
+      let outFd: number | undefined;
+      if (o.w !== undefined) {
+        if (o.w !== '-' && file !== '-' && sameFile(file, o.w)) throw new UsageError(`-w ${o.w} is the file being read: write to another file`);
+        // A missing input is reported by the read below (exit 2) without creating the output.
+        if (file === '-' || exists(file)) {
+          try {
+            outFd = openOutputFile(o.w);
+          } catch (e) {
+            if (e instanceof OutputFileError) return fail(e.message, EXIT.FILE);
+            throw e;
+          }
+        }
+      }
 
+      // ---------------------------------------------------------------- read
+      let writer: ReturnType<typeof createCaptureWriter> | undefined;
+      const warned = new Set<number>();
+      const linkTypes = dispatchTable('linktype');
       const sink = (pkt: import('../../dissectors/packet.js').Packet, frame: Frame) => {
-        if (o.w) {
-          writer ??= createCaptureWriter(o.w, formatForPath(o.w, o.F), { interfaces: interfaces.filter(Boolean) });
+        if (outFd !== undefined && format) {
+          writer ??= createCaptureWriter(o.w!, format, { interfaces: interfaces.filter(Boolean) }, outFd);
           writer.write(frame);
         }
         printer.print(pkt, frame);
@@ -54,6 +88,11 @@ export function readCommand() {
             disabledProtocols,
             onInterface: (info) => {
               interfaces[info.id] = info;
+              // Once per link type: frames of one wirelite cannot dissect show as data.
+              if (!linkTypes.byValue.has(info.linkType) && !warned.has(info.linkType)) {
+                warned.add(info.linkType);
+                process.stderr.write(`wirelite: warning: link type ${linkTypeName(info.linkType)} is not dissected by wirelite: its frames show as data\n`);
+              }
               // An interface described after packets were written (pcapng allows it).
               writer?.addInterface(info);
             },
@@ -63,11 +102,74 @@ export function readCommand() {
       } catch (e) {
         failure = e;
       }
-      printer.flush();
-      if (writer) await writer.close();
+      printer.finish();
+      try {
+        if (writer) await writer.close();
+      } catch (e) {
+        failure ??= e;
+      }
+      // Nothing was written (an empty or unreadable file): the descriptor is still open.
+      if (!writer && outFd !== undefined && outFd !== 1) closeQuietly(outFd);
+      if (failure instanceof OutputFileError) return fail(failure.message, EXIT.FILE);
       // A damaged file: main() says why and exits 2, after everything read was written.
       if (failure) throw failure;
     });
+}
+
+function fail(message: string, code: number): void {
+  process.stderr.write(`wirelite: ${message}\n`);
+  process.exitCode = code;
+}
+
+function exists(path: string): boolean {
+  try {
+    statSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function sameFile(a: string, b: string): boolean {
+  try {
+    const x = statSync(a);
+    const y = statSync(b);
+    return x.dev === y.dev && x.ino === y.ino;
+  } catch {
+    return false;
+  }
+}
+
+function closeQuietly(fd: number): void {
+  try {
+    closeSync(fd);
+  } catch {
+    /* already closed */
+  }
+}
+
+/**
+ * Names of common pcap link types (https://www.tcpdump.org/linktypes.html), for the warning when
+ * libpcap (which knows them all) is not loaded.
+ */
+const LINKTYPE_NAMES: Record<number, string> = {
+  0: 'NULL', 1: 'ETHERNET', 6: 'IEEE802_5', 8: 'SLIP', 9: 'PPP', 10: 'FDDI', 50: 'PPP_HDLC', 51: 'PPP_ETHER',
+  100: 'ATM_RFC1483', 101: 'RAW', 104: 'C_HDLC', 105: 'IEEE802_11', 107: 'FRELAY', 108: 'LOOP', 113: 'LINUX_SLL',
+  119: 'IEEE802_11_PRISM', 127: 'IEEE802_11_RADIOTAP', 187: 'BLUETOOTH_HCI_H4', 189: 'USB_LINUX',
+  195: 'IEEE802_15_4_WITHFCS', 201: 'BLUETOOTH_HCI_H4_WITH_PHDR', 220: 'USB_LINUX_MMAPPED', 228: 'IPV4', 229: 'IPV6',
+  251: 'BLUETOOTH_LE_LL', 252: 'WIRESHARK_UPPER_PDU', 253: 'NETLINK', 256: 'BLUETOOTH_LE_LL_WITH_PHDR', 276: 'LINUX_SLL2',
+};
+
+/** `253 (NETLINK)`: the number and libpcap's name (or the table's). */
+function linkTypeName(v: number): string {
+  const lib = linkTypeText(v);
+  if (lib !== String(v)) {
+    const m = /^(\S+) \((.*)\)$/.exec(lib);
+    return m ? `${v} (${m[1]}: ${m[2]})` : `${v} (${lib})`;
+  }
+  if (v >= 147 && v <= 162) return `${v} (USER${v - 147})`;
+  const n = LINKTYPE_NAMES[v];
+  return n ? `${v} (${n})` : String(v);
 }
 
 function tsDigitsOf(interfaces: InterfaceInfo[], id: number): number {
