@@ -14,6 +14,7 @@ import { flowShard } from '../capture/flow-hash.js';
 import { dissectFrame, newSession, Packet, secondPass } from '../dissectors/index.js';
 import type { Session } from '../dissectors/packet.js';
 import { disableProtocols } from '../dissectors/registry.js';
+import type { NameResolver } from '../dissectors/names.js';
 
 export interface DissectOptions {
   /** Build column text (Info, addresses): needed by every output but `-q`. */
@@ -55,6 +56,8 @@ export interface DissectOptions {
    * every frame in one reused object (statistics that only add numbers up).
    */
   reuseFrames?: boolean;
+  /** Name resolution (`-N`, src/cli/dissect-options.ts): none when undefined (`-n`, the default). */
+  names?: NameResolver;
 }
 
 export interface DissectSummary {
@@ -119,6 +122,7 @@ export async function dissectFile(
 ): Promise<DissectSummary> {
   const session = newSession();
   session.revise = opts.onRevise;
+  session.names = opts.names;
   const restore = opts.disabledProtocols?.length ? disableProtocols(opts.disabledProtocols) : undefined;
   try {
     if (opts.twoPass && path !== '-') {

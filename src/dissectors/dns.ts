@@ -1166,12 +1166,50 @@ export function decodeDnsTcp(pkt: Packet, off: number, end: number, _rep: number
   decodeDnsMessage(pkt, off + 2, Math.min(end, off + 2 + len), off + 2 + len, parent, kindOfPorts(pkt.srcPort, pkt.dstPort), tcpEp, len);
 }
 
-function decodeUdp(pkt: Packet, off: number, end: number, rep: number, parent: number): void {
-  // An empty datagram is not handed to DNS (Wireshark's UDP calls no subdissector for it).
-  if (rep <= off) return;
-  udpEp.srcPort = pkt.srcPort;
-  udpEp.dstPort = pkt.dstPort;
-  decodeDnsMessage(pkt, off, end, rep, parent, kindOfPorts(pkt.srcPort, pkt.dstPort), udpEp);
+/**
+ * DNS, mDNS and LLMNR over UDP are three dissectors, as in Wireshark (`udp.port` 53 dns, 5353 mdns,
+ * 5355 llmnr): the dissector, not the port, says which, so `-d udp.port==5354,mdns` decodes mDNS.
+ */
+function udpDecoder(kind: DnsKind) {
+  return (pkt: Packet, off: number, end: number, rep: number, parent: number): void => {
+    // An empty datagram is not handed to DNS (Wireshark's UDP calls no subdissector for it).
+    if (rep <= off) return;
+    udpEp.srcPort = pkt.srcPort;
+    udpEp.dstPort = pkt.dstPort;
+    decodeDnsMessage(pkt, off, end, rep, parent, kind, udpEp);
+  };
+}
+const decodeUdp = udpDecoder(DnsKind.Dns);
+
+/** Header offsets and limits of Wireshark's DNS-over-UDP heuristic (packet-dns.c, "dns_udp"). */
+const HEUR = { hdrLen: 12, maxAnswers: 100, maxAuthority: 10, maxAdditional: 10 } as const;
+
+/**
+ * Wireshark's UDP heuristic for DNS on ports no dissector claims ("dns_udp", enabled by default in
+ * 4.0): opcode 0 (a standard query or its response) with more than a header; a query has one
+ * question and no answers or authority records, a response at most one question, 100 answers and
+ * 10 authority records; at most 10 additional records. Nothing else: tshark 4.0 takes a response
+ * with no records at all, and does not check that the records fit (test/dissectors/heuristics.test.ts
+ * probes each limit against it).
+ */
+export function looksLikeDns(d: Uint8Array, off: number, end: number, rep: number): boolean {
+  if (rep - off <= HEUR.hdrLen || off + HEUR.hdrLen > end) return false;
+  const flags = u16(d, off + 2);
+  if (flags & 0x7800) return false;
+  const qd = u16(d, off + 4);
+  const an = u16(d, off + 6);
+  const ns = u16(d, off + 8);
+  const ar = u16(d, off + 10);
+  if (!(flags & 0x8000)) {
+    if (qd !== 1 || an !== 0 || ns !== 0) return false;
+  } else if (qd > 1 || an > HEUR.maxAnswers || ns > HEUR.maxAuthority) return false;
+  return ar <= HEUR.maxAdditional;
+}
+
+function dnsHeuristic(pkt: Packet, off: number, end: number, rep: number, parent: number): boolean {
+  if (!looksLikeDns(pkt.data, off, end, rep)) return false;
+  decodeUdp(pkt, off, end, rep, parent);
+  return true;
 }
 
 // --- building
@@ -1464,9 +1502,12 @@ for (const port of [53, 5353, 5355]) registerStreamProtocol(port, { parser: leng
 register({
   name: 'dns',
   longName: 'Domain Name System',
-  bind: [['udp.port', 53], ['udp.port', 5353], ['udp.port', 5355]],
+  bind: [['udp.port', 53]],
+  heuristics: [['udp.port', dnsHeuristic]],
   decode: decodeUdp,
   emit,
 });
+register({ name: 'mdns', longName: 'Multicast Domain Name System', bind: [['udp.port', 5353]], decode: udpDecoder(DnsKind.Mdns), emit });
+register({ name: 'llmnr', longName: 'Link-local Multicast Name Resolution', bind: [['udp.port', 5355]], decode: udpDecoder(DnsKind.Llmnr), emit });
 
 void toHex;

@@ -8,6 +8,7 @@
  *
  * Ranges of items whose value lives in the bytes (MAC, IPv6, bytes) are decoded only when printed.
  */
+import type { NameResolver } from './names.js';
 import type { Frame } from '../capture/frame.js';
 import { allFields, fieldById, FT } from './fields.js';
 
@@ -58,6 +59,8 @@ export interface Session {
    * update. Nothing is stored in a single pass, so memory does not grow with the capture.
    */
   revise?: (frame: number, key: string, value: number) => void;
+  /** Name resolution for this read (`-N`): what dissectors ask for names, and DNS answers teach. */
+  names?: NameResolver;
 }
 
 export function newSession(): Session {

@@ -251,16 +251,19 @@ export function dispatchEthertype(type: number, pkt: Packet, off: number, end: n
   return dispatchIn(ETHERTYPE, type, pkt, off, end, rep, parent);
 }
 
-/** Port dispatch as Wireshark does it: lower port first, then the higher, then heuristics, then data. */
+/**
+ * Port dispatch as Wireshark does it: lower port first, then the higher, then heuristics, then data.
+ * Port 0 is never looked up (Wireshark's UDP and TCP skip it).
+ */
 export function dispatchPorts(tableName: string, a: number, b: number, pkt: Packet, off: number, end: number, rep: number, parent: number): boolean {
   const t = tables.get(tableName);
   if (t) {
     const lo = a < b ? a : b;
     const hi = a < b ? b : a;
-    let d = t.byValue.get(lo);
+    let d = lo !== 0 ? t.byValue.get(lo) : undefined;
     // As Wireshark: a disabled protocol on the lower port lets the higher port's dissector try.
     if (d && !dissectorEnabled(d)) d = undefined;
-    d ??= t.byValue.get(hi);
+    if (hi !== 0) d ??= t.byValue.get(hi);
     if (d && !dissectorEnabled(d)) d = undefined;
     if (d) {
       callDissector(d, pkt, off, end, rep, parent);
@@ -296,4 +299,48 @@ export function setDataDissector(d: Dissector): void {
 export function dissectData(pkt: Packet, off: number, end: number, rep: number, parent: number): void {
   if (off >= end || !dataDissector || !dissectorEnabled(dataDissector)) return;
   callDissector(dataDissector, pkt, off, end, rep, parent);
+}
+
+// --- decode as (tshark's -d)
+
+/** Tables that are wirelite's own plumbing with no Wireshark counterpart of that name: no `-d` on them. */
+const INTERNAL_TABLES = new Set(['linktype', 'null.family', 'ethertype.llc']);
+
+/** The tables `-d` can change (Wireshark's dissector table names), sorted. */
+export function decodeAsTableNames(): string[] {
+  return [...tables.keys()].filter((n) => !INTERNAL_TABLES.has(n) && tables.get(n)!.byValue.size > 0).sort();
+}
+
+/**
+ * The protocols `-d` may bind in a table: those that bind themselves to it (Wireshark's "decode as"
+ * list for the table is the dissectors registered with it), and `data`.
+ */
+export function decodeAsProtocols(tableName: string): string[] {
+  const names = new Set<string>(['data']);
+  for (const d of tables.get(tableName)?.byValue.values() ?? []) names.add(d.name);
+  for (const [, d] of tables.get(tableName)?.heuristics ?? []) names.add(d.name);
+  return [...names].sort();
+}
+
+/**
+ * Binds `values` of a table to a dissector, as Wireshark's decode-as changes a dissector table's
+ * entry (`dissector_change_uint`): dispatch then finds it there in its usual order (lower port
+ * first, ...). Until the returned function is called, which puts back what was there before.
+ * Process-wide, like the preferences and the disabled protocols.
+ */
+export function changeTableEntries(tableName: string, values: Iterable<number>, d: Dissector): () => void {
+  const t = table(tableName);
+  const before = new Map<number, Dissector | undefined>();
+  for (const v of values) {
+    if (!before.has(v)) before.set(v, t.byValue.get(v));
+    t.byValue.set(v, d);
+  }
+  dissectorsEpoch++;
+  return () => {
+    for (const [v, old] of before) {
+      if (old) t.byValue.set(v, old);
+      else t.byValue.delete(v);
+    }
+    dissectorsEpoch++;
+  };
 }

@@ -28,7 +28,8 @@ const F = defineFields({
   reassembled_in: { abbrev: 'tcp.reassembled_in', name: 'Reassembled PDU in frame', type: FT.FRAMENUM, generated: true },
 });
 
-const byPort = new Map<number, StreamProtocol>();
+/** null: the port is decoded as a protocol that is no stream protocol (`-d tcp.port==N,data`). */
+const byPort = new Map<number, StreamProtocol | null>();
 
 /** Binds a stream protocol to a TCP port (the lower port of a segment is tried first). */
 export function registerStreamProtocol(port: number, proto: StreamProtocol): void {
@@ -52,7 +53,7 @@ export function registerStreamHeuristic(test: StreamHeuristic, proto: StreamProt
 
 /** Whether any stream protocol (bound to a port or found by a heuristic) is enabled. */
 export function streamProtocolsEnabled(): boolean {
-  for (const p of byPort.values()) if (dissectorEnabled(p.dissector)) return true;
+  for (const p of byPort.values()) if (p && dissectorEnabled(p.dissector)) return true;
   return anyHeuristicEnabled();
 }
 
@@ -126,14 +127,17 @@ const OPTS = { outOfOrder: false };
 export function dissectTcpStream(pkt: Packet, tcpItem: number, stream: number, dir: number, synBase: number, seq: number, sp: number, dp: number, off: number, end: number): boolean {
   const lo = sp < dp ? sp : dp;
   const hi = sp < dp ? dp : sp;
-  let proto = byPort.get(lo);
+  let proto = lo !== 0 ? byPort.get(lo) : undefined;
   let port = lo;
   if (proto && !dissectorEnabled(proto.dissector)) proto = undefined;
-  if (!proto) {
+  if (proto === undefined && hi !== 0) {
     proto = byPort.get(hi);
     port = hi;
     if (proto && !dissectorEnabled(proto.dissector)) proto = undefined;
   }
+  // Decoded as a protocol that is not parsed from the stream (`-d tcp.port==N,data`): the
+  // caller's tcp.port dispatch finds it, and no heuristic is tried.
+  if (proto === null) return false;
   if (!proto && !anyHeuristicEnabled()) return false;
   const t = sessionState<StreamTable>(pkt, 'tcp.reassembly', () => ({ dirs: new Map(), bound: new Map(), budget: newBudget() }));
   if (!proto) {
@@ -188,4 +192,37 @@ export function dissectTcpStream(pkt: Packet, tcpItem: number, stream: number, d
   // stays "TCP" even when PDUs follow in it.
   if (sink.suffixed) pkt.setProtocol(tcpProtocol);
   return true;
+}
+
+/** The stream protocols' names (bound to a port or found by a heuristic): what `-d tcp.port==N,...` may name. */
+export function streamProtocolNames(): string[] {
+  const names = new Set<string>();
+  for (const p of byPort.values()) if (p) names.add(p.dissector.name);
+  for (const [, p] of heuristics) names.add(p.dissector.name);
+  return [...names];
+}
+
+/**
+ * Decode as (`-d tcp.port==N,name`): binds the ports to the stream protocol of that name, or with
+ * null to no stream protocol (the segment goes to the tcp.port table, which `-d` changes too),
+ * until the returned function is called.
+ */
+export function changeStreamPorts(ports: Iterable<number>, name: string | null): () => void {
+  let proto: StreamProtocol | null = null;
+  if (name !== null) {
+    for (const p of byPort.values()) if (p && p.dissector.name === name) proto ??= p;
+    for (const [, p] of heuristics) if (p.dissector.name === name) proto ??= p;
+    if (!proto) throw new Error(`no stream protocol "${name}"`);
+  }
+  const before = new Map<number, StreamProtocol | null | undefined>();
+  for (const port of ports) {
+    if (!before.has(port)) before.set(port, byPort.get(port));
+    byPort.set(port, proto);
+  }
+  return () => {
+    for (const [port, old] of before) {
+      if (old === undefined) byPort.delete(port);
+      else byPort.set(port, old);
+    }
+  };
 }

@@ -13,6 +13,7 @@ import { createCaptureWriter, formatForPath, openOutputFile, OutputFileError, ty
 import { dispatchTable, protocolKnown } from '../../dissectors/registry.js';
 import { dissectFile } from '../dissect-file.js';
 import { addPrintOptions, createPacketPrinter } from '../packet-printer.js';
+import { addDissectOptions, applyDissectOptions } from '../dissect-options.js';
 import { collect, EXIT, UsageError } from '../errors.js';
 
 export function readCommand() {
@@ -28,7 +29,7 @@ export function readCommand() {
     .option('-F <format>', 'output file format for -w: pcap, nsecpcap, pcapng')
     .option('-P', 'print the summary line also with -w, -V or -x (as tshark)')
     .option('--disable-protocol <names>', 'do not dissect these protocols (comma-separated, repeatable, as tshark): their bytes show as data', collect, [] as string[]);
-  return addPrintOptions(cmd)
+  return addDissectOptions(addPrintOptions(cmd))
     .action(async (fileArg, o) => {
       // ---------------------------------------------------------------- options, before reading
       const file = o.r ?? fileArg;
@@ -36,6 +37,7 @@ export function readCommand() {
       // As in tshark, `data` cannot be disabled (what no dissector takes is always shown as data).
       const disabledProtocols = o.disableProtocol.flatMap((v) => v.split(',')).map((v) => v.trim()).filter((v) => v && v !== 'data');
       for (const p of disabledProtocols) if (!protocolKnown(p)) throw new UsageError(`--disable-protocol: unknown protocol "${p}" (wirelite fields lists them)`);
+      const dissecting = applyDissectOptions(o);
       let format: WriteFormat | undefined;
       if (o.w !== undefined) {
         try {
@@ -86,6 +88,7 @@ export function readCommand() {
             count: o.c ?? 0,
             onRevise: printer.revise,
             disabledProtocols,
+            names: dissecting.names,
             onInterface: (info) => {
               interfaces[info.id] = info;
               // Once per link type: frames of one wirelite cannot dissect show as data.

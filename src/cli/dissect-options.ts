@@ -1,0 +1,63 @@
+/**
+ * The options that change how packets are dissected, shared by every command that dissects (`read`,
+ * `capture`, `stats`, `follow`): tshark's `-d` (decode as) and `-N` (name resolution).
+ *
+ * `-d` changes the dissector tables process-wide, as `-o` preferences do (src/dissectors/decode-as.ts).
+ * `-N` builds one NameResolver (src/dissectors/names.ts) that the command passes to the read in its
+ * dissect options (`names`); `-n`, the default, resolves nothing.
+ */
+import type { Command, OptionValues } from '@commander-js/extra-typings';
+import { applyDecodeAs, DecodeAsError, parseDecodeAs, type DecodeAsRule } from '../dissectors/decode-as.js';
+import { NameResolver, parseNameFlags } from '../dissectors/names.js';
+import { collect, UsageError } from './errors.js';
+
+/** Adds `-d` and `-N` to a command. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function addDissectOptions<A extends any[], O extends OptionValues, G extends OptionValues>(cmd: Command<A, O, G>) {
+  return cmd
+    .option('-d <layer==selector,protocol>', 'decode as, as tshark: e.g. udp.port==5354,dns, tcp.port==8443,tls, udp.port==5000-5010,dns (repeatable)', collect, [] as string[])
+    .option('-N <flags>', "name resolution, tshark's letters: m MAC vendors (IEEE registry), n network names (hosts files), d names from the capture's DNS answers, t transport names (/etc/services); never a network lookup");
+}
+
+/** The parsed values of those options. */
+export interface DissectFlags {
+  d: string[];
+  N?: string;
+}
+
+/** What the options set up for a read. */
+export interface DissectSettings {
+  /** The name resolver for the read's dissect options (undefined: no name resolution). */
+  names?: NameResolver;
+  /** Puts the dissector tables back as they were (the CLI exits instead; tests call it). */
+  restore(): void;
+}
+
+/**
+ * Checks and applies `-d` and `-N` (call before dissecting anything). Throws UsageError with
+ * tshark's message on a bad value; warnings (a single `=` in `-d`) go to `warn`.
+ */
+export function applyDissectOptions(flags: DissectFlags, warn: (line: string) => void = (l) => process.stderr.write(`wirelite: warning: ${l}\n`)): DissectSettings {
+  const rules: DecodeAsRule[] = [];
+  for (const text of flags.d ?? []) {
+    try {
+      const { rule, warning } = parseDecodeAs(text);
+      if (warning) warn(warning);
+      rules.push(rule);
+    } catch (e) {
+      if (e instanceof DecodeAsError) throw new UsageError(`-d: ${e.message}`);
+      throw e;
+    }
+  }
+  let names: NameResolver | undefined;
+  if (flags.N !== undefined) {
+    try {
+      const f = parseNameFlags(flags.N);
+      if (f.mac || f.network || f.dns || f.transport) names = new NameResolver(f);
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
+  }
+  const restore = rules.length ? applyDecodeAs(rules) : () => {};
+  return { names, restore };
+}
