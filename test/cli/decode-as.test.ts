@@ -116,4 +116,16 @@ describe('read -d (decode as)', () => {
     expect(frames(ours.out)).toEqual(frames(theirs.out));
     expect(frames(ours.out).join('\n')).toContain('MDNS');
   });
+
+  it('is an option of every command that dissects (read, capture, stats, follow)', () => {
+    // stats dns counts the DNS that tshark's heuristic and wirelite's find on 5354, and none once 5354 is data.
+    expect(wl(['stats', LOOPBACK, 'dns']).out).toContain('DNS: 4 messages');
+    expect(wl(['stats', LOOPBACK, 'dns', '-d', 'udp.port==5354,data']).out).toContain('DNS: 0 messages');
+    expect(wl(['follow', LOOPBACK, '--stream', '0', '-d', 'tcp.port==8080,tls']).code).toBe(0);
+    for (const cmd of [['read', LOOPBACK], ['stats', LOOPBACK, 'dns'], ['follow', LOOPBACK, '--stream', '0'], ['capture', '-i', 'lo', '-c', '1']]) {
+      const r = wl([...cmd, '-d', 'udp.port==5354']);
+      expect(r.code, cmd[0]).toBe(1);
+      expect(r.err, cmd[0]).toMatch(/^wirelite: -d: Parameter "udp.port==5354" doesn't follow the template/);
+    }
+  });
 });

@@ -23,6 +23,7 @@ import { formatForPath, type WriteFormat } from '../../capture/writer.js';
 import { dissectFrame, newSession, Packet } from '../../dissectors/index.js';
 import { collect, UsageError } from '../errors.js';
 import { addPrintOptions, createPacketPrinter } from '../packet-printer.js';
+import { addDissectOptions, applyDissectOptions } from '../dissect-options.js';
 
 export const CAPTURE_EXIT = { OK: 0, USAGE: 1, FILE: 2, INTERNAL: 3, DEVICE: 4, UNAVAILABLE: 5 } as const;
 
@@ -64,7 +65,8 @@ export function captureCommand() {
     .option('-Z <user>', 'after opening the device, drop privileges to this user (as tcpdump)')
     .option('--immediate-mode', 'deliver every packet at once (the default when packets are printed to a terminal)')
     .option('--time-stamp-type <type>', 'libpcap time stamp type: host, adapter, adapter_unsynced, ...');
-  return addPrintOptions(cmd).action(async (filterWords, o) => {
+  return addDissectOptions(addPrintOptions(cmd)).action(async (filterWords, o) => {
+    const dissecting = applyDissectOptions(o);
     // ---------------------------------------------------------------- options
     const filterText = [o.f, filterWords.length ? filterWords.join(' ') : undefined].filter((x) => x !== undefined);
     if (filterText.length > 1) throw new UsageError('give the capture filter either with -f or as arguments, not both');
@@ -112,6 +114,7 @@ export function captureCommand() {
     let captured = 0;
     const session = newSession();
     session.revise = printer.revise;
+    session.names = dissecting.names;
     // Build only what the output reads, as read does (columns for one-line, -e fields, all for -V/JSON).
     const pkt = new Packet(session, printer.columns);
     pkt.selectFields(printer.fields);

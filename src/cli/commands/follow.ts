@@ -23,6 +23,7 @@ import { formatIPv4At, formatIPv6 } from '../../dissectors/bytes.js';
 import type { Packet } from '../../dissectors/packet.js';
 import { FollowAssembler, type FollowChunk } from '../../analysis/reassembly.js';
 import { UsageError } from '../errors.js';
+import { addDissectOptions, applyDissectOptions } from '../dissect-options.js';
 import { OutBuffer, writeAllSync } from '../output.js';
 
 const FORMATS = ['ascii', 'hex', 'raw', 'json'] as const;
@@ -31,12 +32,13 @@ type Format = (typeof FORMATS)[number];
 const SEPARATOR = '===================================================================\n';
 
 export function followCommand() {
-  return new Command('follow')
+  return addDissectOptions(new Command('follow')
     .description('print the payload of a TCP stream, both directions in order, gaps marked (like tshark -z follow,tcp)')
     .argument('<file>', 'capture file to read')
     .requiredOption('--stream <n>', 'TCP stream index (tcp.stream)', (v) => streamIndex(v))
-    .addOption(new Option('--format <format>', 'ascii, hex (as tshark), raw (the bytes) or json (one object per chunk)').choices(FORMATS).default('ascii' as Format))
+    .addOption(new Option('--format <format>', 'ascii, hex (as tshark), raw (the bytes) or json (one object per chunk)').choices(FORMATS).default('ascii' as Format)))
     .action(async (file, o) => {
+      applyDissectOptions(o);
       const out = new Output(o.format as Format, o.stream);
       const payloadFid = fieldByName('tcp.payload')!.id;
       let seg: { frame: number; dir: number; seq: number; ack: number; flags: number; len: number; sp: number; dp: number } | undefined;

@@ -15,6 +15,7 @@ import { availableParallelism } from 'node:os';
 import { dissectFile } from '../dissect-file.js';
 import { SEVERITY_NAMES, type Packet } from '../../dissectors/packet.js';
 import { UsageError } from '../errors.js';
+import { addDissectOptions, applyDissectOptions } from '../dissect-options.js';
 import { DnsStats } from '../dns-stats.js';
 import { printTcpStats } from '../tcp-stats.js';
 import { CONV_TYPES, ConvStats, type ConvType } from '../conv-stats.js';
@@ -137,7 +138,7 @@ export function splitArgs(args: readonly string[]): { file: string; kind: string
 }
 
 export function statsCommand() {
-  return new Command('stats')
+  return addDissectOptions(new Command('stats')
     .description('statistics over a capture file (read in two passes, as tshark -2): expert = expert items by severity (tshark -z expert); phs = protocol hierarchy, frames and bytes per protocol path (tshark -z io,phs); dns = queries by name/type, rcodes, response times, unanswered queries; tcp = one card per TCP connection (state, Zeek conn_state/history, RTT, retransmissions, congestion, what limited it); tls = one card per TLS connection (version, cipher, SNI, ALPN, certificates, handshake time, alerts, JA3/JA4, keys)')
     .usage('[options] FILE KIND [ARG...]   (or: KIND [ARG...] FILE)')
     .argument('<args...>', `the capture file (pcap or pcapng, possibly gzip-compressed) and which statistics: ${KINDS.join(', ')}, in either order (the file first, or last as in "stats conv tcp FILE"); then conv/endpoints: ${CONV_TYPES.join('|')} (default tcp); io: the interval in seconds (default ${IO_DEFAULT_INTERVAL})`)
@@ -147,8 +148,9 @@ export function statsCommand() {
       const n = Number(v);
       if (!Number.isInteger(n) || n < 1 || n > 64) throw new UsageError(`--threads takes an integer from 1 to 64, not "${v}"`);
       return n;
-    })
+    }))
     .action(async (args, o) => {
+      applyDissectOptions(o);
       const { file, kind, rest } = splitArgs(args);
       if (rest.length > 1) throw new UsageError(`stats ${kind} takes at most one argument (got ${rest.map((a) => `"${a}"`).join(' ')})`);
       const arg = rest[0];
