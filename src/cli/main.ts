@@ -1,33 +1,17 @@
 /**
- * wirelite's command line: a small main that wires one file per command.
+ * wirelite's command line: a small main that parses with the command tree of program.ts and turns
+ * errors into a one-line message and an exit code.
  */
-import { Command, CommanderError } from '@commander-js/extra-typings';
-import { readCommand } from './commands/read.js';
-import { fieldsCommand } from './commands/fields.js';
-import { captureCommand } from './commands/capture.js';
-import { interfacesCommand } from './commands/interfaces.js';
-import { statsCommand } from './commands/stats.js';
-import { followCommand } from './commands/follow.js';
+import { CommanderError } from '@commander-js/extra-typings';
+import { buildProgram, expandShorthand } from './program.js';
 import { EXIT, UsageError } from './errors.js';
 import { CaptureFileError } from '../capture/capture-error.js';
 
-const program = new Command('wirelite')
-  .description('A Wireshark-lite for the terminal: read captures, dissect, analyse.')
-  .version('0.1.0', '-v, --version')
-  .enablePositionalOptions()
-  .showHelpAfterError('(run with --help for usage)')
-  .exitOverride();
-
-program.addCommand(readCommand().exitOverride());
-program.addCommand(fieldsCommand().exitOverride());
-program.addCommand(captureCommand().exitOverride());
-program.addCommand(interfacesCommand().exitOverride());
-program.addCommand(statsCommand().exitOverride());
-program.addCommand(followCommand().exitOverride());
+const program = buildProgram();
 
 async function main(): Promise<void> {
   try {
-    await program.parseAsync(process.argv);
+    await program.parseAsync(expandShorthand(process.argv.slice(2)), { from: 'user' });
   } catch (e) {
     if (e instanceof CommanderError) {
       process.exitCode = e.exitCode === 0 ? EXIT.OK : EXIT.USAGE;

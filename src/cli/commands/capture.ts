@@ -22,6 +22,7 @@ import { LiveCaptureError } from '../../capture/live/live-error.js';
 import { formatForPath, type WriteFormat } from '../../capture/writer.js';
 import { dissectFrame, newSession, Packet } from '../../dissectors/index.js';
 import { collect, UsageError } from '../errors.js';
+import { interfaceByNumber, tsharkInterfaceList } from './interfaces.js';
 import { addPrintOptions, createPacketPrinter } from '../packet-printer.js';
 import { addDissectOptions, applyDissectOptions } from '../dissect-options.js';
 
@@ -48,24 +49,26 @@ export function captureCommand() {
   const cmd = new Command('capture')
     .description('capture packets live from a network interface and print them, or write pcap/pcapng files')
     .argument('[filter...]', 'capture filter in libpcap syntax (as tcpdump), instead of -f')
-    .option('-i <interface>', 'interface to capture on (see wirelite interfaces; "any" for all)')
+    .option('-i <interface>', 'interface to capture on, by name or by the number capture -D prints (as tshark -i 1); "any" for all (default: the first that is up and not loopback)')
+    .option('-D', 'print the interfaces, numbered, as tshark -D, and exit')
     .option('-f <filter>', 'capture filter in libpcap (BPF) syntax, e.g. "udp port 53"')
     .option('-s <snaplen>', 'bytes kept of each packet (0: 262144, the default)', (v) => nonNegativeInt(v, '-s'))
     .option('-p', 'do not put the interface into promiscuous mode')
     .option('-B <MiB>', 'kernel capture buffer size in MiB (default: libpcap\'s 2; 32 in immediate mode)', (v) => positiveInt(v, '-B'))
     .option('-c <count>', 'stop after this many packets', (v) => positiveInt(v, '-c'))
     .option('-a <condition>', 'stop after duration:S, filesize:KB (written, in kB of 1000 bytes) or packets:N (repeatable)', collect, [] as string[])
-    .option('-b <option>', 'ring buffer with -w: filesize:KB, files:N, duration:S (repeatable)', collect, [] as string[])
+    .option('-b <option>', 'ring buffer with -w: switch files at filesize:KB or duration:S, keep the newest files:N (repeatable); files are named as dumpcap\'s, out_00001_20261127120000.pcapng', collect, [] as string[])
     .option('-w <file>', 'write packets to this file (pcap or pcapng, by extension or -F; - for stdout)')
     .option('-F <format>', 'file format for -w: pcap, nsecpcap, pcapng')
     .option('-P', 'print packets also when writing a file with -w')
     .option('-q', 'print nothing per packet (only the summary)')
     .option('-n', 'no name resolution (the default; accepted for compatibility)')
     .option('-y <linktype>', 'link-layer type to capture with, e.g. LINUX_SLL2 with -i any')
-    .option('-Z <user>', 'after opening the device, drop privileges to this user (as tcpdump)')
+    .option('-Z <user>', 'after opening the device, drop privileges to this user (as tcpdump); files are created as this user')
     .option('--immediate-mode', 'deliver every packet at once (the default when packets are printed to a terminal)')
     .option('--time-stamp-type <type>', 'libpcap time stamp type: host, adapter, adapter_unsynced, ...');
   return addDissectOptions(addPrintOptions(cmd)).action(async (filterWords, o) => {
+    if (o.D) return printInterfaceList();
     const dissecting = applyDissectOptions(o);
     // ---------------------------------------------------------------- options
     const filterText = [o.f, filterWords.length ? filterWords.join(' ') : undefined].filter((x) => x !== undefined);
@@ -105,7 +108,7 @@ export function captureCommand() {
       linkType = /^\d+$/.test(o.y) ? Number(o.y) : binding.datalinkValue(o.y.toUpperCase());
       if (linkType < 0) throw new UsageError(`unknown link-layer type "${o.y}" (names as libpcap's: EN10MB, LINUX_SLL, LINUX_SLL2, ...)`);
     }
-    const device = o.i ?? defaultInterface();
+    const device = o.i !== undefined ? interfaceByNumber(o.i, binding.findAllDevs()) : defaultInterface();
     if (device === undefined) return fail('no interface to capture on is up: choose one with -i (wirelite interfaces lists them)', CAPTURE_EXIT.DEVICE);
 
     // ---------------------------------------------------------------- open, then drop root, then files
@@ -236,6 +239,15 @@ export function captureCommand() {
       return fail(`${why} (${e.message}); every packet captured before was ${files ? 'saved' : 'printed'}`, CAPTURE_EXIT.DEVICE);
     }
   });
+}
+
+/** `capture -D`: tshark -D's list (exit 5 without the addon, as `interfaces`). */
+function printInterfaceList(): void {
+  try {
+    process.stdout.write(tsharkInterfaceList(loadBinding().findAllDevs()));
+  } catch (e) {
+    return fail(LiveCaptureError.from(e).message, CAPTURE_EXIT.UNAVAILABLE);
+  }
 }
 
 function fail(message: string, code: number): void {
