@@ -83,7 +83,7 @@ export function tokenize(src: string): Token[] {
       i = close + 1;
       continue;
     }
-    if (isWordChar(c) && c !== '-') {
+    if (isWordChar(c) && c !== '-' && !(c === '.' && src[i + 1] === '.')) {
       let j = i;
       while (j < n && isWordChar(src[j]!)) {
         // `80..90` is a range in a set: the word stops before `..` (a ".." never appears in a value).
@@ -126,6 +126,8 @@ function readEscape(src: string, i: number, from: number): { text: string; end: 
     const hex = src.slice(i + 1, i + 1 + w);
     if (!new RegExp(`^[0-9a-fA-F]{${w}}$`).test(hex)) throw new FilterError(`"\\${e}" must be followed by ${w} hexadecimal digits`, i - 1, i + 1 + w);
     const cp = parseInt(hex, 16);
+    // As C (and tshark 4.0): a universal character name may not stand for a basic character.
+    if ((cp < 0xa0 && cp !== 0x24 && cp !== 0x40 && cp !== 0x60) || (cp >= 0xd800 && cp <= 0xdfff)) throw new FilterError(`\\${e}${hex} is not a valid universal character name`, i - 1, i + 1 + w);
     if (cp > 0x10ffff) throw new FilterError(`"\\${e}${hex}" is not a Unicode code point`, i - 1, i + 1 + w);
     return { text: String.fromCodePoint(cp), end: i + 1 + w };
   }
@@ -159,6 +161,8 @@ function readString(src: string, q: number, raw: boolean): { value: string; end:
 function readChar(src: string, q: number): { code: number; end: number } {
   let i = q + 1;
   let text: string;
+  // tshark 4.0 reads '\n' as two characters (its scanner's own quirk; '\t', '\x0a' are fine).
+  if (src.startsWith("\\n'", i)) throw new FilterError(`'\\n' is too long to be a valid character constant.`, q, i + 3);
   if (src[i] === '\\') {
     const r = readEscape(src, i + 1, q);
     text = r.text;

@@ -63,7 +63,9 @@ export function literalFor(kind: Kind, field: FieldInfo | undefined, node: Liter
       return new Cidr6(addr!, bits);
     }
     case 'ether': {
-      const b = node.k === 'string' ? undefined : parseByteString(text);
+      // Also Cisco's xxxx.xxxx.xxxx.
+      const cisco = /^([0-9a-fA-F]{4})\.([0-9a-fA-F]{4})\.([0-9a-fA-F]{4})$/.exec(text);
+      const b = node.k === 'string' ? undefined : cisco ? parseByteString(cisco.slice(1).join('')) : parseByteString(text);
       if (!b) fail(`"${text}" is not a valid Ethernet address.`);
       if (b!.length < 6) fail(`"${text}" contains too few bytes to be a valid Ethernet address.`);
       if (b!.length > 6) fail(`"${text}" contains too many bytes to be a valid Ethernet address.`);
@@ -91,6 +93,11 @@ export function literalFor(kind: Kind, field: FieldInfo | undefined, node: Liter
       return v;
     }
     case 'abstime': {
+      // A field shown as seconds since the epoch (frame.time_epoch) takes such a number too.
+      if (node.k === 'word' && field?.abbrev.includes('epoch') && /^\d+(\.\d{1,9})?$/.test(text)) {
+        const [s, f = ''] = text.split('.');
+        return BigInt(s!) * 1000000000n + BigInt(f.padEnd(9, '0') || '0');
+      }
       const v = parseAbsoluteTime(text);
       if (v === undefined) fail(`"${text}" is not a valid absolute time. Example: "Nov 12, 1999 08:55:44.123" or "2011-07-04 12:34:56"`);
       return v!;

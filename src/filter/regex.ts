@@ -2,8 +2,9 @@
  * `matches`: Wireshark's regular expressions are PCRE2, case-insensitive by default. This turns a
  * PCRE2 pattern into a JavaScript RegExp where the two read it the same, and refuses, with a
  * reason, what JavaScript would read differently or what could run for exponential time:
- * - leading option settings `(?i)`, `(?-i)`, `(?s)`, `(?m)`, `(?is)`... become flags; an option
- *   setting elsewhere, `(?x)` and `(?i:...)` groups are refused (JavaScript has no such thing);
+ * - leading option settings `(?i)`, `(?-i)`, `(?s)`, `(?m)`, `(?is)`... become flags, `(?x)`
+ *   drops whitespace and comments; an option setting elsewhere and `(?i:...)` groups are refused
+ *   (JavaScript 20's RegExp has no such thing);
  * - `\A` becomes `^`, `\z` `$` (without the `m` flag); `\Z` and `$` match before a final newline
  *   in PCRE2, so `$` becomes `(?=\n?$)` and `\Z` too; `(?P<n>` `(?P=n)` `\Q...\E` translated;
  * - possessive quantifiers, atomic groups, recursion, conditionals, `\K`, `\G`, `\h`, `\R`,
@@ -17,13 +18,18 @@ export type RegexResult = { ok: true; re: RegExp } | { ok: false; message: strin
 
 export function translateRegex(pcre: string): RegexResult {
   const fail = (why: string): RegexResult => ({ ok: false, message: `Regex compilation error: ${why}.` });
-  let flags = new Set(['i']);
+  const flags = new Set(['i']);
+  let extended = false;
   let p = pcre;
   // Leading option settings.
   for (;;) {
     const m = /^\(\?([a-zA-Z]*)(?:-([a-zA-Z]*))?\)/.exec(p);
     if (!m) break;
     for (const f of m[1] ?? '') {
+      if (f === 'x') {
+        extended = true;
+        continue;
+      }
       if (!'ism'.includes(f)) return fail(`the option (?${f}) is not supported by wirelite`);
       flags.add(f);
     }
@@ -33,6 +39,7 @@ export function translateRegex(pcre: string): RegexResult {
     }
     p = p.slice(m[0].length);
   }
+  if (extended) p = stripExtended(p);
   let out = '';
   let i = 0;
   let inClass = false;
@@ -204,6 +211,28 @@ export function translateRegex(pcre: string): RegexResult {
   } catch (e) {
     return fail(String((e as Error).message).replace(/^Invalid regular expression: /, ''));
   }
+}
+
+/** `(?x)`: whitespace and `#` comments outside classes are not part of the pattern. */
+function stripExtended(p: string): string {
+  let out = '';
+  let inClass = false;
+  for (let i = 0; i < p.length; i++) {
+    const c = p[i]!;
+    if (c === '\\') {
+      out += c + (p[i + 1] ?? '');
+      i++;
+    } else if (inClass) {
+      if (c === ']') inClass = false;
+      out += c;
+    } else if (c === '[') {
+      inClass = true;
+      out += c;
+    } else if (c === '#') {
+      while (i < p.length && p[i] !== '\n') i++;
+    } else if (!/\s/.test(c)) out += c;
+  }
+  return out;
 }
 
 const POSIX_CLASSES: Record<string, string> = {

@@ -5,9 +5,11 @@
  */
 import type { Frame } from '../capture/frame.js';
 import { formatIPv6, formatMac } from '../dissectors/bytes.js';
-import { allFields, FT, fieldByName } from '../dissectors/fields.js';
+import { allFields, FT, fieldById, fieldByName } from '../dissectors/fields.js';
 import { LayerList, type Packet } from '../dissectors/packet.js';
 import { kindOf, type FieldInfo, type Kind, type Val } from './types.js';
+// The fields exist once the dissectors have registered them.
+import '../dissectors/index.js';
 
 /** Wireshark's expert severities and groups as the values of `_ws.expert.severity` / `.group`. */
 const SEVERITY_VALUES: Record<number, string> = { 0x00100000: 'Comment', 0x00200000: 'Chat', 0x00400000: 'Note', 0x00600000: 'Warning', 0x00800000: 'Error' };
@@ -70,6 +72,9 @@ export function itemValue(pkt: Packet, i: number, kind: Kind): Val {
       const r = pkt.ref[i];
       if (r instanceof Uint8Array) return r;
       if (typeof r === 'string' && pkt.len[i] === 0) return /^([0-9a-f]{2})+$/.test(r) ? Uint8Array.from(r.match(/../g)!, (h) => parseInt(h, 16)) : enc.encode(r);
+      // A protocol's value is the data it was handed, from its header to the end of the data
+      // (tshark: its tvb): `udp contains 00:01` sees the payload. The tree item spans the header.
+      if (kind === 'bytes' && fieldById(pkt.fid[i]!).type === FT.PROTOCOL) return pkt.sources[pkt.src[i]!]!.subarray(pkt.start[i]!);
       return pkt.bytesOf(i);
     }
     case 'abstime': {
