@@ -82,6 +82,8 @@ export interface PacketPrinter {
   readonly fields: readonly number[] | null;
   /** Prints one dissected packet (buffered). */
   print(pkt: Packet, frame: Frame): void;
+  /** A frame the display filter hides: the time column still counts it (`-t r` and `-t d`, as tshark). */
+  skip(frame: Frame): void;
   /** Writes out what is buffered. */
   flush(): void;
   /** Writes what closes the output (the XML formats' end tag) and flushes. */
@@ -181,6 +183,21 @@ export function createPacketPrinter(flags: PrintFlags, tsDigits: (frame: Frame) 
         else if (mode === 'pdml') out.write(PDML_FOOTER);
       }
       out.flush();
+    },
+    skip(frame: Frame): void {
+      if (!printing || !frame.hasTime || format === 'dd') return;
+      if (!timeReady) {
+        time = newTimeContext(format, tsDigits(frame));
+        timeReady = true;
+      }
+      if (!time.started) {
+        time.firstSec = time.prevSec = frame.tsSec;
+        time.firstNsec = time.prevNsec = frame.tsNsec;
+        time.started = true;
+      } else if (format === 'd') {
+        time.prevSec = frame.tsSec;
+        time.prevNsec = frame.tsNsec;
+      }
     },
     print(pkt: Packet, frame: Frame): void {
       if (!printing) return;

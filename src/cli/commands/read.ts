@@ -15,6 +15,7 @@ import { dissectFile } from '../dissect-file.js';
 import { addPrintOptions, createPacketPrinter } from '../packet-printer.js';
 import { addDissectOptions, applyDissectOptions } from '../dissect-options.js';
 import { collect, EXIT, UsageError } from '../errors.js';
+import { compileOption, withFilterFields } from '../../filter/cli.js';
 
 export function readCommand() {
   const cmd = new Command('read')
@@ -28,6 +29,7 @@ export function readCommand() {
     .option('-w <file>', 'write the packets read to this file (pcap or pcapng, by extension or -F; - for stdout); prints nothing unless -P')
     .option('-F <format>', 'output file format for -w: pcap, nsecpcap, pcapng')
     .option('-P', 'print the summary line also with -w, -V or -x (as tshark)')
+    .option('-Y <filter>', 'display filter: print (and with -w write) only the packets that match; every packet is still dissected (as tshark -2 -Y)')
     .option('--disable-protocol <names>', 'do not dissect these protocols (comma-separated, repeatable, as tshark): their bytes show as data', collect, [] as string[]);
   return addDissectOptions(addPrintOptions(cmd))
     .action(async (fileArg, o) => {
@@ -38,6 +40,7 @@ export function readCommand() {
       const disabledProtocols = o.disableProtocol.flatMap((v) => v.split(',')).map((v) => v.trim()).filter((v) => v && v !== 'data');
       for (const p of disabledProtocols) if (!protocolKnown(p)) throw new UsageError(`--disable-protocol: unknown protocol "${p}" (wirelite fields lists them)`);
       const dissecting = applyDissectOptions(o);
+      const display = compileOption('-Y', o.Y);
       let format: WriteFormat | undefined;
       if (o.w !== undefined) {
         try {
@@ -70,6 +73,7 @@ export function readCommand() {
       const warned = new Set<number>();
       const linkTypes = dispatchTable('linktype');
       const sink = (pkt: import('../../dissectors/packet.js').Packet, frame: Frame) => {
+        if (display && !display.filter(pkt)) return printer.skip(frame);
         if (outFd !== undefined && format) {
           writer ??= createCaptureWriter(o.w!, format, { interfaces: interfaces.filter(Boolean) }, outFd);
           writer.write(frame);
@@ -83,8 +87,8 @@ export function readCommand() {
           file,
           {
             columns: printer.columns,
-            fields: printer.fields,
-            twoPass: printing,
+            fields: withFilterFields(printer.fields, display),
+            twoPass: printing || display !== undefined,
             count: o.c ?? 0,
             onRevise: printer.revise,
             disabledProtocols,
