@@ -3,7 +3,7 @@
  * help's examples (one per command and statistic, each run here), and `capture -D` / `capture -i N`
  * side by side with tshark 4.0 on this machine's interfaces.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -23,6 +23,18 @@ beforeAll(() => buildIfStale());
 function wl(args: string[]) {
   const r = spawnSync(bin, args, { cwd: root, encoding: 'utf8', maxBuffer: 1 << 26 });
   return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+/** Runs a program without blocking (so that captures can run side by side). */
+function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; out: string; err: string }> {
+  return new Promise((done) => {
+    const p = spawn(cmd, args, { cwd: root, env: { ...process.env, ...env } });
+    let out = '';
+    let err = '';
+    p.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    p.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    p.on('close', (code) => done({ code, out, err }));
+  });
 }
 
 function tshark(args: string[]) {
@@ -126,18 +138,28 @@ describe.skipIf(!liveEnabled)('capture -D and capture -i N, as tshark (needs roo
     expect(t.startsWith(ours), `tshark -D:\n${t}\nwirelite capture -D:\n${ours}`).toBe(true);
   });
 
-  it('capture -i N captures on the interface tshark -i N captures on', () => {
+  it('capture -i N captures on the interface tshark -i N captures on', async () => {
     const list = wl(['capture', '-D']).out;
-    for (const name of ['lo', 'any']) {
+    // The four one-second captures run at once.
+    const runs = ['lo', 'any'].map(async (name) => {
       const n = new RegExp(`^(\\d+)\\. ${name}\\b`, 'm').exec(list)?.[1];
       expect(n, `${name} in capture -D`).toBeDefined();
-      const t = tshark(['-i', n!, '-a', 'duration:1', '-q']);
+      const [t, ours] = await Promise.all([
+        run('tshark', ['-i', n!, '-a', 'duration:1', '-q'], { WIRESHARK_CONFIG_DIR: scratch }),
+        run(bin, ['capture', '-i', n!, '-a', 'duration:1', '-q']),
+      ]);
       expect(t.code, t.err).toBe(0);
       expect(tsharkDevice(t.err)).toBe(name);
-      const ours = wl(['capture', '-i', n!, '-a', 'duration:1', '-q']);
       expect(ours.code, ours.err).toBe(0);
       expect(ours.err).toMatch(new RegExp(`^wirelite: listening on ${name}, `));
-    }
+    });
+    await Promise.all(runs);
+  });
+
+  it('wirelite interfaces numbers the devices as capture -D', () => {
+    const json = JSON.parse(wl(['interfaces', '--json']).out) as { index: number; name: string }[];
+    const list = wl(['capture', '-D']).out.trim().split('\n').map((l) => /^(\d+)\. (\S+)/.exec(l)!.slice(1, 3).join(' '));
+    expect(json.map((d) => `${d.index} ${d.name}`)).toEqual(list);
   });
 
   it('a number no interface has is a usage error (exit 1), as tshark', () => {
