@@ -1,6 +1,7 @@
 /**
  * The options that change how packets are dissected, shared by every command that dissects (`read`,
- * `capture`, `stats`, `follow`): tshark's `-d` (decode as) and `-N` (name resolution).
+ * `capture`, `stats`, `follow`): tshark's `-d` (decode as), `-N` (name resolution) and
+ * `--disable-heuristic`/`--enable-heuristic` (heuristic dissectors by short name, process-wide).
  *
  * `-d` changes the dissector tables process-wide, as `-o` preferences do (src/dissectors/decode-as.ts).
  * `-N` builds one NameResolver (src/dissectors/names.ts) that the command passes to the read in its
@@ -9,6 +10,7 @@
 import type { Command, OptionValues } from '@commander-js/extra-typings';
 import { applyDecodeAs, DecodeAsError, parseDecodeAs, type DecodeAsRule } from '../dissectors/decode-as.js';
 import { NameResolver, parseNameFlags } from '../dissectors/names.js';
+import { heuristicShortNames, setHeuristics } from '../dissectors/registry.js';
 import { collect, UsageError } from './errors.js';
 
 /** Adds `-d` and `-N` to a command. */
@@ -16,13 +18,17 @@ import { collect, UsageError } from './errors.js';
 export function addDissectOptions<A extends any[], O extends OptionValues, G extends OptionValues>(cmd: Command<A, O, G>) {
   return cmd
     .option('-d <layer==selector,protocol>', 'decode as, as tshark: e.g. udp.port==5354,dns, tcp.port==8443,tls, udp.port==5000-5010,dns (repeatable)', collect, [] as string[])
-    .option('-N <flags>', "name resolution, tshark's letters: m MAC vendors (IEEE registry), n network names (hosts files), d names from the capture's DNS answers, t transport names (/etc/services); never a network lookup");
+    .option('-N <flags>', "name resolution, tshark's letters: m MAC vendors (IEEE registry), n network names (hosts files), d names from the capture's DNS answers, t transport names (/etc/services); never a network lookup")
+    .option('--disable-heuristic <short_name>', 'do not try this heuristic dissector (dns_udp, tls_tcp; repeatable, as tshark)', collect, [] as string[])
+    .option('--enable-heuristic <short_name>', 'try this heuristic dissector (all are on by default; repeatable, as tshark)', collect, [] as string[]);
 }
 
 /** The parsed values of those options. */
 export interface DissectFlags {
   d: string[];
   N?: string;
+  disableHeuristic?: string[];
+  enableHeuristic?: string[];
 }
 
 /** What the options set up for a read. */
@@ -58,6 +64,20 @@ export function applyDissectOptions(flags: DissectFlags, warn: (line: string) =>
       throw new UsageError((e as Error).message);
     }
   }
-  const restore = rules.length ? applyDecodeAs(rules) : () => {};
-  return { names, restore };
+  let restoreHeuristics = () => {};
+  if (flags.disableHeuristic?.length || flags.enableHeuristic?.length) {
+    try {
+      restoreHeuristics = setHeuristics(flags.disableHeuristic ?? [], flags.enableHeuristic ?? []);
+    } catch (e) {
+      throw new UsageError(`${(e as Error).message} (heuristics: ${heuristicShortNames().join(', ')})`);
+    }
+  }
+  const restoreTables = rules.length ? applyDecodeAs(rules) : () => {};
+  return {
+    names,
+    restore: () => {
+      restoreTables();
+      restoreHeuristics();
+    },
+  };
 }

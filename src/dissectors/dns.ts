@@ -1503,7 +1503,7 @@ register({
   name: 'dns',
   longName: 'Domain Name System',
   bind: [['udp.port', 53]],
-  heuristics: [['udp.port', dnsHeuristic]],
+  heuristics: [['udp.port', dnsHeuristic, 'dns_udp']],
   decode: decodeUdp,
   emit,
 });

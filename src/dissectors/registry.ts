@@ -47,8 +47,8 @@ export interface Dissector {
   longName: string;
   /** Tables this dissector binds to: [table, value]. */
   bind?: ReadonlyArray<readonly [string, number]>;
-  /** Heuristic registrations: [table, fn]. */
-  heuristics?: ReadonlyArray<readonly [string, HeuristicFn]>;
+  /** Heuristic registrations: [table, fn, Wireshark's short name (`dns_udp`, for --disable-heuristic)]. */
+  heuristics?: ReadonlyArray<readonly [string, HeuristicFn, string]>;
   decode: DecodeFn;
   emit?: EmitFn;
   /**
@@ -66,7 +66,9 @@ export interface Dissector {
 interface Table {
   name: string;
   byValue: Map<number, Dissector>;
-  heuristics: Array<[HeuristicFn, Dissector]>;
+  heuristics: Array<[HeuristicFn, Dissector, string]>;
+  /** Ports Wireshark binds to a dissector wirelite does not have (see claimPorts). */
+  claimed: Set<number>;
 }
 
 const tables = new Map<string, Table>();
@@ -75,7 +77,7 @@ const byName = new Map<string, Dissector>();
 function table(name: string): Table {
   let t = tables.get(name);
   if (!t) {
-    t = { name, byValue: new Map(), heuristics: [] };
+    t = { name, byValue: new Map(), heuristics: [], claimed: new Set() };
     tables.set(name, t);
   }
   return t;
@@ -104,7 +106,10 @@ export function register(desc: Dissector): void {
   know(d);
   byName.set(d.name, d);
   for (const [t, v] of d.bind ?? []) table(t).byValue.set(v, d);
-  for (const [t, fn] of d.heuristics ?? []) table(t).heuristics.push([fn, d]);
+  for (const [t, fn, short] of d.heuristics ?? []) {
+    table(t).heuristics.push([fn, d, short]);
+    heuristicNames.add(short);
+  }
 }
 
 /**
@@ -269,15 +274,27 @@ export function dispatchPorts(tableName: string, a: number, b: number, pkt: Pack
       callDissector(d, pkt, off, end, rep, parent);
       return true;
     }
-    if (t.heuristics.length && tryHeuristics(t, pkt, off, end, rep, parent)) return true;
+    // A port Wireshark gives to a dissector wirelite lacks: its dissector, not a heuristic, would
+    // have had the payload (NBNS on 137 is no DNS); the bytes stay data.
+    if (t.heuristics.length && !t.claimed.has(lo) && !t.claimed.has(hi) && tryHeuristics(t, pkt, off, end, rep, parent)) return true;
   }
   dissectData(pkt, off, end, rep, parent);
   return false;
 }
 
+/**
+ * Ports of a table that Wireshark binds to dissectors wirelite does not have: dispatchPorts tries
+ * no heuristic on them. An approximation of Wireshark, where that dissector may still reject the
+ * payload and let the heuristics try.
+ */
+export function claimPorts(tableName: string, ports: Iterable<number>): void {
+  const t = table(tableName);
+  for (const p of ports) t.claimed.add(p);
+}
+
 function tryHeuristics(t: Table, pkt: Packet, off: number, end: number, rep: number, parent: number): boolean {
-  for (const [h, d] of t.heuristics) {
-    if (!dissectorEnabled(d)) continue;
+  for (const [h, d, short] of t.heuristics) {
+    if (!dissectorEnabled(d) || (disabledHeuristics.size > 0 && disabledHeuristics.has(short))) continue;
     const n = pkt.n;
     try {
       if (h(pkt, off, end, rep, parent)) return true;
@@ -341,6 +358,49 @@ export function changeTableEntries(tableName: string, values: Iterable<number>, 
       if (old) t.byValue.set(v, old);
       else t.byValue.delete(v);
     }
+    dissectorsEpoch++;
+  };
+}
+
+// --- heuristics on and off (tshark's --disable-heuristic / --enable-heuristic)
+
+/** Every heuristic's short name (`dns_udp`, `tls_tcp`). */
+const heuristicNames = new Set<string>();
+/** Heuristics switched off, by short name (process-wide, like the disabled protocols). */
+const disabledHeuristics = new Set<string>();
+
+/** Registers a heuristic's short name that lives outside the tables (TCP stream heuristics). */
+export function registerHeuristicName(short: string): void {
+  heuristicNames.add(short);
+}
+
+/** Whether the heuristic of that short name is on (all are, unless disabled). */
+export function heuristicEnabled(short: string): boolean {
+  return disabledHeuristics.size === 0 || !disabledHeuristics.has(short);
+}
+
+/** The heuristics' short names, sorted. */
+export function heuristicShortNames(): string[] {
+  return [...heuristicNames].sort();
+}
+
+/**
+ * Switches heuristics off (`disable`) or back on by short name, until the returned function is
+ * called. Throws tshark's message on a name no heuristic has.
+ */
+export function setHeuristics(disable: Iterable<string>, enable: Iterable<string> = []): () => void {
+  const before = new Set(disabledHeuristics);
+  for (const [names, off] of [[disable, true], [enable, false]] as const) {
+    for (const n of names) {
+      if (!heuristicNames.has(n)) throw new Error(`No such protocol ${n}, can't ${off ? 'disable' : 'enable'}`);
+      if (off) disabledHeuristics.add(n);
+      else disabledHeuristics.delete(n);
+    }
+  }
+  dissectorsEpoch++;
+  return () => {
+    disabledHeuristics.clear();
+    for (const n of before) disabledHeuristics.add(n);
     dissectorsEpoch++;
   };
 }

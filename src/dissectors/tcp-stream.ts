@@ -9,7 +9,7 @@
 import type { Packet } from './packet.js';
 import { annotate, annotation, sessionState } from './packet.js';
 import { defineFields, FT } from './fields.js';
-import { callDissector, dissectorEnabled, registerProtocolName, type Dissector } from './registry.js';
+import { callDissector, dissectorEnabled, heuristicEnabled, registerHeuristicName, registerProtocolName, type Dissector } from './registry.js';
 import { feedSegment, newBudget, releaseDirection, REASSEMBLY_LIMITS, StreamDirection, type PduSink, type ReassemblyBudget, type StreamParser } from '../analysis/reassembly.js';
 
 /** A protocol carried in a TCP byte stream. */
@@ -43,12 +43,16 @@ export function registerStreamProtocol(port: number, proto: StreamProtocol): voi
  */
 export type StreamHeuristic = (d: Uint8Array, off: number, end: number, sp: number, dp: number) => number;
 
-const heuristics: Array<[StreamHeuristic, StreamProtocol]> = [];
+const heuristics: Array<[StreamHeuristic, StreamProtocol, string]> = [];
 
-/** Registers a heuristic for TCP streams on any port (Wireshark's heuristic sub-dissectors of tcp). */
-export function registerStreamHeuristic(test: StreamHeuristic, proto: StreamProtocol): void {
-  heuristics.push([test, proto]);
+/**
+ * Registers a heuristic for TCP streams on any port (Wireshark's heuristic sub-dissectors of tcp),
+ * with Wireshark's short name for it (`tls_tcp`, for --disable-heuristic).
+ */
+export function registerStreamHeuristic(test: StreamHeuristic, proto: StreamProtocol, short: string): void {
+  heuristics.push([test, proto, short]);
   registerProtocolName(proto.dissector.name, proto.dissector);
+  registerHeuristicName(short);
 }
 
 /** Whether any stream protocol (bound to a port or found by a heuristic) is enabled. */
@@ -58,7 +62,7 @@ export function streamProtocolsEnabled(): boolean {
 }
 
 function anyHeuristicEnabled(): boolean {
-  for (let i = 0; i < heuristics.length; i++) if (dissectorEnabled(heuristics[i]![1].dissector)) return true;
+  for (let i = 0; i < heuristics.length; i++) if (dissectorEnabled(heuristics[i]![1].dissector) && heuristicEnabled(heuristics[i]![2])) return true;
   return false;
 }
 
@@ -143,8 +147,8 @@ export function dissectTcpStream(pkt: Packet, tcpItem: number, stream: number, d
   if (!proto) {
     let b = t.bound.get(stream);
     if (!b) {
-      for (const [test, hp] of heuristics) {
-        if (!dissectorEnabled(hp.dissector)) continue;
+      for (const [test, hp, short] of heuristics) {
+        if (!dissectorEnabled(hp.dissector) || !heuristicEnabled(short)) continue;
         const server = test(pkt.data, off, end, sp, dp);
         if (server >= 0) {
           b = [hp, server];

@@ -1335,7 +1335,7 @@ function looksLikeHello(d: Uint8Array, off: number, end: number, sp: number, dp:
   if (off + 11 <= end && d[off + 9] !== 3 && d[off + 9] !== 0x7f) return -1;
   return ht === 1 ? dp : sp;
 }
-registerStreamHeuristic(looksLikeHello, { parser: tlsRecords, dissector: tls, rejected: continuation, prepare });
+registerStreamHeuristic(looksLikeHello, { parser: tlsRecords, dissector: tls, rejected: continuation, prepare }, 'tls_tcp');
 
 function prepare(pkt: Packet): void {
   const t = table(pkt);

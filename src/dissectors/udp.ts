@@ -6,7 +6,7 @@
 import { defineFields, FT, Base } from './fields.js';
 import { foldChecksum, sum16, u16, u32 } from './bytes.js';
 import { need, Severity, type Packet } from './packet.js';
-import { dispatchPorts, register, type EmitContext, type LayerSpec } from './registry.js';
+import { claimPorts, dispatchPorts, register, type EmitContext, type LayerSpec } from './registry.js';
 import { prefs } from './prefs.js';
 import { pseudoHeaderSum, pseudoHeaderSumFromSpec } from './checksum.js';
 
@@ -67,7 +67,8 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
   }
   if (pkt.wantLabels) pkt.setLabel(top, `User Datagram Protocol, Src Port: ${sp}, Dst Port: ${dp}`);
   if (pkt.wantColumns) pkt.setInfo(`${sp} → ${dp}${bad}` + (ulen >= 8 ? ` Len=${ulen - 8}` : ''));
-  if (off + 8 < dEnd && pkt.fence === 0) pkt.add(F.payload, off + 8, dEnd - off - 8, top);
+  // Also inside an ICMP error's quote: tshark shows the quoted payload bytes there is.
+  if (off + 8 < dEnd) pkt.add(F.payload, off + 8, dEnd - off - 8, top);
   pkt.srcPort = sp;
   pkt.dstPort = dp;
   if (off + 8 <= dEnd) dispatchPorts('udp.port', sp, dp, pkt, off + 8, dEnd, dRep, -1);
@@ -90,3 +91,33 @@ function emit(spec: LayerSpec, payload: Uint8Array, ctx: EmitContext): Uint8Arra
 }
 
 register({ name: 'udp', longName: 'User Datagram Protocol', bind: [['ip.proto', 17]], decode, emit });
+
+/**
+ * UDP ports Wireshark 4.0 binds to dissectors wirelite does not have (`tshark -G decodes`, udp.port,
+ * but for dns, mdns and llmnr and port 0): no heuristic runs on them (registry claimPorts), so NBNS
+ * on 137 or DHCP on 67 stays data instead of the DNS heuristic's guess.
+ */
+export const WIRESHARK_UDP_PORTS: readonly number[] = [
+  7, 13, 19, 37, 49, 67, 68, 69, 88, 111, 123, 137, 138, 161, 162, 173, 177, 213, 269, 319, 320,
+  389, 427, 434, 464, 473, 496, 500, 502, 513, 514, 520, 521, 524, 525, 539, 546, 547, 573, 623,
+  631, 646, 654, 664, 698, 699, 701, 750, 853, 854, 910, 921, 925, 1001, 1044, 1052, 1069, 1089,
+  1090, 1091, 1101, 1113, 1153, 1194, 1293, 1547, 1628, 1629, 1645, 1646, 1700, 1701, 1718, 1719,
+  1745, 1755, 1812, 1813, 1900, 1985, 2029, 2048, 2055, 2067, 2099, 2123, 2152, 2157, 2190, 2221,
+  2222, 2231, 2246, 2268, 2269, 2313, 2345, 2424, 2427, 2428, 2727, 2887, 2944, 2945, 2948, 2949,
+  2960, 3000, 3121, 3130, 3205, 3222, 3250, 3333, 3343, 3357, 3386, 3389, 3452, 3455, 3478, 3483,
+  3503, 3540, 3544, 3567, 3622, 3671, 3784, 3785, 3792, 3799, 3804, 3819, 3863, 3956, 4000, 4011,
+  4058, 4305, 4306, 4307, 4341, 4342, 4500, 4533, 4534, 4551, 4555, 4556, 4569, 4665, 4672, 4713,
+  4729, 4739, 4754, 4784, 4789, 4790, 4791, 4991, 5000, 5001, 5031, 5050, 5060, 5072, 5094, 5246,
+  5247, 5264, 5265, 5350, 5351, 5404, 5405, 5436, 5555, 5567, 5678, 5683, 5684, 5868, 6060, 6073,
+  6081, 6084, 6087, 6118, 6160, 6343, 6543, 6635, 6666, 6696, 6784, 6970, 7000, 7001, 7002, 7003,
+  7004, 7005, 7006, 7007, 7008, 7009, 7010, 7021, 7074, 7075, 7255, 7275, 7784, 8000, 8116, 8161,
+  8200, 8211, 8600, 8611, 8612, 8613, 8614, 8755, 8767, 8805, 8848, 9003, 9200, 9201, 9202, 9203,
+  9214, 9600, 9875, 9877, 9899, 9901, 9955, 9956, 9996, 9999, 10253, 10500, 11211, 11273, 11898,
+  12000, 12001, 12002, 12003, 12004, 12220, 12222, 12223, 13400, 13819, 13907, 13910, 17220, 17500,
+  17754, 17755, 17756, 18246, 19132, 19788, 19948, 19999, 20000, 20561, 22222, 23272, 24576, 24577,
+  25826, 26000, 27036, 27500, 27910, 27950, 27951, 27952, 27953, 27960, 27961, 27962, 27963, 30030,
+  32000, 32512, 34962, 34980, 37008, 41170, 44818, 45564, 47000, 47808, 49999, 54328, 56000, 56001,
+  56500, 56501, 57000, 57001, 57032, 57033, 57500, 57501, 57532, 57533, 59000, 59001, 59032, 59033,
+  59500, 59501, 59532, 59533, 60001,
+];
+claimPorts('udp.port', WIRESHARK_UDP_PORTS);

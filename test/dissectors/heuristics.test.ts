@@ -116,4 +116,23 @@ describe('UDP heuristics (as tshark 4.0)', () => {
     expect(theirs.filter((p) => p.endsWith(':dns')).length).toBeGreaterThan(4);
     expect(theirs.filter((p) => p.endsWith(':data')).length).toBeGreaterThan(4);
   });
+
+  it('tries no heuristic on a port Wireshark gives to a dissector wirelite lacks (NBNS on 137 is no DNS)', () => {
+    const file = join(scratch, 'nbns.pcap');
+    writeFileSync(file, pcap([frame(CASES[0]![1], 137, 137), frame(CASES[0]![1], 40000, 5354)]));
+    const fields = ['-T', 'fields', '-e', 'frame.protocols'];
+    expect(columns('tshark', ['-n', '-r', file, ...fields])).toEqual(['eth:ethertype:ip:udp:nbns', 'eth:ethertype:ip:udp:dns']);
+    expect(columns(bin, ['read', file, ...fields])).toEqual(['eth:ethertype:ip:udp:data', 'eth:ethertype:ip:udp:dns']);
+  });
+
+  it('--disable-heuristic dns_udp turns it off, as tshark; an unknown name is refused with exit 1', () => {
+    const loopback = join(root, 'fixtures/loopback.pcap');
+    const args = ['-r', loopback, '--disable-heuristic', 'dns_udp', '-T', 'fields', '-e', 'frame.protocols'];
+    const theirs = columns('tshark', ['-n', ...args]).slice(10, 14);
+    expect(theirs).toEqual(Array(4).fill('eth:ethertype:ip:udp:data'));
+    expect(columns(bin, ['read', ...args]).slice(10, 14)).toEqual(theirs);
+    const r = spawnSync(bin, ['read', loopback, '--disable-heuristic', 'nosuch'], { encoding: 'utf8' });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe("wirelite: No such protocol nosuch, can't disable (heuristics: dns_udp, tls_tcp)\n");
+  });
 });
