@@ -141,17 +141,22 @@ export function colorRuleFor(pkt: Packet, rules: readonly ColorRule[] = COLOR_RU
   return undefined;
 }
 
-const to8 = (c: Rgb16) => c.map((v) => Math.round(v / 257)).join(';');
+/** 16-bit to 8-bit channels as tshark converts them (the high byte: 58980 -> 230). */
+const to8 = (c: Rgb16) => c.map((v) => v >> 8).join(';');
 
 /**
  * A summary line coloured as tshark 4.0 prints it with `--color` on a 24-bit colour terminal:
  * foreground and background escapes, the text, erase-to-end-of-line (so the background fills the
- * line), the newline, then the reset (tshark resets after the newline). `line` has no newline.
+ * line), the newline, then the reset (tshark resets after the newline, and once more at the end of
+ * its output: COLOR_RESET). `line` has no newline.
  */
 export function colorLine(line: string, rule: ColorRule | undefined): string {
   if (!rule) return `${line}\n`;
   return `\x1b[38;2;${to8(rule.foreground)}m\x1b[48;2;${to8(rule.background)}m${line}\x1b[K\n\x1b[0m`;
 }
+
+/** What tshark writes after the last coloured line. */
+export const COLOR_RESET = '\x1b[0m';
 
 /**
  * Whether packets are coloured: `--color` forces it and `--no-color` turns it off; otherwise on

@@ -187,7 +187,11 @@ function children(pkt: Packet): number[][] {
   return kids;
 }
 
-export function treeText(pkt: Packet): string {
+/**
+ * The detail tree (-V) as tshark prints it. `hexForData`: under each `data` item, a blank line and
+ * the hex dump of its bytes, which tshark adds when -x does not print the whole packet.
+ */
+export function treeText(pkt: Packet, hexForData = false): string {
   const kids = children(pkt);
   const roots: number[] = [];
   for (let i = 0; i < pkt.n; i++) {
@@ -199,6 +203,10 @@ export function treeText(pkt: Packet): string {
   const lines: string[] = [];
   const walk = (i: number, depth: number) => {
     lines.push(`${'    '.repeat(depth)}${topLabel(pkt, i)}`);
+    if (hexForData && pkt.len[i]! > 0 && fieldById(pkt.fid[i]!).abbrev === 'data') {
+      lines.push('');
+      lines.push(hexLines(pkt.bytesOf(i)).trimEnd());
+    }
     for (const c of kids[i]!) walk(c, depth + 1);
     for (const e of pkt.expert) {
       if (e.item !== i) continue;
@@ -229,12 +237,19 @@ export function hexDump(pkt: Packet): string {
   for (let s = 0; s < pkt.sources.length; s++) {
     const b = pkt.sources[s]!;
     if (pkt.sources.length > 1) out += `${s === 0 ? 'Frame' : pkt.sourceNames[s]} (${b.length} bytes):\n`;
-    for (let off = 0; off < b.length; off += 16) {
-      const n = Math.min(16, b.length - off);
-      let hex = '';
-      for (let k = 0; k < 16; k++) hex += k < n ? `${b[off + k]!.toString(16).padStart(2, '0')} ` : '   ';
-      out += `${off.toString(16).padStart(4, '0')}  ${hex}  ${asciiOf(b, off, n)}\n`;
-    }
+    out += hexLines(b);
+  }
+  return out;
+}
+
+/** tshark's hex and ASCII lines of `b`, offsets from 0. */
+function hexLines(b: Uint8Array): string {
+  let out = '';
+  for (let off = 0; off < b.length; off += 16) {
+    const n = Math.min(16, b.length - off);
+    let hex = '';
+    for (let k = 0; k < 16; k++) hex += k < n ? `${b[off + k]!.toString(16).padStart(2, '0')} ` : '   ';
+    out += `${off.toString(16).padStart(4, '0')}  ${hex}  ${asciiOf(b, off, n)}\n`;
   }
   return out;
 }
@@ -395,6 +410,14 @@ function rawHex(pkt: Packet, i: number): string {
   return Buffer.from(pkt.bytesOf(i)).toString('hex');
 }
 
+/**
+ * A field's `*_raw` as tshark writes it with -x: its bytes in hex, or for a bit field its value
+ * (upper-case hex, unpadded: ipv6.flow `E8DC5`), as PDML's `value` is.
+ */
+function rawValue(pkt: Packet, i: number): string {
+  return fieldById(pkt.fid[i]!).mask ? Math.trunc(pkt.num[i]!).toString(16).toUpperCase() : rawHex(pkt, i);
+}
+
 function frameHex(pkt: Packet): string {
   const b = pkt.sources[0];
   return b ? Buffer.from(b).toString('hex') : '';
@@ -422,7 +445,7 @@ export function jsonRawLine(pkt: Packet): string {
     raw.set(proto, m);
     const k = `${def.abbrev}_raw`;
     const prev = m[k];
-    const h = rawHex(pkt, i);
+    const h = rawValue(pkt, i);
     m[k] = prev === undefined ? h : Array.isArray(prev) ? [...prev, h] : [prev, h];
   }
   for (const [name, layer] of Object.entries(obj.layers)) {
@@ -496,7 +519,17 @@ function ekValue(pkt: Packet, i: number): string {
   const def = fieldById(pkt.fid[i]!);
   if (def.type === FT.BOOLEAN) return pkt.num[i] ? 'true' : 'false';
   if (def.type === FT.NONE) return 'null';
+  if (def.type === FT.ABSOLUTE_TIME && def.abbrev !== 'frame.time_epoch' && pkt.ref[i] && typeof pkt.ref[i] === 'object' && 'tsSec' in (pkt.ref[i] as object)) {
+    const f = pkt.ref[i] as { tsSec: number; tsNsec: number };
+    return JSON.stringify(rfc3339(f.tsSec, f.tsNsec));
+  }
+  if (def.type === FT.BYTES) return JSON.stringify(colonHex(pkt.bytesOf(i)));
   return JSON.stringify(fieldText(pkt, i));
+}
+
+/** Bytes as `5a:8c:05`, as tshark shows FT_BYTES in PDML and EK. */
+function colonHex(b: Uint8Array): string {
+  return Buffer.from(b).toString('hex').replace(/(..)(?!$)/g, '$1:');
 }
 
 function ekTree(pkt: Packet, raw: boolean): string {
@@ -525,15 +558,23 @@ function ekTree(pkt: Packet, raw: boolean): string {
   const protoObject = (p: number): string => {
     const proto = fieldById(pkt.fid[p]!).abbrev;
     const members: Member[] = [];
+    // Siblings of one name are one key (an array, where the first stands), each followed by its
+    // children flattened; a name met again at another level is written again (tshark 4.0's EK).
     const walk = (i: number) => {
+      const groups = new Map<number, number[]>();
       for (const c of kids[i]!) {
-        const def = fieldById(pkt.fid[c]!);
-        const rh = pkt.len[c]! > 0 ? rawHex(pkt, c) : undefined;
-        if (def.type === FT.PROTOCOL) push(members, ekName(def.abbrev), protoObject(c), rh);
-        else {
-          push(members, `${ekName(proto)}_${ekName(def.abbrev)}`, ekValue(pkt, c), rh);
-          walk(c);
+        const g = groups.get(pkt.fid[c]!);
+        if (g) g.push(c);
+        else groups.set(pkt.fid[c]!, [c]);
+      }
+      for (const [fidOf, items] of groups) {
+        const def = fieldById(fidOf);
+        for (const c of items) {
+          const rh = pkt.len[c]! > 0 ? (def.type === FT.PROTOCOL ? rawHex(pkt, c) : rawValue(pkt, c)) : undefined;
+          if (def.type === FT.PROTOCOL) push(members, ekName(def.abbrev), protoObject(c), rh);
+          else push(members, `${ekName(proto)}_${ekName(def.abbrev)}`, ekValue(pkt, c), rh);
         }
+        if (def.type !== FT.PROTOCOL) for (const c of items) walk(c);
       }
     };
     walk(p);
@@ -620,12 +661,27 @@ export function pdmlPacket(pkt: Packet, opts: { names?: string[]; ids?: (number 
   const walk = (i: number, depth: number) => {
     const def = fieldById(pkt.fid[i]!);
     const ind = '  '.repeat(depth);
-    const tag = def.type === FT.PROTOCOL ? 'proto' : 'field';
-    let attrs = `name="${xmlEscape(def.abbrev)}" showname="${xmlEscape(topLabel(pkt, i))}"`;
-    if (pkt.hidden[i]) attrs += ' hide="yes"';
-    attrs += ` size="${pkt.len[i]}" pos="${pkt.start[i]}"`;
-    if (tag === 'field' && def.type !== FT.NONE) attrs += ` show="${xmlEscape(fieldText(pkt, i))}"`;
-    if (tag === 'field' && pkt.len[i]! > 0) attrs += ` value="${rawHex(pkt, i)}"`;
+    let tag = def.type === FT.PROTOCOL ? 'proto' : 'field';
+    let attrs: string;
+    if (def.abbrev === 'data' && tag === 'proto') {
+      // tshark writes undissected data as a field with only its bytes.
+      tag = 'field';
+      attrs = `name="data" value="${rawHex(pkt, i)}"`;
+    } else {
+      attrs = `name="${xmlEscape(def.abbrev)}" showname="${xmlEscape(topLabel(pkt, i))}"`;
+      if (pkt.hidden[i]) attrs += ' hide="yes"';
+      attrs += ` size="${pkt.len[i]}" pos="${pkt.start[i]}"`;
+      if (tag === 'field' && def.type !== FT.NONE) {
+        // Bytes show as colon-separated hex in PDML (fields output writes them without colons).
+        const show = def.type === FT.BYTES ? colonHex(pkt.bytesOf(i)) : fieldText(pkt, i);
+        attrs += ` show="${xmlEscape(show)}"`;
+      }
+      if (tag === 'field' && pkt.len[i]! > 0) {
+        // A bit field: its value (upper-case hex, as tshark) and the bytes it lies in.
+        if (def.mask) attrs += ` value="${rawValue(pkt, i)}" unmaskedvalue="${rawHex(pkt, i)}"`;
+        else attrs += ` value="${rawHex(pkt, i)}"`;
+      }
+    }
     const cs = kids[i]!;
     if (!cs.length) {
       out += `${ind}<${tag} ${attrs}/>\n`;

@@ -9,7 +9,7 @@ import { fieldByName } from '../dissectors/fields.js';
 import type { Packet } from '../dissectors/packet.js';
 import { setPref } from '../dissectors/prefs.js';
 import { collect, UsageError } from './errors.js';
-import { colorFieldIds, colorLine, colorRuleFor, colorWanted } from './color.js';
+import { COLOR_RESET, colorFieldIds, colorLine, colorRuleFor, colorWanted } from './color.js';
 import { classifyFieldName, unknownFieldMessage } from './field-names.js';
 import {
   COLUMN_FIELDS,
@@ -181,6 +181,7 @@ export function createPacketPrinter(flags: PrintFlags, tsDigits: (frame: Frame) 
         start();
         if (mode === 'psml') out.write(PSML_FOOTER);
         else if (mode === 'pdml') out.write(PDML_FOOTER);
+        else if (colored && summary) out.write(COLOR_RESET);
       }
       out.flush();
     },
@@ -240,7 +241,7 @@ export function createPacketPrinter(flags: PrintFlags, tsDigits: (frame: Frame) 
       const line = summaryLine(pkt, time);
       out.write(colored ? colorLine(line, colorRuleFor(pkt)) : line + '\n');
     }
-    if (flags.V) out.write(treeText(pkt));
+    if (flags.V) out.write(treeText(pkt, !flags.x));
     if (flags.x) out.write((flags.V || summary ? '\n' : '') + hexDump(pkt));
     if (flags.V || flags.x) out.write('\n');
   }
