@@ -50,7 +50,7 @@ export function addPrintOptions<A extends any[], O extends OptionValues, G exten
     .addOption(new Option('-T <format>', 'output format: text, fields, json (JSON lines), ek (Elasticsearch bulk), psml, pdml').choices(OUTPUT_FORMATS).default('text'))
     .option('-e <field>', 'field to print with -T fields, json, ek or pdml (repeatable)', collect, [] as string[])
     .option('-E <opt>', 'fields option: header=y|n, separator=/t|/s|C, occurrence=f|l|a, aggregator=C, quote=d|s|n, bom=y|n', collect, [] as string[])
-    .addOption(new Option('-t <format>', 'time column format: r (relative), a, ad, d, dd, e, u, ud').choices(TIME_FORMATS).default('r'))
+    .addOption(new Option('-t <format>', 'time column format: r relative to the first packet, a absolute, ad absolute with date, d delta, dd delta displayed, e epoch, u UTC, ud UTC with date').choices(TIME_FORMATS).default('r'))
     .option('-o <pref>', 'set a preference name:value, e.g. ip.check_checksum:FALSE (repeatable)', collect, [] as string[])
     .option('-l', 'flush standard output after each packet')
     .option('--color', 'colour packets as Wireshark\'s default colouring rules (the default on a terminal, unless NO_COLOR is set)')

@@ -30,7 +30,7 @@ export function readCommand() {
     .option('-F <format>', 'output file format for -w: pcap, nsecpcap, pcapng')
     .option('-P', 'print the summary line also with -w, -V or -x (as tshark)')
     .option('-Y <filter>', 'display filter: print (and with -w write) only the packets that match; every packet is still dissected (as tshark -2 -Y)')
-    .option('--disable-protocol <names>', 'do not dissect these protocols (comma-separated, repeatable, as tshark): their bytes show as data', collect, [] as string[]);
+    .option('--disable-protocol <names>', 'do not dissect these protocols (comma-separated, repeatable, as tshark): their bytes show as data (data itself cannot be disabled)', collect, [] as string[]);
   return addDissectOptions(addPrintOptions(cmd))
     .action(async (fileArg, o) => {
       // ---------------------------------------------------------------- options, before reading
