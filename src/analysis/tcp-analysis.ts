@@ -760,6 +760,8 @@ export function addTcpAnalysisTree(pkt: Packet, parent: number, off: number): vo
       pkt.add(AF.duplicate_ack_num, off, 0, top, r.dupackNum);
       const fr = pkt.add(AF.duplicate_ack_frame, off, 0, top, r.dupackFrame);
       pkt.addExpert(fr, sev, 'Sequence', abbrev, `Duplicate ACK (#${r.dupackNum})`);
+      // The expert item carries the field's name too: tshark -e prints it twice (`1,1`).
+      pkt.hide(pkt.add(field, off, 0, fr));
       continue;
     }
     // The verdict's field (for -T fields, JSON, filters) is hidden: the tree shows its expert

@@ -164,6 +164,7 @@ async function runPass(
       onInterface(info: InterfaceInfo) {
         interfaces[info.id] = info;
         session.fcsLen[info.id] = info.fcsLen;
+        session.ifNames[info.id] = info.name;
         const r = info.tsResol ?? 6;
         const digits = r & 0x80 ? Math.ceil((r & 0x7f) * Math.log10(2)) : r;
         if (interfaces.length === 1 || digits > tsDigits) tsDigits = Math.min(9, digits);

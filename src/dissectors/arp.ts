@@ -213,6 +213,7 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
   const totLen = HDR_LEN + 2 * hln + 2 * pln;
   pkt.setProtocol(protocolColumn(op));
   pkt.setLength(top, Math.min(totLen, end - off));
+  pkt.setNetEnd(off, off + totLen);
   pkt.add(F.hw_type, off, 2, top, hrd);
   pkt.add(F.proto_type, off + 2, 2, top, pro);
   pkt.add(F.hw_size, off + 4, 1, top, hln);

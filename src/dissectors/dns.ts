@@ -11,7 +11,7 @@
  * length. Queries and responses are paired per conversation and transaction id, as Wireshark
  * does (`dns.response_in`, `dns.response_to`, `dns.time`, retransmissions).
  */
-import { defineFields, FT, Base } from './fields.js';
+import { defineFields, fieldById, FT, Base } from './fields.js';
 import { formatIPv4At, formatIPv6, parseIPv4, parseIPv6, toHex, u16, u32 } from './bytes.js';
 import { annotate, annotation, need, sessionState, Severity, type Packet } from './packet.js';
 import { register, type Dissector, type LayerSpec } from './registry.js';
@@ -182,12 +182,20 @@ export const F = defineFields({
   rrsig_algorithm: { abbrev: 'dns.rrsig.algorithm', name: 'Algorithm', type: FT.UINT8 },
   rrsig_labels: { abbrev: 'dns.rrsig.labels', name: 'Labels', type: FT.UINT8 },
   rrsig_original_ttl: { abbrev: 'dns.rrsig.original_ttl', name: 'Original TTL', type: FT.UINT32 },
-  rrsig_expiration: { abbrev: 'dns.rrsig.signature_expiration', name: 'Signature Expiration', type: FT.UINT32 },
-  rrsig_inception: { abbrev: 'dns.rrsig.signature_inception', name: 'Signature Inception', type: FT.UINT32 },
+  rrsig_expiration: { abbrev: 'dns.rrsig.signature_expiration', name: 'Signature Expiration', type: FT.ABSOLUTE_TIME },
+  rrsig_inception: { abbrev: 'dns.rrsig.signature_inception', name: 'Signature Inception', type: FT.ABSOLUTE_TIME },
   rrsig_key_tag: { abbrev: 'dns.rrsig.key_tag', name: 'Key Tag', type: FT.UINT16 },
   rrsig_signers_name: { abbrev: 'dns.rrsig.signers_name', name: "Signer's name", type: FT.STRING },
   rrsig_signature: { abbrev: 'dns.rrsig.signature', name: 'Signature', type: FT.BYTES },
   nsec_next: { abbrev: 'dns.nsec.next_domain_name', name: 'Next Domain Name', type: FT.STRING },
+  nsec3_algo: { abbrev: 'dns.nsec3.algo', name: 'Hash algorithm', type: FT.UINT8, strings: { 1: 'SHA-1' } },
+  nsec3_flags: { abbrev: 'dns.nsec3.flags', name: 'NSEC3 flags', type: FT.UINT8 },
+  nsec3_opt_out: { abbrev: 'dns.nsec3.flags.opt_out', name: 'NSEC3 Opt-out flag', type: FT.BOOLEAN, bits: 8, mask: 0x01, tf: ['Additional insecure delegations allowed', 'Additional insecure delegations forbidden'] },
+  nsec3_iterations: { abbrev: 'dns.nsec3.iterations', name: 'NSEC3 iterations', type: FT.UINT16 },
+  nsec3_salt_length: { abbrev: 'dns.nsec3.salt_length', name: 'Salt length', type: FT.UINT8 },
+  nsec3_salt_value: { abbrev: 'dns.nsec3.salt_value', name: 'Salt value', type: FT.BYTES },
+  nsec3_hash_length: { abbrev: 'dns.nsec3.hash_length', name: 'Hash length', type: FT.UINT8 },
+  nsec3_hash_value: { abbrev: 'dns.nsec3.hash_value', name: 'Next hashed owner', type: FT.STRING, generated: true },
   hinfo_cpu_length: { abbrev: 'dns.hinfo.cpu_length', name: 'CPU Length', type: FT.UINT8 },
   hinfo_cpu: { abbrev: 'dns.hinfo.cpu', name: 'CPU', type: FT.STRING },
   hinfo_os_length: { abbrev: 'dns.hinfo.os_length', name: 'OS Length', type: FT.UINT8 },
@@ -549,6 +557,8 @@ export function decodeDnsMessage(pkt: Packet, off: number, end: number, rep: num
   const opcode = (flags >> 11) & 0xf;
   const rcode = flags & 0xf;
   const update = opcode === 5;
+  // Wireshark appends the message's direction to the protocol item.
+  if (pkt.wantLabels && top >= 0) pkt.setLabel(top, `${fieldById(pkt.fid[top]!).name} (${response ? 'response' : 'query'})`);
   const qd = u16(d, off + 4);
   const an = u16(d, off + 6);
   const ns = u16(d, off + 8);
@@ -906,8 +916,8 @@ function record(pkt: Packet, p: number, msg: number, end: number, rep: number, p
         pkt.add(F.rrsig_algorithm, rd + 2, 1, rr, d[rd + 2]!);
         pkt.add(F.rrsig_labels, rd + 3, 1, rr, d[rd + 3]!);
         pkt.add(F.rrsig_original_ttl, rd + 4, 4, rr, u32(d, rd + 4));
-        pkt.add(F.rrsig_expiration, rd + 8, 4, rr, u32(d, rd + 8));
-        pkt.add(F.rrsig_inception, rd + 12, 4, rr, u32(d, rd + 12));
+        pkt.add(F.rrsig_expiration, rd + 8, 4, rr, 0, { tsSec: u32(d, rd + 8), tsNsec: 0 });
+        pkt.add(F.rrsig_inception, rd + 12, 4, rr, 0, { tsSec: u32(d, rd + 12), tsNsec: 0 });
         pkt.add(F.rrsig_key_tag, rd + 16, 2, rr, u16(d, rd + 16));
         pkt.add(F.rrsig_signers_name, rd + 18, nameEnd - rd - 18, rr, 0, signer);
         pkt.add(F.rrsig_signature, nameEnd, rdEnd - nameEnd, rr);
@@ -923,6 +933,27 @@ function record(pkt: Packet, p: number, msg: number, end: number, rep: number, p
       summary = next;
       if (tree) pkt.add(F.nsec_next, rd, nameEnd - rd, rr, 0, next);
       if (!typeBitmaps(pkt, d, nameEnd, rdEnd, rr)) bad = true;
+      break;
+    }
+    case 50: { // NSEC3 (RFC 5155 3.2): hash algorithm, flags, iterations, salt, next hashed owner, type bit maps
+      const saltLen = rdlen >= 5 ? d[rd + 4]! : 0;
+      const hashAt = rd + 5 + saltLen;
+      const hashLen = hashAt < rdEnd ? d[hashAt]! : 0;
+      if (rdlen < 5 || hashAt + 1 + hashLen > rdEnd) {
+        bad = true;
+        break;
+      }
+      if (tree) {
+        pkt.add(F.nsec3_algo, rd, 1, rr, d[rd]!);
+        const fl = pkt.add(F.nsec3_flags, rd + 1, 1, rr, d[rd + 1]!);
+        pkt.add(F.nsec3_opt_out, rd + 1, 1, fl, d[rd + 1]! & 1);
+        pkt.add(F.nsec3_iterations, rd + 2, 2, rr, u16(d, rd + 2));
+        pkt.add(F.nsec3_salt_length, rd + 4, 1, rr, saltLen);
+        pkt.add(F.nsec3_salt_value, rd + 5, saltLen, rr);
+        pkt.add(F.nsec3_hash_length, hashAt, 1, rr, hashLen);
+        pkt.add(F.nsec3_hash_value, hashAt + 1, hashLen, rr, 0, base32hex(d, hashAt + 1, hashLen));
+      }
+      if (!typeBitmaps(pkt, d, hashAt + 1 + hashLen, rdEnd, rr)) bad = true;
       break;
     }
     case 13: { // HINFO: CPU and OS character strings
@@ -1020,6 +1051,8 @@ function opt(pkt: Packet, p: number, nEnd: number, rd: number, rdEnd: number, en
       if (pkt.wantLabels) pkt.setLabel(o, `Option: ${EDNS_OPTS[code] ?? `Unknown (${code})`}`);
       pkt.add(F.opt_code, q, 2, o, code);
       pkt.add(F.opt_len, q + 2, 2, o, len);
+      // Wireshark shows every option's value as dns.opt.data, then what it dissects of it.
+      if (len > 0) pkt.add(F.opt_data, v, len, o);
       if (code === 8 && len >= 4) {
         // Client subnet (RFC 7871 6): the address is truncated to the source prefix length.
         const family = u16(d, v);
@@ -1035,11 +1068,12 @@ function opt(pkt: Packet, p: number, nEnd: number, rd: number, rdEnd: number, en
           const b = new Uint8Array(16);
           b.set(d.subarray(v + 4, v + 4 + alen));
           pkt.add(F.opt_client_addr6, v + 4, alen, o, 0, b);
-        } else if (alen > 0) pkt.add(F.opt_data, v + 4, alen, o);
+        }
       } else if (code === 10 && len >= 8) {
         pkt.add(F.opt_cookie_client, v, 8, o);
-        if (len > 8) pkt.add(F.opt_cookie_server, v + 8, len - 8, o);
-      } else if (len > 0) pkt.add(F.opt_data, v, len, o);
+        // Without a server cookie tshark still shows the (empty) field.
+        pkt.add(F.opt_cookie_server, v + 8, len - 8, o);
+      }
     }
     q = v + len;
   }
@@ -1105,6 +1139,24 @@ function svcb(pkt: Packet, d: Uint8Array, msg: number, rd: number, rdEnd: number
     q = v + len;
   }
   return true;
+}
+
+/** Base 32 with the extended hex alphabet, lower case, no padding (RFC 4648 7; NSEC3's hashed names). */
+function base32hex(d: Uint8Array, off: number, len: number): string {
+  const A = '0123456789abcdefghijklmnopqrstuv';
+  let out = '';
+  let acc = 0;
+  let bits = 0;
+  for (let i = 0; i < len; i++) {
+    acc = ((acc & 0xff) << 8) | d[off + i]!;
+    bits += 8;
+    while (bits >= 5) {
+      bits -= 5;
+      out += A[(acc >> bits) & 31];
+    }
+  }
+  if (bits > 0) out += A[(acc << (5 - bits)) & 31];
+  return out;
 }
 
 /** NSEC/NSEC3 type bit maps (RFC 4034 4.1.2): one item per type present (as `dns.resp.type`, as Wireshark). */

@@ -30,20 +30,84 @@ const F = defineFields({
   dst: { abbrev: 'eth.dst', name: 'Destination', type: FT.ETHER },
   src: { abbrev: 'eth.src', name: 'Source', type: FT.ETHER },
   addr: { abbrev: 'eth.addr', name: 'Address', type: FT.ETHER },
+  dst_resolved: { abbrev: 'eth.dst_resolved', name: 'Destination (resolved)', type: FT.STRING, generated: true },
+  src_resolved: { abbrev: 'eth.src_resolved', name: 'Source (resolved)', type: FT.STRING, generated: true },
+  addr_resolved: { abbrev: 'eth.addr_resolved', name: 'Address (resolved)', type: FT.STRING, generated: true },
+  dst_lg: { abbrev: 'eth.dst.lg', name: 'LG bit', type: FT.BOOLEAN, bits: 24, mask: 0x020000, tf: ['Locally administered address (this is NOT the factory default)', 'Globally unique address (factory default)'] },
+  dst_ig: { abbrev: 'eth.dst.ig', name: 'IG bit', type: FT.BOOLEAN, bits: 24, mask: 0x010000, tf: ['Group address (multicast/broadcast)', 'Individual address (unicast)'] },
+  src_lg: { abbrev: 'eth.src.lg', name: 'LG bit', type: FT.BOOLEAN, bits: 24, mask: 0x020000, tf: ['Locally administered address (this is NOT the factory default)', 'Globally unique address (factory default)'] },
+  src_ig: { abbrev: 'eth.src.ig', name: 'IG bit', type: FT.BOOLEAN, bits: 24, mask: 0x010000, tf: ['Group address (multicast/broadcast)', 'Individual address (unicast)'] },
   lg: { abbrev: 'eth.lg', name: 'LG bit', type: FT.BOOLEAN, bits: 24, mask: 0x020000, tf: ['Locally administered address (this is NOT the factory default)', 'Globally unique address (factory default)'] },
   ig: { abbrev: 'eth.ig', name: 'IG bit', type: FT.BOOLEAN, bits: 24, mask: 0x010000, tf: ['Group address (multicast/broadcast)', 'Individual address (unicast)'] },
   type: { abbrev: 'eth.type', name: 'Type', type: FT.UINT16, base: Base.HEX, strings: ETHERTYPES },
   len: { abbrev: 'eth.len', name: 'Length', type: FT.UINT16 },
+  padding: { abbrev: 'eth.padding', name: 'Padding', type: FT.BYTES },
   trailer: { abbrev: 'eth.trailer', name: 'Trailer', type: FT.BYTES },
   fcs: { abbrev: 'eth.fcs', name: 'Frame check sequence', type: FT.UINT32, base: Base.HEX },
+  fcs_status: { abbrev: 'eth.fcs.status', name: 'FCS Status', type: FT.UINT8, strings: { 0: 'Bad', 1: 'Good', 2: 'Unverified' }, generated: true },
 });
 
-function addAddr(pkt: Packet, field: number, off: number, parent: number): void {
-  const it = pkt.add(field, off, 6, parent);
+/**
+ * The bytes after the network layer (`pkt.netEnd`) up to the end of the frame, as Wireshark's
+ * add_ethernet_trailer (packet-eth.c) shows them: padding up to a 60-byte frame when those bytes
+ * are all zero (`eth.padding: Zeros`, the default), then a trailer, then an FCS: known (`fcsLen`
+ * 4), guessed (-1: a frame of 64 bytes or more whose trailer has 4 bytes to spare), or none (0).
+ * The FCS is not verified (`eth.check_fcs` is off by default).
+ */
+export function addTrailer(pkt: Packet, trailerFid: number, parent: number, end: number, rep: number, fcsLen: number): void {
+  const at = pkt.netEnd;
+  let tl = end - at;
+  let tr = rep - at;
+  if (tr <= 0 || tl < 0) return;
+  const d = pkt.data;
+  const frameLen = pkt.frame.origLen;
+  let pad = 0;
+  if (frameLen >= 60 && frameLen - tr < 60) pad = Math.min(60 - (frameLen - tr), tl);
+  for (let i = 0; i < pad; i++) {
+    if (d[at + i] !== 0) {
+      pad = 0;
+      break;
+    }
+  }
+  if (pad > 0) pkt.add(F.padding, at, pad, parent);
+  tl -= pad;
+  tr -= pad;
+  let fcs = false;
+  if (fcsLen === 4 || (fcsLen < 0 && frameLen >= 64 && tr >= 4)) {
+    fcs = true;
+    tr -= 4;
+    tl = tl < tr + 4 ? Math.min(tl, tr) : tl - 4;
+  }
+  if (tl > 0) pkt.add(trailerFid, at + pad, tl, parent);
+  const f = at + pad + tl;
+  if (fcs && f + 4 <= end) {
+    const it = pkt.add(F.fcs, f, 4, parent, u32(d, f));
+    pkt.add(F.fcs_status, f, 4, it, 2);
+  }
+}
+
+/**
+ * `eth.dst` or `eth.src` with Wireshark's children, in its order: the resolved name (the address
+ * itself: no name resolution), the hidden either-direction `eth.addr` and its resolved name, and
+ * the LG and IG bits (each under the direction's name and, hidden, the either-direction one).
+ */
+function addAddr(pkt: Packet, dst: boolean, off: number, parent: number): void {
+  const it = pkt.add(dst ? F.dst : F.src, off, 6, parent);
+  const r1 = pkt.add(dst ? F.dst_resolved : F.src_resolved, off, 6, it);
   pkt.hide(pkt.add(F.addr, off, 6, it));
+  const r2 = pkt.add(F.addr_resolved, off, 6, it);
+  if (r1 >= 0 || r2 >= 0) {
+    const text = formatMac(pkt.data, off);
+    if (r1 >= 0) pkt.ref[r1] = text;
+    if (r2 >= 0) pkt.ref[r2] = text;
+  }
+  pkt.hide(r1);
+  pkt.hide(r2);
   const b0 = pkt.data[off]!;
-  pkt.add(F.lg, off, 3, it, (b0 >> 1) & 1);
-  pkt.add(F.ig, off, 3, it, b0 & 1);
+  pkt.add(dst ? F.dst_lg : F.src_lg, off, 3, it, (b0 >> 1) & 1);
+  pkt.hide(pkt.add(F.lg, off, 3, it, (b0 >> 1) & 1));
+  pkt.add(dst ? F.dst_ig : F.src_ig, off, 3, it, b0 & 1);
+  pkt.hide(pkt.add(F.ig, off, 3, it, b0 & 1));
 }
 
 function decode(pkt: Packet, off: number, end: number, rep: number, parent: number): void {
@@ -55,27 +119,42 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
   const top = pkt.addProtocol(F.eth, 'eth', off, Math.min(14, end - off), parent);
   if (!need(pkt, off, 14, end, rep, top, 'Ethernet')) return;
   if (pkt.tree) {
-    addAddr(pkt, F.dst, off, top);
-    addAddr(pkt, F.src, off + 6, top);
+    addAddr(pkt, true, off, top);
+    addAddr(pkt, false, off + 6, top);
   }
   const type = u16(d, off + 12);
   if (pkt.wantColumns) {
     const srcText = formatMac(pkt.data, off + 6);
     const dstText = formatMac(pkt.data, off);
     pkt.setAddresses(srcText, dstText);
-    if (pkt.wantLabels) pkt.setLabel(top, `Ethernet II, Src: ${srcText}, Dst: ${dstText}`);
+    // An 802.3 frame's item says so, with Wireshark's trailing space.
+    if (pkt.wantLabels) pkt.setLabel(top, type <= 1500 ? 'IEEE 802.3 Ethernet ' : `Ethernet II, Src: ${srcText}, Dst: ${dstText}`);
     pkt.setProtocol(type >= 0x0600 ? `0x${type.toString(16).padStart(4, '0')}` : 'LLC');
   }
-  if (fcsLen && payloadEnd < end) pkt.add(F.fcs, payloadEnd, 4, top, u32(d, payloadEnd));
+  const outer = pkt.netStart < 0;
+  if (outer) pkt.netStart = off + 14;
   if (type <= 1500) {
     // IEEE 802.3: a length, then LLC.
     pkt.add(F.len, off + 12, 2, top, type);
     const llcEnd = Math.min(payloadEnd, off + 14 + type);
     dispatch('ethertype.llc', 0, pkt, off + 14, llcEnd, Math.min(rep, off + 14 + type), -1);
+    // The length field says where the frame's payload ends: padding or a trailer may follow.
+    if (outer && pkt.tree && off + 14 + type < end) {
+      pkt.netEnd = off + 14 + type;
+      addTrailer(pkt, F.trailer, top, end, rep, fcsLen ? 4 : -1);
+    } else if (fcsLen && payloadEnd < end) addFcs(pkt, payloadEnd, top);
     return;
   }
   pkt.add(F.type, off + 12, 2, top, type);
   dispatchEthertype(type, pkt, off + 14, payloadEnd, rep - (end - payloadEnd), -1);
+  // What the network layer left over: padding, a trailer, the FCS (Wireshark's ethertype does it).
+  if (outer && pkt.netEnd >= 0 && pkt.tree) addTrailer(pkt, F.trailer, top, end, rep, fcsLen ? 4 : -1);
+  else if (fcsLen && payloadEnd < end) addFcs(pkt, payloadEnd, top);
+}
+
+function addFcs(pkt: Packet, at: number, top: number): void {
+  const it = pkt.add(F.fcs, at, 4, top, u32(pkt.data, at));
+  pkt.add(F.fcs_status, at, 4, it, 2);
 }
 
 function emit(spec: LayerSpec, payload: Uint8Array, ctx: EmitContext): Uint8Array {

@@ -61,6 +61,13 @@ export interface FieldSpec {
   unit?: string;
   /** A generated field (shown in [brackets] in the tree, like Wireshark). */
   generated?: boolean;
+  /**
+   * An FT_NONE item whose `-T fields` value is its bytes in hex, not "1": Wireshark registers it as
+   * a protocol "in name only" of type FT_BYTES (the TCP options: `tcp.options.mss` prints `0204ffd7`).
+   */
+  bytesInFields?: boolean;
+  /** FT_BYTES with Wireshark's BASE_ALLOW_ZERO: empty prints `<none>` (otherwise `<MISSING>`). */
+  allowZero?: boolean;
 }
 
 export interface FieldDef extends Required<Pick<FieldSpec, 'abbrev' | 'name' | 'type'>> {
@@ -72,6 +79,8 @@ export interface FieldDef extends Required<Pick<FieldSpec, 'abbrev' | 'name' | '
   tf?: readonly [string, string];
   unit?: string;
   generated: boolean;
+  bytesInFields: boolean;
+  allowZero: boolean;
   /** Bit shift derived from mask. */
   shift: number;
 }
@@ -121,6 +130,8 @@ export function defineField(spec: FieldSpec): FieldDef {
     tf: spec.tf,
     unit: spec.unit,
     generated: spec.generated ?? false,
+    bytesInFields: spec.bytesInFields ?? false,
+    allowZero: spec.allowZero ?? false,
     shift,
   };
   byAbbrev.set(def.abbrev, def);

@@ -34,10 +34,10 @@ function localParts(sec: number): { d: Date; tz: string } {
   return { d, tz };
 }
 
-/** tshark's frame.time text: `Nov 27, 2024 17:45:16.680626000 UTC` (local zone). */
+/** tshark's frame.time text: `Nov 27, 2024 17:45:16.680626000 UTC`, `Jan  1, ...` (local zone; the day is `%2d`). */
 export function absoluteTimeText(sec: number, nsec: number): string {
   const { d, tz } = localParts(sec);
-  return `${MONTHS[d.getMonth()]} ${pad2(d.getDate())}, ${d.getFullYear()} ${pad2(d.getHours())}:${pad2(d.getMinutes())}:${pad2(d.getSeconds())}.${String(nsec).padStart(9, '0')} ${tz === 'GMT' ? 'UTC' : tz}`;
+  return `${MONTHS[d.getMonth()]} ${String(d.getDate()).padStart(2, ' ')}, ${d.getFullYear()} ${pad2(d.getHours())}:${pad2(d.getMinutes())}:${pad2(d.getSeconds())}.${String(nsec).padStart(9, '0')} ${tz === 'GMT' ? 'UTC' : tz}`;
 }
 
 /** RFC 3339 UTC with nanoseconds: `2024-11-27T17:45:16.680626000Z`. */
@@ -55,6 +55,39 @@ export function epochText(sec: number, nsec: number): string {
 /** Seconds (double) with 9 decimals, as tshark prints relative times. */
 export function relTimeText(s: number): string {
   return s.toFixed(9);
+}
+
+/**
+ * A relative time exact to the nanosecond: `num` is the difference in seconds (a double) and `ns`
+ * its nanoseconds part as an integer (-999,999,999..999,999,999), which the double loses once the
+ * difference passes about 10^7 s (a capture whose clock jumped by years).
+ */
+function exactRelTimeText(num: number, ns: number): string {
+  const sec = Math.round(num - ns / 1e9);
+  let total = BigInt(sec) * 1_000_000_000n + BigInt(ns);
+  const neg = total < 0n;
+  if (neg) total = -total;
+  const s = total / 1_000_000_000n;
+  const f = total % 1_000_000_000n;
+  return `${neg ? '-' : ''}${s}.${String(f).padStart(9, '0')}`;
+}
+
+/**
+ * A double as tshark prints FT_DOUBLE (`%.15g`): 0.015, not 0.015000000000000001.
+ */
+export function doubleText(v: number): string {
+  if (!Number.isFinite(v)) return v > 0 ? 'inf' : v < 0 ? '-inf' : 'nan';
+  if (v === 0) return Object.is(v, -0) ? '-0' : '0';
+  const exp = Math.floor(Math.log10(Math.abs(Number(v.toPrecision(15)))));
+  if (exp < -4 || exp >= 15) {
+    // %g's exponent form: mantissa without trailing zeros, exponent with a sign and two digits.
+    const [m, e] = v.toExponential(14).split('e') as [string, string];
+    const mant = m.includes('.') ? m.replace(/0+$/, '').replace(/\.$/, '') : m;
+    const n = Number(e);
+    return `${mant}e${n < 0 ? '-' : '+'}${String(Math.abs(n)).padStart(2, '0')}`;
+  }
+  const t = v.toFixed(Math.max(0, 14 - exp));
+  return t.includes('.') ? t.replace(/0+$/, '').replace(/\.$/, '') : t;
 }
 
 /** The value of item `i` as `tshark -T fields` prints it. */
@@ -77,34 +110,56 @@ export function fieldText(pkt: Packet, i: number): string {
       return v ? '1' : '0';
     case FT.IPV4:
       return formatIPv4(v);
-    case FT.ETHER:
-      return formatMac(pkt.sources[pkt.src[i]!]!, pkt.start[i]!);
+    case FT.ETHER: {
+      const r = pkt.ref[i];
+      return r instanceof Uint8Array ? formatMac(r, 0) : formatMac(pkt.sources[pkt.src[i]!]!, pkt.start[i]!);
+    }
     case FT.IPV6:
       return pkt.ref[i] instanceof Uint8Array ? formatIPv6(pkt.ref[i] as Uint8Array, 0) : formatIPv6(pkt.sources[pkt.src[i]!]!, pkt.start[i]!);
     case FT.STRING: {
       const r = pkt.ref[i];
       return r instanceof LayerList ? r.join(':') : String(r ?? '');
     }
-    case FT.RELATIVE_TIME:
-      return relTimeText(v);
+    case FT.RELATIVE_TIME: {
+      const r = pkt.ref[i];
+      return typeof r === 'number' ? exactRelTimeText(v, r) : relTimeText(v);
+    }
     case FT.ABSOLUTE_TIME: {
       const f = pkt.ref[i] as Frame;
       return def.abbrev === 'frame.time_epoch' ? epochText(f.tsSec, f.tsNsec) : absoluteTimeText(f.tsSec, f.tsNsec);
     }
     case FT.DOUBLE:
-      return String(v);
+      return doubleText(v);
+    case FT.NONE:
+      // tshark -T fields prints "1" for every FT_NONE item: the field is there (print.c).
+      return def.bytesInFields || def.abbrev === '_ws.text' ? bytesText(pkt, i) : '1';
     case FT.BYTES:
-    case FT.NONE: {
-      const r = pkt.ref[i];
-      // A presence-only item (no bytes, no value) prints "1", as tshark -T fields does for FT_NONE.
-      if (def.type === FT.NONE && r === undefined && pkt.len[i] === 0) return '1';
-      if (r instanceof Uint8Array) return toHex(r, 0, r.length);
-      if (typeof r === 'string') return r;
-      return toHex(pkt.sources[pkt.src[i]!]!, pkt.start[i]!, pkt.len[i]!);
-    }
+      return bytesText(pkt, i);
     case FT.PROTOCOL:
-      return pkt.label[i] ?? def.name;
+      // tshark prints the protocol item's summary text when the dissector wrote one, else its
+      // abbreviation; the `data` protocol prints its bytes (print.c get_node_field_value).
+      if (def.abbrev === 'data') return toHex(pkt.sources[pkt.src[i]!]!, pkt.start[i]!, pkt.len[i]!);
+      return pkt.label[i] ?? def.abbrev;
   }
+}
+
+/**
+ * An item's bytes as plain hex (its own value, or the range it came from), or its text. No bytes
+ * at all print as tshark 4.0 prints an empty FT_BYTES: `<MISSING>`, or `<none>` for a field
+ * registered with BASE_ALLOW_ZERO.
+ */
+function bytesText(pkt: Packet, i: number): string {
+  const r = pkt.ref[i];
+  if (r instanceof Uint8Array) return r.length ? toHex(r, 0, r.length) : emptyBytes(i, pkt);
+  if (typeof r === 'string') return r;
+  const n = pkt.len[i]!;
+  return n ? toHex(pkt.sources[pkt.src[i]!]!, pkt.start[i]!, n) : emptyBytes(i, pkt);
+}
+
+function emptyBytes(i: number, pkt: Packet): string {
+  const def = fieldById(pkt.fid[i]!);
+  if (def.type !== FT.BYTES) return '';
+  return def.allowZero ? '<none>' : '<MISSING>';
 }
 
 /** The value of item `i` for JSON output: numbers as numbers, booleans, strings otherwise. */
@@ -131,7 +186,7 @@ export function fieldJson(pkt: Packet, i: number): string | number | boolean {
       return def.abbrev === 'frame.time_epoch' ? epochText(f.tsSec, f.tsNsec) : rfc3339(f.tsSec, f.tsNsec);
     }
     case FT.NONE:
-      return pkt.len[i]! > 0 || pkt.ref[i] !== undefined ? fieldText(pkt, i) : true;
+      return pkt.len[i]! > 0 || pkt.ref[i] !== undefined ? bytesText(pkt, i) : true;
     default:
       return fieldText(pkt, i);
   }

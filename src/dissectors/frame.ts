@@ -49,14 +49,27 @@ export function dissectFrame(pkt: Packet): void {
     ts.seen = true;
   }
   if (pkt.tree) {
-    if (pkt.session.interfaceIds) pkt.add(F.interface_id, 0, 0, top, f.interfaceId);
+    // pcapng: the interface (tshark says "unknown" for one without if_name).
+    const ifName = pkt.session.interfaceIds ? (pkt.session.ifNames[f.interfaceId] ?? 'unknown') : undefined;
+    if (ifName !== undefined) {
+      const id = pkt.add(F.interface_id, 0, 0, top, f.interfaceId);
+      pkt.add(F.interface_name, 0, 0, id, 0, ifName);
+    }
+    if (pkt.wantLabels) {
+      pkt.setLabel(
+        top,
+        `Frame ${f.number}: ${f.origLen} bytes on wire (${f.origLen * 8} bits), ${f.capLen} bytes captured (${f.capLen * 8} bits)` +
+          (ifName !== undefined ? ` on interface ${ifName}, id ${f.interfaceId}` : ''),
+      );
+    }
     if (f.direction !== Direction.Unknown) pkt.add(F.direction, 0, 0, top, f.direction === Direction.Inbound ? 1 : 0);
     pkt.add(F.encap, 0, 0, top, WTAP_ENCAP[f.linkType] ?? -1);
     if (f.hasTime) {
       pkt.add(F.time, 0, 0, top, 0, f);
       pkt.add(F.time_epoch, 0, 0, top, 0, f);
-      pkt.add(F.time_delta, 0, 0, top, timeDiff(f.tsSec, f.tsNsec, ts.prevSec, ts.prevNsec));
-      pkt.add(F.time_relative, 0, 0, top, timeDiff(f.tsSec, f.tsNsec, ts.firstSec, ts.firstNsec));
+      // The nanoseconds part rides along (ref) so the text stays exact when the double is not.
+      pkt.add(F.time_delta, 0, 0, top, timeDiff(f.tsSec, f.tsNsec, ts.prevSec, ts.prevNsec), f.tsNsec - ts.prevNsec);
+      pkt.add(F.time_relative, 0, 0, top, timeDiff(f.tsSec, f.tsNsec, ts.firstSec, ts.firstNsec), f.tsNsec - ts.firstNsec);
       ts.prevSec = f.tsSec;
       ts.prevNsec = f.tsNsec;
     }

@@ -137,6 +137,11 @@ export const F = defineFields({
   opt_route_lifetime: { abbrev: 'icmpv6.opt.route_lifetime', name: 'Route Lifetime', type: FT.UINT32 },
   opt_rdnss_lifetime: { abbrev: 'icmpv6.opt.rdnss.lifetime', name: 'Lifetime', type: FT.UINT32 },
   opt_rdnss: { abbrev: 'icmpv6.opt.rdnss', name: 'Recursive DNS Servers', type: FT.IPV6 },
+  opt_home_agent_preference: { abbrev: 'icmpv6.opt.home_agent_preference', name: 'Home Agent Preference', type: FT.UINT16 },
+  // Wireshark 4.0 labels the lifetime "Home Agent Preference" too.
+  opt_home_agent_lifetime: { abbrev: 'icmpv6.opt.home_agent_lifetime', name: 'Home Agent Preference', type: FT.UINT16 },
+  opt_dnssl_lifetime: { abbrev: 'icmpv6.opt.dnssl.lifetime', name: 'Lifetime', type: FT.UINT32 },
+  opt_dnssl: { abbrev: 'icmpv6.opt.dnssl', name: 'Domain Names', type: FT.STRING },
   opt_nonce: { abbrev: 'icmpv6.opt.nonce', name: 'Nonce', type: FT.BYTES },
 
   mld_maximum_response_delay: { abbrev: 'icmpv6.mld.maximum_response_delay', name: 'Maximum Response Delay [ms]', type: FT.UINT16 },
@@ -524,6 +529,44 @@ function options(pkt: Packet, p: number, end: number, rep: number, parent: numbe
         for (let a = b + 6; a + 16 <= p + l; a += 16) {
           pkt.add(F.opt_rdnss, a, 16, o);
           if (cols) label += ` ${formatIPv6(d, a)}`;
+        }
+        if (cols) pkt.setLabel(o, `${label})`);
+        break;
+      }
+      case 8: {
+        // Home Agent Information (RFC 6275 7.4): reserved, preference, lifetime.
+        if (l !== 8) {
+          pkt.add(F.data, b, l - 2, o);
+          break;
+        }
+        pkt.add(F.opt_reserved, b, 2, o);
+        pkt.add(F.opt_home_agent_preference, b + 2, 2, o, u16(d, b + 2));
+        pkt.add(F.opt_home_agent_lifetime, b + 4, 2, o, u16(d, b + 4));
+        break;
+      }
+      case 31: {
+        // DNS Search List (RFC 8106 5.2): names in DNS label form, then zero padding.
+        pkt.add(F.opt_reserved, b, 2, o);
+        pkt.add(F.opt_dnssl_lifetime, b + 2, 4, o, u32(d, b + 2));
+        let label = 'ICMPv6 Option (DNS Search List Option';
+        const optEnd = p + l;
+        let q = b + 6;
+        while (q < optEnd) {
+          if (d[q] === 0) {
+            pkt.add(F.opt_padding, q, optEnd - q, o);
+            break;
+          }
+          const start = q;
+          const parts: string[] = [];
+          while (q < optEnd && d[q] !== 0 && q + 1 + d[q]! <= optEnd) {
+            parts.push(String.fromCharCode(...d.subarray(q + 1, q + 1 + d[q]!)));
+            q += 1 + d[q]!;
+          }
+          if (q >= optEnd || d[q] !== 0) break;
+          q++;
+          const nm = parts.join('.');
+          pkt.add(F.opt_dnssl, start, q - start, o, 0, nm);
+          if (cols) label += ` ${nm}`;
         }
         if (cols) pkt.setLabel(o, `${label})`);
         break;

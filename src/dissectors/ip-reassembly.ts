@@ -9,6 +9,7 @@
  * one datagram, and an idle timeout in capture time. Reaching a limit evicts the oldest entries.
  */
 import { annotate, sessionState, Severity, type Packet } from './packet.js';
+import { fieldById, FT } from './fields.js';
 
 export const REASSEMBLY_LIMITS = {
   /** Datagrams being reassembled at once. */
@@ -157,6 +158,8 @@ export function showReassembled(pkt: Packet, res: ReassemblyResult, f: FragmentF
   const frame = pkt.frame.number;
   for (const fr of res.frames) annotate(pkt, fr, noteKey, frame);
   const fi = pkt.add(f.fragments, at, 0, parent);
+  // Wireshark's ip.fragments is FT_BYTES holding the reassembled payload (ipv6.fragments is FT_NONE).
+  if (fi >= 0 && fieldById(f.fragments).type === FT.BYTES) pkt.ref[fi] = res.data;
   if (pkt.wantLabels) pkt.setLabel(fi, `[${res.frames.length} ${name} Fragments (${res.data.length} bytes): ${res.frames.map((n) => `#${n}`).join(', ')}]`);
   for (const n of res.frames) pkt.add(f.fragment, at, 0, fi, n);
   pkt.add(f.fragment_count, at, 0, fi, res.frames.length);

@@ -66,11 +66,15 @@ export const F = defineFields({
   dst: { abbrev: 'ip.dst', name: 'Destination Address', type: FT.IPV4 },
   cur_rt: { abbrev: 'ip.cur_rt', name: 'Current Route', type: FT.IPV4 },
   addr: { abbrev: 'ip.addr', name: 'Source or Destination Address', type: FT.IPV4 },
+  src_host: { abbrev: 'ip.src_host', name: 'Source Host', type: FT.STRING },
+  dst_host: { abbrev: 'ip.dst_host', name: 'Destination Host', type: FT.STRING },
+  host: { abbrev: 'ip.host', name: 'Source or Destination Host', type: FT.STRING },
+  cur_rt_host: { abbrev: 'ip.cur_rt_host', name: 'Current Route Host', type: FT.STRING },
   options: { abbrev: 'ip.options', name: 'Options', type: FT.BYTES },
   opt_type: { abbrev: 'ip.opt.type', name: 'Type', type: FT.UINT8, strings: OPT_TYPES },
   opt_len: { abbrev: 'ip.opt.len', name: 'Length', type: FT.UINT8 },
   opt_value: { abbrev: 'ip.opt.value', name: 'Value', type: FT.BYTES },
-  fragments: { abbrev: 'ip.fragments', name: 'IPv4 Fragments', type: FT.NONE },
+  fragments: { abbrev: 'ip.fragments', name: 'IPv4 Fragments', type: FT.BYTES },
   fragment: { abbrev: 'ip.fragment', name: 'Frame', type: FT.FRAMENUM },
   fragment_count: { abbrev: 'ip.fragment.count', name: 'Fragment count', type: FT.UINT32 },
   fragment_overlap: { abbrev: 'ip.fragment.overlap', name: 'Fragment overlap', type: FT.BOOLEAN },
@@ -154,31 +158,28 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
   // Header checksum (needs the whole header); it feeds only the tree and an expert item.
   if (hlen <= end - off && (tree || pkt.wantExperts)) {
     const good = !prefs.ipCheckChecksum ? -1 : foldChecksum(sum16(d, off, hlen)) === 0 ? 1 : 0;
+    // Verified: the calculated checksum is shown whether it matches or not (as tshark 4.0).
+    if (good >= 0 && tree) pkt.add(F.checksum_calculated, off + 10, 0, cki, good === 1 ? ck : foldChecksum(sum16(d, off, hlen) - ck));
     if (tree) pkt.add(F.checksum_status, off + 10, 0, cki, good < 0 ? 2 : good);
-    if (good === 0) {
-      const expected = foldChecksum(sum16(d, off, hlen) - ck);
-      pkt.add(F.checksum_calculated, off + 10, 0, cki, expected);
-      pkt.addExpert(cki, Severity.Error, 'Checksum', 'ip.checksum_bad.expert', 'Bad checksum');
-    }
+    if (good === 0) pkt.addExpert(cki, Severity.Error, 'Checksum', 'ip.checksum_bad.expert', 'Bad checksum');
   } else if (tree) {
     pkt.add(F.checksum_status, off + 10, 0, cki, 2);
   }
-  if (tree) pkt.hide(pkt.add(F.addr, off + 12, 4, pkt.add(F.src, off + 12, 4, top, src)));
+  if (tree) addAddress(pkt, F.src, F.src_host, off + 12, top, src);
   // With a loose/strict source route, Wireshark's ip.dst is the route's final destination and
-  // the header's destination is the current hop (ip.cur_rt).
+  // the header's destination is the current hop (ip.cur_rt, not one of ip.addr).
   const finalOff = hlen > 20 && hlen <= end - off ? sourceRouteFinal(d, off + 20, off + hlen) : -1;
   if (finalOff >= 0) {
     const di = pkt.add(F.cur_rt, off + 16, 4, top, dst);
-    pkt.hide(pkt.add(F.addr, off + 16, 4, di));
+    pkt.hide(addHost(pkt, F.cur_rt_host, off + 16, di, dst));
     const fd = u32(d, finalOff);
-    pkt.hide(pkt.add(F.dst, finalOff, 4, top, fd));
-    pkt.hide(pkt.add(F.addr, finalOff, 4, top, fd));
+    pkt.hide(addAddress(pkt, F.dst, F.dst_host, finalOff, top, fd));
     if (pkt.wantColumns) {
       pkt.setAddresses(pkt.colSrc, formatIPv4(fd));
       pkt.setLabel(top, `Internet Protocol Version 4, Src: ${formatIPv4(src)}, Dst: ${formatIPv4(fd)}, Via: ${formatIPv4(dst)}`);
     }
   } else if (tree) {
-    pkt.hide(pkt.add(F.addr, off + 16, 4, pkt.add(F.dst, off + 16, 4, top, dst)));
+    addAddress(pkt, F.dst, F.dst_host, off + 16, top, dst);
   }
 
   if (hlen > 20) decodeOptions(pkt, off + 20, Math.min(off + hlen, end), top);
@@ -198,6 +199,7 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
   }
   const pEnd = Math.min(end, off + totalLen);
   const pRep = off + totalLen;
+  pkt.setNetEnd(off, pRep);
 
   pkt.ipVersion = 4;
   pkt.ipHopLimit = d[off + 8]!;
@@ -242,6 +244,25 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
   }
 }
 
+
+/** A host-name item (`ip.src_host`, `ip.host`, ...): the address as text, since no name is resolved. */
+function addHost(pkt: Packet, fid: number, off: number, parent: number, v: number): number {
+  const i = pkt.add(fid, off, 4, parent);
+  if (i >= 0) pkt.ref[i] = formatIPv4(v);
+  return i;
+}
+
+/**
+ * An address item (`ip.src` or `ip.dst`) with Wireshark's hidden children: the either-direction
+ * `ip.addr` (with the address as its value), the direction's host and `ip.host`.
+ */
+function addAddress(pkt: Packet, fid: number, hostFid: number, off: number, parent: number, v: number): number {
+  const it = pkt.add(fid, off, 4, parent, v);
+  pkt.hide(pkt.add(F.addr, off, 4, it, v));
+  pkt.hide(addHost(pkt, hostFid, off, it, v));
+  pkt.hide(addHost(pkt, F.host, off, it, v));
+  return it;
+}
 
 /** Offset of the final destination of an LSRR/SSRR option, or -1. */
 function sourceRouteFinal(d: Uint8Array, p: number, end: number): number {

@@ -81,6 +81,12 @@ export const F = defineFields({
   src: { abbrev: 'ipv6.src', name: 'Source Address', type: FT.IPV6 },
   dst: { abbrev: 'ipv6.dst', name: 'Destination Address', type: FT.IPV6 },
   addr: { abbrev: 'ipv6.addr', name: 'Source or Destination Address', type: FT.IPV6 },
+  src_host: { abbrev: 'ipv6.src_host', name: 'Source Host', type: FT.STRING },
+  dst_host: { abbrev: 'ipv6.dst_host', name: 'Destination Host', type: FT.STRING },
+  host: { abbrev: 'ipv6.host', name: 'Source or Destination Host', type: FT.STRING },
+  src_slaac_mac: { abbrev: 'ipv6.src_slaac_mac', name: 'Source SLAAC MAC', type: FT.ETHER },
+  dst_slaac_mac: { abbrev: 'ipv6.dst_slaac_mac', name: 'Destination SLAAC MAC', type: FT.ETHER },
+  slaac_mac: { abbrev: 'ipv6.slaac_mac', name: 'SLAAC MAC', type: FT.ETHER },
 
   // Options (hop-by-hop and destination options headers)
   opt: { abbrev: 'ipv6.opt', name: 'IPv6 Option', type: FT.NONE },
@@ -90,7 +96,7 @@ export const F = defineFields({
   opt_rest: { abbrev: 'ipv6.opt.type.rest', name: 'Low-Order Bits', type: FT.UINT8, base: Base.HEX, bits: 8, mask: 0x1f },
   opt_length: { abbrev: 'ipv6.opt.length', name: 'Length', type: FT.UINT8 },
   opt_pad1: { abbrev: 'ipv6.opt.pad1', name: 'Pad1', type: FT.NONE },
-  opt_padn: { abbrev: 'ipv6.opt.padn', name: 'PadN', type: FT.BYTES },
+  opt_padn: { abbrev: 'ipv6.opt.padn', name: 'PadN', type: FT.BYTES, allowZero: true },
   opt_router_alert: { abbrev: 'ipv6.opt.router_alert', name: 'Router Alert', type: FT.UINT16, strings: ROUTER_ALERT },
   opt_tel: { abbrev: 'ipv6.opt.tel', name: 'Tunnel Encapsulation Limit', type: FT.UINT8 },
   opt_jumbo: { abbrev: 'ipv6.opt.jumbo', name: 'Payload Length', type: FT.UINT32 },
@@ -228,10 +234,8 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
   const nxt = d[off + 6]!;
   pkt.add(F.nxt, off + 6, 1, top, nxt);
   pkt.add(F.hlim, off + 7, 1, top, d[off + 7]!);
-  const si = pkt.add(F.src, off + 8, 16, top);
-  pkt.hide(pkt.add(F.addr, off + 8, 16, si));
-  const di = pkt.add(F.dst, off + 24, 16, top);
-  pkt.hide(pkt.add(F.addr, off + 24, 16, di));
+  addAddress(pkt, d, off + 8, top, true);
+  addAddress(pkt, d, off + 24, top, false);
   if (pkt.wantColumns) {
     const st = formatIPv6(d, off + 8);
     const dt = formatIPv6(d, off + 24);
@@ -265,6 +269,7 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
   }
   const pEnd = Math.min(end, pRep);
   pkt.setLength(top, 40);
+  if (plen !== 0) pkt.setNetEnd(off, pRep);
 
   pkt.ipVersion = 6;
   pkt.ipHdr = d;
@@ -277,6 +282,33 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
     walk(pkt, nxt, pOff, pEnd, pRep, chain);
   } finally {
     depth--;
+  }
+}
+
+/**
+ * `ipv6.src` or `ipv6.dst` with Wireshark's children (packet-ipv6.c add_ipv6_address_detail): the
+ * hidden either-direction `ipv6.addr`, the host names (the address as text: no name is resolved),
+ * and the MAC address inside a SLAAC interface identifier (`..:xxff:fexx:..`, RFC 4291 2.5.1 and
+ * appendix A).
+ */
+function addAddress(pkt: Packet, d: Uint8Array, at: number, parent: number, src: boolean): void {
+  const it = pkt.add(src ? F.src : F.dst, at, 16, parent);
+  if (it < 0 && !pkt.tree) return;
+  pkt.hide(pkt.add(F.addr, at, 16, it));
+  const h1 = pkt.add(src ? F.src_host : F.dst_host, at, 16, it);
+  const h2 = pkt.add(F.host, at, 16, it);
+  if (h1 >= 0 || h2 >= 0) {
+    const text = formatIPv6(d, at);
+    if (h1 >= 0) pkt.ref[h1] = text;
+    if (h2 >= 0) pkt.ref[h2] = text;
+  }
+  pkt.hide(h1);
+  pkt.hide(h2);
+  // A modified EUI-64 from a universal MAC: the U/L bit set and ff:fe in the middle (as Wireshark).
+  if ((d[at + 8]! & 0x02) !== 0 && d[at + 11] === 0xff && d[at + 12] === 0xfe) {
+    const mac = new Uint8Array([d[at + 8]! ^ 0x02, d[at + 9]!, d[at + 10]!, d[at + 13]!, d[at + 14]!, d[at + 15]!]);
+    pkt.add(src ? F.src_slaac_mac : F.dst_slaac_mac, at + 8, 8, it, 0, mac);
+    pkt.hide(pkt.add(F.slaac_mac, at + 8, 8, it, 0, mac));
   }
 }
 

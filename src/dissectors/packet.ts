@@ -50,6 +50,8 @@ export interface Session {
   interfaceIds: boolean;
   /** FCS bytes per interface id (from the capture file's interface descriptions). */
   fcsLen: number[];
+  /** Interface names by id (pcapng if_name), for frame.interface_name. */
+  ifNames: (string | undefined)[];
   /** Times of the first and previous frames (frame.time_relative / time_delta). */
   time: { firstSec: number; firstNsec: number; prevSec: number; prevNsec: number; seen: boolean };
   /**
@@ -64,7 +66,7 @@ export interface Session {
 }
 
 export function newSession(): Session {
-  return { state: new Map(), slots: [], pass: 0, notes: new Map(), carry: new Map(), interfaceIds: false, fcsLen: [], time: { firstSec: 0, firstNsec: 0, prevSec: 0, prevNsec: 0, seen: false } };
+  return { state: new Map(), slots: [], pass: 0, notes: new Map(), carry: new Map(), interfaceIds: false, fcsLen: [], ifNames: [], time: { firstSec: 0, firstNsec: 0, prevSec: 0, prevNsec: 0, seen: false } };
 }
 
 /** Starts the second pass: fresh state, notes kept. */
@@ -219,6 +221,17 @@ export class Packet {
   ipHdr!: Uint8Array;
   ipSrcOff = 0;
   ipDstOff = 0;
+  /**
+   * Where the link layer's payload starts and where its network layer said it ends (IPv4 total
+   * length, IPv6 payload length, ARP's size), or -1: the bytes after it are the link layer's
+   * padding, trailer or FCS (Wireshark's ethertype dissector finds them the same way).
+   */
+  netStart = -1;
+  netEnd = -1;
+  /** Sets netEnd for the network layer that starts at `start` (the first one only, in the frame's bytes). */
+  setNetEnd(start: number, end: number): void {
+    if (this.netEnd < 0 && this.cur === 0 && this.fence === 0 && start === this.netStart) this.netEnd = end;
+  }
   /** TTL / hop limit of the innermost IP header. */
   ipHopLimit = 0;
   /** The innermost IP header is a fragment dissected without reassembly (only part of the payload is here). */
@@ -270,6 +283,8 @@ export class Packet {
     this.malformed = false;
     this.ipVersion = 0;
     this.ipFragmented = false;
+    this.netStart = -1;
+    this.netEnd = -1;
   }
 
   private grow(): void {
@@ -313,9 +328,15 @@ export class Packet {
    */
   tree = true;
 
-  /** Whether tree labels are worth building: the whole tree is kept and texts are wanted (-V). */
+  /** A protocol field is among the kept ones (`-e ip`): its value is its summary label, as in tshark. */
+  private keepsProtocol = false;
+
+  /**
+   * Whether tree labels are worth building: the whole tree is kept and texts are wanted (-V), or a
+   * protocol's item is asked for by name (tshark's `-e tcp` prints the protocol's summary line).
+   */
   get wantLabels(): boolean {
-    return this.keep === null && this.wantColumns;
+    return (this.keep === null || this.keepsProtocol) && this.wantColumns;
   }
 
   /**
@@ -328,10 +349,17 @@ export class Packet {
     this.tree = ids === null || ids.length > 0;
     if (ids === null) {
       this.keep = null;
+      this.keepsProtocol = false;
       return;
     }
     this.keep = new Uint8Array(allFields().length + 1);
-    for (const id of ids) this.keep[id] = 1;
+    this.keepsProtocol = false;
+    for (const id of ids) {
+      this.keep[id] = 1;
+      if (fieldById(id).type === FT.PROTOCOL) this.keepsProtocol = true;
+    }
+    // The summary labels are built with the columns (dissectors share the texts).
+    if (this.keepsProtocol) this.wantColumns = true;
   }
 
   /** Adds an item; returns its index (to use as a parent), or -1 when the field is not kept. */

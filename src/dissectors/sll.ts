@@ -17,6 +17,7 @@
 import { defineFields, FT, Base } from './fields.js';
 import { formatIPv4At, formatMac, parseMac, u16, u32 } from './bytes.js';
 import { need, type Packet } from './packet.js';
+import { addTrailer } from './eth.js';
 import { callDissector, dispatch, dissectorByName, register, selectorFor, type EmitContext, type LayerSpec, dispatchEthertype } from './registry.js';
 import { ETHERTYPES } from './eth.js';
 import { ARPHRD } from './arp.js';
@@ -105,6 +106,14 @@ function dispatchPayload(pkt: Packet, proto: number, hatype: number, off: number
   }
 }
 
+/** The payload, then what its network layer left over (padding, trailer), as Wireshark's ethertype. */
+function dispatchLinkPayload(pkt: Packet, proto: number, hatype: number, off: number, end: number, rep: number, top: number): void {
+  const outer = pkt.netStart < 0;
+  if (outer) pkt.netStart = off;
+  dispatchPayload(pkt, proto, hatype, off, end, rep);
+  if (outer && pkt.netEnd >= 0 && pkt.tree) addTrailer(pkt, F.trailer, top, end, rep, 0);
+}
+
 function startLayer(pkt: Packet, off: number, end: number, hdr: number, parent: number, version: number): number {
   pkt.setProtocol('SLL');
   pkt.setInfo('');
@@ -131,7 +140,7 @@ function decodeV1(pkt: Packet, off: number, end: number, rep: number, parent: nu
   pkt.add(F.hatype, off + 2, 2, top, hatype);
   addAddress(pkt, off + 4, 2, halen, top);
   addProtocolType(pkt, off + 14, proto, hatype, top);
-  dispatchPayload(pkt, proto, hatype, off + SLL_HDR, end, rep);
+  dispatchLinkPayload(pkt, proto, hatype, off + SLL_HDR, end, rep, top);
 }
 
 function decodeV2(pkt: Packet, off: number, end: number, rep: number, parent: number): void {
@@ -151,7 +160,7 @@ function decodeV2(pkt: Packet, off: number, end: number, rep: number, parent: nu
   pkt.add(F.hatype, off + 8, 2, top, hatype);
   pkt.add(F.pkttype, off + 10, 1, top, pkttype);
   addAddress(pkt, off + 11, 1, halen, top);
-  dispatchPayload(pkt, proto, hatype, off + SLL2_HDR, end, rep);
+  dispatchLinkPayload(pkt, proto, hatype, off + SLL2_HDR, end, rep, top);
 }
 
 /** Decodes a Linux ETH_P_ETHERNET payload (a whole Ethernet frame) with the Ethernet dissector. */

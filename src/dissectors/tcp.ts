@@ -57,15 +57,15 @@ export const F = defineFields({
   options: { abbrev: 'tcp.options', name: 'Options', type: FT.BYTES },
   option_kind: { abbrev: 'tcp.option_kind', name: 'Kind', type: FT.UINT8, strings: OPT_KINDS },
   option_len: { abbrev: 'tcp.option_len', name: 'Length', type: FT.UINT8 },
-  opt_eol: { abbrev: 'tcp.options.eol', name: 'TCP Option - End of Option List (EOL)', type: FT.NONE },
-  opt_nop: { abbrev: 'tcp.options.nop', name: 'TCP Option - No-Operation (NOP)', type: FT.NONE },
-  opt_mss: { abbrev: 'tcp.options.mss', name: 'TCP Option - Maximum segment size', type: FT.NONE },
+  opt_eol: { abbrev: 'tcp.options.eol', name: 'TCP Option - End of Option List (EOL)', type: FT.NONE, bytesInFields: true },
+  opt_nop: { abbrev: 'tcp.options.nop', name: 'TCP Option - No-Operation (NOP)', type: FT.NONE, bytesInFields: true },
+  opt_mss: { abbrev: 'tcp.options.mss', name: 'TCP Option - Maximum segment size', type: FT.NONE, bytesInFields: true },
   mss_val: { abbrev: 'tcp.options.mss_val', name: 'MSS Value', type: FT.UINT16 },
-  opt_wscale: { abbrev: 'tcp.options.wscale', name: 'TCP Option - Window scale', type: FT.NONE },
+  opt_wscale: { abbrev: 'tcp.options.wscale', name: 'TCP Option - Window scale', type: FT.NONE, bytesInFields: true },
   wscale_shift: { abbrev: 'tcp.options.wscale.shift', name: 'Shift count', type: FT.UINT8 },
   wscale_multiplier: { abbrev: 'tcp.options.wscale.multiplier', name: 'Multiplier', type: FT.UINT16, generated: true },
-  sack_perm: { abbrev: 'tcp.options.sack_perm', name: 'TCP Option - SACK permitted', type: FT.NONE },
-  sack: { abbrev: 'tcp.options.sack', name: 'TCP Option - SACK', type: FT.NONE },
+  sack_perm: { abbrev: 'tcp.options.sack_perm', name: 'TCP Option - SACK permitted', type: FT.NONE, bytesInFields: true },
+  sack: { abbrev: 'tcp.options.sack', name: 'TCP Option - SACK', type: FT.NONE, bytesInFields: true },
   sack_le: { abbrev: 'tcp.options.sack_le', name: 'left edge', type: FT.UINT32 },
   sack_re: { abbrev: 'tcp.options.sack_re', name: 'right edge', type: FT.UINT32 },
   sack_count: { abbrev: 'tcp.options.sack.count', name: 'TCP SACK Count', type: FT.UINT8, generated: true },
@@ -76,22 +76,22 @@ export const F = defineFields({
   mss_present: { abbrev: 'tcp.options.mss.present', name: 'The non-SYN packet does contain a MSS option', type: FT.NONE },
   ack_nonzero: { abbrev: 'tcp.ack.nonzero', name: 'The acknowledgment number field is nonzero while the ACK flag is not set', type: FT.NONE },
   window_size_scalefactor_inferred: { abbrev: 'tcp.window_size_scalefactor_inferred', name: 'Window size scaling factor, at least (inferred from bytes in flight)', type: FT.INT32, generated: true },
-  opt_ts: { abbrev: 'tcp.options.timestamp', name: 'TCP Option - Timestamps', type: FT.NONE },
+  opt_ts: { abbrev: 'tcp.options.timestamp', name: 'TCP Option - Timestamps', type: FT.NONE, bytesInFields: true },
   tsval: { abbrev: 'tcp.options.timestamp.tsval', name: 'Timestamp value', type: FT.UINT32 },
   tsecr: { abbrev: 'tcp.options.timestamp.tsecr', name: 'Timestamp echo reply', type: FT.UINT32 },
-  opt_tfo: { abbrev: 'tcp.options.tfo', name: 'TCP Option - TCP Fast Open', type: FT.NONE },
+  opt_tfo: { abbrev: 'tcp.options.tfo', name: 'TCP Option - TCP Fast Open', type: FT.NONE, bytesInFields: true },
   tfo_request: { abbrev: 'tcp.options.tfo.request', name: 'Fast Open Cookie Request', type: FT.NONE },
   tfo_cookie: { abbrev: 'tcp.options.tfo.cookie', name: 'Fast Open Cookie', type: FT.BYTES },
-  opt_qs: { abbrev: 'tcp.options.qs', name: 'TCP Option - Quick-Start', type: FT.NONE },
+  opt_qs: { abbrev: 'tcp.options.qs', name: 'TCP Option - Quick-Start', type: FT.NONE, bytesInFields: true },
   qs_rate: { abbrev: 'tcp.options.qs.rate', name: 'Rate', type: FT.UINT8 },
-  opt_user_to: { abbrev: 'tcp.options.user_to', name: 'TCP Option - User Timeout', type: FT.NONE },
+  opt_user_to: { abbrev: 'tcp.options.user_to', name: 'TCP Option - User Timeout', type: FT.NONE, bytesInFields: true },
   user_to_val: { abbrev: 'tcp.options.user_to_val', name: 'User Timeout', type: FT.UINT16 },
-  opt_exp: { abbrev: 'tcp.options.experimental', name: 'TCP Option - Experimental', type: FT.NONE },
+  opt_exp: { abbrev: 'tcp.options.experimental', name: 'TCP Option - Experimental', type: FT.NONE, bytesInFields: true },
   exp_exid: { abbrev: 'tcp.options.experimental.exid', name: 'Experiment Identifier', type: FT.UINT16, base: Base.HEX },
   acc_ee0b: { abbrev: 'tcp.options.acc_ecn.ee0b', name: 'Accurate ECN Echo ECT(0) Byte Counter', type: FT.UINT24 },
   acc_eceb: { abbrev: 'tcp.options.acc_ecn.eceb', name: 'Accurate ECN Echo CE Byte Counter', type: FT.UINT24 },
   acc_ee1b: { abbrev: 'tcp.options.acc_ecn.ee1b', name: 'Accurate ECN Echo ECT(1) Byte Counter', type: FT.UINT24 },
-  opt_unknown: { abbrev: 'tcp.options.unknown', name: 'TCP Option - Unknown', type: FT.NONE },
+  opt_unknown: { abbrev: 'tcp.options.unknown', name: 'TCP Option - Unknown', type: FT.NONE, bytesInFields: true },
   opt_unknown_payload: { abbrev: 'tcp.options.unknown.payload', name: 'Payload', type: FT.BYTES },
   payload: { abbrev: 'tcp.payload', name: 'TCP payload', type: FT.BYTES },
   reused_ports: { abbrev: 'tcp.analysis.reused_ports', name: 'A new tcp session is started with the same ports as an earlier session in this trace', type: FT.NONE },
@@ -155,6 +155,12 @@ function decodeOptions(pkt: Packet, off: number, end: number, parent: number, fl
       if (labels) names.push('End of Option List (EOL)');
       const o = pkt.add(F.opt_eol, p, 1, it);
       pkt.add(F.option_kind, p, 1, o, 0);
+      // Padding after the EOL: tshark 4.0 shows each zero byte as one more EOL.
+      for (p++; p < end && d[p] === 0; p++) {
+        if (labels) names.push('End of Option List (EOL)');
+        const e = pkt.add(F.opt_eol, p, 1, it);
+        pkt.add(F.option_kind, p, 1, e, 0);
+      }
       break;
     }
     if (kind === 1) {
@@ -598,6 +604,9 @@ function decodeQuoted(pkt: Packet, off: number, end: number, top: number): void 
   const dp = u16(d, off + 2);
   pkt.add(F.srcport, off, 2, top, sp);
   pkt.add(F.dstport, off + 2, 2, top, dp);
+  pkt.hide(pkt.add(F.port, off, 2, top, sp));
+  pkt.hide(pkt.add(F.port, off + 2, 2, top, dp));
+  if (pkt.wantLabels) pkt.setLabel(top, `Transmission Control Protocol, Src Port: ${sp}, Dst Port: ${dp}`);
   if (end - off >= 20 && pkt.ipVersion !== 0) {
     const c = findConversation(convTable(pkt), convKey(pkt, sp, dp), keyReversed);
     if (c) {
