@@ -29,6 +29,7 @@ export function readCommand() {
     .option('-w <file>', 'write the packets read to this file (pcap or pcapng, by extension or -F; - for stdout); prints nothing unless -P')
     .option('-F <format>', 'output file format for -w: pcap, nsecpcap, pcapng')
     .option('-P', 'print the summary line also with -w, -V or -x (as tshark)')
+    .option('-R <filter>', 'read filter (as tshark -2 -R): only the packets that match are analysed in the second pass and printed, numbered 1, 2, ...')
     .option('-Y <filter>', 'display filter: print (and with -w write) only the packets that match; every packet is still dissected (as tshark -2 -Y)')
     .option('--disable-protocol <names>', 'do not dissect these protocols (comma-separated, repeatable, as tshark): their bytes show as data (data itself cannot be disabled)', collect, [] as string[]);
   return addDissectOptions(addPrintOptions(cmd))
@@ -41,6 +42,7 @@ export function readCommand() {
       for (const p of disabledProtocols) if (!protocolKnown(p)) throw new UsageError(`--disable-protocol: unknown protocol "${p}" (wirelite fields lists them)`);
       const dissecting = applyDissectOptions(o);
       const display = compileOption('-Y', o.Y);
+      const readFilter = compileOption('-R', o.R);
       let format: WriteFormat | undefined;
       if (o.w !== undefined) {
         try {
@@ -87,8 +89,9 @@ export function readCommand() {
           file,
           {
             columns: printer.columns,
-            fields: withFilterFields(printer.fields, display),
-            twoPass: printing || display !== undefined,
+            fields: withFilterFields(printer.fields, display, readFilter),
+            twoPass: printing || display !== undefined || readFilter !== undefined,
+            readFilter: readFilter && { test: readFilter.filter, onDropped: (frame) => printer.skip(frame) },
             count: o.c ?? 0,
             onRevise: printer.revise,
             disabledProtocols,
