@@ -63,6 +63,20 @@ describe('read -Y prints what tshark -2 -Y prints', () => {
   });
 });
 
+describe('read -R is tshark -2 -R', () => {
+  it('only the matching frames are analysed and printed, numbered 1, 2, ...', () => {
+    const f = ['-T', 'fields', '-e', 'frame.number', '-e', 'tcp.stream', '-e', 'tcp.analysis.bytes_in_flight', '-e', 'tcp.seq', '-e', 'frame.time_relative'];
+    for (const [file, r] of [[LOOP, 'tcp.port == 8080'], [LOOP, 'tcp.flags.syn == 1 || frame.number > 20'], [SYN, 'udp || icmp']] as const) {
+      const ours = wl(['read', file, '-R', r, ...f]);
+      expect(ours.status).toBe(0);
+      expect(ours.stdout, r).toBe(tshark(['-2', '-r', file, '-R', r, ...f]));
+    }
+  });
+  it('with -Y too, and the time column', () => {
+    expect(wl(['read', SYN, '-R', 'ip', '-Y', 'frame.number > 2']).stdout).toBe(tshark(['-2', '-r', SYN, '-R', 'ip', '-Y', 'frame.number > 2']));
+  });
+});
+
 describe('a bad expression is a usage error, before anything is read', () => {
   it('exit 1, the message, a caret under the place, the suggestion; nothing printed or written', () => {
     const dir = mkdtempSync(join(tmpdir(), 'wl-y-'));
