@@ -189,3 +189,73 @@ describe('wirelite stats FILE io (the command)', () => {
     }
   });
 });
+
+/** tshark's `-z io,stat,INTERVAL,COLUMNS` text, as it prints it. */
+function tsharkIoStat(file: string, interval: string, columns: string): string {
+  return execFileSync('tshark', ['-n', '-q', '-r', file, '-z', `io,stat,${interval},${columns}`], { encoding: 'utf8', maxBuffer: 1 << 28, stdio: ['ignore', 'pipe', 'ignore'], env: { ...process.env, WIRESHARK_CONFIG_DIR: scratch } });
+}
+
+const ALL_KINDS =
+  'FRAMES,BYTES,COUNT(tcp.analysis.retransmission)tcp.analysis.retransmission,SUM(tcp.len)tcp.len,MIN(tcp.len)tcp.len,MAX(tcp.window_size)tcp.window_size,AVG(tcp.len)tcp.len,AVG(tcp.analysis.ack_rtt)tcp.analysis.ack_rtt,,MAX(frame.time_delta)frame.time_delta';
+const COLUMN_CASES: Array<[string, string, string]> = [
+  [join(root, 'fixtures/synthetic.pcapng'), '0.001', 'FRAMES,BYTES,COUNT(ip.addr)ip.addr,MIN(ip.ttl)ip.ttl'],
+  [join(root, 'fixtures/loopback.pcap'), '0.05', 'COUNT(tcp.flags.syn)tcp.flags.syn==1,SUM(tcp.analysis.ack_rtt)tcp.analysis.ack_rtt,MIN(frame.time_delta)frame.time_delta'],
+  [join(root, 'fixtures/loopback.pcap'), '1', 'COUNT(tcp.len),SUM(tcp.len)tcp.port==9,udp'],
+  ...(corpusPresent
+    ? ([
+        ['zeek/tcp/ssh-dups.pcap', '1', ALL_KINDS],
+        ['zeek/tcp/ssh-dups.pcap', '0.25', 'FRAMES,COUNT(tcp.analysis.fast_retransmission)tcp.analysis.fast_retransmission,MAX(tcp.analysis.bytes_in_flight)tcp.analysis.bytes_in_flight'],
+        ['zeek/tcp/ssh-dups.pcap', '0.1', 'tcp.analysis.retransmission,ip.src==10.0.0.1'],
+        ['zeek/tcp/ssh-dups.pcap', '100', 'FRAMES,BYTES'],
+        ['zeek/http/m57-long-49583-80.pcap', '1', 'FRAMES,BYTES()tcp.port==80,SUM(frame.len)frame.len,MIN(tcp.window_size)tcp.window_size,AVG(frame.time_delta)frame.time_delta'],
+        ['zeek/http/206_example_b.pcap', '0.5', 'MIN(tcp.analysis.ack_rtt)tcp.analysis.ack_rtt,MAX(tcp.analysis.ack_rtt)tcp.analysis.ack_rtt,SUM(frame.time_delta)frame.time_delta,AVG(ip.ttl)ip.ttl'],
+        ['pcapplusplus/Pcap++Test/PcapExamples/DnsPackets.pcap', '2', 'COUNT(dns.qry.name)dns,AVG(dns.time)dns.time,MAX(dns.time)dns.time,COUNT(dns.qry.name)dns.qry.name'],
+        ['filesamples/200722_tcp_anon.pcapng', '1', ',FRAMES,MAX(tcp.seq)tcp.seq'],
+      ] as Array<[string, string, string]>).map(([p, i, c]) => [join(corpusRoot, 'public', p), i, c] as [string, string, string])
+    : []),
+];
+
+describe.each(COLUMN_CASES)('stats %s io %s COLUMNS (%s) beside tshark -z io,stat', (file, interval, columns) => {
+  it('prints tshark\'s text, byte for byte', () => {
+    const r = wl(['stats', file, 'io', interval, columns]);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.out).toBe(tsharkIoStat(file, interval, columns));
+  });
+});
+
+describe('stats FILE io INTERVAL COLUMNS: --json and usage', () => {
+  const file = join(root, 'fixtures/loopback.pcap');
+
+  it('the columns may come as separate arguments; --json gives a typed value per column and interval', () => {
+    const joined = wl(['stats', file, 'io', '0.5', 'FRAMES,BYTES,AVG(tcp.analysis.ack_rtt)tcp.analysis.ack_rtt,']).out;
+    expect(wl(['stats', file, 'io', '0.5', 'FRAMES', 'BYTES', 'AVG(tcp.analysis.ack_rtt)tcp.analysis.ack_rtt', '']).out).toBe(joined);
+    const r = wl(['stats', file, 'io', '0.5', 'FRAMES', 'BYTES', 'AVG(tcp.analysis.ack_rtt)tcp.analysis.ack_rtt', '', '--json']);
+    expect(r.code).toBe(0);
+    const rows = r.out.trim().split('\n').map((l) => JSON.parse(l) as { start: number; end: number; values: [number, number, number, { frames: number; bytes: number }] });
+    expect(rows.length).toBeGreaterThan(0);
+    for (const row of rows) {
+      expect(row.end - row.start).toBeCloseTo(0.5, 9);
+      expect(row.values[3].frames).toBe(row.values[0]);
+      expect(row.values[3].bytes).toBe(row.values[1]);
+      expect(typeof row.values[2]).toBe('number');
+    }
+    const frames = Number(/Number of packets:\s+(\d+)/.exec(execFileSync('capinfos', ['-c', '-M', file], { encoding: 'utf8' }))![1]);
+    expect(rows.reduce((n, x) => n + x.values[0], 0)).toBe(frames);
+  });
+
+  it.each([
+    ['COUNT', /COUNT takes a field in parentheses/],
+    ['SUM(tcp.len', /closing parenthesis is missing/],
+    ['MAX(no.such.field)', /there is no field named "no.such.field"/],
+    ['SUM(ip.src)ip.src', /does not have integral values/],
+    ['FRAMES(tcp.len)', /FRAMES takes no field/],
+    ['tcp.prot == 80', /io column "tcp.prot == 80": .*tcp.prot/],
+  ])('rejects the column %s (exit 1, a wirelite: message)', (column, message) => {
+    const r = wl(['stats', file, 'io', '1', column]);
+    expect(r.code).toBe(1);
+    expect(r.out).toBe('');
+    expect(r.err).toMatch(/^wirelite: /);
+    expect(r.err).toMatch(message);
+  });
+});

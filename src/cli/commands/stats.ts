@@ -23,6 +23,8 @@ import { IO_DEFAULT_INTERVAL, IoStats, parseInterval } from '../io-stats.js';
 import { OutBuffer } from '../output.js';
 import { printTlsStats } from '../tls-stats.js';
 import { collectPhs, writePhsJson, writePhsText } from '../phs-stats.js';
+import { collectIoColumns, writeIoColumnsJson, writeIoColumnsText } from '../io-columns-stats.js';
+import { IoColumnError, parseColumn, splitColumns } from '../../stats/io-stat.js';
 import { readKeyLogFile } from '../../analysis/tls-keys.js';
 
 export const STATS_LIMITS = {
@@ -137,11 +139,18 @@ export function splitArgs(args: readonly string[]): { file: string; kind: string
   return { file: args[args.length - 1]!, kind: args[0]!, rest: args.slice(1, -1) };
 }
 
+/** tshark's invl_prec: the decimals an interval of `us` microseconds needs (0 for whole seconds). */
+function intervalPrecision(us: number): number {
+  let prec = 6;
+  for (let d = 10; d <= 1e6 && us % d === 0; d *= 10) prec--;
+  return prec;
+}
+
 export function statsCommand() {
   return addDissectOptions(new Command('stats')
     .description('statistics over a capture file (read in two passes, as tshark -2): expert = expert items by severity (tshark -z expert); phs = protocol hierarchy, frames and bytes per protocol path (tshark -z io,phs); dns = queries by name/type, rcodes, response times, unanswered queries; tcp = one card per TCP connection (state, Zeek conn_state/history, RTT, retransmissions, congestion, what limited it); tls = one card per TLS connection (version, cipher, SNI, ALPN, certificates, handshake time, alerts, JA3/JA4, keys)')
     .usage('[options] FILE KIND [ARG...]   (or: KIND [ARG...] FILE)')
-    .argument('<args...>', `the capture file (pcap or pcapng, possibly gzip-compressed) and which statistics: ${KINDS.join(', ')}, in either order (the file first, or last as in "stats conv tcp FILE"); then conv/endpoints: ${CONV_TYPES.join('|')} (default tcp); io: the interval in seconds (default ${IO_DEFAULT_INTERVAL})`)
+    .argument('<args...>', `the capture file (pcap or pcapng, possibly gzip-compressed) and which statistics: ${KINDS.join(', ')}, in either order (the file first, or last as in "stats conv tcp FILE"); then conv/endpoints: ${CONV_TYPES.join('|')} (default tcp); io: the interval in seconds (default ${IO_DEFAULT_INTERVAL}), then optionally tshark io,stat columns (FRAMES, BYTES, COUNT(field), SUM(field), MIN(field), MAX(field), AVG(field), each optionally followed by a display filter; or a display filter alone)`)
     .option('--json', 'one JSON object per line (typed numbers, with frame numbers)')
     .option('--tls-keylog <file>', 'tls: an NSS key log (SSLKEYLOGFILE); says which connections its secrets would decrypt')
     .option('--threads <n>', `conv/endpoints: worker threads, each dissecting a share of the hosts (default: up to ${MAX_AUTO_THREADS} on files of ${AUTO_THREADS_MIN_BYTES / 2 ** 20} MiB or more, else 1)`, (v) => {
@@ -152,6 +161,24 @@ export function statsCommand() {
     .action(async (args, o) => {
       applyDissectOptions(o);
       const { file, kind, rest } = splitArgs(args);
+      if (kind === 'io' && rest.length > 1) {
+        // tshark's io,stat columns: the interval first, then the columns.
+        const intervalUs = Math.round(parseInterval(rest.shift()) * 1e6);
+        let columns;
+        try {
+          columns = splitColumns(rest).map(parseColumn);
+        } catch (e) {
+          if (e instanceof IoColumnError) throw new UsageError(e.message);
+          throw e;
+        }
+        const { table, error } = await collectIoColumns(file, columns, intervalUs);
+        const out = new OutBuffer();
+        if (o.json) writeIoColumnsJson(table, out);
+        else writeIoColumnsText(table, intervalPrecision(intervalUs), out);
+        out.flush();
+        if (error) throw error;
+        return;
+      }
       if (rest.length > 1) throw new UsageError(`stats ${kind} takes at most one argument (got ${rest.map((a) => `"${a}"`).join(' ')})`);
       const arg = rest[0];
       if (o.tlsKeylog !== undefined && kind !== 'tls') throw new UsageError('--tls-keylog applies to stats tls only');
