@@ -58,6 +58,26 @@ export interface DissectOptions {
   reuseFrames?: boolean;
   /** Name resolution (`-N`, src/cli/dissect-options.ts): none when undefined (`-n`, the default). */
   names?: NameResolver;
+  /** `read -R` (see ReadFilter). */
+  readFilter?: ReadFilter;
+}
+
+/**
+ * A read filter (`read -R`, tshark's `-2 -R`): the first pass dissects every frame, numbering it
+ * among the frames passed so far; the second dissects only the frames that passed, numbered
+ * 1, 2, ... (so the analysis sees only them, as in tshark). A single pass (stdin) drops the others.
+ */
+export interface ReadFilter {
+  test(pkt: Packet): boolean;
+  /** A frame the filter dropped (in the pass that prints). */
+  onDropped?: (frame: Frame) => void;
+}
+
+interface ReadFilterState {
+  filter: ReadFilter;
+  /** File positions (1-based) of the frames that passed the first pass. */
+  kept: Set<number>;
+  passed: number;
 }
 
 export interface DissectSummary {
@@ -124,17 +144,19 @@ export async function dissectFile(
   session.revise = opts.onRevise;
   session.names = opts.names;
   const restore = opts.disabledProtocols?.length ? disableProtocols(opts.disabledProtocols) : undefined;
+  const rf: ReadFilterState | undefined = opts.readFilter ? { filter: opts.readFilter, kept: new Set(), passed: 0 } : undefined;
   try {
     if (opts.twoPass && path !== '-') {
       session.pass = 1;
       // A damaged file fails again, after the same frames, in the second pass: report it there.
-      await runPass(path, session, false, opts, () => {}).catch(() => undefined);
+      await runPass(path, session, false, opts, () => {}, rf).catch(() => undefined);
       secondPass(session);
       // The first pass's tables are garbage now: collect them before the second pass builds its own,
       // so the two never add up in the peak memory.
       collectGarbage();
     }
-    return await runPass(path, session, opts.columns, opts, sink);
+    if (rf) rf.passed = 0;
+    return await runPass(path, session, opts.columns, opts, sink, rf);
   } finally {
     restore?.();
   }
@@ -146,6 +168,7 @@ async function runPass(
   columns: boolean,
   opts: DissectOptions,
   sink: (pkt: Packet, frame: Frame) => void,
+  rf?: ReadFilterState,
 ): Promise<DissectSummary> {
   const pkt = new Packet(session, columns);
   pkt.selectFields(opts.fields ?? null);
@@ -178,6 +201,36 @@ async function runPass(
         // Collect now and then, so that garbage (column texts, per-packet strings) does not grow
         // the heap between V8's own, lazier, full collections: peak memory stays near the live data.
         if ((frames & GC_EVERY_MASK) === 0 && opts.periodicGc !== false) collectGarbage();
+        if (rf) {
+          const at = frame.number;
+          if (session.pass === 2) {
+            if (!rf.kept.has(at)) {
+              // Times stay relative to the file's first frame, as tshark's.
+              const ts = session.time;
+              if (frame.hasTime && !ts.seen) {
+                ts.firstSec = ts.prevSec = frame.tsSec;
+                ts.firstNsec = ts.prevNsec = frame.tsNsec;
+                ts.seen = true;
+              }
+              rf.filter.onDropped?.(frame);
+              return;
+            }
+            frame.number = ++rf.passed;
+          } else {
+            frame.number = rf.passed + 1;
+            pkt.reset(frame);
+            dissectFrame(pkt);
+            if (!rf.filter.test(pkt)) {
+              if (session.pass === 0) rf.filter.onDropped?.(frame);
+              return;
+            }
+            rf.passed++;
+            rf.kept.add(at);
+            sink(pkt, frame);
+            if (opts.count && rf.passed >= opts.count) throw new StopReading();
+            return;
+          }
+        }
         pkt.reset(frame);
         dissectFrame(pkt);
         sink(pkt, frame);
