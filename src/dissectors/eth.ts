@@ -5,7 +5,7 @@
  */
 import { defineFields, FT, Base } from './fields.js';
 import { formatMac, u16, u32 } from './bytes.js';
-import { need, type Packet } from './packet.js';
+import { need, Severity, type Packet } from './packet.js';
 import { dispatch, register, selectorFor, type LayerSpec, type EmitContext, dispatchEthertype } from './registry.js';
 import { parseMac } from './bytes.js';
 
@@ -63,6 +63,7 @@ export function addTrailer(pkt: Packet, trailerFid: number, parent: number, end:
   const frameLen = pkt.frame.origLen;
   let pad = 0;
   if (frameLen >= 60 && frameLen - tr < 60) pad = Math.min(60 - (frameLen - tr), tl);
+  const padExpected = pad > 0;
   for (let i = 0; i < pad; i++) {
     if (d[at + i] !== 0) {
       pad = 0;
@@ -78,7 +79,11 @@ export function addTrailer(pkt: Packet, trailerFid: number, parent: number, end:
     tr -= 4;
     tl = tl < tr + 4 ? Math.min(tl, tr) : tl - 4;
   }
-  if (tl > 0) pkt.add(trailerFid, at + pad, tl, parent);
+  if (tl > 0) {
+    const it = pkt.add(trailerFid, at + pad, tl, parent);
+    // Padding was due (a frame under 60 bytes without it) but its bytes are not zeros (Wireshark's ei_eth_padding_bad).
+    if (padExpected && pad === 0) pkt.addExpert(it, Severity.Note, 'Protocol', 'eth.padding_bad', "Didn't find padding of zeros, and an undecoded trailer exists. There may be padding of non-zeros.");
+  }
   const f = at + pad + tl;
   if (fcs && f + 4 <= end) {
     const it = pkt.add(F.fcs, f, 4, parent, u32(d, f));
@@ -108,6 +113,7 @@ function addAddr(pkt: Packet, dst: boolean, off: number, parent: number): void {
   pkt.hide(pkt.add(F.lg, off, 3, it, (b0 >> 1) & 1));
   pkt.add(dst ? F.dst_ig : F.src_ig, off, 3, it, b0 & 1);
   pkt.hide(pkt.add(F.ig, off, 3, it, b0 & 1));
+  if (!dst && b0 & 1) pkt.addExpert(it, Severity.Warn, 'Protocol', 'eth.src_not_group', 'Source MAC must not be a group address: IEEE 802.3-2002, Section 3.2.3(b)');
 }
 
 function decode(pkt: Packet, off: number, end: number, rep: number, parent: number): void {
@@ -121,7 +127,7 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
   if (pkt.tree) {
     addAddr(pkt, true, off, top);
     addAddr(pkt, false, off + 6, top);
-  }
+  } else if (pkt.wantExperts && d[off + 6]! & 1) addAddr(pkt, false, off + 6, top); // for its expert item
   const type = u16(d, off + 12);
   if (pkt.wantColumns) {
     const srcText = formatMac(pkt.data, off + 6);
@@ -139,7 +145,7 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
     const llcEnd = Math.min(payloadEnd, off + 14 + type);
     dispatch('ethertype.llc', 0, pkt, off + 14, llcEnd, Math.min(rep, off + 14 + type), -1);
     // The length field says where the frame's payload ends: padding or a trailer may follow.
-    if (outer && pkt.tree && off + 14 + type < end) {
+    if (outer && (pkt.tree || pkt.wantExperts) && off + 14 + type < end) {
       pkt.netEnd = off + 14 + type;
       addTrailer(pkt, F.trailer, top, end, rep, fcsLen ? 4 : -1);
     } else if (fcsLen && payloadEnd < end) addFcs(pkt, payloadEnd, top);
@@ -148,7 +154,7 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
   pkt.add(F.type, off + 12, 2, top, type);
   dispatchEthertype(type, pkt, off + 14, payloadEnd, rep - (end - payloadEnd), -1);
   // What the network layer left over: padding, a trailer, the FCS (Wireshark's ethertype does it).
-  if (outer && pkt.netEnd >= 0 && pkt.tree) addTrailer(pkt, F.trailer, top, end, rep, fcsLen ? 4 : -1);
+  if (outer && pkt.netEnd >= 0 && (pkt.tree || pkt.wantExperts)) addTrailer(pkt, F.trailer, top, end, rep, fcsLen ? 4 : -1);
   else if (fcsLen && payloadEnd < end) addFcs(pkt, payloadEnd, top);
 }
 
