@@ -43,6 +43,12 @@ const PROTOCOL_NAMES: Record<string, string> = {
   vlan: 'VLAN', dns: 'DNS', mdns: 'MDNS', llmnr: 'LLMNR', tls: 'TLS', sll: 'SLL', llc: 'LLC', frame: 'Frame',
 };
 
+/**
+ * Expert items whose protocol is not their name's first component: tshark names the protocol that
+ * was dissecting when the item was added (the Ethernet trailer is examined by the ethertype dissector).
+ */
+const EXPERT_PROTOCOL: Record<string, string> = { 'eth.padding_bad': 'Ethertype' };
+
 export interface ExpertRow {
   severity: number;
   group: string;
@@ -59,7 +65,7 @@ export class ExpertTable {
   add(pkt: Packet): void {
     for (const e of pkt.expert) {
       const prefix = e.abbrev.slice(0, e.abbrev.indexOf('.'));
-      const protocol = PROTOCOL_NAMES[prefix] ?? (prefix === '_ws' ? layerName(pkt) : prefix.toUpperCase());
+      const protocol = EXPERT_PROTOCOL[e.abbrev] ?? PROTOCOL_NAMES[prefix] ?? (prefix === '_ws' ? layerName(pkt) : prefix.toUpperCase());
       const key = `${e.severity}\u0000${e.group}\u0000${protocol}\u0000${e.message}`;
       let r = this.rows.get(key);
       if (!r) {
