@@ -24,6 +24,7 @@ import { dissectFrame, newSession, Packet } from '../../dissectors/index.js';
 import { collect, UsageError } from '../errors.js';
 import { interfaceByNumber, tsharkInterfaceList } from './interfaces.js';
 import { addPrintOptions, createPacketPrinter } from '../packet-printer.js';
+import { compileOption, withFilterFields } from '../../filter/cli.js';
 import { addDissectOptions, applyDissectOptions } from '../dissect-options.js';
 
 export const CAPTURE_EXIT = { OK: 0, USAGE: 1, FILE: 2, INTERNAL: 3, DEVICE: 4, UNAVAILABLE: 5 } as const;
@@ -61,6 +62,7 @@ export function captureCommand() {
     .option('-w <file>', 'write packets to this file (pcap or pcapng, by extension or -F; - for stdout)')
     .option('-F <format>', 'file format for -w: pcap, nsecpcap, pcapng')
     .option('-P', 'print packets also when writing a file with -w')
+    .option('-Y <filter>', 'display filter: print (and with -w write) only the packets that match (one pass; -f filters in the kernel)')
     .option('-q', 'print nothing per packet (only the summary)')
     .option('-n', 'no name resolution (the default; accepted for compatibility)')
     .option('-y <linktype>', 'link-layer type to capture with, e.g. LINUX_SLL2 with -i any')
@@ -70,6 +72,7 @@ export function captureCommand() {
   return addDissectOptions(addPrintOptions(cmd)).action(async (filterWords, o) => {
     if (o.D) return printInterfaceList();
     const dissecting = applyDissectOptions(o);
+    const display = compileOption('-Y', o.Y);
     // ---------------------------------------------------------------- options
     const filterText = [o.f, filterWords.length ? filterWords.join(' ') : undefined].filter((x) => x !== undefined);
     if (filterText.length > 1) throw new UsageError('give the capture filter either with -f or as arguments, not both');
@@ -120,14 +123,24 @@ export function captureCommand() {
     session.names = dissecting.names;
     // Build only what the output reads, as read does (columns for one-line, -e fields, all for -V/JSON).
     const pkt = new Packet(session, printer.columns);
-    pkt.selectFields(printer.fields);
+    pkt.selectFields(withFilterFields(printer.fields, display));
 
     const onFrame = (frame: Frame): boolean => {
-      if (files) files.write(frame);
-      if (printing) {
+      if (display) {
+        // One pass, as tshark live: every packet is dissected; only the matching ones go out.
         pkt.reset(frame);
         dissectFrame(pkt);
-        printer.print(pkt, frame);
+        if (display.filter(pkt)) {
+          if (files) files.write(frame);
+          printer.print(pkt, frame);
+        } else printer.skip(frame);
+      } else {
+        if (files) files.write(frame);
+        if (printing) {
+          pkt.reset(frame);
+          dissectFrame(pkt);
+          printer.print(pkt, frame);
+        }
       }
       captured++;
       if (stops.packets !== undefined && captured >= stops.packets) {
