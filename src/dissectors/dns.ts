@@ -703,7 +703,11 @@ function record(pkt: Packet, p: number, msg: number, end: number, rep: number, p
   const d = pkt.data;
   rrInfo = '';
   const tree = pkt.tree;
-  const text = cols || tree;
+  const names = pkt.session.names;
+  // -N nd: an A or AAAA record teaches its name (in the first pass of two, which keeps no tree or
+  // text; the second uses what the whole capture taught, as tshark -2).
+  const learn = names !== undefined && names.learnsDns && pkt.fence === 0 && pkt.session.pass !== 2;
+  const text = cols || tree || learn;
   const name = readName(d, msg, end, p, text);
   if (nameErr !== NameError.None) {
     if (nameErr === NameError.PastEnd) need(pkt, end, 1, end, rep, parent, 'DNS record name');
@@ -753,6 +757,7 @@ function record(pkt: Packet, p: number, msg: number, end: number, rep: number, p
         break;
       }
       pkt.add(F.a, rd, 4, rr, u32(d, rd));
+      if (learn) names.learn(formatIPv4At(d, rd), name);
       if (text) summary = formatIPv4At(d, rd);
       break;
     case 28: // AAAA
@@ -761,6 +766,7 @@ function record(pkt: Packet, p: number, msg: number, end: number, rep: number, p
         break;
       }
       pkt.add(F.aaaa, rd, 16, rr);
+      if (learn) names.learn(formatIPv6(d, rd), name);
       if (text) summary = formatIPv6(d, rd);
       break;
     case 2: case 5: case 12: case 39: { // NS, CNAME, PTR, DNAME

@@ -8,6 +8,7 @@ import { formatMac, u16, u32 } from './bytes.js';
 import { need, Severity, type Packet } from './packet.js';
 import { dispatch, register, selectorFor, type LayerSpec, type EmitContext, dispatchEthertype } from './registry.js';
 import { parseMac } from './bytes.js';
+import { labelAddressItem, namedAddress } from './names.js';
 
 export const ETHERTYPES: Record<number, string> = {
   0x0800: 'IPv4',
@@ -130,9 +131,17 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
   } else if (pkt.wantExperts && d[off + 6]! & 1) addAddr(pkt, false, off + 6, top); // for its expert item
   const type = u16(d, off + 12);
   if (pkt.wantColumns) {
-    const srcText = formatMac(pkt.data, off + 6);
-    const dstText = formatMac(pkt.data, off);
-    pkt.setAddresses(srcText, dstText);
+    const mac = pkt.session.names;
+    // Name resolution (-N m): vendor names in the columns and the tree (`Cisco_dc:80:c0 (00:24:c4:dc:80:c0)`).
+    const srcName = mac?.mac(pkt.data, off + 6);
+    const dstName = mac?.mac(pkt.data, off);
+    const srcText = namedAddress(srcName, formatMac(pkt.data, off + 6), mac?.flags.mac);
+    const dstText = namedAddress(dstName, formatMac(pkt.data, off), mac?.flags.mac);
+    if (pkt.wantLabels && mac?.flags.mac) {
+      labelAddressItem(pkt, F.dst, top, 'Destination', dstText, F.addr, 'Address');
+      labelAddressItem(pkt, F.src, top, 'Source', srcText, F.addr, 'Address');
+    }
+    pkt.setAddresses(srcName ?? formatMac(pkt.data, off + 6), dstName ?? formatMac(pkt.data, off));
     // An 802.3 frame's item says so, with Wireshark's trailing space.
     if (pkt.wantLabels) pkt.setLabel(top, type <= 1500 ? 'IEEE 802.3 Ethernet ' : `Ethernet II, Src: ${srcText}, Dst: ${dstText}`);
     pkt.setProtocol(type >= 0x0600 ? `0x${type.toString(16).padStart(4, '0')}` : 'LLC');

@@ -10,6 +10,7 @@ import { annotate, annotation, need, Severity, type Packet } from './packet.js';
 import { dissectData, register, selectorFor, type EmitContext, type LayerSpec, dispatchIn, dispatchTable } from './registry.js';
 import { addFragment, showReassembled } from './ip-reassembly.js';
 import { prefs } from './prefs.js';
+import { namedAddress } from './names.js';
 
 /** The table of the protocol after this one (looked up once). */
 const IP_PROTO = dispatchTable('ip.proto');
@@ -147,10 +148,15 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
   if (pkt.wantColumns) {
     const st = formatIPv4(src);
     const dt = formatIPv4(dst);
-    pkt.setAddresses(st, dt);
+    // Name resolution (-N n, nd): names in the columns and the tree, as tshark.
+    const names = pkt.session.names;
+    pkt.setAddresses(names?.host(st) ?? st, names?.host(dt) ?? dt);
   }
   if (pkt.wantLabels) {
-    pkt.setLabel(top, `Internet Protocol Version 4, Src: ${formatIPv4(src)}, Dst: ${formatIPv4(dst)}`);
+    const names = pkt.session.names;
+    const st = formatIPv4(src);
+    const dt = formatIPv4(dst);
+    pkt.setLabel(top, `Internet Protocol Version 4, Src: ${namedAddress(names?.host(st), st, names?.flags.network)}, Dst: ${namedAddress(names?.host(dt), dt, names?.flags.network)}`);
     pkt.setLabel(fl, `${ff & 0x8000 ? '1' : '0'}${df ? '1' : '0'}${mf ? '1' : '0'}. .... = Flags: 0x${ff >> 13}${df ? ", Don't fragment" : ''}${mf ? ', More fragments' : ''}`);
     pkt.setLabel(ds, `Differentiated Services Field: 0x${tos.toString(16).padStart(2, '0')} (DSCP: ${dscpShort(tos >> 2)}, ECN: ${ECN_SHORT[tos & 3]})`);
   }

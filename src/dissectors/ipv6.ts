@@ -21,6 +21,7 @@ import { dissectData, register, selectorFor, type EmitContext, type LayerSpec, d
 import { addFragment, showReassembled } from './ip-reassembly.js';
 import { IP_PROTOS } from './ip.js';
 import { prefs } from './prefs.js';
+import { namedAddress } from './names.js';
 
 /** The table of the protocol after this one (looked up once). */
 const IP_PROTO = dispatchTable('ip.proto');
@@ -239,8 +240,12 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
   if (pkt.wantColumns) {
     const st = formatIPv6(d, off + 8);
     const dt = formatIPv6(d, off + 24);
-    pkt.setAddresses(st, dt);
-    pkt.setLabel(top, `Internet Protocol Version 6, Src: ${st}, Dst: ${dt}`);
+    // Name resolution (-N n, nd): names in the columns and the tree, as tshark.
+    const names = pkt.session.names;
+    const sn = names?.host(st);
+    const dn = names?.host(dt);
+    pkt.setAddresses(sn ?? st, dn ?? dt);
+    pkt.setLabel(top, `Internet Protocol Version 6, Src: ${namedAddress(sn, st, names?.flags.network)}, Dst: ${namedAddress(dn, dt, names?.flags.network)}`);
     pkt.setLabel(tc, `.... ${bits8(tclass)} .... .... .... .... .... = Traffic Class: 0x${tclass.toString(16).padStart(2, '0')} (DSCP: ${dscpShort(tclass >> 2)}, ECN: ${ECN_SHORT[tclass & 3]})`);
     pkt.setLabel(fi, `.... ${flowBits(w0 & 0xfffff)} = Flow Label: 0x${(w0 & 0xfffff).toString(16).padStart(5, '0')}`);
     if (plen === 0 && nxt === HOPOPTS) pkt.setLabel(plenItem, 'Payload Length: 0 (Jumbogram)');

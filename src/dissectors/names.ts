@@ -1,7 +1,8 @@
 /**
  * Name resolution, as tshark's `-N` letters: `m` MAC vendor names from the IEEE registry (Debian's
  * ieee-data files, read at run time), `n` network names from hosts files, `d` names learned from
- * the DNS answers inside the capture, `t` transport names from /etc/services. Never a network lookup.
+ * the DNS answers inside the capture, `t` transport names from services files (Wireshark's, then
+ * /etc/services). Never a network lookup.
  *
  * One NameResolver per read, passed through the dissect options to the session (`Session.names`):
  * dissectors ask it for names and DNS teaches it; nothing lives in a module. Files are read once,
@@ -10,6 +11,7 @@
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import type { Packet } from './packet.js';
 
 /** What to resolve (tshark's -N letters). */
 export interface NameFlags {
@@ -40,13 +42,15 @@ export interface NameFiles {
   ieee: string[];
   /** hosts files, in order of precedence (the first name given for an address wins). */
   hosts: string[];
-  services: string;
+  /** services files, in order of precedence. */
+  services: string[];
 }
 
 /**
  * The default files: the IEEE registry of Debian's ieee-data package; Wireshark's personal hosts file
  * (`$XDG_CONFIG_HOME/wireshark/hosts`, which tshark -N n reads) and then the system's /etc/hosts;
- * /etc/services.
+ * for ports, Wireshark's services files when it is installed (tshark's names, from IANA's registry:
+ * `terabase(4000)`), then /etc/services.
  */
 export function defaultNameFiles(env: NodeJS.ProcessEnv = process.env): NameFiles {
   const ieee = '/usr/share/ieee-data';
@@ -54,7 +58,7 @@ export function defaultNameFiles(env: NodeJS.ProcessEnv = process.env): NameFile
   return {
     ieee: ['oui.csv', 'mam.csv', 'oui36.csv', 'iab.csv'].map((f) => join(ieee, f)),
     hosts: [join(config, 'wireshark', 'hosts'), '/etc/hosts'],
-    services: '/etc/services',
+    services: [join(config, 'wireshark', 'services'), '/usr/share/wireshark/services', '/etc/services'],
   };
 }
 
@@ -160,9 +164,9 @@ export class NameResolver {
     this.files = files;
   }
 
-  /** Whether DNS answers should be taught (`d`). */
+  /** Whether DNS answers are taught: `d`, which (as in tshark) names addresses only with `n`. */
   get learnsDns(): boolean {
-    return this.flags.dns;
+    return this.flags.dns && this.flags.network;
   }
 
   /** A MAC address's name (`Cisco_dc:80:c0`, `Broadcast`), or undefined (no `m`, or no vendor). */
@@ -202,13 +206,13 @@ export class NameResolver {
     return by;
   }
 
-  /** A network address's name (`n`: hosts files; `d`: the capture's DNS answers first), or undefined. */
+  /** A network address's name (`n`: hosts files; with `d` the capture's DNS answers first), or undefined. */
   host(addr: string): string | undefined {
+    if (!this.flags.network) return undefined;
     if (this.flags.dns) {
       const n = this.learned.get(addr);
       if (n !== undefined) return n;
     }
-    if (!this.flags.network) return undefined;
     return (this.hosts ??= this.loadHosts()).get(addr);
   }
 
@@ -237,12 +241,31 @@ export class NameResolver {
 
   private loadServices(): Map<string, string> {
     const m = new Map<string, string>();
-    for (const raw of readText(this.files.services).split('\n')) {
-      const line = raw.replace(/#.*/, '').trim();
-      const [name, portProto] = line.split(/\s+/);
-      if (name && portProto && /^\d+\/(tcp|udp)$/.test(portProto) && !m.has(portProto)) m.set(portProto, name);
+    for (const path of this.files.services) {
+      for (const raw of readText(path).split('\n')) {
+        const line = raw.replace(/#.*/, '').trim();
+        // /etc/services: `http 80/tcp`; Wireshark's: `tcpmux 1/tcp/udp` (several transports) and
+        // `x11 6000-6063/tcp/udp` (a range).
+        const [name, spec] = line.split(/\s+/);
+        const [ports, ...transports] = (spec ?? '').split('/');
+        const r = /^(\d+)(?:-(\d+))?$/.exec(ports ?? '');
+        if (!name || !r) continue;
+        const last = Math.min(65535, Number(r[2] ?? r[1]));
+        for (let port = Number(r[1]); port <= last; port++) {
+          for (const t of transports) if (!m.has(`${port}/${t}`)) m.set(`${port}/${t}`, name);
+        }
+      }
     }
     return m;
+  }
+
+  /**
+   * A port as tshark's tree shows it with `t`: `http (80)`, and `58418 (58418)` for a port with no
+   * name; the number alone without `t`.
+   */
+  portLabel(transport: 'tcp' | 'udp', port: number): string {
+    if (!this.flags.transport) return String(port);
+    return `${this.port(transport, port) ?? port} (${port})`;
   }
 
   /** A port as tshark's Info column shows it with `t`: `http(80)`, or the number. */
@@ -256,4 +279,37 @@ export class NameResolver {
 function decodeEntities(s: string): string {
   return s.replace(/&(amp|quot|apos|lt|gt|#\d+);/g, (_, e: string) =>
     e === 'amp' ? '&' : e === 'quot' ? '"' : e === 'apos' ? "'" : e === 'lt' ? '<' : e === 'gt' ? '>' : String.fromCodePoint(Number(e.slice(1))));
+}
+
+/**
+ * Relabels a transport header's port items with their names (`Source Port: http (80)`), when the
+ * tree's labels are built and `t` is on: the items are the first of each field after `from`.
+ */
+export function labelPortItems(pkt: Packet, names: NameResolver, transport: 'tcp' | 'udp', srcFid: number, dstFid: number, from: number, sp: number, dp: number): void {
+  if (!names.flags.transport || !pkt.wantLabels) return;
+  const si = pkt.find(srcFid, from);
+  if (si >= 0) pkt.setLabel(si, `Source Port: ${names.portLabel(transport, sp)}`);
+  const di = pkt.find(dstFid, from);
+  if (di >= 0) pkt.setLabel(di, `Destination Port: ${names.portLabel(transport, dp)}`);
+}
+
+/**
+ * An address as tshark's tree shows it: with its kind of resolution on (`on`), `name (address)`,
+ * or `address (address)` when it has no name; the address alone when resolution is off.
+ */
+export function namedAddress(name: string | undefined, addr: string, on = name !== undefined): string {
+  return on ? `${name ?? addr} (${addr})` : addr;
+}
+
+/**
+ * Relabels the first item of `fid` after `from` as `Label: name (address)` (tshark's tree with
+ * name resolution), and its first child of `childFid` (the hidden either-direction item) likewise.
+ */
+export function labelAddressItem(pkt: Packet, fid: number, from: number, label: string, text: string, childFid = -1, childLabel = ''): void {
+  const i = pkt.find(fid, from);
+  if (i < 0) return;
+  pkt.setLabel(i, `${label}: ${text}`);
+  if (childFid < 0) return;
+  const c = pkt.find(childFid, i);
+  if (c >= 0 && pkt.parent[c] === i) pkt.setLabel(c, `${childLabel}: ${text}`);
 }

@@ -11,6 +11,7 @@ import { seqGe, seqLe } from '../analysis/seq.js';
 import { dispatchPorts, dissectorsEpoch, register, tableConsumes, type EmitContext, type LayerSpec } from './registry.js';
 import { prefs } from './prefs.js';
 import { pseudoHeaderSum, pseudoHeaderSumFromSpec } from './checksum.js';
+import { labelPortItems } from './names.js';
 import { dissectTcpStream, streamProtocolsEnabled } from './tcp-stream.js';
 import { scanTapOptions, tcpTapListeners, tcpTapRecord } from './tcp-tap.js';
 import { addTcpAnalysisTree, addTcpQuotedTimes, analyseTcp, result as analysis, TcpFlag, tcpAnalysisInfoPrefix } from '../analysis/tcp-analysis.js';
@@ -392,6 +393,8 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
   const segLen = Math.max(0, rep - off - hlen);
   const cols = pkt.wantColumns;
   const tree = pkt.tree;
+  // Name resolution (-N t): ports by name in Info and the tree.
+  const names = pkt.session.names;
   if (tree) {
     pkt.add(F.srcport, off, 2, top, sp);
     pkt.add(F.dstport, off + 2, 2, top, dp);
@@ -514,12 +517,13 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
     if (tree || cols || pkt.wantExperts) optText = decodeOptions(pkt, off + 20, off + hlen, top, flags, revBase, ackRaw);
   }
   if (pkt.wantLabels) {
-    pkt.setLabel(top, `Transmission Control Protocol, Src Port: ${sp}, Dst Port: ${dp}, Seq: ${rseq}${hasAck ? `, Ack: ${rack}` : ''}, Len: ${segLen}`);
+    if (names) labelPortItems(pkt, names, 'tcp', F.srcport, F.dstport, top, sp, dp);
+    pkt.setLabel(top, `Transmission Control Protocol, Src Port: ${names ? names.portLabel('tcp', sp) : sp}, Dst Port: ${names ? names.portLabel('tcp', dp) : dp}, Seq: ${rseq}${hasAck ? `, Ack: ${rack}` : ''}, Len: ${segLen}`);
     pkt.setLabel(fi, `Flags: 0x${flags.toString(16).padStart(3, '0')} (${flagsText(flags)})`);
   }
   if (cols) {
     const ace = !!conv?.accEcn && !(flags & 0x02);
-    let info = `${sp} → ${dp} [${flagsText(flags, ace)}] Seq=${rseq}`;
+    let info = `${names ? names.portText('tcp', sp) : sp} → ${names ? names.portText('tcp', dp) : dp} [${flagsText(flags, ace)}] Seq=${rseq}`;
     if (hasAck) info += ` Ack=${rack}`;
     info += ` Win=${wsize}`;
     if (flags & 0x20) info += ` Urg=${urp}`;

@@ -9,6 +9,7 @@ import { need, Severity, type Packet } from './packet.js';
 import { claimPorts, dispatchPorts, register, type EmitContext, type LayerSpec } from './registry.js';
 import { prefs } from './prefs.js';
 import { pseudoHeaderSum, pseudoHeaderSumFromSpec } from './checksum.js';
+import { labelPortItems } from './names.js';
 
 export const F = defineFields({
   udp: { abbrev: 'udp', name: 'User Datagram Protocol', type: FT.PROTOCOL },
@@ -65,8 +66,13 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
   } else {
     pkt.add(F.checksum_status, off + 6, 0, cki, 2);
   }
-  if (pkt.wantLabels) pkt.setLabel(top, `User Datagram Protocol, Src Port: ${sp}, Dst Port: ${dp}`);
-  if (pkt.wantColumns) pkt.setInfo(`${sp} → ${dp}${bad}` + (ulen >= 8 ? ` Len=${ulen - 8}` : ''));
+  // Name resolution (-N t): ports by name in Info and the tree.
+  const names = pkt.session.names;
+  if (pkt.wantLabels) {
+    if (names) labelPortItems(pkt, names, 'udp', F.srcport, F.dstport, top, sp, dp);
+    pkt.setLabel(top, `User Datagram Protocol, Src Port: ${names ? names.portLabel('udp', sp) : sp}, Dst Port: ${names ? names.portLabel('udp', dp) : dp}`);
+  }
+  if (pkt.wantColumns) pkt.setInfo(`${names ? names.portText('udp', sp) : sp} → ${names ? names.portText('udp', dp) : dp}${bad}` + (ulen >= 8 ? ` Len=${ulen - 8}` : ''));
   // Also inside an ICMP error's quote: tshark shows the quoted payload bytes there is.
   if (off + 8 < dEnd) pkt.add(F.payload, off + 8, dEnd - off - 8, top);
   pkt.srcPort = sp;
