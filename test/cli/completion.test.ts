@@ -81,7 +81,7 @@ for (const [shell, complete] of [['bash', bash], ['zsh', zsh]] as const) {
         const all = complete(['wirelite', c.name(), '-']);
         expect(all, `wirelite ${c.name()} -<TAB>`).toEqual(sorted([...shortOptions(c.name()), ...longOptions(c.name())]));
       }
-      expect(complete(['wirelite', 'read', '--d'])).toEqual(['--disable-protocol']);
+      expect(complete(['wirelite', 'read', '--disable-p'])).toEqual(['--disable-protocol']);
     });
 
     it("offers an option's choices: -T, -t (also after the -r shorthand), follow --format", () => {
