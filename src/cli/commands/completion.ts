@@ -9,7 +9,7 @@
  *   wirelite completion zsh > ~/.zfunc/_wirelite  # a directory in $fpath, then compinit
  */
 import { Argument, Command } from '@commander-js/extra-typings';
-import type { Command as BaseCommand } from 'commander';
+import type { Argument as BaseArgument, Command as BaseCommand } from 'commander';
 import { optionSpecs, subcommands, type OptionSpec } from '../manpage.js';
 import { STATS_KINDS } from './stats.js';
 import { CONV_TYPES } from '../conv-stats.js';
@@ -32,7 +32,7 @@ const OPTION_SOURCES: Record<string, Source> = {
 };
 
 /** Positional arguments by `command argument`; otherwise a file for names with "file" in them. */
-function argumentSource(cmd: string, arg: Argument | import('commander').Argument): Source {
+function argumentSource(cmd: string, arg: BaseArgument): Source {
   if (arg.argChoices) return { words: arg.argChoices };
   if (cmd === 'fields') return 'fields';
   if (cmd === 'capture') return 'none';
