@@ -17,7 +17,7 @@
  */
 import { defineFields, FT, Base } from './fields.js';
 import { u16, u24, u32, toHex } from './bytes.js';
-import { annotate, annotation, sessionState, type Packet } from './packet.js';
+import { annotate, annotation, sessionState, Severity, type Packet } from './packet.js';
 import type { Dissector } from './registry.js';
 import { registerStreamHeuristic, registerStreamProtocol } from './tcp-stream.js';
 import { frameLengthPrefixed, ParseStatus, REASSEMBLY_LIMITS, type StreamParser } from '../analysis/reassembly.js';
@@ -438,6 +438,7 @@ function decode(pkt: Packet, off: number, end: number, _rep: number, parent: num
     // Bytes of a TLS 1.0-1.2 session that do not start a record (tshark: no record fields).
     pkt.setProtocol(VERSION_SHORT[normVersion(t.finals.get(pkt.tcpStream) ?? s.version)] ?? 'SSL');
     appendInfo(pkt, 'Ignored Unknown Record');
+    pkt.addExpert(top, Severity.Warn, 'Protocol', 'tls.ignored_unknown_record', 'Ignored Unknown Record');
     return;
   }
   const version = u16(d, off + 1);

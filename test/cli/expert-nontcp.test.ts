@@ -53,3 +53,36 @@ it.skipIf(!corpusPresent)('smtp.pcap: the Notes block counts 24, as tshark\'s', 
   const r = spawnSync(bin, ['stats', join(corpusRoot, 'public/zeek/smtp.pcap'), 'expert'], { encoding: 'utf8' });
   expect(r.stdout).toMatch(/\nNotes \(24\)\n/);
 });
+
+/** Per frame, how often `text` occurs in the Info column and among the expert messages. */
+function perFrame(cmd: string, args: string[], text: string): Map<number, { info: number; expert: number }> {
+  const out = execFileSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 28, stdio: ['ignore', 'pipe', 'ignore'], env: { ...process.env, WIRESHARK_CONFIG_DIR: scratch } });
+  const m = new Map<number, { info: number; expert: number }>();
+  for (const line of out.split('\n')) {
+    const [n, info = '', experts = ''] = line.split('\t');
+    if (!n) continue;
+    m.set(Number(n), { info: info.split(text).length - 1, expert: experts.split(text).length - 1 });
+  }
+  return m;
+}
+
+describe.skipIf(!corpusPresent)('TLS "Ignored Unknown Record" (Warn, Protocol) beside tshark -2 (SKIPPED: ../shared/corpus missing when absent)', () => {
+  it.each(['pcapplusplus/ExamplesTest/pcap_examples/tls2.pcap', 'suricata-verify/tls/tls-subjectaltname/input.pcap'])('%s: on every frame both Info columns name, as many expert items as tshark gives', (name) => {
+    const file = join(corpusRoot, 'public', name);
+    const text = 'Ignored Unknown Record';
+    const fields = ['-T', 'fields', '-e', 'frame.number', '-e', '_ws.col.Info', '-e', '_ws.expert.message', '-E', 'occurrence=a'];
+    const theirs = perFrame('tshark', ['-n', '-2', '-r', file, ...fields], text);
+    const mine = perFrame(bin, ['read', file, ...fields], text);
+    let both = 0;
+    for (const [n, t] of theirs) {
+      const o = mine.get(n);
+      if (!t.info || !o?.info) continue;
+      both++;
+      expect({ frame: n, expert: o.expert }).toEqual({ frame: n, expert: t.expert });
+    }
+    expect(both).toBeGreaterThan(50);
+    // wirelite's expert rows count the records its Info names (the frames where the two Info columns differ are a TLS dissection difference).
+    const rows = expertRows(spawnSync(bin, ['stats', file, 'expert'], { encoding: 'utf8' }).stdout);
+    expect(rows.get(`Warns|Protocol|TLS|${text}`)).toBe([...mine.values()].reduce((s, v) => s + v.info, 0));
+  });
+});
