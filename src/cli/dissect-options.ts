@@ -18,7 +18,7 @@ import { collect, UsageError } from './errors.js';
 export function addDissectOptions<A extends any[], O extends OptionValues, G extends OptionValues>(cmd: Command<A, O, G>) {
   return cmd
     .option('-d <layer==selector,protocol>', 'decode as, as tshark: e.g. udp.port==5354,dns, tcp.port==8443,tls, udp.port==5000-5010,dns (repeatable)', collect, [] as string[])
-    .option('-N <flags>', "name resolution, tshark's letters: m MAC vendors (IEEE registry), n network names (hosts files), d names from the capture's DNS answers, t transport names (/etc/services); never a network lookup")
+    .option('-N <flags>', "name resolution, tshark's letters: m MAC vendors (IEEE registry), n network names (hosts files), d names from the capture's DNS answers, t transport names (Wireshark's services files, /etc/services); never a network lookup")
     .option('--disable-heuristic <short_name>', 'do not try this heuristic dissector (dns_udp, tls_tcp; repeatable, as tshark)', collect, [] as string[])
     .option('--enable-heuristic <short_name>', 'try this heuristic dissector (all are on by default; repeatable, as tshark)', collect, [] as string[]);
 }
