@@ -103,7 +103,8 @@ function addAddr(pkt: Packet, dst: boolean, off: number, parent: number): void {
   pkt.hide(pkt.add(F.addr, off, 6, it));
   const r2 = pkt.add(F.addr_resolved, off, 6, it);
   if (r1 >= 0 || r2 >= 0) {
-    const text = formatMac(pkt.data, off);
+    // With name resolution (-N m) the vendor's name, as tshark.
+    const text = pkt.session.names?.mac(pkt.data, off) ?? formatMac(pkt.data, off);
     if (r1 >= 0) pkt.ref[r1] = text;
     if (r2 >= 0) pkt.ref[r2] = text;
   }

@@ -4,7 +4,7 @@
  * the frame that completes it, as tshark does; other fragments show "Fragmented IP protocol".
  */
 import { DSCP, ECN, ECN_SHORT, dscpShort } from './diffserv.js';
-import { defineFields, FT, Base } from './fields.js';
+import { defineFields, fieldById, FT, Base } from './fields.js';
 import { foldChecksum, formatIPv4, parseIPv4, sum16, u16, u32 } from './bytes.js';
 import { annotate, annotation, need, Severity, type Packet } from './packet.js';
 import { dissectData, register, selectorFor, type EmitContext, type LayerSpec, dispatchIn, dispatchTable } from './registry.js';
@@ -254,7 +254,11 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
 /** A host-name item (`ip.src_host`, `ip.host`, ...): the address as text, since no name is resolved. */
 function addHost(pkt: Packet, fid: number, off: number, parent: number, v: number): number {
   const i = pkt.add(fid, off, 4, parent);
-  if (i >= 0) pkt.ref[i] = formatIPv4(v);
+  if (i >= 0) {
+    // With name resolution (-N n) the host's name, as tshark.
+    const t = formatIPv4(v);
+    pkt.ref[i] = pkt.session.names?.host(t) ?? t;
+  }
   return i;
 }
 
@@ -264,6 +268,11 @@ function addHost(pkt: Packet, fid: number, off: number, parent: number, v: numbe
  */
 function addAddress(pkt: Packet, fid: number, hostFid: number, off: number, parent: number, v: number): number {
   const it = pkt.add(fid, off, 4, parent, v);
+  const names = pkt.session.names;
+  if (names?.flags.network && it >= 0 && pkt.wantLabels) {
+    const t = formatIPv4(v);
+    pkt.setLabel(it, `${fieldById(fid).name}: ${namedAddress(names.host(t), t, true)}`);
+  }
   pkt.hide(pkt.add(F.addr, off, 4, it, v));
   pkt.hide(addHost(pkt, hostFid, off, it, v));
   pkt.hide(addHost(pkt, F.host, off, it, v));

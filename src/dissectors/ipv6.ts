@@ -302,10 +302,17 @@ function addAddress(pkt: Packet, d: Uint8Array, at: number, parent: number, src:
   pkt.hide(pkt.add(F.addr, at, 16, it));
   const h1 = pkt.add(src ? F.src_host : F.dst_host, at, 16, it);
   const h2 = pkt.add(F.host, at, 16, it);
+  const names = pkt.session.names;
   if (h1 >= 0 || h2 >= 0) {
-    const text = formatIPv6(d, at);
+    // With name resolution (-N n) the host's name, as tshark.
+    const t = formatIPv6(d, at);
+    const text = names?.host(t) ?? t;
     if (h1 >= 0) pkt.ref[h1] = text;
     if (h2 >= 0) pkt.ref[h2] = text;
+  }
+  if (names?.flags.network && it >= 0 && pkt.wantLabels) {
+    const t = formatIPv6(d, at);
+    pkt.setLabel(it, `${src ? 'Source Address' : 'Destination Address'}: ${namedAddress(names.host(t), t, true)}`);
   }
   pkt.hide(h1);
   pkt.hide(h2);

@@ -75,11 +75,17 @@ describe('read -N (name resolution)', () => {
     expect(lines.join('\n')).toContain('alpha → beta.example');
     const tree = sameTreeLines(SYNTHETIC, ['-N', 'n'], (l) => l.startsWith('Internet Protocol Version 4'));
     expect(tree).toContain('Internet Protocol Version 4, Src: alpha (192.0.2.10), Dst: beta.example (192.0.2.11)');
+    const items = sameTreeLines(SYNTHETIC, ['-N', 'n'], (l) => /^ {4}(Source|Destination) Address:/.test(l));
+    expect(items).toContain('    Source Address: alpha (192.0.2.10)');
+    expect(items).toContain('    Source Address: 198.51.100.1 (198.51.100.1)');
   });
 
   it("nd: names from the capture's DNS answers, the last one for an address (as tshark -2)", () => {
     const lines = sameAsTshark(LOOPBACK, ['-N', 'nd']);
     expect(lines.join('\n')).toContain('fixture.test → fixture.test');
+    // The host fields carry the names too.
+    const hosts = sameAsTshark(LOOPBACK, ['-N', 'nd', '-T', 'fields', '-e', 'ip.src_host', '-e', 'ip.host', '-e', 'ipv6.dst_host'], /^$/);
+    expect(hosts[0]).toBe('fixture.test\tfixture.test,fixture.test\t');
     // d alone names nothing (tshark's d needs n).
     expect(run(bin, ['read', LOOPBACK, '-N', 'd']).join('\n')).not.toContain('fixture.test →');
   });
@@ -95,6 +101,8 @@ describe('read -N (name resolution)', () => {
       const eth = (l: string) => /^Ethernet II|^ {4}(Source|Destination):/.test(l);
       const lines = sameTreeLines(file, ['-N', 'm', '-c', '20'], eth);
       expect(lines).toContain('Ethernet II, Src: Cisco_dc:80:c0 (00:24:c4:dc:80:c0), Dst: Cisco_1f:cd:40 (00:26:ca:1f:cd:40)');
+      const resolved = sameAsTshark(file, ['-N', 'm', '-c', '20', '-T', 'fields', '-e', 'eth.src_resolved', '-e', 'eth.addr_resolved'], /^$/);
+      expect(resolved[0]).toBe('Cisco_dc:80:c0\tCisco_1f:cd:40,Cisco_dc:80:c0');
       // An ARP capture shows the names in the columns.
       sameAsTshark(join(corpusRoot, 'public/zeek/arp-who-has.pcap'), ['-N', 'm']);
     },
