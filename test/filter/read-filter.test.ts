@@ -35,7 +35,7 @@ describe('read -Y prints what tshark -2 -Y prints', () => {
   ])('%s -Y %s', (file, expr) => {
     for (const t of ['r', 'd', 'dd']) {
       const ours = wl(['read', file, '-Y', expr, '-t', t]);
-      expect(ours.status).toBe(0);
+      expect(ours.status, ours.stderr).toBe(0);
       expect(ours.stdout, `-t ${t}`).toBe(tshark(['-2', '-r', file, '-Y', expr, '-t', t]));
     }
   });
@@ -48,7 +48,7 @@ describe('read -Y prints what tshark -2 -Y prints', () => {
   it('-w writes only the matching frames', () => {
     const out = join(mkdtempSync(join(tmpdir(), 'wl-y-')), 'out.pcap');
     const r = wl(['read', LOOP, '-Y', 'tcp.port == 8080', '-w', out]);
-    expect(r.status).toBe(0);
+    expect(r.status, r.stderr).toBe(0);
     const want = tshark(['-2', '-r', LOOP, '-Y', 'tcp.port == 8080', '-T', 'fields', '-e', 'frame.len']);
     expect(tshark(['-r', out, '-T', 'fields', '-e', 'frame.len'])).toBe(want);
   });
@@ -57,7 +57,7 @@ describe('read -Y prints what tshark -2 -Y prints', () => {
     const set = Array.from({ length: 8000 }, (_, i) => 10000 + i);
     set.push(8080);
     const a = wl(['read', LOOP, '-Y', `tcp.port in {${set.join(', ')}}`]);
-    expect(a.status).toBe(0);
+    expect(a.status, a.stderr).toBe(0);
     expect(a.stdout).toBe(wl(['read', LOOP, '-Y', 'tcp.port == 8080']).stdout);
     expect(a.stdout.length).toBeGreaterThan(0);
   });
@@ -68,7 +68,7 @@ describe('read -R is tshark -2 -R', () => {
     const f = ['-T', 'fields', '-e', 'frame.number', '-e', 'tcp.stream', '-e', 'tcp.analysis.bytes_in_flight', '-e', 'tcp.seq', '-e', 'frame.time_relative'];
     for (const [file, r] of [[LOOP, 'tcp.port == 8080'], [LOOP, 'tcp.flags.syn == 1 || frame.number > 20'], [SYN, 'udp || icmp']] as const) {
       const ours = wl(['read', file, '-R', r, ...f]);
-      expect(ours.status).toBe(0);
+      expect(ours.status, ours.stderr).toBe(0);
       expect(ours.stdout, r).toBe(tshark(['-2', '-r', file, '-R', r, ...f]));
     }
   });
