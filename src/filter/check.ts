@@ -4,6 +4,7 @@
  * what the types allow. The result is a typed tree the compiler turns into closures; every error
  * is found here, at compile time, with its place.
  */
+import { classifyFieldName } from '../cli/field-names.js';
 import type { ArithOp, Expr, SliceRange, Value } from './ast.js';
 import { FilterError } from './errors.js';
 import { literalFor } from './literals.js';
@@ -71,6 +72,9 @@ class Checker {
 
   private notAField(v: Lit): never {
     const text = v.k === 'string' ? v.raw : v.k === 'char' ? v.raw : v.text;
+    // A Wireshark protocol wirelite does not dissect (http, quic): tshark would take the name.
+    const c = v.k === 'word' ? classifyFieldName(v.text) : undefined;
+    if (c?.kind === 'undissected') throw new FilterError(`${text} is neither a field nor a protocol name.`, v.start, v.end, `(${c.protocol} is a Wireshark protocol that wirelite does not dissect)`);
     const s = v.k === 'word' ? suggest(v.text) : undefined;
     throw new FilterError(`${text} is neither a field nor a protocol name.`, v.start, v.end, s ? `did you mean ${s}?` : undefined);
   }

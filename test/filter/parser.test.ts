@@ -175,6 +175,7 @@ describe('errors say what and where', () => {
     ['frame contains "\\q"', '"\\q" is not a valid escape sequence', '\\q'],
     ['tcp.port#1 == 80', 'The layer operator "#" is not supported by wirelite yet.', '#1'],
     ['tcp.port == 80 @', '"@" is not a valid character in a display filter', '@'],
+    ['http.request', 'http.request is neither a field nor a protocol name.', 'http.request', '(HTTP is a Wireshark protocol that wirelite does not dissect)'],
   ])('%s', (expr, message, under, hint) => {
     const [m, u, h] = err(expr);
     expect(m).toBe(message);
