@@ -574,7 +574,9 @@ export function decodeDnsMessage(pkt: Packet, off: number, end: number, rep: num
     pkt.add(F.response, off + 2, 2, fi, response ? 1 : 0);
     pkt.add(F.opcode, off + 2, 2, fi, opcode);
     if (kind === DnsKind.Llmnr) {
-      if (response) pkt.add(F.conflict, off + 2, 2, fi, (flags >> 10) & 1);
+      // Shown in queries too (tshark 4.0), where it means the sender saw several responses.
+      const ci = pkt.add(F.conflict, off + 2, 2, fi, (flags >> 10) & 1);
+      if (!response && pkt.wantLabels) pkt.setLabel(ci, `.... .${(flags >> 10) & 1}.. .... .... = Conflict: ${flags & 0x400 ? 'The sender received multiple responses' : 'None'}`);
       pkt.add(F.truncated, off + 2, 2, fi, (flags >> 9) & 1);
       pkt.add(F.tentative, off + 2, 2, fi, (flags >> 8) & 1);
       if (response) pkt.add(F.rcode, off + 2, 2, fi, rcode);

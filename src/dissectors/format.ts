@@ -37,7 +37,30 @@ function localParts(sec: number): { d: Date; tz: string } {
 /** tshark's frame.time text: `Nov 27, 2024 17:45:16.680626000 UTC`, `Jan  1, ...` (local zone; the day is `%2d`). */
 export function absoluteTimeText(sec: number, nsec: number): string {
   const { d, tz } = localParts(sec);
+  if (Number.isNaN(d.getTime())) return farTimeText(sec, nsec);
   return `${MONTHS[d.getMonth()]} ${String(d.getDate()).padStart(2, ' ')}, ${d.getFullYear()} ${pad2(d.getHours())}:${pad2(d.getMinutes())}:${pad2(d.getSeconds())}.${String(nsec).padStart(9, '0')} ${tz === 'GMT' ? 'UTC' : tz}`;
+}
+
+/**
+ * A time beyond JavaScript's Date (more than 275,760 years from 1970; a pcapng time stamp with a
+ * wrong resolution gets there), in UTC as tshark prints it: `Jan 19, 586524 07:53:24.126329000 UTC`.
+ * Days to a civil date as in Howard Hinnant's `civil_from_days`.
+ */
+function farTimeText(sec: number, nsec: number): string {
+  const days = Math.floor(sec / 86400);
+  const rem = sec - days * 86400;
+  const z = days + 719468;
+  const era = Math.floor(z / 146097);
+  const doe = z - era * 146097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  const h = Math.floor(rem / 3600);
+  const m = Math.floor((rem % 3600) / 60);
+  return `${MONTHS[month - 1]} ${String(day).padStart(2, ' ')}, ${year} ${pad2(h)}:${pad2(m)}:${pad2(rem % 60)}.${String(nsec).padStart(9, '0')} UTC`;
 }
 
 /** RFC 3339 UTC with nanoseconds: `2024-11-27T17:45:16.680626000Z`. */

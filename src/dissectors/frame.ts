@@ -30,11 +30,16 @@ export const F = defineFields({
 });
 
 /** Wireshark's WTAP_ENCAP numbers for frame.encap_type, by pcap link type. */
-const WTAP_ENCAP: Record<number, number> = { 0: 15, 1: 1, 101: 7, 108: 15, 113: 25, 228: 129, 229: 130, 276: 210 };
+const WTAP_ENCAP: Record<number, number> = { 0: 15, 1: 1, 101: 7, 108: 15, 113: 25, 228: 129, 229: 130, 253: 158, 276: 210 };
 
 /** Exact seconds difference a - b as a double. */
 export function timeDiff(aSec: number, aNsec: number, bSec: number, bNsec: number): number {
   return aSec - bSec + (aNsec - bNsec) / 1e9;
+}
+
+function cString(s: string): string {
+  const z = s.indexOf('\0');
+  return z < 0 ? s : s.slice(0, z);
 }
 
 /** Dissects a whole frame into `pkt` (which must have been `reset` with the frame). */
@@ -76,7 +81,8 @@ export function dissectFrame(pkt: Packet): void {
     pkt.add(F.number, 0, 0, top, f.number);
     pkt.add(F.len, 0, 0, top, f.origLen);
     pkt.add(F.cap_len, 0, 0, top, f.capLen);
-    if (f.comments) for (const c of f.comments) pkt.add(F.comment, 0, 0, top, 0, c);
+    // A comment ends at a NUL for tshark (a C string), whatever the option's length says.
+    if (f.comments) for (const c of f.comments) pkt.add(F.comment, 0, 0, top, 0, cString(c));
     if (f.dropCount !== undefined) pkt.add(F.dropcount, 0, 0, top, f.dropCount);
   } else if (f.hasTime) {
     ts.prevSec = f.tsSec;

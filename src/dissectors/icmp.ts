@@ -166,7 +166,18 @@ export function trackEcho(pkt: Packet, proto: string, f: EchoFields, top: number
   const p = pending.get(key);
   if (!p || p.frame >= frame) return '';
   pending.delete(key);
-  const ms = timeDiff(pkt.frame.tsSec, pkt.frame.tsNsec, p.sec, p.nsec) * 1000;
+  // As Wireshark's nstime_delta then nstime_to_msec (secs * 1000 + nsecs / 1e6, nsecs >= 0):
+  // 29.198, where seconds * 1000 as one double gives 29.197999999999.
+  let ds = pkt.frame.tsSec - p.sec;
+  let dn = pkt.frame.tsNsec - p.nsec;
+  if (dn < 0 && ds > 0) {
+    ds--;
+    dn += 1e9;
+  } else if (dn > 0 && ds < 0) {
+    ds++;
+    dn -= 1e9;
+  }
+  const ms = ds * 1000 + dn / 1e6;
   annotate(pkt, p.frame, `${proto}.resp_in`, frame);
   if (s.pass === 1) {
     annotate(pkt, frame, `${proto}.resp_to`, p.frame);
