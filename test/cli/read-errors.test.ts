@@ -5,7 +5,7 @@
  * cannot print, and link types it cannot dissect.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -88,6 +88,18 @@ describe('read -w: the output file is checked before reading, as capture does', 
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/^wirelite: .*no such file.*\n$/);
     expect(existsSync(out)).toBe(false);
+  });
+
+  it('an empty input or one that is not a capture leaves no zero-byte -w file (exit 2)', () => {
+    const out = join(scratch, 'from-empty.pcap');
+    const empty = join(scratch, 'empty.pcap');
+    writeFileSync(empty, '');
+    for (const input of [empty, join(root, 'package.json')]) {
+      const r = wl(['read', input, '-w', out]);
+      expect(r.code).toBe(2);
+      expect(r.err).toMatch(/^wirelite: (file is empty|not a pcap or pcapng file .*)\n$/);
+      expect(existsSync(out), input).toBe(false);
+    }
   });
 
   it('-c 0 and -c -1 are refused (exit 1), as tshark refuses them', () => {

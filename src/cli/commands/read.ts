@@ -5,7 +5,7 @@
  * bad path is reported at once, as `capture` does): bad usage exits 1, a file that cannot be
  * created or written exits 2 with `wirelite: cannot create PATH: REASON`.
  */
-import { closeSync, statSync } from 'node:fs';
+import { closeSync, statSync, unlinkSync } from 'node:fs';
 import { Command } from '@commander-js/extra-typings';
 import type { Frame, InterfaceInfo } from '../../capture/frame.js';
 import { linkTypeText } from '../../capture/live/binding.js';
@@ -118,8 +118,12 @@ export function readCommand() {
       } catch (e) {
         failure ??= e;
       }
-      // Nothing was written (an empty or unreadable file): the descriptor is still open.
-      if (!writer && outFd !== undefined && outFd !== 1) closeQuietly(outFd);
+      // Nothing to write (an empty file, or not a capture): no header was written either, so the
+      // zero-byte file would not be a capture file. It goes, rather than left looking like one.
+      if (!writer && outFd !== undefined && outFd !== 1) {
+        closeQuietly(outFd);
+        if (failure) removeQuietly(o.w!);
+      }
       if (failure instanceof OutputFileError) return fail(failure.message, EXIT.FILE);
       // A damaged file: main() says why and exits 2, after everything read was written.
       if (failure) throw failure;
@@ -147,6 +151,14 @@ function sameFile(a: string, b: string): boolean {
     return x.dev === y.dev && x.ino === y.ino;
   } catch {
     return false;
+  }
+}
+
+function removeQuietly(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch {
+    /* already gone */
   }
 }
 
