@@ -224,7 +224,8 @@ export class Packet {
   /**
    * Where the link layer's payload starts and where its network layer said it ends (IPv4 total
    * length, IPv6 payload length, ARP's size), or -1: the bytes after it are the link layer's
-   * padding, trailer or FCS (Wireshark's ethertype dissector finds them the same way).
+   * padding, trailer or FCS (Wireshark's ethertype dissector finds them the same way); -2 once a VLAN
+   * tag has shown them.
    */
   netStart = -1;
   netEnd = -1;

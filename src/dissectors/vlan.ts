@@ -12,6 +12,7 @@
 import { defineFields, FT, Base } from './fields.js';
 import { u16 } from './bytes.js';
 import { need, Severity, type Packet } from './packet.js';
+import { addTrailer } from './eth.js';
 import { dispatch, dissectData, register, selectorFor, type EmitContext, type LayerSpec, dispatchEthertype as viaEthertype } from './registry.js';
 import { ETHERTYPES } from './eth.js';
 
@@ -37,6 +38,7 @@ export const F = defineFields({
   id: { abbrev: 'vlan.id', name: 'ID', type: FT.UINT16, bits: 16, mask: 0x0fff },
   etype: { abbrev: 'vlan.etype', name: 'Type', type: FT.UINT16, base: Base.HEX, strings: ETHERTYPES },
   len: { abbrev: 'vlan.len', name: 'Length', type: FT.UINT16 },
+  trailer: { abbrev: 'vlan.trailer', name: 'Trailer', type: FT.BYTES },
   ad: { abbrev: 'ieee8021ad', name: 'IEEE 802.1ad', type: FT.PROTOCOL },
   ad_priority: { abbrev: 'ieee8021ad.priority', name: 'Priority', type: FT.UINT16, bits: 16, mask: 0xe000 },
   ad_dei: { abbrev: 'ieee8021ad.dei', name: 'DEI', type: FT.UINT16, bits: 16, mask: 0x1000 },
@@ -73,7 +75,14 @@ function decodeVlan(pkt: Packet, off: number, end: number, rep: number, parent: 
   const pOff = off + TAG_LEN;
   if (type > IEEE_802_3_MAX_LEN) {
     pkt.add(F.etype, off + 2, 2, top, type);
+    // The network layer starts here (the innermost tag wins): what it leaves over is this tag's
+    // padding and trailer, as Wireshark's ethertype shows them for VLAN (no FCS guess there).
+    if (pkt.netEnd < 0 && pkt.netStart >= 0) pkt.netStart = pOff;
     dispatchEthertype(pkt, type, pOff, end, rep);
+    if (pkt.netEnd >= 0 && pkt.netStart === pOff && pkt.tree) {
+      addTrailer(pkt, F.trailer, top, end, rep, 0);
+      pkt.netEnd = -2;
+    }
     return;
   }
   // IEEE 802.3 length: the payload is LLC, or raw IPX when it starts with 0xffff (no IPX here).
