@@ -5,7 +5,7 @@
  * cannot print, and link types it cannot dissect.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -57,6 +57,22 @@ describe('read -w: the output file is checked before reading, as capture does', 
     expect(r.code).toBe(2);
     expectOneLine(r, 'cannot write /dev/full: no space left on device');
     expect(tshark(['-r', fixture, '-w', '/dev/full']).code).toBe(2);
+  });
+
+  it('a directory the user cannot write to: exit 2, "permission denied" (tshark: exit 2)', () => {
+    const ro = join(scratch, 'read-only');
+    mkdirSync(ro, { mode: 0o555 });
+    chmodSync(scratch, 0o755);
+    const target = join(ro, 'x.pcap');
+    // Root writes anywhere: run both tools as nobody, as a user would meet it.
+    const asUser = (cmd: string, args: string[]) => (process.getuid?.() === 0 ? ['setpriv', ['--reuid', '65534', '--regid', '65534', '--clear-groups', cmd, ...args]] : [cmd, args]) as [string, string[]];
+    const [c, a] = asUser(bin, ['read', fixture, '-w', target]);
+    const r = spawnSync(c, a, { cwd: root, encoding: 'utf8' });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe(`wirelite: cannot create ${target}: permission denied\n`);
+    const [tc, ta] = asUser('tshark', ['-r', fixture, '-w', target]);
+    expect(spawnSync(tc, ta, { encoding: 'utf8', env: { ...process.env, WIRESHARK_CONFIG_DIR: ro } }).status).toBe(2);
+    expect(existsSync(target)).toBe(false);
   });
 
   it('a path under a file (not a directory): exit 2', () => {
