@@ -27,7 +27,9 @@ export type Value =
   | (At & { k: 'slice'; of: Value; ranges: SliceRange[]; text: string })
   | (At & { k: 'call'; name: string; nameEnd: number; args: Value[] })
   | (At & { k: 'arith'; op: ArithOp; left: Value; right: Value; opStart: number })
-  | (At & { k: 'neg'; of: Value });
+  | (At & { k: 'neg'; of: Value })
+  /** `ip.addr#2`, `tcp.port#[2-4]`: the field's values in those layers of its protocol. */
+  | (At & { k: 'layer'; of: Extract<Value, { k: 'word' }>; ranges: SliceRange[] });
 
 export type SetItem = Value | (At & { k: 'range'; lo: Value; hi: Value });
 

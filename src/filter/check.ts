@@ -13,11 +13,13 @@ import { translateRegex } from './regex.js';
 import { suggest } from './suggest.js';
 import { bytesLike, kindOf, numeric, typeName, type FieldInfo, type Kind, type Val } from './types.js';
 import { filterField } from './values.js';
+import { FT } from '../dissectors/fields.js';
 
 export type Rel = 'eq' | 'ne' | 'lt' | 'gt' | 'le' | 'ge' | 'contains' | 'matches';
 
 export type VNode =
-  | { t: 'field'; kind: Kind; info: FieldInfo }
+  /** `layer`: only the occurrences inside those layers (1-based) of protocol item `proto`. */
+  | { t: 'field'; kind: Kind; info: FieldInfo; layer?: { proto: number; ranges: SliceRange[] } }
   | { t: 'const'; kind: Kind; val: Val }
   /** `${field}`: the field's value in the reference frame (none in a file read, as in tshark). */
   | { t: 'ref'; kind: Kind; info: FieldInfo }
@@ -102,6 +104,16 @@ class Checker {
       case 'string':
       case 'char':
         return undefined;
+      case 'layer': {
+        const f = filterField(v.of.text);
+        if (!f) this.notAField(v.of);
+        const protoName = f!.abbrev.split('.')[0]!;
+        const proto = filterField(protoName);
+        if (f!.id < 0 || !proto || proto.id < 0 || proto.type !== FT.PROTOCOL) throw new FilterError(`The layer operator "#" needs a field of a protocol, not ${v.of.text}.`, v.start, v.end);
+        this.fields.set(f!.abbrev, f!);
+        this.fields.set(proto.abbrev, proto);
+        return { t: 'field', kind: kindOf(f!.type), info: f!, layer: { proto: proto.id, ranges: v.ranges } };
+      }
       case 'ref': {
         const f = filterField(v.name);
         if (!f) {

@@ -136,7 +136,7 @@ class Compiler {
   }
 
   private exists(v: VNode): Predicate {
-    if (v.t === 'field' && v.info.id >= 0) {
+    if (v.t === 'field' && v.info.id >= 0 && !v.layer) {
       const id = v.info.id;
       return (p) => {
         const f = p.fid;
@@ -155,7 +155,7 @@ class Compiler {
     const rel = relation(e.rel, e.re);
     const l = e.l;
     // field OP constant: straight over the tree.
-    if (l.t === 'field' && l.info.id >= 0 && e.r.t === 'const') {
+    if (l.t === 'field' && l.info.id >= 0 && !l.layer && e.r.t === 'const') {
       const id = l.info.id;
       const kind = l.kind;
       const c = e.r.val;
@@ -226,6 +226,8 @@ class Compiler {
       case 'field': {
         const info = v.info;
         const kind = v.kind;
+        const layer = v.layer;
+        if (layer) return (p) => layerValues(p, info.id, kind, layer.proto, layer.ranges);
         return (p) => fieldValues(p, info, kind);
       }
       case 'const': {
@@ -317,7 +319,7 @@ class Compiler {
     const arg = v.args[0]!;
     switch (v.fn) {
       case 'len': {
-        if (arg.t === 'field') {
+        if (arg.t === 'field' && !arg.layer) {
           const info = arg.info;
           const kind = arg.kind;
           return (p) => fieldLengths(p, info, kind);
@@ -360,6 +362,52 @@ class Compiler {
       }
     }
   }
+}
+
+function inLayers(n: number, ranges: readonly import('./ast.js').SliceRange[]): boolean {
+  for (const r of ranges) {
+    switch (r.kind) {
+      case 'one':
+        if (n === r.from) return true;
+        break;
+      case 'to':
+        if (n >= r.from && n <= r.to) return true;
+        break;
+      case 'len':
+        if (n >= r.from && n < r.from + r.len) return true;
+        break;
+      case 'open':
+        if (n >= r.from) return true;
+        break;
+    }
+  }
+  return false;
+}
+
+/**
+ * The values of field `id` inside the given layers of protocol item `proto` (`ip.src#2`: the
+ * second IP header's): an item's layer is that of the protocol item above it in the tree, else
+ * of the last one before it.
+ */
+function layerValues(p: Packet, id: number, kind: Kind, proto: number, ranges: readonly import('./ast.js').SliceRange[]): Val[] {
+  const out: Val[] = [];
+  const layerOf = new Map<number, number>();
+  let seen = 0;
+  for (let i = 0; i < p.n; i++) {
+    const f = p.fid[i];
+    if (f === proto) layerOf.set(i, ++seen);
+    if (f !== id) continue;
+    let n = seen;
+    for (let a = p.parent[i]!; a >= 0; a = p.parent[a]!) {
+      const l = layerOf.get(a);
+      if (l !== undefined) {
+        n = l;
+        break;
+      }
+    }
+    if (inLayers(n, ranges)) out.push(itemValue(p, i, kind));
+  }
+  return out;
 }
 
 /** tshark's slice ranges over a value's bytes; undefined when a range reaches outside them. */

@@ -189,13 +189,23 @@ class Parser {
       return t.text === '-' ? { k: 'neg', of, start: t.start, end: of.end } : of;
     }
     let v = this.parsePrimary();
+    if (this.is('#')) {
+      const h = this.next();
+      const t = this.peek();
+      let ranges: SliceRange[];
+      if (t.kind === 'word' && /^\d+$/.test(t.text)) {
+        this.next();
+        ranges = [{ kind: 'one', from: Number(t.text) }];
+      } else if (t.kind === 'slice') {
+        this.next();
+        ranges = this.sliceRanges(t);
+      } else return this.unexpected(t);
+      if (v.k !== 'word') throw new FilterError('The layer operator "#" applies to a field name.', h.start, t.end);
+      v = { k: 'layer', of: v, ranges, start: v.start, end: t.end };
+    }
     while (this.peek().kind === 'slice') {
       const s = this.next();
       v = { k: 'slice', of: v, ranges: this.sliceRanges(s), text: s.text, start: v.start, end: s.end };
-    }
-    if (this.is('#')) {
-      const h = this.next();
-      throw new FilterError('The layer operator "#" is not supported by wirelite yet.', h.start, this.peek().end);
     }
     return v;
   }

@@ -47,6 +47,8 @@ export function printValue(v: Value): string {
       return `${v.name}(${v.args.map(printValue).join(', ')})`;
     case 'neg':
       return `-${atom(v.of)}`;
+    case 'layer':
+      return v.ranges.length === 1 && v.ranges[0]!.kind === 'one' ? `${v.of.text}#${v.ranges[0]!.from}` : `${v.of.text}#[${v.ranges.map(printRange).join(',')}]`;
     case 'arith': {
       const r = ARITH_RANK[v.op]!;
       const l = v.left.k === 'arith' && ARITH_RANK[v.left.op]! < r ? `{${printValue(v.left)}}` : printValue(v.left);

@@ -89,6 +89,7 @@ describe('printing back to text parses to the same tree', () => {
     'ip.addr == 10.0.0.0/8 and ipv6.addr == fe80::/10 or eth.dst == ff:ff:ff:ff:ff:ff',
     'any ip.addr !== 1.1.1.1',
     'tcp.flags & 0x12 == 0x12',
+    'ip.addr#2 == 10.0.0.1 || tcp.port#[1-2] == 80 || ip#1[0] == 45',
   ];
   it.each(samples)('%s', (src) => {
     const t = parse(src);
@@ -173,7 +174,9 @@ describe('errors say what and where', () => {
     ["frame.len > '\\n'", "'\\n' is too long to be a valid character constant.", "'\\n'"],
     ['frame contains "\\u0041"', '\\u0041 is not a valid universal character name', '\\u0041'],
     ['frame contains "\\q"', '"\\q" is not a valid escape sequence', '\\q'],
-    ['tcp.port#1 == 80', 'The layer operator "#" is not supported by wirelite yet.', '#1'],
+    ['80#1 == 80', '80 is neither a field nor a protocol name.', '80'],
+    ['_ws.expert.message#1', 'The layer operator "#" needs a field of a protocol, not _ws.expert.message.', '_ws.expert.message#1'],
+    ['tcp.port# == 80', '"==" was unexpected in this context.', '=='],
     ['tcp.port == 80 @', '"@" is not a valid character in a display filter', '@'],
     ['http.request', 'http.request is neither a field nor a protocol name.', 'http.request', '(HTTP is a Wireshark protocol that wirelite does not dissect)'],
   ])('%s', (expr, message, under, hint) => {
