@@ -5,7 +5,7 @@ import { writeSync } from 'node:fs';
  * them decodes anything.
  */
 import { asciiOf } from '../dissectors/bytes.js';
-import { fieldById, fieldByName, FT } from '../dissectors/fields.js';
+import { fieldById, FT } from '../dissectors/fields.js';
 import { absoluteTimeText, epochText, fieldJson, fieldText, itemLabel, rfc3339 } from '../dissectors/format.js';
 import { SEVERITY_NAMES, type Packet } from '../dissectors/packet.js';
 
