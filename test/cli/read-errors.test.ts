@@ -195,6 +195,14 @@ describe('read: option combinations tshark 4.0 refuses', () => {
     expectOneLine(psml, '-e FIELD needs -T fields, json, ek or pdml (-T psml prints only the summary columns)');
   });
 
+  it('capture shares the checks: refused before any device is opened (exit 1)', () => {
+    expectOneLine(wl(['capture', '-e', 'ip.src']), '-e FIELD needs -T fields, json, ek or pdml (as tshark 4.0)');
+    expectOneLine(wl(['capture', '-T', 'pdml', '-x']), '-x (hex dump) can be printed only with -T text, json or ek, not with -T pdml (as tshark 4.0)');
+    const typo = wl(['capture', '-T', 'fields', '-e', 'ip.scr']);
+    expect(typo.code).toBe(1);
+    expectOneLine(typo, 'unknown field "ip.scr" (did you mean ip.src?)');
+  });
+
   it('-T json -e prints only those fields; -T json -x adds the *_raw bytes tshark adds', () => {
     const only = wl(['read', fixture, '-c', '16', '-T', 'json', '-e', 'ip.src', '-e', 'tcp.srcport']).out.trim().split('\n').map((l) => JSON.parse(l));
     const t = JSON.parse(tshark(['-r', fixture, '-c', '16', '-T', 'json', '-e', 'ip.src', '-e', 'tcp.srcport']).out) as { _source: { layers: Record<string, string[]> } }[];
