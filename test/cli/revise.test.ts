@@ -91,8 +91,8 @@ const corpus = '/work/shared/corpus/public';
 /** Captures and the revisable fields to compare on them (those wirelite dissects in that capture). */
 const CASES: Array<[file: string, fields: string[]]> = [
   [join(root, 'fixtures/synthetic.pcapng'), ['ip.reassembled_in', 'ipv6.reassembled.in', 'icmp.resp_in', 'icmpv6.resp_in']],
-  // The DNS there is on port 5354 (tshark finds it by heuristics, wirelite does not): ICMP only.
-  [join(root, 'fixtures/loopback.pcap'), ['icmp.resp_in', 'icmpv6.resp_in', 'tcp.analysis.initial_rtt']],
+  // The DNS there is on port 5354 (found by the dns_udp heuristic, as tshark).
+  [join(root, 'fixtures/loopback.pcap'), ['icmp.resp_in', 'icmpv6.resp_in', 'tcp.analysis.initial_rtt', 'dns.response_in']],
   [join(corpus, 'tcpdump/dnssec.pcap'), ['dns.response_in']],
   [join(corpus, 'tcpdump/edns-opts.pcap'), ['dns.response_in']],
 ];
