@@ -22,7 +22,7 @@ import { LiveCaptureError } from '../../capture/live/live-error.js';
 import { formatForPath, type WriteFormat } from '../../capture/writer.js';
 import { dissectFrame, newSession, Packet } from '../../dissectors/index.js';
 import { collect, UsageError } from '../errors.js';
-import { interfaceByNumber, tsharkInterfaceList } from './interfaces.js';
+import { interfaceByNumber, tsharkInterfaceList } from '../interface-list.js';
 import { addPrintOptions, createPacketPrinter } from '../packet-printer.js';
 import { compileOption, withFilterFields } from '../../filter/cli.js';
 import { addDissectOptions, applyDissectOptions } from '../dissect-options.js';

@@ -1,16 +1,15 @@
 /**
  * `wirelite interfaces`: the devices libpcap can capture on (tcpdump -D, with more detail): name,
  * description, state flags, link type and addresses; `--json` for scripts. `capture -D` prints
- * tshark -D's shorter list (tsharkInterfaceList), and `capture -i N` takes its numbers.
+ * tshark -D's shorter list, and `capture -i N` takes its numbers (src/cli/interface-list.ts).
  *
  * Exit codes: 0 success; 5 live capture is not available (the libpcap addon was not built).
  */
 import { Command } from '@commander-js/extra-typings';
-import { loadBinding, type Device } from '../../capture/live/binding.js';
+import { loadBinding } from '../../capture/live/binding.js';
 import { linkTypeOfDlt, listInterfaces, type InterfaceDescription } from '../../capture/live/devices.js';
 import { LiveCaptureError } from '../../capture/live/live-error.js';
 import { CAPTURE_EXIT } from './capture.js';
-import { UsageError } from '../errors.js';
 
 export function interfacesCommand() {
   return new Command('interfaces')
@@ -73,31 +72,6 @@ export function interfacesCommand() {
       lines.push(`(${binding.libVersion()})`);
       process.stdout.write(lines.join('\n') + '\n');
     });
-}
-
-/**
- * The list of `tshark -D` (dumpcap's): `N. name`, and ` (Loopback)` for a loopback device, numbered
- * as `wirelite interfaces` and as tshark's own libpcap devices (tshark lists its extcap
- * interfaces after them). On Linux, Wireshark 4.0 shows no libpcap description (not even the
- * `any` device's): only loopback devices get a friendly name, "Loopback".
- */
-export function tsharkInterfaceList(devices: readonly Device[]): string {
-  return devices.map((d, i) => `${i + 1}. ${d.name}${d.loopback ? ' (Loopback)' : ''}\n`).join('');
-}
-
-/**
- * What `-i` names, as tshark takes it: a device name, or the number `capture -D` and
- * `wirelite interfaces` print (when no device has that name). Throws UsageError for a number
- * no device has (tshark: "There is no interface with that adapter index", exit 1).
- */
-export function interfaceByNumber(arg: string, devices: readonly Device[]): string {
-  if (!/^[0-9]+$/.test(arg) || devices.some((d) => d.name === arg)) return arg;
-  const n = Number(arg);
-  const d = n >= 1 ? devices[n - 1] : undefined;
-  if (!d) {
-    throw new UsageError(`there is no interface number ${arg}${devices.length ? ` (capture -D lists 1 to ${devices.length})` : ' (libpcap lists none)'}`);
-  }
-  return d.name;
 }
 
 /** 255.255.255.0 → 24; ffff:ffff:: → 32; undefined for a mask that is not contiguous. */
