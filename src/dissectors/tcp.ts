@@ -621,15 +621,34 @@ function decodeQuoted(pkt: Packet, off: number, end: number, top: number): void 
   if (end - off >= 8) pkt.add(F.seq, off + 4, 4, top, u32(d, off + 4));
   if (end - off < 20) return;
   const flags = u16(d, off + 12) & 0x0fff;
+  const hlen = (d[off + 12]! >> 4) * 4;
+  // A whole quoted header: tshark 4.0 shows it as any other, but without analysis.
+  if (pkt.wantLabels) pkt.setLabel(top, `Transmission Control Protocol, Src Port: ${sp}, Dst Port: ${dp}, Seq: ${u32(d, off + 4)}, Ack: ${u32(d, off + 8)}`);
   pkt.add(F.ack, off + 8, 4, top, u32(d, off + 8));
   pkt.add(F.ack_raw, off + 8, 4, top, u32(d, off + 8));
-  pkt.add(F.hdr_len, off + 12, 1, top, (d[off + 12]! >> 4) * 4);
-  pkt.add(F.flags, off + 12, 2, top, flags);
+  pkt.add(F.hdr_len, off + 12, 1, top, hlen);
+  const fi = pkt.add(F.flags, off + 12, 2, top, flags);
+  if (pkt.tree) {
+    pkt.add(F.res, off + 12, 2, fi, flags & 0xe00 ? 1 : 0);
+    pkt.add(F.ae, off + 12, 2, fi, (flags >> 8) & 1);
+    pkt.add(F.cwr, off + 12, 2, fi, (flags >> 7) & 1);
+    pkt.add(F.ece, off + 12, 2, fi, (flags >> 6) & 1);
+    pkt.add(F.urg, off + 12, 2, fi, (flags >> 5) & 1);
+    pkt.add(F.ackf, off + 12, 2, fi, (flags >> 4) & 1);
+    pkt.add(F.push, off + 12, 2, fi, (flags >> 3) & 1);
+    pkt.add(F.reset, off + 12, 2, fi, (flags >> 2) & 1);
+    pkt.add(F.syn, off + 12, 2, fi, (flags >> 1) & 1);
+    pkt.add(F.fin, off + 12, 2, fi, flags & 1);
+    pkt.add(F.flags_str, off + 12, 2, fi, 0, flagsStr(flags));
+  }
   const win = u16(d, off + 14);
   pkt.add(F.window_size_value, off + 14, 2, top, win);
   pkt.add(F.window_size, off + 14, 2, top, win);
-  pkt.add(F.checksum, off + 16, 2, top, u16(d, off + 16));
+  pkt.add(F.window_size_scalefactor, off + 14, 0, top, -2);
+  const cki = pkt.add(F.checksum, off + 16, 2, top, u16(d, off + 16));
+  pkt.add(F.checksum_status, off + 16, 0, cki, 2);
   pkt.add(F.urgent_pointer, off + 18, 2, top, u16(d, off + 18));
+  if (hlen >= 20 && off + hlen < end) pkt.add(F.payload, off + hlen, end - off - hlen, top);
 }
 
 /** The session's conversation table; a second pass starts with the first pass's finals. */
