@@ -610,7 +610,11 @@ function decodeQuoted(pkt: Packet, off: number, end: number, top: number): void 
   pkt.add(F.dstport, off + 2, 2, top, dp);
   pkt.hide(pkt.add(F.port, off, 2, top, sp));
   pkt.hide(pkt.add(F.port, off + 2, 2, top, dp));
-  if (pkt.wantLabels) pkt.setLabel(top, `Transmission Control Protocol, Src Port: ${sp}, Dst Port: ${dp}`);
+  if (pkt.wantLabels) {
+    const names = pkt.session.names;
+    if (names) labelPortItems(pkt, names, 'tcp', F.srcport, F.dstport, top, sp, dp);
+    pkt.setLabel(top, `Transmission Control Protocol, Src Port: ${names ? names.portLabel('tcp', sp) : sp}, Dst Port: ${names ? names.portLabel('tcp', dp) : dp}`);
+  }
   if (end - off >= 20 && pkt.ipVersion !== 0) {
     const c = findConversation(convTable(pkt), convKey(pkt, sp, dp), keyReversed);
     if (c) {

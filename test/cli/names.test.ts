@@ -62,11 +62,12 @@ describe('read -N (name resolution)', () => {
   });
 
   it('t: port names in the UDP and TCP tree, as tshark (Src Port: 58418 (58418), Dst Port: http-alt (8080))', () => {
-    // The top-level headers' lines (those quoted in ICMP errors are left out).
-    const top = (l: string) => /^(User Datagram|Transmission Control)|^ {4}(Source|Destination) Port:/.test(l);
+    // Every header's lines, also those quoted in ICMP errors.
+    const top = (l: string) => /^ *(User Datagram|Transmission Control)|^ *(Source|Destination) Port:/.test(l);
     const lines = sameTreeLines(SYNTHETIC, ['-N', 't'], top);
     expect(lines).toContain('User Datagram Protocol, Src Port: terabase (4000), Dst Port: newoak (4001)');
     expect(lines).toContain('    Source Port: 51000 (51000)');
+    expect(lines).toContain('        Destination Port: cslistener (9000)');
     sameTreeLines(LOOPBACK, ['-N', 't'], top);
   });
 
