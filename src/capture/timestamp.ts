@@ -150,3 +150,22 @@ export function formatEpoch(sec: number, nsec: number): string {
   }
   return `${sec}.${String(nsec).padStart(9, '0')}`;
 }
+
+/**
+ * b - a from two (seconds, nanoseconds) stamps, in `unit`s per second (1: seconds, 1000: ms), as
+ * Wireshark's nstime_delta then nstime_to_sec/_msec: the difference is first normalized so that
+ * seconds and nanoseconds have one sign, then joined (secs * unit + nsecs * unit / 1e9). Joining
+ * before normalizing rounds differently: 29.198 ms comes out as 29.1979999999999.
+ */
+export function elapsed(aSec: number, aNsec: number, bSec: number, bNsec: number, unit: number): number {
+  let ds = bSec - aSec;
+  let dn = bNsec - aNsec;
+  if (dn < 0 && ds > 0) {
+    ds--;
+    dn += 1e9;
+  } else if (dn > 0 && ds < 0) {
+    ds++;
+    dn -= 1e9;
+  }
+  return ds * unit + (dn * unit) / 1e9;
+}

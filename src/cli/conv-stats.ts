@@ -19,6 +19,7 @@
 import { CaptureFileError, type CaptureErrorKind } from '../capture/capture-error.js';
 import { TCP_LIMITS } from '../analysis/tcp-conversations.js';
 import type { Frame } from '../capture/frame.js';
+import { elapsed } from '../capture/timestamp.js';
 import { formatIPv4, formatIPv4At, formatIPv6, formatMac } from '../dissectors/bytes.js';
 import { fieldByName } from '../dissectors/fields.js';
 import { addTcpTap, type TcpTapRecord } from '../dissectors/tcp-tap.js';
@@ -505,16 +506,7 @@ export class ConvStats {
 
   /** Seconds from the first frame to (sec, nsec), as tshark's nstime_delta then nstime_to_sec. */
   private rel(sec: number, nsec: number): number {
-    let ds = sec - this.firstSec;
-    let dn = nsec - this.firstNsec;
-    if (dn < 0 && ds > 0) {
-      ds--;
-      dn += 1e9;
-    } else if (dn > 0 && ds < 0) {
-      ds++;
-      dn -= 1e9;
-    }
-    return ds + dn / 1e9;
+    return elapsed(this.firstSec, this.firstNsec, sec, nsec, 1);
   }
 
   /** Row indexes in tshark's order: most frames first, ties in order of first appearance. */

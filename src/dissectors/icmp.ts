@@ -14,6 +14,7 @@ import { foldChecksum, sum16, u16, u32 } from './bytes.js';
 import { annotate, annotation, need, sessionState, Severity, type Packet } from './packet.js';
 import { callDissector, dissectData, dissectorByName, register, type EmitContext, type LayerSpec } from './registry.js';
 import { timeDiff } from './frame.js';
+import { elapsed } from '../capture/timestamp.js';
 
 const TYPES: Record<number, string> = {
   0: 'Echo (ping) reply', 1: 'Reserved', 2: 'Reserved', 3: 'Destination unreachable', 4: 'Source quench (flow control)',
@@ -166,18 +167,8 @@ export function trackEcho(pkt: Packet, proto: string, f: EchoFields, top: number
   const p = pending.get(key);
   if (!p || p.frame >= frame) return '';
   pending.delete(key);
-  // As Wireshark's nstime_delta then nstime_to_msec (secs * 1000 + nsecs / 1e6, nsecs >= 0):
-  // 29.198, where seconds * 1000 as one double gives 29.197999999999.
-  let ds = pkt.frame.tsSec - p.sec;
-  let dn = pkt.frame.tsNsec - p.nsec;
-  if (dn < 0 && ds > 0) {
-    ds--;
-    dn += 1e9;
-  } else if (dn > 0 && ds < 0) {
-    ds++;
-    dn -= 1e9;
-  }
-  const ms = ds * 1000 + dn / 1e6;
+  // As Wireshark's nstime_delta then nstime_to_msec (see elapsed).
+  const ms = elapsed(p.sec, p.nsec, pkt.frame.tsSec, pkt.frame.tsNsec, 1000);
   annotate(pkt, p.frame, `${proto}.resp_in`, frame);
   if (s.pass === 1) {
     annotate(pkt, frame, `${proto}.resp_to`, p.frame);

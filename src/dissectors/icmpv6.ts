@@ -9,7 +9,7 @@
  * like ICMP's (`trackEcho`).
  */
 import { defineFields, FT, Base } from './fields.js';
-import { foldChecksum, formatIPv6, formatMac, parseIPv6, sum16, toHex, u16, u32 } from './bytes.js';
+import { concatBytes, foldChecksum, formatIPv6, formatMac, parseIPv6, sum16, toHex, u16, u32 } from './bytes.js';
 import { need, Severity, type Packet } from './packet.js';
 import { dissectData, register, type EmitContext, type LayerSpec } from './registry.js';
 import { pseudoHeaderSum, pseudoHeaderSumFromSpec } from './checksum.js';
@@ -622,9 +622,9 @@ function emit(spec: LayerSpec, payload: Uint8Array, ctx: EmitContext): Uint8Arra
         head = Uint8Array.of(0, 0, 0, 0);
         new DataView(head.buffer).setUint16(0, (spec.id as number | undefined) ?? 0);
         new DataView(head.buffer).setUint16(2, (spec.seq as number | undefined) ?? 0);
-        head = concat(head, bytesOf(spec.data));
+        head = concatBytes(head, bytesOf(spec.data));
         break;
-      case 133: head = concat(new Uint8Array(4), opts); break;
+      case 133: head = concatBytes(new Uint8Array(4), opts); break;
       case 134: {
         const h = new Uint8Array(12);
         const v = new DataView(h.buffer);
@@ -633,20 +633,20 @@ function emit(spec: LayerSpec, payload: Uint8Array, ctx: EmitContext): Uint8Arra
         v.setUint16(2, (spec.routerLifetime as number | undefined) ?? 1800);
         v.setUint32(4, (spec.reachableTime as number | undefined) ?? 0);
         v.setUint32(8, (spec.retransTimer as number | undefined) ?? 0);
-        head = concat(h, opts);
+        head = concatBytes(h, opts);
         break;
       }
-      case 135: head = concat(new Uint8Array(4), addr('target'), opts); break;
+      case 135: head = concatBytes(new Uint8Array(4), addr('target'), opts); break;
       case 136: {
         const f = (spec.router ? 0x80 : 0) | (spec.solicited ? 0x40 : 0) | (spec.override ? 0x20 : 0);
-        head = concat(Uint8Array.of(f, 0, 0, 0), addr('target'), opts);
+        head = concatBytes(Uint8Array.of(f, 0, 0, 0), addr('target'), opts);
         break;
       }
-      case 137: head = concat(new Uint8Array(4), addr('target'), addr('destination'), opts); break;
+      case 137: head = concatBytes(new Uint8Array(4), addr('target'), addr('destination'), opts); break;
       default: head = new Uint8Array(4);
     }
   }
-  const out = concat(Uint8Array.of(type, code, 0, 0), head, payload);
+  const out = concatBytes(Uint8Array.of(type, code, 0, 0), head, payload);
   let ck = spec.checksum as number | undefined;
   if (ck === undefined) {
     const acc = pseudoHeaderSumFromSpec(ctx, 58, out.length);
@@ -661,16 +661,6 @@ function u32b(v: number): Uint8Array {
   const b = new Uint8Array(4);
   new DataView(b.buffer).setUint32(0, v >>> 0);
   return b;
-}
-
-function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
 }
 
 /** An ND link-layer address option (type 1 source, 2 target) for `options` in a build spec. */

@@ -125,6 +125,20 @@ export function flagsText(flags: number, ace = false): string {
   return s || '<None>';
 }
 
+/**
+ * The bits under tcp.flags from Reserved to PSH, for a header at `off`, under the flags item `fi`
+ * (the caller adds RST, SYN and FIN, whose items the main header's experts point at).
+ */
+function addHighFlagBits(pkt: Packet, off: number, fi: number, flags: number): void {
+  pkt.add(F.res, off + 12, 2, fi, flags & 0xe00 ? 1 : 0);
+  pkt.add(F.ae, off + 12, 2, fi, (flags >> 8) & 1);
+  pkt.add(F.cwr, off + 12, 2, fi, (flags >> 7) & 1);
+  pkt.add(F.ece, off + 12, 2, fi, (flags >> 6) & 1);
+  pkt.add(F.urg, off + 12, 2, fi, (flags >> 5) & 1);
+  pkt.add(F.ackf, off + 12, 2, fi, (flags >> 4) & 1);
+  pkt.add(F.push, off + 12, 2, fi, (flags >> 3) & 1);
+}
+
 function flagsStr(flags: number): string {
   let s = '';
   for (let i = 0; i < 12; i++) s += flags & (1 << (11 - i)) ? FLAG_CHARS[i] : '·';
@@ -452,13 +466,7 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
     pkt.add(F.ack_raw, off + 8, 4, top, ackRaw);
     hi = pkt.add(F.hdr_len, off + 12, 1, top, hlen);
     fi = pkt.add(F.flags, off + 12, 2, top, flags);
-    pkt.add(F.res, off + 12, 2, fi, flags & 0xe00 ? 1 : 0);
-    pkt.add(F.ae, off + 12, 2, fi, (flags >> 8) & 1);
-    pkt.add(F.cwr, off + 12, 2, fi, (flags >> 7) & 1);
-    pkt.add(F.ece, off + 12, 2, fi, (flags >> 6) & 1);
-    pkt.add(F.urg, off + 12, 2, fi, (flags >> 5) & 1);
-    pkt.add(F.ackf, off + 12, 2, fi, (flags >> 4) & 1);
-    pkt.add(F.push, off + 12, 2, fi, (flags >> 3) & 1);
+    addHighFlagBits(pkt, off, fi, flags);
     rsti = pkt.add(F.reset, off + 12, 2, fi, (flags >> 2) & 1);
     syni = pkt.add(F.syn, off + 12, 2, fi, (flags >> 1) & 1);
     fini = pkt.add(F.fin, off + 12, 2, fi, flags & 1);
@@ -633,13 +641,7 @@ function decodeQuoted(pkt: Packet, off: number, end: number, top: number): void 
   pkt.add(F.hdr_len, off + 12, 1, top, hlen);
   const fi = pkt.add(F.flags, off + 12, 2, top, flags);
   if (pkt.tree) {
-    pkt.add(F.res, off + 12, 2, fi, flags & 0xe00 ? 1 : 0);
-    pkt.add(F.ae, off + 12, 2, fi, (flags >> 8) & 1);
-    pkt.add(F.cwr, off + 12, 2, fi, (flags >> 7) & 1);
-    pkt.add(F.ece, off + 12, 2, fi, (flags >> 6) & 1);
-    pkt.add(F.urg, off + 12, 2, fi, (flags >> 5) & 1);
-    pkt.add(F.ackf, off + 12, 2, fi, (flags >> 4) & 1);
-    pkt.add(F.push, off + 12, 2, fi, (flags >> 3) & 1);
+    addHighFlagBits(pkt, off, fi, flags);
     pkt.add(F.reset, off + 12, 2, fi, (flags >> 2) & 1);
     pkt.add(F.syn, off + 12, 2, fi, (flags >> 1) & 1);
     pkt.add(F.fin, off + 12, 2, fi, flags & 1);

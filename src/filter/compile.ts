@@ -6,6 +6,7 @@
  * `field OP constant` reads the tree directly, without a list.
  */
 import type { Packet } from '../dissectors/packet.js';
+import { concatBytes } from '../dissectors/bytes.js';
 import type { ENode, Rel, VNode } from './check.js';
 import { Cidr4, Cidr6, type Kind, type Val } from './types.js';
 import { fieldLengths, fieldValues, itemValue, valueText } from './values.js';
@@ -441,11 +442,5 @@ export function sliceBytes(b: Uint8Array, ranges: readonly import('./ast.js').Sl
     from = end;
   }
   if (parts.length === 1) return parts[0];
-  const out = new Uint8Array(parts.reduce((s, x) => s + x.length, 0));
-  let o = 0;
-  for (const x of parts) {
-    out.set(x, o);
-    o += x.length;
-  }
-  return out;
+  return concatBytes(...parts);
 }
