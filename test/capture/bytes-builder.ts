@@ -50,15 +50,7 @@ export class Bytes {
   }
 }
 
-export function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
+export { concatBytes as concat } from '../../src/dissectors/bytes.js';
 
 /** An option list (code, value) with padding and opt_endofopt. */
 export function options(le: boolean, opts: Array<[number, Uint8Array | string]>): Uint8Array {

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildPacket } from '../../src/dissectors/build.js';
+import { concatBytes } from '../../src/dissectors/bytes.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const bin = join(root, 'bin/wirelite');
@@ -74,13 +75,7 @@ function pcap(frames: Uint8Array[]): Uint8Array {
     r.setUint32(12, f.length, true);
     parts.push(new Uint8Array(r.buffer), f);
   });
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
+  return concatBytes(...parts);
 }
 
 function frame(payload: Uint8Array, sport: number, dport: number): Uint8Array {
