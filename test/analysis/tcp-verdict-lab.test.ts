@@ -537,6 +537,9 @@ describe.runIf(enabled)('TCP verdicts on real Linux TCP (network namespaces)', (
 // Only when these tests cannot run: say why (as root in CI with the tools installed, nothing is skipped).
 if (!enabled) {
   describe('TCP verdicts on real Linux TCP (network namespaces)', () => {
-    it.skip(isRoot ? `needs ${missing.join(', ') || 'network namespaces'} (CI runs as root with them)` : 'needs root to create network namespaces (CI runs as root)', () => {});
+    // In CI (root, the tools installed by .ci/run) a missing prerequisite is a failure, not a skip.
+    (process.env.CI ? it : it.skip)(isRoot ? `needs ${missing.join(', ') || 'network namespaces'} (CI runs as root with them)` : 'needs root to create network namespaces (CI runs as root)', () => {
+      throw new Error(`CI cannot run the TCP verdict lab: ${isRoot ? `missing ${missing.join(', ') || 'network namespaces'}` : 'not root'}`);
+    });
   });
 }
