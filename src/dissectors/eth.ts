@@ -93,8 +93,8 @@ export function addTrailer(pkt: Packet, trailerFid: number, parent: number, end:
 }
 
 /**
- * `eth.dst` or `eth.src` with Wireshark's children, in its order: the resolved name (the address
- * itself: no name resolution), the hidden either-direction `eth.addr` and its resolved name, and
+ * `eth.dst` or `eth.src` with Wireshark's children, in its order: the resolved name (the vendor's
+ * name with -N m, else the address itself), the hidden either-direction `eth.addr` and its resolved name, and
  * the LG and IG bits (each under the direction's name and, hidden, the either-direction one).
  */
 function addAddr(pkt: Packet, dst: boolean, off: number, parent: number): void {
@@ -136,13 +136,15 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
     // Name resolution (-N m): vendor names in the columns and the tree (`Cisco_dc:80:c0 (00:24:c4:dc:80:c0)`).
     const srcName = mac?.mac(pkt.data, off + 6);
     const dstName = mac?.mac(pkt.data, off);
-    const srcText = namedAddress(srcName, formatMac(pkt.data, off + 6), mac?.flags.mac);
-    const dstText = namedAddress(dstName, formatMac(pkt.data, off), mac?.flags.mac);
+    const srcMac = formatMac(pkt.data, off + 6);
+    const dstMac = formatMac(pkt.data, off);
+    const srcText = namedAddress(srcName, srcMac, mac?.flags.mac);
+    const dstText = namedAddress(dstName, dstMac, mac?.flags.mac);
     if (pkt.wantLabels && mac?.flags.mac) {
       labelAddressItem(pkt, F.dst, top, 'Destination', dstText, F.addr, 'Address');
       labelAddressItem(pkt, F.src, top, 'Source', srcText, F.addr, 'Address');
     }
-    pkt.setAddresses(srcName ?? formatMac(pkt.data, off + 6), dstName ?? formatMac(pkt.data, off));
+    pkt.setAddresses(srcName ?? srcMac, dstName ?? dstMac);
     // An 802.3 frame's item says so, with Wireshark's trailing space.
     if (pkt.wantLabels) pkt.setLabel(top, type <= 1500 ? 'IEEE 802.3 Ethernet ' : `Ethernet II, Src: ${srcText}, Dst: ${dstText}`);
     pkt.setProtocol(type >= 0x0600 ? `0x${type.toString(16).padStart(4, '0')}` : 'LLC');

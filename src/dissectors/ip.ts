@@ -177,7 +177,7 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
   const finalOff = hlen > 20 && hlen <= end - off ? sourceRouteFinal(d, off + 20, off + hlen) : -1;
   if (finalOff >= 0) {
     const di = pkt.add(F.cur_rt, off + 16, 4, top, dst);
-    pkt.hide(addHost(pkt, F.cur_rt_host, off + 16, di, dst));
+    pkt.hide(addHost(pkt, F.cur_rt_host, off + 16, di, formatIPv4(dst)));
     const fd = u32(d, finalOff);
     pkt.hide(addAddress(pkt, F.dst, F.dst_host, finalOff, top, fd));
     if (pkt.wantColumns) {
@@ -251,14 +251,14 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
 }
 
 
-/** A host-name item (`ip.src_host`, `ip.host`, ...): the address as text, since no name is resolved. */
-function addHost(pkt: Packet, fid: number, off: number, parent: number, v: number): number {
+/**
+ * A host item (`ip.src_host`, `ip.host`, ...) with its text: the address, or its name with name
+ * resolution (-N n), as tshark. `text` is the address as text, made by the caller once for the
+ * items that share it.
+ */
+function addHost(pkt: Packet, fid: number, off: number, parent: number, text: string): number {
   const i = pkt.add(fid, off, 4, parent);
-  if (i >= 0) {
-    // With name resolution (-N n) the host's name, as tshark.
-    const t = formatIPv4(v);
-    pkt.ref[i] = pkt.session.names?.host(t) ?? t;
-  }
+  if (i >= 0) pkt.ref[i] = pkt.session.names?.host(text) ?? text;
   return i;
 }
 
@@ -269,13 +269,11 @@ function addHost(pkt: Packet, fid: number, off: number, parent: number, v: numbe
 function addAddress(pkt: Packet, fid: number, hostFid: number, off: number, parent: number, v: number): number {
   const it = pkt.add(fid, off, 4, parent, v);
   const names = pkt.session.names;
-  if (names?.flags.network && it >= 0 && pkt.wantLabels) {
-    const t = formatIPv4(v);
-    pkt.setLabel(it, `${fieldById(fid).name}: ${namedAddress(names.host(t), t, true)}`);
-  }
+  const t = formatIPv4(v);
+  if (names?.flags.network && it >= 0 && pkt.wantLabels) pkt.setLabel(it, `${fieldById(fid).name}: ${namedAddress(names.host(t), t, true)}`);
   pkt.hide(pkt.add(F.addr, off, 4, it, v));
-  pkt.hide(addHost(pkt, hostFid, off, it, v));
-  pkt.hide(addHost(pkt, F.host, off, it, v));
+  pkt.hide(addHost(pkt, hostFid, off, it, t));
+  pkt.hide(addHost(pkt, F.host, off, it, t));
   return it;
 }
 
