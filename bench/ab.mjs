@@ -1,59 +1,103 @@
 #!/usr/bin/env node
 /**
- * Paired A/B timing of two builds of wirelite (each a checkout with `dist/` built), in one process:
- * `stats FILE conv tcp` (ConvStats, one thread) by build A, then by build B, alternating the order
- * each round, and the median of each round's B/A CPU-time ratio. On a machine whose speed drifts
- * by ±20% over minutes, only such pairs show a change of a few percent; pin it to one core and
- * keep V8's helpers in the thread for steadier numbers:
+ * Paired A/B timing of two builds of wirelite (each a checkout with `dist/` built): whole processes
+ * (`bin/wirelite ...` with the output to /dev/null), build A then build B, alternating the order
+ * each round, and the median of each round's B/A ratio of CPU time (user + system of the whole
+ * process, every thread: getrusage, read by a preload hook at exit) and peak memory (max RSS).
+ * On a machine whose speed drifts by ±20% over minutes, only such pairs show a change of a few
+ * percent. Whole processes, not imported modules, so the A/B still works when the code inside moves.
  *
  *   git worktree add /tmp/prev HEAD~1 && (cd /tmp/prev && ln -s "$PWD/node_modules" . && npx tsc -p tsconfig.build.json)
- *   taskset -c 1 node --single-threaded bench/ab.mjs /tmp/prev . [capture] [--runs N]
+ *   node bench/ab.mjs /tmp/prev . /tmp/big.pcap [--runs N] [--cmd NAME]...
  *
- * The capture defaults to the first 500,000 packets of bench/data/mixed-2m.pcap written by
- * `editcap -F pcap -r bench/data/mixed-2m.pcap /tmp/m500k.pcap 1-500000`, or pass any capture.
+ * Commands (all by default; `--cmd` picks some): read (one line per packet), read-q, fields
+ * (`-T fields -e frame.number -e ip.src -e ip.dst -e tcp.srcport -e tcp.dstport`), conv
+ * (`stats FILE conv tcp`). The capture: any file; the realistic one is made by
+ * `sudo ../shared/tools/mkbig.sh /tmp/big.pcap` (COUNT=200000 for a smaller one).
  */
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, closeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const COMMANDS = {
+  read: (f) => ['read', f],
+  'read-q': (f) => ['read', f, '-q'],
+  fields: (f) => ['read', f, '-T', 'fields', '-e', 'frame.number', '-e', 'ip.src', '-e', 'ip.dst', '-e', 'tcp.srcport', '-e', 'tcp.dstport'],
+  conv: (f) => ['stats', f, 'conv', 'tcp'],
+};
 
 const args = process.argv.slice(2);
-const runsAt = args.indexOf('--runs');
-const runs = runsAt >= 0 ? Number(args[runsAt + 1]) : 8;
-const [a, b, file = '/tmp/m500k.pcap'] = args.filter((x, i) => !x.startsWith('--') && args[i - 1] !== '--runs');
-if (!a || !b) {
-  console.error('usage: node bench/ab.mjs BUILD_A BUILD_B [capture] [--runs N]');
+const opt = (name) => args.flatMap((x, i) => (x === name && i + 1 < args.length ? [args[i + 1]] : []));
+const runs = Number(opt('--runs')[0] ?? 6);
+const picked = opt('--cmd');
+const positional = args.filter((x, i) => !x.startsWith('--') && !['--runs', '--cmd'].includes(args[i - 1]));
+const [a, b, file = '/tmp/big.pcap'] = positional;
+if (!a || !b || !Number.isInteger(runs) || runs < 1 || picked.some((c) => !(c in COMMANDS))) {
+  console.error(`usage: node bench/ab.mjs BUILD_A BUILD_B [capture] [--runs N] [--cmd ${Object.keys(COMMANDS).join('|')}]...`);
   process.exit(1);
 }
-const load = async (dir) => (await import(pathToFileURL(resolve(dir, 'dist/cli/conv-stats.js')).href)).ConvStats;
-const A = await load(a);
-const B = await load(b);
-const cpu = async (C) => {
-  const c0 = process.cpuUsage();
-  await new C('tcp').collect(file, 1);
-  const c = process.cpuUsage(c0);
-  return (c.user + c.system) / 1e6;
-};
-// Warm both up (JIT), then pairs.
-await cpu(A);
-await cpu(B);
-const ta = [];
-const tb = [];
-const ratio = [];
-for (let i = 0; i < runs; i++) {
-  let x;
-  let y;
-  if (i % 2 === 0) {
-    x = await cpu(A);
-    y = await cpu(B);
-  } else {
-    y = await cpu(B);
-    x = await cpu(A);
-  }
-  ta.push(x);
-  tb.push(y);
-  ratio.push(y / x);
+
+const scratch = mkdtempSync(join(tmpdir(), 'wl-ab-'));
+const hook = join(scratch, 'rusage.mjs');
+writeFileSync(
+  hook,
+  `import { writeFileSync } from 'node:fs';
+process.on('exit', () => {
+  const r = process.resourceUsage();
+  writeFileSync(process.env.WL_AB_OUT, JSON.stringify({ cpu: (r.userCPUTime + r.systemCPUTime) / 1e6, rss: r.maxRSS * 1024 }));
+});
+`,
+);
+
+/** Runs one command of one build; returns its CPU seconds, wall seconds and peak RSS bytes. */
+function run(build, argv) {
+  const out = join(scratch, 'out.json');
+  rmSync(out, { force: true });
+  const devnull = openSync('/dev/null', 'w');
+  const t0 = process.hrtime.bigint();
+  return new Promise((ok, fail) => {
+    const p = spawn(process.execPath, ['--import', hook, resolve(build, 'bin/wirelite'), ...argv], {
+      stdio: ['ignore', devnull, 'pipe'],
+      env: { ...process.env, WL_AB_OUT: out },
+    });
+    let err = '';
+    p.stderr.on('data', (d) => (err += d));
+    p.on('close', (code) => {
+      closeSync(devnull);
+      const wall = Number(process.hrtime.bigint() - t0) / 1e9;
+      if (code !== 0) return fail(new Error(`${build}: wirelite ${argv.join(' ')} exited ${code}: ${err.trim()}`));
+      const r = JSON.parse(readFileSync(out, 'utf8'));
+      ok({ cpu: r.cpu, wall, rss: r.rss });
+    });
+  });
 }
+
 const median = (v) => [...v].sort((p, q) => p - q)[v.length >> 1];
-const f = (v) => v.toFixed(3);
-console.log(`A ${a}: CPU min ${f(Math.min(...ta))} s, median ${f(median(ta))} s`);
-console.log(`B ${b}: CPU min ${f(Math.min(...tb))} s, median ${f(median(tb))} s`);
-console.log(`B/A: median ${f(median(ratio))} (rounds: ${ratio.map((r) => r.toFixed(2)).join(' ')})`);
+const f3 = (v) => v.toFixed(3);
+const mb = (v) => `${Math.round(v / 2 ** 20)} MB`;
+
+console.log(`A ${a}\nB ${b}\ncapture ${file}, ${runs} paired rounds per command (CPU = user + system, all threads)`);
+try {
+  for (const name of picked.length ? picked : Object.keys(COMMANDS)) {
+    const argv = COMMANDS[name](file);
+    await run(a, argv); // warm the page cache
+    const ra = [];
+    const rb = [];
+    const ratio = [];
+    for (let i = 0; i < runs; i++) {
+      const [x, y] = i % 2 === 0 ? [await run(a, argv), await run(b, argv)] : [await run(b, argv), await run(a, argv)].reverse();
+      ra.push(x);
+      rb.push(y);
+      ratio.push(y.cpu / x.cpu);
+    }
+    const pick = (v, k) => v.map((r) => r[k]);
+    console.log(
+      `${name.padEnd(7)} A: CPU median ${f3(median(pick(ra, 'cpu')))} s, wall ${f3(median(pick(ra, 'wall')))} s, peak ${mb(Math.max(...pick(ra, 'rss')))}` +
+        ` | B: CPU median ${f3(median(pick(rb, 'cpu')))} s, wall ${f3(median(pick(rb, 'wall')))} s, peak ${mb(Math.max(...pick(rb, 'rss')))}` +
+        ` | B/A CPU median ${f3(median(ratio))} (${ratio.map((r) => r.toFixed(2)).join(' ')})`,
+    );
+  }
+} finally {
+  rmSync(scratch, { recursive: true, force: true });
+}
