@@ -1,6 +1,6 @@
 /**
  * The per-connection TCP model behind `wirelite stats FILE tcp`: what each connection went through,
- * summed up from the TCP tap (src/dissectors/tcp-tap.ts; one record per segment with Wireshark's
+ * summed up from the TCP tap (src/dissectors/tcp/tap.ts; one record per segment with Wireshark's
  * `tcp.analysis.*` verdicts, which depend only on earlier segments: one pass gives tshark -2's
  * values). No tree is built.
  *
@@ -103,11 +103,11 @@
  * both sides have sent one (SYN retries and SYN+RST pairs stay compact);
  * every list is fixed-size (TCP_CONNECTION_LIMITS), counts and totals stay exact beyond it.
  */
-import type { TcpTapRecord } from '../dissectors/tcp-tap.js';
-import { addTcpTap, tcpTapRecord } from '../dissectors/tcp-tap.js';
+import type { TcpTapRecord } from '../dissectors/tcp/tap.js';
+import { addTcpTap, tcpTapRecord } from '../dissectors/tcp/tap.js';
 import { formatIPv4At, formatIPv6 } from '../dissectors/bytes.js';
-import { TcpFlag } from './tcp-analysis.js';
-import { seqGe, seqGt, seqLt, seqDiff } from './seq.js';
+import { TcpFlag } from '../dissectors/tcp/analysis.js';
+import { seqGe, seqGt, seqLt, seqDiff } from '../dissectors/tcp/seq.js';
 
 /** Named limits of the per-connection model (all per connection unless said otherwise). */
 export const TCP_CONNECTION_LIMITS = {

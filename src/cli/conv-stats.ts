@@ -17,12 +17,12 @@
  * `overflow`, and the output says so.
  */
 import { CaptureFileError, type CaptureErrorKind } from '../capture/capture-error.js';
-import { TCP_LIMITS } from '../analysis/tcp-conversations.js';
+import { TCP_LIMITS } from '../dissectors/tcp/conversations.js';
 import type { Frame } from '../capture/frame.js';
 import { elapsed } from '../capture/timestamp.js';
 import { formatIPv4, formatIPv4At, formatIPv6, formatMac } from '../dissectors/bytes.js';
 import { fieldByName } from '../dissectors/fields.js';
-import { addTcpTap, type TcpTapRecord } from '../dissectors/tcp-tap.js';
+import { addTcpTap, type TcpTapRecord } from '../dissectors/tcp/tap.js';
 import { collectGarbageIfLarge, dissectFile } from './dissect-file.js';
 import { applicationProtocols } from '../dissectors/registry.js';
 

@@ -12,8 +12,8 @@
  * than that are counted apart, in `beyond`, and the output says so).
  */
 import { CaptureFileError } from '../capture/capture-error.js';
-import { TcpFlag } from '../analysis/tcp-analysis.js';
-import { addTcpTap, type TcpTapRecord } from '../dissectors/tcp-tap.js';
+import { TcpFlag } from '../dissectors/tcp/analysis.js';
+import { addTcpTap, type TcpTapRecord } from '../dissectors/tcp/tap.js';
 import { unreadProtocols, type TextSink } from './conv-stats.js';
 import { dissectFile } from './dissect-file.js';
 import { UsageError } from './errors.js';

@@ -4,7 +4,7 @@
  * transferred, not copied).
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { TCP_LIMITS } from '../analysis/tcp-conversations.js';
+import { TCP_LIMITS } from '../dissectors/tcp/conversations.js';
 import { ConvStats, shardTransferables, type ConvType } from './conv-stats.js';
 
 interface Task {

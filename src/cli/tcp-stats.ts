@@ -12,7 +12,7 @@ import { OutBuffer } from './output.js';
 
 /**
  * Reads `file` once and returns the connections. One pass gives tshark -2's values: the TCP
- * verdicts of a segment depend only on earlier segments (src/analysis/tcp-analysis.ts), and the
+ * verdicts of a segment depend only on earlier segments (src/dissectors/tcp/analysis.ts), and the
  * handshake RTT is taken from the segments after the handshake. A file damaged after some frames
  * gives the connections of those frames and the error in `error`.
  */

@@ -1,6 +1,6 @@
 /**
  * `wirelite stats FILE tls [--json] [--tls-keylog FILE]`: one card per TLS connection (TCP stream)
- * from the TLS tap (src/dissectors/tls-types.ts) and the TCP tap (src/dissectors/tcp-tap.ts):
+ * from the TLS tap (src/dissectors/tls-types.ts) and the TCP tap (src/dissectors/tcp/tap.ts):
  * client and server address:port, negotiated version, cipher suite (IANA name), SNI, ALPN offered
  * and chosen, the certificate chain's names (src/dissectors/x509.ts), handshake time in ms and in
  * round trips, alerts, JA3/JA3S/JA4/JA4S (src/dissectors/tls-fingerprint.ts) and whether the key
@@ -16,7 +16,7 @@
  * The file is read in two passes (as `tshark -2`); taps are given in the second. Memory is bounded
  * by TLS_STATS_LIMITS.
  */
-import { addTcpTap, type TcpTapRecord } from '../dissectors/tcp-tap.js';
+import { addTcpTap, type TcpTapRecord } from '../dissectors/tcp/tap.js';
 import { addTlsTap, type TlsHelloInfo, type TlsTapRecord } from '../dissectors/tls-types.js';
 import { ja3, ja3s, ja4, ja4s } from '../dissectors/tls-fingerprint.js';
 import { decodeCertificate } from '../dissectors/x509.js';

@@ -6,10 +6,10 @@
  *
  * The layer types are the registry's tables that Wireshark has under the same name; the protocols
  * valid for one are those that bind themselves to it, and `data`. For `tcp.port` these are the
- * stream protocols (src/dissectors/tcp-stream.ts: TLS, DNS). Errors carry tshark 4.0's wording.
+ * stream protocols (src/dissectors/tcp/stream.ts: TLS, DNS). Errors carry tshark 4.0's wording.
  */
 import { changeTableEntries, decodeAsProtocols, decodeAsTableNames, dissectorByName, protocolKnown } from './registry.js';
-import { changeStreamPorts, streamProtocolNames } from './tcp-stream.js';
+import { changeStreamPorts, streamProtocolNames } from './tcp/stream.js';
 
 /** One parsed `-d` rule. */
 export interface DecodeAsRule {

@@ -15,8 +15,8 @@ import { defineFields, fieldById, FT, Base } from './fields.js';
 import { formatIPv4At, formatIPv6, parseIPv4, parseIPv6, toHex, u16, u32 } from './bytes.js';
 import { annotate, annotation, need, sessionState, Severity, type Packet } from './packet.js';
 import { register, type Dissector, type LayerSpec } from './registry.js';
-import { registerStreamProtocol } from './tcp-stream.js';
-import { lengthPrefixed16 } from '../analysis/reassembly.js';
+import { registerStreamProtocol } from './tcp/stream.js';
+import { lengthPrefixed16 } from './tcp/reassembly.js';
 import { timeDiff } from './frame.js';
 
 // --- value strings

@@ -7,7 +7,7 @@ import './frame.js';
 import './eth.js';
 import './ip.js';
 import './udp.js';
-import './tcp.js';
+import './tcp/dissector.js';
 import './ipv6.js';
 import './vlan.js';
 import './llc.js';

@@ -6,7 +6,7 @@
  *
  * Numeric preferences set a named limit: `-o tcp.max_conversations:N` (TCP_LIMITS).
  */
-import { TCP_LIMITS } from '../analysis/tcp-conversations.js';
+import { TCP_LIMITS } from './tcp/conversations.js';
 
 /** Limits settable with -o name:N (a positive integer). */
 const LIMIT_PREFS: Record<string, (n: number) => void> = {

@@ -1,7 +1,7 @@
 /**
  * TLS record layer (RFC 8446 5.1, RFC 5246 6.2) and the handshake messages in the clear
  * (RFC 8446 4, RFC 5246 7.4), as tshark 4.0 shows them. Parsed only from reassembled TCP stream
- * bytes (src/dissectors/tcp-stream.ts): one record per PDU, so a record split over segments, many
+ * bytes (src/dissectors/tcp/stream.ts): one record per PDU, so a record split over segments, many
  * records in one segment and endless record lengths are handled by the stream reassembly and its
  * limits. Handshake messages are reassembled per direction over records (a message split over
  * several records, several messages in one record) and dissected in the record that completes
@@ -19,8 +19,8 @@ import { defineFields, FT, Base } from './fields.js';
 import { u16, u24, u32, toHex } from './bytes.js';
 import { annotate, annotation, sessionState, Severity, type Packet } from './packet.js';
 import type { Dissector } from './registry.js';
-import { registerStreamHeuristic, registerStreamProtocol } from './tcp-stream.js';
-import { frameLengthPrefixed, ParseStatus, REASSEMBLY_LIMITS, type StreamParser } from '../analysis/reassembly.js';
+import { registerStreamHeuristic, registerStreamProtocol } from './tcp/stream.js';
+import { frameLengthPrefixed, ParseStatus, REASSEMBLY_LIMITS, type StreamParser } from './tcp/reassembly.js';
 import { tlsTapListeners, type TlsHelloInfo, type TlsTapRecord } from './tls-types.js';
 import { ja3, ja3s, ja4, ja4s } from './tls-fingerprint.js';
 import { decodeCertificate } from './x509.js';

@@ -19,12 +19,12 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error plain ESM script without types
 import { synFloodPacket, writeSynFlood } from '../../bench/synflood.mjs';
-import { newConvTable, TCP_LIMITS, trackSegment } from '../../src/analysis/tcp-conversations.js';
+import { newConvTable, TCP_LIMITS, trackSegment } from '../../src/dissectors/tcp/conversations.js';
 import { TcpConnections, type ConnectionSummary } from '../../src/analysis/tcp-connection.js';
 import { collectGarbage, dissectFile } from '../../src/cli/dissect-file.js';
 import { collectTcpConnections, tcpCard } from '../../src/cli/tcp-stats.js';
 import { buildPacket } from '../../src/dissectors/build.js';
-import { addTcpTap } from '../../src/dissectors/tcp-tap.js';
+import { addTcpTap } from '../../src/dissectors/tcp/tap.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const main = join(root, 'dist/cli/main.js');

@@ -4,7 +4,7 @@
  * segments are held (when asked) and released in order; every buffer stays within its named limit.
  */
 import { describe, expect, it } from 'vitest';
-import { feedSegment, lengthPrefixed16, newBudget, ParseStatus, REASSEMBLY_LIMITS, releaseDirection, StreamDirection, type PduSink, type StreamParser } from '../../src/analysis/reassembly.js';
+import { feedSegment, lengthPrefixed16, newBudget, ParseStatus, REASSEMBLY_LIMITS, releaseDirection, StreamDirection, type PduSink, type StreamParser } from '../../src/dissectors/tcp/reassembly.js';
 import { buildDnsMessage } from '../../src/dissectors/dns.js';
 
 /** Records what reassembly reports, PDUs as hex with the frame that completed them. */

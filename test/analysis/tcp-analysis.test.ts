@@ -1,5 +1,5 @@
 /**
- * TCP sequence analysis (src/analysis/tcp-analysis.ts) on conversations built with our own packet
+ * TCP sequence analysis (src/dissectors/tcp/analysis.ts) on conversations built with our own packet
  * builders: each scenario triggers verdicts on purpose, and every scenario is also written to a
  * pcap and read by tshark 4.0 `-2` (installed by .ci/run; the test fails, not skips, without it):
  * the verdict flags, numbers and Info columns must be tshark's, frame by frame.
@@ -182,7 +182,7 @@ describe('TCP analysis in one pass (stdin)', () => {
 
 describe('TCP analysis memory bound', () => {
   it('remembers at most TCP_ANALYSIS_LIMITS.maxUnackedSegments per direction, as Wireshark', async () => {
-    const { TCP_ANALYSIS_LIMITS } = await import('../../src/analysis/tcp-analysis.js');
+    const { TCP_ANALYSIS_LIMITS } = await import('../../src/dissectors/tcp/analysis.js');
     const saved = TCP_ANALYSIS_LIMITS.maxUnackedSegments;
     TCP_ANALYSIS_LIMITS.maxUnackedSegments = 8;
     try {

@@ -17,7 +17,7 @@ import { onePass, twoPass, type Timed } from '../dissectors/helpers.js';
 import { C, S, tcpFrame, writeScenario, type Seg } from './tcp-scenario.js';
 import { TcpConnections, TCP_CONNECTION_LIMITS, type ConnectionSummary } from '../../src/analysis/tcp-connection.js';
 import { collectTcpConnections, tcpCard } from '../../src/cli/tcp-stats.js';
-import { addTcpTap } from '../../src/dissectors/tcp-tap.js';
+import { addTcpTap } from '../../src/dissectors/tcp/tap.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'wl-tcp-conn-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));

@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { unreadProtocols } from '../../src/cli/conv-stats.js';
 import { dissectFile } from '../../src/cli/dissect-file.js';
-import { addTcpTap, type TcpTapRecord } from '../../src/dissectors/tcp-tap.js';
+import { addTcpTap, type TcpTapRecord } from '../../src/dissectors/tcp/tap.js';
 import { corpusPresent, corpusRoot } from '../conformance/oracle.js';
 
 const root = resolve(import.meta.dirname, '../..');

@@ -13,7 +13,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildPacket } from '../../src/dissectors/build.js';
 import { encodeCapture } from '../../src/capture/writer.js';
-import { FOLLOW_LIMITS, FollowAssembler, type FollowChunk } from '../../src/analysis/reassembly.js';
+import { FOLLOW_LIMITS, FollowAssembler, type FollowChunk } from '../../src/dissectors/tcp/reassembly.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const bin = join(root, 'bin/wirelite');

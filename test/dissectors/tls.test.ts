@@ -25,7 +25,7 @@ import { fieldByName } from '../../src/dissectors/fields.js';
 import { fieldText } from '../../src/dissectors/format.js';
 import { buildPacket } from '../../src/dissectors/build.js';
 import { tlsRecords } from '../../src/dissectors/tls.js';
-import { feedSegment, newBudget, StreamDirection, type PduSink } from '../../src/analysis/reassembly.js';
+import { feedSegment, newBudget, StreamDirection, type PduSink } from '../../src/dissectors/tcp/reassembly.js';
 
 function vals(pkt: Packet, name: string): string[] {
   const f = fieldByName(name)!;

@@ -3,7 +3,7 @@
  * both directions in the order it was delivered, as `tshark -q -z follow,tcp,ascii,N` shows it:
  * out-of-order segments in their place, retransmitted bytes once, bytes the receiver acknowledged
  * but the capture lacks marked as `[N bytes missing in capture file]` (FollowAssembler in
- * src/analysis/reassembly.ts, bounded by FOLLOW_LIMITS).
+ * src/dissectors/tcp/reassembly.ts, bounded by FOLLOW_LIMITS).
  *
  * Formats: `ascii` and `hex` are tshark's (node 1's chunks indented by a tab); `raw` writes the
  * payload bytes themselves to stdout (both directions, in order; gaps leave nothing); `json` one
@@ -17,11 +17,11 @@
 import { Command, Option } from '@commander-js/extra-typings';
 import { dissectFile } from '../dissect-file.js';
 import { applicationProtocols } from '../../dissectors/registry.js';
-import { addTcpTap, type TcpTapRecord } from '../../dissectors/tcp-tap.js';
+import { addTcpTap, type TcpTapRecord } from '../../dissectors/tcp/tap.js';
 import { fieldByName } from '../../dissectors/fields.js';
 import { formatIPv4At, formatIPv6 } from '../../dissectors/bytes.js';
 import type { Packet } from '../../dissectors/packet.js';
-import { FollowAssembler, type FollowChunk } from '../../analysis/reassembly.js';
+import { FollowAssembler, type FollowChunk } from '../../dissectors/tcp/reassembly.js';
 import { UsageError } from '../errors.js';
 import { addDissectOptions, applyDissectOptions } from '../dissect-options.js';
 import { OutBuffer, writeAllSync } from '../output.js';

@@ -62,7 +62,7 @@ export class TcpConversation {
   /** Frame number of the last segment; `mark`: its value when queued for eviction (second chance). */
   lastSeen: number;
   mark: number;
-  /** Sequence-analysis state (src/analysis/tcp-analysis.ts), made on the second segment analysed. */
+  /** Sequence-analysis state (src/dissectors/tcp/analysis.ts), made on the second segment analysed. */
   analysis: unknown = undefined;
   /** The table whose typed arrays hold this conversation's numbers. */
   readonly table: TcpConvTable;

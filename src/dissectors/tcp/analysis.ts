@@ -22,10 +22,10 @@
  * passes; only per-stream facts known at the end (initial RTT, which side closed first) are handed
  * to the second pass. A single pass (stdin) computes and shows them at once.
  */
-import { defineFields, fieldByName, FT } from '../dissectors/fields.js';
-import { Severity, type Packet } from '../dissectors/packet.js';
+import { defineFields, fieldByName, FT } from '../fields.js';
+import { Severity, type Packet } from '../packet.js';
 import { seqGt, seqLe, seqLt } from './seq.js';
-import { FirstSegment, growSecond, type TcpConversation, type TcpStateView } from './tcp-conversations.js';
+import { FirstSegment, growSecond, type TcpConversation, type TcpStateView } from './conversations.js';
 
 export const TCP_ANALYSIS_LIMITS = {
   /** Unacknowledged segments remembered per direction (Wireshark: TCP_MAX_UNACKED_SEGMENTS). */

@@ -1,16 +1,16 @@
 /**
- * Application protocols over TCP parsed from reassembled stream bytes (src/analysis/reassembly.ts)
+ * Application protocols over TCP parsed from reassembled stream bytes (src/dissectors/tcp/reassembly.ts)
  * rather than one segment at a time: a protocol binds a port here with its stream parser (which
  * finds PDU boundaries) and a decoder for one whole PDU. TCP calls `dissectTcpStream` for each
  * segment with payload; a PDU is dissected in the frame that completes it, several PDUs in one
  * segment are dissected one after the other, and a PDU built from several segments is dissected
  * from a new data source ("Reassembled TCP"), as tshark does.
  */
-import type { Packet } from './packet.js';
-import { annotate, annotation, sessionState } from './packet.js';
-import { defineFields, FT } from './fields.js';
-import { callDissector, dissectorEnabled, heuristicEnabled, registerHeuristicName, registerProtocolName, type Dissector } from './registry.js';
-import { feedSegment, newBudget, releaseDirection, REASSEMBLY_LIMITS, StreamDirection, type PduSink, type ReassemblyBudget, type StreamParser } from '../analysis/reassembly.js';
+import type { Packet } from '../packet.js';
+import { annotate, annotation, sessionState } from '../packet.js';
+import { defineFields, FT } from '../fields.js';
+import { callDissector, dissectorEnabled, heuristicEnabled, registerHeuristicName, registerProtocolName, type Dissector } from '../registry.js';
+import { feedSegment, newBudget, releaseDirection, REASSEMBLY_LIMITS, StreamDirection, type PduSink, type ReassemblyBudget, type StreamParser } from './reassembly.js';
 
 /** A protocol carried in a TCP byte stream. */
 export interface StreamProtocol {

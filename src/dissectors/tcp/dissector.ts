@@ -2,20 +2,20 @@
  * TCP (RFC 9293). Options: EOL/NOP, MSS (RFC 9293 3.2), window scale and timestamps (RFC 7323),
  * SACK-permitted and SACK (RFC 2018), TCP Fast Open cookie (RFC 7413); unknown options kept as
  * bytes. Relative sequence numbers, the stream index and the scaled window come from the
- * conversation table (src/analysis/tcp-conversations.ts), as in Wireshark.
+ * conversation table (src/dissectors/tcp/conversations.ts), as in Wireshark.
  */
-import { defineFields, FT, Base } from './fields.js';
-import { foldChecksum, sum16, u16, u24, u32 } from './bytes.js';
-import { need, SessionKey, sessionSlot, Severity, type Packet } from './packet.js';
-import { seqGe, seqLe } from '../analysis/seq.js';
-import { dispatchPorts, dissectorsEpoch, register, tableConsumes, type EmitContext, type LayerSpec } from './registry.js';
-import { prefs } from './prefs.js';
-import { pseudoHeaderSum, pseudoHeaderSumFromSpec } from './checksum.js';
-import { labelPortItems } from './names.js';
-import { dissectTcpStream, streamProtocolsEnabled } from './tcp-stream.js';
-import { scanTapOptions, tcpTapListeners, tcpTapRecord } from './tcp-tap.js';
-import { addTcpAnalysisTree, addTcpQuotedTimes, analyseTcp, result as analysis, TcpFlag, tcpAnalysisInfoPrefix } from '../analysis/tcp-analysis.js';
-import { effective, findConversation, newConvTable, TcpFinals, trackSegment, windowShift, type TcpConvTable, type TcpConversation } from '../analysis/tcp-conversations.js';
+import { defineFields, FT, Base } from '../fields.js';
+import { foldChecksum, sum16, u16, u24, u32 } from '../bytes.js';
+import { need, SessionKey, sessionSlot, Severity, type Packet } from '../packet.js';
+import { seqGe, seqLe } from './seq.js';
+import { dispatchPorts, dissectorsEpoch, register, tableConsumes, type EmitContext, type LayerSpec } from '../registry.js';
+import { prefs } from '../prefs.js';
+import { pseudoHeaderSum, pseudoHeaderSumFromSpec } from '../checksum.js';
+import { labelPortItems } from '../names.js';
+import { dissectTcpStream, streamProtocolsEnabled } from './stream.js';
+import { scanTapOptions, tcpTapListeners, tcpTapRecord } from './tap.js';
+import { addTcpAnalysisTree, addTcpQuotedTimes, analyseTcp, result as analysis, TcpFlag, tcpAnalysisInfoPrefix } from './analysis.js';
+import { effective, findConversation, newConvTable, TcpFinals, trackSegment, windowShift, type TcpConvTable, type TcpConversation } from './conversations.js';
 
 const OPT_KINDS: Record<number, string> = {
   0: 'End of Option List (EOL)', 1: 'No-Operation (NOP)', 2: 'Maximum Segment Size', 3: 'Window Scale', 4: 'SACK Permitted',
