@@ -3,7 +3,8 @@
  * (min/p50/p95/max over paired responses) and unanswered queries, from the DNS dissector's tap
  * (no tree is built). Two passes, as `tshark -2`, so a query knows whether it was answered.
  */
-import { dnsTypeName, setDnsTap, type DnsTapRecord } from '../dissectors/dns.js';
+import { setDnsTap, type DnsTapRecord } from '../dissectors/dns/dissector.js';
+import { dnsTypeName } from '../dissectors/dns/values.js';
 
 /** Named limits: distinct (name, type) rows and unanswered frames kept; counts stay exact. */
 export const DNS_STATS_LIMITS = { maxNames: 100_000, framesPerList: 10_000 };

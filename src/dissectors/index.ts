@@ -17,7 +17,7 @@ import './null.js';
 import './raw.js';
 import './icmp.js';
 import './icmpv6.js';
-import './dns.js';
+import './dns/dissector.js';
 import './tls.js';
 
 export { dissectFrame } from './frame.js';

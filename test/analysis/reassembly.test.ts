@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { feedSegment, lengthPrefixed16, newBudget, ParseStatus, REASSEMBLY_LIMITS, releaseDirection, StreamDirection, type PduSink, type StreamParser } from '../../src/dissectors/tcp/reassembly.js';
-import { buildDnsMessage } from '../../src/dissectors/dns.js';
+import { buildDnsMessage } from '../../src/dissectors/dns/build.js';
 
 /** Records what reassembly reports, PDUs as hex with the frame that completed them. */
 class Recorder implements PduSink {

@@ -11,7 +11,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { encodeCapture } from '../../src/capture/writer.js';
 import { buildPacket, type LayerSpec } from '../../src/dissectors/build.js';
-import type { DnsMessageSpec } from '../../src/dissectors/dns.js';
+import type { DnsMessageSpec } from '../../src/dissectors/dns/build.js';
 import { expertRows } from './expert-rows.js';
 
 const root = resolve(import.meta.dirname, '../..');

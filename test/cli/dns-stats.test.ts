@@ -11,7 +11,7 @@ import { buildPacket } from '../../src/dissectors/build.js';
 import { encodeCapture } from '../../src/capture/writer.js';
 import { dissectFile } from '../../src/cli/dissect-file.js';
 import { DnsStats } from '../../src/cli/dns-stats.js';
-import type { DnsMessageSpec } from '../../src/dissectors/dns.js';
+import type { DnsMessageSpec } from '../../src/dissectors/dns/build.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'wirelite-dns-stats-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

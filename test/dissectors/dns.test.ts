@@ -10,7 +10,9 @@ import type { Session } from '../../src/dissectors/packet.js';
 import { fieldById, fieldByName } from '../../src/dissectors/fields.js';
 import { fieldText } from '../../src/dissectors/format.js';
 import { buildPacket, type LayerSpec } from '../../src/dissectors/build.js';
-import { buildDnsMessage, readName, DNS_LIMITS, type DnsMessageSpec } from '../../src/dissectors/dns.js';
+import { buildDnsMessage, type DnsMessageSpec } from '../../src/dissectors/dns/build.js';
+import { readName } from '../../src/dissectors/dns/names.js';
+import { DNS_LIMITS } from '../../src/dissectors/dns/fields.js';
 
 function hex(s: string): Uint8Array {
   return Uint8Array.from(s.match(/../g)!.map((h) => parseInt(h, 16)));
