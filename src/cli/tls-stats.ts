@@ -1,11 +1,11 @@
 /**
  * `wirelite stats FILE tls [--json] [--tls-keylog FILE]`: one card per TLS connection (TCP stream)
- * from the TLS tap (src/dissectors/tls-types.ts) and the TCP tap (src/dissectors/tcp/tap.ts):
+ * from the TLS tap (src/dissectors/tls/types.ts) and the TCP tap (src/dissectors/tcp/tap.ts):
  * client and server address:port, negotiated version, cipher suite (IANA name), SNI, ALPN offered
- * and chosen, the certificate chain's names (src/dissectors/x509.ts), handshake time in ms and in
- * round trips, alerts, JA3/JA3S/JA4/JA4S (src/dissectors/tls-fingerprint.ts) and whether the key
+ * and chosen, the certificate chain's names (src/dissectors/tls/x509.ts), handshake time in ms and in
+ * round trips, alerts, JA3/JA3S/JA4/JA4S (src/dissectors/tls/fingerprint.ts) and whether the key
  * log (`--tls-keylog` and the capture's pcapng Decryption Secrets Blocks) would decrypt it
- * (src/analysis/tls-keys.ts; nothing is decrypted).
+ * (src/dissectors/tls/keylog.ts; nothing is decrypted).
  *
  * Handshake time: from the frame of the ClientHello to the frame that completes the handshake as
  * seen at the capture point: the later of the two Finished messages (TLS 1.2 full handshake: the
@@ -17,16 +17,16 @@
  * by TLS_STATS_LIMITS.
  */
 import { addTcpTap, type TcpTapRecord } from '../dissectors/tcp/tap.js';
-import { addTlsTap, type TlsHelloInfo, type TlsTapRecord } from '../dissectors/tls-types.js';
-import { ja3, ja3s, ja4, ja4s } from '../dissectors/tls-fingerprint.js';
-import { decodeCertificate } from '../dissectors/x509.js';
+import { addTlsTap, type TlsHelloInfo, type TlsTapRecord } from '../dissectors/tls/types.js';
+import { ja3, ja3s, ja4, ja4s } from '../dissectors/tls/fingerprint.js';
+import { decodeCertificate } from '../dissectors/tls/x509.js';
 import { formatIPv4At, formatIPv6 } from '../dissectors/bytes.js';
-import { DSB_TLS_KEY_LOG, TlsKeyLog, type KeysAvailability } from '../analysis/tls-keys.js';
+import { DSB_TLS_KEY_LOG, TlsKeyLog, type KeysAvailability } from '../dissectors/tls/keylog.js';
 import type { DecryptionSecrets } from '../capture/capture-parser.js';
 import { CaptureFileError } from '../capture/capture-error.js';
 import { dissectFile } from './dissect-file.js';
 import { OutBuffer } from './output.js';
-import { TLS_CIPHER_SUITES } from '../dissectors/tls-ciphers.js';
+import { TLS_CIPHER_SUITES } from '../dissectors/tls/ciphers.js';
 
 /** Named bounds. */
 export const TLS_STATS_LIMITS = {

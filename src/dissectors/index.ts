@@ -18,7 +18,7 @@ import './raw.js';
 import './icmp.js';
 import './icmpv6.js';
 import './dns/dissector.js';
-import './tls.js';
+import './tls/records.js';
 
 export { dissectFrame } from './frame.js';
 export { Packet, newSession, secondPass } from './packet.js';

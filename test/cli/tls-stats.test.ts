@@ -18,9 +18,9 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cipherSuiteName, collectTlsStats, TLS_STATS_LIMITS, TlsStats, type TlsConnectionSummary } from '../../src/cli/tls-stats.js';
-import { tlsTapListeners, type TlsTapRecord } from '../../src/dissectors/tls-types.js';
-import { isGrease } from '../../src/dissectors/tls-fingerprint.js';
-import { readKeyLogFile } from '../../src/analysis/tls-keys.js';
+import { tlsTapListeners, type TlsTapRecord } from '../../src/dissectors/tls/types.js';
+import { isGrease } from '../../src/dissectors/tls/fingerprint.js';
+import { readKeyLogFile } from '../../src/dissectors/tls/keylog.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const bin = join(root, 'bin/wirelite');

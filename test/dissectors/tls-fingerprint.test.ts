@@ -10,8 +10,8 @@ import { promisify } from 'node:util';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { isGrease, ja3, ja3s, ja4, ja4Alpn, ja4Raw, ja4s, ja4sRaw } from '../../src/dissectors/tls-fingerprint.js';
-import type { TlsHelloInfo } from '../../src/dissectors/tls-types.js';
+import { isGrease, ja3, ja3s, ja4, ja4Alpn, ja4Raw, ja4s, ja4sRaw } from '../../src/dissectors/tls/fingerprint.js';
+import type { TlsHelloInfo } from '../../src/dissectors/tls/types.js';
 
 const corpus = resolve(__dirname, '../../../shared/corpus/public');
 

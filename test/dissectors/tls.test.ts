@@ -17,14 +17,14 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeCapture } from '../../src/capture/writer.js';
 import { treeText } from '../../src/cli/output.js';
-import { addTlsTap, type TlsTapRecord } from '../../src/dissectors/tls-types.js';
-import { HANDSHAKE_LIMITS, tlsHandshakeBytesHeld } from '../../src/dissectors/tls.js';
+import { addTlsTap, type TlsTapRecord } from '../../src/dissectors/tls/types.js';
+import { HANDSHAKE_LIMITS, tlsHandshakeBytesHeld } from '../../src/dissectors/tls/records.js';
 import { dissectFile } from '../../src/cli/dissect-file.js';
 import { dissectFrame, Packet, newSession, secondPass } from '../../src/dissectors/index.js';
 import { fieldByName } from '../../src/dissectors/fields.js';
 import { fieldText } from '../../src/dissectors/format.js';
 import { buildPacket } from '../../src/dissectors/build.js';
-import { tlsRecords } from '../../src/dissectors/tls.js';
+import { tlsRecords } from '../../src/dissectors/tls/records.js';
 import { feedSegment, newBudget, StreamDirection, type PduSink } from '../../src/dissectors/tcp/reassembly.js';
 
 function vals(pkt: Packet, name: string): string[] {
@@ -551,7 +551,7 @@ describe('TLS hostile handshakes', () => {
   });
 });
 
-describe('TLS tap (./tls-types.ts contract)', () => {
+describe('TLS tap (src/dissectors/tls/types.ts contract)', () => {
   it('reports hellos, certificates, alerts, Finished, ChangeCipherSpec, application data, with frame, stream and direction', () => {
     const got: string[] = [];
     let hello: TlsTapRecord['hello'];

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { decodeCertificate, X509_LIMITS } from '../../src/dissectors/x509.js';
+import { decodeCertificate, X509_LIMITS } from '../../src/dissectors/tls/x509.js';
 
 const corpus = resolve(__dirname, '../../../shared/corpus/public');
 const dir = mkdtempSync(join(tmpdir(), 'wirelite-x509-'));

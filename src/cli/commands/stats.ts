@@ -25,7 +25,7 @@ import { printTlsStats } from '../tls-stats.js';
 import { collectPhs, writePhsJson, writePhsText } from '../phs-stats.js';
 import { collectIoColumns, writeIoColumnsJson, writeIoColumnsText } from '../io-columns-stats.js';
 import { IoColumnError, parseColumn, splitColumns } from '../../stats/io-stat.js';
-import { readKeyLogFile } from '../../analysis/tls-keys.js';
+import { readKeyLogFile } from '../../dissectors/tls/keylog.js';
 
 export const STATS_LIMITS = {
   /** Frame numbers kept per expert row in `--json` (the count is always exact). */

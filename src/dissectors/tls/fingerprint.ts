@@ -1,5 +1,5 @@
 /**
- * TLS client and server fingerprints computed from parsed hellos (./tls-types.ts `TlsHelloInfo`).
+ * TLS client and server fingerprints computed from parsed hellos (./types.ts `TlsHelloInfo`).
  *
  * - JA3 / JA3S exactly as tshark 4.0 fills `tls.handshake.ja3_full` / `ja3` and `ja3s_full` / `ja3s`
  *   (Wireshark epan/dissectors/packet-tls-utils.c): decimal numbers, lists joined by `-`, GREASE
@@ -17,7 +17,7 @@
  * Pure functions over plain data; no state, no throw.
  */
 import { createHash } from 'node:crypto';
-import type { TlsHelloInfo } from './tls-types.js';
+import type { TlsHelloInfo } from './types.js';
 
 /** RFC 8701 GREASE values: 0x0a0a, 0x1a1a, ..., 0xfafa. */
 export function isGrease(v: number): boolean {

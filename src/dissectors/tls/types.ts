@@ -1,7 +1,7 @@
 /**
- * What the TLS dissector (./tls.ts) hands to the modules around it: the parsed hellos (for JA3/JA3S
- * and JA4/JA4S in ./tls-fingerprint.ts), certificates (DER, decoded by ./x509.ts) and the TLS tap
- * that `wirelite stats FILE tls` reads (src/cli/tls-stats.ts). Plain data; the dissector fills it,
+ * What the TLS dissector (./records.ts and the rest of this folder) hands to the modules around
+ * it: the parsed hellos (for JA3/JA3S and JA4/JA4S in ./fingerprint.ts), certificates (DER,
+ * decoded by ./x509.ts) and the TLS tap that `wirelite stats FILE tls` reads (src/cli/tls-stats.ts). Plain data; the dissector fills it,
  * the others only read it.
  */
 

@@ -10,7 +10,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readKeyLogFile, TLS_KEYLOG_LIMITS, TlsKeyLog } from '../../src/analysis/tls-keys.js';
+import { readKeyLogFile, TLS_KEYLOG_LIMITS, TlsKeyLog } from '../../src/dissectors/tls/keylog.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'wirelite-keys-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -1,0 +1,234 @@
+/**
+ * TLS record layer (RFC 8446 5.1, RFC 5246 6.2) and the handshake messages in the clear
+ * (RFC 8446 4, RFC 5246 7.4), as tshark 4.0 shows them. Parsed only from reassembled TCP stream
+ * bytes (src/dissectors/tcp/stream.ts): one record per PDU, so a record split over segments, many
+ * records in one segment and endless record lengths are handled by the stream reassembly and its
+ * limits. Handshake messages are reassembled per direction over records (a message split over
+ * several records, several messages in one record) and dissected in the record that completes
+ * them, from a "Reassembled Handshake Message" data source (HANDSHAKE_LIMITS bound the memory).
+ *
+ * Without keys nothing is decrypted: after a side's ChangeCipherSpec its handshake records are
+ * "Encrypted Handshake Message" and its alerts "Encrypted Alert"; in TLS 1.3 the encrypted records
+ * are application data records (`tls.record.opaque_type`), as tshark shows them. The Protocol
+ * column names the version the session settled on (the ServerHello, or the first record that is
+ * authoritative about it), known to every frame of a two-pass read as in `tshark -2`.
+ *
+ * The parts: ./records.ts (this file: the record layer, its ports and heuristic), ./handshake.ts
+ * and ./hello.ts (handshake messages), ./session.ts (per-stream state, the tap), ./fields.ts,
+ * ./names.ts and ./ciphers.ts (value names), ./fingerprint.ts (JA3/JA4), ./x509.ts (certificate
+ * names), ./keylog.ts (key log files). Consumers: ./types.ts (TlsHelloInfo for the fingerprints,
+ * the TLS tap for statistics).
+ */
+import { u16, u24 } from '../bytes.js';
+import { Severity, type Packet } from '../packet.js';
+import type { Dissector } from '../registry.js';
+import { registerStreamHeuristic, registerStreamProtocol } from '../tcp/stream.js';
+import { frameLengthPrefixed, ParseStatus, type StreamParser } from '../tcp/reassembly.js';
+import { ALERT_DESCRIPTIONS, ALERT_LEVELS, CONTENT_TYPES, HANDSHAKE_TYPES, VERSION_SHORT, normVersion, validVersion } from './names.js';
+import { F } from './fields.js';
+import { appendInfo, lastTop, releaseHs, session, table, tap, tapOn } from './session.js';
+import { handshakeRecord } from './handshake.js';
+
+export { HANDSHAKE_LIMITS, tlsHandshakeBytesHeld } from './session.js';
+export { F } from './fields.js';
+const recordLength = (d: Uint8Array, off: number): number => u16(d, off + 3);
+
+/** Set by `prepare` for the segment being fed: the stream's session is TLS 1.0-1.2. */
+let lenient = false;
+
+/** Record framing: type 20..24, major version 3, then `length` bytes. */
+export const tlsRecords: StreamParser = {
+  parse(d, off, end, out) {
+    const avail = end - off;
+    out.message = '';
+    if (lenient && avail < 5) {
+      // tshark (TLS 1.0-1.2 session): fewer than 5 bytes wait for the next segment, whatever they are.
+      out.status = ParseStatus.Incomplete;
+      out.consumed = 0;
+      out.needed = 0;
+      return;
+    }
+    if (lenient && avail >= 1 && (d[off]! < 20 || d[off]! > 24)) {
+      // tshark (TLS 1.0-1.2 session): an invalid type makes every byte available here an
+      // "Ignored Unknown Record"; parsing starts again with the next segment.
+      out.status = ParseStatus.Ok;
+      out.consumed = avail;
+      out.needed = 0;
+      return;
+    }
+    // Before a TLS 1.0-1.2 session is known, bytes that do not start a record are not TLS.
+    if (!lenient && avail >= 1 && (d[off]! < 20 || d[off]! > 24)) {
+      out.status = ParseStatus.Error;
+      out.consumed = 0;
+      out.needed = 0;
+      out.message = `not a TLS record (content type ${d[off]})`;
+      return;
+    }
+    if (!lenient && avail >= 2 && d[off + 1] !== 3 && d[off + 1] !== 0x7f) {
+      out.status = ParseStatus.Error;
+      out.consumed = 0;
+      out.needed = 0;
+      out.message = `not a TLS record (version ${d[off + 1]}.x)`;
+      return;
+    }
+    // A record: 5-byte header (type, version, length), then the fragment.
+    frameLengthPrefixed(d, off, end, 5, recordLength, out);
+  },
+};
+
+/** Whether the record's version tells the session version (tshark's ssl_is_authoritative_version_message). */
+function authoritative(type: number, next: number): boolean {
+  if (type === 22) return HANDSHAKE_TYPES[next] !== undefined && next !== 1;
+  return type >= 20 && type <= 24;
+}
+
+/** One record `[off, end)` (header included). */
+function decode(pkt: Packet, off: number, end: number, _rep: number, parent: number): void {
+  const d = pkt.data;
+  const s = session(pkt);
+  const t = table(pkt);
+  // The first record of a frame replaces TCP's Info (up to the fence of TCP-analysis verdicts).
+  let first = true;
+  for (let i = 0; i < pkt.protocols.length; i++) if (pkt.protocols.at(i) === 'tls') first = false;
+  // Records of one data source share one "Transport Layer Security" item, as in tshark.
+  let top: number;
+  // (Decided without the tree, which a -q or -e read does not keep: the layers must not depend on it.)
+  if (!first && lastTop.frame === pkt.frame.number && lastTop.pass === pkt.session.pass && lastTop.src === pkt.cur) {
+    top = lastTop.item;
+    if (top >= 0 && top < pkt.n && pkt.fid[top] === F.tls) pkt.setLength(top, end - pkt.start[top]!);
+  } else {
+    top = pkt.addProtocol(F.tls, 'tls', off, end - off, parent);
+    lastTop.frame = pkt.frame.number;
+    lastTop.pass = pkt.session.pass;
+    lastTop.src = pkt.cur;
+    lastTop.item = top;
+  }
+  if (first) pkt.setInfo('');
+  const type = d[off]!;
+  const fromClient = s.clientDir < 0 ? pkt.dstPort === pkt.tcpServerPort : pkt.tcpDir === s.clientDir;
+  if (type < 20 || type > 24) {
+    // Bytes of a TLS 1.0-1.2 session that do not start a record (tshark: no record fields).
+    pkt.setProtocol(VERSION_SHORT[normVersion(t.finals.get(pkt.tcpStream) ?? s.version)] ?? 'SSL');
+    appendInfo(pkt, 'Ignored Unknown Record');
+    pkt.addExpert(top, Severity.Warn, 'Protocol', 'tls.ignored_unknown_record', 'Ignored Unknown Record');
+    return;
+  }
+  const version = u16(d, off + 1);
+  const len = u16(d, off + 3);
+  const body = off + 5;
+  if (s.version === 0 && validVersion(version) && authoritative(type, len > 0 && body < end ? d[body]! : -1)) s.version = normVersion(version);
+  const final = t.finals.get(pkt.tcpStream) ?? 0;
+  pkt.setProtocol(VERSION_SHORT[normVersion(final || s.version || version)] ?? 'TLS');
+  const tls13 = s.tls13 || normVersion(final) === 0x0304;
+  const rec = pkt.add(F.record, off, end - off, top);
+  if (type === 23 && tls13) pkt.add(F.opaque_type, off, 1, rec, type);
+  else pkt.add(F.content_type, off, 1, rec, type);
+  pkt.add(F.version, off + 1, 2, rec, version);
+  pkt.add(F.length, off + 3, 2, rec, len);
+  const dir = fromClient ? 0 : 1;
+  const ccsSeen = s.ccs[dir];
+  let recLabel = CONTENT_TYPES[type]!;
+  switch (type) {
+    case 20:
+      pkt.add(F.change_cipher_spec, body, len, rec);
+      // TLS 1.3 (RFC 8446 D.4): a compatibility ChangeCipherSpec changes nothing.
+      if (!tls13) s.ccs[dir] = true;
+      appendInfo(pkt, 'Change Cipher Spec');
+      recLabel = 'Change Cipher Spec Protocol: Change Cipher Spec';
+      if (tapOn(pkt)) tap(pkt, fromClient, 'change_cipher_spec', len);
+      break;
+    case 21:
+      if (!ccsSeen && len === 2) {
+        const a = pkt.add(F.alert, body, 2, rec);
+        pkt.add(F.alert_level, body, 1, a, d[body]!);
+        pkt.add(F.alert_desc, body + 1, 1, a, d[body + 1]!);
+        const text = `Alert (Level: ${ALERT_LEVELS[d[body]!] ?? 'Unknown'}, Description: ${ALERT_DESCRIPTIONS[d[body + 1]!] ?? 'Unknown'})`;
+        appendInfo(pkt, text);
+        recLabel = `Alert Protocol: ${text}`;
+        if (tapOn(pkt)) tap(pkt, fromClient, 'alert', len, { alertLevel: d[body]!, alertDescription: d[body + 1]! });
+      } else {
+        pkt.setLabel(pkt.add(F.alert, body, len, rec), 'Alert Message: Encrypted Alert');
+        appendInfo(pkt, 'Encrypted Alert');
+        recLabel = 'Encrypted Alert';
+        if (tapOn(pkt)) tap(pkt, fromClient, 'alert', len, { alertLevel: -1, alertDescription: -1 });
+      }
+      break;
+    case 22: {
+      const label = ccsSeen ? null : handshakeRecord(pkt, s, t, body, end, rec, dir, fromClient);
+      if (label === null) {
+        releaseHs(t, s, dir);
+        pkt.setLabel(pkt.add(F.handshake, body, len, rec), 'Handshake Protocol: Encrypted Handshake Message');
+        appendInfo(pkt, 'Encrypted Handshake Message');
+        recLabel = 'Handshake Protocol: Encrypted Handshake Message';
+        if (tapOn(pkt)) tap(pkt, fromClient, ccsSeen ? 'finished' : 'handshake', len, { handshakeType: -1 });
+      } else recLabel = `Handshake Protocol: ${label}`;
+      break;
+    }
+    case 23:
+      if (pkt.tree && len) pkt.add(F.app_data, body, len, rec);
+      appendInfo(pkt, 'Application Data');
+      recLabel = 'Application Data Protocol: Application Data';
+      if (tapOn(pkt)) {
+        // TLS 1.3 without keys: the server's records before the client's first encrypted record
+        // are its encrypted handshake; the client's first encrypted record is its Finished.
+        if (tls13 && (fromClient ? s.opaqueFromClient === 0 : s.opaqueFromClient === 0)) tap(pkt, fromClient, fromClient ? 'finished' : 'handshake', len, { handshakeType: -1 });
+        else tap(pkt, fromClient, 'app_data', len);
+      }
+      if (tls13 && fromClient) s.opaqueFromClient++;
+      break;
+    case 24:
+      appendInfo(pkt, ccsSeen ? 'Encrypted Heartbeat' : 'Heartbeat');
+      break;
+  }
+  // A ServerHello in this record may have set the version: the column says it (single pass).
+  pkt.setProtocol(VERSION_SHORT[normVersion(final || s.version || version)] ?? 'TLS');
+  if (pkt.wantLabels && rec >= 0) pkt.setLabel(rec, `${VERSION_SHORT[normVersion(final || s.version || version)] ?? 'TLS'} Record Layer: ${recLabel}`);
+  if (pkt.session.pass === 1 && s.version) t.finals.set(pkt.tcpStream, s.version);
+}
+
+const tls: Dissector = { name: 'tls', longName: 'Transport Layer Security', decode };
+
+/** Bytes that do not start a record (the middle of one after a capture gap): tshark's "Continuation Data". */
+function continuation(pkt: Packet, off: number, end: number): void {
+  if (off >= end) return;
+  const s = session(pkt);
+  const final = table(pkt).finals.get(pkt.tcpStream) ?? s.version;
+  let first = true;
+  for (let i = 0; i < pkt.protocols.length; i++) if (pkt.protocols.at(i) === 'tls') first = false;
+  lastTop.item = pkt.addProtocol(F.tls, 'tls', off, end - off, -1);
+  lastTop.frame = pkt.frame.number;
+  lastTop.pass = pkt.session.pass;
+  lastTop.src = pkt.cur;
+  if (first) pkt.setInfo('');
+  pkt.setProtocol(VERSION_SHORT[normVersion(final)] ?? 'TLS');
+  appendInfo(pkt, 'Continuation Data');
+}
+
+/**
+ * TCP ports where TLS is expected: Wireshark 4.0's defaults (`tshark -G decodes`, tcp.port -> tls:
+ * HTTPS, SMTPS, LDAPS, IMAPS, POP3S, DNS over TLS, SIP-TLS, AMQPS, MQTTS, ...).
+ */
+export const TLS_PORTS = [324, 443, 465, 636, 802, 853, 993, 995, 1300, 2221, 2443, 3249, 3250, 3251, 3252, 3496, 5061, 5671, 5684, 5868, 8883, 11207, 19999, 27017];
+for (const port of TLS_PORTS) registerStreamProtocol(port, { parser: tlsRecords, dissector: tls, rejected: continuation, prepare });
+
+/**
+ * TLS on other ports: a segment that starts with a handshake record holding a whole-looking
+ * ClientHello or ServerHello (type 22, version 3.0-3.4, sane lengths) binds its stream to TLS.
+ */
+function looksLikeHello(d: Uint8Array, off: number, end: number, sp: number, dp: number): number {
+  if (end - off < 9 || d[off] !== 22 || d[off + 1] !== 3 || d[off + 2]! > 4) return -1;
+  const len = u16(d, off + 3);
+  const ht = d[off + 5]!;
+  const hl = u24(d, off + 6);
+  if (len < 4 || len > 16384 + 2048 || (ht !== 1 && ht !== 2) || hl + 4 > 65536 || hl < 38) return -1;
+  if (off + 11 <= end && d[off + 9] !== 3 && d[off + 9] !== 0x7f) return -1;
+  return ht === 1 ? dp : sp;
+}
+registerStreamHeuristic(looksLikeHello, { parser: tlsRecords, dissector: tls, rejected: continuation, prepare }, 'tls_tcp');
+
+function prepare(pkt: Packet): void {
+  const t = table(pkt);
+  const cur = t.byStream.get(pkt.tcpStream)?.version ?? 0;
+  const v = t.finals.get(pkt.tcpStream) ?? cur;
+  lenient = v >= 0x0301 && v <= 0x0303;
+}

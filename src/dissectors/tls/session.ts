@@ -1,0 +1,160 @@
+/**
+ * The TLS state of a capture's session (per TCP stream: the version, the cipher suite, the
+ * handshake reassembly), the TLS tap, and the tree helpers the parts of the dissector share.
+ */
+import { sessionState, type Packet } from '../packet.js';
+import { REASSEMBLY_LIMITS } from '../tcp/reassembly.js';
+import { tlsTapListeners, type TlsTapRecord } from './types.js';
+import { F } from './fields.js';
+
+/** Named limits of the handshake reassembly (per TLS direction, and over all sessions). */
+export const HANDSHAKE_LIMITS = {
+  /**
+   * Largest handshake message (header included) kept for reassembly. A longer one (the length
+   * field allows 2^24 - 1) is marked malformed and its bytes are skipped, not stored.
+   */
+  maxMessageBytes: (1 << 20) + 4,
+  /** Bytes of unfinished handshake messages held over every session of a capture. */
+  maxTotalBytes: 64 << 20,
+  /**
+   * A record that starts with a handshake message longer than this (and than the record) is taken
+   * as encrypted, as tshark 4.0 does (it starts reassembly only below 2^16).
+   */
+  maxFirstFragmentLength: 0xffff,
+  /** TLS sessions tracked at once (the oldest are released beyond this). */
+  maxSessions: REASSEMBLY_LIMITS.maxStreams,
+};
+
+/** A handshake message being reassembled in one direction. */
+export interface HsBuffer {
+  /** Bytes held (`buf[0, have)`), and the message's whole length with its header (0: header not complete). */
+  buf: Uint8Array | null;
+  have: number;
+  total: number;
+  /** An oversized message: its bytes are counted, not kept. */
+  skip: boolean;
+  /** Frames that carried its fragments, and the bytes each carried (parallel). */
+  frames: number[];
+  sizes: number[];
+}
+
+/** Per TCP stream: what the handshake told so far. */
+export interface TlsSession {
+  /** The session version (tshark's session->version; 0 unknown). */
+  version: number;
+  /** The ServerHello chose TLS 1.3. */
+  tls13: boolean;
+  /** A ChangeCipherSpec was sent by the client / by the server. */
+  ccs: [boolean, boolean];
+  /** The TCP direction (0/1 of the conversation) that sent the ClientHello, or -1. */
+  clientDir: number;
+  /** The cipher suite the ServerHello chose (-1 unknown). */
+  cipher: number;
+  /** Key exchange seen in the ServerKeyExchange: 0 none (RSA), 1 ECDHE, 2 DHE. */
+  kex: number;
+  /** Handshake reassembly by TCP direction. */
+  hs: [HsBuffer | null, HsBuffer | null];
+  /** TLS 1.3: encrypted records seen from the client (the first is its Finished). */
+  opaqueFromClient: number;
+}
+
+/** Sessions by TCP stream index; a second pass starts with the first pass's final versions. */
+export interface TlsTable {
+  byStream: Map<number, TlsSession>;
+  finals: Map<number, number>;
+  /** Bytes held by every HsBuffer. */
+  held: number;
+}
+
+export function table(pkt: Packet): TlsTable {
+  return sessionState<TlsTable>(pkt, 'tls.sessions', () => {
+    let finals = pkt.session.carry.get('tls.versions') as Map<number, number> | undefined;
+    if (!finals || pkt.session.pass !== 2) {
+      finals = new Map();
+      if (pkt.session.pass === 1) pkt.session.carry.set('tls.versions', finals);
+    }
+    return { byStream: new Map(), finals, held: 0 };
+  });
+}
+
+/** Bytes the handshake reassembly holds in a capture's session (for tests and memory reports). */
+export function tlsHandshakeBytesHeld(session: Packet['session']): number {
+  return (session.state.get('tls.sessions') as TlsTable | undefined)?.held ?? 0;
+}
+
+export function releaseHs(t: TlsTable, s: TlsSession, dir: number): void {
+  const h = s.hs[dir];
+  if (h?.buf) t.held -= h.buf.length;
+  s.hs[dir] = null;
+}
+
+/** The session of the stream being dissected (set by the stream glue through the packet). */
+export function session(pkt: Packet): TlsSession {
+  const t = table(pkt);
+  let s = t.byStream.get(pkt.tcpStream);
+  if (!s) {
+    if (t.byStream.size >= HANDSHAKE_LIMITS.maxSessions) {
+      const [k, old] = t.byStream.entries().next().value as [number, TlsSession];
+      releaseHs(t, old, 0);
+      releaseHs(t, old, 1);
+      t.byStream.delete(k);
+    }
+    s = { version: 0, tls13: false, ccs: [false, false], clientDir: -1, cipher: -1, kex: 0, hs: [null, null], opaqueFromClient: 0 };
+    t.byStream.set(pkt.tcpStream, s);
+  }
+  return s;
+}
+
+export function appendInfo(pkt: Packet, text: string): void {
+  if (pkt.wantColumns) pkt.appendInfo(pkt.colInfo.length ? `, ${text}` : text);
+}
+
+// --- the TLS tap (./types.ts): one reused record
+
+const tapRec: TlsTapRecord = { frame: 0, tsSec: 0, tsNsec: 0, stream: 0, fromClient: false, kind: 'handshake', length: 0 };
+export function tapOn(pkt: Packet): boolean {
+  return tlsTapListeners.length > 0 && pkt.session.pass !== 1 && pkt.fence === 0;
+}
+export function tap(pkt: Packet, fromClient: boolean, kind: TlsTapRecord['kind'], length: number, extra?: Partial<TlsTapRecord>): void {
+  const r = tapRec;
+  r.frame = pkt.frame.number;
+  r.tsSec = pkt.frame.tsSec;
+  r.tsNsec = pkt.frame.tsNsec;
+  r.stream = pkt.tcpStream;
+  r.fromClient = fromClient;
+  r.kind = kind;
+  r.length = length;
+  r.hello = extra?.hello;
+  r.certificates = extra?.certificates;
+  r.alertLevel = extra?.alertLevel;
+  r.alertDescription = extra?.alertDescription;
+  r.handshakeType = extra?.handshakeType;
+  for (const fn of tlsTapListeners) fn(r);
+}
+
+/** The last "Transport Layer Security" item added (frame, pass, data source, item). */
+export const lastTop = { frame: -1, pass: -1, src: -1, item: -1 };
+
+/** tshark's text of a value its table lacks: `Name: Unknown (N)` (full tree only). */
+export function unknownLabel(pkt: Packet, item: number, name: string, table: Record<number, string>, v: number, hex = 0): void {
+  if (item >= 0 && pkt.wantLabels && table[v] === undefined) pkt.setLabel(item, `${name}: Unknown (${hex ? `0x${v.toString(16).padStart(hex, '0')}` : v})`);
+}
+
+/** A text-only subtree (shown in the full tree only); returns the parent to use for its items. */
+export function subtree(pkt: Packet, off: number, len: number, parent: number, text: string): number {
+  if (!pkt.wantLabels) return parent;
+  const i = pkt.addText(F.text, off, len, parent, text);
+  return i >= 0 ? i : parent;
+}
+
+/** A list container field (FT_NONE) with a label; returns the parent for the list's items. */
+export function container(pkt: Packet, f: number, off: number, len: number, parent: number, label: string): number {
+  const i = pkt.add(f, off, len, parent);
+  if (i < 0) return parent;
+  if (pkt.wantLabels) pkt.setLabel(i, label);
+  return i;
+}
+
+export function short(pkt: Packet, item: number, what: string): void {
+  pkt.markMalformed(item, `Malformed Packet (TLS ${what}: beyond the end of the message)`);
+}
