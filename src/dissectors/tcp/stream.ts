@@ -20,8 +20,11 @@ export interface StreamProtocol {
   dissector: Dissector;
   /** Shows bytes `[off, end)` of the frame that the parser rejected (e.g. TLS "Continuation Data"). */
   rejected?: (pkt: Packet, off: number, end: number) => void;
-  /** Called before a segment is fed (the parser may depend on the session, e.g. its TLS version). */
-  prepare?: (pkt: Packet) => void;
+  /**
+   * Called before a segment is fed; returns the parser for it when that depends on the session
+   * (TLS's, on the stream's version), else `parser` is used.
+   */
+  prepare?: (pkt: Packet) => StreamParser | void;
 }
 
 const F = defineFields({
@@ -189,9 +192,9 @@ export function dissectTcpStream(pkt: Packet, tcpItem: number, stream: number, d
   sink.segEnd = end;
   const later = pkt.session.pass === 2 ? annotation(pkt, pkt.frame.number, 'tcp.reassembled_in') : undefined;
   if (later !== undefined) pkt.add(F.reassembled_in, off, 0, tcpItem, later);
-  proto.prepare?.(pkt);
+  const parser = proto.prepare?.(pkt) ?? proto.parser;
   const tcpProtocol = pkt.colProtocol;
-  feedSegment(d, t.budget, proto.parser, OPTS, seq, pkt.data, off, end, pkt.frame.number, sink);
+  feedSegment(d, t.budget, parser, OPTS, seq, pkt.data, off, end, pkt.frame.number, sink);
   // tshark fences the Protocol column with the Info text: a segment that began by continuing a PDU
   // stays "TCP" even when PDUs follow in it.
   if (sink.suffixed) pkt.setProtocol(tcpProtocol);

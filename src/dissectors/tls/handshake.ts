@@ -64,20 +64,20 @@ export function handshakeRecord(pkt: Packet, s: TlsSession, t: TlsTable, p: numb
           // An oversized message: skipped; the fragments so far are not kept.
         }
         if (h.have >= h.total) {
-          finishMessage(pkt, s, t, h, rec, dir, fromClient, piece);
+          const ht = finishMessage(pkt, s, t, h, rec, dir, fromClient, piece);
           h = s.hs[dir];
           names++;
-          label = names === 1 ? HANDSHAKE_TYPES[lastType]! : 'Multiple Handshake Messages';
+          label = names === 1 ? (HANDSHAKE_TYPES[ht] ?? 'Unknown') : 'Multiple Handshake Messages';
           break;
         }
         continue;
       }
       if (want === 0) {
         if (pkt.wantLabels) pkt.setLabel(piece, `Handshake Protocol: ${HANDSHAKE_TYPES[h.buf ? h.buf[0]! : -1] ?? 'Unknown'} (last fragment)`);
-        finishMessage(pkt, s, t, h, rec, dir, fromClient, piece);
+        const ht = finishMessage(pkt, s, t, h, rec, dir, fromClient, piece);
         h = s.hs[dir];
         names++;
-        label = names === 1 ? HANDSHAKE_TYPES[lastType]! : 'Multiple Handshake Messages';
+        label = names === 1 ? (HANDSHAKE_TYPES[ht] ?? 'Unknown') : 'Multiple Handshake Messages';
       } else {
         if (pkt.wantLabels) pkt.setLabel(piece, `Handshake Protocol: ${h.buf && h.have > 0 ? (HANDSHAKE_TYPES[h.buf[0]!] ?? 'Unknown') : 'Unknown'} (fragment)`);
         if (pkt.session.pass === 2) {
@@ -112,9 +112,9 @@ export function handshakeRecord(pkt: Packet, s: TlsSession, t: TlsTable, p: numb
       break;
     }
     const hl = u24(d, p + 1);
-    message(pkt, s, p, p + 4 + hl, rec, fromClient);
+    const ht = message(pkt, s, p, p + 4 + hl, rec, fromClient);
     names++;
-    label = names === 1 && label === '' ? HANDSHAKE_TYPES[lastType]! : 'Multiple Handshake Messages';
+    label = names === 1 && label === '' ? (HANDSHAKE_TYPES[ht] ?? 'Unknown') : 'Multiple Handshake Messages';
     p += 4 + hl;
   }
   return label || 'Handshake';
@@ -143,14 +143,15 @@ function startBuffer(pkt: Packet, t: TlsTable, h: HsBuffer, total: number, item:
   return true;
 }
 
-let lastType = 0;
-
-/** A reassembled message is complete: dissect it from its own data source. */
-function finishMessage(pkt: Packet, s: TlsSession, t: TlsTable, h: HsBuffer, rec: number, dir: number, fromClient: boolean, piece: number): void {
+/**
+ * A reassembled message is complete: dissect it from its own data source. Returns its handshake
+ * type (-1: an oversized message, skipped).
+ */
+function finishMessage(pkt: Packet, s: TlsSession, t: TlsTable, h: HsBuffer, rec: number, dir: number, fromClient: boolean, piece: number): number {
   const frame = pkt.frame.number;
   s.hs[dir] = null;
   if (h.buf) t.held -= h.buf.length;
-  if (h.skip || !h.buf) return;
+  if (h.skip || !h.buf) return -1;
   if (pkt.session.pass === 1) for (const f of h.frames) if (f !== frame) annotate(pkt, f, 'tls.handshake.reassembled_in', frame);
   const buf = h.buf;
   if (pkt.tree) {
@@ -171,20 +172,22 @@ function finishMessage(pkt: Packet, s: TlsSession, t: TlsTable, h: HsBuffer, rec
   }
   const prev = pkt.pushSource(buf, `Reassembled Handshake Message (${buf.length} bytes)`);
   try {
-    message(pkt, s, 0, buf.length, rec, fromClient);
+    return message(pkt, s, 0, buf.length, rec, fromClient);
   } finally {
     pkt.popSource(prev);
   }
 }
 
-/** One whole handshake message `[p, end)` (header included) of the current data source. */
-function message(pkt: Packet, s: TlsSession, p: number, end: number, rec: number, fromClient: boolean): void {
+/**
+ * One whole handshake message `[p, end)` (header included) of the current data source. Returns its
+ * type (6 for a HelloRetryRequest).
+ */
+function message(pkt: Packet, s: TlsSession, p: number, end: number, rec: number, fromClient: boolean): number {
   const d = pkt.data;
   let ht = d[p]!;
   const hl = u24(d, p + 1);
   const hs = pkt.add(F.handshake, p, end - p, rec);
   if (ht === 2 && end - p >= 38 && toHex(d, p + 6, 32) === HRR_RANDOM) ht = 6;
-  lastType = ht;
   pkt.add(F.hs_type, p, 1, hs, ht === 6 ? 2 : ht);
   pkt.add(F.hs_length, p + 1, 3, hs, hl);
   const name = HANDSHAKE_TYPES[ht] ?? `Unknown (${ht})`;
@@ -203,14 +206,14 @@ function message(pkt: Packet, s: TlsSession, p: number, end: number, rec: number
         fingerprints(pkt, info, hs, b, end);
         if (tapping) tap(pkt, ht === 1, ht === 1 ? 'client_hello' : ht === 2 ? 'server_hello' : 'hello_retry_request', end - p, { hello: info });
       }
-      return;
+      return ht;
     }
     case 4:
       newSessionTicket(pkt, s, b, end, hs);
       break;
     case 11:
       certificate(pkt, s, b, end, hs, fromClient, tapping);
-      return;
+      return ht;
     case 12:
       serverKeyExchange(pkt, s, b, end, hs);
       break;
@@ -239,9 +242,10 @@ function message(pkt: Packet, s: TlsSession, p: number, end: number, rec: number
     case 20:
       pkt.add(F.hs_verify_data, b, end - b, hs);
       if (tapping) tap(pkt, fromClient, 'finished', end - p, { handshakeType: 20 });
-      return;
+      return ht;
   }
   if (tapping) tap(pkt, fromClient, 'handshake', end - p, { handshakeType: ht });
+  return ht;
 }
 
 /** NewSessionTicket (RFC 5077 3.3; RFC 8446 4.6.1). */

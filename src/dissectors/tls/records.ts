@@ -23,58 +23,61 @@ import { u16, u24 } from '../bytes.js';
 import { Severity, type Packet } from '../packet.js';
 import type { Dissector } from '../registry.js';
 import { registerStreamHeuristic, registerStreamProtocol } from '../tcp/stream.js';
-import { frameLengthPrefixed, ParseStatus, type StreamParser } from '../tcp/reassembly.js';
+import { frameLengthPrefixed, ParseStatus, type ParseResult, type StreamParser } from '../tcp/reassembly.js';
 import { ALERT_DESCRIPTIONS, ALERT_LEVELS, CONTENT_TYPES, HANDSHAKE_TYPES, VERSION_SHORT, normVersion, validVersion } from './names.js';
 import { F } from './fields.js';
-import { appendInfo, lastTop, releaseHs, session, table, tap, tapOn } from './session.js';
+import { appendInfo, releaseHs, session, table, tap, tapOn, type TlsTable } from './session.js';
 import { handshakeRecord } from './handshake.js';
 
 export { HANDSHAKE_LIMITS, tlsHandshakeBytesHeld } from './session.js';
 export { F } from './fields.js';
 const recordLength = (d: Uint8Array, off: number): number => u16(d, off + 3);
 
-/** Set by `prepare` for the segment being fed: the stream's session is TLS 1.0-1.2. */
-let lenient = false;
+/**
+ * Record framing: type 20..24, major version 3, then `length` bytes. `lenient`: the stream's
+ * session is TLS 1.0-1.2, where tshark takes bytes that do not start a record differently.
+ */
+function parseRecords(lenient: boolean, d: Uint8Array, off: number, end: number, out: ParseResult): void {
+  const avail = end - off;
+  out.message = '';
+  if (lenient && avail < 5) {
+    // tshark (TLS 1.0-1.2 session): fewer than 5 bytes wait for the next segment, whatever they are.
+    out.status = ParseStatus.Incomplete;
+    out.consumed = 0;
+    out.needed = 0;
+    return;
+  }
+  if (lenient && avail >= 1 && (d[off]! < 20 || d[off]! > 24)) {
+    // tshark (TLS 1.0-1.2 session): an invalid type makes every byte available here an
+    // "Ignored Unknown Record"; parsing starts again with the next segment.
+    out.status = ParseStatus.Ok;
+    out.consumed = avail;
+    out.needed = 0;
+    return;
+  }
+  // Before a TLS 1.0-1.2 session is known, bytes that do not start a record are not TLS.
+  if (!lenient && avail >= 1 && (d[off]! < 20 || d[off]! > 24)) {
+    out.status = ParseStatus.Error;
+    out.consumed = 0;
+    out.needed = 0;
+    out.message = `not a TLS record (content type ${d[off]})`;
+    return;
+  }
+  if (!lenient && avail >= 2 && d[off + 1] !== 3 && d[off + 1] !== 0x7f) {
+    out.status = ParseStatus.Error;
+    out.consumed = 0;
+    out.needed = 0;
+    out.message = `not a TLS record (version ${d[off + 1]}.x)`;
+    return;
+  }
+  // A record: 5-byte header (type, version, length), then the fragment.
+  frameLengthPrefixed(d, off, end, 5, recordLength, out);
+}
 
-/** Record framing: type 20..24, major version 3, then `length` bytes. */
-export const tlsRecords: StreamParser = {
-  parse(d, off, end, out) {
-    const avail = end - off;
-    out.message = '';
-    if (lenient && avail < 5) {
-      // tshark (TLS 1.0-1.2 session): fewer than 5 bytes wait for the next segment, whatever they are.
-      out.status = ParseStatus.Incomplete;
-      out.consumed = 0;
-      out.needed = 0;
-      return;
-    }
-    if (lenient && avail >= 1 && (d[off]! < 20 || d[off]! > 24)) {
-      // tshark (TLS 1.0-1.2 session): an invalid type makes every byte available here an
-      // "Ignored Unknown Record"; parsing starts again with the next segment.
-      out.status = ParseStatus.Ok;
-      out.consumed = avail;
-      out.needed = 0;
-      return;
-    }
-    // Before a TLS 1.0-1.2 session is known, bytes that do not start a record are not TLS.
-    if (!lenient && avail >= 1 && (d[off]! < 20 || d[off]! > 24)) {
-      out.status = ParseStatus.Error;
-      out.consumed = 0;
-      out.needed = 0;
-      out.message = `not a TLS record (content type ${d[off]})`;
-      return;
-    }
-    if (!lenient && avail >= 2 && d[off + 1] !== 3 && d[off + 1] !== 0x7f) {
-      out.status = ParseStatus.Error;
-      out.consumed = 0;
-      out.needed = 0;
-      out.message = `not a TLS record (version ${d[off + 1]}.x)`;
-      return;
-    }
-    // A record: 5-byte header (type, version, length), then the fragment.
-    frameLengthPrefixed(d, off, end, 5, recordLength, out);
-  },
-};
+/** The record parser of a stream whose TLS version is not known to be 1.0-1.2. */
+export const tlsRecords: StreamParser = { parse: (d, off, end, out) => parseRecords(false, d, off, end, out) };
+/** The record parser of a TLS 1.0-1.2 stream. */
+export const tlsRecordsLenient: StreamParser = { parse: (d, off, end, out) => parseRecords(true, d, off, end, out) };
 
 /** Whether the record's version tells the session version (tshark's ssl_is_authoritative_version_message). */
 function authoritative(type: number, next: number): boolean {
@@ -93,15 +96,13 @@ function decode(pkt: Packet, off: number, end: number, _rep: number, parent: num
   // Records of one data source share one "Transport Layer Security" item, as in tshark.
   let top: number;
   // (Decided without the tree, which a -q or -e read does not keep: the layers must not depend on it.)
+  const lastTop = t.lastTop;
   if (!first && lastTop.frame === pkt.frame.number && lastTop.pass === pkt.session.pass && lastTop.src === pkt.cur) {
     top = lastTop.item;
     if (top >= 0 && top < pkt.n && pkt.fid[top] === F.tls) pkt.setLength(top, end - pkt.start[top]!);
   } else {
     top = pkt.addProtocol(F.tls, 'tls', off, end - off, parent);
-    lastTop.frame = pkt.frame.number;
-    lastTop.pass = pkt.session.pass;
-    lastTop.src = pkt.cur;
-    lastTop.item = top;
+    setTop(pkt, t, top);
   }
   if (first) pkt.setInfo('');
   const type = d[off]!;
@@ -186,19 +187,25 @@ function decode(pkt: Packet, off: number, end: number, _rep: number, parent: num
   if (pkt.session.pass === 1 && s.version) t.finals.set(pkt.tcpStream, s.version);
 }
 
+/** Remembers the "Transport Layer Security" item just added, for the next record of its data source. */
+function setTop(pkt: Packet, t: TlsTable, item: number): void {
+  t.lastTop.frame = pkt.frame.number;
+  t.lastTop.pass = pkt.session.pass;
+  t.lastTop.src = pkt.cur;
+  t.lastTop.item = item;
+}
+
 const tls: Dissector = { name: 'tls', longName: 'Transport Layer Security', decode };
 
 /** Bytes that do not start a record (the middle of one after a capture gap): tshark's "Continuation Data". */
 function continuation(pkt: Packet, off: number, end: number): void {
   if (off >= end) return;
   const s = session(pkt);
-  const final = table(pkt).finals.get(pkt.tcpStream) ?? s.version;
+  const t = table(pkt);
+  const final = t.finals.get(pkt.tcpStream) ?? s.version;
   let first = true;
   for (let i = 0; i < pkt.protocols.length; i++) if (pkt.protocols.at(i) === 'tls') first = false;
-  lastTop.item = pkt.addProtocol(F.tls, 'tls', off, end - off, -1);
-  lastTop.frame = pkt.frame.number;
-  lastTop.pass = pkt.session.pass;
-  lastTop.src = pkt.cur;
+  setTop(pkt, t, pkt.addProtocol(F.tls, 'tls', off, end - off, -1));
   if (first) pkt.setInfo('');
   pkt.setProtocol(VERSION_SHORT[normVersion(final)] ?? 'TLS');
   appendInfo(pkt, 'Continuation Data');
@@ -226,9 +233,10 @@ function looksLikeHello(d: Uint8Array, off: number, end: number, sp: number, dp:
 }
 registerStreamHeuristic(looksLikeHello, { parser: tlsRecords, dissector: tls, rejected: continuation, prepare }, 'tls_tcp');
 
-function prepare(pkt: Packet): void {
+/** The parser for the segment about to be fed: lenient once the stream's session is TLS 1.0-1.2. */
+function prepare(pkt: Packet): StreamParser {
   const t = table(pkt);
   const cur = t.byStream.get(pkt.tcpStream)?.version ?? 0;
   const v = t.finals.get(pkt.tcpStream) ?? cur;
-  lenient = v >= 0x0301 && v <= 0x0303;
+  return v >= 0x0301 && v <= 0x0303 ? tlsRecordsLenient : tlsRecords;
 }

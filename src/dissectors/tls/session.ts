@@ -64,6 +64,10 @@ export interface TlsTable {
   finals: Map<number, number>;
   /** Bytes held by every HsBuffer. */
   held: number;
+  /** The last "Transport Layer Security" item added (frame, pass, data source, item). */
+  lastTop: { frame: number; pass: number; src: number; item: number };
+  /** The tap's record, reused. */
+  tapRec: TlsTapRecord;
 }
 
 export function table(pkt: Packet): TlsTable {
@@ -73,7 +77,13 @@ export function table(pkt: Packet): TlsTable {
       finals = new Map();
       if (pkt.session.pass === 1) pkt.session.carry.set('tls.versions', finals);
     }
-    return { byStream: new Map(), finals, held: 0 };
+    return {
+      byStream: new Map(),
+      finals,
+      held: 0,
+      lastTop: { frame: -1, pass: -1, src: -1, item: -1 },
+      tapRec: { frame: 0, tsSec: 0, tsNsec: 0, stream: 0, fromClient: false, kind: 'handshake', length: 0 },
+    };
   });
 }
 
@@ -109,14 +119,13 @@ export function appendInfo(pkt: Packet, text: string): void {
   if (pkt.wantColumns) pkt.appendInfo(pkt.colInfo.length ? `, ${text}` : text);
 }
 
-// --- the TLS tap (./types.ts): one reused record
+// --- the TLS tap (./types.ts): one reused record per session
 
-const tapRec: TlsTapRecord = { frame: 0, tsSec: 0, tsNsec: 0, stream: 0, fromClient: false, kind: 'handshake', length: 0 };
 export function tapOn(pkt: Packet): boolean {
   return tlsTapListeners.length > 0 && pkt.session.pass !== 1 && pkt.fence === 0;
 }
 export function tap(pkt: Packet, fromClient: boolean, kind: TlsTapRecord['kind'], length: number, extra?: Partial<TlsTapRecord>): void {
-  const r = tapRec;
+  const r = table(pkt).tapRec;
   r.frame = pkt.frame.number;
   r.tsSec = pkt.frame.tsSec;
   r.tsNsec = pkt.frame.tsNsec;
@@ -132,8 +141,6 @@ export function tap(pkt: Packet, fromClient: boolean, kind: TlsTapRecord['kind']
   for (const fn of tlsTapListeners) fn(r);
 }
 
-/** The last "Transport Layer Security" item added (frame, pass, data source, item). */
-export const lastTop = { frame: -1, pass: -1, src: -1, item: -1 };
 
 /** tshark's text of a value its table lacks: `Name: Unknown (N)` (full tree only). */
 export function unknownLabel(pkt: Packet, item: number, name: string, table: Record<number, string>, v: number, hex = 0): void {
