@@ -27,6 +27,7 @@ import { CaptureFileError } from '../capture/capture-error.js';
 import { dissectFile } from './dissect-file.js';
 import { OutBuffer } from './output.js';
 import { TLS_CIPHER_SUITES } from '../dissectors/tls/ciphers.js';
+import { alertName, tlsVersionName } from '../dissectors/tls/names.js';
 
 /** Named bounds. */
 export const TLS_STATS_LIMITS = {
@@ -126,52 +127,12 @@ interface Conn {
 
 const time = (r: { tsSec: number; tsNsec: number }): number => r.tsSec * 1000 + r.tsNsec / 1e6;
 
-/** Name of a protocol version number. */
-export function tlsVersionName(v: number): string {
-  switch (v) {
-    case 0x0002:
-      return 'SSL 2.0';
-    case 0x0300:
-      return 'SSL 3.0';
-    case 0x0301:
-      return 'TLS 1.0';
-    case 0x0302:
-      return 'TLS 1.1';
-    case 0x0303:
-      return 'TLS 1.2';
-    case 0x0304:
-      return 'TLS 1.3';
-    case 0xfeff:
-      return 'DTLS 1.0';
-    case 0xfefd:
-      return 'DTLS 1.2';
-    case 0xfefc:
-      return 'DTLS 1.3';
-  }
-  if (v >> 8 === 0x7f) return `TLS 1.3 (draft ${v & 0xff})`;
-  return `0x${v.toString(16).padStart(4, '0')}`;
-}
+/** Version and alert names: the TLS dissector's tables (src/dissectors/tls/names.ts). */
+export { tlsVersionName, alertName };
 
 /** The IANA name of a cipher suite, or 0x.... when not registered. */
 export function cipherSuiteName(v: number): string {
   return TLS_CIPHER_SUITES[v] ?? `0x${v.toString(16).padStart(4, '0')}`;
-}
-
-const ALERT_NAMES: Readonly<Record<number, string>> = {
-  0: 'close_notify', 1: 'end_of_early_data', 10: 'unexpected_message', 20: 'bad_record_mac', 21: 'decryption_failed',
-  22: 'record_overflow', 30: 'decompression_failure', 40: 'handshake_failure', 41: 'no_certificate', 42: 'bad_certificate',
-  43: 'unsupported_certificate', 44: 'certificate_revoked', 45: 'certificate_expired', 46: 'certificate_unknown',
-  47: 'illegal_parameter', 48: 'unknown_ca', 49: 'access_denied', 50: 'decode_error', 51: 'decrypt_error',
-  60: 'export_restriction', 70: 'protocol_version', 71: 'insufficient_security', 80: 'internal_error',
-  86: 'inappropriate_fallback', 90: 'user_canceled', 100: 'no_renegotiation', 109: 'missing_extension',
-  110: 'unsupported_extension', 111: 'certificate_unobtainable', 112: 'unrecognized_name',
-  113: 'bad_certificate_status_response', 114: 'bad_certificate_hash_value', 115: 'unknown_psk_identity',
-  116: 'certificate_required', 120: 'no_application_protocol', 121: 'ech_required',
-};
-
-/** RFC 8446 6's name of an alert description (`unknown(N)` otherwise). */
-export function alertName(d: number): string {
-  return ALERT_NAMES[d] ?? `unknown(${d})`;
 }
 
 const clipName = (s: string): string => (s.length > TLS_STATS_LIMITS.maxNameChars ? `${s.slice(0, TLS_STATS_LIMITS.maxNameChars)}…` : s);

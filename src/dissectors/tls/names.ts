@@ -93,3 +93,26 @@ export function latin1(d: Uint8Array, off: number, len: number): string {
   for (let i = 0; i < len; i++) s += String.fromCharCode(d[off + i]!);
   return s;
 }
+
+/**
+ * A protocol version's name in `stats tls` ('TLS 1.2', 'DTLS 1.0', 'TLS 1.3 (draft 28)', else hex):
+ * the VERSIONS names, and the few versions the dissector does not name.
+ */
+export function tlsVersionName(v: number): string {
+  if (v >= 0x0300 && v <= 0x0304) return VERSIONS[v]!;
+  const other: Record<number, string> = { 0x0002: 'SSL 2.0', 0xfeff: 'DTLS 1.0', 0xfefd: 'DTLS 1.2', 0xfefc: 'DTLS 1.3' };
+  if (other[v]) return other[v];
+  if (v >> 8 === 0x7f) return `TLS 1.3 (draft ${v & 0xff})`;
+  return `0x${v.toString(16).padStart(4, '0')}`;
+}
+
+/**
+ * RFC 8446 6's name of an alert description (`close_notify`; `unknown(N)` otherwise): tshark's
+ * ALERT_DESCRIPTIONS in snake case, and the two it does not name.
+ */
+export function alertName(d: number): string {
+  if (d === 1) return 'end_of_early_data';
+  if (d === 121) return 'ech_required';
+  const n = ALERT_DESCRIPTIONS[d];
+  return n ? n.toLowerCase().replace(/ /g, '_') : `unknown(${d})`;
+}
