@@ -1,11 +1,12 @@
 /**
  * `wirelite stats FILE tcp`: one card per TCP connection (stream) from the per-connection model
- * (src/analysis/tcp-connection.ts): state, Zeek conn_state and history, sizes, handshake, RTT,
+ * (src/analysis/tcp-connection/): state, Zeek conn_state and history, sizes, handshake, RTT,
  * retransmissions, windows, ECN, congestion rounds and loss events, the limited-by time split,
  * the verdict and the detectors. `--json` prints one object per connection per line (the
  * ConnectionSummary type; schema in the README). The file is read once (same verdicts as `tshark -2`).
  */
-import { TcpConnections, type ConnectionSummary, type DirectionSummary } from '../analysis/tcp-connection.js';
+import { TcpConnections } from '../analysis/tcp-connection/connections.js';
+import type { ConnectionSummary, DirectionSummary } from '../analysis/tcp-connection/types.js';
 import { collectGarbage, dissectFile } from './dissect-file.js';
 import { CaptureFileError } from '../capture/capture-error.js';
 import { OutBuffer } from './output.js';

@@ -20,7 +20,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error plain ESM script without types
 import { synFloodPacket, writeSynFlood } from '../../bench/synflood.mjs';
 import { newConvTable, TCP_LIMITS, trackSegment } from '../../src/dissectors/tcp/conversations.js';
-import { TcpConnections, type ConnectionSummary } from '../../src/analysis/tcp-connection.js';
+import { TcpConnections } from '../../src/analysis/tcp-connection/connections.js';
+import type { ConnectionSummary } from '../../src/analysis/tcp-connection/types.js';
 import { collectGarbage, dissectFile } from '../../src/cli/dissect-file.js';
 import { collectTcpConnections, tcpCard } from '../../src/cli/tcp-stats.js';
 import { buildPacket } from '../../src/dissectors/build.js';

@@ -1,5 +1,5 @@
 /**
- * The per-connection TCP model (src/analysis/tcp-connection.ts) on scenario captures built with
+ * The per-connection TCP model (src/analysis/tcp-connection/) on scenario captures built with
  * our packet builders: every state and Zeek conn_state, every detector and the verdicts. Each
  * scenario is also written to a pcap and read by tshark 4.0 `-2` (installed by .ci/run; the test
  * fails, not skips, without it): packets and bytes per direction, iRTT and the analysis-flag counts
@@ -15,7 +15,9 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { onePass, twoPass, type Timed } from '../dissectors/helpers.js';
 import { C, S, tcpFrame, writeScenario, type Seg } from './tcp-scenario.js';
-import { TcpConnections, TCP_CONNECTION_LIMITS, type ConnectionSummary } from '../../src/analysis/tcp-connection.js';
+import { TcpConnections } from '../../src/analysis/tcp-connection/connections.js';
+import { TCP_CONNECTION_LIMITS } from '../../src/analysis/tcp-connection/store.js';
+import type { ConnectionSummary } from '../../src/analysis/tcp-connection/types.js';
 import { collectTcpConnections, tcpCard } from '../../src/cli/tcp-stats.js';
 import { addTcpTap } from '../../src/dissectors/tcp/tap.js';
 

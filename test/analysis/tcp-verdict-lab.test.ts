@@ -19,7 +19,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { canCreateNamespaces } from '../lab/netns.js';
 import { collect, counterDelta, createPathLab, python, waitForLine, type Bridge, type BridgeOptions, type BridgeReport, type PathLab } from '../lab/path-lab.js';
-import type { ConnectionSummary, DirectionSummary } from '../../src/analysis/tcp-connection.js';
+import type { ConnectionSummary, DirectionSummary } from '../../src/analysis/tcp-connection/types.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const bin = join(root, 'bin/wirelite');
