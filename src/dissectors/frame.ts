@@ -98,6 +98,8 @@ export function dissectFrame(pkt: Packet): void {
     if (m && pkt.wantColumns) pkt.colInfo += '[Malformed Packet]';
     pkt.protocols.push('_ws.malformed');
   }
+  // The tap records of this packet: the pipeline delivers them itself, after its display filter.
+  if (!pkt.session.taps.hold) pkt.session.taps.deliver();
 }
 
 /** Frame timestamps as text, for `-t` formats and the tree. */

@@ -11,6 +11,7 @@
 import type { NameResolver } from './names.js';
 import type { Frame } from '../capture/frame.js';
 import { allFields, fieldById, FT } from './fields.js';
+import { SessionTaps } from './taps.js';
 
 export const enum Severity {
   Chat = 1,
@@ -63,10 +64,12 @@ export interface Session {
   revise?: (frame: number, key: string, value: number) => void;
   /** Name resolution for this read (`-N`): what dissectors ask for names, and DNS answers teach. */
   names?: NameResolver;
+  /** Tap listeners and the records of the current packet, delivered after it is dissected (./taps.ts). */
+  taps: SessionTaps;
 }
 
 export function newSession(): Session {
-  return { state: new Map(), slots: [], pass: 0, notes: new Map(), carry: new Map(), interfaceIds: false, fcsLen: [], ifNames: [], time: { firstSec: 0, firstNsec: 0, prevSec: 0, prevNsec: 0, seen: false } };
+  return { state: new Map(), slots: [], pass: 0, notes: new Map(), carry: new Map(), interfaceIds: false, fcsLen: [], ifNames: [], time: { firstSec: 0, firstNsec: 0, prevSec: 0, prevNsec: 0, seen: false }, taps: new SessionTaps() };
 }
 
 /** Starts the second pass: fresh state, notes kept. */

@@ -13,7 +13,7 @@ import { prefs } from '../prefs.js';
 import { pseudoHeaderSum, pseudoHeaderSumFromSpec } from '../checksum.js';
 import { labelPortItems } from '../names.js';
 import { dissectTcpStream, streamProtocolsEnabled } from './stream.js';
-import { scanTapOptions, tcpTapListeners, tcpTapRecord } from './tap.js';
+import { newTcpTapRecord, scanTapOptions, TCP_TAP } from './tap.js';
 import { addTcpAnalysisTree, addTcpQuotedTimes, analyseTcp, result as analysis, TcpFlag, tcpAnalysisInfoPrefix } from './analysis.js';
 import { effective, findConversation, newConvTable, TcpFinals, trackSegment, windowShift, type TcpConvTable, type TcpConversation } from './conversations.js';
 
@@ -424,8 +424,9 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
   let optKinds = 0;
   if (pkt.fence === 0 && pkt.ipVersion !== 0 && hlen >= 20) {
     // Pre-scan the options the conversation (window scale) and the tap need, before they are shown.
-    optKinds = scanTapOptions(d, off + 20, Math.min(off + hlen, end), tcpTapRecord);
-    wsOpt = tcpTapRecord.wsShift;
+    const o = sessionSlot(pkt, TAP_OPTIONS);
+    optKinds = scanTapOptions(d, off + 20, Math.min(off + hlen, end), o);
+    wsOpt = o.wsShift;
     const t = convTable(pkt);
     const key = convKey(pkt, sp, dp);
     conv = trackSegment(t, key, keyReversed, seq, ackRaw, flags, wsOpt, pkt.frame.number);
@@ -540,7 +541,7 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
     // Fenced, as Wireshark: the verdicts stay in front of what DNS/TLS write for this frame.
     if (analysed || reusedPorts) pkt.prependInfoFenced(tcpAnalysisInfoPrefix(analysed, reusedPorts));
   }
-  if (conv && tcpTapListeners.length > 0 && pkt.session.pass !== 1) tapSegment(pkt, conv.stream, dir, sp, dp, seq, ackRaw, rseq, rack, nxt, segLen, flags, win, wsize, factor, analysed, reusedPorts);
+  if (conv && pkt.session.pass !== 1 && pkt.session.taps.on(TCP_TAP)) tapSegment(pkt, conv.stream, dir, sp, dp, seq, ackRaw, rseq, rack, nxt, segLen, flags, win, wsize, factor, analysed, reusedPorts);
   const pOff = off + hlen;
   const pEnd = Math.min(end, pOff + segLen);
   if (segLen > 0 && pOff < pEnd && (pkt.tree || payloadConsumed())) {
@@ -568,9 +569,12 @@ function payloadConsumed(): boolean {
   return payloadWanted;
 }
 
-/** Fills the tap record for this segment and hands it to every listener. */
+/** The options scanned before tracking (what the conversation and the tap need), per session. */
+const TAP_OPTIONS = new SessionKey(() => newTcpTapRecord());
+
+/** Fills this segment's tap record (queued by the session: delivered after the packet is dissected). */
 function tapSegment(pkt: Packet, stream: number, dir: number, sp: number, dp: number, seq: number, ackRaw: number, rseq: number, rack: number, nxt: number, segLen: number, flags: number, win: number, wsize: number, factor: number, analysed: boolean, reusedPorts: boolean): void {
-  const r = tcpTapRecord;
+  const r = pkt.session.taps.record(TCP_TAP);
   const f = pkt.frame;
   r.frame = f.number;
   r.tsSec = f.tsSec;
@@ -590,7 +594,12 @@ function tapSegment(pkt: Packet, stream: number, dir: number, sp: number, dp: nu
   r.winRaw = win;
   r.win = wsize;
   r.winScale = flags & 0x02 ? -1 : factor >= 0 ? 1 << factor : factor;
-  // The options (mss, wsShift, sackPerm, sackBlocks) were scanned into the record before tracking.
+  // The options were scanned before tracking.
+  const o = sessionSlot(pkt, TAP_OPTIONS);
+  r.mss = o.mss;
+  r.wsShift = o.wsShift;
+  r.sackPerm = o.sackPerm;
+  r.sackBlocks = o.sackBlocks;
   const h = pkt.ipHdr;
   r.ipVersion = pkt.ipVersion;
   r.ipEcn = pkt.ipVersion === 4 ? h[pkt.ipSrcOff - 11]! & 3 : pkt.ipVersion === 6 ? (h[pkt.ipSrcOff - 7]! >> 4) & 3 : 0;
@@ -605,7 +614,6 @@ function tapSegment(pkt: Packet, stream: number, dir: number, sp: number, dp: nu
   r.addrBytes = h;
   r.srcAddrOff = pkt.ipSrcOff;
   r.dstAddrOff = pkt.ipDstOff;
-  for (let i = 0; i < tcpTapListeners.length; i++) tcpTapListeners[i]!(r);
 }
 
 /** The TCP header quoted by an ICMP error: what is there, raw numbers, the stream if known. */

@@ -3,11 +3,14 @@
  * analysis (`wirelite stats FILE tcp|conv|io`), without building a tree (Wireshark's "tcp" tap,
  * struct tcpheader plus the analysis verdicts).
  *
- * The dissector fills one reused record per segment (not for headers quoted in ICMP errors) and
- * calls every listener; a listener copies what it keeps. No listener: no cost. The record is given
- * in a single-pass read and in the second pass of a two-pass read (then verdicts are final), never
- * in a first pass.
+ * The dissector fills one record per segment (not for headers quoted in ICMP errors), pooled by its
+ * session (../taps.ts) and delivered after the packet is dissected (behind the pipeline's display
+ * filter); a listener copies what it keeps. No listener: no cost. The record is given in a
+ * single-pass read and in the second pass of a two-pass read (then verdicts are final), never in a
+ * first pass.
  */
+import { addTapListener, TapKind } from '../taps.js';
+
 export interface TcpTapRecord {
   frame: number;
   tsSec: number;
@@ -67,28 +70,29 @@ export interface TcpTapRecord {
 
 export type TcpTapListener = (r: TcpTapRecord) => void;
 
-export const tcpTapRecord: TcpTapRecord = {
-  frame: 0, tsSec: 0, tsNsec: 0, frameLen: 0, stream: 0, dir: 0, srcPort: 0, dstPort: 0,
-  seqRaw: 0, ackRaw: 0, seq: 0, ack: 0, nxtseq: 0, len: 0, flags: 0, winRaw: 0, win: 0, winScale: -1,
-  mss: -1, wsShift: -1, sackPerm: false, sackBlocks: 0, ipEcn: 0, ipVersion: 0,
-  analysed: false, analysisFlags: 0, bytesInFlight: -1, ackRtt: 0, acksFrame: 0, dupackNum: 0, initialRtt: 0, reusedPorts: false,
-  addrBytes: new Uint8Array(0), srcAddrOff: 0, dstAddrOff: 0,
-};
-
-const EMPTY = new Uint8Array(0);
-
-/** Listeners; empty when no statistics are collected. */
-export const tcpTapListeners: TcpTapListener[] = [];
-
-/** Adds a listener; returns the function that removes it. */
-export function addTcpTap(fn: TcpTapListener): () => void {
-  tcpTapListeners.push(fn);
-  return () => {
-    const i = tcpTapListeners.indexOf(fn);
-    if (i >= 0) tcpTapListeners.splice(i, 1);
-    // The record's address view would keep the last read buffer alive after the read.
-    if (tcpTapListeners.length === 0) tcpTapRecord.addrBytes = EMPTY;
+/** A record with every field at its "none" value (the template of the pooled records). */
+export function newTcpTapRecord(): TcpTapRecord {
+  return {
+    frame: 0, tsSec: 0, tsNsec: 0, frameLen: 0, stream: 0, dir: 0, srcPort: 0, dstPort: 0,
+    seqRaw: 0, ackRaw: 0, seq: 0, ack: 0, nxtseq: 0, len: 0, flags: 0, winRaw: 0, win: 0, winScale: -1,
+    mss: -1, wsShift: -1, sackPerm: false, sackBlocks: 0, ipEcn: 0, ipVersion: 0,
+    analysed: false, analysisFlags: 0, bytesInFlight: -1, ackRtt: 0, acksFrame: 0, dupackNum: 0, initialRtt: 0, reusedPorts: false,
+    addrBytes: new Uint8Array(0), srcAddrOff: 0, dstAddrOff: 0,
   };
+}
+
+/** A record with every field at its "none" value: copy it (`{ ...tcpTapRecord }`), never write it. */
+export const tcpTapRecord: Readonly<TcpTapRecord> = Object.freeze(newTcpTapRecord());
+
+/** The TCP tap's kind: a session's listeners and pooled records (../taps.ts). */
+export const TCP_TAP = new TapKind<TcpTapRecord>('tcp', newTcpTapRecord);
+
+/**
+ * Adds a listener for every session made while it is registered (dissecting outside the pipeline;
+ * the pipeline takes its listeners per read); returns the function that removes it.
+ */
+export function addTcpTap(fn: TcpTapListener): () => void {
+  return addTapListener(TCP_TAP, fn);
 }
 
 /**

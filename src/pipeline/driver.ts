@@ -1,0 +1,292 @@
+/**
+ * The pipeline driver: frames from a source (./source.ts) -> the dissectors of a session -> the
+ * consumers a command registered. For each frame: the `onFrame` hook (every frame, before any
+ * filter), dissection, the read filter (`-R`), the display filter (`-Y`: in front of the taps and
+ * the packet sink), then the packet's tap records (../dissectors/taps.ts) and the sink.
+ *
+ * A rereadable source in a mode that prints packets runs two passes, as `tshark -2`: the first only
+ * dissects (no column text, no taps, no sink) so that facts known later (a fragment's "reassembled
+ * in", TCP analysis verdicts, a DNS query's response) are final when the second pass delivers.
+ * Standard input and a live capture are read once. The GC policy (./gc.ts) and parallel shards
+ * (./shards.ts) are the driver's too.
+ */
+import type { Frame, InterfaceInfo } from '../capture/frame.js';
+import type { DecryptionSecrets } from '../capture/capture-parser.js';
+import { dissectFrame, newSession, Packet, secondPass } from '../dissectors/index.js';
+import type { Session } from '../dissectors/packet.js';
+import { disableProtocols } from '../dissectors/registry.js';
+import type { NameResolver } from '../dissectors/names.js';
+import type { TapKind, TapListener } from '../dissectors/taps.js';
+import { collectGarbage, GC_EVERY_MASK } from './gc.js';
+import { shardSelector, type Shard } from './shards.js';
+import { fileSource, type FrameSource } from './source.js';
+
+export interface DissectOptions {
+  /** Build column text (Info, addresses): needed by every output but `-q`. */
+  columns: boolean;
+  /** Run a first pass (only for rereadable sources; ignored for stdin and live captures). */
+  twoPass: boolean;
+  /** Stop after this many frames (0 = all). */
+  count: number;
+  /** Fields the tree keeps: null for all (default), a list of field ids (`-e`), [] for none. */
+  fields?: readonly number[] | null;
+  onInterface?: (info: InterfaceInfo) => void;
+  /**
+   * Force a full GC every 2^18 frames (default true): printed reads make garbage (column texts)
+   * that V8 would let grow the heap. Statistics that print nothing per packet pass false: V8's own
+   * collections keep their heap near the live data, and the forced ones cost about 5% of the time.
+   */
+  periodicGc?: boolean;
+  /** A pcapng Decryption Secrets Block (given once, in the first pass of a two-pass read). */
+  onDecryptionSecrets?: (secrets: DecryptionSecrets) => void;
+  /** A single pass (stdin) revised an already passed frame (see Session.revise). */
+  onRevise?: (frame: number, key: string, value: number) => void;
+  /**
+   * Protocols not dissected during this read (`--disable-protocol`; statistics that need only the
+   * lower layers pass `applicationProtocols()`): their bytes go to `data`, or nowhere if `data` is one.
+   */
+  disabledProtocols?: readonly string[];
+  /**
+   * Dissect only the frames of shard `index` of `count` (./shards.ts): one worker's part of a
+   * parallel read. The others are skipped unread; frame numbers stay the file's.
+   */
+  shard?: Shard;
+  /**
+   * Collect expert items (default true). Statistics that read only a tap pass false, with the
+   * application protocols disabled (see Packet.wantExperts).
+   */
+  experts?: boolean;
+  /**
+   * The sink keeps nothing of a frame (nor of its packet) after it returns: the reader may give
+   * every frame in one reused object (statistics that only add numbers up).
+   */
+  reuseFrames?: boolean;
+  /** Name resolution (`-N`, src/cli/dissect-options.ts): none when undefined (`-n`, the default). */
+  names?: NameResolver;
+  /** `read -R` (see ReadFilter). */
+  readFilter?: ReadFilter;
+}
+
+export interface PipelineOptions extends DissectOptions {
+  /**
+   * A display filter (`-Y`, as tshark -2 -Y): every frame is dissected (the analysis sees them
+   * all); the packets it rejects reach neither the taps' listeners nor the sink, only `onDropped`.
+   * Not applied in the first pass of two.
+   */
+  displayFilter?: DisplayFilterStage;
+  /** Tap listeners of this read (a session's own: see ../dissectors/taps.ts), behind the display filter. */
+  taps?: readonly TapRegistration[];
+  /**
+   * Taps whose dissector still hands its records to module-wide listeners during dissection: each
+   * record is copied and queued in the session, so these too come after the packet, behind the filter.
+   */
+  immediateTaps?: readonly ImmediateTap[];
+  /** Every frame read, before any filter and before it is dissected (a time reference, a count). */
+  onFrame?: (frame: Frame) => void;
+  /** After every frame (passed or dropped): false stops the read (a capture's stop conditions). */
+  afterFrame?: (frame: Frame) => boolean;
+  /**
+   * Dissect the frames (default true). False: the sink gets each frame with a packet that was not
+   * dissected (a capture that only writes files); taps and filters need true.
+   */
+  dissect?: boolean;
+  /** The session to dissect in (default: a new one). */
+  session?: Session;
+}
+
+/**
+ * A read filter (`read -R`, tshark's `-2 -R`): the first pass dissects every frame, numbering it
+ * among the frames passed so far; the second dissects only the frames that passed, numbered
+ * 1, 2, ... (so the analysis sees only them, as in tshark). A single pass (stdin) drops the others.
+ */
+export interface ReadFilter {
+  test(pkt: Packet): boolean;
+  /** A frame the filter dropped (in the pass that prints). */
+  onDropped?: (frame: Frame) => void;
+}
+
+/** The display filter in front of the taps and the sink. */
+export interface DisplayFilterStage {
+  test(pkt: Packet): boolean;
+  /** A frame the filter dropped (in the pass that delivers). */
+  onDropped?: (frame: Frame) => void;
+}
+
+/** A listener of one kind of tap record, for one read. */
+export interface TapRegistration {
+  kind: TapKind<object>;
+  fn: TapListener<object>;
+}
+
+/** `{ kind, fn }` typed by the kind. */
+export function tap<R extends object>(kind: TapKind<R>, fn: TapListener<R>): TapRegistration {
+  return { kind: kind as unknown as TapKind<object>, fn: fn as TapListener<object> };
+}
+
+/** A tap whose dissector calls module-wide listeners during dissection (see PipelineOptions.immediateTaps). */
+export interface ImmediateTap {
+  /** Adds a module-wide listener; returns its removal. */
+  add(fn: (r: object) => void): () => void;
+  /** A copy of a record that outlives the call (the dissector reuses its record). */
+  copy(r: object): object;
+  fn: TapListener<object>;
+}
+
+interface ReadFilterState {
+  filter: ReadFilter;
+  /** File positions (1-based) of the frames that passed the first pass. */
+  kept: Set<number>;
+  passed: number;
+}
+
+export interface DissectSummary {
+  frames: number;
+  /** Time-stamp precision of the file (6 for µs, 9 for ns), for the time column. */
+  tsDigits: number;
+  interfaces: InterfaceInfo[];
+}
+
+export type PacketSink = (pkt: Packet, frame: Frame) => void;
+
+const NO_SINK: PacketSink = () => {};
+
+/** Reads and dissects every frame of `source`, handing each packet to the consumers of `opts` and to `sink`. */
+export async function runPipeline(source: FrameSource, opts: PipelineOptions, sink: PacketSink = NO_SINK): Promise<DissectSummary> {
+  const session = opts.session ?? newSession();
+  session.revise = opts.onRevise;
+  session.names = opts.names;
+  const taps = session.taps;
+  taps.hold = true;
+  const removals: (() => void)[] = [];
+  for (const t of opts.taps ?? []) removals.push(taps.add(t.kind, t.fn));
+  for (const t of opts.immediateTaps ?? []) {
+    const listeners = [t.fn];
+    removals.push(t.add((r) => taps.queue(listeners, t.copy(r))));
+  }
+  const restore = opts.disabledProtocols?.length ? disableProtocols(opts.disabledProtocols) : undefined;
+  const rf: ReadFilterState | undefined = opts.readFilter ? { filter: opts.readFilter, kept: new Set(), passed: 0 } : undefined;
+  try {
+    if (opts.twoPass && source.rereadable) {
+      session.pass = 1;
+      // A damaged file fails again, after the same frames, in the second pass: report it there.
+      await runPass(source, session, false, opts, NO_SINK, rf).catch(() => undefined);
+      secondPass(session);
+      // The first pass's tables are garbage now: collect them before the second pass builds its own,
+      // so the two never add up in the peak memory.
+      collectGarbage();
+    }
+    if (rf) rf.passed = 0;
+    return await runPass(source, session, opts.columns, opts, sink, rf);
+  } finally {
+    for (const r of removals) r();
+    taps.discard();
+    taps.hold = false;
+    restore?.();
+  }
+}
+
+/** Reads and dissects every frame of `path` (`-` for standard input). */
+export function dissectFile(path: string, opts: PipelineOptions, sink: PacketSink = NO_SINK): Promise<DissectSummary> {
+  return runPipeline(fileSource(path), opts, sink);
+}
+
+async function runPass(
+  source: FrameSource,
+  session: Session,
+  columns: boolean,
+  opts: PipelineOptions,
+  sink: PacketSink,
+  rf?: ReadFilterState,
+): Promise<DissectSummary> {
+  const pkt = new Packet(session, columns);
+  pkt.selectFields(opts.fields ?? null);
+  pkt.wantExperts = opts.experts !== false;
+  const interfaces: InterfaceInfo[] = [];
+  let frames = 0;
+  let tsDigits = 6;
+  const first = session.pass === 1;
+  const taps = session.taps;
+  const df = first ? undefined : opts.displayFilter;
+  const onFrame = first ? undefined : opts.onFrame;
+  const afterFrame = opts.afterFrame;
+  const dissect = opts.dissect !== false;
+  const gc = opts.periodicGc !== false;
+  const count = opts.count;
+  const shard = opts.shard;
+  /** The packet is dissected: through the display filter to the taps and the sink. */
+  const deliver = (frame: Frame): void => {
+    if (df && !df.test(pkt)) {
+      taps.discard();
+      df.onDropped?.(frame);
+      return;
+    }
+    taps.deliver();
+    sink(pkt, frame);
+  };
+  await source.read(
+    {
+      onFormat(format) {
+        session.interfaceIds = format.name === 'pcapng';
+      },
+      onInterface(info: InterfaceInfo) {
+        interfaces[info.id] = info;
+        session.fcsLen[info.id] = info.fcsLen;
+        session.ifNames[info.id] = info.name;
+        const r = info.tsResol ?? 6;
+        const digits = r & 0x80 ? Math.ceil((r & 0x7f) * Math.log10(2)) : r;
+        if (interfaces.length === 1 || digits > tsDigits) tsDigits = Math.min(9, digits);
+        if (session.pass !== 1) opts.onInterface?.(info);
+      },
+      onDecryptionSecrets(secrets: DecryptionSecrets) {
+        if (session.pass !== 2) opts.onDecryptionSecrets?.(secrets);
+      },
+      onFrame(frame: Frame): boolean {
+        frames++;
+        // Collect now and then, so that garbage (column texts, per-packet strings) does not grow
+        // the heap between V8's own, lazier, full collections: peak memory stays near the live data.
+        if ((frames & GC_EVERY_MASK) === 0 && gc) collectGarbage();
+        onFrame?.(frame);
+        if (rf) {
+          const at = frame.number;
+          if (session.pass === 2) {
+            if (!rf.kept.has(at)) {
+              // Times stay relative to the file's first frame, as tshark's.
+              const ts = session.time;
+              if (frame.hasTime && !ts.seen) {
+                ts.firstSec = ts.prevSec = frame.tsSec;
+                ts.firstNsec = ts.prevNsec = frame.tsNsec;
+                ts.seen = true;
+              }
+              rf.filter.onDropped?.(frame);
+              return afterFrame ? afterFrame(frame) : true;
+            }
+            frame.number = ++rf.passed;
+          } else {
+            frame.number = rf.passed + 1;
+            pkt.reset(frame);
+            dissectFrame(pkt);
+            if (!rf.filter.test(pkt)) {
+              taps.discard();
+              if (session.pass === 0) rf.filter.onDropped?.(frame);
+              return afterFrame ? afterFrame(frame) : true;
+            }
+            rf.passed++;
+            rf.kept.add(at);
+            deliver(frame);
+            if (count && rf.passed >= count) return false;
+            return afterFrame ? afterFrame(frame) : true;
+          }
+        }
+        if (dissect) {
+          pkt.reset(frame);
+          dissectFrame(pkt);
+          deliver(frame);
+        } else sink(pkt, frame);
+        if (count && frames >= count) return false;
+        return afterFrame ? afterFrame(frame) : true;
+      },
+    },
+    { reuseFrames: opts.reuseFrames, select: shard && shard.count > 1 ? shardSelector(shard.index, shard.count) : undefined },
+  );
+  return { frames, tsDigits, interfaces };
+}
