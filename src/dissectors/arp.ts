@@ -13,7 +13,7 @@
 import { defineFields, FT, Base } from './fields.js';
 import { formatIPv4At, formatMac, parseIPv4, parseMac, toHex, u16, u32 } from './bytes.js';
 import { need, Severity, sessionState, type Packet } from './packet.js';
-import { register, type LayerSpec } from './registry.js';
+import { register, type LayerSpecOf } from './registry.js';
 import { ETHERTYPES } from './eth.js';
 
 /** ARPHRD_* hardware types (Wireshark's arp_hrd_vals, shared with `sll.hatype`). */
@@ -352,7 +352,29 @@ function infoText(
  * are both `srcIp`. Addresses are text (`aa:bb:..`, dotted quad) or bytes of any length (hln and
  * pln follow them unless `hwSize` / `protoSize` are given).
  */
-function emit(spec: LayerSpec, payload: Uint8Array): Uint8Array {
+/** `buildPacket`'s ARP message (Ethernet/IPv4 unless the sizes and types say otherwise). */
+export interface ArpSpec {
+  /** `probe` (sender IP 0.0.0.0), `announcement` (target IP = sender IP), or an opcode number. */
+  op?: 'request' | 'reply' | 'probe' | 'announcement' | number;
+  /** Hardware addresses: MAC text or bytes. */
+  srcMac?: string | Uint8Array;
+  dstMac?: string | Uint8Array;
+  /** Protocol addresses: IPv4 text or bytes. */
+  srcIp?: string | Uint8Array;
+  dstIp?: string | Uint8Array;
+  hwType?: number;
+  protoType?: number;
+  hwSize?: number;
+  protoSize?: number;
+}
+
+declare module './registry.js' {
+  interface LayerSpecs {
+    arp: ArpSpec;
+  }
+}
+
+function emit(spec: LayerSpecOf<'arp'>, payload: Uint8Array): Uint8Array {
   let op: number;
   const kind = spec.op ?? 'request';
   let srcIpSpec = spec.srcIp;
@@ -370,10 +392,10 @@ function emit(spec: LayerSpec, payload: Uint8Array): Uint8Array {
   const pln = spa.length;
   const out = new Uint8Array(HDR_LEN + 2 * hln + 2 * pln + payload.length);
   const v = new DataView(out.buffer);
-  v.setUint16(0, (spec.hwType as number | undefined) ?? HRD_ETHER);
-  v.setUint16(2, (spec.protoType as number | undefined) ?? PRO_IP);
-  out[4] = (spec.hwSize as number | undefined) ?? hln;
-  out[5] = (spec.protoSize as number | undefined) ?? pln;
+  v.setUint16(0, spec.hwType ?? HRD_ETHER);
+  v.setUint16(2, spec.protoType ?? PRO_IP);
+  out[4] = spec.hwSize ?? hln;
+  out[5] = spec.protoSize ?? pln;
   v.setUint16(6, op);
   let p = HDR_LEN;
   out.set(sha, p);
@@ -388,14 +410,14 @@ function emit(spec: LayerSpec, payload: Uint8Array): Uint8Array {
   return out;
 }
 
-function hwBytes(x: unknown, dflt: string): Uint8Array {
+function hwBytes(x: string | Uint8Array | undefined, dflt: string): Uint8Array {
   if (x instanceof Uint8Array) return x;
-  return parseMac(String(x ?? dflt));
+  return parseMac(x ?? dflt);
 }
 
-function protoBytes(x: unknown): Uint8Array {
+function protoBytes(x: string | Uint8Array | undefined): Uint8Array {
   if (x instanceof Uint8Array) return x;
-  const n = parseIPv4(String(x ?? '0.0.0.0'));
+  const n = parseIPv4(x ?? '0.0.0.0');
   return Uint8Array.of(n >>> 24, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff);
 }
 

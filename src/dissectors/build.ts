@@ -11,7 +11,7 @@
 import './index.js';
 import { dissectorByName, type LayerSpec } from './registry.js';
 
-export type { LayerSpec } from './registry.js';
+export type { LayerSpec, LayerSpecOf, LayerSpecs } from './registry.js';
 
 export function buildPacket(layers: readonly LayerSpec[]): Uint8Array {
   let payload: Uint8Array = new Uint8Array(0);

@@ -3,7 +3,7 @@
  */
 import { defineFields, FT } from './fields.js';
 import type { Packet } from './packet.js';
-import { register, setDataDissector, type Dissector } from './registry.js';
+import { register, setDataDissector, type Dissector, type LayerSpecOf } from './registry.js';
 
 const F = defineFields({
   data: { abbrev: 'data', name: 'Data', type: FT.PROTOCOL },
@@ -20,8 +20,8 @@ const data: Dissector = {
     pkt.add(F.bytes, off, end - off, top);
     pkt.add(F.len, off, 0, top, end - off);
   },
-  emit(spec, payload) {
-    const b = spec.bytes as Uint8Array | string | undefined;
+  emit(spec: LayerSpecOf<'data'>, payload: Uint8Array) {
+    const b = spec.bytes;
     const head = typeof b === 'string' ? new TextEncoder().encode(b) : (b ?? new Uint8Array(0));
     const out = new Uint8Array(head.length + payload.length);
     out.set(head);

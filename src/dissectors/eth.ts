@@ -6,7 +6,7 @@
 import { defineFields, FT, Base } from './fields.js';
 import { formatMac, u16, u32 } from './bytes.js';
 import { need, Severity, type Packet } from './packet.js';
-import { dispatch, register, selectorFor, type LayerSpec, type EmitContext, dispatchEthertype } from './registry.js';
+import { dispatch, register, selectorFor, type LayerSpecOf, type EmitContext, dispatchEthertype } from './registry.js';
 import { parseMac } from './bytes.js';
 import { labelAddressItem, namedAddress } from './names.js';
 
@@ -175,19 +175,36 @@ function addFcs(pkt: Packet, at: number, top: number): void {
   pkt.add(F.fcs_status, at, 4, it, 2);
 }
 
-function emit(spec: LayerSpec, payload: Uint8Array, ctx: EmitContext): Uint8Array {
-  const out = new Uint8Array(14 + payload.length);
-  out.set(parseMac(String(spec.dst ?? 'ff:ff:ff:ff:ff:ff')), 0);
-  out.set(parseMac(String(spec.src ?? '00:00:00:00:00:00')), 6);
+/** Offsets in the Ethernet header, for decode and emit. */
+export const ETH = { DST: 0, SRC: 6, TYPE: 12, HDR: 14 } as const;
+
+/** `buildPacket`'s Ethernet layer: `type` is computed from the next layer (or its length for LLC). */
+export interface EthSpec {
+  /** MAC text (default the broadcast address). */
+  dst?: string;
+  src?: string;
+  type?: number;
+}
+
+declare module './registry.js' {
+  interface LayerSpecs {
+    eth: EthSpec;
+  }
+}
+
+function emit(spec: LayerSpecOf<'eth'>, payload: Uint8Array, ctx: EmitContext): Uint8Array {
+  const out = new Uint8Array(ETH.HDR + payload.length);
+  out.set(parseMac(spec.dst ?? 'ff:ff:ff:ff:ff:ff'), ETH.DST);
+  out.set(parseMac(spec.src ?? '00:00:00:00:00:00'), ETH.SRC);
   const next = ctx.layers[ctx.index + 1];
   // A next layer bound in `ethertype.llc` (LLC) makes an IEEE 802.3 frame: the field is its length.
   const type =
-    (spec.type as number | undefined) ??
+    spec.type ??
     (next ? selectorFor('ethertype', next.proto) ?? (selectorFor('ethertype.llc', next.proto) !== undefined ? payload.length : undefined) : undefined) ??
     0;
-  out[12] = type >> 8;
-  out[13] = type & 0xff;
-  out.set(payload, 14);
+  out[ETH.TYPE] = type >> 8;
+  out[ETH.TYPE + 1] = type & 0xff;
+  out.set(payload, ETH.HDR);
   return out;
 }
 

@@ -12,7 +12,7 @@
 import { defineFields, FT, Base } from './fields.js';
 import { foldChecksum, sum16, u16, u32 } from './bytes.js';
 import { annotate, annotation, need, sessionState, Severity, type Packet } from './packet.js';
-import { callDissector, dissectData, dissectorByName, register, type EmitContext, type LayerSpec } from './registry.js';
+import { callDissector, dissectData, dissectorByName, register, type EmitContext, type LayerSpecOf } from './registry.js';
 import { timeDiff } from './frame.js';
 import { elapsed } from '../capture/timestamp.js';
 
@@ -592,10 +592,44 @@ export function icmpExtensions(pkt: Packet, off: number, end: number, rep: numbe
 
 // --- building
 
-function bytesOf(x: unknown): Uint8Array {
+function bytesOf(x: Uint8Array | string | undefined): Uint8Array {
   if (x === undefined) return new Uint8Array(0);
   if (typeof x === 'string') return new TextEncoder().encode(x);
-  return x as Uint8Array;
+  return x;
+}
+
+/** Offsets in the ICMP header (RFC 792), for decode and emit. */
+export const ICMP = { TYPE: 0, CODE: 1, CSUM: 2, ID: 4, SEQ: 6, MTU: 6, POINTER: 4, LENGTH: 5, GATEWAY: 4, HDR: 8 } as const;
+
+/** `buildPacket`'s ICMP message; the following layers are the echo data or the quoted datagram. */
+export interface IcmpSpec {
+  /** Type (8, echo request) and code (0). */
+  type?: number;
+  code?: number;
+  /** Echo, timestamp, mask, information: identifier and sequence number. */
+  id?: number;
+  seq?: number;
+  /** Fragmentation needed (3/4): the next-hop MTU. */
+  mtu?: number;
+  /** Redirect (5): the gateway. */
+  gateway?: string;
+  /** Parameter problem (12): the pointer. */
+  pointer?: number;
+  /** RFC 4884 length of the quoted datagram in 32-bit words (3, 11, 12). */
+  length?: number;
+  /** The raw second word (bytes 4-7), replacing the fields above. */
+  rest?: Uint8Array;
+  /** Bytes before the payload (a string is UTF-8 encoded). */
+  data?: Uint8Array | string;
+  /** Cut the following layers (the quoted datagram) to this many bytes. */
+  quoteLen?: number;
+  checksum?: number;
+}
+
+declare module './registry.js' {
+  interface LayerSpecs {
+    icmp: IcmpSpec;
+  }
 }
 
 /**
@@ -604,45 +638,44 @@ function bytesOf(x: unknown): Uint8Array {
  * (3/4), gateway (5), pointer (12), length (RFC 4884 words), rest (the raw second word),
  * data (bytes before the payload), quoteLen (cut the quoted datagram), checksum (computed).
  */
-function emit(spec: LayerSpec, payload: Uint8Array, _ctx: EmitContext): Uint8Array {
-  const type = (spec.type as number | undefined) ?? 8;
-  const code = (spec.code as number | undefined) ?? 0;
+function emit(spec: LayerSpecOf<'icmp'>, payload: Uint8Array, _ctx: EmitContext): Uint8Array {
+  const type = spec.type ?? 8;
+  const code = spec.code ?? 0;
   const head = bytesOf(spec.data);
   let tail = payload;
-  const quoteLen = spec.quoteLen as number | undefined;
-  if (quoteLen !== undefined) tail = tail.subarray(0, quoteLen);
-  const out = new Uint8Array(8 + head.length + tail.length);
+  if (spec.quoteLen !== undefined) tail = tail.subarray(0, spec.quoteLen);
+  const out = new Uint8Array(ICMP.HDR + head.length + tail.length);
   const v = new DataView(out.buffer);
-  out[0] = type;
-  out[1] = code;
-  const rest = spec.rest as Uint8Array | undefined;
+  out[ICMP.TYPE] = type;
+  out[ICMP.CODE] = code;
+  const rest = spec.rest;
   if (rest) out.set(rest.subarray(0, 4), 4);
   else {
     switch (type) {
       case 3:
-        if (spec.length !== undefined) out[5] = spec.length as number;
-        if (code === 4) v.setUint16(6, (spec.mtu as number | undefined) ?? 0);
+        if (spec.length !== undefined) out[ICMP.LENGTH] = spec.length;
+        if (code === 4) v.setUint16(ICMP.MTU, spec.mtu ?? 0);
         break;
       case 11:
-        if (spec.length !== undefined) out[5] = spec.length as number;
+        if (spec.length !== undefined) out[ICMP.LENGTH] = spec.length;
         break;
       case 12:
-        out[4] = (spec.pointer as number | undefined) ?? 0;
-        if (spec.length !== undefined) out[5] = spec.length as number;
+        out[ICMP.POINTER] = spec.pointer ?? 0;
+        if (spec.length !== undefined) out[ICMP.LENGTH] = spec.length;
         break;
       case 5: {
-        const gw = String(spec.gateway ?? '0.0.0.0').split('.').map(Number);
-        out.set(gw, 4);
+        const gw = (spec.gateway ?? '0.0.0.0').split('.').map(Number);
+        out.set(gw, ICMP.GATEWAY);
         break;
       }
       default:
-        v.setUint16(4, (spec.id as number | undefined) ?? 0);
-        v.setUint16(6, (spec.seq as number | undefined) ?? 0);
+        v.setUint16(ICMP.ID, spec.id ?? 0);
+        v.setUint16(ICMP.SEQ, spec.seq ?? 0);
     }
   }
-  out.set(head, 8);
-  out.set(tail, 8 + head.length);
-  v.setUint16(2, (spec.checksum as number | undefined) ?? foldChecksum(sum16(out, 0, out.length)));
+  out.set(head, ICMP.HDR);
+  out.set(tail, ICMP.HDR + head.length);
+  v.setUint16(ICMP.CSUM, spec.checksum ?? foldChecksum(sum16(out, 0, out.length)));
   return out;
 }
 

@@ -11,7 +11,7 @@
 import { defineFields, FT, Base } from './fields.js';
 import { concatBytes, foldChecksum, formatIPv6, formatMac, parseIPv6, sum16, toHex, u16, u32 } from './bytes.js';
 import { need, Severity, type Packet } from './packet.js';
-import { dissectData, register, type EmitContext, type LayerSpec } from './registry.js';
+import { dissectData, register, type EmitContext, type LayerSpecOf } from './registry.js';
 import { pseudoHeaderSum, pseudoHeaderSumFromSpec } from './checksum.js';
 import { dissectQuoted, icmpExtensions, trackEcho } from './icmp.js';
 import { F as IPV6 } from './ipv6.js';
@@ -591,10 +591,50 @@ function routePrefix(d: Uint8Array, off: number, len: number): Uint8Array {
 
 // --- building
 
-function bytesOf(x: unknown): Uint8Array {
+function bytesOf(x: Uint8Array | string | undefined): Uint8Array {
   if (x === undefined) return new Uint8Array(0);
   if (typeof x === 'string') return new TextEncoder().encode(x);
-  return x as Uint8Array;
+  return x;
+}
+
+/** Offsets in the ICMPv6 header (RFC 4443 2.1), for decode and emit. */
+export const ICMPV6 = { TYPE: 0, CODE: 1, CSUM: 2, BODY: 4, ID: 4, SEQ: 6, MTU: 4, HDR: 8 } as const;
+
+/** `buildPacket`'s ICMPv6 message; the following layers are the echo data or the quoted packet. */
+export interface Icmpv6Spec {
+  /** Type (128, echo request) and code (0). */
+  type?: number;
+  code?: number;
+  /** Echo: identifier, sequence number, data before the payload. */
+  id?: number;
+  seq?: number;
+  data?: Uint8Array | string;
+  /** Packet too big (2): the MTU (1280). */
+  mtu?: number;
+  /** Parameter problem (4). */
+  pointer?: number;
+  /** Neighbour discovery: target and (redirect) destination addresses, raw option bytes. */
+  target?: string;
+  destination?: string;
+  options?: Uint8Array | string;
+  /** Router advertisement: the flags byte; neighbour advertisement: R, S, O. */
+  flags?: number;
+  router?: boolean;
+  solicited?: boolean;
+  override?: boolean;
+  curHopLimit?: number;
+  routerLifetime?: number;
+  reachableTime?: number;
+  retransTimer?: number;
+  /** Raw bytes after the 4-byte header, replacing the type-specific part. */
+  body?: Uint8Array | string;
+  checksum?: number;
+}
+
+declare module './registry.js' {
+  interface LayerSpecs {
+    icmpv6: Icmpv6Spec;
+  }
 }
 
 /**
@@ -605,34 +645,34 @@ function bytesOf(x: unknown): Uint8Array {
  * 4-byte header, replacing the type-specific part), checksum (computed over the pseudo-header of
  * the enclosing `ipv6` layer).
  */
-function emit(spec: LayerSpec, payload: Uint8Array, ctx: EmitContext): Uint8Array {
-  const type = (spec.type as number | undefined) ?? 128;
-  const code = (spec.code as number | undefined) ?? 0;
+function emit(spec: LayerSpecOf<'icmpv6'>, payload: Uint8Array, ctx: EmitContext): Uint8Array {
+  const type = spec.type ?? 128;
+  const code = spec.code ?? 0;
   let head: Uint8Array;
   if (spec.body !== undefined) head = bytesOf(spec.body);
   else {
     const opts = bytesOf(spec.options);
-    const addr = (k: string) => parseIPv6(String(spec[k] ?? '::'));
+    const addr = (k: 'target' | 'destination') => parseIPv6(spec[k] ?? '::');
     switch (type) {
       case 1: case 3: head = new Uint8Array(4); break;
-      case 2: head = u32b((spec.mtu as number | undefined) ?? 1280); break;
-      case 4: head = u32b((spec.pointer as number | undefined) ?? 0); break;
+      case 2: head = u32b(spec.mtu ?? 1280); break;
+      case 4: head = u32b(spec.pointer ?? 0); break;
       case 128:
       case 129:
         head = Uint8Array.of(0, 0, 0, 0);
-        new DataView(head.buffer).setUint16(0, (spec.id as number | undefined) ?? 0);
-        new DataView(head.buffer).setUint16(2, (spec.seq as number | undefined) ?? 0);
+        new DataView(head.buffer).setUint16(0, spec.id ?? 0);
+        new DataView(head.buffer).setUint16(2, spec.seq ?? 0);
         head = concatBytes(head, bytesOf(spec.data));
         break;
       case 133: head = concatBytes(new Uint8Array(4), opts); break;
       case 134: {
         const h = new Uint8Array(12);
         const v = new DataView(h.buffer);
-        h[0] = (spec.curHopLimit as number | undefined) ?? 64;
-        h[1] = (spec.flags as number | undefined) ?? 0;
-        v.setUint16(2, (spec.routerLifetime as number | undefined) ?? 1800);
-        v.setUint32(4, (spec.reachableTime as number | undefined) ?? 0);
-        v.setUint32(8, (spec.retransTimer as number | undefined) ?? 0);
+        h[0] = spec.curHopLimit ?? 64;
+        h[1] = spec.flags ?? 0;
+        v.setUint16(2, spec.routerLifetime ?? 1800);
+        v.setUint32(4, spec.reachableTime ?? 0);
+        v.setUint32(8, spec.retransTimer ?? 0);
         head = concatBytes(h, opts);
         break;
       }
@@ -647,7 +687,7 @@ function emit(spec: LayerSpec, payload: Uint8Array, ctx: EmitContext): Uint8Arra
     }
   }
   const out = concatBytes(Uint8Array.of(type, code, 0, 0), head, payload);
-  let ck = spec.checksum as number | undefined;
+  let ck = spec.checksum;
   if (ck === undefined) {
     const acc = pseudoHeaderSumFromSpec(ctx, 58, out.length);
     ck = foldChecksum((acc ?? 0) + sum16(out, 0, out.length));

@@ -7,7 +7,7 @@ import { DSCP, ECN, ECN_SHORT, dscpShort } from './diffserv.js';
 import { defineFields, fieldById, FT, Base } from './fields.js';
 import { foldChecksum, formatIPv4, parseIPv4, sum16, u16, u32 } from './bytes.js';
 import { annotate, annotation, need, Severity, type Packet } from './packet.js';
-import { dissectData, register, selectorFor, type EmitContext, type LayerSpec, dispatchIn, dispatchTable } from './registry.js';
+import { dissectData, register, selectorFor, type EmitContext, type LayerSpecOf, dispatchIn, dispatchTable } from './registry.js';
 import { addFragment, showReassembled } from './ip-reassembly.js';
 import { prefs } from './prefs.js';
 import { namedAddress } from './names.js';
@@ -322,26 +322,60 @@ function decodeOptions(pkt: Packet, off: number, end: number, parent: number): v
   }
 }
 
+/** Offsets in the IPv4 header (RFC 791 3.1), for decode and emit. */
+export const IP = { VHL: 0, TOS: 1, LEN: 2, ID: 4, FRAG: 6, TTL: 8, PROTO: 9, CSUM: 10, SRC: 12, DST: 16, HDR: 20 } as const;
+
+/** `buildPacket`'s IPv4 header. */
+export interface IpSpec {
+  src?: string;
+  dst?: string;
+  /** Time to live (64). */
+  ttl?: number;
+  /** Identification (0). */
+  id?: number;
+  /** Don't Fragment, More Fragments, the reserved (evil) bit. */
+  df?: boolean;
+  mf?: boolean;
+  rb?: boolean;
+  /** Fragment offset in 8-byte units. */
+  fragOffset?: number;
+  dscp?: number;
+  ecn?: number;
+  /** Option bytes (padded to 4 with zeros). */
+  options?: Uint8Array;
+  /** Computed unless given: header length in words, total length, protocol, checksum. */
+  ihl?: number;
+  len?: number;
+  protocol?: number;
+  checksum?: number;
+}
+
+declare module './registry.js' {
+  interface LayerSpecs {
+    ip: IpSpec;
+  }
+}
+
 /** Builds an IPv4 header around `payload`: total length, protocol and checksum computed unless given. */
-function emit(spec: LayerSpec, payload: Uint8Array, ctx: EmitContext): Uint8Array {
-  const opts = (spec.options as Uint8Array | undefined) ?? new Uint8Array(0);
+function emit(spec: LayerSpecOf<'ip'>, payload: Uint8Array, ctx: EmitContext): Uint8Array {
+  const opts = spec.options ?? new Uint8Array(0);
   const optLen = (opts.length + 3) & ~3;
-  const hlen = 20 + optLen;
+  const hlen = IP.HDR + optLen;
   const out = new Uint8Array(hlen + payload.length);
   const v = new DataView(out.buffer);
-  out[0] = 0x40 | ((spec.ihl as number | undefined) ?? hlen / 4);
-  out[1] = ((spec.dscp as number | undefined) ?? 0) << 2 | ((spec.ecn as number | undefined) ?? 0);
-  v.setUint16(2, (spec.len as number | undefined) ?? hlen + payload.length);
-  v.setUint16(4, (spec.id as number | undefined) ?? 0);
+  out[IP.VHL] = 0x40 | (spec.ihl ?? hlen / 4);
+  out[IP.TOS] = (spec.dscp ?? 0) << 2 | (spec.ecn ?? 0);
+  v.setUint16(IP.LEN, spec.len ?? hlen + payload.length);
+  v.setUint16(IP.ID, spec.id ?? 0);
   const flags = (spec.df ? 0x4000 : 0) | (spec.mf ? 0x2000 : 0) | (spec.rb ? 0x8000 : 0);
-  v.setUint16(6, flags | (((spec.fragOffset as number | undefined) ?? 0) & 0x1fff));
-  out[8] = (spec.ttl as number | undefined) ?? 64;
+  v.setUint16(IP.FRAG, flags | ((spec.fragOffset ?? 0) & 0x1fff));
+  out[IP.TTL] = spec.ttl ?? 64;
   const next = ctx.layers[ctx.index + 1];
-  out[9] = (spec.protocol as number | undefined) ?? (next ? selectorFor('ip.proto', next.proto) : undefined) ?? 0;
-  v.setUint32(12, parseIPv4(String(spec.src ?? '0.0.0.0')));
-  v.setUint32(16, parseIPv4(String(spec.dst ?? '0.0.0.0')));
-  out.set(opts, 20);
-  v.setUint16(10, (spec.checksum as number | undefined) ?? foldChecksum(sum16(out, 0, hlen)));
+  out[IP.PROTO] = spec.protocol ?? (next ? selectorFor('ip.proto', next.proto) : undefined) ?? 0;
+  v.setUint32(IP.SRC, parseIPv4(spec.src ?? '0.0.0.0'));
+  v.setUint32(IP.DST, parseIPv4(spec.dst ?? '0.0.0.0'));
+  out.set(opts, IP.HDR);
+  v.setUint16(IP.CSUM, spec.checksum ?? foldChecksum(sum16(out, 0, hlen)));
   out.set(payload, hlen);
   return out;
 }

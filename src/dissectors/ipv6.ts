@@ -17,7 +17,7 @@ import { DSCP, ECN, ECN_SHORT, dscpShort } from './diffserv.js';
 import { defineFields, defineField, FT, Base } from './fields.js';
 import { formatIPv6, parseIPv6, toHex, u16, u32 } from './bytes.js';
 import { annotate, annotation, need, Severity, type Packet } from './packet.js';
-import { dissectData, register, selectorFor, type EmitContext, type LayerSpec, dispatchIn, dispatchTable } from './registry.js';
+import { dissectData, register, selectorFor, type EmitContext, type LayerSpecOf, dispatchIn, dispatchTable } from './registry.js';
 import { addFragment, showReassembled } from './ip-reassembly.js';
 import { IP_PROTOS } from './ip.js';
 import { prefs } from './prefs.js';
@@ -679,10 +679,38 @@ function emitExt(e: Ipv6ExtSpec, next: number): Uint8Array {
  * Builds an IPv6 header (and extension headers, `ext`, outermost first) around `payload`.
  * Spec: src, dst, hlim (64), tclass or dscp/ecn, flow, nxt (from the next layer), plen (computed).
  */
-function emit(spec: LayerSpec, payload: Uint8Array, ctx: EmitContext): Uint8Array {
+/** Offsets in the IPv6 header (RFC 8200 3), for decode and emit. */
+export const IPV6 = { VTF: 0, PLEN: 4, NXT: 6, HLIM: 7, SRC: 8, DST: 24, HDR: 40 } as const;
+
+/** `buildPacket`'s IPv6 header and its extension headers. */
+export interface Ipv6Spec {
+  src?: string;
+  dst?: string;
+  /** Hop limit (64). */
+  hlim?: number;
+  /** Traffic class, or its two parts. */
+  tclass?: number;
+  dscp?: number;
+  ecn?: number;
+  /** Flow label (20 bits). */
+  flow?: number;
+  /** Extension headers, in order. */
+  ext?: Ipv6ExtSpec[];
+  /** Computed unless given: the upper layer's next header, the payload length. */
+  nxt?: number;
+  plen?: number;
+}
+
+declare module './registry.js' {
+  interface LayerSpecs {
+    ipv6: Ipv6Spec;
+  }
+}
+
+function emit(spec: LayerSpecOf<'ipv6'>, payload: Uint8Array, ctx: EmitContext): Uint8Array {
   const nextLayer = ctx.layers[ctx.index + 1];
-  const upperNxt = (spec.nxt as number | undefined) ?? (nextLayer ? selectorFor('ip.proto', nextLayer.proto) : undefined) ?? NONXT;
-  const exts = (spec.ext as Ipv6ExtSpec[] | undefined) ?? [];
+  const upperNxt = spec.nxt ?? (nextLayer ? selectorFor('ip.proto', nextLayer.proto) : undefined) ?? NONXT;
+  const exts = spec.ext ?? [];
   const built: Uint8Array[] = [];
   let next = upperNxt;
   for (let i = exts.length - 1; i >= 0; i--) {
@@ -691,17 +719,17 @@ function emit(spec: LayerSpec, payload: Uint8Array, ctx: EmitContext): Uint8Arra
     next = EXT_CODES[exts[i]!.type];
   }
   const extLen = built.reduce((n, b) => n + b.length, 0);
-  const out = new Uint8Array(40 + extLen + payload.length);
+  const out = new Uint8Array(IPV6.HDR + extLen + payload.length);
   const v = new DataView(out.buffer);
-  const tclass = (spec.tclass as number | undefined) ?? ((((spec.dscp as number | undefined) ?? 0) << 2) | ((spec.ecn as number | undefined) ?? 0));
-  v.setUint32(0, ((6 << 28) | ((tclass & 0xff) << 20) | (((spec.flow as number | undefined) ?? 0) & 0xfffff)) >>> 0);
+  const tclass = spec.tclass ?? (((spec.dscp ?? 0) << 2) | (spec.ecn ?? 0));
+  v.setUint32(IPV6.VTF, ((6 << 28) | ((tclass & 0xff) << 20) | ((spec.flow ?? 0) & 0xfffff)) >>> 0);
   const plen = extLen + payload.length;
-  v.setUint16(4, (spec.plen as number | undefined) ?? (plen > 0xffff ? 0 : plen));
-  out[6] = exts.length ? next : upperNxt;
-  out[7] = (spec.hlim as number | undefined) ?? 64;
-  out.set(parseIPv6(String(spec.src ?? '::')), 8);
-  out.set(parseIPv6(String(spec.dst ?? '::')), 24);
-  let p = 40;
+  v.setUint16(IPV6.PLEN, spec.plen ?? (plen > 0xffff ? 0 : plen));
+  out[IPV6.NXT] = exts.length ? next : upperNxt;
+  out[IPV6.HLIM] = spec.hlim ?? 64;
+  out.set(parseIPv6(spec.src ?? '::'), IPV6.SRC);
+  out.set(parseIPv6(spec.dst ?? '::'), IPV6.DST);
+  let p = IPV6.HDR;
   for (const b of built) {
     out.set(b, p);
     p += b.length;

@@ -12,7 +12,7 @@
  */
 import { defineFields, FT, Base } from './fields.js';
 import { need, type Packet } from './packet.js';
-import { callDissector, dispatch, dissectData, dissectorByName, register, selectorFor, type EmitContext, type LayerSpec } from './registry.js';
+import { callDissector, dispatch, dissectData, dissectorByName, register, selectorFor, type EmitContext, type LayerSpecOf } from './registry.js';
 import { ETHERTYPES } from './eth.js';
 
 /** SAP names (Wireshark's sap_vals), keyed by the SAP byte with its low bit clear. */
@@ -312,7 +312,7 @@ function decodeBasicXid(pkt: Packet, off: number, end: number, rep: number): voi
  * bits are not 11 is an I/S control written as 2 bytes little-endian). With SNAP: `oui` (0) and
  * `pid` (computed from the next layer's Ethertype).
  */
-function emit(spec: LayerSpec, payload: Uint8Array, ctx: EmitContext): Uint8Array {
+function emit(spec: LayerSpecOf<'llc'>, payload: Uint8Array, ctx: EmitContext): Uint8Array {
   const dsap = (spec.dsap as number | undefined) ?? SAP_SNAP;
   const ssap = (spec.ssap as number | undefined) ?? dsap;
   const control = (spec.control as number | undefined) ?? 0x03;

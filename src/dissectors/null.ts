@@ -17,7 +17,7 @@
 import { defineFields, FT, Base } from './fields.js';
 import { u32 } from './bytes.js';
 import { need, type Packet } from './packet.js';
-import { dispatch, dissectData, register, selectorFor, type EmitContext, type LayerSpec } from './registry.js';
+import { dispatch, dissectData, register, selectorFor, type EmitContext, type LayerSpecOf } from './registry.js';
 import { ETHERTYPES } from './eth.js';
 
 const FAMILIES: Record<number, string> = {
@@ -103,7 +103,7 @@ function decodeLoop(pkt: Packet, off: number, end: number, rep: number, parent: 
 }
 
 /** `family` (computed from the next layer: ip 2, ipv6 its first binding), `littleEndian` (true for NULL). */
-function emitHeader(spec: LayerSpec, payload: Uint8Array, ctx: EmitContext, littleEndian: boolean): Uint8Array {
+function emitHeader(spec: LayerSpecOf<'null'> | LayerSpecOf<'loop'>, payload: Uint8Array, ctx: EmitContext, littleEndian: boolean): Uint8Array {
   const next = ctx.layers[ctx.index + 1];
   const family = (spec.family as number | undefined) ?? (next ? selectorFor('null.family', next.proto) : undefined) ?? 0;
   const out = new Uint8Array(HDR_LEN + payload.length);
@@ -117,7 +117,7 @@ register({
   longName: 'Null/Loopback',
   bind: [['linktype', 0]],
   decode: decodeNull,
-  emit: (spec, payload, ctx) => emitHeader(spec, payload, ctx, (spec.littleEndian as boolean | undefined) ?? true),
+  emit: (spec: LayerSpecOf<'null'>, payload: Uint8Array, ctx: EmitContext) => emitHeader(spec, payload, ctx, (spec.littleEndian as boolean | undefined) ?? true),
 });
 
 register({
@@ -125,5 +125,5 @@ register({
   longName: 'OpenBSD loopback',
   bind: [['linktype', 108]],
   decode: decodeLoop,
-  emit: (spec, payload, ctx) => emitHeader(spec, payload, ctx, false),
+  emit: (spec: LayerSpecOf<'loop'>, payload: Uint8Array, ctx: EmitContext) => emitHeader(spec, payload, ctx, false),
 });

@@ -21,11 +21,39 @@ export type DecodeFn = (pkt: Packet, off: number, end: number, rep: number, pare
 /** A heuristic: returns true if it recognised and dissected the payload. */
 export type HeuristicFn = (pkt: Packet, off: number, end: number, rep: number, parent: number) => boolean;
 
-/** One layer description for building packets (`undefined` fields are computed). */
-export interface LayerSpec {
-  proto: string;
-  [field: string]: unknown;
+/**
+ * What each protocol's builder accepts, by protocol name. Each dissector file with an `emit` adds
+ * its own entry beside its decoder, by module augmentation:
+ *
+ *   declare module './registry.js' { interface LayerSpecs { ip: IpSpec } }
+ *
+ * A field left undefined is computed by the builder (lengths, checksums, next-protocol selectors).
+ * The entries here are the builders whose fields are not typed yet (free-form, as before).
+ */
+export interface LayerSpecs {
+  llc: UntypedSpec;
+  null: UntypedSpec;
+  loop: UntypedSpec;
+  dns: UntypedSpec;
+  mdns: UntypedSpec;
+  llmnr: UntypedSpec;
+  /** Raw IP link type: no header of its own. */
+  raw: Record<never, never>;
+  /** Payload bytes (a string is UTF-8 encoded). */
+  data: { bytes?: Uint8Array | string };
 }
+
+/** Free-form fields of a builder not typed yet. */
+export type UntypedSpec = { [field: string]: unknown };
+
+/** The spec of one protocol: `{ proto: 'ip', ttl: 1, ... }`. */
+export type LayerSpecOf<P extends keyof LayerSpecs> = { proto: P } & LayerSpecs[P];
+
+/** One layer description for building packets: a union discriminated by `proto`. */
+export type LayerSpec = { [P in keyof LayerSpecs]: LayerSpecOf<P> }[keyof LayerSpecs];
+
+/** A spec read as free-form fields (the builders not typed yet take this). */
+export type UntypedLayerSpec = { proto: string } & UntypedSpec;
 
 export interface EmitContext {
   /** All layers of the packet being built, outermost first. */
@@ -38,7 +66,7 @@ export interface EmitContext {
  * Builds this layer around an already-built payload (innermost first), returning header+payload.
  * Lengths and checksums are computed unless the spec gives them.
  */
-export type EmitFn = (spec: LayerSpec, payload: Uint8Array, ctx: EmitContext) => Uint8Array;
+export type EmitFn<P extends keyof LayerSpecs = keyof LayerSpecs> = (spec: LayerSpecOf<P>, payload: Uint8Array, ctx: EmitContext) => Uint8Array;
 
 export interface Dissector {
   /** Protocol filter name (`ip`, `tcp`). */
@@ -50,7 +78,12 @@ export interface Dissector {
   /** Heuristic registrations: [table, fn, Wireshark's short name (`dns_udp`, for --disable-heuristic)]. */
   heuristics?: ReadonlyArray<readonly [string, HeuristicFn, string]>;
   decode: DecodeFn;
-  emit?: EmitFn;
+  /**
+   * The builder (see EmitFn); it takes the spec of its own protocol (`LayerSpecOf<'ip'>`): the
+   * builder calls it only with a spec whose `proto` is this dissector's name. (A method, so that
+   * a builder typed for one protocol's spec can be stored here.)
+   */
+  emit?(spec: LayerSpec, payload: Uint8Array, ctx: EmitContext): Uint8Array;
   /**
    * What this layer puts in its parent's "next protocol" field when built (e.g. ethertype 0x0800
    * for ip): [table, value]. Used by the builder to fill `eth.type`, `ip.proto`, ...

@@ -18,7 +18,7 @@ import { defineFields, FT, Base } from './fields.js';
 import { formatIPv4At, formatMac, parseMac, u16, u32 } from './bytes.js';
 import { need, type Packet } from './packet.js';
 import { addTrailer } from './eth.js';
-import { callDissector, dispatch, dissectorByName, register, selectorFor, type EmitContext, type LayerSpec, dispatchEthertype } from './registry.js';
+import { callDissector, dispatch, dissectorByName, register, selectorFor, type EmitContext, type LayerSpecOf, dispatchEthertype } from './registry.js';
 import { ETHERTYPES } from './eth.js';
 import { ARPHRD } from './arp.js';
 
@@ -177,24 +177,41 @@ interface Header {
 }
 
 /** Common spec fields: `pkttype` (0), `hatype` (1, Ethernet), `src` (MAC text or bytes), `halen`, `protocol`. */
-function header(spec: LayerSpec, ctx: EmitContext): Header {
+/** `buildPacket`'s cooked header (v1 `sll`, v2 `sll2`): `protocol` is computed from the next layer. */
+export interface SllSpec {
+  pkttype?: number;
+  hatype?: number;
+  /** The link-layer source address: MAC text or bytes. */
+  src?: string | Uint8Array;
+  halen?: number;
+  protocol?: number;
+}
+
+declare module './registry.js' {
+  interface LayerSpecs {
+    sll: SllSpec;
+    sll2: SllSpec & { ifindex?: number };
+  }
+}
+
+function header(spec: SllSpec, ctx: EmitContext): Header {
   const src = spec.src;
   const addr = src instanceof Uint8Array ? src : src === undefined ? new Uint8Array(0) : parseMac(String(src));
   const next = ctx.layers[ctx.index + 1];
   const proto =
-    (spec.protocol as number | undefined) ??
+    spec.protocol ??
     (next ? selectorFor('ethertype', next.proto) ?? selectorFor('sll.ltype', next.proto) ?? (next.proto === 'eth' ? LTYPE_ETHERNET : undefined) : undefined) ??
     0;
   return {
-    pkttype: (spec.pkttype as number | undefined) ?? 0,
-    hatype: (spec.hatype as number | undefined) ?? ARPHRD_ETHER,
+    pkttype: spec.pkttype ?? 0,
+    hatype: spec.hatype ?? ARPHRD_ETHER,
     addr,
-    halen: (spec.halen as number | undefined) ?? addr.length,
+    halen: spec.halen ?? addr.length,
     proto,
   };
 }
 
-function emitV1(spec: LayerSpec, payload: Uint8Array, ctx: EmitContext): Uint8Array {
+function emitV1(spec: LayerSpecOf<'sll'>, payload: Uint8Array, ctx: EmitContext): Uint8Array {
   const h = header(spec, ctx);
   const out = new Uint8Array(SLL_HDR + payload.length);
   const v = new DataView(out.buffer);
@@ -208,12 +225,12 @@ function emitV1(spec: LayerSpec, payload: Uint8Array, ctx: EmitContext): Uint8Ar
 }
 
 /** v2 adds `ifindex` (0). */
-function emitV2(spec: LayerSpec, payload: Uint8Array, ctx: EmitContext): Uint8Array {
+function emitV2(spec: LayerSpecOf<'sll2'>, payload: Uint8Array, ctx: EmitContext): Uint8Array {
   const h = header(spec, ctx);
   const out = new Uint8Array(SLL2_HDR + payload.length);
   const v = new DataView(out.buffer);
   v.setUint16(0, h.proto);
-  v.setUint32(4, (spec.ifindex as number | undefined) ?? 0);
+  v.setUint32(4, spec.ifindex ?? 0);
   v.setUint16(8, h.hatype);
   out[10] = h.pkttype;
   out[11] = h.halen;

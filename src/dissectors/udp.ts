@@ -6,7 +6,7 @@
 import { defineFields, FT, Base } from './fields.js';
 import { foldChecksum, sum16, u16, u32 } from './bytes.js';
 import { need, Severity, type Packet } from './packet.js';
-import { claimPorts, dispatchPorts, register, type EmitContext, type LayerSpec } from './registry.js';
+import { claimPorts, dispatchPorts, register, type EmitContext, type LayerSpecOf } from './registry.js';
 import { prefs } from './prefs.js';
 import { pseudoHeaderSum, pseudoHeaderSumFromSpec } from './checksum.js';
 import { labelPortItems } from './names.js';
@@ -80,19 +80,36 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
   if (off + 8 <= dEnd) dispatchPorts('udp.port', sp, dp, pkt, off + 8, dEnd, dRep, -1);
 }
 
-function emit(spec: LayerSpec, payload: Uint8Array, ctx: EmitContext): Uint8Array {
-  const out = new Uint8Array(8 + payload.length);
+/** Offsets in the UDP header, for decode and emit. */
+export const UDP = { SPORT: 0, DPORT: 2, LEN: 4, CSUM: 6, HDR: 8 } as const;
+
+/** `buildPacket`'s UDP header: length and checksum (over the outer IP layer's pseudo-header) computed. */
+export interface UdpSpec {
+  sport?: number;
+  dport?: number;
+  length?: number;
+  checksum?: number;
+}
+
+declare module './registry.js' {
+  interface LayerSpecs {
+    udp: UdpSpec;
+  }
+}
+
+function emit(spec: LayerSpecOf<'udp'>, payload: Uint8Array, ctx: EmitContext): Uint8Array {
+  const out = new Uint8Array(UDP.HDR + payload.length);
   const v = new DataView(out.buffer);
-  v.setUint16(0, (spec.sport as number | undefined) ?? 0);
-  v.setUint16(2, (spec.dport as number | undefined) ?? 0);
-  v.setUint16(4, (spec.length as number | undefined) ?? out.length);
-  out.set(payload, 8);
-  let ck = spec.checksum as number | undefined;
+  v.setUint16(UDP.SPORT, spec.sport ?? 0);
+  v.setUint16(UDP.DPORT, spec.dport ?? 0);
+  v.setUint16(UDP.LEN, spec.length ?? out.length);
+  out.set(payload, UDP.HDR);
+  let ck = spec.checksum;
   if (ck === undefined) {
     const acc = pseudoHeaderSumFromSpec(ctx, 17, out.length);
     ck = acc === undefined ? 0 : foldChecksum(acc + sum16(out, 0, out.length)) || 0xffff;
   }
-  v.setUint16(6, ck);
+  v.setUint16(UDP.CSUM, ck);
   return out;
 }
 

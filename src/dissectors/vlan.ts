@@ -13,7 +13,7 @@ import { defineFields, FT, Base } from './fields.js';
 import { u16 } from './bytes.js';
 import { need, Severity, type Packet } from './packet.js';
 import { addTrailer } from './eth.js';
-import { dispatch, dissectData, register, selectorFor, type EmitContext, type LayerSpec, dispatchEthertype as viaEthertype } from './registry.js';
+import { dispatch, dissectData, register, selectorFor, type EmitContext, type LayerSpecOf, dispatchEthertype as viaEthertype } from './registry.js';
 import { ETHERTYPES } from './eth.js';
 
 /** IEEE 802.1Q-2014 Table I-2 traffic type names (Wireshark's default). */
@@ -126,15 +126,31 @@ function decodeAd(pkt: Packet, off: number, end: number, rep: number, parent: nu
  * Builds a tag: `id` (VID, 0), `priority` (PCP, 0), `dei` (0/1 or boolean), `type` (computed:
  * the next layer's Ethertype, or for an 802.1Q tag followed by `llc`, the 802.3 length).
  */
-function emitTag(spec: LayerSpec, payload: Uint8Array, ctx: EmitContext, isAd: boolean): Uint8Array {
+/** `buildPacket`'s 802.1Q / 802.1ad tag: `type` is computed from the next layer. */
+export interface VlanSpec {
+  priority?: number;
+  dei?: boolean;
+  /** The VLAN ID (12 bits). */
+  id?: number;
+  type?: number;
+}
+
+declare module './registry.js' {
+  interface LayerSpecs {
+    vlan: VlanSpec;
+    ieee8021ad: VlanSpec;
+  }
+}
+
+function emitTag(spec: VlanSpec, payload: Uint8Array, ctx: EmitContext, isAd: boolean): Uint8Array {
   const out = new Uint8Array(TAG_LEN + payload.length);
   const v = new DataView(out.buffer);
-  const pri = ((spec.priority as number | undefined) ?? 0) & 7;
+  const pri = (spec.priority ?? 0) & 7;
   const dei = spec.dei ? 1 : 0;
-  const vid = ((spec.id as number | undefined) ?? 0) & 0x0fff;
+  const vid = (spec.id ?? 0) & 0x0fff;
   v.setUint16(0, (pri << 13) | (dei << 12) | vid);
   const next = ctx.layers[ctx.index + 1];
-  let type = spec.type as number | undefined;
+  let type = spec.type;
   if (type === undefined && next) {
     type = selectorFor('ethertype', next.proto);
     if (type === undefined && !isAd && selectorFor('ethertype.llc', next.proto) !== undefined) type = payload.length;
@@ -152,7 +168,7 @@ register({
     ['ethertype', 0x9100],
   ],
   decode: decodeVlan,
-  emit: (spec, payload, ctx) => emitTag(spec, payload, ctx, false),
+  emit: (spec: LayerSpecOf<'vlan'>, payload: Uint8Array, ctx: EmitContext) => emitTag(spec, payload, ctx, false),
 });
 
 register({
@@ -160,5 +176,5 @@ register({
   longName: 'IEEE 802.1ad',
   bind: [['ethertype', 0x88a8]],
   decode: decodeAd,
-  emit: (spec, payload, ctx) => emitTag(spec, payload, ctx, true),
+  emit: (spec: LayerSpecOf<'ieee8021ad'>, payload: Uint8Array, ctx: EmitContext) => emitTag(spec, payload, ctx, true),
 });

@@ -24,7 +24,7 @@ import { TcpConnections } from '../../src/analysis/tcp-connection/connections.js
 import type { ConnectionSummary } from '../../src/analysis/tcp-connection/types.js';
 import { collectGarbage, dissectFile } from '../../src/cli/dissect-file.js';
 import { collectTcpConnections, tcpCard } from '../../src/cli/tcp-stats.js';
-import { buildPacket } from '../../src/dissectors/build.js';
+import { buildPacket, type LayerSpecOf } from '../../src/dissectors/build.js';
 import { addTcpTap } from '../../src/dissectors/tcp/tap.js';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -121,11 +121,11 @@ const REPLY = 100_000;
  * (IPv6, payload, FIN); from REPLY on, the server's answers (SYN/ACK, RST, ACK, data) to them.
  */
 function mixedPacket(i: number): Uint8Array {
-  const eth = { proto: 'eth', src: '02:00:00:00:00:01', dst: '02:00:00:00:00:02' };
+  const eth: LayerSpecOf<'eth'> = { proto: 'eth', src: '02:00:00:00:00:01', dst: '02:00:00:00:00:02' };
   if (i >= REPLY) {
     const j = i - REPLY;
-    const ip = { proto: 'ip', src: '192.0.2.80', dst: `10.1.${(j >>> 8) & 255}.${j & 255}`, ttl: 64 };
-    const tcp = { proto: 'tcp', sport: 443, dport: 2000 + j, seq: 5_000_000, ack: ((j * 7919) + 1) >>> 0, window: 8192 };
+    const ip: LayerSpecOf<'ip'> = { proto: 'ip', src: '192.0.2.80', dst: `10.1.${(j >>> 8) & 255}.${j & 255}`, ttl: 64 };
+    const tcp: LayerSpecOf<'tcp'> = { proto: 'tcp', sport: 443, dport: 2000 + j, seq: 5_000_000, ack: ((j * 7919) + 1) >>> 0, window: 8192 };
     switch (j % 4) {
       case 0: return buildPacket([eth, ip, { ...tcp, flags: 'SAE', options: { mss: 1200, wscale: 2, sackPerm: true } }]);
       case 1: return buildPacket([eth, ip, { ...tcp, flags: 'RA', window: 0 }]);
@@ -134,8 +134,8 @@ function mixedPacket(i: number): Uint8Array {
     }
   }
   const src = `10.1.${(i >>> 8) & 255}.${i & 255}`;
-  const ip = { proto: 'ip', src, dst: '192.0.2.80', ttl: 64 };
-  const tcp = { proto: 'tcp', sport: 2000 + i, dport: 443, seq: (i * 7919) >>> 0, ack: 0 };
+  const ip: LayerSpecOf<'ip'> = { proto: 'ip', src, dst: '192.0.2.80', ttl: 64 };
+  const tcp: LayerSpecOf<'tcp'> = { proto: 'tcp', sport: 2000 + i, dport: 443, seq: (i * 7919) >>> 0, ack: 0 };
   switch (i % 8) {
     case 0: return synFloodPacket(i) as Uint8Array;
     case 1: return buildPacket([eth, { ...ip, ecn: 0 }, { ...tcp, flags: 'SEC', window: 1024 }]);

@@ -53,7 +53,7 @@ describe('flowShard', () => {
   });
 
   it('sends what it cannot read to shard 0 (ARP, short frames, unknown link types, one shard)', () => {
-    expect(shard([eth, { proto: 'arp', op: 1, senderIp: '10.0.0.1', targetIp: '10.0.0.2' }])).toBe(0);
+    expect(shard([eth, { proto: 'arp', op: 1, srcIp: '10.0.0.1', dstIp: '10.0.0.2' }])).toBe(0);
     expect(flowShard(new Uint8Array(10), 0, 10, LinkType.ETHERNET, 4)).toBe(0);
     const d = buildPacket([eth, { proto: 'ip', src: v4(7), dst: v4(9) }, { proto: 'udp', sport: 1, dport: 2 }]);
     expect(flowShard(d, 0, 30, LinkType.ETHERNET, 4)).toBe(0); // IPv4 header cut

@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Packet, newSession } from '../../src/dissectors/index.js';
 import { formatIPv6 } from '../../src/dissectors/bytes.js';
-import { buildPacket } from '../../src/dissectors/build.js';
+import { buildPacket, type LayerSpec } from '../../src/dissectors/build.js';
 import { prefs } from '../../src/dissectors/prefs.js';
 import { hex, dissect, twoPass, id, nums, num, addrs, has, experts, noException, rangesInside } from './helpers.js';
 
@@ -247,7 +247,7 @@ describe('IPv6 fragments', () => {
 
 describe('IPv6 bindings', () => {
   it('raw IPv6 link type, BSD loopback families 24/28/30 and IPv6 in IPv4 (protocol 41)', () => {
-    const inner = [{ proto: 'ipv6', src: '2001:db8::1', dst: '2001:db8::2' }, { proto: 'udp', sport: 1, dport: 2 }];
+    const inner: LayerSpec[] = [{ proto: 'ipv6', src: '2001:db8::1', dst: '2001:db8::2' }, { proto: 'udp', sport: 1, dport: 2 }];
     expect(num(dissect(buildPacket(inner), { linkType: 229 }), 'udp.dstport')).toBe(2);
     for (const family of [24, 28, 30]) {
       const pkt = dissect(buildPacket([{ proto: 'null', family }, ...inner]), { linkType: 0 });

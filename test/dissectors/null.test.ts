@@ -5,7 +5,7 @@
  * lines; builders; truncated headers.
  */
 import { describe, expect, it } from 'vitest';
-import { buildPacket } from '../../src/dissectors/build.js';
+import { buildPacket, type LayerSpec } from '../../src/dissectors/build.js';
 import { nullHeaderValue } from '../../src/dissectors/null.js';
 import { hex, dissect, vals, noException } from './helpers.js';
 
@@ -111,7 +111,7 @@ describe('LOOP (link type 108)', () => {
 
 describe('loopback builders', () => {
   it('builds NULL little-endian by default, big-endian on request, and LOOP in network order', () => {
-    const layers = [{ proto: 'ip', src: '127.0.0.1', dst: '127.0.0.1' }, { proto: 'udp', sport: 1, dport: 2 }];
+    const layers: LayerSpec[] = [{ proto: 'ip', src: '127.0.0.1', dst: '127.0.0.1' }, { proto: 'udp', sport: 1, dport: 2 }];
     const le = buildPacket([{ proto: 'null' }, ...layers]);
     expect(Array.from(le.subarray(0, 4))).toEqual([2, 0, 0, 0]);
     const be = buildPacket([{ proto: 'null', littleEndian: false }, ...layers]);

@@ -8,7 +8,7 @@ import { defineFields, FT, Base } from '../fields.js';
 import { foldChecksum, sum16, u16, u24, u32 } from '../bytes.js';
 import { need, SessionKey, sessionSlot, Severity, type Packet } from '../packet.js';
 import { seqGe, seqLe } from './seq.js';
-import { dispatchPorts, dissectorsEpoch, register, tableConsumes, type EmitContext, type LayerSpec } from '../registry.js';
+import { dispatchPorts, dissectorsEpoch, register, tableConsumes, type EmitContext, type LayerSpecOf } from '../registry.js';
 import { prefs } from '../prefs.js';
 import { pseudoHeaderSum, pseudoHeaderSumFromSpec } from '../checksum.js';
 import { labelPortItems } from '../names.js';
@@ -704,22 +704,44 @@ function reportEvictionsAtExit(t: TcpConvTable): void {
  * Builds a TCP segment. Spec: sport, dport, seq, ack, flags (number or a string like "SA", "PA"),
  * window, urgent, options: Uint8Array (raw) or {mss, wscale, sackPerm, ts: [val, ecr], sack: [[l,r]]}.
  */
-function emit(spec: LayerSpec, payload: Uint8Array, ctx: EmitContext): Uint8Array {
+/** `buildPacket`'s TCP header: data offset and checksum (over the outer IP layer's pseudo-header) computed. */
+export interface TcpSpec {
+  sport?: number;
+  dport?: number;
+  seq?: number;
+  ack?: number;
+  /** Flag letters (`'S'`, `'SA'`, `'FPA'`: see parseFlags) or the 12 flag bits. */
+  flags?: string | number;
+  dataOffset?: number;
+  window?: number;
+  urgent?: number;
+  /** Raw option bytes (padded to 4) or the common options by name. */
+  options?: Uint8Array | TcpOptionsSpec;
+  checksum?: number;
+}
+
+declare module '../registry.js' {
+  interface LayerSpecs {
+    tcp: TcpSpec;
+  }
+}
+
+function emit(spec: LayerSpecOf<'tcp'>, payload: Uint8Array, ctx: EmitContext): Uint8Array {
   const opts = buildOptions(spec.options);
   const hlen = 20 + opts.length;
   const out = new Uint8Array(hlen + payload.length);
   const v = new DataView(out.buffer);
-  v.setUint16(0, (spec.sport as number | undefined) ?? 0);
-  v.setUint16(2, (spec.dport as number | undefined) ?? 0);
-  v.setUint32(4, ((spec.seq as number | undefined) ?? 0) >>> 0);
-  v.setUint32(8, ((spec.ack as number | undefined) ?? 0) >>> 0);
-  const flags = typeof spec.flags === 'string' ? parseFlags(spec.flags) : ((spec.flags as number | undefined) ?? 0);
-  v.setUint16(12, (((spec.dataOffset as number | undefined) ?? hlen / 4) << 12) | (flags & 0x0fff));
-  v.setUint16(14, (spec.window as number | undefined) ?? 65535);
-  v.setUint16(18, (spec.urgent as number | undefined) ?? 0);
+  v.setUint16(0, spec.sport ?? 0);
+  v.setUint16(2, spec.dport ?? 0);
+  v.setUint32(4, (spec.seq ?? 0) >>> 0);
+  v.setUint32(8, (spec.ack ?? 0) >>> 0);
+  const flags = typeof spec.flags === 'string' ? parseFlags(spec.flags) : (spec.flags ?? 0);
+  v.setUint16(12, ((spec.dataOffset ?? hlen / 4) << 12) | (flags & 0x0fff));
+  v.setUint16(14, spec.window ?? 65535);
+  v.setUint16(18, spec.urgent ?? 0);
   out.set(opts, 20);
   out.set(payload, hlen);
-  let ck = spec.checksum as number | undefined;
+  let ck = spec.checksum;
   if (ck === undefined) {
     const acc = pseudoHeaderSumFromSpec(ctx, 6, out.length);
     ck = acc === undefined ? 0 : foldChecksum(acc + sum16(out, 0, out.length));
@@ -741,7 +763,8 @@ export function parseFlags(s: string): number {
   return f;
 }
 
-interface OptSpec {
+/** TCP options by name, in the order the builder writes them. */
+export interface TcpOptionsSpec {
   mss?: number;
   wscale?: number;
   sackPerm?: boolean;
@@ -750,14 +773,14 @@ interface OptSpec {
   tfoCookie?: Uint8Array | true;
 }
 
-function buildOptions(o: unknown): Uint8Array {
+function buildOptions(o: Uint8Array | TcpOptionsSpec | undefined): Uint8Array {
   if (!o) return new Uint8Array(0);
   if (o instanceof Uint8Array) {
     const padded = new Uint8Array((o.length + 3) & ~3);
     padded.set(o);
     return padded;
   }
-  const s = o as OptSpec;
+  const s = o;
   const b: number[] = [];
   if (s.mss !== undefined) b.push(2, 4, s.mss >> 8, s.mss & 0xff);
   if (s.sackPerm) b.push(4, 2);
