@@ -12,6 +12,7 @@ import { interfacesCommand } from './commands/interfaces.js';
 import { statsCommand, STATS_KINDS } from './commands/stats.js';
 import { followCommand } from './commands/follow.js';
 import { completionCommand } from './commands/completion.js';
+import { pingCommand } from './commands/ping.js';
 
 export const VERSION = '0.1.0';
 
@@ -78,6 +79,7 @@ export function buildProgram() {
   program.addCommand(statsCommand().exitOverride());
   program.addCommand(followCommand().exitOverride());
   program.addCommand(completionCommand().exitOverride());
+  program.addCommand(pingCommand().exitOverride());
   program.addHelpText('after', epilogue());
   return program;
 }

@@ -1,0 +1,123 @@
+/**
+ * The probes' lab: a routed path in network namespaces, IPv4 and IPv6 on every link.
+ *
+ *     C ─(1500)─ R1 ─(1400)─ R2 ─(1280)─ R3 ─(1500)─ S
+ *                 └─(1500)─ L   (a second LAN on the first router)
+ *
+ * Link k has 198.18.k.0/24 and 2001:db8:k::/64 (the benchmarking and documentation ranges, which
+ * exist only inside these namespaces): the router nearer C .1 / ::1, the other end .2 / ::2. Links: 1 C-R1,
+ * 2 R1-R2, 3 R2-R3, 4 R3-S, 5 R1-L. Routers forward and send ICMP without rate limits
+ * (net.ipv4.icmp_ratelimit=0, net.ipv6.icmp.ratelimit=0); IPv6 addresses skip duplicate address
+ * detection. Names are unique per run (wlA… as test/lab/netns.ts, so leftovers are found);
+ * destroy() removes everything (safe twice). Needs root, iproute2; iptables for the impairments.
+ */
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+
+export type Node = 'C' | 'R1' | 'R2' | 'R3' | 'S' | 'L';
+
+export interface ProbeLab {
+  ns: Record<Node, string>;
+  /** Addresses by node: the one on the link toward C (routers: the first), v4 and v6. */
+  v4: Record<Node, string>;
+  v6: Record<Node, string>;
+  /** Interface name of a node on link k. */
+  ifOf(node: Node, link: number): string;
+  /** Runs a command in a node's namespace; returns stdout (throws on failure). */
+  run(node: Node, cmd: string, args: string[], opts?: { allowFail?: boolean; timeoutMs?: number }): { code: number | null; stdout: string; stderr: string };
+  /** Starts a command in a node's namespace. */
+  spawn(node: Node, cmd: string, args: string[]): ChildProcess;
+  destroy(): void;
+}
+
+/** [left, right, mtu] per link. */
+const LINKS: ReadonlyArray<readonly [Node, Node, number]> = [
+  ['R1', 'C', 1500],
+  ['R1', 'R2', 1400],
+  ['R2', 'R3', 1280],
+  ['R3', 'S', 1500],
+  ['R1', 'L', 1500],
+];
+
+export function createProbeLab(): ProbeLab {
+  const tag = `${process.pid.toString(36)}${randomBytes(2).toString('hex')}`.slice(0, 7);
+  const nodes: Node[] = ['C', 'R1', 'R2', 'R3', 'S', 'L'];
+  const ns = Object.fromEntries(nodes.map((n) => [n, `wlA${tag}${n}`])) as Record<Node, string>;
+  const ifOf = (node: Node, link: number) => `p${tag}${link}${node === LINKS[link - 1]![0] ? 'a' : 'b'}`.slice(0, 15);
+  const ip = (n: Node, ...args: string[]) => execFileSync('ip', ['-n', ns[n], ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const exec = (n: Node, ...args: string[]) => execFileSync('ip', ['netns', 'exec', ns[n], ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let destroyed = false;
+  const children = new Set<ChildProcess>();
+  const lab: ProbeLab = {
+    ns,
+    v4: { C: '198.18.1.2', R1: '198.18.1.1', R2: '198.18.2.2', R3: '198.18.3.2', S: '198.18.4.2', L: '198.18.5.2' },
+    v6: { C: '2001:db8:1::2', R1: '2001:db8:1::1', R2: '2001:db8:2::2', R3: '2001:db8:3::2', S: '2001:db8:4::2', L: '2001:db8:5::2' },
+    ifOf,
+    run(node, cmd, args, opts = {}) {
+      const r = spawnSync('ip', ['netns', 'exec', ns[node], cmd, ...args], { encoding: 'utf8', timeout: opts.timeoutMs ?? 60_000 });
+      if (!opts.allowFail && r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} in ${node} failed (${r.status}): ${r.stderr}`);
+      return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+    },
+    spawn(node, cmd, args) {
+      const c = spawn('ip', ['netns', 'exec', ns[node], cmd, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+      children.add(c);
+      c.once('exit', () => children.delete(c));
+      return c;
+    },
+    destroy() {
+      if (destroyed) return;
+      destroyed = true;
+      for (const c of children) c.kill('SIGTERM');
+      for (const n of nodes) spawnSync('ip', ['netns', 'del', ns[n]], { stdio: 'ignore' });
+    },
+  };
+  try {
+    for (const n of nodes) execFileSync('ip', ['netns', 'add', ns[n]]);
+    for (const n of nodes) {
+      ip(n, 'link', 'set', 'lo', 'up');
+      exec(n, 'sysctl', '-q', '-w', 'net.ipv6.conf.all.accept_dad=0', 'net.ipv6.conf.default.accept_dad=0');
+      if (n.startsWith('R')) {
+        exec(n, 'sysctl', '-q', '-w', 'net.ipv4.ip_forward=1', 'net.ipv6.conf.all.forwarding=1', 'net.ipv4.icmp_ratelimit=0', 'net.ipv6.icmp.ratelimit=0');
+      }
+    }
+    LINKS.forEach(([a, b, mtu], i) => {
+      const k = i + 1;
+      const ia = ifOf(a, k);
+      const ib = ifOf(b, k);
+      ip(a, 'link', 'add', ia, 'mtu', String(mtu), 'type', 'veth', 'peer', 'name', ib, 'netns', ns[b], 'mtu', String(mtu));
+      ip(a, 'addr', 'add', `198.18.${k}.1/24`, 'dev', ia);
+      ip(b, 'addr', 'add', `198.18.${k}.2/24`, 'dev', ib);
+      ip(a, '-6', 'addr', 'add', `2001:db8:${k}::1/64`, 'dev', ia, 'nodad');
+      ip(b, '-6', 'addr', 'add', `2001:db8:${k}::2/64`, 'dev', ib, 'nodad');
+      for (const [n, d] of [[a, ia], [b, ib]] as const) {
+        // Offloads off: frames on the veth are what a wire would carry (real checksums, one MTU).
+        spawnSync('ip', ['netns', 'exec', ns[n], 'ethtool', '-K', d, 'tx', 'off', 'rx', 'off', 'gso', 'off', 'tso', 'off', 'gro', 'off'], { stdio: 'ignore' });
+        ip(n, 'link', 'set', d, 'up');
+      }
+    });
+    const route = (n: Node, dst: string, via: string) => ip(n, ...(dst.includes(':') ? ['-6'] : []), 'route', 'add', dst, 'via', via);
+    // C, S, L: default routes; R1: everything beyond R2 via R2; R2 both ways; R3: back via R2.
+    route('C', 'default', '198.18.1.1');
+    route('C', 'default', '2001:db8:1::1');
+    route('L', 'default', '198.18.5.1');
+    route('L', 'default', '2001:db8:5::1');
+    route('S', 'default', '198.18.4.1');
+    route('S', 'default', '2001:db8:4::1');
+    for (const k of [3, 4]) {
+      route('R1', `198.18.${k}.0/24`, '198.18.2.2');
+      route('R1', `2001:db8:${k}::/64`, '2001:db8:2::2');
+    }
+    for (const k of [1, 5]) {
+      route('R2', `198.18.${k}.0/24`, '198.18.2.1');
+      route('R2', `2001:db8:${k}::/64`, '2001:db8:2::1');
+    }
+    route('R2', '198.18.4.0/24', '198.18.3.2');
+    route('R2', '2001:db8:4::/64', '2001:db8:3::2');
+    route('R3', 'default', '198.18.3.1');
+    route('R3', 'default', '2001:db8:3::1');
+  } catch (e) {
+    lab.destroy();
+    throw e;
+  }
+  return lab;
+}
