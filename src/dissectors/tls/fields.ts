@@ -119,6 +119,8 @@ export const F = defineFields({
   hs_ticket_lifetime_hint: u32f('tls.handshake.session_ticket_lifetime_hint', 'Session Ticket Lifetime Hint'),
   hs_ticket_age_add: u32f('tls.handshake.session_ticket_age_add', 'Session Ticket Age Add'),
   hs_ticket_nonce_length: u8f('tls.handshake.session_ticket_nonce_length', 'Session Ticket Nonce Length'),
+  hs_ticket_nonce: bytes('tls.handshake.session_ticket_nonce', 'Session Ticket Nonce'),
+  hs_key_update: u8f('tls.handshake.key_update.request_update', 'Key Update Request', { 0: 'update_not_requested', 1: 'update_requested' }),
   hs_ticket_length: u16f('tls.handshake.session_ticket_length', 'Session Ticket Length'),
   hs_ticket: bytes('tls.handshake.session_ticket', 'Session Ticket'),
   hs_cert_types_count: u8f('tls.handshake.cert_types_count', 'Certificate types count'),
@@ -131,4 +133,7 @@ export const F = defineFields({
   hs_ja3s: { ...str('tls.handshake.ja3s', 'JA3S'), generated: true },
   hs_ja4: { ...str('tls.handshake.ja4', 'JA4'), generated: true },
   hs_ja4s: { ...str('tls.handshake.ja4s', 'JA4S'), generated: true },
+  // wirelite's own: a record that the key log's keys do not authenticate (tshark only shows it as
+  // encrypted); ./decrypt.ts.
+  decrypt_failed: { ...none('tls.record.decryption_failed', 'Decryption failed: the record does not authenticate with the key log\'s keys'), generated: true },
 });

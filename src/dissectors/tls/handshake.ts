@@ -12,7 +12,7 @@ import { decodeCertificate } from './x509.js';
 import { CERT_TYPES, CIPHER_SUITES, HANDSHAKE_TYPES, HRR_RANDOM } from './names.js';
 import { F } from './fields.js';
 import { HANDSHAKE_LIMITS, appendInfo, container, short, subtree, tap, tapOn, type HsBuffer, type TlsSession, type TlsTable } from './session.js';
-import { extension, hello, sigAlgList } from './hello.js';
+import { encryptedExtensions, extension, hello, sigAlgList } from './hello.js';
 
 /**
  * The handshake messages in the clear of one record `[p, end)`, with the direction's reassembly.
@@ -190,6 +190,8 @@ function message(pkt: Packet, s: TlsSession, p: number, end: number, rec: number
   if (ht === 2 && end - p >= 38 && toHex(d, p + 6, 32) === HRR_RANDOM) ht = 6;
   pkt.add(F.hs_type, p, 1, hs, ht === 6 ? 2 : ht);
   pkt.add(F.hs_length, p + 1, 3, hs, hl);
+  // A decrypted TLS 1.3 Finished or KeyUpdate changes its side's keys after this record (./keys.ts).
+  if (s.crypt && s.tls13 && (ht === 20 || ht === 24)) s.crypt.event[fromClient ? 0 : 1] = ht;
   const name = HANDSHAKE_TYPES[ht] ?? `Unknown (${ht})`;
   if (pkt.wantLabels) pkt.setLabel(hs, `Handshake Protocol: ${name}`);
   appendInfo(pkt, name);
@@ -210,6 +212,12 @@ function message(pkt: Packet, s: TlsSession, p: number, end: number, rec: number
     }
     case 4:
       newSessionTicket(pkt, s, b, end, hs);
+      break;
+    case 8: // EncryptedExtensions (TLS 1.3, seen decrypted)
+      encryptedExtensions(pkt, s, b, end, hs);
+      break;
+    case 24: // KeyUpdate (RFC 8446 4.6.3)
+      if (end - b >= 1) pkt.add(F.hs_key_update, b, 1, hs, d[b]!);
       break;
     case 11:
       certificate(pkt, s, b, end, hs, fromClient, tapping);
@@ -261,6 +269,8 @@ function newSessionTicket(pkt: Packet, s: TlsSession, p: number, end: number, hs
     pkt.add(F.hs_ticket_age_add, q, 4, hs, u32(d, q));
     const nl = d[q + 4]!;
     pkt.add(F.hs_ticket_nonce_length, q + 4, 1, hs, nl);
+    if (q + 5 + nl > end) return short(pkt, hs, 'New Session Ticket');
+    if (nl && pkt.tree) pkt.add(F.hs_ticket_nonce, q + 5, nl, hs);
     q += 5 + nl;
   }
   if (q + 2 > end) return short(pkt, hs, 'New Session Ticket');
@@ -323,6 +333,7 @@ function certificate(pkt: Packet, s: TlsSession, p: number, end: number, hs: num
     k += 3 + cl;
     if (s.tls13) {
       if (k + 2 > end) return short(pkt, hs, 'Certificate extensions');
+      pkt.add(F.hs_extensions_length, k, 2, list, u16(d, k));
       k += 2 + u16(d, k);
     }
   }

@@ -5,6 +5,7 @@ import type { TlsHelloInfo } from './types.js';
 import { EXTENSIONS, GROUPS, HASHES, HRR_RANDOM, SIGNATURES, isGreaseValue, latin1, normVersion, oldDraft } from './names.js';
 import { F } from './fields.js';
 import { container, short, subtree, table, unknownLabel, type TlsSession } from './session.js';
+import { clientHelloRandom, serverHelloKeys } from './keys.js';
 
 /** ClientHello / ServerHello / HelloRetryRequest bodies (RFC 8446 4.1.2, 4.1.3). */
 export function hello(pkt: Packet, s: TlsSession, p: number, end: number, hs: number, client: boolean, want: boolean): TlsHelloInfo | null {
@@ -29,6 +30,10 @@ export function hello(pkt: Packet, s: TlsSession, p: number, end: number, hs: nu
     info.version = legacy;
     info.random = toHex(d, p + 2, 32);
   }
+  if (client) clientHelloRandom(pkt, s, d, p + 2);
+  // For decryption (with a key log only): the ServerHello's encrypt_then_mac and extended_master_secret.
+  let etm = false;
+  let ems = false;
   let q = p + 34;
   const draft = !client && oldDraft(legacy);
   if (!draft) {
@@ -81,6 +86,8 @@ export function hello(pkt: Packet, s: TlsSession, p: number, end: number, hs: nu
         break;
       }
       const et = u16(d, q);
+      if (et === 22) etm = true;
+      else if (et === 23) ems = true;
       const el = u16(d, q + 2);
       const v = q + 4;
       info?.extensions.push(et);
@@ -96,6 +103,7 @@ export function hello(pkt: Packet, s: TlsSession, p: number, end: number, hs: nu
       }
       const r = extension(pkt, et, v, v + el, parent, client, info);
       if (r >= 0) chosen = r;
+      if (et === 16 && !client && s.crypt) s.crypt.alpn = firstAlpn(d, v, v + el);
       q = v + el;
     }
   }
@@ -103,8 +111,39 @@ export function hello(pkt: Packet, s: TlsSession, p: number, end: number, hs: nu
   if (!client) {
     s.version = normVersion(chosen);
     s.tls13 = s.version === 0x0304;
+    if (s.crypt && toHex(d, p + 2, 32) !== HRR_RANDOM) serverHelloKeys(pkt, s, d, p + 2, etm, ems);
   }
   return info;
+}
+
+/** The first protocol name of an ALPN extension body `[v, e)`, '' if none. */
+function firstAlpn(d: Uint8Array, v: number, e: number): string {
+  if (e - v < 3 || v + 3 + d[v + 2]! > e) return '';
+  return latin1(d, v + 3, d[v + 2]!);
+}
+
+/** EncryptedExtensions (RFC 8446 4.3.1): the server's extensions that TLS 1.3 encrypts (ALPN among them). */
+export function encryptedExtensions(pkt: Packet, s: TlsSession, p: number, end: number, hs: number): void {
+  const d = pkt.data;
+  if (p + 2 > end) return short(pkt, hs, 'Encrypted Extensions');
+  const xl = u16(d, p);
+  pkt.add(F.hs_extensions_length, p, 2, hs, xl);
+  const xe = Math.min(end, p + 2 + xl);
+  if (p + 2 + xl > end) short(pkt, hs, 'Encrypted Extensions');
+  for (let q = p + 2; q < xe; ) {
+    if (q + 4 > xe) return short(pkt, hs, 'Encrypted Extensions extension');
+    const et = u16(d, q);
+    const el = u16(d, q + 2);
+    const parent = subtree(pkt, q, Math.min(4 + el, xe - q), hs, `Extension: ${EXTENSIONS[et] ?? (isGreaseValue(et) ? 'Reserved (GREASE)' : `Unknown type ${et}`)} (len=${el})`);
+    if (pkt.tree) {
+      unknownLabel(pkt, pkt.add(F.hs_extension_type, q, 2, parent, et), 'Type', EXTENSIONS, et);
+      pkt.add(F.hs_extension_len, q + 2, 2, parent, el);
+    }
+    if (q + 4 + el > xe) return short(pkt, parent, `extension ${EXTENSIONS[et] ?? et}`);
+    extension(pkt, et, q + 4, q + 4 + el, parent, false, null);
+    if (et === 16 && s.crypt) s.crypt.alpn = firstAlpn(d, q + 4, q + 4 + el);
+    q += 4 + el;
+  }
 }
 
 /**

@@ -1,7 +1,9 @@
 /**
  * TLS secrets from NSS key log files (`SSLKEYLOGFILE`, `--tls-keylog FILE`, and the TLS key logs
  * pcapng carries in Decryption Secrets Blocks of type 0x544c534b "TLSK"), and whether they would
- * decrypt a given connection. Nothing is decrypted here.
+ * decrypt a given connection; the secrets themselves for ./decrypt.ts. A session's key log is
+ * attached with `attachTlsKeyLog` (from `--tls-keylog`, `-o tls.keylog_file`) and grows with the
+ * capture's DSBs (`addTlsSecretsBlock`).
  *
  * Key log format (NSS; https://firefox-source-docs.mozilla.org/security/nss/legacy/key_log_format/,
  * draft-ietf-tls-keylogfile): one `LABEL <client_random hex> <secret hex>` per line, `#` comments,
@@ -21,6 +23,7 @@
  * Memory is bounded by TLS_KEYLOG_LIMITS.
  */
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import type { Session } from '../packet.js';
 
 /** Named bounds of key-log parsing. */
 export const TLS_KEYLOG_LIMITS = {
@@ -81,6 +84,8 @@ const HEX = /^[0-9a-fA-F]+$/;
 export class TlsKeyLog {
   /** Lowercase client random hex -> bit set of the labels seen for it. */
   private byRandom = new Map<string, number>();
+  /** Lowercase client random hex -> the secrets by label index (KEYLOG_LABELS), the last line wins. */
+  private values = new Map<string, (Uint8Array | undefined)[]>();
   readonly counts: KeyLogCounts = { lines: 0, secrets: 0, bad: 0, badLines: [], rsa: 0, dropped: 0, truncatedBytes: 0, sources: 0 };
 
   get size(): number {
@@ -133,7 +138,15 @@ export class TlsKeyLog {
       return;
     }
     this.byRandom.set(cr, (had ?? 0) | bit);
+    let v = this.values.get(cr);
+    if (!v) this.values.set(cr, (v = []));
+    v[KEYLOG_LABELS.indexOf(label as KeylogLabel)] = Buffer.from(secret, 'hex');
     this.counts.secrets++;
+  }
+
+  /** The secret of `label` for a client random (lowercase hex), if the log has one. */
+  secret(clientRandom: string, label: KeylogLabel): Uint8Array | undefined {
+    return this.values.get(clientRandom)?.[KEYLOG_LABELS.indexOf(label)];
   }
 
   /** The labels known for a client random. */
@@ -187,4 +200,61 @@ export function readKeyLogFile(path: string, log = new TlsKeyLog()): TlsKeyLog {
   log.add(buf.subarray(0, n), path);
   if (st.size > TLS_KEYLOG_LIMITS.maxBytes) log.counts.truncatedBytes += st.size - n;
   return log;
+}
+
+/** Where a session keeps its key log (its `carry`, so that both passes of a read see it; null: none). */
+const CARRY_KEY = 'tls.keylog';
+
+/** The preference that names a key log file, as tshark's (`-o tls.keylog_file:FILE`; `--tls-keylog FILE`). */
+export const TLS_KEYLOG_PREF = 'tls.keylog_file';
+
+/** Gives a capture's session the secrets of `log` (call before dissecting; DSBs add to it). */
+export function attachTlsKeyLog(session: Session, log: TlsKeyLog): void {
+  session.carry.set(CARRY_KEY, log);
+}
+
+/**
+ * The session's key log, if it has one (undefined: nothing to decrypt with, nothing is tried): the
+ * files its options name (`tls.keylog_file:FILE` preferences, read once, at the first ClientHello)
+ * and the capture's DSBs. A file that cannot be read is skipped, as tshark skips it (the CLI
+ * checks the files it is given before reading).
+ */
+export function sessionKeyLog(session: Session): TlsKeyLog | undefined {
+  let v = session.carry.get(CARRY_KEY) as TlsKeyLog | null | undefined;
+  if (v === undefined) {
+    v = keyLogOfPrefs((session as { options?: { prefs?: readonly string[] } }).options?.prefs ?? []);
+    session.carry.set(CARRY_KEY, v);
+  }
+  return v ?? undefined;
+}
+
+/** The key log files named by `tls.keylog_file:FILE` preferences, or null if none is named. */
+function keyLogOfPrefs(prefs: readonly string[]): TlsKeyLog | null {
+  let log: TlsKeyLog | null = null;
+  for (const p of prefs) {
+    const i = p.indexOf(':');
+    if (i < 0 || p.slice(0, i).trim() !== TLS_KEYLOG_PREF) continue;
+    const path = p.slice(i + 1).trim();
+    if (!path) continue;
+    log ??= new TlsKeyLog();
+    try {
+      readKeyLogFile(path, log);
+    } catch {
+      // Unreadable: no secrets from it.
+    }
+  }
+  return log;
+}
+
+/**
+ * A pcapng Decryption Secrets Block: a TLS key log (type DSB_TLS_KEY_LOG) is added to the
+ * session's key log (made if it has none), as tshark uses the DSBs of a capture without options.
+ * Other secret types are ignored. Returns whether the block was a TLS key log.
+ */
+export function addTlsSecretsBlock(session: Session, secrets: { type: number; data: Uint8Array }): boolean {
+  if (secrets.type !== DSB_TLS_KEY_LOG) return false;
+  let log = sessionKeyLog(session);
+  if (!log) attachTlsKeyLog(session, (log = new TlsKeyLog()));
+  log.add(secrets.data, 'capture DSB');
+  return true;
 }

@@ -21,12 +21,14 @@
  */
 import { u16, u24 } from '../bytes.js';
 import { Severity, type Packet } from '../packet.js';
-import type { Dissector } from '../registry.js';
+import { callDissector, dissectorByName, dissectorEnabled, type Dissector } from '../registry.js';
 import { registerStreamHeuristic, registerStreamProtocol } from '../tcp/stream.js';
 import { frameLengthPrefixed, ParseStatus, type ParseResult, type StreamParser } from '../tcp/reassembly.js';
 import { ALERT_DESCRIPTIONS, ALERT_LEVELS, CONTENT_TYPES, HANDSHAKE_TYPES, VERSION_SHORT, normVersion, validVersion } from './names.js';
 import { F } from './fields.js';
-import { appendInfo, releaseHs, session, table, tap, tapOn, type TlsTable } from './session.js';
+import { appendInfo, releaseHs, session, table, tap, tapOn, type TlsSession, type TlsTable } from './session.js';
+import { decryptRecord, type Plaintext } from './decrypt.js';
+import { applyKeyEvent, changeCipherSpec } from './keys.js';
 import { handshakeRecord } from './handshake.js';
 
 export { HANDSHAKE_LIMITS, tlsHandshakeBytesHeld } from './session.js';
@@ -129,11 +131,33 @@ function decode(pkt: Packet, off: number, end: number, _rep: number, parent: num
   const dir = fromClient ? 0 : 1;
   const ccsSeen = s.ccs[dir];
   let recLabel = CONTENT_TYPES[type]!;
-  switch (type) {
+  // With the key log's keys for this direction (./keys.ts): the record decrypted, else shown as
+  // encrypted and marked.
+  const c = s.crypt;
+  const dec = c && type !== 20 && (type === 23 || !tls13) ? c.dec[dir] : null;
+  let plain: Plaintext | null = null;
+  if (dec) {
+    plain = decryptRecord(dec, type, version, d.subarray(body, end));
+    if (plain) c!.decrypted++;
+    else {
+      c!.failed++;
+      pkt.add(F.decrypt_failed, body, len, rec);
+    }
+  }
+  if (plain) {
+    recLabel = decryptedRecord(pkt, s, t, off, body, end, rec, plain, type === 23 && tls13, dir, fromClient);
+    // The tap sees what a read without keys sees.
+    if (tapOn(pkt)) encryptedTap(pkt, s, type, len, tls13, ccsSeen, fromClient);
+    if (tls13 && fromClient) s.opaqueFromClient++;
+    applyKeyEvent(s, dir);
+  } else switch (type) {
     case 20:
       pkt.add(F.change_cipher_spec, body, len, rec);
       // TLS 1.3 (RFC 8446 D.4): a compatibility ChangeCipherSpec changes nothing.
-      if (!tls13) s.ccs[dir] = true;
+      if (!tls13) {
+        s.ccs[dir] = true;
+        changeCipherSpec(s, dir);
+      }
       appendInfo(pkt, 'Change Cipher Spec');
       recLabel = 'Change Cipher Spec Protocol: Change Cipher Spec';
       if (tapOn(pkt)) tap(pkt, fromClient, 'change_cipher_spec', len);
@@ -185,6 +209,90 @@ function decode(pkt: Packet, off: number, end: number, _rep: number, parent: num
   pkt.setProtocol(VERSION_SHORT[normVersion(final || s.version || version)] ?? 'TLS');
   if (pkt.wantLabels && rec >= 0) pkt.setLabel(rec, `${VERSION_SHORT[normVersion(final || s.version || version)] ?? 'TLS'} Record Layer: ${recLabel}`);
   if (pkt.session.pass === 1 && s.version) t.finals.set(pkt.tcpStream, s.version);
+}
+
+/** The tap record of an encrypted record, as a read without keys gives it. */
+function encryptedTap(pkt: Packet, s: TlsSession, type: number, len: number, tls13: boolean, ccsSeen: boolean, fromClient: boolean): void {
+  if (type === 21) tap(pkt, fromClient, 'alert', len, { alertLevel: -1, alertDescription: -1 });
+  else if (type === 22) tap(pkt, fromClient, ccsSeen ? 'finished' : 'handshake', len, { handshakeType: -1 });
+  else if (type === 23) {
+    if (tls13 && s.opaqueFromClient === 0) tap(pkt, fromClient, fromClient ? 'finished' : 'handshake', len, { handshakeType: -1 });
+    else tap(pkt, fromClient, 'app_data', len);
+  }
+}
+
+/**
+ * A decrypted record `[off, end)`: its content dissected from a "Decrypted TLS" data source, as
+ * tshark shows it (TLS 1.3: the inner content type, generated, under the opaque type). Returns the
+ * record's label.
+ */
+function decryptedRecord(pkt: Packet, s: TlsSession, t: TlsTable, off: number, body: number, end: number, rec: number, plain: Plaintext, inner: boolean, dir: number, fromClient: boolean): string {
+  const type = plain.type;
+  if (inner) {
+    const ct = pkt.add(F.content_type, off, 1, rec, type);
+    if (pkt.wantLabels && ct >= 0) pkt.setLabel(ct, `[Content Type: ${CONTENT_TYPES[type] ?? 'Unknown'} (${type})]`);
+  }
+  if (type === 23 && pkt.tree && end > body) pkt.add(F.app_data, body, end - body, rec);
+  const data = plain.data;
+  const prev = pkt.pushSource(data, `Decrypted TLS (${data.length} bytes)`);
+  t.quietTap = true;
+  try {
+    switch (type) {
+      case 21: {
+        if (data.length < 2) return 'Alert';
+        const a = pkt.add(F.alert, 0, 2, rec);
+        pkt.add(F.alert_level, 0, 1, a, data[0]!);
+        pkt.add(F.alert_desc, 1, 1, a, data[1]!);
+        const text = `Alert (Level: ${ALERT_LEVELS[data[0]!] ?? 'Unknown'}, Description: ${ALERT_DESCRIPTIONS[data[1]!] ?? 'Unknown'})`;
+        appendInfo(pkt, text);
+        return text;
+      }
+      case 22: {
+        const label = handshakeRecord(pkt, s, t, 0, data.length, rec, dir, fromClient);
+        if (label === null) {
+          releaseHs(t, s, dir);
+          pkt.setLabel(pkt.add(F.handshake, 0, data.length, rec), 'Handshake Protocol: Encrypted Handshake Message');
+          appendInfo(pkt, 'Encrypted Handshake Message');
+          return 'Handshake Protocol: Encrypted Handshake Message';
+        }
+        return `Handshake Protocol: ${label}`;
+      }
+      case 23:
+        appendInfo(pkt, 'Application Data');
+        applicationData(pkt, s, data);
+        return 'Application Data Protocol: Application Data';
+      case 20:
+        pkt.add(F.change_cipher_spec, 0, data.length, rec);
+        appendInfo(pkt, 'Change Cipher Spec');
+        return 'Change Cipher Spec Protocol: Change Cipher Spec';
+      default:
+        appendInfo(pkt, CONTENT_TYPES[type] ?? `Unknown (${type})`);
+        return CONTENT_TYPES[type] ?? 'Unknown';
+    }
+  } finally {
+    t.quietTap = false;
+    pkt.popSource(prev);
+  }
+}
+
+/**
+ * Decrypted application data, handed to the protocol the connection carries when wirelite has
+ * its dissector: by ALPN (http/1.1), by the server port (443 and the other HTTPS ports) or by a
+ * look at the bytes (an HTTP request or response line), as tshark's TLS application table and
+ * heuristics do. Otherwise it stays application data.
+ */
+function applicationData(pkt: Packet, s: TlsSession, data: Uint8Array): void {
+  if (!data.length) return;
+  const http = s.crypt?.alpn === 'http/1.1' || looksLikeHttp(data) ? dissectorByName('http') : undefined;
+  if (http && dissectorEnabled(pkt.session, http)) callDissector(http, pkt, 0, data.length, data.length, -1);
+}
+
+/** An HTTP/1.x request or status line at the start of the data (a method, or "HTTP/1."). */
+function looksLikeHttp(d: Uint8Array): boolean {
+  let i = 0;
+  while (i < d.length && i < 16 && d[i]! >= 0x41 && d[i]! <= 0x5a) i++;
+  if (i >= 3 && d[i] === 0x20) return true;
+  return d.length >= 7 && d[0] === 0x48 && d[1] === 0x54 && d[2] === 0x54 && d[3] === 0x50 && d[4] === 0x2f && d[5] === 0x31 && d[6] === 0x2e;
 }
 
 /** Remembers the "Transport Layer Security" item just added, for the next record of its data source. */

@@ -6,6 +6,7 @@ import { sessionState, type Packet } from '../packet.js';
 import { REASSEMBLY_LIMITS } from '../tcp/reassembly.js';
 import { tlsTapListeners, type TlsTapRecord } from './types.js';
 import { F } from './fields.js';
+import type { Decoder } from './decrypt.js';
 
 /** Named limits of the handshake reassembly (per TLS direction, and over all sessions). */
 export const HANDSHAKE_LIMITS = {
@@ -56,6 +57,28 @@ export interface TlsSession {
   hs: [HsBuffer | null, HsBuffer | null];
   /** TLS 1.3: encrypted records seen from the client (the first is its Finished). */
   opaqueFromClient: number;
+  /** Decryption state (./keys.ts); null unless the capture's session has a key log. */
+  crypt: TlsCrypt | null;
+}
+
+/** What decrypting a connection needs and has (./keys.ts, ./decrypt.ts). */
+export interface TlsCrypt {
+  clientRandom: Uint8Array;
+  serverRandom: Uint8Array | null;
+  /** The ServerHello's encrypt_then_mac and extended_master_secret extensions. */
+  etm: boolean;
+  ems: boolean;
+  /** The decoder in use per direction (0: client), null while the direction is in the clear or has no keys. */
+  dec: [Decoder | null, Decoder | null];
+  /** TLS 1.2: the decoders its ChangeCipherSpec starts; TLS 1.3: the application traffic decoders its Finished starts. */
+  next: [Decoder | null, Decoder | null];
+  /** A handshake message just decrypted that changes the keys of its direction (20 Finished, 24 KeyUpdate), by direction. */
+  event: [number, number];
+  /** The protocol the server chose by ALPN (ServerHello or EncryptedExtensions), '' if none. */
+  alpn: string;
+  /** Records decrypted, and records that failed to authenticate. */
+  decrypted: number;
+  failed: number;
 }
 
 /** Sessions by TCP stream index; a second pass starts with the first pass's final versions. */
@@ -68,6 +91,8 @@ export interface TlsTable {
   lastTop: { frame: number; pass: number; src: number; item: number };
   /** The tap's record, reused. */
   tapRec: TlsTapRecord;
+  /** Dissecting a decrypted record: its messages do not go to the tap (which sees what an undecrypted read sees). */
+  quietTap: boolean;
 }
 
 export function table(pkt: Packet): TlsTable {
@@ -83,6 +108,7 @@ export function table(pkt: Packet): TlsTable {
       held: 0,
       lastTop: { frame: -1, pass: -1, src: -1, item: -1 },
       tapRec: { frame: 0, tsSec: 0, tsNsec: 0, stream: 0, fromClient: false, kind: 'handshake', length: 0 },
+      quietTap: false,
     };
   });
 }
@@ -109,7 +135,7 @@ export function session(pkt: Packet): TlsSession {
       releaseHs(t, old, 1);
       t.byStream.delete(k);
     }
-    s = { version: 0, tls13: false, ccs: [false, false], clientDir: -1, cipher: -1, kex: 0, hs: [null, null], opaqueFromClient: 0 };
+    s = { version: 0, tls13: false, ccs: [false, false], clientDir: -1, cipher: -1, kex: 0, hs: [null, null], opaqueFromClient: 0, crypt: null };
     t.byStream.set(pkt.tcpStream, s);
   }
   return s;
@@ -122,7 +148,7 @@ export function appendInfo(pkt: Packet, text: string): void {
 // --- the TLS tap (./types.ts): one reused record per session
 
 export function tapOn(pkt: Packet): boolean {
-  return tlsTapListeners.length > 0 && pkt.session.pass !== 1 && pkt.fence === 0;
+  return tlsTapListeners.length > 0 && pkt.session.pass !== 1 && pkt.fence === 0 && !table(pkt).quietTap;
 }
 export function tap(pkt: Packet, fromClient: boolean, kind: TlsTapRecord['kind'], length: number, extra?: Partial<TlsTapRecord>): void {
   const r = table(pkt).tapRec;
