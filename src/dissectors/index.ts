@@ -19,6 +19,7 @@ import './icmp.js';
 import './icmpv6.js';
 import './dns/dissector.js';
 import './tls/records.js';
+import './http/dissector.js';
 
 export { dissectFrame } from './frame.js';
 export { Packet, newSession, secondPass } from './packet.js';

@@ -65,6 +65,8 @@ export interface ParseResult {
  */
 export interface StreamParser {
   parse(data: Uint8Array, off: number, end: number, out: ParseResult): void;
+  /** This protocol's largest PDU, when not REASSEMBLY_LIMITS.maxPduBytes (HTTP bodies of several MB). */
+  maxPduBytes?: number;
 }
 
 /** Where reassembly hands its results. */
@@ -157,9 +159,9 @@ function dropPending(dir: StreamDirection, budget: ReassemblyBudget): void {
   if (dir.pending && dir.pending.length > 65536) dir.pending = null;
 }
 
-function appendPending(dir: StreamDirection, budget: ReassemblyBudget, d: Uint8Array, off: number, end: number, frame: number): boolean {
+function appendPending(dir: StreamDirection, budget: ReassemblyBudget, d: Uint8Array, off: number, end: number, frame: number, maxPdu: number): boolean {
   const n = end - off;
-  if (dir.pendingLen + n > REASSEMBLY_LIMITS.maxPduBytes || budget.used + n > REASSEMBLY_LIMITS.maxTotalBytes) return false;
+  if (dir.pendingLen + n > maxPdu || budget.used + n > REASSEMBLY_LIMITS.maxTotalBytes) return false;
   if (dir.pendingLen === 0) {
     dir.pendingFrame = frame;
     dir.pendingFrames.length = 0;
@@ -167,7 +169,7 @@ function appendPending(dir: StreamDirection, budget: ReassemblyBudget, d: Uint8A
   if (dir.pendingFrames[dir.pendingFrames.length - 1] !== frame && dir.pendingFrames.length < 4096) dir.pendingFrames.push(frame);
   const need = dir.pendingLen + n;
   if (!dir.pending || dir.pending.length < need) {
-    const grown = new Uint8Array(Math.max(need, Math.min(REASSEMBLY_LIMITS.maxPduBytes, (dir.pending?.length ?? 0) * 2, Math.max(need, 2048))));
+    const grown = new Uint8Array(Math.max(need, Math.min(maxPdu, (dir.pending?.length ?? 0) * 2, Math.max(need, 2048))));
     if (dir.pending) grown.set(dir.pending.subarray(0, dir.pendingLen));
     dir.pending = grown;
   }
@@ -186,6 +188,7 @@ function deliver(dir: StreamDirection, budget: ReassemblyBudget, parser: StreamP
   dir.delivered += end - off;
   // A parser failure ended the previous segment; this one starts afresh.
   dir.failed = false;
+  const maxPdu = parser.maxPduBytes ?? REASSEMBLY_LIMITS.maxPduBytes;
   let p = off;
   if (dir.skip > 0) {
     const k = Math.min(dir.skip, end - p);
@@ -198,7 +201,7 @@ function deliver(dir: StreamDirection, budget: ReassemblyBudget, parser: StreamP
     // Complete the unfinished PDU first: add only what the parser asked for, when it said.
     while (p < end) {
       const take = dir.needed > 0 ? Math.min(dir.needed, end - p) : end - p;
-      if (!appendPending(dir, budget, d, p, p + take, frame)) {
+      if (!appendPending(dir, budget, d, p, p + take, frame, maxPdu)) {
         limitHit(dir, budget, sink, p - off);
         return;
       }
@@ -213,7 +216,7 @@ function deliver(dir: StreamDirection, budget: ReassemblyBudget, parser: StreamP
       }
       if (scratch.status === ParseStatus.Incomplete) {
         dir.needed = scratch.needed;
-        if (scratch.consumed + scratch.needed > REASSEMBLY_LIMITS.maxPduBytes) {
+        if (scratch.consumed + scratch.needed > maxPdu) {
           const skip = scratch.needed;
           limitHit(dir, budget, sink, p - off);
           dir.skip = Math.max(0, skip - (end - p));
@@ -246,14 +249,14 @@ function deliver(dir: StreamDirection, budget: ReassemblyBudget, parser: StreamP
       continue;
     }
     if (scratch.status === ParseStatus.Incomplete) {
-      if (scratch.consumed + scratch.needed + (end - p) > REASSEMBLY_LIMITS.maxPduBytes) {
+      if (scratch.consumed + scratch.needed + (end - p) > maxPdu) {
         // Too big to hold: discard it up to its announced end, then parse again there.
         const skip = scratch.needed;
         limitHit(dir, budget, sink, p - off);
         dir.skip = skip;
         return;
       }
-      if (!appendPending(dir, budget, d, p, end, frame)) {
+      if (!appendPending(dir, budget, d, p, end, frame, maxPdu)) {
         limitHit(dir, budget, sink, p - off);
         return;
       }
