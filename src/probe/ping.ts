@@ -81,6 +81,10 @@ export async function ping(o: PingOptions, io: Output): Promise<number> {
   const srcText = formatAddress(src, fam);
   const dstText = target.text;
   let ipId = (Math.random() * 0x10000) & 0xffff;
+  /** The path MTU a Frag needed / Packet too big taught this run (the kernel's cache for a socket). */
+  let learnedMtu: number | undefined;
+  /** The last request sent or answer received: the summary's time runs to it, as iputils'. */
+  let lastEvent = 0;
   const json = (x: object) => io.out(JSON.stringify(x));
 
   try {
@@ -98,6 +102,7 @@ export async function ping(o: PingOptions, io: Output): Promise<number> {
       for (const p of probes.values()) {
         const a = answers(r.ip, p.key);
         if (!a) continue;
+        lastEvent = Math.max(lastEvent, performance.timeOrigin + performance.now());
         if (a.kind === 'reply') {
           const dup = p.answered;
           if (dup) stats.duplicates++;
@@ -112,6 +117,7 @@ export async function ping(o: PingOptions, io: Output): Promise<number> {
         } else if (a.kind === 'error') {
           stats.errors++;
           p.answered = true;
+          if (isMtuError(fam, a.icmp.type, a.icmp.code) && a.icmp.mtu >= (fam === 4 ? 68 : 1280)) learnedMtu = Math.min(learnedMtu ?? Infinity, a.icmp.mtu);
           const from = formatAddress(r.ip.src, fam);
           const text = fam === 4 ? icmpErrorText(a.icmp.type, a.icmp.code, a.icmp.mtu) : icmpv6ErrorText(a.icmp.type, a.icmp.code, a.icmp.mtu);
           if (o.json) json({ type: 'error', from, icmp_seq: p.seq, icmp_type: a.icmp.type, icmp_code: a.icmp.code, ...(isMtuError(fam, a.icmp.type, a.icmp.code) ? { mtu: a.icmp.mtu } : {}), message: text });
@@ -143,11 +149,18 @@ export async function ping(o: PingOptions, io: Output): Promise<number> {
           : [{ proto: 'ipv6', src: srcText, dst: dstText, hlim: o.ttl ?? 64 }, { proto: 'icmpv6', type: ECHO[6].request, id, seq: s, data }];
         const probe: Probe = { seq, key, sentMs: 0, answered: false };
         probes.delete(s);
-        probes.set(s, probe);
-        probe.sentMs = stack.send(layers, (t) => {
-          probe.sentMs = t;
-        });
+        if (learnedMtu !== undefined && o.pmtu !== 'dont' && icmpLen + ipHeader > learnedMtu) {
+          // A socket's send fails once the kernel knows the path MTU (EMSGSIZE); ping counts it.
+          io.err(`wirelite ping: local error: message too long, mtu${fam === 4 ? '=' : ': '}${learnedMtu}`);
+          stats.errors++;
+        } else {
+          probes.set(s, probe);
+          probe.sentMs = stack.send(layers, (t) => {
+            probe.sentMs = t;
+          });
+        }
         stats.transmitted++;
+        lastEvent = performance.timeOrigin + performance.now();
         if (o.deadline !== undefined && stats.errors) break;
         if (o.count !== undefined && seq >= o.count) break;
         // Sleep the interval, but wake for a stop.
@@ -169,7 +182,7 @@ export async function ping(o: PingOptions, io: Output): Promise<number> {
     } finally {
       process.off('SIGINT', onSigint);
     }
-    const elapsed = performance.timeOrigin + performance.now() - start;
+    const elapsed = Math.max(lastEvent, start) - start;
     if (o.json) {
       const r = stats.rtt();
       json({
@@ -180,7 +193,10 @@ export async function ping(o: PingOptions, io: Output): Promise<number> {
     } else {
       io.out('');
       io.out(`--- ${o.host} ping statistics ---`);
-      for (const l of stats.summaryLines(elapsed)) io.out(l);
+      const lines = stats.summaryLines(elapsed);
+      for (const l of lines) io.out(l);
+      // iputils ends with an empty line when it has no rtt line.
+      if (lines.length === 1) io.out('');
     }
     const failed = stats.received === 0 || (o.deadline !== undefined && o.count !== undefined && stats.received < o.count);
     return failed ? PROBE_EXIT.NO_REPLY : PROBE_EXIT.OK;

@@ -7,12 +7,14 @@
  * Link k has 198.18.k.0/24 and 2001:db8:k::/64 (the benchmarking and documentation ranges, which
  * exist only inside these namespaces): the router nearer C .1 / ::1, the other end .2 / ::2. Links: 1 C-R1,
  * 2 R1-R2, 3 R2-R3, 4 R3-S, 5 R1-L. Routers forward and send ICMP without rate limits
- * (net.ipv4.icmp_ratelimit=0, net.ipv6.icmp.ratelimit=0); IPv6 addresses skip duplicate address
+ * (net.ipv4.icmp_ratelimit=0 and icmp_ratemask=0, else the global limit of icmp_msgs_per_sec still
+ * drops errors; net.ipv6.icmp.ratelimit=0); IPv6 addresses skip duplicate address
  * detection. Names are unique per run (wlA… as test/lab/netns.ts, so leftovers are found);
  * destroy() removes everything (safe twice). Needs root, iproute2; iptables for the impairments.
  */
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { bridgeScript, python } from './path-lab.js';
 
 export type Node = 'C' | 'R1' | 'R2' | 'R3' | 'S' | 'L';
 
@@ -77,7 +79,7 @@ export function createProbeLab(): ProbeLab {
       ip(n, 'link', 'set', 'lo', 'up');
       exec(n, 'sysctl', '-q', '-w', 'net.ipv6.conf.all.accept_dad=0', 'net.ipv6.conf.default.accept_dad=0');
       if (n.startsWith('R')) {
-        exec(n, 'sysctl', '-q', '-w', 'net.ipv4.ip_forward=1', 'net.ipv6.conf.all.forwarding=1', 'net.ipv4.icmp_ratelimit=0', 'net.ipv6.icmp.ratelimit=0');
+        exec(n, 'sysctl', '-q', '-w', 'net.ipv4.ip_forward=1', 'net.ipv6.conf.all.forwarding=1', 'net.ipv4.icmp_ratelimit=0', 'net.ipv4.icmp_ratemask=0', 'net.ipv6.icmp.ratelimit=0');
       }
     }
     LINKS.forEach(([a, b, mtu], i) => {
@@ -91,7 +93,7 @@ export function createProbeLab(): ProbeLab {
       ip(b, '-6', 'addr', 'add', `2001:db8:${k}::2/64`, 'dev', ib, 'nodad');
       for (const [n, d] of [[a, ia], [b, ib]] as const) {
         // Offloads off: frames on the veth are what a wire would carry (real checksums, one MTU).
-        spawnSync('ip', ['netns', 'exec', ns[n], 'ethtool', '-K', d, 'tx', 'off', 'rx', 'off', 'gso', 'off', 'tso', 'off', 'gro', 'off'], { stdio: 'ignore' });
+        exec(n, python, bridgeScript, 'offload-off', d);
         ip(n, 'link', 'set', d, 'up');
       }
     });
