@@ -7,6 +7,7 @@
  * interface), 4 no permission to send raw packets (CAP_NET_RAW), 5 live capture not available.
  */
 import { lookup } from 'node:dns/promises';
+import { readFileSync } from 'node:fs';
 import { LiveCaptureError } from '../capture/live/live-error.js';
 import { chooseRoute, interfaceAddresses, kernelRoutes, parseAddress, RouteError, type Family, type RouteChoice } from './route.js';
 import { NeighbourError, ProbeStack } from './stack.js';
@@ -58,6 +59,9 @@ export function routeTo(t: Target, iface?: string): RouteChoice {
   try {
     return chooseRoute(t.address, t.family, kernelRoutes(t.family), addrs, iface);
   } catch (e) {
+    // The addresses of an interface that is down (or has no carrier) are not listed.
+    const dev = e instanceof RouteError ? /^interface (\S+) has no/.exec(e.message)?.[1] : undefined;
+    if (dev !== undefined && operstate(dev) !== 'up' && operstate(dev) !== 'unknown') throw new ProbeError(`interface ${dev} is down`);
     if (e instanceof RouteError) throw new ProbeError(e.message);
     throw e;
   }
@@ -81,6 +85,14 @@ export async function openStack(choice: RouteChoice, filter: string, explain?: (
       default:
         throw new ProbeError(`${choice.route.iface}: ${err.message}`, PROBE_EXIT.ERROR);
     }
+  }
+}
+
+function operstate(iface: string): string | undefined {
+  try {
+    return readFileSync(`/sys/class/net/${iface}/operstate`, 'utf8').trim();
+  } catch {
+    return undefined;
   }
 }
 

@@ -11,6 +11,9 @@ import { PingStats, formatG, formatRtt, icmpErrorText, icmpv6ErrorText } from '.
 import { openStack, PROBE_EXIT, ProbeError, resolveTarget, routeTo, sleep } from './common.js';
 import type { Received } from './stack.js';
 
+/** What a reply may wait in the capture worker before it reaches us (its poll interval and more). */
+const CAPTURE_LATENCY_MS = 150;
+
 export interface PingOptions {
   host: string;
   count?: number;
@@ -172,7 +175,8 @@ export async function ping(o: PingOptions, io: Output): Promise<number> {
       }
       // After the last request: wait for what is outstanding (iputils: 2 x the longest RTT once
       // something came back, else -W), never past the deadline.
-      const linger = stats.received ? Math.max(1, (2 * stats.maxUs) / 1000) : o.timeout * 1000;
+      // (Plus what the capture takes to hand a frame over: its batches come every few ms.)
+      const linger = stats.received ? Math.max(1, (2 * stats.maxUs) / 1000) + CAPTURE_LATENCY_MS : o.timeout * 1000;
       const until = Math.min(performance.timeOrigin + performance.now() + (o.deadline !== undefined && o.count === undefined ? Infinity : linger), deadlineAt);
       while (!stop && !done() && performance.timeOrigin + performance.now() < until && [...probes.values()].some((p) => !p.answered)) {
         await sleep(Math.min(10, Math.max(1, until - (performance.timeOrigin + performance.now()))));

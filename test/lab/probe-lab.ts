@@ -97,6 +97,12 @@ export function createProbeLab(): ProbeLab {
         ip(n, 'link', 'set', d, 'up');
       }
     });
+    // Wait for the carriers (an interface without one is not RUNNING and lists no address).
+    for (let i = 0; i < 100; i++) {
+      const down = LINKS.some(([a, b], k) => [[a, ifOf(a, k + 1)], [b, ifOf(b, k + 1)]].some(([n, d]) => !/state UP/.test(ip(n as Node, 'link', 'show', d!).toString())));
+      if (!down) break;
+      spawnSync('sleep', ['0.05']);
+    }
     const route = (n: Node, dst: string, via: string) => ip(n, ...(dst.includes(':') ? ['-6'] : []), 'route', 'add', dst, 'via', via);
     // C, S, L: default routes; R1: everything beyond R2 via R2; R2 both ways; R3: back via R2.
     route('C', 'default', '198.18.1.1');
