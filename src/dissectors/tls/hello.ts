@@ -22,7 +22,8 @@ export function hello(pkt: Packet, s: TlsSession, p: number, end: number, hs: nu
   const rnd = pkt.add(F.hs_random, p + 2, 32, hs);
   if (pkt.wantLabels && !client && toHex(d, p + 2, 32) === HRR_RANDOM) pkt.setLabel(rnd, `Random: ${HRR_RANDOM} (HelloRetryRequest magic)`);
   // tshark splits the random into time and bytes only outside TLS 1.3 (where it is all random).
-  else if (rnd >= 0 && !s.tls13 && normVersion(table(pkt).finals.get(pkt.tcpStream) ?? 0) !== 0x0304) {
+  // (A ServerHello's own supported_versions counts, scanned first as tshark does: a single pass knows it too.)
+  else if (rnd >= 0 && !s.tls13 && normVersion(table(pkt).finals.get(pkt.tcpStream) ?? 0) !== 0x0304 && (client || normVersion(selectedVersion(d, p, end)) !== 0x0304)) {
     pkt.add(F.hs_random_time, p + 2, 4, rnd, 0, { tsSec: u32(d, p + 2), tsNsec: 0 });
     pkt.add(F.hs_random_bytes, p + 6, 28, rnd);
   }
@@ -114,6 +115,20 @@ export function hello(pkt: Packet, s: TlsSession, p: number, end: number, hs: nu
     if (s.crypt && toHex(d, p + 2, 32) !== HRR_RANDOM) serverHelloKeys(pkt, s, d, p + 2, etm, ems);
   }
   return info;
+}
+
+/** The version a ServerHello body `[p, end)` selects in supported_versions (tshark's tls_scan_server_hello), or -1. */
+function selectedVersion(d: Uint8Array, p: number, end: number): number {
+  let q = p + 34;
+  if (!oldDraft(u16(d, p))) {
+    if (q >= end) return -1;
+    q += 1 + d[q]!;
+  }
+  q += oldDraft(u16(d, p)) ? 2 : 3;
+  if (q + 2 > end) return -1;
+  const xe = Math.min(end, q + 2 + u16(d, q));
+  for (q += 2; q + 4 <= xe; q += 4 + u16(d, q + 2)) if (u16(d, q) === 43 && u16(d, q + 2) === 2 && q + 6 <= xe) return u16(d, q + 4);
+  return -1;
 }
 
 /** The first protocol name of an ALPN extension body `[v, e)`, '' if none. */

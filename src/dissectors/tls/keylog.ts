@@ -215,26 +215,30 @@ export function attachTlsKeyLog(session: Session, log: TlsKeyLog): void {
 
 /**
  * The session's key log, if it has one (undefined: nothing to decrypt with, nothing is tried): the
- * files its options name (`tls.keylog_file:FILE` preferences, read once, at the first ClientHello)
+ * files its options name (`tlsKeyLogs`, `tls.keylog_file:FILE` preferences; read once, at the first ClientHello)
  * and the capture's DSBs. A file that cannot be read is skipped, as tshark skips it (the CLI
  * checks the files it is given before reading).
  */
 export function sessionKeyLog(session: Session): TlsKeyLog | undefined {
   let v = session.carry.get(CARRY_KEY) as TlsKeyLog | null | undefined;
   if (v === undefined) {
-    v = keyLogOfPrefs((session as { options?: { prefs?: readonly string[] } }).options?.prefs ?? []);
+    const o = session.options;
+    v = keyLogOf([...(o.tlsKeyLogs ?? []), ...(o.prefs ?? []).filter(isKeyLogPref).map((p) => p.slice(p.indexOf(':') + 1).trim())]);
     session.carry.set(CARRY_KEY, v);
   }
   return v ?? undefined;
 }
 
-/** The key log files named by `tls.keylog_file:FILE` preferences, or null if none is named. */
-function keyLogOfPrefs(prefs: readonly string[]): TlsKeyLog | null {
+/** Whether a preference (`name:value`) names a key log file. */
+function isKeyLogPref(p: string): boolean {
+  const i = p.indexOf(':');
+  return i > 0 && p.slice(0, i).trim() === TLS_KEYLOG_PREF;
+}
+
+/** The key log of these files, or null if none is named. */
+function keyLogOf(paths: readonly string[]): TlsKeyLog | null {
   let log: TlsKeyLog | null = null;
-  for (const p of prefs) {
-    const i = p.indexOf(':');
-    if (i < 0 || p.slice(0, i).trim() !== TLS_KEYLOG_PREF) continue;
-    const path = p.slice(i + 1).trim();
+  for (const path of paths) {
     if (!path) continue;
     log ??= new TlsKeyLog();
     try {

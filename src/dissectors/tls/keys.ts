@@ -26,6 +26,7 @@ export function clientHelloRandom(pkt: Packet, s: TlsSession, d: Uint8Array, at:
     next: [null, null],
     event: [0, 0],
     alpn: '',
+    firstDir: -1,
     decrypted: 0,
     failed: 0,
   };

@@ -28,6 +28,7 @@ import { ALERT_DESCRIPTIONS, ALERT_LEVELS, CONTENT_TYPES, HANDSHAKE_TYPES, VERSI
 import { F } from './fields.js';
 import { appendInfo, releaseHs, session, table, tap, tapOn, type TlsSession, type TlsTable } from './session.js';
 import { decryptRecord, type Plaintext } from './decrypt.js';
+import { TLS_DATA_TAP } from './types.js';
 import { applyKeyEvent, changeCipherSpec } from './keys.js';
 import { handshakeRecord } from './handshake.js';
 
@@ -138,7 +139,10 @@ function decode(pkt: Packet, off: number, end: number, _rep: number, parent: num
   let plain: Plaintext | null = null;
   if (dec) {
     plain = decryptRecord(dec, type, version, d.subarray(body, end));
-    if (plain) c!.decrypted++;
+    if (plain) {
+      c!.decrypted++;
+      if (c!.firstDir < 0) c!.firstDir = dir;
+    }
     else {
       c!.failed++;
       pkt.add(F.decrypt_failed, body, len, rec);
@@ -234,7 +238,7 @@ function decryptedRecord(pkt: Packet, s: TlsSession, t: TlsTable, off: number, b
   }
   if (type === 23 && pkt.tree && end > body) pkt.add(F.app_data, body, end - body, rec);
   const data = plain.data;
-  const prev = pkt.pushSource(data, `Decrypted TLS (${data.length} bytes)`);
+  const prev = pkt.pushSource(data, 'Decrypted TLS');
   t.quietTap = true;
   try {
     switch (type) {
@@ -259,6 +263,14 @@ function decryptedRecord(pkt: Packet, s: TlsSession, t: TlsTable, off: number, b
       }
       case 23:
         appendInfo(pkt, 'Application Data');
+        if (data.length && pkt.session.pass !== 1 && pkt.session.taps.on(TLS_DATA_TAP)) {
+          const r = pkt.session.taps.record(TLS_DATA_TAP);
+          r.frame = pkt.frame.number;
+          r.stream = pkt.tcpStream;
+          r.fromClient = fromClient;
+          r.data = data;
+          r.firstFromClient = s.crypt!.firstDir === 0;
+        }
         applicationData(pkt, s, data);
         return 'Application Data Protocol: Application Data';
       case 20:

@@ -1,9 +1,11 @@
 /**
  * What the TLS dissector (./records.ts and the rest of this folder) hands to the modules around
  * it: the parsed hellos (for JA3/JA3S and JA4/JA4S in ./fingerprint.ts), certificates (DER,
- * decoded by ./x509.ts) and the TLS tap that `wirelite stats FILE tls` reads (src/cli/tls-stats.ts). Plain data; the dissector fills it,
- * the others only read it.
+ * decoded by ./x509.ts), the TLS tap that `wirelite stats FILE tls` reads (src/cli/tls-stats.ts)
+ * and the decrypted data tap (`follow --tls`). Plain data; the dissector fills it, the others
+ * only read it.
  */
+import { TapKind } from '../taps.js';
 
 /** A ClientHello or ServerHello as the fingerprints need it, every list in wire order. */
 export interface TlsHelloInfo {
@@ -58,6 +60,23 @@ export interface TlsTapRecord {
 }
 
 export type TlsTapListener = (r: TlsTapRecord) => void;
+
+/**
+ * The decrypted application data of one record (for `follow --tls`, as tshark's follow,tls):
+ * delivered through the session's taps (src/dissectors/taps.ts), only when something listens and
+ * only for records decrypted with a key log. `data` is a view: copy what you keep.
+ */
+export interface TlsDataRecord {
+  frame: number;
+  /** TCP stream index and whether the client sent it. */
+  stream: number;
+  fromClient: boolean;
+  data: Uint8Array;
+  /** Whether the connection's first decrypted record (of any type) came from the client (tshark's follow,tls node 0). */
+  firstFromClient: boolean;
+}
+
+export const TLS_DATA_TAP = new TapKind<TlsDataRecord>('tls.data', () => ({ frame: 0, stream: 0, fromClient: false, data: new Uint8Array(0), firstFromClient: false }));
 
 /** Listeners; empty when no statistics are collected (the dissector then skips the tap). */
 export const tlsTapListeners: TlsTapListener[] = [];

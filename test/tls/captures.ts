@@ -1,0 +1,144 @@
+/**
+ * Makes TLS captures with their key logs for the decryption tests: OpenSSL's `s_server` and
+ * `s_client -keylogfile` over loopback, one connection per case (a TLS version and cipher suite),
+ * captured by tcpdump on `lo` (only this run's port). Needs root, tcpdump and openssl; `canCapture`
+ * says whether they are there. Nothing is sent off the machine.
+ *
+ * The cases cover what the decryption supports: TLS 1.3 with AES-128/256-GCM, ChaCha20-Poly1305,
+ * AES-128-CCM and CCM_8; TLS 1.2 with AES-GCM, ChaCha20-Poly1305 and CBC
+ * with HMAC-SHA1/SHA256/SHA384, with encrypt-then-MAC and without (`-no_etm`).
+ */
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export const canCapture = process.getuid?.() === 0 && spawnSync('tcpdump', ['--version']).status === 0 && spawnSync('openssl', ['version']).status === 0 && spawnSync('editcap', ['-h']).status === 0;
+
+export interface TlsCase {
+  name: string;
+  /** s_client options (version, suite). */
+  client: string[];
+  /** s_server options beyond the certificates (`-ciphersuites` for CCM). */
+  server?: string[];
+  /** What the client sends on standard input (default: an HTTP/1.0 GET, answered by s_server -www). */
+  input?: string;
+  /** The server echoes instead of answering HTTP (no -www), for the KeyUpdate case. */
+  echo?: boolean;
+}
+
+const TLS13_ALL = 'TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256:TLS_AES_128_CCM_SHA256:TLS_AES_128_CCM_8_SHA256';
+
+export const CASES: TlsCase[] = [
+  { name: 'TLS 1.3 AES-128-GCM, ALPN http/1.1', client: ['-tls1_3', '-ciphersuites', 'TLS_AES_128_GCM_SHA256', '-alpn', 'http/1.1'], server: ['-ciphersuites', TLS13_ALL] },
+  { name: 'TLS 1.3 AES-256-GCM', client: ['-tls1_3', '-ciphersuites', 'TLS_AES_256_GCM_SHA384'] },
+  { name: 'TLS 1.3 ChaCha20-Poly1305', client: ['-tls1_3', '-ciphersuites', 'TLS_CHACHA20_POLY1305_SHA256'] },
+  { name: 'TLS 1.3 AES-128-CCM', client: ['-tls1_3', '-ciphersuites', 'TLS_AES_128_CCM_SHA256'], server: ['-ciphersuites', TLS13_ALL] },
+  { name: 'TLS 1.3 AES-128-CCM-8', client: ['-tls1_3', '-ciphersuites', 'TLS_AES_128_CCM_8_SHA256'], server: ['-ciphersuites', TLS13_ALL] },
+  { name: 'TLS 1.2 ECDHE-RSA AES-128-GCM, ALPN http/1.1', client: ['-tls1_2', '-cipher', 'ECDHE-RSA-AES128-GCM-SHA256', '-alpn', 'http/1.1'] },
+  { name: 'TLS 1.2 ECDHE-ECDSA AES-256-GCM', client: ['-tls1_2', '-cipher', 'ECDHE-ECDSA-AES256-GCM-SHA384'] },
+  { name: 'TLS 1.2 ChaCha20-Poly1305', client: ['-tls1_2', '-cipher', 'ECDHE-RSA-CHACHA20-POLY1305'] },
+  { name: 'TLS 1.2 CBC HMAC-SHA1 encrypt-then-MAC', client: ['-tls1_2', '-cipher', 'ECDHE-RSA-AES128-SHA'] },
+  { name: 'TLS 1.2 CBC HMAC-SHA1 MAC-then-encrypt', client: ['-tls1_2', '-cipher', 'ECDHE-RSA-AES128-SHA', '-no_etm'] },
+  { name: 'TLS 1.2 CBC HMAC-SHA256 (RSA key exchange)', client: ['-tls1_2', '-cipher', 'AES128-SHA256'] },
+  { name: 'TLS 1.2 CBC HMAC-SHA384 MAC-then-encrypt', client: ['-tls1_2', '-cipher', 'ECDHE-RSA-AES256-SHA384', '-no_etm'] },
+];
+
+async function listening(port: number): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    if (spawnSync('ss', ['-Hltn', `sport = :${port}`], { encoding: 'utf8' }).stdout.includes(`:${port}`)) return;
+    await new Promise((res) => setTimeout(res, 30));
+  }
+  throw new Error(`nothing listens on port ${port}`);
+}
+
+export interface Made {
+  /** The capture (pcap) and the key log of every case. */
+  pcap: string;
+  keys: string;
+  /** The TCP port the server listened on (tshark needs `-d tcp.port==PORT,tls`). */
+  port: number;
+  /** Connections made (one per case, in CASES order). */
+  connections: number;
+}
+
+/** Runs every case in `dir` and returns the capture and its key log. */
+export async function makeCaptures(dir: string, cases: readonly TlsCase[] = CASES): Promise<Made> {
+  const rsaKey = join(dir, 'rsa.key');
+  const rsaCert = join(dir, 'rsa.pem');
+  const ecKey = join(dir, 'ec.key');
+  const ecCert = join(dir, 'ec.pem');
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', rsaKey, '-out', rsaCert, '-days', '1', '-subj', '/CN=rsa.decrypt.test'], { stdio: 'ignore' });
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', ecKey, '-out', ecCert, '-days', '1', '-subj', '/CN=ec.decrypt.test'], { stdio: 'ignore' });
+  const pcap = join(dir, 'tls.pcap');
+  const keys = join(dir, 'tls.keys');
+  writeFileSync(keys, '');
+  const port = 20000 + Math.floor(Math.random() * 30000);
+  const td = spawn('tcpdump', ['-i', 'lo', '-U', '-w', pcap, `tcp port ${port}`], { stdio: ['ignore', 'ignore', 'pipe'] });
+  await new Promise<void>((res, rej) => {
+    let err = '';
+    td.stderr!.on('data', (d: Buffer) => {
+      err += d.toString();
+      if (err.includes('listening on')) res();
+    });
+    td.on('exit', () => rej(new Error(`tcpdump: ${err}`)));
+  });
+  try {
+    for (const c of cases) {
+      const server = spawn('openssl', ['s_server', '-accept', `127.0.0.1:${port}`, '-cert', rsaCert, '-key', rsaKey, '-dcert', ecCert, '-dkey', ecKey, ...(c.echo ? [] : ['-www']), '-quiet', '-naccept', '1', '-keylogfile', keys, ...(c.server ?? [])], { stdio: 'ignore' });
+      const exited = new Promise((res) => server.on('exit', res));
+      try {
+        await listening(port);
+        const r = spawnSync('openssl', ['s_client', '-connect', `127.0.0.1:${port}`, ...(c.input ? [] : ['-ign_eof']), '-quiet', ...c.client], { input: c.input ?? 'GET / HTTP/1.0\r\n\r\n', stdio: ['pipe', 'pipe', 'pipe'], timeout: 10_000, encoding: 'utf8' });
+        if (!c.echo && !r.stdout.includes('HTTP/1.0 200')) throw new Error(`${c.name}: no HTTP answer (${r.stderr})`);
+        if (c.echo) await new Promise((res) => setTimeout(res, 200));
+      } finally {
+        if (c.echo) server.kill();
+        await exited;
+      }
+    }
+  } finally {
+    // tcpdump may lag behind: wait until every connection's two FINs are in the file.
+    for (let i = 0; i < 100; i++) {
+      const fins = spawnSync('tshark', ['-n', '-r', pcap, '-Y', 'tcp.flags.fin == 1', '-T', 'fields', '-e', 'frame.number'], { encoding: 'utf8' }).stdout.trim().split('\n').filter(Boolean).length;
+      if (fins >= 2 * cases.length) break;
+      await new Promise((res) => setTimeout(res, 100));
+    }
+    const done = new Promise((res) => td.on('exit', res));
+    td.kill('SIGINT');
+    await done;
+  }
+  return { pcap, keys, port, connections: cases.length };
+}
+
+/** The same capture as pcapng with the key log in a Decryption Secrets Block (editcap --inject-secrets). */
+export function injectSecrets(made: Made, out: string): string {
+  execFileSync('editcap', ['--inject-secrets', `tls,${made.keys}`, made.pcap, out], { stdio: 'ignore' });
+  return out;
+}
+
+/**
+ * A copy of a pcap with one byte flipped near the end of each of `frames` (inside its last TLS
+ * record: a tag or MAC that no longer matches).
+ */
+export function corruptFrames(pcap: string, out: string, frames: readonly number[]): string {
+  const d = Buffer.from(readFileSync(pcap));
+  const le = d.readUInt32LE(0) === 0xa1b2c3d4 || d.readUInt32LE(0) === 0xa1b23c4d;
+  let off = 24;
+  for (let n = 1; off + 16 <= d.length; n++) {
+    const incl = le ? d.readUInt32LE(off + 8) : d.readUInt32BE(off + 8);
+    if (frames.includes(n)) d[off + 16 + incl - 3]! ^= 0x01;
+    off += 16 + incl;
+  }
+  writeFileSync(out, d);
+  return out;
+}
+
+/** A key log whose secrets are all wrong (one hex digit changed in each). */
+export function wrongKeys(keys: string, out: string): string {
+  const text = readFileSync(keys, 'utf8')
+    .split('\n')
+    .map((l) => l.replace(/ ([0-9a-f])([0-9a-f]*)$/, (_m, a: string, b: string) => ` ${a === '0' ? '1' : '0'}${b}`))
+    .join('\n');
+  writeFileSync(out, text);
+  return out;
+}
