@@ -22,8 +22,9 @@ import type { Frame } from '../capture/frame.js';
 import { elapsed } from '../capture/timestamp.js';
 import { formatIPv4, formatIPv4At, formatIPv6, formatMac } from '../dissectors/bytes.js';
 import { fieldByName } from '../dissectors/fields.js';
-import { addTcpTap, type TcpTapRecord } from '../dissectors/tcp/tap.js';
-import { collectGarbageIfLarge, dissectFile } from './dissect-file.js';
+import { TCP_TAP, type TcpTapRecord } from '../dissectors/tcp/tap.js';
+import { tap } from '../pipeline/index.js';
+import { collectGarbageIfLarge, dissectFile, withDisplayFilter, type CompiledFilter } from '../pipeline/index.js';
 import { applicationProtocols } from '../dissectors/registry.js';
 
 export const CONV_TYPES = ['tcp', 'udp', 'ip', 'ipv6', 'eth'] as const;
@@ -154,6 +155,9 @@ export class ConvStats {
   private firstNsec = 0;
   private haveFirst = false;
 
+  /** The display filter in front of the table (`-Y`), for the header's Filter line. */
+  filterText: string | undefined;
+
   constructor(type: ConvType) {
     this.type = type;
   }
@@ -162,10 +166,10 @@ export class ConvStats {
    * Reads `file` in one pass and fills the table. A file damaged after some frames still gives
    * the table of those frames; the error is kept in `error` (the command prints, then fails).
    */
-  async collect(file: string, threads = 1): Promise<this> {
+  async collect(file: string, threads = 1, filter?: CompiledFilter): Promise<this> {
     try {
-      if (threads > 1) await this.readParallel(file, threads);
-      else await this.read(file);
+      if (threads > 1 && !filter) await this.readParallel(file, threads);
+      else await this.read(file, undefined, filter);
     } catch (e) {
       if (!(e instanceof CaptureFileError) || e.framesRead === 0) throw e;
       this.error = e;
@@ -309,21 +313,19 @@ export class ConvStats {
     }
   }
 
-  private async read(file: string, shard?: { index: number; count: number }): Promise<void> {
+  private async read(file: string, shard?: { index: number; count: number }, filter?: CompiledFilter): Promise<void> {
+    // Relative times count from the file's first frame, whatever the display filter passes.
+    const onFrame = (frame: Frame) => this.firstFrame(frame);
     if (this.type === 'tcp') {
-      const remove = addTcpTap((r) => this.tcpSegment(r));
-      try {
-        await dissectFile(file, { columns: false, twoPass: false, count: 0, fields: [], periodicGc: false, disabledProtocols: unreadProtocols(), experts: false, shard, reuseFrames: true }, (_pkt, frame) => this.tcpFrame(frame));
-      } finally {
-        remove();
-      }
+      const opts = { columns: false, twoPass: false, count: 0, fields: [], periodicGc: false, disabledProtocols: unreadProtocols(), experts: false, shard, reuseFrames: true, onFrame, taps: [tap(TCP_TAP, (r) => this.tcpSegment(r))] };
+      await dissectFile(file, withDisplayFilter(opts, filter));
       return;
     }
     const ids = FIELD_NAMES.map((n) => fieldByName(n)!.id);
     const [ipSrc, ipDst, ip6Src, ip6Dst, ethDst, ethSrc, udpSrc, udpDst, icmp, icmp6, fragOffset, fragMore, ip6Fragments] = ids as [number, number, number, number, number, number, number, number, number, number, number, number, number];
     const type = this.type;
-    await dissectFile(file, { columns: false, twoPass: false, count: 0, fields: ids, periodicGc: false, disabledProtocols: unreadProtocols(), experts: false, shard, reuseFrames: true }, (pkt, frame) => {
-      this.firstFrame(frame);
+    const opts = { columns: false, twoPass: false, count: 0, fields: ids, periodicGc: false, disabledProtocols: unreadProtocols(), experts: false, shard, reuseFrames: true, onFrame };
+    await dissectFile(file, withDisplayFilter(opts, filter), (pkt, frame) => {
       const n = pkt.n;
       const fid = pkt.fid;
       let a = '';
@@ -372,6 +374,7 @@ export class ConvStats {
     });
   }
 
+  /** Every frame read: the time of the file's first frame. */
   private firstFrame(frame: Frame): void {
     if (!this.haveFirst) {
       this.haveFirst = true;
@@ -465,14 +468,8 @@ export class ConvStats {
     }
   }
 
-  /** After each frame: the time of the file's first frame. */
-  private tcpFrame(frame: Frame): void {
-    if (!this.haveFirst) this.firstFrame(frame);
-  }
-
   /** A packet of a non-TCP conversation (ports -1 when there are none). */
   private addPacket(src: string, sp: number, dst: string, dp: number, frame: Frame): void {
-    this.firstFrame(frame);
     const srcCode = this.intern(src);
     const dstCode = this.intern(dst);
     const key = pairKey(srcCode, sp, dstCode, dp);
@@ -622,7 +619,7 @@ export class ConvStats {
     const ports = this.hasPorts;
     const w = ports ? 26 : 20;
     const pad = ' '.repeat(w * 2 + 7);
-    out.write(`${RULE}\n${CONV_TITLES[this.type]} Conversations\nFilter:<No Filter>\n`);
+    out.write(`${RULE}\n${CONV_TITLES[this.type]} Conversations\nFilter:${this.filterText ?? '<No Filter>'}\n`);
     out.write(`${pad}|       <-      | |       ->      | |     Total     |    Relative    |   Duration   |\n`);
     out.write(`${pad}| Frames  Bytes | | Frames  Bytes | | Frames  Bytes |      Start     |              |\n`);
     for (const i of this.order()) {
@@ -641,7 +638,7 @@ export class ConvStats {
   /** Writes the `tshark -q -z endpoints,TYPE` text. */
   writeEndpointsText(out: TextSink): void {
     const ports = this.hasPorts;
-    out.write(`${RULE}\n${CONV_TITLES[this.type]} Endpoints\nFilter:<No Filter>\n`);
+    out.write(`${RULE}\n${CONV_TITLES[this.type]} Endpoints\nFilter:${this.filterText ?? '<No Filter>'}\n`);
     out.write(
       ports
         ? '                       |  Port  ||  Packets  | |  Bytes  | | Tx Packets | | Tx Bytes | | Rx Packets | | Rx Bytes |\n'

@@ -9,13 +9,13 @@
 import { CaptureFileError } from '../capture/capture-error.js';
 import { IoStatTable, type IoCell, type IoColumn } from '../stats/io-stat.js';
 import type { TextSink } from './conv-stats.js';
-import { dissectFile } from './dissect-file.js';
+import { dissectFile, withDisplayFilter, type CompiledFilter } from '../pipeline/index.js';
 
-export async function collectIoColumns(file: string, columns: IoColumn[], intervalUs: number): Promise<{ table: IoStatTable; error: CaptureFileError | undefined }> {
+export async function collectIoColumns(file: string, columns: IoColumn[], intervalUs: number, filter?: CompiledFilter): Promise<{ table: IoStatTable; error: CaptureFileError | undefined }> {
   const table = new IoStatTable(columns, intervalUs);
   let error: CaptureFileError | undefined;
   try {
-    await dissectFile(file, { columns: false, twoPass: false, count: 0, fields: IoStatTable.fieldsOf(columns), periodicGc: false }, (pkt) => table.add(pkt));
+    await dissectFile(file, withDisplayFilter({ columns: false, twoPass: false, count: 0, fields: IoStatTable.fieldsOf(columns), periodicGc: false }, filter), (pkt) => table.add(pkt));
   } catch (e) {
     if (!(e instanceof CaptureFileError) || e.framesRead === 0) throw e;
     error = e;

@@ -12,10 +12,11 @@
  * than that are counted apart, in `beyond`, and the output says so).
  */
 import { CaptureFileError } from '../capture/capture-error.js';
+import type { Frame } from '../capture/frame.js';
 import { TcpFlag } from '../dissectors/tcp/analysis.js';
-import { addTcpTap, type TcpTapRecord } from '../dissectors/tcp/tap.js';
+import { TCP_TAP, type TcpTapRecord } from '../dissectors/tcp/tap.js';
 import { unreadProtocols, type TextSink } from './conv-stats.js';
-import { dissectFile } from './dissect-file.js';
+import { dissectFile, tap, withDisplayFilter, type CompiledFilter } from '../pipeline/index.js';
 import { UsageError } from './errors.js';
 
 export const IO_DEFAULT_INTERVAL = 1;
@@ -83,10 +84,15 @@ export class IoStats {
   /** The damage that stopped the read (after some frames), if any: the table holds the frames before it. */
   error: CaptureFileError | undefined;
 
-  async collect(file: string): Promise<this> {
-    const remove = addTcpTap((r) => this.tcp(r));
+  async collect(file: string, filter?: CompiledFilter): Promise<this> {
+    const opts = {
+      columns: false, twoPass: false, count: 0, fields: [], periodicGc: false, disabledProtocols: unreadProtocols(), experts: false, reuseFrames: true,
+      // Intervals count from the file's first frame, whatever the display filter passes.
+      onFrame: (f: Frame) => this.reference(f.tsSec, f.tsNsec),
+      taps: [tap(TCP_TAP, (r) => this.tcp(r))],
+    };
     try {
-      await dissectFile(file, { columns: false, twoPass: false, count: 0, fields: [], periodicGc: false, disabledProtocols: unreadProtocols(), experts: false, reuseFrames: true }, (_pkt, f) => {
+      await dissectFile(file, withDisplayFilter(opts, filter), (_pkt, f) => {
         const i = this.index(f.tsSec, f.tsNsec, true);
         if (i < 0) {
           this.beyondFrames++;
@@ -99,10 +105,17 @@ export class IoStats {
     } catch (e) {
       if (!(e instanceof CaptureFileError) || e.framesRead === 0) throw e;
       this.error = e;
-    } finally {
-      remove();
     }
     return this;
+  }
+
+  /** The time intervals count from (the first frame's). */
+  private reference(sec: number, nsec: number): void {
+    if (!this.haveFirst) {
+      this.haveFirst = true;
+      this.firstSec = sec;
+      this.firstNsec = nsec;
+    }
   }
 
   /**
@@ -111,11 +124,7 @@ export class IoStats {
    * the first) go to the first interval. -1 past IO_LIMITS.maxIntervals.
    */
   private index(sec: number, nsec: number, frame: boolean): number {
-    if (!this.haveFirst) {
-      this.haveFirst = true;
-      this.firstSec = sec;
-      this.firstNsec = nsec;
-    }
+    this.reference(sec, nsec);
     let ds = sec - this.firstSec;
     let dn = nsec - this.firstNsec;
     if (dn < 0 && ds > 0) {
@@ -149,7 +158,7 @@ export class IoStats {
     this.bifCount = g(this.bifCount);
   }
 
-  /** The TCP tap (called during the frame, before the frame is counted). */
+  /** The TCP tap (its records come after the frame is dissected, before the frame is counted). */
   private tcp(r: TcpTapRecord): void {
     const f = r.analysisFlags;
     const bif = r.bytesInFlight;

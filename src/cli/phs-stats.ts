@@ -5,16 +5,17 @@
  * One pass, as tshark without -2; every packet keeps only its protocol items in the tree.
  */
 import { CaptureFileError } from '../capture/capture-error.js';
+import { fieldById } from '../dissectors/fields.js';
 import { phsFields, ProtocolHierarchy, type PhsRow } from '../stats/phs.js';
 import type { TextSink } from './conv-stats.js';
-import { dissectFile } from './dissect-file.js';
+import { dissectFile, withDisplayFilter, type CompiledFilter } from '../pipeline/index.js';
 
 /** Reads `file` into a hierarchy; a file damaged after some frames gives those frames' rows and the error. */
-export async function collectPhs(file: string): Promise<{ phs: ProtocolHierarchy; error: CaptureFileError | undefined }> {
-  const phs = new ProtocolHierarchy();
+export async function collectPhs(file: string, filter?: CompiledFilter): Promise<{ phs: ProtocolHierarchy; error: CaptureFileError | undefined }> {
+  const phs = new ProtocolHierarchy({ frameRoot: filter?.fields.some((id) => /^frame(\.|$)/.test(fieldById(id).abbrev)) });
   let error: CaptureFileError | undefined;
   try {
-    await dissectFile(file, { columns: false, twoPass: false, count: 0, fields: phsFields(), periodicGc: false }, (pkt) => phs.add(pkt));
+    await dissectFile(file, withDisplayFilter({ columns: false, twoPass: false, count: 0, fields: phsFields(), periodicGc: false }, filter), (pkt) => phs.add(pkt));
   } catch (e) {
     if (!(e instanceof CaptureFileError) || e.framesRead === 0) throw e;
     error = e;

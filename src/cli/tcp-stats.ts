@@ -7,7 +7,7 @@
  */
 import { TcpConnections } from '../analysis/tcp-connection/connections.js';
 import type { ConnectionSummary, DirectionSummary } from '../analysis/tcp-connection/types.js';
-import { collectGarbage, dissectFile } from './dissect-file.js';
+import { collectGarbage, dissectFile, withDisplayFilter, type CompiledFilter } from '../pipeline/index.js';
 import { CaptureFileError } from '../capture/capture-error.js';
 import { OutBuffer } from './output.js';
 
@@ -17,10 +17,10 @@ import { OutBuffer } from './output.js';
  * handshake RTT is taken from the segments after the handshake. A file damaged after some frames
  * gives the connections of those frames and the error in `error`.
  */
-export async function collectTcpConnections(file: string): Promise<TcpConnections & { error?: CaptureFileError }> {
+export async function collectTcpConnections(file: string, filter?: CompiledFilter): Promise<TcpConnections & { error?: CaptureFileError }> {
   const conns: TcpConnections & { error?: CaptureFileError } = new TcpConnections();
   try {
-    await conns.collect(() => dissectFile(file, { columns: false, twoPass: false, count: 0, fields: [] }, () => {}));
+    await conns.collect(() => dissectFile(file, withDisplayFilter({ columns: false, twoPass: false, count: 0, fields: [] }, filter)));
   } catch (e) {
     if (!(e instanceof CaptureFileError) || e.framesRead === 0) throw e;
     conns.error = e;
@@ -35,12 +35,12 @@ export async function collectTcpConnections(file: string): Promise<TcpConnection
  * Writes the cards (or JSON lines) of `file` to `write`; then throws the capture error, if the
  * file was damaged, so the command exits as the other stats commands do (2).
  */
-export async function tcpStats(file: string, json: boolean, write: (s: string) => void): Promise<void> {
-  const conns = await collectTcpConnections(file);
+export async function tcpStats(file: string, json: boolean, write: (s: string) => void, filter?: CompiledFilter): Promise<void> {
+  const conns = await collectTcpConnections(file, filter);
   let n = 0;
   for (const s of conns.summaries()) {
     write(json ? JSON.stringify(s) + '\n' : tcpCard(s));
-    // The written text is garbage once flushed: collect now and then (see dissect-file.ts).
+    // The written text is garbage once flushed: collect now and then (see src/pipeline/gc.ts).
     if ((++n & 0x3ffff) === 0) collectGarbage();
   }
   if (!json) {
@@ -52,10 +52,10 @@ export async function tcpStats(file: string, json: boolean, write: (s: string) =
 }
 
 /** `stats FILE tcp [--json]` to standard output (buffered; flushed before a capture error is rethrown). */
-export async function printTcpStats(file: string, json: boolean): Promise<void> {
+export async function printTcpStats(file: string, json: boolean, filter?: CompiledFilter): Promise<void> {
   const out = new OutBuffer();
   try {
-    await tcpStats(file, json, (s) => out.write(s));
+    await tcpStats(file, json, (s) => out.write(s), filter);
   } finally {
     out.flush();
   }

@@ -16,7 +16,7 @@
  * The file is read in two passes (as `tshark -2`); taps are given in the second. Memory is bounded
  * by TLS_STATS_LIMITS.
  */
-import { addTcpTap, type TcpTapRecord } from '../dissectors/tcp/tap.js';
+import { addTcpTap, TCP_TAP, type TcpTapRecord } from '../dissectors/tcp/tap.js';
 import { addTlsTap, type TlsHelloInfo, type TlsTapRecord } from '../dissectors/tls/types.js';
 import { ja3, ja3s, ja4, ja4s } from '../dissectors/tls/fingerprint.js';
 import { decodeCertificate } from '../dissectors/tls/x509.js';
@@ -24,7 +24,7 @@ import { formatIPv4At, formatIPv6 } from '../dissectors/bytes.js';
 import { DSB_TLS_KEY_LOG, TlsKeyLog, type KeysAvailability } from '../dissectors/tls/keylog.js';
 import type { DecryptionSecrets } from '../capture/capture-parser.js';
 import { CaptureFileError } from '../capture/capture-error.js';
-import { dissectFile } from './dissect-file.js';
+import { dissectFile, tap, withDisplayFilter, type CompiledFilter } from '../pipeline/index.js';
 import { OutBuffer } from './output.js';
 import { TLS_CIPHER_SUITES } from '../dissectors/tls/ciphers.js';
 import { alertName, tlsVersionName } from '../dissectors/tls/names.js';
@@ -167,8 +167,8 @@ export class TlsStats {
 
   /** Runs `read` (a dissectFile call) with both taps attached. */
   async collect(read: () => Promise<unknown>): Promise<this> {
-    const offTcp = addTcpTap((r) => this.tcp(r));
-    const offTls = addTlsTap((r) => this.tls(r));
+    const offTcp = addTcpTap((r) => this.addTcp(r));
+    const offTls = addTlsTap((r) => this.addTls(r));
     try {
       await read();
     } finally {
@@ -178,7 +178,8 @@ export class TlsStats {
     return this;
   }
 
-  private tcp(r: TcpTapRecord): void {
+  /** A TCP tap record (before the TLS records of the same packet). */
+  addTcp(r: TcpTapRecord): void {
     this.lastTcp = r;
     if (r.initialRtt > 0 && this.conns.has(r.stream)) this.rtt.set(r.stream, r.initialRtt);
   }
@@ -228,7 +229,8 @@ export class TlsStats {
     return c;
   }
 
-  private tls(r: TlsTapRecord): void {
+  /** A TLS tap record. */
+  addTls(r: TlsTapRecord): void {
     const c = this.conn(r);
     if (!c) return;
     c.lastFrame = r.frame;
@@ -364,7 +366,7 @@ export interface TlsStatsResult {
  * completed with the capture's own DSB key logs. A file damaged after some frames gives the
  * connections of those frames and the error in `error`.
  */
-export async function collectTlsStats(file: string, keyLog: TlsKeyLog | null): Promise<TlsStatsResult> {
+export async function collectTlsStats(file: string, keyLog: TlsKeyLog | null, filter?: CompiledFilter): Promise<TlsStatsResult> {
   const log = keyLog ?? new TlsKeyLog();
   // The capture's own key logs (pcapng DSBs) arrive while it is read; which connections they would
   // decrypt is decided when the cards are made, after the read.
@@ -378,7 +380,11 @@ export async function collectTlsStats(file: string, keyLog: TlsKeyLog | null): P
   const useKeys = (): boolean => keyLog !== null || fromCapture > 0;
   let error: CaptureFileError | undefined;
   try {
-    await stats.collect(() => dissectFile(file, { columns: false, twoPass: true, count: 0, fields: [], onDecryptionSecrets }, () => {}));
+    // The TLS dissector hands its records to module-wide listeners during dissection: copied and
+    // queued by the session, they come after the packet's TCP record, behind the display filter.
+    const tls = { add: addTlsTap as (fn: (r: object) => void) => () => void, copy: (r: object) => ({ ...r }), fn: (r: object) => stats.addTls(r as TlsTapRecord) };
+    const opts = { columns: false, twoPass: true, count: 0, fields: [], onDecryptionSecrets, taps: [tap(TCP_TAP, (r) => stats.addTcp(r))], immediateTaps: [tls] };
+    await dissectFile(file, withDisplayFilter(opts, filter));
   } catch (e) {
     if (!(e instanceof CaptureFileError) || e.framesRead === 0) throw e;
     error = e;
@@ -429,8 +435,8 @@ export function tlsCard(s: TlsConnectionSummary): string {
 }
 
 /** `stats FILE tls [--json]` to `write`; a damaged file's error is thrown after the output. */
-export async function tlsStats(file: string, json: boolean, keyLog: TlsKeyLog | null, write: (s: string) => void): Promise<void> {
-  const r = await collectTlsStats(file, keyLog);
+export async function tlsStats(file: string, json: boolean, keyLog: TlsKeyLog | null, write: (s: string) => void, filter?: CompiledFilter): Promise<void> {
+  const r = await collectTlsStats(file, keyLog, filter);
   for (const s of r.connections) write(json ? JSON.stringify(s) + '\n' : tlsCard(s));
   if (json) {
     if (r.untracked || r.keyLog) write(JSON.stringify({ untrackedConnections: r.untracked, keyLog: r.keyLog }) + '\n');
@@ -450,10 +456,10 @@ export async function tlsStats(file: string, json: boolean, keyLog: TlsKeyLog | 
 }
 
 /** `stats FILE tls` to standard output (buffered; flushed before a capture error is rethrown). */
-export async function printTlsStats(file: string, json: boolean, keyLog: TlsKeyLog | null): Promise<void> {
+export async function printTlsStats(file: string, json: boolean, keyLog: TlsKeyLog | null, filter?: CompiledFilter): Promise<void> {
   const out = new OutBuffer();
   try {
-    await tlsStats(file, json, keyLog, (s) => out.write(s));
+    await tlsStats(file, json, keyLog, (s) => out.write(s), filter);
   } finally {
     out.flush();
   }

@@ -185,6 +185,24 @@ export async function runPipeline(source: FrameSource, opts: PipelineOptions, si
   }
 }
 
+/** A compiled display filter (src/filter/cli.ts compileOption): the test and the fields it reads. */
+export interface CompiledFilter {
+  filter: (pkt: Packet) => boolean;
+  fields: readonly number[];
+}
+
+/**
+ * A statistic's read with a display filter in front of it (`stats ... -Y`, as tshark -2 with the
+ * filter in -z conv,tcp,FILTER): two passes (the filter sees final analysis and pairing values),
+ * every protocol dissected and expert items collected (the filter may name any field), the tree
+ * widened by the fields the filter reads. Without a filter the options are returned as they are.
+ */
+export function withDisplayFilter(opts: PipelineOptions, f: CompiledFilter | undefined): PipelineOptions {
+  if (!f) return opts;
+  const fields = opts.fields === null || opts.fields === undefined ? null : [...new Set([...opts.fields, ...f.fields])];
+  return { ...opts, twoPass: true, fields, disabledProtocols: undefined, experts: true, displayFilter: { test: f.filter, onDropped: opts.displayFilter?.onDropped } };
+}
+
 /** Reads and dissects every frame of `path` (`-` for standard input). */
 export function dissectFile(path: string, opts: PipelineOptions, sink: PacketSink = NO_SINK): Promise<DissectSummary> {
   return runPipeline(fileSource(path), opts, sink);

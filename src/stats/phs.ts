@@ -59,6 +59,15 @@ export class ProtocolHierarchy {
   private root: Node = { protocol: '', frames: 0, bytes: 0, children: [] };
   /** Frames added (every frame, also one without any protocol on its path). */
   frames = 0;
+  private readonly frameRoot: boolean;
+
+  /**
+   * `frameRoot`: every path starts with `frame`, as tshark's when the tap's filter names the frame
+   * protocol or one of its fields (`-z io,phs,frame.len>100`: the filter makes the frame item real).
+   */
+  constructor(opts: { frameRoot?: boolean } = {}) {
+    this.frameRoot = opts.frameRoot === true;
+  }
 
   /** Counts one dissected packet (its tree kept at least phsFields()). */
   add(pkt: Packet): void {
@@ -66,6 +75,7 @@ export class ProtocolHierarchy {
     this.frames++;
     let node = this.root;
     if (pkt.frame.comments?.length) node = this.step(node, 'pkt_comment', bytes);
+    if (this.frameRoot) node = this.step(node, 'frame', bytes);
     const { isTop, abbrevs } = tables();
     const fid = pkt.fid;
     const parent = pkt.parent;

@@ -12,7 +12,8 @@ import { Command } from '@commander-js/extra-typings';
 import { existsSync, statSync } from 'node:fs';
 import { isGzipFile } from '../../capture/reader.js';
 import { availableParallelism } from 'node:os';
-import { dissectFile } from '../dissect-file.js';
+import { dissectFile, withDisplayFilter } from '../../pipeline/index.js';
+import { compileOption } from '../../filter/cli.js';
 import { SEVERITY_NAMES, type Packet } from '../../dissectors/packet.js';
 import { UsageError } from '../errors.js';
 import { addDissectOptions, applyDissectOptions } from '../dissect-options.js';
@@ -158,6 +159,7 @@ export function statsCommand() {
     .usage('[options] FILE KIND [ARG...]   (or: KIND [ARG...] FILE)')
     .argument('<args...>', `the capture file (pcap or pcapng, possibly gzip-compressed) and which statistics: ${KINDS.join(', ')}, in either order (the file first, or last as in "stats conv tcp FILE"); then conv/endpoints: ${CONV_TYPES.join('|')} (default tcp); io: the interval in seconds (default ${IO_DEFAULT_INTERVAL}), then optionally tshark io,stat columns (FRAMES, BYTES, COUNT(field), SUM(field), MIN(field), MAX(field), AVG(field), each optionally followed by a display filter; or a display filter alone)`)
     .option('--json', 'one JSON object per line (typed numbers, with frame numbers)')
+    .option('-Y <filter>', 'display filter in front of the statistic: only the packets that match are counted (as tshark -2 -z conv,tcp,FILTER); every packet is still dissected, in two passes')
     .option('--tls-keylog <file>', 'tls: an NSS key log (SSLKEYLOGFILE); says which connections its secrets would decrypt')
     .option('--threads <n>', `conv/endpoints: worker threads, each dissecting a share of the hosts (default: up to ${MAX_AUTO_THREADS} on files of ${AUTO_THREADS_MIN_BYTES / 2 ** 20} MiB or more, else 1)`, (v) => {
       const n = Number(v);
@@ -166,6 +168,7 @@ export function statsCommand() {
     }))
     .action(async (args, o) => {
       applyDissectOptions(o);
+      const filter = compileOption('-Y', o.Y);
       const { file, kind, rest } = splitArgs(args);
       if (kind === 'io' && rest.length > 1) {
         // tshark's io,stat columns: the interval first, then the columns.
@@ -177,7 +180,7 @@ export function statsCommand() {
           if (e instanceof IoColumnError) throw new UsageError(e.message);
           throw e;
         }
-        const { table, error } = await collectIoColumns(file, columns, intervalUs);
+        const { table, error } = await collectIoColumns(file, columns, intervalUs, filter);
         const out = new OutBuffer();
         if (o.json) writeIoColumnsJson(table, out);
         else writeIoColumnsText(table, intervalPrecision(intervalUs), out);
@@ -190,10 +193,13 @@ export function statsCommand() {
       if (o.tlsKeylog !== undefined && kind !== 'tls') throw new UsageError('--tls-keylog applies to stats tls only');
       if (o.threads !== undefined && kind !== 'conv' && kind !== 'endpoints') throw new UsageError('--threads applies to stats conv and endpoints only');
       if (o.threads !== undefined && o.threads > 1 && file === '-') throw new UsageError('--threads: standard input can be read only once (one thread)');
+      if (o.threads !== undefined && o.threads > 1 && filter) throw new UsageError('--threads: a display filter (-Y) is read in one thread');
       if (kind === 'conv' || kind === 'endpoints') {
         const type = arg ?? 'tcp';
         if (!(CONV_TYPES as readonly string[]).includes(type)) throw new UsageError(`unknown ${kind} type "${type}" (known: ${CONV_TYPES.join(', ')})`);
-        const t = await new ConvStats(type as ConvType).collect(file, o.threads ?? autoThreads(file));
+        const t = new ConvStats(type as ConvType);
+        t.filterText = o.Y;
+        await t.collect(file, filter ? 1 : (o.threads ?? autoThreads(file)), filter);
         const out = new OutBuffer();
         if (kind === 'conv') o.json ? t.writeConvJson(out) : t.writeConvText(out);
         else o.json ? t.writeEndpointsJson(out) : t.writeEndpointsText(out);
@@ -202,7 +208,7 @@ export function statsCommand() {
         return;
       }
       if (kind === 'io') {
-        const io = await new IoStats(parseInterval(arg)).collect(file);
+        const io = await new IoStats(parseInterval(arg)).collect(file, filter);
         const out = new OutBuffer();
         if (o.json) io.writeJson(out);
         else io.writeText(out);
@@ -212,16 +218,16 @@ export function statsCommand() {
       }
       if (arg !== undefined) throw new UsageError(`stats ${kind} takes no argument (got "${arg}")`);
       if (kind === 'phs') {
-        const { phs, error } = await collectPhs(file);
+        const { phs, error } = await collectPhs(file, filter);
         const out = new OutBuffer();
         if (o.json) writePhsJson(phs.result(), out);
-        else writePhsText(phs.result(), out);
+        else writePhsText(phs.result(), out, o.Y);
         out.flush();
         if (error) throw error;
         return;
       }
       if (kind === 'tcp') {
-        await printTcpStats(file, o.json === true);
+        await printTcpStats(file, o.json === true, filter);
         return;
       }
       if (kind === 'tls') {
@@ -233,16 +239,16 @@ export function statsCommand() {
             throw new UsageError(`cannot read the key log ${o.tlsKeylog}: ${(e as Error).message}`);
           }
         }
-        await printTlsStats(file, o.json === true, keyLog);
+        await printTlsStats(file, o.json === true, keyLog, filter);
         return;
       }
       if (kind === 'dns') {
-        const dns = await new DnsStats().collect(() => dissectFile(file, { columns: false, twoPass: true, count: 0, fields: [] }, () => {}));
+        const dns = await new DnsStats().collect(() => dissectFile(file, withDisplayFilter({ columns: false, twoPass: true, count: 0, fields: [] }, filter)));
         process.stdout.write(o.json ? JSON.stringify(dns.json()) + '\n' : dns.text());
         return;
       }
       const table = new ExpertTable();
-      await dissectFile(file, { columns: false, twoPass: true, count: 0, fields: [] }, (pkt) => table.add(pkt));
+      await dissectFile(file, withDisplayFilter({ columns: false, twoPass: true, count: 0, fields: [] }, filter), (pkt) => table.add(pkt));
       if (o.json) {
         let out = '';
         for (const r of table.bySeverity()) {
