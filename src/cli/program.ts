@@ -13,6 +13,7 @@ import { statsCommand, STATS_KINDS } from './commands/stats.js';
 import { followCommand } from './commands/follow.js';
 import { completionCommand } from './commands/completion.js';
 import { pingCommand } from './commands/ping.js';
+import { tracerouteCommand } from './commands/traceroute.js';
 
 export const VERSION = '0.1.0';
 
@@ -81,6 +82,7 @@ export function buildProgram() {
   program.addCommand(followCommand().exitOverride());
   program.addCommand(completionCommand().exitOverride());
   program.addCommand(pingCommand().exitOverride());
+  program.addCommand(tracerouteCommand().exitOverride());
   program.addHelpText('after', epilogue());
   return program;
 }

@@ -145,6 +145,8 @@ export interface ProbeKey {
   tcpSeq?: number;
   /** IPv4 identification (0 when not used to match). */
   ipId?: number;
+  /** UDP: the first two payload bytes (Paris probes over IPv6, which has no identification). */
+  udpData?: number;
 }
 
 /** True when the (possibly cut) quoted datagram is this probe: same addresses, protocol and transport identity. */
@@ -164,8 +166,9 @@ export function quotes(q: IpView, p: ProbeKey): boolean {
       const seq = ((b[o + 4]! << 24) >>> 0) + (b[o + 5]! << 16) + u16(b, o + 6);
       if (seq !== p.tcpSeq) return false;
     }
-    // UDP probes that share ports (Paris) are told apart by the IPv4 identification.
+    // UDP probes that share ports (Paris) are told apart by the IPv4 identification (IPv6: the payload).
     if (p.ipId !== undefined && p.ipId !== 0 && q.family === 4 && q.id !== p.ipId) return false;
+    if (p.udpData !== undefined && (q.end - o < 10 || u16(b, o + 8) !== p.udpData)) return false;
     return true;
   }
   return true;

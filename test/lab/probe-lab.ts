@@ -6,7 +6,7 @@
  *
  * Link k has 198.18.k.0/24 and 2001:db8:k::/64 (the benchmarking and documentation ranges, which
  * exist only inside these namespaces): the router nearer C .1 / ::1, the other end .2 / ::2. Links: 1 C-R1,
- * 2 R1-R2, 3 R2-R3, 4 R3-S, 5 R1-L. Routers forward and send ICMP without rate limits
+ * 2 R1-R2, 3 R2-R3, 4 R3-S, 5 R1-L. Routers forward; every node but C sends ICMP without rate limits
  * (net.ipv4.icmp_ratelimit=0 and icmp_ratemask=0, else the global limit of icmp_msgs_per_sec still
  * drops errors; net.ipv6.icmp.ratelimit=0); IPv6 addresses skip duplicate address
  * detection. Names are unique per run (wlA… as test/lab/netns.ts, so leftovers are found);
@@ -78,9 +78,10 @@ export function createProbeLab(): ProbeLab {
     for (const n of nodes) {
       ip(n, 'link', 'set', 'lo', 'up');
       exec(n, 'sysctl', '-q', '-w', 'net.ipv6.conf.all.accept_dad=0', 'net.ipv6.conf.default.accept_dad=0');
-      if (n.startsWith('R')) {
-        exec(n, 'sysctl', '-q', '-w', 'net.ipv4.ip_forward=1', 'net.ipv6.conf.all.forwarding=1', 'net.ipv4.icmp_ratelimit=0', 'net.ipv4.icmp_ratemask=0', 'net.ipv6.icmp.ratelimit=0');
-      }
+      // The server and the second LAN answer without limits too: two tools run one after the
+      // other must find the same tokens (a host's port unreachables are rate-limited by default).
+      if (n !== 'C') exec(n, 'sysctl', '-q', '-w', 'net.ipv4.icmp_ratelimit=0', 'net.ipv4.icmp_ratemask=0', 'net.ipv6.icmp.ratelimit=0');
+      if (n.startsWith('R')) exec(n, 'sysctl', '-q', '-w', 'net.ipv4.ip_forward=1', 'net.ipv6.conf.all.forwarding=1');
     }
     LINKS.forEach(([a, b, mtu], i) => {
       const k = i + 1;
@@ -101,6 +102,12 @@ export function createProbeLab(): ProbeLab {
     for (let i = 0; i < 100; i++) {
       const down = LINKS.some(([a, b], k) => [[a, ifOf(a, k + 1)], [b, ifOf(b, k + 1)]].some(([n, d]) => !/state UP/.test(ip(n as Node, 'link', 'show', d!).toString())));
       if (!down) break;
+      spawnSync('sleep', ['0.05']);
+    }
+    // And until a program in C sees its addresses (libuv lists only interfaces UP and RUNNING).
+    for (let i = 0; i < 60; i++) {
+      const seen = spawnSync('ip', ['netns', 'exec', ns.C, process.execPath, '-e', `const a = require('os').networkInterfaces()[${JSON.stringify(ifOf('C', 1))}] ?? []; process.exit(a.length >= 2 ? 0 : 1)`]);
+      if (seen.status === 0) break;
       spawnSync('sleep', ['0.05']);
     }
     const route = (n: Node, dst: string, via: string) => ip(n, ...(dst.includes(':') ? ['-6'] : []), 'route', 'add', dst, 'via', via);
