@@ -13,6 +13,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConvStats, type ConvType } from '../../src/cli/conv-stats.js';
 import { IoStats } from '../../src/cli/io-stats.js';
+import { DnsStats } from '../../src/cli/dns-stats.js';
+import { dissectFile, withDisplayFilter } from '../../src/pipeline/index.js';
 import { collectPhs, writePhsText } from '../../src/cli/phs-stats.js';
 import { compileOption } from '../../src/filter/cli.js';
 import { corpusRoot, repoRoot } from '../conformance/oracle.js';
@@ -121,6 +123,21 @@ describe.skipIf(!present)('stats -Y: the tables of tshark -2 -z STAT,FILTER', ()
       const b = Array.from({ length: n }, (_, i) => want[i] ?? [0, 0]);
       expect(a, `io -Y ${expr}`).toEqual(b);
     }
+  });
+
+  it.each(CAPTURES.filter((c) => /dns|Dns/.test(c)))('dns %s: messages, queries and responses of the frames tshark -2 -Y selects', async (capture) => {
+    const file = join(corpusRoot, capture);
+    const counts = async (expr: string | undefined) => {
+      const j = (await new DnsStats().collect(() => dissectFile(file, withDisplayFilter({ columns: false, twoPass: true, count: 0, fields: [] }, compileOption('-Y', expr))))).json();
+      return [j.messages, j.queries, j.responses];
+    };
+    const theirs = (expr: string) => {
+      const flags = tshark(['-r', file, '-Y', expr, '-T', 'fields', '-e', 'dns.flags.response', '-E', 'occurrence=a']).split(/[\n,]/).filter(Boolean);
+      return [flags.length, flags.filter((f) => f === '0' || f === 'False').length, flags.filter((f) => f === '1' || f === 'True').length];
+    };
+    // Only where the statistic itself counts tshark's DNS messages (MDNS and LLMNR share its fields in tshark).
+    if (JSON.stringify(await counts(undefined)) !== JSON.stringify(theirs('dns'))) return;
+    for (const expr of EXPRESSIONS) expect(await counts(expr), expr).toEqual(theirs(`(${expr}) && dns`));
   });
 
   it('a bad expression is a usage error with the caret, before anything is read (exit 1)', () => {

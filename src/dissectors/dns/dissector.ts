@@ -26,6 +26,7 @@ import { F } from './fields.js';
 import { NameError, nameEnd, nameErr, readName } from './names.js';
 import { DnsEndpoints, DnsKind, KIND_COL, KIND_LAYER, track, trackPeer, trackRetrans, trackTime } from './pairing.js';
 import { qInfo, question, record, rrInfo } from './records.js';
+import { TapKind } from '../taps.js';
 import { emit } from './build.js';
 
 // --- tap (statistics read what the dissector found, without a tree)
@@ -47,13 +48,21 @@ export interface DnsTapRecord {
   retransmission: boolean;
 }
 
-/** The tap, when statistics are collected (null otherwise: no cost). */
-let tap: ((r: DnsTapRecord) => void) | null = null;
-const tapRecord: DnsTapRecord = { frame: 0, response: false, opcode: 0, rcode: 0, qname: '', qtype: 0, peer: 0, time: 0, retransmission: false };
+/** A record with every field at its "none" value. */
+function newDnsTapRecord(): DnsTapRecord {
+  return { frame: 0, response: false, opcode: 0, rcode: 0, qname: '', qtype: 0, peer: 0, time: 0, retransmission: false };
+}
 
-/** Sets (or clears) the DNS tap; the record passed to it is reused: copy what you keep. */
+/** The DNS tap's kind: a session's listeners and pooled records (../taps.ts), delivered after the packet. */
+export const DNS_TAP = new TapKind<DnsTapRecord>('dns', newDnsTapRecord);
+
+/**
+ * Sets (or clears) the one listener every session made from now on takes (dissecting outside the
+ * pipeline, which takes its listeners per read: `tap(DNS_TAP, fn)`); the record is reused: copy what you keep.
+ */
 export function setDnsTap(fn: ((r: DnsTapRecord) => void) | null): void {
-  tap = fn;
+  DNS_TAP.ambient.length = 0;
+  if (fn) DNS_TAP.ambient.push(fn);
 }
 
 // --- decode
@@ -164,8 +173,8 @@ export function decodeDnsMessage(pkt: Packet, off: number, end: number, rep: num
   }
   pkt.setLength(top, Math.min(end, p) - off + (tcpLen >= 0 ? 2 : 0));
   track(pkt, top, ep, id, response);
-  if (tap && pkt.fence === 0 && pkt.session.pass !== 1) {
-    const t = tapRecord;
+  if (pkt.fence === 0 && pkt.session.pass !== 1 && pkt.session.taps.on(DNS_TAP)) {
+    const t = pkt.session.taps.record(DNS_TAP);
     t.frame = pkt.frame.number;
     t.response = response;
     t.opcode = opcode;
@@ -176,7 +185,6 @@ export function decodeDnsMessage(pkt: Packet, off: number, end: number, rep: num
     t.peer = trackPeer;
     t.time = trackTime;
     t.retransmission = trackRetrans;
-    tap(t);
   }
   // As tshark: a message cut by the snap length says so at the end of the Info column.
   if (cols && !ok && cutShort(pkt, ex0)) info += '[Packet size limited during capture]';
