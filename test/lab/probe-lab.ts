@@ -136,3 +136,79 @@ export function createProbeLab(): ProbeLab {
   }
   return lab;
 }
+
+export type EcmpNode = 'C' | 'RA' | 'RB1' | 'RB2' | 'RD' | 'D';
+
+export interface EcmpLab {
+  ns: Record<EcmpNode, string>;
+  /** D's address, and the two middle routers' addresses on RA's side (what hop 2 shows). */
+  dst: string;
+  middle: [string, string];
+  run(node: EcmpNode, cmd: string, args: string[]): { code: number | null; stdout: string; stderr: string };
+  destroy(): void;
+}
+
+/**
+ * Two equal paths for --paris: C - RA = (RB1 | RB2) = RD - D, where RA balances per flow over RB1
+ * and RB2 (one route with two nexthops of weight 1, fib_multipath_hash_policy 1: the L4 hash of
+ * addresses, protocol and ports). IPv4 only; links 198.18.11-16.0/24, left end .1. Same naming,
+ * rate limits and cleanup as createProbeLab.
+ */
+export function createEcmpLab(): EcmpLab {
+  const tag = `${process.pid.toString(36)}${randomBytes(2).toString('hex')}`.slice(0, 7);
+  const nodes: EcmpNode[] = ['C', 'RA', 'RB1', 'RB2', 'RD', 'D'];
+  const ns = Object.fromEntries(nodes.map((n) => [n, `wlA${tag}e${n}`])) as Record<EcmpNode, string>;
+  const links: ReadonlyArray<readonly [EcmpNode, EcmpNode]> = [['RA', 'C'], ['RA', 'RB1'], ['RA', 'RB2'], ['RB1', 'RD'], ['RB2', 'RD'], ['RD', 'D']];
+  const ip = (n: EcmpNode, ...args: string[]) => execFileSync('ip', ['-n', ns[n], ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const exec = (n: EcmpNode, ...args: string[]) => execFileSync('ip', ['netns', 'exec', ns[n], ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let destroyed = false;
+  const lab: EcmpLab = {
+    ns,
+    dst: '198.18.16.2',
+    middle: ['198.18.12.2', '198.18.13.2'],
+    run(node, cmd, args) {
+      const r = spawnSync('ip', ['netns', 'exec', ns[node], cmd, ...args], { encoding: 'utf8', timeout: 60_000 });
+      return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+    },
+    destroy() {
+      if (destroyed) return;
+      destroyed = true;
+      for (const n of nodes) spawnSync('ip', ['netns', 'del', ns[n]], { stdio: 'ignore' });
+    },
+  };
+  try {
+    for (const n of nodes) {
+      execFileSync('ip', ['netns', 'add', ns[n]]);
+      ip(n, 'link', 'set', 'lo', 'up');
+      if (n !== 'C') exec(n, 'sysctl', '-q', '-w', 'net.ipv4.icmp_ratelimit=0', 'net.ipv4.icmp_ratemask=0');
+      if (n.startsWith('R')) exec(n, 'sysctl', '-q', '-w', 'net.ipv4.ip_forward=1', 'net.ipv4.fib_multipath_hash_policy=1');
+    }
+    links.forEach(([a, b], i) => {
+      const k = 11 + i;
+      const ia = `e${tag}${k}a`.slice(0, 15);
+      const ib = `e${tag}${k}b`.slice(0, 15);
+      ip(a, 'link', 'add', ia, 'type', 'veth', 'peer', 'name', ib, 'netns', ns[b]);
+      ip(a, 'addr', 'add', `198.18.${k}.1/24`, 'dev', ia);
+      ip(b, 'addr', 'add', `198.18.${k}.2/24`, 'dev', ib);
+      ip(a, 'link', 'set', ia, 'up');
+      ip(b, 'link', 'set', ib, 'up');
+    });
+    ip('C', 'route', 'add', 'default', 'via', '198.18.11.1');
+    ip('RA', 'route', 'add', '198.18.16.0/24', 'nexthop', 'via', '198.18.12.2', 'weight', '1', 'nexthop', 'via', '198.18.13.2', 'weight', '1');
+    ip('RB1', 'route', 'add', 'default', 'via', '198.18.14.2');
+    ip('RB1', 'route', 'add', '198.18.11.0/24', 'via', '198.18.12.1');
+    ip('RB2', 'route', 'add', 'default', 'via', '198.18.15.2');
+    ip('RB2', 'route', 'add', '198.18.11.0/24', 'via', '198.18.13.1');
+    ip('RD', 'route', 'add', '198.18.11.0/24', 'via', '198.18.14.1');
+    ip('D', 'route', 'add', 'default', 'via', '198.18.16.1');
+    for (let i = 0; i < 60; i++) {
+      const seen = spawnSync('ip', ['netns', 'exec', ns.C, process.execPath, '-e', `process.exit(Object.values(require('os').networkInterfaces()).flat().some((a) => a.address === '198.18.11.2') ? 0 : 1)`]);
+      if (seen.status === 0) break;
+      spawnSync('sleep', ['0.05']);
+    }
+  } catch (e) {
+    lab.destroy();
+    throw e;
+  }
+  return lab;
+}

@@ -9,7 +9,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createProbeLab, type Node, type ProbeLab } from '../lab/probe-lab.js';
+import { createEcmpLab, createProbeLab, type EcmpLab, type Node, type ProbeLab } from '../lab/probe-lab.js';
 import { ensureBuilt, root } from '../capture/live/helpers.js';
 
 const has = (cmd: string, args: string[]) => spawnSync(cmd, args, { stdio: 'ignore' }).status === 0;
@@ -150,6 +150,49 @@ describe.runIf(enabled)('wirelite traceroute vs traceroute in a routed namespace
       const r = await wl(lab, [...args]);
       expect(r.stderr, args.join(' ')).toMatch(msg);
       expect(r.code, args.join(' ')).toBe(2);
+    }
+  });
+});
+
+describe.runIf(enabled)('--paris through a router that balances per flow over two equal paths', () => {
+  let lab: EcmpLab;
+  beforeAll(() => {
+    ensureBuilt();
+    lab = createEcmpLab();
+  });
+  afterAll(() => lab?.destroy());
+  const responders = (out: string, ttl: number) => {
+    const line = out.split('\n').find((l) => l.startsWith(`${String(ttl).padStart(2)} `)) ?? '';
+    return new Set([...line.matchAll(/198\.18\.\d+\.\d+/g)].map((m) => m[0]));
+  };
+  const run = (args: string[]) => new Promise<Run>((resolve) => {
+    const c = spawn('ip', ['netns', 'exec', lab.ns.C, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    c.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    c.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    c.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+
+  it('plain UDP probes (a new port each) take both paths, as traceroute\'s do; with --paris every probe of a run takes one', async () => {
+    // The hash is random per flow: 10 probes all on one path by chance is 1 in 512; three runs.
+    for (const cmd of [[process.execPath, join(root, 'dist/cli/main.js'), 'traceroute'], ['traceroute']]) {
+      let both = false;
+      for (let i = 0; i < 3 && !both; i++) {
+        const r = await run([...cmd, '-n', '-q', '10', '-w', '1', lab.dst]);
+        both = [...responders(r.stdout, 2)].sort().join() === [...lab.middle].sort().join();
+      }
+      expect(both, `${cmd.at(-1)}: hop 2 shows both ${lab.middle.join(' and ')}`).toBe(true);
+    }
+    for (const method of ['udp', 'icmp', 'tcp']) {
+      for (let i = 0; i < 3; i++) {
+        const r = await run([process.execPath, join(root, 'dist/cli/main.js'), 'traceroute', '--paris', '-P', method, '-n', '-q', '10', '-w', '1', lab.dst]);
+        expect(r.code, r.stderr).toBe(0);
+        const hop2 = responders(r.stdout, 2);
+        expect(hop2.size, `${method} run ${i + 1}:\n${r.stdout}`).toBe(1);
+        expect(lab.middle).toContain([...hop2][0]);
+        expect(responders(r.stdout, 4)).toEqual(new Set([lab.dst]));
+      }
     }
   });
 });
