@@ -10,8 +10,9 @@
  * - a wrong key log, records corrupted in flight and a capture cut to 150 bytes a frame: tshark's
  *   view (the records stay encrypted), our own `tls.record.decryption_failed` on the records that
  *   do not authenticate, and no crash; a hostile key log (garbage, overlong lines) never crashes.
- * HTTP is disabled in both tools here (the HTTP dissector's own tests compare it): the decrypted
- * application data then shows as TLS application data in both.
+ * HTTP is disabled in both tools in most tests (the decrypted application data then shows as TLS
+ * application data in both); one test compares the HTTP inside too (handed over by ALPN or by its
+ * request line, as tshark does).
  */
 import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -37,13 +38,13 @@ function tlsFields(): string[] {
 
 const FIELDS_OPTS = ['-T', 'fields', '-E', 'occurrence=a', '-E', 'aggregator=,'];
 
-async function tshark(file: string, extra: string[], fields: string[], twoPass = true): Promise<string[]> {
-  const args = ['-n', ...(twoPass ? ['-2'] : []), '-r', file, '--disable-protocol', 'http', ...extra, ...FIELDS_OPTS, ...fields.flatMap((f) => ['-e', f])];
+async function tshark(file: string, extra: string[], fields: string[], twoPass = true, http = false): Promise<string[]> {
+  const args = ['-n', ...(twoPass ? ['-2'] : []), '-r', file, ...(http ? [] : ['--disable-protocol', 'http']), ...extra, ...FIELDS_OPTS, ...fields.flatMap((f) => ['-e', f])];
   return (await run('tshark', args, { env: tsharkEnv, maxBuffer: 1 << 28 })).stdout.split('\n');
 }
 
-function wirelite(file: string, extra: string[], fields: string[], input?: Buffer): string[] {
-  const r = spawnSync(bin, ['read', file, '--disable-protocol', 'http', ...extra, ...FIELDS_OPTS, ...fields.flatMap((f) => ['-e', f])], { input, maxBuffer: 1 << 28, encoding: 'utf8' });
+function wirelite(file: string, extra: string[], fields: string[], input?: Buffer, http = false): string[] {
+  const r = spawnSync(bin, ['read', file, ...(http ? [] : ['--disable-protocol', 'http']), ...extra, ...FIELDS_OPTS, ...fields.flatMap((f) => ['-e', f])], { input, maxBuffer: 1 << 28, encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`wirelite read ${file} ${extra.join(' ')}: exit ${r.status}: ${r.stderr}`);
   return r.stdout.split('\n');
 }
@@ -91,6 +92,15 @@ describe.skipIf(!canCapture)(canCapture ? 'TLS decryption, against tshark -2 -o 
     expect(differences(ours, theirs, fields)).toEqual([]);
     // Without keys the same capture looks different (so the comparison above saw decryption).
     expect(wirelite(made.pcap, [], fields)).not.toEqual(ours);
+  });
+
+  it('with HTTP: the requests and responses inside, every TLS and HTTP field and the columns as tshark', async () => {
+    const httpFields = (await run(bin, ['fields', 'http.'], { maxBuffer: 1 << 28 })).stdout.split('\n').map((l) => l.split('\t')[0]!).filter((f) => f.startsWith('http.'));
+    const known = new Set(execFileSync('tshark', ['-G', 'fields'], { encoding: 'utf8', maxBuffer: 1 << 28 }).split('\n').map((l) => l.split('\t')[2]));
+    const all = [...fields, ...httpFields.filter((f) => known.has(f))];
+    const ours = wirelite(made.pcap, ['-o', `tls.keylog_file:${made.keys}`], all, undefined, true);
+    expect(differences(ours, await tshark(made.pcap, [...decodeAs, '-o', `tls.keylog_file:${made.keys}`], all, true, true), all)).toEqual([]);
+    expect(ours.filter((l) => l.includes('GET / HTTP/1.0')).length).toBe(CASES.length);
   });
 
   it('--tls-keylog FILE is the same as -o tls.keylog_file:FILE', () => {

@@ -27,6 +27,7 @@ export function clientHelloRandom(pkt: Packet, s: TlsSession, d: Uint8Array, at:
     event: [0, 0],
     alpn: '',
     firstDir: -1,
+    app: '',
     decrypted: 0,
     failed: 0,
   };

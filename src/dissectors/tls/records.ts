@@ -21,7 +21,8 @@
  */
 import { u16, u24 } from '../bytes.js';
 import { Severity, type Packet } from '../packet.js';
-import { callDissector, dissectorByName, dissectorEnabled, type Dissector } from '../registry.js';
+import type { Dissector } from '../registry.js';
+import { feedHttpStream } from '../http/dissector.js';
 import { registerStreamHeuristic, registerStreamProtocol } from '../tcp/stream.js';
 import { frameLengthPrefixed, ParseStatus, type ParseResult, type StreamParser } from '../tcp/reassembly.js';
 import { ALERT_DESCRIPTIONS, ALERT_LEVELS, CONTENT_TYPES, HANDSHAKE_TYPES, VERSION_SHORT, normVersion, validVersion } from './names.js';
@@ -137,6 +138,7 @@ function decode(pkt: Packet, off: number, end: number, _rep: number, parent: num
   const c = s.crypt;
   const dec = c && type !== 20 && (type === 23 || !tls13) ? c.dec[dir] : null;
   let plain: Plaintext | null = null;
+  let handedOff = false;
   if (dec) {
     plain = decryptRecord(dec, type, version, d.subarray(body, end));
     if (plain) {
@@ -149,7 +151,10 @@ function decode(pkt: Packet, off: number, end: number, _rep: number, parent: num
     }
   }
   if (plain) {
+    const before = pkt.colProtocol;
     recLabel = decryptedRecord(pkt, s, t, off, body, end, rec, plain, type === 23 && tls13, dir, fromClient);
+    // The protocol the data was handed to names the column (HTTP), as in tshark.
+    handedOff = pkt.colProtocol !== before;
     // The tap sees what a read without keys sees.
     if (tapOn(pkt)) encryptedTap(pkt, s, type, len, tls13, ccsSeen, fromClient);
     if (tls13 && fromClient) s.opaqueFromClient++;
@@ -210,7 +215,7 @@ function decode(pkt: Packet, off: number, end: number, _rep: number, parent: num
       break;
   }
   // A ServerHello in this record may have set the version: the column says it (single pass).
-  pkt.setProtocol(VERSION_SHORT[normVersion(final || s.version || version)] ?? 'TLS');
+  if (!handedOff) pkt.setProtocol(VERSION_SHORT[normVersion(final || s.version || version)] ?? 'TLS');
   if (pkt.wantLabels && rec >= 0) pkt.setLabel(rec, `${VERSION_SHORT[normVersion(final || s.version || version)] ?? 'TLS'} Record Layer: ${recLabel}`);
   if (pkt.session.pass === 1 && s.version) t.finals.set(pkt.tcpStream, s.version);
 }
@@ -262,7 +267,8 @@ function decryptedRecord(pkt: Packet, s: TlsSession, t: TlsTable, off: number, b
         return `Handshake Protocol: ${label}`;
       }
       case 23:
-        appendInfo(pkt, 'Application Data');
+        // Data handed to HTTP: the Info is HTTP's (empty while it waits for the rest of a message, as tshark -2).
+        if (!handsToHttp(pkt, s, data)) appendInfo(pkt, 'Application Data');
         if (data.length && pkt.session.pass !== 1 && pkt.session.taps.on(TLS_DATA_TAP)) {
           const r = pkt.session.taps.record(TLS_DATA_TAP);
           r.frame = pkt.frame.number;
@@ -271,7 +277,7 @@ function decryptedRecord(pkt: Packet, s: TlsSession, t: TlsTable, off: number, b
           r.data = data;
           r.firstFromClient = s.crypt!.firstDir === 0;
         }
-        applicationData(pkt, s, data);
+        applicationData(pkt, s, data, fromClient);
         return 'Application Data Protocol: Application Data';
       case 20:
         pkt.add(F.change_cipher_spec, 0, data.length, rec);
@@ -289,17 +295,24 @@ function decryptedRecord(pkt: Packet, s: TlsSession, t: TlsTable, off: number, b
 
 /**
  * Decrypted application data, handed to the protocol the connection carries when wirelite has
- * its dissector: by ALPN (http/1.1), by the server port (443 and the other HTTPS ports) or by a
- * look at the bytes (an HTTP request or response line), as tshark's TLS application table and
- * heuristics do. Otherwise it stays application data.
+ * its dissector, decided at the connection's first data as tshark's TLS application table and
+ * heuristics do: HTTP/1.x by ALPN (http/1.1), or without ALPN by an HTTP request or status line,
+ * through src/dissectors/http's stream entry (reassembly and pairing per TCP stream). HTTP/2 (ALPN
+ * h2) and everything else stay TLS application data.
  */
-function applicationData(pkt: Packet, s: TlsSession, data: Uint8Array): void {
-  if (!data.length) return;
-  const http = s.crypt?.alpn === 'http/1.1' || looksLikeHttp(data) ? dissectorByName('http') : undefined;
-  if (http && dissectorEnabled(pkt.session, http)) callDissector(http, pkt, 0, data.length, data.length, -1);
+function applicationData(pkt: Packet, s: TlsSession, data: Uint8Array, fromClient: boolean): void {
+  if (handsToHttp(pkt, s, data)) feedHttpStream(pkt, pkt.tcpStream, fromClient ? 0 : 1, 0, data.length, true);
 }
 
-/** An HTTP/1.x request or status line at the start of the data (a method, or "HTTP/1."). */
+/** Whether this connection's decrypted data goes to HTTP (decided at its first data). */
+function handsToHttp(pkt: Packet, s: TlsSession, data: Uint8Array): boolean {
+  const c = s.crypt;
+  if (!data.length || !c) return false;
+  if (c.app === '') c.app = c.alpn === 'http/1.1' || (c.alpn === '' && looksLikeHttp(data)) ? 'http' : 'none';
+  return c.app === 'http' && !pkt.session.disabledNames.has('http');
+}
+
+/** An HTTP/1.x request or status line at the start of the data (an upper-case method and a space, or "HTTP/1."). */
 function looksLikeHttp(d: Uint8Array): boolean {
   let i = 0;
   while (i < d.length && i < 16 && d[i]! >= 0x41 && d[i]! <= 0x5a) i++;

@@ -76,6 +76,8 @@ export interface TlsCrypt {
   event: [number, number];
   /** The protocol the server chose by ALPN (ServerHello or EncryptedExtensions), '' if none. */
   alpn: string;
+  /** The protocol of the decrypted application data, decided at its first bytes ('': not yet). */
+  app: '' | 'http' | 'none';
   /** The direction of the first record decrypted (-1: none yet). */
   firstDir: number;
   /** Records decrypted, and records that failed to authenticate. */
