@@ -15,9 +15,10 @@
  * bad usage or no such stream; 2 the file cannot be read.
  */
 import { Command, Option } from '@commander-js/extra-typings';
-import { dissectFile } from '../dissect-file.js';
+import { dissectFile, tap } from '../../pipeline/index.js';
 import { applicationProtocols } from '../../dissectors/registry.js';
-import { addTcpTap, type TcpTapRecord } from '../../dissectors/tcp/tap.js';
+import { TCP_TAP, type TcpTapRecord } from '../../dissectors/tcp/tap.js';
+import { compileOption, type CompiledOption } from '../../filter/cli.js';
 import { fieldByName } from '../../dissectors/fields.js';
 import { formatIPv4At, formatIPv6 } from '../../dissectors/bytes.js';
 import type { Packet } from '../../dissectors/packet.js';
@@ -35,21 +36,27 @@ export function followCommand() {
   return addDissectOptions(new Command('follow')
     .description('print the payload of a TCP stream, both directions in order, gaps marked (like tshark -z follow,tcp)')
     .argument('<file>', 'capture file to read')
-    .requiredOption('--stream <n>', 'TCP stream index (tcp.stream)', (v) => streamIndex(v))
+    .requiredOption('--stream <n>', 'TCP stream index (tcp.stream), or first: the first stream (with -Y: the stream of the first packet that matches)', (v) => streamIndex(v))
+    .option('-Y <filter>', 'display filter that picks the stream (with --stream first): the TCP stream of the first packet that matches (read in two passes, as tshark -2 -Y)')
     .addOption(new Option('--format <format>', 'ascii, hex (as tshark), raw (the bytes) or json (one object per chunk)').choices(FORMATS).default('ascii' as Format)))
     .action(async (file, o) => {
       applyDissectOptions(o);
-      const out = new Output(o.format as Format, o.stream);
+      const display = compileOption('-Y', o.Y);
+      if (display && o.stream !== 'first') throw new UsageError('-Y picks the stream to follow: give --stream first with it');
+      // Streams are numbered from 0 in order of appearance: without a filter the first is 0.
+      const stream = display ? await firstStream(file, display) : o.stream === 'first' ? 0 : o.stream;
+      if (stream === undefined) throw new UsageError(`no TCP packet in ${file} matches -Y ${o.Y}`);
+      const out = new Output(o.format as Format, stream);
       const payloadFid = fieldByName('tcp.payload')!.id;
       let seg: { frame: number; dir: number; seq: number; ack: number; flags: number; len: number; sp: number; dp: number } | undefined;
-      const removeTap = addTcpTap((r: TcpTapRecord) => {
-        if (r.stream !== o.stream) return;
+      const onSegment = (r: TcpTapRecord) => {
+        if (r.stream !== stream) return;
         seg = { frame: r.frame, dir: r.dir, seq: r.seq, ack: r.ack, flags: r.flags, len: r.len, sp: r.srcPort, dp: r.dstPort };
-      });
+      };
       const asm = new FollowAssembler((c) => out.chunk(c));
       let failure: unknown;
       try {
-        await dissectFile(file, { columns: false, twoPass: false, count: 0, fields: [payloadFid], disabledProtocols: applicationProtocols() }, (pkt: Packet) => {
+        await dissectFile(file, { columns: false, twoPass: false, count: 0, fields: [payloadFid], disabledProtocols: applicationProtocols(), taps: [tap(TCP_TAP, onSegment)] }, (pkt: Packet) => {
           const s = seg;
           if (!s || s.frame !== pkt.frame.number) return;
           seg = undefined;
@@ -60,10 +67,8 @@ export function followCommand() {
         });
       } catch (e) {
         failure = e;
-      } finally {
-        removeTap();
       }
-      if (!out.started && !failure) throw new UsageError(`no TCP stream ${o.stream} in ${file}`);
+      if (!out.started && !failure) throw new UsageError(`no TCP stream ${stream} in ${file}`);
       out.end();
       out.flush();
       // A damaged file: main() says why and exits 2, after everything read was written.
@@ -73,10 +78,34 @@ export function followCommand() {
 
 const EMPTY = new Uint8Array(0);
 
-function streamIndex(v: string): number {
+function streamIndex(v: string): number | 'first' {
+  if (v === 'first') return v;
   const n = Number(v);
-  if (!/^[0-9]+$/.test(v) || !Number.isSafeInteger(n)) throw new UsageError(`--stream takes a stream index (0, 1, ...), not "${v}"`);
+  if (!/^[0-9]+$/.test(v) || !Number.isSafeInteger(n)) throw new UsageError(`--stream takes a stream index (0, 1, ...) or first, not "${v}"`);
   return n;
+}
+
+/**
+ * The TCP stream of the first TCP packet that `display` passes: a read of its own, in two passes
+ * (the filter sees final analysis values, as tshark -2 -Y), that stops at that packet. Undefined
+ * when no TCP packet matches.
+ */
+async function firstStream(file: string, display: CompiledOption): Promise<number | undefined> {
+  if (file === '-') throw new UsageError('follow -Y reads the file twice (to pick the stream, then to follow it): standard input cannot be');
+  let found: number | undefined;
+  await dissectFile(
+    file,
+    {
+      columns: false,
+      twoPass: true,
+      count: 0,
+      fields: display.fields,
+      displayFilter: { test: display.filter },
+      taps: [tap(TCP_TAP, (r) => void (found ??= r.stream))],
+      afterFrame: () => found === undefined,
+    },
+  );
+  return found;
 }
 
 /** Writes the chosen format to stdout, buffered. */

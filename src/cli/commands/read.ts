@@ -11,7 +11,7 @@ import type { Frame, InterfaceInfo } from '../../capture/frame.js';
 import { linkTypeText } from '../../capture/live/binding.js';
 import { createCaptureWriter, formatForPath, openOutputFile, OutputFileError, type WriteFormat } from '../../capture/writer.js';
 import { dispatchTable, protocolKnown } from '../../dissectors/registry.js';
-import { dissectFile } from '../dissect-file.js';
+import { dissectFile } from '../../pipeline/index.js';
 import { addPrintOptions, createPacketPrinter } from '../packet-printer.js';
 import { addDissectOptions, applyDissectOptions } from '../dissect-options.js';
 import { collect, EXIT, UsageError } from '../errors.js';
@@ -75,7 +75,6 @@ export function readCommand() {
       const warned = new Set<number>();
       const linkTypes = dispatchTable('linktype');
       const sink = (pkt: import('../../dissectors/packet.js').Packet, frame: Frame) => {
-        if (display && !display.filter(pkt)) return printer.skip(frame);
         if (outFd !== undefined && format) {
           writer ??= createCaptureWriter(o.w!, format, { interfaces: interfaces.filter(Boolean) }, outFd);
           writer.write(frame);
@@ -92,6 +91,8 @@ export function readCommand() {
             fields: withFilterFields(printer.fields, display, readFilter),
             twoPass: printing || display !== undefined || readFilter !== undefined,
             readFilter: readFilter && { test: readFilter.filter, onDropped: (frame) => printer.skip(frame) },
+            // In front of the file writer and the printer (as tshark -2 -Y: every frame is still dissected).
+            displayFilter: display && { test: display.filter, onDropped: (frame) => printer.skip(frame) },
             count: o.c ?? 0,
             onRevise: printer.revise,
             disabledProtocols,
