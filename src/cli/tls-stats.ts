@@ -5,7 +5,8 @@
  * and chosen, the certificate chain's names (src/dissectors/tls/x509.ts), handshake time in ms and in
  * round trips, alerts, JA3/JA3S/JA4/JA4S (src/dissectors/tls/fingerprint.ts) and whether the key
  * log (`--tls-keylog` and the capture's pcapng Decryption Secrets Blocks) would decrypt it
- * (src/dissectors/tls/keylog.ts; nothing is decrypted).
+ * (src/dissectors/tls/keylog.ts) and how many of its records the dissector decrypted with it (the
+ * tap's `decrypted`; the other events are what a read without keys sees).
  *
  * Handshake time: from the frame of the ClientHello to the frame that completes the handshake as
  * seen at the capture point: the later of the two Finished messages (TLS 1.2 full handshake: the
@@ -100,6 +101,8 @@ export interface TlsConnectionSummary {
   keys: KeysAvailability | null;
   /** Bytes of application data records from the client and the server. */
   appDataBytes: { client: number; server: number };
+  /** Records decrypted with the key log (--tls-keylog, the capture's DSBs): 0 when none was. */
+  decryptedRecords: number;
 }
 
 interface Conn {
@@ -123,6 +126,7 @@ interface Conn {
   alertCount: number;
   appClient: number;
   appServer: number;
+  decrypted: number;
 }
 
 const time = (r: { tsSec: number; tsNsec: number }): number => r.tsSec * 1000 + r.tsNsec / 1e6;
@@ -224,6 +228,7 @@ export class TlsStats {
       alertCount: 0,
       appClient: 0,
       appServer: 0,
+      decrypted: 0,
     };
     this.conns.set(r.stream, c);
     return c;
@@ -234,6 +239,7 @@ export class TlsStats {
     const c = this.conn(r);
     if (!c) return;
     c.lastFrame = r.frame;
+    if (r.decrypted) c.decrypted++;
     const t = time(r);
     switch (r.kind) {
       case 'client_hello':
@@ -347,6 +353,7 @@ export class TlsStats {
       clientRandom: ch?.random ?? null,
       keys: keyLog ? (ch ? keyLog.availability(ch.random, sh?.version ?? 0) : { available: 'no', detail: 'no ClientHello seen (client random unknown)' }) : null,
       appDataBytes: { client: c.appClient, server: c.appServer },
+      decryptedRecords: c.decrypted,
     };
   }
 }
@@ -431,6 +438,7 @@ export function tlsCard(s: TlsConnectionSummary): string {
   lines.push(`  JA4        ${s.ja4 ?? '-'}   JA4S ${s.ja4s ?? '-'}`);
   lines.push(`  data       client ${s.appDataBytes.client} bytes, server ${s.appDataBytes.server} bytes (application data records)`);
   if (s.keys) lines.push(`  keys       ${s.keys.available} (${s.keys.detail})`);
+  if (s.keys || s.decryptedRecords) lines.push(`  decrypted  ${s.decryptedRecords ? `yes (${s.decryptedRecords} records)` : 'no'}`);
   return lines.join('\n') + '\n\n';
 }
 

@@ -7,7 +7,7 @@
  * several records, several messages in one record) and dissected in the record that completes
  * them, from a "Reassembled Handshake Message" data source (HANDSHAKE_LIMITS bound the memory).
  *
- * Without keys nothing is decrypted: after a side's ChangeCipherSpec its handshake records are
+ * Without keys (./keys.ts, ./decrypt.ts: a key log decrypts as tshark does) nothing is decrypted: after a side's ChangeCipherSpec its handshake records are
  * "Encrypted Handshake Message" and its alerts "Encrypted Alert"; in TLS 1.3 the encrypted records
  * are application data records (`tls.record.opaque_type`), as tshark shows them. The Protocol
  * column names the version the session settled on (the ServerHello, or the first record that is
@@ -156,7 +156,7 @@ function decode(pkt: Packet, off: number, end: number, _rep: number, parent: num
     // The protocol the data was handed to names the column (HTTP), as in tshark.
     handedOff = pkt.colProtocol !== before;
     // The tap sees what a read without keys sees.
-    if (tapOn(pkt)) encryptedTap(pkt, s, type, len, tls13, ccsSeen, fromClient);
+    if (tapOn(pkt)) encryptedTap(pkt, s, type, len, tls13, ccsSeen, fromClient, true);
     if (tls13 && fromClient) s.opaqueFromClient++;
     applyKeyEvent(s, dir);
   } else switch (type) {
@@ -220,13 +220,13 @@ function decode(pkt: Packet, off: number, end: number, _rep: number, parent: num
   if (pkt.session.pass === 1 && s.version) t.finals.set(pkt.tcpStream, s.version);
 }
 
-/** The tap record of an encrypted record, as a read without keys gives it. */
-function encryptedTap(pkt: Packet, s: TlsSession, type: number, len: number, tls13: boolean, ccsSeen: boolean, fromClient: boolean): void {
-  if (type === 21) tap(pkt, fromClient, 'alert', len, { alertLevel: -1, alertDescription: -1 });
-  else if (type === 22) tap(pkt, fromClient, ccsSeen ? 'finished' : 'handshake', len, { handshakeType: -1 });
+/** The tap record of an encrypted record, as a read without keys gives it (`decrypted`: it was, with the key log). */
+function encryptedTap(pkt: Packet, s: TlsSession, type: number, len: number, tls13: boolean, ccsSeen: boolean, fromClient: boolean, decrypted = false): void {
+  if (type === 21) tap(pkt, fromClient, 'alert', len, { alertLevel: -1, alertDescription: -1, decrypted });
+  else if (type === 22) tap(pkt, fromClient, ccsSeen ? 'finished' : 'handshake', len, { handshakeType: -1, decrypted });
   else if (type === 23) {
-    if (tls13 && s.opaqueFromClient === 0) tap(pkt, fromClient, fromClient ? 'finished' : 'handshake', len, { handshakeType: -1 });
-    else tap(pkt, fromClient, 'app_data', len);
+    if (tls13 && s.opaqueFromClient === 0) tap(pkt, fromClient, fromClient ? 'finished' : 'handshake', len, { handshakeType: -1, decrypted });
+    else tap(pkt, fromClient, 'app_data', len, { decrypted });
   }
 }
 

@@ -168,6 +168,7 @@ export function tap(pkt: Packet, fromClient: boolean, kind: TlsTapRecord['kind']
   r.alertLevel = extra?.alertLevel;
   r.alertDescription = extra?.alertDescription;
   r.handshakeType = extra?.handshakeType;
+  r.decrypted = extra?.decrypted ?? false;
   for (const fn of tlsTapListeners) fn(r);
 }
 

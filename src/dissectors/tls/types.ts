@@ -57,6 +57,8 @@ export interface TlsTapRecord {
   handshakeType?: number;
   /** Record length (app_data: the encrypted bytes). */
   length: number;
+  /** The record was decrypted with the session's key log (its kind stays what a read without keys sees). */
+  decrypted?: boolean;
 }
 
 export type TlsTapListener = (r: TlsTapRecord) => void;
