@@ -14,6 +14,7 @@ import { followCommand } from './commands/follow.js';
 import { completionCommand } from './commands/completion.js';
 import { pingCommand } from './commands/ping.js';
 import { tracerouteCommand } from './commands/traceroute.js';
+import { pmtudCommand } from './commands/pmtud.js';
 
 export const VERSION = '0.1.0';
 
@@ -45,15 +46,16 @@ export const EXAMPLES: readonly Example[] = [
   { topic: 'completion', line: 'source <(wirelite completion bash)', what: 'tab completion in bash (zsh: completion zsh)' },
   { topic: 'ping', line: 'wirelite ping -c 3 192.0.2.1', what: 'ICMP echo from wirelite\'s own packet stack, as iputils ping (as root)' },
   { topic: 'traceroute', line: 'wirelite traceroute -I -n 192.0.2.1', what: 'the route hop by hop, as traceroute -I (as root)' },
+  { topic: 'pmtud', line: 'wirelite pmtud 192.0.2.1', what: 'the path MTU, its MSS and the hop that limits it (as root)' },
 ];
 
 /** Exit codes every command uses (capture and interfaces add 4 and 5). */
 export const EXIT_CODES: readonly { code: number; meaning: string }[] = [
   { code: 0, meaning: 'success (a malformed packet is marked, not an error)' },
-  { code: 1, meaning: 'bad usage: unknown option, command or field, bad value; ping: no reply came (as iputils ping)' },
-  { code: 2, meaning: 'a file cannot be read to its end or written (what was read is printed first); ping, traceroute: a bad value, unknown host or no route (as iputils ping)' },
+  { code: 1, meaning: 'bad usage: unknown option, command or field, bad value; ping, pmtud: no reply came (as iputils ping)' },
+  { code: 2, meaning: 'a file cannot be read to its end or written (what was read is printed first); ping, traceroute, pmtud: a bad value, unknown host or no route (as iputils ping)' },
   { code: 3, meaning: 'internal error (a bug: please report it)' },
-  { code: 4, meaning: 'capture: the device cannot be captured on (permission, no such interface, it went away); ping, traceroute: no permission to send raw packets' },
+  { code: 4, meaning: 'capture: the device cannot be captured on (permission, no such interface, it went away); ping, traceroute, pmtud: no permission to send raw packets' },
   { code: 5, meaning: 'capture, interfaces: live capture is not available (the libpcap addon was not built)' },
 ];
 
@@ -84,6 +86,7 @@ export function buildProgram() {
   program.addCommand(completionCommand().exitOverride());
   program.addCommand(pingCommand().exitOverride());
   program.addCommand(tracerouteCommand().exitOverride());
+  program.addCommand(pmtudCommand().exitOverride());
   program.addHelpText('after', epilogue());
   return program;
 }

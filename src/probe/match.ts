@@ -198,7 +198,8 @@ export function answers(ip: IpView, p: ProbeKey): Answer | undefined {
     if (u16(b, o) !== p.dport || u16(b, o + 2) !== p.sport) return undefined;
     const flags = b[o + 13]!;
     const ack = ((b[o + 8]! << 24) >>> 0) + (b[o + 9]! << 16) + u16(b, o + 10);
-    if (p.tcpSeq !== undefined && (flags & 0x10) && ack !== ((p.tcpSeq + 1) >>> 0)) return undefined;
+    // The ACK covers the SYN and whatever data it carried (pmtud's SYNs carry some).
+    if (p.tcpSeq !== undefined && (flags & 0x10) && ((ack - p.tcpSeq - 1) >>> 0) > 0xffff) return undefined;
     return { kind: 'tcp', ip, flags };
   }
   return undefined;

@@ -88,7 +88,7 @@ describe('top-level --help', () => {
   const examples = help.slice(help.indexOf('\nExamples'));
 
   it('lists every command, each with an example', () => {
-    expect(commands).toEqual(['read', 'fields', 'capture', 'interfaces', 'stats', 'follow', 'completion', 'ping', 'traceroute']);
+    expect(commands).toEqual(['read', 'fields', 'capture', 'interfaces', 'stats', 'follow', 'completion', 'ping', 'traceroute', 'pmtud']);
     for (const c of commands) {
       expect(examples, `no example of "${c}" in wirelite --help`).toMatch(new RegExp(`^ {2}(source <\\()?wirelite ${c === 'read' ? '(read|-r)' : c} `, 'm'));
     }
@@ -104,8 +104,8 @@ describe('top-level --help', () => {
   });
 
   // Every example on a file runs, on the project's fixture (live capture and `source` aside).
-  // Probes (ping, traceroute) send packets: they run in the probes' lab tests (test/probe/), never here.
-  const runnable = EXAMPLES.filter((e) => e.line.startsWith('wirelite ') && !e.topic.startsWith('capture') && e.topic !== 'interfaces' && e.topic !== 'ping' && e.topic !== 'traceroute');
+  // Probes (ping, traceroute, pmtud) send packets: they run in the probes' lab tests (test/probe/), never here.
+  const runnable = EXAMPLES.filter((e) => e.line.startsWith('wirelite ') && !e.topic.startsWith('capture') && e.topic !== 'interfaces' && !['ping', 'traceroute', 'pmtud'].includes(e.topic));
   it.each(runnable.map((e) => [e.line]))('%s runs', (line) => {
     const args = line.split(' ').slice(1).map((w) => (w === 'FILE' ? fixture : w));
     const r = wl(args);
