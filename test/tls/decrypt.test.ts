@@ -10,6 +10,7 @@
  * - a wrong key log, records corrupted in flight and a capture cut to 150 bytes a frame: tshark's
  *   view (the records stay encrypted), our own `tls.record.decryption_failed` on the records that
  *   do not authenticate, and no crash; a hostile key log (garbage, overlong lines) never crashes.
+ * `follow --tls` is compared with tshark -z follow,tls too.
  * HTTP is disabled in both tools in most tests (the decrypted application data then shows as TLS
  * application data in both); one test compares the HTTP inside too (handed over by ALPN or by its
  * request line, as tshark does).
@@ -101,6 +102,22 @@ describe.skipIf(!canCapture)(canCapture ? 'TLS decryption, against tshark -2 -o 
     const ours = wirelite(made.pcap, ['-o', `tls.keylog_file:${made.keys}`], all, undefined, true);
     expect(differences(ours, await tshark(made.pcap, [...decodeAs, '-o', `tls.keylog_file:${made.keys}`], all, true, true), all)).toEqual([]);
     expect(ours.filter((l) => l.includes('GET / HTTP/1.0')).length).toBe(CASES.length);
+  });
+
+  it('follow --tls: the decrypted data of every connection as tshark -z follow,tls (ascii and hex)', async () => {
+    for (let stream = 0; stream < CASES.length; stream++) {
+      for (const format of ['ascii', 'hex']) {
+        const ours = spawnSync(bin, ['follow', made.pcap, '--stream', String(stream), '--tls', '--tls-keylog', made.keys, '--format', format], { encoding: 'utf8', maxBuffer: 1 << 28 });
+        expect(ours.status).toBe(0);
+        const theirs = (await run('tshark', ['-n', '-r', made.pcap, ...decodeAs, '-o', `tls.keylog_file:${made.keys}`, '-q', '-z', `follow,tls,${format},${stream}`], { env: tsharkEnv, maxBuffer: 1 << 28 })).stdout;
+        // tshark 4.0 prints node 1 as ":0"; wirelite names it.
+        const node1 = (t: string) => t.replace(/^Node 1: .*$/m, 'Node 1:');
+        expect(node1(ours.stdout)).toBe(node1(theirs));
+        if (format === 'ascii') expect(ours.stdout).toContain('GET / HTTP/1.0');
+      }
+    }
+    const none = spawnSync(bin, ['follow', made.pcap, '--stream', '0', '--tls'], { encoding: 'utf8' });
+    expect([none.status, none.stderr]).toEqual([1, expect.stringContaining('no decrypted TLS data in TCP stream 0')]);
   });
 
   it('--tls-keylog FILE is the same as -o tls.keylog_file:FILE', () => {

@@ -18,6 +18,7 @@ import { Command, Option } from '@commander-js/extra-typings';
 import { dissectFile, tap } from '../../pipeline/index.js';
 import { applicationProtocols } from '../../dissectors/registry.js';
 import { TCP_TAP, type TcpTapRecord } from '../../dissectors/tcp/tap.js';
+import { TLS_DATA_TAP, type TlsDataRecord } from '../../dissectors/tls/types.js';
 import { compileOption, type CompiledOption } from '../../filter/cli.js';
 import { fieldByName } from '../../dissectors/fields.js';
 import { formatIPv4At, formatIPv6 } from '../../dissectors/bytes.js';
@@ -38,7 +39,8 @@ export function followCommand() {
     .argument('<file>', 'capture file to read')
     .requiredOption('--stream <n>', 'TCP stream index (tcp.stream), or first: the first stream (with -Y: the stream of the first packet that matches)', (v) => streamIndex(v))
     .option('-Y <filter>', 'display filter that picks the stream (with --stream first): the TCP stream of the first packet that matches (read in two passes, as tshark -2 -Y)')
-    .addOption(new Option('--format <format>', 'ascii, hex (as tshark), raw (the bytes) or json (one object per chunk)').choices(FORMATS).default('ascii' as Format)))
+    .addOption(new Option('--format <format>', 'ascii, hex (as tshark), raw (the bytes) or json (one object per chunk)').choices(FORMATS).default('ascii' as Format))
+    .option('--tls', 'the decrypted TLS application data instead (as tshark -z follow,tls; needs the secrets: --tls-keylog FILE, or a pcapng that carries them)'))
     .action(async (file, o) => {
       applyDissectOptions(o);
       const display = compileOption('-Y', o.Y);
@@ -46,7 +48,8 @@ export function followCommand() {
       // Streams are numbered from 0 in order of appearance: without a filter the first is 0.
       const stream = display ? await firstStream(file, display) : o.stream === 'first' ? 0 : o.stream;
       if (stream === undefined) throw new UsageError(`no TCP packet in ${file} matches -Y ${o.Y}`);
-      const out = new Output(o.format as Format, stream);
+      const out = new Output(o.format as Format, stream, o.tls ? 'tls' : 'tcp');
+      if (o.tls) return followTls(file, stream, out);
       const payloadFid = fieldByName('tcp.payload')!.id;
       let seg: { frame: number; dir: number; seq: number; ack: number; flags: number; len: number; sp: number; dp: number } | undefined;
       const onSegment = (r: TcpTapRecord) => {
@@ -77,6 +80,34 @@ export function followCommand() {
 }
 
 const EMPTY = new Uint8Array(0);
+
+/**
+ * `--tls`: the stream's decrypted application data, one chunk per TLS record, as tshark's
+ * follow,tls (node 0 sent the connection's first decrypted record; the TLS dissector's data tap).
+ */
+async function followTls(file: string, stream: number, out: Output): Promise<void> {
+  const recs: TlsDataRecord[] = [];
+  const offsets = [0, 0];
+  let failure: unknown;
+  const onData = (r: TlsDataRecord) => void (r.stream === stream && recs.push({ ...r, data: r.data.slice() }));
+  try {
+    await dissectFile(file, { columns: false, twoPass: false, count: 0, fields: [], disabledProtocols: applicationProtocols().filter((p) => p !== 'tls'), taps: [tap(TLS_DATA_TAP, onData)] }, (pkt: Packet) => {
+      for (const r of recs) {
+        const dir = r.fromClient === r.firstFromClient ? 0 : 1;
+        if (!out.started) out.start(pkt, dir, pkt.srcPort, pkt.dstPort);
+        out.chunk({ dir, frame: r.frame, offset: offsets[dir]!, data: r.data, gap: 0 });
+        offsets[dir]! += r.data.length;
+      }
+      recs.length = 0;
+    });
+  } catch (e) {
+    failure = e;
+  }
+  if (!out.started && !failure) throw new UsageError(`no decrypted TLS data in TCP stream ${stream} of ${file} (the secrets: --tls-keylog FILE, or a pcapng that carries them)`);
+  out.end();
+  out.flush();
+  if (failure) throw failure;
+}
 
 function streamIndex(v: string): number | 'first' {
   if (v === 'first') return v;
@@ -117,6 +148,7 @@ class Output {
   constructor(
     private readonly format: Format,
     private readonly stream: number,
+    private readonly proto: 'tcp' | 'tls' = 'tcp',
   ) {}
 
   /** The first segment of the stream: its sender is node 0. */
@@ -127,7 +159,7 @@ class Output {
     const n0 = dir === 0 ? endpoint(src, sp) : endpoint(dst, dp);
     const n1 = dir === 0 ? endpoint(dst, dp) : endpoint(src, sp);
     if (this.format === 'json') this.write(JSON.stringify({ stream: this.stream, node0: n0, node1: n1 }) + '\n');
-    else if (this.format !== 'raw') this.write(`\n${SEPARATOR}Follow: tcp,${this.format}\nFilter: tcp.stream eq ${this.stream}\nNode 0: ${n0}\nNode 1: ${n1}\n`);
+    else if (this.format !== 'raw') this.write(`\n${SEPARATOR}Follow: ${this.proto},${this.format}\nFilter: tcp.stream eq ${this.stream}\nNode 0: ${n0}\nNode 1: ${n1}\n`);
   }
 
   chunk(c: FollowChunk): void {
