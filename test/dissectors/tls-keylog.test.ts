@@ -6,11 +6,12 @@
  * test/cli/tls-stats.test.ts.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readKeyLogFile, TLS_KEYLOG_LIMITS, TlsKeyLog } from '../../src/dissectors/tls/keylog.js';
+import { addTlsSecretsBlock, DSB_TLS_KEY_LOG, readKeyLogFile, refreshKeyLog, sessionKeyLog, TLS_KEYLOG_LIMITS, TlsKeyLog } from '../../src/dissectors/tls/keylog.js';
+import type { Session } from '../../src/dissectors/packet.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'wirelite-keys-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -116,6 +117,24 @@ describe('key log lines', () => {
     } finally {
       TLS_KEYLOG_LIMITS.maxClientRandoms = saved;
     }
+  });
+
+  it("a session's key log: its files, read again when they grow (a live capture's SSLKEYLOGFILE), the DSBs added", () => {
+    const file = join(dir, 'growing.keys');
+    writeFileSync(file, `CLIENT_RANDOM ${CR1} ${S48}\n`);
+    const session = { carry: new Map(), options: { tlsKeyLogs: [file], prefs: ['ip.check_checksum:FALSE'] } } as unknown as Session;
+    const log = sessionKeyLog(session)!;
+    expect([log.labels(CR1), log.labels(CR2)]).toEqual([['CLIENT_RANDOM'], []]);
+    expect(refreshKeyLog(session)).toBe(false);
+    appendFileSync(file, `CLIENT_RANDOM ${CR2} ${S48}\n`);
+    expect(refreshKeyLog(session)).toBe(true);
+    expect(log.labels(CR2)).toEqual(['CLIENT_RANDOM']);
+    expect(log.secret(CR2, 'CLIENT_RANDOM')).toEqual(Buffer.from(S48, 'hex'));
+    expect(addTlsSecretsBlock(session, { type: DSB_TLS_KEY_LOG, data: new TextEncoder().encode(`CLIENT_HANDSHAKE_TRAFFIC_SECRET ${CR1} ${S32}\n`) })).toBe(true);
+    expect(addTlsSecretsBlock(session, { type: 0x57474b4c, data: new Uint8Array(4) })).toBe(false);
+    expect(sessionKeyLog(session)!.labels(CR1)).toEqual(['CLIENT_RANDOM', 'CLIENT_HANDSHAKE_TRAFFIC_SECRET']);
+    // No file and no DSB: no key log, nothing to decrypt with.
+    expect(sessionKeyLog({ carry: new Map(), options: {} } as unknown as Session)).toBeUndefined();
   });
 
   it('a missing key log file: an error with its name', () => {

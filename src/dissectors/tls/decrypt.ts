@@ -35,15 +35,12 @@ export interface SuiteSpec {
   mac: Hash | null;
 }
 
-const specs = new Map<number, SuiteSpec | null>();
-
-/** The record protection of a cipher suite by its IANA name, or null (not supported: stays encrypted). */
+/**
+ * The record protection of a cipher suite by its IANA name, or null (not supported: stays
+ * encrypted). Asked once per connection, when its keys are made.
+ */
 export function suiteSpec(suite: number): SuiteSpec | null {
-  let s = specs.get(suite);
-  if (s !== undefined) return s;
-  s = parseSuite(TLS_CIPHER_SUITES[suite] ?? '');
-  specs.set(suite, s);
-  return s;
+  return parseSuite(TLS_CIPHER_SUITES[suite] ?? '');
 }
 
 function parseSuite(name: string): SuiteSpec | null {

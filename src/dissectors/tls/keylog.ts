@@ -222,11 +222,53 @@ export function attachTlsKeyLog(session: Session, log: TlsKeyLog): void {
 export function sessionKeyLog(session: Session): TlsKeyLog | undefined {
   let v = session.carry.get(CARRY_KEY) as TlsKeyLog | null | undefined;
   if (v === undefined) {
-    const o = session.options;
-    v = keyLogOf([...(o.tlsKeyLogs ?? []), ...(o.prefs ?? []).filter(isKeyLogPref).map((p) => p.slice(p.indexOf(':') + 1).trim())]);
+    const files = keyLogFiles(session).map((path) => ({ path, size: fileSize(path) }));
+    v = keyLogOf(files.map((f) => f.path));
     session.carry.set(CARRY_KEY, v);
+    session.carry.set(FILES_KEY, files);
   }
   return v ?? undefined;
+}
+
+/** Where a session keeps the sizes its key log files had when read. */
+const FILES_KEY = 'tls.keylog.files';
+
+/** The key log files a session's options name. */
+function keyLogFiles(session: Session): string[] {
+  const o = session.options;
+  return [...(o.tlsKeyLogs ?? []), ...(o.prefs ?? []).filter(isKeyLogPref).map((p) => p.slice(p.indexOf(':') + 1).trim())].filter(Boolean);
+}
+
+function fileSize(path: string): number {
+  try {
+    return statSync(path).size;
+  } catch {
+    return -1;
+  }
+}
+
+/**
+ * A connection whose client random the key log does not know: the key log files are read again
+ * if they grew since (a browser or server appends to SSLKEYLOGFILE while a live capture runs, and
+ * tshark rereads it too). Returns whether anything was read.
+ */
+export function refreshKeyLog(session: Session): boolean {
+  const log = sessionKeyLog(session);
+  const files = session.carry.get(FILES_KEY) as { path: string; size: number }[] | undefined;
+  if (!log || !files) return false;
+  let read = false;
+  for (const f of files) {
+    const size = fileSize(f.path);
+    if (size <= f.size) continue;
+    f.size = size;
+    try {
+      readKeyLogFile(f.path, log);
+      read = true;
+    } catch {
+      // Unreadable now: keep what was read.
+    }
+  }
+  return read;
 }
 
 /** Whether a preference (`name:value`) names a key log file. */

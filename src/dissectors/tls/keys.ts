@@ -10,7 +10,7 @@
  */
 import type { Packet } from '../packet.js';
 import { toHex } from '../bytes.js';
-import { sessionKeyLog } from './keylog.js';
+import { refreshKeyLog, sessionKeyLog } from './keylog.js';
 import { masterFromPremaster, tls12Decoders, tls13Decoder, tls13Update } from './decrypt.js';
 import type { TlsSession } from './session.js';
 
@@ -42,6 +42,7 @@ export function serverHelloKeys(pkt: Packet, s: TlsSession, d: Uint8Array, at: n
   c.etm = etm;
   c.ems = ems;
   const cr = toHex(c.clientRandom, 0, 32);
+  if (!log.labels(cr).length) refreshKeyLog(pkt.session);
   if (s.tls13) {
     const mk = (label: 'CLIENT_HANDSHAKE_TRAFFIC_SECRET' | 'SERVER_HANDSHAKE_TRAFFIC_SECRET' | 'CLIENT_TRAFFIC_SECRET_0' | 'SERVER_TRAFFIC_SECRET_0') => {
       const secret = log.secret(cr, label);
