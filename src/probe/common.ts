@@ -8,6 +8,7 @@
  */
 import { lookup } from 'node:dns/promises';
 import { readFileSync } from 'node:fs';
+import type { Frame } from '../capture/frame.js';
 import { LiveCaptureError } from '../capture/live/live-error.js';
 import { chooseRoute, interfaceAddresses, kernelRoutes, parseAddress, RouteError, type Family, type RouteChoice } from './route.js';
 import { NeighbourError, ProbeStack } from './stack.js';
@@ -68,9 +69,9 @@ export function routeTo(t: Target, iface?: string): RouteChoice {
 }
 
 /** Opens the stack; capture errors become ProbeErrors with the probe exit codes. */
-export async function openStack(choice: RouteChoice, filter: string, explain?: (s: string) => void): Promise<ProbeStack> {
+export async function openStack(choice: RouteChoice, filter: string, explain?: (s: string) => void, tap?: (frame: Frame) => void): Promise<ProbeStack> {
   try {
-    return await ProbeStack.open(choice, filter, explain ? { explain } : {});
+    return await ProbeStack.open(choice, filter, { ...(explain ? { explain } : {}), ...(tap ? { tap } : {}) });
   } catch (e) {
     if (e instanceof NeighbourError) throw new ProbeError(e.message, PROBE_EXIT.ERROR);
     const err = LiveCaptureError.from(e);

@@ -7,6 +7,7 @@
 import { formatAddress } from './route.js';
 import { answers, ECHO, type ProbeKey } from './match.js';
 import type { LayerSpec } from '../dissectors/build.js';
+import type { Frame } from '../capture/frame.js';
 import { PingStats, formatG, formatRtt, icmpErrorText, icmpv6ErrorText } from './ping-stats.js';
 import { openStack, PROBE_EXIT, ProbeError, resolveTarget, routeTo, sleep } from './common.js';
 import type { Received } from './stack.js';
@@ -15,6 +16,8 @@ import type { Received } from './stack.js';
 const CAPTURE_LATENCY_MS = 150;
 
 export interface PingOptions {
+  /** Every frame sent and received (--show-packets, -w). */
+  tap?: (frame: Frame) => void;
   host: string;
   count?: number;
   /** Seconds between requests. */
@@ -77,7 +80,7 @@ export async function ping(o: PingOptions, io: Output): Promise<number> {
   const ipHeader = fam === 4 ? 20 : 40;
   const icmpLen = 8 + o.size;
   const filter = fam === 4 ? 'icmp' : 'icmp6';
-  const stack = await openStack(choice, filter, explain);
+  const stack = await openStack(choice, filter, explain, o.tap);
   const stats = new PingStats();
   const id = (Math.random() * 0x10000) & 0xffff;
   const probes = new Map<number, Probe>();

@@ -9,6 +9,7 @@
  * too big, with time exceeded.
  */
 import type { LayerSpec } from '../dissectors/build.js';
+import type { Frame } from '../capture/frame.js';
 import { answers, ECHO, type Answer, type ProbeKey } from './match.js';
 import { openStack, PROBE_EXIT, ProbeError, resolveTarget, routeTo } from './common.js';
 import { formatAddress } from './route.js';
@@ -17,6 +18,8 @@ import type { ProbeStack, Received } from './stack.js';
 import type { TraceMethod } from './traceroute.js';
 
 export interface PmtudOptions {
+  /** Every frame sent and received (--show-packets, -w). */
+  tap?: (frame: Frame) => void;
   host: string;
   method: TraceMethod;
   port?: number;
@@ -56,7 +59,7 @@ export async function pmtud(o: PmtudOptions, io: Output): Promise<number> {
   const dst = formatAddress(target.address, fam);
   const src = formatAddress(choice.source.address, fam);
   const proto = o.method === 'icmp' ? (fam === 4 ? 1 : 58) : o.method === 'udp' ? 17 : 6;
-  const stack = await openStack(choice, `icmp or icmp6 or (${o.method === 'tcp' ? 'tcp' : 'udp'} and host ${dst})`, explain);
+  const stack = await openStack(choice, `icmp or icmp6 or (${o.method === 'tcp' ? 'tcp' : 'udp'} and host ${dst})`, explain, o.tap);
   try {
     const ifMtu = stack.mtu;
     if (o.maxMtu !== undefined && (!Number.isInteger(o.maxMtu) || o.maxMtu > ifMtu)) throw new ProbeError(`--max-mtu ${o.maxMtu}: above the MTU of ${choice.route.iface} (${ifMtu}): a probe that size cannot leave this host`);

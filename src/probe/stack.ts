@@ -37,6 +37,8 @@ export interface StackOptions {
   /** Neighbour resolution: tries and the wait for each (ms). */
   neighbourTries?: number;
   neighbourWaitMs?: number;
+  /** Every frame the capture sees (sent and received, ARP and NS included), in order: --show-packets, -w. */
+  tap?: (frame: Frame) => void;
 }
 
 /** /proc/net/arp: the complete entries (flags & ATF_COM) as ip -> MAC on an interface. */
@@ -139,9 +141,12 @@ export class ProbeStack {
     return () => this.listeners.delete(l);
   }
 
+  private tapped = 0;
+
   private onFrame(f: Frame): void {
     const now = f.tsSec * 1000 + f.tsNsec / 1e6;
     const frame = f.data.slice();
+    if (this.opts.tap) this.opts.tap({ ...f, number: ++this.tapped, data: frame, interfaceId: 0 });
     const ip = frameIp(frame, this.ethernet);
     const outbound = this.ethernet && frame.length >= 12 && formatMac(frame, 6) === this.mac && this.mac !== '00:00:00:00:00:00';
     if (ip) {

@@ -8,6 +8,7 @@
  * probes are told apart by the IPv4 identification, the UDP checksum (IPv6) or the TCP sequence.
  */
 import type { LayerSpec } from '../dissectors/build.js';
+import type { Frame } from '../capture/frame.js';
 import { answers, ECHO, type Answer, type ProbeKey } from './match.js';
 import { openStack, PROBE_EXIT, ProbeError, resolveTarget, routeTo, sleep } from './common.js';
 import { formatAddress } from './route.js';
@@ -17,6 +18,8 @@ import type { Received } from './stack.js';
 export type TraceMethod = 'icmp' | 'udp' | 'tcp';
 
 export interface TraceOptions {
+  /** Every frame sent and received (--show-packets, -w). */
+  tap?: (frame: Frame) => void;
   host: string;
   method: TraceMethod;
   /** UDP: the first destination port (33434, one more per probe; --paris: all the same); TCP: the port (80). */
@@ -107,7 +110,7 @@ export async function traceroute(o: TraceOptions, io: Output): Promise<number> {
   const src = formatAddress(choice.source.address, fam);
   const proto = o.method === 'icmp' ? (fam === 4 ? 1 : 58) : o.method === 'udp' ? 17 : 6;
   const filter = `icmp or icmp6 or (${o.method === 'tcp' ? 'tcp' : 'udp'} and host ${dst})`;
-  const stack = await openStack(choice, filter, explain);
+  const stack = await openStack(choice, filter, explain, o.tap);
   try {
     if (packetLen > stack.mtu) throw new ProbeError(`packet length ${packetLen} is above the interface's MTU ${stack.mtu}`);
     const json = (x: object) => io.out(JSON.stringify(x));

@@ -8,8 +8,9 @@
  * Needs root, iproute2, iptables, iputils ping and the libpcap addon: outside CI the tests skip
  * with the reason; in CI (CI=true, root, .ci/run installs them) a missing piece is a failure.
  */
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createProbeLab, type Node, type ProbeLab } from '../lab/probe-lab.js';
@@ -23,6 +24,7 @@ const missing = [
   !has('ip', ['-V']) && 'iproute2',
   !has('ping', ['-V']) && 'iputils-ping',
   !has('iptables', ['-V']) && 'iptables',
+  !has('tshark', ['-v']) && 'tshark',
 ].filter(Boolean) as string[];
 const enabled = missing.length === 0;
 
@@ -155,6 +157,27 @@ describe.runIf(enabled)('wirelite ping vs iputils ping in a routed namespace lab
     expect(direct.stderr).toContain('same subnet, send directly');
     expect(readArp(lab)).not.toMatch(/^198\.18\.1\.1 .* 0x2 /m);
     expect(lab.run('C', 'ip', ['-6', 'neigh', 'show', 'dev', dev]).stdout).not.toMatch(/2001:db8:1::1 .*(REACHABLE|STALE)/);
+  });
+
+  it('--show-packets prints each packet as tshark -n prints the --write file; the file holds our ARP, requests and replies', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wl-ping-'));
+    try {
+      lab.run('C', 'ip', ['neigh', 'flush', 'dev', lab.ifOf('C', 1)]);
+      const file = join(dir, 'ping.pcapng');
+      const r = await wl(lab, ['ping', '-c', '2', '-i', '0.2', '-q', '--show-packets', '--write', file, lab.v4.S]);
+      expect(r.code, r.stderr).toBe(0);
+      const ours = r.stdout.split('\n').filter((l) => /^ +\d+ /.test(l));
+      const theirs = execFileSync('tshark', ['-n', '-r', file], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trimEnd().split('\n');
+      expect(ours).toEqual(theirs);
+      const kinds = execFileSync('tshark', ['-n', '-r', file, '-T', 'fields', '-e', '_ws.col.Protocol', '-e', 'icmp.type'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trimEnd().split('\n');
+      expect(kinds).toEqual(['ARP\t', 'ARP\t', 'ICMP\t8', 'ICMP\t0', 'ICMP\t8', 'ICMP\t0']);
+      // With --json the packets go to stderr: stdout stays JSON lines.
+      const j = await wl(lab, ['ping', '-c', '1', '--json', '--show-packets', lab.v6.S]);
+      expect(j.stdout.trim().split('\n').map((l) => (JSON.parse(l) as { type: string }).type)).toEqual(['reply', 'summary']);
+      expect(j.stderr).toMatch(/ICMPv6 \d+ Echo \(ping\) reply/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('--json: a reply line per reply and the summary with iputils-ping key names', async () => {

@@ -4,6 +4,7 @@
  * to send raw packets, 5 live capture not available.
  */
 import { Command } from '@commander-js/extra-typings';
+import { packetOutput, stdoutLine } from './probe-output.js';
 import { ping } from '../../probe/ping.js';
 import { PROBE_EXIT, ProbeError } from '../../probe/common.js';
 
@@ -44,8 +45,12 @@ export function pingCommand() {
     .option('-q', 'quiet: only the first line and the summary')
     .option('--json', 'JSON lines: one per reply and per error, then a summary')
     .option('--explain', 'print each step of the stack (route, subnet mask, neighbour) on stderr')
+    .option('--show-packets', 'print each packet sent and received, dissected by wirelite (one line each; -V: the tree)')
+    .option('-V', 'with --show-packets: each packet\'s detail tree')
+    .option('--write <file>', 'save every packet sent and received as a capture file (pcapng; pcap for a .pcap name)')
     .action(async (host, o) => {
       await runProbe('ping', async () => {
+        const packets = packetOutput({ showPackets: !!o.showPackets, V: !!o.V, ...(o.write !== undefined ? { write: o.write } : {}), json: !!o.json });
         if (o['4'] && o['6']) throw new ProbeError('-4 and -6 cannot be used together');
         const pmtu = o.M;
         if (pmtu !== 'do' && pmtu !== 'dont' && pmtu !== 'want') throw new ProbeError(`invalid -M argument: ${pmtu} (do, dont or want)`);
@@ -64,9 +69,10 @@ export function pingCommand() {
             quiet: !!o.q,
             json: !!o.json,
             explain: !!o.explain,
+            ...(packets.tap ? { tap: packets.tap } : {}),
           },
-          { out: (l) => process.stdout.write(l + '\n'), err: (l) => process.stderr.write(l + '\n') },
-        );
+          { out: stdoutLine, err: (l) => process.stderr.write(l + '\n') },
+        ).finally(() => packets.close());
       });
     });
 }

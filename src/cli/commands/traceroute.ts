@@ -4,6 +4,7 @@
  * input or no route, 4 no permission to send raw packets, 5 live capture not available.
  */
 import { Command } from '@commander-js/extra-typings';
+import { packetOutput, stdoutLine } from './probe-output.js';
 import { traceroute, type TraceMethod } from '../../probe/traceroute.js';
 import { ProbeError } from '../../probe/common.js';
 import { runProbe } from './ping.js';
@@ -35,8 +36,12 @@ export function tracerouteCommand() {
     .option('-6', 'IPv6 only')
     .option('--json', 'JSON lines: one per hop, then a summary')
     .option('--explain', 'print each step of the stack (route, subnet mask, neighbour) on stderr')
+    .option('--show-packets', 'print each packet sent and received, dissected by wirelite (one line each; -V: the tree)')
+    .option('-V', 'with --show-packets: each packet\'s detail tree')
+    .option('--write <file>', 'save every packet sent and received as a capture file (pcapng; pcap for a .pcap name)')
     .action(async (host, packetlen, o) => {
       await runProbe('traceroute', async () => {
+        const packets = packetOutput({ showPackets: !!o.showPackets, V: !!o.V, ...(o.write !== undefined ? { write: o.write } : {}), json: !!o.json });
         if (o['4'] && o['6']) throw new ProbeError('-4 and -6 cannot be used together');
         const method = (o.I ? 'icmp' : o.T ? 'tcp' : o.P) as TraceMethod;
         if (method !== 'icmp' && method !== 'udp' && method !== 'tcp') throw new ProbeError(`-P ${o.P}: icmp, udp or tcp`);
@@ -57,9 +62,10 @@ export function tracerouteCommand() {
             ...(packetlen !== undefined ? { packetLen: num(packetlen, 'packetlen') } : {}),
             json: !!o.json,
             explain: !!o.explain,
+            ...(packets.tap ? { tap: packets.tap } : {}),
           },
-          { out: (l) => process.stdout.write(l + '\n'), err: (l) => process.stderr.write(l + '\n') },
-        );
+          { out: stdoutLine, err: (l) => process.stderr.write(l + '\n') },
+        ).finally(() => packets.close());
       });
     });
 }
