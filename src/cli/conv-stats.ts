@@ -25,7 +25,8 @@ import { fieldByName } from '../dissectors/fields.js';
 import { TCP_TAP, type TcpTapRecord } from '../dissectors/tcp/tap.js';
 import { tap } from '../pipeline/index.js';
 import { collectGarbageIfLarge, dissectFile, withDisplayFilter, type CompiledFilter } from '../pipeline/index.js';
-import { applicationProtocols } from '../dissectors/registry.js';
+import { protocolTitle, unreadProtocols } from '../stats/protocols.js';
+import { collectText, type TextSink } from './output.js';
 
 export const CONV_TYPES = ['tcp', 'udp', 'ip', 'ipv6', 'eth'] as const;
 export type ConvType = (typeof CONV_TYPES)[number];
@@ -36,8 +37,8 @@ export const CONV_LIMITS = {
   maxRows: 4_000_000,
 };
 
-/** tshark's table titles. */
-export const CONV_TITLES: Record<ConvType, string> = { tcp: 'TCP', udp: 'UDP', ip: 'IPv4', ipv6: 'IPv6', eth: 'Ethernet' };
+/** tshark's table titles (its protocol names, src/stats/protocols.ts). */
+export const CONV_TITLES = Object.fromEntries(CONV_TYPES.map((t) => [t, protocolTitle(t)])) as Record<ConvType, string>;
 
 export interface ConvRow {
   a: string;
@@ -717,14 +718,8 @@ export class ConvStats {
   }
 }
 
-/**
- * The protocols no table reads, disabled while reading (less work, the same tables): the
- * application protocols and ICMP/ICMPv6 (their echo pairing is not needed, and the packet an error
- * quotes is not counted, whether it is dissected as a quote or left as data).
- */
-export function unreadProtocols(): string[] {
-  return [...applicationProtocols(), 'icmp', 'icmpv6'];
-}
+export { unreadProtocols };
+export type { TextSink };
 
 /** One shard's table, as a worker of a parallel read sends it (typed arrays, one entry per row). */
 export interface ConvShard {
@@ -762,17 +757,6 @@ function grownFilled(a: Int32Array): Int32Array<ArrayBuffer> {
   const g = new Int32Array(a.length * 2).fill(-1);
   g.set(a);
   return g;
-}
-
-/** Where the writers put their text (a buffered stdout writer, or a string collector). */
-export interface TextSink {
-  write(s: string): void;
-}
-
-function collectText(fn: (o: TextSink) => void): string {
-  const parts: string[] = [];
-  fn({ write: (s) => void parts.push(s) });
-  return parts.join('');
 }
 
 /** Fields the non-TCP tables read (in this order; see `collect`). */

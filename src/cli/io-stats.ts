@@ -15,7 +15,8 @@ import { CaptureFileError } from '../capture/capture-error.js';
 import type { Frame } from '../capture/frame.js';
 import { TcpFlag } from '../dissectors/tcp/analysis.js';
 import { TCP_TAP, type TcpTapRecord } from '../dissectors/tcp/tap.js';
-import { unreadProtocols, type TextSink } from './conv-stats.js';
+import { unreadProtocols } from '../stats/protocols.js';
+import type { TextSink } from './output.js';
 import { dissectFile, tap, withDisplayFilter, type CompiledFilter } from '../pipeline/index.js';
 import { UsageError } from './errors.js';
 

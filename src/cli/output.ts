@@ -9,6 +9,18 @@ import { fieldById, FT } from '../dissectors/fields.js';
 import { absoluteTimeText, epochText, fieldJson, fieldText, itemLabel, rfc3339 } from '../dissectors/format.js';
 import { SEVERITY_NAMES, type Packet } from '../dissectors/packet.js';
 
+/** Where the statistics' text and JSON writers write (an OutBuffer, or a collector of strings). */
+export interface TextSink {
+  write(s: string): void;
+}
+
+/** What `fn` writes, as one string (tests, small tables). */
+export function collectText(fn: (o: TextSink) => void): string {
+  const parts: string[] = [];
+  fn({ write: (s) => void parts.push(s) });
+  return parts.join('');
+}
+
 /**
  * A buffered stdout writer: text is encoded straight into a 1 MiB buffer (no big intermediate
  * strings to collect) and written with one system call when it fills.

@@ -39,6 +39,8 @@ export interface TraceOptions {
   explain: boolean;
   /** The whole packet's length (traceroute's packetlen: 60 for IPv4, 80 for IPv6). */
   packetLen?: number;
+  /** mtr's report mode: this many rounds of one probe per hop, then the per-hop statistics. */
+  report?: { cycles: number; interval: number; hostname: string };
 }
 
 interface TraceProbe {
@@ -114,7 +116,7 @@ export async function traceroute(o: TraceOptions, io: Output): Promise<number> {
   try {
     if (packetLen > stack.mtu) throw new ProbeError(`packet length ${packetLen} is above the interface's MTU ${stack.mtu}`);
     const json = (x: object) => io.out(JSON.stringify(x));
-    if (!o.json) io.out(`traceroute to ${o.host} (${dst}), ${o.maxTtl} hops max, ${o.method === 'tcp' ? packetLen : packetLen} byte packets`);
+    if (!o.json && !o.report) io.out(`traceroute to ${o.host} (${dst}), ${o.maxTtl} hops max, ${packetLen} byte packets`);
     const rand16 = () => (Math.random() * 0x10000) & 0xffff;
     const icmpId = rand16();
     const sport = 33000 + (rand16() % 28000);
@@ -169,7 +171,7 @@ export async function traceroute(o: TraceOptions, io: Output): Promise<number> {
     };
 
     const probes: TraceProbe[] = [];
-    for (let ttl = o.firstTtl; ttl <= o.maxTtl; ttl++) for (let i = 0; i < o.queries; i++) probes.push(makeProbe(ttl, i));
+    if (!o.report) for (let ttl = o.firstTtl; ttl <= o.maxTtl; ttl++) for (let i = 0; i < o.queries; i++) probes.push(makeProbe(ttl, i));
     const inFlight = new Set<TraceProbe>();
     const onAnswer = (r: Received) => {
       if (r.outbound) return;
@@ -196,6 +198,16 @@ export async function traceroute(o: TraceOptions, io: Output): Promise<number> {
     };
     stack.on(onAnswer);
 
+    if (o.report) {
+      await mtrReport(o, fam, target.address, makeProbe, inFlight, (p) => {
+        const t = stack.send(p.layers, (ts) => {
+          p.sentMs = ts;
+        });
+        p.sentMs = t;
+        p.deadline = t + o.wait * 1000;
+      }, io);
+      return PROBE_EXIT.OK;
+    }
     let next = 0;
     let printedTtl = o.firstTtl - 1;
     let finalTtl = Infinity;
@@ -286,4 +298,96 @@ function round3(x: number): number {
 function onesAdd(a: number, b: number): number {
   const t = a + b;
   return (t & 0xffff) + (t >>> 16);
+}
+
+interface HopStats {
+  hosts: bigint[];
+  sent: number;
+  rtts: number[];
+  last?: number;
+}
+
+/**
+ * mtr's report (`mtr --report`): CYCLES rounds of one probe per TTL (up to the destination, once
+ * it answered), then per hop Loss%, Snt, Last, Avg, Best, Wrst and StDev (the sample standard
+ * deviation), and the other hosts seen at that hop on lines of their own.
+ */
+async function mtrReport(
+  o: TraceOptions, fam: 4 | 6, dst: bigint,
+  makeProbe: (ttl: number, index: number) => TraceProbe, inFlight: Set<TraceProbe>,
+  send: (p: TraceProbe) => void, io: Output,
+): Promise<void> {
+  const rep = o.report!;
+  const hops = new Map<number, HopStats>();
+  let lastTtl = o.maxTtl;
+  const start = new Date();
+  for (let c = 0; c < rep.cycles; c++) {
+    const cycleStart = performance.timeOrigin + performance.now();
+    const round: TraceProbe[] = [];
+    for (let ttl = o.firstTtl; ttl <= lastTtl; ttl++) round.push(makeProbe(ttl, 0));
+    let next = 0;
+    while (round.some((p) => !p.done)) {
+      const now = performance.timeOrigin + performance.now();
+      for (const p of inFlight) if (now >= p.deadline) {
+        p.done = true;
+        inFlight.delete(p);
+      }
+      const fin = round.find((p) => p.final);
+      if (fin && fin.ttl < lastTtl) lastTtl = fin.ttl;
+      while (next < round.length && inFlight.size < o.simultaneous) {
+        const p = round[next++]!;
+        if (p.ttl > lastTtl) {
+          p.done = true;
+          continue;
+        }
+        inFlight.add(p);
+        send(p);
+      }
+      for (const p of round) if (p.ttl > lastTtl && !p.done) {
+        p.done = true;
+        inFlight.delete(p);
+      }
+      await sleep(2);
+    }
+    for (const p of round) {
+      if (p.ttl > lastTtl) continue;
+      const h = hops.get(p.ttl) ?? { hosts: [], sent: 0, rtts: [] };
+      hops.set(p.ttl, h);
+      h.sent++;
+      if (p.from !== undefined) {
+        if (!h.hosts.includes(p.from)) h.hosts.push(p.from);
+        h.rtts.push(p.rttMs!);
+        h.last = p.rttMs!;
+      }
+    }
+    const wait = cycleStart + rep.interval * 1000 - (performance.timeOrigin + performance.now());
+    if (c + 1 < rep.cycles && wait > 0) await sleep(wait);
+  }
+  const rows = [...hops.entries()].filter(([ttl]) => ttl <= lastTtl).sort((a, b) => a[0] - b[0]).map(([ttl, h]) => {
+    const n = h.rtts.length;
+    const avg = n ? h.rtts.reduce((a, b) => a + b, 0) / n : 0;
+    const sd = n > 1 ? Math.sqrt(h.rtts.reduce((a, b) => a + (b - avg) ** 2, 0) / (n - 1)) : 0;
+    return {
+      ttl, hosts: h.hosts.map((x) => formatAddress(x, fam)), loss: h.sent ? ((h.sent - n) * 100) / h.sent : 0, sent: h.sent,
+      last: h.last ?? 0, avg, best: n ? Math.min(...h.rtts) : 0, worst: n ? Math.max(...h.rtts) : 0, stdev: sd,
+    };
+  });
+  if (o.json) {
+    io.out(JSON.stringify({
+      type: 'report', destination: formatAddress(dst, fam), method: o.method, cycles: rep.cycles,
+      hubs: rows.map((r) => ({
+        count: r.ttl, host: r.hosts[0] ?? '???', ...(r.hosts.length > 1 ? { others: r.hosts.slice(1) } : {}),
+        'Loss%': round3(r.loss), Snt: r.sent, Last: round3(r.last), Avg: round3(r.avg), Best: round3(r.best), Wrst: round3(r.worst), StDev: round3(r.stdev),
+      })),
+    }));
+    return;
+  }
+  const f1 = (x: number) => x.toFixed(1);
+  io.out(`Start: ${start.toISOString().replace(/\.\d{3}Z$/, '+0000')}`);
+  io.out(`HOST: ${rep.hostname.padEnd(28)}Loss%   Snt   Last   Avg  Best  Wrst StDev`);
+  for (const r of rows) {
+    const host = r.hosts[0] ?? '???';
+    io.out(`${String(r.ttl).padStart(3)}.|-- ${host.padEnd(25)}${(f1(r.loss) + '%').padStart(6)}${String(r.sent).padStart(6)}${f1(r.last).padStart(7)}${f1(r.avg).padStart(6)}${f1(r.best).padStart(6)}${f1(r.worst).padStart(6)}${f1(r.stdev).padStart(6)}`);
+    for (const other of r.hosts.slice(1)) io.out(`    |  \`-- ${other}`);
+  }
 }

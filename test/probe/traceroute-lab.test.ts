@@ -128,6 +128,25 @@ describe.runIf(enabled)('wirelite traceroute vs traceroute in a routed namespace
     }
   });
 
+  it.runIf(has('mtr', ['--version']) || process.env.CI === 'true')('--report: the hops, Snt and Loss% of mtr --report, with every second time exceeded of R2 dropped', async () => {
+    lab.run('R2', 'iptables', ['-I', 'OUTPUT', '-p', 'icmp', '--icmp-type', 'time-exceeded', '-m', 'statistic', '--mode', 'nth', '--every', '2', '--packet', '0', '-j', 'DROP']);
+    try {
+      const theirs = await runIn(lab, 'C', 'mtr', ['--report', '-n', '-c', '6', '-i', '0.2', lab.v4.S]);
+      const ours = await wl(lab, ['--report', '-n', '-c', '6', '--interval', '0.2', '-w', '1', lab.v4.S]);
+      expect(ours.code, ours.stderr).toBe(0);
+      // Host, Loss% and Snt of each hop (times differ run to run).
+      const rows = (out: string) => out.split('\n').filter((l) => /^ +\d+\.\|-- /.test(l)).map((l) => l.trim().split(/\s+/).slice(0, 4).join(' '));
+      expect(rows(ours.stdout)).toEqual(rows(theirs.stdout));
+      expect(rows(ours.stdout)).toEqual(['1.|-- 198.18.1.1 0.0% 6', '2.|-- 198.18.2.2 50.0% 6', '3.|-- 198.18.3.2 0.0% 6', '4.|-- 198.18.4.2 0.0% 6']);
+      expect(ours.stdout.split('\n')[1]).toMatch(/^HOST: \S+ +Loss% {3}Snt {3}Last {3}Avg {2}Best {2}Wrst StDev$/);
+      const j = await wl(lab, ['--report', '-c', '2', '--interval', '0', '-w', '1', '--json', lab.v4.S]);
+      const rep = JSON.parse(j.stdout) as { hubs: Array<Record<string, unknown>> };
+      expect(rep.hubs.map((h) => [h.count, h.host, h.Snt])).toEqual([[1, '198.18.1.1', 2], [2, '198.18.2.2', 2], [3, '198.18.3.2', 2], [4, '198.18.4.2', 2]]);
+    } finally {
+      lab.run('R2', 'iptables', ['-D', 'OUTPUT', '-p', 'icmp', '--icmp-type', 'time-exceeded', '-m', 'statistic', '--mode', 'nth', '--every', '2', '--packet', '0', '-j', 'DROP']);
+    }
+  });
+
   it('--json: a line per hop and a summary', async () => {
     const r = await wl(lab, ['-I', '-q', '1', '-w', '1', '--json', '198.18.4.2']);
     expect(r.code, r.stderr).toBe(0);

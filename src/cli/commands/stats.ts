@@ -12,9 +12,11 @@ import { Command } from '@commander-js/extra-typings';
 import { existsSync, statSync } from 'node:fs';
 import { isGzipFile } from '../../capture/reader.js';
 import { availableParallelism } from 'node:os';
-import { dissectFile, withDisplayFilter } from '../../pipeline/index.js';
+import { dissectFile, tap, withDisplayFilter } from '../../pipeline/index.js';
+import { DNS_TAP } from '../../dissectors/dns/dissector.js';
 import { compileOption } from '../../filter/cli.js';
-import { SEVERITY_NAMES, type Packet } from '../../dissectors/packet.js';
+import { SEVERITY_NAMES } from '../../dissectors/packet.js';
+import { EXPERT_LIMITS, ExpertTable, type ExpertRow } from '../../stats/expert.js';
 import { UsageError } from '../errors.js';
 import { addDissectOptions, applyDissectOptions } from '../dissect-options.js';
 import { DnsStats } from '../dns-stats.js';
@@ -28,80 +30,26 @@ import { collectIoColumns, writeIoColumnsJson, writeIoColumnsText } from '../io-
 import { IoColumnError, parseColumn, splitColumns } from '../../stats/io-stat.js';
 import { readKeyLogFile } from '../../dissectors/tls/keylog.js';
 
-export const STATS_LIMITS = {
-  /** Frame numbers kept per expert row in `--json` (the count is always exact). */
-  framesPerRow: 10_000,
-};
+/** Named limits of stats expert (src/stats/expert.ts). */
+export const STATS_LIMITS = EXPERT_LIMITS;
 
 /** Statistics `stats` knows. */
 const KINDS = ['expert', 'dns', 'conv', 'endpoints', 'io', 'phs', 'tcp', 'tls'] as const;
 /** The statistics' names, for the help text and the shell completion (src/cli/program.ts). */
 export const STATS_KINDS: readonly string[] = KINDS;
 
-/** tshark's protocol names for the first component of an expert's name. */
-const PROTOCOL_NAMES: Record<string, string> = {
-  ip: 'IPv4', ipv6: 'IPv6', icmp: 'ICMP', icmpv6: 'ICMPv6', tcp: 'TCP', udp: 'UDP', arp: 'ARP', eth: 'Ethernet',
-  vlan: 'VLAN', dns: 'DNS', mdns: 'MDNS', llmnr: 'LLMNR', tls: 'TLS', sll: 'SLL', llc: 'LLC', frame: 'Frame',
-};
-
-/**
- * Expert items whose protocol is not their name's first component: tshark names the protocol that
- * was dissecting when the item was added (the Ethernet trailer is examined by the ethertype dissector).
- */
-const EXPERT_PROTOCOL: Record<string, string> = { 'eth.padding_bad': 'Ethertype' };
-
-export interface ExpertRow {
-  severity: number;
-  group: string;
-  protocol: string;
-  summary: string;
-  count: number;
-  frames: number[];
-}
-
-/** Expert rows in order of first occurrence. */
-export class ExpertTable {
-  private rows = new Map<string, ExpertRow>();
-
-  add(pkt: Packet): void {
-    for (const e of pkt.expert) {
-      const prefix = e.abbrev.slice(0, e.abbrev.indexOf('.'));
-      const protocol = EXPERT_PROTOCOL[e.abbrev] ?? PROTOCOL_NAMES[prefix] ?? (prefix === '_ws' ? layerName(pkt) : prefix.toUpperCase());
-      const key = `${e.severity}\u0000${e.group}\u0000${protocol}\u0000${e.message}`;
-      let r = this.rows.get(key);
-      if (!r) {
-        r = { severity: e.severity, group: e.group, protocol, summary: e.message, count: 0, frames: [] };
-        this.rows.set(key, r);
-      }
-      r.count++;
-      if (r.frames.length < STATS_LIMITS.framesPerRow) r.frames.push(pkt.frame.number);
-    }
+/** The text of `tshark -z expert`: a block per severity, most severe first. */
+function expertText(rows: readonly ExpertRow[]): string {
+  const titles = ['', 'Chats', 'Notes', 'Warns', 'Errors'];
+  let out = '';
+  for (let sev = 4; sev >= 1; sev--) {
+    const block = rows.filter((r) => r.severity === sev);
+    if (!block.length) continue;
+    const total = block.reduce((n, r) => n + r.count, 0);
+    out += `\n${titles[sev]} (${total})\n=============\n   Frequency      Group           Protocol  Summary\n`;
+    for (const r of block) out += `${String(r.count).padStart(12)}${r.group.padStart(11)}${r.protocol.padStart(19)}  ${r.summary}\n`;
   }
-
-  /** Rows by severity, most severe first, each in order of first occurrence. */
-  bySeverity(): ExpertRow[] {
-    return [...this.rows.values()].sort((a, b) => b.severity - a.severity);
-  }
-
-  /** The text of `tshark -z expert`. */
-  text(): string {
-    const titles = ['', 'Chats', 'Notes', 'Warns', 'Errors'];
-    let out = '';
-    for (let sev = 4; sev >= 1; sev--) {
-      const rows = [...this.rows.values()].filter((r) => r.severity === sev);
-      if (!rows.length) continue;
-      const total = rows.reduce((n, r) => n + r.count, 0);
-      out += `\n${titles[sev]} (${total})\n=============\n   Frequency      Group           Protocol  Summary\n`;
-      for (const r of rows) out += `${String(r.count).padStart(12)}${r.group.padStart(11)}${r.protocol.padStart(19)}  ${r.summary}\n`;
-    }
-    return out;
-  }
-}
-
-/** The innermost layer's name for expert items that belong to no protocol (malformed, short). */
-function layerName(pkt: Packet): string {
-  const l = pkt.protocols.last() ?? 'frame';
-  return PROTOCOL_NAMES[l] ?? l.toUpperCase();
+  return out;
 }
 
 /**
@@ -243,18 +191,20 @@ export function statsCommand() {
         return;
       }
       if (kind === 'dns') {
-        const dns = await new DnsStats().collect(() => dissectFile(file, withDisplayFilter({ columns: false, twoPass: true, count: 0, fields: [] }, filter)));
+        const dns = new DnsStats();
+        await dissectFile(file, withDisplayFilter({ columns: false, twoPass: true, count: 0, fields: [], taps: [tap(DNS_TAP, (r) => dns.add(r))] }, filter));
         process.stdout.write(o.json ? JSON.stringify(dns.json()) + '\n' : dns.text());
         return;
       }
       const table = new ExpertTable();
       await dissectFile(file, withDisplayFilter({ columns: false, twoPass: true, count: 0, fields: [] }, filter), (pkt) => table.add(pkt));
+      const rows = table.result();
       if (o.json) {
         let out = '';
-        for (const r of table.bySeverity()) {
+        for (const r of rows) {
           out += JSON.stringify({ severity: SEVERITY_NAMES[r.severity]!.toLowerCase(), group: r.group, protocol: r.protocol, summary: r.summary, count: r.count, frames: r.frames }) + '\n';
         }
         process.stdout.write(out);
-      } else process.stdout.write(table.text());
+      } else process.stdout.write(expertText(rows));
     });
 }

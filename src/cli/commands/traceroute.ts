@@ -3,6 +3,7 @@
  * UDP or TCP SYN probes, printed as traceroute 2.x prints them. Exit codes as ping's: 0 done, 2 bad
  * input or no route, 4 no permission to send raw packets, 5 live capture not available.
  */
+import { hostname } from 'node:os';
 import { Command } from '@commander-js/extra-typings';
 import { packetOutput, stdoutLine } from './probe-output.js';
 import { traceroute, type TraceMethod } from '../../probe/traceroute.js';
@@ -20,7 +21,7 @@ export function tracerouteCommand() {
     .description('print the route to a host hop by hop (TTL-limited ICMP, UDP or TCP SYN probes) from wirelite\'s own packet stack, as traceroute (as root)')
     .argument('<host>', 'an IPv4 or IPv6 address, or a host name')
     .argument('[packetlen]', 'the probes\' whole length in bytes (default 60 for IPv4, 80 for IPv6; TCP: 60)')
-    .option('-P <method>', 'probe method: icmp (traceroute -I), udp (traceroute\'s default) or tcp (traceroute -T, a SYN)', 'udp')
+    .option('-P <method>', 'probe method: icmp (traceroute -I), udp (traceroute\'s default) or tcp (traceroute -T, a SYN); --report: icmp by default, as mtr')
     .option('-I', 'ICMP echo probes (-P icmp)')
     .option('-T', 'TCP SYN probes (-P tcp)')
     .option('-p <port>', 'UDP: the first destination port (33434, one more per probe); TCP: the port (80)')
@@ -34,7 +35,10 @@ export function tracerouteCommand() {
     .option('--paris', 'keep every probe\'s flow identity the same (ports; ICMP: identifier and checksum), so per-flow load balancers send all probes one way')
     .option('-4', 'IPv4 only')
     .option('-6', 'IPv6 only')
-    .option('--json', 'JSON lines: one per hop, then a summary')
+    .option('--report', 'mtr\'s report mode: -c rounds of one probe per hop, then Loss%, Snt, Last, Avg, Best, Wrst and StDev per hop')
+    .option('-c <cycles>', 'with --report: rounds (default 10)')
+    .option('--interval <seconds>', 'with --report: seconds between the starts of two rounds (default 1)')
+    .option('--json', 'JSON lines: one per hop, then a summary (--report: one report object)')
     .option('--explain', 'print each step of the stack (route, subnet mask, neighbour) on stderr')
     .option('--show-packets', 'print each packet sent and received, dissected by wirelite (one line each; -V: the tree)')
     .option('-V', 'with --show-packets: each packet\'s detail tree')
@@ -43,7 +47,12 @@ export function tracerouteCommand() {
       await runProbe('traceroute', async () => {
         const packets = packetOutput({ showPackets: !!o.showPackets, V: !!o.V, ...(o.write !== undefined ? { write: o.write } : {}), json: !!o.json });
         if (o['4'] && o['6']) throw new ProbeError('-4 and -6 cannot be used together');
-        const method = (o.I ? 'icmp' : o.T ? 'tcp' : o.P) as TraceMethod;
+        const method = (o.I ? 'icmp' : o.T ? 'tcp' : o.P ?? (o.report ? 'icmp' : 'udp')) as TraceMethod;
+        if ((o.c !== undefined || o.interval !== undefined) && !o.report) throw new ProbeError('-c and --interval go with --report');
+        const cycles = o.c !== undefined ? num(o.c, '-c') : 10;
+        const interval = o.interval !== undefined ? num(o.interval, '--interval') : 1;
+        if (!Number.isInteger(cycles) || cycles < 1) throw new ProbeError(`-c ${o.c}: must be a positive integer`);
+        if (!(interval >= 0)) throw new ProbeError(`--interval ${o.interval}: must be 0 or more seconds`);
         if (method !== 'icmp' && method !== 'udp' && method !== 'tcp') throw new ProbeError(`-P ${o.P}: icmp, udp or tcp`);
         return traceroute(
           {
@@ -60,6 +69,7 @@ export function tracerouteCommand() {
             ...(o.i !== undefined ? { iface: o.i } : {}),
             ...(o['4'] ? { family: 4 as const } : o['6'] ? { family: 6 as const } : {}),
             ...(packetlen !== undefined ? { packetLen: num(packetlen, 'packetlen') } : {}),
+            ...(o.report ? { report: { cycles, interval, hostname: hostname() } } : {}),
             json: !!o.json,
             explain: !!o.explain,
             ...(packets.tap ? { tap: packets.tap } : {}),
