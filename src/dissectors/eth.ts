@@ -92,6 +92,9 @@ export function addTrailer(pkt: Packet, trailerFid: number, parent: number, end:
   }
 }
 
+/** Offsets in the Ethernet header, for decode and emit. */
+export const ETH = { DST: 0, SRC: 6, TYPE: 12, HDR: 14 } as const;
+
 /**
  * `eth.dst` or `eth.src` with Wireshark's children, in its order: the resolved name (the vendor's
  * name with -N m, else the address itself), the hidden either-direction `eth.addr` and its resolved name, and
@@ -123,21 +126,21 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
   // FCS: pcap's link-type FCS bits or pcapng if_fcslen, passed through the frame's interface.
   const fcsLen = pkt.session.fcsLen[pkt.frame.interfaceId];
   let payloadEnd = end;
-  if (fcsLen && end - off >= 14 + fcsLen) payloadEnd = end - fcsLen;
-  const top = pkt.addProtocol(F.eth, 'eth', off, Math.min(14, end - off), parent);
-  if (!need(pkt, off, 14, end, rep, top, 'Ethernet')) return;
+  if (fcsLen && end - off >= ETH.HDR + fcsLen) payloadEnd = end - fcsLen;
+  const top = pkt.addProtocol(F.eth, 'eth', off, Math.min(ETH.HDR, end - off), parent);
+  if (!need(pkt, off, ETH.HDR, end, rep, top, 'Ethernet')) return;
   if (pkt.tree) {
-    addAddr(pkt, true, off, top);
-    addAddr(pkt, false, off + 6, top);
-  } else if (pkt.wantExperts && d[off + 6]! & 1) addAddr(pkt, false, off + 6, top); // for its expert item
-  const type = u16(d, off + 12);
+    addAddr(pkt, true, off + ETH.DST, top);
+    addAddr(pkt, false, off + ETH.SRC, top);
+  } else if (pkt.wantExperts && d[off + ETH.SRC]! & 1) addAddr(pkt, false, off + ETH.SRC, top); // for its expert item
+  const type = u16(d, off + ETH.TYPE);
   if (pkt.wantColumns) {
     const mac = pkt.session.names;
     // Name resolution (-N m): vendor names in the columns and the tree (`Cisco_dc:80:c0 (00:24:c4:dc:80:c0)`).
-    const srcName = mac?.mac(pkt.data, off + 6);
-    const dstName = mac?.mac(pkt.data, off);
-    const srcMac = formatMac(pkt.data, off + 6);
-    const dstMac = formatMac(pkt.data, off);
+    const srcName = mac?.mac(pkt.data, off + ETH.SRC);
+    const dstName = mac?.mac(pkt.data, off + ETH.DST);
+    const srcMac = formatMac(pkt.data, off + ETH.SRC);
+    const dstMac = formatMac(pkt.data, off + ETH.DST);
     const srcText = namedAddress(srcName, srcMac, mac?.flags.mac);
     const dstText = namedAddress(dstName, dstMac, mac?.flags.mac);
     if (pkt.wantLabels && mac?.flags.mac) {
@@ -150,21 +153,21 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
     pkt.setProtocol(type >= 0x0600 ? `0x${type.toString(16).padStart(4, '0')}` : 'LLC');
   }
   const outer = pkt.netStart < 0;
-  if (outer) pkt.netStart = off + 14;
+  if (outer) pkt.netStart = off + ETH.HDR;
   if (type <= 1500) {
     // IEEE 802.3: a length, then LLC.
-    pkt.add(F.len, off + 12, 2, top, type);
-    const llcEnd = Math.min(payloadEnd, off + 14 + type);
-    dispatch('ethertype.llc', 0, pkt, off + 14, llcEnd, Math.min(rep, off + 14 + type), -1);
+    pkt.add(F.len, off + ETH.TYPE, 2, top, type);
+    const llcEnd = Math.min(payloadEnd, off + ETH.HDR + type);
+    dispatch('ethertype.llc', 0, pkt, off + ETH.HDR, llcEnd, Math.min(rep, off + ETH.HDR + type), -1);
     // The length field says where the frame's payload ends: padding or a trailer may follow.
-    if (outer && (pkt.tree || pkt.wantExperts) && off + 14 + type < end) {
-      pkt.netEnd = off + 14 + type;
+    if (outer && (pkt.tree || pkt.wantExperts) && off + ETH.HDR + type < end) {
+      pkt.netEnd = off + ETH.HDR + type;
       addTrailer(pkt, F.trailer, top, end, rep, fcsLen ? 4 : -1);
     } else if (fcsLen && payloadEnd < end) addFcs(pkt, payloadEnd, top);
     return;
   }
-  pkt.add(F.type, off + 12, 2, top, type);
-  dispatchEthertype(type, pkt, off + 14, payloadEnd, rep - (end - payloadEnd), -1);
+  pkt.add(F.type, off + ETH.TYPE, 2, top, type);
+  dispatchEthertype(type, pkt, off + ETH.HDR, payloadEnd, rep - (end - payloadEnd), -1);
   // What the network layer left over: padding, a trailer, the FCS (Wireshark's ethertype does it).
   if (outer && pkt.netEnd >= 0 && (pkt.tree || pkt.wantExperts)) addTrailer(pkt, F.trailer, top, end, rep, fcsLen ? 4 : -1);
   else if (fcsLen && payloadEnd < end) addFcs(pkt, payloadEnd, top);
@@ -174,9 +177,6 @@ function addFcs(pkt: Packet, at: number, top: number): void {
   const it = pkt.add(F.fcs, at, 4, top, u32(pkt.data, at));
   pkt.add(F.fcs_status, at, 4, it, 2);
 }
-
-/** Offsets in the Ethernet header, for decode and emit. */
-export const ETH = { DST: 0, SRC: 6, TYPE: 12, HDR: 14 } as const;
 
 /** `buildPacket`'s Ethernet layer: `type` is computed from the next layer (or its length for LLC). */
 export interface EthSpec {
