@@ -5,7 +5,7 @@
  * says whether they are there. Nothing is sent off the machine.
  *
  * The cases cover what the decryption supports: TLS 1.3 with AES-128/256-GCM, ChaCha20-Poly1305,
- * AES-128-CCM and CCM_8; TLS 1.2 with AES-GCM, ChaCha20-Poly1305 and CBC
+ * AES-128-CCM and CCM_8, a KeyUpdate; TLS 1.2 with AES-GCM, ChaCha20-Poly1305 and CBC
  * with HMAC-SHA1/SHA256/SHA384, with encrypt-then-MAC and without (`-no_etm`).
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
@@ -34,6 +34,8 @@ export const CASES: TlsCase[] = [
   { name: 'TLS 1.3 ChaCha20-Poly1305', client: ['-tls1_3', '-ciphersuites', 'TLS_CHACHA20_POLY1305_SHA256'] },
   { name: 'TLS 1.3 AES-128-CCM', client: ['-tls1_3', '-ciphersuites', 'TLS_AES_128_CCM_SHA256'], server: ['-ciphersuites', TLS13_ALL] },
   { name: 'TLS 1.3 AES-128-CCM-8', client: ['-tls1_3', '-ciphersuites', 'TLS_AES_128_CCM_8_SHA256'], server: ['-ciphersuites', TLS13_ALL] },
+  // s_client sends a KeyUpdate (update_requested) for an input line "K"; the server echoes (no -www).
+  { name: 'TLS 1.3 KeyUpdate', client: ['-tls1_3'], input: 'before\nK\nafter\n', echo: true },
   { name: 'TLS 1.2 ECDHE-RSA AES-128-GCM, ALPN http/1.1', client: ['-tls1_2', '-cipher', 'ECDHE-RSA-AES128-GCM-SHA256', '-alpn', 'http/1.1'] },
   { name: 'TLS 1.2 ECDHE-ECDSA AES-256-GCM', client: ['-tls1_2', '-cipher', 'ECDHE-ECDSA-AES256-GCM-SHA384'] },
   { name: 'TLS 1.2 ChaCha20-Poly1305', client: ['-tls1_2', '-cipher', 'ECDHE-RSA-CHACHA20-POLY1305'] },
@@ -42,6 +44,19 @@ export const CASES: TlsCase[] = [
   { name: 'TLS 1.2 CBC HMAC-SHA256 (RSA key exchange)', client: ['-tls1_2', '-cipher', 'AES128-SHA256'] },
   { name: 'TLS 1.2 CBC HMAC-SHA384 MAC-then-encrypt', client: ['-tls1_2', '-cipher', 'ECDHE-RSA-AES256-SHA384', '-no_etm'] },
 ];
+
+/** Runs a client that is given `input` one line every 300 ms (s_client acts on a "K" line alone), then EOF. */
+async function typeLines(argv: string[], input: string): Promise<void> {
+  const p = spawn(argv[0]!, argv.slice(1), { stdio: ['pipe', 'ignore', 'ignore'] });
+  const done = new Promise((res) => p.on('exit', res));
+  for (const line of input.split('\n').filter(Boolean)) {
+    await new Promise((res) => setTimeout(res, 300));
+    p.stdin!.write(`${line}\n`);
+  }
+  await new Promise((res) => setTimeout(res, 300));
+  p.stdin!.end();
+  await done;
+}
 
 async function listening(port: number): Promise<void> {
   for (let i = 0; i < 100; i++) {
@@ -84,15 +99,19 @@ export async function makeCaptures(dir: string, cases: readonly TlsCase[] = CASE
   });
   try {
     for (const c of cases) {
-      const server = spawn('openssl', ['s_server', '-accept', `127.0.0.1:${port}`, '-cert', rsaCert, '-key', rsaKey, '-dcert', ecCert, '-dkey', ecKey, ...(c.echo ? [] : ['-www']), '-quiet', '-naccept', '1', '-keylogfile', keys, ...(c.server ?? [])], { stdio: 'ignore' });
+      // An echoing server's standard input stays open while it runs (at its end s_server stops).
+      const server = spawn('openssl', ['s_server', '-accept', `127.0.0.1:${port}`, '-cert', rsaCert, '-key', rsaKey, '-dcert', ecCert, '-dkey', ecKey, ...(c.echo ? [] : ['-www']), '-quiet', '-naccept', '1', '-keylogfile', keys, ...(c.server ?? [])], { stdio: [c.echo ? 'pipe' : 'ignore', 'ignore', 'ignore'] });
       const exited = new Promise((res) => server.on('exit', res));
       try {
         await listening(port);
-        const r = spawnSync('openssl', ['s_client', '-connect', `127.0.0.1:${port}`, ...(c.input ? [] : ['-ign_eof']), '-quiet', ...c.client], { input: c.input ?? 'GET / HTTP/1.0\r\n\r\n', stdio: ['pipe', 'pipe', 'pipe'], timeout: 10_000, encoding: 'utf8' });
-        if (!c.echo && !r.stdout.includes('HTTP/1.0 200')) throw new Error(`${c.name}: no HTTP answer (${r.stderr})`);
-        if (c.echo) await new Promise((res) => setTimeout(res, 200));
+        // (Not -quiet: it implies -ign_eof, and the client must end at its input's end.)
+        if (c.echo) await typeLines(['openssl', 's_client', '-connect', `127.0.0.1:${port}`, ...c.client], c.input ?? '');
+        else {
+          const r = spawnSync('openssl', ['s_client', '-connect', `127.0.0.1:${port}`, '-ign_eof', '-quiet', ...c.client], { input: 'GET / HTTP/1.0\r\n\r\n', stdio: ['pipe', 'pipe', 'pipe'], timeout: 10_000, encoding: 'utf8' });
+          if (!r.stdout.includes('HTTP/1.0 200')) throw new Error(`${c.name}: no HTTP answer (${r.stderr})`);
+        }
       } finally {
-        if (c.echo) server.kill();
+        if (c.echo) setTimeout(() => server.kill(), 300);
         await exited;
       }
     }
