@@ -235,7 +235,8 @@ const FILES_KEY = 'tls.keylog.files';
 
 /** The key log files a session's options name. */
 function keyLogFiles(session: Session): string[] {
-  const o = session.options;
+  // (The session's options: `tlsKeyLogs` and `-o` preferences, src/dissectors/session.ts.)
+  const o = (session as { options?: { tlsKeyLogs?: readonly string[]; prefs?: readonly string[] } }).options ?? {};
   return [...(o.tlsKeyLogs ?? []), ...(o.prefs ?? []).filter(isKeyLogPref).map((p) => p.slice(p.indexOf(':') + 1).trim())].filter(Boolean);
 }
 

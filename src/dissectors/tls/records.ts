@@ -21,7 +21,7 @@
  */
 import { u16, u24 } from '../bytes.js';
 import { Severity, type Packet } from '../packet.js';
-import type { Dissector } from '../registry.js';
+import { protocolEnabled, type Dissector } from '../registry.js';
 import { feedHttpStream } from '../http/dissector.js';
 import { registerStreamHeuristic, registerStreamProtocol } from '../tcp/stream.js';
 import { frameLengthPrefixed, ParseStatus, type ParseResult, type StreamParser } from '../tcp/reassembly.js';
@@ -309,7 +309,14 @@ function handsToHttp(pkt: Packet, s: TlsSession, data: Uint8Array): boolean {
   const c = s.crypt;
   if (!data.length || !c) return false;
   if (c.app === '') c.app = c.alpn === 'http/1.1' || (c.alpn === '' && looksLikeHttp(data)) ? 'http' : 'none';
-  return c.app === 'http' && !pkt.session.disabledNames.has('http');
+  return c.app === 'http' && !httpDisabled(pkt);
+}
+
+/** `--disable-protocol http`: the session's disabled protocols, else the process-wide ones. */
+function httpDisabled(pkt: Packet): boolean {
+  const names = (pkt.session as { disabledNames?: ReadonlySet<string> }).disabledNames;
+  if (names) return names.has('http');
+  return !(protocolEnabled as unknown as (name: string) => boolean)('http');
 }
 
 /** An HTTP/1.x request or status line at the start of the data (an upper-case method and a space, or "HTTP/1."). */
