@@ -41,6 +41,8 @@ export interface TraceOptions {
   packetLen?: number;
   /** mtr's report mode: this many rounds of one probe per hop, then the per-hop statistics. */
   report?: { cycles: number; interval: number; hostname: string };
+  /** traceroute --mtu: DF set, one probe at a time, the size lowered at each Frag needed / Packet too big, F=NUM shown. */
+  mtu?: boolean;
 }
 
 interface TraceProbe {
@@ -48,6 +50,8 @@ interface TraceProbe {
   index: number;
   key: ProbeKey;
   layers: LayerSpec[];
+  /** The whole packet's length. */
+  size: number;
   sentMs: number;
   deadline: number;
   done: boolean;
@@ -107,16 +111,20 @@ export async function traceroute(o: TraceOptions, io: Output): Promise<number> {
   const transport = o.method === 'tcp' ? 20 : 8;
   const packetLen = o.packetLen ?? (fam === 4 ? 60 : 80);
   if (packetLen < ipHeader + transport) throw new ProbeError(`packet length ${packetLen} is too small for the headers (${ipHeader + transport})`);
-  const dataLen = o.method === 'tcp' ? 0 : packetLen - ipHeader - transport;
+  /** TCP's header carries 20 bytes of options (MSS, SACK permitted, timestamps, window scale). */
+  const headers = ipHeader + (o.method === 'tcp' ? 40 : transport);
   const dst = formatAddress(target.address, fam);
   const src = formatAddress(choice.source.address, fam);
   const proto = o.method === 'icmp' ? (fam === 4 ? 1 : 58) : o.method === 'udp' ? 17 : 6;
   const filter = `icmp or icmp6 or (${o.method === 'tcp' ? 'tcp' : 'udp'} and host ${dst})`;
   const stack = await openStack(choice, filter, explain, o.tap);
   try {
-    if (packetLen > stack.mtu) throw new ProbeError(`packet length ${packetLen} is above the interface's MTU ${stack.mtu}`);
+    if (packetLen > stack.mtu && !o.mtu) throw new ProbeError(`packet length ${packetLen} is above the interface's MTU ${stack.mtu}`);
+    // --mtu starts at the interface's MTU (traceroute asks for 65000 and the kernel cuts it there).
+    let curSize = o.mtu ? Math.min(o.packetLen ?? stack.mtu, stack.mtu) : packetLen;
+    const shownLen = o.mtu && o.packetLen === undefined ? 65000 : packetLen;
     const json = (x: object) => io.out(JSON.stringify(x));
-    if (!o.json && !o.report) io.out(`traceroute to ${o.host} (${dst}), ${o.maxTtl} hops max, ${packetLen} byte packets`);
+    if (!o.json && !o.report) io.out(`traceroute to ${o.host} (${dst}), ${o.maxTtl} hops max, ${shownLen} byte packets`);
     const rand16 = () => (Math.random() * 0x10000) & 0xffff;
     const icmpId = rand16();
     const sport = 33000 + (rand16() % 28000);
@@ -124,10 +132,11 @@ export async function traceroute(o: TraceOptions, io: Output): Promise<number> {
     let n = 0;
     const basePort = o.port ?? (o.method === 'tcp' ? 80 : 33434);
 
-    const makeProbe = (ttl: number, index: number): TraceProbe => {
+    const makeProbe = (ttl: number, index: number, size = curSize): TraceProbe => {
       const seq = n++;
       const id = (ipId = (ipId + 1) & 0xffff);
-      const ip: LayerSpec = fam === 4 ? { proto: 'ip', src, dst, ttl, id, df: false } : { proto: 'ipv6', src, dst, hlim: ttl };
+      const dataLen = Math.max(0, size - headers);
+      const ip: LayerSpec = fam === 4 ? { proto: 'ip', src, dst, ttl, id, df: !!o.mtu } : { proto: 'ipv6', src, dst, hlim: ttl };
       const key: ProbeKey = { family: fam, src: choice.source.address, dst: target.address, proto };
       let layers: LayerSpec[];
       if (o.method === 'icmp') {
@@ -166,8 +175,9 @@ export async function traceroute(o: TraceOptions, io: Output): Promise<number> {
         key.dport = basePort;
         key.tcpSeq = tcpSeq;
         layers = [ip, { proto: 'tcp', sport: key.sport, dport: basePort, seq: tcpSeq, flags: 'S', window: 5840, options: { mss: 1460, sackPerm: true, ts: [tcpSeq, 0], wscale: 7 } }];
+        if (dataLen) layers.push({ proto: 'data', bytes: new Uint8Array(dataLen) });
       }
-      return { ttl, index, key, layers, sentMs: 0, deadline: 0, done: false, final: false };
+      return { ttl, index, key, layers, size, sentMs: 0, deadline: 0, done: false, final: false };
     };
 
     const probes: TraceProbe[] = [];
@@ -178,6 +188,16 @@ export async function traceroute(o: TraceOptions, io: Output): Promise<number> {
       for (const p of inFlight) {
         const a = answers(r.ip, p.key);
         if (!a) continue;
+        if (o.mtu && a.kind === 'error' && (fam === 4 ? a.icmp.type === 3 && a.icmp.code === 4 : a.icmp.type === 2) && a.icmp.mtu < p.size && a.icmp.mtu >= headers) {
+          // Too big for the next link: the same probe again at the size it names.
+          curSize = a.icmp.mtu;
+          const again = makeProbe(p.ttl, p.index, curSize);
+          p.key = again.key;
+          p.layers = again.layers;
+          p.size = again.size;
+          sendProbe(p);
+          return;
+        }
         settle(p, a, r);
         inFlight.delete(p);
         return;
@@ -196,7 +216,15 @@ export async function traceroute(o: TraceOptions, io: Output): Promise<number> {
         if (unreach) p.final = true;
       }
     };
+    const sendProbe = (p: TraceProbe) => {
+      const t = stack.send(p.layers, (ts) => {
+        p.sentMs = ts;
+      });
+      p.sentMs = t;
+      p.deadline = t + o.wait * 1000;
+    };
     stack.on(onAnswer);
+    let shownF: number | undefined;
 
     if (o.report) {
       await mtrReport(o, fam, target.address, makeProbe, inFlight, (p) => {
@@ -231,6 +259,10 @@ export async function traceroute(o: TraceOptions, io: Output): Promise<number> {
             prev = p.from;
           }
           line += `  ${p.rttMs!.toFixed(3)} ms`;
+          if (o.mtu && p.size !== shownF) {
+            line += ` F=${p.size}`;
+            shownF = p.size;
+          }
           if (p.annotation) line += ` ${p.annotation}`;
         }
         io.out(line);
@@ -267,14 +299,16 @@ export async function traceroute(o: TraceOptions, io: Output): Promise<number> {
         if (printedTtl >= Math.min(o.maxTtl, finalTtl)) break;
         // A final answer at some TTL: nothing beyond it is sent (or printed).
         for (const p of probes) if (p.final && p.ttl < finalTtl) finalTtl = p.ttl;
-        while (next < probes.length && inFlight.size < o.simultaneous && probes[next]!.ttl <= finalTtl) {
+        while (next < probes.length && inFlight.size < (o.mtu ? 1 : o.simultaneous) && probes[next]!.ttl <= finalTtl) {
           const p = probes[next++]!;
+          if (o.mtu && p.size !== curSize) {
+            const again = makeProbe(p.ttl, p.index, curSize);
+            p.key = again.key;
+            p.layers = again.layers;
+            p.size = again.size;
+          }
           inFlight.add(p);
-          const t = stack.send(p.layers, (ts) => {
-            p.sentMs = ts;
-          });
-          p.sentMs = t;
-          p.deadline = t + o.wait * 1000;
+          sendProbe(p);
         }
         // Probes beyond a final hop that were never sent are done (not printed).
         for (let k = next; k < probes.length; k++) if (probes[k]!.ttl > finalTtl) probes[k]!.done = true;

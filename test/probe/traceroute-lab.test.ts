@@ -106,6 +106,19 @@ describe.runIf(enabled)('wirelite traceroute vs traceroute in a routed namespace
     });
   }
 
+  it('--mtu: F=NUM where traceroute --mtu shows it, IPv4 and IPv6', async () => {
+    for (const dst of [lab.v4.S, lab.v6.S]) {
+      for (const flag of ['-I', '']) {
+        const args = ['--mtu', ...(flag ? [flag] : []), '-n', '-w', '1', dst];
+        const theirs = await real(lab, args);
+        const ours = await wl(lab, args);
+        expect(ours.stdout.split('\n')[0]).toBe(theirs.stdout.split('\n')[0]);
+        expect(hops(ours.stdout), `${flag} ${dst}`).toEqual(hops(theirs.stdout));
+        expect(hops(ours.stdout).map((h) => /F=\d+/.exec(h)?.[0])).toEqual(['F=1500', 'F=1400', 'F=1280', undefined]);
+      }
+    }
+  });
+
   it('without -n: each address with itself in parentheses, as traceroute prints a hop without a name', async () => {
     // (traceroute itself without -n waits for reverse lookups the lab cannot answer: its probes
     // time out meanwhile, so it is compared with -n.)

@@ -35,6 +35,7 @@ export function tracerouteCommand() {
     .option('--paris', 'keep every probe\'s flow identity the same (ports; ICMP: identifier and checksum), so per-flow load balancers send all probes one way')
     .option('-4', 'IPv4 only')
     .option('-6', 'IPv6 only')
+    .option('--mtu', 'find the path MTU on the way: DF set, one probe at a time, the size lowered at each Frag needed / Packet too big, F=NUM at the first probe sent at a new size (as traceroute --mtu)')
     .option('--report', 'mtr\'s report mode: -c rounds of one probe per hop, then Loss%, Snt, Last, Avg, Best, Wrst and StDev per hop')
     .option('-c <cycles>', 'with --report: rounds (default 10)')
     .option('--interval <seconds>', 'with --report: seconds between the starts of two rounds (default 1)')
@@ -65,6 +66,7 @@ export function tracerouteCommand() {
             wait: o.w !== undefined ? num(o.w, '-w') : 5,
             simultaneous: o.N !== undefined ? num(o.N, '-N') : 16,
             paris: !!o.paris,
+            ...(o.mtu ? { mtu: true } : {}),
             numeric: !!o.n,
             ...(o.i !== undefined ? { iface: o.i } : {}),
             ...(o['4'] ? { family: 4 as const } : o['6'] ? { family: 6 as const } : {}),
