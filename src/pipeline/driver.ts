@@ -20,6 +20,7 @@ import type { TapKind, TapListener } from '../dissectors/taps.js';
 import { collectGarbage, GC_EVERY_MASK } from './gc.js';
 import { shardSelector, type Shard } from './shards.js';
 import { fileSource, type FrameSource } from './source.js';
+import { addTlsSecretsBlock } from '../dissectors/tls/keylog.js';
 
 export interface DissectOptions {
   /** Build column text (Info, addresses): needed by every output but `-q`. */
@@ -256,7 +257,11 @@ async function runPass(
         if (session.pass !== 1) opts.onInterface?.(info);
       },
       onDecryptionSecrets(secrets: DecryptionSecrets) {
-        if (session.pass !== 2) opts.onDecryptionSecrets?.(secrets);
+        if (session.pass !== 2) {
+          // A TLS key log in the capture (a pcapng DSB) decrypts as tshark's would, with no option.
+          addTlsSecretsBlock(session, secrets);
+          opts.onDecryptionSecrets?.(secrets);
+        }
       },
       onFrame(frame: Frame): boolean {
         frames++;
