@@ -7,7 +7,9 @@
  * `-N` builds one NameResolver (src/dissectors/names.ts) that the command passes to the read in its
  * dissect options (`names`); `-n`, the default, resolves nothing.
  */
+import { accessSync, constants, statSync } from 'node:fs';
 import type { Command, OptionValues } from '@commander-js/extra-typings';
+import { setCommandTlsKeyLogs } from '../pipeline/driver.js';
 import { applyDecodeAs, DecodeAsError, parseDecodeAs, type DecodeAsRule } from '../dissectors/decode-as.js';
 import { NameResolver, parseNameFlags } from '../dissectors/names.js';
 import { heuristicShortNames, setHeuristics } from '../dissectors/registry.js';
@@ -20,7 +22,8 @@ export function addDissectOptions<A extends any[], O extends OptionValues, G ext
     .option('-d <layer==selector,protocol>', 'decode as, as tshark: e.g. udp.port==5354,dns, tcp.port==8443,tls, udp.port==5000-5010,dns (repeatable)', collect, [] as string[])
     .option('-N <flags>', "name resolution, tshark's letters: m MAC vendors (IEEE registry), n network names (hosts files), d names from the capture's DNS answers, t transport names (Wireshark's services files, /etc/services); never a network lookup")
     .option('--disable-heuristic <short_name>', 'do not try this heuristic dissector (dns_udp, tls_tcp; repeatable, as tshark)', collect, [] as string[])
-    .option('--enable-heuristic <short_name>', 'try this heuristic dissector (all are on by default; repeatable, as tshark)', collect, [] as string[]);
+    .option('--enable-heuristic <short_name>', 'try this heuristic dissector (all are on by default; repeatable, as tshark)', collect, [] as string[])
+    .option('--tls-keylog <file>', 'an NSS key log (SSLKEYLOGFILE; as tshark -o tls.keylog_file:FILE): TLS is decrypted with its secrets (a pcapng\'s own key logs are used without it); stats tls says which connections it decrypts');
 }
 
 /** The parsed values of those options. */
@@ -29,6 +32,9 @@ export interface DissectFlags {
   N?: string;
   disableHeuristic?: string[];
   enableHeuristic?: string[];
+  tlsKeylog?: string;
+  /** `-o` preferences, when the command has them: a `tls.keylog_file:FILE` is taken here. */
+  o?: string[];
 }
 
 /** What the options set up for a read. */
@@ -73,6 +79,12 @@ export function applyDissectOptions(flags: DissectFlags, warn: (line: string) =>
     }
   }
   const restoreTables = rules.length ? applyDecodeAs(rules) : () => {};
+  // TLS key logs: unreadable files are a usage error (tshark would silently decrypt nothing).
+  const keyLogs: [string, string][] = [];
+  if (flags.tlsKeylog !== undefined) keyLogs.push(['--tls-keylog', flags.tlsKeylog]);
+  for (const p of flags.o ?? []) if (p.trim().startsWith('tls.keylog_file:')) keyLogs.push(['-o tls.keylog_file', p.slice(p.indexOf(':') + 1).trim()]);
+  for (const [what, f] of keyLogs) checkReadableFile(f, what);
+  setCommandTlsKeyLogs(keyLogs.map(([, f]) => f));
   return {
     names,
     restore: () => {
@@ -80,4 +92,15 @@ export function applyDissectOptions(flags: DissectFlags, warn: (line: string) =>
       restoreHeuristics();
     },
   };
+}
+
+/** Throws UsageError unless `path` is a readable regular file (`what` names the option). */
+function checkReadableFile(path: string, what: string): void {
+  try {
+    if (!statSync(path).isFile()) throw new UsageError(`${what}: ${path}: not a regular file`);
+    accessSync(path, constants.R_OK);
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    throw new UsageError(`${what}: cannot read ${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+  }
 }

@@ -41,7 +41,9 @@ export function setPref(text: string): void {
     limit(n);
     return;
   }
-  if (!(name in prefs) || name.startsWith('get ')) throw new Error(`unknown preference "${name}" (known: ${[...PREF_NAMES, ...Object.keys(LIMIT_PREFS)].join(', ')})`);
+  // A file name, read by the TLS dissector (src/dissectors/tls/keylog.ts; the CLI passes it on).
+  if (name === 'tls.keylog_file') return;
+  if (!(name in prefs) || name.startsWith('get ')) throw new Error(`unknown preference "${name}" (known: ${[...PREF_NAMES, ...Object.keys(LIMIT_PREFS)].join(', ')}, tls.keylog_file)`);
   if (value !== 'TRUE' && value !== 'FALSE') throw new Error(`preference ${name} takes TRUE or FALSE, not "${value}"`);
   (prefs as Record<PrefName, boolean>)[name as PrefName] = value === 'TRUE';
 }

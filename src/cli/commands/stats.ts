@@ -108,7 +108,6 @@ export function statsCommand() {
     .argument('<args...>', `the capture file (pcap or pcapng, possibly gzip-compressed) and which statistics: ${KINDS.join(', ')}, in either order (the file first, or last as in "stats conv tcp FILE"); then conv/endpoints: ${CONV_TYPES.join('|')} (default tcp); io: the interval in seconds (default ${IO_DEFAULT_INTERVAL}), then optionally tshark io,stat columns (FRAMES, BYTES, COUNT(field), SUM(field), MIN(field), MAX(field), AVG(field), each optionally followed by a display filter; or a display filter alone)`)
     .option('--json', 'one JSON object per line (typed numbers, with frame numbers)')
     .option('-Y <filter>', 'display filter in front of the statistic: only the packets that match are counted (as tshark -2 -z conv,tcp,FILTER); every packet is still dissected, in two passes')
-    .option('--tls-keylog <file>', 'tls: an NSS key log (SSLKEYLOGFILE); says which connections its secrets would decrypt')
     .option('--threads <n>', `conv/endpoints: worker threads, each dissecting a share of the hosts (default: up to ${MAX_AUTO_THREADS} on files of ${AUTO_THREADS_MIN_BYTES / 2 ** 20} MiB or more, else 1)`, (v) => {
       const n = Number(v);
       if (!Number.isInteger(n) || n < 1 || n > 64) throw new UsageError(`--threads takes an integer from 1 to 64, not "${v}"`);
