@@ -93,15 +93,9 @@ interface Exception {
 
 const NOT_DISSECTED = (what: string) =>
   `tshark dissects ${what}, which wirelite does not: the payload is \`data\` in wirelite, and frame.protocols names the protocol in tshark`;
-const HTTP =
-  'tshark dissects HTTP, which wirelite does not: HTTP asks TCP to reassemble its messages, so the segments carry no `data` and `tcp.reassembled_in` in tshark, and frame.protocols says `http`';
 
 /** Real differences not fixed (yet); each is also a row of docs/conformance.md. */
 const EXCEPTIONS: Exception[] = [
-  { capture: 'fixtures/loopback.pcap', frames: '18,20,22', fields: ['frame.protocols', 'data*', 'tcp.reassembled_in'], reason: HTTP },
-  { capture: 'zeek/vlan-qinqinq.pcap', frames: '4,6-9', fields: ['frame.protocols', 'data*', 'tcp.reassembled_in'], reason: HTTP },
-  { capture: 'zeek/tcp/options.pcap', frames: '4', fields: ['frame.protocols', 'data*'], reason: HTTP },
-  { capture: 'zeek/ipv4/fragmented-4.pcap', frames: '5', fields: ['frame.protocols', 'data*'], reason: HTTP },
   { capture: 'pcapplusplus/Packet++Test/PacketExamples/EthDot3.pcap', frames: '1', fields: ['frame.protocols', 'data*'], reason: NOT_DISSECTED('STP (the Spanning Tree Protocol)') },
   { capture: 'pcapplusplus/Packet++Test/PacketExamples/ipv4-options.pcap', frames: '3', fields: ['frame.protocols', 'data*'], reason: NOT_DISSECTED('IGMP') },
   { capture: 'pcapplusplus/Packet++Test/PacketExamples/packet_trailer.pcap', frames: '2', fields: ['frame.protocols', 'data*'], reason: NOT_DISSECTED('PPPoE Discovery') },

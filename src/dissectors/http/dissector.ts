@@ -1,21 +1,28 @@
 /**
- * HTTP/1.0 and 1.1 (RFC 9112), as tshark 4.0 shows it: parsed from reassembled TCP stream bytes
- * (src/dissectors/tcp/stream.ts) on Wireshark's HTTP ports and, on other ports, found by
- * Wireshark's `http_tcp` heuristic (a first line that starts with "HTTP/1." or ends with it).
+ * HTTP/1.0 and 1.1 (RFC 9112), as tshark 4.0 shows it (epan/dissectors/packet-http.c): parsed
+ * from reassembled TCP stream bytes (src/dissectors/tcp/stream.ts) on Wireshark's HTTP ports and,
+ * on other ports, found by Wireshark's `http_tcp` heuristic (a first line that starts with
+ * "HTTP/1." or ends with it). SSDP (HTTP over UDP port 1900) is the same message dissector.
  *
  * One PDU is one message: the first line, the header block and the body by Content-Length, by the
  * chunked transfer coding or, for a response with neither, up to the end of the connection
- * (./message.ts frames them, with the same rules as tshark's req_resp_hdrs_do_reassembly). A
- * message spread over several segments is dissected in the frame that completes it, several
- * messages in one segment (pipelining) one after the other; bytes that do not start a message
- * are "Continuation". Requests and responses are paired in order per TCP stream
- * (`http.request_in`, `http.response_in`, `http.time`, `http.prev_request_in`, ...), which a
- * two-pass read (`-2`) shows in full as tshark does. Every limit is named in HTTP_LIMITS; a
- * message over one is marked malformed.
+ * (./message.ts frames it with the rules of tshark's req_resp_hdrs_do_reassembly). A message
+ * spread over several segments is dissected in the frame that completes it, several messages in
+ * one segment (pipelining) one after the other (the Info column gets each first line). Bytes that
+ * start no message are "Continuation" in a conversation that has seen a request; binary bytes in
+ * one that has not are left alone, as tshark does.
  *
- * Other transports (TLS application data once decrypted): `feedHttpStream` below takes the bytes of
- * one direction of a byte stream, independent of TCP ports, and dissects every message they
- * complete into the packet (see its comment).
+ * Requests and responses are paired as tshark pairs them (push_req / push_res): a request starts
+ * a transaction, a response completes the newest one if it has no response yet, else starts its
+ * own; `http.request_number`/`response_number` are the transaction's number, and the neighbours
+ * give `http.prev_request_in` etc. A frame shows the transaction of its first message (tshark
+ * keeps one per frame). In a two-pass read (`-2`) pass 2 shows what pass 1 learned, and, as in
+ * tshark, the conversation's state at the end of pass 1 (it has seen HTTP; its last full URI) is
+ * where pass 2 starts. Every limit is named in HTTP_LIMITS; a header block over one is malformed.
+ *
+ * Other transports (TLS application data once decrypted): `feedHttpStream` takes the bytes of one
+ * direction of any byte stream, independent of TCP ports (see its comment); a whole message can
+ * also be handed to the `http` dissector directly (dissectorByName('http')).
  */
 import { brotliDecompressSync, gunzipSync, inflateRawSync, inflateSync } from 'node:zlib';
 import { annotate, sessionState, Severity, type Packet } from '../packet.js';
@@ -24,49 +31,40 @@ import { addTapListener, TapKind } from '../taps.js';
 import { registerStreamHeuristic, registerStreamProtocol, type StreamProtocol } from '../tcp/stream.js';
 import { feedSegment, newBudget, ParseStatus, StreamDirection, type ParseResult, type PduSink, type StreamParser } from '../tcp/reassembly.js';
 import { F, HEADER_FIELDS, HTTP_LIMITS, STATUS_CODES } from './fields.js';
-import { ascii, Body, chunkSize, Frame, frameMessage, Kind, lineEnd, Mode, newLayout, type BodyContext, type FrameResult } from './message.js';
+import { ascii, Body, bodyLength, chunkSize, Frame, frameMessage, Kind, lineEnd, Mode, newLayout, type BodyContext, type FrameResult } from './message.js';
 
 export { HTTP_LIMITS, F as HTTP_FIELDS } from './fields.js';
 
 /** Wireshark 4.0's HTTP ports (its http.tcp.port range and the ports other dissectors hand to HTTP). */
 export const HTTP_PORTS = [80, 631, 1900, 2710, 2869, 3128, 3132, 3689, 5985, 8080, 8088, 11371];
 
-// --- per-stream state
+// --- per-conversation state
 
-/** What pass 1 learned about one message, for pass 2 (a frame may hold several messages). */
-interface Note {
+/** One transaction (tshark's http_req_res_t): a request and its response, either may be missing. */
+interface ReqRes {
   number: number;
-  reqIn: number;
-  respIn: number;
-  prevReq: number;
-  nextReq: number;
-  prevResp: number;
-  nextResp: number;
-  /** Seconds and the nanosecond part of `http.time` (response), -1 if none. */
-  time: number;
-  timeNs: number;
-  /** The request's full URI (for http.response_for.uri). */
-  uri: string;
+  /** Frames of the request and the response (0: none). */
+  req: number;
+  res: number;
+  reqSec: number;
+  reqNsec: number;
+  prev: ReqRes | null;
+  next: ReqRes | null;
 }
 
-interface Txn {
-  req: number;
-  resp: number;
-  sec: number;
-  nsec: number;
-  uri: string;
-  reqNote: Note | null;
-  respNote: Note | null;
-}
+/** The parser's mode for the unfinished message when the connection ends (a bare FIN). */
+const FLUSH = 3;
 
 interface Conv extends BodyContext {
-  txns: Txn[];
-  /** Index in txns of the oldest request without a response. */
-  unanswered: number;
-  reqCount: number;
-  respCount: number;
-  /** Transactions dropped from the front (HTTP_LIMITS.maxTransactionsPerStream). */
-  dropped: number;
+  key: number | string;
+  /** tshark's conv_data->request_uri is set: a request was seen (then other bytes are "Continuation"). */
+  seen: boolean;
+  /** The last full URI of a request (tshark's conv_data->full_uri) and the last request URI (null: none). */
+  fullUri: string | null;
+  reqUri: string | null;
+  /** Transactions so far (tshark's req_res_num) and the newest one. */
+  count: number;
+  tail: ReqRes | null;
   /** The messages are TLS application data (https:// URIs). */
   tls: boolean;
   /** How the parser frames the current segment (Mode, or FLUSH at the end of the stream). */
@@ -75,30 +73,44 @@ interface Conv extends BodyContext {
   parser: StreamParser;
 }
 
-/** The parser's mode for the unfinished message when the connection ends (a bare FIN). */
-const FLUSH = 3;
+/** What pass 1 leaves for pass 2 about a conversation. */
+interface ConvEnd {
+  seen: boolean;
+  fullUri: string | null;
+  reqUri: string | null;
+  count: number;
+}
 
 interface HttpTable {
   convs: Map<number | string, Conv>;
   /** The conversation of the messages `feedHttpStream` hands to the dissector (null otherwise). */
   current: Conv | null;
-  /** Frame and index of the message last dissected (messages per frame). */
+  /** Frame and transaction of the frame's first message (single pass: the frame being dissected). */
   frame: number;
+  frameRR: ReqRes | null;
+  /** HTTP messages dissected in the current frame. */
   index: number;
+  /** A message from the frame's own bytes was dissected (its layer is in frame.protocols). */
+  direct: boolean;
+}
+
+/** Pass-1 results carried to pass 2: each frame's transaction, and each conversation's end state. */
+interface Carry {
+  frames: Map<number, ReqRes>;
+  ends: Map<number | string, ConvEnd>;
 }
 
 function table(pkt: Packet): HttpTable {
-  return sessionState<HttpTable>(pkt, 'http', () => ({ convs: new Map(), current: null, frame: -1, index: 0 }));
+  return sessionState<HttpTable>(pkt, 'http', () => ({ convs: new Map(), current: null, frame: -1, frameRR: null, index: 0, direct: false }));
 }
 
-/** Pass-1 notes by frame, carried to pass 2. */
-function notes(pkt: Packet): Map<number, Note[]> {
-  let m = pkt.session.carry.get('http.notes') as Map<number, Note[]> | undefined;
-  if (!m) {
-    m = new Map();
-    pkt.session.carry.set('http.notes', m);
+function carry(pkt: Packet): Carry {
+  let c = pkt.session.carry.get('http') as Carry | undefined;
+  if (!c) {
+    c = { frames: new Map(), ends: new Map() };
+    pkt.session.carry.set('http', c);
   }
-  return m;
+  return c;
 }
 
 function conv(pkt: Packet, key: number | string, tls: boolean): Conv {
@@ -106,8 +118,18 @@ function conv(pkt: Packet, key: number | string, tls: boolean): Conv {
   let c = t.convs.get(key);
   if (!c) {
     if (t.convs.size >= HTTP_LIMITS.maxStreams) t.convs.delete(t.convs.keys().next().value as number);
-    const made: Conv = { lastMethod: '', lastCode: 0, txns: [], unanswered: 0, reqCount: 0, respCount: 0, dropped: 0, tls, mode: Mode.Stream, parser: null as unknown as StreamParser };
+    const made: Conv = { key, lastMethod: '', seen: false, fullUri: null, reqUri: null, count: 0, tail: null, tls, mode: Mode.Stream, parser: null as unknown as StreamParser };
     made.parser = { parse: (d, off, end, out) => parseWith(made, d, off, end, out), maxPduBytes: HTTP_LIMITS.maxMessageBytes };
+    if (pkt.session.pass === 2) {
+      // tshark's conversation data is not reset between the passes.
+      const e = carry(pkt).ends.get(key);
+      if (e) {
+        made.seen = e.seen;
+        made.fullUri = e.fullUri;
+        made.reqUri = e.reqUri;
+        made.count = e.count;
+      }
+    }
     c = made;
     t.convs.set(key, c);
   }
@@ -122,7 +144,7 @@ function overTls(pkt: Packet): boolean {
 
 // --- the tap (statistics)
 
-/** One message, for `stats http` (src/stats/http.ts). */
+/** One request or response, for `stats http` (src/stats/http.ts). */
 export interface HttpTapRecord {
   frame: number;
   tsSec: number;
@@ -134,15 +156,16 @@ export interface HttpTapRecord {
   fullUri: string;
   /** Response status code (0 for requests). */
   code: number;
-  /** For a response paired with its request: the request's frame and the time since it (seconds), else 0 / -1. */
+  /** A response's request frame (0: not paired) and the time since it (seconds, -1 if not paired). */
   requestIn: number;
   time: number;
+  /** The TCP stream (-1 over UDP). */
   stream: number;
 }
 
 export type HttpTapListener = (r: HttpTapRecord) => void;
 
-/** The HTTP tap's kind (../taps.ts): one record per message, delivered after the packet is dissected. */
+/** The HTTP tap's kind (../taps.ts): one record per request or response, delivered after the packet is dissected. */
 export const HTTP_TAP = new TapKind<HttpTapRecord>('http', () => ({ frame: 0, tsSec: 0, tsNsec: 0, request: false, method: '', uri: '', host: '', fullUri: '', code: 0, requestIn: 0, time: -1, stream: -1 }));
 
 /** Adds a listener for sessions made from now on (dissecting outside the pipeline); returns its removal. */
@@ -164,18 +187,45 @@ function esc(s: string): string {
 }
 
 /**
- * Bytes read as ASCII (ENC_ASCII: a byte over 0x7f becomes U+FFFD), up to `max` characters and,
- * with `nul`, up to the first NUL (tshark's body text ends there; its continuation text does not).
+ * Bytes read as ASCII (ENC_ASCII: a byte over 0x7f becomes U+FFFD), up to `max` characters and
+ * the first NUL (tshark's string values end there).
  */
-function asciiText(d: Uint8Array, off: number, end: number, max: number, nul = false): string {
+function asciiText(d: Uint8Array, off: number, end: number, max = HTTP_LIMITS.maxFileDataChars): string {
   let s = '';
   const stop = Math.min(end, off + max);
   for (let i = off; i < stop; i++) {
     const c = d[i]!;
-    if (c === 0 && nul) break;
+    if (c === 0) break;
     s += c < 0x80 ? String.fromCharCode(c) : '\ufffd';
   }
   return s;
+}
+
+const C_ESCAPES: Record<number, string> = { 7: '\\a', 8: '\\b', 9: '\\t', 10: '\\n', 11: '\\v', 12: '\\f', 13: '\\r' };
+
+/**
+ * Wireshark's format_text (the tree text of a header line, and the value of http.unknown_header):
+ * bytes as UTF-8 (an invalid sequence is U+FFFD), control characters as C escapes or three octal digits.
+ */
+function formatText(d: Uint8Array, off: number, end: number): string {
+  const t = new TextDecoder('utf-8').decode(d.subarray(off, end));
+  let out = '';
+  for (let i = 0; i < t.length; i++) {
+    const c = t.charCodeAt(i);
+    if (c >= 0x20 && c !== 0x7f) out += t[i];
+    else out += C_ESCAPES[c] ?? `\\${c.toString(8).padStart(3, '0')}`;
+  }
+  return out;
+}
+
+/** The line's text for the tree and the line fields: as tshark's -T fields prints the bytes (up to a NUL). */
+function lineValue(d: Uint8Array, off: number, end: number): string {
+  return esc(asciiText(d, off, end));
+}
+
+/** RFC 7230 tchar (is_token_char). */
+function tokenChar(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || "!#$%&'*+-.^_`|~".includes(String.fromCharCode(c));
 }
 
 // --- dissection
@@ -186,241 +236,409 @@ const nx = new Int32Array(1);
 
 function decodeHttp(pkt: Packet, off: number, end: number, _rep: number, parent: number): void {
   const t = table(pkt);
-  decodeMessage(pkt, t, t.current ?? conv(pkt, pkt.tcpStream, overTls(pkt)), off, end, parent, 'HTTP');
+  decodeMessage(pkt, t, t.current ?? conv(pkt, pkt.tcpStream, overTls(pkt)), off, end, parent, false);
 }
 
-function decodeMessage(pkt: Packet, t: HttpTable, c: Conv, off: number, end: number, parent: number, col: string): void {
+/** What process_header found that the body needs. */
+interface Headers {
+  host: string;
+  contentType: string;
+  contentEncoding: string;
+}
+const hdrs: Headers = { host: '', contentType: '', contentEncoding: '' };
+
+/** Dissects one message (or a continuation) `[off, end)`; `ssdp`: over UDP, as tshark's SSDP. */
+function decodeMessage(pkt: Packet, t: HttpTable, c: Conv, off: number, end: number, parent: number, ssdp: boolean): void {
   const d = pkt.data;
   frameMessage(d, off, end, c, Mode.Whole, lay, res);
-  if (lay.kind === Kind.Ignored) return;
-  const top = col === 'SSDP' ? pkt.addProtocol(F.ssdp, 'ssdp', off, end - off, parent) : pkt.addProtocol(F.http, 'http', off, end - off, parent);
-  pkt.setProtocol(col);
-  if (t.frame !== pkt.frame.number) {
-    t.frame = pkt.frame.number;
+  const frame = pkt.frame.number;
+  if (t.frame !== frame) {
+    t.frame = frame;
     t.index = 0;
+    t.frameRR = null;
+    t.direct = false;
   }
-  if (lay.kind === Kind.Other) {
-    // tshark: "Continuation", the bytes as file data.
-    pkt.setInfo('Continuation');
-    const fi = pkt.add(F.file_data, off, end - off, top, 0, esc(asciiText(d, off, end, HTTP_LIMITS.maxFileDataChars, true)));
-    if (pkt.wantLabels) pkt.setLabel(fi, `File Data: ${end - off} bytes`);
+  const col = ssdp ? 'SSDP' : 'HTTP';
+  const wantLabels = pkt.wantLabels;
+  const kind = lay.kind;
+  // tshark calls HTTP once per reassembled PDU and once for the messages of the segment's own bytes:
+  // that many layers in frame.protocols, however many messages each call takes.
+  const layered = pkt.cur === 0 && t.direct;
+  if (pkt.cur === 0) t.direct = true;
+  const addTop = () => {
+    const fid = ssdp ? F.ssdp : F.http;
+    return layered ? pkt.add(fid, off, end - off, parent) : pkt.addProtocol(fid, ssdp ? 'ssdp' : 'http', off, end - off, parent);
+  };
+  if (kind === Kind.Binary) {
+    // tshark: binary bytes are "Continuation" data in a conversation that has seen a request, else nothing.
+    if (!c.seen) return;
+    pkt.setProtocol(col);
+    if (t.index++ === 0) pkt.setInfo('Continuation');
+    else pkt.appendInfo('Continuation');
+    const top = addTop();
     dissectData(pkt, off, end, end, top);
     return;
   }
-  const first = t.index === 0;
-  t.index++;
-  const request = lay.kind === Kind.Request;
-  const lineText = ascii(d, off, lay.lineEnd);
-  if (pkt.wantColumns) {
-    if (first) pkt.setInfo(`${lineText} `);
-    else pkt.appendInfo(`${lineText} `);
+  const isMessage = kind !== Kind.Other;
+  let top = -1;
+  let haveTop = false;
+  if (isMessage || c.seen) {
+    // After the first message the Info column is fenced: later ones append (col_set_fence).
+    const first = t.index++ === 0;
+    const text = isMessage ? (pkt.wantColumns ? `${formatText(d, lay.lineStart, lay.lineEnd)} ` : '') : 'Continuation';
+    if (first) pkt.setInfo(text);
+    else pkt.appendInfo(text);
+    pkt.setProtocol(col);
+    top = addTop();
+    haveTop = true;
+    if (lay.leadingCrlf) pkt.addExpert(pkt.add(F.leading_crlf, off, 2, top), Severity.Warn, 'Protocol', 'http.leading_crlf', 'Leading CRLF previous message in the stream may have extra CRLF');
   }
-  const wantLabels = pkt.wantLabels;
-  const fl = pkt.add(F.text, off, lay.lineNext - off, top);
-  const lineLabel = esc(ascii(d, off, lay.lineNext));
-  if (wantLabels) pkt.setLabel(fl, lineLabel);
-  pkt.hide(pkt.add(F.chat, off, lay.lineNext - off, fl));
-  pkt.addExpert(fl, Severity.Chat, 'Sequence', 'http.chat', lineLabel);
-  pkt.hide(pkt.add(request ? F.request : F.response, off, 0, top, 1));
+  const request = kind === Kind.Request || kind === Kind.Notification;
+  const response = kind === Kind.Response;
   let method = '';
-  let uri = '';
-  if (request) {
-    // Method, URI and version: tokens separated by spaces (basic_request_dissector).
-    let p = off;
-    let q = p;
-    while (q < lay.lineEnd && d[q] !== 32) q++;
-    method = ascii(d, p, q);
-    pkt.add(F.method, p, q - p, fl, 0, method);
-    p = q;
-    while (p < lay.lineEnd && d[p] === 32) p++;
-    q = p;
-    while (q < lay.lineEnd && d[q] !== 32) q++;
-    if (q > p) {
-      uri = ascii(d, p, q);
-      const ui = pkt.add(F.uri, p, q - p, fl, 0, esc(uri));
-      const qm = uri.indexOf('?');
-      if (qm >= 0) {
-        pkt.add(F.uri_path, p, qm, ui, 0, esc(uri.slice(0, qm)));
-        const query = uri.slice(qm + 1);
-        const qi = pkt.add(F.uri_query, p + qm, q - p - qm, ui, 0, esc(query));
-        let at = p + qm + 1;
-        for (const part of query.split('&')) {
-          pkt.add(F.uri_query_parameter, at, part.length, qi, 0, esc(part));
-          at += part.length + 1;
-        }
+  let uri: string | null = null;
+  let p = lay.lineStart;
+  if (isMessage) {
+    // The request or status line.
+    const fl = pkt.add(F.text, p, lay.lineNext - p, top);
+    const text = formatText(d, p, lay.lineNext);
+    if (wantLabels) pkt.setLabel(fl, text);
+    pkt.hide(pkt.add(F.chat, p, lay.lineNext - p, fl));
+    pkt.addExpert(fl, Severity.Chat, 'Sequence', 'http.chat', text);
+    if (request) [method, uri] = requestLine(pkt, fl, d, p, lay.lineEnd);
+    else responseLine(pkt, fl, d, p, lay.lineEnd);
+    if (request) {
+      c.lastMethod = method;
+      if (uri !== null) {
+        c.seen = true;
+        c.reqUri = uri;
       }
-      p = q;
-      while (p < lay.lineEnd && d[p] === 32) p++;
-      if (lay.lineEnd > p) pkt.add(F.request_version, p, lay.lineEnd - p, fl, 0, esc(ascii(d, p, lay.lineEnd)));
     }
-    c.lastMethod = method;
-  } else {
-    let p = off;
-    let q = p;
-    while (q < lay.lineEnd && d[q] !== 32) q++;
-    pkt.add(F.response_version, p, q - p, fl, 0, esc(ascii(d, p, q)));
-    p = q;
-    while (p < lay.lineEnd && d[p] === 32) p++;
-    q = p;
-    while (q < lay.lineEnd && d[q] !== 32) q++;
-    if (q - p >= 3) {
-      const code = lay.code;
-      pkt.add(F.code, p, 3, fl, code);
-      pkt.add(F.code_desc, p, 3, fl, 0, STATUS_CODES[code] ?? `Unknown (${code})`);
-      c.lastCode = code;
-      p += 3;
-      while (p < lay.lineEnd && d[p] === 32) p++;
-      if (lay.lineEnd > p) pkt.add(F.phrase, p, lay.lineEnd - p, fl, 0, esc(ascii(d, p, lay.lineEnd)));
-    }
+    p = lay.lineNext;
   }
-  // The header lines.
-  const hEnd = lay.headersEnd >= 0 ? lay.headersEnd : end;
-  const lineField = request ? F.request_line : F.response_line;
-  let host = '';
-  let contentType = '';
-  let contentEncoding = '';
-  let p = lay.lineNext;
+  // Header lines (in a continuation too: lines with a colon are headers, an empty line ends them).
+  hdrs.host = '';
+  hdrs.contentType = '';
+  hdrs.contentEncoding = '';
+  const lineField = kind === Kind.Request ? F.request_line : kind === Kind.Response ? F.response_line : -1;
   let lines = 0;
-  while (p < hEnd) {
-    let e = lineEnd(d, p, hEnd, nx);
-    let nextP = nx[0]!;
+  while (p < end) {
+    let e = lineEnd(d, p, end, nx);
+    let np = nx[0]!;
     if (e < 0) {
-      e = hEnd;
-      nextP = hEnd;
+      e = end;
+      np = end;
     }
     if (e === p) {
-      const bi = pkt.add(F.text, p, nextP - p, top);
-      if (wantLabels) pkt.setLabel(bi, esc(ascii(d, p, nextP)));
-      p = nextP;
+      if (!haveTop) {
+        top = addTop();
+        haveTop = true;
+      }
+      const bi = pkt.add(F.text, p, np - p, top);
+      if (wantLabels) pkt.setLabel(bi, formatText(d, p, np));
+      p = np;
       break;
+    }
+    let colon = -1;
+    for (let i = p; i < e; i++) {
+      if (d[i] === 58) {
+        colon = i;
+        break;
+      }
+    }
+    if (colon < 0) {
+      // Not a header: in a message, the header block ends here (the rest is its body); tshark stops too.
+      break;
+    }
+    if (!haveTop) {
+      top = addTop();
+      haveTop = true;
     }
     if (++lines > HTTP_LIMITS.maxHeaderLines) {
       pkt.markMalformed(top, `Malformed Packet (HTTP: more than ${HTTP_LIMITS.maxHeaderLines} header lines)`);
+      p = end;
       break;
     }
-    const raw = esc(ascii(d, p, nextP));
-    pkt.hide(pkt.add(lineField, p, nextP - p, top, 0, raw));
-    const colon = d.indexOf(58, p);
-    if (colon < 0 || colon >= e) {
-      const ti = pkt.add(F.text, p, nextP - p, top);
-      if (wantLabels) pkt.setLabel(ti, raw);
-    } else {
-      const name = ascii(d, p, colon);
-      let v = colon + 1;
-      while (v < e && (d[v] === 32 || d[v] === 9)) v++;
-      const value = ascii(d, v, e);
-      const lower = name.toLowerCase();
-      const fid = HEADER_FIELDS.get(lower);
-      if (fid === undefined) {
-        const ti = pkt.add(F.text, p, nextP - p, top);
-        if (wantLabels) pkt.setLabel(ti, raw);
-      } else {
-        const hi = pkt.add(fid, p, nextP - p, top, 0, esc(value));
-        if (wantLabels) pkt.setLabel(hi, raw);
-        switch (fid) {
-          case F.host:
-            host = value;
-            break;
-          case F.content_type:
-            contentType = value;
-            break;
-          case F.content_encoding:
-            contentEncoding = value;
-            break;
-          case F.content_length_header: {
-            const n = Number(value.trim());
-            if (/^\s*[0-9]+\s*$/.test(value) && Number.isSafeInteger(n)) pkt.add(F.content_length, v, e - v, hi, n);
-            break;
-          }
-          case F.cookie: {
-            let at = v;
-            for (const part of value.split(';')) {
-              const lead = part.length - part.trimStart().length;
-              pkt.add(F.cookie_pair, at + lead, part.length - lead, hi, 0, esc(part.trimStart()));
-              at += part.length + 1;
-            }
-            break;
-          }
-        }
-      }
-    }
-    p = nextP;
+    header(pkt, top, d, p, e, np, colon, lineField, kind);
+    p = np;
   }
-  // Pairing, generated items.
-  const fullUri = request && host ? `${c.tls ? 'https' : 'http'}://${host.trim()}${uri}` : '';
-  if (request && fullUri) pkt.add(F.full_uri, off, 0, top, 0, esc(fullUri));
-  const note = pair(pkt, c, request, fullUri, t.index - 1);
-  if (request) {
-    const ni = pkt.add(F.request_number, off, 0, top, note.number);
-    if (wantLabels) pkt.setLabel(ni, `[HTTP request ${note.number}/${c.reqCount}]`);
-    if (note.prevReq) pkt.add(F.prev_request_in, off, 0, top, note.prevReq);
-    if (note.respIn) pkt.add(F.response_in, off, 0, top, note.respIn);
-    if (note.nextReq) pkt.add(F.next_request_in, off, 0, top, note.nextReq);
-  } else {
-    const ni = pkt.add(F.response_number, off, 0, top, note.number);
-    if (wantLabels) pkt.setLabel(ni, `[HTTP response ${note.number}/${c.respCount}]`);
-    if (note.time >= 0) pkt.add(F.time, off, 0, top, note.time, note.timeNs);
-    if (note.prevReq) pkt.add(F.prev_request_in, off, 0, top, note.prevReq);
-    if (note.prevResp) pkt.add(F.prev_response_in, off, 0, top, note.prevResp);
-    if (note.reqIn) pkt.add(F.request_in, off, 0, top, note.reqIn);
-    if (note.uri) pkt.add(F.response_for_uri, off, 0, top, 0, esc(note.uri));
-    if (note.nextReq) pkt.add(F.next_request_in, off, 0, top, note.nextReq);
-    if (note.nextResp) pkt.add(F.next_response_in, off, 0, top, note.nextResp);
+  // The full URI, pairing and the generated items.
+  let fullUri = '';
+  if (request && hdrs.host && uri !== null) {
+    fullUri = /^https?:\/\//i.test(uri) || method.startsWith('CONNECT') ? uri : `${c.tls ? 'https' : 'http'}://${hdrs.host.trim()}${uri}`;
+    pkt.add(F.full_uri, off, 0, top, 0, esc(fullUri));
+    c.fullUri = fullUri;
   }
-  if (pkt.fence === 0 && pkt.session.pass !== 1 && pkt.session.taps.on(HTTP_TAP)) {
+  if (isMessage) generated(pkt, t, c, top, kind, off);
+  if (pkt.session.pass === 1 && request) carry(pkt).ends.set(c.key, { seen: c.seen, fullUri: c.fullUri, reqUri: c.reqUri, count: c.count });
+  if (isMessage && pkt.fence === 0 && pkt.session.pass !== 1 && pkt.session.taps.on(HTTP_TAP) && kind !== Kind.Notification) {
+    const rr = t.frameRR;
     const r = pkt.session.taps.record(HTTP_TAP);
-    r.frame = pkt.frame.number;
+    r.frame = frame;
     r.tsSec = pkt.frame.tsSec;
     r.tsNsec = pkt.frame.tsNsec;
     r.request = request;
     r.method = method;
-    r.uri = uri;
-    r.host = host;
+    r.uri = uri ?? '';
+    r.host = hdrs.host;
     r.fullUri = fullUri;
-    r.code = request ? 0 : lay.code;
-    r.requestIn = note.reqIn;
-    r.time = note.time;
-    r.stream = pkt.tcpStream;
+    r.code = response ? lay.code : 0;
+    r.requestIn = response && rr && rr.req ? rr.req : 0;
+    r.time = response && rr && rr.req ? timeSince(pkt, rr)[0] : -1;
+    r.stream = ssdp ? -1 : pkt.tcpStream;
   }
-  // The body.
-  if (lay.headersEnd < 0 || p >= end) return;
-  const base = pkt.cur;
-  let body = pkt.data;
-  let bOff = p;
-  let bEnd = end;
-  if (lay.body === Body.Chunked) {
-    const dechunked = dechunk(pkt, top, p, end);
-    if (dechunked.length === 0) return;
-    body = dechunked;
-    bOff = 0;
-    bEnd = dechunked.length;
-    pkt.pushSource(dechunked, `De-chunked entity body (${dechunked.length} bytes)`);
-  }
-  const coding = contentEncoding.trim().toLowerCase();
-  if (coding && coding !== 'identity') {
-    const plain = decompress(coding, body.subarray(bOff, bEnd));
-    const ci = pkt.add(F.text, bOff, bEnd - bOff, top);
-    if (wantLabels) pkt.setLabel(ci, plain ? `Content-encoded entity body (${coding}): ${bEnd - bOff} bytes -> ${plain.length} bytes` : `Content-encoded entity body (${coding}): ${bEnd - bOff} bytes`);
-    if (plain) {
-      pkt.pushSource(plain, 'Uncompressed entity body');
-      body = plain;
-      bOff = 0;
-      bEnd = plain.length;
+  // The body: what dissect_http_message takes after the header block.
+  const hEnd = isMessage && lay.headersEnd >= 0 ? lay.headersEnd : p;
+  const bodyEnd = isMessage && lay.headersEnd >= 0 ? hEnd + bodyLength(d, hEnd, end, lay) : end;
+  if (bodyEnd > hEnd) body(pkt, top, haveTop, hEnd, bodyEnd);
+}
+
+/** basic_request_dissector: method, URI (with its path and query) and version. Returns [method, uri (null: no method)]. */
+function requestLine(pkt: Packet, fl: number, d: Uint8Array, p: number, le: number): [string, string | null] {
+  let q = p;
+  while (q < le && d[q] !== 32) q++;
+  if (q === p) return ['', null];
+  const method = ascii(d, p, q);
+  pkt.add(F.method, p, q - p, fl, 0, esc(method));
+  let n = q;
+  while (n < le && d[n] === 32) n++;
+  // Two spaces: an empty URI.
+  if (n - p > 2 && d[n - 1] === 32 && d[n - 2] === 32) n--;
+  p = n;
+  q = p;
+  while (q < le && d[q] !== 32) q++;
+  const uri = asciiText(d, p, q);
+  const ui = pkt.add(F.uri, p, q - p, fl, 0, esc(uri));
+  const qm = uri.indexOf('?');
+  if (qm >= 0 && uri.length - qm > 1) {
+    pkt.add(F.uri_path, p, qm, ui, 0, esc(uri.slice(0, qm)));
+    const query = uri.slice(qm + 1);
+    const qi = pkt.add(F.uri_query, p + qm + 1, query.length, ui, 0, esc(query));
+    let at = p + qm + 1;
+    for (const part of query.split('&')) {
+      if (part) pkt.add(F.uri_query_parameter, at, part.length, qi, 0, esc(part));
+      at += part.length + 1;
     }
   }
-  if (bEnd > bOff) {
-    const fi = pkt.add(F.file_data, bOff, bEnd - bOff, top, 0, esc(asciiText(body, bOff, bEnd, HTTP_LIMITS.maxFileDataChars, true)));
-    if (wantLabels) pkt.setLabel(fi, `File Data: ${bEnd - bOff} bytes`);
-    bodyDissector(pkt, contentType, bOff, bEnd);
+  n = q;
+  while (n < le && d[n] === 32) n++;
+  pkt.add(F.request_version, n, le - n, fl, 0, esc(asciiText(d, n, le)));
+  return [method, uri];
+}
+
+/** basic_response_dissector: version, status code and its description, phrase. */
+function responseLine(pkt: Packet, fl: number, d: Uint8Array, p: number, le: number): void {
+  let q = p;
+  while (q < le && d[q] !== 32) q++;
+  if (q === p) return;
+  pkt.add(F.response_version, p, q - p, fl, 0, esc(ascii(d, p, q)));
+  p = q;
+  while (p < le && d[p] === 32) p++;
+  q = p;
+  while (q < le && d[q] !== 32) q++;
+  if (q - p < 3) return;
+  // strtoul of the first three characters.
+  let code = 0;
+  for (let i = 0; i < 3 && d[p + i]! >= 48 && d[p + i]! <= 57; i++) code = code * 10 + d[p + i]! - 48;
+  lay.code = code;
+  pkt.add(F.code, p, 3, fl, code);
+  pkt.add(F.code_desc, p, 3, fl, 0, STATUS_CODES[code] ?? `Unknown (${code})`);
+  p = q;
+  while (p < le && d[p] === 32) p++;
+  if (le > p) pkt.add(F.phrase, p, le - p, fl, 0, esc(asciiText(d, p, le)));
+}
+
+/** process_header: one header line `[p, np)` (its text ends at `e`, its name at `colon`). */
+function header(pkt: Packet, top: number, d: Uint8Array, p: number, e: number, np: number, colon: number, lineField: number, kind: Kind): void {
+  const wantLabels = pkt.wantLabels;
+  let valid = colon > p;
+  for (let i = p; i < colon && valid; i++) valid = tokenChar(d[i]!);
+  const text = formatText(d, p, np);
+  if (!valid) {
+    const it = pkt.add(lineField >= 0 ? lineField : F.unknown_header, p, np - p, top, 0, lineValue(d, p, np));
+    if (wantLabels) pkt.setLabel(it, text);
+    pkt.hide(pkt.add(F.bad_header_name, p, np - p, it));
+    pkt.addExpert(it, Severity.Warn, 'Protocol', 'http.bad_header_name', 'Illegal characters found in header name');
+    return;
   }
+  const fid = HEADER_FIELDS.get(ascii(d, p, colon).toLowerCase());
+  let v = colon + 1;
+  while (v < e && (d[v] === 32 || d[v] === 9)) v++;
+  const value = asciiText(d, v, e);
+  if (fid === undefined) {
+    const it = lineField >= 0 ? pkt.add(lineField, p, np - p, top, 0, lineValue(d, p, np)) : pkt.add(F.unknown_header, p, np - p, top, 0, esc(text));
+    if (wantLabels) pkt.setLabel(it, text);
+    return;
+  }
+  const hi = pkt.add(fid, p, np - p, top, 0, esc(value));
+  if (wantLabels) pkt.setLabel(hi, text);
+  if (lineField >= 0) pkt.hide(pkt.add(lineField, p, np - p, top, 0, lineValue(d, p, np)));
+  switch (fid) {
+    case F.host:
+      hdrs.host = value;
+      break;
+    case F.content_type:
+      hdrs.contentType = value;
+      break;
+    case F.content_encoding:
+      hdrs.contentEncoding = value;
+      break;
+    case F.content_length_header: {
+      // g_ascii_strtoll(value, 10): digits, then the end or white space.
+      const m = /^[ \t\n\v\f\r]*([+-]?[0-9]+)([ \t\n\v\f\r]|$)/.exec(value);
+      if (m) {
+        const n = Number(m[1]);
+        if (n >= 0 && Number.isSafeInteger(n)) {
+          const ci = pkt.add(F.content_length, p, np - p, hi, n);
+          if (wantLabels) pkt.setLabel(ci, `[Content length: ${n}]`);
+        }
+      }
+      break;
+    }
+    case F.cookie: {
+      let i = 0;
+      while (i < value.length) {
+        while (i < value.length && (value[i] === ';' || /\s/.test(value[i]!))) i++;
+        if (i >= value.length) break;
+        const semi = value.indexOf(';', i);
+        const partEnd = semi < 0 ? value.length : semi;
+        pkt.add(F.cookie_pair, v + i, partEnd - i, hi, 0, esc(value.slice(i, partEnd)));
+        i = partEnd;
+      }
+      break;
+    }
+  }
+  void kind;
+}
+
+/** The response's time since its request: [seconds as a double, the nanosecond part]. */
+function timeSince(pkt: Packet, rr: ReqRes): [number, number] {
+  let ds = pkt.frame.tsSec - rr.reqSec;
+  let dn = pkt.frame.tsNsec - rr.reqNsec;
+  if (dn < 0 && ds > 0) {
+    ds--;
+    dn += 1e9;
+  } else if (dn > 0 && ds < 0) {
+    ds++;
+    dn -= 1e9;
+  }
+  return [ds + dn / 1e9, dn];
+}
+
+/** push_req / push_res (first pass) and the generated items of the frame's transaction. */
+function generated(pkt: Packet, t: HttpTable, c: Conv, top: number, kind: Kind, off: number): void {
+  const s = pkt.session;
+  const frame = pkt.frame.number;
+  if (s.pass !== 2 && (kind === Kind.Request || kind === Kind.Response)) {
+    let rr: ReqRes;
+    if (kind === Kind.Request || !c.tail || c.tail.res > 0) {
+      rr = { number: ++c.count, req: 0, res: 0, reqSec: 0, reqNsec: 0, prev: c.tail, next: null };
+      if (c.tail) c.tail.next = rr;
+      c.tail = rr;
+    } else rr = c.tail;
+    if (kind === Kind.Request) {
+      rr.req = frame;
+      rr.reqSec = pkt.frame.tsSec;
+      rr.reqNsec = pkt.frame.tsNsec;
+    } else {
+      rr.res = frame;
+      // A single pass: the request's frame learns its response (`revise` for outputs that print updates).
+      if (rr.req) annotate(pkt, rr.req, 'http.response_in', frame);
+    }
+    // A frame shows the transaction of its last message (tshark's per-frame proto data).
+    t.frameRR = rr;
+    if (s.pass === 1) {
+      const m = carry(pkt).frames;
+      m.set(frame, rr);
+      carry(pkt).ends.set(c.key, { seen: c.seen, fullUri: c.fullUri, reqUri: c.reqUri, count: c.count });
+    }
+  }
+  if (s.pass === 2 && !t.frameRR) t.frameRR = carry(pkt).frames.get(frame) ?? null;
+  const curr = t.frameRR;
+  const prev = curr?.prev ?? null;
+  const next = curr?.next ?? null;
+  const wantLabels = pkt.wantLabels;
+  if (kind === Kind.Notification) {
+    pkt.hide(pkt.add(F.notification, off, 0, top, 1));
+    return;
+  }
+  if (kind === Kind.Response) {
+    pkt.hide(pkt.add(F.response, off, 0, top, 1));
+    if (curr) {
+      const ni = pkt.add(F.response_number, off, 0, top, curr.number);
+      if (wantLabels) pkt.setLabel(ni, `[HTTP response ${curr.number}/${c.count}]`);
+      if (curr.req) {
+        const [sec, ns] = timeSince(pkt, curr);
+        pkt.add(F.time, off, 0, top, sec, ns);
+      }
+    }
+    if (prev?.req) pkt.add(F.prev_request_in, off, 0, top, prev.req);
+    if (prev?.res) pkt.add(F.prev_response_in, off, 0, top, prev.res);
+    if (curr?.req) pkt.add(F.request_in, off, 0, top, curr.req);
+    if (next?.req) pkt.add(F.next_request_in, off, 0, top, next.req);
+    if (next?.res) pkt.add(F.next_response_in, off, 0, top, next.res);
+    const forUri = c.fullUri ?? c.reqUri;
+    if (forUri !== null) pkt.add(F.response_for_uri, off, 0, top, 0, esc(forUri));
+    return;
+  }
+  pkt.hide(pkt.add(F.request, off, 0, top, 1));
+  if (curr) {
+    const ni = pkt.add(F.request_number, off, 0, top, curr.number);
+    if (wantLabels) pkt.setLabel(ni, `[HTTP request ${curr.number}/${c.count}]`);
+  }
+  if (prev?.req) pkt.add(F.prev_request_in, off, 0, top, prev.req);
+  if (curr?.res) pkt.add(F.response_in, off, 0, top, curr.res);
+  if (next?.req) pkt.add(F.next_request_in, off, 0, top, next.req);
+}
+
+/** The message body `[off, end)` of the current data source: de-chunked, decompressed, shown, handed on. */
+function body(pkt: Packet, top: number, haveTop: boolean, off: number, end: number): void {
+  // No HTTP item (bytes of a conversation that has seen no request): tshark shows nothing of them.
+  if (!haveTop) return;
+  const wantLabels = pkt.wantLabels;
+  const base = pkt.cur;
+  let b = pkt.data;
+  let bOff = off;
+  let bEnd = end;
+  const parent = haveTop ? top : -1;
+  if (lay.body === Body.Chunked && lay.kind !== Kind.Other) {
+    const dechunked = dechunk(pkt, parent, off, end);
+    if (!dechunked) return;
+    b = dechunked;
+    bOff = 0;
+    bEnd = dechunked.length;
+    pkt.pushSource(dechunked, 'De-chunked entity body');
+  }
+  const coding = hdrs.contentEncoding.trim();
+  if (coding && coding.toLowerCase() !== 'identity') {
+    const plain = decompress(coding.toLowerCase(), b.subarray(bOff, bEnd));
+    const ci = pkt.add(F.text, bOff, bEnd - bOff, parent);
+    if (wantLabels) pkt.setLabel(ci, `Content-encoded entity body (${coding}): ${bEnd - bOff} bytes${plain ? ` -> ${plain.length} bytes` : ' [Error: Decompression failed]'}`);
+    if (!plain) {
+      dissectData(pkt, bOff, bEnd, bEnd, ci);
+      if (pkt.cur !== base) pkt.popSource(base);
+      return;
+    }
+    pkt.pushSource(plain, 'Uncompressed entity body');
+    b = plain;
+    bOff = 0;
+    bEnd = plain.length;
+  }
+  if (haveTop) {
+    const fi = pkt.add(F.file_data, bOff, bEnd - bOff, top);
+    // The text only when the field is kept (a body may be megabytes).
+    if (fi >= 0) pkt.ref[fi] = esc(asciiText(b, bOff, bEnd));
+    if (wantLabels) pkt.setLabel(fi, `File Data: ${bEnd - bOff} bytes`);
+  }
+  if (bEnd > bOff) bodyDissector(pkt, parent, bOff, bEnd);
   if (pkt.cur !== base) pkt.popSource(base);
 }
 
-/** The chunks of a chunked body, shown as tshark's "HTTP chunked response"; returns the de-chunked body. */
-function dechunk(pkt: Packet, top: number, off: number, end: number): Uint8Array {
+/** chunked_encoding_dissector: the chunks as tshark's "HTTP chunked response"; the de-chunked body, or null if none. */
+function dechunk(pkt: Packet, parent: number, off: number, end: number): Uint8Array | null {
   const d = pkt.data;
   const wantLabels = pkt.wantLabels;
-  const tree = pkt.add(F.text, off, end - off, top);
+  const tree = pkt.add(F.text, off, end - off, parent);
   if (wantLabels) pkt.setLabel(tree, 'HTTP chunked response');
   const parts: Uint8Array[] = [];
   let total = 0;
@@ -431,53 +649,53 @@ function dechunk(pkt: Packet, top: number, off: number, end: number): Uint8Array
       break;
     }
     const e = lineEnd(d, p, end, nx);
-    if (e < 0) break;
-    const size = Math.max(0, chunkSize(d, p, e));
+    if (e <= p) break;
+    let size = Math.max(0, chunkSize(d, p, e));
     const dataStart = nx[0]!;
-    if (size === 0) {
-      const ci = pkt.add(F.text, p, dataStart - p, tree);
-      if (wantLabels) pkt.setLabel(ci, 'End of chunked encoding');
-      pkt.add(F.chunk_size, p, e - p, ci, 0);
-      p = dataStart;
-      // Trailer lines, then the empty line.
-      while (p < end) {
-        const t = lineEnd(d, p, end, nx);
-        const np = t < 0 ? end : nx[0]!;
-        if (t === p || t < 0) {
-          const bi = pkt.add(F.text, p, np - p, tree);
-          if (wantLabels) pkt.setLabel(bi, esc(ascii(d, p, np)));
-          p = np;
-          break;
-        }
-        pkt.add(F.chunked_trailer_part, p, np - p, tree, 0, esc(ascii(d, p, np)));
-        p = np;
-      }
-      break;
-    }
+    if (size > end - p) size = end - p;
     const dataEnd = Math.min(end, dataStart + size);
-    const ci = pkt.add(F.text, p, Math.min(end, dataEnd + 2) - p, tree);
-    if (wantLabels) pkt.setLabel(ci, `Data chunk (${size} octets)`);
-    pkt.add(F.chunk_size, p, e - p, ci, size);
-    pkt.add(F.chunk_data, dataStart, dataEnd - dataStart, ci);
-    parts.push(d.subarray(dataStart, dataEnd));
-    total += dataEnd - dataStart;
-    if (dataEnd + 2 <= end) pkt.add(F.chunk_boundary, dataEnd, 2, ci);
-    p = dataEnd + 2;
+    const ci = pkt.add(F.text, p, Math.min(end, dataStart + size + 2) - p, tree);
+    if (wantLabels) pkt.setLabel(ci, size === 0 ? 'End of chunked encoding' : `Data chunk (${size} octets)`);
+    pkt.add(F.chunk_size, p, dataStart - p, ci, size);
+    if (size > 0) {
+      pkt.add(F.chunk_data, dataStart, dataEnd - dataStart, ci);
+      if (dataEnd + 2 <= end) pkt.add(F.chunk_boundary, dataEnd, 2, ci);
+      parts.push(d.subarray(dataStart, dataEnd));
+      total += dataEnd - dataStart;
+      p = dataStart + size + 2;
+      continue;
+    }
+    // The last chunk: the trailer's header fields, then the final CRLF.
+    p = dataStart;
+    let q = p;
+    let t = -1;
+    for (;;) {
+      t = lineEnd(d, q, end, nx);
+      if (t <= q) break;
+      q = nx[0]!;
+    }
+    if (q > p) pkt.add(F.chunked_trailer_part, p, q - p, tree, 0, lineValue(d, p, q));
+    if (t === q) {
+      const fi = pkt.add(F.text, q, nx[0]! - q, tree);
+      if (wantLabels) pkt.setLabel(fi, formatText(d, q, nx[0]!));
+    }
+    break;
   }
+  if (p === off) return null;
   const out = new Uint8Array(total);
   let at = 0;
   for (const part of parts) {
     out.set(part, at);
     at += part.length;
   }
-  return out;
+  return total > 0 ? out : null;
 }
 
 function decompress(coding: string, b: Uint8Array): Uint8Array | null {
   const opts = { maxOutputLength: HTTP_LIMITS.maxDecompressedBytes };
   try {
     if (coding === 'gzip' || coding === 'x-gzip') return gunzipSync(b, opts);
-    if (coding === 'deflate') {
+    if (coding === 'deflate' || coding === 'x-deflate') {
       try {
         return inflateSync(b, opts);
       } catch {
@@ -498,17 +716,67 @@ const TEXT_LINES = new Set([
   'text/vnd.wap.wml', 'text/vnd.wap.wmlscript', 'text/x-vcard', 'text/calendar',
 ]);
 
-/** Media types that tshark 4.0 hands to a dissector of their own, which wirelite does not have. */
-const NOT_MEDIA = /^(text\/xml|application\/xml|application\/[a-z.+-]*\+xml|multipart\/|image\/(jpeg|gif|png)|application\/(ocsp-request|ocsp-response|pkix-crl|json|x-www-form-urlencoded)$)/;
+/** Media types that tshark 4.0 hands to a dissector of their own, which wirelite does not have: no layer. */
+const NOT_MEDIA = /^(text\/xml|application\/xml|application\/[a-z.+-]*\+xml|multipart\/|image\/(jpeg|gif|png)$|application\/(ocsp-request|ocsp-response|pkix-crl|json)$)/;
 
-/** The body's dissector by media type: Line-based text data, or "Media Type" for the others. */
-function bodyDissector(pkt: Packet, contentType: string, off: number, end: number): void {
-  if (!contentType) {
-    dissectData(pkt, off, end, end, -1);
+/** %XX and '+' decoded (packet-http-urlencoded.c get_form_key_value), as ASCII text up to a NUL. */
+function formDecode(d: Uint8Array, off: number, end: number): string {
+  const hex = (c: number) => (c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : c >= 65 && c <= 70 ? c - 55 : -1);
+  let s = '';
+  for (let i = off; i < end; i++) {
+    let c = d[i]!;
+    if (c === 43) c = 32;
+    else if (c === 37 && i + 2 < end + 0 && hex(d[i + 1]!) >= 0 && hex(d[i + 2]!) >= 0) {
+      c = hex(d[i + 1]!) * 16 + hex(d[i + 2]!);
+      i += 2;
+    }
+    if (c === 0) break;
+    s += c < 0x80 ? String.fromCharCode(c) : '\ufffd';
+  }
+  return s;
+}
+
+/** HTML Form URL Encoded: `key=value` items separated by '&'. */
+function urlencodedForm(pkt: Packet, type: string, off: number, end: number): void {
+  const top = pkt.addProtocol(F.urlencoded_form, 'urlencoded-form', off, end - off, -1);
+  if (pkt.wantLabels) pkt.setLabel(top, `HTML Form URL Encoded: ${type}`);
+  pkt.appendInfo(` (${type})`);
+  const d = pkt.data;
+  let p = off;
+  while (p < end) {
+    let amp = p;
+    while (amp < end && d[amp] !== 38) amp++;
+    let eq = p;
+    while (eq < amp && d[eq] !== 61) eq++;
+    const key = formDecode(d, p, eq);
+    const value = eq < amp ? formDecode(d, eq + 1, amp) : '';
+    const it = pkt.add(F.text, p, amp - p, top);
+    if (pkt.wantLabels) pkt.setLabel(it, `Form item: "${key}" = "${value}"`);
+    pkt.add(F.form_key, p, eq - p, it, 0, esc(key));
+    pkt.add(F.form_value, eq < amp ? eq + 1 : amp, eq < amp ? amp - eq - 1 : 0, it, 0, esc(value));
+    p = amp + 1;
+  }
+}
+
+/** The body's dissector by media type: Line-based text data, Media Type, or data (no Content-Type). */
+function bodyDissector(pkt: Packet, parent: number, off: number, end: number): void {
+  const ct = hdrs.contentType;
+  if (!ct) {
+    dissectData(pkt, off, end, end, parent);
     return;
   }
-  const semi = contentType.indexOf(';');
-  const type = (semi >= 0 ? contentType.slice(0, semi) : contentType).trim().toLowerCase();
+  // The media type: lower case, up to a ';' or white space.
+  const m = /^[^;\s]*/.exec(ct)![0]!;
+  const type = m.toLowerCase();
+  if (type === 'application/octet-stream') {
+    dissectData(pkt, off, end, end, parent);
+    return;
+  }
+  if (type === 'application/x-www-form-urlencoded') {
+    urlencodedForm(pkt, type, off, end);
+    return;
+  }
+  if (NOT_MEDIA.test(type)) return;
   if (TEXT_LINES.has(type)) {
     const top = pkt.addProtocol(F.text_lines, 'data-text-lines', off, end - off, -1);
     const d = pkt.data;
@@ -516,98 +784,16 @@ function bodyDissector(pkt: Packet, contentType: string, off: number, end: numbe
     for (let p = off; p < end; n++) {
       const e = lineEnd(d, p, end, nx);
       const np = e < 0 ? end : nx[0]!;
-      if (pkt.wantLabels) {
-        const li = pkt.add(F.text, p, np - p, top);
-        pkt.setLabel(li, esc(asciiText(d, p, np, 1 << 20)));
-      }
+      if (pkt.wantLabels) pkt.setLabel(pkt.add(F.text, p, np - p, top), formatText(d, p, np));
       p = np;
     }
     if (pkt.wantLabels) pkt.setLabel(top, `Line-based text data: ${type} (${n} lines)`);
     pkt.appendInfo(` (${type})`);
     return;
   }
-  if (type === 'application/octet-stream') {
-    dissectData(pkt, off, end, end, -1);
-    return;
-  }
-  // Types tshark gives dissectors wirelite does not have (XML, MIME multipart, images, OCSP, JSON, ...): no layer.
-  if (NOT_MEDIA.test(type)) return;
   const top = pkt.addProtocol(F.media, 'media', off, end - off, -1);
   if (pkt.wantLabels) pkt.setLabel(pkt.add(F.text, off, end - off, top), `Media type: ${type} (${end - off} bytes)`);
   pkt.appendInfo(` (${type})`);
-}
-
-/**
- * Pairs a message with the conversation's transactions (in order: a response answers the oldest
- * request without one), in pass 1 or a single pass; in pass 2 returns what pass 1 noted.
- */
-function pair(pkt: Packet, c: Conv, request: boolean, fullUri: string, index: number): Note {
-  const frame = pkt.frame.number;
-  const s = pkt.session;
-  if (s.pass === 2) {
-    const n = notes(pkt).get(frame)?.[index];
-    // Counts as they were when pass 1 dissected the message (the labels' totals are pass 1's final ones).
-    if (request) c.reqCount = Math.max(c.reqCount, n?.number ?? 0);
-    else c.respCount = Math.max(c.respCount, n?.number ?? 0);
-    if (n) return n;
-  }
-  const note: Note = { number: 0, reqIn: 0, respIn: 0, prevReq: 0, nextReq: 0, prevResp: 0, nextResp: 0, time: -1, timeNs: 0, uri: '' };
-  const txns = c.txns;
-  if (request) {
-    note.number = ++c.reqCount;
-    const prev = txns[txns.length - 1];
-    if (prev) {
-      note.prevReq = prev.req;
-      if (prev.reqNote) prev.reqNote.nextReq = frame;
-      if (prev.respNote) prev.respNote.nextReq = frame;
-    }
-    if (txns.length >= HTTP_LIMITS.maxTransactionsPerStream) {
-      txns.shift();
-      c.unanswered = Math.max(0, c.unanswered - 1);
-      c.dropped++;
-    }
-    txns.push({ req: frame, resp: 0, sec: pkt.frame.tsSec, nsec: pkt.frame.tsNsec, uri: fullUri, reqNote: s.pass === 1 ? note : null, respNote: null });
-  } else {
-    note.number = ++c.respCount;
-    while (c.unanswered < txns.length && txns[c.unanswered]!.resp !== 0) c.unanswered++;
-    const i = c.unanswered;
-    const tx = txns[i];
-    if (tx) {
-      tx.resp = frame;
-      tx.respNote = s.pass === 1 ? note : null;
-      c.unanswered++;
-      note.reqIn = tx.req;
-      note.uri = tx.uri;
-      let ds = pkt.frame.tsSec - tx.sec;
-      let dn = pkt.frame.tsNsec - tx.nsec;
-      if (dn < 0 && ds > 0) {
-        ds--;
-        dn += 1e9;
-      } else if (dn > 0 && ds < 0) {
-        ds++;
-        dn -= 1e9;
-      }
-      note.time = ds + dn / 1e9;
-      note.timeNs = dn;
-      if (tx.reqNote) tx.reqNote.respIn = frame;
-      else annotate(pkt, tx.req, 'http.response_in', frame);
-      const before = txns[i - 1];
-      if (before) {
-        note.prevReq = before.req;
-        note.prevResp = before.resp;
-        if (before.respNote) before.respNote.nextResp = frame;
-      }
-      const after = txns[i + 1];
-      if (after) note.nextReq = after.req;
-    }
-  }
-  if (s.pass === 1) {
-    const m = notes(pkt);
-    let list = m.get(frame);
-    if (!list) m.set(frame, (list = []));
-    list[index] = note;
-  }
-  return note;
 }
 
 // --- stream parsing
@@ -647,10 +833,9 @@ function prepare(pkt: Packet, fin?: boolean): StreamParser {
 
 /**
  * The parser for the unfinished message when the connection ends (a FIN without data): a response
- * whose body runs to the end of the connection is complete then. For tcp/stream.ts to call (not
- * wired yet: TCP does not hand a bare FIN to the stream protocols).
+ * whose body runs to the end of the connection is complete then.
  */
-export function finishHttpStream(pkt: Packet): StreamParser {
+function finish(pkt: Packet): StreamParser {
   const c = conv(pkt, pkt.tcpStream, false);
   c.mode = FLUSH;
   return c.parser;
@@ -666,31 +851,43 @@ function rejected(pkt: Packet, off: number, end: number): void {
 
 const http: Dissector = { name: 'http', longName: 'Hypertext Transfer Protocol', decode: decodeHttp };
 
-/** The parser's context when no conversation was prepared (never in practice: stream.ts prepares). */
-const DEFAULT_CONV: Conv = { lastMethod: '', lastCode: 0, txns: [], unanswered: 0, reqCount: 0, respCount: 0, dropped: 0, tls: false, mode: Mode.Stream, parser: null as unknown as StreamParser };
+/** The parser's context when no conversation was prepared (tcp/stream.ts always prepares). */
+const DEFAULT_CONV: Conv = { key: -1, lastMethod: '', seen: false, fullUri: null, reqUri: null, count: 0, tail: null, tls: false, mode: Mode.Stream, parser: null as unknown as StreamParser };
 
-/** HTTP as a TCP stream protocol (parser, dissector): what tcp/stream.ts binds to the HTTP ports. */
-export const HTTP_STREAM: StreamProtocol = { parser: { parse: (d, off, end, out) => parseWith(DEFAULT_CONV, d, off, end, out), maxPduBytes: HTTP_LIMITS.maxMessageBytes }, dissector: http, rejected, prepare };
+/**
+ * HTTP as a TCP stream protocol: what tcp/stream.ts binds to the HTTP ports. `finish` is for the
+ * bare FIN that ends a connection (a response delimited by the close), when TCP hands it on.
+ */
+export const HTTP_STREAM: StreamProtocol & { finish: (pkt: Packet) => StreamParser } = {
+  parser: { parse: (d, off, end, out) => parseWith(DEFAULT_CONV, d, off, end, out), maxPduBytes: HTTP_LIMITS.maxMessageBytes },
+  dissector: http,
+  rejected,
+  prepare,
+  finish,
+};
 
 for (const port of HTTP_PORTS) registerStreamProtocol(port, HTTP_STREAM);
 
+
 /**
- * Wireshark's `http_tcp` heuristic (dissect_http_heur_tcp): the segment's first line ends with
- * "HTTP/1.x" (a request) or starts with "HTTP/1." (a response). Returns the server port, else -1.
- * Cheap on other traffic: a first byte that is no upper-case letter is rejected at once.
+ * Wireshark's `http_tcp` heuristic (dissect_http_heur_tcp): the segment's first line (not 8
+ * characters long) ends with "HTTP/1.x" (a request) or starts with "HTTP/1." (a response), case
+ * aside. Returns the server port, else -1. Two native scans for the line end per segment of a
+ * stream no protocol claimed.
  */
 function looksLikeHttp(d: Uint8Array, off: number, end: number, sp: number, dp: number): number {
   if (end - off < 8) return -1;
-  const c0 = d[off]!;
-  if (c0 < 65 || c0 > 90) return -1;
-  const e = lineEnd(d, off, end, nx);
-  if (e < 0 || e - off === 8) return -1;
-  const isResp = d[off] === 72 && d[off + 1] === 84 && d[off + 2] === 84 && d[off + 3] === 80 && d[off + 4] === 47 && d[off + 5] === 49 && d[off + 6] === 46;
-  if (isResp) return sp;
-  if (e - off < 8) return -1;
-  const t = e - 8;
-  const isReq = d[t] === 72 && d[t + 1] === 84 && d[t + 2] === 84 && d[t + 3] === 80 && d[t + 4] === 47 && d[t + 5] === 49 && d[t + 6] === 46;
-  return isReq ? dp : -1;
+  const seg = d.subarray(off, end);
+  const cr = seg.indexOf(13);
+  const lf = seg.indexOf(10);
+  let e = cr < 0 ? lf : lf < 0 ? cr : Math.min(cr, lf);
+  if (e < 0 || e === 8) return -1;
+  // A CR at the very end may be followed by an LF (tvb_find_line_end with desegmentation).
+  if (e === cr && e === seg.length - 1) return -1;
+  const http1 = (at: number) => at >= 0 && at + 7 <= seg.length && (seg[at]! | 32) === 104 && (seg[at + 1]! | 32) === 116 && (seg[at + 2]! | 32) === 116 && (seg[at + 3]! | 32) === 112 && seg[at + 4] === 47 && seg[at + 5] === 49 && seg[at + 6] === 46;
+  if (http1(0)) return sp;
+  e -= 8;
+  return http1(e) ? dp : -1;
 }
 
 registerStreamHeuristic(looksLikeHttp, HTTP_STREAM, 'http_tcp');
@@ -722,7 +919,6 @@ class HttpSink implements PduSink {
   gap(): void {}
   error(): void {}
 }
-const otherSink = new HttpSink();
 
 /**
  * HTTP over any reliable byte stream, independent of TCP ports (TLS application data once
@@ -747,9 +943,10 @@ export function feedHttpStream(pkt: Packet, key: number, dir: number, off: numbe
   }
   const c = conv(pkt, `s${key}`, tls);
   c.mode = Mode.Stream;
-  otherSink.pkt = pkt;
-  otherSink.conv = c;
-  feedSegment(sd, t.budget, c.parser, { outOfOrder: false }, sd.next, pkt.data, off, end, pkt.frame.number, otherSink);
+  const sink = sessionState(pkt, 'http.sink', () => new HttpSink());
+  sink.pkt = pkt;
+  sink.conv = c;
+  feedSegment(sd, t.budget, c.parser, { outOfOrder: false }, sd.next, pkt.data, off, end, pkt.frame.number, sink);
 }
 
 // --- SSDP: HTTP over UDP (port 1900), as tshark's ssdp dissector shows it
@@ -773,8 +970,6 @@ register({
   longName: 'Simple Service Discovery Protocol',
   bind: [['udp.port', 1900]],
   decode(pkt: Packet, off: number, end: number, _rep: number, parent: number): void {
-    const t = table(pkt);
-    const c = conv(pkt, udpKey(pkt), false);
-    decodeMessage(pkt, t, c, off, end, parent, 'SSDP');
+    decodeMessage(pkt, table(pkt), conv(pkt, udpKey(pkt), false), off, end, parent, true);
   },
 });

@@ -17,14 +17,14 @@ export const HTTP_LIMITS = {
   maxHeaderLines: 512,
   /** Chunks of a chunked body dissected per message; more make the message malformed. */
   maxChunks: 4096,
-  /** Transactions (request/response pairs) remembered per TCP stream for pairing. */
-  maxTransactionsPerStream: 1024,
+  /** Transactions (request/response pairs) linked per TCP stream for pairing; older ones are unlinked. */
+  maxTransactionsPerStream: 1 << 16,
   /** HTTP streams whose pairing state is kept at once (the oldest is dropped beyond). */
   maxStreams: 10_000,
   /** Bytes of a body decompressed (Content-Encoding gzip/deflate/br) for its sub-dissector. */
   maxDecompressedBytes: 1 << 20,
   /** Bytes of a body shown in `http.file_data` (tshark shows the body up to its first NUL). */
-  maxFileDataChars: 1 << 16,
+  maxFileDataChars: 1 << 20,
 };
 
 const str = (abbrev: string, name: string) => ({ abbrev, name, type: FT.STRING });
@@ -33,6 +33,7 @@ const frame = (abbrev: string, name: string) => ({ abbrev, name, type: FT.FRAMEN
 export const F = defineFields({
   http: { abbrev: 'http', name: 'Hypertext Transfer Protocol', type: FT.PROTOCOL },
   ssdp: { abbrev: 'ssdp', name: 'Simple Service Discovery Protocol', type: FT.PROTOCOL },
+  notification: { abbrev: 'http.notification', name: 'Notification', type: FT.BOOLEAN },
   response: { abbrev: 'http.response', name: 'Response', type: FT.BOOLEAN },
   request: { abbrev: 'http.request', name: 'Request', type: FT.BOOLEAN },
   response_number: { abbrev: 'http.response_number', name: 'Response number', type: FT.UINT32, generated: true },
@@ -105,6 +106,9 @@ export const F = defineFields({
   // The body's dissectors, as tshark's media-type table dispatches them.
   text_lines: { abbrev: 'data-text-lines', name: 'Line-based text data', type: FT.PROTOCOL },
   media: { abbrev: 'media', name: 'Media Type', type: FT.PROTOCOL },
+  urlencoded_form: { abbrev: 'urlencoded-form', name: 'HTML Form URL Encoded', type: FT.PROTOCOL },
+  form_key: { abbrev: 'urlencoded-form.key', name: 'Key', type: FT.STRING },
+  form_value: { abbrev: 'urlencoded-form.value', name: 'Value', type: FT.STRING },
 });
 
 /** Header names (lower case) with a field of their own, as Wireshark's `headers[]` table. */
@@ -160,10 +164,13 @@ export const STATUS_CODES: Readonly<Record<number, string>> = {
   510: 'Not Extended', 511: 'Network Authentication Required', 599: 'Server Error - Others',
 };
 
-/** Request methods Wireshark's is_http_request_or_reply knows (a request line starts with one and a space). */
+/** Request methods Wireshark 4.0's is_http_request_or_reply knows (a request line starts with one and a space). */
 export const METHODS: ReadonlySet<string> = new Set([
-  'GET', 'PUT', 'ACL', 'COPY', 'HEAD', 'LOCK', 'MOVE', 'POLL', 'POST', 'BCOPY', 'BMOVE', 'MKCOL', 'TRACE', 'LABEL', 'MERGE', 'PATCH',
-  'DELETE', 'SEARCH', 'UNLOCK', 'REPORT', 'UPDATE', 'NOTIFY', 'BDELETE', 'CONNECT', 'OPTIONS', 'CHECKIN', 'PROPFIND', 'CHECKOUT',
-  'CCM_POST', 'M-SEARCH', 'SUBSCRIBE', 'PROPPATCH', 'BPROPFIND', 'BPROPPATCH', 'UNCHECKOUT', 'MKACTIVITY', 'MKWORKSPACE',
-  'UNSUBSCRIBE', 'RPC_CONNECT', 'RPC_IN_DATA', 'RPC_OUT_DATA', 'VERSION-CONTROL', 'BASELINE-CONTROL',
+  'GET', 'PUT', 'COPY', 'HEAD', 'LOCK', 'MOVE', 'POLL', 'POST', 'BCOPY', 'BMOVE', 'MKCOL', 'TRACE', 'PATCH', 'LABEL', 'MERGE',
+  'DELETE', 'SEARCH', 'UNLOCK', 'REPORT', 'UPDATE', 'BDELETE', 'CONNECT', 'OPTIONS', 'CHECKIN', 'PROPFIND', 'CHECKOUT', 'CCM_POST',
+  'PROPPATCH', 'BPROPFIND', 'BPROPPATCH', 'UNCHECKOUT', 'MKACTIVITY', 'MKWORKSPACE', 'RPC_CONNECT', 'RPC_IN_DATA', 'RPC_OUT_DATA',
+  'VERSION-CONTROL', 'BASELINE-CONTROL', 'SSTP_DUPLEX_POST',
 ]);
+
+/** GENA methods, which tshark calls notifications (http.notification) rather than requests. */
+export const NOTIFICATION_METHODS: ReadonlySet<string> = new Set(['NOTIFY', 'SUBSCRIBE', 'UNSUBSCRIBE']);

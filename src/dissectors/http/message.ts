@@ -1,19 +1,22 @@
 /**
  * HTTP/1.x message framing: where a message's first line, header block and body end, as
- * Wireshark 4.0 decides it (epan/req_resp_hdrs.c req_resp_hdrs_do_reassembly and
- * packet-http.c dissect_http_message). Shared by the stream parser (which says how long a PDU
- * is) and the dissector (which shows it), so both agree however the stream was segmented.
+ * Wireshark 4.0 decides it (epan/req_resp_hdrs.c req_resp_hdrs_do_reassembly, and
+ * packet-http.c dissect_http_message for how much of the bytes one message takes). Shared by the
+ * stream parser (how long a PDU is) and the dissector (what it shows), so both agree however the
+ * stream was segmented.
  */
-import { HTTP_LIMITS, METHODS } from './fields.js';
+import { HTTP_LIMITS, METHODS, NOTIFICATION_METHODS } from './fields.js';
 
 /** What a message starts with. */
 export const enum Kind {
-  /** Not a request or status line: "Continuation" (the rest of the bytes). */
+  /** Not a request or status line: "Continuation" when the conversation has seen HTTP. */
   Other = 0,
   Request = 1,
   Response = 2,
-  /** A first byte that is not printable ASCII: tshark's HTTP shows nothing of these bytes. */
-  Ignored = 3,
+  /** NOTIFY, SUBSCRIBE, UNSUBSCRIBE (GENA): a request line that tshark calls a notification. */
+  Notification = 3,
+  /** A first byte that is not printable ASCII: tshark's HTTP stops at it (binary data). */
+  Binary = 4,
 }
 
 /** The body's framing. */
@@ -28,22 +31,25 @@ export const enum Body {
 /** A message's layout, written into a reused object. */
 export interface Layout {
   kind: Kind;
-  /** End of the first line (without its line terminator), and the offset after the terminator. */
+  /** Where the first line starts (after a leading CRLF, which tshark skips), ends, and the offset after its terminator. */
+  lineStart: number;
   lineEnd: number;
   lineNext: number;
-  /** The offset after the empty line that ends the header block (-1: not there yet). */
+  /** A CRLF before the first line (tshark's http.leading_crlf). */
+  leadingCrlf: boolean;
+  /** The offset after the empty line that ends the header block (-1: not there). */
   headersEnd: number;
   body: Body;
-  /** Content-Length's value (-1 if absent or not a number). */
+  /** Content-Length's value as the reassembly reads it (-1 if absent or not a number). */
   contentLength: number;
+  /** A Transfer-Encoding header is there (tshark then ignores Content-Length for the body). */
+  transferEncoding: boolean;
   /** The status code of a response (0 for requests). */
   code: number;
-  /** Whether this message has a body at all (RFC 7230 3.3, as tshark decides). */
-  mayHaveBody: boolean;
 }
 
 export function newLayout(): Layout {
-  return { kind: Kind.Other, lineEnd: 0, lineNext: 0, headersEnd: -1, body: Body.None, contentLength: -1, code: 0, mayHaveBody: false };
+  return { kind: Kind.Other, lineStart: 0, lineEnd: 0, lineNext: 0, leadingCrlf: false, headersEnd: -1, body: Body.None, contentLength: -1, transferEncoding: false, code: 0 };
 }
 
 /**
@@ -69,7 +75,7 @@ export function lineEnd(d: Uint8Array, off: number, end: number, nextOut: Int32A
 
 const next = new Int32Array(1);
 
-function startsWithCI(d: Uint8Array, off: number, end: number, lower: string): boolean {
+export function startsWithCI(d: Uint8Array, off: number, end: number, lower: string): boolean {
   if (end - off < lower.length) return false;
   for (let i = 0; i < lower.length; i++) {
     let c = d[off + i]!;
@@ -79,7 +85,7 @@ function startsWithCI(d: Uint8Array, off: number, end: number, lower: string): b
   return true;
 }
 
-/** Latin-1 text of bytes (header names and values are ASCII in practice). */
+/** Latin-1 text of bytes. */
 export function ascii(d: Uint8Array, off: number, end: number): string {
   let s = '';
   for (let i = off; i < end; i++) s += String.fromCharCode(d[i]!);
@@ -87,33 +93,37 @@ export function ascii(d: Uint8Array, off: number, end: number): string {
 }
 
 /**
- * Whether the first line `[off, lineEnd)` is a request or status line (is_http_request_or_reply):
- * "HTTP/" starts a response; a known method followed by a space starts a request.
+ * What the first line `[off, end)` is (is_http_request_or_reply): "HTTP/" or "ICY" starts a
+ * response; a known method followed by a space (after an RFC 2774 "M-" prefix) a request.
  */
 export function classify(d: Uint8Array, off: number, end: number): Kind {
+  if (end - off >= 2 && d[off] === 77 && d[off + 1] === 45) off += 2;
   const n = end - off;
   if (n >= 5 && d[off] === 72 && d[off + 1] === 84 && d[off + 2] === 84 && d[off + 3] === 80 && d[off + 4] === 47) return Kind.Response;
-  let sp = -1;
-  for (let i = off; i < end && i - off <= 17; i++) {
-    if (d[i] === 32) {
-      sp = i;
-      break;
-    }
-  }
-  if (sp <= off) return Kind.Other;
-  return METHODS.has(ascii(d, off, sp)) ? Kind.Request : Kind.Other;
+  if (n >= 3 && d[off] === 73 && d[off + 1] === 67 && d[off + 2] === 89) return Kind.Response;
+  let sp = off;
+  while (sp < end && d[sp] !== 32) sp++;
+  const len = sp - off;
+  if (len < 3 || len > 16) return Kind.Other;
+  const m = ascii(d, off, sp);
+  if (METHODS.has(m)) return Kind.Request;
+  if (NOTIFICATION_METHODS.has(m)) return Kind.Notification;
+  return Kind.Other;
 }
 
-/** The status code of a status line (its three characters after the version), or 0. */
-function statusCode(d: Uint8Array, off: number, end: number): number {
+/** The status code of a status line (parse_http_status_code: a 3-character second token), or 0. */
+export function statusCode(d: Uint8Array, off: number, end: number): number {
   let p = off;
   while (p < end && d[p] !== 32) p++;
+  if (p === off) return 0;
   while (p < end && d[p] === 32) p++;
-  if (end - p < 3) return 0;
+  let q = p;
+  while (q < end && d[q] !== 32) q++;
+  if (q - p !== 3) return 0;
   let v = 0;
   for (let i = 0; i < 3; i++) {
     const c = d[p + i]!;
-    if (c < 48 || c > 57) return i === 0 ? 0 : v;
+    if (c < 48 || c > 57) return 0;
     v = v * 10 + c - 48;
   }
   return v;
@@ -121,20 +131,26 @@ function statusCode(d: Uint8Array, off: number, end: number): number {
 
 /** sscanf("%" SCNi64): an optional sign, then decimal, 0x hex or 0 octal digits; -1 if none. */
 export function scanInteger(s: string): number {
-  const m = /^[ \t]*([+-]?)(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)/.exec(s);
+  const m = /^[ \t\n\r\f\v]*([+-]?)(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)/.exec(s);
   if (!m) return -1;
   const t = m[2]!;
   const v = t.length > 1 && (t[1] === 'x' || t[1] === 'X') ? parseInt(t.slice(2), 16) : t.length > 1 && t[0] === '0' ? parseInt(t, 8) : Number(t);
   return m[1] === '-' ? -v : v;
 }
 
-/**
- * Conversation facts that decide whether a body is waited for (tshark keeps the last request's
- * method and the last response's code per conversation and applies them to the next message).
- */
+/** Conversation facts that decide whether a response's body is waited for: the last request's method. */
 export interface BodyContext {
   lastMethod: string;
-  lastCode: number;
+}
+
+/** How `frameMessage` treats a message that is not all there. */
+export const enum Mode {
+  /** Bytes of a stream: wait for the whole message. */
+  Stream = 0,
+  /** The segment carries the FIN (tshark's end_of_stream): the header block is waited for, no body. */
+  Fin = 1,
+  /** No more bytes will come (the PDU is all there is, or the connection ended): take what is there. */
+  Whole = 2,
 }
 
 /** Result of `frameMessage`. */
@@ -153,60 +169,56 @@ export interface FrameResult {
   needed: number;
 }
 
-/** How `frameMessage` treats a message that is not all there. */
-export const enum Mode {
-  /** Bytes of a stream: wait for the whole message. */
-  Stream = 0,
-  /** The segment carries the FIN (tshark's end_of_stream): the header block is waited for, no body. */
-  Fin = 1,
-  /** No more bytes will come (the PDU is all there is, or the connection ended): take what is there. */
-  Whole = 2,
+/** Whether a response with this code to a request with this method has no body (RFC 7230 3.3, as tshark tests it). */
+export function noResponseBody(method: string, code: number): boolean {
+  const cls = Math.floor(code / 100);
+  return method === 'HEAD' || (cls === 2 && (method === 'CONNECT' || method === 'SSTP_DUPLEX_POST')) || cls === 1 || code === 204 || code === 304;
 }
 
 /** Frames the message at `off` of `[off, end)`. */
 export function frameMessage(d: Uint8Array, off: number, end: number, ctx: BodyContext, mode: Mode, lay: Layout, out: FrameResult): void {
-  const atEnd = mode === Mode.Whole;
   lay.kind = Kind.Other;
   lay.headersEnd = -1;
   lay.body = Body.None;
   lay.contentLength = -1;
+  lay.transferEncoding = false;
   lay.code = 0;
-  lay.mayHaveBody = false;
+  lay.leadingCrlf = false;
   out.needed = 0;
-  const le = lineEnd(d, off, end, next);
+  out.status = Frame.Complete;
+  out.length = end - off;
+  let s = off;
+  if (end - off > 3 && d[off] === 13 && d[off + 1] === 10) {
+    lay.leadingCrlf = true;
+    s += 2;
+  }
+  lay.lineStart = s;
+  const c0 = d[s]!;
+  if (c0 < 0x20 || c0 > 0x7e) {
+    // "If this is binary data then there's no point in doing all the string operations."
+    lay.kind = Kind.Binary;
+    lay.lineEnd = lay.lineNext = end;
+    return;
+  }
+  const le = lineEnd(d, s, end, next);
   if (le < 0) {
-    // No whole first line yet: tshark waits for it (its headers desegmentation), however it starts.
-    if (end - off > HTTP_LIMITS.maxHeaderBytes) {
-      out.status = Frame.TooLong;
-      out.length = end - off;
+    lay.lineEnd = lay.lineNext = end;
+    if (mode === Mode.Whole) {
+      lay.kind = classify(d, s, end);
       return;
     }
-    if (atEnd) {
-      out.status = Frame.Complete;
-      out.length = end - off;
-      lay.lineEnd = end;
-      lay.lineNext = end;
-      return;
-    }
-    out.status = Frame.Incomplete;
-    out.length = 0;
+    // No whole first line: tshark's header desegmentation waits for one.
+    out.status = end - off > HTTP_LIMITS.maxHeaderBytes ? Frame.TooLong : Frame.Incomplete;
     return;
   }
   lay.lineEnd = le;
   lay.lineNext = next[0]!;
-  lay.kind = classify(d, off, le);
-  if (lay.kind === Kind.Other) {
-    // Continuation: everything there is.
-    out.status = Frame.Complete;
-    out.length = end - off;
-    return;
-  }
-  if (lay.kind === Kind.Response) lay.code = statusCode(d, off, le);
-  const method = lay.kind === Kind.Request ? ascii(d, off, d.indexOf(32, off)) : ctx.lastMethod;
-  const code = lay.kind === Kind.Response ? lay.code : ctx.lastCode;
-  // packet-http.c: no body is waited for after HEAD, for 2xx to CONNECT, for 1xx, 204 and 304.
-  const bodyAllowed = !(method === 'HEAD') && !(method === 'CONNECT' && Math.floor(code / 100) === 2) && !(Math.floor(code / 100) === 1 || code === 204 || code === 304);
-  lay.mayHaveBody = bodyAllowed;
+  lay.kind = classify(d, s, le);
+  // Continuation: the rest of the bytes.
+  if (lay.kind === Kind.Other) return;
+  const response = lay.kind === Kind.Response;
+  if (response) lay.code = statusCode(d, s, le);
+  const desegmentBody = mode === Mode.Stream && !(response && noResponseBody(ctx.lastMethod, lay.code));
   // Header lines.
   let p = lay.lineNext;
   let chunked = false;
@@ -214,13 +226,7 @@ export function frameMessage(d: Uint8Array, off: number, end: number, ctx: BodyC
   for (;;) {
     const e = lineEnd(d, p, end, next);
     if (e < 0) {
-      if (atEnd) {
-        out.status = Frame.Complete;
-        out.length = end - off;
-        return;
-      }
-      out.status = end - off > HTTP_LIMITS.maxHeaderBytes ? Frame.TooLong : Frame.Incomplete;
-      out.length = end - off;
+      if (mode !== Mode.Whole) out.status = end - off > HTTP_LIMITS.maxHeaderBytes ? Frame.TooLong : Frame.Incomplete;
       return;
     }
     if (e === p) {
@@ -229,13 +235,13 @@ export function frameMessage(d: Uint8Array, off: number, end: number, ctx: BodyC
     }
     if (++lines > HTTP_LIMITS.maxHeaderLines || next[0]! - off > HTTP_LIMITS.maxHeaderBytes) {
       out.status = Frame.TooLong;
-      out.length = end - off;
       return;
     }
     if (startsWithCI(d, p, e, 'content-length:')) {
       const v = scanInteger(ascii(d, p + 15, e));
       if (v >= 0) lay.contentLength = v;
     } else if (startsWithCI(d, p, e, 'transfer-encoding:')) {
+      lay.transferEncoding = true;
       let q = p + 18;
       while (q < e && (d[q] === 32 || d[q] === 9)) q++;
       if (startsWithCI(d, q, e, 'chunked')) chunked = true;
@@ -245,69 +251,59 @@ export function frameMessage(d: Uint8Array, off: number, end: number, ctx: BodyC
   const hEnd = lay.headersEnd;
   if (chunked) lay.body = Body.Chunked;
   else if (lay.contentLength >= 0) lay.body = Body.Length;
-  else if (lay.kind === Kind.Response && bodyAllowed) lay.body = Body.UntilClose;
-  if (!bodyAllowed || mode !== Mode.Stream) {
-    // No body waited for; what follows is dissected as tshark does (a body by length, or the rest).
-    out.status = Frame.Complete;
-    out.length = bodyLength(d, hEnd, end, lay, bodyAllowed) + hEnd - off;
-    return;
-  }
-  if (lay.body === Body.Length) {
-    const want = hEnd + lay.contentLength;
-    if (want <= end) {
-      out.status = Frame.Complete;
-      out.length = want - off;
-    } else {
+  else if (response) lay.body = Body.UntilClose;
+  if (desegmentBody) {
+    if (lay.body === Body.Length && hEnd + lay.contentLength > end) {
       out.status = Frame.Incomplete;
-      out.length = end - off;
-      out.needed = want - end;
+      out.needed = hEnd + lay.contentLength - end;
+      return;
     }
-    return;
-  }
-  if (lay.body === Body.Chunked) {
-    const e = chunkedEnd(d, hEnd, end);
-    if (e >= 0) {
-      out.status = Frame.Complete;
-      out.length = e - off;
-    } else {
+    if (lay.body === Body.Chunked) {
+      const e = chunkedEnd(d, hEnd, end);
+      if (e < 0) {
+        out.status = Frame.Incomplete;
+        out.needed = -e - 1;
+        return;
+      }
+    }
+    if (lay.body === Body.UntilClose) {
       out.status = Frame.Incomplete;
-      out.length = end - off;
-      out.needed = -e - 1;
+      return;
     }
-    return;
   }
-  if (lay.body === Body.UntilClose) {
-    out.status = Frame.Incomplete;
-    out.length = end - off;
-    return;
-  }
-  out.status = Frame.Complete;
-  out.length = hEnd - off;
-}
-
-/** The body's length when no more bytes are waited for. */
-function bodyLength(d: Uint8Array, hEnd: number, end: number, lay: Layout, bodyAllowed: boolean): number {
-  const avail = end - hEnd;
-  if (lay.body === Body.Chunked) {
-    const e = chunkedEnd(d, hEnd, end);
-    return e >= 0 ? e - hEnd : avail;
-  }
-  if (lay.body === Body.Length) return Math.min(avail, lay.contentLength);
-  if (lay.kind === Kind.Response && bodyAllowed) return avail;
-  // A request without Content-Length (and 1xx/204/304, HEAD responses): no body.
-  return 0;
+  out.length = hEnd + bodyLength(d, hEnd, end, lay) - off;
 }
 
 /**
- * The end of a chunked body starting at `off` (after the last chunk and its trailer), or, when it
- * is not all there, `-(needed + 1)` (needed 0: unknown).
+ * How many bytes after the header block the message takes (dissect_http_message's datalen):
+ * Content-Length's when there is no Transfer-Encoding, the chunked body, no body for a request
+ * without either and for a 1xx, 204 or 304 response, else everything there is.
+ */
+export function bodyLength(d: Uint8Array, hEnd: number, end: number, lay: Layout): number {
+  const avail = end - hEnd;
+  const cl = lay.contentLength;
+  if (cl >= 0 && !lay.transferEncoding) return Math.min(avail, cl);
+  if (lay.kind === Kind.Request && !lay.transferEncoding) return 0;
+  if (lay.kind === Kind.Response) {
+    const cls = Math.floor(lay.code / 100);
+    if (cls === 1 || lay.code === 204 || lay.code === 304) return 0;
+  }
+  if (lay.body === Body.Chunked && avail > 0) {
+    const e = chunkedEnd(d, hEnd, end);
+    if (e >= 0) return e - hEnd;
+  }
+  return avail;
+}
+
+/**
+ * The end of a chunked body starting at `off` (after the last chunk, its trailer and the final
+ * CRLF), or, when it is not all there, `-(needed + 1)` (needed 0: unknown).
  */
 export function chunkedEnd(d: Uint8Array, off: number, end: number): number {
   let p = off;
   for (let chunks = 0; ; chunks++) {
     const e = lineEnd(d, p, end, next);
-    if (e < 0) return -1;
-    if (chunks > HTTP_LIMITS.maxChunks) return -1;
+    if (e < 0 || chunks > HTTP_LIMITS.maxChunks) return -1;
     const size = chunkSize(d, p, e);
     p = next[0]!;
     if (size <= 0) {
@@ -321,9 +317,8 @@ export function chunkedEnd(d: Uint8Array, off: number, end: number): number {
       }
     }
     if (p + size + 2 > end) return -(p + size + 2 - end) - 1;
-    p += size;
-    // The CRLF after the data (tshark skips two bytes whatever they are).
-    p += 2;
+    // The data and the CRLF after it (tshark skips two bytes whatever they are).
+    p += size + 2;
   }
 }
 
