@@ -7,7 +7,8 @@ import { Command, Option, type OptionValues } from '@commander-js/extra-typings'
 import type { Frame } from '../capture/frame.js';
 import { fieldByName } from '../dissectors/fields.js';
 import type { Packet } from '../dissectors/packet.js';
-import { setPref } from '../dissectors/prefs.js';
+import { newSession } from '../dissectors/session.js';
+import { setCommandSessionOptions } from '../pipeline/session-options.js';
 import { collect, UsageError } from './errors.js';
 import { COLOR_RESET, colorFieldIds, colorLine, colorRuleFor, colorWanted } from './color.js';
 import { classifyFieldName, unknownFieldMessage } from './field-names.js';
@@ -111,7 +112,7 @@ export interface PrinterContext {
 const CREATOR = 'wirelite/0.1.0';
 
 /**
- * Applies `-o` preferences and checks the output options as tshark 4.0 does (`-e` only with
+ * Takes `-o` preferences into the command's session options (src/pipeline/session-options.ts) and checks the output options as tshark 4.0 does (`-e` only with
  * fields, json, ek or pdml; `-x` only with text, json or ek; every field known): call before
  * dissecting anything (throws UsageError on a bad value or combination).
  */
@@ -119,12 +120,14 @@ export function createPacketPrinter(flags: PrintFlags, tsDigits: (frame: Frame) 
   const c: PrinterContext = ctx instanceof OutBuffer ? { out: ctx } : ctx;
   const out = c.out ?? new OutBuffer(1);
   const warn = c.warn ?? ((line: string) => process.stderr.write(`wirelite: warning: ${line}\n`));
-  for (const p of flags.o) {
+  if (flags.o.length) {
+    // The preferences are the command's session options: checked here, applied by each session made.
     try {
-      setPref(p);
+      newSession({ prefs: flags.o });
     } catch (e) {
       throw new UsageError((e as Error).message);
     }
+    setCommandSessionOptions({ prefs: flags.o });
   }
   const mode = flags.T;
   if (flags.e.length && !TAKES_FIELDS.has(mode)) {

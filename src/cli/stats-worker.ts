@@ -4,7 +4,8 @@
  * transferred, not copied).
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { TCP_LIMITS } from '../dissectors/tcp/conversations.js';
+import type { SessionOptions } from '../dissectors/session.js';
+import { setCommandSessionOptions } from '../pipeline/session-options.js';
 import { ConvStats, shardTransferables, type ConvType } from './conv-stats.js';
 
 interface Task {
@@ -13,13 +14,14 @@ interface Task {
   type: ConvType;
   index: number;
   count: number;
-  maxConversations: number;
+  /** The command's session options (-o, -d, heuristics): the worker's session is made from them. */
+  sessionOptions: SessionOptions;
 }
 
 const t = workerData as Task;
 try {
-  // Limits set on the command line (-o tcp.max_conversations) hold in the workers too.
-  TCP_LIMITS.maxConversations = t.maxConversations;
+  // The command's options (-o tcp.max_conversations, -d, heuristics) hold in the workers too.
+  setCommandSessionOptions(t.sessionOptions);
   const shard = await new ConvStats(t.type).collectShard(t.file, t.index, t.count);
   parentPort!.postMessage({ ok: true, shard }, shardTransferables(shard));
 } catch (e) {

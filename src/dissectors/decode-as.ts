@@ -8,8 +8,8 @@
  * valid for one are those that bind themselves to it, and `data`. For `tcp.port` these are the
  * stream protocols (src/dissectors/tcp/stream.ts: TLS, DNS). Errors carry tshark 4.0's wording.
  */
-import { changeTableEntries, decodeAsProtocols, decodeAsTableNames, dissectorByName, protocolKnown } from './registry.js';
-import { changeStreamPorts, streamProtocolNames } from './tcp/stream.js';
+import { addDecodeAsEntries, decodeAsProtocols, decodeAsTableNames, dissectorByName, protocolKnown, type Dissector, type DispatchTable } from './registry.js';
+import { addStreamPortEntries, streamProtocolNames, type StreamProtocol } from './tcp/stream.js';
 
 /** One parsed `-d` rule. */
 export interface DecodeAsRule {
@@ -98,23 +98,24 @@ export function parseDecodeAs(param: string): { rule: DecodeAsRule; warning?: st
   return { rule: { table, values, protocol }, warning };
 }
 
-/**
- * Applies parsed rules (later rules win, as tshark's later -d options) until the returned function
- * is called, which restores the tables.
- */
-export function applyDecodeAs(rules: readonly DecodeAsRule[]): () => void {
-  const undo: Array<() => void> = [];
+/** What `-d` rules make of a session's dispatch: decode-as entries of the tables and of the TCP stream ports. */
+export interface DecodeAsEntries {
+  tables: Map<DispatchTable, Map<number, Dissector>>;
+  streamPorts: Map<number, StreamProtocol | null>;
+}
+
+/** The entries of parsed rules (later rules win, as tshark's later -d options), for a session. */
+export function decodeAsEntries(rules: readonly DecodeAsRule[]): DecodeAsEntries {
+  const out: DecodeAsEntries = { tables: new Map(), streamPorts: new Map() };
   for (const r of rules) {
     if (r.table === 'tcp.port') {
       const stream = streamProtocolNames().includes(r.protocol);
-      undo.push(changeStreamPorts(r.values, stream ? r.protocol : null));
+      addStreamPortEntries(out.streamPorts, r.values, stream ? r.protocol : null);
       if (stream) continue;
     }
     const d = dissectorByName(r.protocol);
     if (!d) throw new DecodeAsError(`Unknown protocol -- "${r.protocol}"`);
-    undo.push(changeTableEntries(r.table, r.values, d));
+    addDecodeAsEntries(out.tables, r.table, r.values, d);
   }
-  return () => {
-    for (let i = undo.length - 1; i >= 0; i--) undo[i]!();
-  };
+  return out;
 }

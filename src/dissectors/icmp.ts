@@ -15,6 +15,7 @@ import { annotate, annotation, need, sessionState, Severity, type Packet } from 
 import { callDissector, dissectData, dissectorByName, register, type EmitContext, type LayerSpecOf } from './registry.js';
 import { timeDiff } from './frame.js';
 import { elapsed } from '../capture/timestamp.js';
+import { defineLimits } from './limits.js';
 
 const TYPES: Record<number, string> = {
   0: 'Echo (ping) reply', 1: 'Reserved', 2: 'Reserved', 3: 'Destination unreachable', 4: 'Source quench (flow control)',
@@ -109,7 +110,18 @@ export const F = defineFields({
 // --- request/response pairing (shared with ICMPv6)
 
 /** Named limit: echo requests waiting for a reply, across the capture (oldest evicted first). */
-export const ECHO_LIMITS = { maxPending: 65536 };
+export interface EchoLimits {
+  maxPending: number;
+}
+
+declare module './limits.js' {
+  interface SessionLimits {
+    echo: EchoLimits;
+  }
+}
+
+/** The defaults of `session.limits.echo`. */
+export const ECHO_LIMITS = defineLimits('echo', { maxPending: 65536 });
 
 interface PendingEcho {
   frame: number;
@@ -160,7 +172,7 @@ export function trackEcho(pkt: Packet, proto: string, f: EchoFields, top: number
   const pending = sessionState(pkt, `${proto}.echo`, () => new Map<string, PendingEcho>());
   if (request) {
     pending.delete(key);
-    if (pending.size >= ECHO_LIMITS.maxPending) pending.delete(pending.keys().next().value as string);
+    if (pending.size >= pkt.session.limits.echo.maxPending) pending.delete(pending.keys().next().value as string);
     pending.set(key, { frame, sec: pkt.frame.tsSec, nsec: pkt.frame.tsNsec });
     return '';
   }

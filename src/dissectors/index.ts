@@ -22,4 +22,5 @@ import './tls/records.js';
 import './http/dissector.js';
 
 export { dissectFrame } from './frame.js';
-export { Packet, newSession, secondPass } from './packet.js';
+export { Packet, secondPass } from './packet.js';
+export { newSession, type SessionOptions } from './session.js';

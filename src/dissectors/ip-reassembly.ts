@@ -10,8 +10,24 @@
  */
 import { annotate, sessionState, Severity, type Packet } from './packet.js';
 import { fieldById, FT } from './fields.js';
+import { defineLimits } from './limits.js';
 
-export const REASSEMBLY_LIMITS = {
+/** Named limits of IP reassembly (a session's are `session.limits.ipReassembly`). */
+export interface IpReassemblyLimits {
+  maxDatagrams: number;
+  maxBytes: number;
+  maxDatagramSize: number;
+  timeoutSec: number;
+}
+
+declare module './limits.js' {
+  interface SessionLimits {
+    ipReassembly: IpReassemblyLimits;
+  }
+}
+
+/** The defaults of `session.limits.ipReassembly`. */
+export const REASSEMBLY_LIMITS = defineLimits('ipReassembly', {
   /** Datagrams being reassembled at once. */
   maxDatagrams: 4096,
   /** Bytes held across all datagrams. */
@@ -20,7 +36,7 @@ export const REASSEMBLY_LIMITS = {
   maxDatagramSize: 65535 + 65535,
   /** A datagram not completed within this many seconds of capture time is dropped. */
   timeoutSec: 60,
-};
+});
 
 interface Fragment {
   offset: number;
@@ -76,6 +92,7 @@ export function addFragment(
 ): ReassemblyResult | undefined {
   const t = table(pkt, name);
   const now = pkt.frame.tsSec;
+  const REASSEMBLY_LIMITS = pkt.session.limits.ipReassembly;
   // Evict timed-out datagrams (Map iteration order = insertion order = oldest first).
   for (const p of t.pending.values()) {
     if (now - p.firstSec <= REASSEMBLY_LIMITS.timeoutSec) break;

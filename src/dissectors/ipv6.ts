@@ -20,7 +20,6 @@ import { annotate, annotation, need, Severity, type Packet } from './packet.js';
 import { dissectData, register, selectorFor, type EmitContext, type LayerSpecOf, dispatchIn, dispatchTable } from './registry.js';
 import { addFragment, showReassembled } from './ip-reassembly.js';
 import { IP_PROTOS } from './ip.js';
-import { prefs } from './prefs.js';
 import { namedAddress } from './names.js';
 
 /** The table of the protocol after this one (looked up once). */
@@ -601,7 +600,7 @@ function fragment(pkt: Packet, p: number, end: number, rep: number, c: Chain): v
     walk(pkt, nxt, payloadOff, end, rep, c);
     return;
   }
-  if (pkt.fence === 0 && prefs['ipv6.defragment']) {
+  if (pkt.fence === 0 && pkt.session.prefs['ipv6.defragment']) {
     const frame = pkt.frame.number;
     // Reassembly key (RFC 8200 4.5): source, destination, identification.
     const key = `${toHex(c.hdr, c.hdrOff + 8, 32)}/${ident}`;

@@ -11,7 +11,12 @@
 import type { NameResolver } from './names.js';
 import type { Frame } from '../capture/frame.js';
 import { allFields, fieldById, FT } from './fields.js';
-import { SessionTaps } from './taps.js';
+import type { SessionTaps } from './taps.js';
+import type { Prefs } from './prefs.js';
+import type { SessionLimits } from './limits.js';
+import type { Dissector, DispatchTable } from './registry.js';
+import type { SessionOptions } from './session.js';
+import type { StreamProtocol } from './tcp/stream.js';
 
 export const enum Severity {
   Chat = 1,
@@ -34,10 +39,30 @@ export interface ExpertItem {
 }
 
 /**
- * Per-capture state shared across frames (reassembly tables, conversations), and the notes a
- * first pass leaves for the second (like tshark -2: "reassembled in #N" is known only later).
+ * A session: what one read changes and keeps. Its settings (preferences, limits, disabled
+ * protocols, decode as, heuristics), fixed when it is made by `newSession(options)` (./session.ts,
+ * the one way to make one); the per-capture state shared across frames (reassembly tables,
+ * conversations, pairing), and the notes a first pass leaves for the second (like tshark -2:
+ * "reassembled in #N" is known only later). Nothing a read sets is kept in a module: two sessions
+ * in one process give what two processes give.
  */
 export interface Session {
+  /** The options it was made with (plain data: a worker makes the same session from them). */
+  readonly options: SessionOptions;
+  /** Preferences (`-o`; DEFAULT_PREFS in ./prefs.ts otherwise). */
+  readonly prefs: Readonly<Prefs>;
+  /** Named limits (./limits.ts): the defaults, changed by `-o tcp.max_conversations:N` or the options. */
+  readonly limits: SessionLimits;
+  /** Protocols not dissected (`--disable-protocol`), by name. */
+  readonly disabledNames: ReadonlySet<string>;
+  /** The same as flags by dissector id (null: none disabled), read by dispatch (`dissectorEnabled`). */
+  readonly disabledIds: Uint8Array | null;
+  /** Decode-as entries of the dissector tables (`-d`; null: none), looked up before the table's own. */
+  readonly decodeAs: Map<DispatchTable, Map<number, Dissector>> | null;
+  /** Decode-as entries of TCP stream ports (`-d tcp.port==N,tls`; null: none binds a port to no stream protocol). */
+  readonly streamPorts: Map<number, StreamProtocol | null> | null;
+  /** Heuristics switched off, by short name (null: none). */
+  readonly heuristicsOff: ReadonlySet<string> | null;
   state: Map<string, unknown>;
   /** State by SessionKey id (`sessionSlot`): per-packet lookups without a name. */
   slots: unknown[];
@@ -66,10 +91,6 @@ export interface Session {
   names?: NameResolver;
   /** Tap listeners and the records of the current packet, delivered after it is dissected (./taps.ts). */
   taps: SessionTaps;
-}
-
-export function newSession(): Session {
-  return { state: new Map(), slots: [], pass: 0, notes: new Map(), carry: new Map(), interfaceIds: false, fcsLen: [], ifNames: [], time: { firstSec: 0, firstNsec: 0, prevSec: 0, prevNsec: 0, seen: false }, taps: new SessionTaps() };
 }
 
 /** Starts the second pass: fresh state, notes kept. */
@@ -248,7 +269,7 @@ export class Packet {
   tcpDir = 0;
   tcpServerPort = 0;
 
-  constructor(session: Session = newSession(), wantColumns = true, capacity = 256) {
+  constructor(session: Session, wantColumns = true, capacity = 256) {
     this.session = session;
     this.wantColumns = wantColumns;
     this.fid = new Int32Array(capacity);

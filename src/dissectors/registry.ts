@@ -6,15 +6,14 @@
  * then `data`. The registry wraps every decode: an exception never leaves a dissector; it becomes
  * a malformed mark that keeps the bytes (and a test treats it as a bug).
  */
-import type { Packet } from './packet.js';
+import type { Packet, Session } from './packet.js';
 import { Severity } from './packet.js';
 
 /**
  * Decodes the bytes [off, end) of the packet's current data source.
  * `rep` is the reported end (>= end when the capture was cut by the snap length).
  * `parent` is the tree item to hang the protocol item under (-1 for top level).
- * Returns the number of bytes this layer consumed including what it handed on
- * (informational; the registry does not rely on it).
+ * Returns nothing: what a layer consumed is what it added to the tree and handed on.
  */
 export type DecodeFn = (pkt: Packet, off: number, end: number, rep: number, parent: number) => void;
 
@@ -90,10 +89,10 @@ export interface Dissector {
    */
   selector?: ReadonlyArray<readonly [string, number]>;
   /**
-   * Set by the registry while the protocol is disabled (`disableProtocols`): dispatch reads this
-   * flag, not the set of disabled names, once per layer of every packet.
+   * Set by the registry when it first knows the dissector: the index of its flag in a session's
+   * `disabledIds` (dispatch reads that flag, not the set of disabled names, once per layer).
    */
-  disabled?: boolean;
+  id?: number;
 }
 
 interface Table {
@@ -116,25 +115,23 @@ function table(name: string): Table {
   return t;
 }
 
-/** Every dissector object the registry knows of (registered, stream protocols, data): their `disabled` flags. */
-const known = new Set<Dissector>();
-function know(d: Dissector): void {
-  d.disabled = disabled.has(d.name);
-  known.add(d);
-  dissectorsEpoch++;
-}
-
 /**
- * Changes whenever a dissector is registered or the disabled protocols change: what a dissector
- * derives from the tables (`tableConsumes`) stays valid while it does not.
+ * Every dissector object the registry knows of (registered, stream protocols, data), in the order
+ * of their ids. Filled at load time, like the tables: what a command sets per run (disabled
+ * protocols, decode as, heuristics) is in its session, not here.
  */
-export let dissectorsEpoch = 0;
+const known: Dissector[] = [];
+function know(d: Dissector): void {
+  if (d.id !== undefined) return;
+  d.id = known.length;
+  known.push(d);
+}
 
 export function register(desc: Dissector): void {
   // One object shape for every registered dissector: dispatch's `d.decode` stays monomorphic.
   const d: Dissector = {
     name: desc.name, longName: desc.longName, bind: desc.bind, heuristics: desc.heuristics,
-    decode: desc.decode, emit: desc.emit, selector: desc.selector, disabled: false,
+    decode: desc.decode, emit: desc.emit, selector: desc.selector, id: undefined,
   };
   know(d);
   byName.set(d.name, d);
@@ -145,26 +142,29 @@ export function register(desc: Dissector): void {
   }
 }
 
+/** Whether the protocol is enabled in the session (every protocol is, unless disabled). */
+export function protocolEnabled(s: Session, name: string): boolean {
+  return s.disabledNames.size === 0 || !s.disabledNames.has(name);
+}
+
+/** Whether the dissector's protocol is enabled in the session (the per-packet form of `protocolEnabled`). */
+export function dissectorEnabled(s: Session, d: Dissector): boolean {
+  const off = s.disabledIds;
+  return off === null || off[d.id as number] !== 1;
+}
+
 /**
- * Disabled protocols, by name, as Wireshark's "Enabled Protocols" (`tshark --disable-protocol`):
- * a table lookup or heuristic that finds a disabled dissector goes on as if it were not there (its
- * bytes end up as `data`); disabling `data` drops them. Process-wide, like Wireshark's preference.
+ * The session's flags of disabled protocols, by dissector id (null: none is disabled), as
+ * Wireshark's "Enabled Protocols" (`tshark --disable-protocol`): a table lookup or heuristic that
+ * finds a disabled dissector goes on as if it were not there (its bytes end up as `data`);
+ * disabling `data` drops them. Throws on a name no dissector has.
  */
-const disabled = new Set<string>();
-
-/** Whether the protocol is enabled (every protocol is, unless disabled). */
-export function protocolEnabled(name: string): boolean {
-  return disabled.size === 0 || !disabled.has(name);
-}
-
-/** Whether the dissector's protocol is enabled (the per-packet form of `protocolEnabled`). */
-export function dissectorEnabled(d: Dissector): boolean {
-  return d.disabled !== true;
-}
-
-function applyDisabled(): void {
-  for (const d of known) d.disabled = disabled.has(d.name);
-  dissectorsEpoch++;
+export function disabledDissectorIds(names: ReadonlySet<string>): Uint8Array | null {
+  if (names.size === 0) return null;
+  for (const n of names) if (!protocolKnown(n)) throw new Error(`unknown protocol "${n}"`);
+  const off = new Uint8Array(known.length);
+  for (const d of known) if (names.has(d.name)) off[d.id as number] = 1;
+  return off;
 }
 
 /**
@@ -172,31 +172,14 @@ function applyDisabled(): void {
  * enabled heuristic, or `data`. When none is (statistics that disable the application protocols),
  * a dissector may skip the dispatch of its payload.
  */
-export function tableConsumes(tableName: string): boolean {
-  if (dataDissector && dissectorEnabled(dataDissector)) return true;
+export function tableConsumes(s: Session, tableName: string): boolean {
+  if (dataDissector && dissectorEnabled(s, dataDissector)) return true;
   const t = tables.get(tableName);
   if (!t) return false;
-  for (const d of t.byValue.values()) if (dissectorEnabled(d)) return true;
-  for (const [, d] of t.heuristics) if (dissectorEnabled(d)) return true;
+  for (const d of t.byValue.values()) if (dissectorEnabled(s, d)) return true;
+  for (const d of s.decodeAs?.get(t)?.values() ?? []) if (dissectorEnabled(s, d)) return true;
+  for (const [, d] of t.heuristics) if (dissectorEnabled(s, d)) return true;
   return false;
-}
-
-/**
- * Disables the named protocols until the returned function is called (which restores what was
- * disabled before). Throws on a name no dissector has.
- */
-export function disableProtocols(names: Iterable<string>): () => void {
-  const before = new Set(disabled);
-  for (const n of names) {
-    if (!protocolKnown(n)) throw new Error(`unknown protocol "${n}"`);
-    disabled.add(n);
-  }
-  applyDisabled();
-  return () => {
-    disabled.clear();
-    for (const n of before) disabled.add(n);
-    applyDisabled();
-  };
 }
 
 /** Names a dissector registers under, also those reached only through TCP streams (see tcp-stream). */
@@ -254,6 +237,16 @@ export function callDissector(d: Dissector, pkt: Packet, off: number, end: numbe
   }
 }
 
+/** The dissector of a table's value in the session: its decode-as entry (`-d`), else the table's. */
+function lookup(s: Session, t: Table, value: number): Dissector | undefined {
+  const da = s.decodeAs;
+  if (da !== null) {
+    const e = da.get(t);
+    if (e !== undefined && e.has(value)) return e.get(value);
+  }
+  return t.byValue.get(value);
+}
+
 /** Looks a value up in a table; dissects as `data` when nothing matches. Returns true if a dissector took it. */
 export function dispatch(tableName: string, value: number, pkt: Packet, off: number, end: number, rep: number, parent: number): boolean {
   return dispatchIn(table(tableName), value, pkt, off, end, rep, parent);
@@ -267,8 +260,9 @@ export function dispatchTable(name: string): DispatchTable {
 
 /** `dispatch` through a table looked up once (no lookup by name per packet). */
 export function dispatchIn(t: DispatchTable, value: number, pkt: Packet, off: number, end: number, rep: number, parent: number): boolean {
-  const d = t.byValue.get(value);
-  if (d && dissectorEnabled(d)) {
+  const s = pkt.session;
+  const d = lookup(s, t, value);
+  if (d && dissectorEnabled(s, d)) {
     callDissector(d, pkt, off, end, rep, parent);
     return true;
   }
@@ -296,13 +290,14 @@ export function dispatchEthertype(type: number, pkt: Packet, off: number, end: n
 export function dispatchPorts(tableName: string, a: number, b: number, pkt: Packet, off: number, end: number, rep: number, parent: number): boolean {
   const t = tables.get(tableName);
   if (t) {
+    const s = pkt.session;
     const lo = a < b ? a : b;
     const hi = a < b ? b : a;
-    let d = lo !== 0 ? t.byValue.get(lo) : undefined;
+    let d = lo !== 0 ? lookup(s, t, lo) : undefined;
     // As Wireshark: a disabled protocol on the lower port lets the higher port's dissector try.
-    if (d && !dissectorEnabled(d)) d = undefined;
-    if (hi !== 0) d ??= t.byValue.get(hi);
-    if (d && !dissectorEnabled(d)) d = undefined;
+    if (d && !dissectorEnabled(s, d)) d = undefined;
+    if (hi !== 0) d ??= lookup(s, t, hi);
+    if (d && !dissectorEnabled(s, d)) d = undefined;
     if (d) {
       callDissector(d, pkt, off, end, rep, parent);
       return true;
@@ -326,8 +321,9 @@ export function claimPorts(tableName: string, ports: Iterable<number>): void {
 }
 
 function tryHeuristics(t: Table, pkt: Packet, off: number, end: number, rep: number, parent: number): boolean {
+  const s = pkt.session;
   for (const [h, d, short] of t.heuristics) {
-    if (!dissectorEnabled(d) || (disabledHeuristics.size > 0 && disabledHeuristics.has(short))) continue;
+    if (!dissectorEnabled(s, d) || !heuristicEnabled(s, short)) continue;
     const n = pkt.n;
     try {
       if (h(pkt, off, end, rep, parent)) return true;
@@ -347,7 +343,7 @@ export function setDataDissector(d: Dissector): void {
 }
 
 export function dissectData(pkt: Packet, off: number, end: number, rep: number, parent: number): void {
-  if (off >= end || !dataDissector || !dissectorEnabled(dataDissector)) return;
+  if (off >= end || !dataDissector || !dissectorEnabled(pkt.session, dataDissector)) return;
   callDissector(dataDissector, pkt, off, end, rep, parent);
 }
 
@@ -373,43 +369,33 @@ export function decodeAsProtocols(tableName: string): string[] {
 }
 
 /**
- * Binds `values` of a table to a dissector, as Wireshark's decode-as changes a dissector table's
- * entry (`dissector_change_uint`): dispatch then finds it there in its usual order (lower port
- * first, ...). Until the returned function is called, which puts back what was there before.
- * Process-wide, like the preferences and the disabled protocols.
+ * Adds to a session's decode-as entries: `values` of a table bound to a dissector, as Wireshark's
+ * decode-as changes a dissector table's entry (`dissector_change_uint`): dispatch then finds it
+ * there in its usual order (lower port first, ...). The registry's tables do not change.
  */
-export function changeTableEntries(tableName: string, values: Iterable<number>, d: Dissector): () => void {
+export function addDecodeAsEntries(into: Map<DispatchTable, Map<number, Dissector>>, tableName: string, values: Iterable<number>, d: Dissector): void {
   const t = table(tableName);
-  const before = new Map<number, Dissector | undefined>();
-  for (const v of values) {
-    if (!before.has(v)) before.set(v, t.byValue.get(v));
-    t.byValue.set(v, d);
+  let e = into.get(t);
+  if (!e) {
+    e = new Map();
+    into.set(t, e);
   }
-  dissectorsEpoch++;
-  return () => {
-    for (const [v, old] of before) {
-      if (old) t.byValue.set(v, old);
-      else t.byValue.delete(v);
-    }
-    dissectorsEpoch++;
-  };
+  for (const v of values) e.set(v, d);
 }
 
 // --- heuristics on and off (tshark's --disable-heuristic / --enable-heuristic)
 
 /** Every heuristic's short name (`dns_udp`, `tls_tcp`). */
 const heuristicNames = new Set<string>();
-/** Heuristics switched off, by short name (process-wide, like the disabled protocols). */
-const disabledHeuristics = new Set<string>();
-
 /** Registers a heuristic's short name that lives outside the tables (TCP stream heuristics). */
 export function registerHeuristicName(short: string): void {
   heuristicNames.add(short);
 }
 
-/** Whether the heuristic of that short name is on (all are, unless disabled). */
-export function heuristicEnabled(short: string): boolean {
-  return disabledHeuristics.size === 0 || !disabledHeuristics.has(short);
+/** Whether the heuristic of that short name is on in the session (all are, unless disabled). */
+export function heuristicEnabled(s: Session, short: string): boolean {
+  const off = s.heuristicsOff;
+  return off === null || !off.has(short);
 }
 
 /** The heuristics' short names, sorted. */
@@ -418,22 +404,17 @@ export function heuristicShortNames(): string[] {
 }
 
 /**
- * Switches heuristics off (`disable`) or back on by short name, until the returned function is
- * called. Throws tshark's message on a name no heuristic has.
+ * The heuristics a session switches off (`--disable-heuristic`, then `--enable-heuristic` puts
+ * back), null when none is. Throws tshark's message on a name no heuristic has.
  */
-export function setHeuristics(disable: Iterable<string>, enable: Iterable<string> = []): () => void {
-  const before = new Set(disabledHeuristics);
-  for (const [names, off] of [[disable, true], [enable, false]] as const) {
+export function heuristicsOff(disable: Iterable<string>, enable: Iterable<string> = []): Set<string> | null {
+  const off = new Set<string>();
+  for (const [names, isOff] of [[disable, true], [enable, false]] as const) {
     for (const n of names) {
-      if (!heuristicNames.has(n)) throw new Error(`No such protocol ${n}, can't ${off ? 'disable' : 'enable'}`);
-      if (off) disabledHeuristics.add(n);
-      else disabledHeuristics.delete(n);
+      if (!heuristicNames.has(n)) throw new Error(`No such protocol ${n}, can't ${isOff ? 'disable' : 'enable'}`);
+      if (isOff) off.add(n);
+      else off.delete(n);
     }
   }
-  dissectorsEpoch++;
-  return () => {
-    disabledHeuristics.clear();
-    for (const n of before) disabledHeuristics.add(n);
-    dissectorsEpoch++;
-  };
+  return off.size ? off : null;
 }

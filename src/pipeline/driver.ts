@@ -14,13 +14,13 @@ import type { Frame, InterfaceInfo } from '../capture/frame.js';
 import type { DecryptionSecrets } from '../capture/capture-parser.js';
 import { dissectFrame, newSession, Packet, secondPass } from '../dissectors/index.js';
 import type { Session } from '../dissectors/packet.js';
-import { disableProtocols } from '../dissectors/registry.js';
+import type { SessionOptions } from '../dissectors/session.js';
+import { commandSessionOptions } from './session-options.js';
 import type { NameResolver } from '../dissectors/names.js';
 import type { TapKind, TapListener } from '../dissectors/taps.js';
 import { collectGarbage, GC_EVERY_MASK } from './gc.js';
 import { shardSelector, type Shard } from './shards.js';
 import { fileSource, type FrameSource } from './source.js';
-import { addTlsSecretsBlock, attachTlsKeyLog, readKeyLogFile, TlsKeyLog } from '../dissectors/tls/keylog.js';
 
 export interface DissectOptions {
   /** Build column text (Info, addresses): needed by every output but `-q`. */
@@ -47,6 +47,11 @@ export interface DissectOptions {
    * lower layers pass `applicationProtocols()`): their bytes go to `data`, or nowhere if `data` is one.
    */
   disabledProtocols?: readonly string[];
+  /**
+   * The options of the session this read makes (`newSession(options)`: -o, -d, heuristics, limits);
+   * default: the command's (./session-options.ts). `disabledProtocols` are added to them.
+   */
+  sessionOptions?: SessionOptions;
   /**
    * Dissect only the frames of shard `index` of `count` (./shards.ts): one worker's part of a
    * parallel read. The others are skipped unread; frame numbers stay the file's.
@@ -151,28 +156,10 @@ export type PacketSink = (pkt: Packet, frame: Frame) => void;
 
 const NO_SINK: PacketSink = () => {};
 
-/** The command's TLS key log files (`--tls-keylog`, `-o tls.keylog_file`): every session it makes reads them. */
-let commandKeyLogs: readonly string[] = [];
-
-/** Sets the command's TLS key log files (src/cli/dissect-options.ts). */
-export function setCommandTlsKeyLogs(files: readonly string[]): void {
-  commandKeyLogs = files;
-}
-
 /** Reads and dissects every frame of `source`, handing each packet to the consumers of `opts` and to `sink`. */
 export async function runPipeline(source: FrameSource, opts: PipelineOptions, sink: PacketSink = NO_SINK): Promise<DissectSummary> {
-  const session = opts.session ?? newSession();
-  if (!opts.session && commandKeyLogs.length) {
-    const log = new TlsKeyLog();
-    for (const f of commandKeyLogs) {
-      try {
-        readKeyLogFile(f, log);
-      } catch {
-        // Checked by the CLI; unreadable now: no secrets from it.
-      }
-    }
-    attachTlsKeyLog(session, log);
-  }
+  if (opts.session && opts.disabledProtocols?.length) throw new Error('runPipeline: disabledProtocols are a session option: make the session with them');
+  const session = opts.session ?? newSession(withDisabled(opts.sessionOptions ?? commandSessionOptions(), opts.disabledProtocols));
   session.revise = opts.onRevise;
   session.names = opts.names;
   const taps = session.taps;
@@ -183,7 +170,6 @@ export async function runPipeline(source: FrameSource, opts: PipelineOptions, si
     const listeners = [t.fn];
     removals.push(t.add((r) => taps.queue(listeners, t.copy(r))));
   }
-  const restore = opts.disabledProtocols?.length ? disableProtocols(opts.disabledProtocols) : undefined;
   const rf: ReadFilterState | undefined = opts.readFilter ? { filter: opts.readFilter, kept: new Set(), passed: 0 } : undefined;
   try {
     if (opts.twoPass && source.rereadable) {
@@ -201,7 +187,6 @@ export async function runPipeline(source: FrameSource, opts: PipelineOptions, si
     for (const r of removals) r();
     taps.discard();
     taps.hold = false;
-    restore?.();
   }
 }
 
@@ -221,6 +206,12 @@ export function withDisplayFilter(opts: PipelineOptions, f: CompiledFilter | und
   if (!f) return opts;
   const fields = opts.fields === null || opts.fields === undefined ? null : [...new Set([...opts.fields, ...f.fields])];
   return { ...opts, twoPass: true, fields, disabledProtocols: undefined, experts: true, displayFilter: { test: f.filter, onDropped: opts.displayFilter?.onDropped } };
+}
+
+/** Session options with more protocols disabled. */
+function withDisabled(o: SessionOptions, disabled: readonly string[] | undefined): SessionOptions {
+  if (!disabled?.length) return o;
+  return { ...o, disabledProtocols: [...(o.disabledProtocols ?? []), ...disabled] };
 }
 
 /** Reads and dissects every frame of `path` (`-` for standard input). */
@@ -276,11 +267,7 @@ async function runPass(
         if (session.pass !== 1) opts.onInterface?.(info);
       },
       onDecryptionSecrets(secrets: DecryptionSecrets) {
-        if (session.pass !== 2) {
-          // A TLS key log in the capture (a pcapng DSB) decrypts as tshark's would, with no option.
-          addTlsSecretsBlock(session, secrets);
-          opts.onDecryptionSecrets?.(secrets);
-        }
+        if (session.pass !== 2) opts.onDecryptionSecrets?.(secrets);
       },
       onFrame(frame: Frame): boolean {
         frames++;

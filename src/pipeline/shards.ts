@@ -6,6 +6,7 @@
  * by the caller.
  */
 import { flowShard } from '../capture/flow-hash.js';
+import { commandSessionOptions, setCommandSessionOptions } from './session-options.js';
 
 /** Hash buckets a parallel read's traffic is split in. */
 const SHARD_BUCKETS = 1024;
@@ -42,7 +43,8 @@ export async function runShards<T>(count: number, worker: URL, data: object, loc
   const { Worker } = await import('node:worker_threads');
   const workers = Array.from({ length: count - 1 }, (_, k) => new Promise<T>((resolve, reject) => {
     const index = k + 1;
-    const w = new Worker(worker, { workerData: { ...data, index, count } });
+    // The command's session options (-o, -d, heuristics) hold in the workers too.
+    const w = new Worker(worker, { workerData: { ...data, index, count, sessionOptions: commandSessionOptions() } });
     w.once('message', (m: WorkerReply<T>) => (m.ok ? resolve(m.result) : reject(new Error(m.message))));
     w.once('error', reject);
     w.once('exit', (code) => reject(new Error(`statistics worker ${index} exited with code ${code}`)));
@@ -59,6 +61,8 @@ export async function runShards<T>(count: number, worker: URL, data: object, loc
 export async function serveShard<D extends Shard, T>(fn: (data: D) => Promise<{ result: T; transfer?: ArrayBuffer[] }>): Promise<void> {
   const { parentPort, workerData } = await import('node:worker_threads');
   try {
+    const sessionOptions = (workerData as { sessionOptions?: object }).sessionOptions;
+    if (sessionOptions) setCommandSessionOptions(sessionOptions);
     const { result, transfer } = await fn(workerData as D);
     parentPort!.postMessage({ ok: true, result } satisfies WorkerReply<T>, transfer ?? []);
   } catch (e) {

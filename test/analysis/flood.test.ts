@@ -19,7 +19,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error plain ESM script without types
 import { synFloodPacket, writeSynFlood } from '../../bench/synflood.mjs';
-import { newConvTable, TCP_LIMITS, trackSegment } from '../../src/dissectors/tcp/conversations.js';
+import { newConvTable, trackSegment } from '../../src/dissectors/tcp/conversations.js';
 import { TcpConnections } from '../../src/analysis/tcp-connection/connections.js';
 import type { ConnectionSummary } from '../../src/analysis/tcp-connection/types.js';
 import { collectGarbage, dissectFile } from '../../src/cli/dissect-file.js';
@@ -314,10 +314,8 @@ describe('a scan: SYNs each answered by a RST', () => {
 
 describe('the conversation table at its limit', () => {
   it('evicts the least recently seen conversation, not the oldest one still in use', () => {
-    const saved = TCP_LIMITS.maxConversations;
-    TCP_LIMITS.maxConversations = 3;
-    try {
-      const t = newConvTable();
+    {
+      const t = newConvTable(3);
       const syn = (key: string, frame: number) => trackSegment(t, key, false, 1000 + frame, 0, 0x02, -1, frame);
       const ack = (key: string, frame: number) => trackSegment(t, key, false, 1001, 0, 0x10, -1, frame);
       const a = syn('A', 1);
@@ -335,8 +333,6 @@ describe('the conversation table at its limit', () => {
       // Streams keep counting; a returning 4-tuple is a new stream.
       expect(syn('B', 9).stream).toBe(6);
       expect(t.evicted).toBe(4);
-    } finally {
-      TCP_LIMITS.maxConversations = saved;
     }
   });
 });

@@ -182,20 +182,15 @@ describe('TCP analysis in one pass (stdin)', () => {
 
 describe('TCP analysis memory bound', () => {
   it('remembers at most TCP_ANALYSIS_LIMITS.maxUnackedSegments per direction, as Wireshark', async () => {
-    const { TCP_ANALYSIS_LIMITS } = await import('../../src/dissectors/tcp/analysis.js');
-    const saved = TCP_ANALYSIS_LIMITS.maxUnackedSegments;
-    TCP_ANALYSIS_LIMITS.maxUnackedSegments = 8;
-    try {
+    {
       const segs: Seg[] = [...handshake(1000, 5000)];
       for (let i = 0; i < 20; i++) segs.push({ c: true, seq: 1001 + 100 * i, ack: 5001, flags: 'A', len: 100, ms: 30 + i });
-      const pkts = twoPass(segs.map(frame));
+      const pkts = twoPass(segs.map(frame), 1, { limits: { tcpAnalysis: { maxUnackedSegments: 8 } } });
       // Bytes in flight count the remembered segments only: 8 of them (the first ones), then the new one is not added.
       expect(val(pkts[3 + 7]!, 'tcp.analysis.bytes_in_flight')).toBe('800');
       expect(val(pkts[3 + 19]!, 'tcp.analysis.bytes_in_flight')).toBe('800');
       // No false verdict from the segments it could not remember.
       expect(pkts.map((p) => p.colInfo).filter((i) => /Retransmission|Out-Of-Order|not captured|unseen/.test(i))).toEqual([]);
-    } finally {
-      TCP_ANALYSIS_LIMITS.maxUnackedSegments = saved;
     }
   });
 });

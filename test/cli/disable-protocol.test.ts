@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { corpusPresent, corpusRoot } from '../conformance/oracle.js';
-import { applicationProtocols, disableProtocols, protocolEnabled } from '../../src/dissectors/registry.js';
+import { applicationProtocols, protocolEnabled } from '../../src/dissectors/registry.js';
+import { newSession } from '../../src/dissectors/session.js';
 import '../../src/dissectors/index.js';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -56,16 +57,15 @@ describe('read --disable-protocol', () => {
   });
 });
 
-describe('disableProtocols', () => {
-  it('names the application protocols and restores what was enabled', () => {
+describe('disabled protocols (a session option)', () => {
+  it('names the application protocols; a session disables them, another does not', () => {
     const apps = applicationProtocols();
     expect(apps).toEqual(expect.arrayContaining(['dns', 'tls', 'data']));
     expect(apps).not.toContain('tcp');
-    const restore = disableProtocols(apps);
-    expect(protocolEnabled('dns')).toBe(false);
-    expect(protocolEnabled('tcp')).toBe(true);
-    restore();
-    expect(protocolEnabled('dns')).toBe(true);
-    expect(() => disableProtocols(['nosuchproto'])).toThrow(/unknown protocol/);
+    const off = newSession({ disabledProtocols: apps });
+    expect(protocolEnabled(off, 'dns')).toBe(false);
+    expect(protocolEnabled(off, 'tcp')).toBe(true);
+    expect(protocolEnabled(newSession(), 'dns')).toBe(true);
+    expect(() => newSession({ disabledProtocols: ['nosuchproto'] })).toThrow(/unknown protocol/);
   });
 });

@@ -144,19 +144,15 @@ describe('wirelite follow on a built conversation, against tshark -z follow,tcp'
 
 describe('FollowAssembler limits', () => {
   it('declares the gap when more out-of-order segments are held than FOLLOW_LIMITS allows', () => {
-    const saved = FOLLOW_LIMITS.maxHeldSegments;
-    FOLLOW_LIMITS.maxHeldSegments = 3;
-    try {
+    {
       const got: string[] = [];
-      const a = new FollowAssembler((c: FollowChunk) => got.push(c.gap ? `gap ${c.gap}@${c.offset}` : `${Buffer.from(c.data).toString()}@${c.offset}`));
+      const a = new FollowAssembler((c: FollowChunk) => got.push(c.gap ? `gap ${c.gap}@${c.offset}` : `${Buffer.from(c.data).toString()}@${c.offset}`), { ...FOLLOW_LIMITS, maxHeldSegments: 3 });
       const seg = (seq: number, text: string) => a.segment(0, seq, seq, 0, 0x18, Buffer.from(text), text.length);
       seg(1000, 'ab');
       // 1002..1004 is lost; four segments follow it.
       for (let i = 0; i < 4; i++) seg(1004 + 2 * i, `${i}${i}`);
       expect(got).toEqual(['ab@0', 'gap 2@2', '00@4', '11@6', '22@8', '33@10']);
       expect(a.heldSegments()).toBe(0);
-    } finally {
-      FOLLOW_LIMITS.maxHeldSegments = saved;
     }
   });
 });

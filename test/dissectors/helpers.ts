@@ -3,7 +3,7 @@
  * (as `tshark` and `tshark -2` do), and read fields back by their Wireshark names.
  */
 import { expect } from 'vitest';
-import { dissectFrame, newSession, Packet, secondPass } from '../../src/dissectors/index.js';
+import { dissectFrame, newSession, Packet, secondPass, type SessionOptions } from '../../src/dissectors/index.js';
 import type { Session } from '../../src/dissectors/packet.js';
 import { fieldByName } from '../../src/dissectors/fields.js';
 import { fieldText } from '../../src/dissectors/format.js';
@@ -25,6 +25,8 @@ export interface DissectOpts {
   origLen?: number;
   /** Session to dissect in (conversations, reassembly, pass number); a fresh one by default. */
   session?: Session;
+  /** Options of the new session made when `session` is not given (`-o` preferences, limits, ...). */
+  options?: SessionOptions;
   /** Frame number; 1 by default. */
   number?: number;
   /** Timestamp seconds; 0 by default. */
@@ -35,7 +37,7 @@ export interface DissectOpts {
 
 /** Dissects one frame (with a tree) and returns the packet. */
 export function dissect(data: Uint8Array, o: DissectOpts = {}): Packet {
-  const pkt = new Packet(o.session ?? newSession(), true);
+  const pkt = new Packet(o.session ?? newSession(o.options), true);
   pkt.reset({
     number: o.number ?? 1, tsSec: o.tsSec ?? 0, tsNsec: o.tsNsec ?? 0, hasTime: true, capLen: data.length,
     origLen: o.origLen ?? data.length, linkType: o.linkType ?? 1, interfaceId: 0, direction: 0, data,
@@ -61,8 +63,8 @@ function frameOpts(f: Uint8Array | Timed, i: number, session: Session, linkType:
  * Dissects frames in one session as `tshark -2` does: a first pass that leaves notes, then the
  * pass that is kept (returned). Frames are numbered from 1; bare bytes are timed at second 0, 1, ...
  */
-export function twoPass(frames: readonly (Uint8Array | Timed)[], linkType = 1): Packet[] {
-  const session = newSession();
+export function twoPass(frames: readonly (Uint8Array | Timed)[], linkType = 1, options?: SessionOptions): Packet[] {
+  const session = newSession(options);
   session.pass = 1;
   frames.forEach((f, i) => dissect(...frameOpts(f, i, session, linkType)));
   secondPass(session);

@@ -7,7 +7,6 @@ import { describe, expect, it } from 'vitest';
 import { newSession } from '../../src/dissectors/index.js';
 import { buildPacket } from '../../src/dissectors/build.js';
 import { ECHO_LIMITS, msecsText } from '../../src/dissectors/icmp.js';
-import { prefs } from '../../src/dissectors/prefs.js';
 import { hex, dissect, twoPass, onePass, id, nums, num, ipv4s, has, experts, noException, rangesInside } from './helpers.js';
 
 // zeek/icmp/icmp-ping.pcap (epoch 1334173763.977955)
@@ -191,18 +190,12 @@ describe('ICMP echo', () => {
   });
 
   it('pending requests are bounded', () => {
-    const session = newSession();
-    const saved = ECHO_LIMITS.maxPending;
-    ECHO_LIMITS.maxPending = 4;
-    try {
-      for (let i = 0; i < 10; i++) {
-        const b = buildPacket([{ proto: 'eth' }, { proto: 'ip', src: '10.0.0.1', dst: '10.0.0.2' }, { proto: 'icmp', type: 8, id: 7, seq: i }]);
-        dissect(b, { session, number: i + 1 });
-      }
-      expect((session.state.get('icmp.echo') as Map<string, unknown>).size).toBe(4);
-    } finally {
-      ECHO_LIMITS.maxPending = saved;
+    const session = newSession({ limits: { echo: { maxPending: 4 } } });
+    for (let i = 0; i < 10; i++) {
+      const b = buildPacket([{ proto: 'eth' }, { proto: 'ip', src: '10.0.0.1', dst: '10.0.0.2' }, { proto: 'icmp', type: 8, id: 7, seq: i }]);
+      dissect(b, { session, number: i + 1 });
     }
+    expect((session.state.get('icmp.echo') as Map<string, unknown>).size).toBe(4);
   });
 });
 
@@ -352,15 +345,10 @@ describe('ICMP in fragments', () => {
   });
 
   it('without reassembly, the first fragment is dissected but its checksum is not verified', () => {
-    prefs['ip.defragment'] = false;
-    try {
-      const pkt = dissect(frags[0]!);
-      expect(num(pkt, 'icmp.type')).toBe(8);
-      expect(num(pkt, 'icmp.checksum.status')).toBe(2);
-      expect(experts(pkt)).toEqual([]);
-    } finally {
-      prefs['ip.defragment'] = true;
-    }
+    const pkt = dissect(frags[0]!, { options: { prefs: ['ip.defragment:FALSE'] } });
+    expect(num(pkt, 'icmp.type')).toBe(8);
+    expect(num(pkt, 'icmp.checksum.status')).toBe(2);
+    expect(experts(pkt)).toEqual([]);
   });
 });
 

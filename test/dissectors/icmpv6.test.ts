@@ -8,7 +8,6 @@ import { newSession } from '../../src/dissectors/index.js';
 import { formatIPv6 } from '../../src/dissectors/bytes.js';
 import { buildPacket } from '../../src/dissectors/build.js';
 import { linkAddrOption } from '../../src/dissectors/icmpv6.js';
-import { prefs } from '../../src/dissectors/prefs.js';
 import { hex, dissect, twoPass, id, nums, num, addrs, macs, has, experts, noException, rangesInside } from './helpers.js';
 
 // zeek/icmp/icmp6-ping.pcap
@@ -378,15 +377,10 @@ describe('ICMPv6 in fragments', () => {
     const done = frags.map((f, i) => dissect(f, { session: s2, number: i + 1 }))[2]!;
     expect(done.colInfo).toBe('Echo (ping) request id=0x0005, seq=6, hop limit=64');
     expect(num(done, 'icmpv6.checksum.status')).toBe(1);
-    prefs['ipv6.defragment'] = false;
-    try {
-      const first = dissect(frags[0]!);
-      expect(num(first, 'icmpv6.type')).toBe(128);
-      expect(num(first, 'icmpv6.checksum.status')).toBe(2);
-      expect(experts(first)).toEqual([]);
-    } finally {
-      prefs['ipv6.defragment'] = true;
-    }
+    const first = dissect(frags[0]!, { options: { prefs: ['ipv6.defragment:FALSE'] } });
+    expect(num(first, 'icmpv6.type')).toBe(128);
+    expect(num(first, 'icmpv6.checksum.status')).toBe(2);
+    expect(experts(first)).toEqual([]);
   });
 });
 

@@ -2,18 +2,15 @@
  * IPv6 and its extension headers: real packets (tshark 4.0.17 line above each), decode by
  * Wireshark field names, reassembly across frames, build round trips, and broken lengths.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Packet, newSession } from '../../src/dissectors/index.js';
 import { formatIPv6 } from '../../src/dissectors/bytes.js';
 import { buildPacket, type LayerSpec } from '../../src/dissectors/build.js';
-import { prefs } from '../../src/dissectors/prefs.js';
 import { hex, dissect, twoPass, id, nums, num, addrs, has, experts, noException, rangesInside } from './helpers.js';
 
-afterEach(() => {
-  prefs['udp.check_checksum'] = false;
-  prefs['tcp.check_checksum'] = false;
-  prefs['ipv6.defragment'] = true;
-});
+/** Sessions that verify UDP or TCP checksums (`-o udp.check_checksum:TRUE`, off by default). */
+const UDP_CHECKED = { options: { prefs: ['udp.check_checksum:TRUE'] } };
+const TCP_CHECKED = { options: { prefs: ['tcp.check_checksum:TRUE'] } };
 
 // tcpdump/ipv6-routing-header.pcap
 const ROUTING0_UDP = hex(
@@ -143,16 +140,14 @@ describe('IPv6 header', () => {
 
   it('uses the final destination of the routing header in the transport pseudo-header', () => {
     // tshark -o udp.check_checksum:TRUE says Good (1): 0x27b6 is only right with 2200::210:2:0:0:4.
-    prefs['udp.check_checksum'] = true;
-    const pkt = dissect(ROUTING0_UDP);
+    const pkt = dissect(ROUTING0_UDP, UDP_CHECKED);
     expect(num(pkt, 'udp.checksum.status')).toBe(1);
     expect(pkt.ipVersion).toBe(6);
     expect(formatIPv6(pkt.ipHdr, pkt.ipDstOff)).toBe('2200::210:2:0:0:4');
   });
 
   it('decodes hop-by-hop, destination options, empty routing and atomic fragment headers before TCP', () => {
-    prefs['tcp.check_checksum'] = true;
-    const hop = dissect(HOPOPTS_TCP);
+    const hop = dissect(HOPOPTS_TCP, TCP_CHECKED);
     expect(lastProtocols(hop, 3)).toEqual(['ipv6', 'ipv6.hopopts', 'tcp']);
     expect(num(hop, 'ipv6.hopopts.nxt')).toBe(6);
     expect(num(hop, 'ipv6.hopopts.len')).toBe(0);
@@ -163,18 +158,18 @@ describe('IPv6 header', () => {
     expect(num(hop, 'tcp.checksum.status')).toBe(1);
     expect(hop.colInfo).toBe('27393 → 80 [SYN] Seq=0 Win=8192 Len=0');
 
-    const dst = dissect(DSTOPTS_TCP);
+    const dst = dissect(DSTOPTS_TCP, TCP_CHECKED);
     expect(lastProtocols(dst, 3)).toEqual(['ipv6', 'ipv6.dstopts', 'tcp']);
     expect(num(dst, 'ipv6.dstopts.nxt')).toBe(6);
     expect(nums(dst, 'ipv6.opt.type')).toEqual([1]);
     expect(num(dst, 'tcp.checksum.status')).toBe(1);
 
-    const rt = dissect(ROUTING0_EMPTY_TCP);
+    const rt = dissect(ROUTING0_EMPTY_TCP, TCP_CHECKED);
     expect(num(rt, 'ipv6.routing.segleft')).toBe(0);
     expect(addrs(rt, 'ipv6.routing.src.addr')).toEqual([]);
     expect(num(rt, 'tcp.checksum.status')).toBe(1);
 
-    const frag = dissect(ATOMIC_FRAG_TCP);
+    const frag = dissect(ATOMIC_FRAG_TCP, TCP_CHECKED);
     expect(lastProtocols(frag, 3)).toEqual(['ipv6', 'ipv6.fraghdr', 'tcp']);
     expect(num(frag, 'ipv6.fraghdr.nxt')).toBe(6);
     expect(num(frag, 'ipv6.fraghdr.offset')).toBe(0);
@@ -237,8 +232,7 @@ describe('IPv6 fragments', () => {
   });
 
   it('with ipv6.defragment off, the first fragment is dissected and the others are data', () => {
-    prefs['ipv6.defragment'] = false;
-    const pkts = twoPass(MDNS_FRAGMENTS);
+    const pkts = twoPass(MDNS_FRAGMENTS, 1, { prefs: ['ipv6.defragment:FALSE'] });
     expect(num(pkts[0]!, 'udp.srcport')).toBe(5353);
     expect(pkts[1]!.colInfo).toBe('IPv6 fragment (off=120 more=y ident=0x002c5323 nxt=17)');
     expect(has(pkts[6]!, 'ipv6.fragment.count')).toBe(false);
@@ -264,7 +258,6 @@ describe('IPv6 bindings', () => {
 
 describe('IPv6 builder', () => {
   it('builds header, extension headers and payload; decode gives the same fields back', () => {
-    prefs['udp.check_checksum'] = true;
     const b = buildPacket([
       { proto: 'eth', src: '00:11:22:33:44:55', dst: '66:77:88:99:aa:bb' },
       {
@@ -278,7 +271,7 @@ describe('IPv6 builder', () => {
       { proto: 'udp', sport: 1000, dport: 2000 },
       { proto: 'data', bytes: 'hello' },
     ]);
-    const pkt = dissect(b);
+    const pkt = dissect(b, UDP_CHECKED);
     expect(num(pkt, 'eth.type')).toBe(0x86dd);
     expect(num(pkt, 'ipv6.tclass')).toBe((46 << 2) | 1);
     expect(num(pkt, 'ipv6.tclass.dscp')).toBe(46);

@@ -1,5 +1,6 @@
 /** DNS fields (Wireshark's abbreviations) and the named limits of the DNS dissector. */
 import { defineFields, FT, Base } from '../fields.js';
+import { defineLimits } from '../limits.js';
 import { CLASSES, DNS_TYPES, EDNS_OPTS, OPCODES, RCODES, SVC_KEYS } from './values.js';
 // --- fields
 
@@ -154,14 +155,32 @@ export const F = defineFields({
 
 // --- limits
 
-/** Named limits: every loop over hostile input is bounded by one of these or by the message length. */
-export const DNS_LIMITS = {
+/**
+ * Named limits: every loop over hostile input is bounded by one of these or by the message length.
+ * The name limits are the protocol's (read from the defaults); a session's pairing limits are
+ * `session.limits.dns`.
+ */
+export interface DnsLimits {
   /** Compression pointers followed in one name (a loop ends here, marked malformed). */
-  maxPointerHops: 64,
+  maxPointerHops: number;
   /** Longest name in wire form (RFC 1035 3.1); longer names end there, marked malformed. */
-  maxNameLength: 255,
+  maxNameLength: number;
   /** Queries waiting for a response, across the capture (oldest forgotten first). */
-  maxPendingTransactions: 65536,
+  maxPendingTransactions: number;
   /** A repeated query sooner than this (seconds) is a retransmission (Wireshark's dns.retransmission_timer). */
+  retransmissionTimer: number;
+}
+
+declare module '../limits.js' {
+  interface SessionLimits {
+    dns: DnsLimits;
+  }
+}
+
+/** The defaults of `session.limits.dns`. */
+export const DNS_LIMITS = defineLimits('dns', {
+  maxPointerHops: 64,
+  maxNameLength: 255,
+  maxPendingTransactions: 65536,
   retransmissionTimer: 5,
-};
+});

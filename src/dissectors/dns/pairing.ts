@@ -1,7 +1,7 @@
 /** Query/response pairing per conversation and transaction id, as Wireshark does (dns.response_in, dns.response_to, dns.time, retransmissions). */
 import { annotate, annotation, sessionState, Severity, type Packet } from '../packet.js';
 import { timeDiff } from '../frame.js';
-import { DNS_LIMITS, F } from './fields.js';
+import { F } from './fields.js';
 // --- per-message context
 
 /** Which flavour of the protocol a message is (Protocol column, tree root, flag names). */
@@ -75,12 +75,12 @@ export function track(pkt: Packet, top: number, ep: DnsEndpoints, id: number, re
     const key = endpointKey(pkt, ep) + String.fromCharCode(id);
     const t = pending.get(key);
     if (!response) {
-      if (t && t.rep === 0 && t.frame !== frame && timeDiff(pkt.frame.tsSec, pkt.frame.tsNsec, t.sec, t.nsec) < DNS_LIMITS.retransmissionTimer) {
+      if (t && t.rep === 0 && t.frame !== frame && timeDiff(pkt.frame.tsSec, pkt.frame.tsNsec, t.sec, t.nsec) < pkt.session.limits.dns.retransmissionTimer) {
         retrans = true;
         reqFrame = t.frame;
       } else {
         pending.delete(key);
-        if (pending.size >= DNS_LIMITS.maxPendingTransactions) pending.delete(pending.keys().next().value as string);
+        if (pending.size >= pkt.session.limits.dns.maxPendingTransactions) pending.delete(pending.keys().next().value as string);
         pending.set(key, { frame, sec: pkt.frame.tsSec, nsec: pkt.frame.tsNsec, rep: 0 });
         reqFrame = frame;
       }

@@ -26,11 +26,22 @@ import { defineFields, fieldByName, FT } from '../fields.js';
 import { Severity, type Packet } from '../packet.js';
 import { seqGt, seqLe, seqLt } from './seq.js';
 import { FirstSegment, growSecond, type TcpConversation, type TcpStateView } from './conversations.js';
+import { defineLimits } from '../limits.js';
 
-export const TCP_ANALYSIS_LIMITS = {
+/** Named limits of the sequence analysis (a session's are `session.limits.tcpAnalysis`). */
+export interface TcpAnalysisLimits {
   /** Unacknowledged segments remembered per direction (Wireshark: TCP_MAX_UNACKED_SEGMENTS). */
-  maxUnackedSegments: 10_000,
-};
+  maxUnackedSegments: number;
+}
+
+declare module '../limits.js' {
+  interface SessionLimits {
+    tcpAnalysis: TcpAnalysisLimits;
+  }
+}
+
+/** The defaults of `session.limits.tcpAnalysis`. */
+export const TCP_ANALYSIS_LIMITS = defineLimits('tcpAnalysis', { maxUnackedSegments: 10_000 });
 
 /** Verdict bits, Wireshark's TCP_A_* values. */
 export const TcpFlag = {
@@ -325,14 +336,14 @@ function storeFirstSegment(conv: TcpConversation, a: TcpConvAnalysis, dir: numbe
 }
 
 /** Analyses a kept segment again on `a` (the result is the same: it depends only on earlier ones). */
-function replaySegment(conv: TcpConversation, g: Uint32Array, secs: Float64Array, a: TcpConvAnalysis, pass: number): void {
+function replaySegment(conv: TcpConversation, g: Uint32Array, secs: Float64Array, a: TcpConvAnalysis, pass: number, maxUnacked: number): void {
   const o = conv.slot * FirstSegment.STRIDE;
   const wfd = g[o + FS_WFD]!;
   const dir = (wfd >> 2) & 1;
   const flags = (wfd >>> 3) & 0xfff;
   const sec = secs[conv.slot]!;
   const nsec = g[o + FS_NSEC]!;
-  analyseSegment(conv, a, dir, g[o + FS_SEQ]!, g[o + FS_ACK]!, g[o + FS_LEN]!, flags, Math.floor(wfd / 32768), g[o + FS_FRAME]!, sec, nsec, null, 0, 0);
+  analyseSegment(conv, a, dir, g[o + FS_SEQ]!, g[o + FS_ACK]!, g[o + FS_LEN]!, flags, Math.floor(wfd / 32768), g[o + FS_FRAME]!, sec, nsec, null, 0, 0, maxUnacked);
   const fwd = a.flows[dir]!;
   fwd.sackN = wfd & 3;
   if (fwd.sackN > 0) fwd.sackDelivered = g[o + FS_SACK]!;
@@ -343,13 +354,13 @@ function replaySegment(conv: TcpConversation, g: Uint32Array, secs: Float64Array
 }
 
 /** The conversation's analysis state, made from its kept segments if need be (else undefined). */
-function analysisOf(conv: TcpConversation, pass: number): TcpConvAnalysis | undefined {
+function analysisOf(conv: TcpConversation, pass: number, maxUnacked: number): TcpConvAnalysis | undefined {
   const cur = conv.analysis as TcpConvAnalysis | undefined;
   if (cur || !conv.hasFirstSegment) return cur;
   const t = conv.table;
   const a = newAnalysis(t.firstSec[conv.slot]!, t.first[conv.slot * FirstSegment.STRIDE + FS_NSEC]!);
-  replaySegment(conv, t.first, t.firstSec, a, pass);
-  if (conv.hasSecondSegment) replaySegment(conv, t.second!, t.secondSec!, a, pass);
+  replaySegment(conv, t.first, t.firstSec, a, pass, maxUnacked);
+  if (conv.hasSecondSegment) replaySegment(conv, t.second!, t.secondSec!, a, pass, maxUnacked);
   conv.analysis = a;
   conv.hasFirstSegment = false;
   conv.hasSecondSegment = false;
@@ -362,7 +373,7 @@ function analysisOf(conv: TcpConversation, pass: number): TcpConvAnalysis | unde
  * also count this frame as the stream's previous one.
  */
 export function addTcpQuotedTimes(pkt: Packet, conv: TcpConversation, parent: number, off: number): void {
-  let a = analysisOf(conv, pkt.session.pass);
+  let a = analysisOf(conv, pkt.session.pass, pkt.session.limits.tcpAnalysis.maxUnackedSegments);
   if (!a) conv.analysis = a = newAnalysis(pkt.frame.tsSec, pkt.frame.tsNsec);
   streamTimes(pkt, a);
   if (pkt.tree) {
@@ -397,7 +408,7 @@ export function analyseTcp(
   // One segment kept and this one a bare RST (a scan's answer to its SYN): it is kept too, and
   // the state made for it let go again.
   const keepSecond = conv.hasFirstSegment && !conv.hasSecondSegment && !conv.analysis && (flags & (RST | SYN | FIN)) === RST && seglen === 0;
-  let a = analysisOf(conv, pass);
+  let a = analysisOf(conv, pass, pkt.session.limits.tcpAnalysis.maxUnackedSegments);
   clearResult();
   const first = !a;
   // The first segment is analysed on a state that is then let go (see storeFirstSegment).
@@ -405,7 +416,7 @@ export function analyseTcp(
   streamTimes(pkt, a);
   // Every pass computes the verdicts: they depend only on earlier frames, so the second pass gets
   // exactly the first pass's (as tshark -2 shows them) without keeping them per frame in between.
-  analyseSegment(conv, a, dir, seq, ack, seglen, flags, window, f.number, f.tsSec, f.tsNsec, pkt.data, optStart, optEnd);
+  analyseSegment(conv, a, dir, seq, ack, seglen, flags, window, f.number, f.tsSec, f.tsNsec, pkt.data, optStart, optEnd, pkt.session.limits.tcpAnalysis.maxUnackedSegments);
   // Reused ports are one of Wireshark's analysis flags: the segment has an analysis entry (so the
   // stream's initial RTT is shown on it, as tshark -2 shows it on the SYN that reuses the ports).
   if (reusedPorts) result.present = true;
@@ -460,7 +471,7 @@ function reviseInitialRtt(pkt: Packet, a: TcpConvAnalysis): void {
  * The sequence analysis of one segment on state `a` (Wireshark's tcp_analyze_sequence_number);
  * `data[optStart, optEnd)` are its option bytes (SACK), `data` null when replaying a stored segment.
  */
-function analyseSegment(conv: TcpConversation, a: TcpConvAnalysis, dir: number, seq: number, ack: number, seglen: number, flags: number, window: number, num: number, sec: number, nsec: number, data: Uint8Array | null, optStart: number, optEnd: number): void {
+function analyseSegment(conv: TcpConversation, a: TcpConvAnalysis, dir: number, seq: number, ack: number, seglen: number, flags: number, window: number, num: number, sec: number, nsec: number, data: Uint8Array | null, optStart: number, optEnd: number, maxUnacked: number): void {
   const fwd = a.flows[dir]!;
   const rev = a.flows[1 - dir]!;
   const r = result;
@@ -581,7 +592,7 @@ function analyseSegment(conv: TcpConversation, a: TcpConvAnalysis, dir: number, 
   let nextseq = (seq + seglen) >>> 0;
   if (seglen > 0 || flags & (SYN | FIN)) {
     if (flags & (SYN | FIN)) nextseq = (nextseq + 1) >>> 0;
-    if (fwd.n < TCP_ANALYSIS_LIMITS.maxUnackedSegments) fwd.push(seq, nextseq, num, sec, nsec);
+    if (fwd.n < maxUnacked) fwd.push(seq, nextseq, num, sec, nsec);
   }
   const zwp = (r.flags & TcpFlag.ZERO_WINDOW_PROBE) !== 0;
   // A RST does not move the highest sequence number (tshark 4.0: a reset's sequence number, often

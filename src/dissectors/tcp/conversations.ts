@@ -24,15 +24,27 @@
  * about 10 bytes per stream.
  */
 import { seqDiff } from './seq.js';
+import { defineLimits } from '../limits.js';
 
-/** Named limits of the conversation table. */
-export const TCP_LIMITS = {
+/** Named limits of the conversation table (a session's are `session.limits.tcp`). */
+export interface TcpLimits {
   /**
    * Conversations tracked at once (`-o tcp.max_conversations:N`, or the environment variable
    * WIRELITE_TCP_MAX_CONVERSATIONS); the least recently seen is evicted beyond this.
    */
+  maxConversations: number;
+}
+
+declare module '../limits.js' {
+  interface SessionLimits {
+    tcp: TcpLimits;
+  }
+}
+
+/** The defaults of `session.limits.tcp`. */
+export const TCP_LIMITS = defineLimits('tcp', {
   maxConversations: envLimit('WIRELITE_TCP_MAX_CONVERSATIONS', 1_000_000),
-};
+});
 
 function envLimit(name: string, dflt: number): number {
   const v = Number(globalThis.process?.env?.[name]);
@@ -168,7 +180,7 @@ export interface TcpConvTable {
    * Where evictions are also counted, when someone must report them after the table is gone
    * (a small object, so the report does not keep the whole table alive).
    */
-  evictions?: { count: number };
+  evictions?: { count: number; first?: () => void };
   /** The limit in force when the table was made. */
   limit: number;
   /** Per slot: base sequence numbers of directions 0 and 1. */
@@ -196,13 +208,16 @@ export interface TcpConvTable {
   /** Results of the last lookup (kept here so a lookup allocates nothing). */
   dir: number;
   reusedPorts: boolean;
+  /** Whether the segment of the last key made goes against the key's canonical order (the TCP dissector's convKey). */
+  keyReversed: boolean;
 }
 
-export function newConvTable(): TcpConvTable {
+/** A conversation table of at most `limit` conversations (a session's `limits.tcp.maxConversations`). */
+export function newConvTable(limit: number): TcpConvTable {
   const cap = 1024;
   return {
-    byKey: new Map(), nextStream: 0, evicted: 0, limit: TCP_LIMITS.maxConversations,
-    base: new Uint32Array(cap * 2), first: new Uint32Array(cap * FS_STRIDE), firstSec: new Float64Array(cap), free: [], slots: 0, dir: 0, reusedPorts: false,
+    byKey: new Map(), nextStream: 0, evicted: 0, limit,
+    base: new Uint32Array(cap * 2), first: new Uint32Array(cap * FS_STRIDE), firstSec: new Float64Array(cap), free: [], slots: 0, dir: 0, reusedPorts: false, keyReversed: false,
   };
 }
 
@@ -258,7 +273,7 @@ function evictOne(t: TcpConvTable): void {
     }
     release(t, k, c);
     t.evicted++;
-    if (t.evictions) t.evictions.count++;
+    if (t.evictions && t.evictions.count++ === 0) t.evictions.first?.();
     return;
   }
 }

@@ -8,11 +8,10 @@ import { defineFields, FT, Base } from '../fields.js';
 import { foldChecksum, sum16, u16, u24, u32 } from '../bytes.js';
 import { need, SessionKey, sessionSlot, Severity, type Packet } from '../packet.js';
 import { seqGe, seqLe } from './seq.js';
-import { dispatchPorts, dissectorsEpoch, register, tableConsumes, type EmitContext, type LayerSpecOf } from '../registry.js';
-import { prefs } from '../prefs.js';
+import { dispatchPorts, register, tableConsumes, type EmitContext, type LayerSpecOf } from '../registry.js';
 import { pseudoHeaderSum, pseudoHeaderSumFromSpec } from '../checksum.js';
 import { labelPortItems } from '../names.js';
-import { dissectTcpStream, finishTcpStream, streamProtocolsEnabled } from './stream.js';
+import { dissectTcpStream, streamProtocolsEnabled } from './stream.js';
 import { newTcpTapRecord, scanTapOptions, TCP_TAP } from './tap.js';
 import { addTcpAnalysisTree, addTcpQuotedTimes, analyseTcp, result as analysis, TcpFlag, tcpAnalysisInfoPrefix } from './analysis.js';
 import { effective, findConversation, newConvTable, TcpFinals, trackSegment, windowShift, type TcpConvTable, type TcpConversation } from './conversations.js';
@@ -353,14 +352,12 @@ function decodeOptions(pkt: Packet, off: number, end: number, parent: number, fl
   return text;
 }
 
-/** Set by convKey: whether the segment goes against the canonical order of its key. */
-let keyReversed = false;
-
 /**
  * The canonical conversation key of a segment: both endpoints (address, port) packed into 16-bit
  * char codes, the smaller endpoint first (one key per conversation, one lookup per segment).
+ * Sets `t.keyReversed`: whether the segment goes against that order.
  */
-function convKey(pkt: Packet, sp: number, dp: number): string {
+function convKey(t: TcpConvTable, pkt: Packet, sp: number, dp: number): string {
   const h = pkt.ipHdr;
   const a = pkt.ipSrcOff;
   const b = pkt.ipDstOff;
@@ -369,12 +366,14 @@ function convKey(pkt: Packet, sp: number, dp: number): string {
     const s2 = u16(h, a + 2);
     const d1 = u16(h, b);
     const d2 = u16(h, b + 2);
-    keyReversed = s1 > d1 || (s1 === d1 && (s2 > d2 || (s2 === d2 && sp > dp)));
+    const keyReversed = s1 > d1 || (s1 === d1 && (s2 > d2 || (s2 === d2 && sp > dp)));
+    t.keyReversed = keyReversed;
     return keyReversed ? String.fromCharCode(d1, d2, dp, s1, s2, sp) : String.fromCharCode(s1, s2, sp, d1, d2, dp);
   }
   let cmp = 0;
   for (let i = 0; i < 16 && cmp === 0; i++) cmp = h[a + i]! - h[b + i]!;
-  keyReversed = cmp > 0 || (cmp === 0 && sp > dp);
+  const keyReversed = cmp > 0 || (cmp === 0 && sp > dp);
+  t.keyReversed = keyReversed;
   const first = keyReversed ? b : a;
   const second = keyReversed ? a : b;
   let s = '';
@@ -428,8 +427,8 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
     optKinds = scanTapOptions(d, off + 20, Math.min(off + hlen, end), o);
     wsOpt = o.wsShift;
     const t = convTable(pkt);
-    const key = convKey(pkt, sp, dp);
-    conv = trackSegment(t, key, keyReversed, seq, ackRaw, flags, wsOpt, pkt.frame.number);
+    const key = convKey(t, pkt, sp, dp);
+    conv = trackSegment(t, key, t.keyReversed, seq, ackRaw, flags, wsOpt, pkt.frame.number);
     dir = t.dir;
     reusedPorts = t.reusedPorts;
   }
@@ -497,7 +496,7 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
     cki = pkt.add(F.checksum, off + 16, 2, top, ck);
   }
   const tcpEnd = off + hlen + segLen;
-  if (prefs['tcp.check_checksum'] && pkt.ipVersion !== 0 && tcpEnd <= end && pkt.fence === 0) {
+  if (pkt.session.prefs['tcp.check_checksum'] && pkt.ipVersion !== 0 && tcpEnd <= end && pkt.fence === 0) {
     const acc = pseudoHeaderSum(pkt, 6, tcpEnd - off) + sum16(d, off, tcpEnd - off);
     if (foldChecksum(acc) === 0) pkt.add(F.checksum_status, off + 16, 0, cki, 1);
     else {
@@ -544,30 +543,22 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
   if (conv && pkt.session.pass !== 1 && pkt.session.taps.on(TCP_TAP)) tapSegment(pkt, conv.stream, dir, sp, dp, seq, ackRaw, rseq, rack, nxt, segLen, flags, win, wsize, factor, analysed, reusedPorts);
   const pOff = off + hlen;
   const pEnd = Math.min(end, pOff + segLen);
-  if (segLen > 0 && pOff < pEnd && (pkt.tree || payloadConsumed())) {
+  if (segLen > 0 && pOff < pEnd && (pkt.tree || sessionSlot(pkt, PAYLOAD_CONSUMED))) {
     if (pkt.fence === 0) pkt.add(F.payload, pOff, pEnd - pOff, top);
     // Stream protocols (DNS, TLS) are parsed from reassembled bytes; whole segments only. As
     // Wireshark, a retransmitted or out-of-order segment is not handed on (its bytes would be
     // delivered twice or out of place).
     const resent = analysed && (analysis.flags & (TcpFlag.RETRANSMISSION | TcpFlag.OUT_OF_ORDER)) !== 0;
-    const streamed = conv !== undefined && pkt.fence === 0 && !pkt.ipFragmented && !resent && pEnd === pOff + segLen && dissectTcpStream(pkt, top, conv.stream, dir, conv.sawSyn(dir) ? conv.base(dir) : -1, seq, sp, dp, pOff, pEnd, (flags & 0x01) !== 0);
+    const streamed = conv !== undefined && pkt.fence === 0 && !pkt.ipFragmented && !resent && pEnd === pOff + segLen && dissectTcpStream(pkt, top, conv.stream, dir, conv.sawSyn(dir) ? conv.base(dir) : -1, seq, sp, dp, pOff, pEnd);
     if (!streamed) dispatchPorts('tcp.port', sp, dp, pkt, pOff, pEnd, pOff + segLen, -1);
-  } else if (segLen === 0 && flags & 0x01 && conv !== undefined && pkt.fence === 0) finishTcpStream(pkt, top, conv.stream, dir, sp, dp);
+  }
 }
 
 /**
  * Whether anything can dissect a TCP payload (a stream protocol, a tcp.port dissector or heuristic,
  * `data`): statistics that disable them all, and keep no tree, skip the payload's dispatch.
  */
-let payloadEpoch = -1;
-let payloadWanted = true;
-function payloadConsumed(): boolean {
-  if (payloadEpoch !== dissectorsEpoch) {
-    payloadEpoch = dissectorsEpoch;
-    payloadWanted = streamProtocolsEnabled() || tableConsumes('tcp.port');
-  }
-  return payloadWanted;
-}
+const PAYLOAD_CONSUMED = new SessionKey<boolean>((pkt) => streamProtocolsEnabled(pkt.session) || tableConsumes(pkt.session, 'tcp.port'));
 
 /** The options scanned before tracking (what the conversation and the tap need), per session. */
 const TAP_OPTIONS = new SessionKey(() => newTcpTapRecord());
@@ -632,7 +623,8 @@ function decodeQuoted(pkt: Packet, off: number, end: number, top: number): void 
     pkt.setLabel(top, `Transmission Control Protocol, Src Port: ${names ? names.portLabel('tcp', sp) : sp}, Dst Port: ${names ? names.portLabel('tcp', dp) : dp}`);
   }
   if (end - off >= 20 && pkt.ipVersion !== 0) {
-    const c = findConversation(convTable(pkt), convKey(pkt, sp, dp), keyReversed);
+    const t = convTable(pkt);
+    const c = findConversation(t, convKey(t, pkt, sp, dp), t.keyReversed);
     if (c) {
       pkt.add(F.stream, off, 0, top, c.stream);
       addTcpQuotedTimes(pkt, c, top, off);
@@ -667,7 +659,7 @@ function decodeQuoted(pkt: Packet, off: number, end: number, top: number): void 
 
 /** The session's conversation table; a second pass starts with the first pass's finals. */
 const CONV_TABLE = new SessionKey<TcpConvTable>((pkt) => {
-  const t = newConvTable();
+  const t = newConvTable(pkt.session.limits.tcp.maxConversations);
   const carried = pkt.session.carry.get('tcp.conv.finals') as TcpFinals | undefined;
   // The second pass reads the final base numbers and window scaling of each stream from the first.
   if (pkt.session.pass === 2 && carried) t.finals = carried;
@@ -675,7 +667,7 @@ const CONV_TABLE = new SessionKey<TcpConvTable>((pkt) => {
     t.record = new TcpFinals();
     pkt.session.carry.set('tcp.conv.finals', t.record);
   }
-  if (pkt.session.pass !== 1) reportEvictionsAtExit(t);
+  if (pkt.session.pass !== 1) reportEvictionsAtExit(pkt, t);
   return t;
 });
 
@@ -684,20 +676,32 @@ function convTable(pkt: Packet): TcpConvTable {
 }
 
 /**
- * Tells the user on stderr, when the process ends, how many conversations the last table (of a
- * single pass or a second pass) evicted at its limit. The notice is written at exit so that it comes
- * after all the output of a read, whatever the command. Only the count and the limit are kept for
- * it, not the table (statistics let the dissection's tables go before they print).
+ * Tells the user on stderr, when the process ends, how many conversations the session's last table
+ * (of a single pass or a second pass) evicted at its limit. The notice is written at exit so that it
+ * comes after all the output of a read, whatever the command. Only the count and the limit are kept
+ * for it (in the session's carry, which a second pass keeps), not the table (statistics let the
+ * dissection's tables go before they print).
  */
-let notice: { count: number; limit: number } | undefined;
-function reportEvictionsAtExit(t: TcpConvTable): void {
-  if (!notice && typeof process !== 'undefined' && process.once) {
-    process.once('exit', () => {
-      if (notice && notice.count > 0) process.stderr.write(`wirelite: ${notice.count} TCP conversations evicted (limit ${notice.limit}; raise it with -o tcp.max_conversations:N)\n`);
-    });
+function reportEvictionsAtExit(pkt: Packet, t: TcpConvTable): void {
+  const carry = pkt.session.carry;
+  type Holder = { notice: { count: number; limit: number; first: () => void }; hooked: boolean };
+  let holder = carry.get('tcp.evictions') as Holder | undefined;
+  if (!holder) {
+    const h: Holder = { notice: { count: 0, limit: 0, first: () => {} }, hooked: false };
+    holder = h;
+    carry.set('tcp.evictions', h);
   }
-  notice = { count: 0, limit: t.limit };
-  t.evictions = notice;
+  const h = holder;
+  // The exit hook is set at the session's first eviction: sessions that evict nothing add none.
+  const first = (): void => {
+    if (h.hooked || typeof process === 'undefined' || !process.once) return;
+    h.hooked = true;
+    process.once('exit', () => {
+      if (h.notice.count > 0) process.stderr.write(`wirelite: ${h.notice.count} TCP conversations evicted (limit ${h.notice.limit}; raise it with -o tcp.max_conversations:N)\n`);
+    });
+  };
+  h.notice = { count: 0, limit: t.limit, first };
+  t.evictions = h.notice;
 }
 
 /**

@@ -24,9 +24,25 @@
  * Sequence numbers compare modulo 2^32 (seq.ts).
  */
 import { seqAdd, seqDiff } from './seq.js';
+import { defineLimits } from '../limits.js';
 
-/** Named limits on what reassembly may hold. */
-export const REASSEMBLY_LIMITS = {
+/** Named limits on what reassembly may hold (a session's are `session.limits.tcpReassembly`). */
+export interface TcpReassemblyLimits {
+  maxPduBytes: number;
+  maxOutOfOrderSegments: number;
+  maxOutOfOrderBytes: number;
+  maxTotalBytes: number;
+  maxStreams: number;
+}
+
+declare module '../limits.js' {
+  interface SessionLimits {
+    tcpReassembly: TcpReassemblyLimits;
+  }
+}
+
+/** The defaults of `session.limits.tcpReassembly`. */
+export const REASSEMBLY_LIMITS = defineLimits('tcpReassembly', {
   /** Largest unfinished PDU buffered per direction (bytes); a parser needing more is an error. */
   maxPduBytes: 1 << 20,
   /** Out-of-order segments held per direction (only with `outOfOrder`). */
@@ -37,7 +53,7 @@ export const REASSEMBLY_LIMITS = {
   maxTotalBytes: 64 << 20,
   /** Streams whose directions are tracked at once; the oldest are released beyond this. */
   maxStreams: 100_000,
-};
+});
 
 /** What a stream parser says about the bytes at the start of a PDU. */
 export const enum ParseStatus {
@@ -84,15 +100,17 @@ export interface PduSink {
   error(message: string, off: number): void;
 }
 
-/** Totals over every stream, to enforce REASSEMBLY_LIMITS.maxTotalBytes. */
+/** Totals over every stream, to enforce the limits' maxTotalBytes. */
 export interface ReassemblyBudget {
   used: number;
   /** Times a limit dropped buffered bytes. */
   overflows: number;
+  /** The limits in force (a session's `limits.tcpReassembly`). */
+  limits: Readonly<TcpReassemblyLimits>;
 }
 
-export function newBudget(): ReassemblyBudget {
-  return { used: 0, overflows: 0 };
+export function newBudget(limits: Readonly<TcpReassemblyLimits> = REASSEMBLY_LIMITS): ReassemblyBudget {
+  return { used: 0, overflows: 0, limits };
 }
 
 interface Held {
@@ -161,7 +179,7 @@ function dropPending(dir: StreamDirection, budget: ReassemblyBudget): void {
 
 function appendPending(dir: StreamDirection, budget: ReassemblyBudget, d: Uint8Array, off: number, end: number, frame: number, maxPdu: number): boolean {
   const n = end - off;
-  if (dir.pendingLen + n > maxPdu || budget.used + n > REASSEMBLY_LIMITS.maxTotalBytes) return false;
+  if (dir.pendingLen + n > maxPdu || budget.used + n > budget.limits.maxTotalBytes) return false;
   if (dir.pendingLen === 0) {
     dir.pendingFrame = frame;
     dir.pendingFrames.length = 0;
@@ -188,7 +206,7 @@ function deliver(dir: StreamDirection, budget: ReassemblyBudget, parser: StreamP
   dir.delivered += end - off;
   // A parser failure ended the previous segment; this one starts afresh.
   dir.failed = false;
-  const maxPdu = parser.maxPduBytes ?? REASSEMBLY_LIMITS.maxPduBytes;
+  const maxPdu = parser.maxPduBytes ?? budget.limits.maxPduBytes;
   let p = off;
   if (dir.skip > 0) {
     const k = Math.min(dir.skip, end - p);
@@ -244,11 +262,8 @@ function deliver(dir: StreamDirection, budget: ReassemblyBudget, parser: StreamP
   while (p < end) {
     parser.parse(d, p, end, scratch);
     if (scratch.status === ParseStatus.Ok && scratch.consumed > 0 && p + scratch.consumed <= end) {
-      // Read before the sink runs: a PDU's dissector may feed a stream of its own (HTTP inside
-      // decrypted TLS), which reuses `scratch`.
-      const consumed = scratch.consumed;
-      sink.pdu(d, p, p + consumed, false, frame, NO_PARTS);
-      p += consumed;
+      sink.pdu(d, p, p + scratch.consumed, false, frame, NO_PARTS);
+      p += scratch.consumed;
       continue;
     }
     if (scratch.status === ParseStatus.Incomplete) {
@@ -279,7 +294,7 @@ function limitHit(dir: StreamDirection, budget: ReassemblyBudget, sink: PduSink,
   dir.overflows++;
   budget.overflows++;
   dir.failed = true;
-  sink.error(`reassembly limit reached (a PDU over ${REASSEMBLY_LIMITS.maxPduBytes} bytes, or ${REASSEMBLY_LIMITS.maxTotalBytes} bytes buffered in total)`, at);
+  sink.error(`reassembly limit reached (a PDU over ${budget.limits.maxPduBytes} bytes, or ${budget.limits.maxTotalBytes} bytes buffered in total)`, at);
 }
 
 /** Options of a reassembler. */
@@ -323,7 +338,7 @@ export function feedSegment(dir: StreamDirection, budget: ReassemblyBudget, pars
 
 function hold(dir: StreamDirection, budget: ReassemblyBudget, seq: number, d: Uint8Array, off: number, end: number, frame: number): boolean {
   const n = end - off;
-  if (dir.held.length >= REASSEMBLY_LIMITS.maxOutOfOrderSegments || dir.heldBytes + n > REASSEMBLY_LIMITS.maxOutOfOrderBytes || budget.used + n > REASSEMBLY_LIMITS.maxTotalBytes) {
+  if (dir.held.length >= budget.limits.maxOutOfOrderSegments || dir.heldBytes + n > budget.limits.maxOutOfOrderBytes || budget.used + n > budget.limits.maxTotalBytes) {
     dir.overflows++;
     budget.overflows++;
     return false;
@@ -402,12 +417,15 @@ export const lengthPrefixed16: StreamParser = {
  */
 
 /** Named limits of what following a stream holds. */
-export const FOLLOW_LIMITS = {
+export interface FollowLimits {
   /** Out-of-order segments held per direction. */
-  maxHeldSegments: 4096,
+  maxHeldSegments: number;
   /** Out-of-order bytes held per direction. */
-  maxHeldBytes: 16 << 20,
-};
+  maxHeldBytes: number;
+}
+
+/** The defaults (a FollowAssembler may be given others). */
+export const FOLLOW_LIMITS: Readonly<FollowLimits> = Object.freeze({ maxHeldSegments: 4096, maxHeldBytes: 16 << 20 });
 
 /** One piece of a followed stream, in delivery order. */
 export interface FollowChunk {
@@ -442,7 +460,10 @@ export class FollowAssembler {
   private readonly heldBytes = [0, 0];
   private readonly chunk: FollowChunk = { dir: 0, frame: 0, offset: 0, data: EMPTY, gap: 0 };
 
-  constructor(private readonly emit: (c: FollowChunk) => void) {}
+  constructor(
+    private readonly emit: (c: FollowChunk) => void,
+    private readonly limits: Readonly<FollowLimits> = FOLLOW_LIMITS,
+  ) {}
 
   /**
    * One segment sent in direction `dir`: sequence and acknowledgement numbers (relative, as Wireshark's follow uses them: a port reuse then continues the stream), flags, the
@@ -484,7 +505,7 @@ export class FollowAssembler {
     const h = this.held[dir];
     h.push({ seq: s, frame, data: bytes.slice() });
     this.heldBytes[dir] += bytes.length;
-    if (h.length > FOLLOW_LIMITS.maxHeldSegments || this.heldBytes[dir]! > FOLLOW_LIMITS.maxHeldBytes) {
+    if (h.length > this.limits.maxHeldSegments || this.heldBytes[dir]! > this.limits.maxHeldBytes) {
       // Over a limit: the gap is declared now (as if acknowledged) and what follows it delivered.
       this.declareGap(dir, frame);
       while (this.check(dir, 0, frame, false));

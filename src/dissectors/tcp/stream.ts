@@ -7,10 +7,10 @@
  * from a new data source ("Reassembled TCP"), as tshark does.
  */
 import type { Packet } from '../packet.js';
-import { annotate, annotation, sessionState } from '../packet.js';
+import { annotate, annotation, SessionKey, sessionSlot, sessionState, type Session } from '../packet.js';
 import { defineFields, FT } from '../fields.js';
 import { callDissector, dissectorEnabled, heuristicEnabled, registerHeuristicName, registerProtocolName, type Dissector } from '../registry.js';
-import { feedSegment, newBudget, ParseStatus, releaseDirection, REASSEMBLY_LIMITS, StreamDirection, type ParseResult, type PduSink, type ReassemblyBudget, type StreamParser } from './reassembly.js';
+import { feedSegment, newBudget, releaseDirection, StreamDirection, type PduSink, type ReassemblyBudget, type StreamParser } from './reassembly.js';
 
 /** A protocol carried in a TCP byte stream. */
 export interface StreamProtocol {
@@ -24,13 +24,7 @@ export interface StreamProtocol {
    * Called before a segment is fed; returns the parser for it when that depends on the session
    * (TLS's, on the stream's version), else `parser` is used.
    */
-  prepare?: (pkt: Packet, fin?: boolean) => StreamParser | void;
-  /**
-   * A bare FIN ended the direction while a PDU was unfinished: returns the parser that may now take
-   * it whole (HTTP's response delimited by the close, tshark's DESEGMENT_UNTIL_FIN). Without it the
-   * unfinished PDU stays unfinished.
-   */
-  finish?: (pkt: Packet) => StreamParser | void;
+  prepare?: (pkt: Packet) => StreamParser | void;
 }
 
 const F = defineFields({
@@ -64,15 +58,23 @@ export function registerStreamHeuristic(test: StreamHeuristic, proto: StreamProt
   registerHeuristicName(short);
 }
 
-/** Whether any stream protocol (bound to a port or found by a heuristic) is enabled. */
-export function streamProtocolsEnabled(): boolean {
-  for (const p of byPort.values()) if (p && dissectorEnabled(p.dissector)) return true;
-  return anyHeuristicEnabled();
+/** Whether any stream protocol (bound to a port or found by a heuristic) is enabled in the session. */
+export function streamProtocolsEnabled(s: Session): boolean {
+  for (const p of byPort.values()) if (p && dissectorEnabled(s, p.dissector)) return true;
+  for (const p of s.streamPorts?.values() ?? []) if (p && dissectorEnabled(s, p.dissector)) return true;
+  return anyHeuristicEnabled(s);
 }
 
-function anyHeuristicEnabled(): boolean {
-  for (let i = 0; i < heuristics.length; i++) if (dissectorEnabled(heuristics[i]![1].dissector) && heuristicEnabled(heuristics[i]![2])) return true;
+function anyHeuristicEnabled(s: Session): boolean {
+  for (let i = 0; i < heuristics.length; i++) if (dissectorEnabled(s, heuristics[i]![1].dissector) && heuristicEnabled(s, heuristics[i]![2])) return true;
   return false;
+}
+
+/** The stream protocol of a port in the session: its decode-as entry (`-d tcp.port==N,...`), else the registered one. */
+function portProtocol(s: Session, port: number): StreamProtocol | null | undefined {
+  const da = s.streamPorts;
+  if (da !== null && da.has(port)) return da.get(port);
+  return byPort.get(port);
 }
 
 interface StreamTable {
@@ -83,7 +85,7 @@ interface StreamTable {
   budget: ReassemblyBudget;
 }
 
-/** The sink that dissects PDUs into the packet being dissected (one per process, reused). */
+/** The sink that dissects PDUs into the packet being dissected (one per session, reused). */
 class PacketSink implements PduSink {
   pkt!: Packet;
   proto!: StreamProtocol;
@@ -128,7 +130,7 @@ class PacketSink implements PduSink {
   }
 }
 
-const sink = new PacketSink();
+const SINK = new SessionKey(() => new PacketSink());
 const OPTS = { outOfOrder: false };
 
 /**
@@ -137,31 +139,32 @@ const OPTS = { outOfOrder: false };
  * `synBase` is the direction's initial sequence number when its SYN was seen (else -1). Returns
  * false when no stream protocol is bound (the caller dispatches the payload as usual).
  */
-export function dissectTcpStream(pkt: Packet, tcpItem: number, stream: number, dir: number, synBase: number, seq: number, sp: number, dp: number, off: number, end: number, fin = false): boolean {
+export function dissectTcpStream(pkt: Packet, tcpItem: number, stream: number, dir: number, synBase: number, seq: number, sp: number, dp: number, off: number, end: number): boolean {
   const lo = sp < dp ? sp : dp;
   const hi = sp < dp ? dp : sp;
-  let proto = lo !== 0 ? byPort.get(lo) : undefined;
+  const s = pkt.session;
+  let proto = lo !== 0 ? portProtocol(s, lo) : undefined;
   let port = lo;
-  if (proto && !dissectorEnabled(proto.dissector)) proto = undefined;
+  if (proto && !dissectorEnabled(s, proto.dissector)) proto = undefined;
   if (proto === undefined && hi !== 0) {
-    proto = byPort.get(hi);
+    proto = portProtocol(s, hi);
     port = hi;
-    if (proto && !dissectorEnabled(proto.dissector)) proto = undefined;
+    if (proto && !dissectorEnabled(s, proto.dissector)) proto = undefined;
   }
   // Decoded as a protocol that is not parsed from the stream (`-d tcp.port==N,data`): the
   // caller's tcp.port dispatch finds it, and no heuristic is tried.
   if (proto === null) return false;
-  if (!proto && !anyHeuristicEnabled()) return false;
-  const t = sessionState<StreamTable>(pkt, 'tcp.reassembly', () => ({ dirs: new Map(), bound: new Map(), budget: newBudget() }));
+  if (!proto && !anyHeuristicEnabled(s)) return false;
+  const t = sessionState<StreamTable>(pkt, 'tcp.reassembly', () => ({ dirs: new Map(), bound: new Map(), budget: newBudget(s.limits.tcpReassembly) }));
   if (!proto) {
     let b = t.bound.get(stream);
     if (!b) {
       for (const [test, hp, short] of heuristics) {
-        if (!dissectorEnabled(hp.dissector) || !heuristicEnabled(short)) continue;
+        if (!dissectorEnabled(s, hp.dissector) || !heuristicEnabled(s, short)) continue;
         const server = test(pkt.data, off, end, sp, dp);
         if (server >= 0) {
           b = [hp, server];
-          if (t.bound.size >= REASSEMBLY_LIMITS.maxStreams) t.bound.delete(t.bound.keys().next().value as number);
+          if (t.bound.size >= s.limits.tcpReassembly.maxStreams) t.bound.delete(t.bound.keys().next().value as number);
           t.bound.set(stream, b);
           break;
         }
@@ -173,7 +176,7 @@ export function dissectTcpStream(pkt: Packet, tcpItem: number, stream: number, d
   }
   let pair = t.dirs.get(stream);
   if (!pair) {
-    if (t.dirs.size >= REASSEMBLY_LIMITS.maxStreams) {
+    if (t.dirs.size >= s.limits.tcpReassembly.maxStreams) {
       const [oldest, old] = t.dirs.entries().next().value as [number, [StreamDirection, StreamDirection]];
       releaseDirection(old[0], t.budget);
       releaseDirection(old[1], t.budget);
@@ -189,6 +192,7 @@ export function dissectTcpStream(pkt: Packet, tcpItem: number, stream: number, d
   pkt.tcpStream = stream;
   pkt.tcpDir = dir;
   pkt.tcpServerPort = port;
+  const sink = sessionSlot(pkt, SINK);
   sink.pkt = pkt;
   sink.proto = proto;
   sink.count = 0;
@@ -198,49 +202,14 @@ export function dissectTcpStream(pkt: Packet, tcpItem: number, stream: number, d
   sink.segEnd = end;
   const later = pkt.session.pass === 2 ? annotation(pkt, pkt.frame.number, 'tcp.reassembled_in') : undefined;
   if (later !== undefined) pkt.add(F.reassembled_in, off, 0, tcpItem, later);
-  const parser = proto.prepare?.(pkt, fin) ?? proto.parser;
+  const parser = proto.prepare?.(pkt) ?? proto.parser;
   const tcpProtocol = pkt.colProtocol;
-  // Data on the SYN itself starts after the SYN's sequence number.
-  const dataSeq = synBase >= 0 && seq === synBase ? (seq + 1) >>> 0 : seq;
-  feedSegment(d, t.budget, parser, OPTS, dataSeq, pkt.data, off, end, pkt.frame.number, sink);
+  feedSegment(d, t.budget, parser, OPTS, seq, pkt.data, off, end, pkt.frame.number, sink);
   // tshark fences the Protocol column with the Info text: a segment that began by continuing a PDU
   // stays "TCP" even when PDUs follow in it.
   if (sink.suffixed) pkt.setProtocol(tcpProtocol);
   return true;
 }
-
-/**
- * A FIN without data in direction `dir` of `stream`: a PDU left unfinished there is offered to
- * its protocol's `finish` parser, and dissected in this frame if that takes it (as tshark
- * dissects a response delimited by the close in the FIN's frame).
- */
-export function finishTcpStream(pkt: Packet, tcpItem: number, stream: number, dir: number, sp: number, dp: number): void {
-  const t = pkt.session.state.get('tcp.reassembly') as StreamTable | undefined;
-  const d = t?.dirs.get(stream)?.[dir];
-  if (!t || !d || d.pendingLen === 0 || !d.pending) return;
-  const lo = sp < dp ? sp : dp;
-  const hi = sp < dp ? dp : sp;
-  const proto = (lo !== 0 ? byPort.get(lo) : undefined) ?? (hi !== 0 ? byPort.get(hi) : undefined) ?? t.bound.get(stream)?.[0];
-  if (!proto?.finish || !dissectorEnabled(proto.dissector)) return;
-  pkt.srcPort = sp;
-  pkt.dstPort = dp;
-  pkt.tcpStream = stream;
-  pkt.tcpDir = dir;
-  const parser = proto.finish(pkt) ?? proto.parser;
-  parser.parse(d.pending, 0, d.pendingLen, FINISH);
-  if (FINISH.status !== ParseStatus.Ok || FINISH.consumed <= 0 || FINISH.consumed > d.pendingLen) return;
-  const pdu = d.pending.slice(0, FINISH.consumed);
-  const parts = d.pendingFrames.slice();
-  const first = d.pendingFrame;
-  releaseDirection(d, t.budget);
-  sink.pkt = pkt;
-  sink.proto = proto;
-  sink.count = 0;
-  sink.suffixed = false;
-  void tcpItem;
-  sink.pdu(pdu, 0, pdu.length, true, first, parts);
-}
-const FINISH: ParseResult = { status: ParseStatus.Ok, consumed: 0, needed: 0, message: '' };
 
 /** The stream protocols' names (bound to a port or found by a heuristic): what `-d tcp.port==N,...` may name. */
 export function streamProtocolNames(): string[] {
@@ -251,26 +220,16 @@ export function streamProtocolNames(): string[] {
 }
 
 /**
- * Decode as (`-d tcp.port==N,name`): binds the ports to the stream protocol of that name, or with
- * null to no stream protocol (the segment goes to the tcp.port table, which `-d` changes too),
- * until the returned function is called.
+ * Decode as (`-d tcp.port==N,name`): adds to a session's stream-port entries the ports bound to the
+ * stream protocol of that name, or with null to no stream protocol (the segment goes to the
+ * tcp.port table, which `-d` changes too).
  */
-export function changeStreamPorts(ports: Iterable<number>, name: string | null): () => void {
+export function addStreamPortEntries(into: Map<number, StreamProtocol | null>, ports: Iterable<number>, name: string | null): void {
   let proto: StreamProtocol | null = null;
   if (name !== null) {
     for (const p of byPort.values()) if (p && p.dissector.name === name) proto ??= p;
     for (const [, p] of heuristics) if (p.dissector.name === name) proto ??= p;
     if (!proto) throw new Error(`no stream protocol "${name}"`);
   }
-  const before = new Map<number, StreamProtocol | null | undefined>();
-  for (const port of ports) {
-    if (!before.has(port)) before.set(port, byPort.get(port));
-    byPort.set(port, proto);
-  }
-  return () => {
-    for (const [port, old] of before) {
-      if (old === undefined) byPort.delete(port);
-      else byPort.set(port, old);
-    }
-  };
+  for (const port of ports) into.set(port, proto);
 }
