@@ -79,6 +79,7 @@ const WIRELITE_ONLY: Record<string, string> = {
   'tls.handshake.certificate_issuer': "wirelite's own: a certificate's issuer as one string",
   'tls.handshake.ja4': "wirelite's own: the JA4 fingerprint (tshark 4.0 has none)",
   'tls.handshake.ja4s': "wirelite's own: the JA4S fingerprint (tshark 4.0 has none)",
+  'tls.record.decryption_failed': "wirelite's own: a record the key log's keys do not authenticate (tshark shows it as encrypted only)",
 };
 
 interface Exception {
