@@ -1,15 +1,15 @@
 /**
  * The options that change how packets are dissected, shared by every command that dissects (`read`,
  * `capture`, `stats`, `follow`): tshark's `-d` (decode as), `-N` (name resolution) and
- * `--disable-heuristic`/`--enable-heuristic` (heuristic dissectors by short name).
+ * `--disable-heuristic`/`--enable-heuristic` (heuristic dissectors by short name, process-wide).
  *
- * `-d` and the heuristics are session options (src/dissectors/session.ts): checked here, they become
- * the command's session options (src/pipeline/session-options.ts), from which every session of the
- * command is made, in worker threads too; the dissector tables do not change.
+ * `-d` changes the dissector tables process-wide, as `-o` preferences do (src/dissectors/decode-as.ts).
  * `-N` builds one NameResolver (src/dissectors/names.ts) that the command passes to the read in its
  * dissect options (`names`); `-n`, the default, resolves nothing.
  */
+import { accessSync, constants, statSync } from 'node:fs';
 import type { Command, OptionValues } from '@commander-js/extra-typings';
+import { setCommandTlsKeyLogs } from '../pipeline/driver.js';
 import { DecodeAsError, parseDecodeAs, type DecodeAsRule } from '../dissectors/decode-as.js';
 import { NameResolver, parseNameFlags } from '../dissectors/names.js';
 import { heuristicShortNames, heuristicsOff } from '../dissectors/registry.js';
@@ -24,7 +24,8 @@ export function addDissectOptions<A extends any[], O extends OptionValues, G ext
     .option('-d <layer==selector,protocol>', 'decode as, as tshark: e.g. udp.port==5354,dns, tcp.port==8443,tls, udp.port==5000-5010,dns (repeatable)', collect, [] as string[])
     .option('-N <flags>', "name resolution, tshark's letters: m MAC vendors (IEEE registry), n network names (hosts files), d names from the capture's DNS answers, t transport names (Wireshark's services files, /etc/services); never a network lookup")
     .option('--disable-heuristic <short_name>', 'do not try this heuristic dissector (dns_udp, tls_tcp; repeatable, as tshark)', collect, [] as string[])
-    .option('--enable-heuristic <short_name>', 'try this heuristic dissector (all are on by default; repeatable, as tshark)', collect, [] as string[]);
+    .option('--enable-heuristic <short_name>', 'try this heuristic dissector (all are on by default; repeatable, as tshark)', collect, [] as string[])
+    .option('--tls-keylog <file>', 'an NSS key log (SSLKEYLOGFILE; as tshark -o tls.keylog_file:FILE): TLS is decrypted with its secrets (a pcapng\'s own key logs are used without it); stats tls says which connections it decrypts');
 }
 
 /** The parsed values of those options. */
@@ -33,6 +34,9 @@ export interface DissectFlags {
   N?: string;
   disableHeuristic?: string[];
   enableHeuristic?: string[];
+  tlsKeylog?: string;
+  /** `-o` preferences, when the command has them: a `tls.keylog_file:FILE` is taken here. */
+  o?: string[];
 }
 
 /** What the options set up for a read. */
@@ -44,8 +48,7 @@ export interface DissectSettings {
 }
 
 /**
- * Checks `-d`, `-N` and the heuristics, and makes them the command's session options (call before
- * dissecting anything). Throws UsageError with
+ * Checks and applies `-d` and `-N` (call before dissecting anything). Throws UsageError with
  * tshark's message on a bad value; warnings (a single `=` in `-d`) go to `warn`.
  */
 export function applyDissectOptions(flags: DissectFlags, warn: (line: string) => void = (l) => process.stderr.write(`wirelite: warning: ${l}\n`)): DissectSettings {
@@ -81,5 +84,22 @@ export function applyDissectOptions(flags: DissectFlags, warn: (line: string) =>
   }
   if (rules.length) session.decodeAs = rules;
   setCommandSessionOptions(session);
+  // TLS key logs: unreadable files are a usage error (tshark would silently decrypt nothing).
+  const keyLogs: [string, string][] = [];
+  if (flags.tlsKeylog !== undefined) keyLogs.push(['--tls-keylog', flags.tlsKeylog]);
+  for (const p of flags.o ?? []) if (p.trim().startsWith('tls.keylog_file:')) keyLogs.push(['-o tls.keylog_file', p.slice(p.indexOf(':') + 1).trim()]);
+  for (const [what, f] of keyLogs) checkReadableFile(f, what);
+  setCommandTlsKeyLogs(keyLogs.map(([, f]) => f));
   return { names, session };
+}
+
+/** Throws UsageError unless `path` is a readable regular file (`what` names the option). */
+function checkReadableFile(path: string, what: string): void {
+  try {
+    if (!statSync(path).isFile()) throw new UsageError(`${what}: ${path}: not a regular file`);
+    accessSync(path, constants.R_OK);
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    throw new UsageError(`${what}: cannot read ${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+  }
 }

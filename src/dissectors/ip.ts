@@ -85,6 +85,9 @@ export const F = defineFields({
 
 
 
+/** Offsets in the IPv4 header (RFC 791 3.1), for decode and emit. */
+export const IP = { VHL: 0, TOS: 1, LEN: 2, ID: 4, FRAG: 6, TTL: 8, PROTO: 9, CSUM: 10, SRC: 12, DST: 16, HDR: 20 } as const;
+
 /** Protocol column name for an IP protocol number when nothing dissects the payload. */
 export function ipProtoName(p: number): string {
   return IP_PROTOS[p] ?? `Unknown`;
@@ -95,7 +98,7 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
   const top = pkt.addProtocol(F.ip, 'ip', off, Math.min(20, end - off), parent);
   pkt.setProtocol('IPv4');
   if (!need(pkt, off, 1, end, rep, top, 'IPv4')) return;
-  const b0 = d[off]!;
+  const b0 = d[off + IP.VHL]!;
   const version = b0 >> 4;
   pkt.add(F.version, off, 1, top, version);
   const hlen = (b0 & 0x0f) * 4;
@@ -110,17 +113,17 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
     pkt.setInfo(`Bogus IP header length (${hlen}, must be at least 20)`);
     return;
   }
-  if (!need(pkt, off, 20, end, rep, top, 'IPv4')) return;
+  if (!need(pkt, off, IP.HDR, end, rep, top, 'IPv4')) return;
   pkt.setLength(top, Math.min(hlen, end - off));
-  const tos = d[off + 1]!;
-  let totalLen = u16(d, off + 2);
-  const id = u16(d, off + 4);
-  const ff = u16(d, off + 6);
+  const tos = d[off + IP.TOS]!;
+  let totalLen = u16(d, off + IP.LEN);
+  const id = u16(d, off + IP.ID);
+  const ff = u16(d, off + IP.FRAG);
   const df = (ff >> 14) & 1;
   const mf = (ff >> 13) & 1;
   const fragOff = ff & 0x1fff;
-  const proto = d[off + 9]!;
-  const ck = u16(d, off + 10);
+  const proto = d[off + IP.PROTO]!;
+  const ck = u16(d, off + IP.CSUM);
   // Items only when a tree is kept (as Wireshark's `if (tree)`): without one every add is a no-op.
   const tree = pkt.tree;
   let ds = -1;
@@ -128,22 +131,22 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
   let fl = -1;
   let cki = -1;
   if (tree) {
-    ds = pkt.add(F.dsfield, off + 1, 1, top, tos);
-    pkt.add(F.dscp, off + 1, 1, ds, tos >> 2);
-    pkt.add(F.ecn, off + 1, 1, ds, tos & 3);
-    lenItem = pkt.add(F.len, off + 2, 2, top, totalLen);
-    pkt.add(F.id, off + 4, 2, top, id);
-    fl = pkt.add(F.flags, off + 6, 1, top, ff >> 13);
-    pkt.add(F.rb, off + 6, 1, fl, (ff >> 15) & 1);
-    pkt.add(F.df, off + 6, 1, fl, df);
-    pkt.add(F.mf, off + 6, 1, fl, mf);
-    pkt.add(F.frag_offset, off + 6, 2, top, fragOff);
-    pkt.add(F.ttl, off + 8, 1, top, d[off + 8]!);
-    pkt.add(F.proto, off + 9, 1, top, proto);
-    cki = pkt.add(F.checksum, off + 10, 2, top, ck);
+    ds = pkt.add(F.dsfield, off + IP.TOS, 1, top, tos);
+    pkt.add(F.dscp, off + IP.TOS, 1, ds, tos >> 2);
+    pkt.add(F.ecn, off + IP.TOS, 1, ds, tos & 3);
+    lenItem = pkt.add(F.len, off + IP.LEN, 2, top, totalLen);
+    pkt.add(F.id, off + IP.ID, 2, top, id);
+    fl = pkt.add(F.flags, off + IP.FRAG, 1, top, ff >> 13);
+    pkt.add(F.rb, off + IP.FRAG, 1, fl, (ff >> 15) & 1);
+    pkt.add(F.df, off + IP.FRAG, 1, fl, df);
+    pkt.add(F.mf, off + IP.FRAG, 1, fl, mf);
+    pkt.add(F.frag_offset, off + IP.FRAG, 2, top, fragOff);
+    pkt.add(F.ttl, off + IP.TTL, 1, top, d[off + IP.TTL]!);
+    pkt.add(F.proto, off + IP.PROTO, 1, top, proto);
+    cki = pkt.add(F.checksum, off + IP.CSUM, 2, top, ck);
   }
-  const src = u32(d, off + 12);
-  const dst = u32(d, off + 16);
+  const src = u32(d, off + IP.SRC);
+  const dst = u32(d, off + IP.DST);
   if (pkt.wantColumns) {
     const st = formatIPv4(src);
     const dt = formatIPv4(dst);
@@ -164,19 +167,19 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
   if (hlen <= end - off && (tree || pkt.wantExperts)) {
     const good = !pkt.session.prefs['ip.check_checksum'] ? -1 : foldChecksum(sum16(d, off, hlen)) === 0 ? 1 : 0;
     // Verified: the calculated checksum is shown whether it matches or not (as tshark 4.0).
-    if (good >= 0 && tree) pkt.add(F.checksum_calculated, off + 10, 0, cki, good === 1 ? ck : foldChecksum(sum16(d, off, hlen) - ck));
-    if (tree) pkt.add(F.checksum_status, off + 10, 0, cki, good < 0 ? 2 : good);
+    if (good >= 0 && tree) pkt.add(F.checksum_calculated, off + IP.CSUM, 0, cki, good === 1 ? ck : foldChecksum(sum16(d, off, hlen) - ck));
+    if (tree) pkt.add(F.checksum_status, off + IP.CSUM, 0, cki, good < 0 ? 2 : good);
     if (good === 0) pkt.addExpert(cki, Severity.Error, 'Checksum', 'ip.checksum_bad.expert', 'Bad checksum');
   } else if (tree) {
-    pkt.add(F.checksum_status, off + 10, 0, cki, 2);
+    pkt.add(F.checksum_status, off + IP.CSUM, 0, cki, 2);
   }
-  if (tree) addAddress(pkt, F.src, F.src_host, off + 12, top, src);
+  if (tree) addAddress(pkt, F.src, F.src_host, off + IP.SRC, top, src);
   // With a loose/strict source route, Wireshark's ip.dst is the route's final destination and
   // the header's destination is the current hop (ip.cur_rt, not one of ip.addr).
-  const finalOff = hlen > 20 && hlen <= end - off ? sourceRouteFinal(d, off + 20, off + hlen) : -1;
+  const finalOff = hlen > IP.HDR && hlen <= end - off ? sourceRouteFinal(d, off + IP.HDR, off + hlen) : -1;
   if (finalOff >= 0) {
-    const di = pkt.add(F.cur_rt, off + 16, 4, top, dst);
-    pkt.hide(addHost(pkt, F.cur_rt_host, off + 16, di, formatIPv4(dst)));
+    const di = pkt.add(F.cur_rt, off + IP.DST, 4, top, dst);
+    pkt.hide(addHost(pkt, F.cur_rt_host, off + IP.DST, di, formatIPv4(dst)));
     const fd = u32(d, finalOff);
     pkt.hide(addAddress(pkt, F.dst, F.dst_host, finalOff, top, fd));
     if (pkt.wantColumns) {
@@ -184,10 +187,10 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
       pkt.setLabel(top, `Internet Protocol Version 4, Src: ${formatIPv4(src)}, Dst: ${formatIPv4(fd)}, Via: ${formatIPv4(dst)}`);
     }
   } else if (tree) {
-    addAddress(pkt, F.dst, F.dst_host, off + 16, top, dst);
+    addAddress(pkt, F.dst, F.dst_host, off + IP.DST, top, dst);
   }
 
-  if (hlen > 20) decodeOptions(pkt, off + 20, Math.min(off + hlen, end), top);
+  if (hlen > IP.HDR) decodeOptions(pkt, off + IP.HDR, Math.min(off + hlen, end), top);
   if (!need(pkt, off, hlen, end, rep, top, 'IPv4 header')) return;
 
   // Total length: 0 is TSO (use what is there); too short is bogus; beyond the packet is an error.
@@ -207,11 +210,11 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
   pkt.setNetEnd(off, pRep);
 
   pkt.ipVersion = 4;
-  pkt.ipHopLimit = d[off + 8]!;
+  pkt.ipHopLimit = d[off + IP.TTL]!;
   pkt.ipFragmented = mf === 1 || fragOff !== 0;
   pkt.ipHdr = d;
-  pkt.ipSrcOff = off + 12;
-  pkt.ipDstOff = off + 16;
+  pkt.ipSrcOff = off + IP.SRC;
+  pkt.ipDstOff = off + IP.DST;
 
   const payloadOff = off + hlen;
   const isFragment = mf === 1 || fragOff !== 0;
@@ -320,9 +323,6 @@ function decodeOptions(pkt: Packet, off: number, end: number, parent: number): v
     p += l;
   }
 }
-
-/** Offsets in the IPv4 header (RFC 791 3.1), for decode and emit. */
-export const IP = { VHL: 0, TOS: 1, LEN: 2, ID: 4, FRAG: 6, TTL: 8, PROTO: 9, CSUM: 10, SRC: 12, DST: 16, HDR: 20 } as const;
 
 /** `buildPacket`'s IPv4 header. */
 export interface IpSpec {

@@ -22,20 +22,23 @@ export const F = defineFields({
   payload: { abbrev: 'udp.payload', name: 'UDP payload', type: FT.BYTES },
 });
 
+/** Offsets in the UDP header, for decode and emit. */
+export const UDP = { SPORT: 0, DPORT: 2, LEN: 4, CSUM: 6, HDR: 8 } as const;
+
 function decode(pkt: Packet, off: number, end: number, rep: number, parent: number): void {
   const d = pkt.data;
   const top = pkt.addProtocol(F.udp, 'udp', off, Math.min(8, end - off), parent);
   pkt.setProtocol('UDP');
-  if (!need(pkt, off, 8, end, rep, top, 'UDP')) return;
-  const sp = u16(d, off);
-  const dp = u16(d, off + 2);
-  const ulen = u16(d, off + 4);
-  const ck = u16(d, off + 6);
-  pkt.add(F.srcport, off, 2, top, sp);
-  pkt.add(F.dstport, off + 2, 2, top, dp);
-  pkt.hide(pkt.add(F.port, off, 2, top, sp));
-  pkt.hide(pkt.add(F.port, off + 2, 2, top, dp));
-  const li = pkt.add(F.length, off + 4, 2, top, ulen);
+  if (!need(pkt, off, UDP.HDR, end, rep, top, 'UDP')) return;
+  const sp = u16(d, off + UDP.SPORT);
+  const dp = u16(d, off + UDP.DPORT);
+  const ulen = u16(d, off + UDP.LEN);
+  const ck = u16(d, off + UDP.CSUM);
+  pkt.add(F.srcport, off + UDP.SPORT, 2, top, sp);
+  pkt.add(F.dstport, off + UDP.DPORT, 2, top, dp);
+  pkt.hide(pkt.add(F.port, off + UDP.SPORT, 2, top, sp));
+  pkt.hide(pkt.add(F.port, off + UDP.DPORT, 2, top, dp));
+  const li = pkt.add(F.length, off + UDP.LEN, 2, top, ulen);
   const ipPayload = rep - off;
   let bad = '';
   // Inside an ICMP error only 8 bytes are quoted: the length cannot be checked against them.
@@ -48,22 +51,22 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
       pkt.addExpert(li, Severity.Error, 'Malformed', 'udp.length.bad', `Bad length value ${ulen} < 8`);
     }
   }
-  const cki = pkt.add(F.checksum, off + 6, 2, top, ck);
+  const cki = pkt.add(F.checksum, off + UDP.CSUM, 2, top, ck);
   const dEnd = bad ? Math.min(end, off + ipPayload) : Math.min(end, off + (ulen || ipPayload));
   const dRep = bad ? rep : off + (ulen || ipPayload);
   if (ck === 0 && pkt.ipVersion === 4) {
-    pkt.add(F.checksum_status, off + 6, 0, cki, 3);
+    pkt.add(F.checksum_status, off + UDP.CSUM, 0, cki, 3);
   } else if (pkt.session.prefs['udp.check_checksum'] && !bad && dRep <= end && pkt.ipVersion !== 0) {
     const acc = pseudoHeaderSum(pkt, 17, dRep - off) + sum16(pkt.data, off, dRep - off);
     const calc = foldChecksum(acc);
-    if (calc === 0) pkt.add(F.checksum_status, off + 6, 0, cki, 1);
+    if (calc === 0) pkt.add(F.checksum_status, off + UDP.CSUM, 0, cki, 1);
     else {
-      pkt.add(F.checksum_calculated, off + 6, 0, cki, foldChecksum(acc - ck));
-      pkt.add(F.checksum_status, off + 6, 0, cki, 0);
+      pkt.add(F.checksum_calculated, off + UDP.CSUM, 0, cki, foldChecksum(acc - ck));
+      pkt.add(F.checksum_status, off + UDP.CSUM, 0, cki, 0);
       pkt.addExpert(cki, Severity.Error, 'Checksum', 'udp.checksum_bad.expert', 'Bad checksum');
     }
   } else {
-    pkt.add(F.checksum_status, off + 6, 0, cki, 2);
+    pkt.add(F.checksum_status, off + UDP.CSUM, 0, cki, 2);
   }
   // Name resolution (-N t): ports by name in Info and the tree.
   const names = pkt.session.names;
@@ -73,14 +76,11 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
   }
   if (pkt.wantColumns) pkt.setInfo(`${names ? names.portText('udp', sp) : sp} → ${names ? names.portText('udp', dp) : dp}${bad}` + (ulen >= 8 ? ` Len=${ulen - 8}` : ''));
   // Also inside an ICMP error's quote: tshark shows the quoted payload bytes there is.
-  if (off + 8 < dEnd) pkt.add(F.payload, off + 8, dEnd - off - 8, top);
+  if (off + UDP.HDR < dEnd) pkt.add(F.payload, off + UDP.HDR, dEnd - off - UDP.HDR, top);
   pkt.srcPort = sp;
   pkt.dstPort = dp;
-  if (off + 8 <= dEnd) dispatchPorts('udp.port', sp, dp, pkt, off + 8, dEnd, dRep, -1);
+  if (off + UDP.HDR <= dEnd) dispatchPorts('udp.port', sp, dp, pkt, off + UDP.HDR, dEnd, dRep, -1);
 }
-
-/** Offsets in the UDP header, for decode and emit. */
-export const UDP = { SPORT: 0, DPORT: 2, LEN: 4, CSUM: 6, HDR: 8 } as const;
 
 /** `buildPacket`'s UDP header: length and checksum (over the outer IP layer's pseudo-header) computed. */
 export interface UdpSpec {

@@ -14,19 +14,19 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { Command } from '@commander-js/extra-typings';
 import type { Frame, InterfaceInfo } from '../../capture/frame.js';
+import type { Packet } from '../../dissectors/packet.js';
 import { loadBinding, linkTypeText } from '../../capture/live/binding.js';
 import { CaptureFiles, CaptureWriteError, type RingOptions } from '../../capture/live/capture-files.js';
 import { LiveCapture, type LiveCaptureEnd } from '../../capture/live/capture-session.js';
 import { defaultInterface, interfaceNames } from '../../capture/live/devices.js';
 import { LiveCaptureError } from '../../capture/live/live-error.js';
 import { formatForPath, type WriteFormat } from '../../capture/writer.js';
-import { dissectFrame, newSession, Packet } from '../../dissectors/index.js';
 import { collect, UsageError } from '../errors.js';
 import { interfaceByNumber, tsharkInterfaceList } from '../interface-list.js';
 import { addPrintOptions, createPacketPrinter } from '../packet-printer.js';
 import { compileOption, withFilterFields } from '../../filter/cli.js';
 import { addDissectOptions, applyDissectOptions } from '../dissect-options.js';
-import { commandSessionOptions } from '../../pipeline/session-options.js';
+import { LiveSource, runPipeline } from '../../pipeline/index.js';
 
 export const CAPTURE_EXIT = { OK: 0, USAGE: 1, FILE: 2, INTERNAL: 3, DEVICE: 4, UNAVAILABLE: 5 } as const;
 
@@ -119,30 +119,15 @@ export function captureCommand() {
     let nanoseconds = true;
     let files: CaptureFiles | undefined;
     let captured = 0;
-    const session = newSession(commandSessionOptions());
-    session.revise = printer.revise;
-    session.names = dissecting.names;
-    // Build only what the output reads, as read does (columns for one-line, -e fields, all for -V/JSON).
-    const pkt = new Packet(session, printer.columns);
-    pkt.selectFields(withFilterFields(printer.fields, display));
-
-    const onFrame = (frame: Frame): boolean => {
-      if (display) {
-        // One pass, as tshark live: every packet is dissected; only the matching ones go out.
-        pkt.reset(frame);
-        dissectFrame(pkt);
-        if (display.filter(pkt)) {
-          if (files) files.write(frame);
-          printer.print(pkt, frame);
-        } else printer.skip(frame);
-      } else {
-        if (files) files.write(frame);
-        if (printing) {
-          pkt.reset(frame);
-          dissectFrame(pkt);
-          printer.print(pkt, frame);
-        }
-      }
+    // The capture is the pipeline's frame source: one pass, as tshark live.
+    const source = new LiveSource();
+    // Packets are dissected only to be printed or filtered (writing files needs no dissection).
+    const dissect = printing || display !== undefined;
+    const sink = (pkt: Packet, frame: Frame): void => {
+      if (files) files.write(frame);
+      if (dissect) printer.print(pkt, frame);
+    };
+    const afterFrame = (): boolean => {
       captured++;
       if (stops.packets !== undefined && captured >= stops.packets) {
         return false;
@@ -172,7 +157,7 @@ export function captureCommand() {
           ...(o.timeStampType !== undefined ? { tstampType: o.timeStampType } : {}),
           ...(linkType !== undefined ? { linkType } : {}),
         },
-        onFrame,
+        source.deliver,
         {
           onBatchEnd: () => printer.flush(),
           onLinkDown: () => process.stderr.write(`wirelite: warning: interface ${device} went down; still listening (packets resume when it is up again)\n`),
@@ -227,8 +212,25 @@ export function captureCommand() {
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
     const timer = stops.durationMs !== undefined ? setTimeout(() => capture.stop('drain'), stops.durationMs) : undefined;
-    capture.start();
-    const end: LiveCaptureEnd = await capture.ended;
+    source.attach(capture, { id: 0, linkType: capture.info.linkType, snapLen: capture.info.snaplen, name: device, fcsLen: 0, tsResol: 9 });
+    await runPipeline(
+      source,
+      {
+        // Build only what the output reads, as read does (columns for one-line, -e fields, all for -V/JSON).
+        columns: printer.columns,
+        fields: withFilterFields(printer.fields, display),
+        twoPass: false,
+        count: 0,
+        dissect,
+        onRevise: printer.revise,
+        names: dissecting.names,
+        // Every packet is dissected; only the matching ones are written and printed.
+        displayFilter: display && { test: display.filter, onDropped: (frame) => printer.skip(frame) },
+        afterFrame,
+      },
+      sink,
+    );
+    const end: LiveCaptureEnd = source.end!;
     if (timer) clearTimeout(timer);
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);

@@ -262,8 +262,11 @@ function deliver(dir: StreamDirection, budget: ReassemblyBudget, parser: StreamP
   while (p < end) {
     parser.parse(d, p, end, scratch);
     if (scratch.status === ParseStatus.Ok && scratch.consumed > 0 && p + scratch.consumed <= end) {
-      sink.pdu(d, p, p + scratch.consumed, false, frame, NO_PARTS);
-      p += scratch.consumed;
+      // Read before the sink runs: a PDU's dissector may feed a stream of its own (HTTP inside
+      // decrypted TLS), which reuses `scratch`.
+      const consumed = scratch.consumed;
+      sink.pdu(d, p, p + consumed, false, frame, NO_PARTS);
+      p += consumed;
       continue;
     }
     if (scratch.status === ParseStatus.Incomplete) {

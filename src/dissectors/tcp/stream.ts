@@ -10,7 +10,7 @@ import type { Packet } from '../packet.js';
 import { annotate, annotation, SessionKey, sessionSlot, sessionState, type Session } from '../packet.js';
 import { defineFields, FT } from '../fields.js';
 import { callDissector, dissectorEnabled, heuristicEnabled, registerHeuristicName, registerProtocolName, type Dissector } from '../registry.js';
-import { feedSegment, newBudget, releaseDirection, StreamDirection, type PduSink, type ReassemblyBudget, type StreamParser } from './reassembly.js';
+import { feedSegment, newBudget, ParseStatus, releaseDirection, StreamDirection, type ParseResult, type PduSink, type ReassemblyBudget, type StreamParser } from './reassembly.js';
 
 /** A protocol carried in a TCP byte stream. */
 export interface StreamProtocol {
@@ -24,7 +24,13 @@ export interface StreamProtocol {
    * Called before a segment is fed; returns the parser for it when that depends on the session
    * (TLS's, on the stream's version), else `parser` is used.
    */
-  prepare?: (pkt: Packet) => StreamParser | void;
+  prepare?: (pkt: Packet, fin?: boolean) => StreamParser | void;
+  /**
+   * A bare FIN ended the direction while a PDU was unfinished: returns the parser that may now take
+   * it whole (HTTP's response delimited by the close, tshark's DESEGMENT_UNTIL_FIN). Without it the
+   * unfinished PDU stays unfinished.
+   */
+  finish?: (pkt: Packet) => StreamParser | void;
 }
 
 const F = defineFields({
@@ -139,7 +145,7 @@ const OPTS = { outOfOrder: false };
  * `synBase` is the direction's initial sequence number when its SYN was seen (else -1). Returns
  * false when no stream protocol is bound (the caller dispatches the payload as usual).
  */
-export function dissectTcpStream(pkt: Packet, tcpItem: number, stream: number, dir: number, synBase: number, seq: number, sp: number, dp: number, off: number, end: number): boolean {
+export function dissectTcpStream(pkt: Packet, tcpItem: number, stream: number, dir: number, synBase: number, seq: number, sp: number, dp: number, off: number, end: number, fin = false): boolean {
   const lo = sp < dp ? sp : dp;
   const hi = sp < dp ? dp : sp;
   const s = pkt.session;
@@ -202,14 +208,51 @@ export function dissectTcpStream(pkt: Packet, tcpItem: number, stream: number, d
   sink.segEnd = end;
   const later = pkt.session.pass === 2 ? annotation(pkt, pkt.frame.number, 'tcp.reassembled_in') : undefined;
   if (later !== undefined) pkt.add(F.reassembled_in, off, 0, tcpItem, later);
-  const parser = proto.prepare?.(pkt) ?? proto.parser;
+  const parser = proto.prepare?.(pkt, fin) ?? proto.parser;
   const tcpProtocol = pkt.colProtocol;
-  feedSegment(d, t.budget, parser, OPTS, seq, pkt.data, off, end, pkt.frame.number, sink);
+  // Data on the SYN itself starts after the SYN's sequence number.
+  const dataSeq = synBase >= 0 && seq === synBase ? (seq + 1) >>> 0 : seq;
+  feedSegment(d, t.budget, parser, OPTS, dataSeq, pkt.data, off, end, pkt.frame.number, sink);
   // tshark fences the Protocol column with the Info text: a segment that began by continuing a PDU
   // stays "TCP" even when PDUs follow in it.
   if (sink.suffixed) pkt.setProtocol(tcpProtocol);
   return true;
 }
+
+/**
+ * A FIN without data in direction `dir` of `stream`: a PDU left unfinished there is offered to
+ * its protocol's `finish` parser, and dissected in this frame if that takes it (as tshark
+ * dissects a response delimited by the close in the FIN's frame).
+ */
+export function finishTcpStream(pkt: Packet, tcpItem: number, stream: number, dir: number, sp: number, dp: number): void {
+  const t = pkt.session.state.get('tcp.reassembly') as StreamTable | undefined;
+  const d = t?.dirs.get(stream)?.[dir];
+  if (!t || !d || d.pendingLen === 0 || !d.pending) return;
+  const s = pkt.session;
+  const lo = sp < dp ? sp : dp;
+  const hi = sp < dp ? dp : sp;
+  const proto = (lo !== 0 ? portProtocol(s, lo) : undefined) ?? (hi !== 0 ? portProtocol(s, hi) : undefined) ?? t.bound.get(stream)?.[0];
+  if (!proto?.finish || !dissectorEnabled(s, proto.dissector)) return;
+  pkt.srcPort = sp;
+  pkt.dstPort = dp;
+  pkt.tcpStream = stream;
+  pkt.tcpDir = dir;
+  const parser = proto.finish(pkt) ?? proto.parser;
+  parser.parse(d.pending, 0, d.pendingLen, FINISH);
+  if (FINISH.status !== ParseStatus.Ok || FINISH.consumed <= 0 || FINISH.consumed > d.pendingLen) return;
+  const pdu = d.pending.slice(0, FINISH.consumed);
+  const parts = d.pendingFrames.slice();
+  const first = d.pendingFrame;
+  releaseDirection(d, t.budget);
+  const sink = sessionSlot(pkt, SINK);
+  sink.pkt = pkt;
+  sink.proto = proto;
+  sink.count = 0;
+  sink.suffixed = false;
+  void tcpItem;
+  sink.pdu(pdu, 0, pdu.length, true, first, parts);
+}
+const FINISH: ParseResult = { status: ParseStatus.Ok, consumed: 0, needed: 0, message: '' };
 
 /** The stream protocols' names (bound to a port or found by a heuristic): what `-d tcp.port==N,...` may name. */
 export function streamProtocolNames(): string[] {
