@@ -758,6 +758,19 @@ function urlencodedForm(pkt: Packet, type: string, off: number, end: number): vo
   }
 }
 
+/**
+ * tshark's heuristic body dissectors (png, image-jfif, image-gif) claim a body by its first bytes
+ * before "Media Type" does; wirelite has none of them, so such a body gets no layer.
+ */
+function imageMagic(d: Uint8Array, off: number, end: number): boolean {
+  if (end - off < 4) return false;
+  const a = d[off]!;
+  const b = d[off + 1]!;
+  const c = d[off + 2]!;
+  const e = d[off + 3]!;
+  return (a === 0x89 && b === 0x50 && c === 0x4e && e === 0x47) || (a === 0xff && b === 0xd8) || (a === 0x47 && b === 0x49 && c === 0x46 && e === 0x38);
+}
+
 /** The body's dissector by media type: Line-based text data, Media Type, or data (no Content-Type). */
 function bodyDissector(pkt: Packet, parent: number, off: number, end: number): void {
   const ct = hdrs.contentType;
@@ -791,6 +804,7 @@ function bodyDissector(pkt: Packet, parent: number, off: number, end: number): v
     pkt.appendInfo(` (${type})`);
     return;
   }
+  if (imageMagic(pkt.data, off, end)) return;
   const top = pkt.addProtocol(F.media, 'media', off, end - off, -1);
   if (pkt.wantLabels) pkt.setLabel(pkt.add(F.text, off, end - off, top), `Media type: ${type} (${end - off} bytes)`);
   pkt.appendInfo(` (${type})`);
