@@ -1,15 +1,16 @@
 /**
  * The options that change how packets are dissected, shared by every command that dissects (`read`,
  * `capture`, `stats`, `follow`): tshark's `-d` (decode as), `-N` (name resolution) and
- * `--disable-heuristic`/`--enable-heuristic` (heuristic dissectors by short name, process-wide).
+ * `--disable-heuristic`/`--enable-heuristic` (heuristic dissectors by short name).
  *
- * `-d` changes the dissector tables process-wide, as `-o` preferences do (src/dissectors/decode-as.ts).
+ * `-d` and the heuristics are session options (src/dissectors/session.ts): checked here, they become
+ * the command's session options (src/pipeline/session-options.ts), from which every session of the
+ * command is made, in worker threads too; the dissector tables do not change.
  * `-N` builds one NameResolver (src/dissectors/names.ts) that the command passes to the read in its
  * dissect options (`names`); `-n`, the default, resolves nothing.
  */
 import { accessSync, constants, statSync } from 'node:fs';
 import type { Command, OptionValues } from '@commander-js/extra-typings';
-import { setCommandTlsKeyLogs } from '../pipeline/driver.js';
 import { DecodeAsError, parseDecodeAs, type DecodeAsRule } from '../dissectors/decode-as.js';
 import { NameResolver, parseNameFlags } from '../dissectors/names.js';
 import { heuristicShortNames, heuristicsOff } from '../dissectors/registry.js';
@@ -35,7 +36,7 @@ export interface DissectFlags {
   disableHeuristic?: string[];
   enableHeuristic?: string[];
   tlsKeylog?: string;
-  /** `-o` preferences, when the command has them: a `tls.keylog_file:FILE` is taken here. */
+  /** `-o` preferences, when the command has them: a `tls.keylog_file:FILE` is checked here too. */
   o?: string[];
 }
 
@@ -48,7 +49,8 @@ export interface DissectSettings {
 }
 
 /**
- * Checks and applies `-d` and `-N` (call before dissecting anything). Throws UsageError with
+ * Checks `-d`, `-N` and the heuristics, and makes them the command's session options (call before
+ * dissecting anything). Throws UsageError with
  * tshark's message on a bad value; warnings (a single `=` in `-d`) go to `warn`.
  */
 export function applyDissectOptions(flags: DissectFlags, warn: (line: string) => void = (l) => process.stderr.write(`wirelite: warning: ${l}\n`)): DissectSettings {
@@ -83,13 +85,11 @@ export function applyDissectOptions(flags: DissectFlags, warn: (line: string) =>
     session.enableHeuristics = flags.enableHeuristic ?? [];
   }
   if (rules.length) session.decodeAs = rules;
-  setCommandSessionOptions(session);
   // TLS key logs: unreadable files are a usage error (tshark would silently decrypt nothing).
-  const keyLogs: [string, string][] = [];
-  if (flags.tlsKeylog !== undefined) keyLogs.push(['--tls-keylog', flags.tlsKeylog]);
-  for (const p of flags.o ?? []) if (p.trim().startsWith('tls.keylog_file:')) keyLogs.push(['-o tls.keylog_file', p.slice(p.indexOf(':') + 1).trim()]);
-  for (const [what, f] of keyLogs) checkReadableFile(f, what);
-  setCommandTlsKeyLogs(keyLogs.map(([, f]) => f));
+  const keyLogs = [flags.tlsKeylog, ...(flags.o ?? []).filter((p) => p.trim().startsWith('tls.keylog_file:')).map((p) => p.slice(p.indexOf(':') + 1).trim())];
+  for (const f of keyLogs) if (f !== undefined) checkReadableFile(f, flags.tlsKeylog === f ? '--tls-keylog' : '-o tls.keylog_file');
+  if (flags.tlsKeylog !== undefined) session.tlsKeyLogs = [flags.tlsKeylog];
+  setCommandSessionOptions(session);
   return { names, session };
 }
 

@@ -16,12 +16,12 @@ import { dissectFrame, newSession, Packet, secondPass } from '../dissectors/inde
 import type { Session } from '../dissectors/packet.js';
 import type { SessionOptions } from '../dissectors/session.js';
 import { commandSessionOptions } from './session-options.js';
+import { addTlsSecretsBlock } from '../dissectors/tls/keylog.js';
 import type { NameResolver } from '../dissectors/names.js';
 import type { TapKind, TapListener } from '../dissectors/taps.js';
 import { collectGarbage, GC_EVERY_MASK } from './gc.js';
 import { shardSelector, type Shard } from './shards.js';
 import { fileSource, type FrameSource } from './source.js';
-import { addTlsSecretsBlock, attachTlsKeyLog, readKeyLogFile, TlsKeyLog } from '../dissectors/tls/keylog.js';
 
 export interface DissectOptions {
   /** Build column text (Info, addresses): needed by every output but `-q`. */
@@ -157,29 +157,10 @@ export type PacketSink = (pkt: Packet, frame: Frame) => void;
 
 const NO_SINK: PacketSink = () => {};
 
-/** The command's TLS key log files (`--tls-keylog`, `-o tls.keylog_file`): every session it makes reads them. */
-let commandKeyLogs: readonly string[] = [];
-
-/** Sets the command's TLS key log files (src/cli/dissect-options.ts). */
-export function setCommandTlsKeyLogs(files: readonly string[]): void {
-  commandKeyLogs = files;
-}
-
 /** Reads and dissects every frame of `source`, handing each packet to the consumers of `opts` and to `sink`. */
 export async function runPipeline(source: FrameSource, opts: PipelineOptions, sink: PacketSink = NO_SINK): Promise<DissectSummary> {
   if (opts.session && opts.disabledProtocols?.length) throw new Error('runPipeline: disabledProtocols are a session option: make the session with them');
   const session = opts.session ?? newSession(withDisabled(opts.sessionOptions ?? commandSessionOptions(), opts.disabledProtocols));
-  if (!opts.session && commandKeyLogs.length) {
-    const log = new TlsKeyLog();
-    for (const f of commandKeyLogs) {
-      try {
-        readKeyLogFile(f, log);
-      } catch {
-        // Checked by the CLI; unreadable now: no secrets from it.
-      }
-    }
-    attachTlsKeyLog(session, log);
-  }
   session.revise = opts.onRevise;
   session.names = opts.names;
   const taps = session.taps;
