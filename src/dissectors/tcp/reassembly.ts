@@ -187,7 +187,9 @@ function appendPending(dir: StreamDirection, budget: ReassemblyBudget, d: Uint8A
   if (dir.pendingFrames[dir.pendingFrames.length - 1] !== frame && dir.pendingFrames.length < 4096) dir.pendingFrames.push(frame);
   const need = dir.pendingLen + n;
   if (!dir.pending || dir.pending.length < need) {
-    const grown = new Uint8Array(Math.max(need, Math.min(maxPdu, (dir.pending?.length ?? 0) * 2, Math.max(need, 2048))));
+    // Doubling (capped by the PDU limit), so a PDU of n bytes costs O(n) copies however many
+    // segments it spans (growing to exactly `need` copied a multi-megabyte HTTP body once per segment).
+    const grown = new Uint8Array(Math.max(need, Math.min(maxPdu, Math.max((dir.pending?.length ?? 0) * 2, 2048))));
     if (dir.pending) grown.set(dir.pending.subarray(0, dir.pendingLen));
     dir.pending = grown;
   }
