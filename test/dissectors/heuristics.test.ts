@@ -128,6 +128,6 @@ describe('UDP heuristics (as tshark 4.0)', () => {
     expect(columns(bin, ['read', ...args]).slice(10, 14)).toEqual(theirs);
     const r = spawnSync(bin, ['read', loopback, '--disable-heuristic', 'nosuch'], { encoding: 'utf8' });
     expect(r.status).toBe(1);
-    expect(r.stderr).toBe("wirelite: No such protocol nosuch, can't disable (heuristics: dns_udp, tls_tcp)\n");
+    expect(r.stderr).toBe("wirelite: No such protocol nosuch, can't disable (heuristics: dns_udp, http_tcp, tls_tcp)\n");
   });
 });
