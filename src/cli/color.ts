@@ -35,7 +35,7 @@ export interface ColorRule {
 export const COLOR_FIELDS = [
   'tcp.analysis.flags', 'tcp.analysis.window_update', 'tcp.analysis.keep_alive', 'tcp.analysis.keep_alive_ack',
   'icmp.type', 'icmpv6.type', 'arp', 'icmp', 'icmpv6', 'tcp', 'udp', 'tcp.flags', 'tcp.flags.reset', 'tcp.flags.fin',
-  'tcp.port', 'ip.dst', 'ip.ttl', 'eth.dst', 'eth.fcs.status', 'ip.checksum.status', 'tcp.checksum.status', 'udp.checksum.status',
+  'tcp.port', 'http', 'ip.dst', 'ip.ttl', 'eth.dst', 'eth.fcs.status', 'ip.checksum.status', 'tcp.checksum.status', 'udp.checksum.status',
 ] as const;
 
 type ColorField = (typeof COLOR_FIELDS)[number];
@@ -115,7 +115,7 @@ export const COLOR_RULES: readonly ColorRule[] = [
   { name: 'SMB', filter: 'smb || nbss || nbns || netbios', background: [65278, 65535, 53456], foreground: [4718, 10030, 11796] },
   {
     name: 'HTTP', filter: 'http || tcp.port == 80 || http2', background: [58596, 65535, 51143], foreground: [4718, 10030, 11796],
-    match: (p) => any(p, 'tcp.port', (v) => v === 80),
+    match: (p) => has(p, 'http') || any(p, 'tcp.port', (v) => v === 80),
   },
   { name: 'DCERPC', filter: 'dcerpc', background: [51199, 38706, 65533], foreground: [4718, 10030, 11796] },
   { name: 'Routing', filter: 'hsrp || eigrp || ospf || bgp || cdp || vrrp || carp || gvrp || igmp || ismp', background: [65534, 62325, 54808], foreground: [4718, 10030, 11796] },

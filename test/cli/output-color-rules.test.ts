@@ -28,7 +28,7 @@ const WIRELITE_TEXT: Record<string, string> = {
   'TTL low or unexpected': '(ip.dst != 224.0.0.0/4 && ip.ttl < 5) || (ip.dst == 224.0.0.0/24 && ip.dst != 224.0.0.251 && ip.ttl != 1)',
   // wirelite's filter does not take a value's name ("Bad") yet, as Wireshark does: 0 is Bad.
   'Checksum Errors': 'ip.checksum.status == 0 || tcp.checksum.status == 0 || udp.checksum.status == 0',
-  HTTP: 'tcp.port == 80',
+  HTTP: 'http || tcp.port == 80',
 };
 
 describe('colouring rules: predicates agree with the display filter', () => {

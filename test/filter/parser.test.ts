@@ -178,7 +178,7 @@ describe('errors say what and where', () => {
     ['_ws.expert.message#1', 'The layer operator "#" needs a field of a protocol, not _ws.expert.message.', '_ws.expert.message#1'],
     ['tcp.port# == 80', '"==" was unexpected in this context.', '=='],
     ['tcp.port == 80 @', '"@" is not a valid character in a display filter', '@'],
-    ['http.request', 'http.request is neither a field nor a protocol name.', 'http.request', '(HTTP is a Wireshark protocol that wirelite does not dissect)'],
+    ['sip.Method', 'sip.Method is neither a field nor a protocol name.', 'sip.Method', '(SIP is a Wireshark protocol that wirelite does not dissect)'],
   ])('%s', (expr, message, under, hint) => {
     const [m, u, h] = err(expr);
     expect(m).toBe(message);
