@@ -68,10 +68,8 @@ describe.each(['loopback.pcap', 'synthetic.pcapng'])('fixtures/%s against tshark
       const o = ours[i]!.split('|');
       FIELDS.forEach((f, k) => {
         let tv = t[k] ?? '';
-        // Stream-reassembly notes belong to a later issue.
-        if (f === '_ws.col.Info') tv = tv.replace(/ \[TCP segment of a reassembled PDU\]$/, '');
-        if (f === '_ws.col.Protocol' && /^(HTTP|DNS|MDNS)$/.test(tv)) return;
-        if (f === '_ws.col.Info' && /^(HTTP|DNS|MDNS)$/.test(t[FIELDS.indexOf('_ws.col.Protocol')] ?? '')) return;
+        if (f === '_ws.col.Protocol' && /^(DNS|MDNS)$/.test(tv)) return;
+        if (f === '_ws.col.Info' && /^(DNS|MDNS)$/.test(t[FIELDS.indexOf('_ws.col.Protocol')] ?? '')) return;
         if ((o[k] ?? '') !== tv) diffs.push(`frame ${i + 1} ${f}: ours "${o[k]}" tshark "${tv}"`);
       });
     }
