@@ -16,6 +16,41 @@ import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_pr
 import { randomBytes } from 'node:crypto';
 import { bridgeScript, python } from './path-lab.js';
 
+
+/** A command's result in a lab node. */
+export interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a command in a lab namespace, asynchronously (so two tools can run side by side). */
+export function runInNs(ns: string, cmd: string, args: string[], timeoutMs: number): Promise<Run> {
+  return new Promise((resolve) => {
+    const c = spawn('ip', ['netns', 'exec', ns, cmd, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    c.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    c.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const t = setTimeout(() => c.kill('SIGKILL'), timeoutMs);
+    c.on('close', (code) => {
+      clearTimeout(t);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+/** What a probe lab test lacks to run: root, iproute2, iptables and the given [package, command, args] tools. */
+export function missingForLab(tools: ReadonlyArray<readonly [pkg: string, cmd: string, args: string[]]>): string[] {
+  const has = (cmd: string, args: string[]) => spawnSync(cmd, args, { stdio: 'ignore' }).status === 0;
+  return [
+    process.getuid?.() !== 0 && 'root',
+    !has('ip', ['-V']) && 'iproute2',
+    !has('iptables', ['-V']) && 'iptables',
+    ...tools.map(([pkg, cmd, args]) => !has(cmd, args) && pkg),
+  ].filter(Boolean) as string[];
+}
+
 export type Node = 'C' | 'R1' | 'R2' | 'R3' | 'S' | 'L';
 
 export interface ProbeLab {

@@ -13,42 +13,15 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createProbeLab, type Node, type ProbeLab } from '../lab/probe-lab.js';
+import { createProbeLab, missingForLab, runInNs, type Node, type ProbeLab, type Run } from '../lab/probe-lab.js';
 import { python } from '../lab/path-lab.js';
 import { ensureBuilt, root } from '../capture/live/helpers.js';
 
 const netem = join(root, '../shared/tools/wl-netem.py');
-const has = (cmd: string, args: string[]) => spawnSync(cmd, args, { stdio: 'ignore' }).status === 0;
-const missing = [
-  process.getuid?.() !== 0 && 'root',
-  !has('ip', ['-V']) && 'iproute2',
-  !has('ping', ['-V']) && 'iputils-ping',
-  !has('iptables', ['-V']) && 'iptables',
-  !has('tshark', ['-v']) && 'tshark',
-].filter(Boolean) as string[];
+const missing = missingForLab([['iputils-ping', 'ping', ['-V']], ['tshark', 'tshark', ['-v']]]);
 const enabled = missing.length === 0;
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs a command in a lab node, asynchronously (so two can run side by side). */
-function runIn(lab: ProbeLab, node: Node, cmd: string, args: string[], timeoutMs = 30_000): Promise<Run> {
-  return new Promise((resolve) => {
-    const c = spawn('ip', ['netns', 'exec', lab.ns[node], cmd, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    c.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    c.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const t = setTimeout(() => c.kill('SIGKILL'), timeoutMs);
-    c.on('close', (code) => {
-      clearTimeout(t);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+const runIn = (lab: ProbeLab, node: Node, cmd: string, args: string[], timeoutMs = 30_000): Promise<Run> => runInNs(lab.ns[node], cmd, args, timeoutMs);
 
 const wl = (lab: ProbeLab, args: string[], node: Node = 'C') => runIn(lab, node, process.execPath, [join(root, 'dist/cli/main.js'), ...args]);
 const iputils = (lab: ProbeLab, args: string[], node: Node = 'C') => runIn(lab, node, 'ping', args);

@@ -8,41 +8,16 @@
  * Needs root, iproute2, iptables and tracepath: outside CI the tests skip with the reason; in CI
  * (CI=true, root, .ci/run installs them) a missing piece is a failure.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createProbeLab, type ProbeLab } from '../lab/probe-lab.js';
+import { createProbeLab, missingForLab, runInNs, type ProbeLab, type Run } from '../lab/probe-lab.js';
 import { ensureBuilt, root } from '../capture/live/helpers.js';
 
-const has = (cmd: string, args: string[]) => spawnSync(cmd, args, { stdio: 'ignore' }).status === 0;
-const missing = [
-  process.getuid?.() !== 0 && 'root',
-  !has('ip', ['-V']) && 'iproute2',
-  !has('tracepath', ['-V']) && 'iputils-tracepath',
-  !has('iptables', ['-V']) && 'iptables',
-].filter(Boolean) as string[];
+const missing = missingForLab([['iputils-tracepath', 'tracepath', ['-V']]]);
 const enabled = missing.length === 0;
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function runInC(lab: ProbeLab, cmd: string, args: string[], timeoutMs = 90_000): Promise<Run> {
-  return new Promise((resolve) => {
-    const c = spawn('ip', ['netns', 'exec', lab.ns.C, cmd, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    c.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    c.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const t = setTimeout(() => c.kill('SIGKILL'), timeoutMs);
-    c.on('close', (code) => {
-      clearTimeout(t);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+const runInC = (lab: ProbeLab, cmd: string, args: string[], timeoutMs = 90_000): Promise<Run> => runInNs(lab.ns.C, cmd, args, timeoutMs);
 
 const wl = (lab: ProbeLab, args: string[]) => runInC(lab, process.execPath, [join(root, 'dist/cli/main.js'), 'pmtud', ...args]);
 const summary = (r: Run) => JSON.parse(r.stdout.trim().split('\n').at(-1)!) as Record<string, unknown>;

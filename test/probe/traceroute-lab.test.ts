@@ -9,38 +9,14 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createEcmpLab, createProbeLab, type EcmpLab, type Node, type ProbeLab } from '../lab/probe-lab.js';
+import { createEcmpLab, createProbeLab, missingForLab, runInNs, type EcmpLab, type Node, type ProbeLab, type Run } from '../lab/probe-lab.js';
 import { ensureBuilt, root } from '../capture/live/helpers.js';
 
 const has = (cmd: string, args: string[]) => spawnSync(cmd, args, { stdio: 'ignore' }).status === 0;
-const missing = [
-  process.getuid?.() !== 0 && 'root',
-  !has('ip', ['-V']) && 'iproute2',
-  !has('traceroute', ['-V']) && 'traceroute',
-  !has('iptables', ['-V']) && 'iptables',
-].filter(Boolean) as string[];
+const missing = missingForLab([['traceroute', 'traceroute', ['-V']]]);
 const enabled = missing.length === 0;
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function runIn(lab: ProbeLab, node: Node, cmd: string, args: string[], timeoutMs = 60_000): Promise<Run> {
-  return new Promise((resolve) => {
-    const c = spawn('ip', ['netns', 'exec', lab.ns[node], cmd, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    c.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    c.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const t = setTimeout(() => c.kill('SIGKILL'), timeoutMs);
-    c.on('close', (code) => {
-      clearTimeout(t);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+const runIn = (lab: ProbeLab, node: Node, cmd: string, args: string[], timeoutMs = 60_000): Promise<Run> => runInNs(lab.ns[node], cmd, args, timeoutMs);
 
 const wl = (lab: ProbeLab, args: string[]) => runIn(lab, 'C', process.execPath, [join(root, 'dist/cli/main.js'), 'traceroute', ...args]);
 const real = (lab: ProbeLab, args: string[]) => runIn(lab, 'C', 'traceroute', args);
