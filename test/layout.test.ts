@@ -3,9 +3,10 @@
  * {cli, probe}. Every relative import of src/** is parsed; an import from a folder that may not
  * be imported from there fails, unless KNOWN lists it (with what is left to do).
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tsFiles } from './src-files.js';
 
 const root = resolve(import.meta.dirname, '..');
 const src = join(root, 'src');
@@ -29,14 +30,7 @@ const KNOWN = new Set([
   'src/filter/cli.ts -> src/cli/errors.ts',
 ]);
 
-function walk(dir: string, out: string[] = []): string[] {
-  for (const e of readdirSync(dir)) {
-    const p = join(dir, e);
-    if (statSync(p).isDirectory()) walk(p, out);
-    else if (p.endsWith('.ts')) out.push(p);
-  }
-  return out;
-}
+const walk = tsFiles;
 
 /** Relative module specifiers of static and dynamic imports and re-exports. */
 export function importsOf(text: string): string[] {

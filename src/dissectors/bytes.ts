@@ -172,3 +172,26 @@ export function concatBytes(...parts: Uint8Array[]): Uint8Array {
   }
   return out;
 }
+
+const C_ESCAPES: Readonly<Record<number, string>> = { 7: '\\a', 8: '\\b', 9: '\\t', 10: '\\n', 11: '\\v', 12: '\\f', 13: '\\r' };
+/** A lenient UTF-8 decoder (an invalid sequence becomes U+FFFD); it holds no state between calls. */
+const utf8 = new TextDecoder('utf-8', { fatal: false });
+
+/**
+ * Wireshark's format_text: control characters as C escapes (`\t`) or three octal digits (`\000`,
+ * `\177`); a backslash stays as it is.
+ */
+export function formatText(t: string): string {
+  let out = '';
+  for (let i = 0; i < t.length; i++) {
+    const c = t.charCodeAt(i);
+    if (c >= 0x20 && c !== 0x7f) out += t[i];
+    else out += C_ESCAPES[c] ?? `\\${c.toString(8).padStart(3, '0')}`;
+  }
+  return out;
+}
+
+/** format_text of bytes `d[off, end)` read as UTF-8. */
+export function formatUtf8Text(d: Uint8Array, off: number, end: number): string {
+  return formatText(utf8.decode(d.subarray(off, end)));
+}

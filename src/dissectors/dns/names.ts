@@ -1,6 +1,7 @@
 /** DNS names (RFC 1035 3.1, 4.1.4): decompression with guards, and text escapes as Wireshark shows them. */
 import { type Packet } from '../packet.js';
 import { DNS_LIMITS } from './fields.js';
+import { formatUtf8Text } from '../bytes.js';
 // --- names
 
 /** Why a name could not be read completely (0: it could). */
@@ -103,7 +104,7 @@ export function readName(d: Uint8Array, msg: number, end: number, off: number, t
   if (text) {
     if (plain) s = latin1(nameBytes, 0, rawLen);
     else {
-      s = escapeText(utf8.decode(nameBytes.subarray(0, rawLen)));
+      s = formatUtf8Text(nameBytes, 0, rawLen);
       // tshark counts the labels of the text: a dot inside a label counts as a separator.
       let dots = 0;
       for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) === 0x2e) dots++;
@@ -121,25 +122,6 @@ export function readName(d: Uint8Array, msg: number, end: number, off: number, t
 
 /** The bytes of the name being read, dots between labels (a name is at most 255 bytes). */
 const nameBytes = new Uint8Array(DNS_LIMITS.maxNameLength + 64);
-const utf8 = new TextDecoder('utf-8', { fatal: false });
-
-const C_ESCAPES: Record<number, string> = { 7: '\\a', 8: '\\b', 9: '\\t', 10: '\\n', 11: '\\v', 12: '\\f', 13: '\\r' };
-
-/**
- * Wireshark's text for a name that is not plain ASCII (format_text): the bytes read as UTF-8 (an
- * invalid sequence becomes U+FFFD), control characters as C escapes (`\t`) or three octal digits
- * (`\000`, `\177`); a backslash stays as it is.
- */
-function escapeText(t: string): string {
-  let out = '';
-  for (let i = 0; i < t.length; i++) {
-    const c = t.charCodeAt(i);
-    if (c >= 0x20 && c !== 0x7f) out += t[i];
-    else out += C_ESCAPES[c] ?? `\\${c.toString(8).padStart(3, '0')}`;
-  }
-  return out;
-}
-
 export function nameProblem(pkt: Packet, item: number): void {
   pkt.markMalformed(item, `Malformed Packet (DNS: ${NAME_ERRORS[nameErr]})`);
 }

@@ -26,6 +26,7 @@
  */
 import { brotliDecompressSync, gunzipSync, inflateRawSync, inflateSync } from 'node:zlib';
 import { annotate, sessionState, Severity, type Packet } from '../packet.js';
+import { formatUtf8Text as formatText } from '../bytes.js';
 import { callDissector, dissectData, register, type Dissector } from '../registry.js';
 import { addTapListener, TapKind } from '../taps.js';
 import { registerStreamHeuristic, registerStreamProtocol, type StreamProtocol } from '../tcp/stream.js';
@@ -199,23 +200,6 @@ function asciiText(d: Uint8Array, off: number, end: number, max = HTTP_LIMITS.ma
     s += c < 0x80 ? String.fromCharCode(c) : '\ufffd';
   }
   return s;
-}
-
-const C_ESCAPES: Record<number, string> = { 7: '\\a', 8: '\\b', 9: '\\t', 10: '\\n', 11: '\\v', 12: '\\f', 13: '\\r' };
-
-/**
- * Wireshark's format_text (the tree text of a header line, and the value of http.unknown_header):
- * bytes as UTF-8 (an invalid sequence is U+FFFD), control characters as C escapes or three octal digits.
- */
-function formatText(d: Uint8Array, off: number, end: number): string {
-  const t = new TextDecoder('utf-8').decode(d.subarray(off, end));
-  let out = '';
-  for (let i = 0; i < t.length; i++) {
-    const c = t.charCodeAt(i);
-    if (c >= 0x20 && c !== 0x7f) out += t[i];
-    else out += C_ESCAPES[c] ?? `\\${c.toString(8).padStart(3, '0')}`;
-  }
-  return out;
 }
 
 /** The line's text for the tree and the line fields: as tshark's -T fields prints the bytes (up to a NUL). */
