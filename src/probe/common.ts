@@ -69,6 +69,18 @@ export function routeTo(t: Target, iface?: string): RouteChoice {
 }
 
 /** Opens the stack; capture errors become ProbeErrors with the probe exit codes. */
+/** The first steps of every probe: the target's address, the route to it, and the route's reasoning said (--explain). */
+export async function pathTo(
+  o: { host: string; family?: Family; iface?: string; explain: boolean },
+  err: (s: string) => void,
+): Promise<{ target: Target; fam: Family; choice: RouteChoice; explain?: (s: string) => void }> {
+  const target = await resolveTarget(o.host, o.family);
+  const choice = routeTo(target, o.iface);
+  const explain = o.explain ? (s: string) => err(`wirelite: ${s}`) : undefined;
+  for (const line of choice.explain) explain?.(line);
+  return { target, fam: target.family, choice, explain };
+}
+
 export async function openStack(choice: RouteChoice, filter: string, explain?: (s: string) => void, tap?: (frame: Frame) => void): Promise<ProbeStack> {
   try {
     return await ProbeStack.open(choice, filter, { ...(explain ? { explain } : {}), ...(tap ? { tap } : {}) });

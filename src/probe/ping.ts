@@ -9,7 +9,7 @@ import { answers, ECHO, type ProbeKey } from './match.js';
 import type { LayerSpec } from '../dissectors/build.js';
 import type { Frame } from '../capture/frame.js';
 import { PingStats, formatG, formatRtt, icmpErrorText, icmpv6ErrorText } from './ping-stats.js';
-import { openStack, PROBE_EXIT, ProbeError, resolveTarget, routeTo, sleep } from './common.js';
+import { openStack, PROBE_EXIT, ProbeError, pathTo, sleep } from './common.js';
 import type { Received } from './stack.js';
 
 /** What a reply may wait in the capture worker before it reaches us (its poll interval and more). */
@@ -71,11 +71,7 @@ export async function ping(o: PingOptions, io: Output): Promise<number> {
   if (!(o.timeout >= 0)) throw new ProbeError(`bad linger time: ${o.timeout}`);
   if (o.deadline !== undefined && !(o.deadline >= 0)) throw new ProbeError(`bad wait time: ${o.deadline}`);
 
-  const target = await resolveTarget(o.host, o.family);
-  const fam = target.family;
-  const choice = routeTo(target, o.iface);
-  const explain = o.explain ? (s: string) => io.err(`wirelite: ${s}`) : undefined;
-  for (const line of choice.explain) explain?.(line);
+  const { target, fam, choice, explain } = await pathTo(o, (s) => io.err(s));
   const src = choice.source.address;
   const ipHeader = fam === 4 ? 20 : 40;
   const icmpLen = 8 + o.size;

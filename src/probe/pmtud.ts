@@ -11,7 +11,7 @@
 import type { LayerSpec } from '../dissectors/build.js';
 import type { Frame } from '../capture/frame.js';
 import { answers, ECHO, type Answer, type ProbeKey } from './match.js';
-import { openStack, PROBE_EXIT, ProbeError, resolveTarget, routeTo } from './common.js';
+import { openStack, PROBE_EXIT, ProbeError, pathTo } from './common.js';
 import { formatAddress } from './route.js';
 import type { Output } from './ping.js';
 import type { ProbeStack, Received } from './stack.js';
@@ -48,11 +48,7 @@ export async function pmtud(o: PmtudOptions, io: Output): Promise<number> {
   if (!(o.wait > 0)) throw new ProbeError(`-w ${o.wait}: must be a positive number of seconds`);
   if (!Number.isInteger(o.tries) || o.tries < 1 || o.tries > 10) throw new ProbeError(`--tries ${o.tries}: must be an integer from 1 to 10`);
   if (o.port !== undefined && (!Number.isInteger(o.port) || o.port < 1 || o.port > 65535)) throw new ProbeError(`-p ${o.port}: not a port`);
-  const target = await resolveTarget(o.host, o.family);
-  const fam = target.family;
-  const choice = routeTo(target, o.iface);
-  const explain = o.explain ? (s: string) => io.err(`wirelite: ${s}`) : undefined;
-  for (const line of choice.explain) explain?.(line);
+  const { target, fam, choice, explain } = await pathTo(o, (s) => io.err(s));
   const ipHeader = fam === 4 ? 20 : 40;
   const transport = o.method === 'tcp' ? 20 : 8;
   const floor = fam === 4 ? 576 : 1280; // every IPv4 host takes 576 (RFC 791), every IPv6 link 1280 (RFC 8200)

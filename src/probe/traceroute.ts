@@ -10,7 +10,7 @@
 import type { LayerSpec } from '../dissectors/build.js';
 import type { Frame } from '../capture/frame.js';
 import { answers, ECHO, type Answer, type ProbeKey } from './match.js';
-import { openStack, PROBE_EXIT, ProbeError, resolveTarget, routeTo, sleep } from './common.js';
+import { openStack, PROBE_EXIT, ProbeError, pathTo, sleep } from './common.js';
 import { formatAddress } from './route.js';
 import type { Output } from './ping.js';
 import type { Received } from './stack.js';
@@ -102,11 +102,7 @@ export async function traceroute(o: TraceOptions, io: Output): Promise<number> {
   if (o.firstTtl > o.maxTtl) throw new ProbeError(`first hop out of range (-f ${o.firstTtl} is above -m ${o.maxTtl})`);
   if (!(o.wait > 0)) throw new ProbeError(`-w ${o.wait}: must be a positive number of seconds`);
   if (o.port !== undefined && (!Number.isInteger(o.port) || o.port < 1 || o.port > 65535)) throw new ProbeError(`-p ${o.port}: not a port`);
-  const target = await resolveTarget(o.host, o.family);
-  const fam = target.family;
-  const choice = routeTo(target, o.iface);
-  const explain = o.explain ? (s: string) => io.err(`wirelite: ${s}`) : undefined;
-  for (const line of choice.explain) explain?.(line);
+  const { target, fam, choice, explain } = await pathTo(o, (s) => io.err(s));
   const ipHeader = fam === 4 ? 20 : 40;
   const transport = o.method === 'tcp' ? 20 : 8;
   const packetLen = o.packetLen ?? (fam === 4 ? 60 : 80);
