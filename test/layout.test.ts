@@ -1,6 +1,7 @@
 /**
  * One direction of imports (issue 12): capture <- dissectors <- filter <- analysis/stats <- pipeline <-
- * {cli, probe}. Every relative import of src/** is parsed; an import from a folder that may not
+ * {cli, probe, tui}; render (the pure text renderers: summary line, time column, tree, hex, JSON
+ * lines, colouring rules) sits beside filter, used by cli and tui. The tui never imports cli. Every relative import of src/** is parsed; an import from a folder that may not
  * be imported from there fails, unless KNOWN lists it (with what is left to do).
  */
 import { readFileSync } from 'node:fs';
@@ -18,9 +19,11 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   analysis: ['capture', 'dissectors'],
   stats: ['capture', 'dissectors', 'analysis', 'filter'],
   filter: ['capture', 'dissectors'],
+  render: ['capture', 'dissectors', 'filter'],
   pipeline: ['capture', 'dissectors', 'analysis', 'stats', 'filter'],
-  probe: ['capture', 'dissectors', 'analysis', 'stats', 'filter', 'pipeline'],
-  cli: ['capture', 'dissectors', 'analysis', 'stats', 'filter', 'pipeline', 'probe'],
+  probe: ['capture', 'dissectors', 'analysis', 'stats', 'filter', 'pipeline', 'render'],
+  tui: ['capture', 'dissectors', 'analysis', 'stats', 'filter', 'pipeline', 'probe', 'render'],
+  cli: ['capture', 'dissectors', 'analysis', 'stats', 'filter', 'pipeline', 'probe', 'render'],
 };
 
 /** Imports against the direction that are still there: importer -> imported file. */

@@ -11,7 +11,7 @@ import { TCP_TAP } from '../dissectors/tcp/tap.js';
 import { collectGarbageIfLarge, dissectFile, tap, withDisplayFilter, type CompiledFilter } from '../pipeline/index.js';
 import { unreadProtocols } from '../stats/protocols.js';
 import { CONV_LIMITS, CONV_TITLES, ConversationTable, type ConvShard } from '../stats/conversations.js';
-import { collectText, type TextSink } from './output.js';
+import { collectText, type TextSink } from '../render/output.js';
 
 export { CONV_LIMITS, CONV_TITLES, CONV_TYPES, shardTransferables, type ConvRow, type ConvShard, type ConvType, type EndpointRow } from '../stats/conversations.js';
 

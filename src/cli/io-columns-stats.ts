@@ -8,7 +8,7 @@
  */
 import { CaptureFileError } from '../capture/capture-error.js';
 import { IoStatTable, type IoCell, type IoColumn } from '../stats/io-stat.js';
-import type { TextSink } from './output.js';
+import type { TextSink } from '../render/output.js';
 import { dissectFile, withDisplayFilter, type CompiledFilter } from '../pipeline/index.js';
 
 export async function collectIoColumns(file: string, columns: IoColumn[], intervalUs: number, filter?: CompiledFilter): Promise<{ table: IoStatTable; error: CaptureFileError | undefined }> {

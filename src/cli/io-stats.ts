@@ -10,7 +10,7 @@ import type { Frame } from '../capture/frame.js';
 import { TCP_TAP } from '../dissectors/tcp/tap.js';
 import { unreadProtocols } from '../stats/protocols.js';
 import { IO_LIMITS, IoTable } from '../stats/io.js';
-import type { TextSink } from './output.js';
+import type { TextSink } from '../render/output.js';
 import { dissectFile, tap, withDisplayFilter, type CompiledFilter } from '../pipeline/index.js';
 import { UsageError } from './errors.js';
 

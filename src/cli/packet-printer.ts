@@ -10,7 +10,7 @@ import type { Packet } from '../dissectors/packet.js';
 import { newSession } from '../dissectors/session.js';
 import { setCommandSessionOptions } from '../pipeline/session-options.js';
 import { collect, UsageError } from './errors.js';
-import { COLOR_RESET, colorFieldIds, colorLine, colorRuleFor, colorWanted } from './color.js';
+import { COLOR_RESET, colorFieldIds, colorLine, colorRuleFor, colorWanted } from '../render/color.js';
 import { classifyFieldName, unknownFieldMessage } from './field-names.js';
 import {
   COLUMN_FIELDS,
@@ -33,7 +33,7 @@ import {
   treeText,
   type FieldsOptions,
   type TimeFormat,
-} from './output.js';
+} from '../render/output.js';
 
 export const TIME_FORMATS: TimeFormat[] = ['r', 'a', 'ad', 'd', 'dd', 'e', 'u', 'ud'];
 export const OUTPUT_FORMATS = ['text', 'fields', 'json', 'ek', 'psml', 'pdml'] as const;

@@ -7,7 +7,7 @@
 import { CaptureFileError } from '../capture/capture-error.js';
 import { fieldById } from '../dissectors/fields.js';
 import { phsFields, ProtocolHierarchy, type PhsRow } from '../stats/phs.js';
-import type { TextSink } from './output.js';
+import type { TextSink } from '../render/output.js';
 import { dissectFile, withDisplayFilter, type CompiledFilter } from '../pipeline/index.js';
 
 /** Reads `file` into a hierarchy; a file damaged after some frames gives those frames' rows and the error. */

@@ -9,7 +9,7 @@ import { TcpConnections } from '../analysis/tcp-connection/connections.js';
 import type { ConnectionSummary, DirectionSummary } from '../analysis/tcp-connection/types.js';
 import { collectGarbage, dissectFile, withDisplayFilter, type CompiledFilter } from '../pipeline/index.js';
 import { CaptureFileError } from '../capture/capture-error.js';
-import { OutBuffer } from './output.js';
+import { OutBuffer } from '../render/output.js';
 
 /**
  * Reads `file` once and returns the connections. One pass gives tshark -2's values: the TCP

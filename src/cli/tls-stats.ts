@@ -26,7 +26,7 @@ import { DSB_TLS_KEY_LOG, TlsKeyLog, type KeysAvailability } from '../dissectors
 import type { DecryptionSecrets } from '../capture/capture-parser.js';
 import { CaptureFileError } from '../capture/capture-error.js';
 import { dissectFile, tap, withDisplayFilter, type CompiledFilter } from '../pipeline/index.js';
-import { OutBuffer } from './output.js';
+import { OutBuffer } from '../render/output.js';
 import { TLS_CIPHER_SUITES } from '../dissectors/tls/ciphers.js';
 import { alertName, tlsVersionName } from '../dissectors/tls/names.js';
 

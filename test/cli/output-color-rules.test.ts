@@ -1,5 +1,5 @@
 /**
- * The colouring rules' predicates (src/cli/color.ts) against wirelite's display filter compiling
+ * The colouring rules' predicates (src/render/color.ts) against wirelite's display filter compiling
  * the same Wireshark filter text: on every packet of the fixtures and a sample of the corpus, each
  * rule's predicate and its compiled filter agree, and the rule chosen from the few fields the
  * one-line output keeps (colorFieldIds) is the one chosen from the full tree.
@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { colorFieldIds, colorRuleFor, COLOR_RULES } from '../../src/cli/color.js';
+import { colorFieldIds, colorRuleFor, COLOR_RULES } from '../../src/render/color.js';
 import { dissectFile } from '../../src/cli/dissect-file.js';
 import { compile } from '../../src/filter/index.js';
 import { corpusPresent, corpusRoot } from '../conformance/oracle.js';

@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeCapture } from '../../src/capture/writer.js';
-import { treeText } from '../../src/cli/output.js';
+import { treeText } from '../../src/render/output.js';
 import { addTlsTap, type TlsTapRecord } from '../../src/dissectors/tls/types.js';
 import { HANDSHAKE_LIMITS, tlsHandshakeBytesHeld } from '../../src/dissectors/tls/records.js';
 import { dissectFile } from '../../src/cli/dissect-file.js';

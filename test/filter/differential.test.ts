@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { dissectFile } from '../../src/cli/dissect-file.js';
-import { fieldsLine } from '../../src/cli/output.js';
+import { fieldsLine } from '../../src/render/output.js';
 import { fieldByName, FT } from '../../src/dissectors/fields.js';
 import { compile, type DisplayFilter } from '../../src/filter/index.js';
 import { corpusRoot, repoRoot } from '../conformance/oracle.js';

@@ -5,7 +5,7 @@
 import { Command } from '@commander-js/extra-typings';
 import '../../dissectors/index.js';
 import { allFields, Base, FT } from '../../dissectors/fields.js';
-import { OutBuffer } from '../output.js';
+import { OutBuffer } from '../../render/output.js';
 
 const TYPE_NAMES: Record<number, string> = {
   [FT.NONE]: 'FT_NONE', [FT.PROTOCOL]: 'FT_PROTOCOL', [FT.UINT8]: 'FT_UINT8', [FT.UINT16]: 'FT_UINT16', [FT.UINT24]: 'FT_UINT24',

@@ -26,7 +26,7 @@ import type { Packet } from '../../dissectors/packet.js';
 import { FollowAssembler, type FollowChunk } from '../../dissectors/tcp/reassembly.js';
 import { UsageError } from '../errors.js';
 import { addDissectOptions, applyDissectOptions } from '../dissect-options.js';
-import { OutBuffer, writeAllSync } from '../output.js';
+import { OutBuffer, writeAllSync } from '../../render/output.js';
 
 const FORMATS = ['ascii', 'hex', 'raw', 'json'] as const;
 type Format = (typeof FORMATS)[number];

@@ -9,7 +9,7 @@ import type { Frame, InterfaceInfo } from '../../capture/frame.js';
 import { createCaptureWriter, formatForPath, OutputFileError, type CaptureWriter } from '../../capture/writer.js';
 import { dissectFrame, newSession, Packet } from '../../dissectors/index.js';
 import { ProbeError } from '../../probe/common.js';
-import { OutBuffer } from '../output.js';
+import { OutBuffer } from '../../render/output.js';
 import { createPacketPrinter } from '../packet-printer.js';
 
 export interface PacketOutputFlags {

@@ -23,7 +23,7 @@ import { DnsStats } from '../dns-stats.js';
 import { printTcpStats } from '../tcp-stats.js';
 import { CONV_TYPES, ConvStats, type ConvType } from '../conv-stats.js';
 import { IO_DEFAULT_INTERVAL, IoStats, parseInterval } from '../io-stats.js';
-import { OutBuffer } from '../output.js';
+import { OutBuffer } from '../../render/output.js';
 import { printTlsStats } from '../tls-stats.js';
 import { collectPhs, writePhsJson, writePhsText } from '../phs-stats.js';
 import { collectIoColumns, writeIoColumnsJson, writeIoColumnsText } from '../io-columns-stats.js';
