@@ -10,7 +10,7 @@
  */
 import type { NameResolver } from './names.js';
 import type { Frame } from '../capture/frame.js';
-import { allFields, fieldById, FT } from './fields.js';
+import { allFields, fieldById, fieldByName, FT } from './fields.js';
 import type { SessionTaps } from './taps.js';
 import type { Prefs } from './prefs.js';
 import type { SessionLimits } from './limits.js';
@@ -356,6 +356,19 @@ export class Packet {
   /** A protocol field is among the kept ones (`-e ip`): its value is its summary label, as in tshark. */
   private keepsProtocol = false;
 
+  /** By a protocol item's field id: 1 when a kept field is that protocol's (null: all kept). */
+  private keepProto: Uint8Array | null = null;
+
+  /**
+   * Whether the tree keeps any field of the protocol whose item is `protoFid` (its own item or a
+   * field named `proto.*`): a dissector may skip its items when none is read, as with `tree` false.
+   * A filter or `-e` that reads only TCP fields makes DNS and TLS build no tree (Wireshark primes
+   * its tree with the fields a filter names; a protocol with none of them is dissected treeless).
+   */
+  treeFor(protoFid: number): boolean {
+    return this.keepProto === null ? this.tree : this.keepProto[protoFid] === 1;
+  }
+
   /**
    * Whether tree labels are worth building: the whole tree is kept and texts are wanted (-V), or a
    * protocol's item is asked for by name (tshark's `-e tcp` prints the protocol's summary line).
@@ -374,13 +387,19 @@ export class Packet {
     this.tree = ids === null || ids.length > 0;
     if (ids === null) {
       this.keep = null;
+      this.keepProto = null;
       this.keepsProtocol = false;
       return;
     }
     this.keep = new Uint8Array(allFields().length + 1);
+    this.keepProto = new Uint8Array(allFields().length + 1);
     this.keepsProtocol = false;
     for (const id of ids) {
       this.keep[id] = 1;
+      const abbrev = fieldById(id).abbrev;
+      const dot = abbrev.indexOf('.');
+      const proto = fieldByName(dot < 0 ? abbrev : abbrev.slice(0, dot));
+      if (proto?.type === FT.PROTOCOL) this.keepProto[proto.id] = 1;
       if (fieldById(id).type === FT.PROTOCOL) this.keepsProtocol = true;
     }
     // The summary labels are built with the columns (dissectors share the texts).
