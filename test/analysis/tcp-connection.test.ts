@@ -20,6 +20,7 @@ import { TCP_CONNECTION_LIMITS } from '../../src/analysis/tcp-connection/store.j
 import type { ConnectionSummary } from '../../src/analysis/tcp-connection/types.js';
 import { collectTcpConnections, tcpCard } from '../../src/cli/tcp-stats.js';
 import { addTcpTap } from '../../src/dissectors/tcp/tap.js';
+import { corpusFile } from '../corpus.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'wl-tcp-conn-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -426,7 +427,7 @@ describe('connection state and Zeek conn_state on built connections (checked aga
   });
 
   it('Zeek baselines: single-rst.pcap is OTH "R", syn-then-stuff-then-rst.pcap is OTH "SaFR" (zeek testing/btest conn_state-RST-behavior)', async () => {
-    const dir = '/work/shared/corpus/public/zeek/tcp';
+    const dir = corpusFile('zeek/tcp');
     expect(existsSync(dir), `corpus missing: ${dir}`).toBe(true);
     const a = [...(await collectTcpConnections(join(dir, 'single-rst.pcap'))).summaries()];
     expect(a.map((s) => [s.history, s.connState])).toEqual([['R', 'OTH']]);
@@ -435,7 +436,7 @@ describe('connection state and Zeek conn_state on built connections (checked aga
   });
 
   it('Zeek baselines: missing-syn.pcap is SF "^hADdFaf" with 98/9417 bytes (core.tcp.missing-syn/conn.log); fin_retransmission.pcap ends originator CLOSED, responder RESET (core.tcp.fin-retransmit): RSTR, 3/2 packets', async () => {
-    const dir = '/work/shared/corpus/public/zeek/tcp';
+    const dir = corpusFile('zeek/tcp');
     const [m] = [...(await collectTcpConnections(join(dir, 'missing-syn.pcap'))).summaries()];
     expect([m!.originator, m!.responder, m!.connState, m!.history, m!.orig.uniqueBytes, m!.resp.uniqueBytes, m!.orig.packets, m!.resp.packets]).toEqual([
       { address: '141.42.64.125', port: 56730 }, { address: '125.190.109.199', port: 80 }, 'SF', '^hADdFaf', 98, 9417, 11, 10,

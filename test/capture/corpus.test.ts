@@ -9,8 +9,9 @@ import * as path from 'node:path';
 import { parseBytes, oracleView, repoRoot } from './helpers.js';
 import { readCapture } from '../../src/capture/reader.js';
 import { CaptureFileError } from '../../src/capture/capture-error.js';
+import { corpusRoot } from '../corpus.js';
 
-const corpus = path.resolve(repoRoot, '../shared/corpus');
+const corpus = corpusRoot;
 const index = path.join(corpus, 'expected/INDEX.tsv');
 const exists = fs.existsSync(index);
 

@@ -10,8 +10,9 @@ import * as path from 'node:path';
 import { CaptureFileError } from '../../src/capture/capture-error.js';
 import { formatEpoch } from '../../src/capture/timestamp.js';
 import { parseBytes, repoRoot } from './helpers.js';
+import { corpusFile } from '../corpus.js';
 
-const malformedDir = path.resolve(repoRoot, '../shared/corpus/public/malformed');
+const malformedDir = corpusFile('malformed');
 const exists = fs.existsSync(malformedDir);
 
 interface TsharkVerdict {

@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildPacket } from '../../src/dissectors/build.js';
 import { encodeCapture } from '../../src/capture/writer.js';
 import { FOLLOW_LIMITS, FollowAssembler, type FollowChunk } from '../../src/dissectors/tcp/reassembly.js';
+import { corpusPublic } from '../corpus.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const bin = join(root, 'bin/wirelite');
@@ -157,7 +158,7 @@ describe('FollowAssembler limits', () => {
   });
 });
 
-const corpus = resolve(root, '../shared/corpus/public');
+const corpus = corpusPublic;
 const corpusPresent = existsSync(corpus);
 /** Captures with retransmissions, a port reuse and long streams, and the streams followed. */
 const CAPTURES: [string, number[]][] = [

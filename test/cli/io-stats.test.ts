@@ -95,8 +95,7 @@ describe.each(CASES)('stats io on %s, interval %s s, beside tshark -2 -z io,stat
   });
 });
 
-it('the corpus cases include retransmissions of each kind tshark reports there', async () => {
-  if (!corpusPresent) return expect(CASES.length).toBe(2);
+it.skipIf(!corpusPresent)(corpusPresent ? 'the corpus cases include retransmissions of each kind tshark reports there' : 'SKIPPED: ../shared/corpus missing (no retransmissions to count)', async () => {
   let retrans = 0;
   let fast = 0;
   for (const [file, interval] of CASES) {

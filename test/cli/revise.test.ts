@@ -8,6 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { corpusPublic } from '../corpus.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const bin = join(root, 'bin/wirelite');
@@ -86,7 +87,7 @@ function tsharkRows(file: string): Map<string, string[]> {
   return rows;
 }
 
-const corpus = '/work/shared/corpus/public';
+const corpus = corpusPublic;
 
 /** Captures and the revisable fields to compare on them (those wirelite dissects in that capture). */
 const CASES: Array<[file: string, fields: string[]]> = [

@@ -3,18 +3,15 @@
  * our reader and dissectors (two passes, like `tshark -2`) and compares, frame by frame, the fields
  * in scope with tshark's values.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { corpusRoot } from '../corpus.js';
 import { dissectFile } from '../../src/cli/dissect-file.js';
 import { Base, fieldById, fieldByName, FT, isInteger } from '../../src/dissectors/fields.js';
 import { fieldText } from '../../src/dissectors/format.js';
 import type { Packet } from '../../src/dissectors/packet.js';
 
-const here = dirname(fileURLToPath(import.meta.url));
-export const repoRoot = resolve(here, '../..');
-export const corpusRoot = resolve(repoRoot, '../shared/corpus');
-export const corpusPresent = existsSync(join(corpusRoot, 'expected/INDEX.tsv'));
+export { corpusFile, corpusPresent, corpusPublic, corpusRoot, CORPUS_MISSING, repoRoot } from '../corpus.js';
 
 export interface IndexEntry {
   path: string;

@@ -16,6 +16,7 @@ import { readCapture } from '../../src/capture/reader.js';
 import { buildPacket } from '../../src/dissectors/build.js';
 import { dissectFrame, newSession, Packet } from '../../src/dissectors/index.js';
 import { fieldText, itemLabel } from '../../src/dissectors/format.js';
+import { corpusFile } from '../corpus.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const ITER = Number(process.env.FUZZ_ITERATIONS ?? 3000);
@@ -111,7 +112,7 @@ describe('dissector fuzzing (seeded)', () => {
   });
 });
 
-const malformedDir = resolve(root, '../shared/corpus/public/malformed');
+const malformedDir = corpusFile('malformed');
 let malformedPresent = false;
 try {
   malformedPresent = statSync(malformedDir).isDirectory();

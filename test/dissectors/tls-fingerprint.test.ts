@@ -12,8 +12,9 @@ import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isGrease, ja3, ja3s, ja4, ja4Alpn, ja4Raw, ja4s, ja4sRaw } from '../../src/dissectors/tls/fingerprint.js';
 import type { TlsHelloInfo } from '../../src/dissectors/tls/types.js';
+import { corpusPublic } from '../corpus.js';
 
-const corpus = resolve(__dirname, '../../../shared/corpus/public');
+const corpus = corpusPublic;
 
 /** Parses a ClientHello/ServerHello handshake message (type, 24-bit length, body); null if not one. */
 export function parseHello(b: Uint8Array): TlsHelloInfo | null {

@@ -13,8 +13,9 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { decodeCertificate, X509_LIMITS } from '../../src/dissectors/tls/x509.js';
+import { corpusPublic } from '../corpus.js';
 
-const corpus = resolve(__dirname, '../../../shared/corpus/public');
+const corpus = corpusPublic;
 const dir = mkdtempSync(join(tmpdir(), 'wirelite-x509-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
