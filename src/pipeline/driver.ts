@@ -99,6 +99,12 @@ export interface PipelineOptions extends DissectOptions {
   dissect?: boolean;
   /** The session to dissect in (default: a new one). */
   session?: Session;
+  /**
+   * A two-pass read whose first pass is shown too (the terminal UI lists packets while the second
+   * pass is still to come): the first pass builds column text and hands each packet to this sink,
+   * without filters. The second pass delivers as usual.
+   */
+  firstPassSink?: PacketSink;
 }
 
 /**
@@ -176,7 +182,7 @@ export async function runPipeline(source: FrameSource, opts: PipelineOptions, si
     if (opts.twoPass && source.rereadable) {
       session.pass = 1;
       // A damaged file fails again, after the same frames, in the second pass: report it there.
-      await runPass(source, session, false, opts, NO_SINK, rf).catch(() => undefined);
+      await runPass(source, session, opts.firstPassSink !== undefined && opts.columns, opts, opts.firstPassSink ?? NO_SINK, rf).catch(() => undefined);
       secondPass(session);
       // The first pass's tables are garbage now: collect them before the second pass builds its own,
       // so the two never add up in the peak memory.
