@@ -185,6 +185,11 @@ export function summaryLine(pkt: Packet, t: TimeContext): string {
   return line;
 }
 
+/** The Protocol column as the summary line prints it (the last layer's name when no dissector set one). */
+export function protocolColumn(pkt: Packet): string {
+  return pkt.colProtocol || protocolFallback(pkt);
+}
+
 function protocolFallback(pkt: Packet): string {
   const last = pkt.protocols.last();
   return last ? last.toUpperCase() : 'UNKNOWN';
@@ -199,11 +204,23 @@ function children(pkt: Packet): number[][] {
   return kids;
 }
 
+/** One line of the detail tree: an item's label, an expert item's lines, or a data item's hex dump. */
+export interface TreeRow {
+  /** Indentation level (0 = a layer). */
+  depth: number;
+  /** The line's text, without indentation (for `hex`: the dump's lines, unindented). */
+  text: string;
+  /** The tree item the line belongs to (its bytes are the item's). */
+  item: number;
+  kind: 'item' | 'expert' | 'hex';
+}
+
 /**
- * The detail tree (-V) as tshark prints it. `hexForData`: under each `data` item, a blank line and
- * the hex dump of its bytes, which tshark adds when -x does not print the whole packet.
+ * The detail tree (-V) as lines, for printing (`treeText`) and for the terminal UI's tree pane.
+ * `hexForData`: under each `data` item, a blank line and the hex dump of its bytes, which tshark
+ * adds when -x does not print the whole packet.
  */
-export function treeText(pkt: Packet, hexForData = false): string {
+export function treeRows(pkt: Packet, hexForData = false): TreeRow[] {
   const kids = children(pkt);
   const roots: number[] = [];
   for (let i = 0; i < pkt.n; i++) {
@@ -212,24 +229,32 @@ export function treeText(pkt: Packet, hexForData = false): string {
     if (p < 0) roots.push(i);
     else kids[p]!.push(i);
   }
-  const lines: string[] = [];
+  const rows: TreeRow[] = [];
   const walk = (i: number, depth: number) => {
-    lines.push(`${'    '.repeat(depth)}${topLabel(pkt, i)}`);
+    rows.push({ depth, text: topLabel(pkt, i), item: i, kind: 'item' });
     if (hexForData && pkt.len[i]! > 0 && fieldById(pkt.fid[i]!).abbrev === 'data') {
-      lines.push('');
-      lines.push(hexLines(pkt.bytesOf(i)).trimEnd());
+      rows.push({ depth: 0, text: '', item: i, kind: 'hex' });
+      rows.push({ depth: 0, text: hexLines(pkt.bytesOf(i)).trimEnd(), item: i, kind: 'hex' });
     }
     for (const c of kids[i]!) walk(c, depth + 1);
     for (const e of pkt.expert) {
       if (e.item !== i) continue;
-      const ind = '    '.repeat(depth + 1);
-      lines.push(`${ind}[Expert Info (${SEVERITY_NAMES[e.severity]}/${e.group}): ${e.message}]`);
-      lines.push(`${ind}    [${e.message}]`);
-      lines.push(`${ind}    [Severity level: ${SEVERITY_NAMES[e.severity]}]`);
-      lines.push(`${ind}    [Group: ${e.group}]`);
+      rows.push({ depth: depth + 1, text: `[Expert Info (${SEVERITY_NAMES[e.severity]}/${e.group}): ${e.message}]`, item: i, kind: 'expert' });
+      rows.push({ depth: depth + 2, text: `[${e.message}]`, item: i, kind: 'expert' });
+      rows.push({ depth: depth + 2, text: `[Severity level: ${SEVERITY_NAMES[e.severity]}]`, item: i, kind: 'expert' });
+      rows.push({ depth: depth + 2, text: `[Group: ${e.group}]`, item: i, kind: 'expert' });
     }
   };
   for (const r of roots) walk(r, 0);
+  return rows;
+}
+
+/**
+ * The detail tree (-V) as tshark prints it. `hexForData`: under each `data` item, a blank line and
+ * the hex dump of its bytes, which tshark adds when -x does not print the whole packet.
+ */
+export function treeText(pkt: Packet, hexForData = false): string {
+  const lines = treeRows(pkt, hexForData).map((r) => (r.kind === 'hex' ? r.text : `${'    '.repeat(r.depth)}${r.text}`));
   return lines.join('\n') + '\n';
 }
 
