@@ -76,7 +76,7 @@ export function setDnsTap(fn: ((r: DnsTapRecord) => void) | null): void {
 export function decodeDnsMessage(pkt: Packet, off: number, end: number, rep: number, parent: number, kind: DnsKind, ep: DnsEndpoints, tcpLen = -1): void {
   const d = pkt.data;
   const cols = pkt.wantColumns && pkt.fence === 0;
-  const tree = pkt.tree;
+  const tree = pkt.treeFor(F.dns);
   const top = pkt.addProtocol(kind === DnsKind.Llmnr ? F.llmnr : kind === DnsKind.Mdns ? F.mdns : F.dns, KIND_LAYER[kind]!, tcpLen >= 0 ? off - 2 : off, end - off + (tcpLen >= 0 ? 2 : 0), parent);
   pkt.setProtocol(KIND_COL[kind]!);
   if (tcpLen >= 0) pkt.add(F.length, off - 2, 2, top, tcpLen);

@@ -13,7 +13,7 @@ export let rrInfo = '';
 export function question(pkt: Packet, p: number, msg: number, end: number, rep: number, parent: number, kind: DnsKind, cols: boolean): number {
   const d = pkt.data;
   qInfo = '';
-  const text = cols || pkt.tree;
+  const text = cols || pkt.treeFor(F.dns);
   const name = readName(d, msg, end, p, text);
   if (nameErr !== NameError.None) {
     if (nameErr === NameError.PastEnd) need(pkt, end, 1, end, rep, parent, 'DNS query name');
@@ -27,12 +27,12 @@ export function question(pkt: Packet, p: number, msg: number, end: number, rep: 
   const mdns = kind === DnsKind.Mdns;
   const q = pkt.add(F.query, p, nEnd + 4 - p, parent);
   pkt.add(F.qry_name, p, nEnd - p, q, 0, name);
-  if (pkt.tree) {
+  if (pkt.treeFor(F.dns)) {
     pkt.add(F.qry_name_len, p, 0, q, name === '<Root>' ? 6 : nameRawLen);
     pkt.add(F.count_labels, p, 0, q, nameLabels);
   }
   pkt.add(F.qry_type, nEnd, 2, q, type);
-  if (pkt.tree) {
+  if (pkt.treeFor(F.dns)) {
     pkt.add(F.qry_class, nEnd + 2, 2, q, mdns ? cls & 0x7fff : cls);
     if (mdns) pkt.add(F.qry_qu, nEnd + 2, 2, q, cls >> 15);
   }
@@ -45,7 +45,7 @@ export function question(pkt: Packet, p: number, msg: number, end: number, rep: 
 export function record(pkt: Packet, p: number, msg: number, end: number, rep: number, parent: number, kind: DnsKind, cols: boolean): number {
   const d = pkt.data;
   rrInfo = '';
-  const tree = pkt.tree;
+  const tree = pkt.treeFor(F.dns);
   const names = pkt.session.names;
   // -N nd: an A or AAAA record teaches its name (in the first pass of two, which keeps no tree or
   // text; the second uses what the whole capture taught, as tshark -2).
@@ -368,7 +368,7 @@ function rrLabelWord(type: number): string {
 /** The EDNS(0) pseudo-record (RFC 6891 6.1.2): class is the UDP payload size, TTL the extended flags. */
 export function opt(pkt: Packet, p: number, nEnd: number, rd: number, rdEnd: number, end: number, rep: number, rr: number, name: string, cls: number, ttl: number, rdlen: number): number {
   const d = pkt.data;
-  if (pkt.tree) {
+  if (pkt.treeFor(F.dns)) {
     pkt.add(F.resp_name, p, nEnd - p, rr, 0, name);
     pkt.add(F.resp_type, nEnd, 2, rr, 41);
     pkt.add(F.opt_udp_size, nEnd + 2, 2, rr, cls);
@@ -395,7 +395,7 @@ export function opt(pkt: Packet, p: number, nEnd: number, rd: number, rdEnd: num
       pkt.markMalformed(rr, `Malformed Packet (DNS: EDNS option ${code} length ${len} past the record)`);
       return -1;
     }
-    if (pkt.tree) {
+    if (pkt.treeFor(F.dns)) {
       const o = pkt.add(F.opt, q, 4 + len, rr);
       if (pkt.wantLabels) pkt.setLabel(o, `Option: ${EDNS_OPTS[code] ?? `Unknown (${code})`}`);
       pkt.add(F.opt_code, q, 2, o, code);
@@ -449,7 +449,7 @@ function svcb(pkt: Packet, d: Uint8Array, msg: number, rd: number, rdEnd: number
     const len = u16(d, q + 2);
     const v = q + 4;
     if (v + len > rdEnd) return false;
-    if (pkt.tree) {
+    if (pkt.treeFor(F.dns)) {
       const pi = pkt.add(F.svcb_param, q, 4 + len, rr);
       pkt.add(F.svcb_key, q, 2, pi, key);
       pkt.add(F.svcb_value_length, q + 2, 2, pi, len);
@@ -515,7 +515,7 @@ function typeBitmaps(pkt: Packet, d: Uint8Array, q: number, end: number, rr: num
     const win = d[q]!;
     const len = d[q + 1]!;
     if (len < 1 || len > 32 || q + 2 + len > end) return false;
-    if (pkt.tree) {
+    if (pkt.treeFor(F.dns)) {
       for (let i = 0; i < len; i++) {
         const b = d[q + 2 + i]!;
         for (let bit = 0; bit < 8; bit++) if (b & (0x80 >> bit)) pkt.add(F.resp_type, q + 2 + i, 1, rr, win * 256 + i * 8 + bit);

@@ -154,7 +154,7 @@ function finishMessage(pkt: Packet, s: TlsSession, t: TlsTable, h: HsBuffer, rec
   if (h.skip || !h.buf) return -1;
   if (pkt.session.pass === 1) for (const f of h.frames) if (f !== frame) annotate(pkt, f, 'tls.handshake.reassembled_in', frame);
   const buf = h.buf;
-  if (pkt.tree) {
+  if (pkt.treeFor(F.tls)) {
     const frags = pkt.add(F.hs_fragments, pkt.start[piece] ?? 0, 0, rec);
     if (frags >= 0) {
       let at = 0;
@@ -237,7 +237,7 @@ function message(pkt: Packet, s: TlsSession, p: number, end: number, rec: number
         }
         const sl = u16(d, b + 2);
         pkt.add(F.hs_cert_vrfy_sig_len, b + 2, 2, hs, sl);
-        if (b + 4 + sl <= end && pkt.tree) pkt.add(F.hs_cert_vrfy_sig, b + 4, sl, hs);
+        if (b + 4 + sl <= end && pkt.treeFor(F.tls)) pkt.add(F.hs_cert_vrfy_sig, b + 4, sl, hs);
         else if (b + 4 + sl > end) pkt.markMalformed(hs, 'Malformed Packet (TLS Certificate Verify: signature beyond the message)');
       }
       break;
@@ -270,14 +270,14 @@ function newSessionTicket(pkt: Packet, s: TlsSession, p: number, end: number, hs
     const nl = d[q + 4]!;
     pkt.add(F.hs_ticket_nonce_length, q + 4, 1, hs, nl);
     if (q + 5 + nl > end) return short(pkt, hs, 'New Session Ticket');
-    if (nl && pkt.tree) pkt.add(F.hs_ticket_nonce, q + 5, nl, hs);
+    if (nl && pkt.treeFor(F.tls)) pkt.add(F.hs_ticket_nonce, q + 5, nl, hs);
     q += 5 + nl;
   }
   if (q + 2 > end) return short(pkt, hs, 'New Session Ticket');
   const tl = u16(d, q);
   pkt.add(F.hs_ticket_length, q, 2, hs, tl);
   if (q + 2 + tl > end) return short(pkt, hs, 'New Session Ticket');
-  if (pkt.tree && tl) pkt.add(F.hs_ticket, q + 2, tl, hs);
+  if (pkt.treeFor(F.tls) && tl) pkt.add(F.hs_ticket, q + 2, tl, hs);
   q += 2 + tl;
   if (s.tls13 && q + 2 <= end) {
     const xl = u16(d, q);
@@ -328,7 +328,7 @@ function certificate(pkt: Packet, s: TlsSession, p: number, end: number, hs: num
     const cl = u24(d, k);
     pkt.add(F.hs_certificate_length, k, 3, list, cl);
     if (k + 3 + cl > end) return short(pkt, hs, 'Certificate');
-    if (pkt.tree) certificateNames(pkt, k + 3, cl, list);
+    if (pkt.treeFor(F.tls)) certificateNames(pkt, k + 3, cl, list);
     certs?.push({ der: d.subarray(k + 3, k + 3 + cl) });
     k += 3 + cl;
     if (s.tls13) {
@@ -378,7 +378,7 @@ function serverKeyExchange(pkt: Packet, s: TlsSession, p: number, end: number, h
     const pl = d[q + 3]!;
     pkt.add(F.hs_server_point_len, q + 3, 1, hs, pl);
     if (q + 4 + pl > end) return short(pkt, hs, 'Server Key Exchange');
-    if (pkt.tree) pkt.add(F.hs_server_point, q + 4, pl, hs);
+    if (pkt.treeFor(F.tls)) pkt.add(F.hs_server_point, q + 4, pl, hs);
     q += 4 + pl;
   } else if (name.includes('_DHE_') || !name) {
     s.kex = 2;
@@ -403,7 +403,7 @@ function serverKeyExchange(pkt: Packet, s: TlsSession, p: number, end: number, h
   const sl = u16(d, q);
   pkt.add(F.hs_sig_len, q, 2, hs, sl);
   if (q + 2 + sl > end) return short(pkt, hs, 'Server Key Exchange signature');
-  if (pkt.tree) pkt.add(F.hs_sig, q + 2, sl, hs);
+  if (pkt.treeFor(F.tls)) pkt.add(F.hs_sig, q + 2, sl, hs);
 }
 
 /** CertificateRequest (RFC 5246 7.4.4; RFC 8446 4.3.2). */
@@ -448,7 +448,7 @@ function clientKeyExchange(pkt: Packet, s: TlsSession, p: number, end: number, h
     const pl = d[p]!;
     pkt.add(F.hs_client_point_len, p, 1, hs, pl);
     if (p + 1 + pl > end) return short(pkt, hs, 'Client Key Exchange');
-    if (pkt.tree) pkt.add(F.hs_client_point, p + 1, pl, hs);
+    if (pkt.treeFor(F.tls)) pkt.add(F.hs_client_point, p + 1, pl, hs);
     return;
   }
   if (p + 2 > end) return;
@@ -462,7 +462,7 @@ function clientKeyExchange(pkt: Packet, s: TlsSession, p: number, end: number, h
   hs = subtree(pkt, p, end - p, hs, 'RSA Encrypted PreMaster Secret');
   pkt.add(F.hs_epms_len, p, 2, hs, l);
   if (p + 2 + l > end) return short(pkt, hs, 'Client Key Exchange');
-  if (pkt.tree) pkt.add(F.hs_epms, p + 2, l, hs);
+  if (pkt.treeFor(F.tls)) pkt.add(F.hs_epms, p + 2, l, hs);
 }
 
 // --- fingerprints (computed by ./fingerprint.ts)
@@ -472,7 +472,7 @@ function clientKeyExchange(pkt: Packet, s: TlsSession, p: number, end: number, h
  * the full tree). A probe: the item is added and taken back, so the -q path computes nothing.
  */
 function fingerprintWanted(pkt: Packet, client: boolean): boolean {
-  if (!pkt.tree) return false;
+  if (!pkt.treeFor(F.tls)) return false;
   for (const f of client ? [F.hs_ja3_full, F.hs_ja3, F.hs_ja4] : [F.hs_ja3s_full, F.hs_ja3s, F.hs_ja4s]) {
     if (pkt.add(f, 0, 0, -1) >= 0) {
       pkt.n--;

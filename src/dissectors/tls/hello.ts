@@ -94,7 +94,7 @@ export function hello(pkt: Packet, s: TlsSession, p: number, end: number, hs: nu
       info?.extensions.push(et);
       // "Extension: name (len=N)": a text subtree of the full tree (tshark has no field for it).
       const parent = subtree(pkt, q, Math.min(4 + el, extEnd - q), hs, `Extension: ${EXTENSIONS[et] ?? (isGreaseValue(et) ? 'Reserved (GREASE)' : `Unknown type ${et}`)} (len=${el})`);
-      if (pkt.tree) {
+      if (pkt.treeFor(F.tls)) {
         unknownLabel(pkt, pkt.add(F.hs_extension_type, q, 2, parent, et), 'Type', EXTENSIONS, et);
         pkt.add(F.hs_extension_len, q + 2, 2, parent, el);
       }
@@ -150,7 +150,7 @@ export function encryptedExtensions(pkt: Packet, s: TlsSession, p: number, end: 
     const et = u16(d, q);
     const el = u16(d, q + 2);
     const parent = subtree(pkt, q, Math.min(4 + el, xe - q), hs, `Extension: ${EXTENSIONS[et] ?? (isGreaseValue(et) ? 'Reserved (GREASE)' : `Unknown type ${et}`)} (len=${el})`);
-    if (pkt.tree) {
+    if (pkt.treeFor(F.tls)) {
       unknownLabel(pkt, pkt.add(F.hs_extension_type, q, 2, parent, et), 'Type', EXTENSIONS, et);
       pkt.add(F.hs_extension_len, q + 2, 2, parent, el);
     }
@@ -245,7 +245,7 @@ export function extension(pkt: Packet, et: number, v: number, e: number, parent:
       }
       return -1;
     case 21: // padding
-      if (pkt.tree && el) pkt.add(F.hs_padding, v, el, parent);
+      if (pkt.treeFor(F.tls) && el) pkt.add(F.hs_padding, v, el, parent);
       return -1;
     case 15: // heartbeat (RFC 6520)
       if (el >= 1) pkt.add(F.hs_heartbeat_mode, v, 1, parent, d[v]!);
@@ -273,7 +273,7 @@ export function extension(pkt: Packet, et: number, v: number, e: number, parent:
     case 44: // cookie
       if (el < 2) return -1;
       pkt.add(F.hs_cookie_len, v, 2, parent, u16(d, v));
-      if (pkt.tree) pkt.add(F.hs_cookie, v + 2, Math.min(u16(d, v), el - 2), parent);
+      if (pkt.treeFor(F.tls)) pkt.add(F.hs_cookie, v + 2, Math.min(u16(d, v), el - 2), parent);
       return -1;
     case 45: // psk_key_exchange_modes
       if (el < 1) return -1;
@@ -292,7 +292,7 @@ export function extension(pkt: Packet, et: number, v: number, e: number, parent:
           pkt.add(F.hs_key_share_group, k, 2, entry, u16(d, k));
           pkt.add(F.hs_key_share_kx_length, k + 2, 2, entry, kl);
           if (k + 4 + kl > e) return short(pkt, entry, 'key_share'), -1;
-          if (pkt.tree && kl) pkt.add(F.hs_key_share_kx, k + 4, kl, entry);
+          if (pkt.treeFor(F.tls) && kl) pkt.add(F.hs_key_share_kx, k + 4, kl, entry);
           k += 4 + kl;
         }
       } else if (el === 2) pkt.add(F.hs_key_share_selected_group, v, 2, subtree(pkt, v, el, parent, 'Key Share extension'), u16(d, v));
@@ -303,7 +303,7 @@ export function extension(pkt: Packet, et: number, v: number, e: number, parent:
         pkt.add(F.hs_key_share_group, v, 2, parent, u16(d, v));
         pkt.add(F.hs_key_share_kx_length, v + 2, 2, parent, kl);
         if (v + 4 + kl > e) return short(pkt, parent, 'key_share'), -1;
-        if (pkt.tree && kl) pkt.add(F.hs_key_share_kx, v + 4, kl, parent);
+        if (pkt.treeFor(F.tls) && kl) pkt.add(F.hs_key_share_kx, v + 4, kl, parent);
       }
       return -1;
     case 65281: // renegotiation_info
@@ -313,7 +313,7 @@ export function extension(pkt: Packet, et: number, v: number, e: number, parent:
     default:
       // Unknown extensions (GREASE included) are shown by number, with their bytes; tshark prints
       // an empty one as <MISSING>.
-      if (pkt.tree && (et === 35 || isGreaseValue(et) || EXTENSIONS[et] === undefined)) {
+      if (pkt.treeFor(F.tls) && (et === 35 || isGreaseValue(et) || EXTENSIONS[et] === undefined)) {
         const x = pkt.add(F.hs_extension_data, v, el, parent, 0, el ? undefined : '<MISSING>');
         if (pkt.wantLabels && et === 35 && !el) pkt.setLabel(x, 'Data (0 bytes)');
       }

@@ -199,7 +199,7 @@ function decode(pkt: Packet, off: number, end: number, _rep: number, parent: num
       break;
     }
     case 23:
-      if (pkt.tree && len) pkt.add(F.app_data, body, len, rec);
+      if (pkt.treeFor(F.tls) && len) pkt.add(F.app_data, body, len, rec);
       appendInfo(pkt, 'Application Data');
       recLabel = 'Application Data Protocol: Application Data';
       if (tapOn(pkt)) {
@@ -241,7 +241,7 @@ function decryptedRecord(pkt: Packet, s: TlsSession, t: TlsTable, off: number, b
     const ct = pkt.add(F.content_type, off, 1, rec, type);
     if (pkt.wantLabels && ct >= 0) pkt.setLabel(ct, `[Content Type: ${CONTENT_TYPES[type] ?? 'Unknown'} (${type})]`);
   }
-  if (type === 23 && pkt.tree && end > body) pkt.add(F.app_data, body, end - body, rec);
+  if (type === 23 && pkt.treeFor(F.tls) && end > body) pkt.add(F.app_data, body, end - body, rec);
   const data = plain.data;
   const prev = pkt.pushSource(data, 'Decrypted TLS');
   t.quietTap = true;
