@@ -1,15 +1,18 @@
 /**
- * `wirelite stats FILE tcp`: one card per TCP connection (stream) from the per-connection model
- * (src/analysis/tcp-connection/): state, Zeek conn_state and history, sizes, handshake, RTT,
- * retransmissions, windows, ECN, congestion rounds and loss events, the limited-by time split,
- * the verdict and the detectors. `--json` prints one object per connection per line (the
- * ConnectionSummary type; schema in the README). The file is read once (same verdicts as `tshark -2`).
+ * `wirelite stats FILE tcp`: one card per TCP connection (stream) from the statistic of
+ * src/stats/tcp.ts (the per-connection model of src/analysis/tcp-connection/), read from a file
+ * through the pipeline and written as text cards (src/stats/tcp-card.ts) or, with `--json`, one
+ * object per connection per line (the ConnectionSummary type; schema in the README). The file is
+ * read once (same verdicts as `tshark -2`).
  */
-import { TcpConnections } from '../analysis/tcp-connection/connections.js';
-import type { ConnectionSummary, DirectionSummary } from '../analysis/tcp-connection/types.js';
-import { collectGarbage, dissectFile, withDisplayFilter, type CompiledFilter } from '../pipeline/index.js';
+import { TCP_TAP } from '../dissectors/tcp/tap.js';
+import { collectGarbage, dissectFile, tap, withDisplayFilter, type CompiledFilter } from '../pipeline/index.js';
 import { CaptureFileError } from '../capture/capture-error.js';
 import { OutBuffer } from '../render/output.js';
+import { TcpConnectionTable } from '../stats/tcp.js';
+import { tcpCard } from '../stats/tcp-card.js';
+
+export { tcpCard };
 
 /**
  * Reads `file` once and returns the connections. One pass gives tshark -2's values: the TCP
@@ -17,18 +20,18 @@ import { OutBuffer } from '../render/output.js';
  * handshake RTT is taken from the segments after the handshake. A file damaged after some frames
  * gives the connections of those frames and the error in `error`.
  */
-export async function collectTcpConnections(file: string, filter?: CompiledFilter): Promise<TcpConnections & { error?: CaptureFileError }> {
-  const conns: TcpConnections & { error?: CaptureFileError } = new TcpConnections();
+export async function collectTcpConnections(file: string, filter?: CompiledFilter): Promise<TcpConnectionTable & { error?: CaptureFileError }> {
+  const table: TcpConnectionTable & { error?: CaptureFileError } = new TcpConnectionTable();
   try {
-    await conns.collect(() => dissectFile(file, withDisplayFilter({ columns: false, twoPass: false, count: 0, fields: [] }, filter)));
+    await dissectFile(file, withDisplayFilter({ columns: false, twoPass: false, count: 0, fields: [], taps: [tap(TCP_TAP, (r) => table.add(r))] }, filter));
   } catch (e) {
     if (!(e instanceof CaptureFileError) || e.framesRead === 0) throw e;
-    conns.error = e;
+    table.error = e;
   }
   // The dissection's tables (conversations, reassembly) are garbage now: give their memory back
   // before the cards are made, so the two never add up in the peak (a SYN flood has a million).
   collectGarbage();
-  return conns;
+  return table;
 }
 
 /**
@@ -38,7 +41,7 @@ export async function collectTcpConnections(file: string, filter?: CompiledFilte
 export async function tcpStats(file: string, json: boolean, write: (s: string) => void, filter?: CompiledFilter): Promise<void> {
   const conns = await collectTcpConnections(file, filter);
   let n = 0;
-  for (const s of conns.summaries()) {
+  for (const s of conns.rows()) {
     write(json ? JSON.stringify(s) + '\n' : tcpCard(s));
     // The written text is garbage once flushed: collect now and then (see src/pipeline/gc.ts).
     if ((++n & 0x3ffff) === 0) collectGarbage();
@@ -59,89 +62,4 @@ export async function printTcpStats(file: string, json: boolean, filter?: Compil
   } finally {
     out.flush();
   }
-}
-
-const num = (n: number) => n.toLocaleString('en-US');
-
-function rate(bps: number | null): string {
-  if (bps === null) return '-';
-  if (bps >= 1e9) return `${(bps / 1e9).toFixed(2)} Gbit/s`;
-  if (bps >= 1e6) return `${(bps / 1e6).toFixed(2)} Mbit/s`;
-  if (bps >= 1e3) return `${(bps / 1e3).toFixed(1)} kbit/s`;
-  return `${bps} bit/s`;
-}
-
-function secs(v: number): string {
-  return v >= 1 ? `${v.toFixed(3)} s` : `${(v * 1000).toFixed(3)} ms`;
-}
-
-function pct(a: number, b: number): string {
-  return b > 0 ? `${Math.round((a / b) * 100)}%` : '-';
-}
-
-/** One connection as a text card. */
-export function tcpCard(s: ConnectionSummary): string {
-  const o = s.orig;
-  const r = s.resp;
-  const ep = (e: { address: string; port: number }) => (e.address.includes(':') ? `[${e.address}]:${e.port}` : `${e.address}:${e.port}`);
-  const d = new Date(s.startTime * 1000);
-  // A time outside what a Date can show (a damaged or odd capture) prints as epoch seconds.
-  const start = Number.isNaN(d.getTime()) ? `epoch ${s.startTime} s` : d.toISOString().replace('T', ' ').replace('Z', ' UTC');
-  let out = `TCP stream ${s.stream}: ${ep(s.originator)} -> ${ep(s.responder)}${s.flipped ? ' (roles from the SYN/ACK)' : ''}\n`;
-  out += `  Frames ${s.firstFrame}-${s.lastFrame}, ${secs(s.duration)}, from ${start}\n`;
-  out += `  State: ${s.state.summary}\n`;
-  out += `  Zeek: conn_state ${s.connState}, history ${s.history || '-'}\n`;
-  const hs = s.handshake;
-  const hsParts: string[] = [];
-  if (hs.rttMs !== null) hsParts.push(`RTT ${hs.rttMs} ms${hs.synToSynAckMs !== null && hs.synAckToAckMs !== null ? ` (SYN->SYN/ACK ${hs.synToSynAckMs} ms, SYN/ACK->ACK ${hs.synAckToAckMs} ms)` : ''}`);
-  else if (hs.synToSynAckMs !== null) hsParts.push(`SYN->SYN/ACK ${hs.synToSynAckMs} ms`);
-  hsParts.push(`MSS ${o.mss ?? '-'}/${r.mss ?? '-'}`);
-  const ws = s.windowScaling;
-  hsParts.push(ws.negotiated === null ? 'window scale unknown (handshake not seen)' : ws.negotiated ? `window scale ${ws.originatorShift}/${ws.responderShift} (negotiated)` : ws.originatorShift === null && ws.responderShift === null ? 'window scaling not negotiated (not offered)' : `window scaling not negotiated (offered by the ${ws.originatorShift === null ? 'responder' : 'originator'} only)`);
-  if (s.sackPermitted !== null) hsParts.push(s.sackPermitted ? 'SACK permitted' : 'no SACK');
-  hsParts.push(s.ecn.negotiated ? `ECN negotiated${s.ecn.used ? `, used (${s.ecn.ceMarks} CE marks)` : ', not used'}` : s.ecn.used ? `ECN not negotiated but marks seen (${s.ecn.ceMarks} CE)` : 'no ECN');
-  out += `  Handshake: ${hsParts.join('; ')}\n`;
-
-  const rows: Array<[string, (d: DirectionSummary) => string]> = [
-    ['Packets', (d) => num(d.packets)],
-    ['Bytes (frames)', (d) => num(d.bytes)],
-  ];
-  if (s.detailed) {
-    rows.push(
-      ['Payload / unique bytes', (d) => `${num(d.payloadBytes ?? 0)} / ${num(d.uniqueBytes ?? 0)}`],
-      ['Goodput', (d) => rate(d.goodputBitsPerSecond)],
-      ['RTT ms min/p50/p95/max', (d) => (d.rttMs ? `${d.rttMs.min}/${d.rttMs.p50}/${d.rttMs.p95}/${d.rttMs.max} (${d.rttMs.count})` : '-')],
-      ['Retrans (early) / fast / spurious', (d) => `${d.retransmissions!.retransmission} (${d.retransmissions!.early}) / ${d.retransmissions!.fast} / ${d.retransmissions!.spurious}`],
-      ['Out-of-order / lost / ACKed unseen', (d) => `${d.retransmissions!.outOfOrder} / ${d.retransmissions!.lostSegment} / ${d.retransmissions!.ackedUnseen}`],
-      ['Dup ACKs sent', (d) => num(d.retransmissions!.dupAcks)],
-      ['Window advertised max/min', (d) => (d.maxWindow === null ? '-' : `${num(d.maxWindow)} / ${num(d.minWindow!)}`)],
-      ['Zero windows sent (time)', (d) => `${d.zeroWindow!.advertisements} (${secs(d.zeroWindow!.seconds)})`],
-      ['Window-full segments', (d) => num(d.windowFull!.count)],
-      ['ECN: ECE / CWR / CE', (d) => `${d.ecn!.ece} / ${d.ecn!.cwr} / ${d.ecn!.ce}`],
-    );
-  }
-  const w = Math.max(...rows.map(([l]) => l.length)) + 2;
-  const w2 = Math.max(16, ...rows.map(([, f]) => f(o).length)) + 3;
-  out += `  ${''.padEnd(w)}${'originator ->'.padEnd(w2)}responder ->\n`;
-  for (const [label, f] of rows) out += `  ${label.padEnd(w)}${f(o).padEnd(w2)}${f(r)}\n`;
-
-  for (const [name, d] of [['originator', o], ['responder', r]] as const) {
-    const c = d.congestion;
-    if (!c || !d.dataPackets) continue;
-    out += `  Congestion (${name} sending): ${c.rounds} round(s), largest flight ${num(c.maxFlight)} bytes; slow start ${c.phases.slowStart}, avoidance ${c.phases.congestionAvoidance}, fast recovery ${c.phases.fastRecovery}, RTO recovery ${c.phases.rtoRecovery}, flat ${c.phases.flat}\n`;
-    if (c.flightPerRound.length) {
-      const shown = c.flightPerRound.slice(0, 24).map((f) => num(f));
-      out += `    cwnd estimate per ${c.roundsPerEntry > 1 ? `${c.roundsPerEntry} rounds` : 'round'}: ${shown.join(' ')}${c.flightPerRound.length > 24 ? ' ...' : ''}\n`;
-    }
-    for (const e of c.lossEvents.events.slice(0, 5)) {
-      out += `    loss at frame ${e.frame} (${e.kind === 'fast' ? 'fast retransmission' : 'timeout'}, +${secs(e.time)}): flight ${num(e.flightBefore)} -> ${e.flightAfter === null ? '?' : num(e.flightAfter)} bytes${e.cutPercent === null ? '' : e.cutPercent > 0 ? ` (cut ${e.cutPercent}%)` : ' (not reduced)'}\n`;
-    }
-    if (c.lossEvents.count > 5) out += `    ... ${c.lossEvents.count - 5} more loss event(s)\n`;
-    const l = d.limitedBy!;
-    out += `    limited by: receiver window ${pct(l.receiverWindow, l.transferSeconds)}, congestion ${pct(l.congestion, l.transferSeconds)}, application ${pct(l.application, l.transferSeconds)} (of ${secs(l.transferSeconds)})\n`;
-  }
-  out += `  Verdict: ${s.verdict.text}\n`;
-  for (const d of s.detectors) out += `  ! ${d.text}\n`;
-  if (!s.detailed && (o.packets + r.packets > 3)) out += '  (no detail: more connections than TCP_CONNECTION_LIMITS.maxDetailed)\n';
-  return out + '\n';
 }

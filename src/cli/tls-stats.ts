@@ -1,175 +1,24 @@
 /**
- * `wirelite stats FILE tls [--json] [--tls-keylog FILE]`: one card per TLS connection (TCP stream)
- * from the TLS tap (src/dissectors/tls/types.ts) and the TCP tap (src/dissectors/tcp/tap.ts):
- * client and server address:port, negotiated version, cipher suite (IANA name), SNI, ALPN offered
- * and chosen, the certificate chain's names (src/dissectors/tls/x509.ts), handshake time in ms and in
- * round trips, alerts, JA3/JA3S/JA4/JA4S (src/dissectors/tls/fingerprint.ts) and whether the key
- * log (`--tls-keylog` and the capture's pcapng Decryption Secrets Blocks) would decrypt it
- * (src/dissectors/tls/keylog.ts) and how many of its records the dissector decrypted with it (the
- * tap's `decrypted`; the other events are what a read without keys sees).
- *
- * Handshake time: from the frame of the ClientHello to the frame that completes the handshake as
- * seen at the capture point: the later of the two Finished messages (TLS 1.2 full handshake: the
- * server's, about 2 RTTs; resumption and TLS 1.3: the client's, about 1 RTT). Without a Finished
- * seen, the client's first application data; else unknown. In RTTs: divided by the TCP initial RTT
- * of the stream (tcp.analysis.initial_rtt: SYN to the ACK of the SYN/ACK), when known.
- *
- * The file is read in two passes (as `tshark -2`); taps are given in the second. Memory is bounded
- * by TLS_STATS_LIMITS.
+ * `wirelite stats FILE tls [--json] [--tls-keylog FILE]`: the TLS connections of src/stats/tls.ts
+ * read from a file through the pipeline (two passes, as `tshark -2`; the TLS and TCP taps
+ * registered on the read's session) and written as text cards (src/stats/tls-card.ts) or JSON lines.
  */
-import { addTcpTap, TCP_TAP, type TcpTapRecord } from '../dissectors/tcp/tap.js';
-import { addTlsTap, type TlsHelloInfo, type TlsTapRecord } from '../dissectors/tls/types.js';
-import { ja3, ja3s, ja4, ja4s } from '../dissectors/tls/fingerprint.js';
-import { decodeCertificate } from '../dissectors/tls/x509.js';
-import { formatIPv4At, formatIPv6 } from '../dissectors/bytes.js';
-import { DSB_TLS_KEY_LOG, TlsKeyLog, type KeysAvailability } from '../dissectors/tls/keylog.js';
+import { addTcpTap, TCP_TAP } from '../dissectors/tcp/tap.js';
+import { addTlsTap, TLS_TAP } from '../dissectors/tls/types.js';
+import { DSB_TLS_KEY_LOG, TlsKeyLog } from '../dissectors/tls/keylog.js';
 import type { DecryptionSecrets } from '../capture/capture-parser.js';
 import { CaptureFileError } from '../capture/capture-error.js';
 import { dissectFile, tap, withDisplayFilter, type CompiledFilter } from '../pipeline/index.js';
 import { OutBuffer } from '../render/output.js';
-import { TLS_CIPHER_SUITES } from '../dissectors/tls/ciphers.js';
-import { alertName, tlsVersionName } from '../dissectors/tls/names.js';
+import { TlsConnectionTable, type TlsConnectionSummary } from '../stats/tls.js';
+import { tlsCard } from '../stats/tls-card.js';
 
-/** Named bounds. */
-export const TLS_STATS_LIMITS = {
-  /** TLS connections kept (more are counted in `untracked`). */
-  maxConnections: 100_000,
-  /** Alerts kept per connection (the count stays exact). */
-  maxAlerts: 16,
-  /** Certificates decoded per chain. */
-  maxChain: 10,
-  /** Characters kept of a subject or issuer name; subjectAltName entries kept (leaf certificate only). */
-  maxNameChars: 512,
-  maxAltNames: 32,
-  /** Characters kept of ja3Full / ja3sFull (the hashes are always of the whole string). */
-  maxJa3FullChars: 8192,
-};
+export { alertName, cipherSuiteName, TLS_STATS_LIMITS, tlsVersionName, type CertificateNames, type TlsAlert, type TlsConnectionSummary } from '../stats/tls.js';
+export { tlsCard };
 
-export interface CertificateNames {
-  subject: string;
-  issuer: string;
-  notBefore: string;
-  notAfter: string;
-  subjectAltNames: string[];
-}
-
-export interface TlsAlert {
-  frame: number;
-  from: 'client' | 'server';
-  /** null for an encrypted alert. */
-  level: 'warning' | 'fatal' | null;
-  description: string | null;
-  encrypted: boolean;
-}
-
-/** One connection, as `--json` prints it (one object per line). */
-export interface TlsConnectionSummary {
-  stream: number;
-  client: string;
-  server: string;
-  /** Frames of the ClientHello, the ServerHello and the last TLS record seen (null: not seen). */
-  clientHelloFrame: number | null;
-  serverHelloFrame: number | null;
-  lastFrame: number;
-  /** "TLS 1.3", "TLS 1.2", ...; null without a ServerHello. versionCode: the number. */
-  version: string | null;
-  versionCode: number | null;
-  cipherSuite: string | null;
-  cipherSuiteCode: number | null;
-  helloRetryRequest: boolean;
-  sni: string | null;
-  alpnOffered: string[];
-  alpnChosen: string | null;
-  /** The server's chain in wire order, and the client's if it sent one. */
-  serverCertificates: CertificateNames[];
-  clientCertificates: CertificateNames[];
-  handshakeMs: number | null;
-  /** Which event ended the handshake time: 'finished' | 'app_data' | null. */
-  handshakeEnd: 'finished' | 'app_data' | null;
-  tcpInitialRttMs: number | null;
-  handshakeRtts: number | null;
-  alerts: TlsAlert[];
-  alertCount: number;
-  ja3: string | null;
-  ja3Full: string | null;
-  ja3s: string | null;
-  ja3sFull: string | null;
-  ja4: string | null;
-  ja4s: string | null;
-  clientRandom: string | null;
-  /** null when no key log was given and the capture carries none. */
-  keys: KeysAvailability | null;
-  /** Bytes of application data records from the client and the server. */
-  appDataBytes: { client: number; server: number };
-  /** Records decrypted with the key log (--tls-keylog, the capture's DSBs): 0 when none was. */
-  decryptedRecords: number;
-}
-
-interface Conn {
-  stream: number;
-  client: string;
-  server: string;
-  chFrame: number | null;
-  shFrame: number | null;
-  lastFrame: number;
-  chTime: number;
-  clientHello: { ja3: string; ja3Full: string; ja4: string; sni: string; alpn: string[]; random: string } | null;
-  serverHello: { ja3s: string; ja3sFull: string; ja4s: string; version: number; cipher: number; alpn: string | null } | null;
-  hrr: boolean;
-  shFromHrr: boolean;
-  serverCerts: CertificateNames[] | null;
-  clientCerts: CertificateNames[] | null;
-  clientFinished: number;
-  serverFinished: number;
-  firstClientData: number;
-  alerts: TlsAlert[];
-  alertCount: number;
-  appClient: number;
-  appServer: number;
-  decrypted: number;
-}
-
-const time = (r: { tsSec: number; tsNsec: number }): number => r.tsSec * 1000 + r.tsNsec / 1e6;
-
-/** Version and alert names: the TLS dissector's tables (src/dissectors/tls/names.ts). */
-export { tlsVersionName, alertName };
-
-/** The IANA name of a cipher suite, or 0x.... when not registered. */
-export function cipherSuiteName(v: number): string {
-  return TLS_CIPHER_SUITES[v] ?? `0x${v.toString(16).padStart(4, '0')}`;
-}
-
-const clipName = (s: string): string => (s.length > TLS_STATS_LIMITS.maxNameChars ? `${s.slice(0, TLS_STATS_LIMITS.maxNameChars)}…` : s);
-
-const clipFull = (s: string): string => (s.length > TLS_STATS_LIMITS.maxJa3FullChars ? `${s.slice(0, TLS_STATS_LIMITS.maxJa3FullChars)}…` : s);
-
-/** The names of a chain, bounded (TLS_STATS_LIMITS): alt names of the leaf only. */
-function certNames(list: readonly { der: Uint8Array }[]): CertificateNames[] {
-  const out: CertificateNames[] = [];
-  for (const [i, c] of list.slice(0, TLS_STATS_LIMITS.maxChain).entries()) {
-    const x = decodeCertificate(c.der);
-    out.push(
-      x
-        ? { subject: clipName(x.subject), issuer: clipName(x.issuer), notBefore: x.notBefore, notAfter: x.notAfter, subjectAltNames: i === 0 ? x.subjectAltNames.slice(0, TLS_STATS_LIMITS.maxAltNames) : [] }
-        : { subject: '(malformed certificate)', issuer: '', notBefore: '', notAfter: '', subjectAltNames: [] },
-    );
-  }
-  return out;
-}
-
-/** Collects TLS connections from the taps of one read. */
-export class TlsStats {
-  private conns = new Map<number, Conn>();
-  /** TLS streams over TLS_STATS_LIMITS.maxConnections. */
-  untracked = 0;
-  /** Initial RTT (s) per tracked stream, from the TCP tap. */
-  private rtt = new Map<number, number>();
-  private lastTcp: TcpTapRecord | null = null;
-
-  /** `keys`: the key log to check connections against (null: none was given); asked when the cards are made. */
-  constructor(private readonly keys: () => TlsKeyLog | null = () => null) {}
-
-  /** Runs `read` (a dissectFile call) with both taps attached. */
+/** The TLS statistic with a read of its own outside the pipeline (tests: the taps' ambient listeners). */
+export class TlsStats extends TlsConnectionTable {
+  /** Runs `read` with both taps attached to every session it makes. */
   async collect(read: () => Promise<unknown>): Promise<this> {
     const offTcp = addTcpTap((r) => this.addTcp(r));
     const offTls = addTlsTap((r) => this.addTls(r));
@@ -181,184 +30,7 @@ export class TlsStats {
     }
     return this;
   }
-
-  /** A TCP tap record (before the TLS records of the same packet). */
-  addTcp(r: TcpTapRecord): void {
-    this.lastTcp = r;
-    if (r.initialRtt > 0 && this.conns.has(r.stream)) this.rtt.set(r.stream, r.initialRtt);
-  }
-
-  /** The connection of a TLS record, created at its first record (addresses from the same frame's TCP segment). */
-  private conn(r: TlsTapRecord): Conn | null {
-    let c = this.conns.get(r.stream);
-    if (c) return c;
-    if (this.conns.size >= TLS_STATS_LIMITS.maxConnections) {
-      this.untracked++;
-      return null;
-    }
-    let src = '?';
-    let dst = '?';
-    const t = this.lastTcp;
-    if (t && t.frame === r.frame && t.stream === r.stream && t.addrBytes.length) {
-      const v6 = t.ipVersion === 6;
-      const a = v6 ? `[${formatIPv6(t.addrBytes, t.srcAddrOff)}]` : formatIPv4At(t.addrBytes, t.srcAddrOff);
-      const b = v6 ? `[${formatIPv6(t.addrBytes, t.dstAddrOff)}]` : formatIPv4At(t.addrBytes, t.dstAddrOff);
-      src = `${a}:${t.srcPort}`;
-      dst = `${b}:${t.dstPort}`;
-      if (t.initialRtt > 0) this.rtt.set(r.stream, t.initialRtt);
-    }
-    c = {
-      stream: r.stream,
-      client: r.fromClient ? src : dst,
-      server: r.fromClient ? dst : src,
-      chFrame: null,
-      shFrame: null,
-      lastFrame: r.frame,
-      chTime: 0,
-      clientHello: null,
-      serverHello: null,
-      hrr: false,
-      shFromHrr: false,
-      serverCerts: null,
-      clientCerts: null,
-      clientFinished: -1,
-      serverFinished: -1,
-      firstClientData: -1,
-      alerts: [],
-      alertCount: 0,
-      appClient: 0,
-      appServer: 0,
-      decrypted: 0,
-    };
-    this.conns.set(r.stream, c);
-    return c;
-  }
-
-  /** A TLS tap record. */
-  addTls(r: TlsTapRecord): void {
-    const c = this.conn(r);
-    if (!c) return;
-    c.lastFrame = r.frame;
-    if (r.decrypted) c.decrypted++;
-    const t = time(r);
-    switch (r.kind) {
-      case 'client_hello':
-        if (!c.clientHello && r.hello) {
-          const h: TlsHelloInfo = r.hello;
-          const j = ja3(h);
-          c.clientHello = { ja3: j.hash, ja3Full: clipFull(j.full), ja4: ja4(h), sni: h.sni, alpn: [...h.alpn], random: h.random };
-          c.chFrame = r.frame;
-          c.chTime = t;
-        }
-        break;
-      case 'server_hello':
-      case 'hello_retry_request':
-        // A HelloRetryRequest already selects the version and cipher suite (RFC 8446 4.1.4); its
-        // values stand until the ServerHello (which may be missing from the capture) replaces them.
-        if (r.kind === 'hello_retry_request') c.hrr = true;
-        if (r.hello && (!c.serverHello || (c.shFromHrr && r.kind === 'server_hello'))) {
-          const h: TlsHelloInfo = r.hello;
-          const j = ja3s(h);
-          c.serverHello = { ja3s: j.hash, ja3sFull: clipFull(j.full), ja4s: ja4s(h), version: h.supportedVersions[0] ?? h.version, cipher: h.ciphers[0] ?? -1, alpn: h.alpn[0] ?? null };
-          c.shFrame = r.frame;
-          c.shFromHrr = r.kind === 'hello_retry_request';
-        }
-        break;
-      case 'certificate':
-        if (r.certificates) {
-          if (r.fromClient) c.clientCerts ??= certNames(r.certificates);
-          else c.serverCerts ??= certNames(r.certificates);
-        }
-        break;
-      case 'finished':
-        if (r.fromClient) {
-          if (c.clientFinished < 0) c.clientFinished = t;
-        } else if (c.serverFinished < 0) c.serverFinished = t;
-        break;
-      case 'app_data':
-        if (r.fromClient) {
-          c.appClient += r.length;
-          if (c.firstClientData < 0) c.firstClientData = t;
-        } else c.appServer += r.length;
-        break;
-      case 'alert': {
-        c.alertCount++;
-        if (c.alerts.length < TLS_STATS_LIMITS.maxAlerts) {
-          const enc = (r.alertLevel ?? -1) < 0;
-          c.alerts.push({
-            frame: r.frame,
-            from: r.fromClient ? 'client' : 'server',
-            level: enc ? null : r.alertLevel === 1 ? 'warning' : r.alertLevel === 2 ? 'fatal' : (`unknown(${r.alertLevel})` as 'fatal'),
-            description: enc ? null : alertName(r.alertDescription ?? -1),
-            encrypted: enc,
-          });
-        }
-        break;
-      }
-      default:
-        break;
-    }
-  }
-
-  /** Connections in stream order. */
-  summaries(): TlsConnectionSummary[] {
-    const keyLog = this.keys();
-    return [...this.conns.values()].sort((a, b) => a.stream - b.stream).map((c) => this.summary(c, keyLog));
-  }
-
-  private summary(c: Conn, keyLog: TlsKeyLog | null): TlsConnectionSummary {
-    const ch = c.clientHello;
-    const sh = c.serverHello;
-    let end = -1;
-    let handshakeEnd: TlsConnectionSummary['handshakeEnd'] = null;
-    if (c.clientFinished >= 0 || c.serverFinished >= 0) {
-      end = Math.max(c.clientFinished, c.serverFinished);
-      handshakeEnd = 'finished';
-    } else if (c.firstClientData >= 0) {
-      end = c.firstClientData;
-      handshakeEnd = 'app_data';
-    }
-    const handshakeMs = ch && end >= 0 ? round3(end - c.chTime) : null;
-    const rttS = this.rtt.get(c.stream);
-    const tcpInitialRttMs = rttS ? round3(rttS * 1000) : null;
-    return {
-      stream: c.stream,
-      client: c.client,
-      server: c.server,
-      clientHelloFrame: c.chFrame,
-      serverHelloFrame: c.shFrame,
-      lastFrame: c.lastFrame,
-      version: sh ? tlsVersionName(sh.version) : null,
-      versionCode: sh ? sh.version : null,
-      cipherSuite: sh && sh.cipher >= 0 ? cipherSuiteName(sh.cipher) : null,
-      cipherSuiteCode: sh && sh.cipher >= 0 ? sh.cipher : null,
-      helloRetryRequest: c.hrr,
-      sni: ch?.sni || null,
-      alpnOffered: ch?.alpn ?? [],
-      alpnChosen: sh?.alpn ?? null,
-      serverCertificates: c.serverCerts ?? [],
-      clientCertificates: c.clientCerts ?? [],
-      handshakeMs,
-      handshakeEnd: handshakeMs === null ? null : handshakeEnd,
-      tcpInitialRttMs,
-      handshakeRtts: handshakeMs !== null && tcpInitialRttMs ? Math.round((handshakeMs / tcpInitialRttMs) * 100) / 100 : null,
-      alerts: c.alerts,
-      alertCount: c.alertCount,
-      ja3: ch?.ja3 ?? null,
-      ja3Full: ch?.ja3Full ?? null,
-      ja3s: sh?.ja3s ?? null,
-      ja3sFull: sh?.ja3sFull ?? null,
-      ja4: ch?.ja4 ?? null,
-      ja4s: sh?.ja4s ?? null,
-      clientRandom: ch?.random ?? null,
-      keys: keyLog ? (ch ? keyLog.availability(ch.random, sh?.version ?? 0) : { available: 'no', detail: 'no ClientHello seen (client random unknown)' }) : null,
-      appDataBytes: { client: c.appClient, server: c.appServer },
-      decryptedRecords: c.decrypted,
-    };
-  }
 }
-
-const round3 = (x: number): number => Math.round(x * 1000) / 1000;
 
 /** Everything `stats FILE tls` prints, computed from a file. */
 export interface TlsStatsResult {
@@ -383,14 +55,13 @@ export async function collectTlsStats(file: string, keyLog: TlsKeyLog | null, fi
     fromCapture++;
     log.add(sec.data, `${file} (DSB ${fromCapture})`);
   };
-  const stats = new TlsStats(() => (keyLog !== null || fromCapture > 0 ? log : null));
+  const stats = new TlsConnectionTable(() => (keyLog !== null || fromCapture > 0 ? log : null));
   const useKeys = (): boolean => keyLog !== null || fromCapture > 0;
   let error: CaptureFileError | undefined;
   try {
-    // The TLS dissector hands its records to module-wide listeners during dissection: copied and
-    // queued by the session, they come after the packet's TCP record, behind the display filter.
-    const tls = { add: addTlsTap as (fn: (r: object) => void) => () => void, copy: (r: object) => ({ ...r }), fn: (r: object) => stats.addTls(r as TlsTapRecord) };
-    const opts = { columns: false, twoPass: true, count: 0, fields: [], onDecryptionSecrets, taps: [tap(TCP_TAP, (r) => stats.addTcp(r))], immediateTaps: [tls] };
+    // Both taps are queued by the session and delivered after the packet (its TCP record first),
+    // behind the display filter.
+    const opts = { columns: false, twoPass: true, count: 0, fields: [], onDecryptionSecrets, taps: [tap(TCP_TAP, (r) => stats.addTcp(r)), tap(TLS_TAP, (r) => stats.addTls(r))] };
     await dissectFile(file, withDisplayFilter(opts, filter));
   } catch (e) {
     if (!(e instanceof CaptureFileError) || e.framesRead === 0) throw e;
@@ -403,43 +74,6 @@ export async function collectTlsStats(file: string, keyLog: TlsKeyLog | null, fi
     keyLog: useKeys() ? { secrets: k.secrets, clientRandoms: log.size, bad: k.bad, badLines: k.badLines, rsa: k.rsa, fromCapture } : null,
     error,
   };
-}
-
-/** The text card of one connection. */
-export function tlsCard(s: TlsConnectionSummary): string {
-  const lines: string[] = [];
-  const frames = s.clientHelloFrame !== null ? `frames ${s.clientHelloFrame}-${s.lastFrame}` : `to frame ${s.lastFrame}`;
-  lines.push(`TLS stream ${s.stream}  ${s.client} -> ${s.server}  (${frames})`);
-  const cipher = s.cipherSuite === null ? '-' : s.cipherSuite.startsWith('0x') ? s.cipherSuite : `${s.cipherSuite} (0x${s.cipherSuiteCode!.toString(16).padStart(4, '0')})`;
-  lines.push(`  version    ${s.version ?? '- (no ServerHello)'}${s.helloRetryRequest ? ' after HelloRetryRequest' : ''}   cipher ${cipher}`);
-  lines.push(`  SNI        ${s.sni ?? '-'}   ALPN offered ${s.alpnOffered.length ? s.alpnOffered.join(', ') : '-'}; chosen ${s.alpnChosen ?? (s.alpnOffered.length && s.version === 'TLS 1.3' ? '(encrypted: EncryptedExtensions)' : '-')}`);
-  const chain = (label: string, list: CertificateNames[]) => {
-    list.forEach((c, i) => {
-      lines.push(`  ${i === 0 ? label : ' '.repeat(label.length)} [${i}] subject ${c.subject}`);
-      lines.push(`  ${' '.repeat(label.length)}     issuer  ${c.issuer}`);
-    });
-  };
-  if (s.serverCertificates.length) chain('server cert', s.serverCertificates);
-  else lines.push(`  server cert ${s.versionCode === 0x0304 ? '(encrypted in TLS 1.3)' : '-'}`);
-  if (s.clientCertificates.length) chain('client cert', s.clientCertificates);
-  let hs = '-';
-  if (s.handshakeMs !== null) {
-    hs = `${s.handshakeMs.toFixed(3)} ms`;
-    if (s.handshakeRtts !== null) hs += ` = ${s.handshakeRtts.toFixed(2)} RTT (TCP initial RTT ${s.tcpInitialRttMs!.toFixed(3)} ms)`;
-    else hs += ' (TCP initial RTT unknown)';
-    if (s.handshakeEnd === 'app_data') hs += ', to the first application data (no Finished seen)';
-  }
-  lines.push(`  handshake  ${hs}`);
-  const alerts = s.alerts.map((a) => (a.encrypted ? `${a.from} encrypted alert (frame ${a.frame})` : `${a.from} ${a.level} ${a.description} (frame ${a.frame})`));
-  if (s.alertCount > s.alerts.length) alerts.push(`${s.alertCount - s.alerts.length} more`);
-  lines.push(`  alerts     ${alerts.length ? alerts.join('; ') : 'none'}`);
-  lines.push(`  JA3        ${s.ja3 ?? '-'}${s.ja3Full ? `  ${s.ja3Full}` : ''}`);
-  lines.push(`  JA3S       ${s.ja3s ?? '-'}${s.ja3sFull ? `  ${s.ja3sFull}` : ''}`);
-  lines.push(`  JA4        ${s.ja4 ?? '-'}   JA4S ${s.ja4s ?? '-'}`);
-  lines.push(`  data       client ${s.appDataBytes.client} bytes, server ${s.appDataBytes.server} bytes (application data records)`);
-  if (s.keys) lines.push(`  keys       ${s.keys.available} (${s.keys.detail})`);
-  if (s.keys || s.decryptedRecords) lines.push(`  decrypted  ${s.decryptedRecords ? `yes (${s.decryptedRecords} records)` : 'no'}`);
-  return lines.join('\n') + '\n\n';
 }
 
 /** `stats FILE tls [--json]` to `write`; a damaged file's error is thrown after the output. */

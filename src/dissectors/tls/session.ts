@@ -4,7 +4,7 @@
  */
 import { sessionState, type Packet } from '../packet.js';
 import { REASSEMBLY_LIMITS } from '../tcp/reassembly.js';
-import { tlsTapListeners, type TlsTapRecord } from './types.js';
+import { TLS_TAP, type TlsTapRecord } from './types.js';
 import { F } from './fields.js';
 import type { Decoder } from './decrypt.js';
 
@@ -93,8 +93,6 @@ export interface TlsTable {
   held: number;
   /** The last "Transport Layer Security" item added (frame, pass, data source, item). */
   lastTop: { frame: number; pass: number; src: number; item: number };
-  /** The tap's record, reused. */
-  tapRec: TlsTapRecord;
   /** Dissecting a decrypted record: its messages do not go to the tap (which sees what an undecrypted read sees). */
   quietTap: boolean;
 }
@@ -111,7 +109,6 @@ export function table(pkt: Packet): TlsTable {
       finals,
       held: 0,
       lastTop: { frame: -1, pass: -1, src: -1, item: -1 },
-      tapRec: { frame: 0, tsSec: 0, tsNsec: 0, stream: 0, fromClient: false, kind: 'handshake', length: 0 },
       quietTap: false,
     };
   });
@@ -149,13 +146,13 @@ export function appendInfo(pkt: Packet, text: string): void {
   if (pkt.wantColumns) pkt.appendInfo(pkt.colInfo.length ? `, ${text}` : text);
 }
 
-// --- the TLS tap (./types.ts): one reused record per session
+// --- the TLS tap (./types.ts): records pooled and queued by the session (../taps.ts), delivered after the packet
 
 export function tapOn(pkt: Packet): boolean {
-  return tlsTapListeners.length > 0 && pkt.session.pass !== 1 && pkt.fence === 0 && !table(pkt).quietTap;
+  return pkt.session.pass !== 1 && pkt.session.taps.on(TLS_TAP) && pkt.fence === 0 && !table(pkt).quietTap;
 }
 export function tap(pkt: Packet, fromClient: boolean, kind: TlsTapRecord['kind'], length: number, extra?: Partial<TlsTapRecord>): void {
-  const r = table(pkt).tapRec;
+  const r = pkt.session.taps.record(TLS_TAP);
   r.frame = pkt.frame.number;
   r.tsSec = pkt.frame.tsSec;
   r.tsNsec = pkt.frame.tsNsec;
@@ -169,7 +166,6 @@ export function tap(pkt: Packet, fromClient: boolean, kind: TlsTapRecord['kind']
   r.alertDescription = extra?.alertDescription;
   r.handshakeType = extra?.handshakeType;
   r.decrypted = extra?.decrypted ?? false;
-  for (const fn of tlsTapListeners) fn(r);
 }
 
 

@@ -1,11 +1,11 @@
 /**
  * What the TLS dissector (./records.ts and the rest of this folder) hands to the modules around
  * it: the parsed hellos (for JA3/JA3S and JA4/JA4S in ./fingerprint.ts), certificates (DER,
- * decoded by ./x509.ts), the TLS tap that `wirelite stats FILE tls` reads (src/cli/tls-stats.ts)
+ * decoded by ./x509.ts), the TLS tap that `wirelite stats FILE tls` reads (src/stats/tls.ts)
  * and the decrypted data tap (`follow --tls`). Plain data; the dissector fills it, the others
  * only read it.
  */
-import { TapKind } from '../taps.js';
+import { addTapListener, TapKind } from '../taps.js';
 
 /** A ClientHello or ServerHello as the fingerprints need it, every list in wire order. */
 export interface TlsHelloInfo {
@@ -80,14 +80,24 @@ export interface TlsDataRecord {
 
 export const TLS_DATA_TAP = new TapKind<TlsDataRecord>('tls.data', () => ({ frame: 0, stream: 0, fromClient: false, data: new Uint8Array(0), firstFromClient: false }));
 
-/** Listeners; empty when no statistics are collected (the dissector then skips the tap). */
-export const tlsTapListeners: TlsTapListener[] = [];
-
-/** Adds a listener; returns the function that removes it. */
-export function addTlsTap(fn: TlsTapListener): () => void {
-  tlsTapListeners.push(fn);
-  return () => {
-    const i = tlsTapListeners.indexOf(fn);
-    if (i >= 0) tlsTapListeners.splice(i, 1);
-  };
+/** A record with every field at its "none" value (the template of the session's pooled records). */
+export function newTlsTapRecord(): TlsTapRecord {
+  return { frame: 0, tsSec: 0, tsNsec: 0, stream: 0, fromClient: false, kind: 'handshake', length: 0, hello: undefined, certificates: undefined, alertLevel: undefined, alertDescription: undefined, handshakeType: undefined, decrypted: false };
 }
+
+/**
+ * The TLS tap's kind: records are pooled by the session and delivered after the packet, behind
+ * the pipeline's display filter (../taps.ts); a read registers `tap(TLS_TAP, fn)`.
+ */
+export const TLS_TAP = new TapKind<TlsTapRecord>('tls', newTlsTapRecord);
+
+/**
+ * Adds a listener for every session made while it is registered (dissecting outside the pipeline;
+ * the pipeline takes its listeners per read); returns the function that removes it.
+ */
+export function addTlsTap(fn: TlsTapListener): () => void {
+  return addTapListener(TLS_TAP, fn);
+}
+
+/** TLS_TAP's ambient listeners (what `addTlsTap` adds to): tests emit records through them. */
+export const tlsTapListeners: TlsTapListener[] = TLS_TAP.ambient;
