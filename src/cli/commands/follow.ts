@@ -3,7 +3,8 @@
  * both directions in the order it was delivered, as `tshark -q -z follow,tcp,ascii,N` shows it:
  * out-of-order segments in their place, retransmitted bytes once, bytes the receiver acknowledged
  * but the capture lacks marked as `[N bytes missing in capture file]` (FollowAssembler in
- * src/dissectors/tcp/reassembly.ts, bounded by FOLLOW_LIMITS).
+ * src/dissectors/tcp/reassembly.ts, bounded by FOLLOW_LIMITS; the consumer and tshark's text formats
+ * are src/stats/tcp-follow.ts).
  *
  * Formats: `ascii` and `hex` are tshark's (node 1's chunks indented by a tab); `raw` writes the
  * payload bytes themselves to stdout (both directions, in order; gaps leave nothing); `json` one
@@ -17,13 +18,11 @@
 import { Command, Option } from '@commander-js/extra-typings';
 import { dissectFile, tap } from '../../pipeline/index.js';
 import { applicationProtocols } from '../../dissectors/registry.js';
-import { TCP_TAP, type TcpTapRecord } from '../../dissectors/tcp/tap.js';
+import { TCP_TAP } from '../../dissectors/tcp/tap.js';
 import { TLS_DATA_TAP, type TlsDataRecord } from '../../dissectors/tls/types.js';
 import { compileOption, type CompiledOption } from '../../filter/cli.js';
-import { fieldByName } from '../../dissectors/fields.js';
-import { formatIPv4At, formatIPv6 } from '../../dissectors/bytes.js';
 import type { Packet } from '../../dissectors/packet.js';
-import { FollowAssembler, type FollowChunk } from '../../dissectors/tcp/reassembly.js';
+import { followAsciiText, followGapText, followHexDump, packetAddresses, TcpFollow, type FollowChunk } from '../../stats/tcp-follow.js';
 import { UsageError } from '../errors.js';
 import { addDissectOptions, applyDissectOptions } from '../dissect-options.js';
 import { OutBuffer, writeAllSync } from '../../render/output.js';
@@ -50,24 +49,10 @@ export function followCommand() {
       if (stream === undefined) throw new UsageError(`no TCP packet in ${file} matches -Y ${o.Y}`);
       const out = new Output(o.format as Format, stream, o.tls ? 'tls' : 'tcp');
       if (o.tls) return followTls(file, stream, out);
-      const payloadFid = fieldByName('tcp.payload')!.id;
-      let seg: { frame: number; dir: number; seq: number; ack: number; flags: number; len: number; sp: number; dp: number } | undefined;
-      const onSegment = (r: TcpTapRecord) => {
-        if (r.stream !== stream) return;
-        seg = { frame: r.frame, dir: r.dir, seq: r.seq, ack: r.ack, flags: r.flags, len: r.len, sp: r.srcPort, dp: r.dstPort };
-      };
-      const asm = new FollowAssembler((c) => out.chunk(c));
+      const follow = new TcpFollow(stream, (c) => out.chunk(c), (n0, n1) => out.start(n0, n1));
       let failure: unknown;
       try {
-        await dissectFile(file, { columns: false, twoPass: false, count: 0, fields: [payloadFid], disabledProtocols: applicationProtocols(), taps: [tap(TCP_TAP, onSegment)] }, (pkt: Packet) => {
-          const s = seg;
-          if (!s || s.frame !== pkt.frame.number) return;
-          seg = undefined;
-          if (!out.started) out.start(pkt, s.dir, s.sp, s.dp);
-          const i = s.len > 0 ? pkt.find(payloadFid) : -1;
-          const data = i >= 0 ? pkt.bytesOf(i) : EMPTY;
-          asm.segment(s.dir, s.frame, s.seq, s.ack, s.flags, data, s.len);
-        });
+        await dissectFile(file, { columns: false, twoPass: false, count: 0, fields: TcpFollow.fieldIds(), disabledProtocols: applicationProtocols(), taps: [tap(TCP_TAP, (r) => follow.segment(r))] }, (pkt: Packet) => follow.add(pkt));
       } catch (e) {
         failure = e;
       }
@@ -78,8 +63,6 @@ export function followCommand() {
       if (failure) throw failure;
     });
 }
-
-const EMPTY = new Uint8Array(0);
 
 /**
  * `--tls`: the stream's decrypted application data, one chunk per TLS record, as tshark's
@@ -94,7 +77,7 @@ async function followTls(file: string, stream: number, out: Output): Promise<voi
     await dissectFile(file, { columns: false, twoPass: false, count: 0, fields: [], disabledProtocols: applicationProtocols().filter((p) => p !== 'tls'), taps: [tap(TLS_DATA_TAP, onData)] }, (pkt: Packet) => {
       for (const r of recs) {
         const dir = r.fromClient === r.firstFromClient ? 0 : 1;
-        if (!out.started) out.start(pkt, dir, pkt.srcPort, pkt.dstPort);
+        if (!out.started) out.start(...nodes(pkt, dir, pkt.srcPort, pkt.dstPort));
         out.chunk({ dir, frame: r.frame, offset: offsets[dir]!, data: r.data, gap: 0 });
         offsets[dir]! += r.data.length;
       }
@@ -151,19 +134,15 @@ class Output {
     private readonly proto: 'tcp' | 'tls' = 'tcp',
   ) {}
 
-  /** The first segment of the stream: its sender is node 0. */
-  start(pkt: Packet, dir: number, sp: number, dp: number): void {
+  /** The stream's first packet: node 0 sent it. */
+  start(n0: string, n1: string): void {
     this.started = true;
-    const [src, dst] = addresses(pkt);
-    // Node 0 sent the stream's first packet; this one may come from either side.
-    const n0 = dir === 0 ? endpoint(src, sp) : endpoint(dst, dp);
-    const n1 = dir === 0 ? endpoint(dst, dp) : endpoint(src, sp);
     if (this.format === 'json') this.write(JSON.stringify({ stream: this.stream, node0: n0, node1: n1 }) + '\n');
     else if (this.format !== 'raw') this.write(`\n${SEPARATOR}Follow: ${this.proto},${this.format}\nFilter: tcp.stream eq ${this.stream}\nNode 0: ${n0}\nNode 1: ${n1}\n`);
   }
 
   chunk(c: FollowChunk): void {
-    const data = c.gap > 0 ? gapText(c.gap) : c.data;
+    const data = c.gap > 0 ? followGapText(c.gap) : c.data;
     const tab = c.dir ? '\t' : '';
     switch (this.format) {
       case 'json': {
@@ -177,10 +156,10 @@ class Output {
         if (c.gap === 0) this.write(c.data);
         return;
       case 'ascii':
-        this.write(`${tab}${data.length}\n${asciiText(data)}\n`);
+        this.write(`${tab}${data.length}\n${followAsciiText(data)}\n`);
         break;
       case 'hex':
-        this.write(hexDump(tab, this.printed[c.dir]!, data));
+        this.write(followHexDump(tab, this.printed[c.dir]!, data));
         break;
     }
     this.printed[c.dir] += data.length;
@@ -208,50 +187,8 @@ function writeBytes(b: Uint8Array): void {
   writeAllSync(1, b);
 }
 
-function addresses(pkt: Packet): [string, string] {
-  const h = pkt.ipHdr;
-  if (pkt.ipVersion === 6) return [`[${formatIPv6(h, pkt.ipSrcOff)}]`, `[${formatIPv6(h, pkt.ipDstOff)}]`];
-  return [formatIPv4At(h, pkt.ipSrcOff), formatIPv4At(h, pkt.ipDstOff)];
-}
-
-function endpoint(addr: string, port: number): string {
-  return `${addr}:${port}`;
-}
-
-/** tshark's marker for bytes the capture lacks: the text and a NUL. */
-function gapText(n: number): Uint8Array {
-  return Buffer.from(`[${n} bytes missing in capture file]\0`, 'latin1');
-}
-
-/** tshark's ascii mode: printable bytes, CR and LF as they are, the rest as dots (one byte a char). */
-function asciiText(d: Uint8Array): string {
-  let s = '';
-  for (let i = 0; i < d.length; i++) {
-    const b = d[i]!;
-    s += b === 0x0d || b === 0x0a || (b >= 0x20 && b < 0x7f) ? String.fromCharCode(b) : '.';
-  }
-  return s;
-}
-
-/** tshark's hex mode: 16 bytes a line, offset in 8 uppercase hex digits, an extra space after 8 bytes. */
-function hexDump(prefix: string, offset: number, d: Uint8Array): string {
-  let s = '';
-  for (let i = 0; i < d.length; i += 16) {
-    const n = Math.min(16, d.length - i);
-    let hex = '';
-    let asc = '';
-    for (let k = 0; k < n; k++) {
-      const b = d[i + k]!;
-      hex += b.toString(16).padStart(2, '0') + ' ';
-      asc += b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : '.';
-      if (k === 7) {
-        hex += ' ';
-        asc += ' ';
-      }
-    }
-    // tshark drops one trailing space of the ASCII column (the one after byte 8, or a space byte).
-    if (asc.endsWith(' ')) asc = asc.slice(0, -1);
-    s += `${prefix}${(offset + i).toString(16).toUpperCase().padStart(8, '0')}  ${hex.padEnd(50, ' ')}${asc}\n`;
-  }
-  return s;
+/** Node 0 and node 1 of a stream from a packet sent in direction `dir` (0: by node 0). */
+function nodes(pkt: Packet, dir: number, sp: number, dp: number): [string, string] {
+  const [src, dst] = packetAddresses(pkt);
+  return dir === 0 ? [`${src}:${sp}`, `${dst}:${dp}`] : [`${dst}:${dp}`, `${src}:${sp}`];
 }
