@@ -1,0 +1,23 @@
+/**
+ * Every key of the terminal UI's shell, for the help screen and the README (the views add theirs:
+ * TuiView.keys).
+ */
+export const KEYS: readonly (readonly [string, string])[] = [
+  ['↑ ↓  k j', 'previous / next packet, tree line, or hex row'],
+  ['PgUp PgDn  Ctrl-B Ctrl-F', 'a page up / down'],
+  ['g G  Home End', 'first / last packet (or line)'],
+  ['Tab  Shift-Tab', 'next / previous pane: packet list, detail tree, hex'],
+  ['Enter', 'list: open the detail tree; tree: expand or collapse the line'],
+  ['→ l  ← h', 'tree: expand / collapse (← on a closed line goes to its parent); hex: next / previous byte'],
+  ['Space', 'tree: expand or collapse the line'],
+  ['E  C', 'tree: expand all / collapse all'],
+  ['/', 'type a display filter (Enter applies it to the whole capture, Esc cancels, Tab completes)'],
+  ['\\', 'clear the display filter'],
+  ['w', 'live capture: save the packets captured so far (pcapng)'],
+  ['Esc', 'back: from a pane to the list, from a view to the packets, out of the help'],
+  ['?', 'this help'],
+  ['q  Ctrl-C', 'quit (the terminal is restored)'],
+];
+
+/** Keys the shell takes on the packets screen: a view's hotkey must not be one of them. */
+export const SHELL_KEYS = new Set(['q', '?', '/', '\\', 'k', 'j', 'g', 'G', 'h', 'l', 'E', 'C', 'w', ' ']);

@@ -1,0 +1,28 @@
+/**
+ * The status bar: the source, packets shown / total, indexing progress, a live capture's counters
+ * (with drops), and the last message (a view's, an error's).
+ */
+import { Text } from 'ink';
+import type { PacketStore } from '../store/packet-store.js';
+import { fit } from '../theme.js';
+
+export function statusText(store: PacketStore, message: string): string {
+  const p = store.progress();
+  const total = store.count();
+  const shown = store.shownCount();
+  const parts = [store.source];
+  parts.push(store.filtered ? `${shown}/${total} shown` : `${total} packets`);
+  if (p.phase === 'indexing') parts.push(`indexing ${p.fraction !== undefined ? Math.floor(p.fraction * 100) + '%' : '…'}`);
+  else if (p.phase === 'analysing') parts.push(`2nd pass ${p.fraction !== undefined ? Math.floor(p.fraction * 100) + '%' : '…'}`);
+  else if (p.phase === 'failed') parts.push(`stopped: ${p.message ?? 'error'}`);
+  else if (p.phase === 'live') parts.push('capturing');
+  const c = store.counters();
+  if (c) parts.push(`received ${c.received}, dropped ${c.dropped}${c.ifDropped ? ` (+${c.ifDropped} by the interface)` : ''}`);
+  if (message) parts.push(message);
+  parts.push('? help');
+  return parts.join(' │ ');
+}
+
+export function StatusBar({ store, message, width }: { store: PacketStore; message: string; width: number }) {
+  return <Text inverse>{fit(statusText(store, message), width)}</Text>;
+}

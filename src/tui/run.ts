@@ -1,0 +1,255 @@
+/**
+ * `wirelite tui`'s runtime: the terminal (alternate screen, hidden cursor, raw keys) taken and
+ * given back on every way out (q, Ctrl-C, SIGTERM, SIGHUP, an error), the store filled by the
+ * indexer's worker (a file) or by the live capture (an interface), and the Ink app on top.
+ */
+import { createElement, useEffect, useState } from 'react';
+import { render } from 'ink';
+import type { Frame, InterfaceInfo } from '../capture/frame.js';
+import { createCaptureWriter } from '../capture/writer.js';
+import { LiveCapture } from '../capture/live/capture-session.js';
+import { LiveCaptureError } from '../capture/live/live-error.js';
+import type { Packet } from '../dissectors/packet.js';
+import type { SessionOptions } from '../dissectors/session.js';
+import { compile } from '../filter/index.js';
+import { LiveSource, runPipeline } from '../pipeline/index.js';
+import { App } from './app.js';
+import type { TuiView } from './contract.js';
+import { filterFile, indexFile, type Job } from './store/indexer.js';
+import { PacketStore } from './store/packet-store.js';
+import { RowBuilder, rowFieldIds } from './store/rows.js';
+import { themeFromEnv } from './theme.js';
+import { ANALYSIS_VIEWS } from './views/index.js';
+
+export interface TuiOptions {
+  file?: string;
+  /** Live capture: the device, and a capture (BPF) filter. */
+  device?: string;
+  bpf?: string;
+  /** A display filter applied at once. */
+  filter?: string;
+  sessionOptions: SessionOptions;
+  views?: readonly TuiView[];
+}
+
+/** Frames a live capture keeps in memory (for the tree and `w`) at most, in bytes. */
+export const LIVE_KEEP_BYTES = 512 << 20;
+
+const ENTER = '\x1b[?1049h\x1b[?25l\x1b[H\x1b[2J';
+const LEAVE = '\x1b[0m\x1b[?25h\x1b[?1049l';
+
+/** Runs the UI until the user quits; resolves with the exit code. */
+export async function runTui(o: TuiOptions): Promise<number> {
+  const out = process.stdout;
+  if (!out.isTTY || !process.stdin.isTTY) {
+    process.stderr.write('wirelite: tui needs a terminal (standard input and output are not one)\n');
+    return 1;
+  }
+  const store = new PacketStore(o.file ?? o.device ?? 'live', !o.file);
+  const jobs: Job[] = [];
+  let filterJob: Job | undefined;
+  let live: LiveCapture | undefined;
+  let initialMessage = '';
+  let restored = false;
+  let resolveExit!: (code: number) => void;
+  const exited = new Promise<number>((r) => (resolveExit = r));
+
+  out.write(ENTER);
+  const restore = () => {
+    if (restored) return;
+    restored = true;
+    try {
+      instance?.unmount();
+    } catch {
+      /* already gone */
+    }
+    for (const j of jobs) j.stop();
+    filterJob?.stop();
+    live?.stop('now');
+    if (process.stdin.isTTY) process.stdin.setRawMode(false);
+    out.write(LEAVE);
+  };
+  const quit = (code: number) => {
+    restore();
+    resolveExit(code);
+  };
+  const onSignal = (sig: NodeJS.Signals) => quit(sig === 'SIGINT' ? 130 : sig === 'SIGTERM' ? 143 : 129);
+  process.on('SIGTERM', onSignal);
+  process.on('SIGHUP', onSignal);
+  process.on('SIGINT', onSignal);
+  const onFatal = (e: unknown) => {
+    restore();
+    process.stderr.write(`wirelite: tui stopped: ${e instanceof Error ? e.message : String(e)}\n`);
+    resolveExit(3);
+  };
+  process.on('uncaughtException', onFatal);
+  process.on('unhandledRejection', onFatal);
+  // Whatever happens, the terminal is given back as the process leaves.
+  process.on('exit', restore);
+
+  let applyLiveFilter: ((expr: string) => void) | undefined;
+  let save: (() => Promise<string>) | undefined;
+  if (o.file) {
+    jobs.push(indexFile(store, o.file, o.sessionOptions));
+  } else {
+    const started = await startLive(store, o, (f) => (applyLiveFilter = f));
+    if ('error' in started) initialMessage = started.error;
+    else {
+      live = started.capture;
+      save = started.save;
+    }
+  }
+
+  const applyFilter = (expr: string) => {
+    filterJob?.stop();
+    filterJob = undefined;
+    if (!expr) {
+      store.clearFilter();
+      applyLiveFilter?.('');
+      return;
+    }
+    if (o.file) filterJob = filterFile(store, o.file, expr, o.sessionOptions).job;
+    else applyLiveFilter?.(expr);
+  };
+
+  const Root = () => {
+    const [size, setSize] = useState({ w: out.columns || 80, h: out.rows || 24 });
+    useEffect(() => {
+      const on = () => {
+        // Ink redraws from its last frame: clear first, so a smaller terminal leaves nothing behind.
+        out.write('\x1b[H\x1b[2J');
+        setSize({ w: out.columns || 80, h: out.rows || 24 });
+      };
+      out.on('resize', on);
+      return () => void out.off('resize', on);
+    }, []);
+    return createElement(App, {
+      store,
+      file: o.file,
+      sessionOptions: o.sessionOptions,
+      views: o.views ?? ANALYSIS_VIEWS,
+      theme: themeFromEnv(),
+      width: size.w,
+      height: size.h,
+      applyFilter,
+      save,
+      initialMessage,
+      onQuit: () => quit(0),
+    });
+  };
+  const instance = render(createElement(Root), { exitOnCtrlC: false, patchConsole: true, maxFps: 30 });
+  if (o.filter) {
+    const c = compile(o.filter);
+    if (c.ok) applyFilter(o.filter);
+  }
+  const code = await exited;
+  process.off('SIGTERM', onSignal);
+  process.off('SIGHUP', onSignal);
+  process.off('SIGINT', onSignal);
+  process.off('uncaughtException', onFatal);
+  process.off('unhandledRejection', onFatal);
+  return code;
+}
+
+/**
+ * A live capture into the store, in this thread (the capture's own worker reads the device): one
+ * pass, as `capture`; rows are sent to the store every 100 ms at most, so a fast capture does not
+ * redraw for every packet. The frames are kept (up to LIVE_KEEP_BYTES) for the tree and `w`.
+ */
+async function startLive(
+  store: PacketStore,
+  o: TuiOptions,
+  setFilter: (f: (expr: string) => void) => void,
+): Promise<{ capture: LiveCapture; save: () => Promise<string> } | { error: string }> {
+  const device = o.device!;
+  const source = new LiveSource();
+  let capture: LiveCapture;
+  try {
+    capture = await LiveCapture.open({ device, ...(o.bpf ? { filter: o.bpf } : {}), promisc: true, immediate: true, timeoutMs: 100, nanoseconds: true }, source.deliver);
+  } catch (e) {
+    const err = LiveCaptureError.from(e);
+    const why =
+      err.code === 'EPERM' ? `no permission to capture on ${device} (run as root, or grant node CAP_NET_RAW)`
+        : err.code === 'ENODEV' ? `no such interface: ${device} (wirelite interfaces lists them)`
+          : `cannot capture on ${device}: ${err.message}`;
+    store.setProgress({ phase: 'failed', frames: 0, message: why });
+    return { error: why };
+  }
+  const iface: InterfaceInfo = { id: 0, linkType: capture.info.linkType, snapLen: capture.info.snaplen, name: device, fcsLen: 0, tsResol: capture.info.nanoseconds ? 9 : 6 };
+  store.addInterface(iface);
+  source.attach(capture, iface);
+  const rows = new RowBuilder(0, 1024);
+  let last = 0;
+  let timer: NodeJS.Timeout | undefined;
+  const flush = () => {
+    timer = undefined;
+    last = Date.now();
+    const b = rows.flush();
+    if (b) store.addBatch(b);
+    store.setCounters({ received: store.count(), dropped: 0, ifDropped: 0 });
+  };
+  let filter: ((p: Packet) => boolean) | undefined;
+  let filtered: ReturnType<PacketStore['startFilter']> | undefined;
+  let lastPkt: Packet | undefined;
+  const sink = (pkt: Packet, frame: Frame) => {
+    lastPkt = pkt;
+    if (store.keptBytes < LIVE_KEEP_BYTES) {
+      store.keptFrames.push({ ...frame, data: frame.data.slice() });
+      store.keptBytes += frame.capLen + 64;
+    }
+    const full = rows.add(pkt, frame, -1);
+    if (filter && filtered && filter(pkt)) store.addMatches(filtered, [frame.number]);
+    if (full) {
+      store.addBatch(full);
+      last = Date.now();
+    } else if (!timer) timer = setTimeout(flush, Math.max(0, 100 - (Date.now() - last)));
+  };
+  const fields = rowFieldIds();
+  setFilter((expr) => {
+    if (!expr) {
+      filter = undefined;
+      filtered = undefined;
+      return;
+    }
+    const c = compile(expr);
+    if (!c.ok) return;
+    // The live pipeline keeps only the rows' fields: the filter's are added for the packets to come
+    // (the pipeline's one Packet is reused for every frame); the packets already captured are
+    // filtered by dissecting them again from memory, synchronously, so none comes in between.
+    lastPkt?.selectFields([...fields, ...c.fields]);
+    filtered = store.startFilter(expr);
+    const f = filtered;
+    const already = store.keptFrames.slice();
+    void runPipeline(
+      { name: device, rereadable: false, async read(h) { h.onInterface?.(iface); for (const fr of already) if (h.onFrame({ ...fr }) === false) break; } },
+      { columns: false, twoPass: false, count: 0, fields: c.fields, displayFilter: { test: c.filter } },
+      (_p, fr) => store.addMatches(f, [fr.number]),
+    ).then(() => {
+      f.done = true;
+      f.fraction = 1;
+      store.changed();
+    });
+    filter = c.filter;
+  });
+  const running = runPipeline(source, { columns: true, twoPass: false, count: 0, fields, sessionOptions: o.sessionOptions }, sink).then(
+    () => {
+      flush();
+      const end = source.end;
+      const s = end?.stats;
+      if (s) store.setCounters({ received: s.received, dropped: s.dropped, ifDropped: s.ifDropped });
+      store.setProgress({ phase: end?.error ? 'failed' : 'done', frames: store.count(), ...(end?.error ? { message: `capture on ${device} failed: ${end.error.message}` } : {}) });
+    },
+    (e: unknown) => store.setProgress({ phase: 'failed', frames: store.count(), message: e instanceof Error ? e.message : String(e) }),
+  );
+  void running;
+  const save = async (): Promise<string> => {
+    const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+    const path = `wirelite-${device}-${stamp}.pcapng`;
+    const w = createCaptureWriter(path, 'pcapng', { interfaces: [iface] });
+    for (const f of store.keptFrames) w.write(f);
+    await w.close();
+    const lost = store.count() - store.keptFrames.length;
+    return `saved ${store.keptFrames.length} packets to ${path}${lost > 0 ? ` (${lost} beyond the memory limit were not kept)` : ''}`;
+  };
+  return { capture, save };
+}
