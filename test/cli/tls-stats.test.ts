@@ -21,10 +21,11 @@ import { cipherSuiteName, collectTlsStats, TLS_STATS_LIMITS, TlsStats, type TlsC
 import { tlsTapListeners, type TlsTapRecord } from '../../src/dissectors/tls/types.js';
 import { isGrease } from '../../src/dissectors/tls/fingerprint.js';
 import { readKeyLogFile } from '../../src/dissectors/tls/keylog.js';
+import { corpusPublic } from '../corpus.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const bin = join(root, 'bin/wirelite');
-const corpus = resolve(root, '../shared/corpus/public');
+const corpus = corpusPublic;
 const dir = mkdtempSync(join(tmpdir(), 'wirelite-tls-stats-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
