@@ -30,11 +30,11 @@ import { formatUtf8Text as formatText } from '../bytes.js';
 import { callDissector, dissectData, register, type Dissector } from '../registry.js';
 import { addTapListener, TapKind } from '../taps.js';
 import { registerStreamHeuristic, registerStreamProtocol, type StreamProtocol } from '../tcp/stream.js';
-import { feedSegment, newBudget, ParseStatus, StreamDirection, type ParseResult, type PduSink, type StreamParser } from '../tcp/reassembly.js';
-import { F, HEADER_FIELDS, HTTP_LIMITS, STATUS_CODES } from './fields.js';
-import { ascii, Body, bodyLength, chunkSize, Frame, frameMessage, Kind, lineEnd, Mode, newLayout, type BodyContext, type FrameResult } from './message.js';
+import { feedSegment, newBudget, ParseStatus, releaseDirection, StreamDirection, type ParseResult, type PduSink, type StreamParser } from '../tcp/reassembly.js';
+import { F, HEADER_FIELDS, HTTP_LIMITS, STATUS_CODES, type HttpLimits } from './fields.js';
+import { ascii, Body, bodyLength, chunkSize, Frame, frameMessage, Kind, lineEnd, Mode, newLayout, startsWithCI, type BodyContext, type FrameResult } from './message.js';
 
-export { HTTP_LIMITS, F as HTTP_FIELDS } from './fields.js';
+export { HTTP_LIMITS, F as HTTP_FIELDS, type HttpLimits } from './fields.js';
 
 /** Wireshark 4.0's HTTP ports (its http.tcp.port range and the ports other dissectors hand to HTTP). */
 export const HTTP_PORTS = [80, 631, 1900, 2710, 2869, 3128, 3132, 3689, 5985, 8080, 8088, 11371];
@@ -63,15 +63,17 @@ interface Conv extends BodyContext {
   /** The last full URI of a request (tshark's conv_data->full_uri) and the last request URI (null: none). */
   fullUri: string | null;
   reqUri: string | null;
-  /** Transactions so far (tshark's req_res_num) and the newest one. */
+  /** Transactions so far (tshark's req_res_num), the oldest still linked and the newest one. */
   count: number;
+  head: ReqRes | null;
   tail: ReqRes | null;
   /** The messages are TLS application data (https:// URIs). */
   tls: boolean;
   /** How the parser frames the current segment (Mode, or FLUSH at the end of the stream). */
   mode: number;
-  /** This conversation's stream parser. */
+  /** This conversation's stream parser, and the same for a segment with a FIN (which takes a message as it is). */
   parser: StreamParser;
+  finParser: StreamParser;
 }
 
 /** What pass 1 leaves for pass 2 about a conversation. */
@@ -114,13 +116,19 @@ function carry(pkt: Packet): Carry {
   return c;
 }
 
+/** A placeholder until a conversation's own parsers are made. */
+const NO_PARSER: StreamParser = { parse: () => undefined };
+
 function conv(pkt: Packet, key: number | string, tls: boolean): Conv {
   const t = table(pkt);
   let c = t.convs.get(key);
   if (!c) {
-    if (t.convs.size >= HTTP_LIMITS.maxStreams) t.convs.delete(t.convs.keys().next().value as number);
-    const made: Conv = { key, lastMethod: '', seen: false, fullUri: null, reqUri: null, count: 0, tail: null, tls, mode: Mode.Stream, parser: null as unknown as StreamParser };
-    made.parser = { parse: (d, off, end, out) => parseWith(made, d, off, end, out), maxPduBytes: HTTP_LIMITS.maxMessageBytes };
+    const limits = pkt.session.limits.http;
+    if (t.convs.size >= limits.maxStreams) t.convs.delete(t.convs.keys().next().value as number);
+    const made: Conv = { key, lastMethod: '', limits, seen: false, fullUri: null, reqUri: null, count: 0, head: null, tail: null, tls, mode: Mode.Stream, parser: NO_PARSER, finParser: NO_PARSER };
+    const parse = (d: Uint8Array, off: number, end: number, out: ParseResult) => parseWith(made, d, off, end, out);
+    made.parser = { parse, maxPduBytes: maxPduBytes(limits) };
+    made.finParser = { parse, maxPduBytes: maxPduBytes(limits), everySegment: true };
     if (pkt.session.pass === 2) {
       // tshark's conversation data is not reset between the passes.
       const e = carry(pkt).ends.get(key);
@@ -285,7 +293,8 @@ function decodeMessage(pkt: Packet, t: HttpTable, c: Conv, off: number, end: num
   if (isMessage) {
     // The request or status line.
     const fl = pkt.add(F.text, p, lay.lineNext - p, top);
-    const text = formatText(d, p, lay.lineNext);
+    // The line's text for its label and the chat expert item (one per message; a header's text is made only for the tree).
+    const text = wantLabels || pkt.wantExperts ? formatText(d, p, lay.lineNext) : '';
     if (wantLabels) pkt.setLabel(fl, text);
     pkt.hide(pkt.add(F.chat, p, lay.lineNext - p, fl));
     pkt.addExpert(fl, Severity.Chat, 'Sequence', 'http.chat', text);
@@ -338,19 +347,20 @@ function decodeMessage(pkt: Packet, t: HttpTable, c: Conv, off: number, end: num
       top = addTop();
       haveTop = true;
     }
-    if (++lines > HTTP_LIMITS.maxHeaderLines) {
-      pkt.markMalformed(top, `Malformed Packet (HTTP: more than ${HTTP_LIMITS.maxHeaderLines} header lines)`);
+    if (++lines > c.limits.maxHeaderLines) {
+      pkt.markMalformed(top, `Malformed Packet (HTTP: more than ${c.limits.maxHeaderLines} header lines)`);
       p = end;
       break;
     }
-    header(pkt, top, d, p, e, np, colon, lineField, kind);
+    header(pkt, top, d, p, e, np, colon, lineField);
     p = np;
   }
   // The full URI, pairing and the generated items.
   let fullUri = '';
   if (request && hdrs.host && uri !== null) {
     fullUri = /^https?:\/\//i.test(uri) || method.startsWith('CONNECT') ? uri : `${c.tls ? 'https' : 'http'}://${hdrs.host.trim()}${uri}`;
-    pkt.add(F.full_uri, off, 0, top, 0, esc(fullUri));
+    const fi = pkt.add(F.full_uri, off, 0, top);
+    if (fi >= 0) pkt.ref[fi] = esc(fullUri);
     c.fullUri = fullUri;
   }
   if (isMessage) generated(pkt, t, c, top, kind, off);
@@ -373,8 +383,15 @@ function decodeMessage(pkt: Packet, t: HttpTable, c: Conv, off: number, end: num
   }
   // The body: what dissect_http_message takes after the header block.
   const hEnd = isMessage && lay.headersEnd >= 0 ? lay.headersEnd : p;
-  const bodyEnd = isMessage && lay.headersEnd >= 0 ? hEnd + bodyLength(d, hEnd, end, lay) : end;
-  if (bodyEnd > hEnd) body(pkt, top, haveTop, hEnd, bodyEnd);
+  const bodyEnd = isMessage && lay.headersEnd >= 0 ? hEnd + bodyLength(d, hEnd, end, lay, c.limits.maxChunks) : end;
+  if (bodyEnd > hEnd) body(pkt, c.limits, top, haveTop, hEnd, bodyEnd);
+}
+
+/** Adds a string item whose value is made only when the field is kept (`value` is called then). */
+function addText(pkt: Packet, fid: number, start: number, len: number, parent: number, value: () => string): number {
+  const i = pkt.add(fid, start, len, parent);
+  if (i >= 0) pkt.ref[i] = value();
+  return i;
 }
 
 /** basic_request_dissector: method, URI (with its path and query) and version. Returns [method, uri (null: no method)]. */
@@ -383,7 +400,8 @@ function requestLine(pkt: Packet, fl: number, d: Uint8Array, p: number, le: numb
   while (q < le && d[q] !== 32) q++;
   if (q === p) return ['', null];
   const method = ascii(d, p, q);
-  pkt.add(F.method, p, q - p, fl, 0, esc(method));
+  const mi = pkt.add(F.method, p, q - p, fl);
+  if (mi >= 0) pkt.ref[mi] = esc(method);
   let n = q;
   while (n < le && d[n] === 32) n++;
   // Two spaces: an empty URI.
@@ -392,21 +410,22 @@ function requestLine(pkt: Packet, fl: number, d: Uint8Array, p: number, le: numb
   q = p;
   while (q < le && d[q] !== 32) q++;
   const uri = asciiText(d, p, q);
-  const ui = pkt.add(F.uri, p, q - p, fl, 0, esc(uri));
-  const qm = uri.indexOf('?');
+  const ui = pkt.add(F.uri, p, q - p, fl);
+  if (ui >= 0) pkt.ref[ui] = esc(uri);
+  const qm = pkt.tree ? uri.indexOf('?') : -1;
   if (qm >= 0 && uri.length - qm > 1) {
-    pkt.add(F.uri_path, p, qm, ui, 0, esc(uri.slice(0, qm)));
+    addText(pkt, F.uri_path, p, qm, ui, () => esc(uri.slice(0, qm)));
     const query = uri.slice(qm + 1);
-    const qi = pkt.add(F.uri_query, p + qm + 1, query.length, ui, 0, esc(query));
+    const qi = addText(pkt, F.uri_query, p + qm + 1, query.length, ui, () => esc(query));
     let at = p + qm + 1;
     for (const part of query.split('&')) {
-      if (part) pkt.add(F.uri_query_parameter, at, part.length, qi, 0, esc(part));
+      if (part) addText(pkt, F.uri_query_parameter, at, part.length, qi, () => esc(part));
       at += part.length + 1;
     }
   }
   n = q;
   while (n < le && d[n] === 32) n++;
-  pkt.add(F.request_version, n, le - n, fl, 0, esc(asciiText(d, n, le)));
+  addText(pkt, F.request_version, n, le - n, fl, () => esc(asciiText(d, n, le)));
   return [method, uri];
 }
 
@@ -415,7 +434,8 @@ function responseLine(pkt: Packet, fl: number, d: Uint8Array, p: number, le: num
   let q = p;
   while (q < le && d[q] !== 32) q++;
   if (q === p) return;
-  pkt.add(F.response_version, p, q - p, fl, 0, esc(ascii(d, p, q)));
+  const vi = pkt.add(F.response_version, p, q - p, fl);
+  if (vi >= 0) pkt.ref[vi] = esc(ascii(d, p, q));
   p = q;
   while (p < le && d[p] === 32) p++;
   q = p;
@@ -429,34 +449,65 @@ function responseLine(pkt: Packet, fl: number, d: Uint8Array, p: number, le: num
   pkt.add(F.code_desc, p, 3, fl, 0, STATUS_CODES[code] ?? `Unknown (${code})`);
   p = q;
   while (p < le && d[p] === 32) p++;
-  if (le > p) pkt.add(F.phrase, p, le - p, fl, 0, esc(asciiText(d, p, le)));
+  if (le > p) {
+    const pi = pkt.add(F.phrase, p, le - p, fl);
+    if (pi >= 0) pkt.ref[pi] = esc(asciiText(d, p, le));
+  }
 }
 
-/** process_header: one header line `[p, np)` (its text ends at `e`, its name at `colon`). */
-function header(pkt: Packet, top: number, d: Uint8Array, p: number, e: number, np: number, colon: number, lineField: number, kind: Kind): void {
+/** RFC 7230 tchar (is_token_char), by byte. */
+const TCHAR: Readonly<Uint8Array> = tokenChars();
+function tokenChars(): Uint8Array {
+  const t = new Uint8Array(256);
+  for (let c = 0; c < 256; c++) t[c] = tokenChar(c) ? 1 : 0;
+  return t;
+}
+
+/**
+ * Without a tree only three headers matter (the full URI, the body's dissector and decoding): a
+ * header name's field among those, found without making the name's text.
+ */
+function stateHeader(d: Uint8Array, p: number, colon: number): number | undefined {
+  const n = colon - p;
+  if (n === 4) return startsWithCI(d, p, colon, 'host') ? F.host : undefined;
+  if (n === 12) return startsWithCI(d, p, colon, 'content-type') ? F.content_type : undefined;
+  if (n === 16) return startsWithCI(d, p, colon, 'content-encoding') ? F.content_encoding : undefined;
+  return undefined;
+}
+
+/**
+ * process_header: one header line `[p, np)` (its text ends at `e`, its name at `colon`). The texts
+ * (values, labels) are made only for items the tree keeps; the values the message's state needs
+ * (Host, Content-Type, Content-Encoding) always.
+ */
+function header(pkt: Packet, top: number, d: Uint8Array, p: number, e: number, np: number, colon: number, lineField: number): void {
   const wantLabels = pkt.wantLabels;
+  const tree = pkt.tree;
   let valid = colon > p;
-  for (let i = p; i < colon && valid; i++) valid = tokenChar(d[i]!);
-  const text = formatText(d, p, np);
+  for (let i = p; i < colon && valid; i++) valid = TCHAR[d[i]!] === 1;
   if (!valid) {
-    const it = pkt.add(lineField >= 0 ? lineField : F.unknown_header, p, np - p, top, 0, lineValue(d, p, np));
-    if (wantLabels) pkt.setLabel(it, text);
+    const it = addText(pkt, lineField >= 0 ? lineField : F.unknown_header, p, np - p, top, () => lineValue(d, p, np));
+    if (wantLabels) pkt.setLabel(it, formatText(d, p, np));
     pkt.hide(pkt.add(F.bad_header_name, p, np - p, it));
     pkt.addExpert(it, Severity.Warn, 'Protocol', 'http.bad_header_name', 'Illegal characters found in header name');
     return;
   }
-  const fid = HEADER_FIELDS.get(ascii(d, p, colon).toLowerCase());
-  let v = colon + 1;
-  while (v < e && (d[v] === 32 || d[v] === 9)) v++;
-  const value = asciiText(d, v, e);
+  const fid = tree ? HEADER_FIELDS.get(ascii(d, p, colon).toLowerCase()) : stateHeader(d, p, colon);
   if (fid === undefined) {
-    const it = lineField >= 0 ? pkt.add(lineField, p, np - p, top, 0, lineValue(d, p, np)) : pkt.add(F.unknown_header, p, np - p, top, 0, esc(text));
-    if (wantLabels) pkt.setLabel(it, text);
+    if (!tree) return;
+    const it = lineField >= 0 ? addText(pkt, lineField, p, np - p, top, () => lineValue(d, p, np)) : addText(pkt, F.unknown_header, p, np - p, top, () => esc(formatText(d, p, np)));
+    if (wantLabels) pkt.setLabel(it, formatText(d, p, np));
     return;
   }
-  const hi = pkt.add(fid, p, np - p, top, 0, esc(value));
-  if (wantLabels) pkt.setLabel(hi, text);
-  if (lineField >= 0) pkt.hide(pkt.add(lineField, p, np - p, top, 0, lineValue(d, p, np)));
+  let v = colon + 1;
+  while (v < e && (d[v] === 32 || d[v] === 9)) v++;
+  const hi = pkt.add(fid, p, np - p, top);
+  const state = fid === F.host || fid === F.content_type || fid === F.content_encoding;
+  const children = tree && (fid === F.content_length_header || fid === F.cookie);
+  const value = state || children || hi >= 0 ? asciiText(d, v, e) : '';
+  if (hi >= 0) pkt.ref[hi] = esc(value);
+  if (wantLabels) pkt.setLabel(hi, formatText(d, p, np));
+  if (lineField >= 0 && tree) pkt.hide(addText(pkt, lineField, p, np - p, top, () => lineValue(d, p, np)));
   switch (fid) {
     case F.host:
       hdrs.host = value;
@@ -468,6 +519,7 @@ function header(pkt: Packet, top: number, d: Uint8Array, p: number, e: number, n
       hdrs.contentEncoding = value;
       break;
     case F.content_length_header: {
+      if (!tree) break;
       // g_ascii_strtoll(value, 10): digits, then the end or white space.
       const m = /^[ \t\n\v\f\r]*([+-]?[0-9]+)([ \t\n\v\f\r]|$)/.exec(value);
       if (m) {
@@ -480,19 +532,20 @@ function header(pkt: Packet, top: number, d: Uint8Array, p: number, e: number, n
       break;
     }
     case F.cookie: {
+      if (!tree) break;
       let i = 0;
       while (i < value.length) {
         while (i < value.length && (value[i] === ';' || /\s/.test(value[i]!))) i++;
         if (i >= value.length) break;
         const semi = value.indexOf(';', i);
         const partEnd = semi < 0 ? value.length : semi;
-        pkt.add(F.cookie_pair, v + i, partEnd - i, hi, 0, esc(value.slice(i, partEnd)));
+        const from = i;
+        addText(pkt, F.cookie_pair, v + i, partEnd - i, hi, () => esc(value.slice(from, partEnd)));
         i = partEnd;
       }
       break;
     }
   }
-  void kind;
 }
 
 /** The response's time since its request: [seconds as a double, the nanosecond part]. */
@@ -518,7 +571,15 @@ function generated(pkt: Packet, t: HttpTable, c: Conv, top: number, kind: Kind, 
     if (kind === Kind.Request || !c.tail || c.tail.res > 0) {
       rr = { number: ++c.count, req: 0, res: 0, reqSec: 0, reqNsec: 0, prev: c.tail, next: null };
       if (c.tail) c.tail.next = rr;
+      else c.head = rr;
       c.tail = rr;
+      // Bounded: the oldest transaction beyond the limit is unlinked (its neighbours lose it).
+      if (c.head && rr.number - c.head.number >= c.limits.maxTransactionsPerStream) {
+        const next = c.head.next;
+        c.head.next = null;
+        if (next) next.prev = null;
+        c.head = next;
+      }
     } else rr = c.tail;
     if (kind === Kind.Request) {
       rr.req = frame;
@@ -562,7 +623,7 @@ function generated(pkt: Packet, t: HttpTable, c: Conv, top: number, kind: Kind, 
     if (next?.req) pkt.add(F.next_request_in, off, 0, top, next.req);
     if (next?.res) pkt.add(F.next_response_in, off, 0, top, next.res);
     const forUri = c.fullUri ?? c.reqUri;
-    if (forUri !== null) pkt.add(F.response_for_uri, off, 0, top, 0, esc(forUri));
+    if (forUri !== null) addText(pkt, F.response_for_uri, off, 0, top, () => esc(forUri));
     return;
   }
   pkt.hide(pkt.add(F.request, off, 0, top, 1));
@@ -576,7 +637,7 @@ function generated(pkt: Packet, t: HttpTable, c: Conv, top: number, kind: Kind, 
 }
 
 /** The message body `[off, end)` of the current data source: de-chunked, decompressed, shown, handed on. */
-function body(pkt: Packet, top: number, haveTop: boolean, off: number, end: number): void {
+function body(pkt: Packet, limits: Readonly<HttpLimits>, top: number, haveTop: boolean, off: number, end: number): void {
   // No HTTP item (bytes of a conversation that has seen no request): tshark shows nothing of them.
   if (!haveTop) return;
   const wantLabels = pkt.wantLabels;
@@ -586,7 +647,7 @@ function body(pkt: Packet, top: number, haveTop: boolean, off: number, end: numb
   let bEnd = end;
   const parent = haveTop ? top : -1;
   if (lay.body === Body.Chunked && lay.kind !== Kind.Other) {
-    const dechunked = dechunk(pkt, parent, off, end);
+    const dechunked = dechunk(pkt, limits.maxChunks, parent, off, end);
     if (!dechunked) return;
     b = dechunked;
     bOff = 0;
@@ -595,7 +656,7 @@ function body(pkt: Packet, top: number, haveTop: boolean, off: number, end: numb
   }
   const coding = hdrs.contentEncoding.trim();
   if (coding && coding.toLowerCase() !== 'identity') {
-    const plain = decompress(coding.toLowerCase(), b.subarray(bOff, bEnd));
+    const plain = decompress(coding.toLowerCase(), b.subarray(bOff, bEnd), limits.maxDecompressedBytes);
     const ci = pkt.add(F.text, bOff, bEnd - bOff, parent);
     if (wantLabels) pkt.setLabel(ci, `Content-encoded entity body (${coding}): ${bEnd - bOff} bytes${plain ? ` -> ${plain.length} bytes` : ' [Error: Decompression failed]'}`);
     if (!plain) {
@@ -611,7 +672,7 @@ function body(pkt: Packet, top: number, haveTop: boolean, off: number, end: numb
   if (haveTop) {
     const fi = pkt.add(F.file_data, bOff, bEnd - bOff, top);
     // The text only when the field is kept (a body may be megabytes).
-    if (fi >= 0) pkt.ref[fi] = esc(asciiText(b, bOff, bEnd));
+    if (fi >= 0) pkt.ref[fi] = esc(asciiText(b, bOff, bEnd, limits.maxFileDataChars));
     if (wantLabels) pkt.setLabel(fi, `File Data: ${bEnd - bOff} bytes`);
   }
   if (bEnd > bOff) bodyDissector(pkt, parent, bOff, bEnd);
@@ -619,7 +680,7 @@ function body(pkt: Packet, top: number, haveTop: boolean, off: number, end: numb
 }
 
 /** chunked_encoding_dissector: the chunks as tshark's "HTTP chunked response"; the de-chunked body, or null if none. */
-function dechunk(pkt: Packet, parent: number, off: number, end: number): Uint8Array | null {
+function dechunk(pkt: Packet, maxChunks: number, parent: number, off: number, end: number): Uint8Array | null {
   const d = pkt.data;
   const wantLabels = pkt.wantLabels;
   const tree = pkt.add(F.text, off, end - off, parent);
@@ -628,8 +689,8 @@ function dechunk(pkt: Packet, parent: number, off: number, end: number): Uint8Ar
   let total = 0;
   let p = off;
   for (let n = 0; p < end; n++) {
-    if (n > HTTP_LIMITS.maxChunks) {
-      pkt.markMalformed(tree, `Malformed Packet (HTTP: more than ${HTTP_LIMITS.maxChunks} chunks)`);
+    if (n > maxChunks) {
+      pkt.markMalformed(tree, `Malformed Packet (HTTP: more than ${maxChunks} chunks)`);
       break;
     }
     const e = lineEnd(d, p, end, nx);
@@ -658,7 +719,8 @@ function dechunk(pkt: Packet, parent: number, off: number, end: number): Uint8Ar
       if (t <= q) break;
       q = nx[0]!;
     }
-    if (q > p) pkt.add(F.chunked_trailer_part, p, q - p, tree, 0, lineValue(d, p, q));
+    const from = p;
+    if (q > p) addText(pkt, F.chunked_trailer_part, p, q - p, tree, () => lineValue(d, from, q));
     if (t === q) {
       const fi = pkt.add(F.text, q, nx[0]! - q, tree);
       if (wantLabels) pkt.setLabel(fi, formatText(d, q, nx[0]!));
@@ -675,8 +737,8 @@ function dechunk(pkt: Packet, parent: number, off: number, end: number): Uint8Ar
   return total > 0 ? out : null;
 }
 
-function decompress(coding: string, b: Uint8Array): Uint8Array | null {
-  const opts = { maxOutputLength: HTTP_LIMITS.maxDecompressedBytes };
+function decompress(coding: string, b: Uint8Array, maxOutputLength: number): Uint8Array | null {
+  const opts = { maxOutputLength };
   try {
     if (coding === 'gzip' || coding === 'x-gzip') return gunzipSync(b, opts);
     if (coding === 'deflate' || coding === 'x-deflate') {
@@ -727,7 +789,8 @@ function urlencodedForm(pkt: Packet, type: string, off: number, end: number): vo
   pkt.appendInfo(` (${type})`);
   const d = pkt.data;
   let p = off;
-  while (p < end) {
+  // The items only for a tree (their texts are all there is to them).
+  while (pkt.tree && p < end) {
     let amp = p;
     while (amp < end && d[amp] !== 38) amp++;
     let eq = p;
@@ -736,8 +799,8 @@ function urlencodedForm(pkt: Packet, type: string, off: number, end: number): vo
     const value = eq < amp ? formDecode(d, eq + 1, amp) : '';
     const it = pkt.add(F.text, p, amp - p, top);
     if (pkt.wantLabels) pkt.setLabel(it, `Form item: "${key}" = "${value}"`);
-    pkt.add(F.form_key, p, eq - p, it, 0, esc(key));
-    pkt.add(F.form_value, eq < amp ? eq + 1 : amp, eq < amp ? amp - eq - 1 : 0, it, 0, esc(value));
+    addText(pkt, F.form_key, p, eq - p, it, () => esc(key));
+    addText(pkt, F.form_value, eq < amp ? eq + 1 : amp, eq < amp ? amp - eq - 1 : 0, it, () => esc(value));
     p = amp + 1;
   }
 }
@@ -778,7 +841,8 @@ function bodyDissector(pkt: Packet, parent: number, off: number, end: number): v
     const top = pkt.addProtocol(F.text_lines, 'data-text-lines', off, end - off, -1);
     const d = pkt.data;
     let n = 0;
-    for (let p = off; p < end; n++) {
+    // The lines only for a tree: one item each, and their count in the label.
+    for (let p = off; pkt.tree && p < end; n++) {
       const e = lineEnd(d, p, end, nx);
       const np = e < 0 ? end : nx[0]!;
       if (pkt.wantLabels) pkt.setLabel(pkt.add(F.text, p, np - p, top), formatText(d, p, np));
@@ -815,7 +879,7 @@ function parseWith(c: Conv, d: Uint8Array, off: number, end: number, out: ParseR
     out.status = ParseStatus.Error;
     out.consumed = 0;
     out.needed = 0;
-    out.message = `HTTP header block over ${HTTP_LIMITS.maxHeaderBytes} bytes`;
+    out.message = `HTTP header block over ${c.limits.maxHeaderBytes} bytes`;
   }
 }
 
@@ -826,7 +890,7 @@ function parseWith(c: Conv, d: Uint8Array, off: number, end: number, out: ParseR
 function prepare(pkt: Packet, fin?: boolean): StreamParser {
   const c = conv(pkt, pkt.tcpStream, false);
   c.mode = fin ? Mode.Fin : Mode.Stream;
-  return c.parser;
+  return fin ? c.finParser : c.parser;
 }
 
 /**
@@ -844,20 +908,29 @@ function rejected(pkt: Packet, off: number, end: number): void {
   const top = pkt.addProtocol(F.http, 'http', off, end - off, -1);
   pkt.setProtocol('HTTP');
   pkt.setInfo('Continuation');
-  pkt.markMalformed(top, `Malformed Packet (HTTP: a header block over ${HTTP_LIMITS.maxHeaderBytes} bytes, or more than ${HTTP_LIMITS.maxHeaderLines} lines)`);
+  const limits = pkt.session.limits.http;
+  pkt.markMalformed(top, `Malformed Packet (HTTP: a header block over ${limits.maxHeaderBytes} bytes, or more than ${limits.maxHeaderLines} lines)`);
 }
 
 const http: Dissector = { name: 'http', longName: 'Hypertext Transfer Protocol', decode: decodeHttp };
 
 /** The parser's context when no conversation was prepared (tcp/stream.ts always prepares). */
-const DEFAULT_CONV: Conv = { key: -1, lastMethod: '', seen: false, fullUri: null, reqUri: null, count: 0, tail: null, tls: false, mode: Mode.Stream, parser: null as unknown as StreamParser };
+const DEFAULT_CONV: Conv = { key: -1, lastMethod: '', limits: HTTP_LIMITS, seen: false, fullUri: null, reqUri: null, count: 0, head: null, tail: null, tls: false, mode: Mode.Stream, parser: NO_PARSER, finParser: NO_PARSER };
+
+/**
+ * The reassembly's bound for one message: a header block and a body at their limits (a longer
+ * body is not waited for, see HttpLimits.maxBodyBytes), and the segment that went past them.
+ */
+function maxPduBytes(limits: Readonly<HttpLimits>): number {
+  return limits.maxHeaderBytes + limits.maxBodyBytes + (64 << 10);
+}
 
 /**
  * HTTP as a TCP stream protocol: what tcp/stream.ts binds to the HTTP ports. `finish` is for the
  * bare FIN that ends a connection (a response delimited by the close), when TCP hands it on.
  */
 export const HTTP_STREAM: StreamProtocol & { finish: (pkt: Packet) => StreamParser } = {
-  parser: { parse: (d, off, end, out) => parseWith(DEFAULT_CONV, d, off, end, out), maxPduBytes: HTTP_LIMITS.maxMessageBytes },
+  parser: { parse: (d, off, end, out) => parseWith(DEFAULT_CONV, d, off, end, out), maxPduBytes: maxPduBytes(HTTP_LIMITS) },
   dissector: http,
   rejected,
   prepare,
@@ -930,11 +1003,15 @@ class HttpSink implements PduSink {
  */
 export function feedHttpStream(pkt: Packet, key: number, dir: number, off: number, end: number, tls = true): void {
   if (end <= off) return;
-  const t = sessionState<OtherStreams>(pkt, 'http.other', () => ({ dirs: new Map(), budget: newBudget() }));
+  const t = sessionState<OtherStreams>(pkt, 'http.other', () => ({ dirs: new Map(), budget: newBudget(pkt.session.limits.tcpReassembly) }));
   const k = `${key}/${dir}`;
   let sd = t.dirs.get(k);
   if (!sd) {
-    if (t.dirs.size >= 2 * HTTP_LIMITS.maxStreams) t.dirs.delete(t.dirs.keys().next().value as string);
+    if (t.dirs.size >= 2 * pkt.session.limits.http.maxStreams) {
+      const [oldest, old] = t.dirs.entries().next().value as [string, StreamDirection];
+      releaseDirection(old, t.budget);
+      t.dirs.delete(oldest);
+    }
     sd = new StreamDirection();
     sd.sync(0);
     t.dirs.set(k, sd);

@@ -3,29 +3,52 @@
  * and the status code names.
  */
 import { defineFields, FT } from '../fields.js';
+import { defineLimits } from '../limits.js';
 
-/** Named limits: what one HTTP message may make wirelite hold or show. */
-export const HTTP_LIMITS = {
+/** Named limits: what one HTTP message may make wirelite hold or show (a session's are `session.limits.http`). */
+export interface HttpLimits {
   /**
-   * Largest message (headers and body) reassembled over TCP: tshark reassembles whole bodies, and
-   * downloads of a few megabytes are common. Past it the message is given up (a reassembly error).
+   * Largest body reassembled over TCP (tshark reassembles whole bodies: http.desegment_body).
+   * A message whose body is announced (Content-Length) or found (chunked, until the close) to be
+   * longer is not held: it is dissected as soon as its header block is complete, with the body
+   * bytes that came with it, and the rest of the body is "Continuation", as tshark shows every
+   * message with `-o http.desegment_body:FALSE`. So memory does not grow with a body's size.
    */
-  maxMessageBytes: 16 << 20,
+  maxBodyBytes: number;
   /** Largest header block (request/status line and header lines) waited for; a longer one is malformed. */
-  maxHeaderBytes: 64 << 10,
+  maxHeaderBytes: number;
   /** Header lines dissected per message; the rest of a longer header block is malformed. */
-  maxHeaderLines: 512,
+  maxHeaderLines: number;
   /** Chunks of a chunked body dissected per message; more make the message malformed. */
-  maxChunks: 4096,
+  maxChunks: number;
   /** Transactions (request/response pairs) linked per TCP stream for pairing; older ones are unlinked. */
-  maxTransactionsPerStream: 1 << 16,
+  maxTransactionsPerStream: number;
   /** HTTP streams whose pairing state is kept at once (the oldest is dropped beyond). */
-  maxStreams: 10_000,
+  maxStreams: number;
   /** Bytes of a body decompressed (Content-Encoding gzip/deflate/br) for its sub-dissector. */
-  maxDecompressedBytes: 1 << 20,
+  maxDecompressedBytes: number;
   /** Bytes of a body shown in `http.file_data` (tshark shows the body up to its first NUL). */
+  maxFileDataChars: number;
+}
+
+declare module '../limits.js' {
+  interface SessionLimits {
+    http: HttpLimits;
+  }
+}
+
+/** The defaults of `session.limits.http`. */
+export const HTTP_LIMITS = defineLimits('http', {
+  // Downloads of a few megabytes are common (the bench capture's largest body is 11 MB).
+  maxBodyBytes: 16 << 20,
+  maxHeaderBytes: 64 << 10,
+  maxHeaderLines: 512,
+  maxChunks: 4096,
+  maxTransactionsPerStream: 1 << 16,
+  maxStreams: 10_000,
+  maxDecompressedBytes: 1 << 20,
   maxFileDataChars: 1 << 20,
-};
+});
 
 const str = (abbrev: string, name: string) => ({ abbrev, name, type: FT.STRING });
 const frame = (abbrev: string, name: string) => ({ abbrev, name, type: FT.FRAMENUM, generated: true });

@@ -5,7 +5,7 @@
  * stream parser (how long a PDU is) and the dissector (what it shows), so both agree however the
  * stream was segmented.
  */
-import { HTTP_LIMITS, METHODS, NOTIFICATION_METHODS } from './fields.js';
+import { METHODS, NOTIFICATION_METHODS, type HttpLimits } from './fields.js';
 
 /** What a message starts with. */
 export const enum Kind {
@@ -138,9 +138,10 @@ export function scanInteger(s: string): number {
   return m[1] === '-' ? -v : v;
 }
 
-/** Conversation facts that decide whether a response's body is waited for: the last request's method. */
+/** Conversation facts that decide whether a response's body is waited for: the last request's method, and the session's limits. */
 export interface BodyContext {
   lastMethod: string;
+  limits: Readonly<HttpLimits>;
 }
 
 /** How `frameMessage` treats a message that is not all there. */
@@ -159,7 +160,7 @@ export const enum Frame {
   Complete = 0,
   /** More bytes are needed (`needed`: how many, 0 when unknown). */
   Incomplete = 1,
-  /** The header block is over HTTP_LIMITS.maxHeaderBytes. */
+  /** The header block is over the limits' maxHeaderBytes or maxHeaderLines. */
   TooLong = 2,
 }
 
@@ -177,6 +178,7 @@ export function noResponseBody(method: string, code: number): boolean {
 
 /** Frames the message at `off` of `[off, end)`. */
 export function frameMessage(d: Uint8Array, off: number, end: number, ctx: BodyContext, mode: Mode, lay: Layout, out: FrameResult): void {
+  const limits = ctx.limits;
   lay.kind = Kind.Other;
   lay.headersEnd = -1;
   lay.body = Body.None;
@@ -208,7 +210,7 @@ export function frameMessage(d: Uint8Array, off: number, end: number, ctx: BodyC
       return;
     }
     // No whole first line: tshark's header desegmentation waits for one.
-    out.status = end - off > HTTP_LIMITS.maxHeaderBytes ? Frame.TooLong : Frame.Incomplete;
+    out.status = end - off > limits.maxHeaderBytes ? Frame.TooLong : Frame.Incomplete;
     return;
   }
   lay.lineEnd = le;
@@ -226,14 +228,14 @@ export function frameMessage(d: Uint8Array, off: number, end: number, ctx: BodyC
   for (;;) {
     const e = lineEnd(d, p, end, next);
     if (e < 0) {
-      if (mode !== Mode.Whole) out.status = end - off > HTTP_LIMITS.maxHeaderBytes ? Frame.TooLong : Frame.Incomplete;
+      if (mode !== Mode.Whole) out.status = end - off > limits.maxHeaderBytes ? Frame.TooLong : Frame.Incomplete;
       return;
     }
     if (e === p) {
       lay.headersEnd = next[0]!;
       break;
     }
-    if (++lines > HTTP_LIMITS.maxHeaderLines || next[0]! - off > HTTP_LIMITS.maxHeaderBytes) {
+    if (++lines > limits.maxHeaderLines || next[0]! - off > limits.maxHeaderBytes) {
       out.status = Frame.TooLong;
       return;
     }
@@ -252,26 +254,29 @@ export function frameMessage(d: Uint8Array, off: number, end: number, ctx: BodyC
   if (chunked) lay.body = Body.Chunked;
   else if (lay.contentLength >= 0) lay.body = Body.Length;
   else if (response) lay.body = Body.UntilClose;
+  // A body over the limit is not waited for (see HttpLimits.maxBodyBytes): the message is what is
+  // there, as with tshark's http.desegment_body FALSE.
   if (desegmentBody) {
-    if (lay.body === Body.Length && hEnd + lay.contentLength > end) {
+    const have = end - hEnd;
+    if (lay.body === Body.Length && lay.contentLength > have && lay.contentLength <= limits.maxBodyBytes) {
       out.status = Frame.Incomplete;
-      out.needed = hEnd + lay.contentLength - end;
+      out.needed = lay.contentLength - have;
       return;
     }
     if (lay.body === Body.Chunked) {
-      const e = chunkedEnd(d, hEnd, end);
-      if (e < 0) {
+      const e = chunkedEnd(d, hEnd, end, limits.maxChunks);
+      if (e < 0 && have - e - 1 <= limits.maxBodyBytes) {
         out.status = Frame.Incomplete;
         out.needed = -e - 1;
         return;
       }
     }
-    if (lay.body === Body.UntilClose) {
+    if (lay.body === Body.UntilClose && have <= limits.maxBodyBytes) {
       out.status = Frame.Incomplete;
       return;
     }
   }
-  out.length = hEnd + bodyLength(d, hEnd, end, lay) - off;
+  out.length = hEnd + bodyLength(d, hEnd, end, lay, limits.maxChunks) - off;
 }
 
 /**
@@ -279,7 +284,7 @@ export function frameMessage(d: Uint8Array, off: number, end: number, ctx: BodyC
  * Content-Length's when there is no Transfer-Encoding, the chunked body, no body for a request
  * without either and for a 1xx, 204 or 304 response, else everything there is.
  */
-export function bodyLength(d: Uint8Array, hEnd: number, end: number, lay: Layout): number {
+export function bodyLength(d: Uint8Array, hEnd: number, end: number, lay: Layout, maxChunks: number): number {
   const avail = end - hEnd;
   const cl = lay.contentLength;
   if (cl >= 0 && !lay.transferEncoding) return Math.min(avail, cl);
@@ -289,7 +294,7 @@ export function bodyLength(d: Uint8Array, hEnd: number, end: number, lay: Layout
     if (cls === 1 || lay.code === 204 || lay.code === 304) return 0;
   }
   if (lay.body === Body.Chunked && avail > 0) {
-    const e = chunkedEnd(d, hEnd, end);
+    const e = chunkedEnd(d, hEnd, end, maxChunks);
     if (e >= 0) return e - hEnd;
   }
   return avail;
@@ -299,11 +304,11 @@ export function bodyLength(d: Uint8Array, hEnd: number, end: number, lay: Layout
  * The end of a chunked body starting at `off` (after the last chunk, its trailer and the final
  * CRLF), or, when it is not all there, `-(needed + 1)` (needed 0: unknown).
  */
-export function chunkedEnd(d: Uint8Array, off: number, end: number): number {
+export function chunkedEnd(d: Uint8Array, off: number, end: number, maxChunks: number): number {
   let p = off;
   for (let chunks = 0; ; chunks++) {
     const e = lineEnd(d, p, end, next);
-    if (e < 0 || chunks > HTTP_LIMITS.maxChunks) return -1;
+    if (e < 0 || chunks > maxChunks) return -1;
     const size = chunkSize(d, p, e);
     p = next[0]!;
     if (size <= 0) {

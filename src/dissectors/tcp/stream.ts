@@ -240,7 +240,8 @@ export function finishTcpStream(pkt: Packet, tcpItem: number, stream: number, di
   const parser = proto.finish(pkt) ?? proto.parser;
   parser.parse(d.pending, 0, d.pendingLen, FINISH);
   if (FINISH.status !== ParseStatus.Ok || FINISH.consumed <= 0 || FINISH.consumed > d.pendingLen) return;
-  const pdu = d.pending.slice(0, FINISH.consumed);
+  // releaseDirection lets the buffer go: the PDU keeps it (no copy).
+  const pdu = d.pending.subarray(0, FINISH.consumed);
   const parts = d.pendingFrames.slice();
   const first = d.pendingFrame;
   releaseDirection(d, t.budget);
