@@ -6,6 +6,7 @@ import { CommanderError } from '@commander-js/extra-typings';
 import { buildProgram, expandShorthand } from './program.js';
 import { EXIT, UsageError } from './errors.js';
 import { CaptureFileError } from '../capture/capture-error.js';
+import { FilterOptionError } from '../filter/errors.js';
 
 const program = buildProgram();
 
@@ -17,7 +18,7 @@ async function main(): Promise<void> {
       process.exitCode = e.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
       return;
     }
-    if (e instanceof UsageError) {
+    if (e instanceof UsageError || e instanceof FilterOptionError) {
       process.stderr.write(`wirelite: ${e.message}\n`);
       process.exitCode = EXIT.USAGE;
       return;

@@ -24,3 +24,11 @@ export function formatFilterError(expr: string, e: { message: string; start: num
   if (e.hint) s += `\n${e.hint}`;
   return s;
 }
+
+/**
+ * A display filter given as a command's option (`-Y`, `-R`) that does not compile: the message
+ * names the option and shows the place. The command line reports it as a usage error (exit 1).
+ */
+export class FilterOptionError extends Error {
+  override readonly name = 'FilterOptionError';
+}
