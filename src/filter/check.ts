@@ -4,10 +4,11 @@
  * what the types allow. The result is a typed tree the compiler turns into closures; every error
  * is found here, at compile time, with its place.
  */
-import { classifyFieldName } from '../cli/field-names.js';
+import { classifyFieldName } from '../dissectors/field-names.js';
 import type { ArithOp, Expr, SliceRange, Value } from './ast.js';
 import { FilterError } from './errors.js';
 import { literalFor } from './literals.js';
+import type { HostResolver } from './hosts.js';
 import { printValue } from './print.js';
 import { translateRegex } from './regex.js';
 import { suggest } from './suggest.js';
@@ -47,14 +48,21 @@ const FUNCTIONS = new Set(['len', 'count', 'upper', 'lower', 'string', 'max', 'm
 
 type Lit = Extract<Value, { k: 'word' | 'string' | 'char' }>;
 
-export function check(e: Expr): Checked {
-  const c = new Checker();
+/** What checking may use: a host name resolver for address literals (`-N nN`, ./hosts.ts). */
+export interface CheckOptions {
+  resolveHost?: HostResolver;
+}
+
+export function check(e: Expr, opts: CheckOptions = {}): Checked {
+  const c = new Checker(opts.resolveHost);
   const root = c.expr(e);
   return { root, fields: [...c.fields.values()] };
 }
 
 class Checker {
   fields = new Map<string, FieldInfo>();
+
+  constructor(private readonly resolveHost: HostResolver | undefined) {}
 
   expr(e: Expr): ENode {
     switch (e.k) {
@@ -204,7 +212,7 @@ class Checker {
       throw new FilterError(`${printValue(v)} is not a valid value here.`, v.start, v.end);
     }
     try {
-      return { t: 'const', kind, val: literalFor(kind, info, v) };
+      return { t: 'const', kind, val: literalFor(kind, info, v, this.resolveHost) };
     } catch (e) {
       // An unknown name where a value is expected: perhaps a misspelt field.
       if (e instanceof FilterError && v.k === 'word' && /[a-z]\w*\.\w/i.test(v.text)) {

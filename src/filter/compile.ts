@@ -5,6 +5,7 @@
  * some pair not equal), and every test on an absent field is false. The common shape
  * `field OP constant` reads the tree directly, without a list.
  */
+import type { HostResolver } from './hosts.js';
 import type { Packet } from '../dissectors/packet.js';
 import { concatBytes } from '../dissectors/bytes.js';
 import type { ENode, Rel, VNode } from './check.js';
@@ -17,6 +18,8 @@ type Getter = (pkt: Packet) => Val[];
 export interface CompileContext {
   /** The packet `${field}` references read (the terminal UI's selected packet); none by default. */
   reference?: () => Packet | undefined;
+  /** Resolves host names in address literals (`ip.addr == localhost`; tshark does with `-N nN`): ./hosts.ts. */
+  resolveHost?: HostResolver;
 }
 
 const enc = new TextEncoder();

@@ -12,6 +12,7 @@ import { FilterError, formatFilterError } from './errors.js';
 import { parse } from './parser.js';
 
 export { complete, type Completion } from './complete.js';
+export { hostsResolver, resolvesHosts, type HostResolver } from './hosts.js';
 export { parse } from './parser.js';
 export { printExpr } from './print.js';
 export { FilterError, formatFilterError };
@@ -42,7 +43,7 @@ export type CompileResult =
 
 export function compile(expr: string, ctx: CompileContext = {}): CompileResult {
   try {
-    const checked = check(parse(expr));
+    const checked = check(parse(expr), { resolveHost: ctx.resolveHost });
     const filter = compileExpr(checked.root, ctx);
     return { ok: true, filter, fields: checked.fields.map((f) => f.id), fieldNames: checked.fields.map((f) => f.abbrev) };
   } catch (e) {

@@ -9,12 +9,32 @@ import { FT } from '../dissectors/fields.js';
 import type { Value } from './ast.js';
 import { FilterError } from './errors.js';
 import { Cidr4, Cidr6, typeName, type FieldInfo, type Kind, type Val } from './types.js';
+import type { HostResolver } from './hosts.js';
 
 type LiteralNode = Extract<Value, { k: 'word' | 'string' | 'char' }>;
 
 const enc = new TextEncoder();
 
-export function literalFor(kind: Kind, field: FieldInfo | undefined, node: LiteralNode): Val {
+/** A host name's syntax (RFC 1123 labels): what may be looked up when it is not an address. */
+const HOST_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\.?$/;
+
+/**
+ * An address literal that is a host name, resolved (`-N nN`): the address's text, or the literal
+ * as it is (then it fails as an address, in tshark's words). A name with a netmask is tshark's
+ * error: it reads `/` as division once a name is not an address.
+ */
+function hostAddress(text: string, family: 4 | 6, resolve: HostResolver | undefined, fail: (msg: string) => never): string {
+  if (!resolve) return text;
+  const slash = text.indexOf('/');
+  const name = slash < 0 ? text : text.slice(0, slash);
+  if (!HOST_NAME.test(name) || (family === 4 ? /^[\d.]+$/.test(name) : name.includes(':'))) return text;
+  const addr = resolve(name, family);
+  if (addr === undefined) return text;
+  if (slash >= 0) fail(`FT_IPv${family} cannot /.`);
+  return addr;
+}
+
+export function literalFor(kind: Kind, field: FieldInfo | undefined, node: LiteralNode, resolve?: HostResolver): Val {
   const fail = (msg: string): never => {
     throw new FilterError(msg, node.start, node.end);
   };
@@ -49,14 +69,15 @@ export function literalFor(kind: Kind, field: FieldInfo | undefined, node: Liter
       return v ? 1 : 0;
     }
     case 'ipv4': {
-      const r = parseIPv4Cidr(text);
+      const r = parseIPv4Cidr(node.k === 'word' ? hostAddress(text, 4, resolve, fail) : text);
       if (typeof r === 'string') fail(r);
       return r as number | Cidr4;
     }
     case 'ipv6': {
-      const slash = text.indexOf('/');
-      const addr = parseIPv6(slash < 0 ? text : text.slice(0, slash));
-      if (!addr) fail(`"${slash < 0 ? text : text.slice(0, slash)}" is not a valid hostname or IPv6 address.`);
+      const t6 = node.k === 'word' ? hostAddress(text, 6, resolve, fail) : text;
+      const slash = t6.indexOf('/');
+      const addr = parseIPv6(slash < 0 ? t6 : t6.slice(0, slash));
+      if (!addr) fail(`"${slash < 0 ? t6 : t6.slice(0, slash)}" is not a valid hostname or IPv6 address.`);
       if (slash < 0) return addr!;
       const bits = /^\d+$/.test(text.slice(slash + 1)) ? Number(text.slice(slash + 1)) : NaN;
       if (!(bits <= 128)) fail(`Netmask bits in a CIDR IPv6 address should be <= 128, not ${text.slice(slash + 1)}`);

@@ -166,7 +166,7 @@ describe('read -e: a field of a protocol wirelite does not dissect is not a typo
   });
 
   it('every protocol of the table is a real Wireshark protocol (tshark -G protocols)', async () => {
-    const src = readFileSync(join(root, 'src/cli/field-names.ts'), 'utf8');
+    const src = readFileSync(join(root, 'src/dissectors/field-names.ts'), 'utf8');
     const names = [...src.matchAll(/\['([^']+)', '[^']*'\]/g)].map((m) => m[1]!);
     expect(names.length).toBeGreaterThan(100);
     const known = new Set(execFileSync('tshark', ['-G', 'protocols'], { encoding: 'utf8', env: { ...process.env, WIRESHARK_CONFIG_DIR: scratch }, maxBuffer: 1 << 26 })

@@ -73,7 +73,7 @@ export function captureCommand() {
   return addDissectOptions(addPrintOptions(cmd)).action(async (filterWords, o) => {
     if (o.D) return printInterfaceList();
     const dissecting = applyDissectOptions(o);
-    const display = compileOption('-Y', o.Y);
+    const display = compileOption('-Y', o.Y, o.N);
     // ---------------------------------------------------------------- options
     const filterText = [o.f, filterWords.length ? filterWords.join(' ') : undefined].filter((x) => x !== undefined);
     if (filterText.length > 1) throw new UsageError('give the capture filter either with -f or as arguments, not both');

@@ -115,7 +115,7 @@ export function statsCommand() {
     }))
     .action(async (args, o) => {
       applyDissectOptions(o);
-      const filter = compileOption('-Y', o.Y);
+      const filter = compileOption('-Y', o.Y, o.N);
       const { file, kind, rest } = splitArgs(args);
       if (kind === 'io' && rest.length > 1) {
         // tshark's io,stat columns: the interval first, then the columns.
