@@ -74,7 +74,15 @@ export function App(props: AppProps) {
   }));
   const ref = useRef(st);
   ref.current = st;
-  const [detail, setDetail] = useState<PacketDetail | undefined>();
+  const [detail, setDetailState] = useState<PacketDetail | undefined>();
+  // The key handler reads the detail through a ref: keys typed before React has re-registered the
+  // handler of the latest render must see the packet already shown.
+  const detailRef = useRef(detail);
+  detailRef.current = detail;
+  const setDetail = (d: PacketDetail | undefined) => {
+    detailRef.current = d;
+    setDetailState(d);
+  };
   const [detailMsg, setDetailMsg] = useState('');
 
   // Redraw when the store changes (rows added, progress), following the end if asked.
@@ -158,6 +166,7 @@ export function App(props: AppProps) {
   }
 
   function hexScrolled(s: UiState): UiState {
+    const detail = detailRef.current;
     if (!detail) return s;
     const line = byteLine(detail, s.hexCursor.src, s.hexCursor.off);
     let top = s.hexTop;
@@ -168,6 +177,7 @@ export function App(props: AppProps) {
 
   /** The hex cursor moved: the tree's cursor goes to the field holding the byte. */
   function selectByte(s: UiState, src: number, off: number): UiState {
+    const detail = detailRef.current;
     if (!detail) return s;
     const len = detail.sources[src]?.bytes.length ?? 0;
     off = Math.max(0, Math.min(off, len - 1));
@@ -183,6 +193,7 @@ export function App(props: AppProps) {
   }
 
   function key(s: UiState, input: string, k: Key): UiState | 'quit' {
+    const detail = detailRef.current;
     // ---------------------------------------------------------------- the filter bar
     if (s.edit) {
       const e = s.edit;
@@ -263,7 +274,7 @@ export function App(props: AppProps) {
     }
     if (!detail) return s;
     if (s.pane === 'tree') {
-      const vis = visible;
+      const vis = visibleLines(detail.lines, s.expanded);
       const line = vis[s.treeCursor];
       let c = s.treeCursor;
       if (down) c++;

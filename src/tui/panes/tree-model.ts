@@ -50,7 +50,10 @@ export function lineAtByte(lines: readonly DetailLine[], src: number, off: numbe
   for (let i = 0; i < lines.length; i++) {
     const l = lines[i]!;
     if (l.kind !== 'item' || l.src !== src || l.len <= 0) continue;
-    if (off >= l.start && off < l.start + l.len && (best < 0 || l.depth >= lines[best]!.depth)) best = i;
+    if (off < l.start || off >= l.start + l.len) continue;
+    // The deepest item, then the shortest, then the first: as Wireshark picks the field of a byte.
+    const b = best < 0 ? undefined : lines[best]!;
+    if (!b || l.depth > b.depth || (l.depth === b.depth && l.len < b.len)) best = i;
   }
   return best;
 }
