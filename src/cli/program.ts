@@ -15,6 +15,7 @@ import { completionCommand } from './commands/completion.js';
 import { pingCommand } from './commands/ping.js';
 import { tracerouteCommand } from './commands/traceroute.js';
 import { pmtudCommand } from './commands/pmtud.js';
+import { tuiCommand } from './commands/tui.js';
 
 export const VERSION = '0.1.0';
 
@@ -47,6 +48,7 @@ export const EXAMPLES: readonly Example[] = [
   { topic: 'ping', line: 'wirelite ping -c 3 192.0.2.1', what: 'ICMP echo from wirelite\'s own packet stack, as iputils ping (as root)' },
   { topic: 'traceroute', line: 'wirelite traceroute -I -n 192.0.2.1', what: 'the route hop by hop, as traceroute -I (as root)' },
   { topic: 'pmtud', line: 'wirelite pmtud 192.0.2.1', what: 'the path MTU, its MSS and the hop that limits it (as root)' },
+  { topic: 'tui', line: `wirelite tui ${F}`, what: 'the terminal UI: packet list, detail tree, hex, display filters (-i IFACE: live)' },
 ];
 
 /** Exit codes every command uses (capture and interfaces add 4 and 5). */
@@ -87,6 +89,7 @@ export function buildProgram() {
   program.addCommand(pingCommand().exitOverride());
   program.addCommand(tracerouteCommand().exitOverride());
   program.addCommand(pmtudCommand().exitOverride());
+  program.addCommand(tuiCommand().exitOverride());
   program.addHelpText('after', epilogue());
   return program;
 }

@@ -88,7 +88,7 @@ describe('top-level --help', () => {
   const examples = help.slice(help.indexOf('\nExamples'));
 
   it('lists every command, each with an example', () => {
-    expect(commands).toEqual(['read', 'fields', 'capture', 'interfaces', 'stats', 'follow', 'completion', 'ping', 'traceroute', 'pmtud']);
+    expect(commands).toEqual(['read', 'fields', 'capture', 'interfaces', 'stats', 'follow', 'completion', 'ping', 'traceroute', 'pmtud', 'tui']);
     for (const c of commands) {
       expect(examples, `no example of "${c}" in wirelite --help`).toMatch(new RegExp(`^ {2}(source <\\()?wirelite ${c === 'read' ? '(read|-r)' : c} `, 'm'));
     }
@@ -105,7 +105,8 @@ describe('top-level --help', () => {
 
   // Every example on a file runs, on the project's fixture (live capture and `source` aside).
   // Probes (ping, traceroute, pmtud) send packets: they run in the probes' lab tests (test/probe/), never here.
-  const runnable = EXAMPLES.filter((e) => e.line.startsWith('wirelite ') && !e.topic.startsWith('capture') && e.topic !== 'interfaces' && !['ping', 'traceroute', 'pmtud'].includes(e.topic));
+  // tui needs a terminal: test/tui/e2e.test.ts runs it in tmux.
+  const runnable = EXAMPLES.filter((e) => e.line.startsWith('wirelite ') && !e.topic.startsWith('capture') && e.topic !== 'interfaces' && !['ping', 'traceroute', 'pmtud', 'tui'].includes(e.topic));
   it.each(runnable.map((e) => [e.line]))('%s runs', (line) => {
     const args = line.split(' ').slice(1).map((w) => (w === 'FILE' ? fixture : w));
     const r = wl(args);
