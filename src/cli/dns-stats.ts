@@ -2,20 +2,19 @@
  * `wirelite stats FILE dns`: the DNS statistics of src/stats/dns.ts read from a file and written as
  * text (or, by the command, as one JSON object).
  */
-import { setDnsTap } from '../dissectors/dns/dissector.js';
+import { DNS_TAP } from '../dissectors/dns/dissector.js';
+import { dissectFile, tap, withDisplayFilter, type CompiledFilter } from '../pipeline/index.js';
 import { DNS_STATS_LIMITS, DnsTable, type DnsStatsJson } from '../stats/dns.js';
 
 export { DNS_STATS_LIMITS, type DnsStatsJson };
 
 export class DnsStats extends DnsTable {
-  /** Collects statistics while `run` reads the file (the tap is removed afterwards). */
-  async collect(run: () => Promise<unknown>): Promise<this> {
-    setDnsTap((r) => this.add(r));
-    try {
-      await run();
-    } finally {
-      setDnsTap(null);
-    }
+  /**
+   * Reads `file` in two passes (as tshark -2: pairing is final) and adds every DNS message the
+   * session's tap delivers (behind the display filter, if one is given).
+   */
+  async collect(file: string, filter?: CompiledFilter): Promise<this> {
+    await dissectFile(file, withDisplayFilter({ columns: false, twoPass: true, count: 0, fields: [], taps: [tap(DNS_TAP, (r) => this.add(r))] }, filter));
     return this;
   }
 

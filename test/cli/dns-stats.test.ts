@@ -9,7 +9,6 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildPacket } from '../../src/dissectors/build.js';
 import { encodeCapture } from '../../src/capture/writer.js';
-import { dissectFile } from '../../src/cli/dissect-file.js';
 import { DnsStats } from '../../src/cli/dns-stats.js';
 import type { DnsMessageSpec } from '../../src/dissectors/dns/build.js';
 
@@ -37,7 +36,7 @@ describe('stats dns', () => {
     const frames = packets.map(([data, ms], i) => ({ number: i + 1, tsSec: 1000, tsNsec: ms * 1_000_000, hasTime: true, capLen: data.length, origLen: data.length, linkType: 1, interfaceId: 0, direction: 0, data }));
     const file = join(dir, 'dns.pcap');
     writeFileSync(file, encodeCapture('pcap', { interfaces: [{ id: 0, linkType: 1, snapLen: 65535, fcsLen: 0 }] }, frames));
-    const stats = await new DnsStats().collect(() => dissectFile(file, { columns: false, twoPass: true, count: 0, fields: [] }, () => {}));
+    const stats = await new DnsStats().collect(file);
     const j = stats.json();
     expect([j.messages, j.queries, j.responses]).toEqual([7, 4, 3]);
     expect(j.names).toEqual([

@@ -12,8 +12,7 @@ import { Command } from '@commander-js/extra-typings';
 import { existsSync, statSync } from 'node:fs';
 import { isGzipFile } from '../../capture/reader.js';
 import { availableParallelism } from 'node:os';
-import { dissectFile, tap, withDisplayFilter } from '../../pipeline/index.js';
-import { DNS_TAP } from '../../dissectors/dns/dissector.js';
+import { dissectFile, withDisplayFilter } from '../../pipeline/index.js';
 import { compileOption } from '../../filter/cli.js';
 import { SEVERITY_NAMES } from '../../dissectors/packet.js';
 import { EXPERT_LIMITS, ExpertTable, type ExpertRow } from '../../stats/expert.js';
@@ -190,8 +189,7 @@ export function statsCommand() {
         return;
       }
       if (kind === 'dns') {
-        const dns = new DnsStats();
-        await dissectFile(file, withDisplayFilter({ columns: false, twoPass: true, count: 0, fields: [], taps: [tap(DNS_TAP, (r) => dns.add(r))] }, filter));
+        const dns = await new DnsStats().collect(file, filter);
         process.stdout.write(o.json ? JSON.stringify(dns.json()) + '\n' : dns.text());
         return;
       }

@@ -56,15 +56,6 @@ function newDnsTapRecord(): DnsTapRecord {
 /** The DNS tap's kind: a session's listeners and pooled records (../taps.ts), delivered after the packet. */
 export const DNS_TAP = new TapKind<DnsTapRecord>('dns', newDnsTapRecord);
 
-/**
- * Sets (or clears) the one listener every session made from now on takes (dissecting outside the
- * pipeline, which takes its listeners per read: `tap(DNS_TAP, fn)`); the record is reused: copy what you keep.
- */
-export function setDnsTap(fn: ((r: DnsTapRecord) => void) | null): void {
-  DNS_TAP.ambient.length = 0;
-  if (fn) DNS_TAP.ambient.push(fn);
-}
-
 // --- decode
 
 /** Marks a name that could not be read; returns false when the message cannot go on. */
