@@ -1,0 +1,98 @@
+/**
+ * Expert information (as `wirelite stats FILE expert`, the same rows), grouped by severity, most
+ * severe first: a heading per severity with its total, then per distinct (group, protocol,
+ * summary) how often it occurred. Enter on a row opens its frames (Enter again on a frame jumps to
+ * it; Enter on the row closes them), f jumps to the row's first frame.
+ */
+import { Box, Text, useInput } from 'ink';
+import { useMemo, useState } from 'react';
+import { EXPERT_LIMITS, type ExpertRow } from '../../stats/expert.js';
+import type { ViewProps } from '../contract.js';
+import { fit } from '../theme.js';
+import { progressText, useTables } from './use-analysis.js';
+
+const SEVERITY = ['', 'Chat', 'Note', 'Warning', 'Error'];
+const COLOR = ['', 'blue', 'cyan', 'yellow', 'red'];
+
+type Line = { kind: 'severity'; severity: number; total: number } | { kind: 'row'; row: ExpertRow } | { kind: 'frame'; row: ExpertRow; frame: number };
+
+/** The lines of the view: a heading per severity, its rows, the frames of the open rows. */
+export function expertLines(rows: readonly ExpertRow[], open: ReadonlySet<ExpertRow>): Line[] {
+  const out: Line[] = [];
+  for (let sev = 4; sev >= 1; sev--) {
+    const block = rows.filter((r) => r.severity === sev);
+    if (!block.length) continue;
+    out.push({ kind: 'severity', severity: sev, total: block.reduce((n, r) => n + r.count, 0) });
+    for (const r of block) {
+      out.push({ kind: 'row', row: r });
+      if (open.has(r)) for (const f of r.frames) out.push({ kind: 'frame', row: r, frame: f });
+    }
+  }
+  return out;
+}
+
+export function ExpertView(props: ViewProps) {
+  const { width, height, focused, store } = props;
+  const job = useTables(props.file, props.sessionOptions);
+  const [open, setOpen] = useState<ReadonlySet<ExpertRow>>(new Set());
+  const [sel, setSel] = useState(0);
+  const [top, setTop] = useState(0);
+  const rows = job.state === 'done' ? job.result.expert : [];
+  const lines = useMemo(() => expertLines(rows, open), [rows, open]);
+  const bodyH = Math.max(1, height - 2);
+  const selectable = (i: number) => lines[i]?.kind !== 'severity';
+  const move = (to: number, step: number) => {
+    let s = Math.max(0, Math.min(lines.length - 1, to));
+    while (s > 0 && s < lines.length - 1 && !selectable(s)) s += step;
+    if (!selectable(s)) s = sel;
+    setSel(s);
+    if (s < top) setTop(Math.max(0, s - 1));
+    else if (s >= top + bodyH) setTop(s - bodyH + 1);
+  };
+  useInput(
+    (input, k) => {
+      if (k.downArrow || input === 'j') move(sel + 1, 1);
+      else if (k.upArrow || input === 'k') move(sel - 1, -1);
+      else if (k.pageDown) move(sel + bodyH, 1);
+      else if (k.pageUp) move(sel - bodyH, -1);
+      else if (input === 'g' || k.home) move(1, 1);
+      else if (input === 'G' || k.end) move(lines.length - 1, -1);
+      else if (k.return || input === 'f') {
+        const l = lines[sel];
+        if (!l || l.kind === 'severity') return;
+        if (l.kind === 'frame') props.onJump(l.frame);
+        else if (input === 'f') {
+          if (l.row.frames[0] !== undefined) props.onJump(l.row.frames[0]);
+        } else {
+          const next = new Set(open);
+          if (next.has(l.row)) next.delete(l.row);
+          else next.add(l.row);
+          setOpen(next);
+        }
+      }
+    },
+    { isActive: focused && job.state === 'done' },
+  );
+  if (job.state !== 'done') return <Text>{fit(progressText(job, store, 'the expert information'), width)}</Text>;
+  // The first selectable line at the start.
+  const selIdx = selectable(sel) ? sel : lines.findIndex((_, i) => selectable(i));
+  return (
+    <Box flexDirection="column" width={width} height={height}>
+      <Text bold>{fit(`${'Severity'.padEnd(9)} ${'Group'.padEnd(12)} ${'Protocol'.padEnd(10)} ${'Count'.padStart(7)}  Summary`, width)}</Text>
+      {lines.slice(top, top + bodyH).map((l, i) => {
+        const at = top + i;
+        if (l.kind === 'severity') return <Text key={at} bold color={COLOR[l.severity]}>{fit(`${SEVERITY[l.severity]}s (${l.total.toLocaleString('en-US')})`, width)}</Text>;
+        if (l.kind === 'frame') return <Text key={at} inverse={at === selIdx}>{fit(`${''.padEnd(42)}frame ${l.frame}`, width)}</Text>;
+        const r = l.row;
+        const mark = open.has(r) ? '▾' : '▸';
+        return (
+          <Text key={at} inverse={at === selIdx} color={COLOR[r.severity]}>
+            {fit(`${mark} ${SEVERITY[r.severity]!.padEnd(7)} ${r.group.padEnd(12)} ${r.protocol.padEnd(10)} ${r.count.toLocaleString('en-US').padStart(7)}  ${r.summary}`, width)}
+          </Text>
+        );
+      })}
+      {lines.length === 0 ? <Text dimColor>no expert information</Text> : null}
+      <Text dimColor>{fit(`Enter: the row's frames (the first ${EXPERT_LIMITS.framesPerRow.toLocaleString('en-US')}) / jump to a frame; f: its first frame`, width)}</Text>
+    </Box>
+  );
+}

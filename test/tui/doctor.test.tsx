@@ -1,0 +1,105 @@
+/**
+ * The connection doctor (keys in, frames out) on corpus connections, against the CLI: its title,
+ * verdict and evidence frames are `wirelite stats FILE tcp`'s (--json), J jumps to the evidence
+ * frame, the card is the `stats tcp` card, the stream text is `wirelite follow`'s; the graphs are
+ * drawn (braille dots, legend), the cursor steps through the stream's packets (tshark's frames of
+ * tcp.stream==0) and Enter jumps to its packet; + zooms in around the cursor.
+ */
+import { execFileSync } from 'node:child_process';
+import { render } from 'ink-testing-library';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Doctor, wrap } from '../../src/tui/doctor/doctor.js';
+import type { ViewProps } from '../../src/tui/contract.js';
+import { CORPUS_MISSING, corpusFile, corpusPresent } from '../corpus.js';
+import { hasTshark, jsonLines, press, tsharkStore, until, wl, KEY } from './views/helpers.js';
+
+const ready = corpusPresent && hasTshark;
+const why = !corpusPresent ? CORPUS_MISSING : 'SKIPPED: tshark not installed';
+
+let mounted: ReturnType<typeof render> | undefined;
+afterEach(() => {
+  mounted?.unmount();
+  mounted = undefined;
+});
+
+function props(file: string, jumps: number[]): ViewProps {
+  return { store: tsharkStore(file), file, sessionOptions: {}, width: 100, height: 30, focused: true, displayFilter: '', onJump: (n) => void jumps.push(n), onStatus: () => {}, captureInput: () => {} };
+}
+
+const BRAILLE = /[\u2801-\u28ff]/;
+
+describe.skipIf(!ready)('connection doctor', () => {
+  it('retransmit-fast009.pcap stream 0 (a fast retransmission): verdict and evidence of stats tcp, the graphs, the cursor, zoom, the card', async () => {
+    const file = corpusFile('zeek/tcp/retransmit-fast009.pcap');
+    const [card] = jsonLines<{ stream: number; verdict: { text: string; frames: number[] }; firstFrame: number; lastFrame: number }>(['stats', file, 'tcp', '--json']);
+    const jumps: number[] = [];
+    mounted = render(<Doctor {...props(file, jumps)} stream={0} />);
+    const { lastFrame, stdin } = mounted;
+    let f = await until(lastFrame, (x) => x.includes('Verdict:'));
+    const lines = f.split('\n');
+    expect(lines[0]).toContain(`TCP stream 0: 10.0.88.85:50368 -> 192.168.0.27:80  frames ${card!.firstFrame}-${card!.lastFrame}`);
+    const verdict = wrap(`Verdict: ${card!.verdict.text}`, 100);
+    expect(verdict.length).toBeLessThanOrEqual(3);
+    expect(lines.slice(1, 1 + verdict.length).map((l) => l.trimEnd())).toEqual(verdict.map((l) => l.trimEnd()));
+    expect(card!.verdict.frames).toEqual([32]);
+    expect(lines[1 + verdict.length]).toContain('Evidence: frame 32');
+    await press(stdin, 'J');
+    expect(jumps).toEqual([32]);
+    // The time-sequence graph: braille dots, the legend with retransmissions.
+    expect(f).toMatch(BRAILLE);
+    expect(f).toContain('retransmission');
+    expect(f).toContain('0.000-60.992 s');
+    // The cursor: the stream's packets in order (tshark's), Enter jumps to the one under it.
+    const frames = execFileSync('tshark', ['-n', '-r', file, '-Y', 'tcp.stream==0', '-T', 'fields', '-e', 'frame.number'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).split('\n').filter((l) => l).map(Number);
+    expect(lastFrame()).toContain(`cursor: frame ${frames[0]} `);
+    await press(stdin, ']', ']');
+    expect(lastFrame()).toContain(`cursor: frame ${frames[2]} `);
+    await press(stdin, KEY.enter);
+    expect(jumps).toEqual([32, frames[2]]);
+    // Zoom in around the cursor: half the span.
+    await press(stdin, '+');
+    const [, lo, hi] = /(\d+\.\d+)-(\d+\.\d+) s/.exec(lastFrame()!)!.map(Number) as [number, number, number];
+    const t = Number(/cursor: frame \d+ t=(\d+\.\d+)/.exec(lastFrame()!)![1]);
+    expect(hi - lo).toBeCloseTo(60.992 / 2, 2);
+    expect(lo <= t && t <= hi).toBe(true);
+    await press(stdin, '0');
+    expect(lastFrame()).toContain('0.000-60.992 s');
+    // The other graphs.
+    await press(stdin, '2');
+    f = lastFrame()!;
+    expect(f).toContain('bytes in flight');
+    expect(f).toContain('cwnd estimate');
+    expect(f).toMatch(BRAILLE);
+    await press(stdin, '3');
+    expect(lastFrame()).toContain('RTT (ms)');
+    await press(stdin, '4');
+    expect(lastFrame()).toContain('goodput');
+    // The card: stats tcp's.
+    await press(stdin, 'i');
+    f = lastFrame()!;
+    const cardText = wl(['stats', file, 'tcp']).split('\n');
+    for (const l of cardText.slice(0, 6)) expect(f).toContain(l.slice(0, 99).trimEnd());
+  }, 60_000);
+
+  it('smtp.pcap stream 0: the stream text is wirelite follow\'s', async () => {
+    const file = corpusFile('zeek/smtp.pcap');
+    mounted = render(<Doctor {...props(file, [])} stream={0} />);
+    const { lastFrame, stdin } = mounted;
+    await until(lastFrame, (x) => x.includes('Verdict:'));
+    await press(stdin, 'f');
+    const f = lastFrame()!;
+    const follow = wl(['follow', file, '--stream', '0']).split('\n');
+    expect(f).toContain(`Follow: tcp,ascii  ${follow[4]}  ${follow[5]}`);
+    // The first chunk (node 1's greeting, indented), line by line.
+    const first = follow[7]!.replace(/\r$/, '');
+    expect(f).toContain(`    ${first}`.slice(0, 100).trimEnd());
+    await press(stdin, KEY.down);
+    expect(lastFrame()).not.toContain('Node 0: 10.10.1.4:1470');
+  }, 60_000);
+});
+
+describe.runIf(!ready)('connection doctor', () => {
+  (process.env.CI === 'true' ? it : it.skip)(why, () => {
+    expect.fail(why);
+  });
+});
