@@ -1,0 +1,145 @@
+/**
+ * The real program in a real terminal: `bin/wirelite tui` in a detached tmux session of a fixed
+ * size, keys sent with `tmux send-keys`, the screen read with `tmux capture-pane`. Open a fixture,
+ * move, expand a layer, filter with a display filter (only `read -Y`'s rows), quit with q and with
+ * SIGTERM (the alternate screen is left and the cursor shown again), and a live capture on
+ * loopback that shows packets as they arrive. tmux is installed by .ci/run: without it the suite
+ * fails in CI and is skipped, saying so, elsewhere.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { createSocket } from 'node:dgram';
+import { join, resolve } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+
+const root = resolve(import.meta.dirname, '../..');
+const bin = join(root, 'bin/wirelite');
+const loopback = join(root, 'fixtures/loopback.pcap');
+const hasTmux = spawnSync('tmux', ['-V']).status === 0;
+const ci = process.env.CI === 'true';
+const isRoot = process.getuid?.() === 0;
+
+if (!hasTmux && ci) throw new Error('tmux is missing: .ci/run installs it; the TUI end-to-end tests cannot run');
+
+const sessions: string[] = [];
+let counter = 0;
+
+function tmux(...args: string[]): string {
+  return execFileSync('tmux', args, { encoding: 'utf8' });
+}
+
+/** Starts `cmd` in a new detached session W x H; the pane stays after it exits (`__EXIT=code`). */
+function start(cmd: string, w = 120, h = 40): string {
+  const name = `wl-tui-${process.pid}-${counter++}`;
+  sessions.push(name);
+  tmux('new-session', '-d', '-s', name, '-x', String(w), '-y', String(h), `cd ${root} && ${cmd}; echo __EXIT=$?; sleep 60`);
+  return name;
+}
+
+const screen = (s: string) => tmux('capture-pane', '-p', '-t', s);
+const format = (s: string, f: string) => tmux('display-message', '-p', '-t', s, f).trim();
+const keys = (s: string, ...k: string[]) => void tmux('send-keys', '-t', s, ...k);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function until(s: string, test: (screen: string) => boolean, what: string, ms = 15_000): Promise<string> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const text = screen(s);
+    if (test(text)) return text;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}; the screen:\n${text}`);
+    await sleep(50);
+  }
+}
+
+/** Frame numbers of the packet list's rows on screen. */
+function listedFrames(text: string): number[] {
+  const list = text.split('── Packet details')[0]!.split('\n').slice(2);
+  return list.filter((l) => /^[> ] *\d+ +\d+\.\d+ /.test(l)).map((l) => Number(l.slice(1).trim().split(/\s+/)[0]));
+}
+
+afterEach(() => {
+  for (const s of sessions.splice(0)) spawnSync('tmux', ['kill-session', '-t', s]);
+});
+
+describe.skipIf(!hasTmux)('wirelite tui in tmux (SKIPPED without tmux outside CI)', () => {
+  it('opens a fixture, moves, expands a layer, filters with a display filter, and q restores the terminal', async () => {
+    const s = start(`${bin} tui ${loopback}`);
+    let text = await until(s, (t) => t.includes('30 packets') && t.includes('▸ Frame 1: 98 bytes'), 'the first screen');
+    expect(format(s, '#{alternate_on}')).toBe('1');
+    expect(text).toMatch(/^> +1 +0\.000000 127\.0\.0\.1 +127\.0\.0\.1 +ICMP +98 Echo \(ping\) request/m);
+    keys(s, 'j');
+    await until(s, (t) => t.includes('▸ Frame 2: 98 bytes'), 'frame 2 selected');
+    keys(s, 'Down', 'Down');
+    text = await until(s, (t) => t.includes('▸ Frame 4: 98 bytes'), 'frame 4 selected');
+    expect(text).toMatch(/^> +4 +0\.201405 /m);
+    keys(s, 'Tab', 'Down', 'Down', 'Enter');
+    text = await until(s, (t) => t.includes('▾ Internet Protocol Version 4'), 'the IPv4 layer expanded');
+    expect(text).toContain('Header Length: 20 bytes');
+    // A display filter: only read -Y's rows.
+    keys(s, 'Escape');
+    await sleep(100);
+    keys(s, '/');
+    await until(s, (t) => /^\/( |$)/m.test(t), 'the filter bar');
+    keys(s, '-l', 'tcp.flags.syn == 1');
+    await until(s, (t) => t.includes('tcp.flags.syn == 1'), 'the filter typed');
+    keys(s, 'Enter');
+    text = await until(s, (t) => /\d+\/30 shown/.test(t) && !t.includes('filtering'), 'the filter applied');
+    const expected = execFileSync(bin, ['read', '--no-color', '-Y', 'tcp.flags.syn == 1', loopback], { encoding: 'utf8' })
+      .trimEnd().split('\n').map((l) => Number(l.trim().split(/\s+/)[0]));
+    expect(listedFrames(text)).toEqual(expected);
+    expect(text).toContain(`${expected.length}/30 shown`);
+    keys(s, 'q');
+    text = await until(s, (t) => t.includes('__EXIT='), 'the program to exit');
+    expect(text).toContain('__EXIT=0');
+    expect(format(s, '#{alternate_on}')).toBe('0');
+    expect(format(s, '#{cursor_flag}')).toBe('1');
+  });
+
+  it('SIGTERM and Ctrl-C restore the terminal too; a missing file is a message, not a screen', async () => {
+    for (const how of ['TERM', 'C-c'] as const) {
+      const s = start(`${bin} tui ${loopback}`);
+      await until(s, (t) => t.includes('30 packets'), 'the first screen');
+      if (how === 'C-c') keys(s, 'C-c');
+      else {
+        const shell = format(s, '#{pane_pid}');
+        const node = execFileSync('pgrep', ['-P', shell], { encoding: 'utf8' }).trim().split('\n')[0]!;
+        process.kill(Number(node), 'SIGTERM');
+      }
+      const text = await until(s, (t) => t.includes('__EXIT='), 'the program to exit');
+      expect(text).toMatch(how === 'TERM' ? /__EXIT=143/ : /__EXIT=0/);
+      expect(format(s, '#{alternate_on}')).toBe('0');
+      expect(format(s, '#{cursor_flag}')).toBe('1');
+      expect(text).not.toMatch(/at .*\.js:\d+/);
+    }
+    const s = start(`${bin} tui /nonexistent.pcap`);
+    const text = await until(s, (t) => t.includes('__EXIT='), 'the program to exit');
+    expect(text).toContain('wirelite: no such file: /nonexistent.pcap');
+    expect(text).toContain('__EXIT=2');
+  });
+
+  it('a too small terminal says so, and a resize redraws', async () => {
+    const s = start(`${bin} tui ${loopback}`, 50, 10);
+    await until(s, (t) => t.includes('too small (50x10)'), 'the too-small message');
+    tmux('resize-window', '-t', s, '-x', '100', '-y', '30');
+    await until(s, (t) => t.includes('30 packets') && t.includes('Packet details'), 'the screen after the resize');
+    keys(s, 'q');
+  });
+
+  it.skipIf(!isRoot)('live on loopback (as root): packets show as they arrive', async () => {
+    const port = 40000 + (process.pid % 20000);
+    const s = start(`${bin} tui -i lo -f "udp port ${port}"`);
+    await until(s, (t) => t.includes('capturing'), 'the capture to start');
+    const sock = createSocket('udp4');
+    for (let k = 0; k < 3; k++) {
+      await new Promise<void>((r) => sock.send(Buffer.from(`wirelite tui ${k}`), port, '127.0.0.1', () => r()));
+      await sleep(150);
+    }
+    let text = await until(s, (t) => listedFrames(t).length >= 3, 'three packets listed');
+    expect(text).toMatch(new RegExp(`UDP +\\d+ \\d+ → ${port} Len=14`));
+    // More packets: the list grows while it shows.
+    for (let k = 3; k < 6; k++) await new Promise<void>((r) => sock.send(Buffer.from(`wirelite tui ${k}`), port, '127.0.0.1', () => r()));
+    text = await until(s, (t) => listedFrames(t).length >= 6, 'six packets listed');
+    sock.close();
+    keys(s, 'q');
+    await until(s, (t) => t.includes('__EXIT=0'), 'the program to exit');
+  });
+});
