@@ -110,6 +110,12 @@ export interface CaptureHandlers {
    */
   select?(d: Uint8Array, off: number, len: number, linkType: number): boolean;
   /**
+   * A frame `select` skipped, by its time stamp (`hasTime` false: a simple packet block has none)
+   * and interface:
+   * a shard of a parallel read that prints keeps its time column with the file's frames.
+   */
+  onSkipped?(tsSec: number, tsNsec: number, hasTime: boolean, interfaceId: number): void;
+  /**
    * pcap files: deliver every frame in the same Frame object, its fields changed (no object per
    * frame), for a consumer that keeps nothing of a frame after `onFrame` returns.
    */
@@ -188,6 +194,7 @@ export class CaptureParser {
     this.h = handlers;
     this.onFrameCb = handlers.onFrame.bind(handlers);
     this.selectCb = handlers.select?.bind(handlers);
+    this.skippedCb = handlers.onSkipped?.bind(handlers);
     this.reuseFrames = handlers.reuseFrames === true;
   }
 
@@ -196,6 +203,7 @@ export class CaptureParser {
   private readonly shared: Frame = { number: 0, tsSec: 0, tsNsec: 0, hasTime: true, capLen: 0, origLen: 0, linkType: 0, interfaceId: 0, direction: Direction.Unknown, data: new Uint8Array(0) };
 
   private readonly selectCb: ((d: Uint8Array, off: number, len: number, linkType: number) => boolean) | undefined;
+  private readonly skippedCb: ((tsSec: number, tsNsec: number, hasTime: boolean, interfaceId: number) => void) | undefined;
 
   /** Frames delivered so far. */
   get framesRead(): number {
@@ -467,6 +475,19 @@ export class CaptureParser {
     return capLen;
   }
 
+  /** The time stamp of a skipped pcap record, to `onSkipped` (its fraction carried as for a frame). */
+  private skippedPcap(dv: DataView, pos: number): void {
+    let sec = dv.getUint32(pos + P.PCAP_REC_TS_SEC, this.le);
+    let frac = dv.getUint32(pos + P.PCAP_REC_TS_FRAC, this.le);
+    const unit = this.nanos ? 1_000_000_000 : 1_000_000;
+    if (frac >= unit) {
+      const carry = Math.floor(frac / unit);
+      sec += carry;
+      frac -= carry * unit;
+    }
+    this.skippedCb!(sec, this.nanos ? frac : frac * 1000, true, 0);
+  }
+
   private pcapRecords(buf: Uint8Array, dv: DataView, pos: number, end: number, base: number): number {
     const le = this.le;
     const nanos = this.nanos;
@@ -474,6 +495,7 @@ export class CaptureParser {
     const linkType = this.linkType0;
     const onFrame = this.onFrameCb;
     const select = this.selectCb;
+    const skipped = this.skippedCb;
     while (end - pos >= P.PCAP_RECORD_HEADER_LEN) {
       const capLen = dv.getUint32(pos + P.PCAP_REC_CAPLEN, le);
       if (capLen > limit) this.pcapCapLen(dv, pos, base); // throws
@@ -482,6 +504,7 @@ export class CaptureParser {
       if (next > end) break;
       if (select !== undefined && !select(buf, data, capLen, linkType)) {
         this.frames++;
+        if (skipped !== undefined) this.skippedPcap(dv, pos);
         pos = next;
         continue;
       }
@@ -720,7 +743,10 @@ export class CaptureParser {
     const optEnd = pos + len - 4;
     if (optStart < optEnd) this.packetOptions(buf, dv, optStart, optEnd, base + pos, frame);
     this.frames++; // only now: a bad option must not count the frame as read
-    if (this.selectCb !== undefined && !this.selectCb(buf, data, capLen, frame.linkType)) return;
+    if (this.selectCb !== undefined && !this.selectCb(buf, data, capLen, frame.linkType)) {
+      this.skippedCb?.(frame.tsSec, frame.tsNsec, true, id);
+      return;
+    }
     this.onFrameCb(frame);
   }
 
@@ -749,7 +775,10 @@ export class CaptureParser {
       direction: Direction.Unknown,
       data: new Uint8Array(buf.buffer, buf.byteOffset + data, capLen),
     };
-    if (this.selectCb !== undefined && !this.selectCb(buf, data, capLen, info.linkType)) return;
+    if (this.selectCb !== undefined && !this.selectCb(buf, data, capLen, info.linkType)) {
+      this.skippedCb?.(0, 0, false, id);
+      return;
+    }
     this.onFrameCb(frame);
   }
 

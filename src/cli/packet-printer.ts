@@ -4,7 +4,7 @@
  * formatting itself lives in output.ts; this module only declares the options and wires them.
  */
 import { Command, Option, type OptionValues } from '@commander-js/extra-typings';
-import type { Frame } from '../capture/frame.js';
+import type { Frame, InterfaceInfo } from '../capture/frame.js';
 import { fieldByName } from '../dissectors/fields.js';
 import type { Packet } from '../dissectors/packet.js';
 import { newSession } from '../dissectors/session.js';
@@ -29,6 +29,7 @@ import {
   updateLine,
   newTimeContext,
   OutBuffer,
+  timePassed,
   summaryLine,
   treeText,
   type FieldsOptions,
@@ -81,10 +82,19 @@ export interface PacketPrinter {
   readonly columns: boolean;
   /** The fields the output reads from the tree: null for all (-V, JSON), ids for -e, [] for none. */
   readonly fields: readonly number[] | null;
+  /**
+   * Each packet's text depends only on its own dissection and the time column, and nothing is
+   * written before or after the packets: a parallel read may print shards of the frames in other
+   * threads (the summary line alone, or `-T fields` without a header or BOM, of no field numbered
+   * across the whole capture such as tcp.stream; no colour, no -l).
+   */
+  readonly orderFree: boolean;
   /** Prints one dissected packet (buffered). */
   print(pkt: Packet, frame: Frame): void;
   /** A frame the display filter hides: the time column still counts it (`-t r` and `-t d`, as tshark). */
   skip(frame: Frame): void;
+  /** A frame another thread of a parallel read prints: the time column moves past it as if printed here. */
+  passOver(tsSec: number, tsNsec: number, hasTime: boolean, interfaceId: number): void;
   /** Writes out what is buffered. */
   flush(): void;
   /** Writes what closes the output (the XML formats' end tag) and flushes. */
@@ -116,7 +126,7 @@ const CREATOR = 'wirelite/0.1.0';
  * fields, json, ek or pdml; `-x` only with text, json or ek; every field known): call before
  * dissecting anything (throws UsageError on a bad value or combination).
  */
-export function createPacketPrinter(flags: PrintFlags, tsDigits: (frame: Frame) => number, ctx: PrinterContext | OutBuffer = {}): PacketPrinter {
+export function createPacketPrinter(flags: PrintFlags, tsDigits: (frame: Pick<Frame, 'interfaceId'>) => number, ctx: PrinterContext | OutBuffer = {}): PacketPrinter {
   const c: PrinterContext = ctx instanceof OutBuffer ? { out: ctx } : ctx;
   const out = c.out ?? new OutBuffer(1);
   const warn = c.warn ?? ((line: string) => process.stderr.write(`wirelite: warning: ${line}\n`));
@@ -170,9 +180,12 @@ export function createPacketPrinter(flags: PrintFlags, tsDigits: (frame: Frame) 
     if (mode === 'psml') out.write(psmlHeader(CREATOR));
     else if (mode === 'pdml') out.write(pdmlHeader(CREATOR, c.file ?? '', new Date()));
   };
+  const orderFree = printing && !colored && !flags.l && (mode === 'text' ? summary && !flags.V && !flags.x
+    : mode === 'fields' && !fieldsOpts!.header && !fieldsOpts!.bom && !fieldsOpts!.fields.includes('tcp.stream'));
   return {
     printing,
     columns,
+    orderFree,
     revise: mode === 'json' && printing && !names ? (frame, key, value) => {
       const line = updateLine(frame, key, value);
       if (line) out.write(line + '\n');
@@ -202,6 +215,14 @@ export function createPacketPrinter(flags: PrintFlags, tsDigits: (frame: Frame) 
         time.prevSec = frame.tsSec;
         time.prevNsec = frame.tsNsec;
       }
+    },
+    passOver(tsSec: number, tsNsec: number, hasTime: boolean, interfaceId: number): void {
+      if (!printing || !hasTime) return;
+      if (!timeReady) {
+        time = newTimeContext(format, tsDigits({ interfaceId }));
+        timeReady = true;
+      }
+      timePassed(time, tsSec, tsNsec);
     },
     print(pkt: Packet, frame: Frame): void {
       if (!printing) return;
@@ -248,6 +269,13 @@ export function createPacketPrinter(flags: PrintFlags, tsDigits: (frame: Frame) 
     if (flags.x) out.write((flags.V || summary ? '\n' : '') + hexDump(pkt));
     if (flags.V || flags.x) out.write('\n');
   }
+}
+
+/** Decimal places of the time column for a frame of interface `id` (6 for µs, 9 for ns captures). */
+export function tsDigitsOf(interfaces: readonly (InterfaceInfo | undefined)[], id: number): number {
+  const r = interfaces[id]?.tsResol ?? 6;
+  const d = r & 0x80 ? Math.ceil((r & 0x7f) * Math.log10(2)) : r;
+  return Math.max(0, Math.min(9, d));
 }
 
 /** Checks `-e` names (any format): unknown ones are a usage error with the nearest known field. */

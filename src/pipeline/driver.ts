@@ -59,6 +59,12 @@ export interface DissectOptions {
    */
   shard?: Shard;
   /**
+   * With `shard`: each frame of the other shards, by its time stamp, moves the session's first and
+   * previous frame times, and in the pass that delivers goes to `passOver` (a parallel read's
+   * printer keeps its time column with it).
+   */
+  passOver?: (tsSec: number, tsNsec: number, hasTime: boolean, interfaceId: number) => void;
+  /**
    * Collect expert items (default true). Statistics that read only a tap pass false, with the
    * application protocols disabled (see Packet.wantExperts).
    */
@@ -249,6 +255,20 @@ async function runPass(
   const gc = opts.periodicGc !== false;
   const count = opts.count;
   const shard = opts.shard;
+  const passOver = opts.passOver;
+  /** Another shard's frame: only its time counts here (as dissectFrame keeps it). */
+  const skipped = passOver && shard && shard.count > 1 ? (sec: number, nsec: number, hasTime: boolean, interfaceId: number): void => {
+    if (!hasTime) return;
+    const ts = session.time;
+    if (!ts.seen) {
+      ts.firstSec = sec;
+      ts.firstNsec = nsec;
+      ts.seen = true;
+    }
+    ts.prevSec = sec;
+    ts.prevNsec = nsec;
+    if (!first) passOver(sec, nsec, hasTime, interfaceId);
+  } : undefined;
   /** The packet is dissected: through the display filter to the taps and the sink. */
   const deliver = (frame: Frame): void => {
     if (df && !df.test(pkt)) {
@@ -326,7 +346,7 @@ async function runPass(
         return afterFrame ? afterFrame(frame) : true;
       },
     },
-    { reuseFrames: opts.reuseFrames, select: shard && shard.count > 1 ? shardSelector(shard.index, shard.count) : undefined },
+    { reuseFrames: opts.reuseFrames, select: shard && shard.count > 1 ? shardSelector(shard.index, shard.count) : undefined, onSkipped: skipped },
   );
   return { frames, tsDigits, interfaces };
 }

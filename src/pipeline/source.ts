@@ -21,6 +21,8 @@ export interface FrameHandlers {
 export interface ReadChoices {
   /** Chooses frames from their raw bytes before they are made (a shard of a parallel read). */
   select?: (d: Uint8Array, off: number, len: number, linkType: number) => boolean;
+  /** A frame `select` skipped, by its time stamp (see CaptureHandlers.onSkipped). */
+  onSkipped?: (tsSec: number, tsNsec: number, hasTime: boolean, interfaceId: number) => void;
   /** The consumer keeps nothing of a frame after its call: one reused Frame object may be given. */
   reuseFrames?: boolean;
 }
@@ -45,6 +47,7 @@ export function fileSource(path: string): FrameSource {
         await readCapture(path, {
           reuseFrames: choices.reuseFrames,
           select: choices.select,
+          onSkipped: choices.onSkipped,
           onFormat: h.onFormat,
           onInterface: h.onInterface,
           onDecryptionSecrets: h.onDecryptionSecrets,

@@ -26,8 +26,8 @@ export function collectText(fn: (o: TextSink) => void): string {
  * strings to collect) and written with one system call when it fills.
  */
 export class OutBuffer {
-  private readonly buf: Buffer;
-  private pos = 0;
+  protected readonly buf: Buffer;
+  protected pos = 0;
   constructor(
     private readonly fd: number = 1,
     size = 1 << 20,
@@ -39,7 +39,7 @@ export class OutBuffer {
     if (this.pos + s.length * 3 > this.buf.length) {
       this.flush();
       if (s.length * 3 > this.buf.length) {
-        writeAllSync(this.fd, Buffer.from(s, 'utf8'));
+        this.emit(Buffer.from(s, 'utf8'));
         return;
       }
     }
@@ -47,8 +47,12 @@ export class OutBuffer {
   }
   flush(): void {
     if (this.pos === 0) return;
-    writeAllSync(this.fd, this.buf.subarray(0, this.pos));
+    this.emit(this.buf.subarray(0, this.pos));
     this.pos = 0;
+  }
+  /** Where the bytes go (the file descriptor; a parallel read's worker sends them to the main thread). */
+  protected emit(bytes: Uint8Array): void {
+    writeAllSync(this.fd, bytes);
   }
 }
 
@@ -91,6 +95,20 @@ export interface TimeContext {
 
 export function newTimeContext(format: TimeFormat, digits: number): TimeContext {
   return { format, digits, firstSec: 0, firstNsec: 0, prevSec: 0, prevNsec: 0, started: false };
+}
+
+/**
+ * A frame shown by another thread of a parallel read: the time column's state moves past it as if
+ * it had been printed here (the first frame, the previous one for `-t d` and `-t dd`).
+ */
+export function timePassed(t: TimeContext, sec: number, nsec: number): void {
+  if (!t.started) {
+    t.firstSec = sec;
+    t.firstNsec = nsec;
+    t.started = true;
+  }
+  t.prevSec = sec;
+  t.prevNsec = nsec;
 }
 
 /** Signed difference a - b printed with `digits` decimals, exactly (no float rounding). */

@@ -6,13 +6,18 @@
  * created or written exits 2 with `wirelite: cannot create PATH: REASON`.
  */
 import { closeSync, statSync, unlinkSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { Command } from '@commander-js/extra-typings';
 import type { Frame, InterfaceInfo } from '../../capture/frame.js';
 import { linkTypeText } from '../../capture/live/binding.js';
 import { createCaptureWriter, formatForPath, openOutputFile, OutputFileError, type WriteFormat } from '../../capture/writer.js';
 import { dispatchTable, protocolKnown } from '../../dissectors/registry.js';
+import { CaptureFileError, type CaptureErrorKind } from '../../capture/capture-error.js';
 import { dissectFile } from '../../pipeline/index.js';
-import { addPrintOptions, createPacketPrinter } from '../packet-printer.js';
+import { runOrderedShards, type SerializedError } from '../../pipeline/ordered-shards.js';
+import { writeAllSync } from '../../render/output.js';
+import { addPrintOptions, createPacketPrinter, tsDigitsOf, type PrintFlags } from '../packet-printer.js';
+import type { ReadTask } from '../read-worker.js';
 import { addDissectOptions, applyDissectOptions } from '../dissect-options.js';
 import { collect, EXIT, UsageError } from '../errors.js';
 import { compileOption, withFilterFields } from '../../filter/cli.js';
@@ -31,6 +36,7 @@ export function readCommand() {
     .option('-P', 'print the summary line also with -w, -V or -x (as tshark)')
     .option('-R <filter>', 'read filter (as tshark -2 -R): only the packets that match are analysed in the second pass and printed, numbered 1, 2, ...')
     .option('-Y <filter>', 'display filter: print (and with -w write) only the packets that match; every packet is still dissected (as tshark -2 -Y)')
+    .option('--threads <n>', 'threads of a one-line or -T fields read of a file (default: 2 for a file of 64 MiB or more on 2 or more cores, else 1): each dissects the frames of a share of the hosts (as stats --threads); the output is the same, in frame order', (v) => positiveInt(v, '--threads'))
     .option('--disable-protocol <names>', 'do not dissect these protocols (comma-separated, repeatable, as tshark): their bytes show as data (data itself cannot be disabled)', collect, [] as string[]);
   return addDissectOptions(addPrintOptions(cmd))
     .action(async (fileArg, o) => {
@@ -73,7 +79,6 @@ export function readCommand() {
       // ---------------------------------------------------------------- read
       let writer: ReturnType<typeof createCaptureWriter> | undefined;
       const warned = new Set<number>();
-      const linkTypes = dispatchTable('linktype');
       const sink = (pkt: import('../../dissectors/packet.js').Packet, frame: Frame) => {
         if (outFd !== undefined && format) {
           writer ??= createCaptureWriter(o.w!, format, { interfaces: interfaces.filter(Boolean) }, outFd);
@@ -83,7 +88,20 @@ export function readCommand() {
       };
 
       let failure: unknown;
-      try {
+      // Two cores: shards of the hosts in worker threads, their text merged in frame order, where the
+      // output allows it (each packet's text its own, see PacketPrinter.orderFree) and nothing
+      // needs the frames in one thread (a filter, -w, -c, names learnt from the capture's DNS).
+      const threads = o.threads ?? defaultThreads(file);
+      const parallel = threads > 1 && printer.orderFree && o.w === undefined && !display && !readFilter && o.c === undefined && !dissecting.names && file !== '-';
+      if (parallel) {
+        const flags: PrintFlags = { V: o.V, x: o.x, q: o.q, P: o.P, l: o.l, color: false, T: o.T, e: o.e, E: o.E, t: o.t, o: o.o };
+        const task: ReadTask = { file, flags, disabledProtocols };
+        try {
+          await runOrderedShards(threads, new URL('../read-worker.js', import.meta.url), task, (bytes) => writeAllSync(1, bytes), reviveError);
+        } catch (e) {
+          failure = e;
+        }
+      } else try {
         await dissectFile(
           file,
           {
@@ -99,11 +117,7 @@ export function readCommand() {
             names: dissecting.names,
             onInterface: (info) => {
               interfaces[info.id] = info;
-              // Once per link type: frames of one wirelite cannot dissect show as data.
-              if (!linkTypes.byValue.has(info.linkType) && !warned.has(info.linkType)) {
-                warned.add(info.linkType);
-                process.stderr.write(`wirelite: warning: link type ${linkTypeName(info.linkType)} is not dissected by wirelite: its frames show as data\n`);
-              }
+              warnLinkType(warned, info);
               // An interface described after packets were written (pcapng allows it).
               writer?.addInterface(info);
             },
@@ -129,6 +143,30 @@ export function readCommand() {
       // A damaged file: main() says why and exits 2, after everything read was written.
       if (failure) throw failure;
     });
+}
+
+/** Says once per link type that wirelite cannot dissect it (its frames show as data). */
+export function warnLinkType(warned: Set<number>, info: InterfaceInfo): void {
+  if (dispatchTable('linktype').byValue.has(info.linkType) || warned.has(info.linkType)) return;
+  warned.add(info.linkType);
+  process.stderr.write(`wirelite: warning: link type ${linkTypeName(info.linkType)} is not dissected by wirelite: its frames show as data\n`);
+}
+
+/** Threads of a read that may run in parallel: two for a file of 64 MiB or more (the workers' start costs about 0.2 s), on two or more cores. */
+function defaultThreads(file: string): number {
+  if (file === '-' || availableParallelism() < 2) return 1;
+  try {
+    return statSync(file).size >= 64 * 2 ** 20 ? 2 : 1;
+  } catch {
+    return 1;
+  }
+}
+
+/** A worker's error as the main thread would have raised it (a damaged file: main() says why, exit 2). */
+function reviveError(e: SerializedError): Error {
+  const f = e.fields;
+  if (e.name === 'CaptureFileError') return new CaptureFileError(f.kind as CaptureErrorKind, String(f.detail), Number(f.framesRead), Number(f.offset));
+  return new Error(e.message);
 }
 
 function fail(message: string, code: number): void {
@@ -193,12 +231,6 @@ function linkTypeName(v: number): string {
   if (v >= 147 && v <= 162) return `${v} (USER${v - 147})`;
   const n = LINKTYPE_NAMES[v];
   return n ? `${v} (${n})` : String(v);
-}
-
-function tsDigitsOf(interfaces: InterfaceInfo[], id: number): number {
-  const r = interfaces[id]?.tsResol ?? 6;
-  const d = r & 0x80 ? Math.ceil((r & 0x7f) * Math.log10(2)) : r;
-  return Math.max(0, Math.min(9, d));
 }
 
 function positiveInt(v: string, flag: string): number {

@@ -1,0 +1,106 @@
+/**
+ * A worker of a parallel `read` (src/pipeline/ordered-shards.ts): reads the whole file, dissects
+ * the frames of its shard of the hosts in two passes, prints them with the command's printer and
+ * sends the text to the main thread, which writes every worker's text in frame order.
+ */
+import type { InterfaceInfo } from '../capture/frame.js';
+import { dissectFile } from '../pipeline/index.js';
+import { CHUNK_BYTES, serveOrderedShard, type ChunkSender, type OrderedShardData } from '../pipeline/ordered-shards.js';
+import { OutBuffer } from '../render/output.js';
+import { warnLinkType } from './commands/read.js';
+import { createPacketPrinter, tsDigitsOf, type PrintFlags } from './packet-printer.js';
+
+/** What `read` gives each worker (see the parallel read in commands/read.ts). */
+export interface ReadTask {
+  file: string;
+  flags: PrintFlags;
+  disabledProtocols: string[];
+}
+
+/** The printer's output in a worker: text cut into chunks at frame ends and sent to the main thread. */
+class FrameChunkOut extends OutBuffer {
+  private frames = new Int32Array(4096);
+  private ends = new Int32Array(4096);
+  private count = 0;
+  /** Bytes of this chunk already moved out of the buffer (a text larger than its free space). */
+  private spill: Uint8Array[] = [];
+  private spillLen = 0;
+
+  constructor(private readonly sender: ChunkSender) {
+    super(-1, 1 << 20);
+  }
+
+  protected override emit(bytes: Uint8Array): void {
+    this.spill.push(bytes.slice());
+    this.spillLen += bytes.length;
+  }
+
+  /** The text of frame `frame` is complete. */
+  endFrame(frame: number): void {
+    const i = this.count;
+    if (i === this.frames.length) {
+      const f = new Int32Array(i * 2);
+      f.set(this.frames);
+      this.frames = f;
+      const e = new Int32Array(i * 2);
+      e.set(this.ends);
+      this.ends = e;
+    }
+    this.frames[i] = frame;
+    this.ends[i] = this.spillLen + this.pos;
+    this.count = i + 1;
+    if (this.spillLen + this.pos >= CHUNK_BYTES) this.send();
+  }
+
+  /** Sends the text of the frames ended so far. */
+  send(): void {
+    if (this.count === 0) return;
+    const bytes = new Uint8Array(this.spillLen + this.pos);
+    let at = 0;
+    for (const s of this.spill) {
+      bytes.set(s, at);
+      at += s.length;
+    }
+    bytes.set(this.buf.subarray(0, this.pos), at);
+    this.sender.send({ frames: this.frames.slice(0, this.count), ends: this.ends.slice(0, this.count), bytes });
+    this.count = 0;
+    this.pos = 0;
+    this.spill = [];
+    this.spillLen = 0;
+  }
+}
+
+await serveOrderedShard<OrderedShardData & ReadTask>(async (t, sender) => {
+  const out = new FrameChunkOut(sender);
+  const interfaces: InterfaceInfo[] = [];
+  const warned = new Set<number>();
+  // Warnings (a -e field's protocol not dissected) were printed by the main thread already.
+  const printer = createPacketPrinter(t.flags, (frame) => tsDigitsOf(interfaces, frame.interfaceId), { out, isTTY: false, file: t.file, warn: () => {} });
+  try {
+    const summary = await dissectFile(
+      t.file,
+      {
+        columns: printer.columns,
+        fields: printer.fields,
+        twoPass: true,
+        count: 0,
+        disabledProtocols: t.disabledProtocols,
+        shard: { index: t.index, count: t.count },
+        passOver: (sec, nsec, hasTime, id) => printer.passOver(sec, nsec, hasTime, id),
+        onInterface: (info) => {
+          interfaces[info.id] = info;
+          // Said once, by the first worker.
+          if (t.index === 0) warnLinkType(warned, info);
+        },
+      },
+      (pkt, frame) => {
+        printer.print(pkt, frame);
+        out.endFrame(frame.number);
+      },
+    );
+    return summary.frames;
+  } finally {
+    // Every frame printed before a damaged part of the file is written before its error.
+    out.send();
+  }
+});

@@ -1,0 +1,191 @@
+/**
+ * A parallel read whose output stays in frame order (`read FILE` on two cores): the frames split
+ * into shards by the hosts, as a parallel statistics read (./shards.ts); each shard runs in a
+ * worker thread that reads the whole file, dissects its own frames (both passes) and formats
+ * their text; the main thread merges the workers' text frame by frame and writes it out. Each
+ * frame belongs to exactly one shard and every shard sends its frames in ascending order, so the
+ * merge needs no count: it writes the smallest next frame once every unfinished shard has sent one.
+ *
+ * Flow control: a worker waits (Atomics.wait on a shared counter) while more than a few of its
+ * chunks are unwritten, so neither a fast worker nor a slow stdout grows the memory.
+ */
+import type { Worker } from 'node:worker_threads';
+import { commandSessionOptions, setCommandSessionOptions } from './session-options.js';
+import type { Shard } from './shards.js';
+
+/** A worker sends its text when this much is buffered (at a frame's end). */
+export const CHUNK_BYTES = 256 * 1024;
+/** Chunks a worker may have in flight before it waits for the main thread to write them. */
+const MAX_AHEAD = 8;
+
+/** One chunk of a shard's text: the frames it holds, where each one's text ends, and the bytes. */
+export interface Chunk {
+  frames: Int32Array;
+  ends: Int32Array;
+  bytes: Uint8Array;
+}
+
+type WorkerMessage =
+  | { kind: 'chunk'; chunk: Chunk }
+  | { kind: 'done'; result: unknown }
+  | { kind: 'error'; error: SerializedError };
+
+/** An error that crosses the thread boundary: its class name and own fields, rebuilt by `revive`. */
+export interface SerializedError {
+  name: string;
+  message: string;
+  fields: Record<string, unknown>;
+}
+
+/**
+ * A worker's side of the flow: sends chunks of text to the main thread, waiting while more than
+ * a few of them are unwritten.
+ */
+export class ChunkSender {
+  private sent = 0;
+  constructor(
+    private readonly post: (m: WorkerMessage, transfer: ArrayBuffer[]) => void,
+    private readonly ctl: Int32Array,
+    private readonly index: number,
+  ) {}
+
+  /** Sends `chunk` (its buffers are moved, not copied): `ends[i]` is where frame `frames[i]`'s text ends in `bytes`. */
+  send(chunk: Chunk): void {
+    for (;;) {
+      const written = Atomics.load(this.ctl, this.index);
+      if (this.sent - written < MAX_AHEAD) break;
+      Atomics.wait(this.ctl, this.index, written, 1000);
+    }
+    this.sent++;
+    this.post({ kind: 'chunk', chunk }, [chunk.frames.buffer as ArrayBuffer, chunk.ends.buffer as ArrayBuffer, chunk.bytes.buffer as ArrayBuffer]);
+  }
+}
+
+/** What a worker of an ordered parallel read is given (plus the caller's own data). */
+export interface OrderedShardData extends Shard {
+  ctl: SharedArrayBuffer;
+  sessionOptions: object;
+}
+
+/**
+ * Runs `count` workers started from `worker` (a module that calls `serveOrderedShard`), each given
+ * `data` plus its shard, and hands their text to `write` in frame order (in pieces of up to 1 MiB). Resolves with each
+ * worker's result in shard order; rejects with the first worker's error (rebuilt by `revive`)
+ * after every frame before it was written.
+ */
+export async function runOrderedShards<T>(count: number, worker: URL, data: object, write: (bytes: Uint8Array) => void, revive: (e: SerializedError) => Error): Promise<T[]> {
+  const { Worker } = await import('node:worker_threads');
+  const ctlBuf = new SharedArrayBuffer(4 * count);
+  const ctl = new Int32Array(ctlBuf);
+  const queues: Chunk[][] = Array.from({ length: count }, () => []);
+  /** Next entry of each queue's first chunk. */
+  const at = new Array<number>(count).fill(0);
+  const done = new Array<boolean>(count).fill(false);
+  const results = new Array<T>(count);
+  const errors: (Error | undefined)[] = new Array(count).fill(undefined);
+  const out = new Uint8Array(1 << 20);
+  let outPos = 0;
+  const put = (b: Uint8Array, from: number, to: number): void => {
+    const n = to - from;
+    if (outPos + n > out.length) {
+      if (outPos) write(out.subarray(0, outPos));
+      outPos = 0;
+      if (n > out.length) {
+        write(b.subarray(from, to));
+        return;
+      }
+    }
+    out.set(b.subarray(from, to), outPos);
+    outPos += n;
+  };
+  /** Writes every frame that can be written now. */
+  const drain = (): boolean => {
+    for (;;) {
+      let best = -1;
+      let bestFrame = Infinity;
+      let second = Infinity;
+      for (let k = 0; k < count; k++) {
+        const q = queues[k]!;
+        if (q.length === 0) {
+          if (!done[k]) return false;
+          continue;
+        }
+        const f = q[0]!.frames[at[k]!]!;
+        if (f < bestFrame) {
+          second = bestFrame;
+          bestFrame = f;
+          best = k;
+        } else if (f < second) second = f;
+      }
+      if (best < 0) return true;
+      // The run of shard `best`'s frames before any other shard's next one: one copy.
+      const q = queues[best]!;
+      const c = q[0]!;
+      let i = at[best]!;
+      const from = i === 0 ? 0 : c.ends[i - 1]!;
+      const n = c.frames.length;
+      while (i < n && c.frames[i]! < second) i++;
+      put(c.bytes, from, c.ends[i - 1]!);
+      if (i === n) {
+        q.shift();
+        at[best] = 0;
+        Atomics.add(ctl, best, 1);
+        Atomics.notify(ctl, best);
+      } else at[best] = i;
+    }
+  };
+  const workers: Worker[] = [];
+  const finished = Array.from({ length: count }, (_, index) => new Promise<void>((resolve) => {
+    const w = new Worker(worker, { workerData: { ...data, index, count, ctl: ctlBuf, sessionOptions: commandSessionOptions() } satisfies OrderedShardData });
+    workers.push(w);
+    const end = (e?: Error) => {
+      if (done[index]) return;
+      if (e) errors[index] = e;
+      done[index] = true;
+      resolve();
+    };
+    w.on('message', (m: WorkerMessage) => {
+      if (m.kind === 'chunk') {
+        queues[index]!.push(m.chunk);
+        drain();
+      } else if (m.kind === 'done') {
+        results[index] = m.result as T;
+        end();
+      } else end(revive(m.error));
+    });
+    w.once('error', (e) => end(e));
+    w.once('exit', (code) => end(code === 0 ? undefined : new Error(`read worker ${index} exited with code ${code}`)));
+  }).then(() => void drain()));
+  try {
+    // Chunks are written as they come (each one written may free a worker waiting for room); a
+    // worker's chunks all arrive before its 'done'.
+    await Promise.all(finished);
+    drain();
+  } finally {
+    for (const w of workers) void w.terminate();
+  }
+  if (outPos) write(out.subarray(0, outPos));
+  const err = errors.find((e) => e !== undefined);
+  if (err) throw err;
+  return results;
+}
+
+/**
+ * The worker's side of `runOrderedShards`: runs `fn` with its data and a ChunkSender (`fn` sends
+ * all its text before it returns or throws), then posts `fn`'s result, or its error serialized.
+ */
+export async function serveOrderedShard<D extends OrderedShardData>(fn: (data: D, sender: ChunkSender) => Promise<unknown>): Promise<void> {
+  const { parentPort, workerData } = await import('node:worker_threads');
+  const data = workerData as D;
+  const post = (m: WorkerMessage, transfer: ArrayBuffer[] = []) => parentPort!.postMessage(m, transfer);
+  try {
+    setCommandSessionOptions(data.sessionOptions);
+    const result = await fn(data, new ChunkSender(post, new Int32Array(data.ctl), data.index));
+    post({ kind: 'done', result });
+  } catch (e) {
+    const err = e instanceof Error ? e : new Error(String(e));
+    const fields: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(err)) if (typeof v !== 'object' && typeof v !== 'function') fields[k] = v;
+    post({ kind: 'error', error: { name: err.name, message: err.message, fields } });
+  }
+}
