@@ -24,7 +24,7 @@ export const F = defineFields({
   len: { abbrev: 'frame.len', name: 'Frame Length', type: FT.UINT32, unit: ' bytes' },
   cap_len: { abbrev: 'frame.cap_len', name: 'Capture Length', type: FT.UINT32, unit: ' bytes' },
   comment: { abbrev: 'frame.comment', name: 'Comment', type: FT.STRING },
-  dropcount: { abbrev: 'frame.drop_count', name: 'Drop Count', type: FT.UINT32 },
+  dropcount: { abbrev: 'frame.drop_count', name: 'Drop Count', type: FT.UINT64 },
   protocols: { abbrev: 'frame.protocols', name: 'Protocols in frame', type: FT.STRING, generated: true },
   malformed: { abbrev: '_ws.malformed', name: 'Malformed Packet', type: FT.PROTOCOL },
 });
