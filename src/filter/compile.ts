@@ -35,7 +35,34 @@ function eqVal(a: Val, b: Val): boolean {
   if (b instanceof Cidr4) return ((a as number) & b.mask) >>> 0 === b.net;
   if (b instanceof Cidr6) return prefixEq(a as Uint8Array, b.net, b.bits);
   if (a instanceof Uint8Array) return b instanceof Uint8Array && a.length === b.length && bytesCmp(a, b) === 0;
+  // A 64-bit integer beyond 2^53 is a bigint: `==` between a number and a bigint is exact.
+  if (typeof a === 'bigint' || typeof b === 'bigint') return typeof a !== 'object' && typeof b !== 'object' && a == b;
   return a === b;
+}
+
+/** A 64-bit integer's result as the filter keeps it: a number while exact, else a bigint. */
+function intResult(x: bigint): number | bigint {
+  return x >= -BigInt(Number.MAX_SAFE_INTEGER) && x <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(x) : x;
+}
+
+/** Integer arithmetic with a bigint operand, exactly (a fraction in a float operand is dropped). */
+function bigArith(op: string, a: Val, b: Val): Val | undefined {
+  const x = typeof a === 'bigint' ? a : BigInt(Math.trunc(a as number));
+  const y = typeof b === 'bigint' ? b : BigInt(Math.trunc(b as number));
+  switch (op) {
+    case '+':
+      return intResult(x + y);
+    case '-':
+      return intResult(x - y);
+    case '*':
+      return intResult(x * y);
+    case '/':
+      return y === 0n ? undefined : intResult(x / y);
+    case '%':
+      return y === 0n ? undefined : intResult(x % y);
+    default:
+      return intResult(x & y);
+  }
 }
 
 function prefixEq(a: Uint8Array, net: Uint8Array, bits: number): boolean {
@@ -302,17 +329,18 @@ class Compiler {
           const x = a as number;
           const y = b as number;
           // Beyond 32 bits JavaScript's & would truncate.
-          return x <= 0xffffffff && y <= 0xffffffff ? (x & y) >>> 0 : Number(BigInt(x) & BigInt(y));
+          return x <= 0xffffffff && y <= 0xffffffff ? (x & y) >>> 0 : intResult(BigInt(x) & BigInt(y));
         };
         break;
     }
+    const op = v.op;
     return (p) => {
       const a = L(p);
       if (!a.length) return NONE;
       const b = R(p);
       const out: Val[] = [];
       for (const x of a) for (const y of b) {
-        const r = f(x, y);
+        const r = typeof x === 'bigint' || typeof y === 'bigint' ? bigArith(op, x, y) : f(x, y);
         if (r !== undefined) out.push(r);
       }
       return out;
@@ -353,7 +381,7 @@ class Compiler {
       }
       case 'abs': {
         const g = this.value(arg);
-        return (p) => g(p).map((x) => Math.abs(x as number));
+        return (p) => g(p).map((x) => (typeof x === 'bigint' ? (x < 0n ? -x : x) : Math.abs(x as number)));
       }
       default: {
         const gs = v.args.map((a) => this.value(a));

@@ -53,6 +53,7 @@ export function literalFor(kind: Kind, field: FieldInfo | undefined, node: Liter
         if (named !== undefined) return named;
         fail(field?.strings ? `"${text}" cannot be found among the possible values for ${fieldName}.` : `"${text}" is not a valid number.`);
       }
+      if (v === null) fail(`"${text}" causes an integer overflow.`);
       const bits = field?.bits ?? 64;
       if (bits && bits < 53 && field && field.type !== FT.INT32) {
         const max = 2 ** bits - 1;
@@ -66,6 +67,7 @@ export function literalFor(kind: Kind, field: FieldInfo | undefined, node: Liter
       if (text === 'False' || text === 'FALSE') return 0;
       const v = parseInteger(text);
       if (v === undefined) fail(`"${text}" cannot be found among the possible values for ${fieldName}.`);
+      if (v === null) fail(`"${text}" causes an integer overflow.`);
       return v ? 1 : 0;
     }
     case 'ipv4': {
@@ -129,13 +131,22 @@ export function literalFor(kind: Kind, field: FieldInfo | undefined, node: Liter
 }
 
 /** Decimal, octal (leading 0), hex (0x) or binary (0b) integers, as tshark's strtoull. */
-export function parseInteger(text: string): number | undefined {
-  let m: RegExpExecArray | null;
-  if ((m = /^0[xX]([0-9a-fA-F]+)$/.exec(text))) return parseInt(m[1]!, 16);
-  if ((m = /^0[bB]([01]+)$/.exec(text))) return parseInt(m[1]!, 2);
-  if (/^0[0-7]+$/.test(text)) return parseInt(text, 8);
-  if (/^\d+$/.test(text)) return Number(text);
-  return undefined;
+/** The largest integer a literal may be (tshark reads them as 64-bit: more "causes an integer overflow"). */
+const MAX_U64 = 2n ** 64n - 1n;
+
+/**
+ * An integer literal's value: a number, or a bigint beyond 2^53 (64-bit fields compare exactly;
+ * a number would round 9007199254740993 to ...992); null when it does not fit 64 bits.
+ */
+export function parseInteger(text: string): number | bigint | null | undefined {
+  let digits: string;
+  if (/^0[xX][0-9a-fA-F]+$/.test(text) || /^0[bB][01]+$/.test(text)) digits = text;
+  else if (/^0[0-7]+$/.test(text)) digits = `0o${text.slice(1)}`;
+  else if (/^\d+$/.test(text)) digits = text;
+  else return undefined;
+  const big = BigInt(digits);
+  if (big > MAX_U64) return null;
+  return big <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(big) : big;
 }
 
 /** A value name of the field (`TCP` for ip.proto 6), compared without case as tshark does. */

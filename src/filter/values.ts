@@ -54,7 +54,8 @@ export function itemValue(pkt: Packet, i: number, kind: Kind): Val {
   switch (kind) {
     case 'int': {
       const r = pkt.ref[i];
-      return typeof r === 'bigint' ? Number(r) : pkt.num[i]!;
+      // A 64-bit value beyond 2^53 stays a bigint (exact comparisons), a smaller one is a number.
+      return typeof r === 'bigint' ? (r <= BigInt(Number.MAX_SAFE_INTEGER) && r >= -BigInt(Number.MAX_SAFE_INTEGER) ? Number(r) : r) : pkt.num[i]!;
     }
     case 'bool':
       return pkt.num[i] !== 0 ? 1 : 0;
