@@ -5,7 +5,7 @@
  * it; Enter on the row closes them), f jumps to the row's first frame.
  */
 import { Box, Text, useInput } from 'ink';
-import { useMemo, useState } from 'react';
+import { useMemo, useRef, useState } from 'react';
 import { EXPERT_LIMITS, type ExpertRow } from '../../stats/expert.js';
 import type { ViewProps } from '../contract.js';
 import { fit } from '../theme.js';
@@ -35,30 +35,40 @@ export function ExpertView(props: ViewProps) {
   const { width, height, focused, store } = props;
   const job = useTables(props.file, props.sessionOptions);
   const [open, setOpen] = useState<ReadonlySet<ExpertRow>>(new Set());
-  const [sel, setSel] = useState(0);
+  const [sel, setSelState] = useState(0);
+  // The key handler reads the selection through a ref: keys that come faster than renders all count.
+  const selRef = useRef(0);
+  const setSel = (v: number) => {
+    selRef.current = v;
+    setSelState(v);
+  };
   const [top, setTop] = useState(0);
   const rows = job.state === 'done' ? job.result.expert : [];
   const lines = useMemo(() => expertLines(rows, open), [rows, open]);
   const bodyH = Math.max(1, height - 2);
-  const selectable = (i: number) => lines[i]?.kind !== 'severity';
-  const move = (to: number, step: number) => {
+  const selectable = (i: number) => lines[i] !== undefined && lines[i]!.kind !== 'severity';
+  // The selection is never a heading: at first, the first row.
+  const at = (v: number) => (selectable(v) ? v : Math.max(0, lines.findIndex((_, i) => selectable(i))));
+  const cur = at(sel);
+  const move = (to: number, step: number, cur = at(selRef.current)) => {
     let s = Math.max(0, Math.min(lines.length - 1, to));
     while (s > 0 && s < lines.length - 1 && !selectable(s)) s += step;
-    if (!selectable(s)) s = sel;
+    if (!selectable(s)) s = cur;
     setSel(s);
     if (s < top) setTop(Math.max(0, s - 1));
     else if (s >= top + bodyH) setTop(s - bodyH + 1);
   };
   useInput(
     (input, k) => {
-      if (k.downArrow || input === 'j') move(sel + 1, 1);
-      else if (k.upArrow || input === 'k') move(sel - 1, -1);
-      else if (k.pageDown) move(sel + bodyH, 1);
-      else if (k.pageUp) move(sel - bodyH, -1);
+      const cur = at(selRef.current);
+      if (k.downArrow || input === 'j') move(cur + 1, 1);
+      else if (k.upArrow || input === 'k') move(cur - 1, -1);
+      else if (k.pageDown) move(cur + bodyH, 1);
+      else if (k.pageUp) move(cur - bodyH, -1);
       else if (input === 'g' || k.home) move(1, 1);
       else if (input === 'G' || k.end) move(lines.length - 1, -1);
       else if (k.return || input === 'f') {
-        const l = lines[sel];
+        const l = lines[cur];
         if (!l || l.kind === 'severity') return;
         if (l.kind === 'frame') props.onJump(l.frame);
         else if (input === 'f') {
@@ -74,8 +84,7 @@ export function ExpertView(props: ViewProps) {
     { isActive: focused && job.state === 'done' },
   );
   if (job.state !== 'done') return <Text>{fit(progressText(job, store, 'the expert information'), width)}</Text>;
-  // The first selectable line at the start.
-  const selIdx = selectable(sel) ? sel : lines.findIndex((_, i) => selectable(i));
+  const selIdx = cur;
   return (
     <Box flexDirection="column" width={width} height={height}>
       <Text bold>{fit(`${'Severity'.padEnd(9)} ${'Group'.padEnd(12)} ${'Protocol'.padEnd(10)} ${'Count'.padStart(7)}  Summary`, width)}</Text>
