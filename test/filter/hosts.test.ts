@@ -80,6 +80,14 @@ describe('host names in address literals', () => {
     expect(err('ip.addr == wl-one/8')).toBe('FT_IPv4 cannot /. @11-19');
   });
 
+  it('the command line: read -N nN -Y prints what tshark -N nN -Y prints', () => {
+    const args = ['-r', LOOP, '-N', 'nN', '-Y', 'ip.addr == localhost && tcp.flags.syn == 1', '-T', 'fields', '-e', 'frame.number', '-e', 'ip.src'];
+    const ours = spawnSync(WL, ['read', ...args.slice(1)], { encoding: 'utf8' });
+    expect(ours.status, ours.stderr).toBe(0);
+    expect(ours.stdout.length).toBeGreaterThan(0);
+    expect(ours.stdout).toBe(tshark(['-2', ...args]).out);
+  });
+
   it('the command line: stats -Y with -N nN, and the error without it (exit 1)', () => {
     const ours = spawnSync(WL, ['stats', LOOP, 'conv', 'ip', '-N', 'nN', '-Y', 'ip.addr == localhost'], { encoding: 'utf8' });
     expect(ours.status, ours.stderr).toBe(0);

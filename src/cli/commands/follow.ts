@@ -42,7 +42,7 @@ export function followCommand() {
     .option('--tls', 'the decrypted TLS application data instead (as tshark -z follow,tls; needs the secrets: --tls-keylog FILE, or a pcapng that carries them)'))
     .action(async (file, o) => {
       applyDissectOptions(o);
-      const display = compileOption('-Y', o.Y);
+      const display = compileOption('-Y', o.Y, o.N);
       if (display && o.stream !== 'first') throw new UsageError('-Y picks the stream to follow: give --stream first with it');
       // Streams are numbered from 0 in order of appearance: without a filter the first is 0.
       const stream = display ? await firstStream(file, display) : o.stream === 'first' ? 0 : o.stream;
