@@ -11,6 +11,7 @@ export const KEYS: readonly (readonly [string, string])[] = [
   ['→ l  ← h', 'tree: expand / collapse (← on a closed line goes to its parent); hex: next / previous byte'],
   ['Space', 'tree: expand or collapse the line'],
   ['E  C', 'tree: expand all / collapse all'],
+  ['[  ]', 'hex: previous / next data source (reassembled or decrypted bytes)'],
   ['/', 'type a display filter (Enter applies it to the whole capture, Esc cancels, Tab completes)'],
   ['\\', 'clear the display filter'],
   ['w', 'live capture: save the packets captured so far (pcapng)'],
@@ -20,4 +21,4 @@ export const KEYS: readonly (readonly [string, string])[] = [
 ];
 
 /** Keys the shell takes on the packets screen: a view's hotkey must not be one of them. */
-export const SHELL_KEYS = new Set(['q', '?', '/', '\\', 'k', 'j', 'g', 'G', 'h', 'l', 'E', 'C', 'w', ' ']);
+export const SHELL_KEYS = new Set(['q', '?', '/', '\\', 'k', 'j', 'g', 'G', 'h', 'l', 'E', 'C', 'w', ' ', '[', ']']);

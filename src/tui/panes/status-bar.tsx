@@ -16,6 +16,7 @@ export function statusText(store: PacketStore, message: string): string {
   else if (p.phase === 'analysing') parts.push(`2nd pass ${p.fraction !== undefined ? Math.floor(p.fraction * 100) + '%' : '…'}`);
   else if (p.phase === 'failed') parts.push(`stopped: ${p.message ?? 'error'}`);
   else if (p.phase === 'live') parts.push('capturing');
+  if (!store.live && !store.twoPass) parts.push('one pass (big file)');
   const c = store.counters();
   if (c) parts.push(`received ${c.received}, dropped ${c.dropped}${c.ifDropped ? ` (+${c.ifDropped} by the interface)` : ''}`);
   if (message) parts.push(message);

@@ -68,6 +68,7 @@ export function indexFile(store: PacketStore, file: string, sessionOptions: Sess
       switch (m.type) {
         case 'format':
           store.pcapng = m.pcapng;
+          store.twoPass = m.twoPass;
           break;
         case 'interface':
           store.addInterface(m.info);

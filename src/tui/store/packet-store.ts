@@ -6,6 +6,7 @@
  * Memory: about 52 bytes of typed arrays per frame plus its Info text in UTF-8; nothing per frame
  * is a JS object (README, Terminal UI, gives the measured numbers).
  */
+import { inflateRawSync } from 'node:zlib';
 import type { DecryptionSecrets } from '../../capture/capture-parser.js';
 import type { Frame, InterfaceInfo } from '../../capture/frame.js';
 import type { Packet } from '../../dissectors/packet.js';
@@ -38,6 +39,8 @@ export class PacketStore implements PacketStoreView {
   readonly interfaces: InterfaceInfo[] = [];
   readonly secrets: DecryptionSecrets[] = [];
   pcapng = false;
+  /** The file is read in two passes (its list is `read`'s); false: one pass (a big file, see worker.ts). */
+  twoPass = true;
   private prog: StoreProgress = { phase: 'indexing', frames: 0 };
   private caps: CaptureCounters | undefined;
   private listeners = new Set<() => void>();
@@ -147,6 +150,7 @@ export class PacketStore implements PacketStoreView {
     if (!a) return undefined;
     const [b, i] = a;
     const infoStart = i ? b.infoEnd[i - 1]! : 0;
+    const info = this.infoOf(b);
     return {
       number: n,
       tsSec: b.tsSec[i]!,
@@ -156,11 +160,32 @@ export class PacketStore implements PacketStoreView {
       dst: this.strings[b.dst[i]!] ?? '',
       protocol: this.strings[b.proto[i]!] ?? '',
       length: b.origLen[i]!,
-      info: decoder.decode(b.info.subarray(infoStart, b.infoEnd[i]!)),
+      info: decoder.decode(info.subarray(infoStart, b.infoEnd[i]!)),
       colorRule: b.color[i]!,
       severity: b.severity[i]! as ExpertSeverity,
       tcpStream: b.stream[i]!,
     };
+  }
+
+  /** Inflated Info texts of the last batches read (a screen shows rows of one or two). */
+  private inflated: { batch: RowBatch; info: Uint8Array }[] = [];
+
+  private infoOf(b: RowBatch): Uint8Array {
+    if (!b.packed) return b.info;
+    const hit = this.inflated.find((x) => x.batch === b);
+    if (hit) return hit.info;
+    const z = inflateRawSync(b.info);
+    const info = new Uint8Array(z.buffer, z.byteOffset, z.byteLength);
+    this.inflated.unshift({ batch: b, info });
+    if (this.inflated.length > 4) this.inflated.pop();
+    return info;
+  }
+
+  /** Bytes the rows take (typed arrays and packed texts). */
+  bytes(): number {
+    let n = 0;
+    for (const b of this.batches) n += b.tsSec.byteLength + b.tsNsec.byteLength + b.origLen.byteLength + b.capLen.byteLength + b.iface.byteLength + b.offset.byteLength + b.src.byteLength + b.dst.byteLength + b.proto.byteLength + b.color.byteLength + b.severity.byteLength + b.stream.byteLength + b.infoEnd.byteLength + b.info.byteLength;
+    return n;
   }
 
   /** tcp.stream of frame `n` (-1: none), without making a row. */

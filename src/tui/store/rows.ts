@@ -8,6 +8,7 @@
  * `RowBuilder` makes batches from dissected packets: the column texts are the summary line's
  * (src/render/output.ts), the colour the first matching rule of src/render/color.ts.
  */
+import { deflateRawSync } from 'node:zlib';
 import type { Frame } from '../../capture/frame.js';
 import { fieldByName } from '../../dissectors/fields.js';
 import type { Packet } from '../../dissectors/packet.js';
@@ -38,9 +39,14 @@ export interface RowBatch {
   color: Int8Array;
   severity: Uint8Array;
   stream: Int32Array;
-  /** info[infoEnd[i-1] .. infoEnd[i]) is row i's Info column in UTF-8. */
+  /** info[infoEnd[i-1] .. infoEnd[i]) is row i's Info column in UTF-8 (once inflated, see `packed`). */
   infoEnd: Uint32Array;
   info: Uint8Array;
+  /**
+   * `info` is deflated (raw deflate, level 1: packet text shrinks about 4 times), so two million
+   * rows fit the memory budget; the store inflates the few batches on screen.
+   */
+  packed?: boolean;
   /** Strings interned while this batch was made: ids stringBase, stringBase+1, ... */
   stringBase: number;
   strings: string[];
@@ -146,8 +152,17 @@ export class RowBuilder {
     const b = this.cur;
     if (b.count === 0) return undefined;
     this.cur = this.fresh(b.first + b.count);
-    return trim(b);
+    const t = trim(b);
+    if (this.pack && t.info.length > 0) {
+      const z = deflateRawSync(t.info, { level: 1 });
+      t.info = new Uint8Array(z.buffer, z.byteOffset, z.byteLength).slice();
+      t.packed = true;
+    }
+    return t;
   }
+
+  /** Deflate the Info texts of the batches (the file indexer: see RowBatch.packed). */
+  pack = false;
 }
 
 /** The batch with its arrays cut to its rows (a partial batch sent by time, the last one). */

@@ -11,6 +11,7 @@
  *
  * Messages to the UI thread: see `WorkerMessage`.
  */
+import { statSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { DecryptionSecrets } from '../../capture/capture-parser.js';
 import type { Frame, InterfaceInfo } from '../../capture/frame.js';
@@ -27,7 +28,7 @@ export type WorkerTask =
   | { task: 'filter'; file: string; filter: string; sessionOptions: SessionOptions };
 
 export type WorkerMessage =
-  | { type: 'format'; pcapng: boolean }
+  | { type: 'format'; pcapng: boolean; twoPass: boolean }
   | { type: 'interface'; info: InterfaceInfo }
   | { type: 'secrets'; secrets: DecryptionSecrets }
   | { type: 'batch'; batch: RowBatch }
@@ -35,6 +36,23 @@ export type WorkerMessage =
   | { type: 'matches'; frames: Uint32Array }
   | { type: 'done'; frames: number }
   | { type: 'error'; message: string; frames: number };
+
+/**
+ * Files up to this size are read in two passes, as `wirelite read` (tshark -2): the list then shows
+ * exactly read's text. A larger file is read once, as Wireshark's GUI and a live capture read: a
+ * two-pass read keeps a note per frame for the second pass (about 125 bytes a frame), which on the
+ * 2-million-packet bench would take the process past its 600 MB budget. Then what only later frames
+ * tell (a request's "reply in", "reassembled in") is missing from the list, not from the tree.
+ */
+export const TWO_PASS_MAX_BYTES = 256 << 20;
+
+function twoPassFor(file: string): boolean {
+  try {
+    return statSync(file).size <= TWO_PASS_MAX_BYTES;
+  } catch {
+    return true; // reading says why
+  }
+}
 
 /** A partial batch goes out after this long, so the first screen does not wait for a full one. */
 const FLUSH_MS = 120;
@@ -50,7 +68,9 @@ async function index(file: string, sessionOptions: SessionOptions): Promise<void
     onBytes: (read, size) => void (fraction = size ? read / size : 0),
   });
   const session = newSession(sessionOptions);
-  const rows = new RowBuilder(1);
+  const twoPass = twoPassFor(file);
+  const rows = new RowBuilder(twoPass ? 1 : 0);
+  rows.pack = true;
   /** Row counts of the first pass's batches: the second pass cuts its batches at the same frames. */
   const cuts: number[] = [];
   let cutAt = 0;
@@ -115,7 +135,7 @@ async function index(file: string, sessionOptions: SessionOptions): Promise<void
             {
               ...h,
               onFormat: (f) => {
-                post({ type: 'format', pcapng: f.name === 'pcapng' });
+                post({ type: 'format', pcapng: f.name === 'pcapng', twoPass });
                 h.onFormat?.(f);
               },
               onInterface: (info) => {
@@ -130,11 +150,10 @@ async function index(file: string, sessionOptions: SessionOptions): Promise<void
             c,
           ),
       },
-      { columns: true, twoPass: true, count: 0, fields: rowFieldIds(), session, firstPassSink: first },
-      final,
+      twoPass ? { columns: true, twoPass: true, count: 0, fields: rowFieldIds(), session, firstPassSink: first } : { columns: true, twoPass: false, count: 0, fields: rowFieldIds(), session },
+      twoPass ? final : first,
     );
-    if (!second) send(rows.flush());
-    else send(rows.flush());
+    send(rows.flush());
     post({ type: 'done', frames: summary.frames });
   } catch (e) {
     // The second pass failed where the first did (a damaged file): what was read stays listed.
@@ -167,7 +186,7 @@ async function filter(file: string, expr: string, sessionOptions: SessionOptions
       source,
       {
         columns: false,
-        twoPass: true,
+        twoPass: twoPassFor(file),
         count: 0,
         fields: compiled.fields,
         session,

@@ -1,0 +1,100 @@
+#!/usr/bin/env node
+// The terminal UI on a big capture: time to the first screen (its first packet rows drawn) and
+// the memory of the whole process (UI thread and indexing worker) until indexing is done, beside
+// termshark (if installed: apt-get install termshark) and tshark printing its first screenful.
+//
+//   node bench/tui.mjs [FILE=/tmp/big.pcap] [--runs N=3] [--full]
+//
+// Each tool runs in a detached tmux session of 160x50; the screen is polled every 20 ms. Wall
+// time is what a user waits; on a loaded machine compare the CPU time (user+sys of the process
+// and its threads, from /proc/PID/stat) at the moment of the first screen, and `wirelite
+// --version` (the CLI's own start-up) measured in the same run. Runs alternate between tools.
+// --full also waits for wirelite's indexing to finish and reports its peak RSS (VmHWM).
+import { execFileSync, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+const root = resolve(import.meta.dirname, '..');
+const args = process.argv.slice(2);
+const file = args.find((a) => !a.startsWith('--') && !/^\d+$/.test(a)) ?? '/tmp/big.pcap';
+const runs = Number(args[args.indexOf('--runs') + 1]) || 3;
+const full = args.includes('--full');
+const bin = join(root, 'bin/wirelite');
+
+const tmux = (...a) => execFileSync('tmux', a, { encoding: 'utf8' });
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const has = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
+const HZ = 100;
+
+function procStat(pid) {
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    return { cpuMs: ((Number(f[11]) + Number(f[12])) * 1000) / HZ, hwmKB: Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0), rssKB: Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Runs `cmd` in tmux until `ready(screen)`; returns wall ms, CPU ms at that moment, and the pid. */
+async function firstScreen(name, cmd, ready) {
+  spawnSync('tmux', ['kill-session', '-t', name]);
+  const t0 = performance.now();
+  tmux('new-session', '-d', '-s', name, '-x', '160', '-y', '50', `${cmd}; sleep 3600`);
+  const shell = tmux('display-message', '-p', '-t', name, '#{pane_pid}').trim();
+  let pid;
+  for (;;) {
+    const screen = tmux('capture-pane', '-p', '-t', name);
+    if (ready(screen)) break;
+    if (performance.now() - t0 > 120_000) throw new Error(`${name}: no first screen in 120 s:\n${screen}`);
+    await sleep(20);
+  }
+  const wall = performance.now() - t0;
+  pid ??= execFileSync('pgrep', ['-P', shell], { encoding: 'utf8' }).trim().split('\n')[0];
+  const st = procStat(pid);
+  return { wall, cpuMs: st?.cpuMs ?? NaN, pid, name };
+}
+
+const tools = [
+  { id: 'wirelite tui', cmd: `${bin} tui ${file}`, ready: (s) => /^> +1 +\d/m.test(s) },
+];
+if (has('termshark')) tools.push({ id: 'termshark', cmd: `termshark -r ${file}`, ready: (s) => /^\s*1\s+0\.0+\s/m.test(s) || /\n\s*1 +0\.000000 /.test(s) });
+tools.push({ id: 'tshark (first screenful)', cmd: `tshark -n -r ${file} | head -48`, ready: (s) => s.trimEnd().split('\n').length >= 48 });
+
+const results = new Map(tools.map((t) => [t.id, []]));
+const startup = [];
+for (let r = 0; r < runs; r++) {
+  const t0 = performance.now();
+  execFileSync(bin, ['--version']);
+  startup.push(performance.now() - t0);
+  for (const t of r % 2 ? [...tools].reverse() : tools) {
+    const res = await firstScreen(`wl-bench-${t.id.split(' ')[0]}`, t.cmd, t.ready);
+    results.get(t.id).push(res);
+    spawnSync('tmux', ['kill-session', '-t', res.name]);
+    await sleep(300);
+  }
+}
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+console.log(`first screen of ${file} (${runs} runs, medians; load average ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')})`);
+console.log(`  wirelite --version (start-up alone): ${median(startup).toFixed(0)} ms wall`);
+for (const [id, rs] of results) console.log(`  ${id.padEnd(26)} ${median(rs.map((x) => x.wall)).toFixed(0).padStart(6)} ms wall  ${median(rs.map((x) => x.cpuMs)).toFixed(0).padStart(6)} ms CPU at first screen`);
+
+if (full) {
+  const name = 'wl-bench-full';
+  const t0 = performance.now();
+  const res = await firstScreen(name, `${bin} tui ${file}`, tools[0].ready);
+  let peak = 0;
+  for (;;) {
+    const st = procStat(res.pid);
+    if (st) peak = Math.max(peak, st.hwmKB);
+    const screen = tmux('capture-pane', '-p', '-t', name);
+    const status = screen.trimEnd().split('\n').pop();
+    if (!/indexing|2nd pass/.test(status)) {
+      const n = /(\d+) packets/.exec(status)?.[1];
+      console.log(`  indexing: ${n} packets in ${((performance.now() - t0) / 1000).toFixed(1)} s wall, ${(procStat(res.pid).cpuMs / 1000).toFixed(1)} s CPU; peak RSS ${(peak / 1024).toFixed(0)} MB (${status})`);
+      break;
+    }
+    await sleep(500);
+  }
+  spawnSync('tmux', ['kill-session', '-t', name]);
+}
