@@ -23,7 +23,8 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   pipeline: ['capture', 'dissectors', 'analysis', 'stats', 'filter'],
   probe: ['capture', 'dissectors', 'analysis', 'stats', 'filter', 'pipeline', 'render'],
   tui: ['capture', 'dissectors', 'analysis', 'stats', 'filter', 'pipeline', 'probe', 'render'],
-  cli: ['capture', 'dissectors', 'analysis', 'stats', 'filter', 'pipeline', 'probe', 'render'],
+  // The CLI starts the terminal UI (src/cli/commands/tui.ts) as it starts the probes; never the other way.
+  cli: ['capture', 'dissectors', 'analysis', 'stats', 'filter', 'pipeline', 'probe', 'render', 'tui'],
 };
 
 /** Imports against the direction that are still there: importer -> imported file. */
