@@ -50,8 +50,12 @@ async function firstScreen(name, cmd, ready) {
     await sleep(20);
   }
   const wall = performance.now() - t0;
-  pid ??= execFileSync('pgrep', ['-P', shell], { encoding: 'utf8' }).trim().split('\n')[0];
-  const st = procStat(pid);
+  try {
+    pid = execFileSync('pgrep', ['-o', '-P', shell], { encoding: 'utf8' }).trim().split('\n')[0];
+  } catch {
+    pid = undefined; // it has exited (a pipeline that printed its screenful)
+  }
+  const st = pid && procStat(pid);
   return { wall, cpuMs: st?.cpuMs ?? NaN, pid, name };
 }
 
@@ -59,9 +63,14 @@ const tools = [
   { id: 'wirelite tui', cmd: `${bin} tui ${file}`, ready: (s) => /^> +1 +\d/m.test(s) },
 ];
 if (has('termshark')) tools.push({ id: 'termshark', cmd: `termshark -r ${file}`, ready: (s) => /^\s*1\s+0\.0+\s/m.test(s) || /\n\s*1 +0\.000000 /.test(s) });
-tools.push({ id: 'tshark (first screenful)', cmd: `tshark -n -r ${file} | head -48`, ready: (s) => s.trimEnd().split('\n').length >= 48 });
+/** tshark printing its first screenful, outside tmux: wall time and its CPU time (GNU time). */
+function tsharkScreenful() {
+  const r = spawnSync('/usr/bin/time', ['-f', '%e %U %S', 'sh', '-c', `tshark -n -r ${file} | head -48 > /dev/null`], { encoding: 'utf8' });
+  const [e, u, sy] = r.stderr.trim().split('\n').pop().split(' ').map(Number);
+  return { wall: e * 1000, cpuMs: (u + sy) * 1000 };
+}
 
-const results = new Map(tools.map((t) => [t.id, []]));
+const results = new Map([...tools.map((t) => [t.id, []]), ['tshark (first screenful)', []]]);
 const startup = [];
 for (let r = 0; r < runs; r++) {
   const t0 = performance.now();
@@ -73,6 +82,7 @@ for (let r = 0; r < runs; r++) {
     spawnSync('tmux', ['kill-session', '-t', res.name]);
     await sleep(300);
   }
+  if (has('tshark')) results.get('tshark (first screenful)').push(tsharkScreenful());
 }
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 console.log(`first screen of ${file} (${runs} runs, medians; load average ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')})`);
@@ -88,8 +98,8 @@ if (full) {
     const st = procStat(res.pid);
     if (st) peak = Math.max(peak, st.hwmKB);
     const screen = tmux('capture-pane', '-p', '-t', name);
-    const status = screen.trimEnd().split('\n').pop();
-    if (!/indexing|2nd pass/.test(status)) {
+    const status = screen.split('\n').find((l) => /│ \d+ packets/.test(l)) ?? '';
+    if (status && !/indexing|2nd pass/.test(status)) {
       const n = /(\d+) packets/.exec(status)?.[1];
       console.log(`  indexing: ${n} packets in ${((performance.now() - t0) / 1000).toFixed(1)} s wall, ${(procStat(res.pid).cpuMs / 1000).toFixed(1)} s CPU; peak RSS ${(peak / 1024).toFixed(0)} MB (${status})`);
       break;

@@ -12,7 +12,7 @@ import { LiveCaptureError } from '../capture/live/live-error.js';
 import type { Packet } from '../dissectors/packet.js';
 import type { SessionOptions } from '../dissectors/session.js';
 import { compile } from '../filter/index.js';
-import { LiveSource, runPipeline } from '../pipeline/index.js';
+import { fileSource, LiveSource, runPipeline } from '../pipeline/index.js';
 import { App } from './app.js';
 import type { TuiView } from './contract.js';
 import { filterFile, indexFile, type Job } from './store/indexer.js';
@@ -91,6 +91,9 @@ export async function runTui(o: TuiOptions): Promise<number> {
   let save: (() => Promise<string>) | undefined;
   if (o.file) {
     jobs.push(indexFile(store, o.file, o.sessionOptions));
+    // While the worker starts (it loads every dissector again: most of a second on a busy machine),
+    // the first screen's rows are read here, in one pass; the worker's replace them.
+    await previewFirstScreen(store, o.file, o.sessionOptions, (out.rows || 24) * 2);
   } else {
     const started = await startLive(store, o, (f) => (applyLiveFilter = f));
     if ('error' in started) initialMessage = started.error;
@@ -149,6 +152,17 @@ export async function runTui(o: TuiOptions): Promise<number> {
   process.off('uncaughtException', onFatal);
   process.off('unhandledRejection', onFatal);
   return code;
+}
+
+async function previewFirstScreen(store: PacketStore, file: string, sessionOptions: SessionOptions, frames: number): Promise<void> {
+  const rows = new RowBuilder(0, frames + 1);
+  try {
+    await runPipeline(fileSource(file), { columns: true, twoPass: false, count: frames, fields: rowFieldIds(), sessionOptions, onInterface: (i) => store.addInterface(i) }, (pkt, frame) => void rows.add(pkt, frame, -1));
+  } catch {
+    /* the worker reports a damaged file */
+  }
+  const b = rows.flush();
+  if (b && store.count() === 0) store.preview(b);
 }
 
 /**

@@ -60,7 +60,27 @@ export class PacketStore implements PacketStoreView {
 
   // ---------------------------------------------------------------- filled by the indexer
 
+  /**
+   * Rows of a first screen made on the UI thread before the worker has started (`preview`): the
+   * worker's first batch replaces them (its string ids are its own).
+   */
+  private previewing = false;
+
+  /** A first screen's rows, made before the worker's (see run.ts): replaced by the worker's first batch. */
+  preview(b: RowBatch): void {
+    this.addBatch(b);
+    this.previewing = true;
+  }
+
   addBatch(b: RowBatch): void {
+    if (this.previewing && b.first === 1) {
+      this.previewing = false;
+      this.batches = [];
+      this.firsts = [];
+      this.total = 0;
+      this.strings = [];
+      this.inflated = [];
+    }
     if (b.stringBase === this.strings.length) this.strings.push(...b.strings);
     else for (let k = 0; k < b.strings.length; k++) this.strings[b.stringBase + k] = b.strings[k]!;
     if (b.pass === 2) {
