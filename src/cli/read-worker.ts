@@ -3,9 +3,10 @@
  * the frames of its shard of the hosts in two passes, prints them with the command's printer and
  * sends the text to the main thread, which writes every worker's text in frame order.
  */
+import { workerData } from 'node:worker_threads';
 import type { InterfaceInfo } from '../capture/frame.js';
-import { dissectFile } from '../pipeline/index.js';
-import { CHUNK_BYTES, serveOrderedShard, type ChunkSender, type OrderedShardData } from '../pipeline/ordered-shards.js';
+import { dissectFile, serveShard, type Shard } from '../pipeline/index.js';
+import { CHUNK_BYTES, serializeError, serveOrderedShard, type ChunkSender, type OrderedShardData, type SerializedError } from '../pipeline/ordered-shards.js';
 import { OutBuffer } from '../render/output.js';
 import { warnLinkType } from './commands/read.js';
 import { createPacketPrinter, tsDigitsOf, type PrintFlags } from './packet-printer.js';
@@ -15,6 +16,8 @@ export interface ReadTask {
   file: string;
   flags: PrintFlags;
   disabledProtocols: string[];
+  /** -q: nothing printed, one pass (see quietShard). */
+  quiet: boolean;
 }
 
 /** The printer's output in a worker: text cut into chunks at frame ends and sent to the main thread. */
@@ -70,7 +73,21 @@ class FrameChunkOut extends OutBuffer {
   }
 }
 
-await serveOrderedShard<OrderedShardData & ReadTask>(async (t, sender) => {
+/**
+ * -q: the shard is only dissected, nothing merged (runShards: the calling thread reads shard 0 and
+ * says the warnings). An error comes back as the result, for the caller to raise as its own.
+ */
+async function quietShard(t: ReadTask & Shard): Promise<{ result: SerializedError | undefined }> {
+  try {
+    await dissectFile(t.file, { columns: false, fields: [], twoPass: false, count: 0, disabledProtocols: t.disabledProtocols, shard: { index: t.index, count: t.count } });
+    return { result: undefined };
+  } catch (e) {
+    return { result: serializeError(e) };
+  }
+}
+
+if ((workerData as ReadTask).quiet) await serveShard(quietShard);
+else await serveOrderedShard<OrderedShardData & ReadTask>(async (t, sender) => {
   const out = new FrameChunkOut(sender);
   const interfaces: InterfaceInfo[] = [];
   const warned = new Set<number>();

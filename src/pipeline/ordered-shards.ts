@@ -183,9 +183,14 @@ export async function serveOrderedShard<D extends OrderedShardData>(fn: (data: D
     const result = await fn(data, new ChunkSender(post, new Int32Array(data.ctl), data.index));
     post({ kind: 'done', result });
   } catch (e) {
-    const err = e instanceof Error ? e : new Error(String(e));
-    const fields: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(err)) if (typeof v !== 'object' && typeof v !== 'function') fields[k] = v;
-    post({ kind: 'error', error: { name: err.name, message: err.message, fields } });
+    post({ kind: 'error', error: serializeError(e) });
   }
+}
+
+/** An error as plain data (its class name, message and own plain fields), to post to another thread. */
+export function serializeError(e: unknown): SerializedError {
+  const err = e instanceof Error ? e : new Error(String(e));
+  const fields: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(err)) if (typeof v !== 'object' && typeof v !== 'function') fields[k] = v;
+  return { name: err.name, message: err.message, fields };
 }

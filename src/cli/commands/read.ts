@@ -13,7 +13,7 @@ import { linkTypeText } from '../../capture/live/binding.js';
 import { createCaptureWriter, formatForPath, openOutputFile, OutputFileError, type WriteFormat } from '../../capture/writer.js';
 import { dispatchTable, protocolKnown } from '../../dissectors/registry.js';
 import { CaptureFileError, type CaptureErrorKind } from '../../capture/capture-error.js';
-import { dissectFile } from '../../pipeline/index.js';
+import { dissectFile, runShards, type Shard } from '../../pipeline/index.js';
 import { runOrderedShards, type SerializedError } from '../../pipeline/ordered-shards.js';
 import { writeAllSync } from '../../render/output.js';
 import { addPrintOptions, createPacketPrinter, tsDigitsOf, type PrintFlags } from '../packet-printer.js';
@@ -36,7 +36,7 @@ export function readCommand() {
     .option('-P', 'print the summary line also with -w, -V or -x (as tshark)')
     .option('-R <filter>', 'read filter (as tshark -2 -R): only the packets that match are analysed in the second pass and printed, numbered 1, 2, ...')
     .option('-Y <filter>', 'display filter: print (and with -w write) only the packets that match; every packet is still dissected (as tshark -2 -Y)')
-    .option('--threads <n>', 'threads of a one-line or -T fields read of a file (default: 2 for a file of 64 MiB or more on 2 or more cores, else 1): each dissects the frames of a share of the hosts (as stats --threads); the output is the same, in frame order', (v) => positiveInt(v, '--threads'))
+    .option('--threads <n>', 'threads of a one-line, -T fields or -q read of a file (default: 2 for a file of 64 MiB or more on 2 or more cores, else 1): each dissects the frames of a share of the hosts (as stats --threads); the output is the same, in frame order', (v) => positiveInt(v, '--threads'))
     .option('--disable-protocol <names>', 'do not dissect these protocols (comma-separated, repeatable, as tshark): their bytes show as data (data itself cannot be disabled)', collect, [] as string[]);
   return addDissectOptions(addPrintOptions(cmd))
     .action(async (fileArg, o) => {
@@ -89,15 +89,25 @@ export function readCommand() {
 
       let failure: unknown;
       // Two cores: shards of the hosts in worker threads, their text merged in frame order, where the
-      // output allows it (each packet's text its own, see PacketPrinter.orderFree) and nothing
-      // needs the frames in one thread (a filter, -w, -c, names learnt from the capture's DNS).
+      // output allows it (each packet's text its own, see PacketPrinter.orderFree, or none: -q) and
+      // nothing needs the frames in one thread (a filter, -w, -c, names learnt from the capture's DNS).
       const threads = o.threads ?? defaultThreads(file);
-      const parallel = threads > 1 && printer.orderFree && o.w === undefined && !display && !readFilter && o.c === undefined && !dissecting.names && file !== '-';
+      const parallel = threads > 1 && (printer.orderFree || !printing) && o.w === undefined && !display && !readFilter && o.c === undefined && !dissecting.names && file !== '-';
       if (parallel) {
         const flags: PrintFlags = { V: o.V, x: o.x, q: o.q, P: o.P, l: o.l, color: false, T: o.T, e: o.e, E: o.E, t: o.t, o: o.o };
-        const task: ReadTask = { file, flags, disabledProtocols };
+        const task: ReadTask = { file, flags, disabledProtocols, quiet: !printing };
+        const worker = new URL('../read-worker.js', import.meta.url);
         try {
-          await runOrderedShards(threads, new URL('../read-worker.js', import.meta.url), task, (bytes) => writeAllSync(1, bytes), reviveError);
+          if (printing) await runOrderedShards(threads, worker, task, (bytes) => writeAllSync(1, bytes), reviveError);
+          else {
+            // -q: this thread reads shard 0 itself (nothing to merge), the others run in workers;
+            // a damaged file fails in every shard, and this thread's error is the one raised.
+            const local = (shard: Shard) => dissectFile(file, { columns: false, fields: [], twoPass: false, count: 0, disabledProtocols, shard, onInterface: (info) => warnLinkType(warned, info) })
+              .then(() => undefined, (e: unknown) => e);
+            const [own, ...others] = await runShards<unknown>(threads, worker, task, local);
+            const err = own ?? others.find((e) => e !== undefined);
+            if (err) throw err instanceof Error ? err : reviveError(err as SerializedError);
+          }
         } catch (e) {
           failure = e;
         }
