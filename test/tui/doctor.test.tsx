@@ -2,8 +2,8 @@
  * The connection doctor (keys in, frames out) on corpus connections, against the CLI: its title,
  * verdict and evidence frames are `wirelite stats FILE tcp`'s (--json), J jumps to the evidence
  * frame, the card is the `stats tcp` card, the stream text is `wirelite follow`'s; the graphs are
- * drawn (braille dots, legend), the cursor steps through the stream's packets (tshark's frames of
- * tcp.stream==0) and Enter jumps to its packet; + zooms in around the cursor.
+ * drawn (braille dots, legend), the cursor steps through the packets the graph draws (tshark's
+ * frames of the sender's data and the receiver's ACKs) and Enter jumps to its packet; + zooms in around the cursor.
  */
 import { execFileSync } from 'node:child_process';
 import { render } from 'ink-testing-library';
@@ -49,8 +49,9 @@ describe.skipIf(!ready)('connection doctor', () => {
     expect(f).toMatch(BRAILLE);
     expect(f).toContain('retransmission');
     expect(f).toContain('0.000-60.992 s');
-    // The cursor: the stream's packets in order (tshark's), Enter jumps to the one under it.
-    const frames = execFileSync('tshark', ['-n', '-r', file, '-Y', 'tcp.stream==0', '-T', 'fields', '-e', 'frame.number'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).split('\n').filter((l) => l).map(Number);
+    // The cursor: the packets the time-sequence graph draws, in order (the sender's data segments
+    // and the receiver's ACKs, as tshark selects them), Enter jumps to the one under it.
+    const frames = execFileSync('tshark', ['-n', '-r', file, '-Y', 'tcp.stream==0 && ((ip.src==192.168.0.27 && tcp.len>0) || (ip.src==10.0.88.85 && tcp.flags.ack==1) || tcp.flags.syn==1 && ip.src==10.0.88.85)', '-T', 'fields', '-e', 'frame.number'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).split('\n').filter((l) => l).map(Number);
     expect(lastFrame()).toContain(`cursor: frame ${frames[0]} `);
     await press(stdin, ']', ']');
     expect(lastFrame()).toContain(`cursor: frame ${frames[2]} `);

@@ -12,7 +12,7 @@
  * evidence frame, J jumps to it, ↑ ↓ PgUp PgDn scroll the card and the text.
  */
 import { Box, Text, useInput } from 'ink';
-import { useMemo, useState } from 'react';
+import { useMemo, useRef, useState } from 'react';
 import type { ViewProps } from '../contract.js';
 import { Graph } from '../graph/graph.js';
 import { fit } from '../theme.js';
@@ -22,6 +22,15 @@ import { Retrans, type TcpSeriesPoint } from '../../stats/tcp-series.js';
 import { cursorPoints, GRAPH_KINDS, GRAPH_TITLES, graphSpec, pan, timeSpan, zoom, type GraphKind } from './graphs.js';
 
 type Mode = GraphKind | 'card' | 'follow';
+
+interface DoctorState {
+  mode: Mode;
+  /** The time window shown, the cursor (an index into the graph's points), the text's first line, the evidence link. */
+  win: [number, number];
+  cur: number;
+  scroll: number;
+  link: number;
+}
 
 /** The evidence frames of the verdict and the detectors, in order, each once. */
 export function evidenceFrames(d: ConnectionDetail): number[] {
@@ -78,11 +87,19 @@ function DoctorBody(props: ViewProps & { detail: ConnectionDetail }) {
   const { detail, width, height, focused } = props;
   const points = detail.series.points;
   const full = useMemo(() => timeSpan(points), [points]);
-  const [mode, setMode] = useState<Mode>('time-sequence');
-  const [win, setWin] = useState<[number, number]>(full);
-  const [cur, setCur] = useState(0);
-  const [scroll, setScroll] = useState(0);
-  const [link, setLink] = useState(0);
+  // One state object, read by the key handler through a ref: keys that come faster than renders all count.
+  const [st, setSt] = useState<DoctorState>({ mode: 'time-sequence', win: full, cur: 0, scroll: 0, link: 0 });
+  const ref = useRef(st);
+  const update = (patch: Partial<DoctorState>) => {
+    ref.current = { ...ref.current, ...patch };
+    setSt(ref.current);
+  };
+  const { mode, win, cur, scroll, link } = st;
+  const setMode = (m: Mode) => update({ mode: m });
+  const setWin = (w: [number, number]) => update({ win: w });
+  const setCur = (c: number) => update({ cur: c });
+  const setScroll = (v: number) => update({ scroll: v });
+  const setLink = (v: number) => update({ link: v });
   const evidence = useMemo(() => evidenceFrames(detail), [detail]);
   const graphKind: GraphKind = mode === 'card' || mode === 'follow' ? 'time-sequence' : mode;
   const cps = useMemo(() => cursorPoints(graphKind, points), [graphKind, points]);
@@ -104,6 +121,7 @@ function DoctorBody(props: ViewProps & { detail: ConnectionDetail }) {
   }, [mode, detail, width]);
   const moveCursor = (to: number) => {
     if (!cps.length) return;
+    const win = ref.current.win;
     const i = Math.max(0, Math.min(cps.length - 1, to));
     setCur(i);
     const t = cps[i]!.time;
@@ -114,22 +132,18 @@ function DoctorBody(props: ViewProps & { detail: ConnectionDetail }) {
     }
   };
   const jumpEvidence = () => {
-    const f = evidence[link];
+    const f = evidence[ref.current.link];
     if (f !== undefined) props.onJump(f);
   };
   useInput(
     (input, k) => {
+      const { mode, win, cur, scroll, link } = ref.current;
+      const cps = cursorPoints(mode === 'card' || mode === 'follow' ? 'time-sequence' : mode, points);
+      const cp = cps[Math.min(cur, cps.length - 1)];
       const d = Number(input);
-      if (d >= 1 && d <= GRAPH_KINDS.length) {
-        setMode(GRAPH_KINDS[d - 1]!);
-        setCur(0);
-      } else if (input === 'i') {
-        setMode('card');
-        setScroll(0);
-      } else if (input === 'f') {
-        setMode('follow');
-        setScroll(0);
-      } else if (input === 'n') setLink((link + 1) % Math.max(1, evidence.length));
+      if (d >= 1 && d <= GRAPH_KINDS.length) update({ mode: GRAPH_KINDS[d - 1]!, cur: 0 });
+      else if (input === 'i') update({ mode: 'card', scroll: 0 });
+      else if (input === 'f') update({ mode: 'follow', scroll: 0 }); else if (input === 'n') setLink((link + 1) % Math.max(1, evidence.length));
       else if (input === 'p') setLink((link + Math.max(1, evidence.length) - 1) % Math.max(1, evidence.length));
       else if (input === 'J') jumpEvidence();
       else if (mode === 'card' || mode === 'follow') {

@@ -51,7 +51,7 @@ export function cursorPoints(kind: GraphKind, points: readonly TcpSeriesPoint[])
   switch (kind) {
     case 'time-sequence':
     case 'throughput':
-      return points.filter((p) => p.dir === d ? p.len > 0 : p.ack >= 0);
+      return points.filter((p) => (p.dir === d ? p.len > 0 : (p.flags & 0x12) !== 0));
     case 'flight':
       return points.filter((p) => (p.dir === d && p.bytesInFlight >= 0) || p.dir !== d);
     case 'rtt':
