@@ -11,6 +11,8 @@
  *
  * Keys: the shell keeps `q` (quit), `?` (help), Esc (back to the packets), Ctrl-C, and every view's
  * hotkey; a view gets every other key while `focused` (use Ink's `useInput(fn, { isActive: focused })`).
+ * A hotkey must not be one of the packets screen's own keys (SHELL_KEYS in ./keys.ts: j k h l g G E C
+ * w / \ [ ] and space), which win there.
  * A view with a text field calls `captureInput(true)` while it is being edited: then the shell passes
  * every key but Ctrl-C to the view (Esc too), until `captureInput(false)`.
  *
