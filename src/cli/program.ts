@@ -40,6 +40,7 @@ export const EXAMPLES: readonly Example[] = [
   { topic: 'stats phs', line: `wirelite stats ${F} phs`, what: 'the protocol hierarchy (tshark -z io,phs)' },
   { topic: 'stats tcp', line: `wirelite stats ${F} tcp`, what: 'one card per TCP connection and what limited it' },
   { topic: 'stats tls', line: `wirelite stats ${F} tls`, what: 'one card per TLS connection' },
+  { topic: 'stats http', line: `wirelite stats ${F} http`, what: 'HTTP requests by method, responses by code (tshark -z http,tree); req, srv: by host, by server' },
   { topic: 'follow', line: `wirelite follow ${F} --stream 0`, what: "a TCP stream's payload (tshark -z follow,tcp)" },
   { topic: 'fields', line: 'wirelite fields tcp.flags', what: 'field names for -e' },
   { topic: 'interfaces', line: 'wirelite interfaces', what: 'interfaces to capture on, numbered' },

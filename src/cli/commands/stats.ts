@@ -28,12 +28,13 @@ import { collectPhs, writePhsJson, writePhsText } from '../phs-stats.js';
 import { collectIoColumns, writeIoColumnsJson, writeIoColumnsText } from '../io-columns-stats.js';
 import { IoColumnError, parseColumn, splitColumns } from '../../stats/io-stat.js';
 import { readKeyLogFile } from '../../dissectors/tls/keylog.js';
+import { collectHttpStats, HTTP_TREES, writeHttpStatsJson, writeHttpStatsText } from '../http-stats.js';
 
 /** Named limits of stats expert (src/stats/expert.ts). */
 export const STATS_LIMITS = EXPERT_LIMITS;
 
 /** Statistics `stats` knows. */
-const KINDS = ['expert', 'dns', 'conv', 'endpoints', 'io', 'phs', 'tcp', 'tls'] as const;
+const KINDS = ['expert', 'dns', 'conv', 'endpoints', 'io', 'phs', 'tcp', 'tls', 'http'] as const;
 /** The statistics' names, for the help text and the shell completion (src/cli/program.ts). */
 export const STATS_KINDS: readonly string[] = KINDS;
 
@@ -102,9 +103,9 @@ function intervalPrecision(us: number): number {
 
 export function statsCommand() {
   return addDissectOptions(new Command('stats')
-    .description('statistics over a capture file (read in two passes, as tshark -2): expert = expert items by severity (tshark -z expert); phs = protocol hierarchy, frames and bytes per protocol path (tshark -z io,phs); dns = queries by name/type, rcodes, response times, unanswered queries; tcp = one card per TCP connection (state, Zeek conn_state/history, RTT, retransmissions, congestion, what limited it); tls = one card per TLS connection (version, cipher, SNI, ALPN, certificates, handshake time, alerts, JA3/JA4, keys)')
+    .description('statistics over a capture file (read in two passes, as tshark -2): expert = expert items by severity (tshark -z expert); phs = protocol hierarchy, frames and bytes per protocol path (tshark -z io,phs); dns = queries by name/type, rcodes, response times, unanswered queries; tcp = one card per TCP connection (state, Zeek conn_state/history, RTT, retransmissions, congestion, what limited it); tls = one card per TLS connection (version, cipher, SNI, ALPN, certificates, handshake time, alerts, JA3/JA4, keys); http = requests by method and responses by status code (tshark -z http,tree) and the slowest requests, http req = requests by host and URI (http_req,tree), http srv = by server address (http_srv,tree)')
     .usage('[options] FILE KIND [ARG...]   (or: KIND [ARG...] FILE)')
-    .argument('<args...>', `the capture file (pcap or pcapng, possibly gzip-compressed) and which statistics: ${KINDS.join(', ')}, in either order (the file first, or last as in "stats conv tcp FILE"); then conv/endpoints: ${CONV_TYPES.join('|')} (default tcp); io: the interval in seconds (default ${IO_DEFAULT_INTERVAL}), then optionally tshark io,stat columns (FRAMES, BYTES, COUNT(field), SUM(field), MIN(field), MAX(field), AVG(field), each optionally followed by a display filter; or a display filter alone)`)
+    .argument('<args...>', `the capture file (pcap or pcapng, possibly gzip-compressed) and which statistics: ${KINDS.join(', ')}, in either order (the file first, or last as in "stats conv tcp FILE"); then conv/endpoints: ${CONV_TYPES.join('|')} (default tcp); http: ${Object.keys(HTTP_TREES).join('|')} (default tree); io: the interval in seconds (default ${IO_DEFAULT_INTERVAL}), then optionally tshark io,stat columns (FRAMES, BYTES, COUNT(field), SUM(field), MIN(field), MAX(field), AVG(field), each optionally followed by a display filter; or a display filter alone)`)
     .option('--json', 'one JSON object per line (typed numbers, with frame numbers)')
     .option('-Y <filter>', 'display filter in front of the statistic: only the packets that match are counted (as tshark -2 -z conv,tcp,FILTER); every packet is still dissected, in two passes')
     .option('--threads <n>', `conv/endpoints: worker threads, each dissecting a share of the hosts (default: up to ${MAX_AUTO_THREADS} on files of ${AUTO_THREADS_MIN_BYTES / 2 ** 20} MiB or more, else 1)`, (v) => {
@@ -160,6 +161,17 @@ export function statsCommand() {
         else io.writeText(out);
         out.flush();
         if (io.error) throw io.error;
+        return;
+      }
+      if (kind === 'http') {
+        const tree = HTTP_TREES[arg ?? 'tree'];
+        if (!tree || !Object.hasOwn(HTTP_TREES, arg ?? 'tree')) throw new UsageError(`unknown http statistics "${arg}" (known: ${Object.keys(HTTP_TREES).join(', ')})`);
+        const { stats, error } = await collectHttpStats(file, tree, filter);
+        const out = new OutBuffer();
+        if (o.json) writeHttpStatsJson(stats.result(), out);
+        else writeHttpStatsText(stats.result(), out);
+        out.flush();
+        if (error) throw error;
         return;
       }
       if (arg !== undefined) throw new UsageError(`stats ${kind} takes no argument (got "${arg}")`);

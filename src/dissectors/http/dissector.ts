@@ -26,7 +26,7 @@
  */
 import { brotliDecompressSync, gunzipSync, inflateRawSync, inflateSync } from 'node:zlib';
 import { annotate, sessionState, Severity, type Packet } from '../packet.js';
-import { formatUtf8Text as formatText } from '../bytes.js';
+import { formatIPv4At, formatIPv6, formatUtf8Text as formatText } from '../bytes.js';
 import { callDissector, dissectData, register, type Dissector } from '../registry.js';
 import { addTapListener, TapKind } from '../taps.js';
 import { registerStreamHeuristic, registerStreamProtocol, type StreamProtocol } from '../tcp/stream.js';
@@ -153,29 +153,60 @@ function overTls(pkt: Packet): boolean {
 
 // --- the tap (statistics)
 
-/** One request or response, for `stats http` (src/stats/http.ts). */
+/**
+ * One HTTP message as tshark's http tap sees it (http_info_value_t), for `stats http`
+ * (src/stats/http.ts): every message dissected, requests, responses and the rest ("Continuation"
+ * text, which tshark's trees count as other packets); not binary continuation data, which tshark
+ * never taps.
+ */
 export interface HttpTapRecord {
   frame: number;
   tsSec: number;
   tsNsec: number;
+  /** Time since the capture's first frame in milliseconds (tshark's nstime_to_msec(rel_ts)). */
+  relMs: number;
   request: boolean;
+  /** The request method of a request or notification (tshark's request_method), else ''. */
   method: string;
-  uri: string;
-  host: string;
+  /** The request URI (null: none), the Host header's value (null: none), the full URI ('' unless a request with both). */
+  uri: string | null;
+  host: string | null;
   fullUri: string;
-  /** Response status code (0 for requests). */
+  /** Response status code (0 for anything else, and for a status line without one). */
   code: number;
   /** A response's request frame (0: not paired) and the time since it (seconds, -1 if not paired). */
   requestIn: number;
   time: number;
+  /** The packet's network source and destination addresses, as text (tshark's address_to_str). */
+  src: string;
+  dst: string;
   /** The TCP stream (-1 over UDP). */
   stream: number;
 }
 
 export type HttpTapListener = (r: HttpTapRecord) => void;
 
-/** The HTTP tap's kind (../taps.ts): one record per request or response, delivered after the packet is dissected. */
-export const HTTP_TAP = new TapKind<HttpTapRecord>('http', () => ({ frame: 0, tsSec: 0, tsNsec: 0, request: false, method: '', uri: '', host: '', fullUri: '', code: 0, requestIn: 0, time: -1, stream: -1 }));
+/** The HTTP tap's kind (../taps.ts): one record per message, delivered after the packet is dissected. */
+export const HTTP_TAP = new TapKind<HttpTapRecord>('http', () => ({ frame: 0, tsSec: 0, tsNsec: 0, relMs: 0, request: false, method: '', uri: null, host: null, fullUri: '', code: 0, requestIn: 0, time: -1, src: '', dst: '', stream: -1 }));
+
+/** The packet's network addresses as text, or '' without one. */
+function addressText(pkt: Packet, off: number): string {
+  if (pkt.ipVersion === 4) return formatIPv4At(pkt.ipHdr, off);
+  if (pkt.ipVersion === 6) return formatIPv6(pkt.ipHdr, off);
+  return '';
+}
+
+/** Milliseconds since the capture's first frame, as tshark's nstime_to_msec of the relative time. */
+function relativeMs(pkt: Packet): number {
+  const t = pkt.session.time;
+  let ds = pkt.frame.tsSec - t.firstSec;
+  let dn = pkt.frame.tsNsec - t.firstNsec;
+  if (dn < 0) {
+    ds--;
+    dn += 1e9;
+  }
+  return ds * 1000 + dn / 1e6;
+}
 
 /** Adds a listener for sessions made from now on (dissecting outside the pipeline); returns its removal. */
 export function addHttpTapListener(l: HttpTapListener): () => void {
@@ -233,11 +264,13 @@ function decodeHttp(pkt: Packet, off: number, end: number, _rep: number, parent:
 
 /** What process_header found that the body needs. */
 interface Headers {
+  /** A Host header was there (its value may be empty), and its value. */
+  hostSeen: boolean;
   host: string;
   contentType: string;
   contentEncoding: string;
 }
-const hdrs: Headers = { host: '', contentType: '', contentEncoding: '' };
+const hdrs: Headers = { hostSeen: false, host: '', contentType: '', contentEncoding: '' };
 
 /** Dissects one message (or a continuation) `[off, end)`; `ssdp`: over UDP, as tshark's SSDP. */
 function decodeMessage(pkt: Packet, t: HttpTable, c: Conv, off: number, end: number, parent: number, ssdp: boolean): void {
@@ -310,6 +343,7 @@ function decodeMessage(pkt: Packet, t: HttpTable, c: Conv, off: number, end: num
     p = lay.lineNext;
   }
   // Header lines (in a continuation too: lines with a colon are headers, an empty line ends them).
+  hdrs.hostSeen = false;
   hdrs.host = '';
   hdrs.contentType = '';
   hdrs.contentEncoding = '';
@@ -357,7 +391,7 @@ function decodeMessage(pkt: Packet, t: HttpTable, c: Conv, off: number, end: num
   }
   // The full URI, pairing and the generated items.
   let fullUri = '';
-  if (request && hdrs.host && uri !== null) {
+  if (request && hdrs.hostSeen && uri !== null) {
     fullUri = /^https?:\/\//i.test(uri) || method.startsWith('CONNECT') ? uri : `${c.tls ? 'https' : 'http'}://${hdrs.host.trim()}${uri}`;
     const fi = pkt.add(F.full_uri, off, 0, top);
     if (fi >= 0) pkt.ref[fi] = esc(fullUri);
@@ -365,20 +399,23 @@ function decodeMessage(pkt: Packet, t: HttpTable, c: Conv, off: number, end: num
   }
   if (isMessage) generated(pkt, t, c, top, kind, off);
   if (pkt.session.pass === 1 && request) carry(pkt).ends.set(c.key, { seen: c.seen, fullUri: c.fullUri, reqUri: c.reqUri, count: c.count });
-  if (isMessage && pkt.fence === 0 && pkt.session.pass !== 1 && pkt.session.taps.on(HTTP_TAP) && kind !== Kind.Notification) {
+  if (pkt.fence === 0 && pkt.session.pass !== 1 && pkt.session.taps.on(HTTP_TAP)) {
     const rr = t.frameRR;
     const r = pkt.session.taps.record(HTTP_TAP);
     r.frame = frame;
     r.tsSec = pkt.frame.tsSec;
     r.tsNsec = pkt.frame.tsNsec;
+    r.relMs = relativeMs(pkt);
     r.request = request;
-    r.method = method;
-    r.uri = uri ?? '';
-    r.host = hdrs.host;
+    r.method = request ? method : '';
+    r.uri = request ? uri : null;
+    r.host = hdrs.hostSeen ? hdrs.host : null;
     r.fullUri = fullUri;
     r.code = response ? lay.code : 0;
     r.requestIn = response && rr && rr.req ? rr.req : 0;
     r.time = response && rr && rr.req ? timeSince(pkt, rr)[0] : -1;
+    r.src = addressText(pkt, pkt.ipSrcOff);
+    r.dst = addressText(pkt, pkt.ipDstOff);
     r.stream = ssdp ? -1 : pkt.tcpStream;
   }
   // The body: what dissect_http_message takes after the header block.
@@ -510,6 +547,7 @@ function header(pkt: Packet, top: number, d: Uint8Array, p: number, e: number, n
   if (lineField >= 0 && tree) pkt.hide(addText(pkt, lineField, p, np - p, top, () => lineValue(d, p, np)));
   switch (fid) {
     case F.host:
+      hdrs.hostSeen = true;
       hdrs.host = value;
       break;
     case F.content_type:
