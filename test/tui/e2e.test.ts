@@ -8,6 +8,8 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createSocket } from 'node:dgram';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 
@@ -28,10 +30,10 @@ function tmux(...args: string[]): string {
 }
 
 /** Starts `cmd` in a new detached session W x H; the pane stays after it exits (`__EXIT=code`). */
-function start(cmd: string, w = 120, h = 40): string {
+function start(cmd: string, w = 120, h = 40, cwd = root): string {
   const name = `wl-tui-${process.pid}-${counter++}`;
   sessions.push(name);
-  tmux('new-session', '-d', '-s', name, '-x', String(w), '-y', String(h), `cd ${root} && ${cmd}; echo __EXIT=$?; sleep 60`);
+  tmux('new-session', '-d', '-s', name, '-x', String(w), '-y', String(h), `cd ${cwd} && ${cmd}; echo __EXIT=$?; sleep 60`);
   return name;
 }
 
@@ -124,9 +126,10 @@ describe.skipIf(!hasTmux)('wirelite tui in tmux (SKIPPED without tmux outside CI
     keys(s, 'q');
   });
 
-  it.skipIf(!isRoot)('live on loopback (as root): packets show as they arrive', async () => {
+  it.skipIf(!isRoot)('live on loopback (as root): packets show as they arrive, and w saves them', async () => {
     const port = 40000 + (process.pid % 20000);
-    const s = start(`${bin} tui -i lo -f "udp port ${port}"`);
+    const dir = mkdtempSync(join(tmpdir(), 'wl-tui-live-'));
+    const s = start(`${bin} tui -i lo -f "udp port ${port}"`, 200, 40, dir);
     await until(s, (t) => t.includes('capturing'), 'the capture to start');
     const sock = createSocket('udp4');
     for (let k = 0; k < 3; k++) {
@@ -139,6 +142,13 @@ describe.skipIf(!hasTmux)('wirelite tui in tmux (SKIPPED without tmux outside CI
     for (let k = 3; k < 6; k++) await new Promise<void>((r) => sock.send(Buffer.from(`wirelite tui ${k}`), port, '127.0.0.1', () => r()));
     text = await until(s, (t) => listedFrames(t).length >= 6, 'six packets listed');
     sock.close();
+    keys(s, 'w');
+    text = await until(s, (t) => /saved \d+ packets to \S+\.pcapng/.test(t), 'the capture saved');
+    const saved = /saved (\d+) packets to (\S+\.pcapng)/.exec(text)!;
+    const lines = execFileSync(bin, ['read', '--no-color', join(dir, saved[2]!)], { encoding: 'utf8' }).trimEnd().split('\n');
+    expect(lines.length).toBe(Number(saved[1]));
+    expect(lines.every((l) => l.includes(`→ ${port} Len=14`))).toBe(true);
+    rmSync(dir, { recursive: true, force: true });
     keys(s, 'q');
     await until(s, (t) => t.includes('__EXIT=0'), 'the program to exit');
   });
