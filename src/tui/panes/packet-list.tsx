@@ -16,10 +16,13 @@ export interface ListColumns {
   len: number;
 }
 
-/** Column widths for a pane `width` cells wide (Info takes the rest). */
-export function listColumns(width: number): ListColumns {
+/**
+ * Column widths for a pane `width` cells wide (Info takes the rest); No. is wide enough for the
+ * largest frame number and the selection's marker in front of it.
+ */
+export function listColumns(width: number, frames = 0): ListColumns {
   const addr = Math.max(12, Math.min(26, Math.floor((width - 44) / 4)));
-  return { no: 7, time: 11, addr, proto: 9, len: 6 };
+  return { no: Math.max(7, String(frames).length + 2), time: 11, addr, proto: 9, len: 6 };
 }
 
 /** A row as the list shows it (without colour), exactly `width` cells. */
@@ -53,7 +56,7 @@ export interface PacketListProps {
 }
 
 export function PacketList({ store, top, selected, width, height, focused, theme }: PacketListProps) {
-  const c = listColumns(width);
+  const c = listColumns(width, store.count());
   const shown = store.shownCount();
   const lines = [];
   for (let k = top; k < top + height; k++) {
