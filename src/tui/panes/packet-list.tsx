@@ -22,7 +22,7 @@ export interface ListColumns {
  */
 export function listColumns(width: number, frames = 0): ListColumns {
   const addr = Math.max(12, Math.min(26, Math.floor((width - 44) / 4)));
-  return { no: Math.max(7, String(frames).length + 2), time: 11, addr, proto: 9, len: 6 };
+  return { no: Math.max(7, String(frames).length + 2), time: 13, addr, proto: 9, len: 6 };
 }
 
 /** A row as the list shows it (without colour), exactly `width` cells. */
