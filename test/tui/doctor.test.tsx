@@ -52,32 +52,33 @@ describe.skipIf(!ready)('connection doctor', () => {
     // The cursor: the packets the time-sequence graph draws, in order (the sender's data segments
     // and the receiver's ACKs, as tshark selects them), Enter jumps to the one under it.
     const frames = execFileSync('tshark', ['-n', '-r', file, '-Y', 'tcp.stream==0 && ((ip.src==192.168.0.27 && tcp.len>0) || (ip.src==10.0.88.85 && tcp.flags.ack==1) || tcp.flags.syn==1 && ip.src==10.0.88.85)', '-T', 'fields', '-e', 'frame.number'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).split('\n').filter((l) => l).map(Number);
-    expect(lastFrame()).toContain(`cursor: frame ${frames[0]} `);
-    await press(stdin, ']', ']');
-    expect(lastFrame()).toContain(`cursor: frame ${frames[2]} `);
+    await until(lastFrame, (x) => x.includes(`cursor: frame ${frames[0]} `));
+    await press(stdin, ']]');
+    await until(lastFrame, (x) => x.includes(`cursor: frame ${frames[2]} `));
     await press(stdin, KEY.enter);
     expect(jumps).toEqual([32, frames[2]]);
     // Zoom in around the cursor: half the span.
     await press(stdin, '+');
+    await until(lastFrame, (x) => !x.includes('0.000-60.992 s'));
     const [, lo, hi] = /(\d+\.\d+)-(\d+\.\d+) s/.exec(lastFrame()!)!.map(Number) as [number, number, number];
     const t = Number(/cursor: frame \d+ t=(\d+\.\d+)/.exec(lastFrame()!)![1]);
     expect(hi - lo).toBeCloseTo(60.992 / 2, 2);
     expect(lo <= t && t <= hi).toBe(true);
     await press(stdin, '0');
-    expect(lastFrame()).toContain('0.000-60.992 s');
+    await until(lastFrame, (x) => x.includes('0.000-60.992 s'));
     // The other graphs.
     await press(stdin, '2');
-    f = lastFrame()!;
+    f = await until(lastFrame, (x) => x.includes('bytes in flight'));
     expect(f).toContain('bytes in flight');
     expect(f).toContain('cwnd estimate');
     expect(f).toMatch(BRAILLE);
     await press(stdin, '3');
-    expect(lastFrame()).toContain('RTT (ms)');
+    await until(lastFrame, (x) => x.includes('RTT (ms)'));
     await press(stdin, '4');
-    expect(lastFrame()).toContain('goodput');
+    await until(lastFrame, (x) => x.includes('goodput'));
     // The card: stats tcp's.
     await press(stdin, 'i');
-    f = lastFrame()!;
+    f = await until(lastFrame, (x) => x.includes('  Frames '));
     const cardText = wl(['stats', file, 'tcp']).split('\n');
     for (const l of cardText.slice(0, 6)) expect(f).toContain(l.slice(0, 99).trimEnd());
   }, 60_000);
@@ -88,14 +89,14 @@ describe.skipIf(!ready)('connection doctor', () => {
     const { lastFrame, stdin } = mounted;
     await until(lastFrame, (x) => x.includes('Verdict:'));
     await press(stdin, 'f');
-    const f = lastFrame()!;
+    const f = await until(lastFrame, (x) => x.includes('Follow: tcp,ascii'));
     const follow = wl(['follow', file, '--stream', '0']).split('\n');
     expect(f).toContain(`Follow: tcp,ascii  ${follow[4]}  ${follow[5]}`);
     // The first chunk (node 1's greeting, indented), line by line.
     const first = follow[7]!.replace(/\r$/, '');
     expect(f).toContain(`    ${first}`.slice(0, 100).trimEnd());
     await press(stdin, KEY.down);
-    expect(lastFrame()).not.toContain('Node 0: 10.10.1.4:1470');
+    await until(lastFrame, (x) => !x.includes('Node 0: 10.10.1.4:1470'));
   }, 60_000);
 });
 

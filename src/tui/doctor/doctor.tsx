@@ -20,6 +20,7 @@ import { progressText, useConnection } from '../views/use-analysis.js';
 import type { ConnectionDetail } from '../views/analysis.js';
 import { Retrans, type TcpSeriesPoint } from '../../stats/tcp-series.js';
 import { cursorPoints, GRAPH_KINDS, GRAPH_TITLES, graphSpec, pan, timeSpan, zoom, type GraphKind } from './graphs.js';
+import { eachKey } from '../views/each-key.js';
 
 type Mode = GraphKind | 'card' | 'follow';
 
@@ -136,7 +137,7 @@ function DoctorBody(props: ViewProps & { detail: ConnectionDetail }) {
     if (f !== undefined) props.onJump(f);
   };
   useInput(
-    (input, k) => {
+    eachKey((input, k) => {
       const { mode, win, cur, scroll, link } = ref.current;
       const cps = cursorPoints(mode === 'card' || mode === 'follow' ? 'time-sequence' : mode, points);
       const cp = cps[Math.min(cur, cps.length - 1)];
@@ -164,7 +165,7 @@ function DoctorBody(props: ViewProps & { detail: ConnectionDetail }) {
         else if (input === '[' || input === ',') moveCursor(cur - 1);
         else if (k.return && cp) props.onJump(cp.frame);
       }
-    },
+    }),
     { isActive: focused },
   );
   const tabs: Array<[string, Mode, string]> = [...GRAPH_KINDS.map((g, i) => [String(i + 1), g, GRAPH_TITLES[g]] as [string, Mode, string]), ['i', 'card', 'Card'], ['f', 'follow', 'Stream']];

@@ -10,6 +10,7 @@ import { EXPERT_LIMITS, type ExpertRow } from '../../stats/expert.js';
 import type { ViewProps } from '../contract.js';
 import { fit } from '../theme.js';
 import { progressText, useTables } from './use-analysis.js';
+import { eachKey } from './each-key.js';
 
 const SEVERITY = ['', 'Chat', 'Note', 'Warning', 'Error'];
 const COLOR = ['', 'blue', 'cyan', 'yellow', 'red'];
@@ -59,7 +60,7 @@ export function ExpertView(props: ViewProps) {
     else if (s >= top + bodyH) setTop(s - bodyH + 1);
   };
   useInput(
-    (input, k) => {
+    eachKey((input, k) => {
       const cur = at(selRef.current);
       if (k.downArrow || input === 'j') move(cur + 1, 1);
       else if (k.upArrow || input === 'k') move(cur - 1, -1);
@@ -80,7 +81,7 @@ export function ExpertView(props: ViewProps) {
           setOpen(next);
         }
       }
-    },
+    }),
     { isActive: focused && job.state === 'done' },
   );
   if (job.state !== 'done') return <Text>{fit(progressText(job, store, 'the expert information'), width)}</Text>;

@@ -7,6 +7,7 @@
 import { Box, Text, useInput } from 'ink';
 import { useEffect, useMemo, useState } from 'react';
 import { fit } from '../theme.js';
+import { eachKey } from './each-key.js';
 
 export interface Column<R> {
   title: string;
@@ -69,7 +70,7 @@ export function Table<R>(props: TableProps<R>) {
     return { ...s0, sel: s, top: t };
   };
   useInput(
-    (input, k) => {
+    eachKey((input, k) => {
       const onEnter = props.onEnter;
       const onJumpKey = props.onJumpKey;
       setSt((s0) => {
@@ -90,7 +91,7 @@ export function Table<R>(props: TableProps<R>) {
       // Enter and f act on the row shown selected (the last render's).
       if (k.return && sorted[sel]) onEnter?.(sorted[sel]!);
       else if (input === 'f' && sorted[sel]) onJumpKey?.(sorted[sel]!);
-    },
+    }),
     { isActive: focused },
   );
   const onSelect = props.onSelect;

@@ -46,14 +46,15 @@ describe.skipIf(!hasTshark)('Conversations view', () => {
     const lines = f.split('\n');
     const body = lines.slice(2, 2 + tcp.length);
     expect(body).toEqual(tcp.map((r) => line(convColumns('tcp'), r)));
-    // Sort by Bytes (the 7th column: Stream, A, Port A, B, Port B, Packets, Bytes), descending.
-    await press(stdin, ...Array(7).fill(KEY.right));
-    f = lastFrame()!;
+    // Sort by Bytes (the 7th column: Stream, A, Port A, B, Port B, Packets, Bytes), descending:
+    // seven l keys in one read (as a held key or tmux sends them), each counted.
+    await press(stdin, 'l'.repeat(7));
+    f = await until(lastFrame, (x) => x.includes('Bytes▼'));
     expect(f.split('\n')[1]).toContain('Bytes▼');
     const bytes = [...tcp].sort((x, y) => y.bytesAB + y.bytesBA - (x.bytesAB + x.bytesBA));
     expect(f.split('\n').slice(2, 2 + tcp.length)).toEqual(bytes.map((r) => line(convColumns('tcp'), r)));
     await press(stdin, 's');
-    expect(lastFrame()!.split('\n')[1]).toContain('Bytes▲');
+    await until(lastFrame, (x) => x.split('\n')[1]!.includes('Bytes▲'));
     // f: the first frame of the selected (now the smallest) conversation's stream, as tshark finds it.
     const smallest = [...bytes].reverse()[0]!;
     await press(stdin, 'f');

@@ -52,12 +52,16 @@ export async function until(frame: () => string | undefined, test: (f: string) =
   }
 }
 
-/** Lets Ink handle a key and render. */
+/**
+ * Lets Ink handle keys and render. ink-testing-library's stdin keeps only the last write until Ink
+ * reads it: keys are written one at a time with a pause (several printable keys may go in one
+ * string, as a terminal sends a held key: the views count each).
+ */
 export async function press(stdin: { write(s: string): void }, ...keys: string[]): Promise<void> {
   // Ink registers a newly rendered component's input handler in an effect: let it run first.
   await sleep(60);
   for (const k of keys) {
     stdin.write(k);
-    await sleep(40);
+    await sleep(80);
   }
 }
