@@ -35,7 +35,17 @@ export interface PingOptions {
   quiet: boolean;
   json: boolean;
   explain: boolean;
+  /** Each request as it is sent, each reply and error as it comes (the terminal UI's feed). */
+  onEvent?: (e: PingEvent) => void;
+  /** Stops the run as SIGINT does (the terminal UI's q). */
+  signal?: AbortSignal;
 }
+
+/** What happened to one request: `--json`'s records, and the request's own. */
+export type PingEvent =
+  | { type: 'sent'; icmp_seq: number }
+  | { type: 'reply'; bytes: number; from: string; icmp_seq: number; ttl: number; time?: number; duplicate: boolean }
+  | { type: 'error'; from: string; icmp_seq: number; icmp_type: number; icmp_code: number; mtu?: number; message: string };
 
 export interface Output {
   out(line: string): void;
@@ -114,7 +124,9 @@ export async function ping(o: PingOptions, io: Output): Promise<number> {
           if (timed) stats.addRtt(rttUs);
           const bytes = r.ip.end - r.ip.l4;
           const from = formatAddress(r.ip.src, fam);
-          if (o.json) json({ type: 'reply', bytes, from, icmp_seq: p.seq, ttl: r.ip.ttl, ...(timed ? { time: Number((rttUs / 1000).toFixed(3)) } : {}), duplicate: dup });
+          const e: PingEvent = { type: 'reply', bytes, from, icmp_seq: p.seq, ttl: r.ip.ttl, ...(timed ? { time: Number((rttUs / 1000).toFixed(3)) } : {}), duplicate: dup };
+          o.onEvent?.(e);
+          if (o.json) json(e);
           else if (!o.quiet) io.out(`${bytes} bytes from ${from}: icmp_seq=${p.seq} ttl=${r.ip.ttl}${timed ? ` time=${formatRtt(rttUs)} ms` : ''}${dup ? ' (DUP!)' : ''}`);
         } else if (a.kind === 'error') {
           stats.errors++;
@@ -122,7 +134,9 @@ export async function ping(o: PingOptions, io: Output): Promise<number> {
           if (isMtuError(fam, a.icmp.type, a.icmp.code) && a.icmp.mtu >= (fam === 4 ? 68 : 1280)) learnedMtu = Math.min(learnedMtu ?? Infinity, a.icmp.mtu);
           const from = formatAddress(r.ip.src, fam);
           const text = fam === 4 ? icmpErrorText(a.icmp.type, a.icmp.code, a.icmp.mtu) : icmpv6ErrorText(a.icmp.type, a.icmp.code, a.icmp.mtu);
-          if (o.json) json({ type: 'error', from, icmp_seq: p.seq, icmp_type: a.icmp.type, icmp_code: a.icmp.code, ...(isMtuError(fam, a.icmp.type, a.icmp.code) ? { mtu: a.icmp.mtu } : {}), message: text });
+          const e: PingEvent = { type: 'error', from, icmp_seq: p.seq, icmp_type: a.icmp.type, icmp_code: a.icmp.code, ...(isMtuError(fam, a.icmp.type, a.icmp.code) ? { mtu: a.icmp.mtu } : {}), message: text };
+          o.onEvent?.(e);
+          if (o.json) json(e);
           else if (!o.quiet) io.out(`From ${from} icmp_seq=${p.seq} ${text}`);
         }
         return;
@@ -135,6 +149,8 @@ export async function ping(o: PingOptions, io: Output): Promise<number> {
       stop = true;
     };
     process.on('SIGINT', onSigint);
+    o.signal?.addEventListener('abort', onSigint);
+    if (o.signal?.aborted) stop = true;
     const start = performance.timeOrigin + performance.now();
     const deadlineAt = o.deadline !== undefined ? start + o.deadline * 1000 : Infinity;
     const done = () => o.count !== undefined && stats.received + stats.errors >= o.count;
@@ -162,6 +178,7 @@ export async function ping(o: PingOptions, io: Output): Promise<number> {
           });
         }
         stats.transmitted++;
+        o.onEvent?.({ type: 'sent', icmp_seq: seq });
         lastEvent = performance.timeOrigin + performance.now();
         if (o.deadline !== undefined && stats.errors) break;
         if (o.count !== undefined && seq >= o.count) break;
@@ -184,6 +201,7 @@ export async function ping(o: PingOptions, io: Output): Promise<number> {
       await sleep(5);
     } finally {
       process.off('SIGINT', onSigint);
+      o.signal?.removeEventListener('abort', onSigint);
     }
     const elapsed = Math.max(lastEvent, start) - start;
     if (o.json) {

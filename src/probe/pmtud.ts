@@ -33,7 +33,17 @@ export interface PmtudOptions {
   iface?: string;
   json: boolean;
   explain: boolean;
+  /** The search as it goes: each probe's `--json` record, then the summary's (the terminal UI's feed). */
+  onEvent?: (e: PmtudEvent) => void;
+  /** Stops the search: no more probes are sent (the terminal UI's q). */
+  signal?: AbortSignal;
 }
+
+/** `--json`'s records: one per size tried, then the result. */
+export type PmtudEvent =
+  | { type: 'start'; destination: string; iface: string; mtu: number; floor: number }
+  | { type: 'probe'; size: number; result: 'reached' | 'too-big' | 'lost'; from?: string; mtu?: number; hop?: number; tries?: number }
+  | { type: 'summary'; destination: string; pmtu: number; mss: number; limited_by: string | null; limited_hop?: number; method: string; confidence: string; probes: number };
 
 type Outcome =
   | { kind: 'reached'; from: bigint }
@@ -61,7 +71,12 @@ export async function pmtud(o: PmtudOptions, io: Output): Promise<number> {
     if (o.maxMtu !== undefined && (!Number.isInteger(o.maxMtu) || o.maxMtu > ifMtu)) throw new ProbeError(`--max-mtu ${o.maxMtu}: above the MTU of ${choice.route.iface} (${ifMtu}): a probe that size cannot leave this host`);
     if (o.maxMtu !== undefined && o.maxMtu < floor) throw new ProbeError(`--max-mtu ${o.maxMtu}: below the IPv${fam} minimum (${floor})`);
     const json = (x: object) => io.out(JSON.stringify(x));
-    const say = (line: string, rec: object) => (o.json ? json(rec) : io.out(line));
+    const say = (line: string, rec: PmtudEvent) => {
+      o.onEvent?.(rec);
+      if (o.json) json(rec);
+      else io.out(line);
+    };
+    o.onEvent?.({ type: 'start', destination: dst, iface: choice.route.iface, mtu: ifMtu, floor });
     if (!o.json) io.out(`pmtud to ${o.host} (${dst}) with ${o.method.toUpperCase()} probes, ${choice.route.iface} MTU ${ifMtu}`);
     const rand16 = () => (Math.random() * 0x10000) & 0xffff;
     const icmpId = rand16();
@@ -73,6 +88,7 @@ export async function pmtud(o: PmtudOptions, io: Output): Promise<number> {
 
     /** One probe of `size` bytes (the whole IP packet) with `ttl`; resolves with what answered it. */
     const probe = (size: number, ttl = INITIAL_TTL): Promise<Outcome> => {
+      if (o.signal?.aborted) return Promise.resolve({ kind: 'lost' });
       const seq = ++n & 0xffff;
       const id = (ipId = (ipId + 1) & 0xffff);
       const data = new Uint8Array(Math.max(0, size - ipHeader - transport));
@@ -191,11 +207,13 @@ export async function pmtud(o: PmtudOptions, io: Output): Promise<number> {
       }
     }
     const mss = pmtu! - ipHeader - 20;
+    const summary: PmtudEvent = {
+      type: 'summary', destination: dst, pmtu: pmtu!, mss, limited_by: limitedBy !== undefined ? fromText(limitedBy) : null,
+      ...(limitedHop !== undefined ? { limited_hop: limitedHop } : {}), method, confidence, probes: sent,
+    };
+    o.onEvent?.(summary);
     if (o.json) {
-      json({
-        type: 'summary', destination: dst, pmtu, mss, limited_by: limitedBy !== undefined ? fromText(limitedBy) : null,
-        ...(limitedHop !== undefined ? { limited_hop: limitedHop } : {}), method, confidence, probes: sent,
-      });
+      json(summary);
     } else {
       const lim = limitedBy !== undefined
         ? `limited by ${fromText(limitedBy)}${limitedHop !== undefined ? ` (hop ${limitedHop})` : ''}${method === 'loss' ? ': the last router that forwards or answers a probe one byte bigger' : ''}`

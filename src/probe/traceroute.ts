@@ -41,6 +41,10 @@ export interface TraceOptions {
   packetLen?: number;
   /** mtr's report mode: this many rounds of one probe per hop, then the per-hop statistics. */
   report?: { cycles: number; interval: number; hostname: string };
+  /** Report mode: the per-hop statistics after each round (the terminal UI's feed). */
+  onReport?: (rows: HopRow[]) => void;
+  /** Report mode: stops after the round in progress (the terminal UI's q). */
+  signal?: AbortSignal;
   /** traceroute --mtu: DF set, one probe at a time, the size lowered at each Frag needed / Packet too big, F=NUM shown. */
   mtu?: boolean;
 }
@@ -335,6 +339,37 @@ interface HopStats {
   sent: number;
   rtts: number[];
   last?: number;
+  /** The MTU a Frag needed / Packet too big from this hop named. */
+  mtu?: number;
+}
+
+/** One hop of mtr's report: its responders (the first is the hop's), Loss%, Snt and times in ms. */
+export interface HopRow {
+  ttl: number;
+  hosts: string[];
+  loss: number;
+  sent: number;
+  last: number;
+  avg: number;
+  best: number;
+  worst: number;
+  stdev: number;
+  /** The MTU this hop said the next link has (a Frag needed / Packet too big), if it said one. */
+  mtu?: number;
+}
+
+/** The report's rows from the hops' statistics (up to the last TTL that matters). */
+function reportRows(hops: Map<number, HopStats>, lastTtl: number, fam: 4 | 6): HopRow[] {
+  return [...hops.entries()].filter(([ttl]) => ttl <= lastTtl).sort((a, b) => a[0] - b[0]).map(([ttl, h]) => {
+    const n = h.rtts.length;
+    const avg = n ? h.rtts.reduce((a, b) => a + b, 0) / n : 0;
+    const sd = n > 1 ? Math.sqrt(h.rtts.reduce((a, b) => a + (b - avg) ** 2, 0) / (n - 1)) : 0;
+    return {
+      ttl, hosts: h.hosts.map((x) => formatAddress(x, fam)), loss: h.sent ? ((h.sent - n) * 100) / h.sent : 0, sent: h.sent,
+      last: h.last ?? 0, avg, best: n ? Math.min(...h.rtts) : 0, worst: n ? Math.max(...h.rtts) : 0, stdev: sd,
+      ...(h.mtu !== undefined ? { mtu: h.mtu } : {}),
+    };
+  });
 }
 
 /**
@@ -351,7 +386,7 @@ async function mtrReport(
   const hops = new Map<number, HopStats>();
   let lastTtl = o.maxTtl;
   const start = new Date();
-  for (let c = 0; c < rep.cycles; c++) {
+  for (let c = 0; c < rep.cycles && !o.signal?.aborted; c++) {
     const cycleStart = performance.timeOrigin + performance.now();
     const round: TraceProbe[] = [];
     for (let ttl = o.firstTtl; ttl <= lastTtl; ttl++) round.push(makeProbe(ttl, 0));
@@ -388,20 +423,15 @@ async function mtrReport(
         if (!h.hosts.includes(p.from)) h.hosts.push(p.from);
         h.rtts.push(p.rttMs!);
         h.last = p.rttMs!;
+        if (p.annotation?.startsWith('!F-')) h.mtu = Number(p.annotation.slice(3));
       }
     }
-    const wait = cycleStart + rep.interval * 1000 - (performance.timeOrigin + performance.now());
-    if (c + 1 < rep.cycles && wait > 0) await sleep(wait);
+    o.onReport?.(reportRows(hops, lastTtl, fam));
+    // Sleep the interval, but wake for a stop.
+    const until = cycleStart + rep.interval * 1000;
+    while (c + 1 < rep.cycles && !o.signal?.aborted && performance.timeOrigin + performance.now() < until) await sleep(Math.min(50, until - (performance.timeOrigin + performance.now())));
   }
-  const rows = [...hops.entries()].filter(([ttl]) => ttl <= lastTtl).sort((a, b) => a[0] - b[0]).map(([ttl, h]) => {
-    const n = h.rtts.length;
-    const avg = n ? h.rtts.reduce((a, b) => a + b, 0) / n : 0;
-    const sd = n > 1 ? Math.sqrt(h.rtts.reduce((a, b) => a + (b - avg) ** 2, 0) / (n - 1)) : 0;
-    return {
-      ttl, hosts: h.hosts.map((x) => formatAddress(x, fam)), loss: h.sent ? ((h.sent - n) * 100) / h.sent : 0, sent: h.sent,
-      last: h.last ?? 0, avg, best: n ? Math.min(...h.rtts) : 0, worst: n ? Math.max(...h.rtts) : 0, stdev: sd,
-    };
-  });
+  const rows = reportRows(hops, lastTtl, fam);
   if (o.json) {
     io.out(JSON.stringify({
       type: 'report', destination: formatAddress(dst, fam), method: o.method, cycles: rep.cycles,

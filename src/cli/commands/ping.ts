@@ -48,13 +48,15 @@ export function pingCommand() {
     .option('--show-packets', 'print each packet sent and received, dissected by wirelite (one line each; -V: the tree)')
     .option('-V', 'with --show-packets: each packet\'s detail tree')
     .option('--write <file>', 'save every packet sent and received as a capture file (pcapng; pcap for a .pcap name)')
+    .option('--tui', 'a live view in the terminal: the round trips as a sparkline, the loss and min/avg/max/mdev (q quits)')
     .action(async (host, o) => {
       await runProbe('ping', async () => {
+        if (o.tui && (o.json || o.showPackets || o.q)) throw new ProbeError('--tui shows the replies itself: not with --json, --show-packets or -q');
         const packets = packetOutput({ showPackets: !!o.showPackets, V: !!o.V, ...(o.write !== undefined ? { write: o.write } : {}), json: !!o.json });
         if (o['4'] && o['6']) throw new ProbeError('-4 and -6 cannot be used together');
         const pmtu = o.M;
         if (pmtu !== 'do' && pmtu !== 'dont' && pmtu !== 'want') throw new ProbeError(`invalid -M argument: ${pmtu} (do, dont or want)`);
-        return ping(
+        return (o.tui ? (await import('../../tui/probe/run.js')).pingTui : ping)(
           {
             host,
             ...(o.c !== undefined ? { count: num(o.c) } : {}),

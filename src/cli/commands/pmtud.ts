@@ -34,13 +34,15 @@ export function pmtudCommand() {
     .option('--show-packets', 'print each packet sent and received, dissected by wirelite (one line each; -V: the tree)')
     .option('-V', 'with --show-packets: each packet\'s detail tree')
     .option('--write <file>', 'save every packet sent and received as a capture file (pcapng; pcap for a .pcap name)')
+    .option('--tui', 'the search in the terminal as it narrows: a bar of the sizes known to pass, still in question and known not to, each probe, the result (q quits)')
     .action(async (host, o) => {
       await runProbe('pmtud', async () => {
+        if (o.tui && (o.json || o.showPackets)) throw new ProbeError('--tui shows the search itself: not with --json or --show-packets');
         const packets = packetOutput({ showPackets: !!o.showPackets, V: !!o.V, ...(o.write !== undefined ? { write: o.write } : {}), json: !!o.json });
         if (o['4'] && o['6']) throw new ProbeError('-4 and -6 cannot be used together');
         const method = o.P as TraceMethod;
         if (method !== 'icmp' && method !== 'udp' && method !== 'tcp') throw new ProbeError(`-P ${o.P}: icmp, udp or tcp`);
-        return pmtud(
+        return (o.tui ? (await import('../../tui/probe/run.js')).pmtudTui : pmtud)(
           {
             host,
             method,

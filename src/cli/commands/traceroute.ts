@@ -44,19 +44,21 @@ export function tracerouteCommand() {
     .option('--show-packets', 'print each packet sent and received, dissected by wirelite (one line each; -V: the tree)')
     .option('-V', 'with --show-packets: each packet\'s detail tree')
     .option('--write <file>', 'save every packet sent and received as a capture file (pcapng; pcap for a .pcap name)')
+    .option('--tui', 'mtr\'s report as a live table in the terminal, a row per hop (Loss%, Snt, Last, Avg, Best, Wrst, StDev, MTU), updated every round until q (or -c rounds)')
     .action(async (host, packetlen, o) => {
       await runProbe('traceroute', async () => {
+        if (o.tui && (o.json || o.showPackets || o.mtu)) throw new ProbeError('--tui shows the hops itself: not with --json, --show-packets or --mtu');
         const packets = packetOutput({ showPackets: !!o.showPackets, V: !!o.V, ...(o.write !== undefined ? { write: o.write } : {}), json: !!o.json });
         if (o['4'] && o['6']) throw new ProbeError('-4 and -6 cannot be used together');
-        const method = (o.I ? 'icmp' : o.T ? 'tcp' : o.P ?? (o.report ? 'icmp' : 'udp')) as TraceMethod;
-        if ((o.c !== undefined || o.interval !== undefined) && !o.report) throw new ProbeError('-c and --interval go with --report');
-        const cycles = o.c !== undefined ? num(o.c, '-c') : 10;
+        const method = (o.I ? 'icmp' : o.T ? 'tcp' : o.P ?? (o.report || o.tui ? 'icmp' : 'udp')) as TraceMethod;
+        if ((o.c !== undefined || o.interval !== undefined) && !o.report && !o.tui) throw new ProbeError('-c and --interval go with --report');
+        // --tui: rounds until q, as mtr.
+        const cycles = o.c !== undefined ? num(o.c, '-c') : o.tui ? Infinity : 10;
         const interval = o.interval !== undefined ? num(o.interval, '--interval') : 1;
-        if (!Number.isInteger(cycles) || cycles < 1) throw new ProbeError(`-c ${o.c}: must be a positive integer`);
+        if ((!Number.isInteger(cycles) && cycles !== Infinity) || cycles < 1) throw new ProbeError(`-c ${o.c}: must be a positive integer`);
         if (!(interval >= 0)) throw new ProbeError(`--interval ${o.interval}: must be 0 or more seconds`);
         if (method !== 'icmp' && method !== 'udp' && method !== 'tcp') throw new ProbeError(`-P ${o.P}: icmp, udp or tcp`);
-        return traceroute(
-          {
+        const options = {
             host,
             method,
             ...(o.p !== undefined ? { port: num(o.p, '-p') } : {}),
@@ -75,9 +77,9 @@ export function tracerouteCommand() {
             json: !!o.json,
             explain: !!o.explain,
             ...(packets.tap ? { tap: packets.tap } : {}),
-          },
-          { out: stdoutLine, err: (l) => process.stderr.write(l + '\n') },
-        ).finally(() => packets.close());
+        };
+        if (o.tui) return (await import('../../tui/probe/run.js')).traceTui({ ...options, report: { cycles, interval, hostname: hostname() } }).finally(() => packets.close());
+        return traceroute(options, { out: stdoutLine, err: (l) => process.stderr.write(l + '\n') }).finally(() => packets.close());
       });
     });
 }
