@@ -29,11 +29,15 @@ function tmux(...args: string[]): string {
   return execFileSync('tmux', args, { encoding: 'utf8' });
 }
 
-/** Starts `cmd` in a new detached session W x H; the pane stays after it exits (`__EXIT=code`). */
+/**
+ * Starts `cmd` in a new detached session W x H; the pane stays after it exits (`__EXIT=code`).
+ * Always with CI=true in its environment: Ink alone draws nothing in CI until the app exits (the
+ * blank screens of an earlier CI run), and wirelite must draw on a terminal whatever CI says.
+ */
 function start(cmd: string, w = 120, h = 40, cwd = root): string {
   const name = `wl-tui-${process.pid}-${counter++}`;
   sessions.push(name);
-  tmux('new-session', '-d', '-s', name, '-x', String(w), '-y', String(h), `cd ${cwd} && ${cmd}; echo __EXIT=$?; sleep 60`);
+  tmux('new-session', '-d', '-s', name, '-x', String(w), '-y', String(h), `cd ${cwd} && CI=true ${cmd}; echo __EXIT=$?; sleep 60`);
   return name;
 }
 

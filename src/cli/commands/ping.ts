@@ -7,6 +7,7 @@ import { Command } from '@commander-js/extra-typings';
 import { packetOutput, stdoutLine } from './probe-output.js';
 import { ping } from '../../probe/ping.js';
 import { PROBE_EXIT, ProbeError } from '../../probe/common.js';
+import { importInteractive } from '../interactive.js';
 
 /** Runs a probe command's body: ProbeErrors become `wirelite ping: message` and their exit code. */
 export async function runProbe(name: string, body: () => Promise<number>): Promise<void> {
@@ -56,7 +57,7 @@ export function pingCommand() {
         if (o['4'] && o['6']) throw new ProbeError('-4 and -6 cannot be used together');
         const pmtu = o.M;
         if (pmtu !== 'do' && pmtu !== 'dont' && pmtu !== 'want') throw new ProbeError(`invalid -M argument: ${pmtu} (do, dont or want)`);
-        return (o.tui ? (await import('../../tui/probe/run.js')).pingTui : ping)(
+        return (o.tui ? (await importInteractive(() => import('../../tui/probe/run.js'))).pingTui : ping)(
           {
             host,
             ...(o.c !== undefined ? { count: num(o.c) } : {}),

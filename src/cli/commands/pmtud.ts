@@ -10,6 +10,7 @@ import { pmtud } from '../../probe/pmtud.js';
 import type { TraceMethod } from '../../probe/traceroute.js';
 import { ProbeError } from '../../probe/common.js';
 import { runProbe } from './ping.js';
+import { importInteractive } from '../interactive.js';
 
 const num = (v: string, name: string) => {
   const n = Number(v);
@@ -42,7 +43,7 @@ export function pmtudCommand() {
         if (o['4'] && o['6']) throw new ProbeError('-4 and -6 cannot be used together');
         const method = o.P as TraceMethod;
         if (method !== 'icmp' && method !== 'udp' && method !== 'tcp') throw new ProbeError(`-P ${o.P}: icmp, udp or tcp`);
-        return (o.tui ? (await import('../../tui/probe/run.js')).pmtudTui : pmtud)(
+        return (o.tui ? (await importInteractive(() => import('../../tui/probe/run.js'))).pmtudTui : pmtud)(
           {
             host,
             method,

@@ -9,6 +9,7 @@ import { packetOutput, stdoutLine } from './probe-output.js';
 import { traceroute, type TraceMethod } from '../../probe/traceroute.js';
 import { ProbeError } from '../../probe/common.js';
 import { runProbe } from './ping.js';
+import { importInteractive } from '../interactive.js';
 
 const num = (v: string, name: string) => {
   const n = Number(v);
@@ -78,7 +79,7 @@ export function tracerouteCommand() {
             explain: !!o.explain,
             ...(packets.tap ? { tap: packets.tap } : {}),
         };
-        if (o.tui) return (await import('../../tui/probe/run.js')).traceTui({ ...options, report: { cycles, interval, hostname: hostname() } }).finally(() => packets.close());
+        if (o.tui) return (await importInteractive(() => import('../../tui/probe/run.js'))).traceTui({ ...options, report: { cycles, interval, hostname: hostname() } }).finally(() => packets.close());
         return traceroute(options, { out: stdoutLine, err: (l) => process.stderr.write(l + '\n') }).finally(() => packets.close());
       });
     });

@@ -9,6 +9,7 @@ import { commandSessionOptions, setCommandSessionOptions } from '../../pipeline/
 import { addDissectOptions, applyDissectOptions } from '../dissect-options.js';
 import { collect, EXIT, UsageError } from '../errors.js';
 import { compile } from '../../filter/index.js';
+import { importInteractive } from '../interactive.js';
 
 export function tuiCommand() {
   const cmd = new Command('tui')
@@ -50,7 +51,7 @@ export function tuiCommand() {
     applyDissectOptions(o);
     // Loaded here, not at the top: Ink, React and yoga's WebAssembly cost every other command about
     // 0.5 s of CPU at start (wirelite read -c 1: 0.85 -> 0.3 s).
-    const { runTui } = await import('../../tui/run.js');
+    const { runTui } = await importInteractive(() => import('../../tui/run.js'));
     const code = await runTui({ file, device: o.i, bpf: o.f, filter: o.Y, sessionOptions: commandSessionOptions() });
     process.exitCode = code;
   });
