@@ -18,6 +18,8 @@ export interface ReadTask {
   disabledProtocols: string[];
   /** -q: nothing printed, one pass (see quietShard). */
   quiet: boolean;
+  /** Two passes (printing, but not -T fields of header fields only: see read's HEADER_FIELDS). */
+  twoPass: boolean;
 }
 
 /** The printer's output in a worker: text cut into chunks at frame ends and sent to the main thread. */
@@ -99,7 +101,7 @@ else await serveOrderedShard<OrderedShardData & ReadTask>(async (t, sender) => {
       {
         columns: printer.columns,
         fields: printer.fields,
-        twoPass: true,
+        twoPass: t.twoPass,
         count: 0,
         disabledProtocols: t.disabledProtocols,
         shard: { index: t.index, count: t.count },

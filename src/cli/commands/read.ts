@@ -11,7 +11,7 @@ import { Command } from '@commander-js/extra-typings';
 import type { Frame, InterfaceInfo } from '../../capture/frame.js';
 import { linkTypeText } from '../../capture/live/binding.js';
 import { createCaptureWriter, formatForPath, openOutputFile, OutputFileError, type WriteFormat } from '../../capture/writer.js';
-import { dispatchTable, protocolKnown } from '../../dissectors/registry.js';
+import { applicationProtocols, dispatchTable, protocolKnown } from '../../dissectors/registry.js';
 import { CaptureFileError, type CaptureErrorKind } from '../../capture/capture-error.js';
 import { dissectFile, runShards, type Shard } from '../../pipeline/index.js';
 import { runOrderedShards, type SerializedError } from '../../pipeline/ordered-shards.js';
@@ -91,11 +91,15 @@ export function readCommand() {
       // Two cores: shards of the hosts in worker threads, their text merged in frame order, where the
       // output allows it (each packet's text its own, see PacketPrinter.orderFree, or none: -q) and
       // nothing needs the frames in one thread (a filter, -w, -c, names learnt from the capture's DNS).
+      // -T fields of header fields only: one pass, without the application protocols (see HEADER_FIELDS).
+      const headerOnly = o.T === 'fields' && printing && !printer.columns && !display && !readFilter && !dissecting.names && o.e.length > 0 && o.e.every((f) => HEADER_FIELDS.has(f));
+      const twoPass = printing && !headerOnly;
+      if (headerOnly) for (const p of applicationProtocols()) if (!disabledProtocols.includes(p)) disabledProtocols.push(p);
       const threads = o.threads ?? defaultThreads(file);
       const parallel = threads > 1 && (printer.orderFree || !printing) && o.w === undefined && !display && !readFilter && o.c === undefined && !dissecting.names && file !== '-';
       if (parallel) {
         const flags: PrintFlags = { V: o.V, x: o.x, q: o.q, P: o.P, l: o.l, color: false, T: o.T, e: o.e, E: o.E, t: o.t, o: o.o };
-        const task: ReadTask = { file, flags, disabledProtocols, quiet: !printing };
+        const task: ReadTask = { file, flags, disabledProtocols, quiet: !printing, twoPass };
         const worker = new URL('../read-worker.js', import.meta.url);
         try {
           if (printing) await runOrderedShards(threads, worker, task, (bytes) => writeAllSync(1, bytes), reviveError);
@@ -117,7 +121,7 @@ export function readCommand() {
           {
             columns: printer.columns,
             fields: withFilterFields(printer.fields, display, readFilter),
-            twoPass: printing || display !== undefined || readFilter !== undefined,
+            twoPass: twoPass || display !== undefined || readFilter !== undefined,
             readFilter: readFilter && { test: readFilter.filter, onDropped: (frame) => printer.skip(frame) },
             // In front of the file writer and the printer (as tshark -2 -Y: every frame is still dissected).
             displayFilter: display && { test: display.filter, onDropped: (frame) => printer.skip(frame) },
@@ -154,6 +158,24 @@ export function readCommand() {
       if (failure) throw failure;
     });
 }
+
+/**
+ * Fields read from a frame's own headers below the application protocols (frame, Ethernet, IP,
+ * IPv6, TCP, UDP), whose values no later frame and no protocol above TCP or UDP changes: a
+ * `-T fields` read of only these (and no filter, no -N) is one pass, with DNS, TLS, HTTP and data
+ * not dissected, and prints what the two passes with everything dissected print (byte for byte on
+ * the corpus, test/cli/read-header-fields.test.ts). Not here: relative sequence numbers and the
+ * scaled window (the second pass takes a stream's final base and scale from the first), tcp.stream,
+ * analysis, reassembly and expert fields, frame.protocols, anything of ICMP (replies are found later).
+ */
+const HEADER_FIELDS = new Set([
+  'frame.number', 'frame.time', 'frame.time_epoch', 'frame.time_relative', 'frame.time_delta', 'frame.len', 'frame.cap_len',
+  'eth.src', 'eth.dst', 'eth.addr', 'eth.type',
+  'ip.src', 'ip.dst', 'ip.addr', 'ip.proto', 'ip.ttl', 'ip.len', 'ip.id', 'ip.version', 'ip.hdr_len',
+  'ipv6.src', 'ipv6.dst', 'ipv6.addr', 'ipv6.nxt', 'ipv6.plen', 'ipv6.hlim',
+  'tcp.srcport', 'tcp.dstport', 'tcp.port', 'tcp.len', 'tcp.flags', 'tcp.seq_raw', 'tcp.ack_raw', 'tcp.hdr_len', 'tcp.window_size_value',
+  'udp.srcport', 'udp.dstport', 'udp.port', 'udp.length',
+]);
 
 /** Says once per link type that wirelite cannot dissect it (its frames show as data). */
 export function warnLinkType(warned: Set<number>, info: InterfaceInfo): void {
