@@ -3,8 +3,8 @@
  * read from a file through the pipeline (two passes, as `tshark -2`; the TLS and TCP taps
  * registered on the read's session) and written as text cards (src/stats/tls-card.ts) or JSON lines.
  */
-import { addTcpTap, TCP_TAP } from '../dissectors/tcp/tap.js';
-import { addTlsTap, TLS_TAP } from '../dissectors/tls/types.js';
+import { TCP_TAP } from '../dissectors/tcp/tap.js';
+import { TLS_TAP } from '../dissectors/tls/types.js';
 import { DSB_TLS_KEY_LOG, TlsKeyLog } from '../dissectors/tls/keylog.js';
 import type { DecryptionSecrets } from '../capture/capture-parser.js';
 import { CaptureFileError } from '../capture/capture-error.js';
@@ -15,22 +15,6 @@ import { tlsCard } from '../stats/tls-card.js';
 
 export { alertName, cipherSuiteName, TLS_STATS_LIMITS, tlsVersionName, type CertificateNames, type TlsAlert, type TlsConnectionSummary } from '../stats/tls.js';
 export { tlsCard };
-
-/** The TLS statistic with a read of its own outside the pipeline (tests: the taps' ambient listeners). */
-export class TlsStats extends TlsConnectionTable {
-  /** Runs `read` with both taps attached to every session it makes. */
-  async collect(read: () => Promise<unknown>): Promise<this> {
-    const offTcp = addTcpTap((r) => this.addTcp(r));
-    const offTls = addTlsTap((r) => this.addTls(r));
-    try {
-      await read();
-    } finally {
-      offTcp();
-      offTls();
-    }
-    return this;
-  }
-}
 
 /** Everything `stats FILE tls` prints, computed from a file. */
 export interface TlsStatsResult {

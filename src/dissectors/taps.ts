@@ -6,7 +6,8 @@
  * and delivered to the session's listeners AFTER the packet is dissected, as Wireshark queues tap
  * data: the pipeline (src/pipeline/driver.ts) runs the display filter first and delivers the
  * records of a packet that passed (`deliver`), or drops them (`discard`). Outside the pipeline
- * `dissectFrame` delivers at its end.
+ * `dissectFrame` delivers at its end. Listeners belong to one session (`session.taps.add`, or the
+ * pipeline's `taps` option): there is no listener list outside a session.
  *
  * Records are pooled per session and kind: the common packet (one TCP segment) costs no allocation;
  * a packet with several (a tunnel, DNS messages in one TCP segment) takes a second pooled record.
@@ -20,12 +21,6 @@ let nextKind = 0;
 /** A kind of tap record (TCP_TAP in ./tcp/tap.ts, DNS_TAP in the DNS dissector). */
 export class TapKind<R extends object> {
   readonly id = nextKind++;
-  /**
-   * Listeners every session takes when it first looks at this kind (`addTapListener`): callers that
-   * dissect outside the pipeline (tests, `collect(run)` helpers). The pipeline registers on its own
-   * session (`SessionTaps.add`).
-   */
-  readonly ambient: TapListener<R>[] = [];
   constructor(
     readonly name: string,
     /** A fresh record (every field set: a filled record is one of these with its fields overwritten). */
@@ -33,18 +28,9 @@ export class TapKind<R extends object> {
   ) {}
 }
 
-/** Adds a listener for sessions made from now on; returns the function that removes it. */
-export function addTapListener<R extends object>(kind: TapKind<R>, fn: TapListener<R>): () => void {
-  kind.ambient.push(fn);
-  return () => {
-    const i = kind.ambient.indexOf(fn);
-    if (i >= 0) kind.ambient.splice(i, 1);
-  };
-}
-
 /** One session's listeners and the records queued for its current packet. */
 export class SessionTaps {
-  /** Listeners by kind id (made on first use, from the kind's ambient listeners). */
+  /** Listeners by kind id (made on first use). */
   private readonly lists: (TapListener<object>[] | undefined)[] = [];
   /** Pooled records by kind id, and how many of each the current packet took. */
   private readonly pools: object[][] = [];
@@ -60,7 +46,7 @@ export class SessionTaps {
   listeners<R extends object>(kind: TapKind<R>): TapListener<R>[] {
     let l = this.lists[kind.id];
     if (l === undefined) {
-      l = [...kind.ambient] as TapListener<object>[];
+      l = [];
       this.lists[kind.id] = l;
     }
     return l as TapListener<R>[];
@@ -94,11 +80,6 @@ export class SessionTaps {
     }
     this.enqueue(this.listeners(kind) as TapListener<object>[], r);
     return r;
-  }
-
-  /** Queues a record the caller owns (a copy), for `listeners`. */
-  queue<R extends object>(listeners: TapListener<R>[], r: R): void {
-    this.enqueue(listeners as TapListener<object>[], r);
   }
 
   private enqueue(l: TapListener<object>[], r: object): void {

@@ -89,11 +89,6 @@ export interface PipelineOptions extends DissectOptions {
   displayFilter?: DisplayFilterStage;
   /** Tap listeners of this read (a session's own: see ../dissectors/taps.ts), behind the display filter. */
   taps?: readonly TapRegistration[];
-  /**
-   * Taps whose dissector still hands its records to module-wide listeners during dissection: each
-   * record is copied and queued in the session, so these too come after the packet, behind the filter.
-   */
-  immediateTaps?: readonly ImmediateTap[];
   /** Every frame read, before any filter and before it is dissected (a time reference, a count). */
   onFrame?: (frame: Frame) => void;
   /** After every frame (passed or dropped): false stops the read (a capture's stop conditions). */
@@ -142,15 +137,6 @@ export function tap<R extends object>(kind: TapKind<R>, fn: TapListener<R>): Tap
   return { kind: kind as unknown as TapKind<object>, fn: fn as TapListener<object> };
 }
 
-/** A tap whose dissector calls module-wide listeners during dissection (see PipelineOptions.immediateTaps). */
-export interface ImmediateTap {
-  /** Adds a module-wide listener; returns its removal. */
-  add(fn: (r: object) => void): () => void;
-  /** A copy of a record that outlives the call (the dissector reuses its record). */
-  copy(r: object): object;
-  fn: TapListener<object>;
-}
-
 interface ReadFilterState {
   filter: ReadFilter;
   /** File positions (1-based) of the frames that passed the first pass. */
@@ -179,10 +165,6 @@ export async function runPipeline(source: FrameSource, opts: PipelineOptions, si
   taps.hold = true;
   const removals: (() => void)[] = [];
   for (const t of opts.taps ?? []) removals.push(taps.add(t.kind, t.fn));
-  for (const t of opts.immediateTaps ?? []) {
-    const listeners = [t.fn];
-    removals.push(t.add((r) => taps.queue(listeners, t.copy(r))));
-  }
   const rf: ReadFilterState | undefined = opts.readFilter ? { filter: opts.readFilter, kept: new Set(), passed: 0 } : undefined;
   try {
     if (opts.twoPass && source.rereadable) {

@@ -25,7 +25,8 @@ import type { ConnectionSummary } from '../../src/analysis/tcp-connection/types.
 import { collectGarbage, dissectFile } from '../../src/cli/dissect-file.js';
 import { collectTcpConnections, tcpCard } from '../../src/cli/tcp-stats.js';
 import { buildPacket, type LayerSpecOf } from '../../src/dissectors/build.js';
-import { addTcpTap } from '../../src/dissectors/tcp/tap.js';
+import { TCP_TAP } from '../../src/dissectors/tcp/tap.js';
+import { tap } from '../../src/pipeline/index.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const main = join(root, 'dist/cli/main.js');
@@ -193,14 +194,8 @@ describe('stats tcp under a flood: a one-segment connection is a 48-byte record'
   it('gives the cards of the model made at the first segment', async () => {
     const recorded = new TcpConnections();
     const full = new TcpConnections({ recordSegments: false });
-    const offA = addTcpTap((r) => recorded.add(r));
-    const offB = addTcpTap((r) => full.add(r));
-    try {
-      await dissectFile(mixed, { columns: false, twoPass: false, count: 0, fields: [] }, () => {});
-    } finally {
-      offA();
-      offB();
-    }
+    const taps = [tap(TCP_TAP, (r) => recorded.add(r)), tap(TCP_TAP, (r) => full.add(r))];
+    await dissectFile(mixed, { columns: false, twoPass: false, count: 0, fields: [], taps }, () => {});
     const a = [...recorded.summaries()];
     const b = [...full.summaries()];
     // Some answers start a stream of their own (a SYN/ACK after a RST, as tshark has it: next test).

@@ -19,7 +19,7 @@ import { TcpConnections } from '../../src/analysis/tcp-connection/connections.js
 import { TCP_CONNECTION_LIMITS } from '../../src/analysis/tcp-connection/store.js';
 import type { ConnectionSummary } from '../../src/analysis/tcp-connection/types.js';
 import { collectTcpConnections, tcpCard } from '../../src/cli/tcp-stats.js';
-import { addTcpTap } from '../../src/dissectors/tcp/tap.js';
+import { TCP_TAP } from '../../src/dissectors/tcp/tap.js';
 import { corpusFile } from '../corpus.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'wl-tcp-conn-'));
@@ -43,14 +43,9 @@ function tshark(args: string[]): string {
 }
 
 /** The cards of `frames` dissected by `read` (one or two passes), from the TCP tap. */
-function cards(frames: Timed[], read: (f: Timed[]) => unknown = twoPass): ConnectionSummary[] {
+function cards(frames: Timed[], read: typeof twoPass = twoPass): ConnectionSummary[] {
   const conns = new TcpConnections();
-  const remove = addTcpTap((r) => conns.add(r));
-  try {
-    read(frames);
-  } finally {
-    remove();
-  }
+  read(frames, 1, undefined, (s) => s.taps.add(TCP_TAP, (r) => conns.add(r)));
   return [...conns.summaries()];
 }
 
@@ -669,12 +664,7 @@ describe('bounded memory', () => {
         frames.push(frame({ c: true, seq: 100 + i, flags: 'S', ms: i + 0.5 }, 30000 + i));
       }
       const conns = new TcpConnections();
-      const remove = addTcpTap((r) => conns.add(r));
-      try {
-        twoPass(frames);
-      } finally {
-        remove();
-      }
+      twoPass(frames, 1, undefined, (s) => s.taps.add(TCP_TAP, (r) => conns.add(r)));
       expect([...conns.summaries()].map((s) => [s.stream, s.orig.packets])).toEqual([[0, 2], [1, 2]]);
       expect(conns.untracked).toBe(3);
     } finally {

@@ -7,7 +7,8 @@ import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { unreadProtocols } from '../../src/cli/conv-stats.js';
 import { dissectFile } from '../../src/cli/dissect-file.js';
-import { addTcpTap, type TcpTapRecord } from '../../src/dissectors/tcp/tap.js';
+import { TCP_TAP, type TcpTapRecord } from '../../src/dissectors/tcp/tap.js';
+import { tap } from '../../src/pipeline/index.js';
 import { corpusPresent, corpusRoot } from '../conformance/oracle.js';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -15,17 +16,13 @@ const root = resolve(import.meta.dirname, '../..');
 async function read(file: string, experts: boolean): Promise<{ taps: string[]; experts: number }> {
   const taps: string[] = [];
   let count = 0;
-  const remove = addTcpTap((r: TcpTapRecord) => {
+  const listener = tap(TCP_TAP, (r: TcpTapRecord) => {
     const { addrBytes: _bytes, ...rest } = r;
     taps.push(JSON.stringify(rest));
   });
-  try {
-    await dissectFile(file, { columns: false, twoPass: false, count: 0, fields: [], periodicGc: false, disabledProtocols: unreadProtocols(), experts, reuseFrames: true }, (pkt) => {
-      count += pkt.expert.length;
-    });
-  } finally {
-    remove();
-  }
+  await dissectFile(file, { columns: false, twoPass: false, count: 0, fields: [], periodicGc: false, disabledProtocols: unreadProtocols(), experts, reuseFrames: true, taps: [listener] }, (pkt) => {
+    count += pkt.expert.length;
+  });
   return { taps, experts: count };
 }
 

@@ -62,9 +62,11 @@ function frameOpts(f: Uint8Array | Timed, i: number, session: Session, linkType:
 /**
  * Dissects frames in one session as `tshark -2` does: a first pass that leaves notes, then the
  * pass that is kept (returned). Frames are numbered from 1; bare bytes are timed at second 0, 1, ...
+ * `setup` sees the session before the first frame (to add tap listeners: `s.taps.add`).
  */
-export function twoPass(frames: readonly (Uint8Array | Timed)[], linkType = 1, options?: SessionOptions): Packet[] {
+export function twoPass(frames: readonly (Uint8Array | Timed)[], linkType = 1, options?: SessionOptions, setup?: (s: Session) => void): Packet[] {
   const session = newSession(options);
+  setup?.(session);
   session.pass = 1;
   frames.forEach((f, i) => dissect(...frameOpts(f, i, session, linkType)));
   secondPass(session);
@@ -72,8 +74,9 @@ export function twoPass(frames: readonly (Uint8Array | Timed)[], linkType = 1, o
 }
 
 /** Dissects frames in one session in a single pass, as plain `tshark` does (no look-ahead). */
-export function onePass(frames: readonly (Uint8Array | Timed)[], linkType = 1): Packet[] {
-  const session = newSession();
+export function onePass(frames: readonly (Uint8Array | Timed)[], linkType = 1, options?: SessionOptions, setup?: (s: Session) => void): Packet[] {
+  const session = newSession(options);
+  setup?.(session);
   return frames.map((f, i) => dissect(...frameOpts(f, i, session, linkType)));
 }
 

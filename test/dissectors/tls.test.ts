@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeCapture } from '../../src/capture/writer.js';
 import { treeText } from '../../src/render/output.js';
-import { addTlsTap, type TlsTapRecord } from '../../src/dissectors/tls/types.js';
+import { TLS_TAP, type TlsTapRecord } from '../../src/dissectors/tls/types.js';
 import { HANDSHAKE_LIMITS, tlsHandshakeBytesHeld } from '../../src/dissectors/tls/records.js';
 import { dissectFile } from '../../src/cli/dissect-file.js';
 import { dissectFrame, Packet, newSession, secondPass } from '../../src/dissectors/index.js';
@@ -250,8 +250,9 @@ function connection(segs: Seg[], port = 443): Uint8Array[] {
   return out;
 }
 
-function run(frames: Uint8Array[], pass2Only = true): Packet[] {
+function run(frames: Uint8Array[], pass2Only = true, onTls?: (r: TlsTapRecord) => void): Packet[] {
   const s = newSession();
+  if (onTls) s.taps.add(TLS_TAP, onTls);
   s.pass = 1;
   const once = () => frames.map((data, i) => {
     const pkt = new Packet(s, true);
@@ -559,16 +560,12 @@ describe('TLS tap (src/dissectors/tls/types.ts contract)', () => {
     const got: string[] = [];
     let hello: TlsTapRecord['hello'];
     let ders: string[] = [];
-    const remove = addTlsTap((r) => {
+    const onTls = (r: TlsTapRecord): void => {
       got.push(`${r.frame} ${r.stream} ${r.fromClient ? 'c' : 's'} ${r.kind}${r.handshakeType !== undefined ? ` ${r.handshakeType}` : ''}${r.alertLevel !== undefined ? ` ${r.alertLevel}/${r.alertDescription}` : ''} ${r.length}`);
       if (r.kind === 'client_hello') hello = r.hello;
       if (r.kind === 'certificate' && !r.fromClient) ders = r.certificates!.map((c) => Buffer.from(c.der).toString('base64'));
-    });
-    try {
-      run(connection(tls12()));
-    } finally {
-      remove();
-    }
+    };
+    run(connection(tls12()), true, onTls);
     expect(got).toEqual([
       '4 0 c client_hello 272', '6 0 s server_hello 100', '7 0 s certificate 867', '7 0 s handshake 12 114', '7 0 s handshake 13 15',
       '7 0 s handshake 14 4', '8 0 c certificate 7', '8 0 c handshake 16 37', '8 0 c change_cipher_spec 1', '8 0 c finished -1 40',
@@ -584,12 +581,7 @@ describe('TLS tap (src/dissectors/tls/types.ts contract)', () => {
 
   it('TLS 1.3 without keys: the server encrypted handshake and the client Finished are told apart from application data', () => {
     const got: string[] = [];
-    const remove = addTlsTap((r) => void got.push(`${r.frame} ${r.fromClient ? 'c' : 's'} ${r.kind}`));
-    try {
-      run(connection(tls13()));
-    } finally {
-      remove();
-    }
+    run(connection(tls13()), true, (r) => void got.push(`${r.frame} ${r.fromClient ? 'c' : 's'} ${r.kind}`));
     expect(got).toEqual([
       '4 c client_hello', '5 s hello_retry_request', '5 s change_cipher_spec', '6 c change_cipher_spec', '6 c client_hello',
       '7 s server_hello', '7 s handshake', '7 s handshake', '8 s handshake', '8 s handshake', '9 c finished', '9 c app_data',
@@ -599,12 +591,7 @@ describe('TLS tap (src/dissectors/tls/types.ts contract)', () => {
 
   it('a two-pass read reports each event once (the second pass only)', () => {
     let n = 0;
-    const remove = addTlsTap(() => void n++);
-    try {
-      run(connection(tls12()));
-    } finally {
-      remove();
-    }
+    run(connection(tls12()), true, () => void n++);
     expect(n).toBe(17);
   });
 });

@@ -1,5 +1,5 @@
 /** The connections of a capture (`TcpConnections`), fed by the TCP tap; rules in docs/tcp-connection-model.md. */
-import { type TcpTapRecord, addTcpTap } from '../../dissectors/tcp/tap.js';
+import type { TcpTapRecord } from '../../dissectors/tcp/tap.js';
 import { ACK, BLOCK, CWR, ConnBlock, ECE, FIN, FirstBlock, RST, SYN, SecondStore, Side, TCP_CONNECTION_LIMITS, TcpConnection, packSyn, recordSegment, recordable, replaySegment } from './store.js';
 import { ConnectionSummary } from './types.js';
 import { detailUpdate } from './congestion.js';
@@ -29,17 +29,6 @@ export class TcpConnections {
    */
   constructor(opts: { recordSegments?: boolean } = {}) {
     this.record = opts.recordSegments ?? true;
-  }
-
-  /** Collects while `run` reads the file (the tap is removed afterwards). */
-  async collect(run: () => Promise<unknown>): Promise<this> {
-    const remove = addTcpTap((r) => this.add(r));
-    try {
-      await run();
-    } finally {
-      remove();
-    }
-    return this;
   }
 
   /** The connection of a stream, if tracked (a new view each call; the model of recorded segments is made anew). */

@@ -28,7 +28,7 @@ import { brotliDecompressSync, gunzipSync, inflateRawSync, inflateSync } from 'n
 import { annotate, sessionState, Severity, type Packet } from '../packet.js';
 import { formatIPv4At, formatIPv6, formatUtf8Text as formatText } from '../bytes.js';
 import { callDissector, dissectData, register, type Dissector } from '../registry.js';
-import { addTapListener, TapKind } from '../taps.js';
+import { TapKind } from '../taps.js';
 import { registerStreamHeuristic, registerStreamProtocol, type StreamProtocol } from '../tcp/stream.js';
 import { feedSegment, newBudget, ParseStatus, releaseDirection, StreamDirection, type ParseResult, type PduSink, type StreamParser } from '../tcp/reassembly.js';
 import { F, HEADER_FIELDS, HTTP_LIMITS, STATUS_CODES, type HttpLimits } from './fields.js';
@@ -206,11 +206,6 @@ function relativeMs(pkt: Packet): number {
     dn += 1e9;
   }
   return ds * 1000 + dn / 1e6;
-}
-
-/** Adds a listener for sessions made from now on (dissecting outside the pipeline); returns its removal. */
-export function addHttpTapListener(l: HttpTapListener): () => void {
-  return addTapListener(HTTP_TAP, l);
 }
 
 // --- text

@@ -9,7 +9,7 @@
  * single-pass read and in the second pass of a two-pass read (then verdicts are final), never in a
  * first pass.
  */
-import { addTapListener, TapKind } from '../taps.js';
+import { TapKind } from '../taps.js';
 
 export interface TcpTapRecord {
   frame: number;
@@ -86,14 +86,6 @@ export const tcpTapRecord: Readonly<TcpTapRecord> = Object.freeze(newTcpTapRecor
 
 /** The TCP tap's kind: a session's listeners and pooled records (../taps.ts). */
 export const TCP_TAP = new TapKind<TcpTapRecord>('tcp', newTcpTapRecord);
-
-/**
- * Adds a listener for every session made while it is registered (dissecting outside the pipeline;
- * the pipeline takes its listeners per read); returns the function that removes it.
- */
-export function addTcpTap(fn: TcpTapListener): () => void {
-  return addTapListener(TCP_TAP, fn);
-}
 
 /**
  * Options a listener needs, scanned from the option bytes [p, end) in one walk that stops at End of

@@ -5,7 +5,7 @@
  * and the decrypted data tap (`follow --tls`). Plain data; the dissector fills it, the others
  * only read it.
  */
-import { addTapListener, TapKind } from '../taps.js';
+import { TapKind } from '../taps.js';
 
 /** A ClientHello or ServerHello as the fingerprints need it, every list in wire order. */
 export interface TlsHelloInfo {
@@ -90,14 +90,3 @@ export function newTlsTapRecord(): TlsTapRecord {
  * the pipeline's display filter (../taps.ts); a read registers `tap(TLS_TAP, fn)`.
  */
 export const TLS_TAP = new TapKind<TlsTapRecord>('tls', newTlsTapRecord);
-
-/**
- * Adds a listener for every session made while it is registered (dissecting outside the pipeline;
- * the pipeline takes its listeners per read); returns the function that removes it.
- */
-export function addTlsTap(fn: TlsTapListener): () => void {
-  return addTapListener(TLS_TAP, fn);
-}
-
-/** TLS_TAP's ambient listeners (what `addTlsTap` adds to): tests emit records through them. */
-export const tlsTapListeners: TlsTapListener[] = TLS_TAP.ambient;
