@@ -390,7 +390,7 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
   // Inside an ICMP error (Wireshark: no analysis, absolute numbers, no tcp.seq_raw/tcp.len):
   // often only 8 bytes are quoted, ports and sequence number.
   if (pkt.fence > 0) {
-    decodeQuoted(pkt, off, end, top);
+    decodeQuoted(pkt, off, end, top, parent);
     return;
   }
   if (!need(pkt, off, 20, end, rep, top, 'TCP')) return;
@@ -607,8 +607,16 @@ function tapSegment(pkt: Packet, stream: number, dir: number, sp: number, dp: nu
   r.dstAddrOff = pkt.ipDstOff;
 }
 
-/** The TCP header quoted by an ICMP error: what is there, raw numbers, the stream if known. */
-function decodeQuoted(pkt: Packet, off: number, end: number, top: number): void {
+/**
+ * The TCP header quoted by an ICMP/ICMPv6 error, as tshark 4.0 (packet-tcp.c in an error packet): no
+ * analysis and no segment length, so no tcp.len, nxtseq or relative numbers and the window unscaled,
+ * but the flags with their experts, the options, the stream and its times (and scale factor) when the
+ * conversation is known, and the payload handed to the port's dissector, under the fence. IPv4 inside
+ * ICMP has its sequence number shown first and once (`icmp_ip`), IPv6 as a whole header (with the raw
+ * number). With tcp.check_checksum the checksum is verified over the bytes the quote holds, with that
+ * length in the pseudo-header, as tshark (whose quoted tvb ends there): a partial quote reads as bad.
+ */
+function decodeQuoted(pkt: Packet, off: number, end: number, top: number, parent: number): void {
   const d = pkt.data;
   if (end - off < 4) return;
   const sp = u16(d, off);
@@ -617,44 +625,93 @@ function decodeQuoted(pkt: Packet, off: number, end: number, top: number): void 
   pkt.add(F.dstport, off + 2, 2, top, dp);
   pkt.hide(pkt.add(F.port, off, 2, top, sp));
   pkt.hide(pkt.add(F.port, off + 2, 2, top, dp));
+  const names = pkt.session.names;
   if (pkt.wantLabels) {
-    const names = pkt.session.names;
     if (names) labelPortItems(pkt, names, 'tcp', F.srcport, F.dstport, top, sp, dp);
     pkt.setLabel(top, `Transmission Control Protocol, Src Port: ${names ? names.portLabel('tcp', sp) : sp}, Dst Port: ${names ? names.portLabel('tcp', dp) : dp}`);
   }
-  if (end - off >= 20 && pkt.ipVersion !== 0) {
+  const whole = end - off >= 20;
+  const icmpIp = pkt.ipVersion === 4;
+  const seq = end - off >= 8 ? u32(d, off + 4) : 0;
+  if ((icmpIp || !whole) && end - off >= 8) pkt.add(F.seq, off + 4, 4, top, seq);
+  if (!whole) return;
+  let conv: TcpConversation | undefined;
+  let dir = 0;
+  if (pkt.ipVersion !== 0) {
     const t = convTable(pkt);
-    const c = findConversation(t, convKey(t, pkt, sp, dp), t.keyReversed);
-    if (c) {
-      pkt.add(F.stream, off, 0, top, c.stream);
-      addTcpQuotedTimes(pkt, c, top, off);
+    conv = findConversation(t, convKey(t, pkt, sp, dp), t.keyReversed);
+    dir = t.dir;
+    if (conv) {
+      pkt.add(F.stream, off, 0, top, conv.stream);
+      addTcpQuotedTimes(pkt, conv, top, off);
     }
   }
-  if (end - off >= 8) pkt.add(F.seq, off + 4, 4, top, u32(d, off + 4));
-  if (end - off < 20) return;
+  if (!icmpIp) {
+    pkt.add(F.seq, off + 4, 4, top, seq);
+    pkt.add(F.seq_raw, off + 4, 4, top, seq);
+  }
+  const ackRaw = u32(d, off + 8);
   const flags = u16(d, off + 12) & 0x0fff;
   const hlen = (d[off + 12]! >> 4) * 4;
-  // A whole quoted header: tshark 4.0 shows it as any other, but without analysis.
-  if (pkt.wantLabels) pkt.setLabel(top, `Transmission Control Protocol, Src Port: ${sp}, Dst Port: ${dp}, Seq: ${u32(d, off + 4)}, Ack: ${u32(d, off + 8)}`);
-  pkt.add(F.ack, off + 8, 4, top, u32(d, off + 8));
-  pkt.add(F.ack_raw, off + 8, 4, top, u32(d, off + 8));
+  if (pkt.wantLabels) pkt.setLabel(top, `${pkt.label[top]}, Seq: ${seq}${hlen >= 20 && flags & 0x10 ? `, Ack: ${ackRaw}` : ''}`);
+  if (hlen < 20) {
+    const hi = pkt.add(F.hdr_len, off + 12, 1, top, hlen);
+    pkt.addExpert(hi, Severity.Error, 'Malformed', 'tcp.hdr_len.bogus', `Bogus TCP header length (${hlen}, must be at least 20)`);
+    return;
+  }
+  const acki = pkt.add(F.ack, off + 8, 4, top, ackRaw);
+  if (!(flags & 0x10) && ackRaw !== 0) {
+    pkt.hide(pkt.add(F.ack_nonzero, off + 8, 0, acki));
+    pkt.addExpert(acki, Severity.Note, 'Protocol', 'tcp.ack.nonzero', 'The acknowledgment number field is nonzero while the ACK flag is not set');
+  }
+  pkt.add(F.ack_raw, off + 8, 4, top, ackRaw);
   pkt.add(F.hdr_len, off + 12, 1, top, hlen);
   const fi = pkt.add(F.flags, off + 12, 2, top, flags);
-  if (pkt.tree) {
-    addHighFlagBits(pkt, off, fi, flags);
-    pkt.add(F.reset, off + 12, 2, fi, (flags >> 2) & 1);
-    pkt.add(F.syn, off + 12, 2, fi, (flags >> 1) & 1);
-    pkt.add(F.fin, off + 12, 2, fi, flags & 1);
-    pkt.add(F.flags_str, off + 12, 2, fi, 0, flagsStr(flags));
+  addHighFlagBits(pkt, off, fi, flags);
+  const rsti = pkt.add(F.reset, off + 12, 2, fi, (flags >> 2) & 1);
+  const syni = pkt.add(F.syn, off + 12, 2, fi, (flags >> 1) & 1);
+  const fini = pkt.add(F.fin, off + 12, 2, fi, flags & 1);
+  if (fi >= 0) pkt.add(F.flags_str, off + 12, 2, fi, 0, flagsStr(flags));
+  if (pkt.wantLabels) pkt.setLabel(fi, `Flags: 0x${flags.toString(16).padStart(3, '0')} (${flagsText(flags)})`);
+  if (pkt.wantExperts) {
+    if (flags & 0x02) {
+      if (flags & 0x10) pkt.addExpert(syni, Severity.Chat, 'Sequence', 'tcp.connection.synack', `Connection establish acknowledge (SYN+ACK): server port ${sp}`);
+      else pkt.addExpert(syni, Severity.Chat, 'Sequence', 'tcp.connection.syn', `Connection establish request (SYN): server port ${dp}`);
+    }
+    if (flags & 0x01) pkt.addExpert(fini, Severity.Chat, 'Sequence', 'tcp.connection.fin', 'Connection finish (FIN)');
+    if (flags & 0x04) pkt.addExpert(rsti, Severity.Warn, 'Sequence', 'tcp.connection.rst', 'Connection reset (RST)');
   }
   const win = u16(d, off + 14);
   pkt.add(F.window_size_value, off + 14, 2, top, win);
   pkt.add(F.window_size, off + 14, 2, top, win);
-  pkt.add(F.window_size_scalefactor, off + 14, 0, top, -2);
-  const cki = pkt.add(F.checksum, off + 16, 2, top, u16(d, off + 16));
-  pkt.add(F.checksum_status, off + 16, 0, cki, 2);
+  const state = conv ? effective(convTable(pkt), conv) : undefined;
+  if (state && !(flags & 0x02)) {
+    const factor = windowShift(state, dir);
+    pkt.add(F.window_size_scalefactor, off + 14, 2, top, factor >= 0 ? 1 << factor : factor);
+  }
+  const ck = u16(d, off + 16);
+  const cki = pkt.add(F.checksum, off + 16, 2, top, ck);
+  // The frame not cut by the snapshot length: the quote's bytes are all tshark's tvb holds.
+  if (pkt.session.prefs['tcp.check_checksum'] && pkt.ipVersion !== 0 && pkt.frame.capLen >= pkt.frame.origLen) {
+    const acc = pseudoHeaderSum(pkt, 6, end - off) + sum16(d, off, end - off);
+    pkt.add(F.checksum_calculated, off + 16, 0, cki, foldChecksum(acc) === 0 ? ck : foldChecksum(acc - ck));
+    if (foldChecksum(acc) === 0) pkt.add(F.checksum_status, off + 16, 0, cki, 1);
+    else {
+      pkt.add(F.checksum_status, off + 16, 0, cki, 0);
+      pkt.addExpert(cki, Severity.Error, 'Checksum', 'tcp.checksum_bad.expert', 'Bad checksum');
+    }
+  } else pkt.add(F.checksum_status, off + 16, 0, cki, 2);
   pkt.add(F.urgent_pointer, off + 18, 2, top, u16(d, off + 18));
-  if (hlen >= 20 && off + hlen < end) pkt.add(F.payload, off + hlen, end - off - hlen, top);
+  if (hlen > 20) {
+    pkt.setLength(top, hlen);
+    const revBase = state && state.baseSet(1 - dir) ? state.base(1 - dir) : undefined;
+    decodeOptions(pkt, off + 20, Math.min(off + hlen, end), top, flags, revBase, ackRaw);
+  }
+  const pOff = off + hlen;
+  if (pOff < end) {
+    pkt.add(F.payload, pOff, end - pOff, top);
+    dispatchPorts('tcp.port', sp, dp, pkt, pOff, end, end, parent);
+  }
 }
 
 /** The session's conversation table; a second pass starts with the first pass's finals. */
