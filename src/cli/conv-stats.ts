@@ -5,15 +5,20 @@
  * output streamed from the table's columns) or as JSON lines.
  */
 import { CaptureFileError } from '../capture/capture-error.js';
-import { commandSessionOptions } from '../pipeline/session-options.js';
 import type { Frame } from '../capture/frame.js';
 import { TCP_TAP } from '../dissectors/tcp/tap.js';
-import { collectGarbageIfLarge, dissectFile, tap, withDisplayFilter, type CompiledFilter } from '../pipeline/index.js';
+import { collectGarbageIfLarge, dissectFile, runShards, tap, withDisplayFilter, type CompiledFilter } from '../pipeline/index.js';
 import { unreadProtocols } from '../stats/protocols.js';
-import { CONV_LIMITS, CONV_TITLES, ConversationTable, type ConvShard } from '../stats/conversations.js';
+import { CONV_LIMITS, CONV_TITLES, ConversationTable, type ConvShard, type ConvType } from '../stats/conversations.js';
 import { collectText, type TextSink } from '../render/output.js';
 
 export { CONV_LIMITS, CONV_TITLES, CONV_TYPES, shardTransferables, type ConvRow, type ConvShard, type ConvType, type EndpointRow } from '../stats/conversations.js';
+
+/** What a worker of a parallel read is given (besides its shard and the session options: see runShards). */
+export interface ConvTask {
+  file: string;
+  type: ConvType;
+}
 
 /** Reads one type of conversation table from a capture file, and writes it (text, JSON). */
 export class ConvStats extends ConversationTable {
@@ -62,19 +67,9 @@ export class ConvStats extends ConversationTable {
    * merges their tables into this one.
    */
   private async readParallel(file: string, threads: number): Promise<void> {
-    const { Worker } = await import('node:worker_threads');
-    const url = new URL('./stats-worker.js', import.meta.url);
-    // Shards 1.. in workers, shard 0 here (this thread has its modules loaded already).
-    const workers = Array.from({ length: threads - 1 }, (_, k) => new Promise<ConvShard>((resolve, reject) => {
-      const index = k + 1;
-      const w = new Worker(url, { workerData: { task: 'conv', file, type: this.type, index, count: threads, sessionOptions: commandSessionOptions() } });
-      w.once('message', (m: { ok: true; shard: ConvShard } | { ok: false; message: string }) => (m.ok ? resolve(m.shard) : reject(new Error(m.message))));
-      w.once('error', reject);
-      w.once('exit', (code) => reject(new Error(`statistics worker ${index} exited with code ${code}`)));
-    }));
-    // Let the workers start before this thread gets busy.
-    await new Promise((r) => setTimeout(r, 0));
-    const parts = await Promise.all([new ConvStats(this.type).collectShard(file, 0, threads), ...workers]);
+    // Shards 1.. in workers (src/cli/stats-worker.ts), shard 0 here (this thread has its modules loaded already).
+    const task: ConvTask = { file, type: this.type };
+    const parts = await runShards<ConvShard>(threads, new URL('./stats-worker.js', import.meta.url), task, (s) => new ConvStats(this.type).collectShard(file, s.index, s.count));
     // This thread's dissection state is garbage now: free it before the merged table is built.
     collectGarbageIfLarge();
     this.merge(parts);
