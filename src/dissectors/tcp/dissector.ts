@@ -498,8 +498,11 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
   const tcpEnd = off + hlen + segLen;
   if (pkt.session.prefs['tcp.check_checksum'] && pkt.ipVersion !== 0 && tcpEnd <= end && pkt.fence === 0) {
     const acc = pseudoHeaderSum(pkt, 6, tcpEnd - off) + sum16(d, off, tcpEnd - off);
-    if (foldChecksum(acc) === 0) pkt.add(F.checksum_status, off + 16, 0, cki, 1);
-    else {
+    // tshark 4.0 shows the calculated checksum whenever it verifies one, good or bad.
+    if (foldChecksum(acc) === 0) {
+      pkt.add(F.checksum_calculated, off + 16, 0, cki, ck);
+      pkt.add(F.checksum_status, off + 16, 0, cki, 1);
+    } else {
       pkt.add(F.checksum_calculated, off + 16, 0, cki, foldChecksum(acc - ck));
       pkt.add(F.checksum_status, off + 16, 0, cki, 0);
       pkt.addExpert(cki, Severity.Error, 'Checksum', 'tcp.checksum_bad.expert', 'Bad checksum');
