@@ -59,8 +59,11 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
   } else if (pkt.session.prefs['udp.check_checksum'] && !bad && dRep <= end && pkt.ipVersion !== 0) {
     const acc = pseudoHeaderSum(pkt, 17, dRep - off) + sum16(pkt.data, off, dRep - off);
     const calc = foldChecksum(acc);
-    if (calc === 0) pkt.add(F.checksum_status, off + UDP.CSUM, 0, cki, 1);
-    else {
+    // tshark 4.0 shows the calculated checksum whenever it verifies one, good or bad.
+    if (calc === 0) {
+      pkt.add(F.checksum_calculated, off + UDP.CSUM, 0, cki, ck);
+      pkt.add(F.checksum_status, off + UDP.CSUM, 0, cki, 1);
+    } else {
       pkt.add(F.checksum_calculated, off + UDP.CSUM, 0, cki, foldChecksum(acc - ck));
       pkt.add(F.checksum_status, off + UDP.CSUM, 0, cki, 0);
       pkt.addExpert(cki, Severity.Error, 'Checksum', 'udp.checksum_bad.expert', 'Bad checksum');
