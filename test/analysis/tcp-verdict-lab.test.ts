@@ -481,8 +481,8 @@ describe.runIf(enabled)('TCP verdicts on real Linux TCP (network namespaces)', (
   //    One the receiver ACKed before the sender's next segment (so the ACK comes first: tshark's
   //    "ACKed segment that wasn't captured"), one followed at once by the next segment (tshark's
   //    "previous segment not captured", ACKed later).
-  let cutCache: Promise<{ t: Transfer; m: ConnectionSummary; cut: string; bytes: number }> | undefined;
-  function cutCapture(): Promise<{ t: Transfer; m: ConnectionSummary; cut: string; bytes: number }> {
+  let cutCache: Promise<{ t: Transfer; m: ConnectionSummary; cut: string; bytes: number; frames: number[] }> | undefined;
+  function cutCapture(): Promise<{ t: Transfer; m: ConnectionSummary; cut: string; bytes: number; frames: number[] }> {
     return (cutCache ??= (async () => {
       const t = await rwnd();
       const all = tshark(t.file);
@@ -497,14 +497,15 @@ describe.runIf(enabled)('TCP verdicts on real Linux TCP (network namespaces)', (
         }
         return false;
       })!;
-      // Followed at once by the next data segment.
-      const half = data.slice(Math.floor(data.length / 2));
-      const followed = half.find((x) => { const n = all[all.indexOf(x) + 1]; return n !== undefined && isData(n); })!;
       expect(ackedFirst).toBeDefined();
+      // Followed at once by the next data segment; well after the first cut (ten segments at
+      // least), so that the two cuts cannot make one gap.
+      const half = data.slice(Math.max(Math.floor(data.length / 2), data.indexOf(ackedFirst) + 10));
+      const followed = half.find((x) => { const n = all[all.indexOf(x) + 1]; return n !== undefined && isData(n); })!;
       expect(followed).toBeDefined();
       const cut = join(dir, 'missed.pcap');
       execFileSync('editcap', [t.file, cut, String(ackedFirst.frame), String(followed.frame)], { stdio: 'ignore' });
-      return { t, m: card(cut), cut, bytes: ackedFirst.len + followed.len };
+      return { t, m: card(cut), cut, bytes: ackedFirst.len + followed.len, frames: [ackedFirst.frame, followed.frame] };
     })());
   }
 
@@ -530,9 +531,12 @@ describe.runIf(enabled)('TCP verdicts on real Linux TCP (network namespaces)', (
     // from the highest byte seen ("previous segment not captured") and that gap is ACKed: 3 misses
     // and 1,448 bytes too many. Fixed by /work/notes/verdict-fixes.patch (the gap starts above
     // what the peer already ACKed).
-    const { m, bytes } = await cutCapture();
+    const { m, bytes, cut, frames } = await cutCapture();
     const d = m.detectors.find((x) => x.kind === 'capture-missed-packets')!;
-    expect(d.count).toBe(2);
+    // A CI run once counted 3 (not reproduced in 13 runs here): say what was cut and what tshark
+    // flagged, so that a failure explains itself.
+    const flagged = [TS.ackedUnseen, TS.lostSegment].map((msg) => `${msg}: ${tsharkFrames(cut, msg).join(',')}`).join('; ');
+    expect(d.count, `cut frames ${frames.join(' and ')} of the capture; ${d.text}; tshark on the cut file: ${flagged}`).toBe(2);
     expect(d.text).toContain(`acknowledged ${bytes.toLocaleString('en-US')} bytes`);
   });
 });
