@@ -130,6 +130,7 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
   let lenItem = -1;
   let fl = -1;
   let cki = -1;
+  let ttli = -1;
   if (tree) {
     ds = pkt.add(F.dsfield, off + IP.TOS, 1, top, tos);
     pkt.add(F.dscp, off + IP.TOS, 1, ds, tos >> 2);
@@ -141,7 +142,7 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
     pkt.add(F.df, off + IP.FRAG, 1, fl, df);
     pkt.add(F.mf, off + IP.FRAG, 1, fl, mf);
     pkt.add(F.frag_offset, off + IP.FRAG, 2, top, fragOff);
-    pkt.add(F.ttl, off + IP.TTL, 1, top, d[off + IP.TTL]!);
+    ttli = pkt.add(F.ttl, off + IP.TTL, 1, top, d[off + IP.TTL]!);
     pkt.add(F.proto, off + IP.PROTO, 1, top, proto);
     cki = pkt.add(F.checksum, off + IP.CSUM, 2, top, ck);
   }
@@ -163,13 +164,17 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
     pkt.setLabel(ds, `Differentiated Services Field: 0x${tos.toString(16).padStart(2, '0')} (DSCP: ${dscpShort(tos >> 2)}, ECN: ${ECN_SHORT[tos & 3]})`);
   }
 
+  // tshark 4.0: a TTL below 5 on a unicast datagram (not PIM or OSPF) is a note, inside an ICMP
+  // error's quote too (where a traceroute's probe shows its TTL of 1).
+  const ttl = d[off + IP.TTL]!;
+  if (ttl < 5 && pkt.wantExperts && dst >>> 28 !== 0xe && proto !== 103 && proto !== 89) pkt.addExpert(ttli, Severity.Note, 'Sequence', 'ip.ttl.too_small', `"Time To Live" only ${ttl}`);
   // Header checksum (needs the whole header); it feeds only the tree and an expert item.
   if (hlen <= end - off && (tree || pkt.wantExperts)) {
     const good = !pkt.session.prefs['ip.check_checksum'] ? -1 : foldChecksum(sum16(d, off, hlen)) === 0 ? 1 : 0;
     // Verified: the calculated checksum is shown whether it matches or not (as tshark 4.0).
     if (good >= 0 && tree) pkt.add(F.checksum_calculated, off + IP.CSUM, 0, cki, good === 1 ? ck : foldChecksum(sum16(d, off, hlen) - ck));
     if (tree) pkt.add(F.checksum_status, off + IP.CSUM, 0, cki, good < 0 ? 2 : good);
-    if (good === 0) pkt.addExpert(cki, Severity.Error, 'Checksum', 'ip.checksum_bad.expert', 'Bad checksum');
+    if (good === 0) pkt.addExpert(cki, Severity.Error, 'Checksum', 'ip.checksum_bad.expert', `Bad checksum [should be 0x${foldChecksum(sum16(d, off, hlen) - ck).toString(16).padStart(4, '0')}]`);
   } else if (tree) {
     pkt.add(F.checksum_status, off + IP.CSUM, 0, cki, 2);
   }
