@@ -34,8 +34,11 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
   const dp = u16(d, off + UDP.DPORT);
   const ulen = u16(d, off + UDP.LEN);
   const ck = u16(d, off + UDP.CSUM);
-  pkt.add(F.srcport, off + UDP.SPORT, 2, top, sp);
-  pkt.add(F.dstport, off + UDP.DPORT, 2, top, dp);
+  const spi = pkt.add(F.srcport, off + UDP.SPORT, 2, top, sp);
+  const dpi = pkt.add(F.dstport, off + UDP.DPORT, 2, top, dp);
+  // tshark 4.0: ports 33435-33464 (LBL traceroute's base 33434, three probes a hop) are a possible traceroute.
+  if (sp > 33434 && sp <= 33464 && pkt.wantExperts) pkt.addExpert(spi, Severity.Chat, 'Sequence', 'udp.possible_traceroute', `Possible traceroute: hop #${(((sp - 33435) / 3) | 0) + 1}, attempt #${((sp - 33435) % 3) + 1}`);
+  if (dp > 33434 && dp <= 33464 && pkt.wantExperts) pkt.addExpert(dpi, Severity.Chat, 'Sequence', 'udp.possible_traceroute', `Possible traceroute: hop #${(((dp - 33435) / 3) | 0) + 1}, attempt #${((dp - 33435) % 3) + 1}`);
   pkt.hide(pkt.add(F.port, off + UDP.SPORT, 2, top, sp));
   pkt.hide(pkt.add(F.port, off + UDP.DPORT, 2, top, dp));
   const li = pkt.add(F.length, off + UDP.LEN, 2, top, ulen);
@@ -66,7 +69,7 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
     } else {
       pkt.add(F.checksum_calculated, off + UDP.CSUM, 0, cki, foldChecksum(acc - ck));
       pkt.add(F.checksum_status, off + UDP.CSUM, 0, cki, 0);
-      pkt.addExpert(cki, Severity.Error, 'Checksum', 'udp.checksum_bad.expert', 'Bad checksum');
+      pkt.addExpert(cki, Severity.Error, 'Checksum', 'udp.checksum_bad.expert', `Bad checksum [should be 0x${foldChecksum(acc - ck).toString(16).padStart(4, '0')}]`);
     }
   } else {
     pkt.add(F.checksum_status, off + UDP.CSUM, 0, cki, 2);
