@@ -505,7 +505,7 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
     } else {
       pkt.add(F.checksum_calculated, off + 16, 0, cki, foldChecksum(acc - ck));
       pkt.add(F.checksum_status, off + 16, 0, cki, 0);
-      pkt.addExpert(cki, Severity.Error, 'Checksum', 'tcp.checksum_bad.expert', 'Bad checksum');
+      pkt.addExpert(cki, Severity.Error, 'Checksum', 'tcp.checksum_bad.expert', `Bad checksum [should be 0x${foldChecksum(acc - ck).toString(16).padStart(4, '0')}]`);
     }
   } else if (tree) pkt.add(F.checksum_status, off + 16, 0, cki, 2);
   if (tree) pkt.add(F.urgent_pointer, off + 18, 2, top, urp);
@@ -701,7 +701,7 @@ function decodeQuoted(pkt: Packet, off: number, end: number, top: number, parent
     if (foldChecksum(acc) === 0) pkt.add(F.checksum_status, off + 16, 0, cki, 1);
     else {
       pkt.add(F.checksum_status, off + 16, 0, cki, 0);
-      pkt.addExpert(cki, Severity.Error, 'Checksum', 'tcp.checksum_bad.expert', 'Bad checksum');
+      pkt.addExpert(cki, Severity.Error, 'Checksum', 'tcp.checksum_bad.expert', `Bad checksum [should be 0x${foldChecksum(acc - ck).toString(16).padStart(4, '0')}]`);
     }
   } else pkt.add(F.checksum_status, off + 16, 0, cki, 2);
   pkt.add(F.urgent_pointer, off + 18, 2, top, u16(d, off + 18));
