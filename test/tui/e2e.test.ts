@@ -2,8 +2,10 @@
  * The real program in a real terminal: `bin/wirelite tui` in a detached tmux session of a fixed
  * size, keys sent with `tmux send-keys`, the screen read with `tmux capture-pane`. Open a fixture,
  * move, expand a layer, filter with a display filter (only `read -Y`'s rows), quit with q and with
- * SIGTERM (the alternate screen is left and the cursor shown again), and a live capture on
- * loopback that shows packets as they arrive. tmux is installed by .ci/run: without it the suite
+ * SIGTERM (the alternate screen is left and the cursor shown again), open the connection doctor of
+ * a connection with a retransmission (its verdict is `stats tcp`'s, its graph drawn), open the
+ * conversations table and sort it (the rows of `stats conv tcp`, in the column's order), and a live
+ * capture on loopback that shows packets as they arrive. tmux is installed by .ci/run: without it the suite
  * fails in CI and is skipped, saying so, elsewhere.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -12,6 +14,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { CORPUS_MISSING, corpusFile, corpusPresent } from '../corpus.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const bin = join(root, 'bin/wirelite');
@@ -21,6 +24,7 @@ const ci = process.env.CI === 'true';
 const isRoot = process.getuid?.() === 0;
 
 if (!hasTmux && ci) throw new Error('tmux is missing: .ci/run installs it; the TUI end-to-end tests cannot run');
+if (!corpusPresent && ci) throw new Error(`${CORPUS_MISSING}: the doctor and conversations end-to-end tests need its captures`);
 
 const sessions: string[] = [];
 let counter = 0;
@@ -128,6 +132,66 @@ describe.skipIf(!hasTmux)('wirelite tui in tmux (SKIPPED without tmux outside CI
     tmux('resize-window', '-t', s, '-x', '100', '-y', '30');
     await until(s, (t) => t.includes('30 packets') && t.includes('Packet details'), 'the screen after the resize');
     keys(s, 'q');
+  });
+
+  it.skipIf(!corpusPresent)(`the connection doctor of a connection with a retransmission: the verdict of stats tcp, the time-sequence graph (${corpusPresent ? 'corpus' : CORPUS_MISSING})`, async () => {
+    const file = corpusFile('zeek/tcp/retransmit-fast009.pcap');
+    const s = start(`${bin} tui ${file}`);
+    await until(s, (t) => t.includes('39 packets') && t.includes('▸ Frame 1:'), 'the first screen');
+    // Frame 1 (the SYN of stream 0) is selected: o opens its connection's doctor.
+    keys(s, 'o');
+    const text = await until(s, (t) => t.includes('Verdict:') && t.includes('Evidence:') && /[\u2801-\u28ff]/.test(t), 'the doctor with its verdict and graph');
+    const lines = text.split('\n');
+    const v = lines.findIndex((l) => l.startsWith('Verdict:'));
+    const e = lines.findIndex((l) => l.startsWith('Evidence:'));
+    const shown = lines.slice(v, e).map((l) => l.trim()).join(' ');
+    const cli = execFileSync(bin, ['stats', file, 'tcp'], { encoding: 'utf8' }).split('\n').find((l) => l.trim().startsWith('Verdict:'))!.trim();
+    expect(cli).toContain('fast retransmission');
+    expect(shown).toBe(cli);
+    expect(lines[v - 1]).toContain('TCP stream 0: 10.0.88.85:50368 -> 192.168.0.27:80  frames 1-39, 39 packets');
+    expect(lines[e]).toContain('Evidence: frame 32');
+    // The time-sequence graph: braille rows, the axis and the legend with retransmissions.
+    // (a row of the plot is 2x4 dots a cell, U+2800 the empty cell).
+    expect(lines.filter((l) => /[│┤][\u2800-\u28ff]{100}/.test(l)).length).toBeGreaterThan(10);
+    expect([...text].filter((c) => c > '\u2800' && c <= '\u28ff').length).toBeGreaterThan(100);
+    expect(text).toContain('1 Time-sequence');
+    expect(text).toMatch(/window .*ACK .*SACK .*data .*retransmission/);
+    // J jumps to the evidence frame in the packet list.
+    keys(s, 'J');
+    await until(s, (t) => /^> +32 /m.test(t) && t.includes('▸ Frame 32:'), 'frame 32 selected in the list');
+    keys(s, 'q');
+    await until(s, (t) => t.includes('__EXIT=0'), 'the program to exit');
+  });
+
+  it.skipIf(!corpusPresent)(`the conversations table, sorted by Bytes and reversed: the rows of stats conv tcp in that order (${corpusPresent ? 'corpus' : CORPUS_MISSING})`, async () => {
+    const file = corpusFile('zeek/wikipedia.pcap');
+    const s = start(`${bin} tui ${file}`);
+    await until(s, (t) => /\d+ packets/.test(t) && t.includes('▸ Frame 1:'), 'the first screen');
+    keys(s, 'c');
+    interface Conv { stream: number; a: string; aPort: number; b: string; bPort: number; frames: number; bytes: number }
+    const cli = execFileSync(bin, ['stats', file, 'conv', 'tcp', '--json'], { encoding: 'utf8' }).trimEnd().split('\n').map((l) => JSON.parse(l) as Conv);
+    expect(cli.length).toBe(10);
+    const rowsOf = (t: string) =>
+      t.split('\n').map((l) => /^ *(\d+) (\S+) +(\d+) (\S+) +(\d+) +(\d+) +([\d,]+) /.exec(l)).filter((m) => m !== null)
+        .map((m) => ({ stream: Number(m[1]), a: m[2]!, aPort: Number(m[3]), b: m[4]!, bPort: Number(m[5]), frames: Number(m[6]), bytes: Number(m[7]!.replace(/,/g, '')) }));
+    const want = (r: Conv[]) => r.map(({ stream, a, aPort, b, bPort, frames, bytes }) => ({ stream, a, aPort, b, bPort, frames, bytes }));
+    let text = await until(s, (t) => t.includes('Address A') && rowsOf(t).length === cli.length, 'the TCP conversations');
+    // Unsorted: stats conv tcp's rows in its order.
+    expect(rowsOf(text)).toEqual(want(cli));
+    // Seven times l: the sort column moves from Stream to Bytes, descending.
+    keys(s, '-l', 'lllllll');
+    text = await until(s, (t) => t.includes('Bytes▼'), 'sorted by Bytes');
+    let rows = rowsOf(text);
+    const desc = [...cli].sort((x, y) => y.bytes - x.bytes);
+    expect(rows.map((r) => r.bytes)).toEqual([...rows.map((r) => r.bytes)].sort((x, y) => y - x));
+    expect(rows).toEqual(want(desc));
+    keys(s, 's');
+    text = await until(s, (t) => t.includes('Bytes▲'), 'the order reversed');
+    rows = rowsOf(text);
+    expect(rows.map((r) => r.bytes)).toEqual([...rows.map((r) => r.bytes)].sort((x, y) => x - y));
+    expect(rows).toEqual(want([...cli].sort((x, y) => x.bytes - y.bytes)));
+    keys(s, 'q');
+    await until(s, (t) => t.includes('__EXIT=0'), 'the program to exit');
   });
 
   it.skipIf(!isRoot)('live on loopback (as root): packets show as they arrive, and w saves them', async () => {
