@@ -469,9 +469,10 @@ function echoData(pkt: Packet, body: number, end: number, rep: number, top: numb
 
 /**
  * Dissects a datagram quoted by an ICMP/ICMPv6 error (or an ND redirected header) with the named
- * dissector under a fence: columns are not written and no reassembly or conversation state is
- * touched. The network-layer context of the outer packet is restored afterwards, so whatever
- * reads it after dissection sees the outer addresses, not the quoted ones.
+ * dissector under a fence: columns are not written, no reassembly or conversation state is
+ * touched, and running out of bytes is not shown (tshark catches bounds errors in an error
+ * packet). The network-layer context of the outer packet is restored afterwards, so whatever reads
+ * it after dissection sees the outer addresses, not the quoted ones.
  */
 export function dissectQuoted(pkt: Packet, name: string, off: number, end: number, rep: number, parent: number): void {
   const d = dissectorByName(name);
@@ -485,9 +486,20 @@ export function dissectQuoted(pkt: Packet, name: string, off: number, end: numbe
   const dst = pkt.ipDstOff;
   const hopLimit = pkt.ipHopLimit;
   const fragmented = pkt.ipFragmented;
+  const malformed = pkt.malformed;
+  const experts = pkt.expert.length;
   pkt.fence++;
   callDissector(d, pkt, off, end, rep, parent);
   pkt.fence--;
+  // As tshark's call_dissector_work_error: a bounds error inside an error packet's quote is caught
+  // and not shown (no Malformed Packet, no short-frame note); the quote ends where it stopped.
+  let k = experts;
+  for (let i = experts; i < pkt.expert.length; i++) {
+    const e = pkt.expert[i]!;
+    if (e.abbrev !== '_ws.malformed.expert' && e.abbrev !== '_ws.short') pkt.expert[k++] = e;
+  }
+  pkt.expert.length = k;
+  pkt.malformed = malformed;
   pkt.ipVersion = version;
   pkt.ipHdr = hdr;
   pkt.ipSrcOff = src;
