@@ -17,6 +17,7 @@ import type { SessionLimits } from './limits.js';
 import type { Dissector, DispatchTable } from './registry.js';
 import type { SessionOptions } from './session.js';
 import type { StreamProtocol } from './tcp/stream.js';
+import { grown } from './grow.js';
 
 export const enum Severity {
   Chat = 1,
@@ -314,11 +315,7 @@ export class Packet {
 
   private grow(): void {
     const cap = this.fid.length * 2;
-    const g32 = (a: Int32Array) => {
-      const b = new Int32Array(cap);
-      b.set(a);
-      return b;
-    };
+    const g32 = (a: Int32Array) => grown(a, cap);
     this.fid = g32(this.fid);
     this.start = g32(this.start);
     this.len = g32(this.len);

@@ -25,6 +25,7 @@ import { fieldByName } from '../dissectors/fields.js';
 import type { Packet } from '../dissectors/packet.js';
 import type { TcpTapRecord } from '../dissectors/tcp/tap.js';
 import { protocolTitle } from './protocols.js';
+import { grown } from '../dissectors/grow.js';
 
 export const CONV_TYPES = ['tcp', 'udp', 'ip', 'ipv6', 'eth'] as const;
 export type ConvType = (typeof CONV_TYPES)[number];
@@ -99,16 +100,8 @@ class Columns {
 
   private resize(cap: number): void {
     this.cap = cap;
-    const f = (a: Float64Array) => {
-      const b = new Float64Array(this.cap);
-      b.set(a);
-      return b;
-    };
-    const i = (a: Int32Array) => {
-      const b = new Int32Array(this.cap);
-      b.set(a);
-      return b;
-    };
+    const f = (a: Float64Array<ArrayBuffer>) => grown(a, cap);
+    const i = (a: Int32Array<ArrayBuffer>) => grown(a, cap);
     this.framesAB = f(this.framesAB);
     this.bytesAB = f(this.bytesAB);
     this.framesBA = f(this.framesBA);
@@ -123,9 +116,7 @@ class Columns {
     this.bAddr = f(this.bAddr);
     this.stream = i(this.stream);
     this.firstFrame = f(this.firstFrame);
-    const d = new Uint8Array(this.cap);
-    d.set(this.aDir);
-    this.aDir = d;
+    this.aDir = grown(this.aDir, cap);
   }
 }
 
@@ -222,10 +213,10 @@ export class ConversationTable {
         this.touch(row, s.stopSec[i]!, s.stopNsec[i]!);
       }
       const c = this.c;
-      c.framesAB[row] += same ? s.framesAB[i]! : s.framesBA[i]!;
-      c.bytesAB[row] += same ? s.bytesAB[i]! : s.bytesBA[i]!;
-      c.framesBA[row] += same ? s.framesBA[i]! : s.framesAB[i]!;
-      c.bytesBA[row] += same ? s.bytesBA[i]! : s.bytesAB[i]!;
+      c.framesAB[row]! += same ? s.framesAB[i]! : s.framesBA[i]!;
+      c.bytesAB[row]! += same ? s.bytesAB[i]! : s.bytesBA[i]!;
+      c.framesBA[row]! += same ? s.framesBA[i]! : s.framesAB[i]!;
+      c.bytesBA[row]! += same ? s.bytesBA[i]! : s.bytesAB[i]!;
     }
     for (const p of parts) {
       this.overflowFrames += p.overflowFrames;
@@ -386,11 +377,11 @@ export class ConversationTable {
     } else this.touch(row, r.tsSec, r.tsNsec);
     const c = this.c;
     if (r.dir === c.aDir[row]) {
-      c.framesAB[row]++;
-      c.bytesAB[row] += r.frameLen;
+      c.framesAB[row]!++;
+      c.bytesAB[row]! += r.frameLen;
     } else {
-      c.framesBA[row]++;
-      c.bytesBA[row] += r.frameLen;
+      c.framesBA[row]!++;
+      c.bytesBA[row]! += r.frameLen;
     }
   }
 
@@ -419,11 +410,11 @@ export class ConversationTable {
     } else this.touch(row, frame.tsSec, frame.tsNsec);
     const c = this.c;
     if (c.aAddr[row] === srcCode && c.aPort[row] === sp) {
-      c.framesAB[row]++;
-      c.bytesAB[row] += len;
+      c.framesAB[row]!++;
+      c.bytesAB[row]! += len;
     } else {
-      c.framesBA[row]++;
-      c.bytesBA[row] += len;
+      c.framesBA[row]!++;
+      c.bytesBA[row]! += len;
     }
   }
 
@@ -507,14 +498,14 @@ export class ConversationTable {
       port[a] = c.aPort[i]!;
       addr[b] = c.bAddr[i]!;
       port[b] = c.bPort[i]!;
-      tx[a] += c.framesAB[i]!;
-      txB[a] += c.bytesAB[i]!;
-      rx[a] += c.framesBA[i]!;
-      rxB[a] += c.bytesBA[i]!;
-      tx[b] += c.framesBA[i]!;
-      txB[b] += c.bytesBA[i]!;
-      rx[b] += c.framesAB[i]!;
-      rxB[b] += c.bytesAB[i]!;
+      tx[a]! += c.framesAB[i]!;
+      txB[a]! += c.bytesAB[i]!;
+      rx[a]! += c.framesBA[i]!;
+      rxB[a]! += c.bytesBA[i]!;
+      tx[b]! += c.framesBA[i]!;
+      txB[b]! += c.bytesBA[i]!;
+      rx[b]! += c.framesAB[i]!;
+      rxB[b]! += c.bytesAB[i]!;
     }
     let m = 0;
     const order = new Int32Array(n);
@@ -592,10 +583,8 @@ function pairKey(a: number, ap: number, b: number, bp: number): string {
 }
 
 /** An Int32Array twice as long, the new half -1. */
-function grownFilled(a: Int32Array): Int32Array<ArrayBuffer> {
-  const g = new Int32Array(a.length * 2).fill(-1);
-  g.set(a);
-  return g;
+function grownFilled(a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
+  return grown(a, a.length * 2, -1);
 }
 
 /** Fields the non-TCP tables read (in this order; see `collect`). */

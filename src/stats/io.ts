@@ -11,6 +11,7 @@
 import type { Frame } from '../capture/frame.js';
 import { TcpFlag } from '../dissectors/tcp/analysis.js';
 import type { TcpTapRecord } from '../dissectors/tcp/tap.js';
+import { grown } from '../dissectors/grow.js';
 
 /** Named limits (documented in the README). */
 export const IO_LIMITS = {
@@ -74,8 +75,8 @@ export class IoTable {
       this.beyondBytes += f.origLen;
       return;
     }
-    this.frames[i]++;
-    this.bytes[i] += f.origLen;
+    this.frames[i]!++;
+    this.bytes[i]! += f.origLen;
   }
 
   /** Every frame read (before any filter): the time intervals count from (the first frame's). */
@@ -116,11 +117,7 @@ export class IoTable {
 
   private grow(): void {
     this.cap *= 2;
-    const g = (a: Float64Array) => {
-      const b = new Float64Array(this.cap);
-      b.set(a);
-      return b;
-    };
+    const g = (a: Float64Array<ArrayBuffer>) => grown(a, this.cap);
     this.frames = g(this.frames);
     this.bytes = g(this.bytes);
     this.retrans = g(this.retrans);
@@ -138,13 +135,13 @@ export class IoTable {
     if ((f & RETRANS_ANY) === 0 && bif < 0) return;
     const i = this.index(r.tsSec, r.tsNsec, false);
     if (i < 0) return;
-    if (f & RETRANS_ANY) this.retrans[i]++;
-    if (f & TcpFlag.FAST_RETRANSMISSION) this.fast[i]++;
-    if (f & TcpFlag.SPURIOUS_RETRANSMISSION) this.spurious[i]++;
+    if (f & RETRANS_ANY) this.retrans[i]!++;
+    if (f & TcpFlag.FAST_RETRANSMISSION) this.fast[i]!++;
+    if (f & TcpFlag.SPURIOUS_RETRANSMISSION) this.spurious[i]!++;
     if (bif >= 0) {
       if (bif > this.bifMax[i]!) this.bifMax[i] = bif;
-      this.bifSum[i] += bif;
-      this.bifCount[i]++;
+      this.bifSum[i]! += bif;
+      this.bifCount[i]!++;
     }
   }
 
