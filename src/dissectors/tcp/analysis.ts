@@ -27,6 +27,7 @@ import { Severity, type Packet } from '../packet.js';
 import { seqGt, seqLe, seqLt } from './seq.js';
 import { FirstSegment, growSecond, type TcpConversation, type TcpStateView } from './conversations.js';
 import { defineLimits } from '../limits.js';
+import { capacityFor, grown } from '../grow.js';
 
 /** Named limits of the sequence analysis (a session's are `session.limits.tcpAnalysis`). */
 export interface TcpAnalysisLimits {
@@ -250,14 +251,9 @@ class StreamFinals {
 
   stream(i: number): void {
     if (i < this.streamRtt.length) return;
-    let cap = this.streamRtt.length;
-    while (cap <= i) cap *= 2;
-    const r = new Float64Array(cap);
-    r.set(this.streamRtt);
-    this.streamRtt = r;
-    const c = new Uint8Array(cap);
-    c.set(this.streamClosing);
-    this.streamClosing = c;
+    const cap = capacityFor(this.streamRtt.length, i);
+    this.streamRtt = grown(this.streamRtt, cap);
+    this.streamClosing = grown(this.streamClosing, cap);
   }
 }
 

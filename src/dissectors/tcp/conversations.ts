@@ -25,6 +25,7 @@
  */
 import { seqDiff } from './seq.js';
 import { defineLimits } from '../limits.js';
+import { capacityFor, grown } from '../grow.js';
 
 /** Named limits of the conversation table (a session's are `session.limits.tcp`). */
 export interface TcpLimits {
@@ -143,14 +144,9 @@ export class TcpFinals {
   record(c: TcpConversation): void {
     const s = c.stream;
     if (s >= this.bits.length) {
-      let cap = this.bits.length;
-      while (cap <= s) cap *= 2;
-      const b = new Uint32Array(cap * 2);
-      b.set(this.base);
-      this.base = b;
-      const f = new Uint16Array(cap);
-      f.set(this.bits);
-      this.bits = f;
+      const cap = capacityFor(this.bits.length, s);
+      this.base = grown(this.base, cap * 2);
+      this.bits = grown(this.bits, cap);
     }
     if (s >= this.streams) this.streams = s + 1;
     this.base[2 * s] = c.base(0);
@@ -226,15 +222,9 @@ function allocSlot(t: TcpConvTable): number {
   const s = t.slots++;
   if (s * 2 >= t.base.length) {
     const cap = (t.base.length / 2) * 2;
-    const b = new Uint32Array(cap * 2);
-    b.set(t.base);
-    t.base = b;
-    const f = new Uint32Array(cap * FS_STRIDE);
-    f.set(t.first);
-    t.first = f;
-    const fs = new Float64Array(cap);
-    fs.set(t.firstSec);
-    t.firstSec = fs;
+    t.base = grown(t.base, cap * 2);
+    t.first = grown(t.first, cap * FS_STRIDE);
+    t.firstSec = grown(t.firstSec, cap);
     if (t.second) growSecond(t);
   }
   return s;
@@ -244,12 +234,8 @@ function allocSlot(t: TcpConvTable): number {
 export function growSecond(t: TcpConvTable): void {
   const cap = t.firstSec.length;
   if (t.second && t.second.length === cap * FS_STRIDE) return;
-  const g = new Uint32Array(cap * FS_STRIDE);
-  if (t.second) g.set(t.second);
-  t.second = g;
-  const gs = new Float64Array(cap);
-  if (t.secondSec) gs.set(t.secondSec);
-  t.secondSec = gs;
+  t.second = t.second ? grown(t.second, cap * FS_STRIDE) : new Uint32Array(cap * FS_STRIDE);
+  t.secondSec = t.secondSec ? grown(t.secondSec, cap) : new Float64Array(cap);
 }
 
 /** Drops a conversation from the table: its slot is reused, its analysis state let go. */
