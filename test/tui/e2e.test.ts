@@ -140,7 +140,9 @@ describe.skipIf(!hasTmux)('wirelite tui in tmux (SKIPPED without tmux outside CI
     await until(s, (t) => t.includes('39 packets') && t.includes('▸ Frame 1:'), 'the first screen');
     // Frame 1 (the SYN of stream 0) is selected: o opens its connection's doctor.
     keys(s, 'o');
-    const text = await until(s, (t) => t.includes('Verdict:') && t.includes('Evidence:') && /[\u2801-\u28ff]/.test(t), 'the doctor with its verdict and graph');
+    // (a row of the plot is 2x4 dots a cell, U+2800 the empty cell).
+    const plotRows = (t: string) => t.split('\n').filter((l) => /[│┤][\u2800-\u28ff]{100}/.test(l)).length;
+    const text = await until(s, (t) => t.includes('Verdict:') && t.includes('Evidence:') && plotRows(t) > 10 && t.includes('retransmission'), 'the doctor with its verdict and graph');
     const lines = text.split('\n');
     const v = lines.findIndex((l) => l.startsWith('Verdict:'));
     const e = lines.findIndex((l) => l.startsWith('Evidence:'));
@@ -151,8 +153,7 @@ describe.skipIf(!hasTmux)('wirelite tui in tmux (SKIPPED without tmux outside CI
     expect(lines[v - 1]).toContain('TCP stream 0: 10.0.88.85:50368 -> 192.168.0.27:80  frames 1-39, 39 packets');
     expect(lines[e]).toContain('Evidence: frame 32');
     // The time-sequence graph: braille rows, the axis and the legend with retransmissions.
-    // (a row of the plot is 2x4 dots a cell, U+2800 the empty cell).
-    expect(lines.filter((l) => /[│┤][\u2800-\u28ff]{100}/.test(l)).length).toBeGreaterThan(10);
+    expect(plotRows(text)).toBeGreaterThan(10);
     expect([...text].filter((c) => c > '\u2800' && c <= '\u28ff').length).toBeGreaterThan(100);
     expect(text).toContain('1 Time-sequence');
     expect(text).toMatch(/window .*ACK .*SACK .*data .*retransmission/);
