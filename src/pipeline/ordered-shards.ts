@@ -11,6 +11,7 @@
  */
 import type { Worker } from 'node:worker_threads';
 import { commandSessionOptions, setCommandSessionOptions } from './session-options.js';
+import { WORKER_LIMITS } from './gc.js';
 import type { Shard } from './shards.js';
 
 /** A worker sends its text when this much is buffered (at a frame's end). */
@@ -136,7 +137,7 @@ export async function runOrderedShards<T>(count: number, worker: URL, data: obje
   };
   const workers: Worker[] = [];
   const finished = Array.from({ length: count }, (_, index) => new Promise<void>((resolve) => {
-    const w = new Worker(worker, { workerData: { ...data, index, count, ctl: ctlBuf, sessionOptions: commandSessionOptions() } satisfies OrderedShardData });
+    const w = new Worker(worker, { resourceLimits: WORKER_LIMITS, workerData: { ...data, index, count, ctl: ctlBuf, sessionOptions: commandSessionOptions() } satisfies OrderedShardData });
     workers.push(w);
     const end = (e?: Error) => {
       if (done[index]) return;

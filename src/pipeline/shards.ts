@@ -7,6 +7,7 @@
  */
 import { flowShard } from '../capture/flow-hash.js';
 import { commandSessionOptions, setCommandSessionOptions } from './session-options.js';
+import { WORKER_LIMITS } from './gc.js';
 
 /** Hash buckets a parallel read's traffic is split in. */
 const SHARD_BUCKETS = 1024;
@@ -44,7 +45,7 @@ export async function runShards<T>(count: number, worker: URL, data: object, loc
   const workers = Array.from({ length: count - 1 }, (_, k) => new Promise<T>((resolve, reject) => {
     const index = k + 1;
     // The command's session options (-o, -d, heuristics) hold in the workers too.
-    const w = new Worker(worker, { workerData: { ...data, index, count, sessionOptions: commandSessionOptions() } });
+    const w = new Worker(worker, { resourceLimits: WORKER_LIMITS, workerData: { ...data, index, count, sessionOptions: commandSessionOptions() } });
     w.once('message', (m: WorkerReply<T>) => (m.ok ? resolve(m.result) : reject(new Error(m.message))));
     w.once('error', reject);
     w.once('exit', (code) => reject(new Error(`statistics worker ${index} exited with code ${code}`)));
