@@ -6,7 +6,8 @@
  * routers' time exceeded), traceroute's default UDP, traceroute -U (port 53: DNS inside the quote),
  * traceroute -I, each over IPv4 and IPv6, to S (TTL expiry, then port unreachable) and to an
  * address R3 rejects (host / address unreachable), plus the MTU steps: ping -M do and a TCP bulk
- * transfer whose full segments R1 and R2 answer with fragmentation needed / packet too big.
+ * transfer whose full segments R1 and R2 answer with fragmentation needed / packet too big, and a
+ * capture of the errors only (their quoted SYNs belong to no captured conversation).
  *
  * Then every field `wirelite fields` lists for ip, ipv6, icmp, icmpv6, tcp and udp is asked of both
  * tools (`read -n -2 -T fields`, all occurrences) and compared frame by frame: in every frame, the
@@ -48,7 +49,13 @@ const CONFIGS: Record<string, string[]> = {
 };
 
 /** Differences not fixed, by field (each a row of docs/conformance.md). */
-const EXCEPTIONS: { fields: string[]; scenarios?: string[]; reason: string }[] = [];
+const EXCEPTIONS: { fields: string[]; scenarios?: string[]; reason: string }[] = [
+  {
+    fields: ['tcp.stream', 'tcp.time_relative', 'tcp.time_delta'],
+    scenarios: ['quotes without their segments'],
+    reason: 'the quoted segment was not captured: tshark creates a TCP conversation for the quote (a new stream, times 0); wirelite only looks it up',
+  },
+];
 
 /** A bulk TCP sender and a sink, for the MTU steps: full-sized segments with DF. */
 const SINK = 'import socket,sys\ns=socket.socket(socket.AF_INET6 if ":" in sys.argv[1] else socket.AF_INET)\ns.setsockopt(socket.SOL_SOCKET,socket.SO_REUSEADDR,1)\ns.bind((sys.argv[1],5001));s.listen(4)\nwhile True:\n c,_=s.accept()\n while c.recv(65536): pass\n c.close()\n';
@@ -58,6 +65,8 @@ interface Scenario {
   name: string;
   /** Commands run in C while tcpdump captures (each [command, ...args]). */
   cmds: string[][];
+  /** A tcpdump filter (default: everything). */
+  filter?: string[];
   /** ICMP/ICMPv6 error types that must be in the capture (`icmp.type` / `icmpv6.type` values, by tshark). */
   expect: { field: 'icmp.type' | 'icmpv6.type'; value: string; quoted: string }[];
 }
@@ -90,6 +99,13 @@ const SCENARIOS: Scenario[] = [
     ],
     expect: [{ field: 'icmp.type', value: '3', quoted: 'icmp' }, { field: 'icmp.type', value: '3', quoted: 'tcp' }, { field: 'icmpv6.type', value: '2', quoted: 'icmpv6' }, { field: 'icmpv6.type', value: '2', quoted: 'tcp' }],
   },
+  {
+    // The errors only (a capture filtered to ICMP): the quoted SYNs belong to no captured conversation.
+    name: 'quotes without their segments',
+    cmds: [tr('-T', '198.18.4.2'), tr('-T', '2001:db8:4::2')],
+    filter: ['icmp', 'or', 'icmp6'],
+    expect: [{ field: 'icmp.type', value: '11', quoted: 'tcp' }, { field: 'icmpv6.type', value: '3', quoted: 'tcp' }],
+  },
 ];
 
 /** Also compared in the ICMP/ICMPv6 error frames: what the quote's payload became, and the experts. */
@@ -113,8 +129,8 @@ interface Stat {
 }
 
 /** Starts tcpdump in C on its link and resolves once it listens. */
-function startCapture(lab: ProbeLab, file: string): Promise<ChildProcess> {
-  const c = lab.spawn('C', 'tcpdump', ['-i', lab.ifOf('C', 1), '-n', '--immediate-mode', '-U', '-s', '0', '-w', file]);
+function startCapture(lab: ProbeLab, file: string, filter: string[] = []): Promise<ChildProcess> {
+  const c = lab.spawn('C', 'tcpdump', ['-i', lab.ifOf('C', 1), '-n', '--immediate-mode', '-U', '-s', '0', '-w', file, ...filter]);
   return new Promise((resolve, reject) => {
     let err = '';
     const t = setTimeout(() => reject(new Error(`tcpdump did not start: ${err}`)), 10_000);
@@ -164,7 +180,7 @@ describe.runIf(enabled)('fields inside ICMP/ICMPv6 errors agree with tshark 4.0 
     lab.spawn('S', 'python3', ['-c', SINK, '2001:db8:4::3']);
     for (const s of SCENARIOS) {
       const file = join(dir, `${s.name.replace(/[^a-zA-Z0-9]+/g, '-')}.pcap`);
-      const cap = await startCapture(lab, file);
+      const cap = await startCapture(lab, file, s.filter);
       for (const [cmd, ...args] of s.cmds) {
         const r = await runInNs(lab.ns.C, cmd!, args, 60_000);
         // ping exits 1 when no reply came (the MTU step answers with errors only).
@@ -238,7 +254,8 @@ describe.runIf(enabled)('fields inside ICMP/ICMPv6 errors agree with tshark 4.0 
   it('the summary: fields x frames, the quoted TCP options compared, and no stale exception', () => {
     const compared = [...stats.values()].reduce((n, s) => n + s.compared, 0);
     const agree = [...stats.values()].reduce((n, s) => n + s.agree, 0);
-    console.log(`${fields.length} fields asked, ${stats.size} occur in ${frames} frames (${errorFrames} ICMP/ICMPv6 errors) of ${SCENARIOS.length} captures, two configurations; ${agree}/${compared} values agree`);
+    const excused = [...stats.values()].reduce((n, s) => n + s.excused, 0);
+    console.log(`${fields.length} fields asked, ${stats.size} occur in ${frames} frames (${errorFrames} ICMP/ICMPv6 errors) of ${SCENARIOS.length} captures, two configurations; ${agree}/${compared} values agree, ${excused} excused`);
     for (const f of ['tcp.options.mss_val', 'tcp.options.sack_perm', 'tcp.options.timestamp.tsval', 'tcp.options.wscale.shift', 'tcp.flags.syn', 'udp.length', 'icmp.ident', 'icmpv6.echo.identifier', 'data.data', '_ws.expert.message']) {
       expect(stats.get(f)?.compared ?? 0, f).toBeGreaterThan(0);
     }
