@@ -136,11 +136,11 @@ export class StreamDirection {
   pendingLen = 0;
   pendingFrame = 0;
   /** Frames that hold bytes of the unfinished PDU, in order (Wireshark's tcp.reassembled_in). */
-  pendingFrames: number[] = [];
+  pendingFrames: number[] = NO_FRAMES;
   /** Bytes the parser still needs for the unfinished PDU (0 when it did not say). */
   needed = 0;
   /** Held out-of-order segments (outOfOrder only), by arrival. */
-  held: Held[] = [];
+  held: Held[] = NO_HELD;
   heldBytes = 0;
   /** Notices, for the user and for tests. */
   gaps = 0;
@@ -164,6 +164,13 @@ export class StreamDirection {
 }
 
 const NO_PARTS: readonly number[] = [];
+/**
+ * The empty lists every direction starts with (never written: replaced by a list of its own at the
+ * first frame of an unfinished PDU, or the first held segment): most directions never need them,
+ * and a capture's thousands of closed connections kept four empty arrays each.
+ */
+const NO_FRAMES: number[] = Object.freeze([]) as unknown as number[];
+const NO_HELD: Held[] = Object.freeze([]) as unknown as Held[];
 const scratch: ParseResult = { status: ParseStatus.Ok, consumed: 0, needed: 0, message: '' };
 
 /** Releases a direction's buffers (connection closed, evicted, or the capture ends). */
@@ -172,7 +179,7 @@ export function releaseDirection(dir: StreamDirection, budget: ReassemblyBudget)
   dir.pending = null;
   dir.pendingLen = 0;
   dir.needed = 0;
-  dir.held = [];
+  dir.held = NO_HELD;
   dir.heldBytes = 0;
 }
 
@@ -204,7 +211,8 @@ function appendPending(dir: StreamDirection, budget: ReassemblyBudget, d: Uint8A
   if (dir.pendingLen + n > maxPdu || budget.used + n > budget.limits.maxTotalBytes) return false;
   if (dir.pendingLen === 0) {
     dir.pendingFrame = frame;
-    dir.pendingFrames.length = 0;
+    if (dir.pendingFrames === NO_FRAMES) dir.pendingFrames = [];
+    else dir.pendingFrames.length = 0;
   }
   if (dir.pendingFrames[dir.pendingFrames.length - 1] !== frame && dir.pendingFrames.length < 4096) dir.pendingFrames.push(frame);
   const need = dir.pendingLen + n;
@@ -377,6 +385,7 @@ function hold(dir: StreamDirection, budget: ReassemblyBudget, seq: number, d: Ui
     budget.overflows++;
     return false;
   }
+  if (dir.held === NO_HELD) dir.held = [];
   dir.held.push({ seq, data: d.slice(off, end), frame });
   dir.heldBytes += n;
   budget.used += n;

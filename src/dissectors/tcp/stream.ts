@@ -7,7 +7,7 @@
  * from a new data source ("Reassembled TCP"), as tshark does.
  */
 import type { Packet } from '../packet.js';
-import { annotate, annotation, SessionKey, sessionSlot, sessionState, type Session } from '../packet.js';
+import { annotate, annotation, SessionKey, sessionSlot, type Session } from '../packet.js';
 import { defineFields, FT } from '../fields.js';
 import { callDissector, dissectorEnabled, heuristicEnabled, registerHeuristicName, registerProtocolName, type Dissector } from '../registry.js';
 import { feedSegment, newBudget, ParseStatus, releaseDirection, StreamDirection, type ParseResult, type PduSink, type ReassemblyBudget, type StreamParser } from './reassembly.js';
@@ -137,6 +137,8 @@ class PacketSink implements PduSink {
 }
 
 const SINK = new SessionKey(() => new PacketSink());
+/** The session's stream directions (a slot: looked up on every segment with payload). */
+const STREAMS = new SessionKey<StreamTable>((pkt) => ({ dirs: new Map(), bound: new Map(), budget: newBudget(pkt.session.limits.tcpReassembly) }));
 const OPTS = { outOfOrder: false };
 
 /**
@@ -161,7 +163,7 @@ export function dissectTcpStream(pkt: Packet, tcpItem: number, stream: number, d
   // caller's tcp.port dispatch finds it, and no heuristic is tried.
   if (proto === null) return false;
   if (!proto && !anyHeuristicEnabled(s)) return false;
-  const t = sessionState<StreamTable>(pkt, 'tcp.reassembly', () => ({ dirs: new Map(), bound: new Map(), budget: newBudget(s.limits.tcpReassembly) }));
+  const t = sessionSlot(pkt, STREAMS);
   if (!proto) {
     let b = t.bound.get(stream);
     if (!b) {
@@ -206,7 +208,8 @@ export function dissectTcpStream(pkt: Packet, tcpItem: number, stream: number, d
   sink.suffixed = false;
   sink.segOff = off;
   sink.segEnd = end;
-  const later = pkt.session.pass === 2 ? annotation(pkt, pkt.frame.number, 'tcp.reassembled_in') : undefined;
+  // Only a tree shows it (the one-line summary and -q look nothing up).
+  const later = pkt.session.pass === 2 && pkt.tree ? annotation(pkt, pkt.frame.number, 'tcp.reassembled_in') : undefined;
   if (later !== undefined) pkt.add(F.reassembled_in, off, 0, tcpItem, later);
   const parser = proto.prepare?.(pkt, fin) ?? proto.parser;
   const tcpProtocol = pkt.colProtocol;
@@ -225,7 +228,7 @@ export function dissectTcpStream(pkt: Packet, tcpItem: number, stream: number, d
  * dissects a response delimited by the close in the FIN's frame).
  */
 export function finishTcpStream(pkt: Packet, tcpItem: number, stream: number, dir: number, sp: number, dp: number): void {
-  const t = pkt.session.state.get('tcp.reassembly') as StreamTable | undefined;
+  const t = pkt.session.slots[STREAMS.id] as StreamTable | undefined;
   const d = t?.dirs.get(stream)?.[dir];
   if (!t || !d || d.pendingLen === 0 || !d.pending) return;
   const s = pkt.session;
