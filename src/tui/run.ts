@@ -73,17 +73,47 @@ export async function runTui(o: TuiOptions): Promise<number> {
     restore();
     resolveExit(code);
   };
-  const onSignal = (sig: NodeJS.Signals) => quit(sig === 'SIGINT' ? 130 : sig === 'SIGTERM' ? 143 : 129);
+  // The terminal can go away under us (the window closed, tmux kill-session, ssh dropped): the
+  // kernel sends SIGHUP and every later read or write fails with EIO. Then nothing more is
+  // written (the message about a failed write failed again, in a loop that kept orphaned
+  // processes spinning at 10-30% of a core), and the process leaves at once with 129.
+  let hungUp = false;
+  const hangUp = () => {
+    if (hungUp) return;
+    hungUp = true;
+    restored = true;
+    for (const j of jobs) j.stop();
+    filterJob?.stop();
+    live?.stop('now');
+    process.exit(129);
+  };
+  const onSignal = (sig: NodeJS.Signals) => {
+    quit(sig === 'SIGINT' ? 130 : sig === 'SIGTERM' ? 143 : 129);
+    // A hangup with the terminal still there restores it and returns as the others do; if
+    // anything keeps the process alive after that, it still leaves.
+    if (sig === 'SIGHUP') setTimeout(() => process.exit(129), 1000).unref();
+  };
   process.on('SIGTERM', onSignal);
   process.on('SIGHUP', onSignal);
   process.on('SIGINT', onSignal);
+  let fatal = false;
   const onFatal = (e: unknown) => {
+    if (terminalGone(e)) return hangUp();
+    if (fatal) return;
+    fatal = true;
     restore();
-    process.stderr.write(`wirelite: tui stopped: ${e instanceof Error ? e.message : String(e)}\n`);
+    try {
+      process.stderr.write(`wirelite: tui stopped: ${e instanceof Error ? e.message : String(e)}\n`);
+    } catch {
+      /* nowhere to say it */
+    }
     resolveExit(3);
   };
   process.on('uncaughtException', onFatal);
   process.on('unhandledRejection', onFatal);
+  // A failed read or write of the terminal is an 'error' event of its stream: handled here (not
+  // as an uncaught exception), and kept until the process ends.
+  for (const stream of new Set<NodeJS.EventEmitter>([process.stdin, process.stdout, process.stderr, out])) stream.on('error', onFatal);
   // Whatever happens, the terminal is given back as the process leaves.
   process.on('exit', restore);
 
@@ -272,4 +302,10 @@ async function startLive(
     return `saved ${store.keptFrames.length} packets to ${path}${lost > 0 ? ` (${lost} beyond the memory limit were not kept)` : ''}`;
   };
   return { capture, save };
+}
+
+/** An error that says the terminal is gone: reads and writes of a hung-up tty fail so. */
+function terminalGone(e: unknown): boolean {
+  const code = (e as NodeJS.ErrnoException | undefined)?.code;
+  return code === 'EIO' || code === 'EPIPE' || code === 'EBADF' || code === 'ENXIO' || code === 'ENOTCONN';
 }

@@ -126,6 +126,31 @@ describe.skipIf(!hasTmux)('wirelite tui in tmux (SKIPPED without tmux outside CI
     expect(text).toContain('__EXIT=2');
   });
 
+  it('the terminal going away (tmux kill-session: SIGHUP, then EIO) ends the program at once, at any moment', async () => {
+    // A write error that reported itself on the dead terminal once looped for ever: orphaned
+    // `wirelite tui` processes spun at 10-30% of a core after their tmux sessions were killed.
+    for (const after of [300, 700, 1500, 0]) {
+      const s = start(`${bin} tui ${loopback}`);
+      const shell = format(s, '#{pane_pid}');
+      let node = '';
+      const t0 = Date.now();
+      while (!node && Date.now() - t0 < 10_000) {
+        node = spawnSync('pgrep', ['-P', shell], { encoding: 'utf8' }).stdout.trim().split('\n')[0]!;
+        if (!node) await sleep(20);
+      }
+      expect(node, 'the program started').not.toBe('');
+      if (after) await sleep(after);
+      else await until(s, (t) => t.includes('30 packets'), 'the first screen');
+      spawnSync('tmux', ['kill-session', '-t', s]);
+      const alive = () => spawnSync('kill', ['-0', node]).status === 0;
+      const end = Date.now() + 5_000;
+      while (alive() && Date.now() < end) await sleep(50);
+      const still = alive();
+      if (still) process.kill(Number(node), 'SIGKILL');
+      expect(still, `wirelite tui (pid ${node}) still running 5 s after its terminal went away (killed ${after || 'after the first screen'} ms in)`).toBe(false);
+    }
+  });
+
   it('a too small terminal says so, and a resize redraws', async () => {
     const s = start(`${bin} tui ${loopback}`, 50, 10);
     await until(s, (t) => t.includes('too small (50x10)'), 'the too-small message');
