@@ -54,7 +54,8 @@ export class SessionTaps {
 
   /** Whether anything listens to `kind` (a dissector fills no record otherwise: no cost). */
   on<R extends object>(kind: TapKind<R>): boolean {
-    return this.listeners(kind).length > 0;
+    const l = this.lists[kind.id];
+    return l !== undefined && l.length > 0;
   }
 
   /** Adds a listener to this session; returns the function that removes it. */
