@@ -18,6 +18,7 @@ import type { TuiView } from './contract.js';
 import { filterFile, indexFile, type Job } from './store/indexer.js';
 import { PacketStore } from './store/packet-store.js';
 import { RowBuilder, rowFieldIds } from './store/rows.js';
+import { terminalGone } from './terminal.js';
 import { themeFromEnv } from './theme.js';
 import { ANALYSIS_VIEWS } from './views/index.js';
 
@@ -302,10 +303,4 @@ async function startLive(
     return `saved ${store.keptFrames.length} packets to ${path}${lost > 0 ? ` (${lost} beyond the memory limit were not kept)` : ''}`;
   };
   return { capture, save };
-}
-
-/** An error that says the terminal is gone: reads and writes of a hung-up tty fail so. */
-function terminalGone(e: unknown): boolean {
-  const code = (e as NodeJS.ErrnoException | undefined)?.code;
-  return code === 'EIO' || code === 'EPIPE' || code === 'EBADF' || code === 'ENXIO' || code === 'ENOTCONN';
 }

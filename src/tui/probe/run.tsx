@@ -11,6 +11,7 @@ import { ping, type PingOptions } from '../../probe/ping.js';
 import { traceroute, type TraceOptions } from '../../probe/traceroute.js';
 import { pmtud, type PmtudOptions } from '../../probe/pmtud.js';
 import { ProbeError } from '../../probe/common.js';
+import { terminalGone } from '../terminal.js';
 import { PingView } from './ping-view.js';
 import { TraceView } from './trace-view.js';
 import { PmtudView } from './pmtud-view.js';
@@ -46,6 +47,12 @@ async function runView(view: (width: number) => ReactElement, engine: (signal: A
   };
   process.on('SIGTERM', onSignal);
   process.on('SIGHUP', onSignal);
+  // The terminal gone (SIGHUP, then EIO on every read and write): leave at once, as tui does.
+  const onStreamError = (e: unknown) => {
+    if (terminalGone(e)) process.exit(129);
+    throw e;
+  };
+  for (const s of [process.stdin, process.stdout, process.stderr]) s.on('error', onStreamError);
   try {
     const code = await engine(stop.signal);
     done();
