@@ -10,6 +10,7 @@ import { CaptureFileError } from '../capture/capture-error.js';
 import { IoStatTable, type IoCell, type IoColumn } from '../stats/io-stat.js';
 import type { TextSink } from '../render/output.js';
 import { dissectFile, withDisplayFilter, type CompiledFilter } from '../pipeline/index.js';
+import { IO_LIMITS } from '../stats/io.js';
 
 export async function collectIoColumns(file: string, columns: IoColumn[], intervalUs: number, filter?: CompiledFilter): Promise<{ table: IoStatTable; error: CaptureFileError | undefined }> {
   const table = new IoStatTable(columns, intervalUs);
@@ -202,6 +203,7 @@ export function writeIoColumnsText(table: IoStatTable, intervalPrec: number, out
     out.write(line + filler + '\n');
   }
   out.write(`${'='.repeat(border)}\n`);
+  if (table.beyondFrames) out.write(`(${table.beyondFrames} frames, ${table.beyondBytes} bytes later than ${IO_LIMITS.maxIntervals} intervals are not in the table)\n`);
 }
 
 /** `--json`: per interval `{"start","end","values":[...]}`, a value per column (`{frames, bytes}` for frames-and-bytes columns; times in seconds). */
@@ -218,4 +220,5 @@ export function writeIoColumnsJson(table: IoStatTable, out: TextSink): void {
     });
     out.write(JSON.stringify({ start: (r.index * iv) / 1e6, end: ((r.index + 1) * iv) / 1e6, values }) + '\n');
   }
+  if (table.beyondFrames) out.write(JSON.stringify({ beyond: true, limit: IO_LIMITS.maxIntervals, frames: table.beyondFrames, bytes: table.beyondBytes }) + '\n');
 }

@@ -15,6 +15,7 @@
 import { fieldByName, FT, isInteger, type FieldDef } from '../dissectors/fields.js';
 import type { Packet } from '../dissectors/packet.js';
 import { compile, formatFilterError, type DisplayFilter } from '../filter/index.js';
+import { IO_LIMITS } from './io.js';
 
 export type CalcType = 'FRAMES' | 'BYTES' | 'FRAMES BYTES' | 'COUNT' | 'SUM' | 'MIN' | 'MAX' | 'AVG';
 
@@ -133,6 +134,9 @@ export class IoStatTable {
   readonly maxVals: number[];
   /** Per column, the most matching frames in one interval. */
   readonly maxFrames: number[];
+  /** Frames (and their bytes) later than IO_LIMITS.maxIntervals intervals: in no row. */
+  beyondFrames = 0;
+  beyondBytes = 0;
 
   constructor(columns: IoColumn[], intervalUs: number) {
     this.columns = columns;
@@ -180,6 +184,13 @@ export class IoStatTable {
       this.lastRel = rel;
     } else rel = this.lastRel;
     if (rel > this.durationUs) this.durationUs = rel;
+    // At most IO_LIMITS.maxIntervals rows, as stats io: a capture that spans years in 1 s
+    // intervals (many-protocols.pcap: 142,449,834 s) ran out of memory making them all.
+    if (Math.floor(rel / this.intervalUs) >= IO_LIMITS.maxIntervals) {
+      this.beyondFrames++;
+      this.beyondBytes += f.origLen;
+      return;
+    }
     for (let c = 0; c < this.columns.length; c++) {
       const col = this.columns[c]!;
       if (col.filter && !col.filter(pkt)) continue;

@@ -12,6 +12,8 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IO_LIMITS, IoStats, parseInterval, type IoRow } from '../../src/cli/io-stats.js';
 import { corpusPresent, corpusRoot } from '../conformance/oracle.js';
+import { collectIoColumns, writeIoColumnsJson, writeIoColumnsText } from '../../src/cli/io-columns-stats.js';
+import { parseColumn } from '../../src/stats/io-stat.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const bin = join(root, 'bin/wirelite');
@@ -257,4 +259,32 @@ describe('stats FILE io INTERVAL COLUMNS: --json and usage', () => {
     expect(r.err).toMatch(/^wirelite: /);
     expect(r.err).toMatch(message);
   });
+});
+
+it('io columns (FRAMES BYTES ...): at most IO_LIMITS.maxIntervals rows, the later frames counted in a note (a capture spanning years in 1 s intervals ran out of memory)', async () => {
+  const file = join(root, 'fixtures/synthetic.pcapng');
+  const all = await collectIoColumns(file, [parseColumn('FRAMES'), parseColumn('BYTES')], 10_000);
+  const rows = all.table.result();
+  expect(rows.length).toBeGreaterThan(2);
+  const saved = IO_LIMITS.maxIntervals;
+  IO_LIMITS.maxIntervals = 2;
+  try {
+    const { table } = await collectIoColumns(file, [parseColumn('FRAMES'), parseColumn('BYTES')], 10_000);
+    const kept = table.result();
+    expect(kept.length).toBe(2);
+    // The rows kept are the first two of the unlimited table; every other frame is in the note.
+    expect(kept.map((r) => r.cells[0]!.frames)).toEqual(rows.slice(0, 2).map((r) => r.cells[0]!.frames));
+    const frames = (t: typeof rows) => t.reduce((n, r) => n + r.cells[0]!.frames, 0);
+    const bytes = (t: typeof rows) => t.reduce((n, r) => n + r.cells[1]!.counter, 0);
+    expect(table.beyondFrames).toBe(frames(rows) - frames(kept));
+    expect(table.beyondBytes).toBe(bytes(rows) - bytes(kept));
+    let text = '';
+    writeIoColumnsText(table, 2, { write: (s: string) => void (text += s) });
+    expect(text).toContain(`(${table.beyondFrames} frames, ${table.beyondBytes} bytes later than 2 intervals are not in the table)`);
+    let json = '';
+    writeIoColumnsJson(table, { write: (s: string) => void (json += s) });
+    expect(JSON.parse(json.trim().split('\n').at(-1)!)).toEqual({ beyond: true, limit: 2, frames: table.beyondFrames, bytes: table.beyondBytes });
+  } finally {
+    IO_LIMITS.maxIntervals = saved;
+  }
 });
