@@ -21,6 +21,11 @@ const GROUP_VALUES: Record<number, string> = {
 };
 const GROUP_CODE = new Map<string, number>(Object.entries(GROUP_VALUES).map(([k, v]) => [v.replace(' code', '').replace(' ', '').toLowerCase(), Number(k)]));
 
+/** The value of `_ws.expert.severity` for an expert item's severity (tshark prints it so in -T fields: 4194304 for Note). */
+export const expertSeverityCode = (severity: number): number => SEVERITY_OF[severity] ?? 0;
+/** The value of `_ws.expert.group` for an expert item's group name (33554432 for Sequence). */
+export const expertGroupCode = (group: string): number => GROUP_CODE.get(group.toLowerCase()) ?? 0;
+
 interface Pseudo extends FieldInfo {
   get(pkt: Packet): Val[];
 }
@@ -28,8 +33,8 @@ interface Pseudo extends FieldInfo {
 const PSEUDO: Pseudo[] = [
   { abbrev: '_ws.expert', name: 'Expert Info', type: FT.PROTOCOL, id: -1, bits: 0, get: (pkt) => pkt.expert.map(() => new Uint8Array(0)) },
   { abbrev: '_ws.expert.message', name: 'Message', type: FT.STRING, id: -1, bits: 0, get: (pkt) => pkt.expert.map((e) => e.message) },
-  { abbrev: '_ws.expert.severity', name: 'Severity level', type: FT.UINT32, id: -1, bits: 32, strings: SEVERITY_VALUES, get: (pkt) => pkt.expert.map((e) => SEVERITY_OF[e.severity]!) },
-  { abbrev: '_ws.expert.group', name: 'Group', type: FT.UINT32, id: -1, bits: 32, strings: GROUP_VALUES, get: (pkt) => pkt.expert.map((e) => GROUP_CODE.get(e.group.toLowerCase()) ?? 0) },
+  { abbrev: '_ws.expert.severity', name: 'Severity level', type: FT.UINT32, id: -1, bits: 32, strings: SEVERITY_VALUES, get: (pkt) => pkt.expert.map((e) => expertSeverityCode(e.severity)) },
+  { abbrev: '_ws.expert.group', name: 'Group', type: FT.UINT32, id: -1, bits: 32, strings: GROUP_VALUES, get: (pkt) => pkt.expert.map((e) => expertGroupCode(e.group)) },
 ];
 const PSEUDO_BY_NAME = new Map(PSEUDO.map((p) => [p.abbrev, p]));
 

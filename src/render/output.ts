@@ -8,6 +8,7 @@ import { asciiOf } from '../dissectors/bytes.js';
 import { fieldById, FT } from '../dissectors/fields.js';
 import { absoluteTimeText, epochText, fieldJson, fieldText, itemLabel, rfc3339 } from '../dissectors/format.js';
 import { SEVERITY_NAMES, type Packet } from '../dissectors/packet.js';
+import { expertGroupCode, expertSeverityCode } from '../filter/values.js';
 
 /** Where the statistics' text and JSON writers write (an OutBuffer, or a collector of strings). */
 export interface TextSink {
@@ -363,10 +364,11 @@ function columnValues(pkt: Packet, name: string, t?: TimeContext): string[] {
       return [t ? timeColumn(pkt, t) : epochText(pkt.frame.tsSec, pkt.frame.tsNsec)];
     case '_ws.expert.message':
       return pkt.expert.map((e) => e.message);
+    // Their numbers, as tshark prints them (4194304 for Note, 33554432 for Sequence).
     case '_ws.expert.severity':
-      return pkt.expert.map((e) => SEVERITY_NAMES[e.severity]!);
+      return pkt.expert.map((e) => String(expertSeverityCode(e.severity)));
     case '_ws.expert.group':
-      return pkt.expert.map((e) => e.group);
+      return pkt.expert.map((e) => String(expertGroupCode(e.group)));
   }
   return [];
 }
