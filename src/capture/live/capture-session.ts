@@ -60,6 +60,11 @@ export interface LiveCaptureEvents {
   onBatchEnd?: () => void;
   /** The interface was taken down: the capture stays open and resumes when it is up again. */
   onLinkDown?: () => void;
+  /**
+   * libpcap's statistics so far, about once a second while capturing (after the batches read
+   * before them). Not called when the device gives none.
+   */
+  onStats?: (stats: PcapStats) => void;
 }
 
 export class LiveCapture {
@@ -178,6 +183,9 @@ export class LiveCapture {
         return;
       case 'linkdown':
         this.events.onLinkDown?.();
+        return;
+      case 'stats':
+        this.events.onStats?.(m.stats);
         return;
       case 'end':
         if (m.stats) this.stats = m.stats;

@@ -9,13 +9,14 @@
  * the worker waits for a buffer and the kernel ring absorbs the rest (and counts what it drops).
  *
  * Messages to the main thread: `ready` (link type, snap length, precision, warning), then `batch`
- * messages, then `end` (final statistics and the error that ended the capture, if any). On an
- * open error only `error` is sent. The worker then returns and exits by itself.
+ * messages (and about every `STATS_MS` a `stats` message: libpcap's counters so far), then `end`
+ * (final statistics and the error that ended the capture, if any). On an open error only `error`
+ * is sent. The worker then returns and exits by itself.
  */
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { openHandle, type NativeHandle, type PcapStats } from './binding.js';
 import { LiveCaptureError } from './live-error.js';
-import { CONTROL, POLL_MS, STOP_DRAIN, type WorkerInput, type WorkerMessage } from './worker-protocol.js';
+import { CONTROL, POLL_MS, STATS_MS, STOP_DRAIN, type WorkerInput, type WorkerMessage } from './worker-protocol.js';
 
 /** Most batches taken in the final drain (bounds the time a stop can take under load). */
 const DRAIN_BATCHES = 64;
@@ -79,11 +80,25 @@ function run(input: WorkerInput): void {
     if (handle.takeLinkDown()) post({ type: 'linkdown' });
     return n;
   };
+  let statsAt = Date.now();
   try {
     while (Atomics.load(control, CONTROL.STOP) === 0) {
       const buf = getBuffer();
       if (buf === undefined) break;
       readInto(buf, POLL_MS);
+      const now = Date.now();
+      if (now - statsAt >= STATS_MS) {
+        statsAt = now;
+        // After the batches read so far (messages keep their order). A device that cannot give
+        // statistics sends none: the final `end` says so by having none either.
+        let s: PcapStats | undefined;
+        try {
+          s = handle.stats();
+        } catch {
+          s = undefined;
+        }
+        if (s) post({ type: 'stats', stats: s });
+      }
     }
     if (Atomics.load(control, CONTROL.STOP) === STOP_DRAIN) {
       // What the kernel has already accepted is saved too (without waiting for more).

@@ -8,6 +8,9 @@ import type { OpenOptions, PcapStats } from './binding.js';
 /** Longest wait inside one native read: bounds how late a stop request is seen. */
 export const POLL_MS = 50;
 
+/** How often the worker sends libpcap's statistics while capturing (`stats` messages). */
+export const STATS_MS = 1000;
+
 /** Control words shared with the main thread (Int32Array over a SharedArrayBuffer). */
 export const CONTROL = {
   /** 0 run; STOP_DRAIN: take what the kernel already holds, then stop; STOP_NOW: stop at once. */
@@ -36,5 +39,7 @@ export type WorkerMessage =
   | { type: 'error'; error: { code: string; message: string } }
   | { type: 'batch'; buffer: ArrayBuffer; count: number }
   | { type: 'linkdown' }
+  /** libpcap's statistics so far (pcap_stats), about every STATS_MS while capturing. */
+  | { type: 'stats'; stats: PcapStats }
   | { type: 'end'; stats?: PcapStats; error?: { code: string; message: string } };
 
