@@ -241,7 +241,9 @@ function displayValue(pkt: Packet, i: number, def: FieldDef): string {
       const s = def.strings?.[v];
       const num =
         def.base === Base.HEX ? hexText(v, def) : def.base === Base.HEX_DEC ? `${hexText(v, def)} (${v})` : def.base === Base.DEC_HEX ? `${v} (${hexText(v, def)})` : String(v);
-      return s !== undefined ? `${s} (${num})` : `${num}${def.unit ?? ''}`;
+      // As Wireshark's fill_label_number: a value missing from the field's value strings is "Unknown".
+      if (def.strings) return `${s ?? 'Unknown'} (${num})`;
+      return `${num}${def.unit ?? ''}`;
     }
     case FT.RELATIVE_TIME:
       return `${relTimeText(v)}${def.unit ?? ''}`;
