@@ -42,7 +42,7 @@ afterEach(() => {
   for (const s of sessions.splice(0)) spawnSync('tmux', ['kill-session', '-t', s]);
 });
 
-describe.runIf(liveEnabled)('live capture counters while capturing', () => {
+if (liveEnabled) describe('live capture counters while capturing', () => {
   beforeAll(() => ensureBuilt(), 120_000);
 
   it('LiveCapture reports libpcap\'s statistics about once a second, before it stops, equal to the final ones once traffic ends', async () => {
@@ -78,7 +78,7 @@ describe.runIf(liveEnabled)('live capture counters while capturing', () => {
     for (let i = 1; i < seen.length; i++) {
       const gap = seen[i]!.at - seen[i - 1]!.at;
       expect(gap).toBeGreaterThanOrEqual(800);
-      expect(gap).toBeLessThan(3000);
+      expect(gap).toBeLessThan(5000); // about 1 s; a loaded CI machine can delay the worker
     }
   }, 30_000);
 
@@ -123,7 +123,7 @@ describe.runIf(liveEnabled)('live capture counters while capturing', () => {
   }, 60_000);
 });
 
-describe.runIf(!liveEnabled)('live capture counters (skipped: not root)', () => {
+if (!liveEnabled) describe('live capture counters (skipped: not root)', () => {
   (ci ? it : it.skip)('need root: run as root (CI does) to capture on loopback', () => {
     throw new Error('CI cannot run the live counters tests: not root');
   });
