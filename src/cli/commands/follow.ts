@@ -127,7 +127,7 @@ class Output {
   started = false;
   private readonly text = new OutBuffer();
   /** Bytes printed per direction (tshark's hex offsets count the gap texts too). */
-  private printed = [0, 0];
+  private readonly printed: [number, number] = [0, 0];
   constructor(
     private readonly format: Format,
     private readonly stream: number,
@@ -143,7 +143,8 @@ class Output {
 
   chunk(c: FollowChunk): void {
     const data = c.gap > 0 ? followGapText(c.gap) : c.data;
-    const tab = c.dir ? '\t' : '';
+    const dir = c.dir ? 1 : 0;
+    const tab = dir ? '\t' : '';
     switch (this.format) {
       case 'json': {
         const o: Record<string, unknown> = { dir: c.dir, frame: c.frame, offset: c.offset, len: c.data.length };
@@ -159,10 +160,10 @@ class Output {
         this.write(`${tab}${data.length}\n${followAsciiText(data)}\n`);
         break;
       case 'hex':
-        this.write(followHexDump(tab, this.printed[c.dir]!, data));
+        this.write(followHexDump(tab, this.printed[dir], data));
         break;
     }
-    this.printed[c.dir] += data.length;
+    this.printed[dir] += data.length;
   }
 
   end(): void {

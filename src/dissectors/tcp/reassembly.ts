@@ -496,11 +496,12 @@ const ACK_FLAG = 0x10;
 
 /** Puts the two directions of one TCP stream in order; hands each chunk to `emit`. */
 export class FollowAssembler {
-  private readonly next = [0, 0];
-  private readonly start = [0, 0];
-  private readonly started = [false, false];
+  // Indexed by direction (0 | 1): tuples, so an index of type 0 | 1 is always in range.
+  private readonly next: [number, number] = [0, 0];
+  private readonly start: [number, number] = [0, 0];
+  private readonly started: [boolean, boolean] = [false, false];
   private readonly held: [HeldSegment[], HeldSegment[]] = [[], []];
-  private readonly heldBytes = [0, 0];
+  private readonly heldBytes: [number, number] = [0, 0];
   private readonly chunk: FollowChunk = { dir: 0, frame: 0, offset: 0, data: EMPTY, gap: 0 };
 
   constructor(
@@ -511,10 +512,13 @@ export class FollowAssembler {
   /**
    * One segment sent in direction `dir`: sequence and acknowledgement numbers (relative, as Wireshark's follow uses them: a port reuse then continues the stream), flags, the
    * captured payload `data` and the payload length on the wire `length` (tcp.len).
+   * `dir` is 0 or 1 (FollowChunk.dir); anything else is a caller's bug and throws a RangeError.
    */
-  segment(dir: number, frame: number, seq: number, ack: number, flags: number, data: Uint8Array, length: number): void {
+  segment(d: number, frame: number, seq: number, ack: number, flags: number, data: Uint8Array, length: number): void {
+    if (d !== 0 && d !== 1) throw new RangeError(`FollowAssembler.segment: direction ${d} is not 0 or 1`);
+    const dir: 0 | 1 = d;
     let s = flags & SYN_FLAG ? (seq + 1) >>> 0 : seq >>> 0;
-    const other = 1 - dir;
+    const other = dir === 0 ? 1 : 0;
     // This segment acknowledges bytes the other side sent beyond a gap: they were not captured.
     if (flags & ACK_FLAG && this.held[other].length) while (this.check(other, ack >>> 0, frame, true));
     if (!this.started[dir]) {
@@ -522,7 +526,7 @@ export class FollowAssembler {
       this.next[dir] = s;
       this.start[dir] = s;
     }
-    const cur = this.next[dir]!;
+    const cur = this.next[dir];
     let off = 0;
     let dlen = data.length;
     let len = length;
@@ -548,7 +552,7 @@ export class FollowAssembler {
     const h = this.held[dir];
     h.push({ seq: s, frame, data: bytes.slice() });
     this.heldBytes[dir] += bytes.length;
-    if (h.length > this.limits.maxHeldSegments || this.heldBytes[dir]! > this.limits.maxHeldBytes) {
+    if (h.length > this.limits.maxHeldSegments || this.heldBytes[dir] > this.limits.maxHeldBytes) {
       // Over a limit: the gap is declared now (as if acknowledged) and what follows it delivered.
       this.declareGap(dir, frame);
       while (this.check(dir, 0, frame, false));
@@ -560,26 +564,27 @@ export class FollowAssembler {
     return this.held[0].length + this.held[1].length;
   }
 
-  private out(dir: number, frame: number, seq: number, data: Uint8Array, gap: number): void {
+  private out(dir: 0 | 1, frame: number, seq: number, data: Uint8Array, gap: number): void {
     const c = this.chunk;
     c.dir = dir;
     c.frame = frame;
-    c.offset = seqDiff(seq, this.start[dir]!) >>> 0;
+    c.offset = seqDiff(seq, this.start[dir]) >>> 0;
     c.data = data;
     c.gap = gap;
     this.emit(c);
   }
 
-  private lowest(dir: number): number {
+  /** Only called with segments held (declareGap: after a push). */
+  private lowest(dir: 0 | 1): number {
     const h = this.held[dir];
     let lo = h[0]!.seq;
     for (const f of h) if (seqDiff(lo, f.seq) > 0) lo = f.seq;
     return lo;
   }
 
-  private declareGap(dir: number, frame: number): void {
+  private declareGap(dir: 0 | 1, frame: number): void {
     const lo = this.lowest(dir);
-    this.out(dir, frame, this.next[dir]!, EMPTY, seqDiff(lo, this.next[dir]!));
+    this.out(dir, frame, this.next[dir], EMPTY, seqDiff(lo, this.next[dir]));
     this.next[dir] = lo;
   }
 
@@ -587,11 +592,11 @@ export class FollowAssembler {
    * Delivers the first held segment that now fits (Wireshark's check_follow_fragments), or with
    * `useAck`, declares the gap if `acked` is beyond the lowest held segment. Returns whether it did.
    */
-  private check(dir: number, acked: number, frame: number, useAck: boolean): boolean {
+  private check(dir: 0 | 1, acked: number, frame: number, useAck: boolean): boolean {
     const h = this.held[dir];
     if (h.length === 0) return false;
     let lo = h[0]!.seq;
-    const cur = this.next[dir]!;
+    const cur = this.next[dir];
     for (let i = 0; i < h.length; i++) {
       const f = h[i]!;
       if (seqDiff(lo, f.seq) > 0) lo = f.seq;
@@ -620,7 +625,8 @@ export class FollowAssembler {
     return false;
   }
 
-  private drop(dir: number, i: number): void {
+  /** `i` is an index check() found in the held list, so splice removes exactly one segment. */
+  private drop(dir: 0 | 1, i: number): void {
     const [f] = this.held[dir].splice(i, 1);
     this.heldBytes[dir] -= f!.data.length;
   }

@@ -67,7 +67,7 @@ export function serverHelloKeys(pkt: Packet, s: TlsSession, d: Uint8Array, at: n
 export function changeCipherSpec(s: TlsSession, dir: number): void {
   const c = s.crypt;
   if (!c || s.tls13) return;
-  c.dec[dir] = c.next[dir];
+  c.dec[dir] = c.next[dir] ?? null;
   c.next[dir] = null;
 }
 
