@@ -5,7 +5,6 @@
  */
 import { Command } from '@commander-js/extra-typings';
 import { packetOutput, stdoutLine } from './probe-output.js';
-import { ping } from '../../probe/ping.js';
 import { PROBE_EXIT, ProbeError } from '../../probe/common.js';
 import { importInteractive } from '../interactive.js';
 
@@ -57,7 +56,7 @@ export function pingCommand() {
         if (o['4'] && o['6']) throw new ProbeError('-4 and -6 cannot be used together');
         const pmtu = o.M;
         if (pmtu !== 'do' && pmtu !== 'dont' && pmtu !== 'want') throw new ProbeError(`invalid -M argument: ${pmtu} (do, dont or want)`);
-        return (o.tui ? (await importInteractive(() => import('../../tui/probe/run.js'))).pingTui : ping)(
+        return (o.tui ? (await importInteractive(() => import('../../tui/probe/run.js'))).pingTui : (await import('../../probe/ping.js')).ping)(
           {
             host,
             ...(o.c !== undefined ? { count: num(o.c) } : {}),

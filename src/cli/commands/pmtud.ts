@@ -6,7 +6,6 @@
  */
 import { Command } from '@commander-js/extra-typings';
 import { packetOutput, stdoutLine } from './probe-output.js';
-import { pmtud } from '../../probe/pmtud.js';
 import type { TraceMethod } from '../../probe/traceroute.js';
 import { ProbeError } from '../../probe/common.js';
 import { runProbe } from './ping.js';
@@ -43,7 +42,7 @@ export function pmtudCommand() {
         if (o['4'] && o['6']) throw new ProbeError('-4 and -6 cannot be used together');
         const method = o.P as TraceMethod;
         if (method !== 'icmp' && method !== 'udp' && method !== 'tcp') throw new ProbeError(`-P ${o.P}: icmp, udp or tcp`);
-        return (o.tui ? (await importInteractive(() => import('../../tui/probe/run.js'))).pmtudTui : pmtud)(
+        return (o.tui ? (await importInteractive(() => import('../../tui/probe/run.js'))).pmtudTui : (await import('../../probe/pmtud.js')).pmtud)(
           {
             host,
             method,

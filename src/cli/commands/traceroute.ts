@@ -6,7 +6,7 @@
 import { hostname } from 'node:os';
 import { Command } from '@commander-js/extra-typings';
 import { packetOutput, stdoutLine } from './probe-output.js';
-import { traceroute, type TraceMethod } from '../../probe/traceroute.js';
+import type { TraceMethod } from '../../probe/traceroute.js';
 import { ProbeError } from '../../probe/common.js';
 import { runProbe } from './ping.js';
 import { importInteractive } from '../interactive.js';
@@ -80,6 +80,7 @@ export function tracerouteCommand() {
             ...(packets.tap ? { tap: packets.tap } : {}),
         };
         if (o.tui) return (await importInteractive(() => import('../../tui/probe/run.js'))).traceTui({ ...options, report: { cycles, interval, hostname: hostname() } }).finally(() => packets.close());
+        const { traceroute } = await import('../../probe/traceroute.js');
         return traceroute(options, { out: stdoutLine, err: (l) => process.stderr.write(l + '\n') }).finally(() => packets.close());
       });
     });
