@@ -13,14 +13,9 @@ import { LiveCaptureError } from '../capture/live/live-error.js';
 import { chooseRoute, interfaceAddresses, kernelRoutes, parseAddress, RouteError, type Family, type RouteChoice } from './route.js';
 import { NeighbourError, ProbeStack } from './stack.js';
 
-export const PROBE_EXIT = { OK: 0, NO_REPLY: 1, ERROR: 2, INTERNAL: 3, PERMISSION: 4, UNAVAILABLE: 5 } as const;
+import { PROBE_EXIT, ProbeError } from './errors.js';
 
-export class ProbeError extends Error {
-  override readonly name = 'ProbeError';
-  constructor(message: string, readonly exitCode: number = PROBE_EXIT.ERROR) {
-    super(message);
-  }
-}
+export { PROBE_EXIT, ProbeError };
 
 export interface Target {
   /** As the user gave it. */

@@ -5,7 +5,7 @@
  */
 import { Command } from '@commander-js/extra-typings';
 import { packetOutput, stdoutLine } from './probe-output.js';
-import { PROBE_EXIT, ProbeError } from '../../probe/common.js';
+import { PROBE_EXIT, ProbeError } from '../../probe/errors.js';
 import { importInteractive } from '../interactive.js';
 
 /** Runs a probe command's body: ProbeErrors become `wirelite ping: message` and their exit code. */

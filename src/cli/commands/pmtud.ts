@@ -7,7 +7,7 @@
 import { Command } from '@commander-js/extra-typings';
 import { packetOutput, stdoutLine } from './probe-output.js';
 import type { TraceMethod } from '../../probe/traceroute.js';
-import { ProbeError } from '../../probe/common.js';
+import { ProbeError } from '../../probe/errors.js';
 import { runProbe } from './ping.js';
 import { importInteractive } from '../interactive.js';
 

@@ -8,7 +8,7 @@ import { writeSync } from 'node:fs';
 import type { Frame, InterfaceInfo } from '../../capture/frame.js';
 import { createCaptureWriter, formatForPath, OutputFileError, type CaptureWriter } from '../../capture/writer.js';
 import { dissectFrame, newSession, Packet } from '../../dissectors/index.js';
-import { ProbeError } from '../../probe/common.js';
+import { ProbeError } from '../../probe/errors.js';
 import { OutBuffer } from '../../render/output.js';
 import { createPacketPrinter } from '../packet-printer.js';
 
