@@ -12,7 +12,6 @@ import type { Frame } from '../capture/frame.js';
 import { LiveCaptureError } from '../capture/live/live-error.js';
 import { chooseRoute, interfaceAddresses, kernelRoutes, parseAddress, RouteError, type Family, type RouteChoice } from './route.js';
 import { NeighbourError, ProbeStack } from './stack.js';
-
 import { PROBE_EXIT, ProbeError } from './errors.js';
 
 export { PROBE_EXIT, ProbeError };

@@ -20,7 +20,7 @@ const EMPTY = new Uint8Array(0);
 /** The follow consumer of one stream. */
 export class TcpFollow {
   private readonly payloadFid = fieldByName('tcp.payload')!.id;
-  private seg: { frame: number; dir: number; seq: number; ack: number; flags: number; len: number; sp: number; dp: number } | undefined;
+  private seg: { frame: number; dir: 0 | 1; seq: number; ack: number; flags: number; len: number; sp: number; dp: number } | undefined;
   private readonly asm: FollowAssembler;
   /** "addr:port" of node 0 (the sender of the stream's first packet) and node 1; '' before it. */
   node0 = '';
@@ -44,7 +44,7 @@ export class TcpFollow {
   /** A TCP tap record (before the packet it came from). */
   segment(r: TcpTapRecord): void {
     if (r.stream !== this.stream) return;
-    this.seg = { frame: r.frame, dir: r.dir, seq: r.seq, ack: r.ack, flags: r.flags, len: r.len, sp: r.srcPort, dp: r.dstPort };
+    this.seg = { frame: r.frame, dir: r.dir ? 1 : 0, seq: r.seq, ack: r.ack, flags: r.flags, len: r.len, sp: r.srcPort, dp: r.dstPort };
   }
 
   /** The packet of the last segment: its payload to the assembler. */

@@ -225,8 +225,8 @@ async function startLive(
   let capture: LiveCapture;
   // The counters are libpcap's (about once a second from the capture's worker), shown only once
   // known: before the first statistics, and for a device that gives none, no drop count is shown.
+  // They arrive after the open has resolved (on a later turn), when the rows and the flush below exist.
   let counters: CaptureCounters | undefined;
-  let scheduleFlush = (): void => {};
   const onStats = (s: CaptureCounters) => {
     counters = s;
     scheduleFlush();
@@ -255,9 +255,9 @@ async function startLive(
     if (b) store.addBatch(b);
     if (counters) store.setCounters({ received: counters.received, dropped: counters.dropped, ifDropped: counters.ifDropped });
   };
-  scheduleFlush = () => {
+  function scheduleFlush(): void {
     if (!timer) timer = setTimeout(flush, Math.max(0, 100 - (Date.now() - last)));
-  };
+  }
   let filter: ((p: Packet) => boolean) | undefined;
   let filtered: ReturnType<PacketStore['startFilter']> | undefined;
   let lastPkt: Packet | undefined;

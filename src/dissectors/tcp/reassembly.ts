@@ -512,11 +512,8 @@ export class FollowAssembler {
   /**
    * One segment sent in direction `dir`: sequence and acknowledgement numbers (relative, as Wireshark's follow uses them: a port reuse then continues the stream), flags, the
    * captured payload `data` and the payload length on the wire `length` (tcp.len).
-   * `dir` is 0 or 1 (FollowChunk.dir); anything else is a caller's bug and throws a RangeError.
    */
-  segment(d: number, frame: number, seq: number, ack: number, flags: number, data: Uint8Array, length: number): void {
-    if (d !== 0 && d !== 1) throw new RangeError(`FollowAssembler.segment: direction ${d} is not 0 or 1`);
-    const dir: 0 | 1 = d;
+  segment(dir: 0 | 1, frame: number, seq: number, ack: number, flags: number, data: Uint8Array, length: number): void {
     let s = flags & SYN_FLAG ? (seq + 1) >>> 0 : seq >>> 0;
     const other = dir === 0 ? 1 : 0;
     // This segment acknowledges bytes the other side sent beyond a gap: they were not captured.
