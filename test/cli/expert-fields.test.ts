@@ -5,25 +5,19 @@
  * every frame where both list the same expert messages, the severities and groups are equal.
  * IPv4 header checksums are not verified here (-o ip.check_checksum:FALSE), as tshark's default.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CORPUS_MISSING, corpusFile, corpusPresent } from '../corpus.js';
+import { corpusFile, corpusPresent, describeCorpusMissing, toolLines } from '../corpus.js';
 
 const bin = join(resolve(import.meta.dirname, '../..'), 'bin/wirelite');
 const FIELDS = ['-T', 'fields', '-E', 'occurrence=a', '-e', 'frame.number', '-e', '_ws.expert.message', '-e', '_ws.expert.severity', '-e', '_ws.expert.group'];
 const CAPTURES = ['zeek/tcp/retransmit-fast009.pcap', 'zeek/smtp.pcap', 'zeek/tcp/reassembly.pcap', 'zeek/wikipedia.pcap'];
 
-const lines = (cmd: string, args: string[]) =>
-  execFileSync(cmd, args, { encoding: 'utf8', maxBuffer: 64 << 20, stdio: ['ignore', 'pipe', 'ignore'] }).split('\n').filter(Boolean).map((l) => l.split('\t'));
+const lines = (cmd: string, args: string[]) => toolLines(cmd, args).filter(Boolean).map((l) => l.split('\t'));
 
-if (!corpusPresent) {
-  describe('expert severity and group numbers', () => {
-    (process.env.CI === 'true' ? it : it.skip)(CORPUS_MISSING, () => {
-      throw new Error(CORPUS_MISSING);
-    });
-  });
-} else {
+if (!corpusPresent) describeCorpusMissing('expert severity and group numbers');
+else {
   describe('expert severity and group numbers in -T fields, as tshark', () => {
     beforeAll(() => {
       expect(spawnSync('tshark', ['--version']).status, 'tshark must be installed (apt-get install tshark)').toBe(0);

@@ -4,10 +4,10 @@
  * printed the bare number ("Opcode: 15", "Differentiated Services Codepoint: 4"). Against live
  * `tshark -n -V` on corpus captures: every "Unknown (" line of ours is a line of tshark's tree.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CORPUS_MISSING, corpusFile, corpusPresent } from '../corpus.js';
+import { corpusFile, corpusPresent, describeCorpusMissing, toolLines } from '../corpus.js';
 
 const bin = join(resolve(import.meta.dirname, '../..'), 'bin/wirelite');
 const CAPTURES = [
@@ -19,21 +19,10 @@ const CAPTURES = [
   'zeek/ipv4/fragmented-4.pcap', // DSCP 4
 ];
 
-const tree = (cmd: string, args: string[]) =>
-  new Set(
-    execFileSync(cmd, args, { encoding: 'utf8', maxBuffer: 256 << 20, stdio: ['ignore', 'pipe', 'ignore'] })
-      .split('\n')
-      .map((l) => l.trim())
-      .filter(Boolean),
-  );
+const tree = (cmd: string, args: string[]) => new Set(toolLines(cmd, args).map((l) => l.trim()).filter(Boolean));
 
-if (!corpusPresent) {
-  describe('unknown values in the tree', () => {
-    (process.env.CI === 'true' ? it : it.skip)(CORPUS_MISSING, () => {
-      throw new Error(CORPUS_MISSING);
-    });
-  });
-} else {
+if (!corpusPresent) describeCorpusMissing('unknown values in the tree');
+else {
   describe('values missing from value strings read "Unknown (N)", as tshark -V', () => {
     beforeAll(() => {
       expect(spawnSync('tshark', ['--version']).status, 'tshark must be installed (apt-get install tshark)').toBe(0);
