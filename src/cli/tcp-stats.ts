@@ -6,7 +6,9 @@
  * read once (same verdicts as `tshark -2`).
  */
 import { TCP_TAP } from '../dissectors/tcp/tap.js';
+import { newSession } from '../dissectors/session.js';
 import { collectGarbage, dissectFile, tap, withDisplayFilter, type CompiledFilter } from '../pipeline/index.js';
+import { commandSessionOptions } from '../pipeline/session-options.js';
 import { CaptureFileError } from '../capture/capture-error.js';
 import { OutBuffer } from '../render/output.js';
 import { TcpConnectionTable } from '../stats/tcp.js';
@@ -18,12 +20,14 @@ export { tcpCard };
  * Reads `file` once and returns the connections. One pass gives tshark -2's values: the TCP
  * verdicts of a segment depend only on earlier segments (src/dissectors/tcp/analysis.ts), and the
  * handshake RTT is taken from the segments after the handshake. A file damaged after some frames
- * gives the connections of those frames and the error in `error`.
+ * gives the connections of those frames and the error in `error`. The table keeps to the named
+ * limits of the read's session (made from the command's session options).
  */
 export async function collectTcpConnections(file: string, filter?: CompiledFilter): Promise<TcpConnectionTable & { error?: CaptureFileError }> {
-  const table: TcpConnectionTable & { error?: CaptureFileError } = new TcpConnectionTable();
+  const session = newSession(commandSessionOptions());
+  const table: TcpConnectionTable & { error?: CaptureFileError } = new TcpConnectionTable({ limits: session.limits.tcpConnection });
   try {
-    await dissectFile(file, withDisplayFilter({ columns: false, twoPass: false, count: 0, fields: [], taps: [tap(TCP_TAP, (r) => table.add(r))] }, filter));
+    await dissectFile(file, withDisplayFilter({ columns: false, twoPass: false, count: 0, fields: [], session, taps: [tap(TCP_TAP, (r) => table.add(r))] }, filter));
   } catch (e) {
     if (!(e instanceof CaptureFileError) || e.framesRead === 0) throw e;
     table.error = e;

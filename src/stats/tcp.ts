@@ -7,22 +7,25 @@
  *
  * A read registers `add` on its session's taps (`tap(TCP_TAP, (r) => t.add(r))`), one pass: a
  * segment's TCP verdicts depend only on earlier segments, so one pass gives tshark -2's values.
+ * The table keeps to the named limits it is given: that session's `limits.tcpConnection`.
  * `rows()` yields one typed row (ConnectionSummary, the `--json` schema) per connection in
  * stream order, made as it is asked for (a SYN flood has millions: nothing is held per row).
  * The text card is ./tcp-card.ts.
  */
 import { TcpConnections } from '../analysis/tcp-connection/connections.js';
 import type { ConnectionSummary } from '../analysis/tcp-connection/types.js';
+import type { TcpConnectionLimits } from '../analysis/tcp-connection/store.js';
 import type { TcpTapRecord } from '../dissectors/tcp/tap.js';
 
 export type { ConnectionSummary, DirectionSummary } from '../analysis/tcp-connection/types.js';
-export { TCP_CONNECTION_LIMITS } from '../analysis/tcp-connection/store.js';
+export { TCP_CONNECTION_LIMITS, type TcpConnectionLimits } from '../analysis/tcp-connection/store.js';
 
 /** The connections of one read, fed by the TCP tap. */
 export class TcpConnectionTable {
   readonly connections: TcpConnections;
 
-  constructor(opts: { recordSegments?: boolean } = {}) {
+  /** `limits`: the read's session's (`session.limits.tcpConnection`); default TCP_CONNECTION_LIMITS. */
+  constructor(opts: { recordSegments?: boolean; limits?: Readonly<TcpConnectionLimits> } = {}) {
     this.connections = new TcpConnections(opts);
   }
 
@@ -31,7 +34,7 @@ export class TcpConnectionTable {
     this.connections.add(r);
   }
 
-  /** Connections beyond TCP_CONNECTION_LIMITS.maxConnections (counted, not shown). */
+  /** Connections beyond the limits' maxConnections (counted, not shown). */
   get untracked(): number {
     return this.connections.untracked;
   }

@@ -16,11 +16,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { onePass, twoPass, type Timed } from '../dissectors/helpers.js';
 import { C, S, tcpFrame, writeScenario, type Seg } from './tcp-scenario.js';
 import { TcpConnections } from '../../src/analysis/tcp-connection/connections.js';
-import { TCP_CONNECTION_LIMITS } from '../../src/analysis/tcp-connection/store.js';
+import { TCP_CONNECTION_LIMITS, type TcpConnectionLimits } from '../../src/analysis/tcp-connection/store.js';
 import type { ConnectionSummary } from '../../src/analysis/tcp-connection/types.js';
 import { collectTcpConnections, tcpCard } from '../../src/cli/tcp-stats.js';
 import { TCP_TAP } from '../../src/dissectors/tcp/tap.js';
-import { corpusFile } from '../corpus.js';
+import { corpusFile, corpusPresent, corpusRoot, describeCorpusMissing, itCorpusMissing } from '../corpus.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'wl-tcp-conn-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -43,15 +43,15 @@ function tshark(args: string[]): string {
 }
 
 /** The cards of `frames` dissected by `read` (one or two passes), from the TCP tap. */
-function cards(frames: Timed[], read: typeof twoPass = twoPass): ConnectionSummary[] {
-  const conns = new TcpConnections();
+function cards(frames: Timed[], read: typeof twoPass = twoPass, limits?: TcpConnectionLimits): ConnectionSummary[] {
+  const conns = new TcpConnections({ limits });
   read(frames, 1, undefined, (s) => s.taps.add(TCP_TAP, (r) => conns.add(r)));
   return [...conns.summaries()];
 }
 
 /** Our card of the one connection in `segs`; kept (unless `check` is false) for the tshark check at the end. */
-function card(segs: Seg[], check = true): ConnectionSummary {
-  const all = cards(segs.map((x) => frame(x)));
+function card(segs: Seg[], check = true, limits?: TcpConnectionLimits): ConnectionSummary {
+  const all = cards(segs.map((x) => frame(x)), twoPass, limits);
   expect(all).toHaveLength(1);
   const s = all[0]!;
   expect(tcpCard(s)).toContain('TCP stream 0: ');
@@ -421,16 +421,16 @@ describe('connection state and Zeek conn_state on built connections (checked aga
     expect(s.state.summary).toMatch(/^no handshake seen \(capture started mid-connection\)/);
   });
 
-  it('Zeek baselines: single-rst.pcap is OTH "R", syn-then-stuff-then-rst.pcap is OTH "SaFR" (zeek testing/btest conn_state-RST-behavior)', async () => {
+  if (!corpusPresent) itCorpusMissing();
+  it.runIf(corpusPresent)('Zeek baselines: single-rst.pcap is OTH "R", syn-then-stuff-then-rst.pcap is OTH "SaFR" (zeek testing/btest conn_state-RST-behavior)', async () => {
     const dir = corpusFile('zeek/tcp');
-    expect(existsSync(dir), `corpus missing: ${dir}`).toBe(true);
     const a = [...(await collectTcpConnections(join(dir, 'single-rst.pcap'))).summaries()];
     expect(a.map((s) => [s.history, s.connState])).toEqual([['R', 'OTH']]);
     const b = [...(await collectTcpConnections(join(dir, 'syn-then-stuff-then-rst.pcap'))).summaries()];
     expect(b.map((s) => [s.history, s.connState])).toEqual([['SaFR', 'OTH']]);
   });
 
-  it('Zeek baselines: missing-syn.pcap is SF "^hADdFaf" with 98/9417 bytes (core.tcp.missing-syn/conn.log); fin_retransmission.pcap ends originator CLOSED, responder RESET (core.tcp.fin-retransmit): RSTR, 3/2 packets', async () => {
+  it.runIf(corpusPresent)('Zeek baselines: missing-syn.pcap is SF "^hADdFaf" with 98/9417 bytes (core.tcp.missing-syn/conn.log); fin_retransmission.pcap ends originator CLOSED, responder RESET (core.tcp.fin-retransmit): RSTR, 3/2 packets', async () => {
     const dir = corpusFile('zeek/tcp');
     const [m] = [...(await collectTcpConnections(join(dir, 'missing-syn.pcap'))).summaries()];
     expect([m!.originator, m!.responder, m!.connState, m!.history, m!.orig.uniqueBytes, m!.resp.uniqueBytes, m!.orig.packets, m!.resp.packets]).toEqual([
@@ -654,37 +654,30 @@ describe('one pass (what stats tcp reads) gives the cards of two passes', () => 
 });
 
 describe('bounded memory', () => {
-  it('beyond TCP_CONNECTION_LIMITS.maxConnections connections are counted, not tracked', () => {
-    const saved = TCP_CONNECTION_LIMITS.maxConnections;
-    TCP_CONNECTION_LIMITS.maxConnections = 2;
-    try {
-      const frames: Timed[] = [];
-      for (let i = 0; i < 5; i++) {
-        frames.push(frame({ c: true, seq: 100 + i, flags: 'S', ms: i }, 30000 + i));
-        frames.push(frame({ c: true, seq: 100 + i, flags: 'S', ms: i + 0.5 }, 30000 + i));
-      }
-      const conns = new TcpConnections();
-      twoPass(frames, 1, undefined, (s) => s.taps.add(TCP_TAP, (r) => conns.add(r)));
-      expect([...conns.summaries()].map((s) => [s.stream, s.orig.packets])).toEqual([[0, 2], [1, 2]]);
-      expect(conns.untracked).toBe(3);
-    } finally {
-      TCP_CONNECTION_LIMITS.maxConnections = saved;
+  it('beyond the limits\' maxConnections connections are counted, not tracked', () => {
+    const frames: Timed[] = [];
+    for (let i = 0; i < 5; i++) {
+      frames.push(frame({ c: true, seq: 100 + i, flags: 'S', ms: i }, 30000 + i));
+      frames.push(frame({ c: true, seq: 100 + i, flags: 'S', ms: i + 0.5 }, 30000 + i));
     }
+    const conns = new TcpConnections({ limits: { ...TCP_CONNECTION_LIMITS, maxConnections: 2 } });
+    twoPass(frames, 1, undefined, (s) => s.taps.add(TCP_TAP, (r) => conns.add(r)));
+    expect([...conns.summaries()].map((s) => [s.stream, s.orig.packets])).toEqual([[0, 2], [1, 2]]);
+    expect(conns.untracked).toBe(3);
   });
 
-  it('beyond TCP_CONNECTION_LIMITS.maxDetailed a connection keeps counts, state and history only', () => {
-    const saved = TCP_CONNECTION_LIMITS.maxDetailed;
-    TCP_CONNECTION_LIMITS.maxDetailed = 0;
-    try {
-      const s = card([...handshake(), { c: true, seq: ISN_C + 1, ack: ISN_S + 1, flags: 'PA', len: 100, ms: 30 }, { c: false, seq: ISN_S + 1, ack: ISN_C + 101, flags: 'A', ms: 50 }], false);
-      expect(s.detailed).toBe(false);
-      expect(s.history).toBe('ShADa');
-      expect(s.orig.packets).toBe(3);
-      expect(s.orig.retransmissions).toBeNull();
-      expect(tcpCard(s)).toMatch(/no detail: more connections than TCP_CONNECTION_LIMITS.maxDetailed/);
-    } finally {
-      TCP_CONNECTION_LIMITS.maxDetailed = saved;
-    }
+  it('beyond the limits\' maxDetailed a connection keeps counts, state and history only', () => {
+    const s = card([...handshake(), { c: true, seq: ISN_C + 1, ack: ISN_S + 1, flags: 'PA', len: 100, ms: 30 }, { c: false, seq: ISN_S + 1, ack: ISN_C + 101, flags: 'A', ms: 50 }], false, { ...TCP_CONNECTION_LIMITS, maxDetailed: 0 });
+    expect(s.detailed).toBe(false);
+    expect(s.history).toBe('ShADa');
+    expect(s.orig.packets).toBe(3);
+    expect(s.orig.retransmissions).toBeNull();
+    expect(tcpCard(s)).toMatch(/no detail: more connections than TCP_CONNECTION_LIMITS.maxDetailed/);
+  });
+
+  it('the defaults are frozen: a session changes its own copy', () => {
+    expect(Object.isFrozen(TCP_CONNECTION_LIMITS)).toBe(true);
+    expect(new TcpConnections().limits).toBe(TCP_CONNECTION_LIMITS);
   });
 });
 
@@ -697,8 +690,7 @@ describe('every scenario card above against tshark -2 (one capture, one run)', (
 
 // ------------------------------------------------------------------------------------------
 
-const CORPUS = '/work/shared/corpus/public';
-const EXPECTED = '/work/shared/corpus/expected';
+const EXPECTED = join(corpusRoot, 'expected');
 const CORPUS_FILES = [
   'zeek/smtp.pcap', 'zeek/http/get-to-ssh-server.pcap', 'zeek/tcp/retransmit-fast009.pcap', 'zeek/tcp/handshake-reorder.pcap',
   'zeek/tcp/missing-syn.pcap', 'zeek/tcp/reassembly.pcap', 'zeek/tcp/option-sack.pcap', 'zeek/tcp/window-scale-range.pcap', 'zeek/tcp/ssh-dups.pcap',
@@ -717,10 +709,11 @@ function convRows(text: string): Array<{ a: string; b: string; fromB: number; fr
   return rows;
 }
 
-describe('stats tcp over corpus captures', () => {
+if (!corpusPresent) describeCorpusMissing('stats tcp over corpus captures');
+else describe('stats tcp over corpus captures', () => {
   it.each(CORPUS_FILES)('%s: every connection has a card; packets per direction equal tshark -z conv,tcp', async (rel) => {
-    const path = join(CORPUS, rel);
-    expect(existsSync(path), `corpus capture missing: ${path} (the corpus folder is needed)`).toBe(true);
+    const path = corpusFile(rel);
+    expect(existsSync(path), `corpus capture missing: ${path}`).toBe(true);
     const conns = [...(await collectTcpConnections(path)).summaries()];
     for (const s of conns) expect(tcpCard(s)).toContain(`TCP stream ${s.stream}:`);
     // tshark writes IPv6 endpoints without brackets in this table.

@@ -2,7 +2,7 @@
 import { type TcpTapRecord } from '../../dissectors/tcp/tap.js';
 import { TcpFlag } from '../../dissectors/tcp/analysis.js';
 import { seqGe, seqGt, seqLt, seqDiff } from '../../dissectors/tcp/seq.js';
-import { ACK, CWR, ECE, FIN, Lim, LossEvent, PHASE_RANK, Phase, RST, RttHist, SYN, Side, TCP_CONNECTION_LIMITS, TcpConnection, mssOf, round6 } from './store.js';
+import { ACK, CWR, ECE, FIN, Lim, LossEvent, PHASE_RANK, Phase, RST, RttHist, SYN, Side, TcpConnection, mssOf, round6 } from './store.js';
 import { account, decide } from './limited-by.js';
 
 /**
@@ -125,7 +125,7 @@ function dataSent(c: TcpConnection, s: Side, r: TcpTapRecord, rel: number): bool
   // The gap starts above what P already ACKed: bytes ACKed before this segment came were
   // counted then ("ACKed unseen"), not again when the gap is ACKed.
   const gapFrom = s.highAck >= 0 && s.highEnd >= 0 && seqGt(s.highAck, s.highEnd) ? s.highAck : s.highEnd;
-  if ((af & TcpFlag.LOST_PACKET) && s.highEnd >= 0 && seqGt(start, gapFrom) && s.gapStart.length < TCP_CONNECTION_LIMITS.pendingGaps) {
+  if ((af & TcpFlag.LOST_PACKET) && s.highEnd >= 0 && seqGt(start, gapFrom) && s.gapStart.length < s.limits.pendingGaps) {
     s.gapStart.push(gapFrom);
     s.gapEnd.push(start);
     s.gapFrame.push(r.frame);
@@ -188,7 +188,7 @@ function lossAndRounds(c: TcpConnection, s: Side, r: TcpTapRecord, rel: number, 
     if (kind === 'fast') s.fastLosses++;
     else s.rtoLosses++;
     s.awaitAfter.push(ev);
-    if (s.awaitAfter.length > TCP_CONNECTION_LIMITS.eventsKept) s.awaitAfter.shift();
+    if (s.awaitAfter.length > s.limits.eventsKept) s.awaitAfter.shift();
     s.recovery = kind === 'fast' ? Phase.FAST_RECOVERY : Phase.RTO_RECOVERY;
     s.recoverySeq = s.highEnd;
     s.roundLoss = s.recovery;
@@ -214,7 +214,7 @@ function peerAcked(c: TcpConnection, p: Side, r: TcpTapRecord, rel: number): voi
   const af = r.analysisFlags;
   const ack = r.ack;
   if (r.ackRtt > 0) {
-    if (!p.rtt) p.rtt = new RttHist();
+    if (!p.rtt) p.rtt = new RttHist(p.limits.rttBucketsPerDecade);
     p.rtt.add(r.ackRtt);
   }
   if (p.highEnd >= 0) {
@@ -319,7 +319,7 @@ function closeRound(c: TcpConnection, dir: number, s: Side): void {
 }
 
 function pushRound(s: Side, flight: number, ph: Phase): void {
-  const cap = TCP_CONNECTION_LIMITS.roundsKept;
+  const cap = s.limits.roundsKept;
   if (!s.flights) {
     s.flights = new Uint32Array(cap);
     s.phases = new Uint8Array(cap);

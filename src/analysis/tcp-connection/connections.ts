@@ -1,6 +1,6 @@
 /** The connections of a capture (`TcpConnections`), fed by the TCP tap; rules in docs/tcp-connection-model.md. */
 import type { TcpTapRecord } from '../../dissectors/tcp/tap.js';
-import { ACK, BLOCK, CWR, ConnBlock, ECE, FIN, FirstBlock, RST, SYN, SecondStore, Side, TCP_CONNECTION_LIMITS, TcpConnection, packSyn, recordSegment, recordable, replaySegment } from './store.js';
+import { ACK, BLOCK, CWR, ConnBlock, ECE, FIN, FirstBlock, RST, SYN, SecondStore, Side, TCP_CONNECTION_LIMITS, type TcpConnectionLimits, TcpConnection, packSyn, recordSegment, recordable, replaySegment } from './store.js';
 import { ConnectionSummary } from './types.js';
 import { detailUpdate } from './congestion.js';
 import { zeekUpdate } from './zeek.js';
@@ -15,20 +15,25 @@ export class TcpConnections {
   private models = 0;
   private seconds = new SecondStore();
   /** Where the model of a connection of one or two segments is made for its summary. */
-  private scratch = new ConnBlock(1);
+  private readonly scratch: ConnBlock;
   /** Connections tracked. */
   count = 0;
   untracked = 0;
   private lastUntracked = -1;
   detailed = 0;
   private readonly record: boolean;
+  /** The named limits this table keeps to (its session's `limits.tcpConnection`). */
+  readonly limits: Readonly<TcpConnectionLimits>;
 
   /**
+   * `limits`: the session's (`session.limits.tcpConnection`; default TCP_CONNECTION_LIMITS).
    * `recordSegments: false` makes every model at once (what it costs without the records;
    * the tests compare the two).
    */
-  constructor(opts: { recordSegments?: boolean } = {}) {
+  constructor(opts: { recordSegments?: boolean; limits?: Readonly<TcpConnectionLimits> } = {}) {
     this.record = opts.recordSegments ?? true;
+    this.limits = opts.limits ?? TCP_CONNECTION_LIMITS;
+    this.scratch = new ConnBlock(this.limits, 1);
   }
 
   /** The connection of a stream, if tracked (a new view each call; the model of recorded segments is made anew). */
@@ -38,7 +43,7 @@ export class TcpConnections {
     const m = fb ? fb.model[k]! : 0;
     if (m === 0) return undefined;
     if (m > 0) return this.view(m - 1, stream);
-    const c = new TcpConnection(new ConnBlock(1), 0, stream);
+    const c = new TcpConnection(new ConnBlock(this.limits, 1), 0, stream);
     this.replayRecorded(c, fb!, k, stream);
     return c;
   }
@@ -51,7 +56,7 @@ export class TcpConnections {
   }
 
   add(r: TcpTapRecord): void {
-    if (r.stream >= TCP_CONNECTION_LIMITS.maxConnections) {
+    if (r.stream >= this.limits.maxConnections) {
       // Stream indices are given in order of first appearance: a higher one is a new connection.
       if (r.stream > this.lastUntracked) {
         this.untracked++;
@@ -83,7 +88,7 @@ export class TcpConnections {
     }
     // The model is made now: from the recorded segments, if any, then this one.
     const slot = this.models++;
-    if (slot % BLOCK === 0) this.blocks.push(new ConnBlock());
+    if (slot % BLOCK === 0) this.blocks.push(new ConnBlock(this.limits));
     const c = this.view(slot, r.stream);
     if (m < 0) {
       this.replayRecorded(c, fb, k, r.stream);
@@ -170,9 +175,9 @@ function update(all: TcpConnections, c: TcpConnection, r: TcpTapRecord, t: numbe
   zeekUpdate(c, r, d === c.origDir);
 
   const total = c.pkts0 + c.pkts1;
-  if (!c.detail && (r.len > 0 || (flags & FIN) || (total >= 3 && c.pkts0 > 0 && c.pkts1 > 0)) && all.detailed < TCP_CONNECTION_LIMITS.maxDetailed) {
+  if (!c.detail && (r.len > 0 || (flags & FIN) || (total >= 3 && c.pkts0 > 0 && c.pkts1 > 0)) && all.detailed < all.limits.maxDetailed) {
     all.detailed++;
-    c.detail = [new Side(), new Side()];
+    c.detail = [new Side(all.limits), new Side(all.limits)];
   }
   if (c.detail) detailUpdate(c, c.detail[d]!, c.detail[1 - d]!, r, rel, silence);
   c.tLast = t;

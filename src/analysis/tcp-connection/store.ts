@@ -13,28 +13,51 @@
 import { type TcpTapRecord, tcpTapRecord } from '../../dissectors/tcp/tap.js';
 import { formatIPv4At, formatIPv6 } from '../../dissectors/bytes.js';
 import { TcpFlag } from '../../dissectors/tcp/analysis.js';
+import { defineLimits } from '../../dissectors/limits.js';
 
-export const TCP_CONNECTION_LIMITS = {
+/**
+ * Named limits of the connection model (a session's are `session.limits.tcpConnection`, see
+ * src/dissectors/limits.ts; TcpConnections is given them, else it takes TCP_CONNECTION_LIMITS).
+ */
+export interface TcpConnectionLimits {
   /** Connections tracked per capture; later ones are only counted (`untracked`). */
-  maxConnections: 2_000_000,
+  maxConnections: number;
   /**
    * Connections that get the detailed model (RTT, congestion, detectors; a few kilobytes each);
    * the rest keep counts, state and history.
    */
-  maxDetailed: 100_000,
-  /** RTT histogram resolution: buckets per decade (1 µs .. 1000 s): quantiles within ±6%. */
-  rttBucketsPerDecade: 20,
+  maxDetailed: number;
+  /** RTT histogram resolution: buckets per decade (1 µs .. 1000 s): quantiles within ±6% at 20. */
+  rttBucketsPerDecade: number;
   /** Congestion rounds kept per direction; when full, adjacent rounds are merged (largest flight kept). */
-  roundsKept: 128,
+  roundsKept: number;
   /** Loss events, zero-window stalls and RTO stalls kept per direction (counts and totals stay exact). */
-  eventsKept: 32,
+  eventsKept: number;
   /** Frames kept per piece of evidence. */
-  evidenceFrames: 8,
+  evidenceFrames: number;
   /** "Previous segment not captured" gaps waiting for a retransmission or an ACK, per direction. */
-  pendingGaps: 16,
+  pendingGaps: number;
   /** Characters of the history string. */
+  historyChars: number;
+}
+
+declare module '../../dissectors/limits.js' {
+  interface SessionLimits {
+    tcpConnection: TcpConnectionLimits;
+  }
+}
+
+/** The defaults of `session.limits.tcpConnection` (frozen: a session changes its own copy). */
+export const TCP_CONNECTION_LIMITS = defineLimits('tcpConnection', {
+  maxConnections: 2_000_000,
+  maxDetailed: 100_000,
+  rttBucketsPerDecade: 20,
+  roundsKept: 128,
+  eventsKept: 32,
+  evidenceFrames: 8,
+  pendingGaps: 16,
   historyChars: 64,
-};
+});
 
 export const FIN = 0x01;
 export const SYN = 0x02;
@@ -58,12 +81,16 @@ const RTT_DECADES = 9;
 
 /** Log histogram of RTT samples (seconds). */
 export class RttHist {
-  counts = new Uint32Array(RTT_DECADES * TCP_CONNECTION_LIMITS.rttBucketsPerDecade);
+  counts: Uint32Array;
   n = 0;
   min = Infinity;
   max = 0;
+  /** `b`: buckets per decade (TcpConnectionLimits.rttBucketsPerDecade). */
+  constructor(readonly b: number) {
+    this.counts = new Uint32Array(RTT_DECADES * b);
+  }
   add(v: number): void {
-    const b = TCP_CONNECTION_LIMITS.rttBucketsPerDecade;
+    const b = this.b;
     let i = v <= RTT_MIN ? 0 : Math.floor(Math.log10(v / RTT_MIN) * b);
     if (i >= this.counts.length) i = this.counts.length - 1;
     this.counts[i]!++;
@@ -72,7 +99,7 @@ export class RttHist {
     if (v > this.max) this.max = v;
   }
   quantile(p: number): number {
-    const b = TCP_CONNECTION_LIMITS.rttBucketsPerDecade;
+    const b = this.b;
     const want = Math.max(1, Math.ceil(p * this.n));
     let acc = 0;
     for (let i = 0; i < this.counts.length; i++) {
@@ -147,8 +174,8 @@ export class Side {
   winFull = 0;
   winUpdate = 0;
   keepAlive = 0;
-  winFullFrames = new Kept<number>(TCP_CONNECTION_LIMITS.evidenceFrames);
-  rtxFrames = new Kept<number>(TCP_CONNECTION_LIMITS.evidenceFrames);
+  winFullFrames: Kept<number>;
+  rtxFrames: Kept<number>;
   /** Windows this side advertised (scaled; not in SYNs). */
   maxWin = -1;
   minWin = -1;
@@ -157,7 +184,7 @@ export class Side {
   zeroSince = -1;
   zeroStartFrame = 0;
   zeroTime = 0;
-  zeroStalls = new Kept<Stall>(TCP_CONNECTION_LIMITS.eventsKept);
+  zeroStalls: Kept<Stall>;
   rtt: RttHist | undefined;
   // congestion
   roundOpen = false;
@@ -191,7 +218,7 @@ export class Side {
   recovery = 0;
   recoverySeq = 0;
   lossSeen = false;
-  losses = new Kept<LossEvent>(TCP_CONNECTION_LIMITS.eventsKept);
+  losses: Kept<LossEvent>;
   fastLosses = 0;
   rtoLosses = 0;
   awaitAfter: LossEvent[] = [];
@@ -201,9 +228,9 @@ export class Side {
   tCong = 0;
   tApp = 0;
   pendingIdle = 0;
-  rwndFrames = new Kept<number>(TCP_CONNECTION_LIMITS.evidenceFrames);
-  congFrames = new Kept<number>(TCP_CONNECTION_LIMITS.evidenceFrames);
-  appFrames = new Kept<number>(TCP_CONNECTION_LIMITS.evidenceFrames);
+  rwndFrames: Kept<number>;
+  congFrames: Kept<number>;
+  appFrames: Kept<number>;
   winFullPending = false;
   // detectors
   nagleCandT = -1;
@@ -211,8 +238,8 @@ export class Side {
   nagleCandClass = 0;
   nagle40 = 0;
   nagle200 = 0;
-  nagleFrames = new Kept<number>(TCP_CONNECTION_LIMITS.evidenceFrames);
-  rtoStalls = new Kept<Stall>(TCP_CONNECTION_LIMITS.eventsKept);
+  nagleFrames: Kept<number>;
+  rtoStalls: Kept<Stall>;
   rtoLost = 0;
   gapStart: number[] = [];
   gapEnd: number[] = [];
@@ -220,13 +247,29 @@ export class Side {
   gapsFilled = 0;
   missed = 0;
   missedBytes = 0;
-  missedFrames = new Kept<number>(TCP_CONNECTION_LIMITS.evidenceFrames);
+  missedFrames: Kept<number>;
   // ECN marks
   ece = 0;
   cwr = 0;
   ect = 0;
   ce = 0;
   turnsStarted = 0;
+
+  /** `limits`: those of the connections this side belongs to. */
+  constructor(readonly limits: Readonly<TcpConnectionLimits>) {
+    const ev = limits.evidenceFrames;
+    const kept = limits.eventsKept;
+    this.winFullFrames = new Kept(ev);
+    this.rtxFrames = new Kept(ev);
+    this.zeroStalls = new Kept(kept);
+    this.losses = new Kept(kept);
+    this.rwndFrames = new Kept(ev);
+    this.congFrames = new Kept(ev);
+    this.appFrames = new Kept(ev);
+    this.nagleFrames = new Kept(ev);
+    this.rtoStalls = new Kept(kept);
+    this.missedFrames = new Kept(ev);
+  }
 }
 
 /** Options of a side's SYN (unpacked from TcpConnection.syn0/syn1). */
@@ -270,7 +313,11 @@ export class ConnBlock {
   ends: string[] = [];
   history: string[] = [];
   detail: Array<[Side, Side] | undefined> = [];
-  constructor(cap = BLOCK) {
+  /** `limits`: those of the connections stored here (TcpConnections'). */
+  constructor(
+    readonly limits: Readonly<TcpConnectionLimits>,
+    cap = BLOCK,
+  ) {
     this.f = new Float64Array(cap * NF);
     this.n = new Int32Array(cap * NI);
     this.zk = new Int32Array(cap * ZK_PER_CONN).fill(-1);
@@ -480,6 +527,10 @@ export class TcpConnection {
   }
   set detail(v: [Side, Side] | undefined) {
     this.blk.detail[this.k] = v;
+  }
+  /** The limits of the connections this one belongs to. */
+  get limits(): Readonly<TcpConnectionLimits> {
+    return this.blk.limits;
   }
   /** Zeek's endpoint numbers: 16 int32 at `zo` in `zk`. */
   get zk(): Int32Array {

@@ -1,5 +1,5 @@
 /** A connection's summary (ConnectionSummary) from its model. */
-import { FIN, PHASE_NAMES, Phase, TCP_CONNECTION_LIMITS, TcpConnection, ms, round6, synOf } from './store.js';
+import { FIN, PHASE_NAMES, Phase, TcpConnection, ms, round6, synOf } from './store.js';
 import { ConnectionSummary, DirectionSummary } from './types.js';
 import { connState } from './zeek.js';
 import { detectors, noDataText, uniqueBytes, verdict } from './verdict.js';
@@ -24,7 +24,7 @@ function dirSummary(c: TcpConnection, dir: number): DirectionSummary {
   const span = s.firstDataT >= 0 ? endT - s.firstDataT : 0;
   const zeroOpen = s.zeroSince >= 0 ? c.tLast - c.t0 - s.zeroSince : 0;
   const stalls = [...s.zeroStalls.items];
-  if (zeroOpen > 0 && stalls.length < TCP_CONNECTION_LIMITS.eventsKept) stalls.push({ startFrame: s.zeroStartFrame, endFrame: c.lastFrame, seconds: round6(zeroOpen) });
+  if (zeroOpen > 0 && stalls.length < s.limits.eventsKept) stalls.push({ startFrame: s.zeroStartFrame, endFrame: c.lastFrame, seconds: round6(zeroOpen) });
   const h = s.rtt;
   const flights = s.flights ? Array.from(s.flights.subarray(0, s.nRounds)) : [];
   const phases = s.phases ? Array.from(s.phases.subarray(0, s.nRounds), (p) => PHASE_NAMES[p]!) : [];

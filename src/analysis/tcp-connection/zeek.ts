@@ -2,7 +2,7 @@
 import { type TcpTapRecord } from '../../dissectors/tcp/tap.js';
 import { TcpFlag } from '../../dissectors/tcp/analysis.js';
 import { seqDiff } from '../../dissectors/tcp/seq.js';
-import { ACK, FIN, RST, SYN, TCP_CONNECTION_LIMITS, TcpConnection, ZS } from './store.js';
+import { ACK, FIN, RST, SYN, TcpConnection, ZS } from './store.js';
 
 const HIST_SYN = 1;
 const HIST_FIN = 2;
@@ -127,7 +127,7 @@ function checkHistory(c: TcpConnection, isOrig: boolean, mask: number, code: str
 }
 
 function addHistory(c: TcpConnection, isOrig: boolean, code: string): void {
-  if (c.history.length < TCP_CONNECTION_LIMITS.historyChars) c.history += isOrig ? code : code.toLowerCase();
+  if (c.history.length < c.limits.historyChars) c.history += isOrig ? code : code.toLowerCase();
 }
 
 /** Zeek's ScaledHistoryEntry: the letter at the 1st, 10th, 100th ... occurrence. */
