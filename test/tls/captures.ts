@@ -1,8 +1,8 @@
 /**
  * Makes TLS captures with their key logs for the decryption tests: OpenSSL's `s_server` and
  * `s_client -keylogfile` over loopback, one connection per case (a TLS version and cipher suite),
- * captured by tcpdump on `lo` (only this run's port). Needs root, tcpdump and openssl; `canCapture`
- * says whether they are there. Nothing is sent off the machine.
+ * captured by tcpdump on `lo` (only this run's port). Needs root, tcpdump and openssl
+ * (./compare.ts's `missingTools` says which are missing). Nothing is sent off the machine.
  *
  * The cases cover what the decryption supports: TLS 1.3 with AES-128/256-GCM, ChaCha20-Poly1305,
  * AES-128-CCM and CCM_8, a KeyUpdate; TLS 1.2 with AES-GCM, ChaCha20-Poly1305 and CBC
@@ -12,7 +12,6 @@ import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-export const canCapture = process.getuid?.() === 0 && spawnSync('tcpdump', ['--version']).status === 0 && spawnSync('openssl', ['version']).status === 0 && spawnSync('editcap', ['-h']).status === 0;
 
 export interface TlsCase {
   name: string;
@@ -24,6 +23,8 @@ export interface TlsCase {
   input?: string;
   /** The server echoes instead of answering HTTP (no -www), for the KeyUpdate case. */
   echo?: boolean;
+  /** The client's OpenSSL configuration (OPENSSL_CONF): `no-ems` turns the extended master secret off. */
+  clientConf?: 'no-ems';
 }
 
 const TLS13_ALL = 'TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256:TLS_AES_128_CCM_SHA256:TLS_AES_128_CCM_8_SHA256';
@@ -70,6 +71,8 @@ export interface Made {
   /** The capture (pcap) and the key log of every case. */
   pcap: string;
   keys: string;
+  /** The server's RSA private key (PEM). */
+  rsaKey: string;
   /** The TCP port the server listened on (tshark needs `-d tcp.port==PORT,tls`). */
   port: number;
   /** Connections made (one per case, in CASES order). */
@@ -88,6 +91,9 @@ export async function makeCaptures(dir: string, cases: readonly TlsCase[] = CASE
   const keys = join(dir, 'tls.keys');
   writeFileSync(keys, '');
   const port = 20000 + Math.floor(Math.random() * 30000);
+  // An OpenSSL configuration without the extended master secret (OpenSSL 3.0's s_client has no option for it).
+  const noEms = join(dir, 'no-ems.cnf');
+  writeFileSync(noEms, 'openssl_conf = init\n[init]\nssl_conf = ssl\n[ssl]\nsystem_default = sys\n[sys]\nOptions = -ExtendedMasterSecret\n');
   const td = spawn('tcpdump', ['-i', 'lo', '-U', '-w', pcap, `tcp port ${port}`], { stdio: ['ignore', 'ignore', 'pipe'] });
   await new Promise<void>((res, rej) => {
     let err = '';
@@ -107,7 +113,8 @@ export async function makeCaptures(dir: string, cases: readonly TlsCase[] = CASE
         // (Not -quiet: it implies -ign_eof, and the client must end at its input's end.)
         if (c.echo) await typeLines(['openssl', 's_client', '-connect', `127.0.0.1:${port}`, ...c.client], c.input ?? '');
         else {
-          const r = spawnSync('openssl', ['s_client', '-connect', `127.0.0.1:${port}`, '-ign_eof', '-quiet', ...c.client], { input: 'GET / HTTP/1.0\r\n\r\n', stdio: ['pipe', 'pipe', 'pipe'], timeout: 10_000, encoding: 'utf8' });
+          const env = c.clientConf ? { ...process.env, OPENSSL_CONF: noEms } : process.env;
+          const r = spawnSync('openssl', ['s_client', '-connect', `127.0.0.1:${port}`, '-ign_eof', '-quiet', ...c.client], { input: 'GET / HTTP/1.0\r\n\r\n', stdio: ['pipe', 'pipe', 'pipe'], timeout: 10_000, encoding: 'utf8', env });
           if (!r.stdout.includes('HTTP/1.0 200')) throw new Error(`${c.name}: no HTTP answer (${r.stderr})`);
         }
       } finally {
@@ -126,7 +133,7 @@ export async function makeCaptures(dir: string, cases: readonly TlsCase[] = CASE
     td.kill('SIGINT');
     await done;
   }
-  return { pcap, keys, port, connections: cases.length };
+  return { pcap, keys, rsaKey, port, connections: cases.length };
 }
 
 /** The same capture as pcapng with the key log in a Decryption Secrets Block (editcap --inject-secrets). */
@@ -160,4 +167,29 @@ export function wrongKeys(keys: string, out: string): string {
     .join('\n');
   writeFileSync(out, text);
   return out;
+}
+
+/**
+ * The pre-master secrets of a capture's RSA key exchanges, decrypted with the server's key
+ * (`openssl pkeyutl`, PKCS #1 v1.5) from what tshark reads of the capture: by TCP stream, the
+ * ClientHello's random, the first 8 bytes of the encrypted pre-master secret, and the pre-master
+ * secret (hex).
+ */
+export function rsaPremasters(made: Made, dir: string): { stream: number; clientRandom: string; epmsPrefix: string; pms: string }[] {
+  const out = execFileSync('tshark', ['-n', '-r', made.pcap, '-d', `tcp.port==${made.port},tls`, '-T', 'fields', '-E', 'occurrence=a', '-e', 'tcp.stream', '-e', 'tls.handshake.type', '-e', 'tls.handshake.random', '-e', 'tls.handshake.epms'], { encoding: 'utf8', maxBuffer: 1 << 28 });
+  const randoms = new Map<number, string>();
+  const found: { stream: number; clientRandom: string; epmsPrefix: string; pms: string }[] = [];
+  for (const line of out.split('\n')) {
+    const [stream, types, random, epms] = line.split('\t');
+    if (!stream) continue;
+    const n = Number(stream);
+    if (types?.split(',')[0] === '1' && random && !randoms.has(n)) randoms.set(n, random.split(',')[0]!.replace(/:/g, ''));
+    if (!epms) continue;
+    const e = epms.replace(/:/g, '');
+    const file = join(dir, `epms-${n}.bin`);
+    writeFileSync(file, Buffer.from(e, 'hex'));
+    const pms = execFileSync('openssl', ['pkeyutl', '-decrypt', '-inkey', made.rsaKey, '-in', file, '-pkeyopt', 'rsa_padding_mode:pkcs1']);
+    found.push({ stream: n, clientRandom: randoms.get(n) ?? '', epmsPrefix: e.slice(0, 16), pms: pms.toString('hex') });
+  }
+  return found;
 }

@@ -15,58 +15,27 @@
  * application data in both); one test compares the HTTP inside too (handed over by ALPN or by its
  * request line, as tshark does).
  */
-import { execFile, execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { canCapture, CASES, corruptFrames, injectSecrets, makeCaptures, wrongKeys, type Made } from './captures.js';
+import { CASES, corruptFrames, injectSecrets, makeCaptures, wrongKeys, type Made } from './captures.js';
+import { bin, differences, FIELDS_OPTS, httpFields, missingTools, run, tlsFields, tshark as tsharkIn, tsharkEnv as envIn, wirelite } from './compare.js';
 
-const root = resolve(import.meta.dirname, '../..');
-const bin = join(root, 'bin/wirelite');
-const run = promisify(execFile);
 const dir = mkdtempSync(join(tmpdir(), 'wirelite-tls-decrypt-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const tsharkEnv = { ...process.env, WIRESHARK_CONFIG_DIR: mkdtempSync(join(dir, 'wsconf-')) };
+const tsharkEnv = envIn(dir);
+const tshark = (file: string, extra: string[], fields: string[], twoPass = true, http = false) => tsharkIn(tsharkEnv, file, extra, fields, twoPass, http);
 
-/** Every TLS field that both tshark and wirelite know, and the columns. */
-function tlsFields(): string[] {
-  const theirs = new Set(execFileSync('tshark', ['-G', 'fields'], { encoding: 'utf8', maxBuffer: 1 << 28 }).split('\n').map((l) => l.split('\t')[2]));
-  const ours = execFileSync(bin, ['fields'], { encoding: 'utf8', maxBuffer: 1 << 28 }).split('\n').map((l) => l.split('\t')[0]!);
-  return [...ours.filter((f) => f.startsWith('tls.') && theirs.has(f)), '_ws.col.Info', '_ws.col.Protocol'];
-}
-
-const FIELDS_OPTS = ['-T', 'fields', '-E', 'occurrence=a', '-E', 'aggregator=,'];
-
-async function tshark(file: string, extra: string[], fields: string[], twoPass = true, http = false): Promise<string[]> {
-  const args = ['-n', ...(twoPass ? ['-2'] : []), '-r', file, ...(http ? [] : ['--disable-protocol', 'http']), ...extra, ...FIELDS_OPTS, ...fields.flatMap((f) => ['-e', f])];
-  return (await run('tshark', args, { env: tsharkEnv, maxBuffer: 1 << 28 })).stdout.split('\n');
-}
-
-function wirelite(file: string, extra: string[], fields: string[], input?: Buffer, http = false): string[] {
-  const r = spawnSync(bin, ['read', file, ...(http ? [] : ['--disable-protocol', 'http']), ...extra, ...FIELDS_OPTS, ...fields.flatMap((f) => ['-e', f])], { input, maxBuffer: 1 << 28, encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`wirelite read ${file} ${extra.join(' ')}: exit ${r.status}: ${r.stderr}`);
-  return r.stdout.split('\n');
-}
-
-/** The values that differ, `#frame field: ours | tshark` (empty when all agree). */
-function differences(ours: string[], theirs: string[], fields: string[]): string[] {
-  const out: string[] = [];
-  const n = Math.max(ours.length, theirs.length);
-  for (let i = 0; i < n; i++) {
-    const a = (ours[i] ?? '').split('\t');
-    const b = (theirs[i] ?? '').split('\t');
-    for (let k = 0; k < fields.length; k++) if ((a[k] ?? '') !== (b[k] ?? '')) out.push(`#${i + 1} ${fields[k]}: ${(a[k] ?? '').slice(0, 120)} | ${(b[k] ?? '').slice(0, 120)}`);
-  }
-  return out;
-}
-
-describe.skipIf(!canCapture)(canCapture ? 'TLS decryption, against tshark -2 -o tls.keylog_file' : 'SKIPPED: needs root, tcpdump, openssl and editcap', () => {
+const skip = missingTools.length > 0 && process.env.CI !== 'true';
+if (skip) describe('TLS decryption', () => it.skip(`needs ${missingTools.join(', ')} (CI runs as root with them)`, () => {}));
+describe.skipIf(skip)('TLS decryption, against tshark -2 -o tls.keylog_file', () => {
   let made: Made;
   let fields: string[];
   let decodeAs: string[];
   beforeAll(async () => {
+    expect(missingTools).toEqual([]);
     made = await makeCaptures(dir);
     fields = tlsFields();
     decodeAs = ['-d', `tcp.port==${made.port},tls`];
@@ -100,9 +69,7 @@ describe.skipIf(!canCapture)(canCapture ? 'TLS decryption, against tshark -2 -o 
   });
 
   it('with HTTP: the requests and responses inside, every TLS and HTTP field and the columns as tshark', async () => {
-    const httpFields = (await run(bin, ['fields', 'http.'], { maxBuffer: 1 << 28 })).stdout.split('\n').map((l) => l.split('\t')[0]!).filter((f) => f.startsWith('http.'));
-    const known = new Set(execFileSync('tshark', ['-G', 'fields'], { encoding: 'utf8', maxBuffer: 1 << 28 }).split('\n').map((l) => l.split('\t')[2]));
-    const all = [...fields, ...httpFields.filter((f) => known.has(f))];
+    const all = [...fields, ...httpFields()];
     const ours = wirelite(made.pcap, ['-o', `tls.keylog_file:${made.keys}`], all, undefined, true);
     expect(differences(ours, await tshark(made.pcap, [...decodeAs, '-o', `tls.keylog_file:${made.keys}`], all, true, true), all)).toEqual([]);
     expect(ours.filter((l) => l.includes('GET / HTTP/1.0')).length).toBe(CASES.filter((c) => !c.echo).length);

@@ -14,7 +14,7 @@
  * the dissector shows it as encrypted and marks it. Sequence numbers count the records of a
  * direction decrypted since its keys changed, as Wireshark's do.
  */
-import { createDecipheriv, createHash, createHmac, timingSafeEqual, type CipherGCMTypes } from 'node:crypto';
+import { createDecipheriv, createHash, createHmac, timingSafeEqual, type CipherGCMTypes, type Hash as Digest } from 'node:crypto';
 import { TLS_CIPHER_SUITES } from './ciphers.js';
 
 type Hash = 'sha1' | 'sha256' | 'sha384' | 'md5';
@@ -166,22 +166,20 @@ export function masterFromPremaster(suite: number, version: number, pms: Uint8Ar
   return prf(version, spec.prf, pms, 'master secret', Buffer.concat([clientRandom, serverRandom]), 48);
 }
 
-/** The hash of the handshake so far as the extended master secret needs it (TLS 1.2: the suite's PRF hash). */
-export function sessionHash(suite: number, version: number, messages: readonly Uint8Array[]): Buffer | null {
+/**
+ * The running hashes of the handshake for the extended master secret's session hash (RFC 7627 3):
+ * TLS 1.2 the suite's PRF hash, TLS 1.0 and 1.1 MD5 and SHA-1 (concatenated at the end). null
+ * when the suite is not supported.
+ */
+export function transcriptHashes(suite: number, version: number): Digest[] | null {
   const spec = suiteSpec(suite);
   if (!spec) return null;
-  if (version >= 0x0303) {
-    const h = createHash(spec.prf);
-    for (const m of messages) h.update(m);
-    return h.digest();
-  }
-  const md5 = createHash('md5');
-  const sha = createHash('sha1');
-  for (const m of messages) {
-    md5.update(m);
-    sha.update(m);
-  }
-  return Buffer.concat([md5.digest(), sha.digest()]);
+  return version >= 0x0303 ? [createHash(spec.prf)] : [createHash('md5'), createHash('sha1')];
+}
+
+/** The session hash of the messages fed to `transcriptHashes`' hashes (which it finishes). */
+export function sessionHashOf(hashes: readonly Digest[]): Buffer {
+  return Buffer.concat(hashes.map((h) => h.digest()));
 }
 
 /**

@@ -13,6 +13,7 @@ import { CERT_TYPES, CIPHER_SUITES, HANDSHAKE_TYPES, HRR_RANDOM } from './names.
 import { F } from './fields.js';
 import { HANDSHAKE_LIMITS, appendInfo, container, short, subtree, tap, tapOn, type HsBuffer, type TlsSession, type TlsTable } from './session.js';
 import { encryptedExtensions, extension, hello, sigAlgList } from './hello.js';
+import { clientKeyExchangeKeys, handshakeTranscript } from './keys.js';
 
 /**
  * The handshake messages in the clear of one record `[p, end)`, with the direction's reassembly.
@@ -197,6 +198,8 @@ function message(pkt: Packet, s: TlsSession, p: number, end: number, rec: number
   appendInfo(pkt, name);
   const b = p + 4;
   const tapping = tapOn(pkt);
+  // With a key log, TLS 1.0-1.2: the session hash of the extended master secret (./keys.ts).
+  if (s.crypt && ht !== 1) handshakeTranscript(s, d, p, end, ht, false);
   switch (ht) {
     case 1:
     case 2:
@@ -204,6 +207,7 @@ function message(pkt: Packet, s: TlsSession, p: number, end: number, rec: number
       if (ht === 1 && s.clientDir < 0) s.clientDir = pkt.tcpDir;
       if (ht !== 1 && s.clientDir < 0) s.clientDir = 1 - pkt.tcpDir;
       const info = hello(pkt, s, b, end, hs, ht === 1, tapping || fingerprintWanted(pkt, ht === 1));
+      if (ht === 1 && s.crypt) handshakeTranscript(s, d, p, end, ht, true);
       if (info) {
         fingerprints(pkt, info, hs, b, end);
         if (tapping) tap(pkt, ht === 1, ht === 1 ? 'client_hello' : ht === 2 ? 'server_hello' : 'hello_retry_request', end - p, { hello: info });
@@ -243,6 +247,7 @@ function message(pkt: Packet, s: TlsSession, p: number, end: number, rec: number
       break;
     case 16:
       clientKeyExchange(pkt, s, b, end, hs);
+      if (s.crypt) clientKeyExchangeKeys(pkt, s, d, b, end);
       break;
     case 22: // CertificateStatus (RFC 6066 8)
       if (end - b >= 1) pkt.add(F.hs_status_request_type, b, 1, hs, d[b]!);

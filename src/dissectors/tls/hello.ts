@@ -32,7 +32,7 @@ export function hello(pkt: Packet, s: TlsSession, p: number, end: number, hs: nu
     info.random = toHex(d, p + 2, 32);
   }
   if (client) clientHelloRandom(pkt, s, d, p + 2);
-  // For decryption (with a key log only): the ServerHello's encrypt_then_mac and extended_master_secret.
+  // For decryption (with a key log only): the hellos' encrypt_then_mac and extended_master_secret.
   let etm = false;
   let ems = false;
   let q = p + 34;
@@ -109,6 +109,7 @@ export function hello(pkt: Packet, s: TlsSession, p: number, end: number, hs: nu
     }
   }
   else if (q < end) short(pkt, hs, 'hello extensions length');
+  if (client && s.crypt) s.crypt.clientEms = ems;
   if (!client) {
     s.version = normVersion(chosen);
     s.tls13 = s.version === 0x0304;

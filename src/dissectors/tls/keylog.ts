@@ -12,11 +12,14 @@
  * CLIENT_HANDSHAKE_TRAFFIC_SECRET, SERVER_HANDSHAKE_TRAFFIC_SECRET, CLIENT_TRAFFIC_SECRET_0,
  * SERVER_TRAFFIC_SECRET_0, CLIENT_EARLY_TRAFFIC_SECRET, EXPORTER_SECRET, EARLY_EXPORTER_SECRET,
  * and `RSA <first 8 bytes of the encrypted pre-master> <pre-master>` (keyed by the
- * ClientKeyExchange, not the client random: counted, not matched to connections). A line that
- * does not parse is counted (with its line number, the first few) and skipped, never fatal.
+ * ClientKeyExchange's encrypted pre-master secret, not the client random). A line that does not
+ * parse is counted (with its line number, the first few) and skipped, never fatal.
  *
  * What decrypts a connection (what Wireshark needs):
- * - TLS 1.2 and older: CLIENT_RANDOM or PMS_CLIENT_RANDOM for its ClientHello's random.
+ * - TLS 1.2 and older: CLIENT_RANDOM or PMS_CLIENT_RANDOM for its ClientHello's random, or an RSA
+ *   line for its ClientKeyExchange (a pre-master secret wins over CLIENT_RANDOM, as in
+ *   packet-tls-utils.c: it is looked up at the ClientKeyExchange, the master secret only at the
+ *   ChangeCipherSpec when no pre-master secret was found).
  * - TLS 1.3: both handshake traffic secrets decrypt the handshake (certificates, Finished), both
  *   application traffic secrets the data; all four: `yes`, one pair: `partial`.
  *
@@ -33,6 +36,13 @@ export const TLS_KEYLOG_LIMITS = {
   maxClientRandoms: 1_000_000,
   /** Line numbers of bad lines kept for the message. */
   badLinesKept: 10,
+  /**
+   * Longest pre-master secret (PMS_CLIENT_RANDOM, RSA lines) kept: 48 bytes for RSA, the shared
+   * secret's length for (EC)DHE (1024 bytes for ffdhe8192). Wireshark takes any length.
+   */
+  maxPremasterBytes: 1024,
+  /** RSA lines kept (by encrypted pre-master prefix); one more is counted in `dropped`. */
+  maxRsaLines: 1_000_000,
 };
 
 export const KEYLOG_LABELS = [
@@ -69,7 +79,7 @@ export interface KeyLogCounts {
   bad: number;
   /** Line numbers (per source, `source:line`) of the first bad lines. */
   badLines: string[];
-  /** RSA lines (keyed by the encrypted pre-master secret; not matched to connections). */
+  /** RSA lines (keyed by the first 8 bytes of the encrypted pre-master secret). */
   rsa: number;
   /** Client randoms over TLS_KEYLOG_LIMITS.maxClientRandoms, bytes over maxBytes. */
   dropped: number;
@@ -80,12 +90,19 @@ export interface KeyLogCounts {
 
 const HEX = /^[0-9a-fA-F]+$/;
 
+/** Whether a hex string is a pre-master secret (1 to maxPremasterBytes bytes). */
+function premaster(hex: string): boolean {
+  return hex.length >= 2 && hex.length % 2 === 0 && hex.length <= 2 * TLS_KEYLOG_LIMITS.maxPremasterBytes && HEX.test(hex);
+}
+
 /** The secrets of one or more key logs, by client random. */
 export class TlsKeyLog {
   /** Lowercase client random hex -> bit set of the labels seen for it. */
   private byRandom = new Map<string, number>();
   /** Lowercase client random hex -> the secrets by label index (KEYLOG_LABELS), the last line wins. */
   private values = new Map<string, (Uint8Array | undefined)[]>();
+  /** RSA lines: lowercase hex of the encrypted pre-master's first 8 bytes -> the pre-master secret. */
+  private rsa = new Map<string, Uint8Array>();
   readonly counts: KeyLogCounts = { lines: 0, secrets: 0, bad: 0, badLines: [], rsa: 0, dropped: 0, truncatedBytes: 0, sources: 0 };
 
   get size(): number {
@@ -124,13 +141,21 @@ export class TlsKeyLog {
     if (f.length !== 3) return this.bad(source, lineNo);
     const [label, key, secret] = f as [string, string, string];
     if (label === 'RSA') {
-      if (key.length === 16 && HEX.test(key) && secret.length === 96 && HEX.test(secret)) this.counts.rsa++;
-      else this.bad(source, lineNo);
+      if (key.length !== 16 || !HEX.test(key) || !premaster(secret)) return this.bad(source, lineNo);
+      const k = key.toLowerCase();
+      if (!this.rsa.has(k) && this.rsa.size >= TLS_KEYLOG_LIMITS.maxRsaLines) {
+        this.counts.dropped++;
+        return;
+      }
+      this.rsa.set(k, Buffer.from(secret, 'hex'));
+      this.counts.rsa++;
       return;
     }
     const bit = BIT[label as KeylogLabel];
-    // A 32-byte client random; a secret of 32 to 64 bytes (48 for TLS 1.2, the hash length for 1.3).
-    if (!bit || key.length !== 64 || !HEX.test(key) || secret.length % 2 || secret.length < 64 || secret.length > 128 || !HEX.test(secret)) return this.bad(source, lineNo);
+    // A 32-byte client random; a secret of 32 to 64 bytes (48 for TLS 1.2, the hash length for
+    // 1.3), a pre-master secret of any length up to the limit.
+    const fits = label === 'PMS_CLIENT_RANDOM' ? premaster(secret) : secret.length % 2 === 0 && secret.length >= 64 && secret.length <= 128 && HEX.test(secret);
+    if (!bit || key.length !== 64 || !HEX.test(key) || !fits) return this.bad(source, lineNo);
     const cr = key.toLowerCase();
     const had = this.byRandom.get(cr);
     if (had === undefined && this.byRandom.size >= TLS_KEYLOG_LIMITS.maxClientRandoms) {
@@ -147,6 +172,11 @@ export class TlsKeyLog {
   /** The secret of `label` for a client random (lowercase hex), if the log has one. */
   secret(clientRandom: string, label: KeylogLabel): Uint8Array | undefined {
     return this.values.get(clientRandom)?.[KEYLOG_LABELS.indexOf(label)];
+  }
+
+  /** The pre-master secret of an RSA line for an encrypted pre-master secret's first 8 bytes (lowercase hex). */
+  rsaPremaster(prefix: string): Uint8Array | undefined {
+    return this.rsa.get(prefix);
   }
 
   /** The labels known for a client random. */

@@ -5,14 +5,22 @@
  * - TLS 1.3: each side's handshake traffic keys protect its records from the ServerHello on, its
  *   application traffic keys after its Finished, the next ones after its KeyUpdate;
  * - TLS 1.0-1.2: each side's keys (from the master secret) protect its records after its
- *   ChangeCipherSpec.
+ *   ChangeCipherSpec. The master secret is the key log's CLIENT_RANDOM line, unless a pre-master
+ *   secret is found at the ClientKeyExchange (PMS_CLIENT_RANDOM by the client random, else an RSA
+ *   line by the first 8 bytes of the encrypted pre-master secret), which wins as in Wireshark's
+ *   packet-tls-utils.c (ssl_generate_pre_master_secret, ssl_finalize_decryption); with the
+ *   extended master secret (both hellos, RFC 7627) the PRF takes the session hash of the
+ *   handshake messages from the ClientHello to the ClientKeyExchange (CertificateVerify left out,
+ *   as Wireshark does).
  * Nothing here runs when the session has no key log (`crypt` stays null).
  */
 import type { Packet } from '../packet.js';
-import { toHex } from '../bytes.js';
 import { refreshKeyLog, sessionKeyLog } from './keylog.js';
-import { masterFromPremaster, tls12Decoders, tls13Decoder, tls13Update } from './decrypt.js';
-import type { TlsSession } from './session.js';
+import { toHex as hex, u16 } from '../bytes.js';
+import { masterFromPremaster, sessionHashOf, tls12Decoders, tls13Decoder, tls13Update, transcriptHashes } from './decrypt.js';
+import { TLS_CIPHER_SUITES } from './ciphers.js';
+import type { TlsKeyLog } from './keylog.js';
+import type { TlsCrypt, TlsSession } from './session.js';
 
 /** A ClientHello: the connection may be decrypted if the session has a key log. */
 export function clientHelloRandom(pkt: Packet, s: TlsSession, d: Uint8Array, at: number): void {
@@ -22,6 +30,9 @@ export function clientHelloRandom(pkt: Packet, s: TlsSession, d: Uint8Array, at:
     serverRandom: null,
     etm: false,
     ems: false,
+    clientEms: false,
+    pending: null,
+    hash: null,
     dec: [null, null],
     next: [null, null],
     event: [0, 0],
@@ -41,9 +52,11 @@ export function serverHelloKeys(pkt: Packet, s: TlsSession, d: Uint8Array, at: n
   c.serverRandom = d.slice(at, at + 32);
   c.etm = etm;
   c.ems = ems;
-  const cr = toHex(c.clientRandom, 0, 32);
+  const cr = hex(c.clientRandom, 0, 32);
   if (!log.labels(cr).length) refreshKeyLog(pkt.session);
   if (s.tls13) {
+    c.pending = null;
+    c.hash = null;
     const mk = (label: 'CLIENT_HANDSHAKE_TRAFFIC_SECRET' | 'SERVER_HANDSHAKE_TRAFFIC_SECRET' | 'CLIENT_TRAFFIC_SECRET_0' | 'SERVER_TRAFFIC_SECRET_0') => {
       const secret = log.secret(cr, label);
       return secret ? tls13Decoder(s.cipher, secret) : null;
@@ -52,15 +65,88 @@ export function serverHelloKeys(pkt: Packet, s: TlsSession, d: Uint8Array, at: n
     c.next = [mk('CLIENT_TRAFFIC_SECRET_0'), mk('SERVER_TRAFFIC_SECRET_0')];
     return;
   }
-  let master = log.secret(cr, 'CLIENT_RANDOM');
-  if (!master) {
-    // A pre-master secret: the master secret through the PRF. With the extended master secret
-    // the session hash (the handshake up to the ClientKeyExchange) would be needed: not kept.
-    const pms = log.secret(cr, 'PMS_CLIENT_RANDOM');
-    if (pms && !ems) master = masterFromPremaster(s.cipher, s.version, pms, c.clientRandom, c.serverRandom, null) ?? undefined;
+  // The session hash from here on: the messages so far (the hellos) and those to come.
+  if (c.pending) {
+    c.hash = transcriptHashes(s.cipher, s.version);
+    for (const m of c.pending) for (const h of c.hash ?? []) h.update(m);
+    c.pending = null;
   }
+  const master = log.secret(cr, 'CLIENT_RANDOM');
   if (!master) return;
   c.next = tls12Decoders(s.cipher, s.version, master, c.clientRandom, c.serverRandom, etm) ?? [null, null];
+}
+
+/** Named bounds of the handshake kept for the session hash. */
+export const TRANSCRIPT_LIMITS = {
+  /** Bytes of handshake held before the ServerHello names the hash (a ClientHello is far smaller). */
+  maxPendingBytes: 1 << 20,
+};
+
+/**
+ * A TLS 1.0-1.2 handshake message in the clear `[p, end)` (header included) of a connection with
+ * a key log: into the session hash, up to the ClientKeyExchange. `first`: the ClientHello, which
+ * starts it.
+ */
+export function handshakeTranscript(s: TlsSession, d: Uint8Array, p: number, end: number, type: number, first: boolean): void {
+  const c = s.crypt;
+  if (!c || s.tls13 || type === 15) return;
+  if (first) {
+    c.pending = end - p <= TRANSCRIPT_LIMITS.maxPendingBytes ? [d.slice(p, end)] : null;
+    c.hash = null;
+    return;
+  }
+  if (c.hash) for (const h of c.hash) h.update(d.subarray(p, end));
+  else if (c.pending) {
+    let held = end - p;
+    for (const m of c.pending) held += m.length;
+    if (held <= TRANSCRIPT_LIMITS.maxPendingBytes) c.pending.push(d.slice(p, end));
+    else c.pending = null;
+  }
+}
+
+/**
+ * A TLS 1.0-1.2 ClientKeyExchange body `[b, end)` (after handshakeTranscript took the message): a
+ * pre-master secret from the key log gives the master secret, and the decoders its
+ * ChangeCipherSpecs start, in place of CLIENT_RANDOM's.
+ */
+export function clientKeyExchangeKeys(pkt: Packet, s: TlsSession, d: Uint8Array, b: number, end: number): void {
+  const c = s.crypt;
+  const log = sessionKeyLog(pkt.session);
+  if (!c || !log || s.tls13) return;
+  const hashes = c.hash;
+  c.hash = null;
+  c.pending = null;
+  if (!c.serverRandom || s.cipher < 0) return;
+  let pms = premaster(c, s, log, d, b, end);
+  if (!pms && refreshKeyLog(pkt.session)) pms = premaster(c, s, log, d, b, end);
+  if (!pms) return;
+  const ems = c.ems && c.clientEms;
+  // (No session hash: a suite the decryption does not support, or a ClientHello beyond the bound.)
+  const master = ems && !hashes ? null : masterFromPremaster(s.cipher, s.version, pms, c.clientRandom, c.serverRandom, ems ? sessionHashOf(hashes!) : null);
+  c.next = (master && tls12Decoders(s.cipher, s.version, master, c.clientRandom, c.serverRandom, c.etm)) || [null, null];
+}
+
+/**
+ * The pre-master secret the key log has for a ClientKeyExchange: PMS_CLIENT_RANDOM, else an RSA
+ * line keyed by the first 8 bytes of the encrypted pre-master secret (after its 2-byte length for
+ * the RSA key exchange; the message's first bytes otherwise, as Wireshark looks it up; never for
+ * plain PSK).
+ */
+function premaster(c: TlsCrypt, s: TlsSession, log: TlsKeyLog, d: Uint8Array, b: number, end: number): Uint8Array | undefined {
+  const pms = log.secret(hex(c.clientRandom, 0, 32), 'PMS_CLIENT_RANDOM');
+  if (pms) return pms;
+  const name = TLS_CIPHER_SUITES[s.cipher] ?? '';
+  if (name.startsWith('TLS_PSK_')) return undefined;
+  let at = b;
+  let len = end - b;
+  if (name.startsWith('TLS_RSA_') && !name.startsWith('TLS_RSA_PSK_')) {
+    if (end - b < 2) return undefined;
+    len = u16(d, b);
+    at = b + 2;
+    if (len > end - b - 2) return undefined;
+  }
+  if (len < 8) return undefined;
+  return log.rsaPremaster(hex(d, at, 8));
 }
 
 /** A ChangeCipherSpec from `dir` (TLS 1.0-1.2): that side's records are protected from now on. */

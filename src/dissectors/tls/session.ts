@@ -6,6 +6,7 @@ import { sessionState, type Packet } from '../packet.js';
 import { REASSEMBLY_LIMITS } from '../tcp/reassembly.js';
 import { TLS_TAP, type TlsTapRecord } from './types.js';
 import { F } from './fields.js';
+import type { Hash } from 'node:crypto';
 import type { Decoder } from './decrypt.js';
 
 /** Named limits of the handshake reassembly (per TLS direction, and over all sessions). */
@@ -65,9 +66,17 @@ export interface TlsSession {
 export interface TlsCrypt {
   clientRandom: Uint8Array;
   serverRandom: Uint8Array | null;
-  /** The ServerHello's encrypt_then_mac and extended_master_secret extensions. */
+  /** The ServerHello's encrypt_then_mac and extended_master_secret extensions; the ClientHello's extended_master_secret. */
   etm: boolean;
   ems: boolean;
+  clientEms: boolean;
+  /**
+   * TLS 1.0-1.2, from the ClientHello to the ClientKeyExchange: the handshake messages (but
+   * CertificateVerify) for the extended master secret's session hash, held until the ServerHello
+   * names the hash (`pending`), then hashed as they come (`hash`). Both null once done or for TLS 1.3.
+   */
+  pending: Uint8Array[] | null;
+  hash: Hash[] | null;
   /** The decoder in use per direction (0: client), null while the direction is in the clear or has no keys. */
   dec: [Decoder | null, Decoder | null];
   /** TLS 1.2: the decoders its ChangeCipherSpec starts; TLS 1.3: the application traffic decoders its Finished starts. */
