@@ -15,7 +15,7 @@ const root = resolve(import.meta.dirname, '../..');
 
 /** Why a module-level binding may stay, by category. */
 const LOAD_TIME = 'filled at load time (registration), read-only once the modules are loaded';
-const SCRATCH = 'scratch of one synchronous call: set and read within it, nothing carried from one packet (or session) to the next';
+const SCRATCH = 'scratch of one synchronous step: set by a call and read by its caller before anything else is dissected, nothing carried from one packet (or session) to the next';
 const COUNTER = 'id counter of a kind defined at load time (SessionKey, TapKind)';
 const CONSTANT = 'never changed after it is made';
 
@@ -40,26 +40,25 @@ const ALLOWED: Record<string, string> = {
   'src/analysis/tcp-connection/store.ts noAddr': `${CONSTANT} (an empty array)`,
   'src/dissectors/http/dissector.ts TEXT_LINES': CONSTANT,
   'src/dissectors/tls/decrypt.ts specs': 'cache of cipher suite specs derived from constants (the same in every session)',
-  // Scratch: results of the last call, read right after it, within one decode.
-  'src/dissectors/dns/names.ts nameEnd': SCRATCH,
-  'src/dissectors/dns/names.ts nameErr': SCRATCH,
-  'src/dissectors/dns/names.ts nameLabels': SCRATCH,
-  'src/dissectors/dns/names.ts nameRawLen': SCRATCH,
-  'src/dissectors/dns/names.ts nameWireLen': SCRATCH,
-  'src/dissectors/dns/names.ts nameBytes': SCRATCH,
-  'src/dissectors/dns/records.ts qInfo': SCRATCH,
-  'src/dissectors/dns/records.ts rrInfo': SCRATCH,
-  'src/dissectors/dns/records.ts svcSummary': SCRATCH,
-  'src/dissectors/dns/pairing.ts trackPeer': SCRATCH,
-  'src/dissectors/dns/pairing.ts trackTime': SCRATCH,
-  'src/dissectors/dns/pairing.ts trackRetrans': SCRATCH,
+  // Scratch: a call's other results (or its buffer), set by every call and read by its caller right
+  // after it, within the dissection of one message. Each is the cheapest way to return a second
+  // number without allocating; none carries anything from one packet (or session) to the next.
+  'src/dissectors/dns/names.ts nameEnd': `${SCRATCH} (readName's other results: where the name ends, its error, its labels and length)`,
+  'src/dissectors/dns/names.ts nameErr': `${SCRATCH} (readName's other results)`,
+  'src/dissectors/dns/names.ts nameLabels': `${SCRATCH} (readName's other results)`,
+  'src/dissectors/dns/names.ts nameRawLen': `${SCRATCH} (readName's other results)`,
+  'src/dissectors/dns/names.ts nameBytes': `${SCRATCH} (readName's buffer: the name's bytes, made into its text before the call returns)`,
+  'src/dissectors/dns/records.ts qInfo': `${SCRATCH} (question()'s Info text, appended by the DNS dissector right after the call)`,
+  'src/dissectors/dns/records.ts rrInfo': `${SCRATCH} (record()'s Info text, appended by the DNS dissector right after the call)`,
+  'src/dissectors/dns/records.ts svcSummary': `${SCRATCH} (the SVCB/HTTPS record's summary, read by record() right after the call)`,
+  'src/dissectors/dns/pairing.ts trackPeer': `${SCRATCH} (track()'s findings for the DNS tap record, filled right after the call; the pairing itself is the session's)`,
+  'src/dissectors/dns/pairing.ts trackTime': `${SCRATCH} (track()'s findings)`,
+  'src/dissectors/dns/pairing.ts trackRetrans': `${SCRATCH} (track()'s findings)`,
   'src/dissectors/ipv6.ts depth': `${SCRATCH} (the nesting depth of the walk, back to 0 when the outermost IPv6 header is done)`,
-  'src/dissectors/tcp/analysis.ts curTimes': SCRATCH,
-  'src/dissectors/tcp/conversations.ts finalsView': SCRATCH,
-  'src/analysis/tcp-connection/store.ts replayAddr': SCRATCH,
-  'src/dissectors/http/message.ts next': SCRATCH,
-  'src/dissectors/http/dissector.ts nx': SCRATCH,
-  'src/dissectors/http/dissector.ts otherSink': 'a PDU sink reused by every call (pkt set per call): to become a session slot, as tcp/stream.ts SINK',
+  'src/dissectors/tcp/analysis.ts curTimes': `${SCRATCH} (analyseTcp's stream times of the segment, added by addTcpAnalysisTree later in the same TCP header's dissection: nothing is dissected in between)`,
+  'src/analysis/tcp-connection/store.ts replayAddr': `${SCRATCH} (replaySegment's addresses of the record it returns, which the connection model copies before the call that asked for it returns)`,
+  'src/dissectors/http/message.ts next': `${SCRATCH} (lineEnd's second result: where the next line starts)`,
+  'src/dissectors/http/dissector.ts nx': `${SCRATCH} (lineEnd's second result: where the next line starts)`,
 };
 
 const walk = tsFiles;

@@ -17,13 +17,16 @@ export const enum NameError {
   TooLong,
 }
 
-/** Results of the last `readName` (module state, so reading a name allocates only its text). */
+/**
+ * Results of the last `readName` besides its text, read by its caller right after the call (a
+ * module's scratch, not state: every call sets them before it returns, so reading a name
+ * allocates only its text).
+ */
 export let nameEnd = 0;
 export let nameErr: NameError = NameError.None;
 export let nameLabels = 0;
 /** Bytes of the name read last, as text without escapes: label bytes and the dots between them. */
 export let nameRawLen = 0;
-let nameWireLen = 0;
 
 const NAME_ERRORS = ['', 'name runs past the end of the message', 'compression pointer loop', 'unsupported label type', 'name longer than 255 bytes'];
 
@@ -31,7 +34,7 @@ const NAME_ERRORS = ['', 'name runs past the end of the message', 'compression p
  * Reads the (possibly compressed) name at `off` in the message `[msg, end)` of `d`. Returns its text
  * (Wireshark's form: labels joined by dots, `<Root>` for the root) when `text` is true, else ''.
  * Sets `nameEnd` (the offset after the name where it starts, i.e. after the first pointer),
- * `nameErr`, `nameLabels` and `nameWireLen`.
+ * `nameErr`, `nameLabels` and `nameRawLen`.
  */
 export function readName(d: Uint8Array, msg: number, end: number, off: number, text: boolean): string {
   let s = '';
@@ -99,7 +102,6 @@ export function readName(d: Uint8Array, msg: number, end: number, off: number, t
   }
   if (nameEnd < 0) nameEnd = nameErr === NameError.None ? p : Math.min(p, end);
   nameLabels = labels;
-  nameWireLen = wire;
   nameRawLen = rawLen;
   if (text) {
     if (plain) s = latin1(nameBytes, 0, rawLen);

@@ -206,6 +206,8 @@ export interface TcpConvTable {
   reusedPorts: boolean;
   /** Whether the segment of the last key made goes against the key's canonical order (the TCP dissector's convKey). */
   keyReversed: boolean;
+  /** effective()'s view of `finals`, aimed at a stream each call (the table's own: no module keeps a session's finals). */
+  finalsView: FinalsView;
 }
 
 /** A conversation table of at most `limit` conversations (a session's `limits.tcp.maxConversations`). */
@@ -213,7 +215,7 @@ export function newConvTable(limit: number): TcpConvTable {
   const cap = 1024;
   return {
     byKey: new Map(), nextStream: 0, evicted: 0, limit,
-    base: new Uint32Array(cap * 2), first: new Uint32Array(cap * FS_STRIDE), firstSec: new Float64Array(cap), free: [], slots: 0, dir: 0, reusedPorts: false, keyReversed: false,
+    base: new Uint32Array(cap * 2), first: new Uint32Array(cap * FS_STRIDE), firstSec: new Float64Array(cap), free: [], slots: 0, dir: 0, reusedPorts: false, keyReversed: false, finalsView: new FinalsView(),
   };
 }
 
@@ -357,7 +359,7 @@ export interface TcpStateView {
   wscale(d: number): number;
 }
 
-/** The pass-1 finals of one stream, as a TcpStateView (one reused object). */
+/** The pass-1 finals of one stream, as a TcpStateView (one reused object per table). */
 class FinalsView implements TcpStateView {
   f!: TcpFinals;
   s = 0;
@@ -371,15 +373,14 @@ class FinalsView implements TcpStateView {
     return this.f.wscale(this.s, d);
   }
 }
-const finalsView = new FinalsView();
-
 /** The state to read relative numbers and scaling from: pass-1 finals in a second pass. */
 export function effective(t: TcpConvTable, conv: TcpConversation): TcpStateView {
   const f = t.finals;
   if (!f || conv.stream >= f.streams) return conv;
-  finalsView.f = f;
-  finalsView.s = conv.stream;
-  return finalsView;
+  const v = t.finalsView;
+  v.f = f;
+  v.s = conv.stream;
+  return v;
 }
 
 /** Relative sequence number of `seq` sent in direction `d`. */
