@@ -10,7 +10,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CORPUS_MISSING, corpusFile, corpusPresent, repoRoot } from '../corpus.js';
+import { corpusFile, corpusPresent, itCorpusMissing, itMissing, repoRoot } from '../corpus.js';
 
 const bin = join(repoRoot, 'bin/wirelite');
 
@@ -68,11 +68,7 @@ describe('read -T fields of header fields only (one pass, no application protoco
         sameAsFull(corpusFile(f), BENCH, ['-E', 'occurrence=f']);
       }
     }, 300_000);
-  } else {
-    it(CORPUS_MISSING, () => {
-      if (process.env.CI === 'true') throw new Error(`${CORPUS_MISSING}: CI has the shared folder`);
-    });
-  }
+  } else itCorpusMissing();
 
   const tshark = spawnSync('tshark', ['--version'], { encoding: 'utf8' }).status === 0;
   if (tshark) {
@@ -84,9 +80,5 @@ describe('read -T fields of header fields only (one pass, no application protoco
         expect(ours.out === theirs.out, `${f}: stdout differs from tshark's`).toBe(true);
       }
     }, 300_000);
-  } else {
-    it('needs tshark 4.0', () => {
-      if (process.env.CI === 'true') throw new Error('tshark is missing: CI installs it');
-    });
-  }
+  } else itMissing('SKIPPED: tshark 4.0 not installed (CI installs it)');
 });

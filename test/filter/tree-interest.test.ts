@@ -10,7 +10,7 @@ import { dissectFile } from '../../src/pipeline/driver.js';
 import { allFields } from '../../src/dissectors/fields.js';
 import { Packet } from '../../src/dissectors/packet.js';
 import { compile } from '../../src/filter/index.js';
-import { corpusFile, corpusPresent, corpusRoot } from '../corpus.js';
+import { corpusFile, corpusPresent, itCorpusMissing } from '../corpus.js';
 
 /** Items DNS and TLS try to add (kept or not) while `file` is read with the tree keeping `fields`. */
 async function attempts(file: string, fields: readonly number[]): Promise<{ dns: number; tls: number; matched: number[] }> {
@@ -43,9 +43,7 @@ function fieldsOf(expr: string): number[] {
 afterEach(() => vi.restoreAllMocks());
 
 describe('a filter makes only the protocols it names build trees', () => {
-  if (!corpusPresent) (process.env.CI === 'true' ? it : it.skip)(`the corpus is missing (${corpusRoot}: see README, Quick start)`, () => {
-    expect(corpusPresent).toBe(true);
-  });
+  if (!corpusPresent) itCorpusMissing();
 
   it.runIf(corpusPresent)('DNS: a TCP-only filter costs what no tree costs; a DNS filter builds the DNS tree', async () => {
     const file = corpusFile('zeek/wikipedia.pcap');

@@ -17,7 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collectHttpStats, httpTreeText } from '../../src/cli/http-stats.js';
 import { compileOption } from '../../src/filter/cli.js';
 import type { HttpTreeName } from '../../src/stats/http.js';
-import { corpusPublic, corpusRoot, repoRoot } from '../corpus.js';
+import { corpusPublic, itCorpusMissing, repoRoot } from '../corpus.js';
 
 const bin = join(repoRoot, 'bin/wirelite');
 const scratch = mkdtempSync(join(tmpdir(), 'wl-http-stats-'));
@@ -57,10 +57,7 @@ beforeAll(() => {
 });
 
 describe('stats http: the HTTP stats trees of tshark -2 -z http,tree / http_req,tree / http_srv,tree', () => {
-  // Without the corpus: a skip that says so outside CI, a failure in CI (which always has it).
-  if (!present) (process.env.CI === 'true' ? it : it.skip)(`the corpus is missing (${corpusRoot}: see README, Quick start)`, () => {
-    expect(present).toBe(true);
-  });
+  if (!present) itCorpusMissing();
 
   it.runIf(present).each(CAPTURES)('%s', async (capture) => {
     const file = join(corpusPublic, capture);

@@ -12,7 +12,7 @@ import { dissectFile, tap } from '../../src/pipeline/index.js';
 import { DNS_TAP } from '../../src/dissectors/dns/dissector.js';
 import { Retrans, TcpSeries, type TcpSeriesPoint } from '../../src/stats/tcp-series.js';
 import { DnsTransactions } from '../../src/stats/dns-transactions.js';
-import { CORPUS_MISSING, corpusFile, corpusPresent } from '../corpus.js';
+import { CORPUS_MISSING, corpusFile, corpusPresent, describeCorpusMissing } from '../corpus.js';
 
 const hasTshark = spawnSync('tshark', ['-v']).status === 0;
 const ready = corpusPresent && hasTshark;
@@ -93,8 +93,4 @@ describe.skipIf(!ready)('DNS transactions equal tshark dns.response_in / dns.tim
   });
 });
 
-if (!ready) describe('series vs tshark', () => {
-  (process.env.CI === 'true' ? it : it.skip)(why, () => {
-    expect.fail(why);
-  });
-});
+if (!ready) describeCorpusMissing('series vs tshark', why);

@@ -10,7 +10,7 @@ import { render } from 'ink-testing-library';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Doctor, wrap } from '../../src/tui/doctor/doctor.js';
 import type { ViewProps } from '../../src/tui/contract.js';
-import { CORPUS_MISSING, corpusFile, corpusPresent } from '../corpus.js';
+import { CORPUS_MISSING, corpusFile, corpusPresent, describeCorpusMissing } from '../corpus.js';
 import { hasTshark, jsonLines, press, tsharkStore, until, wl, KEY } from './views/helpers.js';
 
 const ready = corpusPresent && hasTshark;
@@ -100,8 +100,4 @@ describe.skipIf(!ready)('connection doctor', () => {
   }, 60_000);
 });
 
-if (!ready) describe('connection doctor', () => {
-  (process.env.CI === 'true' ? it : it.skip)(why, () => {
-    expect.fail(why);
-  });
-});
+if (!ready) describeCorpusMissing('connection doctor', why);

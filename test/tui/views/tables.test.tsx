@@ -13,7 +13,7 @@ import { ExpertView } from '../../../src/tui/views/expert.js';
 import { DnsView } from '../../../src/tui/views/dns.js';
 import { TlsView } from '../../../src/tui/views/tls.js';
 import type { ViewProps } from '../../../src/tui/contract.js';
-import { CORPUS_MISSING, corpusFile, corpusPresent } from '../../corpus.js';
+import { corpusFile, corpusPresent, describeCorpusMissing } from '../../corpus.js';
 import { hasTshark, jsonLines, KEY, press, root, tsharkStore, until, wl } from './helpers.js';
 
 let mounted: ReturnType<typeof render> | undefined;
@@ -75,11 +75,7 @@ describe.skipIf(!hasTshark || !corpusPresent)('DNS view', () => {
   }, 60_000);
 });
 
-if (!corpusPresent) describe('DNS view', () => {
-  (process.env.CI === 'true' ? it : it.skip)(CORPUS_MISSING, () => {
-    expect.fail(CORPUS_MISSING);
-  });
-});
+if (!corpusPresent) describeCorpusMissing('DNS view');
 
 describe.skipIf(!hasTshark)('TLS view', () => {
   it('tls.pcap: the rows of stats tls --json; the card of the selected connection; Enter jumps to its ClientHello', async () => {
