@@ -4,20 +4,21 @@
  * the help screen, and the keys. It renders what the store holds and what the pipeline dissects
  * again on demand (store/detail.ts); it decodes nothing itself.
  */
-import { Box, Text, useInput, type Key } from 'ink';
+import { Box, Text, useInput, type DOMElement, type Key } from 'ink';
 import { useEffect, useRef, useState } from 'react';
 import type { SessionOptions } from '../dissectors/session.js';
 import type { TuiView } from './contract.js';
 import { KEYS, SHELL_KEYS } from './keys.js';
 import { DetailTree } from './panes/detail-tree.js';
 import { applyCompletion, checkFilter, FilterBar, filterBarHeight, type FilterEdit } from './panes/filter-bar.js';
-import { byteLine, HexPane } from './panes/hex-pane.js';
+import { byteAt, byteLine, HexPane } from './panes/hex-pane.js';
 import { PacketList } from './panes/packet-list.js';
 import { StatusBar } from './panes/status-bar.js';
 import { ancestorKeys, hasChildren, lineAtByte, lineKey, parentLine, visibleLines } from './panes/tree-model.js';
 import { packetDetail, type PacketDetail } from './store/detail.js';
 import type { PacketStore } from './store/packet-store.js';
 import { fit, type Theme } from './theme.js';
+import { MouseContext, useMouse, type LocalMouseEvent, type MouseSource } from './mouse.js';
 
 export const MIN_WIDTH = 60;
 export const MIN_HEIGHT = 12;
@@ -40,7 +41,12 @@ export interface AppProps {
   initialMessage?: string;
   /** Milliseconds the selection must rest before its packet is dissected again (tests: 0). */
   detailDelay?: number;
+  /** The terminal's mouse reports (clicks select, the wheel scrolls the pane under the pointer). */
+  mouse?: MouseSource;
 }
+
+/** Rows the wheel scrolls a pane by, a step. */
+const WHEEL_ROWS = 3;
 
 type Pane = 'list' | 'tree' | 'hex';
 
@@ -97,6 +103,7 @@ export function App(props: AppProps) {
   );
 
   const tooSmall = width < MIN_WIDTH || height < MIN_HEIGHT;
+  const tabs = [{ id: null as string | null, key: 'Esc', title: 'Packets' }, ...views.map((v) => ({ id: v.id as string | null, key: v.key, title: v.title }))];
   const barH = filterBarHeight(st.edit);
   const bodyH = Math.max(3, height - 2 - barH); // tab line, status bar
   const listH = Math.max(3, Math.floor(bodyH * 0.45)) - 1; // minus its header
@@ -346,10 +353,96 @@ export function App(props: AppProps) {
       }
       s = r;
     }
-    // A new selection: the tree and hex of the new packet start at their tops.
+    commit(s);
+  });
+
+  /** The new state of a key or a click; a new selection: the tree and hex of its packet start at their tops. */
+  function commit(s: UiState): void {
     if (s.sel !== ref.current.sel) s = { ...s, treeCursor: 0, treeTop: 0, hexTop: 0, hexCursor: { src: 0, off: 0 } };
     if (s !== ref.current) update(s);
-  });
+  }
+
+  // ---------------------------------------------------------------- the mouse
+  // A left click selects what it points at (a tab, a packet, a tree line, a byte) and gives its
+  // pane the keyboard; a click on a tree line's ▸/▾, or on the line already selected, opens or
+  // closes it. The wheel scrolls the pane under the pointer, the selection kept on screen.
+  const tabsRef = useRef<DOMElement>(null);
+  const listRef = useRef<DOMElement>(null);
+  const treeRef = useRef<DOMElement>(null);
+  const hexRef = useRef<DOMElement>(null);
+  const wheel = (e: LocalMouseEvent) => (e.kind === 'wheelDown' ? WHEEL_ROWS : e.kind === 'wheelUp' ? -WHEEL_ROWS : 0);
+  const click = (e: LocalMouseEvent) => e.kind === 'press' && e.button === 0;
+  const clampTop = (top: number, rows: number, height: number) => Math.max(0, Math.min(top, rows - height));
+
+  useMouse(tabsRef, (e) => {
+    const s = ref.current;
+    if (!click(e) || s.captured) return;
+    let x = 0;
+    for (const t of tabs) {
+      const w = tabTitle(t).length;
+      if (e.col >= x && e.col < x + w) {
+        commit({ ...s, view: t.id, help: false, edit: undefined, pane: 'list' });
+        return;
+      }
+      x += w;
+    }
+  }, true, props.mouse);
+
+  useMouse(listRef, (e) => {
+    const s = ref.current;
+    const n = store.shownCount();
+    if (click(e)) {
+      const i = s.top + e.row - 1; // row 0 is the header
+      if (e.row >= 1 && i < n) commit({ ...s, pane: 'list', sel: i, follow: false });
+      return;
+    }
+    const d = wheel(e);
+    if (!d || n === 0) return;
+    const top = clampTop(s.top + d, n, listH);
+    commit({ ...s, top, sel: Math.max(top, Math.min(s.sel, top + listH - 1, n - 1)), follow: false });
+  }, true, props.mouse);
+
+  useMouse(treeRef, (e) => {
+    const s = ref.current;
+    const detail = detailRef.current;
+    if (!detail) return;
+    const vis = visibleLines(detail.lines, s.expanded);
+    if (click(e)) {
+      const c = s.treeTop + e.row;
+      const line = vis[c];
+      if (line === undefined) return;
+      const l = detail.lines[line]!;
+      const onMarker = e.col >= l.depth * 2 && e.col < l.depth * 2 + 2;
+      if (hasChildren(detail.lines, line) && (onMarker || (s.pane === 'tree' && s.treeCursor === c))) {
+        const expanded = new Set(s.expanded);
+        const kk = lineKey(l);
+        if (expanded.has(kk)) expanded.delete(kk);
+        else expanded.add(kk);
+        commit(treeScrolled({ ...s, pane: 'tree', treeCursor: c, expanded }, visibleLines(detail.lines, expanded)));
+        return;
+      }
+      const next = { ...s, pane: 'tree' as const, treeCursor: c };
+      commit(l.len > 0 ? hexScrolled({ ...next, hexCursor: { src: l.src, off: l.start } }) : next);
+      return;
+    }
+    const d = wheel(e);
+    if (!d || !vis.length) return;
+    const top = clampTop(s.treeTop + d, vis.length, treeH);
+    commit({ ...s, treeTop: top, treeCursor: Math.max(top, Math.min(s.treeCursor, top + treeH - 1, vis.length - 1)) });
+  }, true, props.mouse);
+
+  useMouse(hexRef, (e) => {
+    const s = ref.current;
+    const detail = detailRef.current;
+    if (!detail) return;
+    if (click(e)) {
+      const b = byteAt(detail, s.hexTop + e.row, e.col);
+      if (b) commit(selectByte({ ...s, pane: 'hex' }, b.src, b.off));
+      return;
+    }
+    const d = wheel(e);
+    if (d) commit({ ...s, hexTop: clampTop(s.hexTop + d, detail.hex.replace(/\n$/, '').split('\n').length, hexH) });
+  }, true, props.mouse);
 
   if (tooSmall) {
     return (
@@ -360,13 +453,14 @@ export function App(props: AppProps) {
     );
   }
 
-  const tabs = [{ id: null as string | null, key: 'Esc', title: 'Packets' }, ...views.map((v) => ({ id: v.id as string | null, key: v.key, title: v.title }))];
   const tabLine = (
-    <Text>
-      {tabs.map((t) => (
-        <Text key={t.title} inverse={st.view === t.id} bold={st.view === t.id}>{` ${t.title} [${t.key}] `}</Text>
-      ))}
-    </Text>
+    <Box ref={tabsRef} width={width} height={1}>
+      <Text>
+        {tabs.map((t) => (
+          <Text key={t.title} inverse={st.view === t.id} bold={st.view === t.id}>{tabTitle(t)}</Text>
+        ))}
+      </Text>
+    </Box>
   );
 
   let body;
@@ -403,23 +497,33 @@ export function App(props: AppProps) {
     const f = store.filtered;
     body = (
       <Box flexDirection="column" width={width}>
-        <PacketList store={store} top={st.top} selected={st.sel} width={width} height={listH} focused={st.pane === 'list'} theme={theme} />
+        <Box ref={listRef} width={width} height={listH + 1}>
+          <PacketList store={store} top={st.top} selected={st.sel} width={width} height={listH} focused={st.pane === 'list'} theme={theme} />
+        </Box>
         {title('Packet details', 'tree', detail?.note ? `(${detail.note}) ` : '')}
-        <DetailTree detail={detail} message={detailMsg} visible={visible} expanded={st.expanded} cursor={st.treeCursor} top={st.treeTop} width={width} height={treeH} focused={st.pane === 'tree'} />
+        <Box ref={treeRef} width={width} height={treeH}>
+          <DetailTree detail={detail} message={detailMsg} visible={visible} expanded={st.expanded} cursor={st.treeCursor} top={st.treeTop} width={width} height={treeH} focused={st.pane === 'tree'} />
+        </Box>
         {title('Packet bytes', 'hex')}
-        <HexPane detail={detail} mark={mark} cursor={st.hexCursor} top={st.hexTop} width={width} height={hexH} focused={st.pane === 'hex'} />
+        <Box ref={hexRef} width={width} height={hexH}>
+          <HexPane detail={detail} mark={mark} cursor={st.hexCursor} top={st.hexTop} width={width} height={hexH} focused={st.pane === 'hex'} />
+        </Box>
         <FilterBar edit={st.edit} applied={st.applied} running={f && !f.done ? f.fraction : undefined} error={f?.error} width={width} theme={theme} />
       </Box>
     );
   }
   return (
-    <Box flexDirection="column" width={width} height={height}>
-      {tabLine}
-      {body}
-      <StatusBar store={store} message={st.message} width={width} />
-    </Box>
+    <MouseContext.Provider value={props.mouse}>
+      <Box flexDirection="column" width={width} height={height}>
+        {tabLine}
+        {body}
+        <StatusBar store={store} message={st.message} width={width} />
+      </Box>
+    </MouseContext.Provider>
   );
 }
+
+const tabTitle = (t: { title: string; key: string }) => ` ${t.title} [${t.key}] `;
 
 function Help({ width, height, views }: { width: number; height: number; views: readonly TuiView[] }) {
   const lines: string[] = ['Keys (Esc or ? closes this help)', ''];

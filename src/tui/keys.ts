@@ -18,6 +18,8 @@ export const KEYS: readonly (readonly [string, string])[] = [
   ['Esc', 'back: from a pane to the list, from a view to the packets, out of the help'],
   ['?', 'this help'],
   ['q  Ctrl-C', 'quit (the terminal is restored)'],
+  ['mouse click', 'select the tab, packet, tree line, byte or table row under the pointer; on a ▸/▾ or the selected line: expand / collapse; on a table\'s title: sort by it'],
+  ['mouse wheel', 'scroll the pane under the pointer (the selection stays on screen)'],
 ];
 
 /** Keys the shell takes on the packets screen: a view's hotkey must not be one of them. */

@@ -18,6 +18,7 @@ import type { CaptureCounters, TuiView } from './contract.js';
 import { filterFile, indexFile, type Job } from './store/indexer.js';
 import { PacketStore } from './store/packet-store.js';
 import { RowBuilder, rowFieldIds } from './store/rows.js';
+import { MOUSE_OFF, MOUSE_ON, openTerminalInput, type TerminalInput } from './input.js';
 import { terminalGone } from './terminal.js';
 import { themeFromEnv } from './theme.js';
 import { ANALYSIS_VIEWS } from './views/index.js';
@@ -31,6 +32,11 @@ export interface TuiOptions {
   filter?: string;
   sessionOptions: SessionOptions;
   views?: readonly TuiView[];
+  /**
+   * The terminal's input, opened (raw, read and kept) as early as the command could: the keys
+   * typed while the UI loads are given to it. Opened here when not given.
+   */
+  input?: TerminalInput;
 }
 
 /**
@@ -44,16 +50,19 @@ const LIVE_BUFFER_BYTES = 32 << 20;
 /** Frames a live capture keeps in memory (for the tree and `w`) at most, in bytes. */
 export const LIVE_KEEP_BYTES = 512 << 20;
 
-const ENTER = '\x1b[?1049h\x1b[?25l\x1b[H\x1b[2J';
-const LEAVE = '\x1b[0m\x1b[?25h\x1b[?1049l';
+// The alternate screen, the cursor hidden, mouse reports on; and all of it given back.
+const ENTER = '\x1b[?1049h\x1b[?25l\x1b[H\x1b[2J' + MOUSE_ON;
+const LEAVE = MOUSE_OFF + '\x1b[0m\x1b[?25h\x1b[?1049l';
 
 /** Runs the UI until the user quits; resolves with the exit code. */
 export async function runTui(o: TuiOptions): Promise<number> {
   const out = process.stdout;
   if (!out.isTTY || !process.stdin.isTTY) {
+    o.input?.close();
     process.stderr.write('wirelite: tui needs a terminal (standard input and output are not one)\n');
     return 1;
   }
+  const input = o.input ?? openTerminalInput()!;
   const store = new PacketStore(o.file ?? o.device ?? 'live', !o.file);
   const jobs: Job[] = [];
   let filterJob: Job | undefined;
@@ -75,7 +84,7 @@ export async function runTui(o: TuiOptions): Promise<number> {
     for (const j of jobs) j.stop();
     filterJob?.stop();
     live?.stop('now');
-    if (process.stdin.isTTY) process.stdin.setRawMode(false);
+    input.close();
     out.write(LEAVE);
   };
   const quit = (code: number) => {
@@ -182,10 +191,11 @@ export async function runTui(o: TuiOptions): Promise<number> {
       applyFilter,
       save,
       initialMessage,
+      mouse: input,
       onQuit: () => quit(0),
     });
   };
-  const instance = render(createElement(Root), { exitOnCtrlC: false, patchConsole: true, maxFps: 30 });
+  const instance = render(createElement(Root), { stdin: input as unknown as NodeJS.ReadStream, exitOnCtrlC: false, patchConsole: true, maxFps: 30 });
   if (o.filter) {
     const c = compile(o.filter);
     if (c.ok) applyFilter(o.filter);

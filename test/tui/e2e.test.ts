@@ -45,6 +45,8 @@ function start(cmd: string, w = 120, h = 40, cwd = root): string {
 }
 
 const screen = (s: string) => tmux('capture-pane', '-p', '-t', s);
+/** Whether the program has mouse reporting on: SGR coordinates, and clicks. */
+const mouseFlags = '#{mouse_sgr_flag} #{mouse_standard_flag}';
 const format = (s: string, f: string) => tmux('display-message', '-p', '-t', s, f).trim();
 const keys = (s: string, ...k: string[]) => void tmux('send-keys', '-t', s, ...k);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -101,6 +103,53 @@ describe.skipIf(!hasTmux)('wirelite tui in tmux (SKIPPED without tmux outside CI
     expect(text).toContain('__EXIT=0');
     expect(format(s, '#{alternate_on}')).toBe('0');
     expect(format(s, '#{cursor_flag}')).toBe('1');
+    expect(format(s, mouseFlags)).toBe('0 0');
+  });
+
+  it('the mouse: reporting is on while the UI runs; a click selects the row it points at, the wheel scrolls, a click on a tree marker opens it', async () => {
+    const s = start(`${bin} tui ${loopback}`);
+    let text = await until(s, (t) => t.includes('30 packets') && t.includes('▸ Frame 1: 98 bytes'), 'the first screen');
+    // Clicks and the wheel, in SGR coordinates (tmux shows the program asked for both).
+    expect(format(s, mouseFlags)).toBe('1 1');
+    // Frame 13 is on screen line 14 (the tab line, the header, frames 1..); SGR counts from 1.
+    const y13 = text.split('\n').findIndex((l) => /^ +13 +0\.625105 /.test(l));
+    expect(y13).toBe(14);
+    keys(s, '-l', `\x1b[<0;40;${y13 + 1}M\x1b[<0;40;${y13 + 1}m`);
+    text = await until(s, (t) => /^> +13 +0\.625105 /m.test(t) && t.includes('▸ Frame 13: 72 bytes'), 'frame 13 selected by the click');
+    expect(text).not.toMatch(/\[<0;/); // nothing of the report was typed (the filter bar, a key)
+    // The marker of its DNS layer: opened.
+    const yDns = text.split('\n').findIndex((l) => l.startsWith('▸ Domain Name System'));
+    keys(s, '-l', `\x1b[<0;1;${yDns + 1}M\x1b[<0;1;${yDns + 1}m`);
+    text = await until(s, (t) => t.includes('▾ Domain Name System (query)') && t.includes('Transaction ID: 0x4321'), 'the DNS layer opened by the click');
+    // Two steps of the wheel down over the list: 6 rows; the selection stays on screen.
+    keys(s, '-l', `\x1b[<65;40;5M\x1b[<65;40;5M`);
+    text = await until(s, (t) => listedFrames(t)[0] === 7, 'the list scrolled by the wheel');
+    expect(text).toMatch(/^> +13 /m);
+    keys(s, 'q');
+    await until(s, (t) => t.includes('__EXIT=0'), 'the program to exit');
+    expect(format(s, mouseFlags)).toBe('0 0');
+  });
+
+  it('keys typed at start-up, before the UI is up, reach it: G, and a display filter with Enter', async () => {
+    // Sent as soon as the session exists: the shell has not even started the program.
+    let s = start(`${bin} tui ${loopback}`);
+    keys(s, 'G');
+    let text = await until(s, (t) => /^> +30 +0\.845848 /m.test(t) && t.includes('▸ Frame 30:'), 'G applied: the last frame selected');
+    keys(s, 'q');
+    await until(s, (t) => t.includes('__EXIT=0'), 'the program to exit');
+    s = start(`${bin} tui ${loopback}`);
+    // Before the program has the terminal in raw mode, the terminal's line discipline turns Enter into
+    // a newline (the old code lost that Enter: the bar stayed open with the filter in it).
+    keys(s, '-l', '/tcp.flags.syn == 1');
+    keys(s, 'Enter');
+    text = await until(s, (t) => /\d+\/30 shown/.test(t) && !t.includes('filtering'), 'the filter typed at start-up applied');
+    const expected = execFileSync(bin, ['read', '--no-color', '-Y', 'tcp.flags.syn == 1', loopback], { encoding: 'utf8' })
+      .trimEnd().split('\n').map((l) => Number(l.trim().split(/\s+/)[0]));
+    expect(listedFrames(text)).toEqual(expected);
+    expect(text).toContain('Filter: tcp.flags.syn == 1');
+    keys(s, 'q');
+    text = await until(s, (t) => t.includes('__EXIT='), 'the program to exit');
+    expect(text).toContain('__EXIT=0');
   });
 
   it('SIGTERM and Ctrl-C restore the terminal too; a missing file is a message, not a screen', async () => {
@@ -117,6 +166,7 @@ describe.skipIf(!hasTmux)('wirelite tui in tmux (SKIPPED without tmux outside CI
       expect(text).toMatch(how === 'TERM' ? /__EXIT=143/ : /__EXIT=0/);
       expect(format(s, '#{alternate_on}')).toBe('0');
       expect(format(s, '#{cursor_flag}')).toBe('1');
+      expect(format(s, mouseFlags)).toBe('0 0');
       expect(text).not.toMatch(/at .*\.js:\d+/);
     }
     const s = start(`${bin} tui /nonexistent.pcap`);

@@ -49,10 +49,19 @@ export function tuiCommand() {
       setCommandSessionOptions({ prefs: o.o });
     }
     applyDissectOptions(o);
+    // The terminal is read from here on (raw, kept for the UI): keys typed while Ink loads reach it.
+    const { openTerminalInput } = await import('../../tui/input.js');
+    const input = process.stdout.isTTY ? openTerminalInput() : undefined;
     // Loaded here, not at the top: Ink, React and yoga's WebAssembly cost every other command about
     // 0.5 s of CPU at start (wirelite read -c 1: 0.85 -> 0.3 s).
-    const { runTui } = await importInteractive(() => import('../../tui/run.js'));
-    const code = await runTui({ file, device: o.i, bpf: o.f, filter: o.Y, sessionOptions: commandSessionOptions() });
+    let runTui: typeof import('../../tui/run.js').runTui;
+    try {
+      ({ runTui } = await importInteractive(() => import('../../tui/run.js')));
+    } catch (e) {
+      input?.close();
+      throw e;
+    }
+    const code = await runTui({ file, device: o.i, bpf: o.f, filter: o.Y, sessionOptions: commandSessionOptions(), input });
     process.exitCode = code;
   });
 }

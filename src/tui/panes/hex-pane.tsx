@@ -24,6 +24,23 @@ export function byteLine(d: PacketDetail, src: number, off: number): number {
 const HEX_COL = 6;
 const ASCII_COL = 6 + 48 + 2;
 
+/**
+ * The byte shown at cell `col` of dump line `line` (a click): its source and offset, in the hex
+ * or the ASCII column; undefined between them, on an offset or a title, past the end.
+ */
+export function byteAt(d: PacketDetail, line: number, col: number): { src: number; off: number } | undefined {
+  let i: number;
+  if (col >= HEX_COL && col < HEX_COL + 48) i = Math.floor((col - HEX_COL) / 3);
+  else if (col >= ASCII_COL && col < ASCII_COL + 16) i = col - ASCII_COL;
+  else return undefined;
+  for (let src = 0; src < d.sources.length; src++) {
+    const first = sourceFirstLine(d, src);
+    const off = (line - first) * 16 + i;
+    if (line >= first && off < d.sources[src]!.bytes.length) return { src, off };
+  }
+  return undefined;
+}
+
 export interface HexPaneProps {
   detail: PacketDetail | undefined;
   /** Bytes to highlight: source, start, length. */

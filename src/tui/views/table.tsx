@@ -2,10 +2,13 @@
  * A sortable table for the analysis views: a header with the sort column marked (▼ descending,
  * ▲ ascending), the rows that fit, the selected one inverted. Keys (while focused): ↑ ↓ k j
  * select, PgUp PgDn, g G first / last, ← → h l the sort column, s reverses the order, Enter opens
- * the selected row (`onEnter`), f jumps to its frame (`onJumpKey`).
+ * the selected row (`onEnter`), f jumps to its frame (`onJumpKey`). The mouse (while focused): a
+ * click selects a row, a click on the selected row opens it, a click on a column's title sorts by
+ * it (again: the other way), the wheel scrolls.
  */
-import { Box, Text, useInput } from 'ink';
-import { useEffect, useMemo, useState } from 'react';
+import { Box, Text, useInput, type DOMElement } from 'ink';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { useMouse } from '../mouse.js';
 import { fit } from '../theme.js';
 import { eachKey } from './each-key.js';
 
@@ -94,6 +97,36 @@ export function Table<R>(props: TableProps<R>) {
     }),
     { isActive: focused },
   );
+  const box = useRef<DOMElement>(null);
+  useMouse(
+    box,
+    (e) => {
+      if (e.kind === 'wheelUp' || e.kind === 'wheelDown') {
+        setSt((s0) => {
+          const t = Math.max(0, Math.min(s0.top + (e.kind === 'wheelDown' ? 3 : -3), n - bodyH));
+          return { ...s0, top: t, sel: Math.max(t, Math.min(s0.sel, t + bodyH - 1, n - 1)) };
+        });
+        return;
+      }
+      if (e.kind !== 'press' || e.button !== 0) return;
+      if (e.row === 0) {
+        // The title clicked: the column under it (a cell and the space after it).
+        let x = 0;
+        const c = columns.findIndex((col) => {
+          const hit = e.col >= x && e.col < x + col.width + 1;
+          x += col.width + 1;
+          return hit;
+        });
+        if (c >= 0) setSt((s0) => ({ sortCol: c, desc: s0.sortCol === c ? !s0.desc : columns[c]!.desc ?? columns[c]!.right ?? false, sel: 0, top: 0 }));
+        return;
+      }
+      const i = top + e.row - 1;
+      if (i >= n) return;
+      if (i === sel) props.onEnter?.(sorted[i]!);
+      else setSt((s0) => ({ ...s0, sel: i }));
+    },
+    focused,
+  );
   const onSelect = props.onSelect;
   const selected = sorted[sel];
   useEffect(() => onSelect?.(selected), [selected, onSelect]);
@@ -101,7 +134,7 @@ export function Table<R>(props: TableProps<R>) {
   const header = columns.map((c, i) => cell(c, c.title + (i === sortCol ? (desc ? '▼' : '▲') : ''))).join(' ');
   const visible = sorted.slice(top, top + bodyH);
   return (
-    <Box flexDirection="column" width={width} height={height}>
+    <Box ref={box} flexDirection="column" width={width} height={height}>
       <Text bold>{fit(header, width)}</Text>
       {visible.map((r, i) => {
         const line = fit(columns.map((c) => cell(c, c.text(r))).join(' '), width);
