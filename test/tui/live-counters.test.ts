@@ -89,7 +89,13 @@ if (liveEnabled) describe('live capture counters while capturing', () => {
     sessions.push(name);
     execFileSync('tmux', ['new-session', '-d', '-s', name, '-x', '200', '-y', '30', `cd ${root} && CI=true ${bin} tui -i lo -f "${filter}"; echo __EXIT=$?; sleep 60`]);
     const screen = () => execFileSync('tmux', ['capture-pane', '-p', '-t', name], { encoding: 'utf8' });
-    await until(() => (screen().includes('capturing') ? true : undefined), 'the capture to start', 15_000);
+    const first = await until(() => {
+      const t = screen();
+      return t.includes('capturing') ? t : undefined;
+    }, 'the capture to start', 15_000);
+    // Before libpcap's first statistics (about 1 s after the open) the bar says they are not known
+    // yet: never nothing.
+    expect(first.includes('counters: waiting for libpcap') || /received \d+, dropped \d+/.test(first), first).toBe(true);
     const td = spawn('tcpdump', ['-i', 'lo', '-n', '-w', '/dev/null', filter], { stdio: ['ignore', 'ignore', 'pipe'] });
     let tdErr = '';
     td.stderr.setEncoding('utf8').on('data', (d: string) => (tdErr += d));
