@@ -11,7 +11,7 @@ import { seqGe, seqLe } from './seq.js';
 import { dispatchPorts, register, tableConsumes, type EmitContext, type LayerSpecOf } from '../registry.js';
 import { pseudoHeaderSum, pseudoHeaderSumFromSpec } from '../checksum.js';
 import { labelPortItems } from '../names.js';
-import { dissectTcpStream, finishTcpStream, streamProtocolsEnabled } from './stream.js';
+import { dissectTcpStream, fillTcpStreamHole, finishTcpStream, streamProtocolsEnabled } from './stream.js';
 import { newTcpTapRecord, scanTapOptions, TCP_TAP } from './tap.js';
 import { addTcpAnalysisTree, addTcpQuotedTimes, analyseTcp, result as analysis, TcpFlag, tcpAnalysisInfoPrefix } from './analysis.js';
 import { effective, findConversation, newConvTable, TcpFinals, trackSegment, windowShift, type TcpConvTable, type TcpConversation } from './conversations.js';
@@ -549,10 +549,10 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
   if (segLen > 0 && pOff < pEnd && (pkt.tree || sessionSlot(pkt, PAYLOAD_CONSUMED))) {
     if (pkt.fence === 0) pkt.add(F.payload, pOff, pEnd - pOff, top);
     // Stream protocols (DNS, TLS) are parsed from reassembled bytes; whole segments only. As
-    // Wireshark, a retransmitted or out-of-order segment is not handed on (its bytes would be
-    // delivered twice or out of place).
+    // Wireshark (tcp.no_subdissector_on_error), a retransmitted or out-of-order segment is parsed
+    // by no stream protocol; it only fills the hole of a PDU that a gap interrupted.
     const resent = analysed && (analysis.flags & (TcpFlag.RETRANSMISSION | TcpFlag.OUT_OF_ORDER)) !== 0;
-    const streamed = conv !== undefined && pkt.fence === 0 && !pkt.ipFragmented && !resent && pEnd === pOff + segLen && dissectTcpStream(pkt, top, conv.stream, dir, conv.sawSyn(dir) ? conv.base(dir) : -1, seq, sp, dp, pOff, pEnd, (flags & 0x01) !== 0);
+    const streamed = conv !== undefined && pkt.fence === 0 && !pkt.ipFragmented && pEnd === pOff + segLen && (resent ? fillTcpStreamHole(pkt, top, conv.stream, dir, seq, pOff, pEnd) : dissectTcpStream(pkt, top, conv.stream, dir, conv.sawSyn(dir) ? conv.base(dir) : -1, seq, sp, dp, pOff, pEnd, (flags & 0x01) !== 0));
     if (!streamed) dispatchPorts('tcp.port', sp, dp, pkt, pOff, pEnd, pOff + segLen, -1);
   } else if (segLen === 0 && flags & 0x01 && conv !== undefined && pkt.fence === 0) finishTcpStream(pkt, top, conv.stream, dir, sp, dp);
 }

@@ -14,9 +14,13 @@
  *   completes it dissects it, as tshark does);
  * - bytes already delivered (a retransmission, an overlap) are not delivered again;
  * - a segment beyond the next expected byte leaves a gap: by default (Wireshark's
- *   `tcp.reassemble_out_of_order` FALSE) the gap is reported, the unfinished PDU is dropped and
- *   parsing resumes at the segment; with `outOfOrder` the segment is held (up to a limit) until the
- *   gap is filled.
+ *   `tcp.reassemble_out_of_order` FALSE) the gap is reported and parsing resumes at the segment;
+ *   with `outOfOrder` the segment is held (up to a limit) until the gap is filled;
+ * - an unfinished PDU whose length the parser said, and that the gap falls inside, is kept with its
+ *   hole (as tshark's multi-segment PDU, which places every later segment inside it at its offset):
+ *   the bytes up to its end are skipped by the parsing (which resumes after it) and copied into it,
+ *   and so are the out-of-order segments and retransmissions that fill the hole (`fillHole`);
+ *   whole, it is handed on in the frame that completed it.
  *
  * Every buffer is bounded by a named limit (REASSEMBLY_LIMITS) per direction and in total; hitting
  * one drops the buffered bytes, counts it on the direction and reports it through the sink.
@@ -33,6 +37,8 @@ export interface TcpReassemblyLimits {
   maxOutOfOrderBytes: number;
   maxTotalBytes: number;
   maxStreams: number;
+  maxHoleyPduBytes: number;
+  maxHoleyPduRanges: number;
 }
 
 declare module '../limits.js' {
@@ -53,6 +59,10 @@ export const REASSEMBLY_LIMITS = defineLimits('tcpReassembly', {
   maxTotalBytes: 64 << 20,
   /** Streams whose directions are tracked at once; the oldest are released beyond this. */
   maxStreams: 100_000,
+  /** Largest PDU kept with a hole after a capture gap, per direction (bytes, within maxTotalBytes). */
+  maxHoleyPduBytes: 4 << 20,
+  /** Separate filled byte ranges of a PDU with holes (a hostile stream of many holes): past it, it is given up. */
+  maxHoleyPduRanges: 64,
 });
 
 /** What a stream parser says about the bytes at the start of a PDU. */
@@ -125,6 +135,20 @@ interface Held {
   frame: number;
 }
 
+/**
+ * A PDU left with a hole by a capture gap: its bytes (the PDU's whole length), the sequence number
+ * of its first byte, the filled ranges of `buf` (sorted, merged: start, end, start, end, ...), the
+ * frames that brought bytes of it, the frame of its first byte, and the parser that said its length.
+ */
+interface HoleyPdu {
+  parser: StreamParser;
+  seq: number;
+  buf: Uint8Array;
+  have: number[];
+  frames: number[];
+  firstFrame: number;
+}
+
 /** One direction of a TCP connection. */
 export class StreamDirection {
   /** Whether `next` is known (the first segment or the SYN was seen). */
@@ -155,6 +179,8 @@ export class StreamDirection {
   skip = 0;
   /** Bytes delivered in order so far. */
   delivered = 0;
+  /** The PDU kept with a hole after a gap (at most one per direction), filled by later segments. */
+  hole: HoleyPdu | null = null;
 
   /** Starts the direction at the byte after a SYN (or at the first segment seen). */
   sync(seq: number): void {
@@ -176,6 +202,7 @@ const scratch: ParseResult = { status: ParseStatus.Ok, consumed: 0, needed: 0, m
 /** Releases a direction's buffers (connection closed, evicted, or the capture ends). */
 export function releaseDirection(dir: StreamDirection, budget: ReassemblyBudget): void {
   budget.used -= dir.pendingLen + dir.heldBytes;
+  releaseHole(dir, budget);
   dir.pending = null;
   dir.pendingLen = 0;
   dir.needed = 0;
@@ -353,6 +380,8 @@ export function feedSegment(dir: StreamDirection, budget: ReassemblyBudget, pars
   if (end <= off) return;
   if (!dir.synced) dir.sync(seq);
   let s = seq >>> 0;
+  // Bytes of the PDU kept with its hole fill it (the parsing below skips them).
+  if (dir.hole !== null) fillHole(dir, budget, s, d, off, end, frame, sink);
   const ahead = seqDiff(s, dir.next);
   if (ahead < 0) {
     // Overlap or retransmission: only bytes beyond what was delivered are new.
@@ -367,7 +396,14 @@ export function feedSegment(dir: StreamDirection, budget: ReassemblyBudget, pars
     // so it never completes): its bytes up to the PDU's end are skipped, parsing resumes there.
     dir.gaps++;
     dir.gapBytes += ahead;
-    const skip = dir.pendingLen > 0 && dir.needed > ahead ? dir.needed - ahead : 0;
+    let skip = dir.pendingLen > 0 && dir.needed > ahead ? dir.needed - ahead : 0;
+    if (skip > 0) keepHole(dir, budget, parser, s, d, off, end, frame, sink);
+    else if (dir.hole !== null) {
+      // A second gap inside the PDU kept with its hole: it still ends where it ends.
+      const h = dir.hole;
+      const into = seqDiff(s, h.seq);
+      if (into >= 0 && into < h.buf.length) skip = h.buf.length - into;
+    }
     dropPending(dir, budget);
     dir.failed = false;
     dir.skip = skip;
@@ -376,6 +412,83 @@ export function feedSegment(dir: StreamDirection, budget: ReassemblyBudget, pars
   }
   deliver(dir, budget, parser, d, off, end, frame, sink);
   if (dir.held.length) drainHeld(dir, budget, parser, frame, sink);
+}
+
+/**
+ * Keeps the unfinished PDU, which the gap before the segment `[off, end)` at `seq` falls inside,
+ * with its hole (replacing an earlier one): when its whole length fits the limits.
+ */
+function keepHole(dir: StreamDirection, budget: ReassemblyBudget, parser: StreamParser, seq: number, d: Uint8Array, off: number, end: number, frame: number, sink: PduSink): void {
+  releaseHole(dir, budget);
+  const total = dir.pendingLen + dir.needed;
+  const lim = budget.limits;
+  if (!dir.pending || total > lim.maxHoleyPduBytes || total > (parser.maxPduBytes ?? lim.maxPduBytes) || budget.used + total > lim.maxTotalBytes) return;
+  const buf = bufferOf(total);
+  buf.set(dir.pending.subarray(0, dir.pendingLen));
+  budget.used += total;
+  dir.hole = { parser, seq: seqAdd(dir.next, -dir.pendingLen), buf, have: [0, dir.pendingLen], frames: dir.pendingFrames.slice(), firstFrame: dir.pendingFrame };
+  fillHole(dir, budget, seq, d, off, end, frame, sink);
+}
+
+function releaseHole(dir: StreamDirection, budget: ReassemblyBudget): void {
+  if (dir.hole === null) return;
+  budget.used -= dir.hole.buf.length;
+  dir.hole = null;
+}
+
+/**
+ * Copies what the segment `d[off, end)` at `seq` has of the PDU kept with its hole into it; says
+ * `partial` when it is not whole yet, hands it on when this segment completed it and the parser
+ * takes it as one whole PDU (what the parser asked for may have been only part of it: an HTTP chunk;
+ * then it is given up). Returns whether the segment had bytes of a PDU kept. TCP also calls it (through the stream layer) for the segments it
+ * parses nothing of (retransmissions and out-of-order segments, as tshark's
+ * tcp.no_subdissector_on_error): they still fill the hole, as tshark adds them to the PDU.
+ */
+export function fillHole(dir: StreamDirection, budget: ReassemblyBudget, seq: number, d: Uint8Array, off: number, end: number, frame: number, sink: PduSink): boolean {
+  const h = dir.hole;
+  if (h === null) return false;
+  const len = h.buf.length;
+  const a = seqDiff(seq >>> 0, h.seq);
+  // As tshark's desegment_tcp: a segment is added to the PDU that its first byte falls in. One that
+  // starts before it is not (even if it overlaps), nor one again at its first byte and within it
+  // (a retransmission of the PDU's first segment: "Retransmitted TCP segment data").
+  if (a < 0 || a >= len || (a === 0 && end - off <= len)) return false;
+  const from = off;
+  const b = Math.min(len, a + (end - from));
+  h.buf.set(d.subarray(from, from + (b - a)), a);
+  if (h.frames[h.frames.length - 1] !== frame && h.frames.length < 4096) h.frames.push(frame);
+  addRange(h.have, a, b);
+  if (h.have.length > 2 * budget.limits.maxHoleyPduRanges) {
+    // Too many holes to keep track of (hostile, or a hopeless capture): given up.
+    releaseHole(dir, budget);
+    dir.overflows++;
+    budget.overflows++;
+    sink.partial(end - off);
+    return true;
+  }
+  if (h.have.length === 2 && h.have[0] === 0 && h.have[1] === len) {
+    releaseHole(dir, budget);
+    h.parser.parse(h.buf, 0, len, scratch);
+    if (scratch.status !== ParseStatus.Ok || scratch.consumed !== len) return false;
+    sink.pdu(h.buf, 0, len, true, h.firstFrame, h.frames);
+  } else sink.partial(end - off);
+  return true;
+}
+
+/** Adds `[a, b)` to sorted, merged ranges `r` (start, end, ...), merging what it touches. */
+function addRange(r: number[], a: number, b: number): void {
+  let i = 0;
+  while (i < r.length && r[i + 1]! < a) i += 2;
+  let j = i;
+  while (j < r.length && r[j]! <= b) {
+    if (r[j]! < a) a = r[j]!;
+    if (r[j + 1]! > b) b = r[j + 1]!;
+    j += 2;
+  }
+  if (j === i + 2) {
+    r[i] = a;
+    r[i + 1] = b;
+  } else r.splice(i, j - i, a, b);
 }
 
 function hold(dir: StreamDirection, budget: ReassemblyBudget, seq: number, d: Uint8Array, off: number, end: number, frame: number): boolean {
@@ -622,9 +735,14 @@ export class FollowAssembler {
     return false;
   }
 
-  /** `i` is an index check() found in the held list, so splice removes exactly one segment. */
+  /**
+   * Removes held segment `i` (an index check() found), keeping the others in arrival order: shifted
+   * down in place (splice made an array per delivered segment).
+   */
   private drop(dir: 0 | 1, i: number): void {
-    const [f] = this.held[dir].splice(i, 1);
-    this.heldBytes[dir] -= f!.data.length;
+    const h = this.held[dir];
+    this.heldBytes[dir] -= h[i]!.data.length;
+    for (let k = i + 1; k < h.length; k++) h[k - 1] = h[k]!;
+    h.length--;
   }
 }

@@ -10,7 +10,7 @@ import type { Packet } from '../packet.js';
 import { annotate, annotation, SessionKey, sessionSlot, type Session } from '../packet.js';
 import { defineFields, FT } from '../fields.js';
 import { callDissector, dissectorEnabled, heuristicEnabled, registerHeuristicName, registerProtocolName, type Dissector } from '../registry.js';
-import { feedSegment, newBudget, ParseStatus, releaseDirection, StreamDirection, type ParseResult, type PduSink, type ReassemblyBudget, type StreamParser } from './reassembly.js';
+import { feedSegment, fillHole, newBudget, ParseStatus, releaseDirection, StreamDirection, type ParseResult, type PduSink, type ReassemblyBudget, type StreamParser } from './reassembly.js';
 
 /** A protocol carried in a TCP byte stream. */
 export interface StreamProtocol {
@@ -99,6 +99,11 @@ class PacketSink implements PduSink {
   count = 0;
   /** Bytes of this segment went into an unfinished PDU. */
   buffered = false;
+  /**
+   * PDUs are dissected (false: a retransmitted or out-of-order segment completed one; tshark
+   * reassembles it there, but its tcp.no_subdissector_on_error calls no dissector in that frame).
+   */
+  dissect = true;
   pdu(data: Uint8Array, off: number, end: number, reassembled: boolean, _firstFrame: number, parts: readonly number[]): void {
     const pkt = this.pkt;
     this.count++;
@@ -106,6 +111,7 @@ class PacketSink implements PduSink {
       const frame = pkt.frame.number;
       for (const f of parts) if (f !== frame) annotate(pkt, f, 'tcp.reassembled_in', frame);
     }
+    if (!this.dissect) return;
     if (!reassembled) {
       callDissector(this.proto.dissector, pkt, off, end, end, -1);
       return;
@@ -206,6 +212,7 @@ export function dissectTcpStream(pkt: Packet, tcpItem: number, stream: number, d
   sink.count = 0;
   sink.buffered = false;
   sink.suffixed = false;
+  sink.dissect = true;
   sink.segOff = off;
   sink.segEnd = end;
   // Only a tree shows it (the one-line summary and -q look nothing up).
@@ -220,6 +227,28 @@ export function dissectTcpStream(pkt: Packet, tcpItem: number, stream: number, d
   // stays "TCP" even when PDUs follow in it.
   if (sink.suffixed) pkt.setProtocol(tcpProtocol);
   return true;
+}
+
+/**
+ * A retransmitted or out-of-order segment (which TCP hands to no stream protocol, as tshark's
+ * tcp.no_subdissector_on_error) that brings bytes of a PDU kept with a hole after a gap: they are
+ * copied into it (the segment shows ` [TCP segment of a reassembled PDU]`, and `tcp.reassembled_in`
+ * when the PDU completes), as tshark adds it to its multi-segment PDU. Returns whether it did; a PDU
+ * this segment completes is reassembled here but not dissected (tshark's frame shows no PDU).
+ */
+export function fillTcpStreamHole(pkt: Packet, tcpItem: number, stream: number, dir: number, seq: number, off: number, end: number): boolean {
+  const t = pkt.session.slots[STREAMS.id] as StreamTable | undefined;
+  const d = t?.dirs.get(stream)?.[dir];
+  if (!t || !d || d.hole === null) return false;
+  const sink = sessionSlot(pkt, SINK);
+  sink.pkt = pkt;
+  sink.count = 0;
+  sink.buffered = false;
+  sink.suffixed = false;
+  sink.dissect = false;
+  const later = pkt.session.pass === 2 && pkt.tree ? annotation(pkt, pkt.frame.number, 'tcp.reassembled_in') : undefined;
+  if (later !== undefined) pkt.add(F.reassembled_in, off, 0, tcpItem, later);
+  return fillHole(d, t.budget, seq, pkt.data, off, end, pkt.frame.number, sink);
 }
 
 /**
@@ -253,6 +282,7 @@ export function finishTcpStream(pkt: Packet, tcpItem: number, stream: number, di
   sink.proto = proto;
   sink.count = 0;
   sink.suffixed = false;
+  sink.dissect = true;
   void tcpItem;
   sink.pdu(pdu, 0, pdu.length, true, first, parts);
 }
