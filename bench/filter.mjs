@@ -16,7 +16,7 @@
  * a smaller one); by default bench/data/mixed-2m.pcap (generated when missing).
  */
 import { benchSetup, bin, measure } from './common.mjs';
-import { dissectFile } from '../dist/cli/dissect-file.js';
+import { dissectFile } from '../dist/pipeline/index.js';
 import { fieldByName } from '../dist/dissectors/fields.js';
 import { compile } from '../dist/filter/index.js';
 import { withFilterFields } from '../dist/filter/cli.js';

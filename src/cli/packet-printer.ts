@@ -11,7 +11,7 @@ import { newSession } from '../dissectors/session.js';
 import { setCommandSessionOptions } from '../pipeline/session-options.js';
 import { collect, UsageError } from './errors.js';
 import { COLOR_RESET, colorFieldIds, colorLine, colorRuleFor, colorWanted } from '../render/color.js';
-import { classifyFieldName, unknownFieldMessage } from './field-names.js';
+import { classifyFieldName, unknownFieldMessage } from '../dissectors/field-names.js';
 import {
   COLUMN_FIELDS,
   ekLines,

@@ -22,7 +22,7 @@ import { synFloodPacket, writeSynFlood } from '../../bench/synflood.mjs';
 import { newConvTable, trackSegment } from '../../src/dissectors/tcp/conversations.js';
 import { TcpConnections } from '../../src/analysis/tcp-connection/connections.js';
 import type { ConnectionSummary } from '../../src/analysis/tcp-connection/types.js';
-import { collectGarbage, dissectFile } from '../../src/cli/dissect-file.js';
+import { collectGarbage, dissectFile } from '../../src/pipeline/index.js';
 import { collectTcpConnections, tcpCard } from '../../src/cli/tcp-stats.js';
 import { buildPacket, type LayerSpecOf } from '../../src/dissectors/build.js';
 import { TCP_TAP } from '../../src/dissectors/tcp/tap.js';

@@ -6,7 +6,7 @@
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { unreadProtocols } from '../../src/cli/conv-stats.js';
-import { dissectFile } from '../../src/cli/dissect-file.js';
+import { dissectFile } from '../../src/pipeline/index.js';
 import { TCP_TAP, type TcpTapRecord } from '../../src/dissectors/tcp/tap.js';
 import { tap } from '../../src/pipeline/index.js';
 import { corpusPresent, corpusRoot } from '../conformance/oracle.js';

@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { colorFieldIds, colorRuleFor, COLOR_RULES } from '../../src/render/color.js';
-import { dissectFile } from '../../src/cli/dissect-file.js';
+import { dissectFile } from '../../src/pipeline/index.js';
 import { compile } from '../../src/filter/index.js';
 import { corpusPresent, corpusRoot } from '../conformance/oracle.js';
 

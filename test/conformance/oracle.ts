@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { corpusRoot } from '../corpus.js';
-import { dissectFile } from '../../src/cli/dissect-file.js';
+import { dissectFile } from '../../src/pipeline/index.js';
 import { Base, fieldById, fieldByName, FT, isInteger } from '../../src/dissectors/fields.js';
 import { fieldText } from '../../src/dissectors/format.js';
 import type { Packet } from '../../src/dissectors/packet.js';

@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { dissectFile } from '../../src/cli/dissect-file.js';
+import { dissectFile } from '../../src/pipeline/index.js';
 import { fieldByName } from '../../src/dissectors/fields.js';
 import { fieldText } from '../../src/dissectors/format.js';
 import type { Packet } from '../../src/dissectors/packet.js';

@@ -19,7 +19,7 @@ import { encodeCapture } from '../../src/capture/writer.js';
 import { treeText } from '../../src/render/output.js';
 import { TLS_TAP, type TlsTapRecord } from '../../src/dissectors/tls/types.js';
 import { HANDSHAKE_LIMITS, tlsHandshakeBytesHeld } from '../../src/dissectors/tls/records.js';
-import { dissectFile } from '../../src/cli/dissect-file.js';
+import { dissectFile } from '../../src/pipeline/index.js';
 import { dissectFrame, Packet, newSession, secondPass } from '../../src/dissectors/index.js';
 import { fieldByName } from '../../src/dissectors/fields.js';
 import { fieldText } from '../../src/dissectors/format.js';

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { dissectFile } from '../../src/cli/dissect-file.js';
+import { dissectFile } from '../../src/pipeline/index.js';
 import { fieldsLine } from '../../src/render/output.js';
 import { fieldByName, FT } from '../../src/dissectors/fields.js';
 import { compile, type DisplayFilter } from '../../src/filter/index.js';

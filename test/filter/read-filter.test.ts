@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { dissectFile } from '../../src/cli/dissect-file.js';
+import { dissectFile } from '../../src/pipeline/index.js';
 import { fieldById } from '../../src/dissectors/fields.js';
 import { withFilterFields } from '../../src/filter/cli.js';
 import { compile } from '../../src/filter/index.js';
