@@ -13,7 +13,7 @@
  *
  * State is per conversation and per direction (`fwd` = this segment's sender, `rev` = the other),
  * with sequence numbers compared modulo 2^32 (./seq.ts). The list of segments not yet
- * acknowledged lives in small typed arrays per direction, capped at
+ * acknowledged lives in one array of unboxed doubles per direction (Flow.seg), capped at
  * `TCP_ANALYSIS_LIMITS.maxUnackedSegments` (Wireshark's TCP_MAX_UNACKED_SEGMENTS): beyond it new
  * segments are not remembered (as in Wireshark), so memory stays bounded when ACKs are missing.
  *
