@@ -2,7 +2,10 @@
  * Named limits: every table and loop over hostile input is bounded by one of these. Each module
  * declares its defaults at load time (`defineLimits`), as a protocol registers its dissector; a
  * session takes its own copy (`session.limits`, made by `newSession({ limits })` in ./session.ts),
- * which `-o tcp.max_conversations:N` or a test changes, never the defaults.
+ * which `-o tcp.max_conversations:N` or a test changes, never the defaults. A session has the
+ * limits of the modules loaded when it is made: those of a statistic's model that loads later
+ * (`limits.tcpConnection`, src/analysis/tcp-connection/store.ts, loaded by `stats tcp`) are in the
+ * sessions made after it loaded; a consumer given none uses its module's defaults.
  *
  * A module adds its entry to SessionLimits by module augmentation, beside its defaults:
  *
