@@ -46,9 +46,11 @@ export const CASES: TlsCase[] = [
   { name: 'TLS 1.2 CBC HMAC-SHA384 MAC-then-encrypt', client: ['-tls1_2', '-cipher', 'ECDHE-RSA-AES256-SHA384', '-no_etm'] },
 ];
 
-/** Runs a client that is given `input` one line every 300 ms (s_client acts on a "K" line alone), then EOF. */
-async function typeLines(argv: string[], input: string): Promise<void> {
-  const p = spawn(argv[0]!, argv.slice(1), { stdio: ['pipe', 'ignore', 'ignore'] });
+/** Runs a client that is given `input` one line every 300 ms (s_client acts on a "K" line alone), then EOF; returns its output. */
+async function typeLines(argv: string[], input: string): Promise<string> {
+  const p = spawn(argv[0]!, argv.slice(1), { stdio: ['pipe', 'pipe', 'ignore'] });
+  let out = '';
+  p.stdout!.on('data', (d: Buffer) => (out += d.toString('latin1')));
   const done = new Promise((res) => p.on('exit', res));
   for (const line of input.split('\n').filter(Boolean)) {
     await new Promise((res) => setTimeout(res, 300));
@@ -57,6 +59,7 @@ async function typeLines(argv: string[], input: string): Promise<void> {
   await new Promise((res) => setTimeout(res, 300));
   p.stdin!.end();
   await done;
+  return out;
 }
 
 async function listening(port: number): Promise<void> {
@@ -79,21 +82,16 @@ export interface Made {
   connections: number;
 }
 
-/** Runs every case in `dir` and returns the capture and its key log. */
-export async function makeCaptures(dir: string, cases: readonly TlsCase[] = CASES): Promise<Made> {
-  const rsaKey = join(dir, 'rsa.key');
-  const rsaCert = join(dir, 'rsa.pem');
-  const ecKey = join(dir, 'ec.key');
-  const ecCert = join(dir, 'ec.pem');
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', rsaKey, '-out', rsaCert, '-days', '1', '-subj', '/CN=rsa.decrypt.test'], { stdio: 'ignore' });
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', ecKey, '-out', ecCert, '-days', '1', '-subj', '/CN=ec.decrypt.test'], { stdio: 'ignore' });
-  const pcap = join(dir, 'tls.pcap');
-  const keys = join(dir, 'tls.keys');
-  writeFileSync(keys, '');
-  const port = 20000 + Math.floor(Math.random() * 30000);
-  // An OpenSSL configuration without the extended master secret (OpenSSL 3.0's s_client has no option for it).
-  const noEms = join(dir, 'no-ems.cnf');
-  writeFileSync(noEms, 'openssl_conf = init\n[init]\nssl_conf = ssl\n[ssl]\nsystem_default = sys\n[sys]\nOptions = -ExtendedMasterSecret\n');
+/** The server's certificates and keys (RSA and ECDSA P-256), made in `dir`. */
+function makeCerts(dir: string): { rsaKey: string; rsaCert: string; ecKey: string; ecCert: string } {
+  const c = { rsaKey: join(dir, 'rsa.key'), rsaCert: join(dir, 'rsa.pem'), ecKey: join(dir, 'ec.key'), ecCert: join(dir, 'ec.pem') };
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', c.rsaKey, '-out', c.rsaCert, '-days', '1', '-subj', '/CN=rsa.decrypt.test'], { stdio: 'ignore' });
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', c.ecKey, '-out', c.ecCert, '-days', '1', '-subj', '/CN=ec.decrypt.test'], { stdio: 'ignore' });
+  return c;
+}
+
+/** tcpdump on `lo` for one port, listening when this resolves; `stop(n)` waits for n connections' FINs, then stops it. */
+async function startTcpdump(pcap: string, port: number): Promise<{ stop: (connections: number) => Promise<void> }> {
   const td = spawn('tcpdump', ['-i', 'lo', '-U', '-w', pcap, `tcp port ${port}`], { stdio: ['ignore', 'ignore', 'pipe'] });
   await new Promise<void>((res, rej) => {
     let err = '';
@@ -103,6 +101,32 @@ export async function makeCaptures(dir: string, cases: readonly TlsCase[] = CASE
     });
     td.on('exit', () => rej(new Error(`tcpdump: ${err}`)));
   });
+  return {
+    stop: async (connections: number) => {
+      // tcpdump may lag behind: wait until every connection's two FINs are in the file.
+      for (let i = 0; i < 100; i++) {
+        const fins = spawnSync('tshark', ['-n', '-r', pcap, '-Y', 'tcp.flags.fin == 1', '-T', 'fields', '-e', 'frame.number'], { encoding: 'utf8' }).stdout.trim().split('\n').filter(Boolean).length;
+        if (fins >= 2 * connections) break;
+        await new Promise((res) => setTimeout(res, 100));
+      }
+      const done = new Promise((res) => td.on('exit', res));
+      td.kill('SIGINT');
+      await done;
+    },
+  };
+}
+
+/** Runs every case in `dir` and returns the capture and its key log. */
+export async function makeCaptures(dir: string, cases: readonly TlsCase[] = CASES): Promise<Made> {
+  const { rsaKey, rsaCert, ecKey, ecCert } = makeCerts(dir);
+  const pcap = join(dir, 'tls.pcap');
+  const keys = join(dir, 'tls.keys');
+  writeFileSync(keys, '');
+  const port = 20000 + Math.floor(Math.random() * 30000);
+  // An OpenSSL configuration without the extended master secret (OpenSSL 3.0's s_client has no option for it).
+  const noEms = join(dir, 'no-ems.cnf');
+  writeFileSync(noEms, 'openssl_conf = init\n[init]\nssl_conf = ssl\n[ssl]\nsystem_default = sys\n[sys]\nOptions = -ExtendedMasterSecret\n');
+  const td = await startTcpdump(pcap, port);
   try {
     for (const c of cases) {
       // An echoing server's standard input stays open while it runs (at its end s_server stops).
@@ -123,17 +147,56 @@ export async function makeCaptures(dir: string, cases: readonly TlsCase[] = CASE
       }
     }
   } finally {
-    // tcpdump may lag behind: wait until every connection's two FINs are in the file.
-    for (let i = 0; i < 100; i++) {
-      const fins = spawnSync('tshark', ['-n', '-r', pcap, '-Y', 'tcp.flags.fin == 1', '-T', 'fields', '-e', 'frame.number'], { encoding: 'utf8' }).stdout.trim().split('\n').filter(Boolean).length;
-      if (fins >= 2 * cases.length) break;
-      await new Promise((res) => setTimeout(res, 100));
-    }
-    const done = new Promise((res) => td.on('exit', res));
-    td.kill('SIGINT');
-    await done;
+    await td.stop(cases.length);
   }
   return { pcap, keys, rsaKey, port, connections: cases.length };
+}
+
+/** The early data the 0-RTT connections send (an HTTP request, as a browser's would be). */
+export const EARLY_DATA = 'GET /early HTTP/1.0\r\n\r\n';
+
+/**
+ * TLS 1.3 0-RTT (RFC 8446 2.3), three connections to echoing `s_server -early_data`: 0 a full
+ * handshake whose ticket allows early data (`s_client -sess_out`); 1 the resumption with early
+ * data (`-sess_in -early_data`), accepted; 2 the same to a new server, which cannot open the
+ * ticket and rejects the early data (a full handshake). `accepted` is what each s_client said.
+ */
+export async function makeEarlyData(dir: string): Promise<Made & { accepted: (boolean | null)[] }> {
+  const { rsaKey, rsaCert } = makeCerts(dir);
+  const pcap = join(dir, 'early.pcap');
+  const keys = join(dir, 'early.keys');
+  const sess = join(dir, 'session.pem');
+  const early = join(dir, 'early.txt');
+  writeFileSync(keys, '');
+  writeFileSync(early, EARLY_DATA);
+  const port = 20000 + Math.floor(Math.random() * 30000);
+  const td = await startTcpdump(pcap, port);
+  const accepted: (boolean | null)[] = [];
+  const client = async (extra: string[], input: string) => {
+    const out = await typeLines(['openssl', 's_client', '-connect', `127.0.0.1:${port}`, '-tls1_3', '-keylogfile', keys, ...extra], input);
+    accepted.push(out.includes('Early data was accepted') ? true : out.includes('Early data was rejected') ? false : null);
+  };
+  const server = async (naccept: number, clients: () => Promise<void>) => {
+    const p = spawn('openssl', ['s_server', '-accept', `127.0.0.1:${port}`, '-cert', rsaCert, '-key', rsaKey, '-quiet', '-early_data', '-naccept', String(naccept), '-keylogfile', keys], { stdio: ['pipe', 'ignore', 'ignore'] });
+    const exited = new Promise((res) => p.on('exit', res));
+    try {
+      await listening(port);
+      await clients();
+    } finally {
+      setTimeout(() => p.kill(), 300);
+      await exited;
+    }
+  };
+  try {
+    await server(2, async () => {
+      await client(['-sess_out', sess], 'first\n');
+      await client(['-sess_in', sess, '-early_data', early], 'after\n');
+    });
+    await server(1, () => client(['-sess_in', sess, '-early_data', early], 'after\n'));
+  } finally {
+    await td.stop(3);
+  }
+  return { pcap, keys, rsaKey, port, connections: 3, accepted };
 }
 
 /** The same capture as pcapng with the key log in a Decryption Secrets Block (editcap --inject-secrets). */

@@ -191,8 +191,8 @@ function message(pkt: Packet, s: TlsSession, p: number, end: number, rec: number
   if (ht === 2 && end - p >= 38 && toHex(d, p + 6, 32) === HRR_RANDOM) ht = 6;
   pkt.add(F.hs_type, p, 1, hs, ht === 6 ? 2 : ht);
   pkt.add(F.hs_length, p + 1, 3, hs, hl);
-  // A decrypted TLS 1.3 Finished or KeyUpdate changes its side's keys after this record (./keys.ts).
-  if (s.crypt && s.tls13 && (ht === 20 || ht === 24)) s.crypt.event[fromClient ? 0 : 1] = ht;
+  // A decrypted TLS 1.3 Finished, KeyUpdate or EndOfEarlyData changes its side's keys after this record (./keys.ts).
+  if (s.crypt && s.tls13 && (ht === 20 || ht === 24 || ht === 5)) s.crypt.event[fromClient ? 0 : 1] = ht;
   const name = HANDSHAKE_TYPES[ht] ?? `Unknown (${ht})`;
   if (pkt.wantLabels) pkt.setLabel(hs, `Handshake Protocol: ${name}`);
   appendInfo(pkt, name);

@@ -17,6 +17,12 @@ export function hello(pkt: Packet, s: TlsSession, p: number, end: number, hs: nu
     short(pkt, hs, client ? 'Client Hello' : 'Server Hello');
     return null;
   }
+  if (!client && s.forced13) {
+    // The ServerHello tells the version (tshark sets it before dissecting the hello).
+    s.forced13 = false;
+    s.tls13 = false;
+    s.version = 0;
+  }
   const legacy = u16(d, p);
   pkt.add(F.hs_version, p, 2, hs, legacy);
   const rnd = pkt.add(F.hs_random, p + 2, 32, hs);
@@ -35,6 +41,7 @@ export function hello(pkt: Packet, s: TlsSession, p: number, end: number, hs: nu
   // For decryption (with a key log only): the hellos' encrypt_then_mac and extended_master_secret.
   let etm = false;
   let ems = false;
+  let early = false;
   let q = p + 34;
   const draft = !client && oldDraft(legacy);
   if (!draft) {
@@ -89,6 +96,7 @@ export function hello(pkt: Packet, s: TlsSession, p: number, end: number, hs: nu
       const et = u16(d, q);
       if (et === 22) etm = true;
       else if (et === 23) ems = true;
+      else if (et === 42) early = true;
       const el = u16(d, q + 2);
       const v = q + 4;
       info?.extensions.push(et);
@@ -110,6 +118,15 @@ export function hello(pkt: Packet, s: TlsSession, p: number, end: number, hs: nu
   }
   else if (q < end) short(pkt, hs, 'hello extensions length');
   if (client && s.crypt) s.crypt.clientEms = ems;
+  if (client && early) {
+    // Early data is TLS 1.3's: the session is taken as TLS 1.3 from here on, as Wireshark does
+    // (its records are then opaque, their early data tried with CLIENT_EARLY_TRAFFIC_SECRET); the
+    // Protocol column waits for the ServerHello, as tshark's.
+    s.version = 0x0304;
+    s.tls13 = true;
+    s.forced13 = true;
+    if (s.crypt) s.crypt.early = true;
+  }
   if (!client) {
     s.version = normVersion(chosen);
     s.tls13 = s.version === 0x0304;

@@ -17,7 +17,7 @@
 import type { Packet } from '../packet.js';
 import { refreshKeyLog, sessionKeyLog } from './keylog.js';
 import { toHex as hex, u16 } from '../bytes.js';
-import { masterFromPremaster, sessionHashOf, tls12Decoders, tls13Decoder, tls13Update, transcriptHashes } from './decrypt.js';
+import { decryptRecord, masterFromPremaster, sessionHashOf, type Plaintext, tls12Decoders, tls13Decoder, tls13Update, transcriptHashes } from './decrypt.js';
 import { TLS_CIPHER_SUITES } from './ciphers.js';
 import type { TlsKeyLog } from './keylog.js';
 import type { TlsCrypt, TlsSession } from './session.js';
@@ -31,6 +31,9 @@ export function clientHelloRandom(pkt: Packet, s: TlsSession, d: Uint8Array, at:
     etm: false,
     ems: false,
     clientEms: false,
+    early: false,
+    earlyTried: false,
+    clientHs: null,
     pending: null,
     hash: null,
     dec: [null, null],
@@ -61,7 +64,10 @@ export function serverHelloKeys(pkt: Packet, s: TlsSession, d: Uint8Array, at: n
       const secret = log.secret(cr, label);
       return secret ? tls13Decoder(s.cipher, secret) : null;
     };
-    c.dec = [mk('CLIENT_HANDSHAKE_TRAFFIC_SECRET'), mk('SERVER_HANDSHAKE_TRAFFIC_SECRET')];
+    // With early data still possible the client's records keep their early data decoder (or
+    // none, before the first of them) until EndOfEarlyData or a record it does not open.
+    c.clientHs = mk('CLIENT_HANDSHAKE_TRAFFIC_SECRET');
+    c.dec = [c.early ? c.dec[0] : c.clientHs, mk('SERVER_HANDSHAKE_TRAFFIC_SECRET')];
     c.next = [mk('CLIENT_TRAFFIC_SECRET_0'), mk('SERVER_TRAFFIC_SECRET_0')];
     return;
   }
@@ -157,7 +163,45 @@ export function changeCipherSpec(s: TlsSession, dir: number): void {
   c.next[dir] = null;
 }
 
-/** A decrypted TLS 1.3 handshake message of `dir` changed its keys (Finished, KeyUpdate). */
+/** The TLS 1.3 suites early data is tried with, in Wireshark's order (the ServerHello that names the suite comes later). */
+const EARLY_SUITES = [0x1301, 0x1302, 0x1303, 0x1304, 0x1305];
+
+/**
+ * A TLS 1.3 client record while early data is possible (`c.early`), as Wireshark's
+ * decrypt_tls13_early_data: the first is tried with CLIENT_EARLY_TRAFFIC_SECRET under each TLS 1.3
+ * suite, the next with the suite that opened it. When it does not open (no early secret, or the
+ * early data has ended: the client's Finished after a rejection), early data is over and the
+ * client's handshake keys take over (once the ServerHello was seen); the caller then tries those.
+ */
+export function earlyData(pkt: Packet, s: TlsSession, type: number, version: number, frag: Uint8Array): Plaintext | null {
+  const c = s.crypt!;
+  let plain: Plaintext | null = null;
+  if (c.earlyTried) {
+    if (c.dec[0]) plain = decryptRecord(c.dec[0], type, version, frag);
+  } else {
+    c.earlyTried = true;
+    const log = sessionKeyLog(pkt.session);
+    const cr = hex(c.clientRandom, 0, 32);
+    if (log && !log.labels(cr).includes('CLIENT_EARLY_TRAFFIC_SECRET')) refreshKeyLog(pkt.session);
+    const secret = log?.secret(cr, 'CLIENT_EARLY_TRAFFIC_SECRET');
+    for (const suite of secret ? EARLY_SUITES : []) {
+      const d = tls13Decoder(suite, secret!);
+      if (!d) continue;
+      plain = decryptRecord(d, type, version, frag);
+      if (plain) {
+        c.dec[0] = d;
+        break;
+      }
+    }
+  }
+  if (!plain) {
+    c.early = false;
+    if (c.serverRandom) c.dec[0] = c.clientHs;
+  }
+  return plain;
+}
+
+/** A decrypted TLS 1.3 handshake message of `dir` changed its keys (Finished, KeyUpdate, EndOfEarlyData). */
 export function applyKeyEvent(s: TlsSession, dir: number): void {
   const c = s.crypt;
   if (!c) return;
@@ -167,4 +211,9 @@ export function applyKeyEvent(s: TlsSession, dir: number): void {
     c.dec[dir] = c.next[dir];
     c.next[dir] = null;
   } else if (ev === 24 && c.dec[dir]) c.dec[dir] = tls13Update(c.dec[dir]!);
+  else if (ev === 5 && dir === 0) {
+    // EndOfEarlyData (RFC 8446 4.5): the client's handshake keys from here on.
+    c.dec[0] = c.clientHs;
+    c.early = false;
+  }
 }

@@ -30,7 +30,7 @@ import { F } from './fields.js';
 import { appendInfo, releaseHs, session, table, tap, tapOn, type TlsSession, type TlsTable } from './session.js';
 import { decryptRecord, type Plaintext } from './decrypt.js';
 import { TLS_DATA_TAP } from './types.js';
-import { applyKeyEvent, changeCipherSpec } from './keys.js';
+import { applyKeyEvent, changeCipherSpec, earlyData } from './keys.js';
 import { handshakeRecord } from './handshake.js';
 
 export { HANDSHAKE_LIMITS, tlsHandshakeBytesHeld } from './session.js';
@@ -123,7 +123,8 @@ function decode(pkt: Packet, off: number, end: number, _rep: number, parent: num
   const body = off + 5;
   if (s.version === 0 && validVersion(version) && authoritative(type, len > 0 && body < end ? d[body]! : -1)) s.version = normVersion(version);
   const final = t.finals.get(pkt.tcpStream) ?? 0;
-  pkt.setProtocol(VERSION_SHORT[normVersion(final || s.version || version)] ?? 'TLS');
+  // (A version forced by early data does not change the column: tshark's stays as it was.)
+  if (!s.forced13 || final) pkt.setProtocol(VERSION_SHORT[normVersion(final || s.version || version)] ?? 'TLS');
   const tls13 = s.tls13 || normVersion(final) === 0x0304;
   const rec = pkt.add(F.record, off, end - off, top);
   if (type === 23 && tls13) pkt.add(F.opaque_type, off, 1, rec, type);
@@ -136,11 +137,14 @@ function decode(pkt: Packet, off: number, end: number, _rep: number, parent: num
   // With the key log's keys for this direction (./keys.ts): the record decrypted, else shown as
   // encrypted and marked.
   const c = s.crypt;
-  const dec = c && type !== 20 && (type === 23 || !tls13) ? c.dec[dir] : null;
   let plain: Plaintext | null = null;
+  // TLS 1.3 0-RTT: the client's records may be early data first (./keys.ts).
+  const early = c !== null && tls13 && type === 23 && dir === 0 && c.early;
+  if (early) plain = earlyData(pkt, s, type, version, d.subarray(body, end));
+  const dec = !plain && c && type !== 20 && (type === 23 || !tls13) ? c.dec[dir] : null;
   let handedOff = false;
-  if (dec) {
-    plain = decryptRecord(dec, type, version, d.subarray(body, end));
+  if (dec) plain = decryptRecord(dec, type, version, d.subarray(body, end));
+  if (early || dec) {
     if (plain) {
       c!.decrypted++;
       if (c!.firstDir < 0) c!.firstDir = dir;
@@ -215,7 +219,7 @@ function decode(pkt: Packet, off: number, end: number, _rep: number, parent: num
       break;
   }
   // A ServerHello in this record may have set the version: the column says it (single pass).
-  if (!handedOff) pkt.setProtocol(VERSION_SHORT[normVersion(final || s.version || version)] ?? 'TLS');
+  if (!handedOff && (!s.forced13 || final)) pkt.setProtocol(VERSION_SHORT[normVersion(final || s.version || version)] ?? 'TLS');
   if (pkt.wantLabels && rec >= 0) pkt.setLabel(rec, `${VERSION_SHORT[normVersion(final || s.version || version)] ?? 'TLS'} Record Layer: ${recLabel}`);
   if (pkt.session.pass === 1 && s.version) t.finals.set(pkt.tcpStream, s.version);
 }

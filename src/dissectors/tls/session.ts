@@ -58,6 +58,11 @@ export interface TlsSession {
   hs: [HsBuffer | null, HsBuffer | null];
   /** TLS 1.3: encrypted records seen from the client (the first is its Finished). */
   opaqueFromClient: number;
+  /**
+   * A ClientHello offered early data: the session is TLS 1.3 before its ServerHello, as Wireshark
+   * forces it, without the Protocol column knowing (a single pass shows the record's version).
+   */
+  forced13: boolean;
   /** Decryption state (./keys.ts); null unless the capture's session has a key log. */
   crypt: TlsCrypt | null;
 }
@@ -77,6 +82,14 @@ export interface TlsCrypt {
    */
   pending: Uint8Array[] | null;
   hash: Hash[] | null;
+  /**
+   * TLS 1.3 0-RTT: the ClientHello offered early data and the client's records may still be early
+   * data (Wireshark's has_early_data); the first of them was tried (SSL_SEEN_0RTT_APPDATA); the
+   * client's handshake traffic decoder, held while its early data decoder is in use.
+   */
+  early: boolean;
+  earlyTried: boolean;
+  clientHs: Decoder | null;
   /** The decoder in use per direction (0: client), null while the direction is in the clear or has no keys. */
   dec: [Decoder | null, Decoder | null];
   /** TLS 1.2: the decoders its ChangeCipherSpec starts; TLS 1.3: the application traffic decoders its Finished starts. */
@@ -145,7 +158,7 @@ export function session(pkt: Packet): TlsSession {
       releaseHs(t, old, 1);
       t.byStream.delete(k);
     }
-    s = { version: 0, tls13: false, ccs: [false, false], clientDir: -1, cipher: -1, kex: 0, hs: [null, null], opaqueFromClient: 0, crypt: null };
+    s = { version: 0, tls13: false, ccs: [false, false], clientDir: -1, cipher: -1, kex: 0, hs: [null, null], opaqueFromClient: 0, forced13: false, crypt: null };
     t.byStream.set(pkt.tcpStream, s);
   }
   return s;
