@@ -13,9 +13,6 @@ import { OutBuffer } from '../render/output.js';
 import { TlsConnectionTable, type TlsConnectionSummary } from '../stats/tls.js';
 import { tlsCard } from '../stats/tls-card.js';
 
-export { alertName, cipherSuiteName, TLS_STATS_LIMITS, tlsVersionName, type CertificateNames, type TlsAlert, type TlsConnectionSummary } from '../stats/tls.js';
-export { tlsCard };
-
 /** Everything `stats FILE tls` prints, computed from a file. */
 export interface TlsStatsResult {
   connections: TlsConnectionSummary[];
