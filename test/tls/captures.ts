@@ -23,6 +23,8 @@ export interface TlsCase {
   input?: string;
   /** The server echoes instead of answering HTTP (no -www), for the KeyUpdate case. */
   echo?: boolean;
+  /** With `echo`: bytes (latin1) the client sends at once instead of `input`'s lines (an HTTP/2 preface). */
+  raw?: string;
   /** The client's OpenSSL configuration (OPENSSL_CONF): `no-ems` turns the extended master secret off. */
   clientConf?: 'no-ems';
 }
@@ -60,6 +62,16 @@ async function typeLines(argv: string[], input: string): Promise<string> {
   p.stdin!.end();
   await done;
   return out;
+}
+
+/** Runs a client that is given `raw` (latin1) at once, then EOF 500 ms later. */
+async function sendRaw(argv: string[], raw: string): Promise<void> {
+  const p = spawn(argv[0]!, argv.slice(1), { stdio: ['pipe', 'ignore', 'ignore'] });
+  const done = new Promise((res) => p.on('exit', res));
+  p.stdin!.write(Buffer.from(raw, 'latin1'));
+  await new Promise((res) => setTimeout(res, 500));
+  p.stdin!.end();
+  await done;
 }
 
 async function listening(port: number): Promise<void> {
@@ -135,7 +147,8 @@ export async function makeCaptures(dir: string, cases: readonly TlsCase[] = CASE
       try {
         await listening(port);
         // (Not -quiet: it implies -ign_eof, and the client must end at its input's end.)
-        if (c.echo) await typeLines(['openssl', 's_client', '-connect', `127.0.0.1:${port}`, ...c.client], c.input ?? '');
+        if (c.echo && c.raw !== undefined) await sendRaw(['openssl', 's_client', '-connect', `127.0.0.1:${port}`, ...c.client], c.raw);
+        else if (c.echo) await typeLines(['openssl', 's_client', '-connect', `127.0.0.1:${port}`, ...c.client], c.input ?? '');
         else {
           const env = c.clientConf ? { ...process.env, OPENSSL_CONF: noEms } : process.env;
           const r = spawnSync('openssl', ['s_client', '-connect', `127.0.0.1:${port}`, '-ign_eof', '-quiet', ...c.client], { input: 'GET / HTTP/1.0\r\n\r\n', stdio: ['pipe', 'pipe', 'pipe'], timeout: 10_000, encoding: 'utf8', env });
