@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EARLY_DATA, injectSecrets, makeEarlyData, type Made } from './captures.js';
-import { bin, compared, differences, missingTools, run, tlsFields, tshark, tsharkEnv, wirelite } from './compare.js';
+import { bin, compared, differences, httpFields, missingTools, run, tlsFields, tshark, tsharkEnv, wirelite } from './compare.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'wirelite-tls-early-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -63,6 +63,11 @@ if (missingTools.length && process.env.CI !== 'true') {
       const theirs = await tshark(env, made.pcap, keyed(made.keys), fields);
       expect(differences(ours, theirs, fields)).toEqual([]);
       expect(compared(ours, theirs, fields)).toBeGreaterThan(400);
+      // With HTTP: the early data is an HTTP request, handed to HTTP as tshark does.
+      const all = [...fields, ...httpFields()];
+      const withHttp = wirelite(made.pcap, ['-o', `tls.keylog_file:${made.keys}`], all, undefined, true);
+      expect(differences(withHttp, await tshark(env, made.pcap, keyed(made.keys), all, true, true), all)).toEqual([]);
+      expect(withHttp.filter((l) => l.includes('GET /early HTTP/1.0')).length).toBe(2);
       // follow --tls shows the early data as the connection's first client bytes, as tshark.
       const f = spawnSync(bin, ['follow', made.pcap, '--stream', '1', '--tls', '--tls-keylog', made.keys], { encoding: 'utf8' }).stdout;
       expect(f).toContain(EARLY_DATA.trim().split('\r\n')[0]);

@@ -3,7 +3,9 @@
  * (./keylog.ts) and the handshake: the ClientHello's random names the connection, the ServerHello
  * gives the suite, the version and the server random, then
  * - TLS 1.3: each side's handshake traffic keys protect its records from the ServerHello on, its
- *   application traffic keys after its Finished, the next ones after its KeyUpdate;
+ *   application traffic keys after its Finished, the next ones after its KeyUpdate; a client that
+ *   offered early data sends it under CLIENT_EARLY_TRAFFIC_SECRET's keys (tried with each TLS 1.3
+ *   suite at its first record) until its EndOfEarlyData, or the first record those do not open;
  * - TLS 1.0-1.2: each side's keys (from the master secret) protect its records after its
  *   ChangeCipherSpec. The master secret is the key log's CLIENT_RANDOM line, unless a pre-master
  *   secret is found at the ClientKeyExchange (PMS_CLIENT_RANDOM by the client random, else an RSA
