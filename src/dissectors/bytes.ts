@@ -6,10 +6,6 @@
 const HEX: string[] = [];
 for (let i = 0; i < 256; i++) HEX.push(i.toString(16).padStart(2, '0'));
 
-export function hex8(v: number): string {
-  return HEX[v & 0xff]!;
-}
-
 /** `aa:bb:cc:dd:ee:ff` */
 export function formatMac(b: Uint8Array, off: number): string {
   return `${HEX[b[off]!]}:${HEX[b[off + 1]!]}:${HEX[b[off + 2]!]}:${HEX[b[off + 3]!]}:${HEX[b[off + 4]!]}:${HEX[b[off + 5]!]}`;

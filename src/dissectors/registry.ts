@@ -51,9 +51,6 @@ export type LayerSpecOf<P extends keyof LayerSpecs> = { proto: P } & LayerSpecs[
 /** One layer description for building packets: a union discriminated by `proto`. */
 export type LayerSpec = { [P in keyof LayerSpecs]: LayerSpecOf<P> }[keyof LayerSpecs];
 
-/** A spec read as free-form fields (the builders not typed yet take this). */
-export type UntypedLayerSpec = { proto: string } & UntypedSpec;
-
 export interface EmitContext {
   /** All layers of the packet being built, outermost first. */
   layers: readonly LayerSpec[];

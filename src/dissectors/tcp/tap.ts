@@ -68,8 +68,6 @@ export interface TcpTapRecord {
   dstAddrOff: number;
 }
 
-export type TcpTapListener = (r: TcpTapRecord) => void;
-
 /** A record with every field at its "none" value (the template of the pooled records). */
 export function newTcpTapRecord(): TcpTapRecord {
   return {
