@@ -19,9 +19,9 @@ import { packetDetail, type PacketDetail } from './store/detail.js';
 import type { PacketStore } from './store/packet-store.js';
 import { fit, type Theme } from './theme.js';
 import { MouseContext, useMouse, type LocalMouseEvent, type MouseSource } from './mouse.js';
+import { fittingTabs, MIN_HEIGHT, MIN_WIDTH, PACKETS_TAB, paneHeights, paneTitle, tabTitle } from './layout.js';
 
-export const MIN_WIDTH = 60;
-export const MIN_HEIGHT = 12;
+export { MIN_HEIGHT, MIN_WIDTH } from './layout.js';
 
 export interface AppProps {
   store: PacketStore;
@@ -103,12 +103,9 @@ export function App(props: AppProps) {
   );
 
   const tooSmall = width < MIN_WIDTH || height < MIN_HEIGHT;
-  const tabs = [{ id: null as string | null, key: 'Esc', title: 'Packets' }, ...views.map((v) => ({ id: v.id as string | null, key: v.key, title: v.title }))];
+  const tabs = [PACKETS_TAB, ...views.map((v) => ({ id: v.id as string | null, key: v.key, title: v.title }))];
   const barH = filterBarHeight(st.edit);
-  const bodyH = Math.max(3, height - 2 - barH); // tab line, status bar
-  const listH = Math.max(3, Math.floor(bodyH * 0.45)) - 1; // minus its header
-  const treeH = Math.max(2, Math.floor((bodyH - listH - 1) * 0.55)) - 1; // minus its title
-  const hexH = Math.max(1, bodyH - listH - 1 - treeH - 2);
+  const { body: bodyH, list: listH, tree: treeH, hex: hexH } = paneHeights(height, barH);
 
   const shown = store.shownCount();
   const selFrame = shown > 0 ? store.shownFrame(Math.min(st.sel, shown - 1)) : undefined;
@@ -456,7 +453,7 @@ export function App(props: AppProps) {
   const tabLine = (
     <Box ref={tabsRef} width={width} height={1}>
       <Text>
-        {tabs.map((t) => (
+        {fittingTabs(tabs, width).map((t) => (
           <Text key={t.title} inverse={st.view === t.id} bold={st.view === t.id}>{tabTitle(t)}</Text>
         ))}
       </Text>
@@ -492,7 +489,7 @@ export function App(props: AppProps) {
     );
   } else {
     const title = (name: string, pane: Pane, extra = '') => (
-      <Text bold={st.pane === pane} color={st.pane === pane && theme.color ? 'cyan' : undefined}>{fit(`── ${name} ${extra}`.padEnd(width, '─'), width)}</Text>
+      <Text bold={st.pane === pane} color={st.pane === pane && theme.color ? 'cyan' : undefined}>{fit(paneTitle(name, width, extra), width)}</Text>
     );
     const f = store.filtered;
     body = (
@@ -523,7 +520,6 @@ export function App(props: AppProps) {
   );
 }
 
-const tabTitle = (t: { title: string; key: string }) => ` ${t.title} [${t.key}] `;
 
 function Help({ width, height, views }: { width: number; height: number; views: readonly TuiView[] }) {
   const lines: string[] = ['Keys (Esc or ? closes this help)', ''];

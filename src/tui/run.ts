@@ -12,14 +12,16 @@ import { LiveCaptureError } from '../capture/live/live-error.js';
 import type { Packet } from '../dissectors/packet.js';
 import type { SessionOptions } from '../dissectors/session.js';
 import { compile } from '../filter/index.js';
-import { fileSource, LiveSource, runPipeline } from '../pipeline/index.js';
+import { LiveSource, runPipeline } from '../pipeline/index.js';
 import { App } from './app.js';
 import type { CaptureCounters, TuiView } from './contract.js';
 import { filterFile, indexFile, type Job } from './store/indexer.js';
 import { PacketStore } from './store/packet-store.js';
 import { RowBuilder, rowFieldIds } from './store/rows.js';
-import { MOUSE_OFF, MOUSE_ON, openTerminalInput, type TerminalInput } from './input.js';
+import { ENTER, LEAVE, previewFirstScreen, type EarlyScreen } from './first-screen.js';
+import { openTerminalInput, type TerminalInput } from './input.js';
 import { terminalGone } from './terminal.js';
+import { traceMark } from './trace.js';
 import { themeFromEnv } from './theme.js';
 import { ANALYSIS_VIEWS } from './views/index.js';
 
@@ -37,6 +39,8 @@ export interface TuiOptions {
    * typed while the UI loads are given to it. Opened here when not given.
    */
   input?: TerminalInput;
+  /** The terminal already taken and the first screen drawn (./first-screen.ts), with its store. */
+  early?: EarlyScreen;
 }
 
 /**
@@ -50,12 +54,9 @@ const LIVE_BUFFER_BYTES = 32 << 20;
 /** Frames a live capture keeps in memory (for the tree and `w`) at most, in bytes. */
 export const LIVE_KEEP_BYTES = 512 << 20;
 
-// The alternate screen, the cursor hidden, mouse reports on; and all of it given back.
-const ENTER = '\x1b[?1049h\x1b[?25l\x1b[H\x1b[2J' + MOUSE_ON;
-const LEAVE = MOUSE_OFF + '\x1b[0m\x1b[?25h\x1b[?1049l';
-
 /** Runs the UI until the user quits; resolves with the exit code. */
 export async function runTui(o: TuiOptions): Promise<number> {
+  traceMark('run');
   const out = process.stdout;
   if (!out.isTTY || !process.stdin.isTTY) {
     o.input?.close();
@@ -63,7 +64,7 @@ export async function runTui(o: TuiOptions): Promise<number> {
     return 1;
   }
   const input = o.input ?? openTerminalInput()!;
-  const store = new PacketStore(o.file ?? o.device ?? 'live', !o.file);
+  const store = o.early?.store ?? new PacketStore(o.file ?? o.device ?? 'live', !o.file);
   const jobs: Job[] = [];
   let filterJob: Job | undefined;
   let live: LiveCapture | undefined;
@@ -72,7 +73,7 @@ export async function runTui(o: TuiOptions): Promise<number> {
   let resolveExit!: (code: number) => void;
   const exited = new Promise<number>((r) => (resolveExit = r));
 
-  out.write(ENTER);
+  if (!o.early) out.write(ENTER);
   const restore = () => {
     if (restored) return;
     restored = true;
@@ -134,14 +135,19 @@ export async function runTui(o: TuiOptions): Promise<number> {
   for (const stream of new Set<NodeJS.EventEmitter>([process.stdin, process.stdout, process.stderr, out])) stream.on('error', onFatal);
   // Whatever happens, the terminal is given back as the process leaves.
   process.on('exit', restore);
+  o.early?.release();
 
   let applyLiveFilter: ((expr: string) => void) | undefined;
   let save: (() => Promise<string>) | undefined;
   if (o.file) {
-    // The first screen's rows are read here, in one pass, and drawn; only then is the indexing
-    // worker started (it loads every dissector again: about 0.4 s of CPU that the first frame
-    // would share the machine with). The worker's rows replace these.
-    await previewFirstScreen(store, o.file, o.sessionOptions, (out.rows || 24) * 2);
+    // The first screen's rows are read before the UI is drawn, in one pass (by ./first-screen.ts,
+    // before Ink was loaded, or here); only then is the indexing worker started (it loads every
+    // dissector again: about 0.4 s of CPU that the first frame would share the machine with). The
+    // worker's rows replace these.
+    if (!o.early) {
+      await previewFirstScreen(store, o.file, o.sessionOptions, (out.rows || 24) * 2);
+      traceMark('preview');
+    }
   } else {
     const started = await startLive(store, o, (f) => (applyLiveFilter = f));
     if ('error' in started) initialMessage = started.error;
@@ -195,7 +201,11 @@ export async function runTui(o: TuiOptions): Promise<number> {
       onQuit: () => quit(0),
     });
   };
+  // Ink draws from the top-left over a clear screen (its lines do not erase what is beyond their end).
+  if (o.early?.painted) out.write('\x1b[H\x1b[2J');
   const instance = render(createElement(Root), { stdin: input as unknown as NodeJS.ReadStream, exitOnCtrlC: false, patchConsole: true, maxFps: 30 });
+  // Ink's first frame is written by render() itself (a legacy root renders synchronously).
+  traceMark('frame');
   if (o.filter) {
     const c = compile(o.filter);
     if (c.ok) applyFilter(o.filter);
@@ -207,17 +217,6 @@ export async function runTui(o: TuiOptions): Promise<number> {
   process.off('uncaughtException', onFatal);
   process.off('unhandledRejection', onFatal);
   return code;
-}
-
-async function previewFirstScreen(store: PacketStore, file: string, sessionOptions: SessionOptions, frames: number): Promise<void> {
-  const rows = new RowBuilder(0, frames + 1);
-  try {
-    await runPipeline(fileSource(file), { columns: true, twoPass: false, count: frames, fields: rowFieldIds(), sessionOptions, onInterface: (i) => store.addInterface(i) }, (pkt, frame) => void rows.add(pkt, frame, -1));
-  } catch {
-    /* the worker reports a damaged file */
-  }
-  const b = rows.flush();
-  if (b && store.count() === 0) store.preview(b);
 }
 
 /**

@@ -51,7 +51,11 @@ export function tuiCommand() {
     applyDissectOptions(o);
     // The terminal is read from here on (raw, kept for the UI): keys typed while Ink loads reach it.
     const { openTerminalInput } = await import('../../tui/input.js');
+    (await import('../../tui/trace.js')).traceMark('action');
     const input = process.stdout.isTTY ? openTerminalInput() : undefined;
+    // The first screen is drawn before Ink is loaded (./tui/first-screen.ts): Ink's import is most
+    // of a second of CPU on this machine.
+    const early = input ? await (await import('../../tui/first-screen.js')).openFirstScreen({ file, device: o.i, sessionOptions: commandSessionOptions(), input }) : undefined;
     // Loaded here, not at the top: Ink, React and yoga's WebAssembly cost every other command about
     // 0.5 s of CPU at start (wirelite read -c 1: 0.85 -> 0.3 s).
     let runTui: typeof import('../../tui/run.js').runTui;
@@ -61,7 +65,7 @@ export function tuiCommand() {
       input?.close();
       throw e;
     }
-    const code = await runTui({ file, device: o.i, bpf: o.f, filter: o.Y, sessionOptions: commandSessionOptions(), input });
+    const code = await runTui({ file, device: o.i, bpf: o.f, filter: o.Y, sessionOptions: commandSessionOptions(), input, early });
     process.exitCode = code;
   });
 }

@@ -6,6 +6,7 @@
  */
 import { Box, Text } from 'ink';
 import { compile, complete, type Completion } from '../../filter/index.js';
+import { FILTER_IDLE } from '../layout.js';
 import { fit, type Theme } from '../theme.js';
 
 export interface FilterEdit {
@@ -51,7 +52,7 @@ export interface FilterBarProps {
 export function FilterBar({ edit, applied, running, error, width, theme }: FilterBarProps) {
   if (!edit) {
     const state = error ? `  ✗ ${error}` : running !== undefined && running < 1 ? `  filtering ${Math.floor(running * 100)}%` : '';
-    const text = applied ? `Filter: ${applied}${state}` : 'Filter: (none; / to type a display filter)';
+    const text = applied ? `Filter: ${applied}${state}` : FILTER_IDLE;
     return <Text color={error && theme.color ? 'red' : undefined} dimColor={!applied && !error}>{fit(text, width)}</Text>;
   }
   const chk = checkFilter(edit.text);
