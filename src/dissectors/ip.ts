@@ -207,7 +207,7 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
     return;
   }
   if (totalLen > avail) {
-    pkt.addExpert(lenItem, Severity.Error, 'Protocol', 'ip.len.past_end', `IPv4 total length exceeds packet length (${avail} bytes)`);
+    pkt.addExpert(lenItem, Severity.Error, 'Protocol', 'ip.bogus_ip_length', `IPv4 total length exceeds packet length (${avail} bytes)`);
     totalLen = avail;
   }
   const pEnd = Math.min(end, off + totalLen);

@@ -69,7 +69,7 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
     } else {
       pkt.add(F.checksum_calculated, off + UDP.CSUM, 0, cki, foldChecksum(acc - ck));
       pkt.add(F.checksum_status, off + UDP.CSUM, 0, cki, 0);
-      pkt.addExpert(cki, Severity.Error, 'Checksum', 'udp.checksum_bad.expert', `Bad checksum [should be 0x${foldChecksum(acc - ck).toString(16).padStart(4, '0')}]`);
+      pkt.addExpert(cki, Severity.Error, 'Checksum', 'udp.checksum.bad', `Bad checksum [should be 0x${foldChecksum(acc - ck).toString(16).padStart(4, '0')}]`);
     }
   } else {
     pkt.add(F.checksum_status, off + UDP.CSUM, 0, cki, 2);

@@ -1,11 +1,14 @@
 /**
  * A packet's field values in the form the filter computes with (types.ts): read straight from the
  * dissected tree (items the field selection kept), plus the pseudo-fields tshark derives from the
- * expert items (`_ws.expert`, `_ws.expert.message`, `_ws.expert.severity`, `_ws.expert.group`).
+ * expert items (`_ws.expert`, `_ws.expert.message`, `_ws.expert.severity`, `_ws.expert.group`),
+ * and one per expert item's own name (`tcp.connection.syn`, `ip.ttl.too_small`: FT_NONE, present
+ * once per item of that name, as tshark registers them; `_ws.short` as the protocol item it is there).
  */
 import type { Frame } from '../capture/frame.js';
 import { formatIPv6, formatMac } from '../dissectors/bytes.js';
 import { allFields, FT, fieldById, fieldByName } from '../dissectors/fields.js';
+import { EXPERT_NAMES, EXPERT_PROTOCOLS } from '../dissectors/experts.js';
 import { LayerList, type Packet } from '../dissectors/packet.js';
 import { kindOf, type FieldInfo, type Kind, type Val } from './types.js';
 // The fields exist once the dissectors have registered them.
@@ -36,6 +39,15 @@ const PSEUDO: Pseudo[] = [
   { abbrev: '_ws.expert.severity', name: 'Severity level', type: FT.UINT32, id: -1, bits: 32, strings: SEVERITY_VALUES, get: (pkt) => pkt.expert.map((e) => expertSeverityCode(e.severity)) },
   { abbrev: '_ws.expert.group', name: 'Group', type: FT.UINT32, id: -1, bits: 32, strings: GROUP_VALUES, get: (pkt) => pkt.expert.map((e) => expertGroupCode(e.group)) },
 ];
+/** Each expert item's name (not a field) as a presence-only pseudo-field. */
+const none = new Uint8Array(0);
+const byExpertName = (abbrev: string) => (pkt: Packet): Val[] => {
+  const out: Val[] = [];
+  for (const e of pkt.expert) if (e.abbrev === abbrev) out.push(1);
+  return out;
+};
+for (const [abbrev, name] of EXPERT_NAMES) PSEUDO.push({ abbrev, name, type: FT.NONE, id: -1, bits: 0, get: byExpertName(abbrev) });
+for (const [abbrev, name] of EXPERT_PROTOCOLS) PSEUDO.push({ abbrev, name, type: FT.PROTOCOL, id: -1, bits: 0, get: (pkt) => byExpertName(abbrev)(pkt).map(() => none) });
 const PSEUDO_BY_NAME = new Map(PSEUDO.map((p) => [p.abbrev, p]));
 
 /** A field or pseudo-field by its filter name. */

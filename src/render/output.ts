@@ -7,6 +7,7 @@ import { writeSync } from 'node:fs';
 import { asciiOf } from '../dissectors/bytes.js';
 import { fieldById, FT } from '../dissectors/fields.js';
 import { absoluteTimeText, epochText, fieldJson, fieldText, itemLabel, rfc3339 } from '../dissectors/format.js';
+import { EXPERT_NAMES } from '../dissectors/experts.js';
 import { SEVERITY_NAMES, type Packet } from '../dissectors/packet.js';
 import { expertGroupCode, expertSeverityCode } from '../filter/values.js';
 
@@ -323,8 +324,8 @@ export interface FieldsOptions {
   bom: boolean;
 }
 
-/** Special column pseudo-fields tshark accepts in -e. */
-export const COLUMN_FIELDS: ReadonlySet<string> = new Set(['_ws.col.Protocol', '_ws.col.Info', '_ws.col.Source', '_ws.col.Destination', '_ws.col.No.', '_ws.col.Length', '_ws.col.Time', '_ws.expert.message', '_ws.expert.severity', '_ws.expert.group']);
+/** Special column pseudo-fields tshark accepts in -e, and the expert items' names (`-e tcp.connection.syn` prints 1). */
+export const COLUMN_FIELDS: ReadonlySet<string> = new Set(['_ws.col.Protocol', '_ws.col.Info', '_ws.col.Source', '_ws.col.Destination', '_ws.col.No.', '_ws.col.Length', '_ws.col.Time', '_ws.expert', '_ws.expert.message', '_ws.expert.severity', '_ws.expert.group', ...EXPERT_NAMES.keys()]);
 
 export function fieldsLine(pkt: Packet, o: FieldsOptions, ids: (number | string)[], t?: TimeContext): string {
   const cols: string[] = [];
@@ -369,8 +370,14 @@ function columnValues(pkt: Packet, name: string, t?: TimeContext): string[] {
       return pkt.expert.map((e) => String(expertSeverityCode(e.severity)));
     case '_ws.expert.group':
       return pkt.expert.map((e) => String(expertGroupCode(e.group)));
+    // The expert item's label, as tshark prints an FT_PROTOCOL item.
+    case '_ws.expert':
+      return pkt.expert.map((e) => `Expert Info (${SEVERITY_NAMES[e.severity]}/${e.group}): ${e.message}`);
   }
-  return [];
+  // An expert item's own name: 1 for each item of that name (FT_NONE, as tshark prints it).
+  const out: string[] = [];
+  for (const e of pkt.expert) if (e.abbrev === name) out.push('1');
+  return out;
 }
 
 // ---------------------------------------------------------------- JSON lines
@@ -451,7 +458,7 @@ export function jsonLine(pkt: Packet): string {
     layers,
   };
   if (pkt.expert.length) {
-    obj.expert = pkt.expert.map((e) => ({ severity: SEVERITY_NAMES[e.severity]!.toLowerCase(), group: e.group.toLowerCase(), message: e.message }));
+    obj.expert = pkt.expert.map((e) => ({ name: e.abbrev, severity: SEVERITY_NAMES[e.severity]!.toLowerCase(), group: e.group.toLowerCase(), message: e.message }));
   }
   if (pkt.malformed) obj.malformed = true;
   if (f.comments?.length) obj.comments = f.comments;

@@ -513,7 +513,7 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
   if (reusedPorts) pkt.addExpert(pkt.add(F.reused_ports, off, 0, top), Severity.Note, 'Sequence', 'tcp.analysis.reused_ports', 'A new tcp session is started with the same ports as an earlier session in this trace');
 
   if (hlen < 20) {
-    pkt.addExpert(hi, Severity.Error, 'Malformed', 'tcp.hdr_len.bogus', `Bogus TCP header length (${hlen}, must be at least 20)`);
+    pkt.addExpert(hi, Severity.Error, 'Malformed', 'tcp.bogus_header_length', `Bogus TCP header length (${hlen}, must be at least 20)`);
     if (cols) pkt.setInfo(`${sp} → ${dp} [BOGUS TCP HEADER LENGTH ${hlen}, MUST BE AT LEAST 20]`);
     return;
   }
@@ -659,7 +659,7 @@ function decodeQuoted(pkt: Packet, off: number, end: number, top: number, parent
   if (pkt.wantLabels) pkt.setLabel(top, `${pkt.label[top]}, Seq: ${seq}${hlen >= 20 && flags & 0x10 ? `, Ack: ${ackRaw}` : ''}`);
   if (hlen < 20) {
     const hi = pkt.add(F.hdr_len, off + 12, 1, top, hlen);
-    pkt.addExpert(hi, Severity.Error, 'Malformed', 'tcp.hdr_len.bogus', `Bogus TCP header length (${hlen}, must be at least 20)`);
+    pkt.addExpert(hi, Severity.Error, 'Malformed', 'tcp.bogus_header_length', `Bogus TCP header length (${hlen}, must be at least 20)`);
     return;
   }
   const acki = pkt.add(F.ack, off + 8, 4, top, ackRaw);
