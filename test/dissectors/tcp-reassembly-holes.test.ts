@@ -158,8 +158,9 @@ describe('a PDU with a hole after a capture gap', () => {
       maxUsed = Math.max(maxUsed, budget.used);
     }
     expect(maxRanges).toBeLessThanOrEqual(REASSEMBLY_LIMITS.maxHoleyPduRanges);
-    expect(dir.hole).toBeNull();
+    // The big PDU was given up (what parsing found after it may be kept, small).
     expect(dir.overflows).toBeGreaterThan(0);
+    expect(dir.hole?.buf.length ?? 0).toBeLessThan(100);
     expect(maxUsed).toBeLessThanOrEqual(big.length + 100);
     expect(r.pdus).toEqual([]);
     releaseDirection(dir, budget);

@@ -550,9 +550,10 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
     if (pkt.fence === 0) pkt.add(F.payload, pOff, pEnd - pOff, top);
     // Stream protocols (DNS, TLS) are parsed from reassembled bytes; whole segments only. As
     // Wireshark (tcp.no_subdissector_on_error), a retransmitted or out-of-order segment is parsed
-    // by no stream protocol; it only fills the hole of a PDU that a gap interrupted.
+    // by no stream protocol; an out-of-order one still goes into the unfinished PDU it falls in
+    // (filling a hole that a gap left), as tshark's reassembly adds it; a retransmission does not.
     const resent = analysed && (analysis.flags & (TcpFlag.RETRANSMISSION | TcpFlag.OUT_OF_ORDER)) !== 0;
-    const streamed = conv !== undefined && pkt.fence === 0 && !pkt.ipFragmented && pEnd === pOff + segLen && (resent ? fillTcpStreamHole(pkt, top, conv.stream, dir, seq, pOff, pEnd) : dissectTcpStream(pkt, top, conv.stream, dir, conv.sawSyn(dir) ? conv.base(dir) : -1, seq, sp, dp, pOff, pEnd, (flags & 0x01) !== 0));
+    const streamed = conv !== undefined && pkt.fence === 0 && !pkt.ipFragmented && pEnd === pOff + segLen && (resent ? (analysis.flags & TcpFlag.OUT_OF_ORDER) !== 0 && fillTcpStreamHole(pkt, top, conv.stream, dir, seq, pOff, pEnd) : dissectTcpStream(pkt, top, conv.stream, dir, conv.sawSyn(dir) ? conv.base(dir) : -1, seq, sp, dp, pOff, pEnd, (flags & 0x01) !== 0, analysed && (analysis.flags & TcpFlag.SPURIOUS_RETRANSMISSION) !== 0));
     if (!streamed) dispatchPorts('tcp.port', sp, dp, pkt, pOff, pEnd, pOff + segLen, -1);
   } else if (segLen === 0 && flags & 0x01 && conv !== undefined && pkt.fence === 0) finishTcpStream(pkt, top, conv.stream, dir, sp, dp);
 }

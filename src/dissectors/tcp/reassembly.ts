@@ -370,6 +370,12 @@ function limitHit(dir: StreamDirection, budget: ReassemblyBudget, sink: PduSink,
 export interface ReassemblyOptions {
   /** Hold segments that arrive beyond a gap until it is filled (Wireshark's tcp.reassemble_out_of_order). */
   outOfOrder: boolean;
+  /**
+   * A segment that starts inside the unfinished PDU, or inside the PDU kept with a hole, joins it
+   * (fills the hole; bytes again make it one of its frames), as tshark adds it to the PDU; false for
+   * a spurious retransmission, which tshark does not add. Default true.
+   */
+  addRepeats?: boolean;
 }
 
 /**
@@ -381,10 +387,12 @@ export function feedSegment(dir: StreamDirection, budget: ReassemblyBudget, pars
   if (!dir.synced) dir.sync(seq);
   let s = seq >>> 0;
   // Bytes of the PDU kept with its hole fill it (the parsing below skips them).
-  if (dir.hole !== null) fillHole(dir, budget, s, d, off, end, frame, sink);
+  if (dir.hole !== null && opts.addRepeats !== false) fillHole(dir, budget, s, d, off, end, frame, sink);
   const ahead = seqDiff(s, dir.next);
   if (ahead < 0) {
-    // Overlap or retransmission: only bytes beyond what was delivered are new.
+    // Overlap or retransmission: only bytes beyond what was delivered are new. Bytes again of the
+    // unfinished PDU make the segment one of its frames (as tshark adds it to the PDU).
+    if (dir.pendingLen > 0 && opts.addRepeats !== false && repeatsPending(dir, s, end - off, frame) && seqDiff(seqAdd(s, end - off), dir.next) <= 0) sink.partial(end - off);
     const dup = Math.min(-ahead, end - off);
     off += dup;
     s = seqAdd(s, dup);
@@ -397,8 +405,10 @@ export function feedSegment(dir: StreamDirection, budget: ReassemblyBudget, pars
     dir.gaps++;
     dir.gapBytes += ahead;
     let skip = dir.pendingLen > 0 && dir.needed > ahead ? dir.needed - ahead : 0;
-    if (skip > 0) keepHole(dir, budget, parser, s, d, off, end, frame, sink);
-    else if (dir.hole !== null) {
+    // The unfinished PDU whose length the parser said is kept with its hole, also when the segment
+    // lands beyond its end: out-of-order segments may still complete it (tshark keeps it too).
+    if (dir.pendingLen > 0 && dir.needed > 0) keepHole(dir, budget, parser, s, d, off, end, frame, sink);
+    if (skip === 0 && dir.hole !== null) {
       // A second gap inside the PDU kept with its hole: it still ends where it ends.
       const h = dir.hole;
       const into = seqDiff(s, h.seq);
@@ -415,8 +425,9 @@ export function feedSegment(dir: StreamDirection, budget: ReassemblyBudget, pars
 }
 
 /**
- * Keeps the unfinished PDU, which the gap before the segment `[off, end)` at `seq` falls inside,
- * with its hole (replacing an earlier one): when its whole length fits the limits.
+ * Keeps the unfinished PDU, which the gap before the segment `[off, end)` at `seq` interrupts, with
+ * its hole (replacing an earlier one), when its whole length fits the limits; the segment's bytes
+ * inside it fill it.
  */
 function keepHole(dir: StreamDirection, budget: ReassemblyBudget, parser: StreamParser, seq: number, d: Uint8Array, off: number, end: number, frame: number, sink: PduSink): void {
   releaseHole(dir, budget);
@@ -472,6 +483,33 @@ export function fillHole(dir: StreamDirection, budget: ReassemblyBudget, seq: nu
     if (scratch.status !== ParseStatus.Ok || scratch.consumed !== len) return false;
     sink.pdu(h.buf, 0, len, true, h.firstFrame, h.frames);
   } else sink.partial(end - off);
+  return true;
+}
+
+/**
+ * Whether a segment of `len` bytes at `seq` starts inside the unfinished PDU's bytes (after its
+ * first byte: one again at it and within the PDU is a retransmission of its first segment, which
+ * tshark does not add), as tshark's desegment_tcp adds such a segment to its multi-segment PDU:
+ * the frame is then one of the PDU's (`tcp.reassembled_in` when it completes).
+ */
+function repeatsPending(dir: StreamDirection, seq: number, len: number, frame: number): boolean {
+  const a = seqDiff(seq >>> 0, seqAdd(dir.next, -dir.pendingLen));
+  if (a < 0 || a >= dir.pendingLen || (a === 0 && len <= dir.pendingLen + dir.needed)) return false;
+  const f = dir.pendingFrames;
+  if (f[f.length - 1] !== frame && f.length < 4096 && !f.includes(frame)) f.push(frame);
+  return true;
+}
+
+/**
+ * A segment TCP parses nothing of (a retransmission or an out-of-order segment, tshark's
+ * tcp.no_subdissector_on_error) that starts inside the PDU kept with a hole or inside the
+ * unfinished PDU: it fills the hole, or repeats bytes the PDU has (its frame is then one of the
+ * PDU's), and says `partial`. Returns whether it did either.
+ */
+export function fillPdu(dir: StreamDirection, budget: ReassemblyBudget, seq: number, d: Uint8Array, off: number, end: number, frame: number, sink: PduSink): boolean {
+  if (fillHole(dir, budget, seq, d, off, end, frame, sink)) return true;
+  if (dir.pendingLen === 0 || !repeatsPending(dir, seq, end - off, frame)) return false;
+  sink.partial(end - off);
   return true;
 }
 

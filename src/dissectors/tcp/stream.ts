@@ -10,7 +10,7 @@ import type { Packet } from '../packet.js';
 import { annotate, annotation, SessionKey, sessionSlot, type Session } from '../packet.js';
 import { defineFields, FT } from '../fields.js';
 import { callDissector, dissectorEnabled, heuristicEnabled, registerHeuristicName, registerProtocolName, type Dissector } from '../registry.js';
-import { feedSegment, fillHole, newBudget, ParseStatus, releaseDirection, StreamDirection, type ParseResult, type PduSink, type ReassemblyBudget, type StreamParser } from './reassembly.js';
+import { feedSegment, fillPdu, newBudget, ParseStatus, releaseDirection, StreamDirection, type ParseResult, type PduSink, type ReassemblyBudget, type ReassemblyOptions, type StreamParser } from './reassembly.js';
 
 /** A protocol carried in a TCP byte stream. */
 export interface StreamProtocol {
@@ -145,15 +145,18 @@ class PacketSink implements PduSink {
 const SINK = new SessionKey(() => new PacketSink());
 /** The session's stream directions (a slot: looked up on every segment with payload). */
 const STREAMS = new SessionKey<StreamTable>((pkt) => ({ dirs: new Map(), bound: new Map(), budget: newBudget(pkt.session.limits.tcpReassembly) }));
-const OPTS = { outOfOrder: false };
+const OPTS: Readonly<ReassemblyOptions> = Object.freeze({ outOfOrder: false });
+/** A spurious retransmission's bytes again inside the unfinished PDU do not join it (as tshark). */
+const SPURIOUS_OPTS: Readonly<ReassemblyOptions> = Object.freeze({ outOfOrder: false, addRepeats: false });
 
 /**
  * Feeds one segment's payload `[off, end)` to the stream protocol bound to its ports, if any
  * (`tcpItem`: the TCP tree item, parent of `tcp.reassembled_in`).
- * `synBase` is the direction's initial sequence number when its SYN was seen (else -1). Returns
- * false when no stream protocol is bound (the caller dispatches the payload as usual).
+ * `synBase` is the direction's initial sequence number when its SYN was seen (else -1); `spurious`:
+ * TCP analysis calls the segment a spurious retransmission. Returns false when no stream protocol
+ * is bound (the caller dispatches the payload as usual).
  */
-export function dissectTcpStream(pkt: Packet, tcpItem: number, stream: number, dir: number, synBase: number, seq: number, sp: number, dp: number, off: number, end: number, fin = false): boolean {
+export function dissectTcpStream(pkt: Packet, tcpItem: number, stream: number, dir: number, synBase: number, seq: number, sp: number, dp: number, off: number, end: number, fin = false, spurious = false): boolean {
   const lo = sp < dp ? sp : dp;
   const hi = sp < dp ? dp : sp;
   const s = pkt.session;
@@ -222,7 +225,7 @@ export function dissectTcpStream(pkt: Packet, tcpItem: number, stream: number, d
   const tcpProtocol = pkt.colProtocol;
   // Data on the SYN itself starts after the SYN's sequence number.
   const dataSeq = synBase >= 0 && seq === synBase ? (seq + 1) >>> 0 : seq;
-  feedSegment(d, t.budget, parser, OPTS, dataSeq, pkt.data, off, end, pkt.frame.number, sink);
+  feedSegment(d, t.budget, parser, spurious ? SPURIOUS_OPTS : OPTS, dataSeq, pkt.data, off, end, pkt.frame.number, sink);
   // tshark fences the Protocol column with the Info text: a segment that began by continuing a PDU
   // stays "TCP" even when PDUs follow in it.
   if (sink.suffixed) pkt.setProtocol(tcpProtocol);
@@ -239,7 +242,7 @@ export function dissectTcpStream(pkt: Packet, tcpItem: number, stream: number, d
 export function fillTcpStreamHole(pkt: Packet, tcpItem: number, stream: number, dir: number, seq: number, off: number, end: number): boolean {
   const t = pkt.session.slots[STREAMS.id] as StreamTable | undefined;
   const d = t?.dirs.get(stream)?.[dir];
-  if (!t || !d || d.hole === null) return false;
+  if (!t || !d || (d.hole === null && d.pendingLen === 0)) return false;
   const sink = sessionSlot(pkt, SINK);
   sink.pkt = pkt;
   sink.count = 0;
@@ -248,7 +251,7 @@ export function fillTcpStreamHole(pkt: Packet, tcpItem: number, stream: number, 
   sink.dissect = false;
   const later = pkt.session.pass === 2 && pkt.tree ? annotation(pkt, pkt.frame.number, 'tcp.reassembled_in') : undefined;
   if (later !== undefined) pkt.add(F.reassembled_in, off, 0, tcpItem, later);
-  return fillHole(d, t.budget, seq, pkt.data, off, end, pkt.frame.number, sink);
+  return fillPdu(d, t.budget, seq, pkt.data, off, end, pkt.frame.number, sink);
 }
 
 /**
