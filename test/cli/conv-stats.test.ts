@@ -15,6 +15,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONV_LIMITS, CONV_TITLES, ConvStats, fixed, formatSize, type ConvType } from '../../src/cli/conv-stats.js';
 import { corpusPresent, corpusRoot, readIndex } from '../conformance/oracle.js';
+import { describeCorpusMissing } from '../corpus.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const bin = join(root, 'bin/wirelite');
@@ -104,6 +105,7 @@ beforeAll(() => {
   expect(spawnSync('tshark', ['--version']).status, 'tshark must be installed (apt-get install tshark)').toBe(0);
 });
 
+if (!corpusPresent) describeCorpusMissing('stats conv over the corpus');
 describe.skipIf(!corpusPresent)(corpusPresent ? 'stats conv over the corpus: the TCP and UDP tables of tshark 4.0 (the oracle)' : 'SKIPPED: ../shared/corpus missing (no tshark oracle to compare with)', () => {
   it('gives every capture the same rows and numbers, or the documented difference', async () => {
     let same = 0;

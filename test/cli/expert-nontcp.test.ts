@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { corpusPresent, corpusRoot } from '../conformance/oracle.js';
+import { describeCorpusMissing } from '../corpus.js';
 import { expertRows } from './expert-rows.js';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -38,6 +39,7 @@ const CASES = [
   'malformed/suricata-verify/output-eve-anomaly-packethdr/anomaly.pcap',
 ];
 
+if (!corpusPresent) describeCorpusMissing('stats expert beside tshark on the corpus');
 describe.skipIf(!corpusPresent).each(CASES)('stats %s expert beside tshark -2 -z expert (SKIPPED: ../shared/corpus missing when absent)', (name) => {
   it(`gives tshark's ${PROTOCOLS.join('/')} rows, count for count`, () => {
     const file = join(corpusRoot, 'public', name);

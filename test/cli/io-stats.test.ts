@@ -12,6 +12,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IO_LIMITS, IoStats, parseInterval, type IoRow } from '../../src/cli/io-stats.js';
 import { corpusPresent, corpusRoot } from '../conformance/oracle.js';
+import { describeCorpusMissing } from '../corpus.js';
 import { collectIoColumns, writeIoColumnsJson, writeIoColumnsText } from '../../src/cli/io-columns-stats.js';
 import { parseColumn } from '../../src/stats/io-stat.js';
 
@@ -97,6 +98,7 @@ describe.each(CASES)('stats io on %s, interval %s s, beside tshark -2 -z io,stat
   });
 });
 
+if (!corpusPresent) describeCorpusMissing('stats io on the corpus');
 it.skipIf(!corpusPresent)(corpusPresent ? 'the corpus cases include retransmissions of each kind tshark reports there' : 'SKIPPED: ../shared/corpus missing (no retransmissions to count)', async () => {
   let retrans = 0;
   let fast = 0;

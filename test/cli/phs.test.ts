@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { corpusPresent, corpusRoot } from '../conformance/oracle.js';
+import { describeCorpusMissing } from '../corpus.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const bin = join(root, 'bin/wirelite');
@@ -45,6 +46,7 @@ const CORPUS = [
 
 // Not the fixtures: loopback.pcap holds HTTP (tshark: http, tcp.segments), synthetic.pcapng a TCP
 // segment cut by the snap length (wirelite: data under it, tshark: none).
+if (!corpusPresent) describeCorpusMissing('stats phs beside tshark on the corpus');
 describe.skipIf(!corpusPresent).each(CORPUS.map((p) => join(corpusRoot, 'public', p)))('stats %s phs beside tshark -q -z io,phs (SKIPPED: ../shared/corpus missing when absent)', (file) => {
   it('prints the same text, byte for byte', () => {
     const r = wl(['stats', file, 'phs']);

@@ -22,7 +22,7 @@ import { cipherSuiteName, TLS_STATS_LIMITS, TlsConnectionTable, type TlsConnecti
 import type { TlsTapRecord } from '../../src/dissectors/tls/types.js';
 import { isGrease } from '../../src/dissectors/tls/fingerprint.js';
 import { readKeyLogFile } from '../../src/dissectors/tls/keylog.js';
-import { corpusPublic } from '../corpus.js';
+import { corpusPublic, itCorpusMissing } from '../corpus.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const bin = join(root, 'bin/wirelite');
@@ -139,6 +139,7 @@ describe('stats tls on corpus captures, against tshark -2', () => {
     'illustrated-tls13/captures/capture.pcap',
   ];
   const present = existsSync(corpus);
+  if (!present) itCorpusMissing();
   it.skipIf(!present)(present ? 'addresses, SNI, ALPN, version, cipher, JA3/JA3S, chain length, alerts, initial RTT per connection' : 'SKIPPED: ../shared/corpus missing (no TLS captures to compare with tshark)', async () => {
     const diffs: string[] = [];
     let compared = 0;
