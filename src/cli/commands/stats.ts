@@ -2,7 +2,7 @@
  * `wirelite stats FILE expert`: the expert items of a capture grouped by severity, like
  * `tshark -2 -q -z expert`: a block per severity (Errors, Warns, Notes, Chats) with, per distinct
  * (group, protocol, message), how often it occurred. `--json` prints one object per line instead,
- * with typed numbers and the frames where it occurred (the first `STATS_LIMITS.framesPerRow`).
+ * with typed numbers and the frames where it occurred (the first `EXPERT_LIMITS.framesPerRow`, src/stats/expert.ts).
  *
  * The file is read in two passes, as `tshark -2`, so TCP-analysis verdicts are final.
  *
@@ -15,7 +15,7 @@ import { availableParallelism } from 'node:os';
 import { dissectFile, withDisplayFilter } from '../../pipeline/index.js';
 import { compileOption } from '../../filter/cli.js';
 import { SEVERITY_NAMES } from '../../dissectors/packet.js';
-import { EXPERT_LIMITS, ExpertTable, type ExpertRow } from '../../stats/expert.js';
+import { ExpertTable, type ExpertRow } from '../../stats/expert.js';
 import { UsageError } from '../errors.js';
 import { addDissectOptions, applyDissectOptions } from '../dissect-options.js';
 import { CONV_TYPES, ConvStats, type ConvType } from '../conv-stats.js';
@@ -24,9 +24,6 @@ import { OutBuffer } from '../../render/output.js';
 import { collectHttpStats, HTTP_TREES, writeHttpStatsJson, writeHttpStatsText } from '../http-stats.js';
 // The statistics that one kind alone uses are loaded when it runs (`await import`): each module
 // loaded at start costs every command its compilation (stats conv tcp on the 200k capture is about 1 s).
-
-/** Named limits of stats expert (src/stats/expert.ts). */
-export const STATS_LIMITS = EXPERT_LIMITS;
 
 /** Statistics `stats` knows. */
 const KINDS = ['expert', 'dns', 'conv', 'endpoints', 'io', 'phs', 'tcp', 'tls', 'http'] as const;
