@@ -48,17 +48,18 @@ export function applyPref(prefs: Prefs, limits: SessionLimits, text: string): vo
   const i = text.indexOf(':');
   if (i < 0) throw new Error(`bad preference "${text}": expected name:value`);
   const name = text.slice(0, i).trim();
-  const value = text.slice(i + 1).trim().toUpperCase();
+  const raw = text.slice(i + 1).trim();
+  const value = raw.toUpperCase();
   // A file name, read by the TLS dissector from the session's options (src/dissectors/tls/keylog.ts).
   if (name === 'tls.keylog_file') return;
   const limit = Object.hasOwn(LIMIT_PREFS, name) ? LIMIT_PREFS[name] : undefined;
   if (limit) {
     const n = Number(value);
-    if (!/^[0-9]+$/.test(value) || !Number.isSafeInteger(n) || n < 1) throw new Error(`preference ${name} takes a positive integer, not "${value}"`);
+    if (!/^[0-9]+$/.test(value) || !Number.isSafeInteger(n) || n < 1) throw new Error(`preference ${name} takes a positive integer, not "${raw}"`);
     limit(limits, n);
     return;
   }
   if (!(PREF_NAMES as string[]).includes(name)) throw new Error(`unknown preference "${name}" (known: ${[...PREF_NAMES, ...Object.keys(LIMIT_PREFS)].join(', ')}, tls.keylog_file)`);
-  if (value !== 'TRUE' && value !== 'FALSE') throw new Error(`preference ${name} takes TRUE or FALSE, not "${value}"`);
+  if (value !== 'TRUE' && value !== 'FALSE') throw new Error(`preference ${name} takes TRUE or FALSE, not "${raw}"`);
   prefs[name as PrefName] = value === 'TRUE';
 }
