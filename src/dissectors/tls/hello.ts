@@ -19,7 +19,7 @@ export function hello(pkt: Packet, s: TlsSession, p: number, end: number, hs: nu
   }
   if (!client && s.forced13) {
     // The ServerHello tells the version (tshark sets it before dissecting the hello).
-    s.forced13 = false;
+    s.forced13 = 0;
     s.tls13 = false;
     s.version = 0;
   }
@@ -28,8 +28,9 @@ export function hello(pkt: Packet, s: TlsSession, p: number, end: number, hs: nu
   const rnd = pkt.add(F.hs_random, p + 2, 32, hs);
   if (pkt.wantLabels && !client && toHex(d, p + 2, 32) === HRR_RANDOM) pkt.setLabel(rnd, `Random: ${HRR_RANDOM} (HelloRetryRequest magic)`);
   // tshark splits the random into time and bytes only outside TLS 1.3 (where it is all random).
-  // (A ServerHello's own supported_versions counts, scanned first as tshark does: a single pass knows it too.)
-  else if (rnd >= 0 && !s.tls13 && normVersion(table(pkt).finals.get(pkt.tcpStream) ?? 0) !== 0x0304 && (client || normVersion(selectedVersion(d, p, end)) !== 0x0304)) {
+  // (A ServerHello's own version counts, its supported_versions or else its legacy version (a TLS
+  // 1.3 draft's), scanned first as tshark does: a single pass knows it too.)
+  else if (rnd >= 0 && !s.tls13 && normVersion(table(pkt).finals.get(pkt.tcpStream) ?? 0) !== 0x0304 && (client || normVersion(serverVersion(d, p, end, legacy)) !== 0x0304)) {
     pkt.add(F.hs_random_time, p + 2, 4, rnd, 0, { tsSec: u32(d, p + 2), tsNsec: 0 });
     pkt.add(F.hs_random_bytes, p + 6, 28, rnd);
   }
@@ -124,7 +125,7 @@ export function hello(pkt: Packet, s: TlsSession, p: number, end: number, hs: nu
     // Protocol column waits for the ServerHello, as tshark's.
     s.version = 0x0304;
     s.tls13 = true;
-    s.forced13 = true;
+    s.forced13 = pkt.frame.number;
     if (s.crypt) s.crypt.early = true;
   }
   if (!client) {
@@ -133,6 +134,12 @@ export function hello(pkt: Packet, s: TlsSession, p: number, end: number, hs: nu
     if (s.crypt && toHex(d, p + 2, 32) !== HRR_RANDOM) serverHelloKeys(pkt, s, d, p + 2, etm, ems);
   }
   return info;
+}
+
+/** The version a ServerHello body `[p, end)` chooses (tshark's tls_scan_server_hello): its supported_versions, else `legacy`. */
+function serverVersion(d: Uint8Array, p: number, end: number, legacy: number): number {
+  const v = selectedVersion(d, p, end);
+  return v >= 0 ? v : legacy;
 }
 
 /** The version a ServerHello body `[p, end)` selects in supported_versions (tshark's tls_scan_server_hello), or -1. */

@@ -123,8 +123,9 @@ function decode(pkt: Packet, off: number, end: number, _rep: number, parent: num
   const body = off + 5;
   if (s.version === 0 && validVersion(version) && authoritative(type, len > 0 && body < end ? d[body]! : -1)) s.version = normVersion(version);
   const final = t.finals.get(pkt.tcpStream) ?? 0;
-  // (A version forced by early data does not change the column: tshark's stays as it was.)
-  if (!s.forced13 || final) pkt.setProtocol(VERSION_SHORT[normVersion(final || s.version || version)] ?? 'TLS');
+  // (A version forced by early data does not change its frame's column: tshark's stays as it was.)
+  const keepColumn = s.forced13 === pkt.frame.number && !final;
+  if (!keepColumn) pkt.setProtocol(VERSION_SHORT[normVersion(final || s.version || version)] ?? 'TLS');
   const tls13 = s.tls13 || normVersion(final) === 0x0304;
   const rec = pkt.add(F.record, off, end - off, top);
   if (type === 23 && tls13) pkt.add(F.opaque_type, off, 1, rec, type);
@@ -219,7 +220,7 @@ function decode(pkt: Packet, off: number, end: number, _rep: number, parent: num
       break;
   }
   // A ServerHello in this record may have set the version: the column says it (single pass).
-  if (!handedOff && (!s.forced13 || final)) pkt.setProtocol(VERSION_SHORT[normVersion(final || s.version || version)] ?? 'TLS');
+  if (!handedOff && !(s.forced13 === pkt.frame.number && !final)) pkt.setProtocol(VERSION_SHORT[normVersion(final || s.version || version)] ?? 'TLS');
   if (pkt.wantLabels && rec >= 0) pkt.setLabel(rec, `${VERSION_SHORT[normVersion(final || s.version || version)] ?? 'TLS'} Record Layer: ${recLabel}`);
   if (pkt.session.pass === 1 && s.version) t.finals.set(pkt.tcpStream, s.version);
 }

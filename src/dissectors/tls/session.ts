@@ -59,10 +59,12 @@ export interface TlsSession {
   /** TLS 1.3: encrypted records seen from the client (the first is its Finished). */
   opaqueFromClient: number;
   /**
-   * A ClientHello offered early data: the session is TLS 1.3 before its ServerHello, as Wireshark
-   * forces it, without the Protocol column knowing (a single pass shows the record's version).
+   * The frame whose ClientHello offered early data (0: none): the session is TLS 1.3 before its
+   * ServerHello, as Wireshark forces it. tshark's Protocol column of that frame stays as its
+   * records set it (a single pass shows the ClientHello record's version); later frames show the
+   * session's TLS 1.3.
    */
-  forced13: boolean;
+  forced13: number;
   /** Decryption state (./keys.ts); null unless the capture's session has a key log. */
   crypt: TlsCrypt | null;
 }
@@ -158,7 +160,7 @@ export function session(pkt: Packet): TlsSession {
       releaseHs(t, old, 1);
       t.byStream.delete(k);
     }
-    s = { version: 0, tls13: false, ccs: [false, false], clientDir: -1, cipher: -1, kex: 0, hs: [null, null], opaqueFromClient: 0, forced13: false, crypt: null };
+    s = { version: 0, tls13: false, ccs: [false, false], clientDir: -1, cipher: -1, kex: 0, hs: [null, null], opaqueFromClient: 0, forced13: 0, crypt: null };
     t.byStream.set(pkt.tcpStream, s);
   }
   return s;
