@@ -9,6 +9,7 @@ import { CaptureFileError } from '../capture/capture-error.js';
 import { HTTP_TAP } from '../dissectors/http/dissector.js';
 import { dissectFile, tap, withDisplayFilter, type CompiledFilter } from '../pipeline/index.js';
 import type { TextSink } from '../render/output.js';
+import { fixed } from '../render/printf.js';
 import { displayName, HttpStats, type HttpStatsResult, type HttpStatsTree, type HttpTreeName } from '../stats/http.js';
 
 /** The statistic's argument and the tree it prints (tshark's -z name). */
@@ -31,14 +32,6 @@ export async function collectHttpStats(file: string, tree: HttpTreeName, filter?
 const INDENT_MAX = 32;
 /** The columns after the name (stats_tree_get_column_name), each 12 wide plus a space. */
 const COLUMNS = ['Count', 'Average', 'Min Val', 'Max Val', 'Rate (ms)', 'Percent', 'Burst Rate', 'Burst Start'];
-
-/** printf's %.Nf: as toFixed, but an exact tie rounds to even (glibc), where toFixed rounds up. */
-function fixed(v: number, digits: number): string {
-  const scaled = v * 10 ** digits;
-  const floor = Math.floor(scaled);
-  if (scaled - floor === 0.5 && floor % 2 === 0) return (floor / 10 ** digits).toFixed(digits);
-  return v.toFixed(digits);
-}
 
 const bytes = (s: string) => Buffer.byteLength(s);
 /** printf's %-Ns: pads to N bytes. */

@@ -13,7 +13,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CONV_LIMITS, CONV_TITLES, ConvStats, fixed, formatSize, type ConvType } from '../../src/cli/conv-stats.js';
+import { CONV_LIMITS, CONV_TITLES, ConvStats, formatSize, type ConvType } from '../../src/cli/conv-stats.js';
+import { fixed } from '../../src/render/printf.js';
 import { corpusPresent, corpusRoot, readIndex } from '../conformance/oracle.js';
 import { describeCorpusMissing } from '../corpus.js';
 
