@@ -304,10 +304,15 @@ function sourceRouteFinal(d: Uint8Array, p: number, end: number): number {
 
 function decodeOptions(pkt: Packet, off: number, end: number, parent: number): void {
   const it = pkt.add(F.options, off, end - off, parent);
+  let nops = 0;
   let p = off;
   while (p < end) {
     const t = pkt.data[p]!;
     if (t === 0 || t === 1) {
+      // NOPs in a row within one 32-bit word, counted as Wireshark's packet-ip.c does (tcp.nop's rule).
+      if (t === 1 && (nops === 0 || (p - off) % 4 !== 0)) {
+        if (++nops === 4) pkt.addExpert(it, Severity.Warn, 'Protocol', 'ip.nop', '4 NOP in a row - a router may have removed some options');
+      } else if (t === 1) nops = 0;
       pkt.add(F.opt_type, p, 1, it, t);
       p++;
       if (t === 0) break;

@@ -8,7 +8,8 @@
  * udp.checksum_bad.expert for tshark's ip.bogus_ip_length, tcp.bogus_header_length, udp.checksum.bad).
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { EXPERT_NAMES, EXPERT_PROTOCOLS } from '../../src/dissectors/experts.js';
@@ -92,6 +93,7 @@ const CAPTURES = [
   'malformed/tcpdump/ipv6-bad-version.pcap', // bogus IPv6 version
   'tcpdump/ipv6-routing-header.pcap', // deprecated routing header
   'pcapplusplus/Packet++Test/PacketExamples/IcmpPackets.pcap', // TTL, possible traceroute
+  'tcpdump/ssh.pcap', // four TCP NOPs in a row
 ];
 
 /** Captures whose expert messages are all tshark's (the others: see the labels test). */
@@ -146,7 +148,7 @@ else {
       expect(lines(bin, ['read', file, ...labels])).toEqual(theirs);
     });
     it('-Y NAME selects the frames tshark selects, for each name on a capture that has it', () => {
-      expect(seen.size, 'the captures hold 28 of the names').toBeGreaterThanOrEqual(28);
+      expect(seen.size, 'the captures hold 29 of the names').toBeGreaterThanOrEqual(29);
       for (const [name, capture] of seen) {
         const file = corpusFile(capture);
         const numbers = ['-T', 'fields', '-e', 'frame.number', '-Y', name];
@@ -164,6 +166,59 @@ else {
       const smtp = corpusFile('zeek/tls/smtp-starttls.pcap');
       const first = JSON.parse(lines(bin, ['read', smtp, '-c', '1', '-T', 'json'])[0]!) as { expert: { name: string }[] };
       expect(first.expert.map((e) => e.name)).toContain('tcp.connection.syn');
+    });
+  });
+}
+
+/**
+ * Wireshark's rule for "4 NOP in a row" (tcp.nop, ip.nop): NOPs are counted within one 32-bit word
+ * of the header; a NOP on a word boundary after others starts the count again without counting
+ * itself, other options do not reset it. Frames made here, each a layout where the rule decides.
+ */
+function nopCapture(): Uint8Array {
+  const tcpOptions = [
+    [1, 1, 1, 1], // four in the first word: raised
+    [1, 1, 8, 10, 0, 0, 0, 1, 0, 0, 0, 0, 1, 1, 1, 1], // the aligned NOP after the timestamps restarts: 3, not raised
+    [1, 1, 1, 3, 3, 7, 1, 1], // three, window scale, then the fourth: raised
+    [1, 1, 1, 1, 1, 1, 1, 1], // raised once
+    [2, 4, 5, 180, 1, 1, 1, 0], // three and an EOL: not raised
+  ];
+  const ipOptions = [[1, 1, 1, 1], [1, 1, 1, 0], [7, 3, 4, 1, 1, 1, 1, 0]];
+  const frames: number[][] = [];
+  const ip = (opts: number[], proto: number, payload: number[]) => {
+    const hl = 20 + opts.length;
+    const total = hl + payload.length;
+    return [0x40 | (hl / 4), 0, total >> 8, total & 255, 0, 1, 0, 0, 64, proto, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2, ...opts, ...payload];
+  };
+  const eth = [2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1, 8, 0];
+  for (const o of tcpOptions) {
+    const hl = 20 + o.length;
+    frames.push([...eth, ...ip([], 6, [0x9c, 0x40, 0, 80, 0, 0, 0, 1, 0, 0, 0, 0, (hl / 4) << 4, 0x02, 0xff, 0xff, 0, 0, 0, 0, ...o])]);
+  }
+  for (const o of ipOptions) frames.push([...eth, ...ip(o, 17, [0x9c, 0x40, 0, 53, 0, 8, 0, 0])]);
+  const out: number[] = [0xd4, 0xc3, 0xb2, 0xa1, 2, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0, 0, 1, 0, 0, 0];
+  const le32 = (v: number) => [v & 255, (v >> 8) & 255, (v >> 16) & 255, v >>> 24];
+  frames.forEach((f, i) => out.push(...le32(1_700_000_000 + i), ...le32(0), ...le32(f.length), ...le32(f.length), ...f));
+  return Uint8Array.from(out);
+}
+
+if (!hasTshark) describe('4 NOPs in a row', () => itMissing('SKIPPED: tshark is not installed (apt-get install tshark)'));
+else {
+  describe('4 NOPs in a row (tcp.nop, ip.nop) as tshark counts them', () => {
+    it('-Y selects the frames tshark selects', () => {
+      const dir = mkdtempSync(join(tmpdir(), 'wl-nop-'));
+      try {
+        const file = join(dir, 'nop.pcap');
+        writeFileSync(file, nopCapture());
+        for (const name of ['tcp.nop', 'ip.nop']) {
+          const args = ['-T', 'fields', '-e', 'frame.number', '-Y', name];
+          const theirs = lines('tshark', ['-n', '-r', file, ...args]);
+          expect(theirs.filter(Boolean).length, `tshark finds ${name}`).toBeGreaterThan(0);
+          expect(lines(bin, ['read', file, ...args]), name).toEqual(theirs);
+        }
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     });
   });
 }

@@ -162,6 +162,7 @@ function decodeOptions(pkt: Packet, off: number, end: number, parent: number, fl
   let text = '';
   let ws = -1;
   let sawMss = false;
+  let nops = 0;
   let p = off;
   while (p < end) {
     const kind = d[p]!;
@@ -179,6 +180,11 @@ function decodeOptions(pkt: Packet, off: number, end: number, parent: number, fl
     }
     if (kind === 1) {
       if (labels) names.push('No-Operation (NOP)');
+      // Wireshark counts NOPs in a row within one 32-bit word of the header: a NOP on a word
+      // boundary after others starts again (and is not counted); the fourth raises tcp.nop.
+      if (nops === 0 || (p - off) % 4 !== 0) {
+        if (++nops === 4) pkt.addExpert(it, Severity.Warn, 'Protocol', 'tcp.nop', '4 NOP in a row - a router may have removed some options');
+      } else nops = 0;
       const o = pkt.add(F.opt_nop, p, 1, it);
       pkt.add(F.option_kind, p, 1, o, 1);
       p++;
