@@ -113,6 +113,11 @@ else {
       expect(differences(ours, await tshark(env, file, [], fields), fields)).toEqual([]);
       expect(differences(wirelite('-', [], fields, readFileSync(file)), await tshark(env, file, [], fields, false), fields)).toEqual([]);
       expect(ours.filter((l) => l.includes('Client Hello')).length).toBe(2);
+      // A child field asked for alone (its parent tls.handshake.random not kept), in one pass.
+      const alone = ['frame.number', 'tls.handshake.random_time', 'tls.handshake.random_bytes'];
+      const one = wirelite('-', [], alone, readFileSync(file));
+      expect(one.filter((l) => l.split('\t')[1]).length).toBe(2);
+      expect(differences(one, await tshark(env, file, [], alone, false), alone)).toEqual([]);
     });
   });
 }

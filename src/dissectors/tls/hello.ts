@@ -30,9 +30,10 @@ export function hello(pkt: Packet, s: TlsSession, p: number, end: number, hs: nu
   // tshark splits the random into time and bytes only outside TLS 1.3 (where it is all random).
   // (A ServerHello's own version counts, its supported_versions or else its legacy version (a TLS
   // 1.3 draft's), scanned first as tshark does: a single pass knows it too.)
-  else if (rnd >= 0 && !s.tls13 && normVersion(table(pkt).finals.get(pkt.tcpStream) ?? 0) !== 0x0304 && (client || normVersion(serverVersion(d, p, end, legacy)) !== 0x0304)) {
-    pkt.add(F.hs_random_time, p + 2, 4, rnd, 0, { tsSec: u32(d, p + 2), tsNsec: 0 });
-    pkt.add(F.hs_random_bytes, p + 6, 28, rnd);
+  // (Under the hello when the random itself is not kept: `-e tls.handshake.random_time` alone.)
+  else if (!s.tls13 && normVersion(table(pkt).finals.get(pkt.tcpStream) ?? 0) !== 0x0304 && (client || normVersion(serverVersion(d, p, end, legacy)) !== 0x0304)) {
+    pkt.add(F.hs_random_time, p + 2, 4, rnd >= 0 ? rnd : hs, 0, { tsSec: u32(d, p + 2), tsNsec: 0 });
+    pkt.add(F.hs_random_bytes, p + 6, 28, rnd >= 0 ? rnd : hs);
   }
   if (info) {
     info.version = legacy;
