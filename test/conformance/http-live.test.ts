@@ -38,8 +38,6 @@ const CORPUS = [
 
 /** Frames whose HTTP values differ from tshark's, with the reason (rows of docs/conformance.md). */
 const EXCEPTIONS: { capture: string; frames: number[]; reason: string }[] = [
-  { capture: 'pcapplusplus/Packet++Test/PacketExamples/SllPacket.pcap', frames: [1], reason: 'a segment cut by the snapshot length: TCP hands it to no stream protocol' },
-  { capture: 'pcapplusplus/Pcap++Test/PcapExamples/pcapng-example.pcapng', frames: [139], reason: 'a segment cut by the snapshot length' },
   { capture: 'pcapplusplus/ExamplesTest/pcap_examples/many-protocols.pcap', frames: [2940], reason: 'a capture gap inside a message (tshark: reassembly error, no HTTP)' },
   { capture: 'pcapplusplus/ExamplesTest/pcap_examples/many-protocols.pcap', frames: [1203], reason: "a body that starts like an image: wirelite leaves it without a layer, tshark's image heuristic declined it (Media Type)" },
   { capture: 'pcapplusplus/Pcap++Test/PcapExamples/one_tcp_stream.pcap', frames: [6], reason: 'urlencoded-form splitting of a JSON body' },

@@ -968,6 +968,7 @@ export const HTTP_STREAM: StreamProtocol & { finish: (pkt: Packet) => StreamPars
   rejected,
   prepare,
   finish,
+  truncated: true,
 };
 
 for (const port of HTTP_PORTS) registerStreamProtocol(port, HTTP_STREAM);

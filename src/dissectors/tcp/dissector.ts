@@ -11,7 +11,7 @@ import { seqGe, seqLe } from './seq.js';
 import { dispatchPorts, register, tableConsumes, type EmitContext, type LayerSpecOf } from '../registry.js';
 import { pseudoHeaderSum, pseudoHeaderSumFromSpec } from '../checksum.js';
 import { labelPortItems } from '../names.js';
-import { dissectTcpStream, fillTcpStreamHole, finishTcpStream, streamProtocolsEnabled } from './stream.js';
+import { dissectTcpStream, dissectTruncatedTcpSegment, fillTcpStreamHole, finishTcpStream, streamProtocolsEnabled } from './stream.js';
 import { newTcpTapRecord, scanTapOptions, TCP_TAP } from './tap.js';
 import { addTcpAnalysisTree, addTcpQuotedTimes, analyseTcp, result as analysis, TcpFlag, tcpAnalysisInfoPrefix } from './analysis.js';
 import { effective, findConversation, newConvTable, TcpFinals, trackSegment, windowShift, type TcpConvTable, type TcpConversation } from './conversations.js';
@@ -560,7 +560,9 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
     // (filling a hole that a gap left), as tshark's reassembly adds it; a retransmission does not.
     const resent = analysed && (analysis.flags & (TcpFlag.RETRANSMISSION | TcpFlag.OUT_OF_ORDER)) !== 0;
     const streamed = conv !== undefined && pkt.fence === 0 && !pkt.ipFragmented && pEnd === pOff + segLen && (resent ? (analysis.flags & TcpFlag.OUT_OF_ORDER) !== 0 && fillTcpStreamHole(pkt, top, conv.stream, dir, seq, pOff, pEnd) : dissectTcpStream(pkt, top, conv.stream, dir, conv.sawSyn(dir) ? conv.base(dir) : -1, seq, sp, dp, pOff, pEnd, (flags & 0x01) !== 0, analysed && (analysis.flags & TcpFlag.SPURIOUS_RETRANSMISSION) !== 0));
-    if (!streamed) dispatchPorts('tcp.port', sp, dp, pkt, pOff, pEnd, pOff + segLen, -1);
+    // A segment cut by the snapshot length: HTTP takes what was captured, as in tshark.
+    const cut = !streamed && !resent && conv !== undefined && pkt.fence === 0 && !pkt.ipFragmented && pEnd < pOff + segLen && dissectTruncatedTcpSegment(pkt, conv.stream, dir, sp, dp, pOff, pEnd);
+    if (!streamed && !cut) dispatchPorts('tcp.port', sp, dp, pkt, pOff, pEnd, pOff + segLen, -1);
   } else if (segLen === 0 && flags & 0x01 && conv !== undefined && pkt.fence === 0) finishTcpStream(pkt, top, conv.stream, dir, sp, dp);
 }
 

@@ -31,6 +31,12 @@ export interface StreamProtocol {
    * unfinished PDU stays unfinished.
    */
   finish?: (pkt: Packet) => StreamParser | void;
+  /**
+   * A segment cut by the snapshot length is dissected as it is, without reassembly (tshark cannot
+   * reassemble it and hands it to HTTP, which shows what was captured); without it such a segment
+   * goes to no stream protocol.
+   */
+  truncated?: boolean;
 }
 
 const F = defineFields({
@@ -252,6 +258,42 @@ export function fillTcpStreamHole(pkt: Packet, tcpItem: number, stream: number, 
   const later = pkt.session.pass === 2 && pkt.tree ? annotation(pkt, pkt.frame.number, 'tcp.reassembled_in') : undefined;
   if (later !== undefined) pkt.add(F.reassembled_in, off, 0, tcpItem, later);
   return fillPdu(d, t.budget, seq, pkt.data, off, end, pkt.frame.number, sink);
+}
+
+/**
+ * A segment of `stream` cut by the snapshot length (captured `[off, end)`): dissected by its stream
+ * protocol as it is, when that protocol takes truncated segments (`truncated`), in a direction with
+ * no unfinished PDU (else its bytes could not be placed). Returns whether it was.
+ */
+export function dissectTruncatedTcpSegment(pkt: Packet, stream: number, dir: number, sp: number, dp: number, off: number, end: number): boolean {
+  const s = pkt.session;
+  const lo = sp < dp ? sp : dp;
+  const hi = sp < dp ? dp : sp;
+  const t = s.slots[STREAMS.id] as StreamTable | undefined;
+  let proto = lo !== 0 ? portProtocol(s, lo) : undefined;
+  let port = lo;
+  if (!proto && hi !== 0) {
+    proto = portProtocol(s, hi);
+    port = hi;
+  }
+  if (!proto) {
+    const b = t?.bound.get(stream);
+    if (b) [proto, port] = b;
+  }
+  if (!proto?.truncated || !dissectorEnabled(s, proto.dissector)) return false;
+  const d = t?.dirs.get(stream)?.[dir];
+  if (d && (d.pendingLen > 0 || d.hole !== null)) return false;
+  pkt.srcPort = sp;
+  pkt.dstPort = dp;
+  pkt.tcpStream = stream;
+  pkt.tcpDir = dir;
+  pkt.tcpServerPort = port;
+  proto.prepare?.(pkt, true);
+  const layers = pkt.protocols.length;
+  callDissector(proto.dissector, pkt, off, end, end, -1);
+  // A message shown from them ran into the bytes beyond the snapshot length: tshark's Info says so.
+  if (pkt.protocols.length > layers && pkt.wantColumns && pkt.fence === 0) pkt.appendInfo('[Packet size limited during capture]');
+  return true;
 }
 
 /**
