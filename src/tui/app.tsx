@@ -43,6 +43,10 @@ export interface AppProps {
   detailDelay?: number;
   /** The terminal's mouse reports (clicks select, the wheel scrolls the pane under the pointer). */
   mouse?: MouseSource;
+  /** Called each time a packet's tree is shown (or could not be made). */
+  onDetail?: () => void;
+  /** The first packet's tree and bytes, already made (by the first screen before Ink). */
+  initialDetail?: PacketDetail;
 }
 
 /** Rows the wheel scrolls a pane by, a step. */
@@ -80,7 +84,7 @@ export function App(props: AppProps) {
   }));
   const ref = useRef(st);
   ref.current = st;
-  const [detail, setDetailState] = useState<PacketDetail | undefined>();
+  const [detail, setDetailState] = useState<PacketDetail | undefined>(props.initialDetail);
   // The key handler reads the detail through a ref: keys typed before React has re-registered the
   // handler of the latest render must see the packet already shown.
   const detailRef = useRef(detail);
@@ -126,11 +130,13 @@ export function App(props: AppProps) {
           if (cancelled) return;
           setDetail(d);
           setDetailMsg(d ? '' : `frame ${selFrame} is not there`);
+          props.onDetail?.();
         },
         (e: unknown) => {
           if (cancelled) return;
           setDetail(undefined);
           setDetailMsg(`frame ${selFrame} cannot be dissected again: ${e instanceof Error ? e.message : String(e)}`);
+          props.onDetail?.();
         },
       );
     }, props.detailDelay ?? 60);

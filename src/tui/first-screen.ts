@@ -2,9 +2,10 @@
  * The first screen of `wirelite tui FILE`, drawn before Ink and React are loaded (their import is
  * most of a second of CPU, more than everything else before the first frame together): the
  * terminal is taken (alternate screen, hidden cursor, mouse reports), the first rows of the file
- * are read, and the packets screen is written as plain text, laid out as the App lays it out
- * (./layout.ts, the list's and the status bar's text functions), the selected row in inverse
- * video, without the rows' colours. When Ink is up it draws the same screen over it, coloured,
+ * are read and the first one dissected again for its tree and bytes, and the packets screen is
+ * written as plain text, laid out as the App lays it out (./layout.ts, the list's, tree's and
+ * status bar's text functions), the selected row in inverse video, without the rows' colours and
+ * the highlight of the selected field's bytes. When Ink is up it draws the same screen over it, coloured,
  * and takes the keys typed meanwhile (./input.ts keeps them).
  *
  * Until run.ts has its own handlers, a signal here gives the terminal back and ends the program.
@@ -15,6 +16,8 @@ import { MOUSE_OFF, MOUSE_ON, type TerminalInput } from './input.js';
 import { FILTER_IDLE, fittingTabs, MIN_HEIGHT, MIN_WIDTH, PACKETS_TAB, paneHeights, paneTitle, tabTitle } from './layout.js';
 import { headerText, listColumns, rowText } from './panes/list-text.js';
 import { statusText } from './panes/status-text.js';
+import { visibleLines, treeLineText } from './panes/tree-model.js';
+import { packetDetail, type PacketDetail } from './store/detail.js';
 import { PacketStore } from './store/packet-store.js';
 import { RowBuilder, rowFieldIds } from './store/rows.js';
 import { fit } from './theme.js';
@@ -30,6 +33,8 @@ export interface EarlyScreen {
   store: PacketStore;
   /** Whether the first screen was drawn (Ink then clears it before its own first frame). */
   painted: boolean;
+  /** The first packet's tree and bytes, shown on the first screen (the App starts with them). */
+  detail?: PacketDetail;
   /** Drops the early signal handlers (run.ts has installed its own). */
   release(): void;
 }
@@ -50,7 +55,7 @@ export async function previewFirstScreen(store: PacketStore, file: string, sessi
  * The packets screen of `store` as the App's first frame shows it (frame 1 selected, the list
  * focused, no detail yet), `height` lines of `width` cells; undefined when the terminal is too small.
  */
-export function firstScreenLines(store: PacketStore, width: number, height: number, tabs: readonly { title: string; key: string }[] = VIEW_TABS): string[] | undefined {
+export function firstScreenLines(store: PacketStore, width: number, height: number, detail?: PacketDetail, tabs: readonly { title: string; key: string }[] = VIEW_TABS): string[] | undefined {
   if (width < MIN_WIDTH || height < MIN_HEIGHT) return undefined;
   const h = paneHeights(height, 1);
   const lines: string[] = [];
@@ -63,10 +68,16 @@ export function firstScreenLines(store: PacketStore, width: number, height: numb
     const text = row ? rowText(row, cols, width) : ' '.repeat(width);
     lines.push(k === 0 && row ? '\x1b[7;1m>' + text.slice(1) + '\x1b[0m' : text);
   }
-  lines.push(paneTitle('Packet details', width));
-  for (let k = 0; k < h.tree; k++) lines.push('');
+  lines.push(paneTitle('Packet details', width, detail?.note ? `(${detail.note}) ` : ''));
+  // The tree closed, its first line under the cursor (underlined: the list has the keyboard).
+  const tree = detail ? visibleLines(detail.lines, new Set()) : [];
+  for (let k = 0; k < h.tree; k++) {
+    const i = tree[k];
+    lines.push(detail && i !== undefined ? (k === 0 ? '\x1b[4m' : '') + fit(treeLineText(detail, i, new Set()), width) + (k === 0 ? '\x1b[0m' : '') : '');
+  }
   lines.push(paneTitle('Packet bytes', width));
-  for (let k = 0; k < h.hex; k++) lines.push('');
+  const hex = detail ? detail.hex.replace(/\n$/, '').split('\n') : [];
+  for (let k = 0; k < h.hex; k++) lines.push(hex[k] !== undefined ? fit(hex[k]!, width) : '');
   lines.push(fit(FILTER_IDLE, width));
   lines.push('\x1b[7m' + fit(statusText(store, ''), width) + '\x1b[0m');
   return lines.slice(0, height);
@@ -104,16 +115,25 @@ export async function openFirstScreen(o: { file?: string; device?: string; sessi
   };
   const store = new PacketStore(o.file ?? o.device ?? 'live', !o.file);
   let painted = false;
+  let detail: PacketDetail | undefined;
   if (o.file) {
     // Two screens' worth: the list is about half of the screen (and a resize shows more).
     await previewFirstScreen(store, o.file, o.sessionOptions, (out.rows || 24) * 2);
     traceMark('preview');
-    const lines = firstScreenLines(store, out.columns || 80, out.rows || 24);
-    if (lines) {
-      out.write(lines.map((l, i) => `\x1b[${i + 1};1H${l}`).join('') + '\x1b[H');
-      painted = true;
-      traceMark('painted');
+    // The list at once, then the first packet's tree and bytes (dissected again: tens of ms).
+    const paint = (d?: PacketDetail) => {
+      const lines = firstScreenLines(store, out.columns || 80, out.rows || 24, d);
+      if (lines) out.write(lines.map((l, i) => `\x1b[${i + 1};1H${l}\x1b[K`).join('') + '\x1b[H');
+      return lines !== undefined;
+    };
+    painted = paint();
+    traceMark('painted');
+    const first = store.shownCount() > 0 ? store.shownFrame(0) : undefined;
+    detail = first === undefined ? undefined : await packetDetail(store, first, o.file, o.sessionOptions).catch(() => undefined);
+    if (painted && detail) {
+      paint(detail);
+      traceMark('tree');
     }
   }
-  return { store, painted, release };
+  return { store, painted, detail, release };
 }

@@ -129,6 +129,7 @@ export class TerminalInput extends EventEmitter implements MouseSource {
   private readonly decoder = new StringDecoder('utf8');
   private queue = '';
   private mouseListeners: MouseListener[] = [];
+  private readonly mouseQueue: MouseEvent[] = [];
   private holdTimer: NodeJS.Timeout | undefined;
   private closed = false;
   private readonly onData = (chunk: Buffer | string) => this.take(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
@@ -157,6 +158,8 @@ export class TerminalInput extends EventEmitter implements MouseSource {
     if (this.holdTimer) clearTimeout(this.holdTimer);
     this.holdTimer = undefined;
     const keys = this.splitter.push(chunk, (e) => {
+      // Before the UI listens (the first screen is drawn before Ink), clicks wait as keys do.
+      if (!this.mouseListeners.length) this.mouseQueue.push(e);
       for (const l of this.mouseListeners) l(e);
     });
     this.keys(keys);
@@ -176,6 +179,13 @@ export class TerminalInput extends EventEmitter implements MouseSource {
   }
 
   onMouse(fn: MouseListener): () => void {
+    // The first listener gets what came before (on the next turn: every pane of the first
+    // frame has subscribed by then).
+    if (!this.mouseListeners.length && this.mouseQueue.length)
+      setImmediate(() => {
+        const q = this.mouseQueue.splice(0);
+        for (const e of q) for (const l of this.mouseListeners) l(e);
+      });
     this.mouseListeners = [...this.mouseListeners, fn];
     return () => void (this.mouseListeners = this.mouseListeners.filter((l) => l !== fn));
   }

@@ -1,7 +1,7 @@
 /**
  * The first screen drawn before Ink is loaded (src/tui/first-screen.ts) is the App's first frame:
- * the same tab line, list rows, titles, filter bar and status bar at the same places (without the
- * rows' colours), so Ink's frame replaces it without a jump. The rows are the preview's (the first
+ * the same tab line, list rows, first packet's tree and bytes, titles, filter bar and status bar
+ * at the same places (without the rows' colours), so Ink's frame replaces it without a jump. The rows are the preview's (the first
  * frames of the file read once, as `wirelite tui` reads them before the worker starts).
  */
 import { join, resolve } from 'node:path';
@@ -9,6 +9,7 @@ import { render } from 'ink-testing-library';
 import { describe, expect, it } from 'vitest';
 import { App } from '../../src/tui/app.js';
 import { firstScreenLines, previewFirstScreen } from '../../src/tui/first-screen.js';
+import { packetDetail } from '../../src/tui/store/detail.js';
 import { PacketStore } from '../../src/tui/store/packet-store.js';
 import { ANALYSIS_VIEWS } from '../../src/tui/views/index.js';
 
@@ -22,12 +23,17 @@ describe('the first screen before Ink', () => {
       const store = new PacketStore(join(root, file));
       await previewFirstScreen(store, join(root, file), {}, h * 2);
       expect(store.count()).toBeGreaterThan(0);
-      const ours = firstScreenLines(store, w, h)!;
+      const detail = await packetDetail(store, 1, join(root, file), {});
+      expect(detail?.number).toBe(1);
+      const ours = firstScreenLines(store, w, h, detail)!;
       expect(ours).toHaveLength(h);
       // The selected row is in inverse video, marked as the App marks it.
       expect(ours[2]).toMatch(/^\x1b\[7;1m> +1 /);
+      // The first packet's tree (closed, its first line under the cursor) and bytes.
+      expect(trimmed(ours).join('\n')).toMatch(/^▸ Frame 1: /m);
+      expect(trimmed(ours).join('\n')).toMatch(/^0000  /m);
       const app = render(
-        <App store={store} file={join(root, file)} sessionOptions={{}} views={ANALYSIS_VIEWS} theme={{ color: false }} width={w} height={h} applyFilter={() => {}} onQuit={() => {}} detailDelay={60_000} />,
+        <App store={store} file={join(root, file)} sessionOptions={{}} views={ANALYSIS_VIEWS} theme={{ color: false }} width={w} height={h} applyFilter={() => {}} onQuit={() => {}} detailDelay={60_000} initialDetail={detail} />,
       );
       const first = app.frames[0]!;
       app.unmount();

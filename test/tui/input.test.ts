@@ -118,6 +118,22 @@ describe('TerminalInput', () => {
     expect(input.read()).toBe(null);
   });
 
+  it('clicks before anyone listens wait for the first listener, then come in order', async () => {
+    const tty = new FakeTty();
+    const input = new TerminalInput(tty as unknown as NodeJS.ReadStream);
+    tty.emit('data', Buffer.from(`${sgr(0, 5, 6)}${sgr(0, 5, 6, true)}${sgr(65, 1, 2)}`));
+    const a: MouseEvent[] = [];
+    const b: MouseEvent[] = [];
+    input.onMouse((e) => a.push(e));
+    input.onMouse((e) => b.push(e));
+    await new Promise((r) => setImmediate(r));
+    expect(a.map((e) => e.kind)).toEqual(['press', 'release', 'wheelDown']);
+    expect(b).toEqual(a);
+    tty.emit('data', Buffer.from(sgr(0, 1, 1)));
+    expect(a).toHaveLength(4);
+    input.close();
+  });
+
   it('an Esc alone at the end of a read is given as a key soon after (it may not start a report)', async () => {
     const tty = new FakeTty();
     const input = new TerminalInput(tty as unknown as NodeJS.ReadStream);

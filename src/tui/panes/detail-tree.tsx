@@ -5,7 +5,9 @@
 import { Box, Text } from 'ink';
 import type { PacketDetail } from '../store/detail.js';
 import { fit } from '../theme.js';
-import { hasChildren, lineKey } from './tree-model.js';
+import { treeLineText } from './tree-model.js';
+
+export { treeLineText } from './tree-model.js';
 
 export interface DetailTreeProps {
   detail: PacketDetail | undefined;
@@ -19,13 +21,6 @@ export interface DetailTreeProps {
   width: number;
   height: number;
   focused: boolean;
-}
-
-/** The text of tree line `i` as the pane shows it (indent, marker, label). */
-export function treeLineText(detail: PacketDetail, i: number, expanded: ReadonlySet<string>): string {
-  const l = detail.lines[i]!;
-  const marker = hasChildren(detail.lines, i) ? (expanded.has(lineKey(l)) ? '▾ ' : '▸ ') : '  ';
-  return '  '.repeat(l.depth) + marker + l.text;
 }
 
 export function DetailTree({ detail, message, visible, expanded, cursor, top, width, height, focused }: DetailTreeProps) {

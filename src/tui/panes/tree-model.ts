@@ -4,7 +4,7 @@
  * by the line's key (its depth and label up to the first ':' or ','), so moving to another packet
  * keeps the same layers and fields open, as Wireshark does.
  */
-import type { DetailLine } from '../store/detail.js';
+import type { DetailLine, PacketDetail } from '../store/detail.js';
 
 export function lineKey(l: DetailLine): string {
   const m = /^[^:,(]*/.exec(l.text);
@@ -56,4 +56,11 @@ export function lineAtByte(lines: readonly DetailLine[], src: number, off: numbe
     if (!b || l.depth > b.depth || (l.depth === b.depth && l.len < b.len)) best = i;
   }
   return best;
+}
+
+/** The text of tree line `i` as the pane shows it (indent, marker, label). */
+export function treeLineText(detail: PacketDetail, i: number, expanded: ReadonlySet<string>): string {
+  const l = detail.lines[i]!;
+  const marker = hasChildren(detail.lines, i) ? (expanded.has(lineKey(l)) ? '▾ ' : '▸ ') : '  ';
+  return '  '.repeat(l.depth) + marker + l.text;
 }
