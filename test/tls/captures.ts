@@ -212,6 +212,40 @@ export async function makeEarlyData(dir: string): Promise<Made & { accepted: (bo
   return { pcap, keys, rsaKey, port, connections: 3, accepted };
 }
 
+/**
+ * TLS 1.2 session resumption over the RSA key exchange (AES-128-GCM), to one `s_server -www`:
+ * 0 a full handshake, 1 its resumption by session ID (`s_client -no_ticket -sess_out/-sess_in`),
+ * 2 a full handshake with a session ticket, 3 its resumption by the ticket. `reused` is what each
+ * s_client said ("Reused" or "New").
+ */
+export async function makeResumption(dir: string): Promise<Made & { reused: boolean[] }> {
+  const { rsaKey, rsaCert } = makeCerts(dir);
+  const pcap = join(dir, 'resume.pcap');
+  const keys = join(dir, 'resume.keys');
+  writeFileSync(keys, '');
+  const port = 20000 + Math.floor(Math.random() * 30000);
+  const td = await startTcpdump(pcap, port);
+  const reused: boolean[] = [];
+  const server = spawn('openssl', ['s_server', '-accept', `127.0.0.1:${port}`, '-cert', rsaCert, '-key', rsaKey, '-www', '-quiet', '-naccept', '4', '-keylogfile', keys], { stdio: ['ignore', 'ignore', 'ignore'] });
+  const exited = new Promise((res) => server.on('exit', res));
+  try {
+    await listening(port);
+    for (const [i, extra] of [['-no_ticket', '-sess_out', 'id.pem'], ['-no_ticket', '-sess_in', 'id.pem'], ['-sess_out', 'ticket.pem'], ['-sess_in', 'ticket.pem']].entries()) {
+      const args = extra.map((a) => (a.endsWith('.pem') ? join(dir, a) : a));
+      const r = spawnSync('openssl', ['s_client', '-connect', `127.0.0.1:${port}`, '-tls1_2', '-cipher', 'AES128-GCM-SHA256', '-ign_eof', ...args], { input: 'GET / HTTP/1.0\r\n\r\n', timeout: 10_000, encoding: 'utf8' });
+      if (!r.stdout.includes('HTTP/1.0 200')) throw new Error(`resumption case ${i}: no HTTP answer (${r.stderr})`);
+      reused.push(/^Reused,/m.test(r.stdout));
+    }
+  } finally {
+    // (It ends by itself after its 4 connections; not if one failed.)
+    const t = setTimeout(() => server.kill(), 2000);
+    await exited;
+    clearTimeout(t);
+    await td.stop(4);
+  }
+  return { pcap, keys, rsaKey, port, connections: 4, reused };
+}
+
 /** The same capture as pcapng with the key log in a Decryption Secrets Block (editcap --inject-secrets). */
 export function injectSecrets(made: Made, out: string): string {
   execFileSync('editcap', ['--inject-secrets', `tls,${made.keys}`, made.pcap, out], { stdio: 'ignore' });

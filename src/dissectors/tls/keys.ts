@@ -22,7 +22,7 @@ import { toHex as hex, u16 } from '../bytes.js';
 import { decryptRecord, masterFromPremaster, sessionHashOf, type Plaintext, tls12Decoders, tls13Decoder, tls13Update, transcriptHashes } from './decrypt.js';
 import { TLS_CIPHER_SUITES } from './ciphers.js';
 import type { TlsKeyLog } from './keylog.js';
-import type { TlsCrypt, TlsSession } from './session.js';
+import { HANDSHAKE_LIMITS, table, type TlsCrypt, type TlsSession } from './session.js';
 
 /** A ClientHello: the connection may be decrypted if the session has a key log. */
 export function clientHelloRandom(pkt: Packet, s: TlsSession, d: Uint8Array, at: number): void {
@@ -36,6 +36,7 @@ export function clientHelloRandom(pkt: Packet, s: TlsSession, d: Uint8Array, at:
     early: false,
     earlyTried: false,
     clientHs: null,
+    sessionId: '',
     pending: null,
     hash: null,
     dec: [null, null],
@@ -79,9 +80,24 @@ export function serverHelloKeys(pkt: Packet, s: TlsSession, d: Uint8Array, at: n
     for (const m of c.pending) for (const h of c.hash ?? []) h.update(m);
     c.pending = null;
   }
-  const master = log.secret(cr, 'CLIENT_RANDOM');
-  if (!master) return;
-  c.next = tls12Decoders(s.cipher, s.version, master, c.clientRandom, c.serverRandom, etm) ?? [null, null];
+  // The master secret of the session this ServerHello resumes (by its session ID), else the key
+  // log's for this connection (Wireshark's order at the ChangeCipherSpec).
+  const sidLen = d[at + 32] ?? 0;
+  c.sessionId = sidLen ? hex(d, at + 33, sidLen) : '';
+  const master = (c.sessionId ? table(pkt).masters.get(c.sessionId) : undefined) ?? log.secret(cr, 'CLIENT_RANDOM');
+  if (master) useMaster(pkt, s, master);
+}
+
+/** TLS 1.0-1.2: the decoders of a master secret, remembered by the session ID for a later resumption. */
+function useMaster(pkt: Packet, s: TlsSession, master: Uint8Array): void {
+  const c = s.crypt!;
+  const dec = tls12Decoders(s.cipher, s.version, master, c.clientRandom, c.serverRandom!, c.etm);
+  c.next = dec ?? [null, null];
+  if (!dec || !c.sessionId) return;
+  const masters = table(pkt).masters;
+  masters.delete(c.sessionId);
+  if (masters.size >= HANDSHAKE_LIMITS.maxSessions) masters.delete(masters.keys().next().value!);
+  masters.set(c.sessionId, master);
 }
 
 /** Named bounds of the handshake kept for the session hash. */
@@ -131,7 +147,8 @@ export function clientKeyExchangeKeys(pkt: Packet, s: TlsSession, d: Uint8Array,
   const ems = c.ems && c.clientEms;
   // (No session hash: a suite the decryption does not support, or a ClientHello beyond the bound.)
   const master = ems && !hashes ? null : masterFromPremaster(s.cipher, s.version, pms, c.clientRandom, c.serverRandom, ems ? sessionHashOf(hashes!) : null);
-  c.next = (master && tls12Decoders(s.cipher, s.version, master, c.clientRandom, c.serverRandom, c.etm)) || [null, null];
+  if (master) useMaster(pkt, s, master);
+  else c.next = [null, null];
 }
 
 /**

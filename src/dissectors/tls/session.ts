@@ -92,6 +92,8 @@ export interface TlsCrypt {
   early: boolean;
   earlyTried: boolean;
   clientHs: Decoder | null;
+  /** TLS 1.0-1.2: the ServerHello's session ID (hex, '' if empty). */
+  sessionId: string;
   /** The decoder in use per direction (0: client), null while the direction is in the clear or has no keys. */
   dec: [Decoder | null, Decoder | null];
   /** TLS 1.2: the decoders its ChangeCipherSpec starts; TLS 1.3: the application traffic decoders its Finished starts. */
@@ -119,6 +121,11 @@ export interface TlsTable {
   lastTop: { frame: number; pass: number; src: number; item: number };
   /** Dissecting a decrypted record: its messages do not go to the tap (which sees what an undecrypted read sees). */
   quietTap: boolean;
+  /**
+   * TLS 1.0-1.2 master secrets by the session ID their ServerHello gave (hex), for the sessions
+   * resumed later in the capture, as Wireshark's "Session ID" map (at most maxSessions, oldest out).
+   */
+  masters: Map<string, Uint8Array>;
 }
 
 export function table(pkt: Packet): TlsTable {
@@ -134,6 +141,7 @@ export function table(pkt: Packet): TlsTable {
       held: 0,
       lastTop: { frame: -1, pass: -1, src: -1, item: -1 },
       quietTap: false,
+      masters: new Map(),
     };
   });
 }
