@@ -19,7 +19,9 @@ import { App, type AppProps } from '../../src/tui/app.js';
 import { MouseBus, MouseContext, type MouseEvent } from '../../src/tui/mouse.js';
 import { indexFile } from '../../src/tui/store/indexer.js';
 import { PacketStore } from '../../src/tui/store/packet-store.js';
+import { ExpertView } from '../../src/tui/views/expert.js';
 import { Table, type Column } from '../../src/tui/views/table.js';
+import { hasTshark, tsharkStore } from './views/helpers.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const loopback = join(root, 'fixtures/loopback.pcap');
@@ -190,4 +192,32 @@ describe('the mouse in a table (the analysis views)', () => {
     click(bus, 2, 1);
     await until(app.lastFrame, (x) => x.includes('N▲') && x.split('\n')[2]!.trim() === '1');
   });
+});
+
+describe.skipIf(!hasTshark)('the mouse in the Expert view (SKIPPED without tshark, which fills the view\'s store)', () => {
+  it('a click selects a row, a click on the selected row opens its frames, a click on a frame jumps to it', async () => {
+    const bus = new MouseBus();
+    const jumps: number[] = [];
+    mounted = render(
+      <MouseContext.Provider value={bus}>
+        <ExpertView store={tsharkStore(loopback)} file={loopback} sessionOptions={{}} width={100} height={30} focused displayFilter="" onJump={(n) => void jumps.push(n)} onStatus={() => {}} captureInput={() => {}} />
+      </MouseContext.Provider>,
+    );
+    const app = mounted;
+    let f = await until(app.lastFrame, (x) => x.includes('Warnings ('), 30_000);
+    const rows = f.split('\n');
+    // The second row (the first row is selected at first): selected, then opened.
+    const second = rows.findIndex((l, i) => /^▸ /.test(l) && i > rows.findIndex((x) => /^▸ /.test(x)));
+    click(bus, 5, second);
+    await sleep(50);
+    click(bus, 5, second);
+    f = await until(app.lastFrame, (x) => x.split('\n')[second]!.startsWith('▾ '));
+    const frameLine = f.split('\n').findIndex((l, i) => i > second && /^ +frame \d+/.test(l));
+    const frame = Number(/frame (\d+)/.exec(f.split('\n')[frameLine]!)![1]);
+    click(bus, 45, frameLine);
+    await sleep(50);
+    click(bus, 45, frameLine);
+    await sleep(50);
+    expect(jumps).toEqual([frame]);
+  }, 60_000);
 });

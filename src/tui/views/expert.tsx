@@ -4,13 +4,14 @@
  * summary) how often it occurred. Enter on a row opens its frames (Enter again on a frame jumps to
  * it; Enter on the row closes them), f jumps to the row's first frame.
  */
-import { Box, Text, useInput } from 'ink';
+import { Box, Text, useInput, type DOMElement } from 'ink';
 import { useMemo, useRef, useState } from 'react';
 import { EXPERT_LIMITS, type ExpertRow } from '../../stats/expert.js';
 import type { ViewProps } from '../contract.js';
 import { fit } from '../theme.js';
 import { progressText, useTables } from './use-analysis.js';
 import { eachKey } from './each-key.js';
+import { useMouse } from '../mouse.js';
 
 const SEVERITY = ['', 'Chat', 'Note', 'Warning', 'Error'];
 const COLOR = ['', 'blue', 'cyan', 'yellow', 'red'];
@@ -59,6 +60,40 @@ export function ExpertView(props: ViewProps) {
     if (s < top) setTop(Math.max(0, s - 1));
     else if (s >= top + bodyH) setTop(s - bodyH + 1);
   };
+  /** Enter (or f) on line `cur`: a row opens or closes (f: jumps to its first frame), a frame is jumped to. */
+  const act = (cur: number, jump: boolean) => {
+    const l = lines[cur];
+    if (!l || l.kind === 'severity') return;
+    if (l.kind === 'frame') props.onJump(l.frame);
+    else if (jump) {
+      if (l.row.frames[0] !== undefined) props.onJump(l.row.frames[0]);
+    } else {
+      const next = new Set(open);
+      if (next.has(l.row)) next.delete(l.row);
+      else next.add(l.row);
+      setOpen(next);
+    }
+  };
+  // The mouse: a click selects a row (on the selected one: as Enter), the wheel scrolls.
+  const box = useRef<DOMElement>(null);
+  useMouse(
+    box,
+    (e) => {
+      if (e.kind === 'wheelUp' || e.kind === 'wheelDown') {
+        const t = Math.max(0, Math.min(top + (e.kind === 'wheelDown' ? 3 : -3), lines.length - bodyH));
+        setTop(t);
+        const c = at(selRef.current);
+        if (c < t || c >= t + bodyH) move(c < t ? t : t + bodyH - 1, c < t ? 1 : -1, c);
+        return;
+      }
+      if (e.kind !== 'press' || e.button !== 0 || e.row < 1 || e.row > bodyH) return;
+      const i = top + e.row - 1;
+      if (!selectable(i)) return;
+      if (i === at(selRef.current)) act(i, false);
+      else setSel(i);
+    },
+    focused && job.state === 'done',
+  );
   useInput(
     eachKey((input, k) => {
       const cur = at(selRef.current);
@@ -68,26 +103,14 @@ export function ExpertView(props: ViewProps) {
       else if (k.pageUp) move(cur - bodyH, -1);
       else if (input === 'g' || k.home) move(1, 1);
       else if (input === 'G' || k.end) move(lines.length - 1, -1);
-      else if (k.return || input === 'f') {
-        const l = lines[cur];
-        if (!l || l.kind === 'severity') return;
-        if (l.kind === 'frame') props.onJump(l.frame);
-        else if (input === 'f') {
-          if (l.row.frames[0] !== undefined) props.onJump(l.row.frames[0]);
-        } else {
-          const next = new Set(open);
-          if (next.has(l.row)) next.delete(l.row);
-          else next.add(l.row);
-          setOpen(next);
-        }
-      }
+      else if (k.return || input === 'f') act(cur, input === 'f');
     }),
     { isActive: focused && job.state === 'done' },
   );
   if (job.state !== 'done') return <Text>{fit(progressText(job, store, 'the expert information'), width)}</Text>;
   const selIdx = cur;
   return (
-    <Box flexDirection="column" width={width} height={height}>
+    <Box ref={box} flexDirection="column" width={width} height={height}>
       <Text bold>{fit(`${'Severity'.padEnd(9)} ${'Group'.padEnd(12)} ${'Protocol'.padEnd(10)} ${'Count'.padStart(7)}  Summary`, width)}</Text>
       {lines.slice(top, top + bodyH).map((l, i) => {
         const at = top + i;
