@@ -559,7 +559,7 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
     // by no stream protocol; an out-of-order one still goes into the unfinished PDU it falls in
     // (filling a hole that a gap left), as tshark's reassembly adds it; a retransmission does not.
     const resent = analysed && (analysis.flags & (TcpFlag.RETRANSMISSION | TcpFlag.OUT_OF_ORDER)) !== 0;
-    const streamed = conv !== undefined && pkt.fence === 0 && !pkt.ipFragmented && pEnd === pOff + segLen && (resent ? (analysis.flags & TcpFlag.OUT_OF_ORDER) !== 0 && fillTcpStreamHole(pkt, top, conv.stream, dir, seq, pOff, pEnd) : dissectTcpStream(pkt, top, conv.stream, dir, conv.sawSyn(dir) ? conv.base(dir) : -1, seq, sp, dp, pOff, pEnd, (flags & 0x01) !== 0, analysed && (analysis.flags & TcpFlag.SPURIOUS_RETRANSMISSION) !== 0));
+    const streamed = conv !== undefined && pkt.fence === 0 && !pkt.ipFragmented && pEnd === pOff + segLen && (resent ? (analysis.flags & TcpFlag.OUT_OF_ORDER) !== 0 && fillTcpStreamHole(pkt, top, conv.stream, dir, seq, sp, dp, pOff, pEnd) : dissectTcpStream(pkt, top, conv.stream, dir, conv.sawSyn(dir) ? conv.base(dir) : -1, seq, sp, dp, pOff, pEnd, (flags & 0x01) !== 0, analysed && (analysis.flags & TcpFlag.SPURIOUS_RETRANSMISSION) !== 0));
     // A segment cut by the snapshot length: HTTP takes what was captured, as in tshark.
     const cut = !streamed && !resent && conv !== undefined && pkt.fence === 0 && !pkt.ipFragmented && pEnd < pOff + segLen && dissectTruncatedTcpSegment(pkt, conv.stream, dir, sp, dp, pOff, pEnd);
     if (!streamed && !cut) dispatchPorts('tcp.port', sp, dp, pkt, pOff, pEnd, pOff + segLen, -1);

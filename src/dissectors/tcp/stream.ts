@@ -239,13 +239,14 @@ export function dissectTcpStream(pkt: Packet, tcpItem: number, stream: number, d
 }
 
 /**
- * A retransmitted or out-of-order segment (which TCP hands to no stream protocol, as tshark's
- * tcp.no_subdissector_on_error) that brings bytes of a PDU kept with a hole after a gap: they are
- * copied into it (the segment shows ` [TCP segment of a reassembled PDU]`, and `tcp.reassembled_in`
- * when the PDU completes), as tshark adds it to its multi-segment PDU. Returns whether it did; a PDU
- * this segment completes is reassembled here but not dissected (tshark's frame shows no PDU).
+ * An out-of-order segment (which TCP hands to no stream protocol, as tshark's
+ * tcp.no_subdissector_on_error) that starts inside a PDU kept with a hole after a gap, inside the
+ * unfinished PDU, or at its next byte: its bytes go into that PDU (the segment shows ` [TCP segment
+ * of a reassembled PDU]`, and `tcp.reassembled_in` when the PDU completes), as tshark adds it to its
+ * multi-segment PDU. Returns whether it did; a PDU this segment completes is reassembled here but
+ * not dissected (tshark's frame shows no PDU).
  */
-export function fillTcpStreamHole(pkt: Packet, tcpItem: number, stream: number, dir: number, seq: number, off: number, end: number): boolean {
+export function fillTcpStreamHole(pkt: Packet, tcpItem: number, stream: number, dir: number, seq: number, sp: number, dp: number, off: number, end: number): boolean {
   const t = pkt.session.slots[STREAMS.id] as StreamTable | undefined;
   const d = t?.dirs.get(stream)?.[dir];
   if (!t || !d || (d.hole === null && d.pendingLen === 0)) return false;
@@ -257,7 +258,27 @@ export function fillTcpStreamHole(pkt: Packet, tcpItem: number, stream: number, 
   sink.dissect = false;
   const later = pkt.session.pass === 2 && pkt.tree ? annotation(pkt, pkt.frame.number, 'tcp.reassembled_in') : undefined;
   if (later !== undefined) pkt.add(F.reassembled_in, off, 0, tcpItem, later);
-  return fillPdu(d, t.budget, seq, pkt.data, off, end, pkt.frame.number, sink);
+  if (fillPdu(d, t.budget, seq, pkt.data, off, end, pkt.frame.number, sink)) return true;
+  // The next bytes of the unfinished PDU, whose length it said: they continue it (and may complete
+  // it, not dissected here), as tshark adds the segment to it; what the segment has beyond the PDU
+  // is parsed by nothing (tshark's next segment starts afresh: here, after a gap).
+  if (d.pendingLen === 0 || d.needed <= 0 || seq >>> 0 !== d.next) return false;
+  const b = boundProtocol(pkt.session, t, stream, sp, dp);
+  if (!b) return false;
+  const parser = b[0].prepare?.(pkt, false) ?? b[0].parser;
+  feedSegment(d, t.budget, parser, OPTS, seq, pkt.data, off, Math.min(end, off + d.needed), pkt.frame.number, sink);
+  return true;
+}
+
+/** The stream protocol of a stream and its server port: the ports' protocol, else the one a heuristic bound. */
+function boundProtocol(s: Session, t: StreamTable | undefined, stream: number, sp: number, dp: number): [StreamProtocol, number] | undefined {
+  const lo = sp < dp ? sp : dp;
+  const hi = sp < dp ? dp : sp;
+  const a = lo !== 0 ? portProtocol(s, lo) : undefined;
+  if (a) return [a, lo];
+  const b = hi !== 0 ? portProtocol(s, hi) : undefined;
+  if (b) return [b, hi];
+  return t?.bound.get(stream);
 }
 
 /**
@@ -267,20 +288,11 @@ export function fillTcpStreamHole(pkt: Packet, tcpItem: number, stream: number, 
  */
 export function dissectTruncatedTcpSegment(pkt: Packet, stream: number, dir: number, sp: number, dp: number, off: number, end: number): boolean {
   const s = pkt.session;
-  const lo = sp < dp ? sp : dp;
-  const hi = sp < dp ? dp : sp;
   const t = s.slots[STREAMS.id] as StreamTable | undefined;
-  let proto = lo !== 0 ? portProtocol(s, lo) : undefined;
-  let port = lo;
-  if (!proto && hi !== 0) {
-    proto = portProtocol(s, hi);
-    port = hi;
-  }
-  if (!proto) {
-    const b = t?.bound.get(stream);
-    if (b) [proto, port] = b;
-  }
-  if (!proto?.truncated || !dissectorEnabled(s, proto.dissector)) return false;
+  const b = boundProtocol(s, t, stream, sp, dp);
+  if (!b) return false;
+  const [proto, port] = b;
+  if (!proto.truncated || !dissectorEnabled(s, proto.dissector)) return false;
   const d = t?.dirs.get(stream)?.[dir];
   if (d && (d.pendingLen > 0 || d.hole !== null)) return false;
   pkt.srcPort = sp;
