@@ -215,7 +215,8 @@ export async function makeEarlyData(dir: string): Promise<Made & { accepted: (bo
 /**
  * TLS 1.2 session resumption over the RSA key exchange (AES-128-GCM), to one `s_server -www`:
  * 0 a full handshake, 1 its resumption by session ID (`s_client -no_ticket -sess_out/-sess_in`),
- * 2 a full handshake with a session ticket, 3 its resumption by the ticket. `reused` is what each
+ * 2 a full handshake with a session ticket, 3 its resumption by the ticket, and 4 the same ticket
+ * offered to a new server, which cannot open it (a full handshake). `reused` is what each
  * s_client said ("Reused" or "New").
  */
 export async function makeResumption(dir: string): Promise<Made & { reused: boolean[] }> {
@@ -226,24 +227,38 @@ export async function makeResumption(dir: string): Promise<Made & { reused: bool
   const port = 20000 + Math.floor(Math.random() * 30000);
   const td = await startTcpdump(pcap, port);
   const reused: boolean[] = [];
-  const server = spawn('openssl', ['s_server', '-accept', `127.0.0.1:${port}`, '-cert', rsaCert, '-key', rsaKey, '-www', '-quiet', '-naccept', '4', '-keylogfile', keys], { stdio: ['ignore', 'ignore', 'ignore'] });
-  const exited = new Promise((res) => server.on('exit', res));
-  try {
-    await listening(port);
-    for (const [i, extra] of [['-no_ticket', '-sess_out', 'id.pem'], ['-no_ticket', '-sess_in', 'id.pem'], ['-sess_out', 'ticket.pem'], ['-sess_in', 'ticket.pem']].entries()) {
-      const args = extra.map((a) => (a.endsWith('.pem') ? join(dir, a) : a));
-      const r = spawnSync('openssl', ['s_client', '-connect', `127.0.0.1:${port}`, '-tls1_2', '-cipher', 'AES128-GCM-SHA256', '-ign_eof', ...args], { input: 'GET / HTTP/1.0\r\n\r\n', timeout: 10_000, encoding: 'utf8' });
-      if (!r.stdout.includes('HTTP/1.0 200')) throw new Error(`resumption case ${i}: no HTTP answer (${r.stderr})`);
-      reused.push(/^Reused,/m.test(r.stdout));
+  const client = (i: number, extra: string[]) => {
+    const args = extra.map((a) => (a.endsWith('.pem') ? join(dir, a) : a));
+    const r = spawnSync('openssl', ['s_client', '-connect', `127.0.0.1:${port}`, '-tls1_2', '-cipher', 'AES128-GCM-SHA256', '-ign_eof', ...args], { input: 'GET / HTTP/1.0\r\n\r\n', timeout: 10_000, encoding: 'utf8' });
+    if (!r.stdout.includes('HTTP/1.0 200')) throw new Error(`resumption case ${i}: no HTTP answer (${r.stderr})`);
+    reused.push(/^Reused,/m.test(r.stdout));
+  };
+  const server = async (naccept: number, clients: () => void) => {
+    const p = spawn('openssl', ['s_server', '-accept', `127.0.0.1:${port}`, '-cert', rsaCert, '-key', rsaKey, '-www', '-quiet', '-naccept', String(naccept), '-keylogfile', keys], { stdio: ['ignore', 'ignore', 'ignore'] });
+    const exited = new Promise((res) => p.on('exit', res));
+    try {
+      await listening(port);
+      clients();
+    } finally {
+      // (It ends by itself after its connections; not if one failed.)
+      const t = setTimeout(() => p.kill(), 2000);
+      await exited;
+      clearTimeout(t);
     }
+  };
+  try {
+    await server(4, () => {
+      client(0, ['-no_ticket', '-sess_out', 'id.pem']);
+      client(1, ['-no_ticket', '-sess_in', 'id.pem']);
+      client(2, ['-sess_out', 'ticket.pem']);
+      client(3, ['-sess_in', 'ticket.pem']);
+    });
+    // A new server cannot open the ticket: a full handshake, although the ClientHello offers it.
+    await server(1, () => client(4, ['-sess_in', 'ticket.pem']));
   } finally {
-    // (It ends by itself after its 4 connections; not if one failed.)
-    const t = setTimeout(() => server.kill(), 2000);
-    await exited;
-    clearTimeout(t);
-    await td.stop(4);
+    await td.stop(5);
   }
-  return { pcap, keys, rsaKey, port, connections: 4, reused };
+  return { pcap, keys, rsaKey, port, connections: 5, reused };
 }
 
 /** The same capture as pcapng with the key log in a Decryption Secrets Block (editcap --inject-secrets). */

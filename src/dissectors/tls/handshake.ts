@@ -13,7 +13,7 @@ import { CERT_TYPES, CIPHER_SUITES, HANDSHAKE_TYPES, HRR_RANDOM } from './names.
 import { F } from './fields.js';
 import { HANDSHAKE_LIMITS, appendInfo, container, short, subtree, tap, tapOn, type HsBuffer, type TlsSession, type TlsTable } from './session.js';
 import { encryptedExtensions, extension, hello, sigAlgList } from './hello.js';
-import { clientKeyExchangeKeys, handshakeTranscript } from './keys.js';
+import { clientKeyExchangeKeys, handshakeTranscript, serverHelloDoneKeys, sessionTicketKeys, ticketKey } from './keys.js';
 
 /**
  * The handshake messages in the clear of one record `[p, end)`, with the direction's reassembly.
@@ -232,6 +232,9 @@ function message(pkt: Packet, s: TlsSession, p: number, end: number, rec: number
     case 13:
       certificateRequest(pkt, s, b, end, hs);
       break;
+    case 14: // ServerHelloDone: a full handshake (./keys.ts)
+      if (s.crypt) serverHelloDoneKeys(pkt, s);
+      break;
     case 15:
       if (end - b >= 4) {
         const a = pkt.add(F.hs_sig_hash_alg, b, 2, hs, u16(d, b));
@@ -283,6 +286,7 @@ function newSessionTicket(pkt: Packet, s: TlsSession, p: number, end: number, hs
   pkt.add(F.hs_ticket_length, q, 2, hs, tl);
   if (q + 2 + tl > end) return short(pkt, hs, 'New Session Ticket');
   if (pkt.treeFor(F.tls) && tl) pkt.add(F.hs_ticket, q + 2, tl, hs);
+  if (s.crypt && !s.tls13) sessionTicketKeys(pkt, s, ticketKey(d, q + 2, q + 2 + tl));
   q += 2 + tl;
   if (s.tls13 && q + 2 <= end) {
     const xl = u16(d, q);

@@ -5,7 +5,7 @@ import type { TlsHelloInfo } from './types.js';
 import { EXTENSIONS, GROUPS, HASHES, HRR_RANDOM, SIGNATURES, isGreaseValue, latin1, normVersion, oldDraft } from './names.js';
 import { F } from './fields.js';
 import { container, short, subtree, table, unknownLabel, type TlsSession } from './session.js';
-import { clientHelloRandom, serverHelloKeys } from './keys.js';
+import { clientHelloRandom, serverHelloKeys, ticketKey } from './keys.js';
 
 /** ClientHello / ServerHello / HelloRetryRequest bodies (RFC 8446 4.1.2, 4.1.3). */
 export function hello(pkt: Packet, s: TlsSession, p: number, end: number, hs: number, client: boolean, want: boolean): TlsHelloInfo | null {
@@ -99,6 +99,8 @@ export function hello(pkt: Packet, s: TlsSession, p: number, end: number, hs: nu
       if (et === 22) etm = true;
       else if (et === 23) ems = true;
       else if (et === 42) early = true;
+      // A session ticket offered for resumption (RFC 5077), for the decryption.
+      if (et === 35 && client && s.crypt && q + 4 + u16(d, q + 2) <= extEnd && u16(d, q + 2) > 0) s.crypt.ticket = ticketKey(d, q + 4, q + 4 + u16(d, q + 2));
       const el = u16(d, q + 2);
       const v = q + 4;
       info?.extensions.push(et);

@@ -16,6 +16,7 @@
  *   as Wireshark does).
  * Nothing here runs when the session has no key log (`crypt` stays null).
  */
+import { createHash } from 'node:crypto';
 import type { Packet } from '../packet.js';
 import { refreshKeyLog, sessionKeyLog } from './keylog.js';
 import { toHex as hex, u16 } from '../bytes.js';
@@ -37,6 +38,9 @@ export function clientHelloRandom(pkt: Packet, s: TlsSession, d: Uint8Array, at:
     earlyTried: false,
     clientHs: null,
     sessionId: '',
+    ticket: '',
+    master: null,
+    fromTicket: false,
     pending: null,
     hash: null,
     dec: [null, null],
@@ -84,8 +88,43 @@ export function serverHelloKeys(pkt: Packet, s: TlsSession, d: Uint8Array, at: n
   // log's for this connection (Wireshark's order at the ChangeCipherSpec).
   const sidLen = d[at + 32] ?? 0;
   c.sessionId = sidLen ? hex(d, at + 33, sidLen) : '';
-  const master = (c.sessionId ? table(pkt).masters.get(c.sessionId) : undefined) ?? log.secret(cr, 'CLIENT_RANDOM');
+  let master = c.sessionId ? table(pkt).masters.get(c.sessionId) : undefined;
+  if (!master && c.ticket) {
+    master = table(pkt).tickets.get(c.ticket);
+    c.fromTicket = master !== undefined;
+  }
+  master ??= log.secret(cr, 'CLIENT_RANDOM');
   if (master) useMaster(pkt, s, master);
+}
+
+/** The SHA-256 (hex) of a session ticket `[p, end)`: the key it is remembered by. */
+export function ticketKey(d: Uint8Array, p: number, end: number): string {
+  return createHash('sha256').update(d.subarray(p, end)).digest('hex');
+}
+
+/** A TLS 1.0-1.2 NewSessionTicket (its ticket's key): the master secret in use is remembered by it. */
+export function sessionTicketKeys(pkt: Packet, s: TlsSession, key: string): void {
+  const c = s.crypt;
+  if (!c || s.tls13 || !c.master) return;
+  remember(table(pkt).tickets, key, c.master);
+}
+
+/** A ServerHelloDone: a full handshake, so a master secret taken by the ClientHello's ticket is not this session's. */
+export function serverHelloDoneKeys(pkt: Packet, s: TlsSession): void {
+  const c = s.crypt;
+  if (!c || s.tls13 || !c.fromTicket) return;
+  c.fromTicket = false;
+  c.master = null;
+  c.next = [null, null];
+  const master = sessionKeyLog(pkt.session)?.secret(hex(c.clientRandom, 0, 32), 'CLIENT_RANDOM');
+  if (master) useMaster(pkt, s, master);
+}
+
+/** Sets `key` in a bounded map of master secrets (the oldest out beyond maxSessions). */
+function remember(m: Map<string, Uint8Array>, key: string, master: Uint8Array): void {
+  m.delete(key);
+  if (m.size >= HANDSHAKE_LIMITS.maxSessions) m.delete(m.keys().next().value!);
+  m.set(key, master);
 }
 
 /** TLS 1.0-1.2: the decoders of a master secret, remembered by the session ID for a later resumption. */
@@ -93,11 +132,8 @@ function useMaster(pkt: Packet, s: TlsSession, master: Uint8Array): void {
   const c = s.crypt!;
   const dec = tls12Decoders(s.cipher, s.version, master, c.clientRandom, c.serverRandom!, c.etm);
   c.next = dec ?? [null, null];
-  if (!dec || !c.sessionId) return;
-  const masters = table(pkt).masters;
-  masters.delete(c.sessionId);
-  if (masters.size >= HANDSHAKE_LIMITS.maxSessions) masters.delete(masters.keys().next().value!);
-  masters.set(c.sessionId, master);
+  c.master = dec ? master : null;
+  if (dec && c.sessionId) remember(table(pkt).masters, c.sessionId, master);
 }
 
 /** Named bounds of the handshake kept for the session hash. */

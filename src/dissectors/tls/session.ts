@@ -94,6 +94,14 @@ export interface TlsCrypt {
   clientHs: Decoder | null;
   /** TLS 1.0-1.2: the ServerHello's session ID (hex, '' if empty). */
   sessionId: string;
+  /**
+   * TLS 1.0-1.2: the ClientHello's session ticket (its SHA-256, '' if none); the master secret in
+   * use (null: none); whether it came from the ticket (then a ServerHelloDone, a full handshake
+   * after all, takes it back, as Wireshark looks the ticket up only for a resumed session).
+   */
+  ticket: string;
+  master: Uint8Array | null;
+  fromTicket: boolean;
   /** The decoder in use per direction (0: client), null while the direction is in the clear or has no keys. */
   dec: [Decoder | null, Decoder | null];
   /** TLS 1.2: the decoders its ChangeCipherSpec starts; TLS 1.3: the application traffic decoders its Finished starts. */
@@ -126,6 +134,8 @@ export interface TlsTable {
    * resumed later in the capture, as Wireshark's "Session ID" map (at most maxSessions, oldest out).
    */
   masters: Map<string, Uint8Array>;
+  /** The same by session ticket (RFC 5077; keyed by the ticket's SHA-256), from TLS 1.2 NewSessionTickets. */
+  tickets: Map<string, Uint8Array>;
 }
 
 export function table(pkt: Packet): TlsTable {
@@ -142,6 +152,7 @@ export function table(pkt: Packet): TlsTable {
       lastTop: { frame: -1, pass: -1, src: -1, item: -1 },
       quietTap: false,
       masters: new Map(),
+      tickets: new Map(),
     };
   });
 }
