@@ -1,7 +1,7 @@
 /**
  * wirelite ping against iputils ping, side by side in the probes' lab (test/lab/probe-lab.ts):
  * the same replies counted, the same error lines (time to live exceeded, frag needed / packet too
- * big, net and host unreachable), the RTT average within 10% of ping's with 20 ms of delay added
+ * big, net and host unreachable), the median RTT within 10% of ping's with 20 ms of delay added
  * on a router (../shared/tools/wl-netem.py), IPv4 and IPv6; our own ARP and neighbour
  * solicitation when the kernel's table has no entry, and no entry left behind; bad input.
  *
@@ -37,6 +37,13 @@ function avgRtt(out: string): number {
   const m = out.match(/^rtt min\/avg\/max\/mdev = [\d.]+\/([\d.]+)\//m);
   if (!m) throw new Error(`no rtt line in:\n${out}`);
   return Number(m[1]);
+}
+
+/** The median of the replies' `time=` values. */
+function medianRtt(out: string): number {
+  const t = [...out.matchAll(/ time=([\d.]+) ms/g)].map((m) => Number(m[1])).sort((x, y) => x - y);
+  if (!t.length) throw new Error(`no replies in:\n${out}`);
+  return t.length % 2 ? t[(t.length - 1) / 2]! : (t[t.length / 2 - 1]! + t[t.length / 2]!) / 2;
 }
 
 describe.runIf(enabled)('wirelite ping vs iputils ping in a routed namespace lab', () => {
@@ -193,7 +200,7 @@ describe.runIf(enabled)('wirelite ping vs iputils ping in a routed namespace lab
   });
 
   describe.runIf(existsSync(netem) || process.env.CI === 'true')('with 20 ms of delay on R2', () => {
-    it('the RTT average is within 10% of ping\'s (IPv4 and IPv6)', async () => {
+    it('the RTT is within 10% of ping\'s, median against median (IPv4 and IPv6)', async () => {
       expect(existsSync(netem), `${netem} is missing`).toBe(true);
       const d = lab.spawn('R2', 'env', ['DELAY=20ms', python, netem, '--queue', '3']);
       try {
@@ -205,10 +212,14 @@ describe.runIf(enabled)('wirelite ping vs iputils ping in a routed namespace lab
           const args = ['-c', '20', '-i', '0.2', dst];
           const [ours, theirs] = await Promise.all([wl(lab, ['ping', ...args]), iputils(lab, args)]);
           expect(shape(ours.stdout).counts).toBe(shape(theirs.stdout).counts);
-          const a = avgRtt(ours.stdout);
-          const b = avgRtt(theirs.stdout);
+          // Both print the average of their replies (the summary line's avg equals it); compared by the
+          // median, which one reply delayed by a loaded machine cannot move (a CI run under load once
+          // had ping's average 50 ms against our 41 ms for the same 40 ms path).
+          expect(avgRtt(ours.stdout)).toBeGreaterThan(35);
+          const a = medianRtt(ours.stdout);
+          const b = medianRtt(theirs.stdout);
           expect(b).toBeGreaterThan(35);
-          expect(Math.abs(a - b) / b, `wirelite ${a} ms, ping ${b} ms`).toBeLessThan(0.1);
+          expect(Math.abs(a - b) / b, `wirelite ${a} ms, ping ${b} ms (medians)`).toBeLessThan(0.1);
         }
       } finally {
         lab.run('R2', 'iptables', ['-D', 'FORWARD', '-j', 'NFQUEUE', '--queue-num', '3'], { allowFail: true });

@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { corpusFile, corpusPresent, itCorpusMissing } from '../corpus.js';
+import { holdTmuxServer, newSession } from './tmux-server.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const bin = join(root, 'bin/wirelite');
@@ -40,7 +41,7 @@ function tmux(...args: string[]): string {
 function start(cmd: string, w = 120, h = 40, cwd = root): string {
   const name = `wl-tui-${process.pid}-${counter++}`;
   sessions.push(name);
-  tmux('new-session', '-d', '-s', name, '-x', String(w), '-y', String(h), `cd ${cwd} && CI=true ${cmd}; echo __EXIT=$?; sleep 60`);
+  newSession(['-s', name, '-x', String(w), '-y', String(h), `cd ${cwd} && CI=true ${cmd}; echo __EXIT=$?; sleep 60`]);
   return name;
 }
 
@@ -70,6 +71,7 @@ function listedFrames(text: string): number[] {
 afterEach(() => {
   for (const s of sessions.splice(0)) spawnSync('tmux', ['kill-session', '-t', s]);
 });
+holdTmuxServer(hasTmux);
 
 describe.skipIf(!hasTmux)('wirelite tui in tmux (SKIPPED without tmux outside CI)', () => {
   it('opens a fixture, moves, expands a layer, filters with a display filter, and q restores the terminal', async () => {

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt, freshPort, liveEnabled, root, sleep } from '../capture/live/helpers.js';
+import { holdTmuxServer, newSession } from './tmux-server.js';
 
 const ci = process.env.CI === 'true';
 const hasTmux = spawnSync('tmux', ['-V']).status === 0;
@@ -41,6 +42,7 @@ const sessions: string[] = [];
 afterEach(() => {
   for (const s of sessions.splice(0)) spawnSync('tmux', ['kill-session', '-t', s]);
 });
+holdTmuxServer(hasTmux && liveEnabled);
 
 if (liveEnabled) describe('live capture counters while capturing', () => {
   beforeAll(() => ensureBuilt(), 120_000);
@@ -87,7 +89,7 @@ if (liveEnabled) describe('live capture counters while capturing', () => {
     const filter = `udp dst port ${port}`;
     const name = `wl-tui-counters-${process.pid}`;
     sessions.push(name);
-    execFileSync('tmux', ['new-session', '-d', '-s', name, '-x', '200', '-y', '30', `cd ${root} && CI=true ${bin} tui -i lo -f "${filter}"; echo __EXIT=$?; sleep 60`]);
+    newSession(['-s', name, '-x', '200', '-y', '30', `cd ${root} && CI=true ${bin} tui -i lo -f "${filter}"; echo __EXIT=$?; sleep 60`]);
     const screen = () => execFileSync('tmux', ['capture-pane', '-p', '-t', name], { encoding: 'utf8' });
     const first = await until(() => {
       const t = screen();
