@@ -104,8 +104,14 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
   const hlen = (b0 & 0x0f) * 4;
   const hl = pkt.add(F.hdr_len, off, 1, top, hlen);
   if (version !== 4) {
-    pkt.addExpert(top, Severity.Error, 'Protocol', 'ip.bogus_ip_version', `Bogus IP version (${version}, must be 4)`);
-    pkt.setInfo(`Bogus IP version (${version}, must be 4)`);
+    // As tshark 4.0: the IPv4 dissector (Ethernet type 0x0800) says "Bogus IPv4 version" with the
+    // number in Info; a quote inside an ICMP error goes through the generic IP dissector, whose
+    // expert item is its plain summary.
+    if (pkt.fence > 0) pkt.addExpert(top, Severity.Error, 'Protocol', 'ip.bogus_ip_version', 'Bogus IP version');
+    else {
+      pkt.addExpert(top, Severity.Error, 'Protocol', 'ip.bogus_ip_version', 'Bogus IPv4 version');
+      pkt.setInfo(`Bogus IPv4 version (${version}, must be 4)`);
+    }
     return;
   }
   if (hlen < 20) {
@@ -202,7 +208,7 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
   const avail = rep - off;
   if (totalLen === 0) totalLen = avail;
   if (totalLen < hlen) {
-    pkt.addExpert(lenItem, Severity.Error, 'Protocol', 'ip.bogus_ip_length', `Bogus IP length (${totalLen}, less than header length ${hlen})`);
+    pkt.addExpert(lenItem, Severity.Error, 'Protocol', 'ip.bogus_ip_length', 'Bogus IP length'); // tshark's expert text; the numbers are in Info
     pkt.setInfo(`Bogus IP length (${totalLen}, less than header length ${hlen})`);
     return;
   }

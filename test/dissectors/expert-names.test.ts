@@ -101,6 +101,7 @@ const LABELS = [
   'zeek/tls/smtp-starttls.pcap', 'zeek/chksums/ip6-icmp6-bad-chksum.pcap', 'pcapplusplus/Pcap++Test/PcapExamples/DnsPackets.pcap',
   'zeek/chksums/ip4-icmp-bad-chksum.pcap', 'malformed/tcpdump/icmp_ext_oob_poc.pcap', 'pcapplusplus/Packet++Test/PacketExamples/ArpResponsePacket.pcap',
   'malformed/tcpdump/ipv4_invalid_hdr_length.pcap', 'malformed/tcpdump/ipv6-bad-version.pcap', 'tcpdump/ipv6-routing-header.pcap',
+  'malformed/suricata-verify/output-eve-anomaly-packethdr/anomaly.pcap', // bogus IPv4 version at the top and inside a quote
 ];
 
 /** Output lines of `cmd` whatever its exit status (a malformed capture may end with 2); no stack trace. */
@@ -155,6 +156,14 @@ else {
         const theirs = lines('tshark', [...TSHARK, '-r', file, ...numbers]);
         expect(theirs.filter(Boolean).length, `${name} in ${capture}`).toBeGreaterThan(0);
         expect(lines(bin, ['read', file, ...numbers]), `-Y ${name} on ${capture}`).toEqual(theirs);
+      }
+    });
+    it('Info and the expert text of a bogus IPv4 version are tshark\'s, at the top and inside an ICMP quote', () => {
+      for (const capture of ['malformed/pcapplusplus/Packet++Test/PacketExamples/ipv4-malformed.pcap', 'malformed/suricata-verify/output-eve-anomaly-packethdr/anomaly.pcap']) {
+        const args = ['-T', 'fields', '-e', 'frame.number', '-e', '_ws.col.Info', '-e', '_ws.expert.message', '-Y', 'ip.bogus_ip_version'];
+        const theirs = lines('tshark', [...TSHARK, '-r', corpusFile(capture), ...args]);
+        expect(theirs.filter(Boolean).length, capture).toBeGreaterThan(0);
+        expect(lines(bin, ['read', corpusFile(capture), ...args]), capture).toEqual(theirs);
       }
     });
     it('-Y "_ws.short" selects the frames cut by the snapshot length, and JSON gives each item\'s name', () => {
