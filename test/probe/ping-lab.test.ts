@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createProbeLab, missingForLab, runInNs, type Node, type ProbeLab, type Run } from '../lab/probe-lab.js';
 import { python } from '../lab/path-lab.js';
+import { itMissing } from '../corpus.js';
 import { ensureBuilt, root } from '../capture/live/helpers.js';
 
 const netem = join(root, '../shared/tools/wl-netem.py');
@@ -236,8 +237,6 @@ function readArp(lab: ProbeLab): string {
 
 if (!enabled) {
   describe('wirelite ping vs iputils ping in a routed namespace lab', () => {
-    (process.env.CI === 'true' ? it : it.skip)(`needs ${missing.join(', ')} (CI runs as root with them)`, () => {
-      throw new Error(`CI cannot run the ping lab: missing ${missing.join(', ')}`);
-    });
+    itMissing(`needs ${missing.join(', ')} (CI runs as root with them)`);
   });
 }

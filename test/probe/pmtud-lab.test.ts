@@ -12,6 +12,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createProbeLab, missingForLab, runInNs, type ProbeLab, type Run } from '../lab/probe-lab.js';
+import { itMissing } from '../corpus.js';
 import { ensureBuilt, root } from '../capture/live/helpers.js';
 
 const missing = missingForLab([['iputils-tracepath', 'tracepath', ['-V']]]);
@@ -106,8 +107,6 @@ describe.runIf(enabled)('wirelite pmtud vs tracepath in a routed namespace lab',
 
 if (!enabled) {
   describe('wirelite pmtud vs tracepath in a routed namespace lab', () => {
-    (process.env.CI === 'true' ? it : it.skip)(`needs ${missing.join(', ')} (CI runs as root with them)`, () => {
-      throw new Error(`CI cannot run the pmtud lab: missing ${missing.join(', ')}`);
-    });
+    itMissing(`needs ${missing.join(', ')} (CI runs as root with them)`);
   });
 }

@@ -10,6 +10,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEcmpLab, createProbeLab, missingForLab, runInNs, type EcmpLab, type Node, type ProbeLab, type Run } from '../lab/probe-lab.js';
+import { itMissing } from '../corpus.js';
 import { ensureBuilt, root } from '../capture/live/helpers.js';
 
 const has = (cmd: string, args: string[]) => spawnSync(cmd, args, { stdio: 'ignore' }).status === 0;
@@ -207,8 +208,6 @@ describe.runIf(enabled)('--paris through a router that balances per flow over tw
 
 if (!enabled) {
   describe('wirelite traceroute vs traceroute in a routed namespace lab', () => {
-    (process.env.CI === 'true' ? it : it.skip)(`needs ${missing.join(', ')} (CI runs as root with them)`, () => {
-      throw new Error(`CI cannot run the traceroute lab: missing ${missing.join(', ')}`);
-    });
+    itMissing(`needs ${missing.join(', ')} (CI runs as root with them)`);
   });
 }

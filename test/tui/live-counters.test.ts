@@ -9,6 +9,7 @@ import { createSocket } from 'node:dgram';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { itMissing } from '../corpus.js';
 import { ensureBuilt, freshPort, liveEnabled, root, sleep } from '../capture/live/helpers.js';
 import { holdTmuxServer, newSession } from './tmux-server.js';
 
@@ -132,7 +133,5 @@ if (liveEnabled) describe('live capture counters while capturing', () => {
 });
 
 if (!liveEnabled) describe('live capture counters (skipped: not root)', () => {
-  (ci ? it : it.skip)('need root: run as root (CI does) to capture on loopback', () => {
-    throw new Error('CI cannot run the live counters tests: not root');
-  });
+  itMissing('need root: run as root (CI does) to capture on loopback');
 });
