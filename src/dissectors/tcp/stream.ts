@@ -103,13 +103,21 @@ class PacketSink implements PduSink {
   proto!: StreamProtocol;
   /** PDUs dissected in this segment. */
   count = 0;
-  /** Bytes of this segment went into an unfinished PDU. */
-  buffered = false;
   /**
    * PDUs are dissected (false: a retransmitted or out-of-order segment completed one; tshark
    * reassembles it there, but its tcp.no_subdissector_on_error calls no dissector in that frame).
    */
   dissect = true;
+  /** Starts a segment of `pkt` (its payload `[off, end)`): the counts cleared, PDUs dissected by `proto` or (`dissect` false) not. */
+  begin(pkt: Packet, proto: StreamProtocol | undefined, dissect: boolean, off: number, end: number): void {
+    this.pkt = pkt;
+    if (proto) this.proto = proto;
+    this.count = 0;
+    this.suffixed = false;
+    this.dissect = dissect;
+    this.segOff = off;
+    this.segEnd = end;
+  }
   pdu(data: Uint8Array, off: number, end: number, reassembled: boolean, _firstFrame: number, parts: readonly number[]): void {
     const pkt = this.pkt;
     this.count++;
@@ -127,7 +135,6 @@ class PacketSink implements PduSink {
     pkt.popSource(prev);
   }
   partial(): void {
-    this.buffered = true;
     // As tshark: a segment whose bytes (so far) only continue a PDU says so; what follows in the
     // same segment is appended after it (the text is fenced).
     const pkt = this.pkt;
@@ -143,6 +150,8 @@ class PacketSink implements PduSink {
   segOff = 0;
   segEnd = 0;
   error(_message: string, at: number): void {
+    // A segment whose PDUs are not dissected (tcp.no_subdissector_on_error) shows no rejection either.
+    if (!this.dissect) return;
     const r = this.proto.rejected;
     if (r) callDissector({ name: 'tcp-stream', longName: 'TCP stream', decode: (pkt, off, end) => r(pkt, off, end) }, this.pkt, this.segOff + at, this.segEnd, this.segEnd, -1);
   }
@@ -216,17 +225,8 @@ export function dissectTcpStream(pkt: Packet, tcpItem: number, stream: number, d
   pkt.tcpDir = dir;
   pkt.tcpServerPort = port;
   const sink = sessionSlot(pkt, SINK);
-  sink.pkt = pkt;
-  sink.proto = proto;
-  sink.count = 0;
-  sink.buffered = false;
-  sink.suffixed = false;
-  sink.dissect = true;
-  sink.segOff = off;
-  sink.segEnd = end;
-  // Only a tree shows it (the one-line summary and -q look nothing up).
-  const later = pkt.session.pass === 2 && pkt.tree ? annotation(pkt, pkt.frame.number, 'tcp.reassembled_in') : undefined;
-  if (later !== undefined) pkt.add(F.reassembled_in, off, 0, tcpItem, later);
+  sink.begin(pkt, proto, true, off, end);
+  addReassembledIn(pkt, tcpItem, off);
   const parser = proto.prepare?.(pkt, fin) ?? proto.parser;
   const tcpProtocol = pkt.colProtocol;
   // Data on the SYN itself starts after the SYN's sequence number.
@@ -251,13 +251,8 @@ export function fillTcpStreamHole(pkt: Packet, tcpItem: number, stream: number, 
   const d = t?.dirs.get(stream)?.[dir];
   if (!t || !d || (d.hole === null && d.pendingLen === 0)) return false;
   const sink = sessionSlot(pkt, SINK);
-  sink.pkt = pkt;
-  sink.count = 0;
-  sink.buffered = false;
-  sink.suffixed = false;
-  sink.dissect = false;
-  const later = pkt.session.pass === 2 && pkt.tree ? annotation(pkt, pkt.frame.number, 'tcp.reassembled_in') : undefined;
-  if (later !== undefined) pkt.add(F.reassembled_in, off, 0, tcpItem, later);
+  sink.begin(pkt, undefined, false, off, end);
+  addReassembledIn(pkt, tcpItem, off);
   if (fillPdu(d, t.budget, seq, pkt.data, off, end, pkt.frame.number, sink)) return true;
   // The next bytes of the unfinished PDU, whose length it said: they continue it (and may complete
   // it, not dissected here), as tshark adds the segment to it; what the segment has beyond the PDU
@@ -268,6 +263,12 @@ export function fillTcpStreamHole(pkt: Packet, tcpItem: number, stream: number, 
   const parser = b[0].prepare?.(pkt, false) ?? b[0].parser;
   feedSegment(d, t.budget, parser, OPTS, seq, pkt.data, off, Math.min(end, off + d.needed), pkt.frame.number, sink);
   return true;
+}
+
+/** `tcp.reassembled_in` of the segment at `off`, from the first pass; only a tree shows it (the one-line summary and -q look nothing up). */
+function addReassembledIn(pkt: Packet, tcpItem: number, off: number): void {
+  const later = pkt.session.pass === 2 && pkt.tree ? annotation(pkt, pkt.frame.number, 'tcp.reassembled_in') : undefined;
+  if (later !== undefined) pkt.add(F.reassembled_in, off, 0, tcpItem, later);
 }
 
 /** The stream protocol of a stream and its server port: the ports' protocol, else the one a heuristic bound. */
@@ -335,11 +336,7 @@ export function finishTcpStream(pkt: Packet, tcpItem: number, stream: number, di
   const first = d.pendingFrame;
   releaseDirection(d, t.budget);
   const sink = sessionSlot(pkt, SINK);
-  sink.pkt = pkt;
-  sink.proto = proto;
-  sink.count = 0;
-  sink.suffixed = false;
-  sink.dissect = true;
+  sink.begin(pkt, proto, true, 0, 0);
   void tcpItem;
   sink.pdu(pdu, 0, pdu.length, true, first, parts);
 }
