@@ -47,7 +47,10 @@ const byExpertName = (abbrev: string) => (pkt: Packet): Val[] => {
   return out;
 };
 for (const [abbrev, name] of EXPERT_NAMES) PSEUDO.push({ abbrev, name, type: FT.NONE, id: -1, bits: 0, get: byExpertName(abbrev) });
-for (const [abbrev, name] of EXPERT_PROTOCOLS) PSEUDO.push({ abbrev, name, type: FT.PROTOCOL, id: -1, bits: 0, get: (pkt) => byExpertName(abbrev)(pkt).map(() => none) });
+for (const [abbrev, name] of EXPERT_PROTOCOLS) {
+  const items = byExpertName(abbrev);
+  PSEUDO.push({ abbrev, name, type: FT.PROTOCOL, id: -1, bits: 0, get: (pkt) => items(pkt).map(() => none) });
+}
 const PSEUDO_BY_NAME = new Map(PSEUDO.map((p) => [p.abbrev, p]));
 
 /** A field or pseudo-field by its filter name. */
