@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { parseBytes, oracleView, repoRoot } from './helpers.js';
 import { readCapture } from '../../src/capture/reader.js';
 import { CaptureFileError } from '../../src/capture/capture-error.js';
-import { corpusRoot } from '../corpus.js';
+import { corpusRoot, describeCorpusMissing } from '../corpus.js';
 
 const corpus = corpusRoot;
 const index = path.join(corpus, 'expected/INDEX.tsv');
@@ -55,6 +55,7 @@ function loadOracle(rel: string): OracleFrame[] {
 
 const rows = loadIndex();
 
+if (!exists) describeCorpusMissing('tshark corpus (../shared/corpus)');
 describe.skipIf(!exists)(exists ? 'tshark corpus (../shared/corpus)' : 'SKIPPED: ../shared/corpus missing (no tshark oracle to compare with)', () => {
   it('has an index with captures', () => {
     expect(rows.length).toBeGreaterThan(100);

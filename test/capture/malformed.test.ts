@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { CaptureFileError } from '../../src/capture/capture-error.js';
 import { formatEpoch } from '../../src/capture/timestamp.js';
 import { parseBytes, repoRoot } from './helpers.js';
-import { corpusFile } from '../corpus.js';
+import { corpusFile, describeCorpusMissing } from '../corpus.js';
 
 const malformedDir = corpusFile('malformed');
 const exists = fs.existsSync(malformedDir);
@@ -57,6 +57,7 @@ const DIVERGENCES: Record<string, { frames: number; kind?: string; timesFrom?: n
 
 const files = exists ? walk(malformedDir).sort() : [];
 
+if (!exists) describeCorpusMissing('malformed captures (../shared/corpus/public/malformed)');
 describe.skipIf(!exists)(exists ? 'malformed captures (../shared/corpus/public/malformed)' : 'SKIPPED: ../shared/corpus missing (no malformed captures)', () => {
   it('finds the malformed captures and has a tshark verdict for each', () => {
     expect(files.length).toBeGreaterThan(50);

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { corpusPresent, corpusRoot } from '../conformance/oracle.js';
+import { itCorpusMissing } from '../corpus.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const bin = join(root, 'bin/wirelite');
@@ -68,6 +69,7 @@ describe('read -d (decode as)', () => {
     sameAsTshark(LOOPBACK, ['udp.port==44256,llmnr', 'udp.port==5354,mdns'], UDP);
   });
 
+  if (!corpusPresent) itCorpusMissing();
   it.skipIf(!corpusPresent)(corpusPresent ? 'turns TLS, DNS, TCP off by their tables (tcp.port, udp.port, ip.proto), as tshark' : 'SKIPPED: ../shared/corpus missing', () => {
     const tls = join(corpusRoot, 'public/suricata-verify/tls/tls-client-hello-frag-01/dump_mtu300.pcap');
     sameAsTshark(tls, ['tcp.port==443,data']);

@@ -13,6 +13,7 @@ import { corpusPresent, corpusRoot } from '../conformance/oracle.js';
 import { applicationProtocols, protocolEnabled } from '../../src/dissectors/registry.js';
 import { newSession } from '../../src/dissectors/session.js';
 import '../../src/dissectors/index.js';
+import { itCorpusMissing } from '../corpus.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const bin = join(root, 'bin/wirelite');
@@ -31,6 +32,7 @@ function wl(args: string[]) {
 }
 
 describe('read --disable-protocol', () => {
+  if (!corpusPresent) itCorpusMissing();
   it.skipIf(!corpusPresent)(corpusPresent ? 'gives what tshark gives with the same protocols disabled' : 'SKIPPED: ../shared/corpus missing (no captures to compare with tshark on)', () => {
     const cases: Array<[string, string]> = [
       ['zeek/dns-caa.pcap', 'dns'],

@@ -10,6 +10,7 @@ import { dissectFile } from '../../src/pipeline/index.js';
 import { TCP_TAP, type TcpTapRecord } from '../../src/dissectors/tcp/tap.js';
 import { tap } from '../../src/pipeline/index.js';
 import { corpusPresent, corpusRoot } from '../conformance/oracle.js';
+import { describeCorpusMissing } from '../corpus.js';
 
 const root = resolve(import.meta.dirname, '../..');
 
@@ -26,6 +27,8 @@ async function read(file: string, experts: boolean): Promise<{ taps: string[]; e
   return { taps, experts: count };
 }
 
+// Without the corpus these suites run on the fixtures alone: in CI that is a failure.
+if (!corpusPresent) describeCorpusMissing('a read without experts (the corpus captures)');
 describe('a read without experts', () => {
   const files = [resolve(root, 'fixtures/synthetic.pcapng')];
   // Real captures (retransmissions, SACK, resets, large segments), when the corpus is beside us.

@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildPacket } from '../../src/dissectors/build.js';
 import { encodeCapture } from '../../src/capture/writer.js';
 import { FOLLOW_LIMITS, FollowAssembler, type FollowChunk } from '../../src/dissectors/tcp/reassembly.js';
-import { corpusPublic } from '../corpus.js';
+import { corpusPublic, describeCorpusMissing } from '../corpus.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const bin = join(root, 'bin/wirelite');
@@ -169,6 +169,7 @@ const CAPTURES: [string, number[]][] = [
   ['suricata-verify/bug-4376/syn_retransmit_with_ts.pcap', [0]],
 ];
 
+if (!corpusPresent) describeCorpusMissing('wirelite follow over corpus captures, against tshark');
 describe.skipIf(!corpusPresent)(corpusPresent ? 'wirelite follow over corpus captures, against tshark' : 'SKIPPED: ../shared/corpus missing (no captures to follow)', () => {
   for (const [file, streams] of CAPTURES) {
     it(file, () => {

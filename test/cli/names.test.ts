@@ -12,6 +12,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { corpusPresent, corpusRoot } from '../conformance/oracle.js';
 import { shortVendorName } from '../../src/dissectors/names.js';
+import { itCorpusMissing, itMissing } from '../corpus.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const bin = join(root, 'bin/wirelite');
@@ -95,6 +96,8 @@ describe('read -N (name resolution)', () => {
     expect(sameAsTshark(SYNTHETIC, ['-N', 'm']).join('\n')).toContain('→ Broadcast');
   });
 
+  if (!corpusPresent) itCorpusMissing();
+  else if (!existsSync('/usr/share/ieee-data/oui.csv')) itMissing('SKIPPED: /usr/share/ieee-data/oui.csv missing (apt-get install ieee-data)');
   it.skipIf(!corpusPresent || !existsSync('/usr/share/ieee-data/oui.csv'))(
     corpusPresent ? 'm: vendor names from the IEEE registry in the columns and the Ethernet tree (Cisco_dc:80:c0 (00:24:c4:dc:80:c0))' : 'SKIPPED: ../shared/corpus missing',
     () => {

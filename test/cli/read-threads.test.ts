@@ -11,7 +11,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CORPUS_MISSING, corpusFile, corpusPresent, repoRoot } from '../corpus.js';
+import { CORPUS_MISSING, corpusFile, corpusPresent, itCorpusMissing, repoRoot } from '../corpus.js';
 
 const bin = join(repoRoot, 'bin/wirelite');
 const scratch = mkdtempSync(join(tmpdir(), 'wl-read-threads-'));
@@ -48,6 +48,7 @@ describe('read --threads 2 prints what one thread prints', () => {
     for (const f of ['fixtures/loopback.pcap', 'fixtures/synthetic.pcapng', 'fixtures/tls.pcap']) sameBothWays(join(repoRoot, f), [[], FIELDS]);
   }, 300_000);
 
+  if (!corpusPresent) itCorpusMissing();
   it.skipIf(!corpusPresent)(`on real captures with many hosts${corpusPresent ? '' : ` (${CORPUS_MISSING})`}`, () => {
     REAL.forEach((f, k) => {
       const file = corpusFile(f);

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compareCapture, corpusPresent, readIndex, repoRoot, type Difference } from './oracle.js';
+import { describeCorpusMissing } from '../corpus.js';
 
 /** The fields of the foundation issue (link to transport) and of the DNS issue. */
 export const FOUNDATION_FIELDS = [
@@ -157,6 +158,7 @@ async function expectAgreement(fields: readonly string[], label: string): Promis
   return totals;
 }
 
+if (!corpusPresent) describeCorpusMissing('conformance with tshark 4.0 over ../shared/corpus');
 describe.skipIf(!corpusPresent)(corpusPresent ? 'conformance with tshark 4.0 over ../shared/corpus' : 'SKIPPED: ../shared/corpus missing (no tshark oracle to compare with)', () => {
   it('agrees frame by frame on every foundation field, or the difference is documented', async () => {
     await expectAgreement(FOUNDATION_FIELDS, 'foundation');

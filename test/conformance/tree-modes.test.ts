@@ -10,6 +10,7 @@ import { fieldByName } from '../../src/dissectors/fields.js';
 import { fieldText } from '../../src/dissectors/format.js';
 import type { Packet } from '../../src/dissectors/packet.js';
 import { corpusPresent, corpusRoot, readIndex, repoRoot } from './oracle.js';
+import { itCorpusMissing } from '../corpus.js';
 
 const PROBE = ['ip.src', 'ip.ttl', 'tcp.seq', 'tcp.window_size', 'udp.length', 'icmp.type', 'ipv6.dst', 'arp.opcode', 'vlan.id'];
 const ids = PROBE.map((f) => fieldByName(f)!.id);
@@ -45,6 +46,7 @@ describe('tree modes', () => {
   it('give the same columns and fields on our fixture', async () => {
     await check(join(repoRoot, 'fixtures/loopback.pcap'));
   });
+  if (!corpusPresent) itCorpusMissing();
   it.skipIf(!corpusPresent)(corpusPresent ? 'give the same columns and fields over the public corpus' : 'SKIPPED: ../shared/corpus missing (public corpus)', async () => {
     for (const e of readIndex().filter((x) => !x.path.includes('malformed/'))) await check(join(corpusRoot, 'public', e.path));
   }, 300_000);

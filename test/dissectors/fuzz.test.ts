@@ -16,7 +16,7 @@ import { readCapture } from '../../src/capture/reader.js';
 import { buildPacket } from '../../src/dissectors/build.js';
 import { dissectFrame, newSession, Packet } from '../../src/dissectors/index.js';
 import { fieldText, itemLabel } from '../../src/dissectors/format.js';
-import { corpusFile } from '../corpus.js';
+import { corpusFile, describeCorpusMissing } from '../corpus.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const ITER = Number(process.env.FUZZ_ITERATIONS ?? 3000);
@@ -124,6 +124,7 @@ function walk(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : [join(dir, e.name)]));
 }
 
+if (!malformedPresent) describeCorpusMissing('malformed public captures');
 describe.skipIf(!malformedPresent)(malformedPresent ? 'malformed public captures' : 'SKIPPED: ../shared/corpus/public/malformed missing', () => {
   it('every frame of every broken capture dissects without a throw; broken files end in CaptureFileError', async () => {
     const files = walk(malformedDir).filter((f) => !f.endsWith('.md'));

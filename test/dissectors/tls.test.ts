@@ -26,7 +26,7 @@ import { fieldText } from '../../src/dissectors/format.js';
 import { buildPacket } from '../../src/dissectors/build.js';
 import { tlsRecords } from '../../src/dissectors/tls/records.js';
 import { feedSegment, newBudget, StreamDirection, type PduSink } from '../../src/dissectors/tcp/reassembly.js';
-import { corpusFile } from '../corpus.js';
+import { corpusFile, describeCorpusMissing } from '../corpus.js';
 
 function vals(pkt: Packet, name: string): string[] {
   const f = fieldByName(name)!;
@@ -139,6 +139,7 @@ describe('TLS ClientHello from a reassembled stream', () => {
 
 const capture = corpusFile('zeek/tls/tls1_1.pcap');
 
+if (!existsSync(capture)) describeCorpusMissing('TLS 1.1 handshake (../shared/corpus zeek/tls/tls1_1.pcap)');
 describe.skipIf(!existsSync(capture))('TLS 1.1 handshake (../shared/corpus zeek/tls/tls1_1.pcap)', () => {
   it('has tshark -2 columns on every frame', async () => {
     // tshark -n -2 -r tls1_1.pcap (4.0.17), Protocol and Info of each frame.

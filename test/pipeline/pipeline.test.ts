@@ -16,6 +16,7 @@ import { SessionTaps } from '../../src/dissectors/taps.js';
 import { compileOption } from '../../src/filter/cli.js';
 import { dissectFile, tap } from '../../src/pipeline/index.js';
 import { corpusRoot, repoRoot } from '../conformance/oracle.js';
+import { describeCorpusMissing } from '../corpus.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'wl-pipeline-test-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -91,6 +92,7 @@ describe('SessionTaps', () => {
 const bin = join(repoRoot, 'bin/wirelite');
 const wiki = join(corpusRoot, 'public/zeek/wikipedia.pcap');
 
+if (!existsSync(wiki)) describeCorpusMissing('follow -Y EXPR --stream first');
 describe.skipIf(!existsSync(wiki))('follow -Y EXPR --stream first', () => {
   it.each(['tcp.port == 80 && tcp.len > 500', 'ip.dst == 208.80.152.2', 'tcp.analysis.ack_rtt > 0.05'])('follows the stream of the first packet tshark -2 -Y selects: %s', (expr) => {
     const stream = execFileSync('tshark', ['-n', '-2', '-r', wiki, '-Y', expr, '-T', 'fields', '-e', 'tcp.stream'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).split('\n')[0]!;
