@@ -12,7 +12,7 @@
 import type { Frame } from '../../capture/frame.js';
 import { CaptureFileError } from '../../capture/capture-error.js';
 import { DNS_TAP } from '../../dissectors/dns/dissector.js';
-import type { SessionOptions } from '../../dissectors/session.js';
+import { newSession, type SessionOptions } from '../../dissectors/session.js';
 import { TCP_TAP } from '../../dissectors/tcp/tap.js';
 import { TLS_TAP } from '../../dissectors/tls/types.js';
 import { compile } from '../../filter/index.js';
@@ -59,7 +59,9 @@ export async function analyseFile(file: string, sessionOptions: SessionOptions, 
   const expert = new ExpertTable();
   const dns = new DnsTransactions();
   const tls = new TlsConnectionTable();
-  const tcp = new TcpConnectionTable();
+  // The connection table keeps to the limits of the session it reads in, as `stats tcp` does.
+  const session = newSession(sessionOptions);
+  const tcp = new TcpConnectionTable({ limits: session.limits.tcpConnection });
   let frames = 0;
   let pass: 1 | 2 = 1;
   let error: string | undefined;
@@ -74,7 +76,7 @@ export async function analyseFile(file: string, sessionOptions: SessionOptions, 
         twoPass: true,
         count: 0,
         fields: ConversationTable.fieldIds(),
-        sessionOptions,
+        session,
         onFrame,
         afterFrame: () => {
           frames++;
@@ -152,7 +154,8 @@ export async function connectionDetail(file: string, stream: number, sessionOpti
   const f = compile(`tcp.stream == ${stream}`);
   if (!f.ok) throw new Error(`tcp.stream filter: ${f.error.message}`);
   const series = new TcpSeries(stream);
-  const tcp = new TcpConnectionTable();
+  const session = newSession(sessionOptions);
+  const tcp = new TcpConnectionTable({ limits: session.limits.tcpConnection });
   const chunks: FollowText[] = [];
   let bytes = 0;
   let truncated = false;
@@ -174,7 +177,7 @@ export async function connectionDetail(file: string, stream: number, sessionOpti
         twoPass: true,
         count: 0,
         fields: [...new Set([...TcpSeries.fieldIds(), ...TcpFollow.fieldIds(), ...f.fields])],
-        sessionOptions,
+        session,
         displayFilter: { test: f.filter },
         taps: [tap(TCP_TAP, (r) => {
           tcp.add(r);
