@@ -115,10 +115,3 @@ export function connectionJob(file: string, stream: number, sessionOptions: Sess
   }
   return j;
 }
-
-/** Forgets every job (tests; a new file). */
-export function resetAnalysisJobs(): void {
-  for (const j of [...tables.values(), ...connections.values()]) j.stop();
-  tables.clear();
-  connections.clear();
-}
