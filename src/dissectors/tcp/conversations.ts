@@ -208,6 +208,8 @@ export interface TcpConvTable {
   keyReversed: boolean;
   /** effective()'s view of `finals`, aimed at a stream each call (the table's own: no module keeps a session's finals). */
   finalsView: FinalsView;
+  /** The sequence analysis's reused state for first segments (tcp/analysis.ts: firstAnalysis), made on first use. */
+  firstAnalysis?: unknown;
 }
 
 /** A conversation table of at most `limit` conversations (a session's `limits.tcp.maxConversations`). */
