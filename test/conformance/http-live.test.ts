@@ -1,6 +1,6 @@
 /**
  * HTTP/1.x (issue 14 part 2) against tshark 4.0 run live (`tshark -2 -T fields`), field by field:
- * every http.* field wirelite lists (and ssdp, urlencoded-form, data-text-lines, media), frame by
+ * every http.* field wirelite lists (and ssdp, urlencoded-form, data-text-lines, media, mime_multipart), frame by
  * frame, over the corpus captures that hold HTTP (found with `tshark -r F -Y http`) and over a
  * capture the test makes itself: curl and a Python HTTP/1.1 server (test/conformance/http/) on the
  * loopback of a network namespace it creates (keep-alive, chunked, gzip, 204, HEAD, a 100-continue
@@ -40,15 +40,11 @@ const CORPUS = [
 /** Frames whose HTTP values differ from tshark's, with the reason (rows of docs/conformance.md). */
 const EXCEPTIONS: { capture: string; frames: number[]; reason: string }[] = [
   { capture: 'pcapplusplus/ExamplesTest/pcap_examples/many-protocols.pcap', frames: [2940], reason: 'a capture gap inside a message (tshark: reassembly error, no HTTP)' },
-  { capture: 'pcapplusplus/ExamplesTest/pcap_examples/many-protocols.pcap', frames: [1203], reason: "a body that starts like an image: wirelite leaves it without a layer, tshark's image heuristic declined it (Media Type)" },
-  { capture: 'pcapplusplus/Pcap++Test/PcapExamples/one_tcp_stream.pcap', frames: [6], reason: 'urlencoded-form splitting of a JSON body' },
-  { capture: 'suricata-verify/http-mime-truncated/input.pcap', frames: [2663], reason: 'multipart bodies are not dissected (tshark: mime_multipart, then media)' },
-  { capture: 'suricata-verify/tcp-rst-unacked-stream-12/TLPW1-tcp-110.37.219.134-10.12.14.101-tcp-990-49254.pcap', frames: [40, 222], reason: 'binary continuation data read as header lines: format_text of invalid UTF-8' },
 ];
 
 function httpFields(): string[] {
   const out = spawnSync(wirelite, ['fields'], { cwd: repoRoot }).stdout.toString().trim().split('\n').map((l) => l.split('\t')[0]!);
-  return out.filter((f) => /^(http|ssdp|urlencoded-form|data-text-lines|media)(\.|$)/.test(f));
+  return out.filter((f) => /^(http|ssdp|urlencoded-form|data-text-lines|media|mime_multipart)(\.|$)/.test(f));
 }
 
 interface Stat {

@@ -26,7 +26,9 @@
  */
 import { brotliDecompressSync, gunzipSync, inflateRawSync, inflateSync } from 'node:zlib';
 import { annotate, sessionState, Severity, type Packet } from '../packet.js';
-import { formatIPv4At, formatIPv6, formatUtf8Text as formatText } from '../bytes.js';
+import { formatIPv4At, formatIPv6 } from '../bytes.js';
+import { dissectMultipart } from './multipart.js';
+import { esc, formatText } from './text.js';
 import { callDissector, dissectData, register, type Dissector } from '../registry.js';
 import { TapKind } from '../taps.js';
 import { registerStreamHeuristic, registerStreamProtocol, type StreamProtocol } from '../tcp/stream.js';
@@ -210,17 +212,6 @@ function relativeMs(pkt: Packet): number {
 
 // --- text
 
-const ESCAPES: Record<string, string> = { '\0': '\\0', '\b': '\\b', '\f': '\\f', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
-
-/**
- * A value as tshark 4.0 prints a string field: NUL, BS, FF, LF, CR and TAB as `\0`, `\b`, `\f`,
- * `\n`, `\r`, `\t`; every other character as it is.
- */
-function esc(s: string): string {
-  if (!/[\0\b\f\n\r\t]/.test(s)) return s;
-  return s.replace(/[\0\b\f\n\r\t]/g, (c) => ESCAPES[c]!);
-}
-
 /**
  * Bytes read as ASCII (ENC_ASCII: a byte over 0x7f becomes U+FFFD), up to `max` characters and
  * the first NUL (tshark's string values end there).
@@ -252,9 +243,9 @@ const lay = newLayout();
 const res: FrameResult = { status: Frame.Complete, length: 0, needed: 0 };
 const nx = new Int32Array(1);
 
-function decodeHttp(pkt: Packet, off: number, end: number, _rep: number, parent: number): void {
+function decodeHttp(pkt: Packet, off: number, end: number, rep: number, parent: number): void {
   const t = table(pkt);
-  decodeMessage(pkt, t, t.current ?? conv(pkt, pkt.tcpStream, overTls(pkt)), off, end, parent, false);
+  decodeMessage(pkt, t, t.current ?? conv(pkt, pkt.tcpStream, overTls(pkt)), off, end, rep, parent, false);
 }
 
 /** What process_header found that the body needs. */
@@ -267,8 +258,11 @@ interface Headers {
 }
 const hdrs: Headers = { hostSeen: false, host: '', contentType: '', contentEncoding: '' };
 
-/** Dissects one message (or a continuation) `[off, end)`; `ssdp`: over UDP, as tshark's SSDP. */
-function decodeMessage(pkt: Packet, t: HttpTable, c: Conv, off: number, end: number, parent: number, ssdp: boolean): void {
+/**
+ * Dissects one message (or a continuation) `[off, end)` whose reported end is `rep` (past `end` when
+ * the snapshot length cut the frame); `ssdp`: over UDP, as tshark's SSDP.
+ */
+function decodeMessage(pkt: Packet, t: HttpTable, c: Conv, off: number, end: number, rep: number, parent: number, ssdp: boolean): void {
   const d = pkt.data;
   frameMessage(d, off, end, c, Mode.Whole, lay, res);
   const frame = pkt.frame.number;
@@ -370,6 +364,14 @@ function decodeMessage(pkt: Packet, t: HttpTable, c: Conv, off: number, end: num
     }
     if (colon < 0) {
       // Not a header: in a message, the header block ends here (the rest is its body); tshark stops too.
+      // But a line that runs to the end of the data after a first line or a header is taken for a
+      // header cut short: tshark's tvb_ensure_bytes_exist throws, and nothing more of the message is
+      // dissected (no body, no pairing): malformed, or short when the snapshot length cut it.
+      if (e === end && d[end - 1] !== 13 && (isMessage || lines > 0)) {
+        if (rep > end) pkt.addExpert(top, Severity.Note, 'Sequence', '_ws.short', 'HTTP: packet size limited during capture');
+        else pkt.markMalformed(top, 'Malformed Packet (Exception occurred)');
+        return;
+      }
       break;
     }
     if (!haveTop) {
@@ -795,60 +797,109 @@ const TEXT_LINES = new Set([
   'text/vnd.wap.wml', 'text/vnd.wap.wmlscript', 'text/x-vcard', 'text/calendar',
 ]);
 
-/** Media types that tshark 4.0 hands to a dissector of their own, which wirelite does not have: no layer. */
-const NOT_MEDIA = /^(text\/xml|application\/xml|application\/[a-z.+-]*\+xml|multipart\/|image\/(jpeg|gif|png)$|application\/(ocsp-request|ocsp-response|pkix-crl|json)$)/;
+/**
+ * Media types that tshark 4.0 hands to a dissector of their own, which wirelite does not have (and
+ * which take any body): no layer.
+ */
+const NOT_MEDIA = /^(text\/xml|application\/xml|application\/[a-z.+-]*\+xml|image\/(gif|png)$|application\/(ocsp-request|ocsp-response|pkix-crl|json)$)/;
 
-/** %XX and '+' decoded (packet-http-urlencoded.c get_form_key_value), as ASCII text up to a NUL. */
-function formDecode(d: Uint8Array, off: number, end: number): string {
-  const hex = (c: number) => (c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : c >= 65 && c <= 70 ? c - 55 : -1);
-  let s = '';
-  for (let i = off; i < end; i++) {
-    let c = d[i]!;
-    if (c === 43) c = 32;
-    else if (c === 37 && i + 2 < end + 0 && hex(d[i + 1]!) >= 0 && hex(d[i + 2]!) >= 0) {
-      c = hex(d[i + 1]!) * 16 + hex(d[i + 2]!);
-      i += 2;
-    }
-    if (c === 0) break;
-    s += c < 0x80 ? String.fromCharCode(c) : '\ufffd';
-  }
-  return s;
+/** The media types of tshark's image-jfif dissector (file-jpeg.c). */
+function jfifType(type: string): boolean {
+  return type === 'image/jfif' || type === 'image/jpg' || type === 'image/jpeg';
 }
 
-/** HTML Form URL Encoded: `key=value` items separated by '&'. */
-function urlencodedForm(pkt: Packet, type: string, off: number, end: number): void {
-  const top = pkt.addProtocol(F.urlencoded_form, 'urlencoded-form', off, end - off, -1);
+const FORM_BAD = -1;
+const FORM_SHORT = -2;
+const formOut = { text: '' };
+
+/**
+ * get_form_key_value (packet-http-urlencoded.c): the text from `off` up to `stop` or the end, with
+ * %XX and '+' decoded (a byte over 0x7f as U+FFFD, ENC_ASCII); returns where it stopped, FORM_BAD
+ * for a NUL or a '%' without two hex digits (tshark gives the item up), FORM_SHORT for a '%' too
+ * near the end (tshark reads past the data: an exception).
+ */
+function formPart(d: Uint8Array, off: number, end: number, stop: number): number {
+  const hex = (c: number) => (c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : c >= 65 && c <= 70 ? c - 55 : -1);
+  let s = '';
+  // A decoded NUL ends the C string tshark shows; the rest still counts for the offset.
+  let cut = false;
+  let i = off;
+  for (; i < end; i++) {
+    let c = d[i]!;
+    if (c === 0) return FORM_BAD;
+    if (c === stop) break;
+    if (c === 37) {
+      if (i + 1 >= end) return FORM_SHORT;
+      const a = hex(d[i + 1]!);
+      if (a < 0) return FORM_BAD;
+      if (i + 2 >= end) return FORM_SHORT;
+      const b = hex(d[i + 2]!);
+      if (b < 0) return FORM_BAD;
+      c = a * 16 + b;
+      i += 2;
+    } else if (c === 43) c = 32;
+    if (c === 0) cut = true;
+    if (!cut) s += c < 0x80 ? String.fromCharCode(c) : '\ufffd';
+  }
+  formOut.text = s;
+  return i;
+}
+
+/**
+ * HTML Form URL Encoded (dissect_form_urlencoded): items of a key up to '=' (or the end: a body
+ * without '=' is one key) and a value up to '&'.
+ */
+function urlencodedForm(pkt: Packet, type: string, off: number, end: number, level: number): void {
+  const top = pkt.addProtocol(F.urlencoded_form, 'urlencoded-form', off, end - off, level);
   if (pkt.wantLabels) pkt.setLabel(top, `HTML Form URL Encoded: ${type}`);
   pkt.appendInfo(` (${type})`);
   const d = pkt.data;
   let p = off;
   // The items only for a tree (their texts are all there is to them).
   while (pkt.tree && p < end) {
-    let amp = p;
-    while (amp < end && d[amp] !== 38) amp++;
-    let eq = p;
-    while (eq < amp && d[eq] !== 61) eq++;
-    const key = formDecode(d, p, eq);
-    const value = eq < amp ? formDecode(d, eq + 1, amp) : '';
-    const it = pkt.add(F.text, p, amp - p, top);
+    const it = pkt.add(F.text, p, 0, top);
+    if (pkt.wantLabels) pkt.setLabel(it, 'Form item');
+    let q = formPart(d, p, end, 61);
+    if (q < 0) {
+      if (q === FORM_SHORT) pkt.markMalformed(it, 'Malformed Packet (Exception occurred)');
+      break;
+    }
+    const key = formOut.text;
+    addText(pkt, F.form_key, p, q - p, it, () => esc(key));
+    if (pkt.wantLabels) pkt.setLabel(it, `Form item: "${key}"`);
+    const vs = q + 1;
+    q = vs >= end ? end : formPart(d, vs, end, 38);
+    if (q < 0) {
+      if (q === FORM_SHORT) pkt.markMalformed(it, 'Malformed Packet (Exception occurred)');
+      break;
+    }
+    const value = vs >= end ? '' : formOut.text;
+    addText(pkt, F.form_value, Math.min(vs, end), Math.max(0, q - vs), it, () => esc(value));
     if (pkt.wantLabels) pkt.setLabel(it, `Form item: "${key}" = "${value}"`);
-    addText(pkt, F.form_key, p, eq - p, it, () => esc(key));
-    addText(pkt, F.form_value, eq < amp ? eq + 1 : amp, eq < amp ? amp - eq - 1 : 0, it, () => esc(value));
-    p = amp + 1;
+    pkt.setLength(it, Math.min(q + 1, end) - p);
+    p = q + 1;
   }
 }
 
 /**
- * tshark's heuristic body dissectors (png, image-jfif, image-gif) claim a body by its first bytes
- * before "Media Type" does; wirelite has none of them, so such a body gets no layer.
+ * dissect_jfif's test (file-jpeg.c): at least 20 bytes, the SOI marker, and "JFIF" or "Exif" with
+ * its NUL as the first segment's identifier. A body that fails it is not a JPEG to tshark.
+ */
+function isJfif(d: Uint8Array, off: number, end: number): boolean {
+  if (end - off < 20 || d[off] !== 0xff || d[off + 1] !== 0xd8 || d[off + 10] !== 0) return false;
+  const id = ascii(d, off + 6, off + 10);
+  return id === 'JFIF' || id === 'Exif';
+}
+
+/**
+ * tshark's heuristic body dissectors for HTTP (png, image-jfif, image-gif) claim a body by its
+ * first bytes before "Media Type" does; wirelite has none of them, so such a body gets no layer.
  */
 function imageMagic(d: Uint8Array, off: number, end: number): boolean {
-  if (end - off < 4) return false;
-  const a = d[off]!;
-  const b = d[off + 1]!;
-  const c = d[off + 2]!;
-  const e = d[off + 3]!;
-  return (a === 0x89 && b === 0x50 && c === 0x4e && e === 0x47) || (a === 0xff && b === 0xd8) || (a === 0x47 && b === 0x49 && c === 0x46 && e === 0x38);
+  const n = end - off;
+  const png = n >= 20 && d[off] === 0x89 && ascii(d, off + 1, off + 8) === 'PNG\r\n\x1a\n';
+  const gif = n >= 6 && (ascii(d, off, off + 6) === 'GIF87a' || ascii(d, off, off + 6) === 'GIF89a');
+  return png || gif || isJfif(d, off, end);
 }
 
 /** The body's dissector by media type: Line-based text data, Media Type, or data (no Content-Type). */
@@ -858,37 +909,69 @@ function bodyDissector(pkt: Packet, parent: number, off: number, end: number): v
     dissectData(pkt, off, end, end, parent);
     return;
   }
-  // The media type: lower case, up to a ';' or white space.
+  // The media type: lower case, up to a ';' or white space; its parameters after the ';' and white space.
   const m = /^[^;\s]*/.exec(ct)![0]!;
   const type = m.toLowerCase();
-  if (type === 'application/octet-stream') {
-    dissectData(pkt, off, end, end, parent);
-    return;
-  }
-  if (type === 'application/x-www-form-urlencoded') {
-    urlencodedForm(pkt, type, off, end);
-    return;
-  }
-  if (NOT_MEDIA.test(type)) return;
-  if (TEXT_LINES.has(type)) {
-    const top = pkt.addProtocol(F.text_lines, 'data-text-lines', off, end - off, -1);
-    const d = pkt.data;
-    let n = 0;
-    // The lines only for a tree: one item each, and their count in the label.
-    for (let p = off; pkt.tree && p < end; n++) {
-      const e = lineEnd(d, p, end, nx);
-      const np = e < 0 ? end : nx[0]!;
-      if (pkt.wantLabels) pkt.setLabel(pkt.add(F.text, p, np - p, top), formatText(d, p, np));
-      p = np;
-    }
-    if (pkt.wantLabels) pkt.setLabel(top, `Line-based text data: ${type} (${n} lines)`);
-    pkt.appendInfo(` (${type})`);
-    return;
+  const params = ct.slice(m.length).replace(/^[;\s]+/, '') || null;
+  if (mediaType(pkt, type, params, off, end, parent, -1)) return;
+  if (jfifType(type)) {
+    // The media type's dissector declined the body: tshark says so and tries its heuristics.
+    pkt.hide(pkt.add(F.subdissector_failed, off, end - off, parent));
+    pkt.addExpert(parent, Severity.Note, 'Malformed', 'http.subdissector_failed', 'HTTP body subdissector failed, trying heuristic subdissector');
   }
   if (imageMagic(pkt.data, off, end)) return;
-  const top = pkt.addProtocol(F.media, 'media', off, end - off, -1);
-  if (pkt.wantLabels) pkt.setLabel(pkt.add(F.text, off, end - off, top), `Media type: ${type} (${end - off} bytes)`);
+  media(pkt, type, off, end, -1);
+}
+
+/**
+ * tshark's media_type table: the dissector of `type` takes the body `[off, end)` (its items under
+ * `level`, -1 for the top of the tree); false when there is none or it declined the body.
+ */
+function mediaType(pkt: Packet, type: string, params: string | null, off: number, end: number, parent: number, level: number): boolean {
+  if (type === 'application/octet-stream') {
+    dissectData(pkt, off, end, end, parent);
+    return true;
+  }
+  if (type === 'application/x-www-form-urlencoded') {
+    urlencodedForm(pkt, type, off, end, level);
+    return true;
+  }
+  if (type.startsWith('multipart/')) {
+    dissectMultipart(pkt, type, params, off, end, level, partMedia);
+    return true;
+  }
+  if (NOT_MEDIA.test(type)) return true;
+  if (jfifType(type)) return isJfif(pkt.data, off, end);
+  if (!TEXT_LINES.has(type)) return false;
+  const top = pkt.addProtocol(F.text_lines, 'data-text-lines', off, end - off, level);
+  const d = pkt.data;
+  let n = 0;
+  // The lines only for a tree: one item each, and their count in the label.
+  for (let p = off; pkt.tree && p < end; n++) {
+    const e = lineEnd(d, p, end, nx);
+    const np = e < 0 ? end : nx[0]!;
+    if (pkt.wantLabels) pkt.setLabel(pkt.add(F.text, p, np - p, top), formatText(d, p, np));
+    p = np;
+  }
+  if (pkt.wantLabels) pkt.setLabel(top, `Line-based text data: ${type} (${n} lines)`);
   pkt.appendInfo(` (${type})`);
+  return true;
+}
+
+/** Media Type: a body no dissector took. */
+function media(pkt: Packet, type: string, off: number, end: number, level: number): void {
+  const top = pkt.addProtocol(F.media, 'media', off, end - off, level);
+  const n = end - off;
+  if (n > 0 && pkt.tree) {
+    const ti = pkt.add(F.media_type, off, n, top);
+    if (pkt.wantLabels) pkt.setLabel(ti, `Media type: ${type} (${n} byte${n === 1 ? '' : 's'})`);
+  }
+  pkt.appendInfo(` (${type})`);
+}
+
+/** A multipart part's body: the media-type table, then Media Type (no heuristics there). */
+function partMedia(pkt: Packet, type: string, params: string | null, off: number, end: number, parent: number): void {
+  if (!mediaType(pkt, type, params, off, end, parent, parent)) media(pkt, type, off, end, parent);
 }
 
 // --- stream parsing
@@ -1078,7 +1161,7 @@ register({
   name: 'ssdp',
   longName: 'Simple Service Discovery Protocol',
   bind: [['udp.port', 1900]],
-  decode(pkt: Packet, off: number, end: number, _rep: number, parent: number): void {
-    decodeMessage(pkt, table(pkt), conv(pkt, udpKey(pkt), false), off, end, parent, true);
+  decode(pkt: Packet, off: number, end: number, rep: number, parent: number): void {
+    decodeMessage(pkt, table(pkt), conv(pkt, udpKey(pkt), false), off, end, rep, parent, true);
   },
 });

@@ -125,10 +125,12 @@ export const F = defineFields({
   te_unknown: { abbrev: 'http.te_unknown', name: 'Unknown transfer coding name in Transfer-Encoding header', type: FT.NONE },
   leading_crlf: { abbrev: 'http.leading_crlf', name: 'Leading CRLF previous message in the stream may have extra CRLF', type: FT.NONE },
   bad_header_name: { abbrev: 'http.bad_header_name', name: 'Illegal characters found in header name', type: FT.NONE },
+  subdissector_failed: { abbrev: 'http.subdissector_failed', name: 'HTTP body subdissector failed, trying heuristic subdissector', type: FT.NONE },
   text: { abbrev: '_ws.text', name: 'Text item', type: FT.NONE },
   // The body's dissectors, as tshark's media-type table dispatches them.
   text_lines: { abbrev: 'data-text-lines', name: 'Line-based text data', type: FT.PROTOCOL },
   media: { abbrev: 'media', name: 'Media Type', type: FT.PROTOCOL },
+  media_type: { abbrev: 'media.type', name: 'Media type', type: FT.BYTES },
   urlencoded_form: { abbrev: 'urlencoded-form', name: 'HTML Form URL Encoded', type: FT.PROTOCOL },
   form_key: { abbrev: 'urlencoded-form.key', name: 'Key', type: FT.STRING },
   form_value: { abbrev: 'urlencoded-form.value', name: 'Value', type: FT.STRING },
