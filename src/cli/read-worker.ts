@@ -42,6 +42,7 @@ class FrameChunkOut extends OutBuffer {
 
   /** The text of frame `frame` is complete. */
   endFrame(frame: number): void {
+    this.encodePending();
     const i = this.count;
     if (i === this.frames.length) {
       const f = new Int32Array(i * 2);
@@ -59,6 +60,7 @@ class FrameChunkOut extends OutBuffer {
 
   /** Sends the text of the frames ended so far. */
   send(): void {
+    this.encodePending();
     if (this.count === 0) return;
     const bytes = new Uint8Array(this.spillLen + this.pos);
     let at = 0;
@@ -81,7 +83,7 @@ class FrameChunkOut extends OutBuffer {
  */
 async function quietShard(t: ReadTask & Shard): Promise<{ result: SerializedError | undefined }> {
   try {
-    await dissectFile(t.file, { columns: false, fields: [], twoPass: false, count: 0, disabledProtocols: t.disabledProtocols, shard: { index: t.index, count: t.count } });
+    await dissectFile(t.file, { columns: false, fields: [], twoPass: false, count: 0, disabledProtocols: t.disabledProtocols, shard: { index: t.index, count: t.count }, reuseFrames: true });
     return { result: undefined };
   } catch (e) {
     return { result: serializeError(e) };
@@ -105,6 +107,7 @@ else await serveOrderedShard<OrderedShardData & ReadTask>(async (t, sender) => {
         count: 0,
         disabledProtocols: t.disabledProtocols,
         shard: { index: t.index, count: t.count },
+        reuseFrames: true,
         passOver: (sec, nsec, hasTime, id) => printer.passOver(sec, nsec, hasTime, id),
         onInterface: (info) => {
           interfaces[info.id] = info;

@@ -190,7 +190,7 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
   const finalOff = hlen > IP.HDR && hlen <= end - off ? sourceRouteFinal(d, off + IP.HDR, off + hlen) : -1;
   if (finalOff >= 0) {
     const di = pkt.add(F.cur_rt, off + IP.DST, 4, top, dst);
-    pkt.hide(addHost(pkt, F.cur_rt_host, off + IP.DST, di, formatIPv4(dst)));
+    pkt.hide(addHost(pkt, F.cur_rt_host, off + IP.DST, di, dst));
     const fd = u32(d, finalOff);
     pkt.hide(addAddress(pkt, F.dst, F.dst_host, finalOff, top, fd));
     if (pkt.wantColumns) {
@@ -269,9 +269,12 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
  * resolution (-N n), as tshark. `text` is the address as text, made by the caller once for the
  * items that share it.
  */
-function addHost(pkt: Packet, fid: number, off: number, parent: number, text: string): number {
+function addHost(pkt: Packet, fid: number, off: number, parent: number, v: number): number {
   const i = pkt.add(fid, off, 4, parent);
-  if (i >= 0) pkt.ref[i] = pkt.session.names?.host(text) ?? text;
+  if (i >= 0) {
+    const text = formatIPv4(v);
+    pkt.ref[i] = pkt.session.names?.host(text) ?? text;
+  }
   return i;
 }
 
@@ -282,11 +285,13 @@ function addHost(pkt: Packet, fid: number, off: number, parent: number, text: st
 function addAddress(pkt: Packet, fid: number, hostFid: number, off: number, parent: number, v: number): number {
   const it = pkt.add(fid, off, 4, parent, v);
   const names = pkt.session.names;
-  const t = formatIPv4(v);
-  if (names?.flags.network && it >= 0 && pkt.wantLabels) pkt.setLabel(it, `${fieldById(fid).name}: ${namedAddress(names.host(t), t, true)}`);
+  if (names?.flags.network && it >= 0 && pkt.wantLabels) {
+    const t = formatIPv4(v);
+    pkt.setLabel(it, `${fieldById(fid).name}: ${namedAddress(names.host(t), t, true)}`);
+  }
   pkt.hide(pkt.add(F.addr, off, 4, it, v));
-  pkt.hide(addHost(pkt, hostFid, off, it, t));
-  pkt.hide(addHost(pkt, F.host, off, it, t));
+  pkt.hide(addHost(pkt, hostFid, off, it, v));
+  pkt.hide(addHost(pkt, F.host, off, it, v));
   return it;
 }
 

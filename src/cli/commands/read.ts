@@ -106,7 +106,7 @@ export function readCommand() {
           else {
             // -q: this thread reads shard 0 itself (nothing to merge), the others run in workers;
             // a damaged file fails in every shard, and this thread's error is the one raised.
-            const local = (shard: Shard) => dissectFile(file, { columns: false, fields: [], twoPass: false, count: 0, disabledProtocols, shard, onInterface: (info) => warnLinkType(warned, info) })
+            const local = (shard: Shard) => dissectFile(file, { columns: false, fields: [], twoPass: false, count: 0, disabledProtocols, shard, reuseFrames: true, onInterface: (info) => warnLinkType(warned, info) })
               .then(() => undefined, (e: unknown) => e);
             const [own, ...others] = await runShards<unknown>(threads, worker, task, local);
             const err = own ?? others.find((e) => e !== undefined);
@@ -127,6 +127,8 @@ export function readCommand() {
             displayFilter: display && { test: display.filter, onDropped: (frame) => printer.skip(frame) },
             count: o.c ?? 0,
             onRevise: printer.revise,
+            // The printer and the filters keep nothing of a frame after its call (the -w writer may).
+            reuseFrames: outFd === undefined,
             disabledProtocols,
             names: dissecting.names,
             onInterface: (info) => {
