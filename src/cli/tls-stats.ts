@@ -70,7 +70,7 @@ export async function tlsStats(file: string, json: boolean, keyLog: TlsKeyLog | 
       const k = r.keyLog;
       const yes = r.connections.filter((c) => c.keys?.available === 'yes').length;
       tail += `\nkey log: ${k.secrets} secrets for ${k.clientRandoms} client randoms${k.fromCapture ? ` (${k.fromCapture} from the capture's DSBs)` : ''}; ${yes} connection(s) decryptable`;
-      if (k.rsa) tail += `; ${k.rsa} RSA lines (not matched to connections)`;
+      if (k.rsa) tail += `; ${k.rsa} RSA line(s) (found by the encrypted pre-master secret: ${r.connections.filter((c) => c.keys?.detail.startsWith('RSA line')).length} connection(s) decrypted with one)`;
       if (k.bad) tail += `; ${k.bad} bad line(s) skipped (${k.badLines.join(', ')}${k.bad > k.badLines.length ? ', ...' : ''})`;
     }
     write(tail + '\n');

@@ -343,7 +343,7 @@ export class TlsConnectionTable {
       ja4: ch?.ja4 ?? null,
       ja4s: sh?.ja4s ?? null,
       clientRandom: ch?.random ?? null,
-      keys: keyLog ? (ch ? keyLog.availability(ch.random, sh?.version ?? 0) : { available: 'no', detail: 'no ClientHello seen (client random unknown)' }) : null,
+      keys: keyLog ? keysVerdict(c, keyLog) : null,
       appDataBytes: { client: c.appClient, server: c.appServer },
       decryptedRecords: c.decrypted,
     };
@@ -351,3 +351,23 @@ export class TlsConnectionTable {
 }
 
 const round3 = (x: number): number => Math.round(x * 1000) / 1000;
+
+/**
+ * Whether the key log decrypts a connection, as the dissector found it: the secrets for its client
+ * random (CLIENT_RANDOM, PMS_CLIENT_RANDOM, the TLS 1.3 secrets) say so before the read; a
+ * connection without them that the dissector decrypted anyway took its secret elsewhere, as
+ * Wireshark does: an RSA line (the pre-master secret found by the start of its encrypted form in a
+ * full handshake, so one with the server's Certificate) or, in an abbreviated handshake (no
+ * Certificate), the master secret of the earlier connection it resumes (by session ID or ticket).
+ */
+function keysVerdict(c: Conn, keyLog: TlsKeyLog): KeysAvailability {
+  const ch = c.clientHello;
+  const sh = c.serverHello;
+  const byRandom: KeysAvailability = ch ? keyLog.availability(ch.random, sh?.version ?? 0) : { available: 'no', detail: 'no ClientHello seen (client random unknown)' };
+  if (byRandom.available === 'yes' || c.decrypted === 0) return byRandom;
+  if (sh && sh.version !== 0x0304) {
+    if (c.serverCerts) return { available: 'yes', detail: 'RSA line: the pre-master secret of its encrypted pre-master secret' };
+    return { available: 'yes', detail: 'resumed session: the master secret of the earlier connection (session ID or ticket)' };
+  }
+  return { available: byRandom.available === 'no' ? 'yes' : byRandom.available, detail: `${byRandom.detail}; records decrypted` };
+}
