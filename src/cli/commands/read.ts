@@ -93,8 +93,12 @@ export function readCommand() {
       // nothing needs the frames in one thread (a filter, -w, -c, names learnt from the capture's DNS).
       // -T fields of header fields only: one pass, without the application protocols (see HEADER_FIELDS).
       const headerOnly = o.T === 'fields' && printing && !printer.columns && !display && !readFilter && !dissecting.names && o.e.length > 0 && o.e.every((f) => HEADER_FIELDS.has(f));
+      // -T fields of fields of the layers below the application protocols only: two passes (relative
+      // sequence numbers, tcp.stream, analysis, ICMP replies, "reassembled in" need the first), with
+      // DNS, TLS and HTTP dissected in neither (see lowerLayerField).
+      const lowerOnly = !headerOnly && o.T === 'fields' && printing && !printer.columns && !display && !readFilter && !dissecting.names && o.e.length > 0 && o.e.every(lowerLayerField);
       const twoPass = printing && !headerOnly;
-      if (headerOnly) for (const p of applicationProtocols()) if (!disabledProtocols.includes(p)) disabledProtocols.push(p);
+      if (headerOnly || lowerOnly) for (const p of applicationProtocols()) if (!disabledProtocols.includes(p)) disabledProtocols.push(p);
       const threads = o.threads ?? defaultThreads(file);
       const parallel = threads > 1 && (printer.orderFree || !printing) && o.w === undefined && !display && !readFilter && o.c === undefined && !dissecting.names && file !== '-';
       if (parallel) {
@@ -168,7 +172,8 @@ export function readCommand() {
  * not dissected, and prints what the two passes with everything dissected print (byte for byte on
  * the corpus, test/cli/read-header-fields.test.ts). Not here: relative sequence numbers and the
  * scaled window (the second pass takes a stream's final base and scale from the first), tcp.stream,
- * analysis, reassembly and expert fields, frame.protocols, anything of ICMP (replies are found later).
+ * analysis, reassembly and expert fields, frame.protocols, anything of ICMP (replies are found later):
+ * most of these are two passes, still without the application protocols (see lowerLayerField).
  */
 const HEADER_FIELDS = new Set([
   'frame.number', 'frame.time', 'frame.time_epoch', 'frame.time_relative', 'frame.time_delta', 'frame.len', 'frame.cap_len',
@@ -178,6 +183,24 @@ const HEADER_FIELDS = new Set([
   'tcp.srcport', 'tcp.dstport', 'tcp.port', 'tcp.len', 'tcp.flags', 'tcp.seq_raw', 'tcp.ack_raw', 'tcp.hdr_len', 'tcp.window_size_value',
   'udp.srcport', 'udp.dstport', 'udp.port', 'udp.length',
 ]);
+
+/**
+ * Fields of the link, network and transport layers, ICMP and ICMPv6 included: their values come
+ * from the frame's own headers and from what earlier and later frames of the same layers tell (the
+ * first pass: a stream's base sequence number and window scale, tcp.stream, the analysis verdicts
+ * and times, an echo's reply, the frame that completed a fragmented datagram), never from DNS, TLS
+ * or HTTP, which run after them on each frame and change nothing they keep. A `-T fields` read of
+ * only these (and HEADER_FIELDS) is two passes with the application protocols dissected in neither,
+ * and prints what the full two passes print (test/cli/read-lower-fields.test.ts). Not here: TCP
+ * reassembly (tcp.reassembled_in, which a stream protocol decides), the payload fields,
+ * frame.protocols and colouring.
+ */
+const LOWER_PREFIXES = ['eth.', 'vlan.', 'arp.', 'sll.', 'ip.', 'ipv6.', 'tcp.', 'udp.', 'icmp.', 'icmpv6.'];
+const NOT_LOWER = new Set(['tcp.reassembled_in', 'tcp.payload', 'udp.payload']);
+
+function lowerLayerField(name: string): boolean {
+  return HEADER_FIELDS.has(name) || (!NOT_LOWER.has(name) && LOWER_PREFIXES.some((p) => name.startsWith(p)));
+}
 
 /** Says once per link type that wirelite cannot dissect it (its frames show as data). */
 export function warnLinkType(warned: Set<number>, info: InterfaceInfo): void {
