@@ -14,6 +14,7 @@ import { COLOR_RESET, colorFieldIds, colorLine, colorRuleFor, colorWanted } from
 import { classifyFieldName, unknownFieldMessage } from '../dissectors/field-names.js';
 import {
   COLUMN_FIELDS,
+  directFields,
   ekLines,
   fieldsLine,
   hexDump,
@@ -32,6 +33,7 @@ import {
   timePassed,
   summaryLine,
   treeText,
+  writeFieldsLine,
   type FieldsOptions,
   type TimeFormat,
 } from '../render/output.js';
@@ -150,6 +152,8 @@ export function createPacketPrinter(flags: PrintFlags, tsDigits: (frame: Pick<Fr
   const fieldsOpts = mode === 'fields' ? parseFieldsOptions(flags.e, flags.E) : undefined;
   const names = fieldsOpts?.fields ?? (flags.e.length ? checkFieldNames(flags.e) : undefined);
   const ids = names?.map((n) => fieldByName(n)?.id ?? n) ?? [];
+  // -T fields of numbers and IPv4 addresses: each line written as bytes, without strings.
+  const direct = fieldsOpts && directFields(fieldsOpts, ids);
   for (const n of names ?? []) {
     const v = classifyFieldName(n, COLUMN_FIELDS);
     if (v.kind === 'undissected') warn(`-e ${n}: ${v.protocol} is not dissected by wirelite; its column stays empty`);
@@ -243,7 +247,8 @@ export function createPacketPrinter(flags: PrintFlags, tsDigits: (frame: Pick<Fr
           out.write(fieldsOpts!.fields.join(fieldsOpts!.separator) + '\n');
           headerDone = true;
         }
-        out.write(fieldsLine(pkt, fieldsOpts!, ids, time) + '\n');
+        if (direct) writeFieldsLine(out, pkt, direct);
+        else out.write(fieldsLine(pkt, fieldsOpts!, ids, time) + '\n');
         return;
       case 'json':
         out.write((names ? jsonFieldsLine(pkt, names, ids, time) : flags.x ? jsonRawLine(pkt) : jsonLine(pkt)) + '\n');

@@ -5,7 +5,7 @@ import { writeSync } from 'node:fs';
  * them decodes anything.
  */
 import { asciiOf } from '../dissectors/bytes.js';
-import { fieldById, FT } from '../dissectors/fields.js';
+import { Base, fieldById, FT } from '../dissectors/fields.js';
 import { absoluteTimeText, epochText, fieldJson, fieldText, itemLabel, rfc3339 } from '../dissectors/format.js';
 import { EXPERT_NAMES } from '../dissectors/experts.js';
 import { SEVERITY_NAMES, type Packet } from '../dissectors/packet.js';
@@ -67,6 +67,63 @@ export class OutBuffer {
   flush(): void {
     this.encodePending();
     this.flushBuffer();
+  }
+
+  // --- bytes written directly (numbers and addresses without a string): after the pending text
+
+  /** Makes room for `n` bytes written directly, after the pending text. */
+  private room(n: number): void {
+    if (this.pending.length !== 0) this.encodePending();
+    if (this.pos + n > this.buf.length) this.flushBuffer();
+  }
+  /** One byte (an ASCII character). */
+  byte(c: number): void {
+    this.room(1);
+    this.buf[this.pos++] = c;
+  }
+  /** An ASCII string (every character below 0x80: the caller knows). */
+  ascii(s: string): void {
+    const n = s.length;
+    if (n > 256) return this.write(s);
+    this.room(n);
+    const b = this.buf;
+    let p = this.pos;
+    for (let i = 0; i < n; i++) b[p++] = s.charCodeAt(i);
+    this.pos = p;
+  }
+  /** A non-negative integer below 2^53 in decimal, as String(v). */
+  decimal(v: number): void {
+    this.room(16);
+    const b = this.buf;
+    let digits = 1;
+    for (let t = v; t >= 10; t = Math.floor(t / 10)) digits++;
+    let p = this.pos + digits;
+    this.pos = p;
+    let t = v;
+    do {
+      const q = Math.floor(t / 10);
+      b[--p] = 48 + (t - q * 10);
+      t = q;
+    } while (t > 0);
+  }
+  /** A u32 IPv4 address as a dotted quad, as formatIPv4. */
+  ipv4(v: number): void {
+    this.room(16);
+    this.octet(v >>> 24);
+    this.buf[this.pos++] = 46;
+    this.octet((v >>> 16) & 0xff);
+    this.buf[this.pos++] = 46;
+    this.octet((v >>> 8) & 0xff);
+    this.buf[this.pos++] = 46;
+    this.octet(v & 0xff);
+  }
+  private octet(o: number): void {
+    const b = this.buf;
+    if (o >= 100) {
+      b[this.pos++] = 48 + ((o / 100) | 0);
+      b[this.pos++] = 48 + (((o / 10) | 0) % 10);
+    } else if (o >= 10) b[this.pos++] = 48 + ((o / 10) | 0);
+    b[this.pos++] = 48 + (o % 10);
   }
   /** Where the bytes go (the file descriptor; a parallel read's worker sends them to the main thread). */
   protected emit(bytes: Uint8Array): void {
@@ -331,6 +388,78 @@ function hexLines(b: Uint8Array): string {
 }
 
 // ---------------------------------------------------------------- -T fields
+
+/**
+ * How `writeFieldsLine` writes a -T fields line of these options and fields without strings, or
+ * undefined when it cannot: every field a decimal integer, a boolean or an IPv4 address (their
+ * text is ASCII), every occurrence unquoted, ASCII separators.
+ */
+export interface DirectFields {
+  ids: readonly number[];
+  /** By position in `ids`: 1 decimal, 2 boolean, 3 IPv4. */
+  kinds: Uint8Array;
+  separator: string;
+  aggregator: string;
+}
+
+const isAscii = (s: string): boolean => /^[\x00-\x7f]*$/.test(s);
+
+export function directFields(o: FieldsOptions, ids: readonly (number | string)[]): DirectFields | undefined {
+  if (o.occurrence !== 'a' || o.quote !== 'n' || !isAscii(o.separator) || !isAscii(o.aggregator)) return undefined;
+  const kinds = new Uint8Array(ids.length);
+  for (let k = 0; k < ids.length; k++) {
+    const id = ids[k]!;
+    if (typeof id === 'string') return undefined;
+    const def = fieldById(id);
+    switch (def.type) {
+      case FT.UINT8:
+      case FT.UINT16:
+      case FT.UINT24:
+      case FT.UINT32:
+        if (def.base === Base.HEX || def.base === Base.HEX_DEC) return undefined;
+        kinds[k] = 1;
+        break;
+      case FT.FRAMENUM:
+        kinds[k] = 1;
+        break;
+      case FT.BOOLEAN:
+        kinds[k] = 2;
+        break;
+      case FT.IPV4:
+        kinds[k] = 3;
+        break;
+      default:
+        return undefined;
+    }
+  }
+  return { ids: ids as number[], kinds, separator: o.separator, aggregator: o.aggregator };
+}
+
+/** The line `fieldsLine` makes, and its newline, written into `out` directly (see DirectFields). */
+export function writeFieldsLine(out: OutBuffer, pkt: Packet, d: DirectFields): void {
+  const fid = pkt.fid;
+  const num = pkt.num;
+  const n = pkt.n;
+  const ids = d.ids;
+  for (let k = 0; k < ids.length; k++) {
+    const id = ids[k]!;
+    const kind = d.kinds[k]!;
+    if (k > 0) out.ascii(d.separator);
+    let first = true;
+    for (let i = 0; i < n; i++) {
+      if (fid[i] !== id) continue;
+      if (!first) out.ascii(d.aggregator);
+      first = false;
+      const v = num[i]!;
+      if (kind === 3) out.ipv4(v);
+      else if (kind === 2) out.byte(v ? 49 : 48);
+      else if (typeof pkt.ref[i] === 'bigint') out.ascii(String(pkt.ref[i]));
+      else if (v >= 0 && v <= Number.MAX_SAFE_INTEGER && Math.floor(v) === v) out.decimal(v);
+      else out.ascii(String(v));
+    }
+  }
+  out.byte(10);
+}
 
 export interface FieldsOptions {
   fields: string[];
