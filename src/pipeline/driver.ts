@@ -19,6 +19,7 @@ import { commandSessionOptions } from './session-options.js';
 import { addTlsSecretsBlock } from '../dissectors/tls/keylog.js';
 import type { NameResolver } from '../dissectors/names.js';
 import type { TapKind, TapListener } from '../dissectors/taps.js';
+import { capacityFor, grown } from '../dissectors/grow.js';
 import { collectGarbage, GC_EVERY_MASK } from './gc.js';
 import { shardSelector, type Shard } from './shards.js';
 import { fileSource, type FrameSource } from './source.js';
@@ -140,8 +141,22 @@ export function tap<R extends object>(kind: TapKind<R>, fn: TapListener<R>): Tap
 interface ReadFilterState {
   filter: ReadFilter;
   /** File positions (1-based) of the frames that passed the first pass. */
-  kept: Set<number>;
+  kept: FrameBits;
   passed: number;
+}
+
+/** A set of frame positions, one bit each (a Set of a long capture's numbers took about 20 bytes each). */
+class FrameBits {
+  private bits = new Uint8Array(1024);
+  add(at: number): void {
+    const i = at >>> 3;
+    if (i >= this.bits.length) this.bits = grown(this.bits, capacityFor(this.bits.length, i));
+    this.bits[i]! |= 1 << (at & 7);
+  }
+  has(at: number): boolean {
+    const i = at >>> 3;
+    return i < this.bits.length && (this.bits[i]! & (1 << (at & 7))) !== 0;
+  }
 }
 
 export interface DissectSummary {
@@ -165,7 +180,7 @@ export async function runPipeline(source: FrameSource, opts: PipelineOptions, si
   taps.hold = true;
   const removals: (() => void)[] = [];
   for (const t of opts.taps ?? []) removals.push(taps.add(t.kind, t.fn));
-  const rf: ReadFilterState | undefined = opts.readFilter ? { filter: opts.readFilter, kept: new Set(), passed: 0 } : undefined;
+  const rf: ReadFilterState | undefined = opts.readFilter ? { filter: opts.readFilter, kept: new FrameBits(), passed: 0 } : undefined;
   try {
     if (opts.twoPass && source.rereadable) {
       session.pass = 1;
