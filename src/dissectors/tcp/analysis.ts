@@ -537,7 +537,6 @@ function reviseInitialRtt(pkt: Packet, a: TcpConvAnalysis): void {
 function analyseSegment(conv: TcpConversation, a: TcpConvAnalysis, dir: number, seq: number, ack: number, seglen: number, flags: number, window: number, num: number, sec: number, nsec: number, data: Uint8Array | null, optStart: number, optEnd: number, maxUnacked: number): void {
   const fwd = a.flow(dir);
   const rev = a.flow(1 - dir);
-  const r = result;
   // The initial RTT: from the most recent SYN to the first pure ACK (dissect_tcp).
   if ((flags & (SYN | ACK)) === SYN) {
     a.synSet = true;
@@ -548,8 +547,21 @@ function analyseSegment(conv: TcpConversation, a: TcpConvAnalysis, dir: number, 
     a.firstRtt = (sec - a.synSec) + (nsec - a.synNsec) / 1e9;
   }
   if (flags & ACK) rev.validBif = true;
-  const noSfr = (flags & (SYN | FIN | RST)) === 0;
+  verdicts(conv, a, fwd, rev, dir, seq, ack, seglen, flags, window, num, sec, nsec);
+  finishSegment(conv, fwd, rev, dir, seq, ack, seglen, flags, window, num, sec, nsec, data, optStart, optEnd, maxUnacked);
+}
 
+/**
+ * The verdicts of a segment (analyseSegment's tests, in Wireshark's order), into `result`. Apart
+ * from analyseSegment and from what follows (finishSegment): each is compiled on its own, and the
+ * first segment that takes a path never taken before (a first window-full, a first spurious
+ * retransmission...) makes V8 compile again only the part it is in. One function, these were
+ * compiled 10 times in a read of big200k, the largest part of the optimising compiler's time (a
+ * third of that read's CPU time, on threads of its own).
+ */
+function verdicts(conv: TcpConversation, a: TcpConvAnalysis, fwd: Flow, rev: Flow, dir: number, seq: number, ack: number, seglen: number, flags: number, window: number, num: number, sec: number, nsec: number): void {
+  const r = result;
+  const noSfr = (flags & (SYN | FIN | RST)) === 0;
   analysis: {
     // ZERO WINDOW PROBE: 1 byte at the next expected sequence number into a zero window.
     if (seglen === 1 && seq === fwd.nextseq && rev.window === 0) {
@@ -651,6 +663,11 @@ function analyseSegment(conv: TcpConversation, a: TcpConvAnalysis, dir: number, 
       }
     }
   }
+}
+
+/** The rest of analyseSegment: the direction's state after the segment, what it acknowledges, bytes in flight, SACK. */
+function finishSegment(conv: TcpConversation, fwd: Flow, rev: Flow, dir: number, seq: number, ack: number, seglen: number, flags: number, window: number, num: number, sec: number, nsec: number, data: Uint8Array | null, optStart: number, optEnd: number, maxUnacked: number): void {
+  const r = result;
   // finished_checking_retransmission_type
   let nextseq = (seq + seglen) >>> 0;
   if (seglen > 0 || flags & (SYN | FIN)) {

@@ -359,6 +359,88 @@ function decodeOptions(pkt: Packet, off: number, end: number, parent: number, fl
 }
 
 /**
+ * decodeOptions without a tree (`-q`, the one-line summary, statistics): no item can be kept, so
+ * only what is seen without one is made, in the same order: the Info text (`cols`) and the expert
+ * items (on no item, as decodeOptions's are then). The walk is decodeOptions's; only its items are
+ * left out. Its own function: the full one, with every option's items inlined, was compiled again
+ * at each deoptimisation (about 100 ms of the compiler's time each on the loaded 2-core machine).
+ */
+function summariseOptions(pkt: Packet, off: number, end: number, flags: number, revBase: number | undefined, ackRaw: number): string {
+  const d = pkt.data;
+  const cols = pkt.wantColumns;
+  let text = '';
+  let sawMss = false;
+  let nops = 0;
+  let p = off;
+  while (p < end) {
+    const kind = d[p]!;
+    if (kind === 0) break;
+    if (kind === 1) {
+      if (nops === 0 || (p - off) % 4 !== 0) {
+        if (++nops === 4) pkt.addExpert(-1, Severity.Warn, 'Protocol', 'tcp.nop', '4 NOP in a row - a router may have removed some options');
+      } else nops = 0;
+      p++;
+      continue;
+    }
+    if (p + 1 >= end) {
+      pkt.markMalformed(-1, 'TCP option length missing');
+      break;
+    }
+    const l = d[p + 1]!;
+    if (l < 2 || p + l > end) {
+      pkt.addExpert(-1, Severity.Warn, 'Protocol', 'tcp.option.len.invalid', `The length of option ${kind} is invalid: ${l}`);
+      break;
+    }
+    const body = p + 2;
+    if (kind === 8) {
+      if (l === 10 && cols) text += ` TSval=${u32(d, body)} TSecr=${u32(d, body + 4)}`;
+    } else if (kind === 2) {
+      sawMss = true;
+      if (!(flags & 0x02)) pkt.addExpert(-1, Severity.Warn, 'Protocol', 'tcp.options.mss.present', 'The non-SYN packet does contain a MSS option');
+      if (l === 4 && cols) text += ` MSS=${u16(d, body)}`;
+    } else if (kind === 3) {
+      if (l === 3 && cols) text += ` WS=${1 << Math.min(d[body]!, 14)}`;
+    } else if (kind === 4) {
+      if (cols) text += ' SACK_PERM';
+    } else if (kind === 5) {
+      let n = 0;
+      for (let q = body; q + 8 <= p + l; q += 8) {
+        if (cols) {
+          const le = u32(d, q);
+          const re = u32(d, q + 4);
+          text += ` SLE=${revBase === undefined ? le : (le - revBase) >>> 0} SRE=${revBase === undefined ? re : (re - revBase) >>> 0}`;
+        }
+        n++;
+      }
+      // D-SACK, as decodeOptions.
+      if (n > 0 && flags & 0x10) {
+        const le = u32(d, body);
+        const re = u32(d, body + 4);
+        if (seqLe(re, ackRaw) || (n > 1 && seqGe(le, u32(d, body + 8)) && seqLe(re, u32(d, body + 12)))) pkt.addExpert(-1, Severity.Warn, 'Sequence', 'tcp.options.sack.dsack', 'D-SACK Sequence');
+      }
+    } else if (kind === 34) {
+      if (cols) text += l === 2 ? ' TFO=R' : ' TFO=C';
+    } else if (kind === 253 || kind === 254 || kind === 172 || kind === 174) {
+      const exid = kind >= 253 && l >= 4 ? u16(d, body) : -1;
+      if (exid === 0xf989) {
+        if (cols) text += l === 4 ? ' TFO=R' : ' TFO=C';
+      } else if (cols && (exid === 0xacc0 || exid === 0xacc1 || kind === 172 || kind === 174)) {
+        const order1 = exid === 0xacc1 || kind === 174;
+        const start = exid >= 0 ? body + 2 : body;
+        for (let k = 0; k < 3 && start + 3 * k + 3 <= p + l; k++) text += ` ${k === 1 ? 'ECEB' : (k === 0) === order1 ? 'EE1B' : 'EE0B'}=${u24(d, start + 3 * k)}`;
+      }
+    } else if (kind === 27) {
+      if (l >= 4 && cols) text += ` QSresp=${QS_RATES[d[body]! & 0x0f]}`;
+    } else if (kind === 28) {
+      if (l === 4 && cols) text += ` USER_TO=${u16(d, body) & 0x7fff}`;
+    }
+    p += l;
+  }
+  if (flags & 0x02 && !sawMss) pkt.addExpert(-1, Severity.Note, 'Protocol', 'tcp.options.mss.absent', 'The SYN packet does not contain a MSS option');
+  return text;
+}
+
+/**
  * The canonical conversation key of a segment: both endpoints (address, port) packed into 16-bit
  * char codes, the smaller endpoint first (one key per conversation, one lookup per segment).
  * Sets `t.keyReversed`: whether the segment goes against that order.
@@ -531,7 +613,8 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
     }
     pkt.setLength(top, hlen);
     // The options' items, Info text and experts: nothing to make when none of them is wanted.
-    if (tree || cols || pkt.wantExperts) optText = decodeOptions(pkt, off + 20, off + hlen, top, flags, revBase, ackRaw);
+    if (tree) optText = decodeOptions(pkt, off + 20, off + hlen, top, flags, revBase, ackRaw);
+    else if (cols || pkt.wantExperts) optText = summariseOptions(pkt, off + 20, off + hlen, flags, revBase, ackRaw);
   }
   if (pkt.wantLabels) {
     if (names) labelPortItems(pkt, names, 'tcp', F.srcport, F.dstport, top, sp, dp);
