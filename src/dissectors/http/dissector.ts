@@ -912,7 +912,8 @@ function bodyDissector(pkt: Packet, parent: number, off: number, end: number): v
   // The media type: lower case, up to a ';' or white space; its parameters after the ';' and white space.
   const m = /^[^;\s]*/.exec(ct)![0]!;
   const type = m.toLowerCase();
-  const params = ct.slice(m.length).replace(/^[;\s]+/, '') || null;
+  // (Only multipart reads the parameters: not made for other bodies.)
+  const params = type.startsWith('multipart/') ? ct.slice(m.length).replace(/^[;\s]+/, '') || null : null;
   if (mediaType(pkt, type, params, off, end, parent, -1)) return;
   if (jfifType(type)) {
     // The media type's dissector declined the body: tshark says so and tries its heuristics.
