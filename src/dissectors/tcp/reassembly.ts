@@ -257,6 +257,66 @@ function appendPending(dir: StreamDirection, budget: ReassemblyBudget, d: Uint8A
 }
 
 /**
+ * deliver's first part: completes the unfinished PDU with the segment's bytes from `p` (its
+ * payload is `d[off, end)`) and hands it on when whole. Returns where the segment's bytes after it
+ * start, or a position past `end` when deliver has nothing more to do with the segment. Apart from
+ * deliver, so that V8 compiles the two apart: a path taken for the first time makes only the part
+ * it is in compiled again.
+ */
+function continuePending(dir: StreamDirection, budget: ReassemblyBudget, parser: StreamParser, d: Uint8Array, off: number, p: number, end: number, frame: number, sink: PduSink, maxPdu: number): number {
+  // Complete the unfinished PDU first: add only what the parser asked for, when it said.
+  while (p < end) {
+    const take = dir.needed > 0 ? Math.min(dir.needed, end - p) : end - p;
+    if (!appendPending(dir, budget, d, p, p + take, frame, maxPdu, dir.needed > 0 ? dir.pendingLen + dir.needed : 0)) {
+      limitHit(dir, budget, sink, p - off);
+      return end + 1;
+    }
+    p += take;
+    if (take < dir.needed && !parser.everySegment) {
+      // Still short of what the parser asked for: nothing to ask it yet.
+      dir.needed -= take;
+      continue;
+    }
+    const buf = dir.pending!;
+    parser.parse(buf, 0, dir.pendingLen, scratch);
+    if (scratch.status === ParseStatus.Error) {
+      dropPending(dir, budget);
+      dir.failed = true;
+      sink.error(scratch.message, p - off);
+      return end + 1;
+    }
+    if (scratch.status === ParseStatus.Incomplete) {
+      dir.needed = scratch.needed;
+      if (scratch.consumed + scratch.needed > maxPdu) {
+        const skip = scratch.needed;
+        limitHit(dir, budget, sink, p - off);
+        dir.skip = Math.max(0, skip - (end - p));
+        return end + 1;
+      }
+      continue;
+    }
+    // A whole PDU; what the buffer holds beyond it goes back to the segment.
+    const consumed = scratch.consumed;
+    const extra = dir.pendingLen - consumed;
+    const firstFrame = dir.pendingFrame;
+    // The PDU's bytes must outlive this direction's next PDU: the buffer is handed on, not
+    // copied (the bytes beyond the PDU came with this segment and are parsed from it again).
+    const pdu = buf.subarray(0, consumed);
+    const parts = dir.pendingFrames.slice();
+    p -= extra;
+    dropPending(dir, budget);
+    dir.pending = null;
+    sink.pdu(pdu, 0, pdu.length, true, firstFrame, parts);
+    break;
+  }
+  if (dir.pendingLen > 0) {
+    sink.partial(end - off);
+    return end + 1;
+  }
+  return p;
+}
+
+/**
  * Cuts in-order bytes `d[off, end)` (whose first byte is `dir.next`) into PDUs, using and
  * refilling the direction's unfinished PDU.
  */
@@ -275,55 +335,8 @@ function deliver(dir: StreamDirection, budget: ReassemblyBudget, parser: StreamP
     if (p >= end) return;
   }
   if (dir.pendingLen > 0) {
-    // Complete the unfinished PDU first: add only what the parser asked for, when it said.
-    while (p < end) {
-      const take = dir.needed > 0 ? Math.min(dir.needed, end - p) : end - p;
-      if (!appendPending(dir, budget, d, p, p + take, frame, maxPdu, dir.needed > 0 ? dir.pendingLen + dir.needed : 0)) {
-        limitHit(dir, budget, sink, p - off);
-        return;
-      }
-      p += take;
-      if (take < dir.needed && !parser.everySegment) {
-        // Still short of what the parser asked for: nothing to ask it yet.
-        dir.needed -= take;
-        continue;
-      }
-      const buf = dir.pending!;
-      parser.parse(buf, 0, dir.pendingLen, scratch);
-      if (scratch.status === ParseStatus.Error) {
-        dropPending(dir, budget);
-        dir.failed = true;
-        sink.error(scratch.message, p - off);
-        return;
-      }
-      if (scratch.status === ParseStatus.Incomplete) {
-        dir.needed = scratch.needed;
-        if (scratch.consumed + scratch.needed > maxPdu) {
-          const skip = scratch.needed;
-          limitHit(dir, budget, sink, p - off);
-          dir.skip = Math.max(0, skip - (end - p));
-          return;
-        }
-        continue;
-      }
-      // A whole PDU; what the buffer holds beyond it goes back to the segment.
-      const consumed = scratch.consumed;
-      const extra = dir.pendingLen - consumed;
-      const firstFrame = dir.pendingFrame;
-      // The PDU's bytes must outlive this direction's next PDU: the buffer is handed on, not
-      // copied (the bytes beyond the PDU came with this segment and are parsed from it again).
-      const pdu = buf.subarray(0, consumed);
-      const parts = dir.pendingFrames.slice();
-      p -= extra;
-      dropPending(dir, budget);
-      dir.pending = null;
-      sink.pdu(pdu, 0, pdu.length, true, firstFrame, parts);
-      break;
-    }
-    if (dir.pendingLen > 0) {
-      sink.partial(end - off);
-      return;
-    }
+    p = continuePending(dir, budget, parser, d, off, p, end, frame, sink, maxPdu);
+    if (p > end) return;
   }
   while (p < end) {
     parser.parse(d, p, end, scratch);
