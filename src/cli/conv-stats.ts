@@ -82,7 +82,8 @@ export class ConvStats extends ConversationTable {
     // Relative times count from the file's first frame, whatever the display filter passes.
     const onFrame = (frame: Frame) => this.addFrame(frame);
     if (this.type === 'tcp') {
-      const opts = { columns: false, twoPass: false, count: 0, fields: [], periodicGc: false, disabledProtocols: unreadProtocols(), experts: false, shard, reuseFrames: true, onFrame, taps: [tap(TCP_TAP, (r) => this.addTcp(r))] };
+      // The TCP tap's conversation, direction and lengths are all it reads: no sequence analysis.
+      const opts = { columns: false, twoPass: false, count: 0, fields: [], periodicGc: false, disabledProtocols: unreadProtocols(), experts: false, tcpAnalysis: false, shard, reuseFrames: true, onFrame, taps: [tap(TCP_TAP, (r) => this.addTcp(r))] };
       await dissectFile(file, withDisplayFilter(opts, filter));
       return;
     }

@@ -32,6 +32,12 @@ export interface SessionOptions {
   limits?: LimitOverrides;
   /** TLS key log files (`--tls-keylog FILE`; `-o tls.keylog_file:FILE` is in `prefs`): src/dissectors/tls/keylog.ts reads them. */
   tlsKeyLogs?: readonly string[];
+  /**
+   * TCP sequence analysis (`tcp.analysis.*`, default true). False only for a read whose consumers
+   * read none of it and need no TCP reassembly (which takes the analysis's retransmission verdicts):
+   * `stats conv tcp`, which counts frames and bytes by conversation, without application protocols.
+   */
+  tcpAnalysis?: boolean;
 }
 
 /**

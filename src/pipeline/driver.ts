@@ -79,6 +79,11 @@ export interface DissectOptions {
   names?: NameResolver;
   /** `read -R` (see ReadFilter). */
   readFilter?: ReadFilter;
+  /**
+   * False: no TCP sequence analysis (SessionOptions.tcpAnalysis), for a statistic that reads none
+   * of it, with the application protocols disabled (nothing reassembled).
+   */
+  tcpAnalysis?: boolean;
 }
 
 export interface PipelineOptions extends DissectOptions {
@@ -172,8 +177,9 @@ const NO_SINK: PacketSink = () => {};
 
 /** Reads and dissects every frame of `source`, handing each packet to the consumers of `opts` and to `sink`. */
 export async function runPipeline(source: FrameSource, opts: PipelineOptions, sink: PacketSink = NO_SINK): Promise<DissectSummary> {
-  if (opts.session && opts.disabledProtocols?.length) throw new Error('runPipeline: disabledProtocols are a session option: make the session with them');
-  const session = opts.session ?? newSession(withDisabled(opts.sessionOptions ?? commandSessionOptions(), opts.disabledProtocols));
+  if (opts.session && (opts.disabledProtocols?.length || opts.tcpAnalysis === false)) throw new Error('runPipeline: disabledProtocols and tcpAnalysis are session options: make the session with them');
+  const made = withDisabled(opts.sessionOptions ?? commandSessionOptions(), opts.disabledProtocols);
+  const session = opts.session ?? newSession(opts.tcpAnalysis === false ? { ...made, tcpAnalysis: false } : made);
   session.revise = opts.onRevise;
   session.names = opts.names;
   const taps = session.taps;
@@ -209,13 +215,13 @@ export interface CompiledFilter {
 /**
  * A statistic's read with a display filter in front of it (`stats ... -Y`, as tshark -2 with the
  * filter in -z conv,tcp,FILTER): two passes (the filter sees final analysis and pairing values),
- * every protocol dissected and expert items collected (the filter may name any field), the tree
+ * every protocol dissected, TCP analysed and expert items collected (the filter may name any field), the tree
  * widened by the fields the filter reads. Without a filter the options are returned as they are.
  */
 export function withDisplayFilter(opts: PipelineOptions, f: CompiledFilter | undefined): PipelineOptions {
   if (!f) return opts;
   const fields = opts.fields === null || opts.fields === undefined ? null : [...new Set([...opts.fields, ...f.fields])];
-  return { ...opts, twoPass: true, fields, disabledProtocols: undefined, experts: true, displayFilter: { test: f.filter, onDropped: opts.displayFilter?.onDropped } };
+  return { ...opts, twoPass: true, fields, disabledProtocols: undefined, experts: true, tcpAnalysis: undefined, displayFilter: { test: f.filter, onDropped: opts.displayFilter?.onDropped } };
 }
 
 /** Session options with more protocols disabled. */
