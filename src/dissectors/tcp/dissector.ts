@@ -521,8 +521,8 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
     reusedPorts = t.reusedPorts;
   }
   const state = conv ? effective(convTable(pkt), conv) : undefined;
-  // Sequence analysis (tcp.analysis.*), as Wireshark: only with a whole header and a known length.
-  const analysed = conv !== undefined && hlen >= 20 && rep - off >= hlen && !pkt.ipFragmented;
+  // Sequence analysis (tcp.analysis.*), as Wireshark: only with a whole header and a known length (none for a read that asks for none: SessionOptions.tcpAnalysis).
+  const analysed = conv !== undefined && hlen >= 20 && rep - off >= hlen && !pkt.ipFragmented && pkt.session.options.tcpAnalysis !== false;
   // The analysis reads the SACK blocks: the option bytes only when the scan met a SACK option.
   if (analysed) analyseTcp(pkt, conv!, state!, dir, seq, ackRaw, segLen, flags, win, off + 20, optKinds & (1 << 5) ? Math.min(off + hlen, end) : off + 20, reusedPorts);
   const rseq = state ? (seq - state.base(dir)) >>> 0 : seq;
