@@ -136,21 +136,26 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
   const type = u16(d, off + ETH.TYPE);
   if (pkt.wantColumns) {
     const mac = pkt.session.names;
-    // Name resolution (-N m): vendor names in the columns and the tree (`Cisco_dc:80:c0 (00:24:c4:dc:80:c0)`).
-    const srcName = mac?.mac(pkt.data, off + ETH.SRC);
-    const dstName = mac?.mac(pkt.data, off + ETH.DST);
-    const srcMac = formatMac(pkt.data, off + ETH.SRC);
-    const dstMac = formatMac(pkt.data, off + ETH.DST);
-    const srcText = namedAddress(srcName, srcMac, mac?.flags.mac);
-    const dstText = namedAddress(dstName, dstMac, mac?.flags.mac);
-    if (pkt.wantLabels && mac?.flags.mac) {
-      labelAddressItem(pkt, F.dst, top, 'Destination', dstText, F.addr, 'Address');
-      labelAddressItem(pkt, F.src, top, 'Source', srcText, F.addr, 'Address');
+    if (mac === undefined && !pkt.wantLabels) {
+      // No names, no labels: the addresses become text only if no network layer replaces them.
+      pkt.setMacAddresses(d, off + ETH.SRC, off + ETH.DST);
+    } else {
+      // Name resolution (-N m): vendor names in the columns and the tree (`Cisco_dc:80:c0 (00:24:c4:dc:80:c0)`).
+      const srcName = mac?.mac(pkt.data, off + ETH.SRC);
+      const dstName = mac?.mac(pkt.data, off + ETH.DST);
+      const srcMac = formatMac(pkt.data, off + ETH.SRC);
+      const dstMac = formatMac(pkt.data, off + ETH.DST);
+      const srcText = namedAddress(srcName, srcMac, mac?.flags.mac);
+      const dstText = namedAddress(dstName, dstMac, mac?.flags.mac);
+      if (pkt.wantLabels && mac?.flags.mac) {
+        labelAddressItem(pkt, F.dst, top, 'Destination', dstText, F.addr, 'Address');
+        labelAddressItem(pkt, F.src, top, 'Source', srcText, F.addr, 'Address');
+      }
+      pkt.setAddresses(srcName ?? srcMac, dstName ?? dstMac);
+      // An 802.3 frame's item says so, with Wireshark's trailing space.
+      if (pkt.wantLabels) pkt.setLabel(top, type <= 1500 ? 'IEEE 802.3 Ethernet ' : `Ethernet II, Src: ${srcText}, Dst: ${dstText}`);
     }
-    pkt.setAddresses(srcName ?? srcMac, dstName ?? dstMac);
-    // An 802.3 frame's item says so, with Wireshark's trailing space.
-    if (pkt.wantLabels) pkt.setLabel(top, type <= 1500 ? 'IEEE 802.3 Ethernet ' : `Ethernet II, Src: ${srcText}, Dst: ${dstText}`);
-    pkt.setProtocol(type >= 0x0600 ? `0x${type.toString(16).padStart(4, '0')}` : 'LLC');
+    pkt.setProtocol(type === 0x0800 ? '0x0800' : type === 0x86dd ? '0x86dd' : type >= 0x0600 ? `0x${type.toString(16).padStart(4, '0')}` : 'LLC');
   }
   const outer = pkt.netStart < 0;
   if (outer) pkt.netStart = off + ETH.HDR;

@@ -8,6 +8,7 @@
  *
  * Ranges of items whose value lives in the bytes (MAC, IPv6, bytes) are decoded only when printed.
  */
+import { formatMac } from './bytes.js';
 import type { NameResolver } from './names.js';
 import type { Frame } from '../capture/frame.js';
 import { allFields, fieldById, fieldByName, FT } from './fields.js';
@@ -18,6 +19,7 @@ import type { Dissector, DispatchTable } from './registry.js';
 import type { SessionOptions } from './session.js';
 import type { StreamProtocol } from './tcp/stream.js';
 import { grown } from './grow.js';
+import { NoteTable } from './notes.js';
 
 export const enum Severity {
   Chat = 1,
@@ -69,8 +71,8 @@ export interface Session {
   slots: unknown[];
   /** 0: single pass; 1: first of two passes; 2: second pass (notes from pass 1 are final). */
   pass: 0 | 1 | 2;
-  /** Notes by kind (`ip.reassembled_in`, ...), then by frame: a few maps, not one per frame. */
-  notes: Map<string, Map<number, number>>;
+  /** Notes by kind (`ip.reassembled_in`, ...), then by frame: a few compact tables (./notes.ts), not one per frame. */
+  notes: Map<string, NoteTable>;
   /** What the first pass hands to the second (e.g. final TCP conversation state); kept by secondPass. */
   carry: Map<string, unknown>;
   /** The file says which interface each packet came from (pcapng): frame.interface_id is shown. */
@@ -99,6 +101,7 @@ export function secondPass(s: Session): void {
   s.state = new Map();
   s.slots = [];
   s.pass = 2;
+  for (const t of s.notes.values()) t.settle();
   s.time = { firstSec: 0, firstNsec: 0, prevSec: 0, prevNsec: 0, seen: false };
 }
 
@@ -145,10 +148,10 @@ export function annotate(pkt: Packet, frame: number, key: string, value: number)
   }
   let m = pkt.session.notes.get(key);
   if (!m) {
-    m = new Map();
+    m = new NoteTable();
     pkt.session.notes.set(key, m);
   }
-  if (!m.has(frame)) m.set(frame, value);
+  m.add(frame, value);
 }
 
 export function annotation(pkt: Packet, frame: number, key: string): number | undefined {
@@ -232,8 +235,35 @@ export class Packet {
    * TCP analysis verdicts stay in front of what DNS or TLS writes for the same frame).
    */
   infoFence = 0;
-  colSrc = '';
-  colDst = '';
+  /** The Source and Destination columns (MAC addresses set by `setMacAddresses` are made text when read). */
+  get colSrc(): string {
+    if (this.macData !== null) this.macText();
+    return this.srcText;
+  }
+  set colSrc(v: string) {
+    if (this.macData !== null) this.macText();
+    this.srcText = v;
+  }
+  get colDst(): string {
+    if (this.macData !== null) this.macText();
+    return this.dstText;
+  }
+  set colDst(v: string) {
+    if (this.macData !== null) this.macText();
+    this.dstText = v;
+  }
+  private srcText = '';
+  private dstText = '';
+  /** The bytes of the MAC addresses the columns show until a network layer sets its own (null: none pending). */
+  private macData: Uint8Array | null = null;
+  private macSrcOff = 0;
+  private macDstOff = 0;
+  private macText(): void {
+    const d = this.macData!;
+    this.macData = null;
+    this.srcText = formatMac(d, this.macSrcOff);
+    this.dstText = formatMac(d, this.macDstOff);
+  }
   /** >0 while dissecting inside an ICMP error quote: columns are fenced, no stateful analysis. */
   fence = 0;
   expert: ExpertItem[] = [];
@@ -302,8 +332,9 @@ export class Packet {
     this.colProtocol = '';
     this.colInfo = '';
     this.infoFence = 0;
-    this.colSrc = '';
-    this.colDst = '';
+    this.srcText = '';
+    this.dstText = '';
+    this.macData = null;
     this.fence = 0;
     if (this.expert.length) this.expert = [];
     this.malformed = false;
@@ -503,8 +534,20 @@ export class Packet {
   }
   setAddresses(src: string, dst: string): void {
     if (this.fence === 0) {
-      this.colSrc = src;
-      this.colDst = dst;
+      this.macData = null;
+      this.srcText = src;
+      this.dstText = dst;
+    }
+  }
+  /**
+   * The MAC addresses at `srcOff` and `dstOff` of `data` as the addresses (a link layer's): made
+   * text only when read, as most frames' network layer sets its own.
+   */
+  setMacAddresses(data: Uint8Array, srcOff: number, dstOff: number): void {
+    if (this.fence === 0) {
+      this.macData = data;
+      this.macSrcOff = srcOff;
+      this.macDstOff = dstOff;
     }
   }
 
