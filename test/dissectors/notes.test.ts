@@ -5,18 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { NoteTable } from '../../src/dissectors/notes.js';
-
-/** A small seeded generator (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
+import { rng } from '../capture/helpers.js';
 
 describe('NoteTable', () => {
   for (const [seed, count, outOfOrder] of [[1, 100, 0.05], [2, 20_000, 0.02], [3, 50_000, 0.3], [4, 5_000, 1]] as const) {
