@@ -20,6 +20,7 @@ import { join, resolve } from 'node:path';
 import { canCreateNamespaces } from '../lab/netns.js';
 import { collect, counterDelta, createPathLab, python, waitForLine, type Bridge, type BridgeOptions, type BridgeReport, type PathLab } from '../lab/path-lab.js';
 import type { ConnectionSummary, DirectionSummary } from '../../src/analysis/tcp-connection/types.js';
+import { itMissing } from '../corpus.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const bin = join(root, 'bin/wirelite');
@@ -553,8 +554,6 @@ describe.runIf(enabled)('TCP verdicts on real Linux TCP (network namespaces)', (
 if (!enabled) {
   describe('TCP verdicts on real Linux TCP (network namespaces)', () => {
     // In CI (root, the tools installed by .ci/run) a missing prerequisite is a failure, not a skip.
-    (process.env.CI ? it : it.skip)(isRoot ? `needs ${missing.join(', ') || 'network namespaces'} (CI runs as root with them)` : 'needs root to create network namespaces (CI runs as root)', () => {
-      throw new Error(`CI cannot run the TCP verdict lab: ${isRoot ? `missing ${missing.join(', ') || 'network namespaces'}` : 'not root'}`);
-    });
+    itMissing(isRoot ? `needs ${missing.join(', ') || 'network namespaces'} (CI runs as root with them)` : 'needs root to create network namespaces (CI runs as root)');
   });
 }

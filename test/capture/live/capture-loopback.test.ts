@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt, freshPort, liveEnabled, payloadOf, readFrames, root, run, send, sleep, summaryOf } from './helpers.js';
+import { itMissing } from '../../corpus.js';
 
 const LO = '127.0.0.1';
 let dir: string;
@@ -317,8 +318,6 @@ describe.runIf(liveEnabled)('wirelite capture on loopback', () => {
 if (!liveEnabled) {
   describe('wirelite capture (live tests)', () => {
     // In CI (root) this cannot happen; if it does, it is a failure, not a skip.
-    (process.env.CI ? it : it.skip)('need root: run as root (CI does) to capture on loopback and in network namespaces', () => {
-      throw new Error('CI cannot run the live capture tests: not root');
-    });
+    itMissing('need root: run as root (CI does) to capture on loopback and in network namespaces');
   });
 }

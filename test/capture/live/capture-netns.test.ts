@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { canCreateNamespaces, createVethLab, type VethLab } from '../../lab/netns.js';
 import { ensureBuilt, freshPort, liveEnabled, payloadOf, readFrames, run, send, sleep, summaryOf } from './helpers.js';
+import { itMissing } from '../../corpus.js';
 
 const enabled = liveEnabled && canCreateNamespaces();
 let dir: string;
@@ -110,8 +111,6 @@ describe.runIf(enabled)('wirelite capture on a veth pair in network namespaces',
 if (!enabled) {
   describe('wirelite capture in network namespaces', () => {
     // In CI (root, iproute2 installed by .ci/run) a missing prerequisite is a failure, not a skip.
-    (process.env.CI ? it : it.skip)('needs root and iproute2 (CI runs as root)', () => {
-      throw new Error('CI cannot run the network-namespace capture tests: not root, or iproute2 missing');
-    });
+    itMissing('needs root and iproute2 (CI runs as root)');
   });
 }
