@@ -20,6 +20,8 @@ export interface ReadTask {
   quiet: boolean;
   /** Two passes (printing, but not -T fields of header fields only: see read's HEADER_FIELDS). */
   twoPass: boolean;
+  /** -T fields of header fields only: no TCP sequence analysis, no expert items (see read's HEADER_FIELDS). */
+  headerOnly: boolean;
 }
 
 /** The printer's output in a worker: text cut into chunks at frame ends and sent to the main thread. */
@@ -104,6 +106,7 @@ else await serveOrderedShard<OrderedShardData & ReadTask>(async (t, sender) => {
         columns: printer.columns,
         fields: printer.fields,
         twoPass: t.twoPass,
+        ...(t.headerOnly ? { tcpAnalysis: false, experts: false } : {}),
         count: 0,
         disabledProtocols: t.disabledProtocols,
         shard: { index: t.index, count: t.count },

@@ -103,7 +103,7 @@ export function readCommand() {
       const parallel = threads > 1 && (printer.orderFree || !printing) && o.w === undefined && !display && !readFilter && o.c === undefined && !dissecting.names && file !== '-';
       if (parallel) {
         const flags: PrintFlags = { V: o.V, x: o.x, q: o.q, P: o.P, l: o.l, color: false, T: o.T, e: o.e, E: o.E, t: o.t, o: o.o };
-        const task: ReadTask = { file, flags, disabledProtocols, quiet: !printing, twoPass };
+        const task: ReadTask = { file, flags, disabledProtocols, quiet: !printing, twoPass, headerOnly };
         const worker = new URL('../read-worker.js', import.meta.url);
         try {
           if (printing) await runOrderedShards(threads, worker, task, (bytes) => writeAllSync(1, bytes), reviveError);
@@ -134,6 +134,8 @@ export function readCommand() {
             // The printer and the filters keep nothing of a frame after its call (the -w writer may).
             reuseFrames: outFd === undefined,
             disabledProtocols,
+            // Header fields need no TCP sequence analysis and no expert items (see HEADER_FIELDS).
+            ...(headerOnly ? { tcpAnalysis: false, experts: false } : {}),
             names: dissecting.names,
             onInterface: (info) => {
               interfaces[info.id] = info;
