@@ -16,7 +16,7 @@ const data: Dissector = {
   longName: 'Data',
   decode(pkt: Packet, off: number, end: number, _rep: number, parent: number): void {
     const top = pkt.addProtocol(F.data, 'data', off, end - off, parent);
-    if (pkt.wantLabels) pkt.setLabel(top, `Data (${end - off} bytes)`);
+    if (pkt.wantLabels) pkt.setLabel(top, `Data (${end - off} byte${end - off === 1 ? '' : 's'})`);
     pkt.add(F.bytes, off, end - off, top);
     pkt.add(F.len, off, 0, top, end - off);
   },
