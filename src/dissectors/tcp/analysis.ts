@@ -133,6 +133,8 @@ class Flow {
   /** SACK blocks of the last segment of this direction that had them (Wireshark keeps up to 3). */
   sackN = 0;
   sackDelivered = 0;
+  /** This direction sent a FIN or RST (its list's room is let go once emptied; nothing reads it else). */
+  closed = false;
   /**
    * Segments sent and not yet acknowledged, in order of arrival (Wireshark walks them newest
    * first): SEG_STRIDE numbers each (seq, next seq, frame, seconds, nanoseconds) in one array of
@@ -187,6 +189,7 @@ class Flow {
     this.inferredShift = 0;
     this.sackN = 0;
     this.sackDelivered = 0;
+    this.closed = false;
     // The list's room is kept (its numbers are never read beyond `n`).
     this.n = 0;
   }
@@ -707,10 +710,16 @@ function finishSegment(conv: TcpConversation, fwd: Flow, rev: Flow, dir: number,
     } else if (seqGt(e, ack)) continue;
     rev.remove(i);
   }
+  // A direction that sent its FIN or RST has sent what it will send: once an ACK empties its list,
+  // the list's room is let go (it held SEG_KEEP segments' room per direction of every closed
+  // connection: 11 MB of the 2M capture's 182 MB heap). Only room: nothing beyond `n` is ever
+  // read, and a late segment makes a new list.
+  if (rev.n === 0 && rev.closed) rev.seg = NO_SEG;
 
   // A reset (or closing) connection seldom sends again: lists it emptied are let go (a port scan's
   // SYN and RST would otherwise keep their lists' room per conversation).
   if (flags & (RST | FIN)) {
+    fwd.closed = true;
     if (rev.n === 0) rev.seg = NO_SEG;
     if (fwd.n === 0) fwd.seg = NO_SEG;
   }

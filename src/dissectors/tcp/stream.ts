@@ -332,7 +332,7 @@ export function finishTcpStream(pkt: Packet, tcpItem: number, stream: number, di
   if (FINISH.status !== ParseStatus.Ok || FINISH.consumed <= 0 || FINISH.consumed > d.pendingLen) return;
   // releaseDirection lets the buffer go: the PDU keeps it (no copy).
   const pdu = d.pending.subarray(0, FINISH.consumed);
-  const parts = d.pendingFrames.slice();
+  const parts = d.pendingFrames; // let go by releaseDirection too
   const first = d.pendingFrame;
   releaseDirection(d, t.budget);
   const sink = sessionSlot(pkt, SINK);
