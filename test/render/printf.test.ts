@@ -8,22 +8,10 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { fixed } from '../../src/render/printf.js';
+import { rng } from '../capture/helpers.js';
 import { itMissing } from '../corpus.js';
 
 const python = spawnSync('python3', ['-c', 'pass'], { stdio: 'ignore' }).status === 0;
-
-/** A seeded generator (xorshift32), so a failure names the same values every run. */
-function rng(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    return x / 2 ** 32;
-  };
-}
 
 function cases(): [number, number][] {
   const r = rng(0x5eed);
