@@ -8,7 +8,7 @@ import type { InterfaceInfo } from '../capture/frame.js';
 import { dissectFile, serveShard, type Shard } from '../pipeline/index.js';
 import { CHUNK_BYTES, serializeError, serveOrderedShard, type ChunkSender, type OrderedShardData, type SerializedError } from '../pipeline/ordered-shards.js';
 import { OutBuffer } from '../render/output.js';
-import { warnLinkType } from './commands/read.js';
+import { HEADER_ONLY_PIPELINE, warnLinkType } from './commands/read.js';
 import { createPacketPrinter, tsDigitsOf, type PrintFlags } from './packet-printer.js';
 
 /** What `read` gives each worker (see the parallel read in commands/read.ts). */
@@ -106,7 +106,7 @@ else await serveOrderedShard<OrderedShardData & ReadTask>(async (t, sender) => {
         columns: printer.columns,
         fields: printer.fields,
         twoPass: t.twoPass,
-        ...(t.headerOnly ? { tcpAnalysis: false, experts: false } : {}),
+        ...(t.headerOnly ? HEADER_ONLY_PIPELINE : {}),
         count: 0,
         disabledProtocols: t.disabledProtocols,
         shard: { index: t.index, count: t.count },

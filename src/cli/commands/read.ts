@@ -134,8 +134,7 @@ export function readCommand() {
             // The printer and the filters keep nothing of a frame after its call (the -w writer may).
             reuseFrames: outFd === undefined,
             disabledProtocols,
-            // Header fields need no TCP sequence analysis and no expert items (see HEADER_FIELDS).
-            ...(headerOnly ? { tcpAnalysis: false, experts: false } : {}),
+            ...(headerOnly ? HEADER_ONLY_PIPELINE : {}),
             names: dissecting.names,
             onInterface: (info) => {
               interfaces[info.id] = info;
@@ -177,6 +176,9 @@ export function readCommand() {
  * analysis, reassembly and expert fields, frame.protocols, anything of ICMP (replies are found later):
  * most of these are two passes, still without the application protocols (see lowerLayerField).
  */
+/** What a read of HEADER_FIELDS only leaves out besides the application protocols: no header field reads the TCP sequence analysis or an expert item. */
+export const HEADER_ONLY_PIPELINE = { tcpAnalysis: false, experts: false } as const;
+
 const HEADER_FIELDS = new Set([
   'frame.number', 'frame.time', 'frame.time_epoch', 'frame.time_relative', 'frame.time_delta', 'frame.len', 'frame.cap_len',
   'eth.src', 'eth.dst', 'eth.addr', 'eth.type',
