@@ -193,6 +193,24 @@ export class LayerList {
   }
 }
 
+/**
+ * The fields whose names start with `prefix` (`tcp.flags` for the flags and their bits,
+ * `tcp.option` for the options with tcp.option_kind and tcp.option_len), made once at load time
+ * by `fieldGroup`: `Packet.keepsGroup` tells whether the tree keeps any of them.
+ */
+export interface FieldGroup {
+  readonly prefix: string;
+  readonly index: number;
+}
+
+const fieldGroups: FieldGroup[] = [];
+
+export function fieldGroup(prefix: string): FieldGroup {
+  const g = { prefix, index: fieldGroups.length };
+  fieldGroups.push(g);
+  return g;
+}
+
 export class Packet {
   frame!: Frame;
   session: Session;
@@ -397,6 +415,28 @@ export class Packet {
     return this.keepProto === null ? this.tree : this.keepProto[protoFid] === 1;
   }
 
+  /** By FieldGroup index: 1 when a kept field is in the group (null: all kept). */
+  private keepGroup: Uint8Array | null = null;
+
+  /**
+   * Whether the tree keeps any field of `g` (every field whose name starts with the group's
+   * prefix): a dissector may skip a block that only adds items of the group (each add would
+   * return -1), as Wireshark skips what no field of the tree refers to. Only blocks whose sole
+   * effect is those items: experts, columns and state are made whatever the tree keeps.
+   */
+  keepsGroup(g: FieldGroup): boolean {
+    const k = this.keepGroup;
+    if (k === null) return this.tree;
+    return g.index < k.length ? k[g.index] === 1 : this.groupKept(g);
+  }
+
+  /** The fields kept by the last selectFields (ids), for a group made after it. */
+  private keptIds: readonly number[] = [];
+
+  private groupKept(g: FieldGroup): boolean {
+    return this.keptIds.some((id) => fieldById(id).abbrev.startsWith(g.prefix));
+  }
+
   /**
    * Whether tree labels are worth building: the whole tree is kept and texts are wanted (-V), or a
    * protocol's item is asked for by name (tshark's `-e tcp` prints the protocol's summary line).
@@ -416,6 +456,8 @@ export class Packet {
     if (ids === null) {
       this.keep = null;
       this.keepProto = null;
+      this.keepGroup = null;
+      this.keptIds = [];
       this.keepsProtocol = false;
       return;
     }
@@ -430,6 +472,9 @@ export class Packet {
       if (proto?.type === FT.PROTOCOL) this.keepProto[proto.id] = 1;
       if (fieldById(id).type === FT.PROTOCOL) this.keepsProtocol = true;
     }
+    this.keptIds = [...ids];
+    this.keepGroup = new Uint8Array(fieldGroups.length);
+    for (const g of fieldGroups) this.keepGroup[g.index] = this.groupKept(g) ? 1 : 0;
     // The summary labels are built with the columns (dissectors share the texts).
     if (this.keepsProtocol) this.wantColumns = true;
   }

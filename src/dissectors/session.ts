@@ -38,6 +38,13 @@ export interface SessionOptions {
    * `stats conv tcp`, which counts frames and bytes by conversation, without application protocols.
    */
   tcpAnalysis?: boolean;
+  /**
+   * TCP conversations (default true): false only for a read that keeps no field of one (no
+   * tcp.stream, relative sequence numbers, scaled window, analysis, reassembly, TCP tap) and
+   * dissects no application protocol: `read -T fields` of header fields only (src/cli/commands/read.ts
+   * HEADER_FIELDS), whose values come from each segment's own header.
+   */
+  tcpConversations?: boolean;
 }
 
 /**

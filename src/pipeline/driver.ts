@@ -84,6 +84,8 @@ export interface DissectOptions {
    * of it, with the application protocols disabled (nothing reassembled).
    */
   tcpAnalysis?: boolean;
+  /** False: no TCP conversations (SessionOptions.tcpConversations), for a read of header fields only. */
+  tcpConversations?: boolean;
 }
 
 export interface PipelineOptions extends DissectOptions {
@@ -177,9 +179,10 @@ const NO_SINK: PacketSink = () => {};
 
 /** Reads and dissects every frame of `source`, handing each packet to the consumers of `opts` and to `sink`. */
 export async function runPipeline(source: FrameSource, opts: PipelineOptions, sink: PacketSink = NO_SINK): Promise<DissectSummary> {
-  if (opts.session && (opts.disabledProtocols?.length || opts.tcpAnalysis === false)) throw new Error('runPipeline: disabledProtocols and tcpAnalysis are session options: make the session with them');
+  if (opts.session && (opts.disabledProtocols?.length || opts.tcpAnalysis === false || opts.tcpConversations === false)) throw new Error('runPipeline: disabledProtocols, tcpAnalysis and tcpConversations are session options: make the session with them');
   const made = withDisabled(opts.sessionOptions ?? commandSessionOptions(), opts.disabledProtocols);
-  const session = opts.session ?? newSession(opts.tcpAnalysis === false ? { ...made, tcpAnalysis: false } : made);
+  const off = { ...(opts.tcpAnalysis === false ? { tcpAnalysis: false } : {}), ...(opts.tcpConversations === false ? { tcpConversations: false } : {}) };
+  const session = opts.session ?? newSession(Object.keys(off).length ? { ...made, ...off } : made);
   session.revise = opts.onRevise;
   session.names = opts.names;
   const taps = session.taps;
@@ -221,7 +224,7 @@ export interface CompiledFilter {
 export function withDisplayFilter(opts: PipelineOptions, f: CompiledFilter | undefined): PipelineOptions {
   if (!f) return opts;
   const fields = opts.fields === null || opts.fields === undefined ? null : [...new Set([...opts.fields, ...f.fields])];
-  return { ...opts, twoPass: true, fields, disabledProtocols: undefined, experts: true, tcpAnalysis: undefined, displayFilter: { test: f.filter, onDropped: opts.displayFilter?.onDropped } };
+  return { ...opts, twoPass: true, fields, disabledProtocols: undefined, experts: true, tcpAnalysis: undefined, tcpConversations: undefined, displayFilter: { test: f.filter, onDropped: opts.displayFilter?.onDropped } };
 }
 
 /** Session options with more protocols disabled. */

@@ -176,8 +176,12 @@ export function readCommand() {
  * analysis, reassembly and expert fields, frame.protocols, anything of ICMP (replies are found later):
  * most of these are two passes, still without the application protocols (see lowerLayerField).
  */
-/** What a read of HEADER_FIELDS only leaves out besides the application protocols: no header field reads the TCP sequence analysis or an expert item. */
-export const HEADER_ONLY_PIPELINE = { tcpAnalysis: false, experts: false } as const;
+/**
+ * What a read of HEADER_FIELDS only leaves out besides the application protocols: no header field
+ * reads a TCP conversation (tcp.stream, relative numbers, the scaled window), its sequence analysis
+ * or an expert item.
+ */
+export const HEADER_ONLY_PIPELINE = { tcpAnalysis: false, tcpConversations: false, experts: false } as const;
 
 const HEADER_FIELDS = new Set([
   'frame.number', 'frame.time', 'frame.time_epoch', 'frame.time_relative', 'frame.time_delta', 'frame.len', 'frame.cap_len',

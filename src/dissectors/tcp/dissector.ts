@@ -6,7 +6,7 @@
  */
 import { defineFields, FT, Base } from '../fields.js';
 import { foldChecksum, sum16, u16, u24, u32 } from '../bytes.js';
-import { need, SessionKey, sessionSlot, Severity, type Packet } from '../packet.js';
+import { fieldGroup, need, SessionKey, sessionSlot, Severity, type Packet } from '../packet.js';
 import { seqGe, seqLe } from './seq.js';
 import { dispatchPorts, register, tableConsumes, type EmitContext, type LayerSpecOf } from '../registry.js';
 import { pseudoHeaderSum, pseudoHeaderSumFromSpec } from '../checksum.js';
@@ -96,6 +96,11 @@ export const F = defineFields({
   payload: { abbrev: 'tcp.payload', name: 'TCP payload', type: FT.BYTES },
   reused_ports: { abbrev: 'tcp.analysis.reused_ports', name: 'A new tcp session is started with the same ports as an earlier session in this trace', type: FT.NONE },
 });
+
+/** tcp.flags and the bits under it (tcp.flags.*): what the flags block adds. */
+const FLAG_FIELDS = fieldGroup('tcp.flags');
+/** The options' items: tcp.options and everything under it, tcp.option_kind, tcp.option_len. */
+const OPTION_FIELDS = fieldGroup('tcp.option');
 
 /** Shared empty list when option names are not collected (no per-packet allocation). */
 const NO_NAMES: string[] = [];
@@ -509,7 +514,7 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
   let reusedPorts = false;
   let wsOpt = -1;
   let optKinds = 0;
-  if (pkt.fence === 0 && pkt.ipVersion !== 0 && hlen >= 20) {
+  if (pkt.fence === 0 && pkt.ipVersion !== 0 && hlen >= 20 && pkt.session.options.tcpConversations !== false) {
     // Pre-scan the options the conversation (window scale) and the tap need, before they are shown.
     const o = sessionSlot(pkt, TAP_OPTIONS);
     optKinds = scanTapOptions(d, off + 20, Math.min(off + hlen, end), o);
@@ -553,12 +558,16 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
   if (tree) {
     pkt.add(F.ack_raw, off + 8, 4, top, ackRaw);
     hi = pkt.add(F.hdr_len, off + 12, 1, top, hlen);
-    fi = pkt.add(F.flags, off + 12, 2, top, flags);
-    addHighFlagBits(pkt, off, fi, flags);
-    rsti = pkt.add(F.reset, off + 12, 2, fi, (flags >> 2) & 1);
-    syni = pkt.add(F.syn, off + 12, 2, fi, (flags >> 1) & 1);
-    fini = pkt.add(F.fin, off + 12, 2, fi, flags & 1);
-    if (fi >= 0) pkt.add(F.flags_str, off + 12, 2, fi, 0, flagsStr(flags));
+    // Items of FLAG_FIELDS only (all -1 when none is kept: nothing else to skip).
+    if (pkt.keepsGroup(FLAG_FIELDS)) {
+      fi = pkt.add(F.flags, off + 12, 2, top, flags);
+      addHighFlagBits(pkt, off, fi, flags);
+      rsti = pkt.add(F.reset, off + 12, 2, fi, (flags >> 2) & 1);
+      syni = pkt.add(F.syn, off + 12, 2, fi, (flags >> 1) & 1);
+      fini = pkt.add(F.fin, off + 12, 2, fi, flags & 1);
+      // Kept without tcp.flags too (`-e tcp.flags.str` alone, as tshark).
+      pkt.add(F.flags_str, off + 12, 2, fi, 0, flagsStr(flags));
+    }
   }
   if (pkt.fence === 0 && pkt.wantExperts) {
     if (flags & 0x02) {
@@ -612,9 +621,11 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
       return;
     }
     pkt.setLength(top, hlen);
-    // The options' items, Info text and experts: nothing to make when none of them is wanted.
-    if (tree) optText = decodeOptions(pkt, off + 20, off + hlen, top, flags, revBase, ackRaw);
-    else if (cols || pkt.wantExperts) optText = summariseOptions(pkt, off + 20, off + hlen, flags, revBase, ackRaw);
+    // The options' items, Info text and experts: decodeOptions when the tree keeps an option's
+    // field or items for Info and experts may be wanted; without them the walk alone (which still
+    // marks a packet whose option length is missing malformed); nothing without tree, columns or experts.
+    if (tree && (cols || pkt.wantExperts || pkt.keepsGroup(OPTION_FIELDS))) optText = decodeOptions(pkt, off + 20, off + hlen, top, flags, revBase, ackRaw);
+    else if (tree || cols || pkt.wantExperts) optText = summariseOptions(pkt, off + 20, off + hlen, flags, revBase, ackRaw);
   }
   if (pkt.wantLabels) {
     if (names) labelPortItems(pkt, names, 'tcp', F.srcport, F.dstport, top, sp, dp);
@@ -766,7 +777,7 @@ function decodeQuoted(pkt: Packet, off: number, end: number, top: number, parent
   const rsti = pkt.add(F.reset, off + 12, 2, fi, (flags >> 2) & 1);
   const syni = pkt.add(F.syn, off + 12, 2, fi, (flags >> 1) & 1);
   const fini = pkt.add(F.fin, off + 12, 2, fi, flags & 1);
-  if (fi >= 0) pkt.add(F.flags_str, off + 12, 2, fi, 0, flagsStr(flags));
+  if (pkt.keepsGroup(FLAG_FIELDS)) pkt.add(F.flags_str, off + 12, 2, fi, 0, flagsStr(flags));
   if (pkt.wantLabels) pkt.setLabel(fi, `Flags: 0x${flags.toString(16).padStart(3, '0')} (${flagsText(flags)})`);
   if (pkt.wantExperts) {
     if (flags & 0x02) {
