@@ -103,38 +103,56 @@ const RST = 0x04;
 const ACK = 0x10;
 const PSH = 0x08;
 
-/** One direction's sequence-analysis state (Wireshark's tcp_flow_t + tcp_analyze_seq_flow_info_t). */
+/** Bits of Flow.bits: four flags, then the SACK block count, the inferred shift and the last segment's verdicts. */
+const FB_WINDOW_FROM_SYN = 1;
+const FB_VALID_BIF = 2;
+const FB_PUSH_SET_LAST = 4;
+const FB_CLOSED = 8;
+const FB_SACK_SHIFT = 4; // 2 bits
+const FB_INFERRED_SHIFT = 6; // 4 bits
+const FB_LASTSEG_SHIFT = 10; // 15 bits (the TcpFlag verdicts)
+
+/**
+ * `x` as V8 keeps it unboxed: a small integer when it is a 32-bit one (a field that only ever holds
+ * small integers is one word, where a field that once held a boxed number costs a 16-byte heap number
+ * in every object), else `x` itself (the field then holds any number, as before).
+ */
+function int(x: number): number {
+  return (x | 0) === x ? x | 0 : x;
+}
+
+/**
+ * One direction's sequence-analysis state (Wireshark's tcp_flow_t + tcp_analyze_seq_flow_info_t).
+ *
+ * Memory (one per direction of every conversation a capture ever had): every field holds a small
+ * integer, so that V8 keeps it in the object itself (a field that ever held a boxed number costs a
+ * 16-byte heap number per object: 6 per Flow made 14 MB of a 2M capture's 152 MB heap): sequence
+ * numbers are kept as signed 32-bit values (`seq | 0`, the same number modulo 2^32, compared with
+ * `| 0` or through ./seq.ts), seconds through int(), and the flags and small counts share one
+ * field (`bits`). 152 bytes, was 200 plus 96 of heap numbers.
+ */
 class Flow {
-  /** Highest next sequence number seen (0 = none yet, as in Wireshark). */
+  /** Highest next sequence number seen, `| 0` (0 = none yet, as in Wireshark). */
   nextseq = 0;
   nextseqframe = 0;
   nextseqSec = 0;
   nextseqNsec = 0;
-  /** Highest continuous sequence number to be acknowledged (ACKed-unseen detection). */
+  /** Highest continuous sequence number to be acknowledged (ACKed-unseen detection), `| 0`. */
   maxseqtobeacked = 0;
+  /** Last acknowledgement number sent, `| 0`. */
   lastack = 0;
   lastackSec = 0;
   lastackNsec = 0;
   lastnondupack = 0;
   dupacknum = 0;
-  /** Last raw (unscaled) window sent; Wireshark starts at G_MAXUINT32. */
-  window = 0xffffffff;
-  /** The last segment sent was a SYN: its window is never scaled. */
-  windowFromSyn = false;
-  lastsegmentflags = 0;
-  validBif = true;
+  /** Last raw (unscaled) window sent; -1 = none yet (Wireshark starts at G_MAXUINT32). */
+  window = -1;
+  /** FB_* flags, the SACK block count, the inferred shift and the last segment's verdicts. */
+  bits = FB_VALID_BIF;
+  /** Bytes sent since the last PSH, `| 0` (read with `>>> 0`). */
   pushBytesSent = 0;
-  pushSetLast = false;
-  /**
-   * Handshake not seen: the least window-scale shift of this direction's windows that the other
-   * side's bytes in flight allow (a lower bound that only grows; 0 = no evidence).
-   */
-  inferredShift = 0;
-  /** SACK blocks of the last segment of this direction that had them (Wireshark keeps up to 3). */
-  sackN = 0;
+  /** Bytes the last SACK blocks cover, `| 0` (modulo 2^32, as it is used). */
   sackDelivered = 0;
-  /** This direction sent a FIN or RST (its list's room is let go once emptied; nothing reads it else). */
-  closed = false;
   /**
    * Segments sent and not yet acknowledged, in order of arrival (Wireshark walks them newest
    * first): SEG_STRIDE numbers each (seq, next seq, frame, seconds, nanoseconds) in one array of
@@ -145,6 +163,57 @@ class Flow {
   n = 0;
   /** NO_SEG until the first segment is pushed (a direction that sends only ACKs makes none). */
   seg: number[] = NO_SEG;
+
+  /** The last segment sent was a SYN: its window is never scaled. */
+  get windowFromSyn(): boolean {
+    return (this.bits & FB_WINDOW_FROM_SYN) !== 0;
+  }
+  set windowFromSyn(v: boolean) {
+    this.bits = v ? this.bits | FB_WINDOW_FROM_SYN : this.bits & ~FB_WINDOW_FROM_SYN;
+  }
+  get validBif(): boolean {
+    return (this.bits & FB_VALID_BIF) !== 0;
+  }
+  set validBif(v: boolean) {
+    this.bits = v ? this.bits | FB_VALID_BIF : this.bits & ~FB_VALID_BIF;
+  }
+  get pushSetLast(): boolean {
+    return (this.bits & FB_PUSH_SET_LAST) !== 0;
+  }
+  set pushSetLast(v: boolean) {
+    this.bits = v ? this.bits | FB_PUSH_SET_LAST : this.bits & ~FB_PUSH_SET_LAST;
+  }
+  /** This direction sent a FIN or RST (its list's room is let go once emptied; nothing reads it else). */
+  get closed(): boolean {
+    return (this.bits & FB_CLOSED) !== 0;
+  }
+  set closed(v: boolean) {
+    this.bits = v ? this.bits | FB_CLOSED : this.bits & ~FB_CLOSED;
+  }
+  /** SACK blocks of the last segment of this direction that had them (Wireshark keeps up to 3). */
+  get sackN(): number {
+    return (this.bits >> FB_SACK_SHIFT) & 3;
+  }
+  set sackN(v: number) {
+    this.bits = (this.bits & ~(3 << FB_SACK_SHIFT)) | (v << FB_SACK_SHIFT);
+  }
+  /**
+   * Handshake not seen: the least window-scale shift of this direction's windows that the other
+   * side's bytes in flight allow (a lower bound that only grows, 0..14; 0 = no evidence).
+   */
+  get inferredShift(): number {
+    return (this.bits >> FB_INFERRED_SHIFT) & 15;
+  }
+  set inferredShift(v: number) {
+    this.bits = (this.bits & ~(15 << FB_INFERRED_SHIFT)) | (v << FB_INFERRED_SHIFT);
+  }
+  /** The verdicts (TcpFlag bits, 15) of the last segment of this direction. */
+  get lastsegmentflags(): number {
+    return (this.bits >> FB_LASTSEG_SHIFT) & 0x7fff;
+  }
+  set lastsegmentflags(v: number) {
+    this.bits = (this.bits & ~(0x7fff << FB_LASTSEG_SHIFT)) | ((v & 0x7fff) << FB_LASTSEG_SHIFT);
+  }
 
   push(seq: number, next: number, frame: number, sec: number, nsec: number): void {
     const o = this.n++ * SEG_STRIDE;
@@ -180,16 +249,10 @@ class Flow {
     this.lastackNsec = 0;
     this.lastnondupack = 0;
     this.dupacknum = 0;
-    this.window = 0xffffffff;
-    this.windowFromSyn = false;
-    this.lastsegmentflags = 0;
-    this.validBif = true;
+    this.window = -1;
+    this.bits = FB_VALID_BIF;
     this.pushBytesSent = 0;
-    this.pushSetLast = false;
-    this.inferredShift = 0;
-    this.sackN = 0;
     this.sackDelivered = 0;
-    this.closed = false;
     // The list's room is kept (its numbers are never read beyond `n`).
     this.n = 0;
   }
@@ -213,7 +276,11 @@ const SEG_STRIDE = 5;
 /** Segments' room an emptied list keeps (640 bytes). */
 const SEG_KEEP = 16;
 
-/** Per-conversation analysis state, hung on the conversation (`conv.analysis`). */
+/**
+ * Per-conversation analysis state, hung on the conversation (`conv.analysis`). Small integers only,
+ * as Flow's (seconds through int(); the initial RTT kept as its two differences, from which both
+ * of its forms are computed exactly as before): 120 bytes, was 128 plus 80 of heap numbers.
+ */
 export class TcpConvAnalysis {
   /** The two directions' state (two fields, not a tuple: one object less per conversation). */
   flow0 = new Flow();
@@ -222,9 +289,12 @@ export class TcpConvAnalysis {
   synSet = false;
   synSec = 0;
   synNsec = 0;
-  /** Initial RTT in seconds (0 = not known), as Wireshark's ts_first_rtt. */
-  firstRtt = 0;
-  firstRttNs = 0;
+  /**
+   * The initial RTT (Wireshark's ts_first_rtt) as the differences of its two frames' seconds and
+   * nanoseconds (both 0 = not known): firstRtt and firstRttNs.
+   */
+  rttSec = 0;
+  rttNsec = 0;
   /** Single pass: frames shown before the initial RTT was known (revised when it is). */
   rttPending: number[] | undefined = undefined;
   firstSec = 0;
@@ -238,6 +308,15 @@ export class TcpConvAnalysis {
     return d === 0 ? this.flow0 : this.flow1;
   }
 
+  /** Initial RTT in seconds (0 = not known). */
+  get firstRtt(): number {
+    return this.rttSec + this.rttNsec / 1e9;
+  }
+  /** Initial RTT in nanoseconds (0 = not known). */
+  get firstRttNs(): number {
+    return this.rttSec * 1e9 + this.rttNsec;
+  }
+
   /** Back to a new conversation's state whose first frame is at (sec, nsec). */
   reset(sec: number, nsec: number): void {
     this.flow0.reset();
@@ -245,10 +324,10 @@ export class TcpConvAnalysis {
     this.synSet = false;
     this.synSec = 0;
     this.synNsec = 0;
-    this.firstRtt = 0;
-    this.firstRttNs = 0;
+    this.rttSec = 0;
+    this.rttNsec = 0;
     this.rttPending = undefined;
-    this.firstSec = this.prevSec = sec;
+    this.firstSec = this.prevSec = int(sec);
     this.firstNsec = this.prevNsec = nsec;
     this.closing = 0;
   }
@@ -341,13 +420,13 @@ function streamTimes(pkt: Packet, a: TcpConvAnalysis): void {
   const f = pkt.frame;
   curTimes[0] = f.tsSec - a.firstSec + (f.tsNsec - a.firstNsec) / 1e9;
   curTimes[1] = f.tsSec - a.prevSec + (f.tsNsec - a.prevNsec) / 1e9;
-  a.prevSec = f.tsSec;
+  a.prevSec = int(f.tsSec);
   a.prevNsec = f.tsNsec;
 }
 
 function newAnalysis(sec: number, nsec: number): TcpConvAnalysis {
   const a = new TcpConvAnalysis();
-  a.firstSec = a.prevSec = sec;
+  a.firstSec = a.prevSec = int(sec);
   a.firstNsec = a.prevNsec = nsec;
   return a;
 }
@@ -411,10 +490,10 @@ function replaySegment(conv: TcpConversation, g: Uint32Array, secs: Float64Array
   analyseSegment(conv, a, dir, g[o + FS_SEQ]!, g[o + FS_ACK]!, g[o + FS_LEN]!, flags, Math.floor(wfd / 32768), g[o + FS_FRAME]!, sec, nsec, null, 0, 0, maxUnacked);
   const fwd = a.flow(dir);
   fwd.sackN = wfd & 3;
-  if (fwd.sackN > 0) fwd.sackDelivered = g[o + FS_SACK]!;
+  if (fwd.sackN > 0) fwd.sackDelivered = g[o + FS_SACK]! | 0;
   if (pass === 0 && flags & FIN) a.closing |= 1 << dir;
   // The stream's previous frame is the last one replayed.
-  a.prevSec = sec;
+  a.prevSec = int(sec);
   a.prevNsec = nsec;
 }
 
@@ -543,11 +622,12 @@ function analyseSegment(conv: TcpConversation, a: TcpConvAnalysis, dir: number, 
   // The initial RTT: from the most recent SYN to the first pure ACK (dissect_tcp).
   if ((flags & (SYN | ACK)) === SYN) {
     a.synSet = true;
-    a.synSec = sec;
+    a.synSec = int(sec);
     a.synNsec = nsec;
   } else if ((flags & (SYN | ACK)) === ACK && a.synSet && a.firstRttNs === 0) {
-    a.firstRttNs = ns(sec, nsec, a.synSec, a.synNsec);
-    a.firstRtt = (sec - a.synSec) + (nsec - a.synNsec) / 1e9;
+    // firstRttNs is ns(sec, nsec, a.synSec, a.synNsec), firstRtt (sec - a.synSec) + (nsec - a.synNsec) / 1e9.
+    a.rttSec = int(sec - a.synSec);
+    a.rttNsec = int(nsec - a.synNsec);
   }
   if (flags & ACK) rev.validBif = true;
   verdicts(conv, a, fwd, rev, dir, seq, ack, seglen, flags, window, num, sec, nsec);
@@ -565,9 +645,12 @@ function analyseSegment(conv: TcpConversation, a: TcpConvAnalysis, dir: number, 
 function verdicts(conv: TcpConversation, a: TcpConvAnalysis, fwd: Flow, rev: Flow, dir: number, seq: number, ack: number, seglen: number, flags: number, window: number, num: number, sec: number, nsec: number): void {
   const r = result;
   const noSfr = (flags & (SYN | FIN | RST)) === 0;
+  // The segment's numbers as the flows keep theirs (`| 0`: the same modulo 2^32).
+  const sq = seq | 0;
+  const ak = ack | 0;
   analysis: {
     // ZERO WINDOW PROBE: 1 byte at the next expected sequence number into a zero window.
-    if (seglen === 1 && seq === fwd.nextseq && rev.window === 0) {
+    if (seglen === 1 && sq === fwd.nextseq && rev.window === 0) {
       r.flags |= TcpFlag.ZERO_WINDOW_PROBE;
       break analysis;
     }
@@ -579,11 +662,11 @@ function verdicts(conv: TcpConversation, a: TcpConvAnalysis, fwd: Flow, rev: Flo
       fwd.validBif = false;
     }
     // KEEP ALIVE: 0 or 1 byte starting one byte before the next expected sequence number.
-    if ((seglen === 0 || seglen === 1) && seq === ((fwd.nextseq - 1) >>> 0) && noSfr) r.flags |= TcpFlag.KEEP_ALIVE;
+    if ((seglen === 0 || seglen === 1) && sq === ((fwd.nextseq - 1) | 0) && noSfr) r.flags |= TcpFlag.KEEP_ALIVE;
     // WINDOW UPDATE: no data, same SEQ/ACK as before, a new non-zero window.
-    if (seglen === 0 && window !== 0 && window !== fwd.window && seq === fwd.nextseq && ack === fwd.lastack && noSfr) r.flags |= TcpFlag.WINDOW_UPDATE;
+    if (seglen === 0 && window !== 0 && window !== fwd.window && sq === fwd.nextseq && ak === fwd.lastack && noSfr) r.flags |= TcpFlag.WINDOW_UPDATE;
     // WINDOW FULL: data up to the right edge of the window the receiver advertised (scaling known).
-    if (seglen > 0 && rev.window !== 0xffffffff && noSfr) {
+    if (seglen > 0 && rev.window !== -1 && noSfr) {
       const ws = conv.wscale(1 - dir);
       if (ws !== -1) {
         const shift = rev.windowFromSyn || ws === -2 ? 0 : ws;
@@ -591,17 +674,17 @@ function verdicts(conv: TcpConversation, a: TcpConvAnalysis, fwd: Flow, rev: Flo
       }
     }
     // KEEP ALIVE ACK: repeats the previous ACK, the other side's last segment was a keep-alive.
-    if (seglen === 0 && window !== 0 && window === fwd.window && seq === fwd.nextseq && ack === fwd.lastack && rev.lastsegmentflags & TcpFlag.KEEP_ALIVE && noSfr) {
+    if (seglen === 0 && window !== 0 && window === fwd.window && sq === fwd.nextseq && ak === fwd.lastack && rev.lastsegmentflags & TcpFlag.KEEP_ALIVE && noSfr) {
       r.flags |= TcpFlag.KEEP_ALIVE_ACK;
       break analysis;
     }
     // ZERO WINDOW PROBE ACK: repeats the previous ACK and zero window after a probe.
-    if (seglen === 0 && window === 0 && window === fwd.window && seq === fwd.nextseq && ack === fwd.lastack && rev.lastsegmentflags & TcpFlag.ZERO_WINDOW_PROBE && noSfr) {
+    if (seglen === 0 && window === 0 && window === fwd.window && sq === fwd.nextseq && ak === fwd.lastack && rev.lastsegmentflags & TcpFlag.ZERO_WINDOW_PROBE && noSfr) {
       r.flags |= TcpFlag.ZERO_WINDOW_PROBE_ACK;
       break analysis;
     }
     // DUPLICATE ACK: no data, same window, SEQ and ACK as the previous segment.
-    if (seglen === 0 && window !== 0 && window === fwd.window && seq === fwd.nextseq && ack === fwd.lastack && noSfr) {
+    if (seglen === 0 && window !== 0 && window === fwd.window && sq === fwd.nextseq && ak === fwd.lastack && noSfr) {
       fwd.dupacknum = fwd.dupacknum === -1 ? 1 : fwd.dupacknum + 1;
       r.flags |= TcpFlag.DUPLICATE_ACK;
       r.dupackNum = fwd.dupacknum;
@@ -609,7 +692,7 @@ function verdicts(conv: TcpConversation, a: TcpConvAnalysis, fwd: Flow, rev: Flo
     }
   }
   // finished_fwd: a new ACK number resets the duplicate-ACK count.
-  if (ack !== fwd.lastack) {
+  if (ak !== fwd.lastack) {
     fwd.lastnondupack = num;
     fwd.dupacknum = 0;
   }
@@ -633,7 +716,7 @@ function verdicts(conv: TcpConversation, a: TcpConvAnalysis, fwd: Flow, rev: Flo
   if ((seglen > 0 || flags & (SYN | FIN)) && !(r.flags & TcpFlag.KEEP_ALIVE)) {
     let notAdvanced = fwd.nextseq !== 0 && seqLt(seq, fwd.nextseq);
     // Not a retransmission: more than one byte starting just before nextseq (after a probe).
-    if (seglen > 1 && ((fwd.nextseq - 1) >>> 0) === seq) notAdvanced = false;
+    if (seglen > 1 && ((fwd.nextseq - 1) | 0) === sq) notAdvanced = false;
     retrans: {
       // Spurious retransmission: all of the data was already acknowledged.
       if (seglen > 0 && rev.lastack !== 0 && seqLe((seq + seglen) >>> 0, rev.lastack)) {
@@ -643,13 +726,13 @@ function verdicts(conv: TcpConversation, a: TcpConvAnalysis, fwd: Flow, rev: Flo
       // Fast retransmission: >= 2 duplicate ACKs for this sequence number, within 20 ms of the last.
       // Wireshark's count is unsigned, so its "ACKed unseen segment" mark (-1) also passes as >= 2:
       // a retransmission right after the other side ACKed unseen data is called fast, as tshark does.
-      if (notAdvanced && (rev.dupacknum >= 2 || rev.dupacknum === -1) && rev.lastack === seq && ns(sec, nsec, rev.lastackSec, rev.lastackNsec) < 20_000_000) {
+      if (notAdvanced && (rev.dupacknum >= 2 || rev.dupacknum === -1) && rev.lastack === sq && ns(sec, nsec, rev.lastackSec, rev.lastackNsec) < 20_000_000) {
         r.flags |= TcpFlag.FAST_RETRANSMISSION;
         break retrans;
       }
       // Out-of-order: soon after the highest segment (within the initial RTT, else 3 ms).
       const thres = a.firstRttNs !== 0 ? a.firstRttNs : 3_000_000;
-      if (notAdvanced && ns(sec, nsec, fwd.nextseqSec, fwd.nextseqNsec) < thres && fwd.nextseq !== ((seq + seglen + (flags & (SYN | FIN) ? 1 : 0)) >>> 0)) {
+      if (notAdvanced && ns(sec, nsec, fwd.nextseqSec, fwd.nextseqNsec) < thres && fwd.nextseq !== ((seq + seglen + (flags & (SYN | FIN) ? 1 : 0)) | 0)) {
         r.flags |= TcpFlag.OUT_OF_ORDER;
         break retrans;
       }
@@ -681,16 +764,16 @@ function finishSegment(conv: TcpConversation, fwd: Flow, rev: Flow, dir: number,
   // A RST does not move the highest sequence number (tshark 4.0: a reset's sequence number, often
   // unrelated to the data, does not make the next connection's segments retransmissions).
   if ((seqGt(nextseq, fwd.nextseq) || fwd.nextseq === 0) && !zwp && !(flags & RST)) {
-    fwd.nextseq = nextseq;
+    fwd.nextseq = nextseq | 0;
     fwd.nextseqframe = num;
-    fwd.nextseqSec = sec;
+    fwd.nextseqSec = int(sec);
     fwd.nextseqNsec = nsec;
   }
-  if ((seq === fwd.maxseqtobeacked || fwd.maxseqtobeacked === 0) && !zwp) fwd.maxseqtobeacked = fwd.nextseq;
+  if (((seq | 0) === fwd.maxseqtobeacked || fwd.maxseqtobeacked === 0) && !zwp) fwd.maxseqtobeacked = fwd.nextseq;
   fwd.window = window;
   fwd.windowFromSyn = (flags & SYN) !== 0;
-  fwd.lastack = ack;
-  fwd.lastackSec = sec;
+  fwd.lastack = ack | 0;
+  fwd.lastackSec = int(sec);
   fwd.lastackNsec = nsec;
   fwd.lastsegmentflags = r.flags;
 
@@ -744,23 +827,24 @@ function finishSegment(conv: TcpConversation, fwd: Flow, rev: Flow, dir: number,
       // The receiver's last window (raw) must have allowed these bytes: with the handshake not seen,
       // more in flight than window << k means its shift is at least k + 1.
       const rw = rev.window;
-      if (conv.wscale(1 - dir) === -1 && rw !== 0xffffffff && rw > 0 && !rev.windowFromSyn && r.bytesInFlight > rw * 2 ** rev.inferredShift) {
+      if (conv.wscale(1 - dir) === -1 && rw !== -1 && rw > 0 && !rev.windowFromSyn && r.bytesInFlight > rw * 2 ** rev.inferredShift) {
         let k = rev.inferredShift;
         while (k < 14 && r.bytesInFlight > rw * 2 ** k) k++;
         rev.inferredShift = k;
       }
     }
+    let pushed = fwd.pushBytesSent;
     if (flags & PSH && !fwd.pushSetLast) {
-      fwd.pushBytesSent += seglen;
+      pushed += seglen;
       fwd.pushSetLast = true;
     } else if (flags & PSH && fwd.pushSetLast) {
-      fwd.pushBytesSent = seglen;
+      pushed = seglen;
     } else if (fwd.pushSetLast) {
-      fwd.pushBytesSent = seglen;
+      pushed = seglen;
       fwd.pushSetLast = false;
-    } else fwd.pushBytesSent += seglen;
-    fwd.pushBytesSent >>>= 0;
-    r.pushBytesSent = fwd.pushBytesSent;
+    } else pushed += seglen;
+    fwd.pushBytesSent = pushed | 0;
+    r.pushBytesSent = pushed >>> 0;
     r.present = true;
   }
   if (r.flags !== 0) r.present = true;
@@ -795,7 +879,7 @@ function scanSack(d: Uint8Array, p: number, end: number, fwd: Flow): void {
           fwd.sackN = n;
         }
       }
-      if (n > 0) fwd.sackDelivered = delivered;
+      if (n > 0) fwd.sackDelivered = delivered | 0;
     }
     p += l;
   }
