@@ -21,9 +21,7 @@ export const BT_CB_NO_COPY = 0x40000bad;
 export const BYTE_ORDER_MAGIC = 0x1a2b3c4d;
 export const BYTE_ORDER_MAGIC_SWAPPED = 0x4d3c2b1a;
 
-/** Block framing: type, total length, body, total length again. */
-export const BLOCK_HEADER_LEN = 8;
-export const BLOCK_TRAILER_LEN = 4;
+/** Block framing: type (4 bytes), total length (4), body, total length again (4): 12 bytes at least. */
 export const MIN_BLOCK_LEN = 12;
 
 /** SHB body offsets (from the block start). */
@@ -93,8 +91,6 @@ export const IF_TSOFFSET = 14;
 
 export const EPB_FLAGS = 2;
 export const EPB_DROPCOUNT = 4;
-/** The Packet Block's equivalent of epb_flags. */
-export const PB_FLAGS = 2;
 
 export const ISB_STARTTIME = 2;
 export const ISB_ENDTIME = 3;

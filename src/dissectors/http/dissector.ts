@@ -186,8 +186,6 @@ export interface HttpTapRecord {
   stream: number;
 }
 
-export type HttpTapListener = (r: HttpTapRecord) => void;
-
 /** The HTTP tap's kind (../taps.ts): one record per message, delivered after the packet is dissected. */
 export const HTTP_TAP = new TapKind<HttpTapRecord>('http', () => ({ frame: 0, tsSec: 0, tsNsec: 0, relMs: 0, request: false, method: '', uri: null, host: null, fullUri: '', code: 0, requestIn: 0, time: -1, src: '', dst: '', stream: -1 }));
 

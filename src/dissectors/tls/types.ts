@@ -61,8 +61,6 @@ export interface TlsTapRecord {
   decrypted?: boolean;
 }
 
-export type TlsTapListener = (r: TlsTapRecord) => void;
-
 /**
  * The decrypted application data of one record (for `follow --tls`, as tshark's follow,tls):
  * delivered through the session's taps (src/dissectors/taps.ts), only when something listens and
