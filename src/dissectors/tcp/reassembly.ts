@@ -149,12 +149,32 @@ interface HoleyPdu {
   firstFrame: number;
 }
 
-/** One direction of a TCP connection. */
+/** What few directions need (out-of-order segments held, the counts of gaps and overflows): made on first use. */
+class DirectionRare {
+  held: Held[] = NO_HELD;
+  heldBytes = 0;
+  gaps = 0;
+  gapBytes = 0;
+  overflows = 0;
+}
+
+const D_SYNCED = 1;
+const D_FAILED = 2;
+
+/**
+ * One direction of a TCP connection.
+ *
+ * Memory (two per stream a capture ever had, kept to its end): 112 bytes of small integers and
+ * pointers, was 152 plus a 16-byte heap number. The next sequence number is kept as `| 0` (its
+ * getter gives it back as 0..2^32-1: a field that held numbers of 2^31 and more costs a boxed
+ * double per object), the two flags share one field, and what few directions need is in a side
+ * object made on first use (DirectionRare); each is read and written through accessors as before.
+ */
 export class StreamDirection {
-  /** Whether `next` is known (the first segment or the SYN was seen). */
-  synced = false;
-  /** The next sequence number expected. */
-  next = 0;
+  /** `next`, as a signed 32-bit value. */
+  private nx = 0;
+  /** D_SYNCED, D_FAILED. */
+  private bits = 0;
   /** The unfinished PDU's bytes (`pending[0, pendingLen)`), and the frame of its first byte. */
   pending: Uint8Array | null = null;
   pendingLen = 0;
@@ -163,24 +183,73 @@ export class StreamDirection {
   pendingFrames: number[] = NO_FRAMES;
   /** Bytes the parser still needs for the unfinished PDU (0 when it did not say). */
   needed = 0;
-  /** Held out-of-order segments (outOfOrder only), by arrival. */
-  held: Held[] = NO_HELD;
-  heldBytes = 0;
-  /** Notices, for the user and for tests. */
-  gaps = 0;
-  gapBytes = 0;
-  overflows = 0;
-  /**
-   * The parser failed inside the current segment: the rest of it is not parsed. The next segment is
-   * parsed from its first byte again (as Wireshark's tcp_dissect_pdus tries every new segment).
-   */
-  failed = false;
   /** Bytes still to discard of a PDU that was over the limit (its end is where parsing resumes). */
   skip = 0;
   /** Bytes delivered in order so far. */
   delivered = 0;
   /** The PDU kept with a hole after a gap (at most one per direction), filled by later segments. */
   hole: HoleyPdu | null = null;
+  private rare: DirectionRare | null = null;
+
+  /** Whether `next` is known (the first segment or the SYN was seen). */
+  get synced(): boolean {
+    return (this.bits & D_SYNCED) !== 0;
+  }
+  set synced(v: boolean) {
+    this.bits = v ? this.bits | D_SYNCED : this.bits & ~D_SYNCED;
+  }
+  /** The next sequence number expected (0..2^32-1). */
+  get next(): number {
+    return this.nx >>> 0;
+  }
+  set next(v: number) {
+    this.nx = v | 0;
+  }
+  /**
+   * The parser failed inside the current segment: the rest of it is not parsed. The next segment is
+   * parsed from its first byte again (as Wireshark's tcp_dissect_pdus tries every new segment).
+   */
+  get failed(): boolean {
+    return (this.bits & D_FAILED) !== 0;
+  }
+  set failed(v: boolean) {
+    this.bits = v ? this.bits | D_FAILED : this.bits & ~D_FAILED;
+  }
+  private rareOf(): DirectionRare {
+    return (this.rare ??= new DirectionRare());
+  }
+  /** Held out-of-order segments (outOfOrder only), by arrival. */
+  get held(): Held[] {
+    return this.rare === null ? NO_HELD : this.rare.held;
+  }
+  set held(v: Held[]) {
+    if (this.rare !== null || v !== NO_HELD) this.rareOf().held = v;
+  }
+  get heldBytes(): number {
+    return this.rare === null ? 0 : this.rare.heldBytes;
+  }
+  set heldBytes(v: number) {
+    if (this.rare !== null || v !== 0) this.rareOf().heldBytes = v;
+  }
+  /** Notices, for the user and for tests. */
+  get gaps(): number {
+    return this.rare === null ? 0 : this.rare.gaps;
+  }
+  set gaps(v: number) {
+    if (this.rare !== null || v !== 0) this.rareOf().gaps = v;
+  }
+  get gapBytes(): number {
+    return this.rare === null ? 0 : this.rare.gapBytes;
+  }
+  set gapBytes(v: number) {
+    if (this.rare !== null || v !== 0) this.rareOf().gapBytes = v;
+  }
+  get overflows(): number {
+    return this.rare === null ? 0 : this.rare.overflows;
+  }
+  set overflows(v: number) {
+    if (this.rare !== null || v !== 0) this.rareOf().overflows = v;
+  }
 
   /** Starts the direction at the byte after a SYN (or at the first segment seen). */
   sync(seq: number): void {
