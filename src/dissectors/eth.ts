@@ -129,7 +129,8 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
   if (fcsLen && end - off >= ETH.HDR + fcsLen) payloadEnd = end - fcsLen;
   const top = pkt.addProtocol(F.eth, 'eth', off, Math.min(ETH.HDR, end - off), parent);
   if (!need(pkt, off, ETH.HDR, end, rep, top, 'Ethernet')) return;
-  if (pkt.tree) {
+  // The address items (all eth.*: none is made when the tree keeps no Ethernet field).
+  if (pkt.treeFor(F.eth)) {
     addAddr(pkt, true, off + ETH.DST, top);
     addAddr(pkt, false, off + ETH.SRC, top);
   } else if (pkt.wantExperts && d[off + ETH.SRC]! & 1) addAddr(pkt, false, off + ETH.SRC, top); // for its expert item

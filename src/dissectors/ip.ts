@@ -6,7 +6,7 @@
 import { DSCP, ECN, ECN_SHORT, dscpShort } from './diffserv.js';
 import { defineFields, fieldById, FT, Base } from './fields.js';
 import { foldChecksum, formatIPv4, parseIPv4, sum16, u16, u32 } from './bytes.js';
-import { annotate, annotation, need, Severity, type Packet } from './packet.js';
+import { annotate, annotation, fieldGroup, need, Severity, type Packet } from './packet.js';
 import { dissectData, register, selectorFor, type EmitContext, type LayerSpecOf, dispatchIn, dispatchTable } from './registry.js';
 import { addFragment, showReassembled } from './ip-reassembly.js';
 import { namedAddress } from './names.js';
@@ -93,6 +93,10 @@ export function ipProtoName(p: number): string {
   return IP_PROTOS[p] ?? `Unknown`;
 }
 
+/** ip.dsfield with its DSCP and ECN; ip.flags with its bits. */
+const DSFIELD_FIELDS = fieldGroup('ip.dsfield');
+const FLAG_FIELDS = fieldGroup('ip.flags');
+
 function decode(pkt: Packet, off: number, end: number, rep: number, parent: number): void {
   const d = pkt.data;
   const top = pkt.addProtocol(F.ip, 'ip', off, Math.min(20, end - off), parent);
@@ -138,15 +142,20 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
   let cki = -1;
   let ttli = -1;
   if (tree) {
-    ds = pkt.add(F.dsfield, off + IP.TOS, 1, top, tos);
-    pkt.add(F.dscp, off + IP.TOS, 1, ds, tos >> 2);
-    pkt.add(F.ecn, off + IP.TOS, 1, ds, tos & 3);
+    // Items of a group only when the tree keeps one of its fields (each add would return -1).
+    if (pkt.keepsGroup(DSFIELD_FIELDS)) {
+      ds = pkt.add(F.dsfield, off + IP.TOS, 1, top, tos);
+      pkt.add(F.dscp, off + IP.TOS, 1, ds, tos >> 2);
+      pkt.add(F.ecn, off + IP.TOS, 1, ds, tos & 3);
+    }
     lenItem = pkt.add(F.len, off + IP.LEN, 2, top, totalLen);
     pkt.add(F.id, off + IP.ID, 2, top, id);
-    fl = pkt.add(F.flags, off + IP.FRAG, 1, top, ff >> 13);
-    pkt.add(F.rb, off + IP.FRAG, 1, fl, (ff >> 15) & 1);
-    pkt.add(F.df, off + IP.FRAG, 1, fl, df);
-    pkt.add(F.mf, off + IP.FRAG, 1, fl, mf);
+    if (pkt.keepsGroup(FLAG_FIELDS)) {
+      fl = pkt.add(F.flags, off + IP.FRAG, 1, top, ff >> 13);
+      pkt.add(F.rb, off + IP.FRAG, 1, fl, (ff >> 15) & 1);
+      pkt.add(F.df, off + IP.FRAG, 1, fl, df);
+      pkt.add(F.mf, off + IP.FRAG, 1, fl, mf);
+    }
     pkt.add(F.frag_offset, off + IP.FRAG, 2, top, fragOff);
     ttli = pkt.add(F.ttl, off + IP.TTL, 1, top, d[off + IP.TTL]!);
     pkt.add(F.proto, off + IP.PROTO, 1, top, proto);

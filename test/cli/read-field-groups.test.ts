@@ -1,9 +1,10 @@
 /**
- * TCP skips its flags block and the item-building walk of its options when the tree keeps no field
- * of that group (Packet.keepsGroup: tcp.flags*, tcp.option*). Each field of the two groups, asked
- * for ALONE (so the group is kept only through it), must print what tshark 4.0 prints for it, run
- * live on captures with every common option (MSS, window scale, SACK, D-SACK, timestamps, TCP Fast
- * Open, Quick-Start, NOP/EOL runs). (test/dissectors/field-groups.test.ts has the rest.)
+ * Dissectors skip blocks of items when the tree keeps no field of their group (Packet.keepsGroup,
+ * Packet.treeFor): TCP its flags (tcp.flags*) and the items of its options (tcp.option*), IPv4 its
+ * DS field and flags (ip.dsfield*, ip.flags*), Ethernet its address items (eth.*). Each field of
+ * these groups, asked for ALONE (so the group is kept only through it), must print what tshark 4.0
+ * prints for it, run live on captures with every common TCP option (MSS, window scale, SACK, D-SACK,
+ * timestamps, TCP Fast Open, Quick-Start, NOP/EOL runs). (test/dissectors/field-groups.test.ts has the rest.)
  */
 import { execFile, spawnSync } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -34,8 +35,8 @@ describe('TCP field groups: a field of the flags or options asked for alone', ()
   if (!haveTshark) itMissing('SKIPPED: tshark is not installed (apt-get install tshark)');
   if (!corpusPresent) itCorpusMissing();
   it.runIf(haveTshark && corpusPresent)('prints what tshark prints, field by field', async () => {
-    const fields = [...groupFields('tcp.flags'), ...groupFields('tcp.option')];
-    expect(fields.length).toBeGreaterThan(40);
+    const fields = ['tcp.flags', 'tcp.option', 'ip.dsfield', 'ip.flags', 'eth.'].flatMap(groupFields);
+    expect(fields.length).toBeGreaterThan(60);
     // Each field on the first capture where tshark prints a value for it.
     const jobs: { file: string; field: string; want: string }[] = [];
     for (const file of CAPTURES) {
@@ -55,6 +56,6 @@ describe('TCP field groups: a field of the flags or options asked for alone', ()
     await Promise.all([worker(), worker()]);
     // The captures exercise the groups: the flags and the common options at least.
     const seen = jobs.map((j) => j.field);
-    for (const f of ['tcp.flags', 'tcp.flags.syn', 'tcp.flags.str', 'tcp.option_kind', 'tcp.option_len', 'tcp.options.mss_val', 'tcp.options.wscale.shift', 'tcp.options.sack_le', 'tcp.options.timestamp.tsval', 'tcp.options.tfo.request', 'tcp.options.qs.rate']) expect(seen, f).toContain(f);
+    for (const f of ['tcp.flags', 'tcp.flags.syn', 'tcp.flags.str', 'tcp.option_kind', 'tcp.option_len', 'tcp.options.mss_val', 'tcp.options.wscale.shift', 'tcp.options.sack_le', 'tcp.options.timestamp.tsval', 'tcp.options.tfo.request', 'tcp.options.qs.rate', 'ip.dsfield.dscp', 'ip.flags.df', 'eth.src', 'eth.addr', 'eth.ig']) expect(seen, f).toContain(f);
   }, 120_000);
 });
