@@ -206,8 +206,11 @@ function diffText(aSec: number, aNsec: number, bSec: number, bNsec: number, digi
   return `${neg ? '-' : ''}${fracText(s, n, digits)}`;
 }
 
+/** 10^k for k = 0..9: the divisor of the nanoseconds for 9 - k digits (no Math.pow per packet). */
+const POW10 = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9];
+
 function fracText(sec: number, nsec: number, digits: number): string {
-  const div = 10 ** (9 - digits);
+  const div = POW10[9 - digits]!;
   const frac = Math.floor(nsec / div);
   return digits ? `${sec}.${String(frac).padStart(digits, '0')}` : String(sec);
 }

@@ -35,6 +35,7 @@ const ALLOWED: Record<string, string> = {
   'src/dissectors/tcp/stream.ts heuristics': `${LOAD_TIME} (the stream heuristics; which are on is the session's)`,
   'src/dissectors/registry.ts known': `${LOAD_TIME} (every dissector by id)`,
   'src/dissectors/fields.ts byId': `${LOAD_TIME} (every field by id)`,
+  'src/dissectors/tcp/dissector.ts FLAGS_TEXT': 'cache of a pure function (the Info text of each of the 4096 values of the 12 flag bits)',
   'src/dissectors/packet.ts fieldGroups': `${LOAD_TIME} (the field groups a dissector asks Packet.keepsGroup about)`,
   'src/dissectors/bytes.ts HEX': `${LOAD_TIME} (the two hex digits of each byte value)`,
   'src/dissectors/tls/names.ts CIPHER_SUITES': `${LOAD_TIME} (the cipher suite names with GREASE added)`,

@@ -120,6 +120,15 @@ const FLAG_CHARS = 'RRRACEUAPRSF';
  * ECE bits of non-SYN segments are the ACE counter and shown as `ACE=n`, as Wireshark does.
  */
 export function flagsText(flags: number, ace = false): string {
+  if (ace) return flagsTextOf(flags, true);
+  // The 12 flag bits have 4096 texts: each made once (the Info of every TCP segment has one).
+  const i = flags & 0xfff;
+  return (FLAGS_TEXT[i] ??= flagsTextOf(i, false));
+}
+
+const FLAGS_TEXT: (string | undefined)[] = new Array<string | undefined>(4096).fill(undefined);
+
+function flagsTextOf(flags: number, ace: boolean): string {
   let s = '';
   for (let i = 0; i < (ace ? 6 : 9); i++) {
     if (flags & (1 << i)) s += s ? `, ${FLAG_NAMES[i]}` : FLAG_NAMES[i];
