@@ -279,14 +279,14 @@ const SEG_KEEP = 16;
 /**
  * Per-conversation analysis state, hung on the conversation (`conv.analysis`). Small integers only,
  * as Flow's (seconds through int(); the initial RTT kept as its two differences, from which both
- * of its forms are computed exactly as before): 120 bytes, was 128 plus 80 of heap numbers.
+ * of its forms are computed exactly as before; the SYN flag and the closing bits in one field):
+ * 120 bytes, was 128 plus 80 of heap numbers.
  */
 export class TcpConvAnalysis {
   /** The two directions' state (two fields, not a tuple: one object less per conversation). */
   flow0 = new Flow();
   flow1 = new Flow();
-  /** Most recent SYN (without ACK), for the initial RTT. */
-  synSet = false;
+  /** Most recent SYN (without ACK), for the initial RTT (synSet: one was seen). */
   synSec = 0;
   synNsec = 0;
   /**
@@ -301,11 +301,25 @@ export class TcpConvAnalysis {
   firstNsec = 0;
   prevSec = 0;
   prevNsec = 0;
-  /** Which side sent a FIN first (Wireshark's closing_initiator): bit 1 << direction. */
-  closing = 0;
+  /** `closing` (bits 0 and 1) and synSet (bit 2). */
+  private bits = 0;
 
   flow(d: number): Flow {
     return d === 0 ? this.flow0 : this.flow1;
+  }
+
+  /** Which side sent a FIN first (Wireshark's closing_initiator): bit 1 << direction. */
+  get closing(): number {
+    return this.bits & 3;
+  }
+  set closing(v: number) {
+    this.bits = (this.bits & ~3) | (v & 3);
+  }
+  get synSet(): boolean {
+    return (this.bits & 4) !== 0;
+  }
+  set synSet(v: boolean) {
+    this.bits = v ? this.bits | 4 : this.bits & ~4;
   }
 
   /** Initial RTT in seconds (0 = not known). */
@@ -321,7 +335,7 @@ export class TcpConvAnalysis {
   reset(sec: number, nsec: number): void {
     this.flow0.reset();
     this.flow1.reset();
-    this.synSet = false;
+    this.bits = 0;
     this.synSec = 0;
     this.synNsec = 0;
     this.rttSec = 0;
@@ -329,7 +343,6 @@ export class TcpConvAnalysis {
     this.rttPending = undefined;
     this.firstSec = this.prevSec = int(sec);
     this.firstNsec = this.prevNsec = nsec;
-    this.closing = 0;
   }
 }
 
