@@ -164,8 +164,8 @@ const D_FAILED = 2;
 /**
  * One direction of a TCP connection.
  *
- * Memory (two per stream a capture ever had, kept to its end): 112 bytes of small integers and
- * pointers, was 152 plus a 16-byte heap number. The next sequence number is kept as `| 0` (its
+ * Memory (two per stream a capture ever had, kept to its end): 104 bytes of small integers and
+ * pointers, was 152 plus a 16-byte heap number (and a count of the bytes delivered that nothing read). The next sequence number is kept as `| 0` (its
  * getter gives it back as 0..2^32-1: a field that held numbers of 2^31 and more costs a boxed
  * double per object), the two flags share one field, and what few directions need is in a side
  * object made on first use (DirectionRare); each is read and written through accessors as before.
@@ -185,8 +185,6 @@ export class StreamDirection {
   needed = 0;
   /** Bytes still to discard of a PDU that was over the limit (its end is where parsing resumes). */
   skip = 0;
-  /** Bytes delivered in order so far. */
-  delivered = 0;
   /** The PDU kept with a hole after a gap (at most one per direction), filled by later segments. */
   hole: HoleyPdu | null = null;
   private rare: DirectionRare | null = null;
@@ -394,7 +392,6 @@ function continuePending(dir: StreamDirection, budget: ReassemblyBudget, parser:
  */
 function deliver(dir: StreamDirection, budget: ReassemblyBudget, parser: StreamParser, d: Uint8Array, off: number, end: number, frame: number, sink: PduSink): void {
   dir.next = seqAdd(dir.next, end - off);
-  dir.delivered += end - off;
   // A parser failure ended the previous segment; this one starts afresh.
   dir.failed = false;
   const maxPdu = parser.maxPduBytes ?? budget.limits.maxPduBytes;
