@@ -4,7 +4,7 @@ import { writeSync } from 'node:fs';
  * dump (-x), `-T fields` and JSON lines. Each is a thin function over a dissected Packet; none of
  * them decodes anything.
  */
-import { asciiOf } from '../dissectors/bytes.js';
+import { asciiOf, decText } from '../dissectors/bytes.js';
 import { Base, fieldById, FT } from '../dissectors/fields.js';
 import { absoluteTimeText, epochText, fieldJson, fieldText, itemLabel, rfc3339 } from '../dissectors/format.js';
 import { EXPERT_NAMES } from '../dissectors/experts.js';
@@ -212,7 +212,7 @@ const POW10 = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9];
 function fracText(sec: number, nsec: number, digits: number): string {
   const div = POW10[9 - digits]!;
   const frac = Math.floor(nsec / div);
-  return digits ? `${sec}.${String(frac).padStart(digits, '0')}` : String(sec);
+  return digits ? `${decText(sec)}.${decText(frac).padStart(digits, '0')}` : decText(sec);
 }
 
 function pad2(n: number): string {
@@ -278,9 +278,9 @@ function padRight(s: string, w: number): string {
 export function summaryLine(pkt: Packet, t: TimeContext): string {
   const f = pkt.frame;
   const proto = pkt.colProtocol || protocolFallback(pkt);
-  let line = `${padLeft(String(f.number), 5)} ${padLeft(timeColumn(pkt, t), 10)} `;
+  let line = `${padLeft(decText(f.number), 5)} ${padLeft(timeColumn(pkt, t), 10)} `;
   if (pkt.colSrc || pkt.colDst) line += `${padLeft(pkt.colSrc, 12)} → ${padRight(pkt.colDst, 12)} `;
-  line += `${proto} ${f.origLen} ${pkt.colInfo}`;
+  line += `${proto} ${decText(f.origLen)} ${pkt.colInfo}`;
   return line;
 }
 

@@ -5,7 +5,7 @@
  * conversation table (src/dissectors/tcp/conversations.ts), as in Wireshark.
  */
 import { defineFields, FT, Base } from '../fields.js';
-import { foldChecksum, sum16, u16, u24, u32 } from '../bytes.js';
+import { decText, foldChecksum, sum16, u16, u24, u32 } from '../bytes.js';
 import { fieldGroup, need, SessionKey, sessionSlot, Severity, type Packet } from '../packet.js';
 import { seqGe, seqLe } from './seq.js';
 import { dispatchPorts, register, tableConsumes, type EmitContext, type LayerSpecOf } from '../registry.js';
@@ -260,7 +260,7 @@ function decodeOptions(pkt: Packet, off: number, end: number, parent: number, fl
           const rre = revBase === undefined ? re : (re - revBase) >>> 0;
           pkt.add(F.sack_le, q, 4, o, rle);
           pkt.add(F.sack_re, q + 4, 4, o, rre);
-          if (cols) text += ` SLE=${rle} SRE=${rre}`;
+          if (cols) text += ` SLE=${decText(rle)} SRE=${decText(rre)}`;
           n++;
         }
         pkt.add(F.sack_count, p, 0, o, n);
@@ -286,7 +286,7 @@ function decodeOptions(pkt: Packet, off: number, end: number, parent: number, fl
           const tsecr = u32(d, body + 4);
           pkt.add(F.tsval, body, 4, o, tsval);
           pkt.add(F.tsecr, body + 4, 4, o, tsecr);
-          if (cols) text += ` TSval=${tsval} TSecr=${tsecr}`;
+          if (cols) text += ` TSval=${decText(tsval)} TSecr=${decText(tsecr)}`;
           if (labels) pkt.setLabel(o, `TCP Option - Timestamps: TSval ${tsval}, TSecr ${tsecr}`);
         }
         break;
@@ -407,7 +407,7 @@ function summariseOptions(pkt: Packet, off: number, end: number, flags: number, 
     }
     const body = p + 2;
     if (kind === 8) {
-      if (l === 10 && cols) text += ` TSval=${u32(d, body)} TSecr=${u32(d, body + 4)}`;
+      if (l === 10 && cols) text += ` TSval=${decText(u32(d, body))} TSecr=${decText(u32(d, body + 4))}`;
     } else if (kind === 2) {
       sawMss = true;
       if (!(flags & 0x02)) pkt.addExpert(-1, Severity.Warn, 'Protocol', 'tcp.options.mss.present', 'The non-SYN packet does contain a MSS option');
@@ -422,7 +422,7 @@ function summariseOptions(pkt: Packet, off: number, end: number, flags: number, 
         if (cols) {
           const le = u32(d, q);
           const re = u32(d, q + 4);
-          text += ` SLE=${revBase === undefined ? le : (le - revBase) >>> 0} SRE=${revBase === undefined ? re : (re - revBase) >>> 0}`;
+          text += ` SLE=${decText(revBase === undefined ? le : (le - revBase) >>> 0)} SRE=${decText(revBase === undefined ? re : (re - revBase) >>> 0)}`;
         }
         n++;
       }
@@ -643,11 +643,12 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
   }
   if (cols) {
     const ace = !!conv?.accEcn && !(flags & 0x02);
-    let info = `${names ? names.portText('tcp', sp) : sp} → ${names ? names.portText('tcp', dp) : dp} [${flagsText(flags, ace)}] Seq=${rseq}`;
-    if (hasAck) info += ` Ack=${rack}`;
-    info += ` Win=${wsize}`;
+    let info = `${names ? names.portText('tcp', sp) : sp} → ${names ? names.portText('tcp', dp) : dp} [${flagsText(flags, ace)}] Seq=${decText(rseq)}`;
+    // decText: new numbers' texts without V8's number-string cache (see there).
+    if (hasAck) info += ` Ack=${decText(rack)}`;
+    info += ` Win=${decText(wsize)}`;
     if (flags & 0x20) info += ` Urg=${urp}`;
-    info += ` Len=${segLen}${optText}`;
+    info += ` Len=${decText(segLen)}${optText}`;
     pkt.setInfo(info);
     // Fenced, as Wireshark: the verdicts stay in front of what DNS/TLS write for this frame.
     if (analysed || reusedPorts) pkt.prependInfoFenced(tcpAnalysisInfoPrefix(analysed, reusedPorts));
