@@ -6,6 +6,7 @@
  * process, every thread: getrusage, read by a preload hook at exit) and peak memory (max RSS).
  * On a machine whose speed drifts by ±20% over minutes, only such pairs show a change of a few
  * percent. Whole processes, not imported modules, so the A/B still works when the code inside moves.
+ * Each build runs with the node flags of its own `bin/wirelite` shebang (V8's settings are part of the build).
  *
  *   git worktree add /tmp/prev HEAD~1 && (cd /tmp/prev && ln -s "$PWD/node_modules" . && npx tsc -p tsconfig.build.json)
  *   node bench/ab.mjs /tmp/prev . /tmp/big.pcap [--runs N] [--cmd NAME]...
@@ -50,6 +51,17 @@ process.on('exit', () => {
 `,
 );
 
+/**
+ * The node flags of a build's `bin/wirelite` shebang (`#!/usr/bin/env -S node --single-threaded ...`):
+ * the hook needs `node --import`, so the script is not run by its shebang, and its V8 flags are
+ * passed here instead (without them an A/B would not measure what the installed command runs).
+ */
+function nodeFlags(build) {
+  const first = readFileSync(resolve(build, 'bin/wirelite'), 'utf8').split('\n', 1)[0];
+  const m = /^#!\S*env -S node((?:\s+--\S+)*)\s*$/.exec(first);
+  return m ? m[1].trim().split(/\s+/).filter(Boolean) : [];
+}
+
 /** Runs one command of one build; returns its CPU seconds, wall seconds and peak RSS bytes. */
 function run(build, argv) {
   const out = join(scratch, 'out.json');
@@ -57,7 +69,7 @@ function run(build, argv) {
   const devnull = openSync('/dev/null', 'w');
   const t0 = process.hrtime.bigint();
   return new Promise((ok, fail) => {
-    const p = spawn(process.execPath, ['--import', hook, resolve(build, 'bin/wirelite'), ...argv], {
+    const p = spawn(process.execPath, [...nodeFlags(build), '--import', hook, resolve(build, 'bin/wirelite'), ...argv], {
       stdio: ['ignore', devnull, 'pipe'],
       env: { ...process.env, WL_AB_OUT: out },
     });
