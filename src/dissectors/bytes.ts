@@ -11,10 +11,11 @@ export function formatMac(b: Uint8Array, off: number): string {
   return `${HEX[b[off]!]}:${HEX[b[off + 1]!]}:${HEX[b[off + 2]!]}:${HEX[b[off + 3]!]}:${HEX[b[off + 4]!]}:${HEX[b[off + 5]!]}`;
 }
 
-/** The decimal text of each byte value (a table: 2.4 times faster than numbers in a template here). */
-const DEC: readonly string[] = Array.from({ length: 256 }, (_, i) => String(i));
 
-/** The decimal text of 0..999, and of 0..999 in three digits (`007`). */
+/**
+ * The decimal text of 0..999 (a table: 2.4 times faster than numbers in a template for the octets
+ * of an address), and of 0..999 in three digits (`007`).
+ */
 const DEC3: readonly string[] = Array.from({ length: 1000 }, (_, i) => String(i));
 const PAD3: readonly string[] = Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, '0'));
 
@@ -34,13 +35,26 @@ export function decText(n: number): string {
   return (hi < 1000 ? DEC3[hi]! : decText(hi)) + PAD3[lo]!;
 }
 
+/**
+ * `bits` with the flag bits `flag` set (`on`) or cleared: the flags of per-connection state kept in
+ * one small-integer field (a boolean field per flag costs a word each, in every object).
+ */
+export function withFlag(bits: number, flag: number, on: boolean): number {
+  return on ? bits | flag : bits & ~flag;
+}
+
+/** `bits` with the `mask`-wide field at `shift` set to `v` (masked): `(bits >> shift) & mask` reads it. */
+export function withField(bits: number, shift: number, mask: number, v: number): number {
+  return (bits & ~(mask << shift)) | ((v & mask) << shift);
+}
+
 /** Dotted quad from a u32. */
 export function formatIPv4(v: number): string {
-  return `${DEC[v >>> 24]}.${DEC[(v >>> 16) & 0xff]}.${DEC[(v >>> 8) & 0xff]}.${DEC[v & 0xff]}`;
+  return `${DEC3[v >>> 24]}.${DEC3[(v >>> 16) & 0xff]}.${DEC3[(v >>> 8) & 0xff]}.${DEC3[v & 0xff]}`;
 }
 
 export function formatIPv4At(b: Uint8Array, off: number): string {
-  return `${DEC[b[off]!]}.${DEC[b[off + 1]!]}.${DEC[b[off + 2]!]}.${DEC[b[off + 3]!]}`;
+  return `${DEC3[b[off]!]}.${DEC3[b[off + 1]!]}.${DEC3[b[off + 2]!]}.${DEC3[b[off + 3]!]}`;
 }
 
 /** RFC 5952 text of the 16 bytes at `off` (longest run of >= 2 zero groups compressed, first wins). */

@@ -430,11 +430,12 @@ export class Packet {
     return g.index < k.length ? k[g.index] === 1 : this.groupKept(g);
   }
 
-  /** The fields kept by the last selectFields (ids), for a group made after it. */
-  private keptIds: readonly number[] = [];
-
+  /** Whether a kept field (by `keep`) is in the group: computed by selectFields, or for a group made after it. */
   private groupKept(g: FieldGroup): boolean {
-    return this.keptIds.some((id) => fieldById(id).abbrev.startsWith(g.prefix));
+    const k = this.keep!;
+    const fields = allFields();
+    for (let id = 0; id < fields.length; id++) if (k[id] === 1 && fields[id]!.abbrev.startsWith(g.prefix)) return true;
+    return false;
   }
 
   /**
@@ -457,7 +458,6 @@ export class Packet {
       this.keep = null;
       this.keepProto = null;
       this.keepGroup = null;
-      this.keptIds = [];
       this.keepsProtocol = false;
       return;
     }
@@ -472,7 +472,6 @@ export class Packet {
       if (proto?.type === FT.PROTOCOL) this.keepProto[proto.id] = 1;
       if (fieldById(id).type === FT.PROTOCOL) this.keepsProtocol = true;
     }
-    this.keptIds = [...ids];
     this.keepGroup = new Uint8Array(fieldGroups.length);
     for (const g of fieldGroups) this.keepGroup[g.index] = this.groupKept(g) ? 1 : 0;
     // The summary labels are built with the columns (dissectors share the texts).

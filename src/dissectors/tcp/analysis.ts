@@ -23,6 +23,7 @@
  * to the second pass. A single pass (stdin) computes and shows them at once.
  */
 import { defineFields, fieldByName, FT } from '../fields.js';
+import { withField, withFlag } from '../bytes.js';
 import { Severity, type Packet } from '../packet.js';
 import { seqGt, seqLe, seqLt } from './seq.js';
 import { FirstSegment, growSecond, type TcpConversation, type TcpStateView } from './conversations.js';
@@ -169,33 +170,33 @@ class Flow {
     return (this.bits & FB_WINDOW_FROM_SYN) !== 0;
   }
   set windowFromSyn(v: boolean) {
-    this.bits = v ? this.bits | FB_WINDOW_FROM_SYN : this.bits & ~FB_WINDOW_FROM_SYN;
+    this.bits = withFlag(this.bits, FB_WINDOW_FROM_SYN, v);
   }
   get validBif(): boolean {
     return (this.bits & FB_VALID_BIF) !== 0;
   }
   set validBif(v: boolean) {
-    this.bits = v ? this.bits | FB_VALID_BIF : this.bits & ~FB_VALID_BIF;
+    this.bits = withFlag(this.bits, FB_VALID_BIF, v);
   }
   get pushSetLast(): boolean {
     return (this.bits & FB_PUSH_SET_LAST) !== 0;
   }
   set pushSetLast(v: boolean) {
-    this.bits = v ? this.bits | FB_PUSH_SET_LAST : this.bits & ~FB_PUSH_SET_LAST;
+    this.bits = withFlag(this.bits, FB_PUSH_SET_LAST, v);
   }
   /** This direction sent a FIN or RST (its list's room is let go once emptied; nothing reads it else). */
   get closed(): boolean {
     return (this.bits & FB_CLOSED) !== 0;
   }
   set closed(v: boolean) {
-    this.bits = v ? this.bits | FB_CLOSED : this.bits & ~FB_CLOSED;
+    this.bits = withFlag(this.bits, FB_CLOSED, v);
   }
   /** SACK blocks of the last segment of this direction that had them (Wireshark keeps up to 3). */
   get sackN(): number {
     return (this.bits >> FB_SACK_SHIFT) & 3;
   }
   set sackN(v: number) {
-    this.bits = (this.bits & ~(3 << FB_SACK_SHIFT)) | (v << FB_SACK_SHIFT);
+    this.bits = withField(this.bits, FB_SACK_SHIFT, 3, v);
   }
   /**
    * Handshake not seen: the least window-scale shift of this direction's windows that the other
@@ -205,14 +206,14 @@ class Flow {
     return (this.bits >> FB_INFERRED_SHIFT) & 15;
   }
   set inferredShift(v: number) {
-    this.bits = (this.bits & ~(15 << FB_INFERRED_SHIFT)) | (v << FB_INFERRED_SHIFT);
+    this.bits = withField(this.bits, FB_INFERRED_SHIFT, 15, v);
   }
   /** The verdicts (TcpFlag bits, 15) of the last segment of this direction. */
   get lastsegmentflags(): number {
     return (this.bits >> FB_LASTSEG_SHIFT) & 0x7fff;
   }
   set lastsegmentflags(v: number) {
-    this.bits = (this.bits & ~(0x7fff << FB_LASTSEG_SHIFT)) | ((v & 0x7fff) << FB_LASTSEG_SHIFT);
+    this.bits = withField(this.bits, FB_LASTSEG_SHIFT, 0x7fff, v);
   }
 
   push(seq: number, next: number, frame: number, sec: number, nsec: number): void {
@@ -313,13 +314,13 @@ export class TcpConvAnalysis {
     return this.bits & 3;
   }
   set closing(v: number) {
-    this.bits = (this.bits & ~3) | (v & 3);
+    this.bits = withField(this.bits, 0, 3, v);
   }
   get synSet(): boolean {
     return (this.bits & 4) !== 0;
   }
   set synSet(v: boolean) {
-    this.bits = v ? this.bits | 4 : this.bits & ~4;
+    this.bits = withFlag(this.bits, 4, v);
   }
 
   /** Initial RTT in seconds (0 = not known). */

@@ -24,6 +24,7 @@
  * about 10 bytes per stream.
  */
 import { seqDiff } from './seq.js';
+import { withField, withFlag } from '../bytes.js';
 import { defineLimits } from '../limits.js';
 import { capacityFor, grown } from '../grow.js';
 
@@ -109,7 +110,7 @@ export class TcpConversation {
   }
   setWscale(d: number, v: number): void {
     const sh = WS_SHIFT + 5 * d;
-    this.bits = (this.bits & ~(WS_MASK << sh)) | ((v + 2) << sh);
+    this.bits = withField(this.bits, sh, WS_MASK, v + 2);
   }
   /** A SYN/ACK agreed on Accurate ECN: AE/CWR/ECE carry the ACE counter (draft-ietf-tcpm-accurate-ecn). */
   get accEcn(): boolean {
@@ -120,14 +121,14 @@ export class TcpConversation {
     return (this.bits & B_FIRST_SEG) !== 0;
   }
   set hasFirstSegment(v: boolean) {
-    this.bits = v ? this.bits | B_FIRST_SEG : this.bits & ~B_FIRST_SEG;
+    this.bits = withFlag(this.bits, B_FIRST_SEG, v);
   }
   /** A second segment (a RST answering the first) is kept too, in the table's `second` slot. */
   get hasSecondSegment(): boolean {
     return (this.bits & B_SECOND_SEG) !== 0;
   }
   set hasSecondSegment(v: boolean) {
-    this.bits = v ? this.bits | B_SECOND_SEG : this.bits & ~B_SECOND_SEG;
+    this.bits = withFlag(this.bits, B_SECOND_SEG, v);
   }
 }
 

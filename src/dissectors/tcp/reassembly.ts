@@ -28,6 +28,7 @@
  * Sequence numbers compare modulo 2^32 (seq.ts).
  */
 import { seqAdd, seqDiff } from './seq.js';
+import { withFlag } from '../bytes.js';
 import { defineLimits } from '../limits.js';
 
 /** Named limits on what reassembly may hold (a session's are `session.limits.tcpReassembly`). */
@@ -194,7 +195,7 @@ export class StreamDirection {
     return (this.bits & D_SYNCED) !== 0;
   }
   set synced(v: boolean) {
-    this.bits = v ? this.bits | D_SYNCED : this.bits & ~D_SYNCED;
+    this.bits = withFlag(this.bits, D_SYNCED, v);
   }
   /** The next sequence number expected (0..2^32-1). */
   get next(): number {
@@ -211,7 +212,7 @@ export class StreamDirection {
     return (this.bits & D_FAILED) !== 0;
   }
   set failed(v: boolean) {
-    this.bits = v ? this.bits | D_FAILED : this.bits & ~D_FAILED;
+    this.bits = withFlag(this.bits, D_FAILED, v);
   }
   private rareOf(): DirectionRare {
     return (this.rare ??= new DirectionRare());
