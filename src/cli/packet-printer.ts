@@ -7,6 +7,7 @@ import { Command, Option, type OptionValues } from '@commander-js/extra-typings'
 import type { Frame, InterfaceInfo } from '../capture/frame.js';
 import { fieldByName } from '../dissectors/fields.js';
 import type { Packet } from '../dissectors/packet.js';
+import { MARK, type PatchLog } from '../dissectors/patch.js';
 import { newSession } from '../dissectors/session.js';
 import { setCommandSessionOptions } from '../pipeline/session-options.js';
 import { collect, UsageError } from './errors.js';
@@ -91,6 +92,11 @@ export interface PacketPrinter {
    * across the whole capture such as tcp.stream; no colour, no -l).
    */
   readonly orderFree: boolean;
+  /**
+   * The output is the one-line summary only (no colour, no -l): a two-pass read of a file may run as
+   * one patched pass instead (../dissectors/patch.ts), its output spooled.
+   */
+  readonly patchable: boolean;
   /** Prints one dissected packet (buffered). */
   print(pkt: Packet, frame: Frame): void;
   /** A frame the display filter hides: the time column still counts it (`-t r` and `-t d`, as tshark). */
@@ -190,6 +196,7 @@ export function createPacketPrinter(flags: PrintFlags, tsDigits: (frame: Pick<Fr
     printing,
     columns,
     orderFree,
+    patchable: printing && !colored && !flags.l && mode === 'text' && summary && !flags.V && !flags.x,
     revise: mode === 'json' && printing && !names ? (frame, key, value) => {
       const line = updateLine(frame, key, value);
       if (line) out.write(line + '\n');
@@ -268,11 +275,30 @@ export function createPacketPrinter(flags: PrintFlags, tsDigits: (frame: Pick<Fr
     // tree or a dump.
     if (summary) {
       const line = summaryLine(pkt, time);
-      out.write(colored ? colorLine(line, colorRuleFor(pkt)) : line + '\n');
+      const patch = pkt.session.patch;
+      if (patch?.packetMarked) writeHoled(line, patch);
+      else out.write(colored ? colorLine(line, colorRuleFor(pkt)) : line + '\n');
     }
     if (flags.V) out.write(treeText(pkt, !flags.x));
     if (flags.x) out.write((flags.V || summary ? '\n' : '') + hexDump(pkt));
     if (flags.V || flags.x) out.write('\n');
+  }
+
+  /**
+   * A line of a patched read (../dissectors/patch.ts): its text cut at each hole's MARK, the holes
+   * marked in the output between the pieces. A MARK that is not a hole's (or a hole without its
+   * MARK) sends the read back to two passes.
+   */
+  function writeHoled(line: string, patch: PatchLog): void {
+    const holes = patch.packetHoles();
+    const marker = out as OutBuffer & { mark?: (id: number) => void };
+    const pieces = line.split(MARK);
+    if (pieces.length !== holes.length + 1 || !marker.mark || colored) patch.fail('a line\'s holes are not where its marks are');
+    for (let i = 0; i < pieces.length; i++) {
+      out.write(pieces[i]!);
+      if (i < holes.length) marker.mark?.(holes[i]!);
+    }
+    out.write('\n');
   }
 }
 

@@ -8,6 +8,7 @@ import type { InterfaceInfo } from '../capture/frame.js';
 import { dissectFile, serveShard, type Shard } from '../pipeline/index.js';
 import { CHUNK_BYTES, serializeError, serveOrderedShard, type ChunkSender, type OrderedShardData, type SerializedError } from '../pipeline/ordered-shards.js';
 import { OutBuffer } from '../render/output.js';
+import type { PatchLog } from '../dissectors/patch.js';
 import { HEADER_ONLY_PIPELINE, warnLinkType } from './commands/read.js';
 import { createPacketPrinter, tsDigitsOf, type PrintFlags } from './packet-printer.js';
 
@@ -22,6 +23,17 @@ export interface ReadTask {
   twoPass: boolean;
   /** -T fields of header fields only: no TCP sequence analysis, no expert items (see read's HEADER_FIELDS). */
   headerOnly: boolean;
+  /** One patched pass instead of two (../dissectors/patch.ts): the result is a PatchedResult. */
+  patched: boolean;
+}
+
+/** What a worker of a patched read returns: its frames, and its holes' texts or why the read must go back to two passes. */
+export interface PatchedResult {
+  frames: number;
+  unsafe: string | null;
+  texts: string[];
+  /** The read's error (a damaged file), after every frame before it was sent. */
+  error?: SerializedError;
 }
 
 /** The printer's output in a worker: text cut into chunks at frame ends and sent to the main thread. */
@@ -29,6 +41,8 @@ class FrameChunkOut extends OutBuffer {
   private frames = new Int32Array(4096);
   private ends = new Int32Array(4096);
   private count = 0;
+  /** A patched read: the chunk's holes, pairs of (offset, id). */
+  private holes: number[] = [];
   /** Bytes of this chunk already moved out of the buffer (a text larger than its free space). */
   private spill: Uint8Array[] = [];
   private spillLen = 0;
@@ -38,8 +52,15 @@ class FrameChunkOut extends OutBuffer {
   }
 
   protected override emit(bytes: Uint8Array): void {
-    this.spill.push(bytes.slice());
+    // (A copy: Buffer.prototype.slice is a view of the reused buffer.)
+    this.spill.push(new Uint8Array(bytes));
     this.spillLen += bytes.length;
+  }
+
+  /** Hole `id` (a patched read, ../dissectors/patch.ts) goes here. */
+  mark(id: number): void {
+    this.encodePending();
+    this.holes.push(this.spillLen + this.pos, id);
   }
 
   /** The text of frame `frame` is complete. */
@@ -71,7 +92,9 @@ class FrameChunkOut extends OutBuffer {
       at += s.length;
     }
     bytes.set(this.buf.subarray(0, this.pos), at);
-    this.sender.send({ frames: this.frames.slice(0, this.count), ends: this.ends.slice(0, this.count), bytes });
+    const holes = this.holes.length ? Int32Array.from(this.holes) : undefined;
+    this.sender.send({ frames: this.frames.slice(0, this.count), ends: this.ends.slice(0, this.count), bytes, ...(holes ? { holes } : {}) });
+    this.holes = [];
     this.count = 0;
     this.pos = 0;
     this.spill = [];
@@ -99,6 +122,7 @@ else await serveOrderedShard<OrderedShardData & ReadTask>(async (t, sender) => {
   const warned = new Set<number>();
   // Warnings (a -e field's protocol not dissected) were printed by the main thread already.
   const printer = createPacketPrinter(t.flags, (frame) => tsDigitsOf(interfaces, frame.interfaceId), { out, isTTY: false, file: t.file, warn: () => {} });
+  let log: PatchLog | undefined;
   try {
     const summary = await dissectFile(
       t.file,
@@ -106,6 +130,10 @@ else await serveOrderedShard<OrderedShardData & ReadTask>(async (t, sender) => {
         columns: printer.columns,
         fields: printer.fields,
         twoPass: t.twoPass,
+        patched: t.patched,
+        onPatched: (l) => {
+          log = l;
+        },
         ...(t.headerOnly ? HEADER_ONLY_PIPELINE : {}),
         count: 0,
         disabledProtocols: t.disabledProtocols,
@@ -123,9 +151,18 @@ else await serveOrderedShard<OrderedShardData & ReadTask>(async (t, sender) => {
         out.endFrame(frame.number);
       },
     );
-    return summary.frames;
+    return t.patched ? patchedResult(summary.frames, log) : summary.frames;
+  } catch (e) {
+    if (!t.patched) throw e;
+    out.send();
+    return patchedResult(0, log, serializeError(e));
   } finally {
     // Every frame printed before a damaged part of the file is written before its error.
     out.send();
   }
 });
+
+function patchedResult(frames: number, log: PatchLog | undefined, error?: SerializedError): PatchedResult {
+  const unsafe = log ? log.unsafe : 'the read ended before its patch log';
+  return { frames, unsafe, texts: log && unsafe === null ? log.texts() : [], ...(error ? { error } : {}) };
+}

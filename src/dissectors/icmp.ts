@@ -174,6 +174,14 @@ export function trackEcho(pkt: Packet, proto: string, f: EchoFields, top: number
     pending.delete(key);
     if (pending.size >= pkt.session.limits.echo.maxPending) pending.delete(pending.keys().next().value as string);
     pending.set(key, { frame, sec: pkt.frame.tsSec, nsec: pkt.frame.tsNsec });
+    // A patched read: the second pass's text, from the notes this pass leaves (see above).
+    if (s.patch && pkt.wantColumns) {
+      const noteKey = `${proto}.resp_in`;
+      return s.patch.info(() => {
+        const resp = s.notes.get(noteKey)?.get(frame);
+        return resp !== undefined ? ` (reply in ${resp})` : notUnicast || ' (no response found!)';
+      });
+    }
     return '';
   }
   const p = pending.get(key);

@@ -252,9 +252,14 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
     const inFrame = annotation(pkt, frame, 'ip.reassembled_in');
     if (inFrame !== undefined) pkt.add(F.reassembled_in, payloadOff, 0, top, inFrame);
     if (pkt.wantColumns) {
+      const s = pkt.session;
       pkt.setInfo(
         `Fragmented IP protocol (proto=${ipProtoName(proto)} ${proto}, off=${fragOff * 8}, ID=${id.toString(16).padStart(4, '0')})` +
-          (inFrame !== undefined ? ` [Reassembled in #${inFrame}]` : ''),
+          // A patched read (./patch.ts): the frame that completes the datagram may come later.
+          (s.patch ? s.patch.info(() => {
+            const n = s.notes.get('ip.reassembled_in')?.get(frame);
+            return n !== undefined ? ` [Reassembled in #${n}]` : '';
+          }) : inFrame !== undefined ? ` [Reassembled in #${inFrame}]` : ''),
       );
     }
     dissectData(pkt, payloadOff, pEnd, pRep, -1);

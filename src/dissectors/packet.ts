@@ -20,6 +20,7 @@ import type { SessionOptions } from './session.js';
 import type { StreamProtocol } from './tcp/stream.js';
 import { grown } from './grow.js';
 import { NoteTable } from './notes.js';
+import type { PatchLog } from './patch.js';
 
 export const enum Severity {
   Chat = 1,
@@ -73,6 +74,11 @@ export interface Session {
   pass: 0 | 1 | 2;
   /** Notes by kind (`ip.reassembled_in`, ...), then by frame: a few compact tables (./notes.ts), not one per frame. */
   notes: Map<string, NoteTable>;
+  /**
+   * A patched read (./patch.ts): one pass that dissects as a first pass does (pass 1) and prints,
+   * with holes where a later frame decides a column. Undefined otherwise.
+   */
+  patch?: PatchLog;
   /** What the first pass hands to the second (e.g. final TCP conversation state); kept by secondPass. */
   carry: Map<string, unknown>;
   /** The file says which interface each packet came from (pcapng): frame.interface_id is shown. */

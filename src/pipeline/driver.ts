@@ -16,6 +16,7 @@ import { dissectFrame, newSession, Packet, secondPass } from '../dissectors/inde
 import type { Session } from '../dissectors/packet.js';
 import type { SessionOptions } from '../dissectors/session.js';
 import { commandSessionOptions } from './session-options.js';
+import { PatchLog } from '../dissectors/patch.js';
 import { addTlsSecretsBlock } from '../dissectors/tls/keylog.js';
 import type { NameResolver } from '../dissectors/names.js';
 import type { TapKind, TapListener } from '../dissectors/taps.js';
@@ -86,6 +87,13 @@ export interface DissectOptions {
   tcpAnalysis?: boolean;
   /** False: no TCP conversations (SessionOptions.tcpConversations), for a read of header fields only. */
   tcpConversations?: boolean;
+  /**
+   * With `twoPass` and a rereadable source: one patched pass instead (../dissectors/patch.ts), which
+   * dissects as a first pass and delivers each packet, holes in its columns; `onPatched` gets the
+   * log when the pass ends (also when it ends in an error), to fill the holes or go back to two passes.
+   */
+  patched?: boolean;
+  onPatched?: (log: PatchLog) => void;
 }
 
 export interface PipelineOptions extends DissectOptions {
@@ -191,6 +199,18 @@ export async function runPipeline(source: FrameSource, opts: PipelineOptions, si
   for (const t of opts.taps ?? []) removals.push(taps.add(t.kind, t.fn));
   const rf: ReadFilterState | undefined = opts.readFilter ? { filter: opts.readFilter, kept: new FrameBits(), passed: 0 } : undefined;
   try {
+    if (opts.twoPass && opts.patched && source.rereadable) {
+      session.pass = 1;
+      const log = new PatchLog();
+      session.patch = log;
+      try {
+        return await runPass(source, session, opts.columns, opts, sink, rf);
+      } finally {
+        for (const t of session.notes.values()) t.settle();
+        log.finish();
+        opts.onPatched?.(log);
+      }
+    }
     if (opts.twoPass && source.rereadable) {
       session.pass = 1;
       // A damaged file fails again, after the same frames, in the second pass: report it there.
@@ -252,7 +272,9 @@ async function runPass(
   const interfaces: InterfaceInfo[] = [];
   let frames = 0;
   let tsDigits = 6;
-  const first = session.pass === 1;
+  // (A patched pass dissects as a first pass does and delivers as a second.)
+  const patch = session.patch;
+  const first = session.pass === 1 && patch === undefined;
   const taps = session.taps;
   const df = first ? undefined : opts.displayFilter;
   const onFrame = first ? undefined : opts.onFrame;
@@ -297,7 +319,7 @@ async function runPass(
         const r = info.tsResol ?? 6;
         const digits = r & 0x80 ? Math.ceil((r & 0x7f) * Math.log10(2)) : r;
         if (interfaces.length === 1 || digits > tsDigits) tsDigits = Math.min(9, digits);
-        if (session.pass !== 1) opts.onInterface?.(info);
+        if (!first) opts.onInterface?.(info);
       },
       onDecryptionSecrets(secrets: DecryptionSecrets) {
         if (session.pass !== 2) {
@@ -345,6 +367,7 @@ async function runPass(
         }
         if (dissect) {
           pkt.reset(frame);
+          patch?.begin();
           dissectFrame(pkt);
           deliver(frame);
         } else sink(pkt, frame);

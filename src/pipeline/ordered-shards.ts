@@ -24,6 +24,8 @@ export interface Chunk {
   frames: Int32Array;
   ends: Int32Array;
   bytes: Uint8Array;
+  /** A patched read (../dissectors/patch.ts): the holes in `bytes`, pairs of (offset, the shard's hole id), by offset. */
+  holes?: Int32Array;
 }
 
 type WorkerMessage =
@@ -58,7 +60,9 @@ export class ChunkSender {
       Atomics.wait(this.ctl, this.index, written, 1000);
     }
     this.sent++;
-    this.post({ kind: 'chunk', chunk }, [chunk.frames.buffer as ArrayBuffer, chunk.ends.buffer as ArrayBuffer, chunk.bytes.buffer as ArrayBuffer]);
+    const transfer = [chunk.frames.buffer as ArrayBuffer, chunk.ends.buffer as ArrayBuffer, chunk.bytes.buffer as ArrayBuffer];
+    if (chunk.holes) transfer.push(chunk.holes.buffer as ArrayBuffer);
+    this.post({ kind: 'chunk', chunk }, transfer);
   }
 }
 
@@ -74,7 +78,14 @@ export interface OrderedShardData extends Shard {
  * worker's result in shard order; rejects with the first worker's error (rebuilt by `revive`)
  * after every frame before it was written.
  */
-export async function runOrderedShards<T>(count: number, worker: URL, data: object, write: (bytes: Uint8Array) => void, revive: (e: SerializedError) => Error): Promise<T[]> {
+export async function runOrderedShards<T>(
+  count: number,
+  worker: URL,
+  data: object,
+  write: (bytes: Uint8Array) => void,
+  revive: (e: SerializedError) => Error,
+  onHole?: (at: number, shard: number, id: number) => void,
+): Promise<T[]> {
   const { Worker } = await import('node:worker_threads');
   const ctlBuf = new SharedArrayBuffer(4 * count);
   const ctl = new Int32Array(ctlBuf);
@@ -86,18 +97,36 @@ export async function runOrderedShards<T>(count: number, worker: URL, data: obje
   const errors: (Error | undefined)[] = new Array(count).fill(undefined);
   const out = new Uint8Array(1 << 20);
   let outPos = 0;
+  /** Bytes given to `write` so far. */
+  let written = 0;
+  /** Next hole (pair index) of each queue's first chunk. */
+  const holeAt = new Array<number>(count).fill(0);
   const put = (b: Uint8Array, from: number, to: number): void => {
     const n = to - from;
     if (outPos + n > out.length) {
       if (outPos) write(out.subarray(0, outPos));
+      written += outPos;
       outPos = 0;
       if (n > out.length) {
         write(b.subarray(from, to));
+        written += n;
         return;
       }
     }
     out.set(b.subarray(from, to), outPos);
     outPos += n;
+  };
+  /** Holes of shard `k`'s chunk `c` in [from, to), told where they land in the output (before the bytes are put). */
+  const holesIn = (k: number, c: Chunk, from: number, to: number): void => {
+    const h = c.holes;
+    if (!h || !onHole) return;
+    const base = written + outPos - from;
+    let i = holeAt[k]!;
+    while (i < h.length && h[i]! < to) {
+      onHole(base + h[i]!, k, h[i + 1]!);
+      i += 2;
+    }
+    holeAt[k] = i;
   };
   /** Writes every frame that can be written now. */
   const drain = (): boolean => {
@@ -126,10 +155,14 @@ export async function runOrderedShards<T>(count: number, worker: URL, data: obje
       const from = i === 0 ? 0 : c.ends[i - 1]!;
       const n = c.frames.length;
       while (i < n && c.frames[i]! < second) i++;
-      put(c.bytes, from, c.ends[i - 1]!);
+      const to = c.ends[i - 1]!;
+      // (A hole is inside a line, before its newline: never at a frame's end.)
+      holesIn(best, c, from, to);
+      put(c.bytes, from, to);
       if (i === n) {
         q.shift();
         at[best] = 0;
+        holeAt[best] = 0;
         Atomics.add(ctl, best, 1);
         Atomics.notify(ctl, best);
       } else at[best] = i;

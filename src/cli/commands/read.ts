@@ -17,7 +17,10 @@ import { dissectFile, runShards, type Shard } from '../../pipeline/index.js';
 import { runOrderedShards, type SerializedError } from '../../pipeline/ordered-shards.js';
 import { writeAllSync } from '../../render/output.js';
 import { addPrintOptions, createPacketPrinter, tsDigitsOf, type PrintFlags } from '../packet-printer.js';
-import type { ReadTask } from '../read-worker.js';
+import type { PatchedResult, ReadTask } from '../read-worker.js';
+import type { PatchLog } from '../../dissectors/patch.js';
+import { Spool, SpoolError, SpoolOut } from '../../pipeline/spool.js';
+import type { PipelineOptions } from '../../pipeline/driver.js';
 import { addDissectOptions, applyDissectOptions } from '../dissect-options.js';
 import { collect, EXIT, UsageError } from '../errors.js';
 import { compileOption, withFilterFields } from '../../filter/cli.js';
@@ -59,7 +62,8 @@ export function readCommand() {
       } else if (o.F !== undefined) throw new UsageError('-F needs -w FILE');
       const interfaces: InterfaceInfo[] = [];
       // As tshark: writing a file prints nothing per packet unless -P asks for it.
-      const printer = createPacketPrinter({ ...o, q: o.q || (o.w !== undefined && !o.P) }, (frame) => tsDigitsOf(interfaces, frame.interfaceId), { file });
+      const printFlags = { ...o, q: o.q || (o.w !== undefined && !o.P) };
+      const printer = createPacketPrinter(printFlags, (frame) => tsDigitsOf(interfaces, frame.interfaceId), { file });
       const printing = printer.printing;
       if (o.w === '-' && printing) throw new UsageError('-w - writes the capture to standard output: packets cannot be printed there too (drop -P, -V, -x)');
       let outFd: number | undefined;
@@ -99,14 +103,18 @@ export function readCommand() {
       const lowerOnly = !headerOnly && o.T === 'fields' && printing && !printer.columns && !display && !readFilter && !dissecting.names && o.e.length > 0 && o.e.every(lowerLayerField);
       const twoPass = printing && !headerOnly;
       if (headerOnly || lowerOnly) for (const p of applicationProtocols()) if (!disabledProtocols.includes(p)) disabledProtocols.push(p);
+      // The one-line summary of a file: one patched pass instead of two (see patchedRead).
+      const patchable = printer.patchable && twoPass && o.w === undefined && !display && !readFilter && o.c === undefined && !dissecting.names && file !== '-' && process.env.WIRELITE_PATCH !== '0';
       const threads = o.threads ?? defaultThreads(file);
       const parallel = threads > 1 && (printer.orderFree || !printing) && o.w === undefined && !display && !readFilter && o.c === undefined && !dissecting.names && file !== '-';
       if (parallel) {
         const flags: PrintFlags = { V: o.V, x: o.x, q: o.q, P: o.P, l: o.l, color: false, T: o.T, e: o.e, E: o.E, t: o.t, o: o.o };
-        const task: ReadTask = { file, flags, disabledProtocols, quiet: !printing, twoPass, headerOnly };
+        const task: ReadTask = { file, flags, disabledProtocols, quiet: !printing, twoPass, headerOnly, patched: false };
         const worker = new URL('../read-worker.js', import.meta.url);
         try {
-          if (printing) await runOrderedShards(threads, worker, task, (bytes) => writeAllSync(1, bytes), reviveError);
+          if (printing) {
+            if (!patchable || !(await patchedShards(threads, worker, task))) await runOrderedShards(threads, worker, task, (bytes) => writeAllSync(1, bytes), reviveError);
+          }
           else {
             // -q: this thread reads shard 0 itself (nothing to merge), the others run in workers;
             // a damaged file fails in every shard, and this thread's error is the one raised.
@@ -120,31 +128,30 @@ export function readCommand() {
           failure = e;
         }
       } else try {
-        await dissectFile(
-          file,
-          {
-            columns: printer.columns,
-            fields: withFilterFields(printer.fields, display, readFilter),
-            twoPass: twoPass || display !== undefined || readFilter !== undefined,
-            readFilter: readFilter && { test: readFilter.filter, onDropped: (frame) => printer.skip(frame) },
-            // In front of the file writer and the printer (as tshark -2 -Y: every frame is still dissected).
-            displayFilter: display && { test: display.filter, onDropped: (frame) => printer.skip(frame) },
-            count: o.c ?? 0,
-            onRevise: printer.revise,
-            // The printer and the filters keep nothing of a frame after its call (the -w writer may).
-            reuseFrames: outFd === undefined,
-            disabledProtocols,
-            ...(headerOnly ? HEADER_ONLY_PIPELINE : {}),
-            names: dissecting.names,
-            onInterface: (info) => {
-              interfaces[info.id] = info;
-              warnLinkType(warned, info);
-              // An interface described after packets were written (pcapng allows it).
-              writer?.addInterface(info);
-            },
+        const opts: PipelineOptions = {
+          columns: printer.columns,
+          fields: withFilterFields(printer.fields, display, readFilter),
+          twoPass: twoPass || display !== undefined || readFilter !== undefined,
+          readFilter: readFilter && { test: readFilter.filter, onDropped: (frame) => printer.skip(frame) },
+          // In front of the file writer and the printer (as tshark -2 -Y: every frame is still dissected).
+          displayFilter: display && { test: display.filter, onDropped: (frame) => printer.skip(frame) },
+          count: o.c ?? 0,
+          onRevise: printer.revise,
+          // The printer and the filters keep nothing of a frame after its call (the -w writer may).
+          reuseFrames: outFd === undefined,
+          disabledProtocols,
+          ...(headerOnly ? HEADER_ONLY_PIPELINE : {}),
+          names: dissecting.names,
+          onInterface: (info) => {
+            interfaces[info.id] = info;
+            warnLinkType(warned, info);
+            // An interface described after packets were written (pcapng allows it).
+            writer?.addInterface(info);
           },
-          sink,
-        );
+        };
+        const patched = patchable ? await patchedRead(file, opts, printFlags, (frame) => tsDigitsOf(interfaces, frame.interfaceId)) : { done: false };
+        if (patched.error !== undefined) throw patched.error;
+        if (!patched.done) await dissectFile(file, opts, sink);
       } catch (e) {
         failure = e;
       }
@@ -230,6 +237,79 @@ function defaultThreads(file: string): number {
   } catch {
     return 1;
   }
+}
+
+/**
+ * The one-line summary of a file in one patched pass (../../dissectors/patch.ts) instead of two:
+ * the lines are spooled (../../pipeline/spool.ts) with holes where a later frame decides a column,
+ * and written when the pass ends with the holes filled, as the second pass would have printed
+ * them. `done` false: nothing was written and the read must run in two passes (the pass found a
+ * line that might differ from the second pass's, or could not spool). A damaged file: the frames
+ * before the damage are written, then `error` is the file's error.
+ */
+async function patchedRead(
+  file: string,
+  opts: PipelineOptions,
+  flags: PrintFlags & { q?: boolean },
+  tsDigits: (frame: Pick<Frame, 'interfaceId'>) => number,
+): Promise<{ done: boolean; error?: unknown }> {
+  const spool = new Spool();
+  const out = new SpoolOut(spool);
+  const printer = createPacketPrinter(flags, tsDigits, { file, out, warn: () => {} });
+  let log: PatchLog | undefined;
+  let error: unknown;
+  try {
+    await dissectFile(file, { ...opts, twoPass: true, patched: true, onPatched: (l) => (log = l) }, (pkt, frame) => printer.print(pkt, frame));
+  } catch (e) {
+    error = e;
+  }
+  try {
+    printer.finish();
+  } catch (e) {
+    error ??= e;
+  }
+  if (error instanceof SpoolError || !log || log.unsafe !== null) {
+    log?.discard();
+    spool.discard();
+    return { done: false };
+  }
+  const l = log;
+  spool.finish((_, id) => l.text(id), (b) => writeAllSync(1, b));
+  return { done: true, error };
+}
+
+/**
+ * A parallel read of the one-line summary in one patched pass per worker (see patchedRead): the
+ * merged text is spooled, each worker's holes filled from its texts at the end. False: nothing
+ * was written, read in two passes.
+ */
+async function patchedShards(threads: number, worker: URL, task: ReadTask): Promise<boolean> {
+  const spool = new Spool();
+  let spoolFailed = false;
+  const write = (b: Uint8Array): void => {
+    if (spoolFailed) return;
+    try {
+      spool.append(b);
+    } catch (e) {
+      if (!(e instanceof SpoolError)) throw e;
+      spoolFailed = true;
+    }
+  };
+  let results: PatchedResult[];
+  try {
+    results = await runOrderedShards<PatchedResult>(threads, worker, { ...task, patched: true }, write, reviveError, (at, shard, id) => spool.hole(at, shard, id));
+  } catch (e) {
+    spool.discard();
+    throw e;
+  }
+  if (spoolFailed || results.some((r) => r.unsafe !== null)) {
+    spool.discard();
+    return false;
+  }
+  spool.finish((shard, id) => results[shard]!.texts[id] ?? '', (b) => writeAllSync(1, b));
+  const err = results.find((r) => r.error !== undefined)?.error;
+  if (err) throw reviveError(err);
+  return true;
 }
 
 /** A worker's error as the main thread would have raised it (a damaged file: main() says why, exit 2). */

@@ -97,6 +97,8 @@ interface HttpTable {
   index: number;
   /** A message from the frame's own bytes was dissected (its layer is in frame.protocols). */
   direct: boolean;
+  /** A patched read: conversations that had frames before their first request (see notUnseen). */
+  unseen?: Set<number | string>;
 }
 
 /** Pass-1 results carried to pass 2: each frame's transaction, and each conversation's end state. */
@@ -145,6 +147,29 @@ function conv(pkt: Packet, key: number | string, tls: boolean): Conv {
     t.convs.set(key, c);
   }
   return c;
+}
+
+/**
+ * A patched read: the conversation `key` had not seen a request when one of its frames was
+ * dissected; if the first pass's end says it has (a second pass would start so), the read goes back
+ * to two passes.
+ */
+function notUnseen(pkt: Packet, key: number | string): void {
+  const p = pkt.session.patch;
+  if (!p) return;
+  const t = table(pkt);
+  let m = t.unseen;
+  if (!m) {
+    const made = new Set<number | string>();
+    m = t.unseen = made;
+    const ends = carry(pkt).ends;
+    p.check(() => {
+      for (const k of made) if (ends.get(k)?.seen) return 'an HTTP conversation had frames before its first request';
+      return null;
+    });
+  }
+  if (m.size >= 1 << 16) p.fail('too many HTTP conversations to check');
+  m.add(key);
 }
 
 /** Whether the packet's layers so far include TLS (HTTP inside decrypted TLS: https:// URIs). */
@@ -281,6 +306,9 @@ function decodeMessage(pkt: Packet, t: HttpTable, c: Conv, off: number, end: num
     const fid = ssdp ? F.ssdp : F.http;
     return layered ? pkt.add(fid, off, end - off, parent) : pkt.addProtocol(fid, ssdp ? 'ssdp' : 'http', off, end - off, parent);
   };
+  // A patched read (../patch.ts) decides with what the conversation has seen so far; a second pass
+  // starts from what the first pass saw by its end (see conv).
+  if (!c.seen && (kind === Kind.Binary || kind === Kind.Other)) notUnseen(pkt, c.key);
   if (kind === Kind.Binary) {
     // tshark: binary bytes are "Continuation" data in a conversation that has seen a request, else nothing.
     if (!c.seen) return;

@@ -209,6 +209,8 @@ export interface TcpConvTable {
   keyReversed: boolean;
   /** effective()'s view of `finals`, aimed at a stream each call (the table's own: no module keeps a session's finals). */
   finalsView: FinalsView;
+  /** A patched read (../patch.ts): effective()'s view, which notes what each stream's lines read. */
+  noting?: NotingView;
   /** The sequence analysis's reused state for first segments (tcp/analysis.ts: firstAnalysis), made on first use. */
   firstAnalysis?: unknown;
 }
@@ -376,8 +378,78 @@ class FinalsView implements TcpStateView {
     return this.f.wscale(this.s, d);
   }
 }
+/**
+ * A patched read (../patch.ts) prints as it dissects, from each conversation's values at the time,
+ * where a second pass reads its stream's finals. This view reads the conversation and notes, per
+ * stream and direction, what was read: a value read differently later, or different from the final
+ * one at the end (`check`), means a line may differ from the second pass's.
+ */
+export class NotingView implements TcpStateView {
+  c!: TcpConversation;
+  /** Per 2 * stream + direction: 0 not read, else 1 + baseSet; the base read (with bit 0 of `read`); the scale read + 3 (0: not read). */
+  private set = new Uint8Array(1024);
+  private bases = new Uint32Array(1024);
+  private baseRead = new Uint8Array(1024);
+  private scales = new Uint8Array(1024);
+  constructor(private readonly fail: (why: string) => void) {}
+  private slot(d: number): number {
+    const i = 2 * this.c.stream + d;
+    if (i >= this.set.length) {
+      const cap = capacityFor(this.set.length, i);
+      this.set = grown(this.set, cap);
+      this.bases = grown(this.bases, cap);
+      this.baseRead = grown(this.baseRead, cap);
+      this.scales = grown(this.scales, cap);
+    }
+    return i;
+  }
+  baseSet(d: number): boolean {
+    const v = this.c.baseSet(d);
+    const i = this.slot(d);
+    const n = v ? 2 : 1;
+    const had = this.set[i]!;
+    if (had === 0) this.set[i] = n;
+    else if (had !== n) this.fail('a TCP stream\'s base sequence number came after its first lines');
+    return v;
+  }
+  base(d: number): number {
+    const v = this.c.base(d);
+    const i = this.slot(d);
+    if (this.baseRead[i] === 0) {
+      this.baseRead[i] = 1;
+      this.bases[i] = v;
+    } else if (this.bases[i] !== v) this.fail('a TCP stream\'s base sequence number changed');
+    return v;
+  }
+  wscale(d: number): number {
+    const v = this.c.wscale(d);
+    const i = this.slot(d);
+    const had = this.scales[i]!;
+    if (had === 0) this.scales[i] = v + 3;
+    else if (had !== v + 3) this.fail('a TCP stream\'s window scaling changed');
+    return v;
+  }
+  /** Whether every value read is the stream's final one (what a second pass reads): null, else why not. */
+  check(f: TcpFinals): string | null {
+    const n = Math.min(f.streams * 2, this.set.length);
+    for (let i = 0; i < n; i++) {
+      const s = i >> 1;
+      const d = i & 1;
+      if (this.set[i] !== 0 && this.set[i] !== (f.baseSet(s, d) ? 2 : 1)) return 'a TCP stream\'s base sequence number came after its first lines';
+      if (this.baseRead[i] !== 0 && this.bases[i] !== f.base_(s, d)) return 'a TCP stream\'s base sequence number changed';
+      if (this.scales[i] !== 0 && this.scales[i] !== f.wscale(s, d) + 3) return 'a TCP stream\'s window scaling changed';
+    }
+    return null;
+  }
+}
+
 /** The state to read relative numbers and scaling from: pass-1 finals in a second pass. */
 export function effective(t: TcpConvTable, conv: TcpConversation): TcpStateView {
+  const nv = t.noting;
+  if (nv !== undefined) {
+    nv.c = conv;
+    return nv;
+  }
   const f = t.finals;
   if (!f || conv.stream >= f.streams) return conv;
   const v = t.finalsView;

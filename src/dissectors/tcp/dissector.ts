@@ -14,7 +14,7 @@ import { labelPortItems } from '../names.js';
 import { dissectTcpStream, dissectTruncatedTcpSegment, fillTcpStreamHole, finishTcpStream, streamProtocolsEnabled } from './stream.js';
 import { newTcpTapRecord, scanTapOptions, TCP_TAP } from './tap.js';
 import { addTcpAnalysisTree, addTcpQuotedTimes, analyseTcp, result as analysis, TcpFlag, tcpAnalysisInfoPrefix } from './analysis.js';
-import { effective, findConversation, newConvTable, TcpFinals, trackSegment, windowShift, type TcpConvTable, type TcpConversation } from './conversations.js';
+import { effective, findConversation, newConvTable, NotingView, TcpFinals, trackSegment, windowShift, type TcpConvTable, type TcpConversation } from './conversations.js';
 
 const OPT_KINDS: Record<number, string> = {
   0: 'End of Option List (EOL)', 1: 'No-Operation (NOP)', 2: 'Maximum Segment Size', 3: 'Window Scale', 4: 'SACK Permitted',
@@ -541,7 +541,9 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
   if (analysed) analyseTcp(pkt, conv!, state!, dir, seq, ackRaw, segLen, flags, win, off + 20, optKinds & (1 << 5) ? Math.min(off + hlen, end) : off + 20, reusedPorts);
   const rseq = state ? (seq - state.base(dir)) >>> 0 : seq;
   const hasAck = (flags & 0x10) !== 0;
-  const revBase = state && state.baseSet(1 - dir) ? state.base(1 - dir) : undefined;
+  // The other side's base only where something shows it (the acknowledgment, a SACK block, the
+  // tree): a patched read (../patch.ts) checks each value read against the stream's final one.
+  const revBase = state && (hasAck || tree || optKinds & (1 << 5)) && state.baseSet(1 - dir) ? state.base(1 - dir) : undefined;
   const rack = revBase !== undefined ? (ackRaw - revBase) >>> 0 : ackRaw;
   const nxt = segLen + (flags & 0x02 ? 1 : 0) + (flags & 0x01 ? 1 : 0);
   // Items only when a tree is kept (as Wireshark's `if (tree)`): without one every add is a no-op.
@@ -836,11 +838,19 @@ const CONV_TABLE = new SessionKey<TcpConvTable>((pkt) => {
   const carried = pkt.session.carry.get('tcp.conv.finals') as TcpFinals | undefined;
   // The second pass reads the final base numbers and window scaling of each stream from the first.
   if (pkt.session.pass === 2 && carried) t.finals = carried;
+  const patch = pkt.session.patch;
   if (pkt.session.pass === 1) {
-    t.record = new TcpFinals();
-    pkt.session.carry.set('tcp.conv.finals', t.record);
+    const record = new TcpFinals();
+    t.record = record;
+    pkt.session.carry.set('tcp.conv.finals', record);
+    if (patch) {
+      // A patched read prints from the conversations' values: each checked against the finals.
+      const nv = new NotingView((why) => patch.fail(why));
+      t.noting = nv;
+      patch.check(() => nv.check(record));
+    }
   }
-  if (pkt.session.pass !== 1) reportEvictionsAtExit(pkt, t);
+  if (pkt.session.pass !== 1 || patch) reportEvictionsAtExit(pkt, t);
   return t;
 });
 
@@ -873,8 +883,13 @@ function reportEvictionsAtExit(pkt: Packet, t: TcpConvTable): void {
       if (h.notice.count > 0) process.stderr.write(`wirelite: ${h.notice.count} TCP conversations evicted (limit ${h.notice.limit}; raise it with -o tcp.max_conversations:N)\n`);
     });
   };
-  h.notice = { count: 0, limit: t.limit, first };
-  t.evictions = h.notice;
+  const notice = { count: 0, limit: t.limit, first };
+  h.notice = notice;
+  t.evictions = notice;
+  // A patched read that goes back to two passes says nothing: the two passes say it.
+  pkt.session.patch?.onDiscard.push(() => {
+    notice.count = 0;
+  });
 }
 
 /**

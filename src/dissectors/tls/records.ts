@@ -113,7 +113,9 @@ function decode(pkt: Packet, off: number, end: number, _rep: number, parent: num
   const fromClient = s.clientDir < 0 ? pkt.dstPort === pkt.tcpServerPort : pkt.tcpDir === s.clientDir;
   if (type < 20 || type > 24) {
     // Bytes of a TLS 1.0-1.2 session that do not start a record (tshark: no record fields).
-    pkt.setProtocol(VERSION_SHORT[normVersion(t.finals.get(pkt.tcpStream) ?? s.version)] ?? 'SSL');
+    const known = t.finals.get(pkt.tcpStream);
+    const sv = s.version;
+    setColumn(pkt, known, VERSION_SHORT[normVersion(known ?? sv)] ?? 'SSL', () => VERSION_SHORT[normVersion(t.finals.get(pkt.tcpStream) ?? sv)] ?? 'SSL');
     appendInfo(pkt, 'Ignored Unknown Record');
     pkt.addExpert(top, Severity.Warn, 'Protocol', 'tls.ignored_unknown_record', 'Ignored Unknown Record');
     return;
@@ -122,10 +124,16 @@ function decode(pkt: Packet, off: number, end: number, _rep: number, parent: num
   const len = u16(d, off + 3);
   const body = off + 5;
   if (s.version === 0 && validVersion(version) && authoritative(type, len > 0 && body < end ? d[body]! : -1)) s.version = normVersion(version);
-  const final = t.finals.get(pkt.tcpStream) ?? 0;
+  const known = t.finals.get(pkt.tcpStream);
+  const final = known ?? 0;
   // (A version forced by early data does not change its frame's column: tshark's stays as it was.)
   const keepColumn = s.forced13 === pkt.frame.number && !final;
-  if (!keepColumn) pkt.setProtocol(VERSION_SHORT[normVersion(final || s.version || version)] ?? 'TLS');
+  // A patched read (../patch.ts), the version not known yet: an alert's or a handshake record's
+  // Protocol column is a hole (the second pass's final version changes nothing else of them
+  // without keys); any other record is checked at the end.
+  const holeable = (type === 21 || type === 22) && s.crypt === null && !keepColumn;
+  if (known === undefined && !holeable) notePatched(pkt, t, PATCH_READ);
+  if (!keepColumn) recordColumn(pkt, t, known, holeable, version);
   const tls13 = s.tls13 || normVersion(final) === 0x0304;
   const rec = pkt.add(F.record, off, end - off, top);
   if (type === 23 && tls13) pkt.add(F.opaque_type, off, 1, rec, type);
@@ -220,9 +228,72 @@ function decode(pkt: Packet, off: number, end: number, _rep: number, parent: num
       break;
   }
   // A ServerHello in this record may have set the version: the column says it (single pass).
-  if (!handedOff && !(s.forced13 === pkt.frame.number && !final)) pkt.setProtocol(VERSION_SHORT[normVersion(final || s.version || version)] ?? 'TLS');
+  if (!handedOff && !(s.forced13 === pkt.frame.number && !final)) recordColumn(pkt, t, known, holeable, version);
   if (pkt.wantLabels && rec >= 0) pkt.setLabel(rec, `${VERSION_SHORT[normVersion(final || s.version || version)] ?? 'TLS'} Record Layer: ${recLabel}`);
-  if (pkt.session.pass === 1 && s.version) t.finals.set(pkt.tcpStream, s.version);
+  if (pkt.session.pass === 1 && s.version) {
+    const prev = t.finals.get(pkt.tcpStream);
+    if (prev !== s.version) {
+      // The lines a patched read printed with the earlier version would differ.
+      if (prev !== undefined) pkt.session.patch?.fail('a TLS stream changed its version');
+      t.finals.set(pkt.tcpStream, s.version);
+    }
+  }
+}
+
+/** A record's Protocol column: the version as final as this pass knows it (see decode). */
+function recordColumn(pkt: Packet, t: TlsTable, known: number | undefined, holeable: boolean, version: number): void {
+  const s = session(pkt);
+  const sv = s.version;
+  const stream = pkt.tcpStream;
+  const col = VERSION_SHORT[normVersion((known ?? 0) || sv || version)] ?? 'TLS';
+  setColumn(pkt, holeable ? known : 0, col, () => VERSION_SHORT[normVersion((t.finals.get(stream) ?? 0) || sv || version)] ?? 'TLS');
+}
+
+/**
+ * Sets the Protocol column to `col`. In a patched read (../patch.ts) with the stream's final
+ * version not known yet (`known` undefined), the column is a hole whose text `final` makes at the
+ * end; otherwise it cancels a hole an earlier record of the frame left.
+ */
+function setColumn(pkt: Packet, known: number | undefined, col: string, final: () => string): void {
+  const p = pkt.session.patch;
+  if (p && pkt.fence === 0) col = p.protocol(known === undefined ? final : null, col);
+  pkt.setProtocol(col);
+}
+
+/** What a patched read checks of a stream at the end (TlsTable.patched). */
+const PATCH_READ = 1;
+const PATCH_STRICT = 2;
+const PATCH_LENIENT = 4;
+
+function lenientVersion(v: number): boolean {
+  return v >= 0x0301 && v <= 0x0303;
+}
+
+/**
+ * A patched read (../patch.ts) used what this pass knew of a stream's version where the second
+ * pass would use the final one: checked at the end (the read goes back to two passes if that
+ * version would have made the stream's lines differ).
+ */
+function notePatched(pkt: Packet, t: TlsTable, what: number): void {
+  const p = pkt.session.patch;
+  if (!p) return;
+  let m = t.patched;
+  if (!m) {
+    const made = new Map<number, number>();
+    m = t.patched = made;
+    const finals = t.finals;
+    p.check(() => {
+      for (const [stream, f] of made) {
+        const v = finals.get(stream);
+        if (v === undefined) continue;
+        if (f & PATCH_READ) return 'a TLS record came before its stream\'s version';
+        if (f & PATCH_STRICT && lenientVersion(v)) return 'TLS bytes before the version that a TLS 1.0-1.2 stream parses differently';
+        if (f & PATCH_LENIENT && !lenientVersion(v)) return 'a TLS stream changed its version';
+      }
+      return null;
+    });
+  }
+  m.set(pkt.tcpStream, (m.get(pkt.tcpStream) ?? 0) | what);
 }
 
 /** The tap record of an encrypted record, as a read without keys gives it (`decrypted`: it was, with the key log). */
@@ -347,12 +418,14 @@ function continuation(pkt: Packet, off: number, end: number): void {
   if (off >= end) return;
   const s = session(pkt);
   const t = table(pkt);
-  const final = t.finals.get(pkt.tcpStream) ?? s.version;
+  const known = t.finals.get(pkt.tcpStream);
+  const sv = s.version;
+  const stream = pkt.tcpStream;
   let first = true;
   for (let i = 0; i < pkt.protocols.length; i++) if (pkt.protocols.at(i) === 'tls') first = false;
   setTop(pkt, t, pkt.addProtocol(F.tls, 'tls', off, end - off, -1));
   if (first) pkt.setInfo('');
-  pkt.setProtocol(VERSION_SHORT[normVersion(final)] ?? 'TLS');
+  setColumn(pkt, known, VERSION_SHORT[normVersion(known ?? sv)] ?? 'TLS', () => VERSION_SHORT[normVersion(t.finals.get(stream) ?? sv)] ?? 'TLS');
   appendInfo(pkt, 'Continuation Data');
 }
 
@@ -382,6 +455,28 @@ registerStreamHeuristic(looksLikeHello, { parser: tlsRecords, dissector: tls, re
 function prepare(pkt: Packet): StreamParser {
   const t = table(pkt);
   const cur = t.byStream.get(pkt.tcpStream)?.version ?? 0;
-  const v = t.finals.get(pkt.tcpStream) ?? cur;
-  return v >= 0x0301 && v <= 0x0303 ? tlsRecordsLenient : tlsRecords;
+  const known = t.finals.get(pkt.tcpStream);
+  const v = known ?? cur;
+  if (known === undefined && pkt.session.patch) {
+    // A patched read: the second pass may parse with the final version's parser (see notePatched).
+    if (lenientVersion(v)) notePatched(pkt, t, PATCH_LENIENT);
+    else {
+      watched.pkt = pkt;
+      watched.t = t;
+      return tlsRecordsWatched;
+    }
+  }
+  return lenientVersion(v) ? tlsRecordsLenient : tlsRecords;
 }
+
+/** The segment the watched parser parses (set by prepare just before). */
+const watched: { pkt: Packet | null; t: TlsTable | null } = { pkt: null, t: null };
+
+/** tlsRecords, noting the stream when the lenient parser would have taken the bytes differently. */
+const tlsRecordsWatched: StreamParser = {
+  parse: (d, off, end, out) => {
+    const avail = end - off;
+    if ((avail < 5 || d[off]! < 20 || d[off]! > 24 || (d[off + 1] !== 3 && d[off + 1] !== 0x7f)) && watched.pkt && watched.t) notePatched(watched.pkt, watched.t, PATCH_STRICT);
+    parseRecords(false, d, off, end, out);
+  },
+};

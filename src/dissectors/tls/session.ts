@@ -129,6 +129,8 @@ export interface TlsTable {
   lastTop: { frame: number; pass: number; src: number; item: number };
   /** Dissecting a decrypted record: its messages do not go to the tap (which sees what an undecrypted read sees). */
   quietTap: boolean;
+  /** A patched read (../patch.ts): what is checked of a stream at the end, by stream (records.ts notePatched). */
+  patched: Map<number, number> | null;
   /**
    * TLS 1.0-1.2 master secrets by the session ID their ServerHello gave (hex), for the sessions
    * resumed later in the capture, as Wireshark's "Session ID" map (at most maxSessions, oldest out).
@@ -151,6 +153,7 @@ export function table(pkt: Packet): TlsTable {
       held: 0,
       lastTop: { frame: -1, pass: -1, src: -1, item: -1 },
       quietTap: false,
+      patched: null,
       masters: new Map(),
       tickets: new Map(),
     };
