@@ -120,6 +120,11 @@ export interface CaptureHandlers {
    * frame), for a consumer that keeps nothing of a frame after `onFrame` returns.
    */
   reuseFrames?: boolean;
+  /**
+   * After each block of the file is parsed (readCapture): a promise to wait for before the next
+   * (a thread that reads and also serves other work lets its event loop run), or undefined.
+   */
+  pause?: () => Promise<void> | undefined;
   /** Once, as soon as the magic number has been read. */
   onFormat?(format: FileFormat): void;
   /** pcapng only: every Section Header Block. */

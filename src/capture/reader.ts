@@ -228,6 +228,8 @@ export async function readCapture(pathOrDash: string, handlers: CaptureHandlers)
     for await (const chunk of source) {
       bytes += chunk.length;
       parser.feed(chunk);
+      const wait = handlers.pause?.();
+      if (wait) await wait;
     }
     parser.end();
   } catch (e) {

@@ -20,7 +20,7 @@ import type { SessionOptions } from './session.js';
 import type { StreamProtocol } from './tcp/stream.js';
 import { grown } from './grow.js';
 import { NoteTable } from './notes.js';
-import type { PatchLog } from './patch.js';
+import { PATCH_NOTES, type PatchLog } from './patch.js';
 
 export const enum Severity {
   Chat = 1,
@@ -152,6 +152,8 @@ export function annotate(pkt: Packet, frame: number, key: string, value: number)
     if (frame < pkt.frame.number) pkt.session.revise?.(frame, key, value);
     return;
   }
+  // A patched read keeps only the notes its holes read (no second pass reads the others).
+  if (pkt.session.patch && !PATCH_NOTES.has(key)) return;
   let m = pkt.session.notes.get(key);
   if (!m) {
     m = new NoteTable();

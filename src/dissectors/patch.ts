@@ -18,6 +18,9 @@
 /** Where a hole's text goes in a column (a character no column text holds: the printer counts them). */
 export const MARK = '\uffff';
 
+/** The notes (`annotate`) a hole reads: a patched read keeps no other. */
+export const PATCH_NOTES: ReadonlySet<string> = new Set(['icmp.resp_in', 'icmpv6.resp_in', 'ip.reassembled_in']);
+
 /** More holes than this and the read goes back to two passes (memory stays bounded). */
 export const MAX_HOLES = 1 << 18;
 

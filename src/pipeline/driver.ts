@@ -94,6 +94,8 @@ export interface DissectOptions {
    */
   patched?: boolean;
   onPatched?: (log: PatchLog) => void;
+  /** Between blocks of the file: a promise to wait for (the main thread reading a shard lets the merge run). */
+  pause?: () => Promise<void> | undefined;
 }
 
 export interface PipelineOptions extends DissectOptions {
@@ -375,7 +377,7 @@ async function runPass(
         return afterFrame ? afterFrame(frame) : true;
       },
     },
-    { reuseFrames: opts.reuseFrames, select: shard && shard.count > 1 ? shardSelector(shard.index, shard.count) : undefined, onSkipped: skipped },
+    { reuseFrames: opts.reuseFrames, pause: opts.pause, select: shard && shard.count > 1 ? shardSelector(shard.index, shard.count) : undefined, onSkipped: skipped },
   );
   return { frames, tsDigits, interfaces };
 }

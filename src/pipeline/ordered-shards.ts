@@ -85,6 +85,7 @@ export async function runOrderedShards<T>(
   write: (bytes: Uint8Array) => void,
   revive: (e: SerializedError) => Error,
   onHole?: (at: number, shard: number, id: number) => void,
+  local?: LocalShard<T>,
 ): Promise<T[]> {
   const { Worker } = await import('node:worker_threads');
   const ctlBuf = new SharedArrayBuffer(4 * count);
@@ -163,13 +164,46 @@ export async function runOrderedShards<T>(
         q.shift();
         at[best] = 0;
         holeAt[best] = 0;
+        if (best === 0 && roomWaiter && q.length < MAX_AHEAD) {
+          const r = roomWaiter;
+          roomWaiter = undefined;
+          r();
+        }
         Atomics.add(ctl, best, 1);
         Atomics.notify(ctl, best);
       } else at[best] = i;
     }
   };
+  /** The local shard waits for room (see pause) until this is called. */
+  let roomWaiter: (() => void) | undefined;
   const workers: Worker[] = [];
   const finished = Array.from({ length: count }, (_, index) => new Promise<void>((resolve) => {
+    if (index === 0 && local) {
+      // Shard 0 in this thread: its chunks go straight to its queue; between blocks of the file
+      // it lets the event loop take the workers' chunks, and waits while its own are too many.
+      const sender = {
+        send(chunk: Chunk): void {
+          queues[0]!.push(chunk);
+          drain();
+        },
+      };
+      const pause = (): Promise<void> => new Promise<void>((res) => {
+        if (queues[0]!.length < MAX_AHEAD) setImmediate(res);
+        else roomWaiter = res;
+      });
+      local(sender, pause).then(
+        (r) => {
+          results[0] = r;
+        },
+        (e: unknown) => {
+          errors[0] = e instanceof Error ? e : new Error(String(e));
+        },
+      ).finally(() => {
+        done[0] = true;
+        resolve();
+      });
+      return;
+    }
     const w = new Worker(worker, { resourceLimits: WORKER_LIMITS, workerData: { ...data, index, count, ctl: ctlBuf, sessionOptions: commandSessionOptions() } satisfies OrderedShardData });
     workers.push(w);
     const end = (e?: Error) => {
@@ -203,6 +237,12 @@ export async function runOrderedShards<T>(
   if (err) throw err;
   return results;
 }
+
+/**
+ * Shard 0 of an ordered read run by the calling thread (`runOrderedShards`'s `local`): sends its
+ * chunks to `sender` and awaits `pause()` between blocks of the file.
+ */
+export type LocalShard<T> = (sender: { send(chunk: Chunk): void }, pause: () => Promise<void>) => Promise<T>;
 
 /**
  * The worker's side of `runOrderedShards`: runs `fn` with its data and a ChunkSender (`fn` sends

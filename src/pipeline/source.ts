@@ -25,6 +25,8 @@ export interface ReadChoices {
   onSkipped?: (tsSec: number, tsNsec: number, hasTime: boolean, interfaceId: number) => void;
   /** The consumer keeps nothing of a frame after its call: one reused Frame object may be given. */
   reuseFrames?: boolean;
+  /** Between blocks of a file (see CaptureHandlers.pause). */
+  pause?: () => Promise<void> | undefined;
 }
 
 export interface FrameSource {
@@ -46,6 +48,7 @@ export function fileSource(path: string): FrameSource {
       try {
         await readCapture(path, {
           reuseFrames: choices.reuseFrames,
+          pause: choices.pause,
           select: choices.select,
           onSkipped: choices.onSkipped,
           onFormat: h.onFormat,

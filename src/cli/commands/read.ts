@@ -14,10 +14,10 @@ import { createCaptureWriter, formatForPath, openOutputFile, OutputFileError, ty
 import { applicationProtocols, dispatchTable, protocolKnown } from '../../dissectors/registry.js';
 import { CaptureFileError, type CaptureErrorKind } from '../../capture/capture-error.js';
 import { dissectFile, runShards, type Shard } from '../../pipeline/index.js';
-import { runOrderedShards, type SerializedError } from '../../pipeline/ordered-shards.js';
+import { runOrderedShards, type LocalShard, type SerializedError } from '../../pipeline/ordered-shards.js';
 import { writeAllSync } from '../../render/output.js';
 import { addPrintOptions, createPacketPrinter, tsDigitsOf, type PrintFlags } from '../packet-printer.js';
-import type { PatchedResult, ReadTask } from '../read-worker.js';
+import { printShard, type PatchedResult, type ReadTask } from '../read-shard.js';
 import type { PatchLog } from '../../dissectors/patch.js';
 import { Spool, SpoolError, SpoolOut } from '../../pipeline/spool.js';
 import type { PipelineOptions } from '../../pipeline/driver.js';
@@ -113,7 +113,9 @@ export function readCommand() {
         const worker = new URL('../read-worker.js', import.meta.url);
         try {
           if (printing) {
-            if (!patchable || !(await patchedShards(threads, worker, task))) await runOrderedShards(threads, worker, task, (bytes) => writeAllSync(1, bytes), reviveError);
+            if (!patchable || !(await patchedShards(threads, worker, task))) {
+              await runOrderedShards(threads, worker, task, (bytes) => writeAllSync(1, bytes), reviveError, undefined, localShard(task, threads));
+            }
           }
           else {
             // -q: this thread reads shard 0 itself (nothing to merge), the others run in workers;
@@ -297,7 +299,8 @@ async function patchedShards(threads: number, worker: URL, task: ReadTask): Prom
   };
   let results: PatchedResult[];
   try {
-    results = await runOrderedShards<PatchedResult>(threads, worker, { ...task, patched: true }, write, reviveError, (at, shard, id) => spool.hole(at, shard, id));
+    const patched = { ...task, patched: true };
+    results = await runOrderedShards<PatchedResult>(threads, worker, patched, write, reviveError, (at, shard, id) => spool.hole(at, shard, id), localShard(patched, threads) as LocalShard<PatchedResult>);
   } catch (e) {
     spool.discard();
     throw e;
@@ -310,6 +313,14 @@ async function patchedShards(threads: number, worker: URL, task: ReadTask): Prom
   const err = results.find((r) => r.error !== undefined)?.error;
   if (err) throw reviveError(err);
   return true;
+}
+
+/**
+ * Shard 0 of a parallel read in this thread (one worker fewer: its heap and its copy of the code
+ * are not made), between blocks of the file letting the merge take the workers' text.
+ */
+function localShard(task: ReadTask, count: number): LocalShard<number | PatchedResult> {
+  return (sender, pause) => printShard({ ...task, index: 0, count }, sender, pause);
 }
 
 /** A worker's error as the main thread would have raised it (a damaged file: main() says why, exit 2). */

@@ -654,8 +654,8 @@ function generated(pkt: Packet, t: HttpTable, c: Conv, top: number, kind: Kind, 
     // A frame shows the transaction of its last message (tshark's per-frame proto data).
     t.frameRR = rr;
     if (s.pass === 1) {
-      const m = carry(pkt).frames;
-      m.set(frame, rr);
+      // (Each frame's transaction is for the second pass's tree: a patched read has none.)
+      if (!s.patch) carry(pkt).frames.set(frame, rr);
       carry(pkt).ends.set(c.key, { seen: c.seen, fullUri: c.fullUri, reqUri: c.reqUri, count: c.count });
     }
   }
