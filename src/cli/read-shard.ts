@@ -169,5 +169,7 @@ export async function printShard(t: ReadTask & Shard, sender: { send(chunk: Chun
 
 function patchedResult(frames: number, log: PatchLog | undefined, error?: SerializedError): PatchedResult {
   const unsafe = log ? log.unsafe : 'the read ended before its patch log';
+  // The read runs again in two passes, which say what this one would have said at exit.
+  if (unsafe !== null) log?.discard();
   return { frames, unsafe, texts: log && unsafe === null ? log.texts() : [], ...(error ? { error } : {}) };
 }
