@@ -35,6 +35,7 @@ import {
   summaryLine,
   treeText,
   writeFieldsLine,
+  writeSummaryLine,
   type FieldsOptions,
   type TimeFormat,
 } from '../render/output.js';
@@ -274,10 +275,10 @@ export function createPacketPrinter(flags: PrintFlags, tsDigits: (frame: Pick<Fr
     // (the blank only when something came before it); a blank line after each packet that has a
     // tree or a dump.
     if (summary) {
-      const line = summaryLine(pkt, time);
-      const patch = pkt.session.patch;
-      if (patch?.packetMarked) writeHoled(line, patch);
-      else out.write(colored ? colorLine(line, colorRuleFor(pkt)) : line + '\n');
+      // A line with holes (a patched read) is cut at its marks; every other is written as bytes.
+      if (pkt.session.patch?.packetMarked) writeHoled(summaryLine(pkt, time), pkt.session.patch);
+      else if (colored) out.write(colorLine(summaryLine(pkt, time), colorRuleFor(pkt)));
+      else writeSummaryLine(out, pkt, time);
     }
     if (flags.V) out.write(treeText(pkt, !flags.x));
     if (flags.x) out.write((flags.V || summary ? '\n' : '') + hexDump(pkt));

@@ -164,11 +164,13 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
   const src = u32(d, off + IP.SRC);
   const dst = u32(d, off + IP.DST);
   if (pkt.wantColumns) {
-    const st = formatIPv4(src);
-    const dt = formatIPv4(dst);
     // Name resolution (-N n, nd): names in the columns and the tree, as tshark.
     const names = pkt.session.names;
-    pkt.setAddresses(names?.host(st) ?? st, names?.host(dt) ?? dt);
+    if (names) {
+      const st = formatIPv4(src);
+      const dt = formatIPv4(dst);
+      pkt.setAddresses(names.host(st) ?? st, names.host(dt) ?? dt);
+    } else pkt.setIPv4Addresses(src, dst);
   }
   if (pkt.wantLabels) {
     const names = pkt.session.names;

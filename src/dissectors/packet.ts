@@ -8,7 +8,7 @@
  *
  * Ranges of items whose value lives in the bytes (MAC, IPv6, bytes) are decoded only when printed.
  */
-import { formatMac } from './bytes.js';
+import { decText, formatIPv4, formatMac } from './bytes.js';
 import type { NameResolver } from './names.js';
 import type { Frame } from '../capture/frame.js';
 import { allFields, fieldById, fieldByName, FT } from './fields.js';
@@ -255,7 +255,43 @@ export class Packet {
   // --- summary
   protocols = new LayerList();
   colProtocol = '';
-  colInfo = '';
+  /**
+   * The Info column. A dissector may give it as parts (`addInfoPart`: texts and numbers), joined
+   * only when read: the one-line output writes the parts' bytes directly (see infoParts).
+   */
+  get colInfo(): string {
+    if (this.infoParts !== 0) this.joinInfoParts();
+    return this.infoText;
+  }
+  set colInfo(v: string) {
+    this.infoParts = 0;
+    this.infoText = v;
+  }
+  /** The Info text before its parts (all of it when there are none). */
+  infoText = '';
+  /** Parts after infoText not yet joined: part i is infoPartText[i], then decText(infoPartNum[i]) when infoPartHasNum[i]. */
+  infoParts = 0;
+  readonly infoPartText: string[] = [];
+  infoPartNum = new Float64Array(16);
+  infoPartHasNum = new Uint8Array(16);
+  private joinInfoParts(): void {
+    let s = this.infoText;
+    for (let i = 0; i < this.infoParts; i++) {
+      s += this.infoPartText[i]!;
+      if (this.infoPartHasNum[i]) s += decText(this.infoPartNum[i]!);
+    }
+    this.infoParts = 0;
+    this.infoText = s;
+  }
+  /** Length of the Info text (without joining its parts). */
+  get infoLength(): number {
+    let n = this.infoText.length;
+    for (let i = 0; i < this.infoParts; i++) {
+      n += this.infoPartText[i]!.length;
+      if (this.infoPartHasNum[i]) n += decText(this.infoPartNum[i]!).length;
+    }
+    return n;
+  }
   /**
    * Length of the Info prefix that later `setInfo` calls keep (Wireshark's col_prepend_fence_fstr:
    * TCP analysis verdicts stay in front of what DNS or TLS writes for the same frame).
@@ -264,19 +300,35 @@ export class Packet {
   /** The Source and Destination columns (MAC addresses set by `setMacAddresses` are made text when read). */
   get colSrc(): string {
     if (this.macData !== null) this.macText();
+    else if (this.ipv4Columns) this.ipv4Text();
     return this.srcText;
   }
   set colSrc(v: string) {
     if (this.macData !== null) this.macText();
+    else if (this.ipv4Columns) this.ipv4Text();
     this.srcText = v;
   }
   get colDst(): string {
     if (this.macData !== null) this.macText();
+    else if (this.ipv4Columns) this.ipv4Text();
     return this.dstText;
   }
   set colDst(v: string) {
     if (this.macData !== null) this.macText();
+    else if (this.ipv4Columns) this.ipv4Text();
     this.dstText = v;
+  }
+  /**
+   * The columns are the IPv4 addresses ipv4Src and ipv4Dst, not yet made text (`setIPv4Addresses`:
+   * the one-line output writes them without a string).
+   */
+  ipv4Columns = false;
+  ipv4Src = 0;
+  ipv4Dst = 0;
+  private ipv4Text(): void {
+    this.ipv4Columns = false;
+    this.srcText = formatIPv4(this.ipv4Src);
+    this.dstText = formatIPv4(this.ipv4Dst);
   }
   private srcText = '';
   private dstText = '';
@@ -356,11 +408,13 @@ export class Packet {
     this.viewCache = undefined;
     this.protocols.clear();
     this.colProtocol = '';
-    this.colInfo = '';
+    this.infoText = '';
+    this.infoParts = 0;
     this.infoFence = 0;
     this.srcText = '';
     this.dstText = '';
     this.macData = null;
+    this.ipv4Columns = false;
     this.fence = 0;
     if (this.expert.length) this.expert = [];
     this.malformed = false;
@@ -574,21 +628,58 @@ export class Packet {
   setInfo(text: string): void {
     if (this.fence === 0) this.colInfo = this.infoFence === 0 ? text : this.colInfo.slice(0, this.infoFence) + text;
   }
+  /**
+   * Appends `text` and then the decimal text of `num` (decText's; none when omitted) to the Info
+   * column, kept as a part until the column is read (no string for what is written directly).
+   * A dissector starts its Info with `setInfo('')` and adds its parts.
+   */
+  addInfoPart(text: string, num?: number): void {
+    if (this.fence !== 0) return;
+    const i = this.infoParts;
+    if (i === this.infoPartNum.length) {
+      const n = new Float64Array(i * 2);
+      n.set(this.infoPartNum);
+      this.infoPartNum = n;
+      const h = new Uint8Array(i * 2);
+      h.set(this.infoPartHasNum);
+      this.infoPartHasNum = h;
+    }
+    this.infoPartText[i] = text;
+    if (num === undefined) this.infoPartHasNum[i] = 0;
+    else {
+      this.infoPartHasNum[i] = 1;
+      this.infoPartNum[i] = num;
+    }
+    this.infoParts = i + 1;
+  }
   /** Puts `text` in front of the Info column and keeps it there (the fence moves past it). */
   prependInfoFenced(text: string): void {
-    if (this.fence === 0) {
+    // Nothing to put in front (a segment without verdicts) leaves the parts unjoined.
+    if (this.fence === 0 && text !== '') {
       this.colInfo = text + this.colInfo;
       this.infoFence += text.length;
     }
   }
   appendInfo(text: string): void {
-    if (this.fence === 0) this.colInfo += text;
+    if (this.fence !== 0) return;
+    if (this.infoParts !== 0) this.addInfoPart(text);
+    else this.infoText += text;
   }
   setAddresses(src: string, dst: string): void {
     if (this.fence === 0) {
       this.macData = null;
+      this.ipv4Columns = false;
       this.srcText = src;
       this.dstText = dst;
+    }
+  }
+  /** The IPv4 addresses `src` and `dst` (u32) as the addresses: made text only when read. */
+  setIPv4Addresses(src: number, dst: number): void {
+    if (this.fence === 0) {
+      this.macData = null;
+      this.ipv4Columns = true;
+      this.ipv4Src = src;
+      this.ipv4Dst = dst;
     }
   }
   /**
@@ -597,6 +688,7 @@ export class Packet {
    */
   setMacAddresses(data: Uint8Array, srcOff: number, dstOff: number): void {
     if (this.fence === 0) {
+      this.ipv4Columns = false;
       this.macData = data;
       this.macSrcOff = srcOff;
       this.macDstOff = dstOff;

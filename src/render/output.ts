@@ -81,6 +81,13 @@ export class OutBuffer {
     this.room(1);
     this.buf[this.pos++] = c;
   }
+  /** Bytes as they are (a short constant's UTF-8). */
+  bytes(src: Uint8Array): void {
+    const n = src.length;
+    this.room(n);
+    this.buf.set(src, this.pos);
+    this.pos += n;
+  }
   /** An ASCII string (every character below 0x80: the caller knows). */
   ascii(s: string): void {
     const n = s.length;
@@ -90,6 +97,86 @@ export class OutBuffer {
     let p = this.pos;
     for (let i = 0; i < n; i++) b[p++] = s.charCodeAt(i);
     this.pos = p;
+  }
+  /** `n` spaces (none when `n` <= 0: a pad to a width the text already has). */
+  spaces(n: number): void {
+    if (n <= 0) return;
+    this.room(n);
+    const b = this.buf;
+    let p = this.pos;
+    for (let i = 0; i < n; i++) b[p++] = 32;
+    this.pos = p;
+  }
+  /**
+   * Any string in UTF-8, as `write` would encode it, now (not joined to the pending text): a short
+   * one a character at a time (cheaper than a `Buffer.write` call), a longer one by `Buffer.write`
+   * (it may be a ConsString, see CONS_CHARS).
+   */
+  text(s: string): void {
+    const n = s.length;
+    if (n > TEXT_CHARS) return this.write(s);
+    const b = this.buf;
+    if (n >= CONS_CHARS) {
+      // Perhaps a ConsString (a tree of joined pieces), whose charCodeAt walks the tree each time.
+      this.room(n * 3);
+      this.pos += b.write(s, this.pos, 'utf8');
+      return;
+    }
+    this.room(n);
+    let p = this.pos;
+    let i = 0;
+    for (; i < n; i++) {
+      const c = s.charCodeAt(i);
+      if (c >= 0x80) break;
+      b[p++] = c;
+    }
+    this.pos = p;
+    if (i === n) return;
+    // Beyond ASCII: room for the rest at 3 bytes a character (the most a UTF-16 unit takes).
+    this.room((n - i) * 3);
+    p = this.pos;
+    for (; i < n; i++) {
+      const c = s.charCodeAt(i);
+      if (c < 0x80) b[p++] = c;
+      else if (c < 0x800) {
+        b[p++] = 0xc0 | (c >> 6);
+        b[p++] = 0x80 | (c & 0x3f);
+      } else if (c >= 0xd800 && c < 0xe000) {
+        // A surrogate (a pair, or a lone one Buffer.write replaces): the rest as Buffer.write encodes it.
+        this.pos = p + b.write(s.slice(i), p, 'utf8');
+        return;
+      } else {
+        b[p++] = 0xe0 | (c >> 12);
+        b[p++] = 0x80 | ((c >> 6) & 0x3f);
+        b[p++] = 0x80 | (c & 0x3f);
+      }
+    }
+    this.pos = p;
+  }
+  /** `n` zeros (none when `n` <= 0). */
+  zeros(n: number): void {
+    if (n <= 0) return;
+    this.room(n);
+    const b = this.buf;
+    let p = this.pos;
+    for (let i = 0; i < n; i++) b[p++] = 48;
+    this.pos = p;
+  }
+  /** `s` after spaces up to `width` characters (padStart's text). */
+  textRight(s: string, width: number): void {
+    this.spaces(width - s.length);
+    this.text(s);
+  }
+  /** `s` and spaces up to `width` characters (padEnd's text). */
+  textLeft(s: string, width: number): void {
+    this.text(s);
+    this.spaces(width - s.length);
+  }
+  /** The integer `v` >= 0 in decimal after spaces up to `width` digits (decText(v).padStart(width)); another value as String(v). */
+  number(v: number, width = 0): void {
+    if (!(v >= 0 && v <= Number.MAX_SAFE_INTEGER && Math.floor(v) === v)) return this.textRight(String(v), width);
+    this.spaces(width - decimalLength(v));
+    this.decimal(v);
   }
   /** A non-negative integer below 2^53 in decimal, as String(v). */
   decimal(v: number): void {
@@ -129,6 +216,19 @@ export class OutBuffer {
   protected emit(bytes: Uint8Array): void {
     writeAllSync(this.fd, bytes);
   }
+}
+
+/** Longer texts given to `OutBuffer.text` are joined and encoded as `write`'s (their 3 bytes a character fit the buffer). */
+const TEXT_CHARS = 1 << 16;
+
+/** V8 joins strings of this many characters or more as a ConsString, shorter ones as a copy. */
+const CONS_CHARS = 13;
+
+/** Digits of the integer 0 <= v < 2^53 in decimal. */
+function decimalLength(v: number): number {
+  let digits = 1;
+  for (let t = v; t >= 10; t = Math.floor(t / 10)) digits++;
+  return digits;
 }
 
 /** Characters of text joined before they are encoded: 16 Ki (a 64 Ki string, two bytes a character with the arrow, is a large object and cost more than it saved). */
@@ -282,6 +382,110 @@ export function summaryLine(pkt: Packet, t: TimeContext): string {
   if (pkt.colSrc || pkt.colDst) line += `${padLeft(pkt.colSrc, 12)} → ${padRight(pkt.colDst, 12)} `;
   line += `${proto} ${decText(f.origLen)} ${pkt.colInfo}`;
   return line;
+}
+
+/** The UTF-8 bytes of ` → ` (U+2192) between the addresses. */
+const ARROW = Uint8Array.of(32, 0xe2, 0x86, 0x92, 32);
+
+/**
+ * The bytes of `summaryLine(pkt, t) + '\n'` written into `out` directly: the numbers, the time
+ * column and the columns' texts without the line's string (joining it, and encoding the joined
+ * text of many lines, which its arrow makes two bytes a character, cost more than the copy).
+ */
+export function writeSummaryLine(out: OutBuffer, pkt: Packet, t: TimeContext): void {
+  const f = pkt.frame;
+  out.number(f.number, 5);
+  out.byte(32);
+  writeTimeColumn(out, pkt, t, 10);
+  out.byte(32);
+  if (pkt.ipv4Columns) {
+    // The IPv4 addresses, not made text (see Packet.setIPv4Addresses).
+    out.spaces(12 - ipv4Length(pkt.ipv4Src));
+    out.ipv4(pkt.ipv4Src);
+    out.bytes(ARROW);
+    out.ipv4(pkt.ipv4Dst);
+    out.spaces(12 - ipv4Length(pkt.ipv4Dst));
+    out.byte(32);
+  } else {
+    const src = pkt.colSrc;
+    const dst = pkt.colDst;
+    if (src || dst) {
+      out.textRight(src, 12);
+      out.bytes(ARROW);
+      out.textLeft(dst, 12);
+      out.byte(32);
+    }
+  }
+  out.text(pkt.colProtocol || protocolFallback(pkt));
+  out.byte(32);
+  out.number(f.origLen);
+  out.byte(32);
+  // The Info text and its parts, their numbers not made text (see Packet.addInfoPart).
+  out.text(pkt.infoText);
+  for (let i = 0; i < pkt.infoParts; i++) {
+    out.text(pkt.infoPartText[i]!);
+    if (pkt.infoPartHasNum[i]) out.number(pkt.infoPartNum[i]!);
+  }
+  out.byte(10);
+}
+
+/** Characters of a u32 IPv4 address's dotted quad. */
+function ipv4Length(v: number): number {
+  const o = (x: number) => (x >= 100 ? 3 : x >= 10 ? 2 : 1);
+  return 3 + o(v >>> 24) + o((v >>> 16) & 0xff) + o((v >>> 8) & 0xff) + o(v & 0xff);
+}
+
+/**
+ * `padLeft(timeColumn(pkt, t), width)` written into `out`: the relative, delta and epoch times as
+ * digits (with the same state changes as timeColumn), the absolute ones by their text.
+ */
+function writeTimeColumn(out: OutBuffer, pkt: Packet, t: TimeContext, width: number): void {
+  const f = pkt.frame;
+  const fmt = t.format;
+  if (!f.hasTime || !(fmt === 'r' || fmt === 'd' || fmt === 'dd' || fmt === 'e')) return out.textRight(timeColumn(pkt, t), width);
+  if (!t.started) {
+    t.firstSec = t.prevSec = f.tsSec;
+    t.firstNsec = t.prevNsec = f.tsNsec;
+    t.started = true;
+  }
+  let sec = f.tsSec;
+  let nsec = f.tsNsec;
+  let neg = false;
+  if (fmt !== 'e') {
+    // diffText's signed difference.
+    sec -= fmt === 'r' ? t.firstSec : t.prevSec;
+    nsec -= fmt === 'r' ? t.firstNsec : t.prevNsec;
+    if (sec < 0 || (sec === 0 && nsec < 0)) {
+      neg = true;
+      sec = -sec;
+      nsec = -nsec;
+    }
+    if (nsec < 0) {
+      sec -= 1;
+      nsec += 1e9;
+    }
+  }
+  const digits = t.digits;
+  const frac = Math.floor(nsec / POW10[9 - digits]!);
+  const whole = (v: number) => v >= 0 && v <= Number.MAX_SAFE_INTEGER && Math.floor(v) === v;
+  if (!whole(sec) || (digits !== 0 && !whole(frac))) {
+    // Not integers (fracText's decText gives String's text): the text itself.
+    t.prevSec = f.tsSec;
+    t.prevNsec = f.tsNsec;
+    const text = `${neg ? '-' : ''}${fracText(sec, nsec, digits)}`;
+    return out.textRight(text, width);
+  }
+  const fracLen = digits === 0 ? 0 : Math.max(digits, decimalLength(frac));
+  out.spaces(width - (neg ? 1 : 0) - decimalLength(sec) - (digits === 0 ? 0 : 1 + fracLen));
+  if (neg) out.byte(45);
+  out.decimal(sec);
+  if (digits !== 0) {
+    out.byte(46);
+    out.zeros(fracLen - decimalLength(frac));
+    out.decimal(frac);
+  }
+  t.prevSec = f.tsSec;
+  t.prevNsec = f.tsNsec;
 }
 
 /** The Protocol column as the summary line prints it (the last layer's name when no dissector set one). */

@@ -379,10 +379,9 @@ function decodeOptions(pkt: Packet, off: number, end: number, parent: number, fl
  * left out. Its own function: the full one, with every option's items inlined, was compiled again
  * at each deoptimisation (about 100 ms of the compiler's time each on the loaded 2-core machine).
  */
-function summariseOptions(pkt: Packet, off: number, end: number, flags: number, revBase: number | undefined, ackRaw: number): string {
+function summariseOptions(pkt: Packet, off: number, end: number, flags: number, revBase: number | undefined, ackRaw: number): void {
   const d = pkt.data;
   const cols = pkt.wantColumns;
-  let text = '';
   let sawMss = false;
   let nops = 0;
   let p = off;
@@ -407,22 +406,26 @@ function summariseOptions(pkt: Packet, off: number, end: number, flags: number, 
     }
     const body = p + 2;
     if (kind === 8) {
-      if (l === 10 && cols) text += ` TSval=${decText(u32(d, body))} TSecr=${decText(u32(d, body + 4))}`;
+      if (l === 10 && cols) {
+        pkt.addInfoPart(' TSval=', u32(d, body));
+        pkt.addInfoPart(' TSecr=', u32(d, body + 4));
+      }
     } else if (kind === 2) {
       sawMss = true;
       if (!(flags & 0x02)) pkt.addExpert(-1, Severity.Warn, 'Protocol', 'tcp.options.mss.present', 'The non-SYN packet does contain a MSS option');
-      if (l === 4 && cols) text += ` MSS=${u16(d, body)}`;
+      if (l === 4 && cols) pkt.addInfoPart(' MSS=', u16(d, body));
     } else if (kind === 3) {
-      if (l === 3 && cols) text += ` WS=${1 << Math.min(d[body]!, 14)}`;
+      if (l === 3 && cols) pkt.addInfoPart(' WS=', 1 << Math.min(d[body]!, 14));
     } else if (kind === 4) {
-      if (cols) text += ' SACK_PERM';
+      if (cols) pkt.addInfoPart(' SACK_PERM');
     } else if (kind === 5) {
       let n = 0;
       for (let q = body; q + 8 <= p + l; q += 8) {
         if (cols) {
           const le = u32(d, q);
           const re = u32(d, q + 4);
-          text += ` SLE=${decText(revBase === undefined ? le : (le - revBase) >>> 0)} SRE=${decText(revBase === undefined ? re : (re - revBase) >>> 0)}`;
+          pkt.addInfoPart(' SLE=', revBase === undefined ? le : (le - revBase) >>> 0);
+          pkt.addInfoPart(' SRE=', revBase === undefined ? re : (re - revBase) >>> 0);
         }
         n++;
       }
@@ -433,25 +436,24 @@ function summariseOptions(pkt: Packet, off: number, end: number, flags: number, 
         if (seqLe(re, ackRaw) || (n > 1 && seqGe(le, u32(d, body + 8)) && seqLe(re, u32(d, body + 12)))) pkt.addExpert(-1, Severity.Warn, 'Sequence', 'tcp.options.sack.dsack', 'D-SACK Sequence');
       }
     } else if (kind === 34) {
-      if (cols) text += l === 2 ? ' TFO=R' : ' TFO=C';
+      if (cols) pkt.addInfoPart(l === 2 ? ' TFO=R' : ' TFO=C');
     } else if (kind === 253 || kind === 254 || kind === 172 || kind === 174) {
       const exid = kind >= 253 && l >= 4 ? u16(d, body) : -1;
       if (exid === 0xf989) {
-        if (cols) text += l === 4 ? ' TFO=R' : ' TFO=C';
+        if (cols) pkt.addInfoPart(l === 4 ? ' TFO=R' : ' TFO=C');
       } else if (cols && (exid === 0xacc0 || exid === 0xacc1 || kind === 172 || kind === 174)) {
         const order1 = exid === 0xacc1 || kind === 174;
         const start = exid >= 0 ? body + 2 : body;
-        for (let k = 0; k < 3 && start + 3 * k + 3 <= p + l; k++) text += ` ${k === 1 ? 'ECEB' : (k === 0) === order1 ? 'EE1B' : 'EE0B'}=${u24(d, start + 3 * k)}`;
+        for (let k = 0; k < 3 && start + 3 * k + 3 <= p + l; k++) pkt.addInfoPart(` ${k === 1 ? 'ECEB' : (k === 0) === order1 ? 'EE1B' : 'EE0B'}=`, u24(d, start + 3 * k));
       }
     } else if (kind === 27) {
-      if (l >= 4 && cols) text += ` QSresp=${QS_RATES[d[body]! & 0x0f]}`;
+      if (l >= 4 && cols) pkt.addInfoPart(` QSresp=${QS_RATES[d[body]! & 0x0f]}`);
     } else if (kind === 28) {
-      if (l === 4 && cols) text += ` USER_TO=${u16(d, body) & 0x7fff}`;
+      if (l === 4 && cols) pkt.addInfoPart(' USER_TO=', u16(d, body) & 0x7fff);
     }
     p += l;
   }
   if (flags & 0x02 && !sawMss) pkt.addExpert(-1, Severity.Note, 'Protocol', 'tcp.options.mss.absent', 'The SYN packet does not contain a MSS option');
-  return text;
 }
 
 /**
@@ -625,36 +627,46 @@ function decode(pkt: Packet, off: number, end: number, rep: number, parent: numb
     if (cols) pkt.setInfo(`${sp} → ${dp} [BOGUS TCP HEADER LENGTH ${hlen}, MUST BE AT LEAST 20]`);
     return;
   }
-  let optText = '';
   if (hlen > 20) {
     if (!need(pkt, off + 20, hlen - 20, end, rep, top, 'TCP options')) {
       if (cols) pkt.setInfo(`${sp} → ${dp} [${flagsText(flags)}]`);
       return;
     }
     pkt.setLength(top, hlen);
+  }
+  if (cols) {
+    // The Info as parts, its numbers not made text (see Packet.addInfoPart); the options add theirs.
+    const ace = !!conv?.accEcn && !(flags & 0x02);
+    pkt.setInfo('');
+    if (names) pkt.addInfoPart(`${names.portText('tcp', sp)} → ${names.portText('tcp', dp)}`);
+    else {
+      pkt.addInfoPart('', sp);
+      pkt.addInfoPart(' → ', dp);
+    }
+    pkt.addInfoPart(' [');
+    pkt.addInfoPart(flagsText(flags, ace));
+    pkt.addInfoPart('] Seq=', rseq);
+    if (hasAck) pkt.addInfoPart(' Ack=', rack);
+    pkt.addInfoPart(' Win=', wsize);
+    if (flags & 0x20) pkt.addInfoPart(' Urg=', urp);
+    pkt.addInfoPart(' Len=', segLen);
+  }
+  if (hlen > 20) {
     // The options' items, Info text and experts: decodeOptions when the tree keeps an option's
     // field or items for Info and experts may be wanted; without them the walk alone (which still
     // marks a packet whose option length is missing malformed); nothing without tree, columns or experts.
-    if (tree && (cols || pkt.wantExperts || pkt.keepsGroup(OPTION_FIELDS))) optText = decodeOptions(pkt, off + 20, off + hlen, top, flags, revBase, ackRaw);
-    else if (tree || cols || pkt.wantExperts) optText = summariseOptions(pkt, off + 20, off + hlen, flags, revBase, ackRaw);
+    if (tree && (cols || pkt.wantExperts || pkt.keepsGroup(OPTION_FIELDS))) {
+      const optText = decodeOptions(pkt, off + 20, off + hlen, top, flags, revBase, ackRaw);
+      if (cols && optText) pkt.addInfoPart(optText);
+    } else if (tree || cols || pkt.wantExperts) summariseOptions(pkt, off + 20, off + hlen, flags, revBase, ackRaw);
   }
   if (pkt.wantLabels) {
     if (names) labelPortItems(pkt, names, 'tcp', F.srcport, F.dstport, top, sp, dp);
     pkt.setLabel(top, `Transmission Control Protocol, Src Port: ${names ? names.portLabel('tcp', sp) : sp}, Dst Port: ${names ? names.portLabel('tcp', dp) : dp}, Seq: ${rseq}${hasAck ? `, Ack: ${rack}` : ''}, Len: ${segLen}`);
     pkt.setLabel(fi, `Flags: 0x${flags.toString(16).padStart(3, '0')} (${flagsText(flags)})`);
   }
-  if (cols) {
-    const ace = !!conv?.accEcn && !(flags & 0x02);
-    let info = `${names ? names.portText('tcp', sp) : sp} → ${names ? names.portText('tcp', dp) : dp} [${flagsText(flags, ace)}] Seq=${decText(rseq)}`;
-    // decText: new numbers' texts without V8's number-string cache (see there).
-    if (hasAck) info += ` Ack=${decText(rack)}`;
-    info += ` Win=${decText(wsize)}`;
-    if (flags & 0x20) info += ` Urg=${urp}`;
-    info += ` Len=${decText(segLen)}${optText}`;
-    pkt.setInfo(info);
-    // Fenced, as Wireshark: the verdicts stay in front of what DNS/TLS write for this frame.
-    if (analysed || reusedPorts) pkt.prependInfoFenced(tcpAnalysisInfoPrefix(analysed, reusedPorts));
-  }
+  // Fenced, as Wireshark: the verdicts stay in front of what DNS/TLS write for this frame.
+  if (cols && (analysed || reusedPorts)) pkt.prependInfoFenced(tcpAnalysisInfoPrefix(analysed, reusedPorts));
   if (conv && pkt.session.pass !== 1 && pkt.session.taps.on(TCP_TAP)) tapSegment(pkt, conv.stream, dir, sp, dp, seq, ackRaw, rseq, rack, nxt, segLen, flags, win, wsize, factor, analysed, reusedPorts);
   const pOff = off + hlen;
   const pEnd = Math.min(end, pOff + segLen);

@@ -149,7 +149,7 @@ class PacketSink implements PduSink {
     const pkt = this.pkt;
     if (this.count === 0 && !this.suffixed && pkt.wantColumns && pkt.fence === 0) {
       pkt.appendInfo(' [TCP segment of a reassembled PDU]');
-      pkt.infoFence = pkt.colInfo.length;
+      pkt.infoFence = pkt.infoLength;
       this.suffixed = true;
     }
   }
