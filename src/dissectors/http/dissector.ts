@@ -99,6 +99,8 @@ interface HttpTable {
   direct: boolean;
   /** A patched read: conversations that had frames before their first request (see notUnseen). */
   unseen?: Set<number | string>;
+  /** A conversation was dropped at the limit (a later one of its key starts unseen: see notUnseen). */
+  evicted?: boolean;
 }
 
 /** Pass-1 results carried to pass 2: each frame's transaction, and each conversation's end state. */
@@ -128,7 +130,10 @@ function conv(pkt: Packet, key: number | string, tls: boolean): Conv {
   let c = t.convs.get(key);
   if (!c) {
     const limits = pkt.session.limits.http;
-    if (t.convs.size >= limits.maxStreams) t.convs.delete(t.convs.keys().next().value as number);
+    if (t.convs.size >= limits.maxStreams) {
+      t.convs.delete(t.convs.keys().next().value as number);
+      t.evicted = true;
+    }
     const made: Conv = { key, lastMethod: '', limits, seen: false, fullUri: null, reqUri: null, count: 0, head: null, tail: null, tls, mode: Mode.Stream, parser: NO_PARSER, finParser: NO_PARSER };
     const parse = (d: Uint8Array, off: number, end: number, out: ParseResult) => parseWith(made, d, off, end, out);
     made.parser = { parse, maxPduBytes: maxPduBytes(limits) };
@@ -151,24 +156,17 @@ function conv(pkt: Packet, key: number | string, tls: boolean): Conv {
 
 /**
  * A patched read: the conversation `key` had not seen a request when one of its frames was
- * dissected; if the first pass's end says it has (a second pass would start so), the read goes back
- * to two passes.
+ * dissected. A second pass starts every conversation with what the first saw by its end (see
+ * conv), so if it sees a request later (where a request sets `seen`), the read goes back to two
+ * passes. (A patched read keeps no conversation's end state: nothing reads it.)
  */
 function notUnseen(pkt: Packet, key: number | string): void {
   const p = pkt.session.patch;
   if (!p) return;
   const t = table(pkt);
-  let m = t.unseen;
-  if (!m) {
-    const made = new Set<number | string>();
-    m = t.unseen = made;
-    const ends = carry(pkt).ends;
-    p.check(() => {
-      for (const k of made) if (ends.get(k)?.seen) return 'an HTTP conversation had frames before its first request';
-      return null;
-    });
-  }
-  if (m.size >= 1 << 16) p.fail('too many HTTP conversations to check');
+  const m = (t.unseen ??= new Set());
+  // (After an eviction the key may have seen a request before: a second pass would start so.)
+  if (m.size >= 1 << 16 || t.evicted) p.fail('too many HTTP conversations to check');
   m.add(key);
 }
 
@@ -351,6 +349,7 @@ function decodeMessage(pkt: Packet, t: HttpTable, c: Conv, off: number, end: num
     if (request) {
       c.lastMethod = method;
       if (uri !== null) {
+        if (!c.seen && pkt.session.patch && table(pkt).unseen?.has(c.key)) pkt.session.patch.fail('an HTTP conversation had frames before its first request');
         c.seen = true;
         c.reqUri = uri;
       }
@@ -421,7 +420,7 @@ function decodeMessage(pkt: Packet, t: HttpTable, c: Conv, off: number, end: num
     c.fullUri = fullUri;
   }
   if (isMessage) generated(pkt, t, c, top, kind, off);
-  if (pkt.session.pass === 1 && request) carry(pkt).ends.set(c.key, { seen: c.seen, fullUri: c.fullUri, reqUri: c.reqUri, count: c.count });
+  if (pkt.session.pass === 1 && request && !pkt.session.patch) carry(pkt).ends.set(c.key, { seen: c.seen, fullUri: c.fullUri, reqUri: c.reqUri, count: c.count });
   if (pkt.fence === 0 && pkt.session.pass !== 1 && pkt.session.taps.on(HTTP_TAP)) {
     const rr = t.frameRR;
     const r = pkt.session.taps.record(HTTP_TAP);
@@ -656,7 +655,7 @@ function generated(pkt: Packet, t: HttpTable, c: Conv, top: number, kind: Kind, 
     if (s.pass === 1) {
       // (Each frame's transaction is for the second pass's tree: a patched read has none.)
       if (!s.patch) carry(pkt).frames.set(frame, rr);
-      carry(pkt).ends.set(c.key, { seen: c.seen, fullUri: c.fullUri, reqUri: c.reqUri, count: c.count });
+      if (!s.patch) carry(pkt).ends.set(c.key, { seen: c.seen, fullUri: c.fullUri, reqUri: c.reqUri, count: c.count });
     }
   }
   if (s.pass === 2 && !t.frameRR) t.frameRR = carry(pkt).frames.get(frame) ?? null;
