@@ -8,6 +8,7 @@ import type { InterfaceInfo } from '../capture/frame.js';
 import { dissectFile, type Shard } from '../pipeline/index.js';
 import { CHUNK_BYTES, serializeError, type Chunk, type SerializedError } from '../pipeline/ordered-shards.js';
 import { OutBuffer } from '../render/output.js';
+import { grown } from '../dissectors/grow.js';
 import type { PatchLog } from '../dissectors/patch.js';
 import { HEADER_ONLY_PIPELINE, warnLinkType } from './commands/read.js';
 import { createPacketPrinter, tsDigitsOf, type PrintFlags } from './packet-printer.js';
@@ -68,12 +69,8 @@ class FrameChunkOut extends OutBuffer {
     this.encodePending();
     const i = this.count;
     if (i === this.frames.length) {
-      const f = new Int32Array(i * 2);
-      f.set(this.frames);
-      this.frames = f;
-      const e = new Int32Array(i * 2);
-      e.set(this.ends);
-      this.ends = e;
+      this.frames = grown(this.frames, i * 2);
+      this.ends = grown(this.ends, i * 2);
     }
     this.frames[i] = frame;
     this.ends[i] = this.spillLen + this.pos;

@@ -637,12 +637,8 @@ export class Packet {
     if (this.fence !== 0) return;
     const i = this.infoParts;
     if (i === this.infoPartNum.length) {
-      const n = new Float64Array(i * 2);
-      n.set(this.infoPartNum);
-      this.infoPartNum = n;
-      const h = new Uint8Array(i * 2);
-      h.set(this.infoPartHasNum);
-      this.infoPartHasNum = h;
+      this.infoPartNum = grown(this.infoPartNum, i * 2);
+      this.infoPartHasNum = grown(this.infoPartHasNum, i * 2);
     }
     this.infoPartText[i] = text;
     if (num === undefined) this.infoPartHasNum[i] = 0;

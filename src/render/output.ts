@@ -100,11 +100,15 @@ export class OutBuffer {
   }
   /** `n` spaces (none when `n` <= 0: a pad to a width the text already has). */
   spaces(n: number): void {
+    this.repeat(32, n);
+  }
+  /** `n` bytes `c` (none when `n` <= 0). */
+  private repeat(c: number, n: number): void {
     if (n <= 0) return;
     this.room(n);
     const b = this.buf;
     let p = this.pos;
-    for (let i = 0; i < n; i++) b[p++] = 32;
+    for (let i = 0; i < n; i++) b[p++] = c;
     this.pos = p;
   }
   /**
@@ -155,12 +159,7 @@ export class OutBuffer {
   }
   /** `n` zeros (none when `n` <= 0). */
   zeros(n: number): void {
-    if (n <= 0) return;
-    this.room(n);
-    const b = this.buf;
-    let p = this.pos;
-    for (let i = 0; i < n; i++) b[p++] = 48;
-    this.pos = p;
+    this.repeat(48, n);
   }
   /** `s` after spaces up to `width` characters (padStart's text). */
   textRight(s: string, width: number): void {
@@ -291,6 +290,17 @@ export function timePassed(t: TimeContext, sec: number, nsec: number): void {
 
 /** Signed difference a - b printed with `digits` decimals, exactly (no float rounding). */
 function diffText(aSec: number, aNsec: number, bSec: number, bNsec: number, digits: number): string {
+  signedDiff(aSec, aNsec, bSec, bNsec);
+  return `${diffNeg ? '-' : ''}${fracText(diffSec, diffNsec, digits)}`;
+}
+
+/** signedDiff's result: the sign and the magnitude of a - b, in seconds and nanoseconds (0..1e9). */
+let diffNeg = false;
+let diffSec = 0;
+let diffNsec = 0;
+
+/** a - b as a sign and a magnitude (diffNeg, diffSec, diffNsec: no object per call). */
+function signedDiff(aSec: number, aNsec: number, bSec: number, bNsec: number): void {
   let s = aSec - bSec;
   let n = aNsec - bNsec;
   let neg = false;
@@ -303,7 +313,9 @@ function diffText(aSec: number, aNsec: number, bSec: number, bNsec: number, digi
     s -= 1;
     n += 1e9;
   }
-  return `${neg ? '-' : ''}${fracText(s, n, digits)}`;
+  diffNeg = neg;
+  diffSec = s;
+  diffNsec = n;
 }
 
 /** 10^k for k = 0..9: the divisor of the nanoseconds for 9 - k digits (no Math.pow per packet). */
@@ -453,17 +465,10 @@ function writeTimeColumn(out: OutBuffer, pkt: Packet, t: TimeContext, width: num
   let neg = false;
   if (fmt !== 'e') {
     // diffText's signed difference.
-    sec -= fmt === 'r' ? t.firstSec : t.prevSec;
-    nsec -= fmt === 'r' ? t.firstNsec : t.prevNsec;
-    if (sec < 0 || (sec === 0 && nsec < 0)) {
-      neg = true;
-      sec = -sec;
-      nsec = -nsec;
-    }
-    if (nsec < 0) {
-      sec -= 1;
-      nsec += 1e9;
-    }
+    signedDiff(sec, nsec, fmt === 'r' ? t.firstSec : t.prevSec, fmt === 'r' ? t.firstNsec : t.prevNsec);
+    neg = diffNeg;
+    sec = diffSec;
+    nsec = diffNsec;
   }
   const digits = t.digits;
   const frac = Math.floor(nsec / POW10[9 - digits]!);
