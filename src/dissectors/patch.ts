@@ -11,11 +11,15 @@
  *
  * Everything else a second pass reads from the first (a TCP stream's final base sequence numbers
  * and window scaling, a TLS stream's final version where it changes how records are parsed, an
- * HTTP conversation that had seen a request before its first frames) is checked instead: where a
+ * HTTP conversation with frames before its first request) is checked instead: where a
  * line could differ, the log is marked `unsafe` and the read runs again in two passes. So the
  * output is always byte for byte that of the two passes.
  */
-/** Where a hole's text goes in a column (a character no column text holds: the printer counts them). */
+/**
+ * Where a hole's text goes in a column: U+FFFF, a noncharacter. Should a column's own text hold one
+ * (bytes of a packet), the printer's count of marks differs from the packet's holes and the read
+ * goes back to two passes.
+ */
 export const MARK = '\uffff';
 
 /** The notes (`annotate`) a hole reads: a patched read keeps no other. */
