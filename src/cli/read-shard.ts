@@ -9,6 +9,7 @@ import { dissectFile, type Shard } from '../pipeline/index.js';
 import { CHUNK_BYTES, serializeError, type Chunk, type SerializedError } from '../pipeline/ordered-shards.js';
 import { OutBuffer } from '../render/output.js';
 import { grown } from '../dissectors/grow.js';
+import type { Spool } from '../pipeline/spool.js';
 import type { PatchLog } from '../dissectors/patch.js';
 import { HEADER_ONLY_PIPELINE, warnLinkType } from './commands/read.js';
 import { createPacketPrinter, tsDigitsOf, type PrintFlags } from './packet-printer.js';
@@ -96,6 +97,21 @@ class FrameChunkOut extends OutBuffer {
     this.pos = 0;
     this.spill = [];
     this.spillLen = 0;
+  }
+}
+
+/** A printer's output that goes to a spool, with `mark` for the holes (a read in one thread). */
+export class SpoolOut extends OutBuffer {
+  constructor(readonly spool: Spool) {
+    super(-1, 1 << 20);
+  }
+  protected override emit(bytes: Uint8Array): void {
+    this.spool.append(bytes);
+  }
+  /** Hole `id` goes here. */
+  mark(id: number): void {
+    this.encodePending();
+    this.spool.hole(this.spool.size + this.pos, 0, id);
   }
 }
 

@@ -7,7 +7,6 @@
 import { closeSync, openSync, readSync, unlinkSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { OutBuffer } from '../render/output.js';
 
 /** Bytes kept in memory before the temporary file (WIRELITE_SPOOL_MEMORY sets it, for the tests). */
 const MEMORY_BYTES = Number(process.env.WIRELITE_SPOOL_MEMORY) || 4 * 2 ** 20;
@@ -117,19 +116,4 @@ export class Spool {
 function writeAll(fd: number, b: Uint8Array): void {
   let at = 0;
   while (at < b.length) at += writeSync(fd, b, at, b.length - at);
-}
-
-/** A printer's output that goes to a spool, with `mark` for the holes (a read in one thread). */
-export class SpoolOut extends OutBuffer {
-  constructor(readonly spool: Spool) {
-    super(-1, 1 << 20);
-  }
-  protected override emit(bytes: Uint8Array): void {
-    this.spool.append(bytes);
-  }
-  /** Hole `id` goes here. */
-  mark(id: number): void {
-    this.encodePending();
-    this.spool.hole(this.spool.size + this.pos, 0, id);
-  }
 }

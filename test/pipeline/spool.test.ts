@@ -6,7 +6,8 @@
  * passes), not a crash.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { Spool, SpoolError, SpoolOut } from '../../src/pipeline/spool.js';
+import { Spool, SpoolError } from '../../src/pipeline/spool.js';
+import { SpoolOut } from '../../src/cli/read-shard.js';
 
 function rng(seed: number): () => number {
   let s = seed >>> 0;
