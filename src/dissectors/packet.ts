@@ -299,24 +299,25 @@ export class Packet {
   infoFence = 0;
   /** The Source and Destination columns (MAC addresses set by `setMacAddresses` are made text when read). */
   get colSrc(): string {
-    if (this.macData !== null) this.macText();
-    else if (this.ipv4Columns) this.ipv4Text();
+    this.addressText();
     return this.srcText;
   }
   set colSrc(v: string) {
-    if (this.macData !== null) this.macText();
-    else if (this.ipv4Columns) this.ipv4Text();
+    this.addressText();
     this.srcText = v;
   }
   get colDst(): string {
-    if (this.macData !== null) this.macText();
-    else if (this.ipv4Columns) this.ipv4Text();
+    this.addressText();
     return this.dstText;
   }
   set colDst(v: string) {
+    this.addressText();
+    this.dstText = v;
+  }
+  /** Makes the pending addresses (MAC bytes, IPv4 numbers) text, before the columns are read or set. */
+  private addressText(): void {
     if (this.macData !== null) this.macText();
     else if (this.ipv4Columns) this.ipv4Text();
-    this.dstText = v;
   }
   /**
    * The columns are the IPv4 addresses ipv4Src and ipv4Dst, not yet made text (`setIPv4Addresses`:

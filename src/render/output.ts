@@ -173,7 +173,7 @@ export class OutBuffer {
   }
   /** The integer `v` >= 0 in decimal after spaces up to `width` digits (decText(v).padStart(width)); another value as String(v). */
   number(v: number, width = 0): void {
-    if (!(v >= 0 && v <= Number.MAX_SAFE_INTEGER && Math.floor(v) === v)) return this.textRight(String(v), width);
+    if (!wholeNumber(v)) return this.textRight(String(v), width);
     this.spaces(width - decimalLength(v));
     this.decimal(v);
   }
@@ -181,9 +181,7 @@ export class OutBuffer {
   decimal(v: number): void {
     this.room(16);
     const b = this.buf;
-    let digits = 1;
-    for (let t = v; t >= 10; t = Math.floor(t / 10)) digits++;
-    let p = this.pos + digits;
+    let p = this.pos + decimalLength(v);
     this.pos = p;
     let t = v;
     do {
@@ -222,6 +220,11 @@ const TEXT_CHARS = 1 << 16;
 
 /** V8 joins strings of this many characters or more as a ConsString, shorter ones as a copy. */
 const CONS_CHARS = 13;
+
+/** Whether `v` is an integer 0 <= v <= 2^53 - 1 (what `decimal` writes). */
+function wholeNumber(v: number): boolean {
+  return v >= 0 && v <= Number.MAX_SAFE_INTEGER && Math.floor(v) === v;
+}
 
 /** Digits of the integer 0 <= v < 2^53 in decimal. */
 function decimalLength(v: number): number {
@@ -389,7 +392,7 @@ function padRight(s: string, w: number): string {
 /** tshark's default line: `    1   0.000000    127.0.0.1 → 127.0.0.1    TCP 74 Info`. */
 export function summaryLine(pkt: Packet, t: TimeContext): string {
   const f = pkt.frame;
-  const proto = pkt.colProtocol || protocolFallback(pkt);
+  const proto = protocolColumn(pkt);
   let line = `${padLeft(decText(f.number), 5)} ${padLeft(timeColumn(pkt, t), 10)} `;
   if (pkt.colSrc || pkt.colDst) line += `${padLeft(pkt.colSrc, 12)} → ${padRight(pkt.colDst, 12)} `;
   line += `${proto} ${decText(f.origLen)} ${pkt.colInfo}`;
@@ -428,7 +431,7 @@ export function writeSummaryLine(out: OutBuffer, pkt: Packet, t: TimeContext): v
       out.byte(32);
     }
   }
-  out.text(pkt.colProtocol || protocolFallback(pkt));
+  out.text(protocolColumn(pkt));
   out.byte(32);
   out.number(f.origLen);
   out.byte(32);
@@ -443,8 +446,11 @@ export function writeSummaryLine(out: OutBuffer, pkt: Packet, t: TimeContext): v
 
 /** Characters of a u32 IPv4 address's dotted quad. */
 function ipv4Length(v: number): number {
-  const o = (x: number) => (x >= 100 ? 3 : x >= 10 ? 2 : 1);
-  return 3 + o(v >>> 24) + o((v >>> 16) & 0xff) + o((v >>> 8) & 0xff) + o(v & 0xff);
+  return 3 + octetLength(v >>> 24) + octetLength((v >>> 16) & 0xff) + octetLength((v >>> 8) & 0xff) + octetLength(v & 0xff);
+}
+
+function octetLength(x: number): number {
+  return x >= 100 ? 3 : x >= 10 ? 2 : 1;
 }
 
 /**
@@ -472,8 +478,7 @@ function writeTimeColumn(out: OutBuffer, pkt: Packet, t: TimeContext, width: num
   }
   const digits = t.digits;
   const frac = Math.floor(nsec / POW10[9 - digits]!);
-  const whole = (v: number) => v >= 0 && v <= Number.MAX_SAFE_INTEGER && Math.floor(v) === v;
-  if (!whole(sec) || (digits !== 0 && !whole(frac))) {
+  if (!wholeNumber(sec) || (digits !== 0 && !wholeNumber(frac))) {
     // Not integers (fracText's decText gives String's text): the text itself.
     t.prevSec = f.tsSec;
     t.prevNsec = f.tsNsec;
@@ -732,7 +737,7 @@ export function fieldsLine(pkt: Packet, o: FieldsOptions, ids: (number | string)
 function columnValues(pkt: Packet, name: string, t?: TimeContext): string[] {
   switch (name) {
     case '_ws.col.Protocol':
-      return [pkt.colProtocol || protocolFallback(pkt)];
+      return [protocolColumn(pkt)];
     case '_ws.col.Info':
       return [pkt.colInfo];
     case '_ws.col.Source':
@@ -833,7 +838,7 @@ export function jsonLine(pkt: Packet): string {
     caplen: f.capLen,
     interface_id: f.interfaceId,
     protocols: pkt.protocols.join(':'),
-    protocol: pkt.colProtocol || protocolFallback(pkt),
+    protocol: protocolColumn(pkt),
     src: pkt.colSrc,
     dst: pkt.colDst,
     info: pkt.colInfo,
@@ -1055,7 +1060,7 @@ export const PSML_FOOTER = '</psml>\n';
 /** One packet of `-T psml`: the summary line's columns. */
 export function psmlPacket(pkt: Packet, t: TimeContext): string {
   const f = pkt.frame;
-  const cols = [String(f.number), timeColumn(pkt, t), pkt.colSrc, pkt.colDst, pkt.colProtocol || protocolFallback(pkt), String(f.origLen), pkt.colInfo];
+  const cols = [String(f.number), timeColumn(pkt, t), pkt.colSrc, pkt.colDst, protocolColumn(pkt), String(f.origLen), pkt.colInfo];
   return `<packet>\n${cols.map((c) => `<section>${xmlEscape(c)}</section>\n`).join('')}</packet>\n\n`;
 }
 
