@@ -8,14 +8,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Spool, SpoolError } from '../../src/pipeline/spool.js';
 import { SpoolOut } from '../../src/cli/read-shard.js';
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
+import { rng } from '../capture/helpers.js';
 
 describe('Spool', () => {
   const saved = process.env.TMPDIR;
