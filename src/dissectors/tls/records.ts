@@ -133,7 +133,7 @@ function decode(pkt: Packet, off: number, end: number, _rep: number, parent: num
   // without keys); any other record is checked at the end.
   const holeable = (type === 21 || type === 22) && s.crypt === null && !keepColumn;
   if (known === undefined && !holeable) notePatched(pkt, t, PATCH_READ);
-  if (!keepColumn) recordColumn(pkt, t, known, holeable, version);
+  if (!keepColumn) recordColumn(pkt, t, s, known, holeable, version);
   const tls13 = s.tls13 || normVersion(final) === 0x0304;
   const rec = pkt.add(F.record, off, end - off, top);
   if (type === 23 && tls13) pkt.add(F.opaque_type, off, 1, rec, type);
@@ -228,7 +228,7 @@ function decode(pkt: Packet, off: number, end: number, _rep: number, parent: num
       break;
   }
   // A ServerHello in this record may have set the version: the column says it (single pass).
-  if (!handedOff && !(s.forced13 === pkt.frame.number && !final)) recordColumn(pkt, t, known, holeable, version);
+  if (!handedOff && !(s.forced13 === pkt.frame.number && !final)) recordColumn(pkt, t, s, known, holeable, version);
   if (pkt.wantLabels && rec >= 0) pkt.setLabel(rec, `${VERSION_SHORT[normVersion(final || s.version || version)] ?? 'TLS'} Record Layer: ${recLabel}`);
   if (pkt.session.pass === 1 && s.version) {
     const prev = t.finals.get(pkt.tcpStream);
@@ -241,8 +241,7 @@ function decode(pkt: Packet, off: number, end: number, _rep: number, parent: num
 }
 
 /** A record's Protocol column: the version as final as this pass knows it (see decode). */
-function recordColumn(pkt: Packet, t: TlsTable, known: number | undefined, holeable: boolean, version: number): void {
-  const s = session(pkt);
+function recordColumn(pkt: Packet, t: TlsTable, s: TlsSession, known: number | undefined, holeable: boolean, version: number): void {
   const sv = s.version;
   const stream = pkt.tcpStream;
   const col = VERSION_SHORT[normVersion((known ?? 0) || sv || version)] ?? 'TLS';
