@@ -71,22 +71,10 @@ export class OutBuffer {
 
   // --- bytes written directly (numbers and addresses without a string): after the pending text
 
-  /** Makes room for `n` bytes written directly, after the pending text. */
-  private room(n: number): void {
-    if (this.pending.length !== 0) this.encodePending();
-    if (this.pos + n > this.buf.length) this.flushBuffer();
-  }
   /** One byte (an ASCII character). */
   byte(c: number): void {
     this.room(1);
     this.buf[this.pos++] = c;
-  }
-  /** Bytes as they are (a short constant's UTF-8). */
-  bytes(src: Uint8Array): void {
-    const n = src.length;
-    this.room(n);
-    this.buf.set(src, this.pos);
-    this.pos += n;
   }
   /** An ASCII string (every character below 0x80: the caller knows). */
   ascii(s: string): void {
@@ -100,16 +88,9 @@ export class OutBuffer {
   }
   /** `n` spaces (none when `n` <= 0: a pad to a width the text already has). */
   spaces(n: number): void {
-    this.repeat(32, n);
-  }
-  /** `n` bytes `c` (none when `n` <= 0). */
-  private repeat(c: number, n: number): void {
     if (n <= 0) return;
     this.room(n);
-    const b = this.buf;
-    let p = this.pos;
-    for (let i = 0; i < n; i++) b[p++] = c;
-    this.pos = p;
+    this.putSpaces(n);
   }
   /**
    * Any string in UTF-8, as `write` would encode it, now (not joined to the pending text): a short
@@ -157,10 +138,6 @@ export class OutBuffer {
     }
     this.pos = p;
   }
-  /** `n` zeros (none when `n` <= 0). */
-  zeros(n: number): void {
-    this.repeat(48, n);
-  }
   /** `s` after spaces up to `width` characters (padStart's text). */
   textRight(s: string, width: number): void {
     this.spaces(width - s.length);
@@ -174,40 +151,80 @@ export class OutBuffer {
   /** The integer `v` >= 0 in decimal after spaces up to `width` digits (decText(v).padStart(width)); another value as String(v). */
   number(v: number, width = 0): void {
     if (!wholeNumber(v)) return this.textRight(String(v), width);
-    this.spaces(width - decimalLength(v));
-    this.decimal(v);
+    this.room(width + 16);
+    this.putSpaces(width - decimalLength(v));
+    this.putDecimal(v);
   }
   /** A non-negative integer below 2^53 in decimal, as String(v). */
   decimal(v: number): void {
     this.room(16);
-    const b = this.buf;
-    let p = this.pos + decimalLength(v);
-    this.pos = p;
-    let t = v;
-    do {
-      const q = Math.floor(t / 10);
-      b[--p] = 48 + (t - q * 10);
-      t = q;
-    } while (t > 0);
+    this.putDecimal(v);
   }
   /** A u32 IPv4 address as a dotted quad, as formatIPv4. */
   ipv4(v: number): void {
-    this.room(16);
-    this.octet(v >>> 24);
-    this.buf[this.pos++] = 46;
-    this.octet((v >>> 16) & 0xff);
-    this.buf[this.pos++] = 46;
-    this.octet((v >>> 8) & 0xff);
-    this.buf[this.pos++] = 46;
-    this.octet(v & 0xff);
+    this.room(IPV4_ROOM);
+    this.putIPv4(v);
   }
-  private octet(o: number): void {
+
+  // --- the same without the check, in room made before by `room` (once for several of them)
+
+  /** Makes room for `n` bytes written directly, after the pending text. */
+  room(n: number): void {
+    if (this.pending.length !== 0) this.encodePending();
+    if (this.pos + n > this.buf.length) this.flushBuffer();
+  }
+  putByte(c: number): void {
+    this.buf[this.pos++] = c;
+  }
+  /** `n` spaces (none when `n` <= 0). */
+  putSpaces(n: number): void {
     const b = this.buf;
-    if (o >= 100) {
-      b[this.pos++] = 48 + ((o / 100) | 0);
-      b[this.pos++] = 48 + (((o / 10) | 0) % 10);
-    } else if (o >= 10) b[this.pos++] = 48 + ((o / 10) | 0);
-    b[this.pos++] = 48 + (o % 10);
+    let p = this.pos;
+    for (const end = p + n; p < end; ) b[p++] = 32;
+    this.pos = p;
+  }
+  /** ` → ` in UTF-8 (5 bytes). */
+  putArrow(): void {
+    const b = this.buf;
+    const p = this.pos;
+    b[p] = 32;
+    b[p + 1] = 0xe2;
+    b[p + 2] = 0x86;
+    b[p + 3] = 0x92;
+    b[p + 4] = 32;
+    this.pos = p + 5;
+  }
+  /** A non-negative integer below 2^53 in decimal (at most 16 bytes). */
+  putDecimal(v: number): void {
+    const end = this.pos + decimalLength(v);
+    this.pos = end;
+    putDigits(this.buf, end, v);
+  }
+  /** The integer 0 <= v < 10^n as `n` digits, zeros in front. */
+  putFixed(v: number, n: number): void {
+    const end = this.pos + n;
+    this.pos = end;
+    putFixedDigits(this.buf, end, v, n);
+  }
+  /** A u32 IPv4 address as a dotted quad (IPV4_ROOM bytes of room: each octet stores 3). */
+  putIPv4(v: number): void {
+    this.putOctet(v >>> 24);
+    this.buf[this.pos++] = 46;
+    this.putOctet((v >>> 16) & 0xff);
+    this.buf[this.pos++] = 46;
+    this.putOctet((v >>> 8) & 0xff);
+    this.buf[this.pos++] = 46;
+    this.putOctet(v & 0xff);
+  }
+  /** An octet's digits from OCTETS: all three bytes stored (no branch), the position moved by its length. */
+  private putOctet(o: number): void {
+    const b = this.buf;
+    const p = this.pos;
+    const k = o << 2;
+    b[p] = OCTETS[k + 1]!;
+    b[p + 1] = OCTETS[k + 2]!;
+    b[p + 2] = OCTETS[k + 3]!;
+    this.pos = p + OCTETS[k]!;
   }
   /** Where the bytes go (the file descriptor; a parallel read's worker sends them to the main thread). */
   protected emit(bytes: Uint8Array): void {
@@ -226,12 +243,70 @@ function wholeNumber(v: number): boolean {
   return v >= 0 && v <= Number.MAX_SAFE_INTEGER && Math.floor(v) === v;
 }
 
-/** Digits of the integer 0 <= v < 2^53 in decimal. */
+/** Digits of the integer 0 <= v < 2^53 in decimal (comparisons, no division below 10^10). */
 function decimalLength(v: number): number {
-  let digits = 1;
-  for (let t = v; t >= 10; t = Math.floor(t / 10)) digits++;
+  if (v < 1e5) return v < 10 ? 1 : v < 100 ? 2 : v < 1e3 ? 3 : v < 1e4 ? 4 : 5;
+  if (v < 1e10) return v < 1e6 ? 6 : v < 1e7 ? 7 : v < 1e8 ? 8 : v < 1e9 ? 9 : 10;
+  let digits = 11;
+  for (let t = v; t >= 1e11; t = Math.floor(t / 10)) digits++;
   return digits;
 }
+
+/** The ASCII digits of 00..99, two bytes each: a number's digits two at a time (half the divisions). */
+const DIGIT_PAIRS = Uint8Array.from({ length: 200 }, (_, i) => 48 + (i & 1 ? (i >> 1) % 10 : Math.floor((i >> 1) / 10)));
+
+/** The digits of the integer 0 <= v < 2^53, written backwards from `end` (exclusive). */
+function putDigits(b: Uint8Array, end: number, v: number): void {
+  let p = end;
+  let t = v;
+  for (; t > 0x7fffffff; p -= 2) {
+    const q = Math.floor(t / 100);
+    putPair(b, p, t - q * 100);
+    t = q;
+  }
+  putSmallDigits(b, p, t);
+}
+
+/** putDigits of an int32 (its divisions by 100 are multiplications). */
+function putSmallDigits(b: Uint8Array, end: number, v: number): void {
+  let p = end;
+  let t = v | 0;
+  for (; t >= 100; p -= 2) {
+    const q = (t / 100) | 0;
+    putPair(b, p, t - q * 100);
+    t = q;
+  }
+  if (t >= 10) putPair(b, p, t);
+  else b[p - 1] = 48 + t;
+}
+
+/** The `n` digits of 0 <= v < 10^n (zeros in front), written backwards from `end`. */
+function putFixedDigits(b: Uint8Array, end: number, v: number, n: number): void {
+  let p = end;
+  let t = v | 0;
+  let k = n;
+  for (; k >= 2; k -= 2, p -= 2) {
+    const q = (t / 100) | 0;
+    putPair(b, p, t - q * 100);
+    t = q;
+  }
+  if (k === 1) b[p - 1] = 48 + t;
+}
+
+/** The two digits of 0 <= d < 100 before `end`. */
+function putPair(b: Uint8Array, end: number, d: number): void {
+  b[end - 2] = DIGIT_PAIRS[d << 1]!;
+  b[end - 1] = DIGIT_PAIRS[(d << 1) + 1]!;
+}
+
+/** Per octet 0..255 four bytes: the length of its decimal text, then its digits (padded to three). */
+const OCTETS = Uint8Array.from({ length: 1024 }, (_, i) => {
+  const text = String(i >> 2);
+  return i & 3 ? (text.charCodeAt((i & 3) - 1) || 0) : text.length;
+});
+
+/** Room for putIPv4: 15 characters, and the last octet's two stores past its end. */
+const IPV4_ROOM = 17;
 
 /** Characters of text joined before they are encoded: 16 Ki (a 64 Ki string, two bytes a character with the arrow, is a large object and cost more than it saved). */
 const PENDING_CHARS = 1 << 14;
@@ -399,42 +474,23 @@ export function summaryLine(pkt: Packet, t: TimeContext): string {
   return line;
 }
 
-/** The UTF-8 bytes of ` → ` (U+2192) between the addresses. */
-const ARROW = Uint8Array.of(32, 0xe2, 0x86, 0x92, 32);
-
 /**
  * The bytes of `summaryLine(pkt, t) + '\n'` written into `out` directly: the numbers, the time
  * column and the columns' texts without the line's string (joining it, and encoding the joined
- * text of many lines, which its arrow makes two bytes a character, cost more than the copy).
+ * text of many lines, which its arrow makes two bytes a character, cost more than the copy). The
+ * fixed-size parts are written in room made once for each run of them.
  */
 export function writeSummaryLine(out: OutBuffer, pkt: Packet, t: TimeContext): void {
   const f = pkt.frame;
   out.number(f.number, 5);
-  out.byte(32);
   writeTimeColumn(out, pkt, t, 10);
-  out.byte(32);
-  if (pkt.ipv4Columns) {
-    // The IPv4 addresses, not made text (see Packet.setIPv4Addresses).
-    out.spaces(12 - ipv4Length(pkt.ipv4Src));
-    out.ipv4(pkt.ipv4Src);
-    out.bytes(ARROW);
-    out.ipv4(pkt.ipv4Dst);
-    out.spaces(12 - ipv4Length(pkt.ipv4Dst));
-    out.byte(32);
-  } else {
-    const src = pkt.colSrc;
-    const dst = pkt.colDst;
-    if (src || dst) {
-      out.textRight(src, 12);
-      out.bytes(ARROW);
-      out.textLeft(dst, 12);
-      out.byte(32);
-    }
-  }
+  if (pkt.ipv4Columns) writeIPv4Columns(out, pkt.ipv4Src, pkt.ipv4Dst);
+  else writeAddressColumns(out, pkt.colSrc, pkt.colDst);
   out.text(protocolColumn(pkt));
-  out.byte(32);
-  out.number(f.origLen);
-  out.byte(32);
+  out.room(18);
+  out.putByte(32);
+  out.putDecimal(f.origLen);
+  out.putByte(32);
   // The Info text and its parts, their numbers not made text (see Packet.addInfoPart).
   out.text(pkt.infoText);
   for (let i = 0; i < pkt.infoParts; i++) {
@@ -444,23 +500,40 @@ export function writeSummaryLine(out: OutBuffer, pkt: Packet, t: TimeContext): v
   out.byte(10);
 }
 
-/** Characters of a u32 IPv4 address's dotted quad. */
-function ipv4Length(v: number): number {
-  return 3 + octetLength(v >>> 24) + octetLength((v >>> 16) & 0xff) + octetLength((v >>> 8) & 0xff) + octetLength(v & 0xff);
+/** The IPv4 addresses of the Source and Destination columns, not made text (see Packet.setIPv4Addresses), and the space after them. */
+function writeIPv4Columns(out: OutBuffer, src: number, dst: number): void {
+  out.room(2 * 12 + 5 + IPV4_ROOM + 1);
+  out.putSpaces(12 - ipv4Length(src));
+  out.putIPv4(src);
+  out.putArrow();
+  out.putIPv4(dst);
+  out.putSpaces(12 - ipv4Length(dst));
+  out.putByte(32);
 }
 
-function octetLength(x: number): number {
-  return x >= 100 ? 3 : x >= 10 ? 2 : 1;
+/** The Source and Destination columns' texts (none when both are empty) and the space after them. */
+function writeAddressColumns(out: OutBuffer, src: string, dst: string): void {
+  if (!src && !dst) return;
+  out.textRight(src, 12);
+  out.room(5);
+  out.putArrow();
+  out.textLeft(dst, 12);
+  out.byte(32);
+}
+
+/** Characters of a u32 IPv4 address's dotted quad. */
+function ipv4Length(v: number): number {
+  return 3 + OCTETS[(v >>> 24) << 2]! + OCTETS[((v >>> 16) & 0xff) << 2]! + OCTETS[((v >>> 8) & 0xff) << 2]! + OCTETS[(v & 0xff) << 2]!;
 }
 
 /**
- * `padLeft(timeColumn(pkt, t), width)` written into `out`: the relative, delta and epoch times as
- * digits (with the same state changes as timeColumn), the absolute ones by their text.
+ * ` ${padLeft(timeColumn(pkt, t), width)} ` written into `out`: the relative, delta and epoch
+ * times as digits (with the same state changes as timeColumn), the absolute ones by their text.
  */
 function writeTimeColumn(out: OutBuffer, pkt: Packet, t: TimeContext, width: number): void {
   const f = pkt.frame;
   const fmt = t.format;
-  if (!f.hasTime || !(fmt === 'r' || fmt === 'd' || fmt === 'dd' || fmt === 'e')) return out.textRight(timeColumn(pkt, t), width);
+  if (!f.hasTime || !(fmt === 'r' || fmt === 'd' || fmt === 'dd' || fmt === 'e')) return writeTimeText(out, timeColumn(pkt, t), width);
   if (!t.started) {
     t.firstSec = t.prevSec = f.tsSec;
     t.firstNsec = t.prevNsec = f.tsNsec;
@@ -476,26 +549,30 @@ function writeTimeColumn(out: OutBuffer, pkt: Packet, t: TimeContext, width: num
     sec = diffSec;
     nsec = diffNsec;
   }
-  const digits = t.digits;
-  const frac = Math.floor(nsec / POW10[9 - digits]!);
-  if (!wholeNumber(sec) || (digits !== 0 && !wholeNumber(frac))) {
-    // Not integers (fracText's decText gives String's text): the text itself.
-    t.prevSec = f.tsSec;
-    t.prevNsec = f.tsNsec;
-    const text = `${neg ? '-' : ''}${fracText(sec, nsec, digits)}`;
-    return out.textRight(text, width);
-  }
-  const fracLen = digits === 0 ? 0 : Math.max(digits, decimalLength(frac));
-  out.spaces(width - (neg ? 1 : 0) - decimalLength(sec) - (digits === 0 ? 0 : 1 + fracLen));
-  if (neg) out.byte(45);
-  out.decimal(sec);
-  if (digits !== 0) {
-    out.byte(46);
-    out.zeros(fracLen - decimalLength(frac));
-    out.decimal(frac);
-  }
   t.prevSec = f.tsSec;
   t.prevNsec = f.tsNsec;
+  const digits = t.digits;
+  const frac = Math.floor(nsec / POW10[9 - digits]!);
+  // Not integers, or more digits than `digits` (fracText's decText and padStart): the text itself.
+  if (!wholeNumber(sec) || (digits !== 0 && !(frac >= 0 && frac < POW10[digits]!))) return writeTimeText(out, `${neg ? '-' : ''}${fracText(sec, nsec, digits)}`, width);
+  // Two spaces and the time (a sign, 16 digits, the point and 9), or the width when it is shorter.
+  out.room(width + 29);
+  out.putByte(32);
+  out.putSpaces(width - (neg ? 1 : 0) - decimalLength(sec) - (digits === 0 ? 0 : 1 + digits));
+  if (neg) out.putByte(45);
+  out.putDecimal(sec);
+  if (digits !== 0) {
+    out.putByte(46);
+    out.putFixed(frac, digits);
+  }
+  out.putByte(32);
+}
+
+/** The time column as text, padded to `width`, between spaces. */
+function writeTimeText(out: OutBuffer, s: string, width: number): void {
+  out.byte(32);
+  out.textRight(s, width);
+  out.byte(32);
 }
 
 /** The Protocol column as the summary line prints it (the last layer's name when no dissector set one). */
