@@ -42,8 +42,14 @@ export class Spool {
     this.holeId.push(id);
   }
 
-  /** Writes everything to `write`, each hole replaced by `text(shard, id)`; then frees the spool. */
+  /**
+   * Writes everything to `write`, each hole replaced by `text(shard, id)`; then frees the spool.
+   * The pieces between holes go out joined in blocks of up to 1 MiB: each piece written on its own
+   * made a write per hole (70,647 writes for the 2M mkbig capture's 18,700 holes, 3.6 kB each; 1,683
+   * writes in all for the read now, by strace -c). `write` must not keep `b`: the block is reused.
+   */
   finish(text: (shard: number, id: number) => string, write: (b: Uint8Array) => void): void {
+    const out = new OutBlock(write);
     let h = 0;
     let pos = 0;
     const emit = (b: Uint8Array): void => {
@@ -51,14 +57,13 @@ export class Spool {
       let from = 0;
       while (h < this.holeAt.length && this.holeAt[h]! <= pos + b.length) {
         const cut = this.holeAt[h]! - pos;
-        if (cut > from) write(b.subarray(from, cut));
+        if (cut > from) out.put(b.subarray(from, cut));
         from = cut;
-        const t = text(this.holeShard[h]!, this.holeId[h]!);
-        if (t) write(Buffer.from(t, 'utf8'));
+        out.text(text(this.holeShard[h]!, this.holeId[h]!));
         h++;
         if (cut === b.length) break;
       }
-      if (from < b.length) write(b.subarray(from));
+      if (from < b.length) out.put(b.subarray(from));
       pos += b.length;
     };
     for (const m of this.mem) emit(m);
@@ -76,10 +81,10 @@ export class Spool {
     }
     // Holes at the very end (after the last byte).
     while (h < this.holeAt.length) {
-      const t = text(this.holeShard[h]!, this.holeId[h]!);
-      if (t) write(Buffer.from(t, 'utf8'));
+      out.text(text(this.holeShard[h]!, this.holeId[h]!));
       h++;
     }
+    out.flush();
     this.discard();
   }
 
@@ -116,4 +121,35 @@ export class Spool {
 function writeAll(fd: number, b: Uint8Array): void {
   let at = 0;
   while (at < b.length) at += writeSync(fd, b, at, b.length - at);
+}
+
+/** Bytes joined into blocks of up to 1 MiB before they are handed to `write` (a larger piece goes as it is). */
+class OutBlock {
+  private readonly buf = Buffer.allocUnsafe(1 << 20);
+  private n = 0;
+  constructor(private readonly write: (b: Uint8Array) => void) {}
+
+  put(b: Uint8Array): void {
+    if (this.n + b.length > this.buf.length) {
+      this.flush();
+      if (b.length > this.buf.length) return this.write(b);
+    }
+    this.buf.set(b, this.n);
+    this.n += b.length;
+  }
+
+  text(t: string): void {
+    if (!t) return;
+    // (At most 3 bytes a UTF-16 unit.)
+    if (this.n + 3 * t.length > this.buf.length) {
+      this.flush();
+      if (3 * t.length > this.buf.length) return this.write(Buffer.from(t, 'utf8'));
+    }
+    this.n += this.buf.write(t, this.n, 'utf8');
+  }
+
+  flush(): void {
+    if (this.n > 0) this.write(this.buf.subarray(0, this.n));
+    this.n = 0;
+  }
 }
