@@ -149,6 +149,12 @@ export function createPacketPrinter(flags: PrintFlags, tsDigits: (frame: Pick<Fr
     setCommandSessionOptions({ prefs: flags.o });
   }
   const mode = flags.T;
+  // Read per packet: booleans of the closure (flags is the command's options object, and -T's text
+  // may be a string from argv, compared again for each packet in a switch).
+  const textMode = mode === 'text';
+  const tree = !!flags.V;
+  const hex = !!flags.x;
+  const flushEach = !!flags.l;
   if (flags.e.length && !TAKES_FIELDS.has(mode)) {
     throw new UsageError(`-e FIELD needs -T fields, json, ek or pdml (${mode === 'psml' ? '-T psml prints only the summary columns' : 'as tshark 4.0'})`);
   }
@@ -243,12 +249,13 @@ export function createPacketPrinter(flags: PrintFlags, tsDigits: (frame: Pick<Fr
         time = newTimeContext(format, tsDigits(frame));
         timeReady = true;
       }
-      printOne(pkt);
-      if (flags.l) out.flush();
+      if (textMode) printText(pkt);
+      else printOther(pkt);
+      if (flushEach) out.flush();
     },
   };
 
-  function printOne(pkt: Packet): void {
+  function printOther(pkt: Packet): void {
     switch (mode) {
       case 'fields':
         if (!headerDone) {
@@ -259,10 +266,10 @@ export function createPacketPrinter(flags: PrintFlags, tsDigits: (frame: Pick<Fr
         else out.write(fieldsLine(pkt, fieldsOpts!, ids, time) + '\n');
         return;
       case 'json':
-        out.write((names ? jsonFieldsLine(pkt, names, ids, time) : flags.x ? jsonRawLine(pkt) : jsonLine(pkt)) + '\n');
+        out.write((names ? jsonFieldsLine(pkt, names, ids, time) : hex ? jsonRawLine(pkt) : jsonLine(pkt)) + '\n');
         return;
       case 'ek':
-        out.write(ekLines(pkt, { ...(names ? { names, ids } : {}), raw: !!flags.x, time }) + '\n');
+        out.write(ekLines(pkt, { ...(names ? { names, ids } : {}), raw: hex, time }) + '\n');
         return;
       case 'psml':
         out.write(psmlPacket(pkt, time));
@@ -271,6 +278,9 @@ export function createPacketPrinter(flags: PrintFlags, tsDigits: (frame: Pick<Fr
         out.write(pdmlPacket(pkt, { ...(names ? { names, ids } : {}), time }));
         return;
     }
+  }
+
+  function printText(pkt: Packet): void {
     // Text, as tshark 4.0 lays it out: the summary line; the tree; a blank line and the hex dump
     // (the blank only when something came before it); a blank line after each packet that has a
     // tree or a dump.
@@ -280,9 +290,9 @@ export function createPacketPrinter(flags: PrintFlags, tsDigits: (frame: Pick<Fr
       else if (colored) out.write(colorLine(summaryLine(pkt, time), colorRuleFor(pkt)));
       else writeSummaryLine(out, pkt, time);
     }
-    if (flags.V) out.write(treeText(pkt, !flags.x));
-    if (flags.x) out.write((flags.V || summary ? '\n' : '') + hexDump(pkt));
-    if (flags.V || flags.x) out.write('\n');
+    if (tree) out.write(treeText(pkt, !hex));
+    if (hex) out.write((tree || summary ? '\n' : '') + hexDump(pkt));
+    if (tree || hex) out.write('\n');
   }
 
   /**
