@@ -6,7 +6,7 @@
  */
 import type { InterfaceInfo } from '../capture/frame.js';
 import { dissectFile, type Shard } from '../pipeline/index.js';
-import { CHUNK_BYTES, serializeError, type Chunk, type SerializedError } from '../pipeline/ordered-shards.js';
+import { CHUNK_BYTES, serializeError, type ChunkSink, type SerializedError } from '../pipeline/ordered-shards.js';
 import { OutBuffer } from '../render/output.js';
 import { grown } from '../dissectors/grow.js';
 import type { Spool } from '../pipeline/spool.js';
@@ -27,6 +27,8 @@ export interface ReadTask {
   headerOnly: boolean;
   /** One patched pass instead of two (../dissectors/patch.ts): the result is a PatchedResult. */
   patched: boolean;
+  /** Collect expert items (false: nothing printed reads one; see Packet.wantExperts). */
+  experts: boolean;
 }
 
 /** What a worker of a patched read returns: its frames, and its holes' texts or why the read must go back to two passes. */
@@ -49,7 +51,7 @@ class FrameChunkOut extends OutBuffer {
   private spill: Uint8Array[] = [];
   private spillLen = 0;
 
-  constructor(private readonly sender: { send(chunk: Chunk): void }) {
+  constructor(private readonly sender: ChunkSink) {
     super(-1, 1 << 20);
   }
 
@@ -83,7 +85,7 @@ class FrameChunkOut extends OutBuffer {
   send(): void {
     this.encodePending();
     if (this.count === 0) return;
-    const bytes = new Uint8Array(this.spillLen + this.pos);
+    const bytes = this.sender.room(this.spillLen + this.pos);
     let at = 0;
     for (const s of this.spill) {
       bytes.set(s, at);
@@ -121,7 +123,7 @@ export class SpoolOut extends OutBuffer {
  */
 export async function quietShard(t: ReadTask & Shard): Promise<{ result: SerializedError | undefined }> {
   try {
-    await dissectFile(t.file, { columns: false, fields: [], twoPass: false, count: 0, disabledProtocols: t.disabledProtocols, shard: { index: t.index, count: t.count }, reuseFrames: true });
+    await dissectFile(t.file, { columns: false, fields: [], twoPass: false, count: 0, disabledProtocols: t.disabledProtocols, experts: t.experts, shard: { index: t.index, count: t.count }, reuseFrames: true });
     return { result: undefined };
   } catch (e) {
     return { result: serializeError(e) };
@@ -133,7 +135,7 @@ export async function quietShard(t: ReadTask & Shard): Promise<{ result: Seriali
  * error is sent before it is raised). `pause`: between blocks of the file (the main thread's shard
  * lets the merge run). Returns the frames read, or with `patched` a PatchedResult.
  */
-export async function printShard(t: ReadTask & Shard, sender: { send(chunk: Chunk): void }, pause?: () => Promise<void> | undefined): Promise<number | PatchedResult> {
+export async function printShard(t: ReadTask & Shard, sender: ChunkSink, pause?: () => Promise<void> | undefined): Promise<number | PatchedResult> {
   const out = new FrameChunkOut(sender);
   const interfaces: InterfaceInfo[] = [];
   const warned = new Set<number>();
@@ -154,6 +156,7 @@ export async function printShard(t: ReadTask & Shard, sender: { send(chunk: Chun
         ...(t.headerOnly ? HEADER_ONLY_PIPELINE : {}),
         count: 0,
         disabledProtocols: t.disabledProtocols,
+        experts: t.experts,
         shard: { index: t.index, count: t.count },
         reuseFrames: true,
         pause,

@@ -93,9 +93,8 @@ export function dissectFrame(pkt: Packet): void {
   // The reported length of the frame is its original length (bytes beyond the snap length are missing).
   dispatchIn(LINKTYPE, f.linkType, pkt, 0, len, Math.max(len, f.origLen), -1);
   if (pkt.malformed) {
-    const m = pkt.expert.find((e) => e.group === 'Malformed');
     pkt.add(F.malformed, len, 0, -1);
-    if (m && pkt.wantColumns) pkt.colInfo += '[Malformed Packet]';
+    if (pkt.wantColumns) pkt.colInfo += '[Malformed Packet]';
     pkt.protocols.push('_ws.malformed');
   }
   // The tap records of this packet: the pipeline delivers them itself, after its display filter.

@@ -496,6 +496,7 @@ export function dissectQuoted(pkt: Packet, name: string, off: number, end: numbe
   const fragmented = pkt.ipFragmented;
   const malformed = pkt.malformed;
   const experts = pkt.expert.length;
+  const shorts = pkt.shorts;
   pkt.fence++;
   callDissector(d, pkt, off, end, rep, parent);
   pkt.fence--;
@@ -507,6 +508,7 @@ export function dissectQuoted(pkt: Packet, name: string, off: number, end: numbe
     if (e.abbrev !== '_ws.malformed.expert' && e.abbrev !== '_ws.short') pkt.expert[k++] = e;
   }
   pkt.expert.length = k;
+  pkt.shorts = shorts;
   pkt.malformed = malformed;
   pkt.ipVersion = version;
   pkt.ipHdr = hdr;

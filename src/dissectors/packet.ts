@@ -418,6 +418,7 @@ export class Packet {
     this.ipv4Columns = false;
     this.fence = 0;
     if (this.expert.length) this.expert = [];
+    this.shorts = 0;
     this.malformed = false;
     this.ipVersion = 0;
     this.ipFragmented = false;
@@ -451,10 +452,13 @@ export class Packet {
   /**
    * Whether expert items are collected (default true). A read that keeps neither a tree nor
    * experts (statistics that add up a tap, as Wireshark's dissection with no tree and no expert
-   * tap listening) may skip the work that only feeds them: checksums, option details. Only
-   * for reads whose dissectors take no decision from experts (the application protocols disabled).
+   * tap listening; the one-line summary and -q, which print no field) may skip the work that only
+   * feeds them: checksums, option details. No dissector takes a decision from the expert list:
+   * what one needs to know of it has its own field (`malformed`, `shorts`).
    */
   wantExperts = true;
+  /** `_ws.short` notes made in this packet so far (a field cut by the snap length: see noteShort), counted with or without experts. */
+  shorts = 0;
 
   /**
    * Whether any field is kept: when false, dissectors may skip whole groups of items (as Wireshark
@@ -599,6 +603,12 @@ export class Packet {
     this.expert.push({ severity, group, message, abbrev, item });
   }
 
+  /** Bytes at `item` are missing because the capture was cut short (the snap length): Wireshark's `_ws.short` note. */
+  noteShort(item: number, message: string): void {
+    this.shorts++;
+    this.addExpert(item, Severity.Note, 'Sequence', '_ws.short', message);
+  }
+
   /** Marks the packet malformed at `item` (Wireshark's `_ws.malformed`). */
   markMalformed(item: number, message: string): void {
     this.malformed = true;
@@ -736,7 +746,7 @@ export class Packet {
 export function need(pkt: Packet, off: number, len: number, end: number, rep: number, item: number, what: string): boolean {
   if (off + len <= end) return true;
   if (off + len <= rep) {
-    pkt.addExpert(item, Severity.Note, 'Sequence', '_ws.short', `${what}: packet size limited during capture`);
+    pkt.noteShort(item, `${what}: packet size limited during capture`);
   } else {
     pkt.markMalformed(item, `Malformed Packet (${what}: needs ${len} bytes at offset ${off}, ${Math.max(0, end - off)} available)`);
   }

@@ -1,9 +1,11 @@
 /**
  * A read that collects no experts and keeps no tree (statistics that read only the TCP tap:
- * `stats conv|endpoints|io`) skips what only feeds them (IPv4 header checksums, the TCP options'
- * details, the experts themselves) and must hand the tap exactly what a full read hands it.
+ * `stats conv|endpoints|io`; the one-line summary and -q, which print no field) skips what only
+ * feeds them (IPv4 header checksums, the TCP options' details, the experts themselves) and must
+ * hand the tap exactly what a full read hands it, and print the same summary lines.
  */
-import { resolve } from 'node:path';
+import { readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { unreadProtocols } from '../../src/cli/conv-stats.js';
 import { dissectFile } from '../../src/pipeline/index.js';
@@ -11,6 +13,7 @@ import { TCP_TAP, type TcpTapRecord } from '../../src/dissectors/tcp/tap.js';
 import { tap } from '../../src/pipeline/index.js';
 import { corpusPresent, corpusRoot } from '../conformance/oracle.js';
 import { describeCorpusMissing } from '../corpus.js';
+import { newTimeContext, summaryLine } from '../../src/render/output.js';
 
 const root = resolve(import.meta.dirname, '../..');
 
@@ -42,4 +45,42 @@ describe('a read without experts', () => {
     expect(lean.experts).toBe(0);
     expect(lean.taps).toEqual(full.taps);
   });
+});
+
+/** The one-line summary of every frame (two passes, as `read` prints it), with or without experts. */
+async function summary(file: string, experts: boolean): Promise<string[]> {
+  const lines: string[] = [];
+  const time = newTimeContext('r', 6);
+  await dissectFile(file, { columns: true, twoPass: true, count: 0, fields: [], experts }, (pkt) => {
+    lines.push(summaryLine(pkt, time));
+  }).catch(() => undefined);
+  return lines;
+}
+
+/** Every capture under `dir`. */
+function capturesUnder(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile() && /\.(pcap|pcapng|cap)$/.test(e.name))
+    .map((e) => join(e.parentPath, e.name))
+    .sort();
+}
+
+if (!corpusPresent) describeCorpusMissing('the one-line summary without experts (the corpus captures)');
+describe.runIf(corpusPresent)('the one-line summary without experts', () => {
+  // The corpus's malformed and truncated captures: where an Info text says what the experts say
+  // ("[Malformed Packet]", a DNS message's "[Packet size limited during capture]").
+  const files = corpusPresent ? capturesUnder(resolve(corpusRoot, 'public/malformed')) : [];
+
+  it('is the summary with experts, line for line, on every malformed capture of the corpus', async () => {
+    expect(files.length).toBeGreaterThan(50);
+    let marked = 0;
+    for (const f of files) {
+      const full = await summary(f, true);
+      const lean = await summary(f, false);
+      expect(lean, f).toEqual(full);
+      marked += full.filter((l) => l.includes('[Malformed Packet]') || l.includes('[Packet size limited during capture]')).length;
+    }
+    // The captures do exercise the texts that came from the expert list.
+    expect(marked).toBeGreaterThan(20);
+  }, 120_000);
 });

@@ -102,6 +102,10 @@ export function readCommand() {
       // DNS, TLS and HTTP dissected in neither (see lowerLayerField).
       const lowerOnly = !headerOnly && o.T === 'fields' && printing && !printer.columns && !display && !readFilter && !dissecting.names && o.e.length > 0 && o.e.every(lowerLayerField);
       const twoPass = printing && !headerOnly;
+      // Nothing printed reads an expert item (the summary line, -T psml and -q read no field of the
+      // tree; -V and JSON keep them, -e may name one, _ws.expert, and a filter may test one): the
+      // work that only feeds them is skipped.
+      const experts = printer.fields?.length !== 0 || o.e.length > 0 || display !== undefined || readFilter !== undefined;
       if (headerOnly || lowerOnly) for (const p of applicationProtocols()) if (!disabledProtocols.includes(p)) disabledProtocols.push(p);
       // The one-line summary of a file: one patched pass instead of two (see patchedRead).
       const patchable = printer.patchable && twoPass && o.w === undefined && !display && !readFilter && o.c === undefined && !dissecting.names && file !== '-' && process.env.WIRELITE_PATCH !== '0';
@@ -109,7 +113,7 @@ export function readCommand() {
       const parallel = threads > 1 && (printer.orderFree || !printing) && o.w === undefined && !display && !readFilter && o.c === undefined && !dissecting.names && file !== '-';
       if (parallel) {
         const flags: PrintFlags = { V: o.V, x: o.x, q: o.q, P: o.P, l: o.l, color: false, T: o.T, e: o.e, E: o.E, t: o.t, o: o.o };
-        const task: ReadTask = { file, flags, disabledProtocols, quiet: !printing, twoPass, headerOnly, patched: false };
+        const task: ReadTask = { file, flags, disabledProtocols, quiet: !printing, twoPass, headerOnly, patched: false, experts };
         const worker = new URL('../read-worker.js', import.meta.url);
         try {
           if (printing) {
@@ -120,7 +124,7 @@ export function readCommand() {
           else {
             // -q: this thread reads shard 0 itself (nothing to merge), the others run in workers;
             // a damaged file fails in every shard, and this thread's error is the one raised.
-            const local = (shard: Shard) => dissectFile(file, { columns: false, fields: [], twoPass: false, count: 0, disabledProtocols, shard, reuseFrames: true, onInterface: (info) => warnLinkType(warned, info) })
+            const local = (shard: Shard) => dissectFile(file, { columns: false, fields: [], twoPass: false, count: 0, disabledProtocols, experts, shard, reuseFrames: true, onInterface: (info) => warnLinkType(warned, info) })
               .then(() => undefined, (e: unknown) => e);
             const [own, ...others] = await runShards<unknown>(threads, worker, task, local);
             const err = own ?? others.find((e) => e !== undefined);
@@ -142,6 +146,7 @@ export function readCommand() {
           // The printer and the filters keep nothing of a frame after its call (the -w writer may).
           reuseFrames: outFd === undefined,
           disabledProtocols,
+          experts,
           ...(headerOnly ? HEADER_ONLY_PIPELINE : {}),
           names: dissecting.names,
           onInterface: (info) => {

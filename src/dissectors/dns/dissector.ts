@@ -71,9 +71,9 @@ export function decodeDnsMessage(pkt: Packet, off: number, end: number, rep: num
   const top = pkt.addProtocol(kind === DnsKind.Llmnr ? F.llmnr : kind === DnsKind.Mdns ? F.mdns : F.dns, KIND_LAYER[kind]!, tcpLen >= 0 ? off - 2 : off, end - off + (tcpLen >= 0 ? 2 : 0), parent);
   pkt.setProtocol(KIND_COL[kind]!);
   if (tcpLen >= 0) pkt.add(F.length, off - 2, 2, top, tcpLen);
-  const ex0 = pkt.expert.length;
+  const shorts = pkt.shorts;
   if (!need(pkt, off, 12, end, rep, top, KIND_COL[kind]!)) {
-    if (cols) pkt.setInfo(cutShort(pkt, ex0) ? '[Packet size limited during capture]' : '');
+    if (cols) pkt.setInfo(pkt.shorts > shorts ? '[Packet size limited during capture]' : '');
     return;
   }
   const id = u16(d, off);
@@ -178,15 +178,10 @@ export function decodeDnsMessage(pkt: Packet, off: number, end: number, rep: num
     t.retransmission = trackRetrans;
   }
   // As tshark: a message cut by the snap length says so at the end of the Info column.
-  if (cols && !ok && cutShort(pkt, ex0)) info += '[Packet size limited during capture]';
+  if (cols && !ok && pkt.shorts > shorts) info += '[Packet size limited during capture]';
   if (cols) pkt.setInfo(info);
 }
 
-/** Whether an expert item added since index `from` says the capture was cut short (snap length). */
-function cutShort(pkt: Packet, from: number): boolean {
-  for (let i = from; i < pkt.expert.length; i++) if (pkt.expert[i]!.abbrev === '_ws.short') return true;
-  return false;
-}
 
 // --- transports
 

@@ -393,7 +393,7 @@ function decodeMessage(pkt: Packet, t: HttpTable, c: Conv, off: number, end: num
       // header cut short: tshark's tvb_ensure_bytes_exist throws, and nothing more of the message is
       // dissected (no body, no pairing): malformed, or short when the snapshot length cut it.
       if (e === end && d[end - 1] !== 13 && (isMessage || lines > 0)) {
-        if (rep > end) pkt.addExpert(top, Severity.Note, 'Sequence', '_ws.short', 'HTTP: packet size limited during capture');
+        if (rep > end) pkt.noteShort(top, 'HTTP: packet size limited during capture');
         else pkt.markMalformed(top, 'Malformed Packet (Exception occurred)');
         return;
       }
