@@ -7,7 +7,12 @@
  * merge needs no count: it writes the smallest next frame once every unfinished shard has sent one.
  *
  * Flow control: a worker waits (Atomics.wait on a shared counter) while more than a few of its
- * chunks are unwritten, so neither a fast worker nor a slow stdout grows the memory.
+ * chunks are unwritten, so neither a fast worker nor a slow stdout grows the memory. The text of a
+ * chunk goes in one of the worker's MAX_AHEAD slots of shared memory (the one its last user, the
+ * chunk sent MAX_AHEAD before it, has left once written), not in a buffer of its own: a new 256 KiB
+ * buffer a chunk, moved to the main thread and let go there, was 254 MB of memory allocated,
+ * zeroed and collected across the threads on the 2M mkbig capture. Shard 0 in the main thread
+ * reuses its written chunks' buffers the same way.
  */
 import type { Worker } from 'node:worker_threads';
 import { commandSessionOptions, setCommandSessionOptions } from './session-options.js';
@@ -18,6 +23,8 @@ import type { Shard } from './shards.js';
 export const CHUNK_BYTES = 256 * 1024;
 /** Chunks a worker may have in flight before it waits for the main thread to write them. */
 const MAX_AHEAD = 8;
+/** Bytes of a slot: a chunk's text (CHUNK_BYTES and the frame that went past it) fits, or gets a buffer of its own. */
+const SLOT_BYTES = 2 * CHUNK_BYTES;
 
 /** One chunk of a shard's text: the frames it holds, where each one's text ends, and the bytes. */
 export interface Chunk {
@@ -28,8 +35,18 @@ export interface Chunk {
   holes?: Int32Array;
 }
 
+/** A chunk as posted: its text in slot `slot` of the worker's shared memory (`length` bytes), or in `bytes` (slot -1). */
+interface PostedChunk {
+  frames: Int32Array;
+  ends: Int32Array;
+  bytes?: Uint8Array;
+  slot: number;
+  length: number;
+  holes?: Int32Array;
+}
+
 type WorkerMessage =
-  | { kind: 'chunk'; chunk: Chunk }
+  | { kind: 'chunk'; chunk: PostedChunk }
   | { kind: 'done'; result: unknown }
   | { kind: 'error'; error: SerializedError };
 
@@ -41,34 +58,60 @@ export interface SerializedError {
 }
 
 /**
+ * Where a shard puts its chunks: `room(n)` gives the buffer for the next chunk's `n` bytes (it may
+ * wait for the merge first), `send` hands the chunk on.
+ */
+export interface ChunkSink {
+  room(n: number): Uint8Array;
+  send(chunk: Chunk): void;
+}
+
+/**
  * A worker's side of the flow: sends chunks of text to the main thread, waiting while more than
  * a few of them are unwritten.
  */
-export class ChunkSender {
+export class ChunkSender implements ChunkSink {
   private sent = 0;
+  /** The slot `room` gave (-1: a buffer of the chunk's own). */
+  private slot = -1;
   constructor(
     private readonly post: (m: WorkerMessage, transfer: ArrayBuffer[]) => void,
     private readonly ctl: Int32Array,
     private readonly index: number,
+    private readonly slots: SharedArrayBuffer,
   ) {}
 
-  /** Sends `chunk` (its buffers are moved, not copied): `ends[i]` is where frame `frames[i]`'s text ends in `bytes`. */
-  send(chunk: Chunk): void {
+  /** The buffer for the next chunk's `n` bytes, once fewer than MAX_AHEAD chunks are unwritten (its slot is free then). */
+  room(n: number): Uint8Array {
     for (;;) {
       const written = Atomics.load(this.ctl, this.index);
       if (this.sent - written < MAX_AHEAD) break;
       Atomics.wait(this.ctl, this.index, written, 1000);
     }
+    if (n > SLOT_BYTES) {
+      this.slot = -1;
+      return new Uint8Array(n);
+    }
+    this.slot = this.sent % MAX_AHEAD;
+    return new Uint8Array(this.slots, this.slot * SLOT_BYTES, n);
+  }
+
+  /** Sends `chunk`, whose bytes are what `room` gave (its arrays are moved, not copied): `ends[i]` is where frame `frames[i]`'s text ends in `bytes`. */
+  send(chunk: Chunk): void {
     this.sent++;
-    const transfer = [chunk.frames.buffer as ArrayBuffer, chunk.ends.buffer as ArrayBuffer, chunk.bytes.buffer as ArrayBuffer];
+    const transfer = [chunk.frames.buffer as ArrayBuffer, chunk.ends.buffer as ArrayBuffer];
     if (chunk.holes) transfer.push(chunk.holes.buffer as ArrayBuffer);
-    this.post({ kind: 'chunk', chunk }, transfer);
+    const { bytes, ...rest } = chunk;
+    if (this.slot < 0) transfer.push(bytes.buffer as ArrayBuffer);
+    this.post({ kind: 'chunk', chunk: { ...rest, slot: this.slot, length: bytes.length, ...(this.slot < 0 ? { bytes } : {}) } }, transfer);
   }
 }
 
 /** What a worker of an ordered parallel read is given (plus the caller's own data). */
 export interface OrderedShardData extends Shard {
   ctl: SharedArrayBuffer;
+  /** The worker's MAX_AHEAD slots of SLOT_BYTES for its chunks' text. */
+  slots: SharedArrayBuffer;
   sessionOptions: object;
 }
 
@@ -91,6 +134,8 @@ export async function runOrderedShards<T>(
   const ctlBuf = new SharedArrayBuffer(4 * count);
   const ctl = new Int32Array(ctlBuf);
   const queues: Chunk[][] = Array.from({ length: count }, () => []);
+  /** Shard 0's written chunks' buffers, for its next chunks (see LocalSink). */
+  const spare: Uint8Array[] = [];
   /** Next entry of each queue's first chunk. */
   const at = new Array<number>(count).fill(0);
   const done = new Array<boolean>(count).fill(false);
@@ -162,6 +207,7 @@ export async function runOrderedShards<T>(
       put(c.bytes, from, to);
       if (i === n) {
         q.shift();
+        if (best === 0 && local && c.bytes.buffer.byteLength === SLOT_BYTES && spare.length < MAX_AHEAD) spare.push(new Uint8Array(c.bytes.buffer));
         at[best] = 0;
         holeAt[best] = 0;
         if (best === 0 && roomWaiter && q.length < MAX_AHEAD) {
@@ -181,7 +227,11 @@ export async function runOrderedShards<T>(
     if (index === 0 && local) {
       // Shard 0 in this thread: its chunks go straight to its queue; between blocks of the file
       // it lets the event loop take the workers' chunks, and waits while its own are too many.
-      const sender = {
+      const sender: ChunkSink = {
+        room(n: number): Uint8Array {
+          const b = n <= SLOT_BYTES ? spare.pop() ?? new Uint8Array(SLOT_BYTES) : new Uint8Array(n);
+          return b.subarray(0, n);
+        },
         send(chunk: Chunk): void {
           queues[0]!.push(chunk);
           drain();
@@ -204,7 +254,8 @@ export async function runOrderedShards<T>(
       });
       return;
     }
-    const w = new Worker(worker, { resourceLimits: WORKER_LIMITS, workerData: { ...data, index, count, ctl: ctlBuf, sessionOptions: commandSessionOptions() } satisfies OrderedShardData });
+    const slots = new SharedArrayBuffer(MAX_AHEAD * SLOT_BYTES);
+    const w = new Worker(worker, { resourceLimits: WORKER_LIMITS, workerData: { ...data, index, count, ctl: ctlBuf, slots, sessionOptions: commandSessionOptions() } satisfies OrderedShardData });
     workers.push(w);
     const end = (e?: Error) => {
       if (done[index]) return;
@@ -214,7 +265,8 @@ export async function runOrderedShards<T>(
     };
     w.on('message', (m: WorkerMessage) => {
       if (m.kind === 'chunk') {
-        queues[index]!.push(m.chunk);
+        const { slot, length, bytes, ...rest } = m.chunk;
+        queues[index]!.push({ ...rest, bytes: slot < 0 ? bytes! : new Uint8Array(slots, slot * SLOT_BYTES, length) });
         drain();
       } else if (m.kind === 'done') {
         results[index] = m.result as T;
@@ -242,7 +294,7 @@ export async function runOrderedShards<T>(
  * Shard 0 of an ordered read run by the calling thread (`runOrderedShards`'s `local`): sends its
  * chunks to `sender` and awaits `pause()` between blocks of the file.
  */
-export type LocalShard<T> = (sender: { send(chunk: Chunk): void }, pause: () => Promise<void>) => Promise<T>;
+export type LocalShard<T> = (sender: ChunkSink, pause: () => Promise<void>) => Promise<T>;
 
 /**
  * The worker's side of `runOrderedShards`: runs `fn` with its data and a ChunkSender (`fn` sends
@@ -254,7 +306,7 @@ export async function serveOrderedShard<D extends OrderedShardData>(fn: (data: D
   const post = (m: WorkerMessage, transfer: ArrayBuffer[] = []) => parentPort!.postMessage(m, transfer);
   try {
     setCommandSessionOptions(data.sessionOptions);
-    const result = await fn(data, new ChunkSender(post, new Int32Array(data.ctl), data.index));
+    const result = await fn(data, new ChunkSender(post, new Int32Array(data.ctl), data.index, data.slots));
     post({ kind: 'done', result });
   } catch (e) {
     post({ kind: 'error', error: serializeError(e) });
