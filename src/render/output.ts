@@ -206,7 +206,7 @@ export class OutBuffer {
     this.pos = end;
     putFixedDigits(this.buf, end, v, n);
   }
-  /** A u32 IPv4 address as a dotted quad (IPV4_ROOM bytes of room: each octet stores 3). */
+  /** A u32 IPv4 address as a dotted quad (IPV4_ROOM bytes of room). */
   putIPv4(v: number): void {
     this.putOctet(v >>> 24);
     this.buf[this.pos++] = 46;
@@ -305,8 +305,8 @@ const OCTETS = Uint8Array.from({ length: 1024 }, (_, i) => {
   return i & 3 ? (text.charCodeAt((i & 3) - 1) || 0) : text.length;
 });
 
-/** Room for putIPv4: 15 characters, and the last octet's two stores past its end. */
-const IPV4_ROOM = 17;
+/** Room for putIPv4: 15 characters (its octets' three stores each end there: the last octet starts at the 13th at most). */
+const IPV4_ROOM = 15;
 
 /** Characters of text joined before they are encoded: 16 Ki (a 64 Ki string, two bytes a character with the arrow, is a large object and cost more than it saved). */
 const PENDING_CHARS = 1 << 14;
@@ -502,7 +502,8 @@ export function writeSummaryLine(out: OutBuffer, pkt: Packet, t: TimeContext): v
 
 /** The IPv4 addresses of the Source and Destination columns, not made text (see Packet.setIPv4Addresses), and the space after them. */
 function writeIPv4Columns(out: OutBuffer, src: number, dst: number): void {
-  out.room(2 * 12 + 5 + IPV4_ROOM + 1);
+  // Each column is 12 characters, or the address's up to 15.
+  out.room(IPV4_ROOM + 5 + IPV4_ROOM + 1);
   out.putSpaces(12 - ipv4Length(src));
   out.putIPv4(src);
   out.putArrow();
