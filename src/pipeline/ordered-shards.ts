@@ -134,7 +134,7 @@ export async function runOrderedShards<T>(
   const ctlBuf = new SharedArrayBuffer(4 * count);
   const ctl = new Int32Array(ctlBuf);
   const queues: Chunk[][] = Array.from({ length: count }, () => []);
-  /** Shard 0's written chunks' buffers, for its next chunks (see LocalSink). */
+  /** Shard 0's written chunks' buffers, for its next chunks (the local shard's `room` below). */
   const spare: Uint8Array[] = [];
   /** Next entry of each queue's first chunk. */
   const at = new Array<number>(count).fill(0);
