@@ -18,6 +18,7 @@ import type { Worker } from 'node:worker_threads';
 import { commandSessionOptions, setCommandSessionOptions } from './session-options.js';
 import { WORKER_LIMITS } from './gc.js';
 import type { Shard } from './shards.js';
+import { OutBlock } from './out-block.js';
 
 /** A worker sends its text when this much is buffered (at a frame's end). */
 export const CHUNK_BYTES = 256 * 1024;
@@ -141,32 +142,14 @@ export async function runOrderedShards<T>(
   const done = new Array<boolean>(count).fill(false);
   const results = new Array<T>(count);
   const errors: (Error | undefined)[] = new Array(count).fill(undefined);
-  const out = new Uint8Array(1 << 20);
-  let outPos = 0;
-  /** Bytes given to `write` so far. */
-  let written = 0;
+  const out = new OutBlock(write);
   /** Next hole (pair index) of each queue's first chunk. */
   const holeAt = new Array<number>(count).fill(0);
-  const put = (b: Uint8Array, from: number, to: number): void => {
-    const n = to - from;
-    if (outPos + n > out.length) {
-      if (outPos) write(out.subarray(0, outPos));
-      written += outPos;
-      outPos = 0;
-      if (n > out.length) {
-        write(b.subarray(from, to));
-        written += n;
-        return;
-      }
-    }
-    out.set(b.subarray(from, to), outPos);
-    outPos += n;
-  };
   /** Holes of shard `k`'s chunk `c` in [from, to), told where they land in the output (before the bytes are put). */
   const holesIn = (k: number, c: Chunk, from: number, to: number): void => {
     const h = c.holes;
     if (!h || !onHole) return;
-    const base = written + outPos - from;
+    const base = out.total - from;
     let i = holeAt[k]!;
     while (i < h.length && h[i]! < to) {
       onHole(base + h[i]!, k, h[i + 1]!);
@@ -204,7 +187,7 @@ export async function runOrderedShards<T>(
       const to = c.ends[i - 1]!;
       // (A hole is inside a line, before its newline: never at a frame's end.)
       holesIn(best, c, from, to);
-      put(c.bytes, from, to);
+      out.put(c.bytes.subarray(from, to));
       if (i === n) {
         q.shift();
         if (best === 0 && local && c.bytes.buffer.byteLength === SLOT_BYTES && spare.length < MAX_AHEAD) spare.push(new Uint8Array(c.bytes.buffer));
@@ -284,7 +267,7 @@ export async function runOrderedShards<T>(
   } finally {
     for (const w of workers) void w.terminate();
   }
-  if (outPos) write(out.subarray(0, outPos));
+  out.flush();
   const err = errors.find((e) => e !== undefined);
   if (err) throw err;
   return results;

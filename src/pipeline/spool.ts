@@ -7,6 +7,7 @@
 import { closeSync, openSync, readSync, unlinkSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { OutBlock } from './out-block.js';
 
 /** Bytes kept in memory before the temporary file (WIRELITE_SPOOL_MEMORY sets it, for the tests). */
 const MEMORY_BYTES = Number(process.env.WIRELITE_SPOOL_MEMORY) || 4 * 2 ** 20;
@@ -123,33 +124,3 @@ function writeAll(fd: number, b: Uint8Array): void {
   while (at < b.length) at += writeSync(fd, b, at, b.length - at);
 }
 
-/** Bytes joined into blocks of up to 1 MiB before they are handed to `write` (a larger piece goes as it is). */
-class OutBlock {
-  private readonly buf = Buffer.allocUnsafe(1 << 20);
-  private n = 0;
-  constructor(private readonly write: (b: Uint8Array) => void) {}
-
-  put(b: Uint8Array): void {
-    if (this.n + b.length > this.buf.length) {
-      this.flush();
-      if (b.length > this.buf.length) return this.write(b);
-    }
-    this.buf.set(b, this.n);
-    this.n += b.length;
-  }
-
-  text(t: string): void {
-    if (!t) return;
-    // (At most 3 bytes a UTF-16 unit.)
-    if (this.n + 3 * t.length > this.buf.length) {
-      this.flush();
-      if (3 * t.length > this.buf.length) return this.write(Buffer.from(t, 'utf8'));
-    }
-    this.n += this.buf.write(t, this.n, 'utf8');
-  }
-
-  flush(): void {
-    if (this.n > 0) this.write(this.buf.subarray(0, this.n));
-    this.n = 0;
-  }
-}

@@ -182,7 +182,6 @@ export function decodeDnsMessage(pkt: Packet, off: number, end: number, rep: num
   if (cols) pkt.setInfo(info);
 }
 
-
 // --- transports
 
 /** Ports of the datagram being dissected, from the UDP header just before the message. */
